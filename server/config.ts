@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+/**
+ * The whole configuration of the backend, read from the environment once and validated.
+ * A bad value stops the process at start with a message naming the variable.
+ */
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Public base URL of this service, used in manifests and links. */
+    PUBLIC_URL: z.string().url().optional(),
+    /** Azure Table Storage / Azurite / Cosmos DB Table API connection string. Unset: embedded Azurite. */
+    STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+    /** Prefix for every table name (lets tests and environments share one account). */
+    TABLE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,29}$/, "letters and digits, starting with a letter, at most 30")
+      .default("zv"),
+    /** Where the embedded Azurite keeps its data. */
+    DATA_DIR: z.string().min(1).default("data"),
+    /** Serve HTTPS with a development certificate made on this machine. */
+    HTTPS: bool.default(false),
+    /** Seed the demo school on an empty store (dev mode only). */
+    SEED_DEMO: bool.default(true),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Entra ID: when set, the server runs in Entra mode and dev tokens are off. */
+    ENTRA_CLIENT_ID: z.string().uuid().optional(),
+    ENTRA_CLIENT_SECRET: z.string().min(1).optional(),
+    ENTRA_CERT_PATH: z.string().min(1).optional(),
+    ENTRA_CERT_THUMBPRINT: z.string().min(1).optional(),
+    ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
+    /** Comma-separated list of tenant ids allowed to use this service; empty = any tenant. */
+    ENTRA_ALLOWED_TENANTS: z.string().default(""),
+    GRAPH_BASE_URL: z.string().url().default("https://graph.microsoft.com/v1.0"),
+    /** Origins allowed by CORS besides this service's own. */
+    CORS_ORIGINS: z.string().default(""),
+    /** Seconds the in-memory directory cache may serve without re-reading (other instances' changes). */
+    DIRECTORY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+    /** Largest accepted JSON body. */
+    BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default("1mb"),
+    IMPORT_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default("50mb"),
+    /** Milliseconds before a storage call counts as unavailable. */
+    STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(4000),
+    RATE_LIMIT_PER_MINUTE_USER: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_PER_MINUTE_TENANT: z.coerce.number().int().min(1).default(6000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.ENTRA_CLIENT_ID && c.NODE_ENV === "production" && !c.STORAGE_CONNECTION_STRING) {
+      ctx.addIssue({ code: "custom", path: ["STORAGE_CONNECTION_STRING"], message: "required in production" });
+    }
+  });
+
+export type Config = z.infer<typeof schema> & { devMode: boolean };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v !== ""),
+  );
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(config)"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  const devMode = !c.ENTRA_CLIENT_ID;
+  if (devMode && !isLoopback(c.HOST)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HOST: dev mode (no ENTRA_CLIENT_ID) only listens on a loopback address, not ${c.HOST}`,
+    );
+  }
+  return { ...c, devMode };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

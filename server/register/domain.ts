@@ -1,0 +1,179 @@
+import { createHash } from "node:crypto";
+
+/**
+ * The consent register: an append-only chain of events per student. Consents, refusals, withdrawals,
+ * notices (parents informed), disclosures (what was sent to whom, never the mail) and overrides.
+ * Each event stores the hash of the one before it, so a changed or removed event is detectable.
+ */
+
+export type Actor = { guardianId: string } | { student: true };
+export type ConsentMethod = "email" | "paper" | "oral" | "portal";
+
+export interface Evidence {
+  /** Internet Message-ID of the parent's mail. */
+  messageId: string;
+  sender: string;
+  /** ISO date-time the message was sent/received. */
+  date: string;
+  /** SHA-256 (hex) of the original message (MIME when the server fetched it). */
+  sha256: string;
+  /** Where the hash was computed: "client" (task pane) or "server-mime" (from Graph's MIME). */
+  hashSource?: "client" | "server-mime";
+  /** Short excerpt of the parent's words, at most 500 characters. */
+  excerpt?: string;
+  /** Message id of the consent request this mail answers. */
+  inReplyTo?: string;
+}
+
+interface EventBase {
+  id: string;
+  studentId: string;
+  /** 1, 2, 3 ... per student. */
+  seq: number;
+  /** Who recorded it (user id from the token, not a name) and when. */
+  recordedBy: string;
+  recordedAt: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface ConsentEvent extends EventBase {
+  type: "consent";
+  decision: "granted" | "refused";
+  partyId: string;
+  purposeId: string;
+  givenBy: Actor;
+  method: ConsentMethod;
+  /** For oral consent: who heard it. */
+  heardBy?: string;
+  givenAt: string;
+  validFrom: string;
+  /** ISO date-time the consent ends (policy default: end of the school year). */
+  validUntil: string;
+  /** The exact information the parent was shown (the request text). */
+  informationShown?: string;
+  evidence?: Evidence;
+}
+
+export interface WithdrawalEvent extends EventBase {
+  type: "withdrawal";
+  consentId: string;
+  partyId: string;
+  purposeId: string;
+  by: Actor;
+  at: string;
+  reason?: string;
+}
+
+export interface NoticeEvent extends EventBase {
+  type: "notice";
+  partyId: string;
+  purposeId: string;
+  informedAt: string;
+  method: ConsentMethod | "letter" | "meeting";
+}
+
+export type DisclosureBasis = "legal" | "consent" | "guardian" | "override";
+
+export interface DisclosureEvent extends EventBase {
+  type: "disclosure";
+  checkId: string;
+  partyId?: string;
+  /** Recipient address (of a party, never of a private person other than the guardian). */
+  recipient: string;
+  basis: DisclosureBasis;
+  purposeId?: string;
+  verdict: "allow" | "warn" | "block";
+  sentBy: string;
+  at: string;
+}
+
+export interface OverrideEvent extends EventBase {
+  type: "override";
+  checkId: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** Left by the retention purge in place of removed events so the chain still verifies. */
+export interface TombstoneEvent extends EventBase {
+  type: "tombstone";
+  /** Hash of the last removed event; the chain continues from it. */
+  coversUpToSeq: number;
+  removedCount: number;
+  at: string;
+}
+
+export type RegisterEvent =
+  | ConsentEvent
+  | WithdrawalEvent
+  | NoticeEvent
+  | DisclosureEvent
+  | OverrideEvent
+  | TombstoneEvent;
+
+export type EventType = RegisterEvent["type"];
+
+/** An event before it gets its place in the chain. */
+export type NewEvent = DistributiveOmit<RegisterEvent, "seq" | "prevHash" | "hash">;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** JSON with sorted keys, so that the same event always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+export function hashEvent(e: Omit<RegisterEvent, "hash">): string {
+  const { hash: _ignored, ...rest } = e as RegisterEvent;
+  return sha256Hex(canonicalJson(rest));
+}
+
+export function chainEvent(e: NewEvent, seq: number, prevHash: string): RegisterEvent {
+  const withPlace = { ...e, seq, prevHash } as Omit<RegisterEvent, "hash">;
+  return { ...withPlace, hash: hashEvent(withPlace) } as RegisterEvent;
+}
+
+export interface ChainProblem {
+  studentId: string;
+  seq: number;
+  problem: "hash-mismatch" | "broken-link" | "missing-event" | "head-mismatch";
+}
+
+/** Verifies one student's chain: every hash, every link, no gap, and the head points at the last event. */
+export function verifyChain(
+  studentId: string,
+  events: RegisterEvent[],
+  head: { seq: number; hash: string } | undefined,
+): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  let prev = GENESIS_HASH;
+  let expectSeq = sorted[0]?.type === "tombstone" ? sorted[0].seq : 1;
+  for (const e of sorted) {
+    if (e.seq !== expectSeq) problems.push({ studentId, seq: expectSeq, problem: "missing-event" });
+    if (hashEvent(e) !== e.hash) problems.push({ studentId, seq: e.seq, problem: "hash-mismatch" });
+    if (e.type !== "tombstone" || e !== sorted[0]) {
+      if (e.prevHash !== prev) problems.push({ studentId, seq: e.seq, problem: "broken-link" });
+    }
+    prev = e.hash;
+    expectSeq = e.seq + 1;
+  }
+  const last = sorted[sorted.length - 1];
+  if (head && (!last || last.seq !== head.seq || last.hash !== head.hash)) {
+    problems.push({ studentId, seq: head.seq, problem: "head-mismatch" });
+  }
+  if (!head && last) problems.push({ studentId, seq: last.seq, problem: "head-mismatch" });
+  return problems;
+}

@@ -1,0 +1,87 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "pino";
+
+/** Stable error codes the clients (add-in, tab, scripts) rely on. */
+export type ErrorCode =
+  | "BAD_JSON"
+  | "VALIDATION_FAILED"
+  | "BODY_TOO_LARGE"
+  | "UNAUTHENTICATED"
+  | "TOKEN_EXPIRED"
+  | "TOKEN_NOT_YET_VALID"
+  | "TOKEN_INVALID"
+  | "TOKEN_WRONG_AUDIENCE"
+  | "TOKEN_WRONG_ISSUER"
+  | "TOKEN_UNKNOWN_KEY"
+  | "TENANT_NOT_ALLOWED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "ALREADY_WITHDRAWN"
+  | "NOT_A_GUARDIAN"
+  | "NO_AUTHORITY"
+  | "STUDENT_TOO_YOUNG"
+  | "UNPROCESSABLE"
+  | "RATE_LIMITED"
+  | "STORAGE_UNAVAILABLE"
+  | "CONSENT_REQUIRED"
+  | "INTERACTION_REQUIRED"
+  | "GRAPH_ERROR"
+  | "INTERNAL";
+
+export class AppError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: ErrorCode,
+    message: string,
+    public readonly details?: unknown,
+    public readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const notFound = (what: string): AppError => new AppError(404, "NOT_FOUND", `${what} not found`);
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+function fromUnknown(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (typeof err === "object" && err !== null) {
+    const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; message?: unknown };
+    // body-parser errors
+    if (e.type === "entity.parse.failed") return new AppError(400, "BAD_JSON", "The request body is not valid JSON");
+    if (e.type === "entity.too.large") return new AppError(413, "BODY_TOO_LARGE", "The request body is too large");
+    if (e.type === "encoding.unsupported" || e.type === "charset.unsupported")
+      return new AppError(415 as number, "UNPROCESSABLE", "Unsupported body encoding");
+  }
+  return new AppError(500, "INTERNAL", "Something went wrong on our side");
+}
+
+/** The one error middleware: every error leaves in the same shape, and the log holds no personal data. */
+export function errorMiddleware(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appErr = fromUnknown(err);
+    if (appErr.status >= 500) {
+      const e = err instanceof Error ? err : undefined;
+      // Only the error class and code are logged: messages from storage may echo keys (student ids are pseudonymous, names are not logged).
+      log.error({ code: appErr.code, errName: e?.name, errCode: (err as { code?: unknown })?.code, route: routeOf(req) }, "request failed");
+    }
+    if (appErr.headers) for (const [k, v] of Object.entries(appErr.headers)) res.setHeader(k, v);
+    const body: ErrorBody = { error: { code: appErr.code, message: appErr.message } };
+    if (appErr.details !== undefined) body.error.details = appErr.details;
+    res.status(appErr.status).json(body);
+  };
+}
+
+export const notFoundRoute: RequestHandler = (req, _res, next) => {
+  next(new AppError(404, "NOT_FOUND", `No route ${req.method} ${req.path}`));
+};
+
+export function routeOf(req: { baseUrl?: string; route?: { path?: unknown } }): string {
+  const p = req.route?.path;
+  return `${req.baseUrl ?? ""}${typeof p === "string" ? p : ""}` || "(unmatched)";
+}

@@ -1,0 +1,166 @@
+import { TableClient, RestError, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import { AppError } from "./errors.js";
+
+export type TableName =
+  | "Schools"
+  | "Students"
+  | "Parties"
+  | "Purposes"
+  | "Policies"
+  | "Events"
+  | "Checks"
+  | "Idempotency"
+  | "Meta";
+
+export const TABLES: readonly TableName[] = [
+  "Schools",
+  "Students",
+  "Parties",
+  "Purposes",
+  "Policies",
+  "Events",
+  "Checks",
+  "Idempotency",
+  "Meta",
+];
+
+export type Entity = TableEntityResult<Record<string, unknown>>;
+
+/** Characters Azure Tables forbids in PartitionKey/RowKey, plus control characters. */
+const FORBIDDEN_KEY = /[\\/#?\u0000-\u001f\u007f-\u009f]/;
+export function isSafeKey(s: string): boolean {
+  return s.length > 0 && s.length <= 255 && !FORBIDDEN_KEY.test(s);
+}
+
+/** Joins key parts; every part is checked so that no input can cross a partition. */
+export function key(...parts: string[]): string {
+  for (const p of parts) {
+    if (!isSafeKey(p) || p.includes("|")) throw new AppError(400, "VALIDATION_FAILED", "Identifier contains a forbidden character");
+  }
+  return parts.join("|");
+}
+
+export class Storage {
+  private readonly clients = new Map<TableName, TableClient>();
+  private readonly ensured = new Set<TableName>();
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly prefix: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  tableName(name: TableName): string {
+    return `${this.prefix}${name}`;
+  }
+
+  client(name: TableName): TableClient {
+    let c = this.clients.get(name);
+    if (!c) {
+      c = TableClient.fromConnectionString(this.connectionString, this.tableName(name), {
+        allowInsecureConnection: true,
+        retryOptions: { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 800 },
+      });
+      this.clients.set(name, c);
+    }
+    return c;
+  }
+
+  async ensureTables(): Promise<void> {
+    await Promise.all(TABLES.map((t) => this.ensure(t)));
+  }
+
+  private async ensure(name: TableName): Promise<void> {
+    await this.client(name).createTable();
+    this.ensured.add(name);
+  }
+
+  /**
+   * Runs one storage operation: times out into STORAGE_UNAVAILABLE, and when a table has gone
+   * (a fresh emulator after an outage) creates it and tries once more.
+   */
+  async run<T>(name: TableName, op: (c: TableClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.withTimeout(op(this.client(name)));
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404 && /TableNotFound/i.test(String(err.code ?? err.message))) {
+        await this.withTimeout(this.ensure(name)).catch((e: unknown) => {
+          throw mapStorageError(e);
+        });
+        try {
+          return await this.withTimeout(op(this.client(name)));
+        } catch (err2) {
+          throw mapStorageError(err2);
+        }
+      }
+      throw mapStorageError(err);
+    }
+  }
+
+  async getOrUndefined(name: TableName, pk: string, rk: string): Promise<Entity | undefined> {
+    try {
+      return await this.run(name, (c) => c.getEntity<Record<string, unknown>>(pk, rk));
+    } catch (err) {
+      if (err instanceof AppError && err.code === "NOT_FOUND") return undefined;
+      throw err;
+    }
+  }
+
+  async list(name: TableName, filter: string, select?: string[]): Promise<Entity[]> {
+    return this.run(name, async (c) => {
+      const out: Entity[] = [];
+      const iter = c.listEntities<Record<string, unknown>>({ queryOptions: select ? { filter, select } : { filter } });
+      for await (const page of iter.byPage({ maxPageSize: 1000 })) out.push(...page);
+      return out;
+    });
+  }
+
+  /** Sends actions in transactions of at most 100 (one partition each). */
+  async transact(name: TableName, actions: TransactionAction[]): Promise<void> {
+    const byPk = new Map<string, TransactionAction[]>();
+    for (const a of actions) {
+      const pk = String(a[1].partitionKey);
+      const list = byPk.get(pk) ?? [];
+      list.push(a);
+      byPk.set(pk, list);
+    }
+    for (const list of byPk.values()) {
+      for (let i = 0; i < list.length; i += 100) {
+        const chunk = list.slice(i, i + 100);
+        await this.run(name, (c) => c.submitTransaction(chunk));
+      }
+    }
+  }
+
+  private withTimeout<T>(p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const t = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AppError(503, "STORAGE_UNAVAILABLE", "Storage did not answer in time")), this.timeoutMs);
+    });
+    return Promise.race([p, t]).finally(() => clearTimeout(timer));
+  }
+}
+
+export function mapStorageError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof RestError) {
+    const status = err.statusCode;
+    if (status === 404) return new AppError(404, "NOT_FOUND", "Record not found");
+    if (status === 409 || status === 412) return new AppError(409, "CONFLICT", "The record was changed by someone else; try again");
+    if (status === 413) return new AppError(413, "BODY_TOO_LARGE", "The record is too large to store");
+    if (status === 400) return new AppError(422, "UNPROCESSABLE", "Storage refused the record");
+    if (status === undefined || status >= 500 || status === 408)
+      return new AppError(503, "STORAGE_UNAVAILABLE", "Storage is not available; try again shortly", undefined, { "Retry-After": "5" });
+  }
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === "string" && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR/.test(code))
+    return new AppError(503, "STORAGE_UNAVAILABLE", "Storage is not available; try again shortly", undefined, { "Retry-After": "5" });
+  if (err instanceof Error && err.name === "AbortError")
+    return new AppError(503, "STORAGE_UNAVAILABLE", "Storage did not answer in time", undefined, { "Retry-After": "5" });
+  return new AppError(500, "INTERNAL", "Storage failed unexpectedly");
+}
+
+/** Transaction errors carry the failing action; 409/412 inside a batch mean a concurrent writer. */
+export function isConflict(err: unknown): boolean {
+  return err instanceof AppError && err.code === "CONFLICT";
+}
