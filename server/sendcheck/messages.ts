@@ -1,0 +1,182 @@
+import type { ReasonCode } from "./schemas.js";
+
+/**
+ * All texts of the send check in one place, Dutch (default) and English. Every reason code has both
+ * languages (the mapped type makes a missing one a compile error). Each message names the way out.
+ */
+
+export type Lang = "nl" | "en";
+
+/** What a reason message may mention. Absent fields get a neutral wording. */
+export interface ReasonParams {
+  /** Student's full name. */
+  student?: string;
+  /** Recipient address. */
+  recipient?: string;
+  party?: string;
+  purpose?: string;
+  statute?: string;
+  /** ISO date (YYYY-MM-DD or date-time) the consent ends. */
+  validUntil?: string;
+  /** Names of who consented (CONSENT_VALID) or whose consent is missing (SECOND_GUARDIAN_REQUIRED). */
+  holders?: string[];
+  /** Age from which the student consents alone. */
+  consentAge?: number;
+}
+
+type Template = (p: ReasonParams, lang: Lang) => string;
+type Templates = { readonly [C in ReasonCode]: { readonly [L in Lang]: Template } };
+
+const MONTHS: Record<Lang, readonly string[]> = {
+  nl: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+  en: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+};
+
+/** "31 juli 2026" / "31 July 2026" from an ISO date or date-time (its UTC date). */
+export function formatDate(iso: string, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  const month = MONTHS[lang][Number(m[2]) - 1] ?? m[2];
+  return `${Number(m[3])} ${month} ${m[1]}`;
+}
+
+/** "A", "A en B", "A, B en C" (or "and"). */
+export function joinNames(names: readonly string[], lang: Lang): string {
+  const and = lang === "nl" ? " en " : " and ";
+  if (names.length <= 1) return names[0] ?? "";
+  return `${names.slice(0, -1).join(", ")}${and}${names[names.length - 1] ?? ""}`;
+}
+
+const or = (value: string | undefined, fallback: string): string => (value && value.length > 0 ? value : fallback);
+const student = (p: ReasonParams, lang: Lang) => or(p.student, lang === "nl" ? "deze leerling" : "this student");
+const party = (p: ReasonParams, lang: Lang) => or(p.party, lang === "nl" ? "deze partij" : "this party");
+const purpose = (p: ReasonParams, lang: Lang) => or(p.purpose, lang === "nl" ? "dit doel" : "this purpose");
+const until = (p: ReasonParams, lang: Lang) => (p.validUntil ? formatDate(p.validUntil, lang) : "?");
+const holders = (p: ReasonParams, lang: Lang) =>
+  p.holders && p.holders.length > 0 ? joinNames(p.holders, lang) : lang === "nl" ? "de andere gezaghebbende ouder" : "the other holder of parental authority";
+const age = (p: ReasonParams) => p.consentAge ?? 16;
+
+export const REASON_MESSAGES: Templates = {
+  NO_STUDENT: {
+    nl: () => "Geen leerling herkend in deze mail; geen controle nodig.",
+    en: () => "No student recognised in this mail; no check needed.",
+  },
+  INTERNAL: {
+    nl: () => "Collega binnen de school (geen verstrekking). Deel alleen wat deze collega nodig heeft.",
+    en: () => "Colleague inside the school (not a disclosure). Share only what this colleague needs.",
+  },
+  OWN_GUARDIAN: {
+    nl: (p, l) => `Ouder/verzorger van ${student(p, l)}: eigen recht op informatie.`,
+    en: (p, l) => `Parent/guardian of ${student(p, l)}: their own right to information.`,
+  },
+  GUARDIAN_WITHOUT_AUTHORITY: {
+    nl: (p, l) =>
+      `Ouder van ${student(p, l)} zonder gezag: heeft op verzoek recht op informatie (art. 1:377c BW), maar geen zeggenschap over toestemming. Deel alleen wat daaronder valt.`,
+    en: (p, l) =>
+      `Parent of ${student(p, l)} without parental authority: entitled to information on request (art. 1:377c Dutch Civil Code), but no say in consent. Share only what falls under that.`,
+  },
+  OTHER_STUDENTS_GUARDIAN: {
+    nl: (p, l) =>
+      `Deze ontvanger is geen ouder/verzorger van ${student(p, l)}: dit lijkt een verkeerd geadresseerde mail met gegevens van een ander kind. Verwijder deze ontvanger.`,
+    en: (p, l) =>
+      `This recipient is not a parent/guardian of ${student(p, l)}: this looks like a misdirected mail with another child's data. Remove this recipient.`,
+  },
+  LEGAL_BASIS: {
+    nl: (p, l) => `${party(p, l)} mag dit ontvangen op grond van de wet${p.statute ? ` (${p.statute})` : ""}. De verstrekking wordt vastgelegd.`,
+    en: (p, l) => `${party(p, l)} may receive this on a legal basis${p.statute ? ` (${p.statute})` : ""}. The disclosure will be logged.`,
+  },
+  PARENTS_NOT_INFORMED: {
+    nl: (p, l) =>
+      `Wettelijke grondslag${p.statute ? ` (${p.statute})` : ""}, maar de ouders van ${student(p, l)} zijn nog niet geïnformeerd over verstrekking aan ${party(p, l)}. Informeer de ouders en leg dat vast in het register.`,
+    en: (p, l) =>
+      `Legal basis${p.statute ? ` (${p.statute})` : ""}, but the parents of ${student(p, l)} have not been informed of disclosure to ${party(p, l)}. Inform the parents and record that in the register.`,
+  },
+  CONSENT_VALID: {
+    nl: (p, l) =>
+      `Toestemming${p.holders && p.holders.length > 0 ? ` van ${joinNames(p.holders, l)}` : ""} voor ${purpose(p, l)} aan ${party(p, l)} over ${student(p, l)} is geldig tot en met ${until(p, l)}.`,
+    en: (p, l) =>
+      `Consent${p.holders && p.holders.length > 0 ? ` of ${joinNames(p.holders, l)}` : ""} for ${purpose(p, l)} to ${party(p, l)} about ${student(p, l)} is valid until ${until(p, l)} inclusive.`,
+  },
+  NO_CONSENT: {
+    nl: (p, l) =>
+      `Geen toestemming voor ${purpose(p, l)} aan ${party(p, l)} over ${student(p, l)}. Vraag toestemming aan de ouders met gezag, of verwijder deze ontvanger.`,
+    en: (p, l) =>
+      `No consent for ${purpose(p, l)} to ${party(p, l)} about ${student(p, l)}. Ask the parents with parental authority for consent, or remove this recipient.`,
+  },
+  CONSENT_REFUSED: {
+    nl: (p, l) =>
+      `Toestemming voor ${purpose(p, l)} aan ${party(p, l)} over ${student(p, l)} is geweigerd. Verwijder deze ontvanger; verstuur alleen na nieuwe toestemming.`,
+    en: (p, l) =>
+      `Consent for ${purpose(p, l)} to ${party(p, l)} about ${student(p, l)} was refused. Remove this recipient; send only after new consent.`,
+  },
+  CONSENT_WITHDRAWN: {
+    nl: (p, l) =>
+      `Toestemming voor ${purpose(p, l)} aan ${party(p, l)} over ${student(p, l)} is ingetrokken. Verwijder deze ontvanger; verstuur alleen na nieuwe toestemming.`,
+    en: (p, l) =>
+      `Consent for ${purpose(p, l)} to ${party(p, l)} about ${student(p, l)} was withdrawn. Remove this recipient; send only after new consent.`,
+  },
+  CONSENT_EXPIRED: {
+    nl: (p, l) =>
+      `Toestemming voor ${purpose(p, l)} aan ${party(p, l)} over ${student(p, l)} is verlopen op ${until(p, l)}. Vraag opnieuw toestemming aan, of verwijder deze ontvanger.`,
+    en: (p, l) =>
+      `Consent for ${purpose(p, l)} to ${party(p, l)} about ${student(p, l)} expired on ${until(p, l)}. Ask for consent again, or remove this recipient.`,
+  },
+  SECOND_GUARDIAN_REQUIRED: {
+    nl: (p, l) =>
+      `Het doel "${purpose(p, l)}" is ingrijpend: alle ouders met gezag van ${student(p, l)} moeten toestemming geven. Nog nodig: ${holders(p, l)}. Vraag toestemming aan ${holders(p, l)}.`,
+    en: (p, l) =>
+      `The purpose "${purpose(p, l)}" is far-reaching: every holder of parental authority of ${student(p, l)} must consent. Still missing: ${holders(p, l)}. Ask ${holders(p, l)} for consent.`,
+  },
+  STUDENT_CONSENT_REQUIRED: {
+    nl: (p, l) =>
+      `${student(p, l)} is ${age(p)} jaar of ouder: alleen de eigen toestemming van de leerling telt (die van ouders vervalt). Vraag toestemming aan ${student(p, l)}, of verwijder deze ontvanger.`,
+    en: (p, l) =>
+      `${student(p, l)} is ${age(p)} or older: only the student's own consent counts (a parent's lapses). Ask ${student(p, l)} for consent, or remove this recipient.`,
+  },
+  NO_PURPOSE: {
+    nl: (p, l) => `Voor ${party(p, l)} is toestemming nodig, maar er is geen (bekend) doel gekozen. Kies het doel van deze mail.`,
+    en: (p, l) => `${party(p, l)} needs consent, but no (known) purpose was chosen. Choose the purpose of this mail.`,
+  },
+  PROCESSOR_NOT_A_RECIPIENT: {
+    nl: (p, l) =>
+      `${party(p, l)} is een verwerker (leverancier) en geen ontvanger van zorgverslagen. Verwijder deze ontvanger.`,
+    en: (p, l) => `${party(p, l)} is a processor (supplier), not a recipient of care reports. Remove this recipient.`,
+  },
+  UNKNOWN_RECIPIENT: {
+    nl: () =>
+      "Onbekende ontvanger: geen collega, ouder of partij uit de lijst. Verwijder deze ontvanger, of laat de coördinator de partij aan de lijst toevoegen.",
+    en: () =>
+      "Unknown recipient: not a colleague, parent or listed party. Remove this recipient, or have the coordinator add the party to the directory.",
+  },
+};
+
+export function reasonMessage(code: ReasonCode, params: ReasonParams, lang: Lang): string {
+  return REASON_MESSAGES[code][lang](params, lang);
+}
+
+/** Sentences of the overall message. */
+export const SUMMARY = {
+  nl: {
+    blocked: "Niet verzenden.",
+    warning: "Let op.",
+    allowed: (students: string[]) => `In orde: alle ontvangers mogen deze gegevens over ${joinNames(students, "nl")} ontvangen.`,
+    more: (n: number) => ` (+${n} ${n === 1 ? "ander probleem" : "andere problemen"})`,
+  },
+  en: {
+    blocked: "Do not send.",
+    warning: "Please note.",
+    allowed: (students: string[]) => `All clear: every recipient may receive this data about ${joinNames(students, "en")}.`,
+    more: (n: number) => ` (+${n} more ${n === 1 ? "problem" : "problems"})`,
+  },
+} as const satisfies Record<Lang, unknown>;
+
+/** Cuts text to at most `max` UTF-16 units (never inside a surrogate pair), ending in "…" when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = "";
+  for (const c of text) {
+    if (out.length + c.length + 1 > max) break;
+    out += c;
+  }
+  return `${out.trimEnd()}…`;
+}
