@@ -57,7 +57,7 @@ export class AzuriteProcess {
     const require = createRequire(import.meta.url);
     const pkgDir = path.dirname(require.resolve("azurite/package.json"));
     const bin = path.join(pkgDir, "dist", "src", "table", "main.js");
-    const args = [bin, "--tableHost", "127.0.0.1", "--tablePort", String(this.port), "--skipApiVersionCheck", "--disableProductStyleUrl"];
+    const args = [bin, "--tableHost", "127.0.0.1", "--tablePort", String(this.port), "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"];
     if (this.opts.location) {
       mkdirSync(this.opts.location, { recursive: true });
       args.push("--location", this.opts.location);
@@ -66,12 +66,18 @@ export class AzuriteProcess {
     }
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
+    // The emulator never outlives the process that started it.
+    const killChild = (): void => {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    };
+    process.once("exit", killChild);
+    child.once("exit", () => process.removeListener("exit", killChild));
     await new Promise<void>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`Azurite did not start within 20s:\n${out}`)), 20000);
       const onData = (chunk: Buffer): void => {
         out += chunk.toString();
-        if (out.includes("successfully listening")) {
+        if (/successfully (listening|started)/.test(out)) {
           clearTimeout(timer);
           resolve();
         }

@@ -1,0 +1,84 @@
+/**
+ * Builds the front ends with esbuild into dist/:
+ *  - the on-send handler: ONE self-contained ES2016 file for classic Outlook's JavaScript runtime;
+ *  - the task pane, the Teams tab and the playground: browser bundles;
+ *  - the static HTML pages and assets next to them.
+ */
+import { build, type BuildOptions } from "esbuild";
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dist = path.join(root, "dist");
+
+interface Entry {
+  src: string;
+  out: string;
+  options?: BuildOptions;
+}
+
+export const ENTRIES: Entry[] = [
+  {
+    src: "src/addin/onsend/handler.ts",
+    out: "addin/onsend.js",
+    options: { target: "es2016", format: "iife", platform: "neutral", mainFields: ["module", "main"] },
+  },
+  { src: "src/addin/taskpane/main.tsx", out: "addin/taskpane.js" },
+  { src: "src/tab/main.tsx", out: "tab/app.js" },
+  { src: "src/playground/main.tsx", out: "playground/app.js" },
+];
+
+/** Static files (HTML, icons) copied from these folders into dist/ at the same relative place. */
+const STATIC_DIRS = ["src/addin", "src/tab", "src/playground", "assets"];
+const STATIC_EXT = new Set([".html", ".png", ".svg", ".ico", ".css", ".json"]);
+
+function copyStatic(dir: string): void {
+  const abs = path.join(root, dir);
+  if (!existsSync(abs)) return;
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (STATIC_EXT.has(path.extname(name))) {
+        const rel = path.relative(path.join(root, dir.startsWith("src/") ? "src" : ""), p);
+        const target = path.join(dist, rel);
+        mkdirSync(path.dirname(target), { recursive: true });
+        cpSync(p, target);
+      }
+    }
+  };
+  walk(abs);
+}
+
+export async function buildAll(opts: { quiet?: boolean } = {}): Promise<void> {
+  mkdirSync(dist, { recursive: true });
+  const missing = ENTRIES.filter((e) => !existsSync(path.join(root, e.src)));
+  if (missing.length && !opts.quiet) console.warn(`build: not yet present, skipped: ${missing.map((m) => m.src).join(", ")}`);
+  await Promise.all(
+    ENTRIES.filter((e) => existsSync(path.join(root, e.src))).map((e) =>
+      build({
+        entryPoints: [path.join(root, e.src)],
+        outfile: path.join(dist, e.out),
+        bundle: true,
+        minify: true,
+        sourcemap: false,
+        target: "es2020",
+        format: "esm",
+        platform: "browser",
+        jsx: "automatic",
+        define: { "process.env.NODE_ENV": '"production"' },
+        legalComments: "none",
+        logLevel: "warning",
+        ...e.options,
+      }),
+    ),
+  );
+  for (const d of STATIC_DIRS) copyStatic(d);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildAll().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

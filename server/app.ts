@@ -1,0 +1,196 @@
+import express, { type Express, type RequestHandler } from "express";
+import helmet from "helmet";
+import path from "node:path";
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import type { Config } from "./config.js";
+import type { Logger } from "./shared/logger.js";
+import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
+import { ApiBuilder, parse } from "./shared/http.js";
+import type { Storage } from "./shared/storage.js";
+import { authenticate, DevIssuer, ROLES, type TokenVerifier } from "./identity/auth.js";
+import { DirectoryRepository } from "./directory/repository.js";
+import { DirectoryService } from "./directory/service.js";
+import { directoryRoutes } from "./directory/routes.js";
+import { RegisterRepository } from "./register/repository.js";
+import { RegisterService } from "./register/service.js";
+import { ConsentRequestService } from "./register/requests.js";
+import { registerRoutes } from "./register/routes.js";
+import { CheckRepository } from "./sendcheck/repository.js";
+import { SendCheckService } from "./sendcheck/service.js";
+import { sendCheckRoutes } from "./sendcheck/routes.js";
+
+export { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
+import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
+
+export interface AppDeps {
+  config: Config;
+  storage: Storage;
+  log: Logger;
+  verifier: TokenVerifier;
+  /** Present in dev mode only: issues tokens at POST /dev/token. */
+  devIssuer?: DevIssuer;
+  /** Folder of the built front ends. */
+  distDir: string;
+}
+
+export interface Services {
+  directory: DirectoryService;
+  register: RegisterService;
+  registerRepo: RegisterRepository;
+  checks: SendCheckService;
+  requests: ConsentRequestService;
+}
+
+/** Hosts allowed to frame the pages: Teams, Outlook and Office on the web. */
+const FRAME_ANCESTORS = [
+  "'self'",
+  "https://teams.microsoft.com",
+  "https://*.teams.microsoft.com",
+  "https://*.cloud.microsoft",
+  "https://outlook.office.com",
+  "https://outlook.office365.com",
+  "https://outlook.live.com",
+  "https://*.office.com",
+  "https://*.officeapps.live.com",
+  "https://*.microsoft365.com",
+];
+
+const ADDIN_ORIGINS_SCRIPT = ["'self'", "https://appsforoffice.microsoft.com", "https://res.cdn.office.net", "https://res-1.cdn.office.net"];
+
+export function createServices(storage: Storage, config: Config): Services {
+  const directory = new DirectoryService(new DirectoryRepository(storage), config.DIRECTORY_CACHE_SECONDS);
+  const registerRepo = new RegisterRepository(storage);
+  return {
+    directory,
+    registerRepo,
+    register: new RegisterService(registerRepo, directory),
+    checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
+    requests: new ConsentRequestService(storage, directory),
+  };
+}
+
+function requestLog(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on("finish", () => {
+      // Route pattern only: never the URL (queries may hold an address) nor any body.
+      log.info(
+        { method: req.method, route: routeOf(req), status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6, tenant: req.principal?.tenantId },
+        "request",
+      );
+    });
+    next();
+  };
+}
+
+function cors(allowed: Set<string>): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && allowed.has(origin)) {
+      res.setHeader("Access-Control-Allow-Origin", origin);
+      res.setHeader("Vary", "Origin");
+      res.setHeader("Access-Control-Allow-Headers", "authorization, content-type, accept-language, idempotency-key");
+      res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+      res.setHeader("Access-Control-Max-Age", "600");
+    }
+    if (req.method === "OPTIONS") {
+      res.status(origin && allowed.has(origin) ? 204 : 403).end();
+      return;
+    }
+    next();
+  };
+}
+
+export function createApp(deps: AppDeps): { app: Express; services: Services; api: ApiBuilder } {
+  const { config, storage, log } = deps;
+  const services = createServices(storage, config);
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.devMode ? false : 1);
+  app.use(requestLog(log));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ADDIN_ORIGINS_SCRIPT,
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", "data:"],
+          connectSrc: ["'self'"],
+          frameAncestors: FRAME_ANCESTORS,
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+        },
+      },
+      frameguard: false, // frame-ancestors above decides; X-Frame-Options would block Teams and Outlook
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  const own = config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [];
+  app.use(cors(new Set([...own, ...config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean)])));
+
+  app.get("/healthz", async (_req, res) => {
+    const ok = await storage
+      .getOrUndefined("Meta", "health", "health")
+      .then(() => true)
+      .catch(() => false);
+    res.status(ok ? 200 : 503).json({ ok, storage: ok ? "up" : "down" });
+  });
+
+  const api = new ApiBuilder(config.BODY_LIMIT);
+  directoryRoutes(api, services.directory, config.IMPORT_BODY_LIMIT);
+  registerRoutes(api, { register: services.register, repo: services.registerRepo, directory: services.directory, requests: services.requests });
+  sendCheckRoutes(api, services.checks);
+  // Further routers (identity/Graph, reliability) are added here with api.add or app.use.
+
+  app.get("/api/openapi.json", (_req, res) => {
+    res.json(api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
+  });
+  app.get("/api/me", authenticate(deps.verifier), (req, res) => {
+    const p = req.principal;
+    res.json({ user: p?.userId, tenantId: p?.tenantId, roles: p?.roles, devMode: config.devMode });
+  });
+  app.use("/api", authenticate(deps.verifier), api.router);
+  app.use("/api", notFoundRoute);
+
+  if (deps.devIssuer) {
+    const issuer = deps.devIssuer;
+    const devTokenBody = z
+      .object({
+        user: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._@-]+$/),
+        tenantId: z.string().uuid().optional(),
+        roles: z.array(z.enum(ROLES)).min(1).max(3).optional(),
+      })
+      .strict();
+    app.post("/dev/token", express.json({ limit: "4kb" }), async (req, res) => {
+      const b = parse(devTokenBody, req.body, "body");
+      const tenantId = (b.tenantId ?? DEMO_TENANT_ID).toLowerCase();
+      const token = await issuer.issue(b.user, tenantId, b.roles ?? ["coordinator"]);
+      res.status(201).json({ token, expiresIn: 8 * 3600, tenantId });
+    });
+  }
+
+  // The built front ends. The playground is a simulation and exists only in dev mode.
+  const serve = (urlPath: string, dir: string): void => {
+    const abs = path.join(deps.distDir, dir);
+    app.use(urlPath, express.static(abs, { index: "index.html", fallthrough: true, maxAge: config.devMode ? 0 : "1h" }));
+  };
+  serve("/addin", "addin");
+  serve("/tab", "tab");
+  if (config.devMode) serve("/playground", "playground");
+  app.get("/.well-known/microsoft-officeaddins-allowed.json", (_req, res) => {
+    const base = config.PUBLIC_URL ?? "";
+    res.json({ allowed: [`${base}/addin/onsend.js`, `${base}/addin/commands.html`] });
+  });
+  app.get("/", (_req, res) => {
+    res.redirect(config.devMode && existsSync(path.join(deps.distDir, "playground")) ? "/playground/" : "/tab/");
+  });
+
+  app.use(notFoundRoute);
+  app.use(errorMiddleware(log));
+  return { app, services, api };
+}
+
+export { AppError };

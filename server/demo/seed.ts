@@ -1,0 +1,58 @@
+import type { Services } from "../app.js";
+import type { Principal } from "../identity/auth.js";
+import { DEMO_SCHOOL_ID, demoImport } from "./data.js";
+import { sha256Hex } from "../register/domain.js";
+
+export const DEMO_TENANT = "7a1f2c3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b";
+
+/**
+ * Seeds the demo school once (when the tenant has no schools yet): the directory, then a few
+ * consents, a refusal, a withdrawal and a notice. Returns whether anything was seeded.
+ */
+export async function seedDemo(services: Services, tenantId = DEMO_TENANT, now = new Date()): Promise<boolean> {
+  const snap = await services.directory.snapshot(tenantId);
+  if (snap.directory.schools.some((s) => s.id === DEMO_SCHOOL_ID)) return false;
+  await services.directory.import(tenantId, demoImport());
+  const p: Principal = { userId: "demo-seed", tenantId, roles: ["coordinator"] };
+  const daysAgo = (d: number): string => new Date(now.getTime() - d * 86400_000).toISOString();
+  // Evidence of a demo reply: the hash is of the demo message as it would have arrived.
+  const ev = (sender: string, d: number) => {
+    const messageId = `<demo-${sender.split("@")[0]}-${d}@mail.example>`;
+    const mime = `Message-ID: ${messageId}\r\nFrom: ${sender}\r\nDate: ${daysAgo(d)}\r\nSubject: Re: Toestemming gevraagd\r\n\r\nIk geef toestemming.\r\n`;
+    return { messageId, sender, date: daysAgo(d), sha256: sha256Hex(mime), excerpt: "Ik geef toestemming." };
+  };
+  // Jan de Vries: the mother consented to the JGZ consult (valid).
+  await services.register.recordConsent(p, {
+    studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult", decision: "granted",
+    givenBy: { guardianId: "lln-001-o1" }, method: "email", givenAt: daysAgo(20), evidence: ev("ouder1.devries@mail.example", 20),
+  });
+  // Noor van der Berg (divorced parents): mother consented to the dyslexia assessment, the father not yet (far-reaching).
+  await services.register.recordConsent(p, {
+    studentId: "lln-002", partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie", decision: "granted",
+    givenBy: { guardianId: "lln-002-o1" }, method: "email", givenAt: daysAgo(10), evidence: ev("marieke.vdberg@mail.example", 10),
+  });
+  // Daan Jansen: the mother refused the wijkteam.
+  await services.register.recordConsent(p, {
+    studentId: "lln-003", partyId: "wijkteam", purposeId: "jeugdhulp", decision: "refused",
+    givenBy: { guardianId: "lln-003-o1" }, method: "paper", givenAt: daysAgo(15),
+  });
+  // Zoë Bakker: consent for school social work, later withdrawn by the father.
+  const smw = await services.register.recordConsent(p, {
+    studentId: "lln-004", partyId: "smw", purposeId: "smw-begeleiding", decision: "granted",
+    givenBy: { guardianId: "lln-004-o1" }, method: "oral", heardBy: "ib@regenboog.school.example", givenAt: daysAgo(40),
+  });
+  await services.register.withdraw(p, smw.id, { by: { guardianId: "lln-004-o2" }, at: daysAgo(5), reason: "Wil eerst zelf contact" });
+  // Sem van Dijk: parents informed of the SWV application (legal basis).
+  await services.register.notice(p, { studentId: "lln-005", partyId: "swv", purposeId: "tlv-aanvraag", informedAt: daysAgo(3), method: "meeting" });
+  // Lotte Visser: a consent for the wijkteam that ends within the month.
+  await services.register.recordConsent(p, {
+    studentId: "lln-006", partyId: "wijkteam", purposeId: "jeugdhulp", decision: "granted",
+    givenBy: { guardianId: "lln-006-o2" }, method: "paper", givenAt: daysAgo(300), validUntil: new Date(now.getTime() + 12 * 86400_000).toISOString(),
+  });
+  // Hüseyin Yılmaz (16): his own consent for school social work.
+  await services.register.recordConsent(p, {
+    studentId: "lln-030", partyId: "smw", purposeId: "smw-begeleiding", decision: "granted",
+    givenBy: { student: true }, method: "paper", givenAt: daysAgo(7),
+  });
+  return true;
+}

@@ -1,0 +1,91 @@
+import type { TransactionAction } from "@azure/data-tables";
+import { odata } from "@azure/data-tables";
+import { key, type Storage, type TableName } from "../shared/storage.js";
+import { sha256Hex, canonicalJson } from "../register/domain.js";
+import type { Directory, Party, Policy, Purpose, School, Student } from "./domain.js";
+
+/** The kinds of directory record and the table each lives in. Entities: PK tenant, RK id, data JSON. */
+const KIND_TABLE = {
+  schools: "Schools",
+  students: "Students",
+  parties: "Parties",
+  purposes: "Purposes",
+  policies: "Policies",
+} as const satisfies Record<string, TableName>;
+export type DirectoryKind = keyof typeof KIND_TABLE;
+
+export interface KindRecord {
+  schools: School;
+  students: Student;
+  parties: Party;
+  purposes: Purpose;
+  policies: Policy;
+}
+
+export interface UpsertCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+function rowKeyOf<K extends DirectoryKind>(kind: K, item: KindRecord[K]): string {
+  return kind === "policies" ? (item as Policy).schoolId : (item as School | Student | Party | Purpose).id;
+}
+
+export class DirectoryRepository {
+  constructor(private readonly storage: Storage) {}
+
+  async load(tenantId: string): Promise<Directory> {
+    const [schools, students, parties, purposes, policies] = await Promise.all([
+      this.list(tenantId, "schools"),
+      this.list(tenantId, "students"),
+      this.list(tenantId, "parties"),
+      this.list(tenantId, "purposes"),
+      this.list(tenantId, "policies"),
+    ]);
+    return { tenantId, schools, students, parties, purposes, policies };
+  }
+
+  async list<K extends DirectoryKind>(tenantId: string, kind: K): Promise<KindRecord[K][]> {
+    const rows = await this.storage.list(KIND_TABLE[kind], odata`PartitionKey eq ${key(tenantId)}`, ["data"]);
+    return rows.map((r) => JSON.parse(String(r.data)) as KindRecord[K]);
+  }
+
+  async get<K extends DirectoryKind>(tenantId: string, kind: K, id: string): Promise<KindRecord[K] | undefined> {
+    const e = await this.storage.getOrUndefined(KIND_TABLE[kind], key(tenantId), key(id));
+    return e ? (JSON.parse(String(e.data)) as KindRecord[K]) : undefined;
+  }
+
+  /**
+   * Idempotent bulk upsert: records whose content did not change are not written again.
+   * Writes go in transactions of 100 (one partition: the tenant).
+   */
+  async upsertMany<K extends DirectoryKind>(tenantId: string, kind: K, items: KindRecord[K][]): Promise<UpsertCounts> {
+    const counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+    if (items.length === 0) return counts;
+    const table = KIND_TABLE[kind];
+    const pk = key(tenantId);
+    const existing = new Map<string, string>();
+    for (const r of await this.storage.list(table, odata`PartitionKey eq ${pk}`, ["RowKey", "hash"])) {
+      existing.set(String(r.rowKey), String(r.hash));
+    }
+    const actions: TransactionAction[] = [];
+    // Of duplicates in one request the last one wins.
+    const last = new Map<string, KindRecord[K]>();
+    for (const item of items) last.set(rowKeyOf(kind, item), item);
+    for (const [id, item] of last) {
+      const data = canonicalJson(item);
+      const hash = sha256Hex(data);
+      const prev = existing.get(id);
+      if (prev === hash) {
+        counts.unchanged++;
+        continue;
+      }
+      if (prev === undefined) counts.created++;
+      else counts.updated++;
+      actions.push(["upsert", { partitionKey: pk, rowKey: key(id), data, hash }, "Replace"]);
+    }
+    await this.storage.transact(table, actions);
+    return counts;
+  }
+}

@@ -1,0 +1,173 @@
+import { AppError, notFound } from "../shared/errors.js";
+import { StudentDetector } from "../sendcheck/detect.js";
+import { defaultPolicy, fullName, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
+import type { DirectoryRepository, UpsertCounts } from "./repository.js";
+import type { ImportRequest, ImportResult } from "./schemas.js";
+
+/** A tenant's directory, indexed for the send check, with the detector built once. */
+export interface DirectorySnapshot {
+  directory: Directory;
+  detector: StudentDetector;
+  studentById: Map<string, Student>;
+  /** Lower-cased guardian email -> the students and guardian records it belongs to. */
+  guardiansByEmail: Map<string, { student: Student; guardian: Guardian }[]>;
+  partyById: Map<string, Party>;
+  purposeById: Map<string, Purpose>;
+  loadedAt: number;
+}
+
+export function buildSnapshot(directory: Directory): DirectorySnapshot {
+  const guardiansByEmail = new Map<string, { student: Student; guardian: Guardian }[]>();
+  for (const student of directory.students) {
+    for (const guardian of student.guardians) {
+      for (const e of guardian.emails) {
+        const k = e.toLowerCase();
+        const list = guardiansByEmail.get(k) ?? [];
+        list.push({ student, guardian });
+        guardiansByEmail.set(k, list);
+      }
+    }
+  }
+  return {
+    directory,
+    detector: new StudentDetector(directory.students),
+    studentById: new Map(directory.students.map((s) => [s.id, s])),
+    guardiansByEmail,
+    partyById: new Map(directory.parties.map((p) => [p.id, p])),
+    purposeById: new Map(directory.purposes.map((p) => [p.id, p])),
+    loadedAt: Date.now(),
+  };
+}
+
+/**
+ * The directory of each tenant, cached in memory: loaded once, rebuilt when this instance changes it,
+ * and re-read after `ttlSeconds` so changes made by another instance arrive too.
+ */
+export class DirectoryService {
+  private readonly cache = new Map<string, Promise<DirectorySnapshot>>();
+  /** Bumped on each change, so a load that started before a change is not cached after it. */
+  private readonly generation = new Map<string, number>();
+
+  constructor(
+    private readonly repo: DirectoryRepository,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async snapshot(tenantId: string): Promise<DirectorySnapshot> {
+    const cached = this.cache.get(tenantId);
+    if (cached) {
+      const snap = await cached.catch(() => undefined);
+      if (snap && Date.now() - snap.loadedAt < this.ttlSeconds * 1000) return snap;
+      if (this.cache.get(tenantId) !== cached) return this.snapshot(tenantId);
+    }
+    const gen = this.generation.get(tenantId) ?? 0;
+    const loading = this.repo.load(tenantId).then(buildSnapshot);
+    this.cache.set(tenantId, loading);
+    loading.catch(() => {
+      if (this.cache.get(tenantId) === loading) this.cache.delete(tenantId);
+    });
+    const snap = await loading;
+    if ((this.generation.get(tenantId) ?? 0) !== gen && this.cache.get(tenantId) === loading) this.cache.delete(tenantId);
+    return snap;
+  }
+
+  invalidate(tenantId: string): void {
+    this.generation.set(tenantId, (this.generation.get(tenantId) ?? 0) + 1);
+    this.cache.delete(tenantId);
+  }
+
+  async import(tenantId: string, req: ImportRequest): Promise<ImportResult> {
+    // Referential checks before anything is written: a bad import changes nothing.
+    const existing = await this.snapshot(tenantId);
+    const schoolIds = new Set([...existing.directory.schools.map((s) => s.id), ...req.schools.map((s) => s.id)]);
+    const purposeIds = new Set([...existing.directory.purposes.map((p) => p.id), ...req.purposes.map((p) => p.id)]);
+    const problems: { path: string; message: string }[] = [];
+    req.students.forEach((s, i) => {
+      if (!schoolIds.has(s.schoolId)) problems.push({ path: `students.${i}.schoolId`, message: "unknown school" });
+      const gids = new Set<string>();
+      s.guardians.forEach((g, j) => {
+        if (gids.has(g.id)) problems.push({ path: `students.${i}.guardians.${j}.id`, message: "duplicate guardian id" });
+        gids.add(g.id);
+      });
+    });
+    req.parties.forEach((p, i) => {
+      if (p.defaultPurposeId && !purposeIds.has(p.defaultPurposeId))
+        problems.push({ path: `parties.${i}.defaultPurposeId`, message: "unknown purpose" });
+    });
+    req.policies.forEach((p, i) => {
+      if (!schoolIds.has(p.schoolId)) problems.push({ path: `policies.${i}.schoolId`, message: "unknown school" });
+    });
+    if (problems.length) throw new AppError(422, "UNPROCESSABLE", "The import refers to records that do not exist", problems.slice(0, 50));
+
+    const none: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+    try {
+      // Order matters for readers: schools and purposes before what refers to them.
+      const schools = await this.repo.upsertMany(tenantId, "schools", req.schools);
+      const purposes = await this.repo.upsertMany(tenantId, "purposes", req.purposes);
+      const [parties, policies, students] = await Promise.all([
+        this.repo.upsertMany(tenantId, "parties", req.parties),
+        this.repo.upsertMany(tenantId, "policies", req.policies),
+        this.repo.upsertMany(tenantId, "students", req.students),
+      ]);
+      return { schools, purposes, parties, policies, students: students ?? none };
+    } finally {
+      this.invalidate(tenantId);
+    }
+  }
+
+  async putParty(tenantId: string, party: Party): Promise<Party> {
+    const snap = await this.snapshot(tenantId);
+    if (party.defaultPurposeId && !snap.purposeById.has(party.defaultPurposeId))
+      throw new AppError(422, "UNPROCESSABLE", "The default purpose does not exist", [{ path: "defaultPurposeId", message: "unknown purpose" }]);
+    await this.repo.upsertMany(tenantId, "parties", [party]);
+    this.invalidate(tenantId);
+    return party;
+  }
+
+  async putPurpose(tenantId: string, purpose: Purpose): Promise<Purpose> {
+    await this.repo.upsertMany(tenantId, "purposes", [purpose]);
+    this.invalidate(tenantId);
+    return purpose;
+  }
+
+  async policy(tenantId: string, schoolId: string): Promise<Policy> {
+    const snap = await this.snapshot(tenantId);
+    if (!snap.directory.schools.some((s) => s.id === schoolId)) throw notFound("School");
+    return snap.directory.policies.find((p) => p.schoolId === schoolId) ?? defaultPolicy(schoolId);
+  }
+
+  async putPolicy(tenantId: string, policy: Policy): Promise<Policy> {
+    const snap = await this.snapshot(tenantId);
+    if (!snap.directory.schools.some((s) => s.id === policy.schoolId)) throw notFound("School");
+    await this.repo.upsertMany(tenantId, "policies", [policy]);
+    this.invalidate(tenantId);
+    return policy;
+  }
+
+  async student(tenantId: string, studentId: string): Promise<Student> {
+    const s = (await this.snapshot(tenantId)).studentById.get(studentId);
+    if (!s) throw notFound("Student");
+    return s;
+  }
+
+  /** Search by name (any part, diacritics-insensitive) or student number. */
+  async search(tenantId: string, query: string | undefined, schoolId: string | undefined, limit: number): Promise<Student[]> {
+    const snap = await this.snapshot(tenantId);
+    const q = fold(query ?? "").trim();
+    const out: Student[] = [];
+    for (const s of snap.directory.students) {
+      if (schoolId && s.schoolId !== schoolId) continue;
+      if (q) {
+        const hay = fold([fullName(s), s.familyName + ", " + s.givenName, s.studentNumber, ...s.aliases].join(" | "));
+        if (!q.split(/\s+/).every((t) => hay.includes(t))) continue;
+      }
+      out.push(s);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+}
+
+export function fold(s: string): string {
+  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}

@@ -1,0 +1,202 @@
+import type { RequestHandler, Request } from "express";
+import {
+  SignJWT,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  errors as joseErrors,
+  type JWTVerifyGetKey,
+  type JWK,
+} from "jose";
+import { randomUUID } from "node:crypto";
+import { AppError, type ErrorCode } from "../shared/errors.js";
+
+export const ROLES = ["coordinator", "staff", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: taken from a verified token only. */
+export interface Principal {
+  /** Object id of the user (oid), or the dev user name. Never shown in logs with a name. */
+  userId: string;
+  tenantId: string;
+  roles: Role[];
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+export interface JwtVerifierOptions {
+  getKey: JWTVerifyGetKey;
+  /** The expected issuer for the token's tenant. */
+  issuerFor: (tenantId: string) => string;
+  audience: string | string[];
+  /** Empty: every tenant. */
+  allowedTenants: string[];
+  /** Roles given when a token carries none (dev convenience; Entra: none). */
+  defaultRoles?: Role[];
+}
+
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function authError(code: ErrorCode, message: string): AppError {
+  return new AppError(401, code, message, undefined, { "WWW-Authenticate": `Bearer error="invalid_token"` });
+}
+
+/** One verification path for dev tokens and Entra ID tokens alike; only the options differ. */
+export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
+  return {
+    async verify(token: string): Promise<Principal> {
+      let tid: unknown;
+      try {
+        tid = decodeJwt(token).tid;
+      } catch {
+        throw authError("TOKEN_INVALID", "The access token is malformed");
+      }
+      if (typeof tid !== "string" || !TENANT_ID.test(tid)) throw authError("TOKEN_INVALID", "The access token has no tenant id");
+      if (opts.allowedTenants.length > 0 && !opts.allowedTenants.includes(tid.toLowerCase()))
+        throw new AppError(401, "TENANT_NOT_ALLOWED", "This organisation is not allowed to use this service");
+      try {
+        const { payload } = await jwtVerify(token, opts.getKey, {
+          issuer: opts.issuerFor(tid),
+          audience: opts.audience,
+          algorithms: ["RS256"],
+          requiredClaims: ["exp", "tid"],
+          clockTolerance: 60,
+        });
+        const userId = typeof payload.oid === "string" ? payload.oid : payload.sub;
+        if (!userId) throw authError("TOKEN_INVALID", "The access token names no user");
+        const claimed = Array.isArray(payload.roles) ? payload.roles : [];
+        let roles = claimed
+          .filter((r): r is string => typeof r === "string")
+          .map((r) => r.toLowerCase())
+          .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+        if (roles.length === 0 && opts.defaultRoles) roles = opts.defaultRoles;
+        return { userId, tenantId: tid.toLowerCase(), roles };
+      } catch (err) {
+        throw mapJoseError(err);
+      }
+    },
+  };
+}
+
+function mapJoseError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof joseErrors.JWTExpired) return authError("TOKEN_EXPIRED", "The access token has expired; sign in again");
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === "nbf" || err.claim === "iat") return authError("TOKEN_NOT_YET_VALID", "The access token is not valid yet");
+    if (err.claim === "aud") return authError("TOKEN_WRONG_AUDIENCE", "The access token is meant for another service");
+    if (err.claim === "iss") return authError("TOKEN_WRONG_ISSUER", "The access token comes from an unexpected issuer");
+    return authError("TOKEN_INVALID", "The access token is missing a required claim");
+  }
+  if (err instanceof joseErrors.JWKSNoMatchingKey) return authError("TOKEN_UNKNOWN_KEY", "The access token is signed with an unknown key");
+  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid)
+    return new AppError(503, "STORAGE_UNAVAILABLE", "The sign-in keys could not be fetched; try again shortly");
+  return authError("TOKEN_INVALID", "The access token is not valid");
+}
+
+/** Dev mode: the server makes its own signing key at start and issues tokens for local use. */
+export class DevIssuer {
+  static readonly ISSUER = "https://zorgvuldig.local/dev";
+  static readonly AUDIENCE = "api://zorgvuldig-dev";
+  private constructor(
+    private readonly privateKey: CryptoKey,
+    readonly jwk: JWK,
+  ) {}
+
+  static async create(): Promise<DevIssuer> {
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: randomUUID(), alg: "RS256", use: "sig" };
+    return new DevIssuer(privateKey, jwk);
+  }
+
+  verifier(): TokenVerifier {
+    return createJwtVerifier({
+      getKey: createLocalJWKSet({ keys: [this.jwk] }),
+      issuerFor: () => DevIssuer.ISSUER,
+      audience: DevIssuer.AUDIENCE,
+      allowedTenants: [],
+    });
+  }
+
+  async issue(user: string, tenantId: string, roles: Role[], lifetimeSeconds = 8 * 3600): Promise<string> {
+    return new SignJWT({ tid: tenantId, roles, oid: user, name: user })
+      .setProtectedHeader({ alg: "RS256", kid: this.jwk.kid ?? "dev" })
+      .setIssuer(DevIssuer.ISSUER)
+      .setAudience(DevIssuer.AUDIENCE)
+      .setSubject(user)
+      .setIssuedAt()
+      .setNotBefore("0s")
+      .setExpirationTime(`${lifetimeSeconds}s`)
+      .sign(this.privateKey);
+  }
+}
+
+/** Entra ID v2 access tokens: keys from the common JWKS (cached by jose, refetched on an unknown kid). */
+export function entraVerifier(opts: {
+  clientId: string;
+  authorityHost: string;
+  allowedTenants: string[];
+  jwksUrl?: string;
+}): TokenVerifier {
+  const jwks = createRemoteJWKSet(new URL(opts.jwksUrl ?? `${opts.authorityHost}/common/discovery/v2.0/keys`), {
+    cooldownDuration: 30_000,
+    cacheMaxAge: 24 * 3600_000,
+  });
+  return createJwtVerifier({
+    getKey: jwks,
+    issuerFor: (tid) => `${opts.authorityHost}/${tid}/v2.0`,
+    audience: [opts.clientId, `api://${opts.clientId}`],
+    allowedTenants: opts.allowedTenants.map((t) => t.toLowerCase()),
+  });
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+export function authenticate(verifier: TokenVerifier): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.headers.authorization;
+    const m = typeof header === "string" ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!m || !m[1]) {
+      next(new AppError(401, "UNAUTHENTICATED", "Sign in first: this request carries no access token", undefined, { "WWW-Authenticate": "Bearer" }));
+      return;
+    }
+    verifier.verify(m[1]).then(
+      (p) => {
+        req.principal = p;
+        next();
+      },
+      (err: unknown) => next(err),
+    );
+  };
+}
+
+/** What each role may do: coordinators everything, staff the send check, viewers reading. */
+const GRANTS: Record<Role, readonly Role[]> = {
+  coordinator: ["coordinator", "staff", "viewer"],
+  staff: ["staff"],
+  viewer: ["viewer"],
+};
+
+export function requireRole(needed: Role): RequestHandler {
+  return (req, _res, next) => {
+    const p = req.principal;
+    if (!p) return next(new AppError(401, "UNAUTHENTICATED", "Sign in first"));
+    if (!p.roles.some((r) => GRANTS[r].includes(needed)))
+      return next(new AppError(403, "FORBIDDEN", `This needs the ${needed} role`));
+    next();
+  };
+}
+
+export function principalOf(req: Request): Principal {
+  const p = req.principal;
+  if (!p) throw new AppError(401, "UNAUTHENTICATED", "Sign in first");
+  return p;
+}

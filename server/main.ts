@@ -1,0 +1,89 @@
+import { createServer as createHttp, type Server } from "node:http";
+import { createServer as createHttps } from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { DestinationStream } from "pino";
+import type { Config } from "./config.js";
+import { createApp, type Services } from "./app.js";
+import { createLogger, type Logger } from "./shared/logger.js";
+import { Storage } from "./shared/storage.js";
+import { AzuriteProcess } from "./shared/azurite.js";
+import { DevIssuer, entraVerifier, type TokenVerifier } from "./identity/auth.js";
+import { seedDemo } from "./demo/seed.js";
+
+export interface Running {
+  url: string;
+  port: number;
+  server: Server;
+  services: Services;
+  storage: Storage;
+  log: Logger;
+  devIssuer?: DevIssuer;
+  azurite?: AzuriteProcess;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Use this storage connection instead of config/embedded Azurite (tests share one emulator). */
+  connectionString?: string;
+  logDestination?: DestinationStream;
+  distDir?: string;
+  tls?: { key: string; cert: string };
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
+  const log = createLogger(config.LOG_LEVEL, opts.logDestination);
+  let azurite: AzuriteProcess | undefined;
+  let conn = opts.connectionString ?? config.STORAGE_CONNECTION_STRING;
+  if (!conn) {
+    azurite = new AzuriteProcess({ location: path.join(config.DATA_DIR, "azurite") });
+    await azurite.start();
+    conn = azurite.connectionString;
+    log.info({ port: azurite.port }, "embedded Azurite started");
+  }
+  const storage = new Storage(conn, config.TABLE_PREFIX, config.STORAGE_TIMEOUT_MS);
+  await storage.ensureTables();
+
+  let verifier: TokenVerifier;
+  let devIssuer: DevIssuer | undefined;
+  if (config.devMode) {
+    devIssuer = await DevIssuer.create();
+    verifier = devIssuer.verifier();
+  } else {
+    verifier = entraVerifier({
+      clientId: config.ENTRA_CLIENT_ID ?? "",
+      authorityHost: config.ENTRA_AUTHORITY_HOST,
+      allowedTenants: config.ENTRA_ALLOWED_TENANTS.split(",").map((s) => s.trim()).filter(Boolean),
+    });
+  }
+  const distDir = opts.distDir ?? path.resolve(import.meta.dirname, "..", "dist");
+  const { app, services } = createApp({ config, storage, log, verifier, distDir, ...(devIssuer ? { devIssuer } : {}) });
+  if (config.devMode && config.SEED_DEMO) {
+    const seeded = await seedDemo(services);
+    if (seeded) log.info("demo school seeded");
+  }
+  const server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, app) : createHttp(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
+  const url = `${opts.tls ? "https" : "http"}://${host === "127.0.0.1" && opts.tls ? "localhost" : host}:${port}`;
+  return {
+    url,
+    port,
+    server,
+    services,
+    storage,
+    log,
+    ...(devIssuer ? { devIssuer } : {}),
+    ...(azurite ? { azurite } : {}),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      if (azurite) await azurite.stop();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { fullName, policyFor, type Student } from "../directory/domain.js";
+import type { DirectorySnapshot } from "../directory/service.js";
+import type { RegisterEvent } from "./domain.js";
+
+const REDACTED = "[weggelaten: gegevens van anderen]";
+
+/**
+ * The access export (inzage, art. 15 AVG; DOMAIN.md section 6) of one student. Staff are named by
+ * role only; free text written by staff (override reasons) is withheld because it may hold other
+ * people's data; guardians' addresses are left out.
+ */
+export function accessExport(snap: DirectorySnapshot, student: Student, events: RegisterEvent[], at = new Date()) {
+  const policy = policyFor(snap.directory, student.schoolId);
+  const school = snap.directory.schools.find((s) => s.id === student.schoolId);
+  const party = (id?: string): string => (id ? (snap.partyById.get(id)?.name ?? id) : "onbekende ontvanger");
+  const purpose = (id?: string): string => (id ? (snap.purposeById.get(id)?.label ?? id) : "");
+  const guardian = (id: string): string => student.guardians.find((g) => g.id === id)?.name ?? "ouder/verzorger";
+  const by = (a: { guardianId: string } | { student: true }): string => ("student" in a ? "de leerling zelf" : guardian(a.guardianId));
+  return {
+    generatedAt: at.toISOString(),
+    controller: school ? { name: school.name, brin: school.brin } : undefined,
+    student: {
+      name: fullName(student),
+      studentNumber: student.studentNumber,
+      birthDate: student.birthDate,
+      className: student.className,
+      ...(student.leftDate ? { leftDate: student.leftDate } : {}),
+    },
+    guardians: student.guardians.map((g) => ({ name: g.name, relation: g.relation, hasAuthority: g.hasAuthority })),
+    categories: [
+      "Identificerende gegevens (naam, leerlingnummer, geboortedatum, klas)",
+      "Gegevens van ouders/verzorgers (naam, relatie, gezag)",
+      "Toestemmingen, weigeringen en intrekkingen met bewijs",
+      "Verstrekkingen aan derden (verstrekkingenregister)",
+    ],
+    purposes: [...new Set(events.flatMap((e) => ("purposeId" in e && e.purposeId ? [purpose(e.purposeId)] : [])))],
+    consents: events.flatMap((e) =>
+      e.type === "consent"
+        ? [
+            {
+              decision: e.decision,
+              party: party(e.partyId),
+              purpose: purpose(e.purposeId),
+              givenBy: by(e.givenBy),
+              method: e.method,
+              givenAt: e.givenAt,
+              validUntil: e.validUntil,
+              informationShown: e.informationShown,
+              evidence: e.evidence ? { messageId: e.evidence.messageId, date: e.evidence.date, sha256: e.evidence.sha256 } : undefined,
+              withdrawnAt: events.find((w) => w.type === "withdrawal" && w.consentId === e.id)?.recordedAt,
+            },
+          ]
+        : [],
+    ),
+    notices: events.flatMap((e) =>
+      e.type === "notice" ? [{ party: party(e.partyId), purpose: purpose(e.purposeId), informedAt: e.informedAt, method: e.method }] : [],
+    ),
+    recipients: events.flatMap((e) =>
+      e.type === "disclosure"
+        ? [{ party: party(e.partyId), basis: e.basis, purpose: purpose(e.purposeId), at: e.at, sentBy: "medewerker van de school" }]
+        : [],
+    ),
+    overrides: events.flatMap((e) => (e.type === "override" ? [{ at: e.at, reason: REDACTED }] : [])),
+    retention: {
+      studentFile: `${policy.retention.studentFileYears} jaar na uitschrijving`,
+      absenceAndEnrolment: `${policy.retention.absenceYears} jaar na uitschrijving`,
+      referral: `${policy.retention.referralYears} jaar na uitschrijving`,
+      consentRecords: `zolang de verwerking duurt, daarna ${policy.retention.consentYears} jaar`,
+      disclosureLog: `${policy.retention.disclosureLogYears} jaar na uitschrijving`,
+    },
+    sources: [
+      "De leerlingadministratie van de school",
+      "Ouders/verzorgers en de leerling zelf (toestemmingen en berichten)",
+      "De school (registratie van verstrekkingen)",
+    ],
+    rights: [
+      "Inzage (art. 15 AVG): binnen een maand, kosteloos",
+      "Correctie (art. 16 AVG) en verwijdering (art. 17 AVG)",
+      "Beperking van de verwerking (art. 18 AVG) en bezwaar (art. 21 AVG)",
+      "Toestemming intrekken, op elk moment",
+      "Een klacht indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)",
+    ],
+    decisionTerm: "Op een verzoek om correctie, verwijdering of bezwaar beslist de school binnen vier weken, een weigering met redenen.",
+  };
+}

@@ -1,0 +1,110 @@
+import { odata, type TransactionAction } from "@azure/data-tables";
+import { AppError } from "../shared/errors.js";
+import { key, isConflict, type Entity, type Storage } from "../shared/storage.js";
+import { GENESIS_HASH, chainEvent, type NewEvent, type RegisterEvent } from "./domain.js";
+
+/**
+ * Register events live in one partition per student (PK "tenant|student"), so reading a student's
+ * whole register is one query. RowKeys are zero-padded sequence numbers; the row "HEAD" holds the
+ * last sequence number and hash. An append replaces HEAD with its ETag and inserts the events in ONE
+ * transaction: two writers never both win, and nothing is ever overwritten.
+ */
+export interface Head {
+  seq: number;
+  hash: string;
+  etag: string;
+}
+
+export interface Partition {
+  events: RegisterEvent[];
+  head: Head | undefined;
+}
+
+const HEAD = "HEAD";
+const seqKey = (seq: number): string => String(seq).padStart(10, "0");
+
+export class RegisterRepository {
+  constructor(private readonly storage: Storage) {}
+
+  partitionKey(tenantId: string, studentId: string): string {
+    return key(tenantId, studentId);
+  }
+
+  async read(tenantId: string, studentId: string): Promise<Partition> {
+    const rows = await this.storage.list("Events", odata`PartitionKey eq ${this.partitionKey(tenantId, studentId)}`);
+    return toPartition(rows);
+  }
+
+  /**
+   * Appends events to the student's chain. `build` sees the current partition and returns the events
+   * to add (or throws to refuse): on a concurrent write it is called again with the fresh partition.
+   */
+  async append(
+    tenantId: string,
+    studentId: string,
+    build: (current: Partition) => NewEvent[],
+    known?: Partition,
+  ): Promise<RegisterEvent[]> {
+    const pk = this.partitionKey(tenantId, studentId);
+    let current = known ?? (await this.read(tenantId, studentId));
+    for (let attempt = 0; attempt < 25; attempt++) {
+      const fresh = build(current);
+      if (fresh.length === 0) return [];
+      let seq = current.head?.seq ?? 0;
+      let prev = current.head?.hash ?? GENESIS_HASH;
+      const chained: RegisterEvent[] = [];
+      for (const e of fresh) {
+        seq += 1;
+        const c = chainEvent(e, seq, prev);
+        chained.push(c);
+        prev = c.hash;
+      }
+      const headEntity = { partitionKey: pk, rowKey: HEAD, seq, hash: prev };
+      const actions: TransactionAction[] = [
+        current.head ? ["update", headEntity, "Replace", { etag: current.head.etag }] : ["create", headEntity],
+        ...chained.map(
+          (c): TransactionAction => [
+            "create",
+            { partitionKey: pk, rowKey: seqKey(c.seq), type: c.type, seq: c.seq, hash: c.hash, data: JSON.stringify(c) },
+          ],
+        ),
+      ];
+      try {
+        await this.storage.run("Events", (t) => t.submitTransaction(actions));
+        return chained;
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+        // Someone else appended first: re-read, re-decide, and try again after a short random pause.
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+        current = await this.read(tenantId, studentId);
+      }
+    }
+    throw new AppError(409, "CONFLICT", "The register of this student is busy; try again");
+  }
+
+  /** Every event partition of the tenant (the audit and the overview). */
+  async readAll(tenantId: string): Promise<Map<string, Partition>> {
+    const lo = `${key(tenantId)}|`;
+    const hi = `${key(tenantId)}}`; // "}" sorts right after "|"
+    const rows = await this.storage.list("Events", odata`PartitionKey gt ${lo} and PartitionKey lt ${hi}`);
+    const byStudent = new Map<string, Entity[]>();
+    for (const r of rows) {
+      const studentId = String(r.partitionKey).slice(lo.length);
+      const list = byStudent.get(studentId) ?? [];
+      list.push(r);
+      byStudent.set(studentId, list);
+    }
+    return new Map([...byStudent].map(([id, list]) => [id, toPartition(list)]));
+  }
+}
+
+function toPartition(rows: Entity[]): Partition {
+  let head: Head | undefined;
+  const events: RegisterEvent[] = [];
+  for (const r of rows) {
+    if (r.rowKey === HEAD) head = { seq: Number(r.seq), hash: String(r.hash), etag: String(r.etag) };
+    else events.push(JSON.parse(String(r.data)) as RegisterEvent);
+  }
+  events.sort((a, b) => a.seq - b.seq);
+  return { events, head };
+}

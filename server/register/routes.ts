@@ -1,0 +1,105 @@
+import { z } from "zod";
+import type { ApiBuilder } from "../shared/http.js";
+import { id } from "../shared/schemas.js";
+import type { DirectoryService } from "../directory/service.js";
+import type { RegisterService } from "./service.js";
+import type { RegisterRepository } from "./repository.js";
+import type { ConsentRequestService } from "./requests.js";
+import { accessExport } from "./export.js";
+import { consentRequest, noticeRequest, withdrawRequest } from "./schemas.js";
+
+export function registerRoutes(
+  api: ApiBuilder,
+  deps: { register: RegisterService; repo: RegisterRepository; directory: DirectoryService; requests: ConsentRequestService },
+): void {
+  const { register, repo, directory, requests } = deps;
+  api.add({
+    method: "post",
+    path: "/consents",
+    tag: "register",
+    summary: "Record a consent or refusal with its evidence",
+    role: "coordinator",
+    body: consentRequest,
+    handler: ({ principal, body }) => register.recordConsent(principal, body),
+  });
+  api.add({
+    method: "post",
+    path: "/consents/:id/withdraw",
+    tag: "register",
+    summary: "Withdraw a consent (a new event; the consent stays on record)",
+    role: "coordinator",
+    body: withdrawRequest,
+    handler: ({ principal, body, params }) => register.withdraw(principal, id.parse(params.id), body),
+  });
+  api.add({
+    method: "post",
+    path: "/notices",
+    tag: "register",
+    summary: "Record that parents were informed of a disclosure on a legal basis",
+    role: "coordinator",
+    body: noticeRequest,
+    handler: ({ principal, body }) => register.notice(principal, body),
+  });
+  api.add({
+    method: "post",
+    path: "/consent-requests",
+    tag: "register",
+    summary: "Write a consent request that informs parents (DOMAIN.md section 4)",
+    role: "coordinator",
+    body: z.object({ studentId: id, partyId: id, purposeId: id, lang: z.enum(["nl", "en"]).optional() }).strict(),
+    handler: ({ principal, body }) => requests.create(principal, body),
+  });
+  api.add({
+    method: "get",
+    path: "/consent-requests/:id",
+    tag: "register",
+    summary: "A consent request and the text the parents were shown",
+    role: "coordinator",
+    handler: ({ principal, params }) => requests.get(principal, id.parse(params.id)),
+  });
+  api.add({
+    method: "get",
+    path: "/students/:id/register",
+    tag: "register",
+    summary: "A student's register: events, current status, notices, disclosures, chain check",
+    role: "viewer",
+    handler: ({ principal, params }) => register.register(principal.tenantId, id.parse(params.id)),
+  });
+  api.add({
+    method: "get",
+    path: "/students/:id/export",
+    tag: "register",
+    summary: "The parents' access export (inzage) of one student",
+    role: "coordinator",
+    handler: async ({ principal, params }) => {
+      const student = await directory.student(principal.tenantId, id.parse(params.id));
+      const snap = await directory.snapshot(principal.tenantId);
+      const part = await repo.read(principal.tenantId, student.id);
+      return accessExport(snap, student, part.events);
+    },
+  });
+  api.add({
+    method: "get",
+    path: "/register/overview",
+    tag: "register",
+    summary: "One row per student with the summary of their consents",
+    role: "viewer",
+    handler: async ({ principal }) => ({ rows: await register.overview(principal.tenantId) }),
+  });
+  api.add({
+    method: "get",
+    path: "/stats",
+    tag: "register",
+    summary: "Consents expiring this month, disclosures per party, overrides",
+    role: "viewer",
+    handler: ({ principal }) => register.stats(principal.tenantId),
+  });
+  api.add({
+    method: "get",
+    path: "/audit/verify",
+    tag: "register",
+    summary: "Verify every event chain of the tenant",
+    role: "coordinator",
+    handler: ({ principal }) => register.verifyAll(principal.tenantId),
+  });
+}

@@ -1,0 +1,270 @@
+import { AppError, notFound } from "../shared/errors.js";
+import type { Principal } from "../identity/auth.js";
+import { ageOn, fullName, policyFor, type Party, type Policy, type Purpose, type Student } from "../directory/domain.js";
+import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
+import { consentStatus } from "../sendcheck/rules.js";
+import {
+  verifyChain,
+  type ChainProblem,
+  type ConsentEvent,
+  type NewEvent,
+  type RegisterEvent,
+  type WithdrawalEvent,
+} from "./domain.js";
+import { newEventId, studentIdOfEvent } from "./ids.js";
+import type { Partition, RegisterRepository } from "./repository.js";
+import type { ConsentRequest, NoticeRequest, OverviewRow, WithdrawRequest } from "./schemas.js";
+
+export type ConsentStatusView = ReturnType<typeof consentStatus> & { partyId: string; purposeId: string };
+
+/** End of the consent per policy: the end of the school year on or after `givenAt`, or a number of days. */
+export function defaultValidUntil(policy: Policy, givenAt: Date): string {
+  if (policy.defaultValidity === "days") return new Date(givenAt.getTime() + policy.defaultValidityDays * 86400_000).toISOString();
+  const [mm, dd] = policy.schoolYearEnd.split("-").map(Number) as [number, number];
+  let y = givenAt.getUTCFullYear();
+  let end = new Date(Date.UTC(y, mm - 1, dd, 23, 59, 59));
+  if (end.getTime() < givenAt.getTime()) end = new Date(Date.UTC(++y, mm - 1, dd, 23, 59, 59));
+  return end.toISOString();
+}
+
+export class RegisterService {
+  constructor(
+    private readonly repo: RegisterRepository,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  private async context(tenantId: string, studentId: string): Promise<{ snap: DirectorySnapshot; student: Student; policy: Policy }> {
+    const snap = await this.directory.snapshot(tenantId);
+    const student = snap.studentById.get(studentId);
+    if (!student) throw notFound("Student");
+    return { snap, student, policy: policyFor(snap.directory, student.schoolId) };
+  }
+
+  private partyAndPurpose(snap: DirectorySnapshot, partyId: string, purposeId: string): { party: Party; purpose: Purpose } {
+    const party = snap.partyById.get(partyId);
+    const purpose = snap.purposeById.get(purposeId);
+    const problems = [
+      ...(party ? [] : [{ path: "partyId", message: "unknown party" }]),
+      ...(purpose ? [] : [{ path: "purposeId", message: "unknown purpose" }]),
+    ];
+    if (!party || !purpose) throw new AppError(422, "UNPROCESSABLE", "Party or purpose does not exist", problems);
+    return { party, purpose };
+  }
+
+  /** Checks that the person giving or withdrawing consent may do so for this student on that date. */
+  private checkActor(student: Student, policy: Policy, by: ConsentRequest["givenBy"], at: Date, evidenceSender?: string): void {
+    const age = ageOn(student.birthDate, at);
+    if ("student" in by) {
+      if (age < policy.studentConsentAge)
+        throw new AppError(422, "STUDENT_TOO_YOUNG", `Under ${policy.studentConsentAge} a holder of parental authority consents, not the student`);
+      return;
+    }
+    const g = student.guardians.find((x) => x.id === by.guardianId);
+    if (!g) throw new AppError(422, "NOT_A_GUARDIAN", "This person is not a registered guardian of the student");
+    if (!g.hasAuthority) throw new AppError(422, "NO_AUTHORITY", "This guardian does not hold parental authority and cannot consent");
+    if (age >= policy.studentConsentAge)
+      throw new AppError(422, "UNPROCESSABLE", `The student is ${policy.studentConsentAge} or older and consents alone`);
+    if (evidenceSender && !g.emails.map((e) => e.toLowerCase()).includes(evidenceSender.toLowerCase()))
+      throw new AppError(422, "NOT_A_GUARDIAN", "The email was not sent from an address registered for this guardian");
+  }
+
+  async recordConsent(p: Principal, req: ConsentRequest): Promise<ConsentEvent> {
+    const { snap, student, policy } = await this.context(p.tenantId, req.studentId);
+    this.partyAndPurpose(snap, req.partyId, req.purposeId);
+    const givenAt = new Date(req.givenAt);
+    this.checkActor(student, policy, req.givenBy, givenAt, req.evidence?.sender);
+    const now = new Date().toISOString();
+    const { graphMessageId: _g, ...evidence } = req.evidence ?? { graphMessageId: undefined };
+    const event: NewEvent = {
+      type: "consent",
+      id: newEventId(student.id),
+      studentId: student.id,
+      decision: req.decision,
+      partyId: req.partyId,
+      purposeId: req.purposeId,
+      givenBy: req.givenBy,
+      method: req.method,
+      ...(req.heardBy ? { heardBy: req.heardBy } : {}),
+      givenAt: givenAt.toISOString(),
+      validFrom: givenAt.toISOString(),
+      validUntil: req.validUntil ? new Date(req.validUntil).toISOString() : defaultValidUntil(policy, givenAt),
+      ...(req.informationShown ? { informationShown: req.informationShown } : {}),
+      ...(req.evidence ? { evidence: { hashSource: "client" as const, ...evidence } as ConsentEvent["evidence"] } : {}),
+      recordedBy: p.userId,
+      recordedAt: now,
+    };
+    const [stored] = await this.repo.append(p.tenantId, student.id, () => [event]);
+    if (!stored || stored.type !== "consent") throw new AppError(500, "INTERNAL", "The consent was not stored");
+    return stored;
+  }
+
+  async withdraw(p: Principal, consentId: string, req: WithdrawRequest): Promise<WithdrawalEvent> {
+    const studentId = studentIdOfEvent(consentId);
+    const { student, policy } = await this.context(p.tenantId, studentId).catch((e: unknown) => {
+      throw e instanceof AppError && e.status === 404 ? notFound("Consent") : e;
+    });
+    const at = new Date(req.at);
+    const [stored] = await this.repo.append(p.tenantId, studentId, (current) => {
+      const consent = current.events.find((e): e is ConsentEvent => e.type === "consent" && e.id === consentId);
+      if (!consent) throw notFound("Consent");
+      if (consent.decision !== "granted") throw new AppError(409, "CONFLICT", "Only a granted consent can be withdrawn; this was a refusal");
+      if (current.events.some((e) => e.type === "withdrawal" && e.consentId === consentId))
+        throw new AppError(409, "ALREADY_WITHDRAWN", "This consent was already withdrawn");
+      // Withdrawing is as easy as consenting: any holder of authority (or the student 16+) may.
+      if ("student" in req.by) {
+        if (ageOn(student.birthDate, at) < policy.studentConsentAge) throw new AppError(422, "STUDENT_TOO_YOUNG", "The student is too young to withdraw alone");
+      } else {
+        const byId = req.by.guardianId;
+        const g = student.guardians.find((x) => x.id === byId);
+        if (!g) throw new AppError(422, "NOT_A_GUARDIAN", "This person is not a registered guardian of the student");
+        if (!g.hasAuthority) throw new AppError(422, "NO_AUTHORITY", "This guardian does not hold parental authority");
+      }
+      return [
+        {
+          type: "withdrawal",
+          id: newEventId(studentId),
+          studentId,
+          consentId,
+          partyId: consent.partyId,
+          purposeId: consent.purposeId,
+          by: req.by,
+          at: at.toISOString(),
+          ...(req.reason ? { reason: req.reason } : {}),
+          recordedBy: p.userId,
+          recordedAt: new Date().toISOString(),
+        },
+      ];
+    });
+    if (!stored || stored.type !== "withdrawal") throw new AppError(500, "INTERNAL", "The withdrawal was not stored");
+    return stored;
+  }
+
+  async notice(p: Principal, req: NoticeRequest): Promise<RegisterEvent> {
+    const { snap, student } = await this.context(p.tenantId, req.studentId);
+    this.partyAndPurpose(snap, req.partyId, req.purposeId);
+    const [stored] = await this.repo.append(p.tenantId, student.id, () => [
+      {
+        type: "notice",
+        id: newEventId(student.id),
+        studentId: student.id,
+        partyId: req.partyId,
+        purposeId: req.purposeId,
+        informedAt: new Date(req.informedAt).toISOString(),
+        method: req.method,
+        recordedBy: p.userId,
+        recordedAt: new Date().toISOString(),
+      },
+    ]);
+    if (!stored) throw new AppError(500, "INTERNAL", "The notice was not stored");
+    return stored;
+  }
+
+  /** Current consent status per (party, purpose) that the student's register mentions. */
+  statuses(snap: DirectorySnapshot, student: Student, events: RegisterEvent[], at: Date): ConsentStatusView[] {
+    const policy = policyFor(snap.directory, student.schoolId);
+    const pairs = new Map<string, { partyId: string; purposeId: string }>();
+    for (const e of events) if (e.type === "consent") pairs.set(`${e.partyId}\u0000${e.purposeId}`, { partyId: e.partyId, purposeId: e.purposeId });
+    const out: ConsentStatusView[] = [];
+    for (const { partyId, purposeId } of pairs.values()) {
+      const purpose = snap.purposeById.get(purposeId) ?? { id: purposeId, label: purposeId, farReaching: false };
+      out.push({ partyId, purposeId, ...consentStatus(student, partyId, purpose, events, policy, at) });
+    }
+    return out;
+  }
+
+  async register(tenantId: string, studentId: string): Promise<{
+    student: { id: string; name: string };
+    events: RegisterEvent[];
+    status: ConsentStatusView[];
+    notices: RegisterEvent[];
+    disclosures: RegisterEvent[];
+    chain: { verified: boolean; problems: ChainProblem[] };
+  }> {
+    const { snap, student } = await this.context(tenantId, studentId);
+    const part = await this.repo.read(tenantId, studentId);
+    const problems = verifyChain(studentId, part.events, part.head);
+    return {
+      student: { id: student.id, name: fullName(student) },
+      events: part.events,
+      status: this.statuses(snap, student, part.events, new Date()),
+      notices: part.events.filter((e) => e.type === "notice"),
+      disclosures: part.events.filter((e) => e.type === "disclosure"),
+      chain: { verified: problems.length === 0, problems },
+    };
+  }
+
+  async verifyAll(tenantId: string): Promise<{ ok: boolean; studentsChecked: number; eventsChecked: number; problems: ChainProblem[] }> {
+    const all = await this.repo.readAll(tenantId);
+    const problems: ChainProblem[] = [];
+    let eventsChecked = 0;
+    for (const [studentId, part] of all) {
+      eventsChecked += part.events.length;
+      problems.push(...verifyChain(studentId, part.events, part.head));
+    }
+    return { ok: problems.length === 0, studentsChecked: all.size, eventsChecked, problems };
+  }
+
+  async overview(tenantId: string, at = new Date()): Promise<OverviewRow[]> {
+    const snap = await this.directory.snapshot(tenantId);
+    const all = await this.repo.readAll(tenantId);
+    const soon = at.getTime() + 30 * 86400_000;
+    return snap.directory.students.map((s) => {
+      const part: Partition = all.get(s.id) ?? { events: [], head: undefined };
+      const statuses = this.statuses(snap, s, part.events, at);
+      const valid = statuses.filter((x) => x.state === "valid");
+      const nextExpiry = valid.map((x) => x.validUntil).filter((x): x is string => !!x).sort()[0];
+      const state: OverviewRow["state"] = statuses.some((x) => x.state === "refused" || x.state === "withdrawn")
+        ? "refused-or-withdrawn"
+        : nextExpiry && new Date(nextExpiry).getTime() <= soon
+          ? "expiring"
+          : valid.length > 0
+            ? "valid"
+            : "missing";
+      return {
+        studentId: s.id,
+        name: fullName(s),
+        studentNumber: s.studentNumber,
+        schoolId: s.schoolId,
+        className: s.className,
+        state,
+        ...(nextExpiry ? { nextExpiry } : {}),
+        parties: [...new Set(statuses.map((x) => x.partyId))],
+        purposes: [...new Set(statuses.map((x) => x.purposeId))],
+        eventCount: part.events.length,
+      };
+    });
+  }
+
+  /** The tab's overview charts. */
+  async stats(tenantId: string, at = new Date()): Promise<{
+    expiringThisMonth: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[];
+    disclosuresPerParty: { partyId: string; name: string; count: number }[];
+    overrides: { studentId: string; name: string; checkId: string; at: string; reason: string }[];
+    schoolYearStart: string;
+  }> {
+    const snap = await this.directory.snapshot(tenantId);
+    const all = await this.repo.readAll(tenantId);
+    const monthEnd = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+    const yearStart = new Date(Date.UTC(at.getUTCMonth() >= 7 ? at.getUTCFullYear() : at.getUTCFullYear() - 1, 7, 1));
+    const expiring: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[] = [];
+    const perParty = new Map<string, number>();
+    const overrides: { studentId: string; name: string; checkId: string; at: string; reason: string }[] = [];
+    for (const s of snap.directory.students) {
+      const events = all.get(s.id)?.events ?? [];
+      for (const st of this.statuses(snap, s, events, at)) {
+        if (st.state === "valid" && st.validUntil && new Date(st.validUntil) < monthEnd)
+          expiring.push({ studentId: s.id, name: fullName(s), partyId: st.partyId, purposeId: st.purposeId, validUntil: st.validUntil });
+      }
+      for (const e of events) {
+        if (e.type === "disclosure" && new Date(e.at) >= yearStart && e.partyId) perParty.set(e.partyId, (perParty.get(e.partyId) ?? 0) + 1);
+        if (e.type === "override") overrides.push({ studentId: s.id, name: fullName(s), checkId: e.checkId, at: e.at, reason: e.reason });
+      }
+    }
+    return {
+      expiringThisMonth: expiring.sort((a, b) => a.validUntil.localeCompare(b.validUntil)),
+      disclosuresPerParty: [...perParty].map(([partyId, count]) => ({ partyId, name: snap.partyById.get(partyId)?.name ?? partyId, count })).sort((a, b) => b.count - a.count),
+      overrides: overrides.sort((a, b) => b.at.localeCompare(a.at)).slice(0, 100),
+      schoolYearStart: yearStart.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,164 @@
+import { AppError, notFound } from "../shared/errors.js";
+import type { Principal } from "../identity/auth.js";
+import { policyFor } from "../directory/domain.js";
+import type { DirectoryService } from "../directory/service.js";
+import type { RegisterRepository } from "../register/repository.js";
+import type { NewEvent, RegisterEvent } from "../register/domain.js";
+import { newCheckId, newEventId } from "../register/ids.js";
+import { evaluate } from "./rules.js";
+import type { CheckRepository, StoredCheck } from "./repository.js";
+import type { CheckRequest, CheckResponse } from "./schemas.js";
+
+export type Lang = "nl" | "en";
+
+/**
+ * The send check, the hot path. For a mail about k students it costs k register reads (in
+ * parallel) and, when there is anything to log, one check record plus one disclosure append per
+ * student (in parallel). The directory and the detector come from the cache.
+ */
+export class SendCheckService {
+  constructor(
+    private readonly directory: DirectoryService,
+    private readonly register: RegisterRepository,
+    private readonly checks: CheckRepository,
+  ) {}
+
+  async check(p: Principal, req: CheckRequest, lang: Lang): Promise<CheckResponse> {
+    const snap = await this.directory.snapshot(p.tenantId);
+    const texts = [req.subject, req.body, ...req.attachments.map((a) => a.name)];
+    const detected = snap.detector.detect(texts);
+    const studentIds = detected.map((d) => d.studentId);
+    if (req.purposeId && !snap.purposeById.has(req.purposeId))
+      throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
+
+    const partitions = await Promise.all(studentIds.map((id) => this.register.read(p.tenantId, id)));
+    const registers = new Map<string, RegisterEvent[]>(studentIds.map((id, i) => [id, partitions[i]?.events ?? []]));
+    const sentAt = req.sentAt ? new Date(req.sentAt) : new Date();
+    const recipients = [
+      ...req.to.map((address) => ({ address, field: "to" as const })),
+      ...req.cc.map((address) => ({ address, field: "cc" as const })),
+      ...req.bcc.map((address) => ({ address, field: "bcc" as const })),
+    ];
+    const out = evaluate({
+      recipients,
+      studentIds,
+      directory: snap.directory,
+      registers,
+      ...(req.purposeId ? { purposeId: req.purposeId } : {}),
+      sentAt,
+      lang,
+    });
+    const firstStudent = studentIds[0] ? snap.studentById.get(studentIds[0]) : undefined;
+    const policy = policyFor(snap.directory, firstStudent?.schoolId ?? snap.directory.schools[0]?.id ?? "");
+    const checkId = newCheckId();
+    const result: CheckResponse = {
+      checkId,
+      verdict: out.verdict,
+      message: out.message,
+      students: out.students,
+      recipients: out.recipients,
+      ...(req.purposeId ? { purposeId: req.purposeId } : {}),
+      policy: { sendMode: policy.sendMode, failMode: policy.failMode },
+    };
+    if (studentIds.length === 0) return result;
+
+    const at = sentAt.toISOString();
+    const stored: StoredCheck = { checkId, result, disclosures: out.disclosures, sentBy: p.userId, at };
+    const writes: Promise<unknown>[] = [this.checks.save(p.tenantId, stored)];
+    // A warned mail may still be sent ("send anyway"), so it is logged as well as an allowed one.
+    if (out.verdict !== "block") {
+      studentIds.forEach((studentId, i) => {
+        const mine = out.disclosures.filter((d) => d.studentId === studentId);
+        if (mine.length === 0) return;
+        writes.push(
+          this.register.append(
+            p.tenantId,
+            studentId,
+            () => mine.map((d): NewEvent => disclosureEvent(studentId, checkId, d, out.verdict, p.userId, at)),
+            partitions[i],
+          ),
+        );
+      });
+    }
+    await Promise.all(writes);
+    return result;
+  }
+
+  async get(p: Principal, checkId: string): Promise<CheckResponse> {
+    const c = await this.checks.get(p.tenantId, checkId);
+    if (!c) throw notFound("Check");
+    return c.result;
+  }
+
+  /**
+   * Sent despite a block: the reason is recorded in each student's register with the disclosures.
+   * Safe to retry: a student whose register already holds this check's override gets nothing twice.
+   */
+  async override(p: Principal, checkId: string, reason: string): Promise<{ checkId: string; overriddenAt: string; disclosures: number }> {
+    const c = await this.checks.get(p.tenantId, checkId);
+    if (!c) throw notFound("Check");
+    if (c.overriddenAt) throw new AppError(409, "CONFLICT", "This check was already overridden");
+    if (c.result.verdict === "allow") throw new AppError(409, "CONFLICT", "This check allowed the mail; there is nothing to override");
+    const at = new Date().toISOString();
+    // Every external recipient of the mail is logged as a disclosure on the basis "override".
+    const external = c.result.recipients.filter((r) => r.kind !== "internal" && !(r.kind === "guardian" && r.verdict === "allow"));
+    const written = await Promise.all(
+      c.result.students.map((s) =>
+        this.register.append(p.tenantId, s.id, (current) => {
+          if (current.events.some((e) => e.type === "override" && e.checkId === checkId)) return [];
+          return [
+            { type: "override", id: newEventId(s.id), studentId: s.id, checkId, reason, by: p.userId, at, recordedBy: p.userId, recordedAt: at },
+            ...external.map(
+              (r): NewEvent => ({
+                type: "disclosure",
+                id: newEventId(s.id),
+                studentId: s.id,
+                checkId,
+                ...(r.party ? { partyId: r.party.id } : {}),
+                recipient: r.address,
+                basis: "override",
+                ...(c.result.purposeId ? { purposeId: c.result.purposeId } : {}),
+                verdict: c.result.verdict,
+                sentBy: p.userId,
+                at,
+                recordedBy: p.userId,
+                recordedAt: at,
+              }),
+            ),
+          ];
+        }),
+      ),
+    );
+    if (written.every((w) => w.length === 0)) throw new AppError(409, "CONFLICT", "This check was already overridden");
+    await this.checks.markOverridden(p.tenantId, c, at).catch((e: unknown) => {
+      // The register holds the override; a concurrent marker is harmless.
+      if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
+    });
+    return { checkId, overriddenAt: at, disclosures: written.flat().filter((e) => e.type === "disclosure").length };
+  }
+}
+
+function disclosureEvent(
+  studentId: string,
+  checkId: string,
+  d: StoredCheck["disclosures"][number],
+  verdict: "allow" | "warn" | "block",
+  userId: string,
+  at: string,
+): NewEvent {
+  return {
+    type: "disclosure",
+    id: newEventId(studentId),
+    studentId,
+    checkId,
+    ...(d.partyId ? { partyId: d.partyId } : {}),
+    recipient: d.recipient,
+    basis: d.basis,
+    ...(d.purposeId ? { purposeId: d.purposeId } : {}),
+    verdict,
+    sentBy: userId,
+    at,
+    recordedBy: userId,
+    recordedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The one HTTP client the front ends use to reach the backend. Errors arrive in the backend's shape
+ * `{"error":{"code","message","details"}}` and are thrown as ApiError with that code.
+ */
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+    public readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export type TokenProvider = () => Promise<string>;
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  getToken: TokenProvider;
+  /** Preferred language of messages ("nl" or "en"). */
+  lang?: string;
+  fetchImpl?: typeof fetch;
+}
+
+export class ApiClient {
+  constructor(private readonly opts: ApiClientOptions) {}
+
+  async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const token = await this.opts.getToken();
+    const f = this.opts.fetchImpl ?? fetch;
+    const res = await f(`${this.opts.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        "accept-language": this.opts.lang ?? "nl",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...extraHeaders,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new ApiError(res.status, "BAD_RESPONSE", "The server sent an answer that is not JSON");
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+      throw new ApiError(
+        res.status,
+        typeof err?.code === "string" ? err.code : "HTTP_" + res.status,
+        typeof err?.message === "string" ? err.message : res.statusText,
+        err?.details,
+      );
+    }
+    return json as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>("GET", path);
+  }
+  post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T> {
+    return this.request<T>("POST", path, body, headers);
+  }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PUT", path, body);
+  }
+}
+
+/** Dev mode only: asks the local backend for a token (POST /dev/token). */
+export function devTokenProvider(baseUrl: string, user: string, roles: string[] = ["coordinator"], tenantId?: string): TokenProvider {
+  let cached: { token: string; exp: number } | undefined;
+  return async () => {
+    if (cached && cached.exp - 60_000 > Date.now()) return cached.token;
+    const res = await fetch(`${baseUrl}/dev/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user, roles, ...(tenantId ? { tenantId } : {}) }),
+    });
+    if (!res.ok) throw new ApiError(res.status, "DEV_TOKEN_FAILED", "Could not get a development token");
+    const j = (await res.json()) as { token: string; expiresIn: number };
+    cached = { token: j.token, exp: Date.now() + j.expiresIn * 1000 };
+    return j.token;
+  };
+}

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { startStack, type Stack } from "../support/stack.js";
+
+describe("API smoke", function () {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(async () => stack.stop());
+
+  it("When the demo school is seeded, then a check of a mail about Jan de Vries to the GGD is allowed", async () => {
+    const r = await stack.api<{ verdict: string; students: { id: string }[]; message: string }>("POST", "/api/check", {
+      to: ["jgz@ggd-voorbeeldregio.example"],
+      subject: "Verslag Jan de Vries",
+      body: "Hierbij het verslag.",
+    });
+    console.log(JSON.stringify(r.json, null, 1).slice(0, 1500));
+    assert.equal(r.status, 200);
+    assert.equal(r.json.verdict, "allow");
+  });
+});

@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { loadConfig } from "../../server/config.js";
+import { startServer, type Running } from "../../server/main.js";
+import { AzuriteProcess } from "../../server/shared/azurite.js";
+import { DEMO_TENANT } from "../../server/demo/seed.js";
+import type { Role } from "../../server/identity/auth.js";
+
+/**
+ * The real stack for tests: Azurite (in memory, on a free port, one per test process), and the real
+ * server on an ephemeral port with its own table prefix, so every stack starts empty.
+ */
+let shared: AzuriteProcess | undefined;
+let sharedStarting: Promise<AzuriteProcess> | undefined;
+
+export async function sharedAzurite(): Promise<AzuriteProcess> {
+  if (shared?.running) return shared;
+  sharedStarting ??= (async () => {
+    const a = new AzuriteProcess();
+    await a.start();
+    shared = a;
+    return a;
+  })();
+  const a = await sharedStarting;
+  sharedStarting = undefined;
+  return a;
+}
+
+export interface StackOptions {
+  seedDemo?: boolean;
+  /** A dedicated Azurite (to stop and restart it in a test) instead of the shared one. */
+  azurite?: AzuriteProcess;
+  env?: Record<string, string>;
+  distDir?: string;
+}
+
+export interface Stack {
+  baseUrl: string;
+  running: Running;
+  azurite: AzuriteProcess;
+  tenantId: string;
+  /** Captured log lines (JSON strings). */
+  logs: string[];
+  token(user?: string, roles?: Role[], tenantId?: string): Promise<string>;
+  /** fetch with JSON and a bearer token for the demo tenant coordinator unless given. */
+  api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { token?: string; headers?: Record<string, string>; raw?: string },
+  ): Promise<{ status: number; json: T; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const azurite = opts.azurite ?? (await sharedAzurite());
+  const logs: string[] = [];
+  const dest = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(...chunk.toString().split("\n").filter(Boolean));
+      cb();
+    },
+  });
+  const config = loadConfig({
+    NODE_ENV: "test",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    TABLE_PREFIX: `t${randomBytes(6).toString("hex")}`,
+    SEED_DEMO: opts.seedDemo === false ? "false" : "true",
+    LOG_LEVEL: "info",
+    STORAGE_TIMEOUT_MS: "3000",
+    ...opts.env,
+  });
+  const running = await startServer(config, {
+    connectionString: azurite.connectionString,
+    logDestination: dest,
+    ...(opts.distDir ? { distDir: opts.distDir } : {}),
+  });
+  const tokens = new Map<string, string>();
+  const token = async (user = "ib@demo", roles: Role[] = ["coordinator"], tenantId = DEMO_TENANT): Promise<string> => {
+    const k = `${user}|${roles.join(",")}|${tenantId}`;
+    const cached = tokens.get(k);
+    if (cached) return cached;
+    const issuer = running.devIssuer;
+    if (!issuer) throw new Error("not in dev mode");
+    const t = await issuer.issue(user, tenantId, roles);
+    tokens.set(k, t);
+    return t;
+  };
+  return {
+    baseUrl: running.url,
+    running,
+    azurite,
+    tenantId: DEMO_TENANT,
+    logs,
+    token,
+    async api<T>(method: string, path: string, body?: unknown, o: { token?: string; headers?: Record<string, string>; raw?: string } = {}) {
+      const t = o.token ?? (await token());
+      const res = await fetch(`${running.url}${path}`, {
+        method,
+        headers: {
+          ...(t ? { authorization: `Bearer ${t}` } : {}),
+          ...(body !== undefined || o.raw !== undefined ? { "content-type": "application/json" } : {}),
+          ...o.headers,
+        },
+        body: o.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await res.text();
+      let json: unknown = undefined;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = { nonJson: text };
+      }
+      return { status: res.status, json: json as T, headers: res.headers };
+    },
+    async stop() {
+      await running.close();
+    },
+  };
+}
