@@ -47,28 +47,59 @@ export class DirectoryService {
   private readonly cache = new Map<string, Promise<DirectorySnapshot>>();
   /** Bumped on each change, so a load that started before a change is not cached after it. */
   private readonly generation = new Map<string, number>();
+  private readonly refreshing = new Set<string>();
 
   constructor(
     private readonly repo: DirectoryRepository,
     private readonly ttlSeconds: number,
   ) {}
 
+  /**
+   * The cached snapshot. After a local change the next caller waits for a fresh load; when only the
+   * time-to-live ran out, callers keep the old snapshot while one reload runs in the background, so
+   * the send check never waits for a reload of a large directory.
+   */
   async snapshot(tenantId: string): Promise<DirectorySnapshot> {
-    const cached = this.cache.get(tenantId);
-    if (cached) {
-      const snap = await cached.catch(() => undefined);
-      if (snap && Date.now() - snap.loadedAt < this.ttlSeconds * 1000) return snap;
-      if (this.cache.get(tenantId) !== cached) return this.snapshot(tenantId);
+    const entry = this.cache.get(tenantId);
+    if (entry) {
+      const snap = await entry.catch(() => undefined);
+      if (snap) {
+        if (Date.now() - snap.loadedAt >= this.ttlSeconds * 1000 && !this.refreshing.has(tenantId)) this.refresh(tenantId);
+        return snap;
+      }
     }
+    return this.load(tenantId);
+  }
+
+  private load(tenantId: string): Promise<DirectorySnapshot> {
     const gen = this.generation.get(tenantId) ?? 0;
     const loading = this.repo.load(tenantId).then(buildSnapshot);
     this.cache.set(tenantId, loading);
-    loading.catch(() => {
-      if (this.cache.get(tenantId) === loading) this.cache.delete(tenantId);
-    });
-    const snap = await loading;
-    if ((this.generation.get(tenantId) ?? 0) !== gen && this.cache.get(tenantId) === loading) this.cache.delete(tenantId);
-    return snap;
+    loading.then(
+      () => {
+        // A change during the load makes this snapshot stale at birth.
+        if ((this.generation.get(tenantId) ?? 0) !== gen && this.cache.get(tenantId) === loading) this.cache.delete(tenantId);
+      },
+      () => {
+        if (this.cache.get(tenantId) === loading) this.cache.delete(tenantId);
+      },
+    );
+    return loading;
+  }
+
+  private refresh(tenantId: string): void {
+    const gen = this.generation.get(tenantId) ?? 0;
+    this.refreshing.add(tenantId);
+    this.repo
+      .load(tenantId)
+      .then(buildSnapshot)
+      .then(
+        (snap) => {
+          if ((this.generation.get(tenantId) ?? 0) === gen) this.cache.set(tenantId, Promise.resolve(snap));
+        },
+        () => undefined, // the old snapshot keeps serving; the next call tries again
+      )
+      .finally(() => this.refreshing.delete(tenantId));
   }
 
   invalidate(tenantId: string): void {

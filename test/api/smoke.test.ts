@@ -14,7 +14,6 @@ describe("API smoke", function () {
       subject: "Verslag Jan de Vries",
       body: "Hierbij het verslag.",
     });
-    console.log(JSON.stringify(r.json, null, 1).slice(0, 1500));
     assert.equal(r.status, 200);
     assert.equal(r.json.verdict, "allow");
   });
