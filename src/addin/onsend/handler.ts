@@ -1,0 +1,147 @@
+/**
+ * The Smart Alerts on-send handler (OnMessageSend). Reads the message, asks the backend
+ * (POST /api/check) and completes the event exactly once:
+ *  - allow  -> the mail goes;
+ *  - warn   -> Outlook asks the user (PromptUser) with the backend's message;
+ *  - block  -> not sent; the dialog's action button opens the task pane on this check;
+ *  - no usable answer within 4 s (unreachable, slow, nonsense) -> the school's fail mode (block, or let
+ *    the user choose), never a silent allow.
+ * Built by scripts/build.ts into ONE ES2016 IIFE (dist/addin/onsend.js) for classic Outlook's JavaScript
+ * runtime: no DOM, no storage, no runtime imports. Nothing personal is logged.
+ */
+import { ApiClient, ApiError } from "../../shared/api.js";
+import type { CheckRequest, CheckResponse } from "../../../server/sendcheck/schemas.js";
+import { resolveConfig } from "./config.js";
+import { completionFor, failCompletion, PROMPT_USER, type Completion } from "./decide.js";
+import type { Failure } from "./messages.js";
+import {
+  displayLang,
+  officeGlobal,
+  readComposeItem,
+  readFailMode,
+  readSessionOverride,
+  recipientKey,
+  saveFailMode,
+  type MailSnapshot,
+  type OfficeLike,
+} from "./office.js";
+import { getAccessToken, TokenError } from "./token.js";
+import { isCheckResponse } from "./validate.js";
+
+export const HANDLER_NAME = "onMessageSendHandler";
+
+/** The part of Office's MailboxEvent the handler uses. */
+export interface SendEvent {
+  completed(options: Record<string, unknown>): void;
+}
+
+export interface HandlerDeps {
+  /** Defaults to the global Office object, looked up at event time. */
+  office?: () => OfficeLike | undefined;
+  fetchImpl?: typeof fetch;
+}
+
+class StepError extends Error {
+  constructor(public readonly failure: Failure) {
+    super(failure);
+    this.name = "StepError";
+  }
+}
+
+function classify(e: unknown): Failure {
+  if (e instanceof StepError) return e.failure;
+  if (e instanceof TokenError) return "auth";
+  if (e instanceof ApiError) {
+    if (e.status === 401 || e.status === 403) return "auth";
+    if (e.status >= 500 || e.status === 429) return "unreachable";
+    return "invalid";
+  }
+  const name = e && typeof e === "object" && "name" in e ? String((e as { name: unknown }).name) : "";
+  if (name === "AbortError" || name === "TimeoutError") return "timeout";
+  return "unreachable";
+}
+
+function toOfficeOptions(c: Completion, office: OfficeLike | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { allowEvent: c.allowEvent };
+  if (c.errorMessage !== undefined) out.errorMessage = c.errorMessage;
+  if (c.errorMessageMarkdown !== undefined) out.errorMessageMarkdown = c.errorMessageMarkdown;
+  if (c.cancelLabel !== undefined) out.cancelLabel = c.cancelLabel;
+  if (c.commandId !== undefined) out.commandId = c.commandId;
+  if (c.contextData !== undefined) out.contextData = c.contextData;
+  if (c.sendModeOverride !== undefined) {
+    const e = office && office.MailboxEnums && office.MailboxEnums.SendModeOverride;
+    out.sendModeOverride = (e && e.PromptUser) || PROMPT_USER;
+  }
+  return out;
+}
+
+export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: SendEvent) => void {
+  return function onMessageSendHandler(event: SendEvent): void {
+    const office = deps.office ? deps.office() : officeGlobal();
+    const cfg = resolveConfig();
+    const lang = displayLang(office);
+    const failMode = readFailMode(office);
+    const baseFetch = deps.fetchImpl || fetch;
+    const controller = typeof AbortController === "function" ? new AbortController() : undefined;
+    let done = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const finish = (c: Completion): void => {
+      if (done) return;
+      done = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (controller) controller.abort();
+      try {
+        event.completed(toOfficeOptions(c, office));
+      } catch {
+        // Nothing more can be done: the event is Outlook's.
+      }
+    };
+
+    timer = setTimeout(() => finish(failCompletion(failMode, "timeout", lang)), cfg.timeoutMs);
+
+    const signalled: typeof fetch = (input, init) =>
+      baseFetch(input, controller ? Object.assign({}, init, { signal: controller.signal }) : init);
+
+    const run = async (): Promise<Completion> => {
+      if (!office) throw new StepError("item");
+      let mail: MailSnapshot;
+      try {
+        mail = await readComposeItem(office);
+      } catch {
+        throw new StepError("item");
+      }
+      // The task pane recorded an override (with its reason) for exactly these recipients.
+      const override = await readSessionOverride(office);
+      if (override && override.recipients.join("\n") === recipientKey(mail).join("\n")) return { allowEvent: true };
+
+      const profile = office.context.mailbox.userProfile;
+      const tokenDeps = { fetchImpl: signalled, user: (profile && profile.emailAddress) || undefined };
+      const api = new ApiClient({ baseUrl: cfg.apiBaseUrl, lang, fetchImpl: signalled, getToken: () => getAccessToken(cfg, tokenDeps) });
+      const body: CheckRequest = {
+        to: mail.to,
+        cc: mail.cc,
+        bcc: mail.bcc,
+        subject: mail.subject,
+        body: mail.body,
+        attachments: mail.attachments,
+      };
+      const res: unknown = await api.post<unknown>("/api/check", body);
+      if (!isCheckResponse(res)) throw new StepError("invalid");
+      const check: CheckResponse = res;
+      saveFailMode(office, check.policy.failMode);
+      return completionFor(check, lang);
+    };
+
+    run().then(finish, (e: unknown) => finish(failCompletion(failMode, classify(e), lang)));
+  };
+}
+
+export const onMessageSendHandler = createOnMessageSendHandler();
+
+// Register with Outlook where Office is present (absent in Node and in tests).
+const office = officeGlobal();
+if (office && office.actions && typeof office.actions.associate === "function") {
+  office.actions.associate(HANDLER_NAME, onMessageSendHandler as (event: never) => void);
+}

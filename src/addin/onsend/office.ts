@@ -1,0 +1,143 @@
+/**
+ * The only place the on-send handler touches Office.js: promisified `getAsync` wrappers over the item
+ * being composed, the roaming settings and the session data the task pane shares with the handler.
+ */
+
+/** The parts of Office.js the handler uses (the real `Office` global satisfies it; tests pass a double). */
+export interface OfficeLike {
+  context: {
+    displayLanguage?: string;
+    mailbox: { item?: unknown; userProfile?: { emailAddress?: string } };
+    roamingSettings?: {
+      get(name: string): unknown;
+      set(name: string, value: unknown): void;
+      saveAsync(callback?: (r: Office.AsyncResult<void>) => void): void;
+    };
+  };
+  AsyncResultStatus?: { Succeeded: unknown; Failed: unknown };
+  CoercionType?: { Text: unknown };
+  MailboxEnums?: { SendModeOverride?: { PromptUser?: unknown } };
+  actions?: { associate(name: string, fn: (event: never) => void): void };
+}
+
+export interface MailSnapshot {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  body: string;
+  attachments: { name: string; size?: number }[];
+}
+
+type Callback<T> = (r: Office.AsyncResult<T>) => void;
+
+/** Turns a callback-style Office call into a promise; a Failed status rejects with the Office error. */
+export function getAsyncP<T>(call: (cb: Callback<T>) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    try {
+      call((r) => {
+        if (r && String(r.status) === "failed") reject(new Error((r.error && r.error.message) || "Office call failed"));
+        else resolve(r.value);
+      });
+    } catch (e) {
+      reject(e);
+    }
+  });
+}
+
+/** The global Office object when present (it is absent in Node and in tests that do not provide one). */
+export function officeGlobal(): OfficeLike | undefined {
+  const g = globalThis as unknown as { Office?: OfficeLike };
+  return g.Office;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+function addresses(list: Office.EmailAddressDetails[] | undefined): string[] {
+  return (list || []).map((r) => String((r && r.emailAddress) || "").trim()).filter((a) => EMAIL.test(a));
+}
+
+/** Reads recipients, subject, plain-text body and attachment names of the message being sent. */
+export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot> {
+  const item = office.context.mailbox.item as Office.MessageCompose | undefined;
+  if (!item) throw new Error("No item");
+  const text = (office.CoercionType && office.CoercionType.Text) || "text";
+  const [to, cc, bcc, subject, body, attachments] = await Promise.all([
+    getAsyncP<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
+    getAsyncP<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
+    item.bcc ? getAsyncP<Office.EmailAddressDetails[]>((cb) => item.bcc.getAsync(cb)) : Promise.resolve([]),
+    getAsyncP<string>((cb) => item.subject.getAsync(cb)),
+    getAsyncP<string>((cb) => item.body.getAsync(text as Office.CoercionType, cb)),
+    typeof item.getAttachmentsAsync === "function"
+      ? getAsyncP<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb))
+      : Promise.resolve([] as Office.AttachmentDetailsCompose[]),
+  ]);
+  return {
+    to: addresses(to),
+    cc: addresses(cc),
+    bcc: addresses(bcc),
+    subject: subject || "",
+    body: body || "",
+    attachments: (attachments || []).map((a) =>
+      typeof a.size === "number" && a.size >= 0 ? { name: String(a.name || ""), size: Math.floor(a.size) } : { name: String(a.name || "") },
+    ),
+  };
+}
+
+/** The key in the item's session data where the task pane leaves a recorded override. */
+export const OVERRIDE_KEY = "zvOverride";
+
+export interface SessionOverride {
+  checkId: string;
+  /** Sorted, lower-cased recipients the override was given for. */
+  recipients: string[];
+}
+
+/** The override the task pane recorded for this mail, if any (Mailbox 1.11 session data). */
+export async function readSessionOverride(office: OfficeLike): Promise<SessionOverride | undefined> {
+  const item = office.context.mailbox.item as Office.MessageCompose | undefined;
+  const sd = item && item.sessionData;
+  if (!sd || typeof sd.getAsync !== "function") return undefined;
+  try {
+    const raw = await getAsyncP<string>((cb) => sd.getAsync(OVERRIDE_KEY, cb));
+    if (!raw) return undefined;
+    const v = JSON.parse(raw) as Partial<SessionOverride>;
+    if (typeof v.checkId !== "string" || !Array.isArray(v.recipients)) return undefined;
+    return { checkId: v.checkId, recipients: v.recipients.map(String) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function recipientKey(m: Pick<MailSnapshot, "to" | "cc" | "bcc">): string[] {
+  return [...m.to, ...m.cc, ...m.bcc].map((a) => a.toLowerCase()).sort();
+}
+
+export const FAIL_MODE_SETTING = "zv.failMode";
+
+export function readFailMode(office: OfficeLike | undefined): "block" | "prompt" {
+  try {
+    const rs = office && office.context.roamingSettings;
+    const v = rs ? rs.get(FAIL_MODE_SETTING) : undefined;
+    return v === "prompt" ? "prompt" : "block";
+  } catch {
+    return "block";
+  }
+}
+
+/** Remembers the school's fail mode for the next time the backend cannot answer. */
+export function saveFailMode(office: OfficeLike | undefined, mode: "block" | "prompt"): void {
+  try {
+    const rs = office && office.context.roamingSettings;
+    if (!rs || rs.get(FAIL_MODE_SETTING) === mode) return;
+    rs.set(FAIL_MODE_SETTING, mode);
+    rs.saveAsync(() => undefined);
+  } catch {
+    // Roaming settings are a convenience; the default (block) is the safe side.
+  }
+}
+
+export function displayLang(office: OfficeLike | undefined): "nl" | "en" {
+  const l = (office && office.context.displayLanguage) || "nl";
+  return /^en/i.test(l) ? "en" : "nl";
+}

@@ -1,0 +1,195 @@
+import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { configure } from "../../src/addin/onsend/config.js";
+import { createOnMessageSendHandler, HANDLER_NAME } from "../../src/addin/onsend/handler.js";
+import { clearTokenCache } from "../../src/addin/onsend/token.js";
+import type { OfficeLike } from "../../src/addin/onsend/office.js";
+import { checkAnswer, startCannedApi, type CannedApi } from "./support/canned-api.js";
+import { makeEvent, makeOffice, type FakeMail, type FakeOffice } from "./support/fake-office.js";
+
+const MAIL: FakeMail = {
+  to: ["jgz@ggd-regio.nl"],
+  cc: ["collega@demo-school.nl"],
+  subject: "Verslag Daan de Vries",
+  body: "Bijgaand het verslag van Daan.",
+  attachments: [{ name: "verslag-daan.pdf", size: 12345 }],
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs the handler on a mail and waits for its completion (plus a little, to see any second call). */
+async function send(office: FakeOffice, settleMs = 150) {
+  const handler = createOnMessageSendHandler({ office: () => office as unknown as OfficeLike });
+  const ev = makeEvent();
+  const started = Date.now();
+  handler(ev);
+  const first = await ev.first;
+  const elapsed = Date.now() - started;
+  await sleep(settleMs);
+  return { ev, first, elapsed };
+}
+
+describe("on-send handler (Office double, canned API over HTTP)", function () {
+  this.timeout(20_000);
+  let api: CannedApi;
+
+  before(async () => {
+    api = await startCannedApi();
+  });
+  after(async () => {
+    configure(undefined);
+    await api.close();
+  });
+  beforeEach(() => {
+    clearTokenCache();
+    configure({ apiBaseUrl: api.baseUrl, devMode: true });
+    api.checks.length = 0;
+  });
+
+  it("When the backend allows, then the event completes once with allowEvent true", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    const { ev } = await send(makeOffice(MAIL));
+    assert.equal(ev.calls.length, 1);
+    assert.deepEqual(ev.calls[0], { allowEvent: true });
+    // The mail the backend saw: every recipient field, subject, text body and attachment names.
+    assert.deepEqual(api.checks[0], {
+      to: ["jgz@ggd-regio.nl"],
+      cc: ["collega@demo-school.nl"],
+      bcc: [],
+      subject: MAIL.subject,
+      body: MAIL.body,
+      attachments: [{ name: "verslag-daan.pdf", size: 12345 }],
+    });
+  });
+
+  it("When the backend warns, then the user is prompted (PromptUser) with the backend's message", async () => {
+    api.next = { kind: "json", body: checkAnswer("warn") };
+    const { ev } = await send(makeOffice(MAIL));
+    assert.equal(ev.calls.length, 1);
+    const c = ev.calls[0] ?? {};
+    assert.equal(c.allowEvent, false);
+    assert.equal(c.sendModeOverride, "promptUser");
+    assert.equal(c.errorMessage, checkAnswer("warn").message);
+  });
+
+  it("When the backend blocks, then sending stops with the message, the task pane command and the check id", async () => {
+    api.next = { kind: "json", body: checkAnswer("block") };
+    const { ev } = await send(makeOffice(MAIL));
+    assert.equal(ev.calls.length, 1);
+    const c = ev.calls[0] ?? {};
+    assert.equal(c.allowEvent, false);
+    assert.equal(c.sendModeOverride, undefined);
+    assert.equal(c.errorMessage, checkAnswer("block").message);
+    assert.equal(c.cancelLabel, "Actie ondernemen");
+    assert.equal(c.commandId, "msgComposeCheckButton");
+    assert.deepEqual(JSON.parse(String(c.contextData)), { checkId: "chk_0123456789abcdef01234567" });
+    assert.match(String(c.errorMessageMarkdown), /\*\*jgz@ggd-regio\.nl\*\*/);
+    assert.ok(String(c.errorMessage).length <= 500 && String(c.errorMessageMarkdown).length <= 500);
+  });
+
+  it("When Outlook's language is English, then the action label is English too", async () => {
+    api.next = { kind: "json", body: checkAnswer("block") };
+    const { ev } = await send(makeOffice(MAIL, { displayLanguage: "en-US" }));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.cancelLabel, "Take action");
+  });
+
+  it("When a check succeeds, then the school's fail mode is stashed in the roaming settings", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow", { policy: { sendMode: "soft-block", failMode: "prompt" } }) };
+    const office = makeOffice(MAIL);
+    await send(office);
+    assert.equal(office.roaming["zv.failMode"], "prompt");
+    assert.equal(office.saves, 1);
+  });
+
+  it("When the backend is down and no fail mode is known, then sending is blocked with an explanation (never a silent allow)", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    configure({ apiBaseUrl: `http://127.0.0.1:${port}`, devMode: true });
+    const { ev } = await send(makeOffice(MAIL));
+    assert.equal(ev.calls.length, 1);
+    const c = ev.calls[0] ?? {};
+    assert.equal(c.allowEvent, false);
+    assert.equal(c.sendModeOverride, undefined);
+    assert.match(String(c.errorMessage), /niet bereikbaar/);
+    assert.equal(c.commandId, "msgComposeCheckButton");
+  });
+
+  it("When the backend is down and the school's fail mode is prompt, then the user may choose (PromptUser)", async () => {
+    configure({ apiBaseUrl: "http://127.0.0.1:9", devMode: true });
+    const { ev } = await send(makeOffice(MAIL, { roaming: { "zv.failMode": "prompt" } }));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+    assert.equal(ev.calls[0]?.sendModeOverride, "promptUser");
+  });
+
+  it("When the backend answers after 4.5 s, then the handler gives up at 4 s and completes exactly once", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow"), delayMs: 4500 };
+    const { ev, elapsed } = await send(makeOffice(MAIL), 900); // wait past the late answer
+    assert.equal(ev.calls.length, 1);
+    assert.ok(elapsed >= 3900 && elapsed < 4700, `completed after ${elapsed} ms`);
+    const c = ev.calls[0] ?? {};
+    assert.equal(c.allowEvent, false);
+    assert.match(String(c.errorMessage), /4 seconden/);
+  });
+
+  it("When the backend answers nonsense (not the schema), then the fail mode applies", async () => {
+    api.next = { kind: "json", body: { verdict: "maybe", checkId: 42 } };
+    const { ev } = await send(makeOffice(MAIL));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+    assert.match(String(ev.calls[0]?.errorMessage), /onbruikbaar/);
+  });
+
+  it("When the backend answers with text that is not JSON, then the fail mode applies", async () => {
+    api.next = { kind: "text", body: "<html>proxy error</html>" };
+    const { ev } = await send(makeOffice(MAIL, { roaming: { "zv.failMode": "prompt" } }));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+    assert.equal(ev.calls[0]?.sendModeOverride, "promptUser");
+  });
+
+  it("When the backend answers 500, then the fail mode applies", async () => {
+    api.next = { kind: "json", status: 500, body: { error: { code: "INTERNAL", message: "boom" } } };
+    const { ev } = await send(makeOffice(MAIL));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+  });
+
+  it("When the message cannot be read, then sending is blocked", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    const { ev } = await send(makeOffice(MAIL, { failBody: true }));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+    assert.equal(api.checks.length, 0);
+  });
+
+  it("When the task pane recorded an override for exactly these recipients, then the mail goes", async () => {
+    api.next = { kind: "json", body: checkAnswer("block") };
+    const override = JSON.stringify({ checkId: "chk_x", recipients: ["collega@demo-school.nl", "jgz@ggd-regio.nl"] });
+    const { ev } = await send(makeOffice(MAIL, { sessionData: { zvOverride: override } }));
+    assert.deepEqual(ev.calls, [{ allowEvent: true }]);
+  });
+
+  it("When recipients changed after an override, then the check runs again", async () => {
+    api.next = { kind: "json", body: checkAnswer("block") };
+    const override = JSON.stringify({ checkId: "chk_x", recipients: ["jgz@ggd-regio.nl"] });
+    const { ev } = await send(makeOffice(MAIL, { sessionData: { zvOverride: override } }));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+  });
+
+  it("When the handler module loads with Office present, then it associates the manifest's function name", async () => {
+    const office = makeOffice(MAIL);
+    (globalThis as unknown as { Office?: unknown }).Office = office;
+    try {
+      await import("../../src/addin/onsend/handler.js?associate=1" as string);
+      assert.equal(typeof office.associated.get(HANDLER_NAME), "function");
+    } finally {
+      delete (globalThis as unknown as { Office?: unknown }).Office;
+    }
+  });
+});
