@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { startStack, type Stack } from "../support/stack.js";
+import type { Storage } from "../../server/shared/storage.js";
+
+/** Counts the storage operations the server makes, by wrapping Storage.run of the running server. */
+function countCalls(storage: Storage): { calls: string[]; restore(): void } {
+  const calls: string[] = [];
+  const original = storage.run.bind(storage);
+  storage.run = ((name, op) => {
+    calls.push(name);
+    return original(name, op);
+  }) as Storage["run"];
+  return { calls, restore: () => (storage.run = original) };
+}
+
+describe("Storage round trips of the send check", function () {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+    // Warm the directory cache: the check itself must not read the directory.
+    await stack.api("POST", "/api/check", { to: ["a@regenboog.school.example"], subject: "x", body: "" });
+  });
+  after(async () => stack.stop());
+
+  it("When a mail about one student is allowed, then the check costs k+1 = 2 storage round trips", async () => {
+    const c = countCalls(stack.running.storage);
+    try {
+      const r = await stack.api<{ verdict: string }>("POST", "/api/check", {
+        to: ["jgz@ggd-voorbeeldregio.example"],
+        subject: "Verslag Jan de Vries",
+        body: "",
+      });
+      assert.equal(r.json.verdict, "allow");
+      assert.deepEqual(c.calls.sort(), ["Events", "Events"]);
+    } finally {
+      c.restore();
+    }
+  });
+
+  it("When a mail about three students is blocked, then the check costs k+1 = 4 storage round trips", async () => {
+    const c = countCalls(stack.running.storage);
+    try {
+      const r = await stack.api<{ verdict: string; students: unknown[] }>("POST", "/api/check", {
+        to: ["onbekend@elders.example"],
+        subject: "Jan de Vries, Daan Jansen en Lotte Visser",
+        body: "",
+      });
+      assert.equal(r.json.verdict, "block");
+      assert.equal(r.json.students.length, 3);
+      assert.equal(c.calls.length, 4);
+      assert.equal(c.calls.filter((t) => t === "Events").length, 3);
+      assert.equal(c.calls.filter((t) => t === "Checks").length, 1);
+    } finally {
+      c.restore();
+    }
+  });
+
+  it("When a mail is about nobody, then the check makes no storage call at all", async () => {
+    const c = countCalls(stack.running.storage);
+    try {
+      const r = await stack.api<{ verdict: string }>("POST", "/api/check", { to: ["x@elders.example"], subject: "Vergadering", body: "Tot dinsdag" });
+      assert.equal(r.json.verdict, "allow");
+      assert.deepEqual(c.calls, []);
+    } finally {
+      c.restore();
+    }
+  });
+});
