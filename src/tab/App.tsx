@@ -1,0 +1,211 @@
+import {
+  FluentProvider,
+  Select,
+  Text,
+  makeStyles,
+  tokens,
+  teamsDarkTheme,
+  teamsHighContrastTheme,
+  webLightTheme,
+  type Theme,
+} from "@fluentui/react-components";
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
+import type { TabApi } from "./api.js";
+import { AppContext, hrefOf, makeNames, routeFromParams, useLoad, type AppContextValue, type Route } from "./context.js";
+import type { Host, HostTheme } from "./host.js";
+import { I18nContext, translator, type Lang, type MessageKey } from "./i18n.js";
+import { ErrorBox } from "./components/common.js";
+import { RegisterView } from "./views/RegisterView.js";
+import { StudentView } from "./views/StudentView.js";
+import { ExportView } from "./views/ExportView.js";
+import { DirectoryView } from "./views/DirectoryView.js";
+import { OverviewView } from "./views/OverviewView.js";
+
+export const THEMES: Record<HostTheme, Theme> = { light: webLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
+
+/** Follows the host's theme (Teams theme changes, or the dev switcher). */
+export function useHostTheme(host: Host): [HostTheme, (t: HostTheme) => void] {
+  const [theme, setTheme] = useState<HostTheme>(host.theme());
+  useEffect(() => host.onThemeChange(setTheme), [host]);
+  const choose = useCallback(
+    (t: HostTheme) => {
+      if ("setTheme" in host && typeof host.setTheme === "function") (host.setTheme as (x: HostTheme) => void)(t);
+      else setTheme(t);
+    },
+    [host],
+  );
+  return [theme, choose];
+}
+
+const useStyles = makeStyles({
+  root: { minHeight: "100vh", backgroundColor: tokens.colorNeutralBackground2, color: tokens.colorNeutralForeground1 },
+  header: {
+    display: "flex",
+    flexWrap: "wrap",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalL,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalXL}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke1}`,
+  },
+  brand: { display: "flex", flexDirection: "column", marginRight: tokens.spacingHorizontalL },
+  nav: { display: "flex", gap: tokens.spacingHorizontalXS, flexWrap: "wrap" },
+  navLink: {
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderRadius: tokens.borderRadiusMedium,
+    color: tokens.colorNeutralForeground1,
+    textDecorationLine: "none",
+    ":hover": { backgroundColor: tokens.colorNeutralBackground1Hover, textDecorationLine: "underline" },
+    ":focus-visible": { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: "1px" },
+  },
+  navActive: {
+    fontWeight: tokens.fontWeightSemibold,
+    boxShadow: `inset 0 -3px 0 ${tokens.colorCompoundBrandStroke}`,
+  },
+  dev: { marginLeft: "auto", display: "flex", gap: tokens.spacingHorizontalM, alignItems: "center", flexWrap: "wrap" },
+  devLabel: { display: "flex", gap: tokens.spacingHorizontalXS, alignItems: "center" },
+  main: { padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXL}`, maxWidth: "1400px", marginLeft: "auto", marginRight: "auto", outlineStyle: "none" },
+  skip: {
+    position: "absolute",
+    left: "-10000px",
+    top: "auto",
+    ":focus": { left: tokens.spacingHorizontalM, top: tokens.spacingVerticalM, zIndex: 10, padding: tokens.spacingHorizontalS, backgroundColor: tokens.colorNeutralBackground1 },
+  },
+});
+
+const NAV: { route: Route; label: MessageKey }[] = [
+  { route: { view: "register" }, label: "navRegister" },
+  { route: { view: "overview" }, label: "navOverview" },
+  { route: { view: "directory" }, label: "navDirectory" },
+];
+
+export function App({ host, api, initialLang }: { host: Host; api: TabApi; initialLang: Lang }): JSX.Element {
+  const s = useStyles();
+  const [theme, setTheme] = useHostTheme(host);
+  const [lang, setLang] = useState<Lang>(initialLang);
+  const [route, setRoute] = useState<Route>(() => routeFromParams(new URLSearchParams(window.location.search)));
+  const mainRef = useRef<HTMLElement>(null);
+  const i18n = useMemo(() => ({ lang, t: translator(lang) }), [lang]);
+  const t = i18n.t;
+
+  useEffect(() => {
+    const onPop = (): void => setRoute(routeFromParams(new URLSearchParams(window.location.search)));
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  const lookups = useLoad(() => Promise.all([api.parties(), api.purposes(), api.schools()]), [api]);
+  const names = useMemo(() => makeNames(lookups.data?.[0] ?? [], lookups.data?.[1] ?? [], lookups.data?.[2] ?? []), [lookups.data]);
+
+  const setParam = (key: string, value: string): void => {
+    const p = new URLSearchParams(window.location.search);
+    p.set(key, value);
+    window.history.replaceState(null, "", `?${p.toString()}`);
+  };
+
+  const ctx: AppContextValue = useMemo(
+    () => ({
+      api,
+      host,
+      names,
+      reloadNames: lookups.reload,
+      href: (r: Route) => hrefOf(r, new URLSearchParams(window.location.search)),
+      navigate: (r: Route) => {
+        window.history.pushState(null, "", hrefOf(r, new URLSearchParams(window.location.search)));
+        setRoute(r);
+        window.scrollTo(0, 0);
+        // Move focus to the new page's content so keyboard and screen reader users start there.
+        requestAnimationFrame(() => mainRef.current?.focus());
+      },
+    }),
+    [api, host, names, lookups.reload],
+  );
+
+  const go = (r: Route) => (e: MouseEvent<HTMLAnchorElement>) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey) return;
+    e.preventDefault();
+    ctx.navigate(r);
+  };
+  const activeTop = route.view === "student" || route.view === "export" ? "register" : route.view;
+
+  return (
+    <FluentProvider theme={THEMES[theme]} className={s.root} data-theme={theme}>
+      <I18nContext.Provider value={i18n}>
+        <AppContext.Provider value={ctx}>
+          <a href="#content" className={`${s.skip} zv-noprint`}>
+            {t("skipToContent")}
+          </a>
+          <header className={`${s.header} zv-noprint`}>
+            <div className={s.brand}>
+              <Text weight="semibold" size={500}>
+                {t("appName")}
+              </Text>
+              <Text size={200}>{t("appTagline")}</Text>
+            </div>
+            <nav aria-label={t("navLabel")} className={s.nav}>
+              {NAV.map((n) => (
+                <a
+                  key={n.route.view}
+                  href={ctx.href(n.route)}
+                  onClick={go(n.route)}
+                  aria-current={activeTop === n.route.view ? "page" : undefined}
+                  className={`${s.navLink} ${activeTop === n.route.view ? s.navActive : ""}`}
+                >
+                  {t(n.label)}
+                </a>
+              ))}
+            </nav>
+            {host.kind === "browser" ? (
+              <div className={s.dev}>
+                <Text size={200}>{t("devMode")}</Text>
+                <label className={s.devLabel}>
+                  <Text size={200}>{t("themeLabel")}</Text>
+                  <Select
+                    size="small"
+                    value={theme}
+                    data-testid="theme-switch"
+                    onChange={(_, d) => {
+                      const next: HostTheme = d.value === "dark" ? "dark" : d.value === "contrast" ? "contrast" : "light";
+                      setTheme(next);
+                      setParam("theme", next);
+                    }}
+                  >
+                    <option value="light">{t("themeLight")}</option>
+                    <option value="dark">{t("themeDark")}</option>
+                    <option value="contrast">{t("themeContrast")}</option>
+                  </Select>
+                </label>
+                <label className={s.devLabel}>
+                  <Text size={200}>{t("langLabel")}</Text>
+                  <Select
+                    size="small"
+                    value={lang}
+                    onChange={(_, d) => {
+                      const next: Lang = d.value === "en" ? "en" : "nl";
+                      setLang(next);
+                      setParam("lang", next);
+                    }}
+                  >
+                    <option value="nl">Nederlands</option>
+                    <option value="en">English</option>
+                  </Select>
+                </label>
+              </div>
+            ) : null}
+          </header>
+          <main id="content" ref={mainRef} tabIndex={-1} className={s.main}>
+            {lookups.error ? <ErrorBox error={lookups.error} onRetry={lookups.reload} /> : null}
+            {route.view === "register" ? <RegisterView /> : null}
+            {route.view === "overview" ? <OverviewView /> : null}
+            {route.view === "directory" ? <DirectoryView /> : null}
+            {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
+            {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}
+          </main>
+        </AppContext.Provider>
+      </I18nContext.Provider>
+    </FluentProvider>
+  );
+}

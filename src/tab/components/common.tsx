@@ -1,0 +1,56 @@
+import { Button, MessageBar, MessageBarBody, MessageBarTitle, MessageBarActions, Spinner, Text } from "@fluentui/react-components";
+import type { ReactNode } from "react";
+import { ApiError } from "../api.js";
+import { useI18n, type MessageKey } from "../i18n.js";
+
+/** What the user should do next, by the kind of failure. */
+export function errorAdvice(err: unknown): MessageKey {
+  if (err instanceof ApiError) {
+    if (err.status === 401) return "errAuth";
+    if (err.status === 403) return "errForbidden";
+    if (err.status === 404) return "errNotFound";
+    if (err.status === 400 || err.status === 422 || err.status === 409) return "errValidation";
+    return "errServer";
+  }
+  return "errNetwork";
+}
+
+export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }): JSX.Element {
+  const { t } = useI18n();
+  const serverMessage = error instanceof ApiError ? error.message : undefined;
+  return (
+    <MessageBar intent="error" role="alert" layout="multiline">
+      <MessageBarBody>
+        <MessageBarTitle>{t("errTitle")}</MessageBarTitle>
+        {serverMessage ? <span>{serverMessage}. </span> : null}
+        {t(errorAdvice(error))}
+      </MessageBarBody>
+      {onRetry ? (
+        <MessageBarActions>
+          <Button onClick={onRetry}>{t("retry")}</Button>
+        </MessageBarActions>
+      ) : null}
+    </MessageBar>
+  );
+}
+
+export function Loading(): JSX.Element {
+  const { t } = useI18n();
+  return <Spinner label={t("loading")} role="status" />;
+}
+
+export function Empty({ children }: { children: ReactNode }): JSX.Element {
+  return (
+    <div className="zv-empty" role="status">
+      <Text>{children}</Text>
+    </div>
+  );
+}
+
+export function Success({ children }: { children: ReactNode }): JSX.Element {
+  return (
+    <MessageBar intent="success" role="status">
+      <MessageBarBody>{children}</MessageBarBody>
+    </MessageBar>
+  );
+}

@@ -1,0 +1,96 @@
+import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
+import type { TabApi, Party, Purpose, School } from "./api.js";
+import type { Host } from "./host.js";
+
+export type Route =
+  | { view: "register" }
+  | { view: "overview" }
+  | { view: "directory" }
+  | { view: "student"; id: string }
+  | { view: "export"; id: string };
+
+export function routeFromParams(p: URLSearchParams): Route {
+  const view = p.get("view");
+  const id = p.get("student") ?? "";
+  if (view === "student" && id) return { view, id };
+  if (view === "export" && id) return { view, id };
+  if (view === "overview" || view === "directory") return { view };
+  return { view: "register" };
+}
+
+/** The URL of a route, keeping the language and theme parameters of the current one. */
+export function hrefOf(route: Route, current: URLSearchParams): string {
+  const p = new URLSearchParams();
+  for (const keep of ["lang", "theme", "host", "school", "tenant"]) {
+    const v = current.get(keep);
+    if (v) p.set(keep, v);
+  }
+  p.set("view", route.view);
+  if (route.view === "student" || route.view === "export") p.set("student", route.id);
+  return `?${p.toString()}`;
+}
+
+export interface Names {
+  parties: Map<string, Party>;
+  purposes: Map<string, Purpose>;
+  schools: Map<string, School>;
+  party(id: string | undefined): string;
+  purpose(id: string | undefined): string;
+  school(id: string | undefined): string;
+}
+
+export function makeNames(parties: Party[], purposes: Purpose[], schools: School[]): Names {
+  const pm = new Map(parties.map((p) => [p.id, p]));
+  const um = new Map(purposes.map((p) => [p.id, p]));
+  const sm = new Map(schools.map((s) => [s.id, s]));
+  return {
+    parties: pm,
+    purposes: um,
+    schools: sm,
+    party: (id) => (id ? (pm.get(id)?.name ?? id) : ""),
+    purpose: (id) => (id ? (um.get(id)?.label ?? id) : ""),
+    school: (id) => (id ? (sm.get(id)?.name ?? id) : ""),
+  };
+}
+
+export interface AppContextValue {
+  api: TabApi;
+  host: Host;
+  names: Names;
+  reloadNames(): void;
+  navigate(route: Route): void;
+  href(route: Route): string;
+}
+
+export const AppContext = createContext<AppContextValue | undefined>(undefined);
+
+export function useApp(): AppContextValue {
+  const v = useContext(AppContext);
+  if (!v) throw new Error("AppContext missing");
+  return v;
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Loads data for a view; stale answers of an earlier load are dropped. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [tick, setTick] = useState(0);
+  const seq = useRef(0);
+  useEffect(() => {
+    const mine = ++seq.current;
+    setState((s) => ({ ...s, loading: true, error: undefined }));
+    load().then(
+      (data) => mine === seq.current && setState({ data, error: undefined, loading: false }),
+      (error: unknown) => mine === seq.current && setState({ data: undefined, error, loading: false }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { ...state, reload };
+}

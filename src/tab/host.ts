@@ -1,0 +1,140 @@
+/**
+ * The one place that talks to Microsoft Teams (teams-js). The UI only sees the Host interface, so it
+ * runs and is tested in a plain browser with the dev implementation.
+ */
+import { devTokenProvider, type TokenProvider } from "../shared/api.js";
+
+export type HostTheme = "light" | "dark" | "contrast";
+
+export interface TabConfig {
+  /** Stable id of this tab instance's content. */
+  entityId: string;
+  contentUrl: string;
+  websiteUrl: string;
+  suggestedDisplayName: string;
+}
+
+export interface Host {
+  readonly kind: "teams" | "browser";
+  /** Theme the host shows now. */
+  theme(): HostTheme;
+  /** Calls back when the host's theme changes (Teams) or the dev switcher is used (browser). */
+  onThemeChange(handler: (theme: HostTheme) => void): void;
+  /** Locale of the host, e.g. "nl-nl" (Teams), or undefined in the browser. */
+  locale(): string | undefined;
+  /** Token for the backend API. */
+  getToken: TokenProvider;
+  /** Team tab configuration page: whether Save is enabled. */
+  setConfigValid(valid: boolean): void;
+  /** Team tab configuration page: what to save when the user selects Save. */
+  onConfigSave(handler: () => TabConfig | Promise<TabConfig>): void;
+  /** Tells the host the app has loaded (hides the Teams loading indicator). */
+  ready(): void;
+}
+
+export function themeFromTeams(theme: string | undefined): HostTheme {
+  if (theme === "dark") return "dark";
+  if (theme === "contrast") return "contrast";
+  return "light";
+}
+
+export function parseThemeParam(value: string | null): HostTheme | undefined {
+  if (value === "dark" || value === "contrast" || value === "light") return value;
+  if (value === "default") return "light";
+  return undefined;
+}
+
+/** Teams: theme and locale from the app context, SSO token from authentication.getAuthToken(). */
+export async function createTeamsHost(): Promise<Host> {
+  // Loaded only inside Teams: the library fetches its list of valid domains as soon as it is evaluated.
+  const { app, authentication, pages } = await import("@microsoft/teams-js");
+  await app.initialize();
+  const ctx = await app.getContext();
+  let current = themeFromTeams(ctx.app.theme);
+  let saveHandler: (() => TabConfig | Promise<TabConfig>) | undefined;
+  const handlers: ((t: HostTheme) => void)[] = [];
+  app.registerOnThemeChangeHandler((t) => {
+    current = themeFromTeams(t);
+    for (const h of handlers) h(current);
+  });
+  const isConfigFrame = ctx.page.frameContext === "settings";
+  if (isConfigFrame) {
+    pages.config.registerOnSaveHandler((evt) => {
+      if (!saveHandler) {
+        evt.notifyFailure("not ready");
+        return;
+      }
+      Promise.resolve(saveHandler())
+        .then((cfg) => pages.config.setConfig(cfg))
+        .then(() => evt.notifySuccess())
+        .catch((err: unknown) => evt.notifyFailure(err instanceof Error ? err.message : String(err)));
+    });
+  }
+  return {
+    kind: "teams",
+    theme: () => current,
+    onThemeChange: (h) => void handlers.push(h),
+    locale: () => ctx.app.locale,
+    getToken: () => authentication.getAuthToken(),
+    setConfigValid: (valid) => {
+      if (isConfigFrame) pages.config.setValidityState(valid);
+    },
+    onConfigSave: (h) => {
+      saveHandler = h;
+    },
+    ready: () => {
+      void app.notifySuccess();
+    },
+  };
+}
+
+/** Plain browser (development): a dev token from the local backend; the theme from ?theme= or the switcher. */
+export function createBrowserHost(opts: { origin: string; initialTheme?: HostTheme; user?: string; roles?: string[]; tenantId?: string }): Host & {
+  setTheme(theme: HostTheme): void;
+} {
+  let current: HostTheme = opts.initialTheme ?? "light";
+  const handlers: ((t: HostTheme) => void)[] = [];
+  return {
+    kind: "browser",
+    theme: () => current,
+    onThemeChange: (h) => void handlers.push(h),
+    setTheme: (t) => {
+      current = t;
+      for (const h of handlers) h(t);
+    },
+    locale: () => undefined,
+    getToken: devTokenProvider(opts.origin, opts.user ?? "ib@demo", opts.roles ?? ["coordinator"], opts.tenantId),
+    setConfigValid: () => undefined,
+    onConfigSave: () => undefined,
+    ready: () => undefined,
+  };
+}
+
+/** Teams loads tabs in an iframe (web) or a webview with "Teams" in its user agent. */
+export function looksLikeTeams(win: Window): boolean {
+  let framed = false;
+  try {
+    framed = win.self !== win.top;
+  } catch {
+    framed = true; // cross-origin parent
+  }
+  return framed || /Teams\//.test(win.navigator.userAgent);
+}
+
+/** Picks the host: Teams when it answers within a few seconds, otherwise the browser (dev) host. */
+export async function detectHost(win: Window, params: URLSearchParams): Promise<Host> {
+  const initialTheme = parseThemeParam(params.get("theme"));
+  // Dev only: ?tenant=<guid> signs in to another (test) tenant; the backend refuses dev tokens outside dev mode.
+  const tenantId = params.get("tenant") ?? undefined;
+  const browser = (): Host =>
+    createBrowserHost({ origin: win.location.origin, ...(initialTheme ? { initialTheme } : {}), ...(tenantId ? { tenantId } : {}) });
+  if (params.get("host") === "browser" || !looksLikeTeams(win)) return browser();
+  try {
+    return await Promise.race([
+      createTeamsHost(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("Teams did not answer")), 5000)),
+    ]);
+  } catch {
+    return browser();
+  }
+}

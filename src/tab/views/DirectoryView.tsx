@@ -1,0 +1,444 @@
+/** Parties, purposes and school policy: lists with edit forms that show the server's own error messages. */
+import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { useEffect, useState, type FormEvent } from "react";
+import { fieldErrors, type Party, type Policy, type Purpose } from "../api.js";
+import type { PartyKind } from "../../../server/directory/domain.js";
+import { useApp, useLoad } from "../context.js";
+import { useI18n } from "../i18n.js";
+import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
+
+/** The party kinds (server/directory/domain.ts); the type check below fails when the server adds one. */
+const KINDS = [
+  "leerplicht",
+  "swv",
+  "new-school-primary",
+  "new-school-secondary",
+  "veilig-thuis",
+  "ggd",
+  "smw",
+  "wijkteam",
+  "specialist",
+  "inspectie",
+  "duo",
+  "processor",
+  "other",
+] as const satisfies readonly PartyKind[];
+type MissingKind = Exclude<PartyKind, (typeof KINDS)[number]>;
+const kindsComplete: [MissingKind] extends [never] ? true : false = true;
+void kindsComplete;
+
+const ID_PATTERN = /^[A-Za-z0-9._~:@-]{1,100}$/;
+
+const useStyles = makeStyles({
+  layout: { display: "grid", gridTemplateColumns: "minmax(0, 1fr) minmax(300px, 1fr)", gap: tokens.spacingHorizontalXXL, "@media (max-width: 900px)": { gridTemplateColumns: "1fr" } },
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, maxWidth: "560px" },
+  row: { display: "flex", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
+  table: { borderCollapse: "collapse", width: "100%", "& th, & td": { textAlign: "left", padding: "4px 8px", borderBottom: `1px solid ${tokens.colorNeutralStroke2}` } },
+  section: { marginBottom: tokens.spacingVerticalXXL },
+});
+
+const lines = (s: string): string[] => s.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
+
+function emptyParty(): Party {
+  return { id: "", name: "", kind: "other", domains: [], addresses: [], defaultBasis: "consent", informParents: true };
+}
+
+function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean; onSaved(p: Party): void }): JSX.Element {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const s = useStyles();
+  const [p, setP] = useState<Party>(initial);
+  const [domains, setDomains] = useState(initial.domains.join("\n"));
+  const [addresses, setAddresses] = useState(initial.addresses.join("\n"));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setP(initial);
+    setDomains(initial.domains.join("\n"));
+    setAddresses(initial.addresses.join("\n"));
+    setErrors({});
+    setError(undefined);
+  }, [initial]);
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const local: Record<string, string> = {};
+    if (!ID_PATTERN.test(p.id)) local.id = t("fIdHint");
+    if (!p.name.trim()) local.name = t("required");
+    setErrors(local);
+    setError(undefined);
+    if (Object.keys(local).length) return;
+    const body: Party = {
+      id: p.id,
+      name: p.name.trim(),
+      kind: p.kind,
+      domains: lines(domains),
+      addresses: lines(addresses),
+      defaultBasis: p.defaultBasis,
+      informParents: p.informParents,
+      ...(p.statute?.trim() ? { statute: p.statute.trim() } : {}),
+      ...(p.agreedChannel?.trim() ? { agreedChannel: p.agreedChannel.trim() } : {}),
+      ...(p.defaultPurposeId ? { defaultPurposeId: p.defaultPurposeId } : {}),
+    };
+    setBusy(true);
+    try {
+      onSaved(await api.putParty(body));
+    } catch (err) {
+      setErrors(fieldErrors(err));
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fe = (k: string): string | undefined => errors[k] ?? Object.entries(errors).find(([key]) => key.startsWith(`${k}.`))?.[1];
+  return (
+    <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="party-form-title">
+      <Title3 as="h3" block id="party-form-title">
+        {isNew ? t("newParty") : t("editParty")}
+      </Title3>
+      <Field label={t("fId")} hint={t("fIdHint")} required validationMessage={fe("id")}>
+        <Input value={p.id} disabled={!isNew} onChange={(_, d) => setP({ ...p, id: d.value })} />
+      </Field>
+      <Field label={t("fName")} required validationMessage={fe("name")}>
+        <Input value={p.name} onChange={(_, d) => setP({ ...p, name: d.value })} />
+      </Field>
+      <Field label={t("fKind")} validationMessage={fe("kind")}>
+        <Select value={p.kind} onChange={(_, d) => setP({ ...p, kind: KINDS.find((k) => k === d.value) ?? "other" })}>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label={t("fDefaultBasis")} validationMessage={fe("defaultBasis")}>
+        <Select value={p.defaultBasis} onChange={(_, d) => setP({ ...p, defaultBasis: d.value === "legal" ? "legal" : "consent" })}>
+          <option value="consent">{t("basisConsent")}</option>
+          <option value="legal">{t("basisLegal")}</option>
+        </Select>
+      </Field>
+      <Field label={t("fStatute")} validationMessage={fe("statute")}>
+        <Input value={p.statute ?? ""} onChange={(_, d) => setP({ ...p, statute: d.value })} />
+      </Field>
+      <Field label={t("fDomains")} validationMessage={fe("domains")}>
+        <Textarea value={domains} onChange={(_, d) => setDomains(d.value)} />
+      </Field>
+      <Field label={t("fAddresses")} validationMessage={fe("addresses")}>
+        <Textarea value={addresses} onChange={(_, d) => setAddresses(d.value)} />
+      </Field>
+      <Field label={t("fChannel")} validationMessage={fe("agreedChannel")}>
+        <Input value={p.agreedChannel ?? ""} onChange={(_, d) => setP({ ...p, agreedChannel: d.value })} />
+      </Field>
+      <Checkbox label={t("fInformParents")} checked={p.informParents} onChange={(_, d) => setP({ ...p, informParents: d.checked === true })} />
+      {error ? <ErrorBox error={error} /> : null}
+      <Button type="submit" appearance="primary" disabled={busy}>
+        {t("save")}
+      </Button>
+    </form>
+  );
+}
+
+function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boolean; onSaved(p: Purpose): void }): JSX.Element {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const s = useStyles();
+  const [p, setP] = useState<Purpose>(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setP(initial);
+    setErrors({});
+    setError(undefined);
+  }, [initial]);
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const local: Record<string, string> = {};
+    if (!ID_PATTERN.test(p.id)) local.id = t("fIdHint");
+    if (!p.label.trim()) local.label = t("required");
+    setErrors(local);
+    setError(undefined);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    try {
+      onSaved(await api.putPurpose({ id: p.id, label: p.label.trim(), farReaching: p.farReaching }));
+    } catch (err) {
+      setErrors(fieldErrors(err));
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="purpose-form-title">
+      <Title3 as="h3" block id="purpose-form-title">
+        {isNew ? t("newPurpose") : t("editPurpose")}
+      </Title3>
+      <Field label={t("fId")} hint={t("fIdHint")} required validationMessage={errors.id}>
+        <Input value={p.id} disabled={!isNew} onChange={(_, d) => setP({ ...p, id: d.value })} />
+      </Field>
+      <Field label={t("fLabel")} required validationMessage={errors.label}>
+        <Input value={p.label} onChange={(_, d) => setP({ ...p, label: d.value })} />
+      </Field>
+      <Checkbox label={t("fFarReaching")} checked={p.farReaching} onChange={(_, d) => setP({ ...p, farReaching: d.checked === true })} />
+      {error ? <ErrorBox error={error} /> : null}
+      <Button type="submit" appearance="primary" disabled={busy}>
+        {t("save")}
+      </Button>
+    </form>
+  );
+}
+
+function PolicyForm({ schoolId }: { schoolId: string }): JSX.Element {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const s = useStyles();
+  const loaded = useLoad(() => api.policy(schoolId), [api, schoolId]);
+  const [p, setP] = useState<Policy>();
+  const [internal, setInternal] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (loaded.data) {
+      setP(loaded.data);
+      setInternal(loaded.data.internalDomains.join("\n"));
+    }
+  }, [loaded.data]);
+  if (loaded.loading && !p) return <Loading />;
+  if (loaded.error) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;
+  if (!p) return <Loading />;
+
+  const num = (v: string): number => (v.trim() === "" ? Number.NaN : Number(v));
+  const ret = (k: keyof Policy["retention"], v: string): void => setP({ ...p, retention: { ...p.retention, [k]: num(v) } });
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setSaved(false);
+    setError(undefined);
+    const local: Record<string, string> = {};
+    if (!/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/.test(p.schoolYearEnd)) local.schoolYearEnd = "MM-DD";
+    if (!Number.isInteger(p.studentConsentAge)) local.studentConsentAge = t("required");
+    if (!Number.isInteger(p.defaultValidityDays)) local.defaultValidityDays = t("required");
+    for (const [k, v] of Object.entries(p.retention)) if (!Number.isInteger(v)) local[`retention.${k}`] = t("required");
+    setErrors(local);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    try {
+      const stored = await api.putPolicy({ ...p, internalDomains: lines(internal) });
+      setP(stored);
+      setSaved(true);
+    } catch (err) {
+      setErrors(fieldErrors(err));
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const n = (v: number): string => (Number.isNaN(v) ? "" : String(v));
+  const retentionKeys: [keyof Policy["retention"], Parameters<typeof t>[0]][] = [
+    ["studentFileYears", "pRetStudentFile"],
+    ["absenceYears", "pRetAbsence"],
+    ["referralYears", "pRetReferral"],
+    ["consentYears", "pRetConsent"],
+    ["disclosureLogYears", "pRetDisclosure"],
+  ];
+  return (
+    <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-label={t("policy")}>
+      <Switch label={t("pBothParents")} checked={p.farReachingNeedsAllHolders} onChange={(_, d) => setP({ ...p, farReachingNeedsAllHolders: d.checked })} />
+      <Field label={t("pStudentAge")} validationMessage={errors.studentConsentAge}>
+        <Input type="number" min={12} max={18} value={n(p.studentConsentAge)} onChange={(_, d) => setP({ ...p, studentConsentAge: num(d.value) })} />
+      </Field>
+      <Field label={t("pValidity")}>
+        <Select value={p.defaultValidity} onChange={(_, d) => setP({ ...p, defaultValidity: d.value === "days" ? "days" : "school-year" })}>
+          <option value="school-year">{t("pValiditySchoolYear")}</option>
+          <option value="days">{t("pValidityDays")}</option>
+        </Select>
+      </Field>
+      {p.defaultValidity === "days" ? (
+        <Field label={t("pValidityDaysN")} validationMessage={errors.defaultValidityDays}>
+          <Input type="number" min={1} max={3650} value={n(p.defaultValidityDays)} onChange={(_, d) => setP({ ...p, defaultValidityDays: num(d.value) })} />
+        </Field>
+      ) : null}
+      <Field label={t("pSchoolYearEnd")} validationMessage={errors.schoolYearEnd}>
+        <Input value={p.schoolYearEnd} onChange={(_, d) => setP({ ...p, schoolYearEnd: d.value })} />
+      </Field>
+      <Switch label={t("pWarnNotInformed")} checked={p.warnWhenParentsNotInformed} onChange={(_, d) => setP({ ...p, warnWhenParentsNotInformed: d.checked })} />
+      <fieldset>
+        <legend>{t("pRetention")}</legend>
+        <div className={s.row}>
+          {retentionKeys.map(([k, label]) => (
+            <Field key={k} label={t(label)} validationMessage={errors[`retention.${k}`]}>
+              <Input type="number" min={0} max={100} value={n(p.retention[k])} onChange={(_, d) => ret(k, d.value)} />
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+      <Field label={t("pSendMode")} validationMessage={errors.sendMode}>
+        <Select
+          value={p.sendMode}
+          onChange={(_, d) => setP({ ...p, sendMode: d.value === "block" ? "block" : d.value === "prompt-user" ? "prompt-user" : "soft-block" })}
+        >
+          <option value="soft-block">{t("pSendSoft")}</option>
+          <option value="prompt-user">{t("pSendPrompt")}</option>
+          <option value="block">{t("pSendBlock")}</option>
+        </Select>
+      </Field>
+      <Field label={t("pFailMode")} validationMessage={errors.failMode}>
+        <Select value={p.failMode} onChange={(_, d) => setP({ ...p, failMode: d.value === "prompt" ? "prompt" : "block" })}>
+          <option value="block">{t("pFailBlock")}</option>
+          <option value="prompt">{t("pFailPrompt")}</option>
+        </Select>
+      </Field>
+      <Field label={t("pInternalDomains")} validationMessage={errors.internalDomains ?? Object.entries(errors).find(([k]) => k.startsWith("internalDomains."))?.[1]}>
+        <Textarea value={internal} onChange={(_, d) => setInternal(d.value)} />
+      </Field>
+      <Switch label={t("pKeepOriginals")} checked={p.keepOriginalMessages} onChange={(_, d) => setP({ ...p, keepOriginalMessages: d.checked })} />
+      {error ? <ErrorBox error={error} /> : null}
+      {saved ? <Success>{t("saved")}</Success> : null}
+      <Button type="submit" appearance="primary" disabled={busy}>
+        {t("save")}
+      </Button>
+    </form>
+  );
+}
+
+export function DirectoryView(): JSX.Element {
+  const { names, reloadNames } = useApp();
+  const { t } = useI18n();
+  const s = useStyles();
+  const parties = [...names.parties.values()];
+  const purposes = [...names.purposes.values()];
+  const schools = [...names.schools.values()];
+  const [party, setParty] = useState<{ p: Party; isNew: boolean }>();
+  const [purpose, setPurpose] = useState<{ p: Purpose; isNew: boolean }>();
+  const [schoolId, setSchoolId] = useState(schools[0]?.id ?? "");
+  const [message, setMessage] = useState(false);
+  useEffect(() => {
+    if (!schoolId && schools[0]) setSchoolId(schools[0].id);
+  }, [schoolId, schools]);
+
+  const saved = (): void => {
+    setMessage(true);
+    setParty(undefined);
+    setPurpose(undefined);
+    reloadNames();
+  };
+
+  return (
+    <section aria-labelledby="dir-title">
+      <Title2 as="h1" block id="dir-title">
+        {t("dirTitle")}
+      </Title2>
+      {message ? <Success>{t("saved")}</Success> : null}
+      <section className={s.section} aria-labelledby="parties-title">
+        <Title3 as="h2" block id="parties-title">
+          {t("parties")}
+        </Title3>
+        <div className={s.layout}>
+          <div>
+            {parties.length ? (
+              <table className={s.table}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("fName")}</th>
+                    <th scope="col">{t("fDefaultBasis")}</th>
+                    <th scope="col">{t("fDomains")}</th>
+                    <th scope="col">
+                      <span className="zv-visually-hidden">{t("editParty")}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {parties.map((p) => (
+                    <tr key={p.id}>
+                      <td>{p.name}</td>
+                      <td>{p.defaultBasis === "legal" ? t("basisLegal") : t("basisConsent")}</td>
+                      <td>{p.domains.join(", ")}</td>
+                      <td>
+                        <Button size="small" onClick={() => setParty({ p, isNew: false })} aria-label={`${t("editParty")}: ${p.name}`}>
+                          {t("editParty")}
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <Empty>{t("emptyParties")}</Empty>
+            )}
+            <p>
+              <Button onClick={() => setParty({ p: emptyParty(), isNew: true })}>{t("newParty")}</Button>
+            </p>
+          </div>
+          {party ? <PartyForm initial={party.p} isNew={party.isNew} onSaved={saved} /> : null}
+        </div>
+      </section>
+      <section className={s.section} aria-labelledby="purposes-title">
+        <Title3 as="h2" block id="purposes-title">
+          {t("purposes")}
+        </Title3>
+        <div className={s.layout}>
+          <div>
+            {purposes.length ? (
+              <table className={s.table}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("fLabel")}</th>
+                    <th scope="col">{t("fFarReaching")}</th>
+                    <th scope="col">
+                      <span className="zv-visually-hidden">{t("editPurpose")}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {purposes.map((p) => (
+                    <tr key={p.id}>
+                      <td>{p.label}</td>
+                      <td>{p.farReaching ? t("yes") : t("no")}</td>
+                      <td>
+                        <Button size="small" onClick={() => setPurpose({ p, isNew: false })} aria-label={`${t("editPurpose")}: ${p.label}`}>
+                          {t("editPurpose")}
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <Empty>{t("emptyPurposes")}</Empty>
+            )}
+            <p>
+              <Button onClick={() => setPurpose({ p: { id: "", label: "", farReaching: false }, isNew: true })}>{t("newPurpose")}</Button>
+            </p>
+          </div>
+          {purpose ? <PurposeForm initial={purpose.p} isNew={purpose.isNew} onSaved={saved} /> : null}
+        </div>
+      </section>
+      <section className={s.section} aria-labelledby="policy-title">
+        <Title3 as="h2" block id="policy-title">
+          {t("policy")}
+        </Title3>
+        {schools.length === 0 ? (
+          <Empty>{t("emptySchools")}</Empty>
+        ) : (
+          <>
+            <Field label={t("fSchool")}>
+              <Select value={schoolId} onChange={(_, d) => setSchoolId(d.value)}>
+                {schools.map((sc) => (
+                  <option key={sc.id} value={sc.id}>
+                    {sc.name}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Text size={200}>{names.school(schoolId)}</Text>
+            {schoolId ? <PolicyForm key={schoolId} schoolId={schoolId} /> : null}
+          </>
+        )}
+      </section>
+    </section>
+  );
+}
