@@ -180,8 +180,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   serve("/addin", "addin");
   serve("/tab", "tab");
   if (config.devMode) serve("/playground", "playground");
-  app.get("/.well-known/microsoft-officeaddins-allowed.json", (_req, res) => {
-    const base = config.PUBLIC_URL ?? "";
+  // Lists the on-send script so classic Outlook may run it (Smart Alerts' JavaScript-only runtime).
+  app.get("/.well-known/microsoft-officeaddins-allowed.json", (req, res) => {
+    const base = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : `${req.protocol}://${req.get("host") ?? "localhost"}`;
     res.json({ allowed: [`${base}/addin/onsend.js`, `${base}/addin/commands.html`] });
   });
   app.get("/", (_req, res) => {
