@@ -1,0 +1,423 @@
+import assert from "node:assert/strict";
+import { startStack, type Stack } from "../support/stack.js";
+import {
+  assertError,
+  check,
+  codesOf,
+  grant,
+  importSchool,
+  importStudent,
+  postConsent,
+  registerOf,
+  setPolicy,
+  type CheckResponse,
+  type ErrorBody,
+  type FreshStudent,
+} from "../support/api-helpers.js";
+
+/**
+ * DOMAIN.md sections 2 and 3, rule by rule, through the real HTTP API and real Azurite: each situation
+ * is set up with the register and directory endpoints, then judged by POST /api/check.
+ */
+
+const GGD = "jgz@ggd-voorbeeldregio.example";
+const WIJKTEAM = "hulp@wijkteam.voorbeeldstad.example";
+const SMW = "team@smw-voorbeeldstad.example";
+const LEERPLICHT = "lpa@leerplicht.voorbeeldstad.example";
+const INSPECTIE = "inspecteur@onderwijsinspectie.example";
+const DYSLEXIE = "intake@letterwijs.example";
+const FOTOGRAAF = "studio@klik-fotografie.example";
+const COLLEAGUE = "juf.anna@regenboog.school.example";
+
+// Dates are set per request (givenAt, sentAt), so the rules never depend on today's date.
+const GIVEN = "2026-09-01T08:00:00.000Z";
+const SENT = "2026-10-01T10:00:00.000Z";
+
+describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(async () => stack.stop());
+
+  const about = (s: FreshStudent | { name: string }) => ({ subject: `Verslag ${s.name}`, body: "Zie bijlage." });
+  const g = (s: FreshStudent, i: number): { guardianId: string } => {
+    const x = s.guardians[i];
+    assert.ok(x);
+    return { guardianId: x.id };
+  };
+  const only = (c: CheckResponse, address: string): string => {
+    const codes = codesOf(c, address);
+    assert.equal(codes.length, 1, JSON.stringify(codes));
+    return codes[0] ?? "";
+  };
+
+  describe("Section 2: parties and their default basis", function () {
+    it("When a mail about a student goes to a colleague inside the school, then it is allowed as INTERNAL", async () => {
+      const s = await importStudent(stack);
+      const c = await check(stack, { to: [COLLEAGUE], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "allow");
+      assert.equal(only(c, COLLEAGUE), "INTERNAL");
+      assert.equal(c.recipients[0]?.basis, "internal");
+      assert.deepEqual(c.students.map((x) => x.id), [s.id]);
+    });
+
+    it("When a mail about a child goes to that child's own guardian, then it is allowed as OWN_GUARDIAN", async () => {
+      const s = await importStudent(stack);
+      const to = s.guardians[1]?.email ?? "";
+      const c = await check(stack, { to: [to], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "allow");
+      assert.equal(only(c, to), "OWN_GUARDIAN");
+      assert.equal(c.recipients[0]?.basis, "guardian");
+    });
+
+    it("When a mail about a child goes to the guardian of another child, then it is blocked as OTHER_STUDENTS_GUARDIAN", async () => {
+      const a = await importStudent(stack);
+      const b = await importStudent(stack);
+      const to = b.guardians[0]?.email ?? "";
+      const c = await check(stack, { to: [to], ...about(a), sentAt: SENT });
+      assert.equal(c.verdict, "block");
+      assert.equal(only(c, to), "OTHER_STUDENTS_GUARDIAN");
+      assert.equal(c.recipients[0]?.basis, "none");
+    });
+
+    it("When a legal-basis party gets a mail before the parents were informed, then it is allowed on LEGAL_BASIS with a PARENTS_NOT_INFORMED warning, and after a notice it is allowed", async () => {
+      const s = await importStudent(stack);
+      const before = await check(stack, { to: [LEERPLICHT], ...about(s), sentAt: SENT });
+      assert.equal(before.verdict, "warn");
+      assert.equal(before.recipients[0]?.basis, "legal");
+      assert.equal(only(before, LEERPLICHT), "PARENTS_NOT_INFORMED");
+      assert.match(before.message, /Leerplichtwet 1969/);
+
+      const n = await stack.api<{ type: string }>("POST", "/api/notices", {
+        studentId: s.id, partyId: "leerplicht", purposeId: "verzuimmelding", informedAt: "2026-09-15T09:00:00Z", method: "letter",
+      });
+      assert.equal(n.status, 201, JSON.stringify(n.json));
+      assert.equal(n.json.type, "notice");
+
+      const after = await check(stack, { to: [LEERPLICHT], ...about(s), sentAt: SENT });
+      assert.equal(after.verdict, "allow");
+      assert.equal(only(after, LEERPLICHT), "LEGAL_BASIS");
+      // A notice given after the mail was sent does not count for that mail.
+      const earlier = await check(stack, { to: [LEERPLICHT], ...about(s), sentAt: "2026-09-10T09:00:00Z" });
+      assert.equal(only(earlier, LEERPLICHT), "PARENTS_NOT_INFORMED");
+    });
+
+    it("When a mail goes to the Inspectie, then it is allowed on LEGAL_BASIS without any notice to parents", async () => {
+      const s = await importStudent(stack);
+      const c = await check(stack, { to: [INSPECTIE], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "allow");
+      assert.equal(only(c, INSPECTIE), "LEGAL_BASIS");
+      assert.equal(c.recipients[0]?.basis, "legal");
+    });
+
+    it("When a mail about a student goes to an unknown external address, then it is blocked as UNKNOWN_RECIPIENT", async () => {
+      const s = await importStudent(stack);
+      const to = "iemand@onbekend-bureau.example";
+      const c = await check(stack, { to: [COLLEAGUE], cc: [to], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "block");
+      assert.equal(only(c, to), "UNKNOWN_RECIPIENT");
+      assert.equal(only(c, COLLEAGUE), "INTERNAL");
+    });
+
+    it("When no student is recognised in the mail, then it is allowed as NO_STUDENT for any recipient", async () => {
+      const c = await check(stack, { to: ["iemand@onbekend-bureau.example", FOTOGRAAF], subject: "Vergadering dinsdag", body: "Tot dan." });
+      assert.equal(c.verdict, "allow");
+      assert.deepEqual(c.students, []);
+      for (const r of c.recipients) assert.deepEqual(r.reasons.map((x) => x.code), ["NO_STUDENT"]);
+    });
+
+    it("When a mail about a student goes to a processor (the photographer), then it is blocked as PROCESSOR_NOT_A_RECIPIENT", async () => {
+      const s = await importStudent(stack);
+      await grant(stack, { studentId: s.id, partyId: "fotograaf", purposeId: "jgz-consult", by: g(s, 0), givenAt: GIVEN });
+      const c = await check(stack, { to: [FOTOGRAAF], ...about(s), sentAt: SENT, purposeId: "jgz-consult" });
+      assert.equal(c.verdict, "block");
+      assert.equal(only(c, FOTOGRAAF), "PROCESSOR_NOT_A_RECIPIENT");
+    });
+  });
+
+  describe("Section 3: consent", function () {
+    it("When one holder of authority gave valid consent for this party and purpose, then the consent party is allowed with CONSENT_VALID", async () => {
+      const s = await importStudent(stack);
+      await grant(stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: g(s, 1), givenAt: GIVEN });
+      const c = await check(stack, { to: [GGD], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "allow");
+      assert.equal(only(c, GGD), "CONSENT_VALID");
+      assert.equal(c.recipients[0]?.basis, "consent");
+      // Before the consent was given, the same mail had no consent.
+      const earlier = await check(stack, { to: [GGD], ...about(s), sentAt: "2026-08-20T10:00:00Z" });
+      assert.equal(only(earlier, GGD), "NO_CONSENT");
+    });
+
+    it("When a purpose is far-reaching and one holder consented, then SECOND_GUARDIAN_REQUIRED blocks, and after the second holder consents it is allowed", async () => {
+      const s = await importStudent(stack);
+      await grant(stack, { studentId: s.id, partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie", by: g(s, 0), givenAt: GIVEN });
+      const one = await check(stack, { to: [DYSLEXIE], ...about(s), sentAt: SENT });
+      assert.equal(one.verdict, "block");
+      assert.equal(only(one, DYSLEXIE), "SECOND_GUARDIAN_REQUIRED");
+      assert.match(one.message, new RegExp(`Ouder2 Proef`));
+
+      await grant(stack, { studentId: s.id, partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie", by: g(s, 1), givenAt: "2026-09-10T08:00:00Z" });
+      const both = await check(stack, { to: [DYSLEXIE], ...about(s), sentAt: SENT });
+      assert.equal(both.verdict, "allow");
+      assert.equal(only(both, DYSLEXIE), "CONSENT_VALID");
+    });
+
+    it("When one holder consented and the other refused, then the refusal wins (CONSENT_REFUSED)", async () => {
+      const s = await importStudent(stack);
+      await grant(stack, { studentId: s.id, partyId: "wijkteam", purposeId: "jeugdhulp", by: g(s, 0), givenAt: GIVEN });
+      await grant(stack, { studentId: s.id, partyId: "wijkteam", purposeId: "jeugdhulp", by: g(s, 1), givenAt: "2026-09-05T08:00:00Z", decision: "refused" });
+      const c = await check(stack, { to: [WIJKTEAM], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "block");
+      assert.equal(only(c, WIJKTEAM), "CONSENT_REFUSED");
+    });
+
+    it("When a consent was withdrawn, then the withdrawal wins from its moment on (CONSENT_WITHDRAWN), even if the other holder still consents", async () => {
+      const s = await importStudent(stack);
+      const c1 = await grant(stack, { studentId: s.id, partyId: "smw", purposeId: "smw-begeleiding", by: g(s, 0), givenAt: GIVEN });
+      await grant(stack, { studentId: s.id, partyId: "smw", purposeId: "smw-begeleiding", by: g(s, 1), givenAt: GIVEN });
+      const w = await stack.api<{ type: string; consentId: string }>("POST", `/api/consents/${c1.id}/withdraw`, {
+        by: g(s, 1), at: "2026-09-20T12:00:00Z", reason: "Wil eerst zelf contact",
+      });
+      assert.equal(w.status, 201, JSON.stringify(w.json));
+      assert.equal(w.json.consentId, c1.id);
+
+      const after = await check(stack, { to: [SMW], ...about(s), sentAt: SENT });
+      assert.equal(after.verdict, "block");
+      assert.equal(only(after, SMW), "CONSENT_WITHDRAWN");
+      const before = await check(stack, { to: [SMW], ...about(s), sentAt: "2026-09-15T12:00:00Z" });
+      assert.equal(only(before, SMW), "CONSENT_VALID");
+      // Withdrawing twice is refused, and the consent itself stays on record.
+      const again = await stack.api<ErrorBody>("POST", `/api/consents/${c1.id}/withdraw`, { by: g(s, 0), at: "2026-09-21T12:00:00Z" });
+      assertError(again, 409, "ALREADY_WITHDRAWN");
+      const reg = await registerOf(stack, s.id);
+      assert.ok(reg.events.some((e) => e.id === c1.id && e.type === "consent"));
+    });
+
+    it("When the consent has ended, then the check blocks with CONSENT_EXPIRED", async () => {
+      const s = await importStudent(stack);
+      // Given in the previous school year: by default it ended on 31 July.
+      const last = await grant(stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: g(s, 0), givenAt: "2025-10-01T08:00:00Z" });
+      assert.equal(last.validUntil.slice(0, 10), "2026-07-31");
+      const c = await check(stack, { to: [GGD], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "block");
+      assert.equal(only(c, GGD), "CONSENT_EXPIRED");
+      // An explicit end date counts as well.
+      const t = await importStudent(stack);
+      await grant(stack, { studentId: t.id, partyId: "ggd", purposeId: "jgz-consult", by: g(t, 0), givenAt: GIVEN, validUntil: "2026-09-15T00:00:00Z" });
+      const c2 = await check(stack, { to: [GGD], ...about(t), sentAt: SENT });
+      assert.equal(only(c2, GGD), "CONSENT_EXPIRED");
+    });
+
+    it("When the only consent is for another party or another purpose, then it does not count (NO_CONSENT)", async () => {
+      const s = await importStudent(stack);
+      await grant(stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: g(s, 0), givenAt: GIVEN });
+      const otherParty = await check(stack, { to: [WIJKTEAM], ...about(s), sentAt: SENT, purposeId: "jgz-consult" });
+      assert.equal(otherParty.verdict, "block");
+      assert.equal(only(otherParty, WIJKTEAM), "NO_CONSENT");
+      const otherPurpose = await check(stack, { to: [GGD], ...about(s), sentAt: SENT, purposeId: "jeugdhulp" });
+      assert.equal(otherPurpose.verdict, "block");
+      assert.equal(only(otherPurpose, GGD), "NO_CONSENT");
+      const same = await check(stack, { to: [GGD], ...about(s), sentAt: SENT, purposeId: "jgz-consult" });
+      assert.equal(only(same, GGD), "CONSENT_VALID");
+    });
+
+    it("When a parent without parental authority tries to consent, then POST /api/consents answers 422 NO_AUTHORITY and nothing is written", async () => {
+      const s = await importStudent(stack, { guardians: [{ hasAuthority: true }, { hasAuthority: false }] });
+      const before = await registerOf(stack, s.id);
+      const r = await postConsent(stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: g(s, 1), givenAt: GIVEN });
+      assertError(r, 422, "NO_AUTHORITY");
+      const after = await registerOf(stack, s.id);
+      assert.deepEqual(after.events, before.events);
+      assert.equal(after.events.length, 0);
+      const c = await check(stack, { to: [GGD], ...about(s), sentAt: SENT });
+      assert.equal(only(c, GGD), "NO_CONSENT");
+      // The demo's father without authority (lln-003) is refused in the same way.
+      const demo = await postConsent(stack, { studentId: "lln-003", partyId: "ggd", purposeId: "jgz-consult", by: { guardianId: "lln-003-o2" }, givenAt: GIVEN });
+      assertError(demo, 422, "NO_AUTHORITY");
+    });
+
+    it("When the student is 16 or older, then a parent cannot consent, STUDENT_CONSENT_REQUIRED blocks, and the student's own consent allows", async () => {
+      const s = await importStudent(stack, { birthDate: "2009-03-01" });
+      const byParent = await postConsent(stack, { studentId: s.id, partyId: "smw", purposeId: "smw-begeleiding", by: g(s, 0), givenAt: GIVEN });
+      assertError(byParent, 422);
+      const none = await check(stack, { to: [SMW], ...about(s), sentAt: SENT });
+      assert.equal(none.verdict, "block");
+      assert.equal(only(none, SMW), "STUDENT_CONSENT_REQUIRED");
+
+      await grant(stack, { studentId: s.id, partyId: "smw", purposeId: "smw-begeleiding", by: { student: true }, givenAt: GIVEN });
+      const own = await check(stack, { to: [SMW], ...about(s), sentAt: SENT });
+      assert.equal(own.verdict, "allow");
+      assert.equal(only(own, SMW), "CONSENT_VALID");
+      // A younger student cannot consent alone.
+      const young = await importStudent(stack);
+      const tooYoung = await postConsent(stack, { studentId: young.id, partyId: "smw", purposeId: "smw-begeleiding", by: { student: true }, givenAt: GIVEN });
+      assertError(tooYoung, 422, "STUDENT_TOO_YOUNG");
+    });
+
+    it("When the student turns 16 after a parent consented, then the parent's consent lapses on the birthday", async () => {
+      const s = await importStudent(stack, { birthDate: "2010-10-15" });
+      await grant(stack, { studentId: s.id, partyId: "smw", purposeId: "smw-begeleiding", by: g(s, 0), givenAt: GIVEN });
+      const at15 = await check(stack, { to: [SMW], ...about(s), sentAt: "2026-10-14T10:00:00Z" });
+      assert.equal(at15.verdict, "allow");
+      assert.equal(only(at15, SMW), "CONSENT_VALID");
+      const at16 = await check(stack, { to: [SMW], ...about(s), sentAt: "2026-10-15T10:00:00Z" });
+      assert.equal(at16.verdict, "block");
+      assert.equal(only(at16, SMW), "STUDENT_CONSENT_REQUIRED");
+    });
+  });
+
+  describe("School policy settings", function () {
+    it("When the school sets farReachingNeedsAllHolders to false, then one holder's consent allows a far-reaching purpose", async () => {
+      const school = await importSchool(stack);
+      await setPolicy(stack, school.id, { farReachingNeedsAllHolders: false });
+      const s = await importStudent(stack, { schoolId: school.id });
+      await grant(stack, { studentId: s.id, partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie", by: g(s, 0), givenAt: GIVEN });
+      const c = await check(stack, { to: [DYSLEXIE], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "allow");
+      assert.equal(only(c, DYSLEXIE), "CONSENT_VALID");
+    });
+
+    it("When the school sets studentConsentAge to 18, then a 17-year-old's parent consents and the student alone cannot", async () => {
+      const school = await importSchool(stack);
+      await setPolicy(stack, school.id, { studentConsentAge: 18 });
+      const s = await importStudent(stack, { schoolId: school.id, birthDate: "2009-03-01" });
+      const own = await postConsent(stack, { studentId: s.id, partyId: "smw", purposeId: "smw-begeleiding", by: { student: true }, givenAt: GIVEN });
+      assertError(own, 422, "STUDENT_TOO_YOUNG");
+      const none = await check(stack, { to: [SMW], ...about(s), sentAt: SENT });
+      assert.equal(only(none, SMW), "NO_CONSENT");
+      await grant(stack, { studentId: s.id, partyId: "smw", purposeId: "smw-begeleiding", by: g(s, 0), givenAt: GIVEN });
+      const c = await check(stack, { to: [SMW], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "allow");
+      assert.equal(only(c, SMW), "CONSENT_VALID");
+    });
+
+    it("When the school sets a default validity of 30 days, then a consent without an end date ends after 30 days", async () => {
+      const school = await importSchool(stack);
+      await setPolicy(stack, school.id, { defaultValidity: "days", defaultValidityDays: 30 });
+      const s = await importStudent(stack, { schoolId: school.id });
+      const ev = await grant(stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: g(s, 0), givenAt: GIVEN });
+      assert.equal(ev.validUntil, "2026-10-01T08:00:00.000Z");
+      const within = await check(stack, { to: [GGD], ...about(s), sentAt: "2026-09-30T10:00:00Z" });
+      assert.equal(only(within, GGD), "CONSENT_VALID");
+      const after = await check(stack, { to: [GGD], ...about(s), sentAt: "2026-10-02T10:00:00Z" });
+      assert.equal(after.verdict, "block");
+      assert.equal(only(after, GGD), "CONSENT_EXPIRED");
+    });
+  });
+
+  describe("The disclosure log and overrides", function () {
+    it("When a check is allowed, then the disclosure is logged in the student's register", async () => {
+      const s = await importStudent(stack);
+      const c = await check(stack, { to: [INSPECTIE, COLLEAGUE], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "allow");
+      const reg = await registerOf(stack, s.id);
+      assert.equal(reg.disclosures.length, 1, "one disclosure: the Inspectie, not the colleague");
+      const d = reg.disclosures[0];
+      assert.ok(d && d.type === "disclosure");
+      assert.equal(d.checkId, c.checkId);
+      assert.equal(d.partyId, "inspectie");
+      assert.equal(d.recipient, INSPECTIE);
+      assert.equal(d.basis, "legal");
+      assert.equal(d.purposeId, "toezicht");
+      assert.equal(d.at, SENT);
+      assert.equal(reg.chain.verified, true);
+    });
+
+    it("When a check is blocked, then nothing is logged in the register", async () => {
+      const s = await importStudent(stack);
+      const c = await check(stack, { to: [INSPECTIE, "iemand@onbekend-bureau.example"], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "block");
+      const reg = await registerOf(stack, s.id);
+      assert.equal(reg.disclosures.length, 0);
+      assert.equal(reg.events.length, 0);
+      // The stored check can be read back, without the mail.
+      const stored = await stack.api<CheckResponse>("GET", `/api/checks/${c.checkId}`);
+      assert.equal(stored.status, 200);
+      assert.equal(stored.json.verdict, "block");
+      assert.ok(!JSON.stringify(stored.json).includes("Zie bijlage"));
+    });
+
+    it("When a blocked check is overridden with a reason, then the override and the disclosure are recorded, and a second override is 409", async () => {
+      const s = await importStudent(stack);
+      const c = await check(stack, { to: [GGD], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "block");
+      const short = await stack.api<ErrorBody>("POST", `/api/checks/${c.checkId}/override`, { reason: "kort" });
+      assertError(short, 400, "VALIDATION_FAILED");
+      const o = await stack.api<{ checkId: string; disclosures: number }>("POST", `/api/checks/${c.checkId}/override`, {
+        reason: "Ouders hebben telefonisch ingestemd; schriftelijk volgt",
+      });
+      assert.equal(o.status, 201, JSON.stringify(o.json));
+      assert.equal(o.json.disclosures, 1);
+      const reg = await registerOf(stack, s.id);
+      const overrides = reg.events.filter((e) => e.type === "override");
+      assert.equal(overrides.length, 1);
+      assert.equal(reg.disclosures.length, 1);
+      const d = reg.disclosures[0];
+      assert.ok(d && d.type === "disclosure");
+      assert.equal(d.basis, "override");
+      assert.equal(d.recipient, GGD);
+      assert.equal(d.checkId, c.checkId);
+      assert.equal(reg.chain.verified, true);
+
+      const again = await stack.api<ErrorBody>("POST", `/api/checks/${c.checkId}/override`, { reason: "Nogmaals, per ongeluk dubbel" });
+      assertError(again, 409, "CONFLICT");
+      assert.equal((await registerOf(stack, s.id)).events.length, reg.events.length);
+      // An allowed check has nothing to override: no check record is kept for it.
+      const ok = await check(stack, { to: [COLLEAGUE], ...about(s), sentAt: SENT });
+      assert.equal(ok.verdict, "allow");
+      const none = await stack.api<ErrorBody>("POST", `/api/checks/${ok.checkId}/override`, { reason: "Er is niets om te overrulen" });
+      assertError(none, 404, "NOT_FOUND");
+    });
+  });
+
+  describe("The message", function () {
+    it("When a mail names every demo student and has many problem recipients, then the message is at most 500 characters", async () => {
+      const all = await stack.api<{ students: { name: string }[] }>("GET", "/api/students?limit=1000");
+      const names = all.json.students.map((s) => s.name).join(", ");
+      const allowed = await check(stack, { to: [COLLEAGUE], subject: "Groepsoverzicht", body: names, sentAt: SENT });
+      assert.equal(allowed.verdict, "allow");
+      assert.ok(allowed.students.length >= 30);
+      assert.ok(allowed.message.length <= 500, `${allowed.message.length}`);
+      assert.match(allowed.message, /…$/, "the list of 30 names was cut");
+      const to = Array.from({ length: 12 }, (_, i) => `persoon${i}@onbekend${i}.example`);
+      const blocked = await check(stack, { to: [...to, GGD, DYSLEXIE], subject: "Groepsoverzicht", body: names, sentAt: SENT });
+      assert.equal(blocked.verdict, "block");
+      assert.ok(blocked.message.length <= 500, `${blocked.message.length}`);
+      assert.match(blocked.message, /\(\+\d+ andere problemen\)$/);
+      // The large check record is kept (a class list to many recipients) and can be read and overridden.
+      const stored = await stack.api<CheckResponse>("GET", `/api/checks/${blocked.checkId}`);
+      assert.equal(stored.status, 200, JSON.stringify(stored.json).slice(0, 300));
+      assert.deepEqual(stored.json, blocked);
+      const o = await stack.api<{ disclosures: number }>("POST", `/api/checks/${blocked.checkId}/override`, { reason: "Groepsoverzicht aan de netwerkpartners" });
+      assert.equal(o.status, 201, JSON.stringify(o.json));
+      const again = await stack.api<ErrorBody>("POST", `/api/checks/${blocked.checkId}/override`, { reason: "Groepsoverzicht aan de netwerkpartners" });
+      assertError(again, 409, "CONFLICT");
+    });
+
+    it("When the request says Accept-Language en, then the message and reasons are in English; otherwise Dutch", async () => {
+      const s = await importStudent(stack);
+      const en = await check(stack, { to: [GGD], ...about(s), sentAt: SENT }, { headers: { "accept-language": "en-GB,en;q=0.9" } });
+      assert.match(en.message, /^Do not send\./);
+      assert.match(en.recipients[0]?.reasons[0]?.message ?? "", /^No consent for/);
+      const nl = await check(stack, { to: [GGD], ...about(s), sentAt: SENT });
+      assert.match(nl.message, /^Niet verzenden\./);
+      assert.match(nl.recipients[0]?.reasons[0]?.message ?? "", /^Geen toestemming/);
+    });
+  });
+
+  it("When the demo school is seeded, then its particular situations are judged as DOMAIN.md says", async () => {
+    // Noor (lln-002): only the mother consented to the far-reaching dyslexia assessment.
+    const noor = await check(stack, { to: [DYSLEXIE], subject: "Noor van der Berg" });
+    assert.equal(only(noor, DYSLEXIE), "SECOND_GUARDIAN_REQUIRED");
+    // Daan (lln-003): refused for the wijkteam.
+    const daan = await check(stack, { to: [WIJKTEAM], subject: "Daan Jansen" });
+    assert.equal(only(daan, WIJKTEAM), "CONSENT_REFUSED");
+    // Zoë (lln-004): withdrawn.
+    const zoe = await check(stack, { to: [SMW], subject: "Zoë Bakker" });
+    assert.equal(only(zoe, SMW), "CONSENT_WITHDRAWN");
+    // Hüseyin (lln-030, 16): his own consent.
+    const h = await check(stack, { to: [SMW], subject: "Huseyin Yilmaz" });
+    assert.equal(only(h, SMW), "CONSENT_VALID");
+  });
+});

@@ -1,0 +1,274 @@
+import assert from "node:assert/strict";
+import { TableClient } from "@azure/data-tables";
+import type { Stack } from "./stack.js";
+import { TABLES, type TableName } from "../../server/shared/storage.js";
+import type { ErrorBody } from "../../server/shared/errors.js";
+import type { CheckResponse } from "../../server/sendcheck/schemas.js";
+import type { ConsentEvent, RegisterEvent, ChainProblem } from "../../server/register/domain.js";
+import type { Policy } from "../../server/directory/domain.js";
+import type { ImportRequest, ImportResult } from "../../server/directory/schemas.js";
+import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
+
+/** Helpers for the HTTP suites: typed answers, fresh students, raw table snapshots. */
+
+export type { ErrorBody, CheckResponse, ConsentEvent, RegisterEvent, ChainProblem, Policy, ImportRequest, ImportResult };
+
+export interface RegisterView {
+  student: { id: string; name: string };
+  events: RegisterEvent[];
+  status: { partyId: string; purposeId: string; state: string; code: string }[];
+  notices: RegisterEvent[];
+  disclosures: RegisterEvent[];
+  chain: { verified: boolean; problems: ChainProblem[] };
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  studentsChecked: number;
+  eventsChecked: number;
+  problems: ChainProblem[];
+}
+
+export interface OpenApiOperation {
+  summary?: string;
+  "x-required-role"?: string;
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { required?: boolean; content: { "application/json": { schema: JsonSchema } } };
+  responses?: Record<string, unknown>;
+}
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  [k: string]: unknown;
+}
+export interface OpenApiDoc {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, OpenApiOperation>>;
+}
+
+export interface Route {
+  method: "GET" | "POST" | "PUT";
+  /** OpenAPI form: /api/students/{id}/register */
+  path: string;
+  role: string;
+  op: OpenApiOperation;
+}
+
+export async function routesOf(stack: Stack): Promise<Route[]> {
+  const r = await stack.api<OpenApiDoc>("GET", "/api/openapi.json", undefined, { token: "" });
+  assert.equal(r.status, 200);
+  const out: Route[] = [];
+  for (const [path, ops] of Object.entries(r.json.paths)) {
+    for (const [m, op] of Object.entries(ops)) {
+      const method = m.toUpperCase();
+      assert.ok(method === "GET" || method === "POST" || method === "PUT", `unexpected method ${m} ${path}`);
+      out.push({ method, path, role: String(op["x-required-role"]), op });
+    }
+  }
+  return out;
+}
+
+/** Fills the {params} of an OpenAPI path. */
+export function fill(path: string, params: Record<string, string>): string {
+  return path.replace(/\{([A-Za-z]+)\}/g, (_, k: string) => {
+    const v = params[k];
+    if (v === undefined) throw new Error(`no value for {${k}} in ${path}`);
+    return encodeURIComponent(v);
+  });
+}
+
+export function assertError(r: { status: number; json: unknown }, status: number, code?: string): void {
+  const body = r.json as Partial<ErrorBody> | undefined;
+  assert.equal(r.status, status, `expected ${status}${code ? ` ${code}` : ""}, got ${r.status}: ${JSON.stringify(r.json).slice(0, 400)}`);
+  assert.ok(body && typeof body === "object" && body.error, `error shape: ${JSON.stringify(r.json).slice(0, 300)}`);
+  assert.equal(typeof body.error.code, "string");
+  assert.equal(typeof body.error.message, "string");
+  assert.ok(body.error.message.length > 0);
+  if (code) assert.equal(body.error.code, code, `code: ${JSON.stringify(r.json).slice(0, 300)}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Fresh directory records
+
+let counter = 0;
+/** Unique name-ish token (letters only), so that student detection never confuses two test students. */
+export function uniq(prefix = ""): string {
+  counter += 1;
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  let n = counter + Math.floor(Math.random() * 1000) * 100;
+  let s = "";
+  do {
+    s = (letters[n % 26] ?? "a") + s;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return `${prefix}${s}`;
+}
+
+export interface FreshStudent {
+  id: string;
+  name: string;
+  schoolId: string;
+  guardians: { id: string; email: string; hasAuthority: boolean }[];
+}
+
+export async function importStudent(
+  stack: Stack,
+  opts: {
+    birthDate?: string;
+    schoolId?: string;
+    guardians?: { hasAuthority: boolean }[];
+    token?: string;
+  } = {},
+): Promise<FreshStudent> {
+  const tag = uniq();
+  const id = `t-${tag}`;
+  const family = `Proef${tag}`;
+  const schoolId = opts.schoolId ?? DEMO_SCHOOL_ID;
+  const guardians = (opts.guardians ?? [{ hasAuthority: true }, { hasAuthority: true }]).map((g, i) => ({
+    id: `${id}-o${i + 1}`,
+    email: `ouder${i + 1}.${tag}@ouders.example`,
+    hasAuthority: g.hasAuthority,
+  }));
+  const body: Partial<ImportRequest> = {
+    students: [
+      {
+        id,
+        schoolId,
+        givenName: "Kim",
+        familyName: family,
+        aliases: [],
+        studentNumber: `Q${tag}`.slice(0, 20),
+        birthDate: opts.birthDate ?? "2015-05-05",
+        className: "groep 6",
+        guardians: guardians.map((g, i) => ({
+          id: g.id,
+          name: `Ouder${i + 1} ${family}`,
+          emails: [g.email],
+          relation: i === 0 ? "mother" : "father",
+          hasAuthority: g.hasAuthority,
+        })),
+      },
+    ],
+  };
+  const r = await stack.api<ImportResult>("POST", "/api/import", body, opts.token ? { token: opts.token } : {});
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return { id, name: `Kim ${family}`, schoolId, guardians };
+}
+
+/** A school with its own internal domain (and so its own policy). */
+export async function importSchool(stack: Stack, token?: string): Promise<{ id: string; domain: string }> {
+  const tag = uniq();
+  const id = `school-${tag}`;
+  const domain = `${tag}.school.example`;
+  const r = await stack.api<ImportResult>(
+    "POST",
+    "/api/import",
+    { schools: [{ id, name: `School ${tag}`, brin: "12AB", internalDomains: [domain] }] },
+    token ? { token } : {},
+  );
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return { id, domain };
+}
+
+export async function setPolicy(stack: Stack, schoolId: string, change: Partial<Policy>): Promise<Policy> {
+  const cur = await stack.api<Policy>("GET", `/api/policies/${schoolId}`);
+  assert.equal(cur.status, 200, JSON.stringify(cur.json));
+  const r = await stack.api<Policy>("PUT", `/api/policies/${schoolId}`, { ...cur.json, ...change });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return r.json;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Register writes and reads
+
+export type Actor = { guardianId: string } | { student: true };
+
+export async function postConsent(
+  stack: Stack,
+  c: {
+    studentId: string;
+    partyId: string;
+    purposeId: string;
+    by: Actor;
+    givenAt: string;
+    decision?: "granted" | "refused";
+    validUntil?: string;
+  },
+): Promise<{ status: number; json: ConsentEvent & Partial<ErrorBody> }> {
+  return stack.api<ConsentEvent & Partial<ErrorBody>>("POST", "/api/consents", {
+    studentId: c.studentId,
+    partyId: c.partyId,
+    purposeId: c.purposeId,
+    decision: c.decision ?? "granted",
+    givenBy: c.by,
+    method: "paper",
+    givenAt: c.givenAt,
+    ...(c.validUntil ? { validUntil: c.validUntil } : {}),
+  });
+}
+
+export async function grant(stack: Stack, c: Parameters<typeof postConsent>[1]): Promise<ConsentEvent> {
+  const r = await postConsent(stack, c);
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return r.json;
+}
+
+export async function registerOf(stack: Stack, studentId: string, token?: string): Promise<RegisterView> {
+  const r = await stack.api<RegisterView>("GET", `/api/students/${studentId}/register`, undefined, token ? { token } : {});
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return r.json;
+}
+
+export async function check(
+  stack: Stack,
+  mail: { to: string[]; cc?: string[]; subject?: string; body?: string; sentAt?: string; purposeId?: string },
+  opts: { token?: string; headers?: Record<string, string> } = {},
+): Promise<CheckResponse> {
+  const r = await stack.api<CheckResponse>(
+    "POST",
+    "/api/check",
+    { subject: "Verslag", body: "", ...mail },
+    opts,
+  );
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return r.json;
+}
+
+/** The reason codes of one recipient. */
+export function codesOf(c: CheckResponse, address: string): string[] {
+  const rec = c.recipients.find((r) => r.address === address.toLowerCase());
+  assert.ok(rec, `recipient ${address} in ${JSON.stringify(c.recipients)}`);
+  return rec.reasons.map((x) => x.code);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Raw table snapshots (straight from Azurite, past the server)
+
+export function tableClient(stack: Stack, name: TableName): TableClient {
+  return TableClient.fromConnectionString(stack.azurite.connectionString, stack.running.storage.tableName(name), {
+    allowInsecureConnection: true,
+  });
+}
+
+/** Every entity of every table of this stack, as sorted canonical lines (ETag and Timestamp left out). */
+export async function snapshotTables(stack: Stack, filter?: (pk: string) => boolean): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  await Promise.all(
+    TABLES.map(async (name) => {
+      const rows: string[] = [];
+      for await (const e of tableClient(stack, name).listEntities<Record<string, unknown>>()) {
+        if (filter && !filter(String(e.partitionKey))) continue;
+        const { etag: _e, timestamp: _t, ...rest } = e;
+        const sorted = Object.fromEntries(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        rows.push(JSON.stringify(sorted));
+      }
+      out[name] = rows.sort();
+    }),
+  );
+  return out;
+}
+
+export const iso = (d: string): string => new Date(d).toISOString();
