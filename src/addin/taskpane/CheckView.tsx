@@ -1,0 +1,234 @@
+import { useCallback, useEffect, useState } from "react";
+import { Badge, Button, Field, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
+import type { CheckResponse, RecipientResult } from "../../../server/sendcheck/schemas.js";
+import type { Party } from "../../../server/directory/domain.js";
+import { Busy, errorText, Problem, Success, useApp } from "./common.js";
+
+const CONSENT_CODES = new Set(["NO_CONSENT", "CONSENT_EXPIRED", "CONSENT_WITHDRAWN", "SECOND_GUARDIAN_REQUIRED", "CONSENT_REFUSED"]);
+const NOTICE_METHODS = ["email", "letter", "meeting", "paper", "oral", "portal"] as const;
+type NoticeMethod = (typeof NOTICE_METHODS)[number];
+
+function parseContext(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as { checkId?: unknown };
+    return typeof v.checkId === "string" ? v.checkId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function CheckView() {
+  const { host, api, t } = useApp();
+  const [check, setCheck] = useState<CheckResponse>();
+  const [parties, setParties] = useState<Party[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [note, setNote] = useState<string>();
+  const [reason, setReason] = useState("");
+  const [reasonTouched, setReasonTouched] = useState(false);
+  const [noticeMethod, setNoticeMethod] = useState<NoticeMethod>("email");
+
+  const run = useCallback(
+    async (checkId?: string) => {
+      setBusy(true);
+      setError(undefined);
+      try {
+        let res: CheckResponse;
+        if (checkId) res = await api.getCheck(checkId);
+        else {
+          const m = await host.readCompose();
+          res = await api.check({ to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments });
+        }
+        setCheck(res);
+      } catch (e) {
+        setError(errorText(e));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [api, host],
+  );
+
+  useEffect(() => {
+    void (async () => {
+      void api.parties().then((r) => setParties(r.parties), () => undefined);
+      await run(parseContext(await host.initializationContext()));
+    })();
+    host.onInitializationContext((d) => void run(parseContext(d)));
+  }, [api, host, run]);
+
+  const act = async (fn: () => Promise<string | undefined>) => {
+    setBusy(true);
+    setError(undefined);
+    setNote(undefined);
+    try {
+      const msg = await fn();
+      if (msg) setNote(msg);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const studentFor = (r: RecipientResult): string | undefined => r.reasons.find((q) => q.studentId)?.studentId ?? check?.students[0]?.id;
+  const purposeFor = (r: RecipientResult): string | undefined =>
+    check?.purposeId ?? parties.find((p) => p.id === r.party?.id)?.defaultPurposeId;
+
+  const remove = (r: RecipientResult) =>
+    act(async () => {
+      await host.removeRecipient(r.address);
+      await run();
+      return t.removed(r.address);
+    });
+
+  const requestConsent = (r: RecipientResult) =>
+    act(async () => {
+      const studentId = studentFor(r);
+      const purposeId = purposeFor(r);
+      if (!studentId || !r.party || !purposeId) throw new Error(t.purpose);
+      const req = await api.createRequest({ studentId, partyId: r.party.id, purposeId, lang: host.language() });
+      host.displayNewMessage({ to: req.to, subject: req.subject, htmlBody: req.bodyHtml });
+      return t.requestOpened;
+    });
+
+  const recordInformed = (r: RecipientResult) =>
+    act(async () => {
+      const studentId = studentFor(r);
+      const purposeId = purposeFor(r);
+      if (!studentId || !r.party || !purposeId) throw new Error(t.purpose);
+      await api.notice({ studentId, partyId: r.party.id, purposeId, informedAt: new Date().toISOString(), method: noticeMethod });
+      await run();
+      return t.informedRecorded;
+    });
+
+  const reasonOk = reason.trim().length >= 10;
+  const override = () =>
+    act(async () => {
+      if (!check || !reasonOk) return undefined;
+      await api.override(check.checkId, reason.trim());
+      const m = await host.readCompose();
+      await host.markOverride({ checkId: check.checkId, recipients: [...m.to, ...m.cc, ...m.bcc].map((a) => a.toLowerCase()).sort() });
+      if (host.canSend()) {
+        await host.send();
+        return `${t.overrideDone} ${t.sent}`;
+      }
+      return `${t.overrideDone} ${t.pressSend}`;
+    });
+
+  const intent = check?.verdict === "allow" ? "success" : check?.verdict === "warn" ? "warning" : "danger";
+  return (
+    <section aria-labelledby="check-title" className="zv-stack">
+      <Title3 as="h1" id="check-title">
+        {t.checkTitle}
+      </Title3>
+      {busy && <Busy label={t.loading} />}
+      {error && <Problem title={t.error}>{error}</Problem>}
+      {note && <Success>{note}</Success>}
+      {check && (
+        <>
+          <div role="status" aria-live="polite" className="zv-verdict">
+            <Badge appearance="filled" color={intent} size="large">
+              {t.verdict[check.verdict]}
+            </Badge>
+            <Text>{check.message}</Text>
+          </div>
+          <section aria-labelledby="students-title">
+            <Title3 as="h2" id="students-title" style={{ fontSize: "16px" }}>
+              {t.students}
+            </Title3>
+            {check.students.length === 0 ? (
+              <Text>{t.noStudents}</Text>
+            ) : (
+              <ul>
+                {check.students.map((s) => (
+                  <li key={s.id}>{s.name}</li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section aria-labelledby="recipients-title">
+            <Title3 as="h2" id="recipients-title" style={{ fontSize: "16px" }}>
+              {t.recipients}
+            </Title3>
+            <ul className="zv-recipients">
+              {check.recipients.map((r) => {
+                const needsConsent = r.kind === "party" && r.reasons.some((q) => CONSENT_CODES.has(q.code));
+                const needsNotice = r.kind === "party" && r.reasons.some((q) => q.code === "PARENTS_NOT_INFORMED");
+                return (
+                  <li key={r.address} className="zv-recipient">
+                    <div className="zv-row">
+                      <Text weight="semibold">{r.address}</Text>
+                      <Badge appearance="tint" color={r.verdict === "allow" ? "success" : r.verdict === "warn" ? "warning" : "danger"}>
+                        {t.verdict[r.verdict]}
+                      </Badge>
+                    </div>
+                    <Text size={200}>
+                      {r.party ? r.party.name : t.kind[r.kind]} · {t.basis[r.basis]}
+                    </Text>
+                    <ul>
+                      {r.reasons.map((q, i) => (
+                        <li key={i}>{q.message}</li>
+                      ))}
+                    </ul>
+                    {r.verdict !== "allow" && (
+                      <div className="zv-actions">
+                        <Button size="small" aria-label={t.removeRecipient(r.address)} onClick={() => void remove(r)} disabled={busy}>
+                          {t.remove}
+                        </Button>
+                        {needsConsent && (
+                          <Button size="small" onClick={() => void requestConsent(r)} disabled={busy}>
+                            {t.requestConsent}
+                          </Button>
+                        )}
+                        {needsNotice && (
+                          <>
+                            <Field label={t.informedHow} size="small">
+                              <Select size="small" value={noticeMethod} onChange={(_, d) => setNoticeMethod(d.value as NoticeMethod)}>
+                                {NOTICE_METHODS.map((m) => (
+                                  <option key={m} value={m}>
+                                    {t.method[m]}
+                                  </option>
+                                ))}
+                              </Select>
+                            </Field>
+                            <Button size="small" onClick={() => void recordInformed(r)} disabled={busy}>
+                              {t.recordInformed}
+                            </Button>
+                          </>
+                        )}
+                      </div>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+          {check.verdict !== "allow" && (
+            <section aria-labelledby="override-title" className="zv-stack">
+              <Title3 as="h2" id="override-title" style={{ fontSize: "16px" }}>
+                {t.overrideTitle}
+              </Title3>
+              <Text size={200}>{t.overrideHelp}</Text>
+              <Field
+                label={t.overrideReason}
+                required
+                validationState={reasonTouched && !reasonOk ? "error" : "none"}
+                validationMessage={reasonTouched && !reasonOk ? t.overrideTooShort : undefined}
+              >
+                <Textarea value={reason} onChange={(_, d) => setReason(d.value)} onBlur={() => setReasonTouched(true)} resize="vertical" />
+              </Field>
+              <Button appearance="primary" disabled={busy || !reasonOk} onClick={() => void override()}>
+                {t.overrideButton}
+              </Button>
+            </section>
+          )}
+          <Button onClick={() => void run()} disabled={busy}>
+            {t.checkAgain}
+          </Button>
+        </>
+      )}
+    </section>
+  );
+}

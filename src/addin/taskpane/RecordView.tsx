@@ -1,0 +1,249 @@
+import { useEffect, useMemo, useState } from "react";
+import { Button, Field, Radio, RadioGroup, Select, Text, Title3 } from "@fluentui/react-components";
+import type { Party, Purpose } from "../../../server/directory/domain.js";
+import type { ConsentRequest } from "../../../server/register/schemas.js";
+import { excerptOf, findRequestTag, guessDecision, sha256Hex, type ConsentRequestView, type GuardianMatch } from "./api.js";
+import type { ReadMessage } from "./host.js";
+import { Busy, errorText, Problem, Success, useApp } from "./common.js";
+
+/** Age from which a student consents alone (DOMAIN.md; the server applies the school's policy too). */
+const STUDENT_CONSENT_AGE = 16;
+
+type Refusal = "notGuardian" | "noAuthority" | "studentAge" | "otherStudent";
+
+interface Loaded {
+  msg: ReadMessage;
+  sha256: string;
+  eligible: GuardianMatch[];
+  request?: ConsentRequestView;
+  requestMissing?: string;
+  parties: Party[];
+  purposes: Purpose[];
+}
+
+type State =
+  | { s: "idle" }
+  | { s: "loading" }
+  | { s: "refused"; why: Refusal }
+  | { s: "ready"; data: Loaded }
+  | { s: "error"; message: string };
+
+export function RecordView() {
+  const { host, api, t } = useApp();
+  const [state, setState] = useState<State>({ s: "idle" });
+  const [studentId, setStudentId] = useState("");
+  const [partyId, setPartyId] = useState("");
+  const [purposeId, setPurposeId] = useState("");
+  const [decision, setDecision] = useState<"granted" | "refused">("granted");
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string>();
+  const [done, setDone] = useState<string>();
+
+  const identify = async () => {
+    setState({ s: "loading" });
+    setDone(undefined);
+    setSaveError(undefined);
+    try {
+      const msg = await host.readMessage();
+      const [{ matches }, sha256] = await Promise.all([api.lookupGuardian(msg.from), sha256Hex(msg.bodyText)]);
+      if (matches.length === 0) return setState({ s: "refused", why: "notGuardian" });
+      const withAuthority = matches.filter((m) => m.hasAuthority);
+      if (withAuthority.length === 0) return setState({ s: "refused", why: "noAuthority" });
+      let eligible = withAuthority.filter((m) => m.studentAge < STUDENT_CONSENT_AGE);
+      if (eligible.length === 0) return setState({ s: "refused", why: "studentAge" });
+      const tag = findRequestTag(msg.subject, msg.bodyText);
+      let request: ConsentRequestView | undefined;
+      let requestMissing: string | undefined;
+      if (tag) {
+        request = await api.getRequest(tag).catch(() => undefined);
+        if (!request) requestMissing = tag;
+      }
+      if (request) {
+        const forStudent = eligible.filter((m) => m.studentId === request?.studentId);
+        if (forStudent.length === 0) {
+          const other = matches.find((m) => m.studentId === request?.studentId);
+          return setState({ s: "refused", why: other && !other.hasAuthority ? "noAuthority" : other ? "studentAge" : "otherStudent" });
+        }
+        eligible = forStudent;
+      }
+      const [{ parties }, { purposes }] = await Promise.all([api.parties(), api.purposes()]);
+      setStudentId(eligible[0]?.studentId ?? "");
+      setPartyId(request?.partyId ?? "");
+      setPurposeId(request?.purposeId ?? "");
+      setDecision(guessDecision(excerptOf(msg.bodyText)));
+      setState({ s: "ready", data: { msg, sha256, eligible, parties, purposes, ...(request ? { request } : {}), ...(requestMissing ? { requestMissing } : {}) } });
+    } catch (e) {
+      setState({ s: "error", message: errorText(e) });
+    }
+  };
+
+  useEffect(() => {
+    void identify();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const data = state.s === "ready" ? state.data : undefined;
+  const match = data?.eligible.find((m) => m.studentId === studentId);
+  const party = data?.parties.find((p) => p.id === partyId);
+  const purpose = data?.purposes.find((p) => p.id === purposeId);
+  const excerpt = useMemo(() => (data ? excerptOf(data.msg.bodyText) : ""), [data]);
+
+  const record = async () => {
+    if (!data || !match || !partyId || !purposeId) return;
+    setSaving(true);
+    setSaveError(undefined);
+    try {
+      const body: ConsentRequest = {
+        studentId: match.studentId,
+        partyId,
+        purposeId,
+        decision,
+        givenBy: { guardianId: match.guardianId },
+        method: "email",
+        givenAt: data.msg.date,
+        ...(data.request ? { informationShown: data.request.informationShown } : {}),
+        evidence: {
+          messageId: data.msg.internetMessageId,
+          sender: data.msg.from,
+          date: data.msg.date,
+          sha256: data.sha256,
+          ...(excerpt ? { excerpt } : {}),
+          ...(data.request?.messageId ? { inReplyTo: data.request.messageId } : {}),
+        },
+      };
+      await api.recordConsent(body);
+      setDone(t.recorded);
+    } catch (e) {
+      setSaveError(errorText(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="record-title" className="zv-stack">
+      <Title3 as="h1" id="record-title">
+        {t.recordTitle}
+      </Title3>
+      <Text>{t.recordIntro}</Text>
+      {state.s === "loading" && <Busy label={t.loading} />}
+      {state.s === "error" && (
+        <Problem title={t.error}>
+          {state.message}{" "}
+          <Button size="small" onClick={() => void identify()}>
+            {t.retry}
+          </Button>
+        </Problem>
+      )}
+      {state.s === "refused" && (
+        <Problem title={t.refusedTitle}>
+          <span data-testid="refusal">
+            {state.why === "notGuardian"
+              ? t.refusedNotGuardian
+              : state.why === "noAuthority"
+                ? t.refusedNoAuthority
+                : state.why === "studentAge"
+                  ? t.refusedStudentAge
+                  : t.refusedOtherStudent}
+          </span>
+        </Problem>
+      )}
+      {data && (
+        <>
+          {match && <Text weight="semibold">{t.senderIs(match.guardianName, match.studentName)}</Text>}
+          {data.request && <Text>{t.answersRequest(data.request.requestId)}</Text>}
+          {data.requestMissing && <Text>{t.requestNotFound}</Text>}
+          {data.eligible.length > 1 && (
+            <Field label={t.student}>
+              <Select value={studentId} onChange={(_, d) => setStudentId(d.value)}>
+                {data.eligible.map((m) => (
+                  <option key={m.studentId} value={m.studentId}>
+                    {m.studentName}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )}
+          {!data.request && (
+            <>
+              <Field label={t.party} required>
+                <Select
+                  value={partyId}
+                  onChange={(_, d) => {
+                    setPartyId(d.value);
+                    const p = data.parties.find((x) => x.id === d.value);
+                    if (p?.defaultPurposeId && !purposeId) setPurposeId(p.defaultPurposeId);
+                  }}
+                >
+                  <option value="">{t.choose}</option>
+                  {data.parties
+                    .filter((p) => p.kind !== "processor")
+                    .map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {p.name}
+                      </option>
+                    ))}
+                </Select>
+              </Field>
+              <Field label={t.purpose} required>
+                <Select value={purposeId} onChange={(_, d) => setPurposeId(d.value)}>
+                  <option value="">{t.choose}</option>
+                  {data.purposes.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.label}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+            </>
+          )}
+          <Field label={t.decision}>
+            <RadioGroup value={decision} onChange={(_, d) => setDecision(d.value === "refused" ? "refused" : "granted")}>
+              <Radio value="granted" label={t.granted} />
+              <Radio value="refused" label={t.refused} />
+            </RadioGroup>
+          </Field>
+          <section aria-labelledby="what-title">
+            <Title3 as="h2" id="what-title" style={{ fontSize: "16px" }}>
+              {t.whatRecorded}
+            </Title3>
+            <dl className="zv-dl" data-testid="summary">
+              <dt>{t.fields.student}</dt>
+              <dd>{match?.studentName ?? "—"}</dd>
+              <dt>{t.fields.givenBy}</dt>
+              <dd>
+                {match?.guardianName ?? "—"} ({data.msg.from})
+              </dd>
+              <dt>{t.fields.party}</dt>
+              <dd>{party?.name ?? "—"}</dd>
+              <dt>{t.fields.purpose}</dt>
+              <dd>{purpose?.label ?? "—"}</dd>
+              <dt>{t.fields.decision}</dt>
+              <dd>{decision === "granted" ? t.granted : t.refused}</dd>
+              <dt>{t.fields.method}</dt>
+              <dd>{t.method.email}</dd>
+              <dt>{t.fields.date}</dt>
+              <dd>{new Date(data.msg.date).toLocaleString(host.language() === "en" ? "en-GB" : "nl-NL")}</dd>
+              <dt>{t.fields.messageId}</dt>
+              <dd className="zv-mono">{data.msg.internetMessageId}</dd>
+              <dt>{t.fields.sha256}</dt>
+              <dd className="zv-mono">{data.sha256}</dd>
+              <dt>{t.fields.excerpt}</dt>
+              <dd>{excerpt || t.none}</dd>
+              <dt>{t.fields.informationShown}</dt>
+              <dd>{data.request ? t.informationFromRequest : t.none}</dd>
+            </dl>
+          </section>
+          {saveError && <Problem title={t.error}>{saveError}</Problem>}
+          {done ? (
+            <Success>{done}</Success>
+          ) : (
+            <Button appearance="primary" disabled={saving || !match || !partyId || !purposeId} onClick={() => void record()}>
+              {saving ? t.loading : t.record}
+            </Button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

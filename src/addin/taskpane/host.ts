@@ -1,0 +1,197 @@
+/**
+ * Everything the task pane needs from Outlook, behind one interface, so the UI runs (and is tested)
+ * without Outlook: `OfficeMailHost` is the Office.js implementation, `SimHost` (sim-host.ts) a simulation.
+ * All Office.js calls of the task pane live in this file.
+ */
+import { devTokenProvider, type TokenProvider } from "../../shared/api.js";
+
+export type Lang = "nl" | "en";
+export type ThemeKind = "light" | "dark" | "contrast";
+
+export interface ReadMessage {
+  /** Internet Message-ID header of the message. */
+  internetMessageId: string;
+  /** Sender's address, lower-cased. */
+  from: string;
+  fromName: string;
+  subject: string;
+  bodyText: string;
+  /** ISO date-time the message was sent/received. */
+  date: string;
+}
+
+export interface ComposeMessage {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  bodyText: string;
+  attachments: { name: string; size?: number }[];
+}
+
+export interface NewMessage {
+  to: string[];
+  subject: string;
+  htmlBody: string;
+}
+
+/** Left in the item's session data after an override, for the on-send handler (see onsend/office.ts). */
+export interface OverrideMark {
+  checkId: string;
+  recipients: string[];
+}
+
+export interface MailHost {
+  readonly kind: "office" | "sim";
+  apiBaseUrl(): string;
+  language(): Lang;
+  theme(): ThemeKind;
+  userEmail(): string;
+  getToken: TokenProvider;
+  /** Data the Smart Alert passed (contextData), or undefined. */
+  initializationContext(): Promise<string | undefined>;
+  /** Called when Outlook passes new context data to an open pane. */
+  onInitializationContext(cb: (data: string) => void): void;
+  readMessage(): Promise<ReadMessage>;
+  readCompose(): Promise<ComposeMessage>;
+  removeRecipient(address: string): Promise<void>;
+  setRecipients(to: string[]): Promise<void>;
+  setSubject(subject: string): Promise<void>;
+  setBodyHtml(html: string): Promise<void>;
+  displayNewMessage(m: NewMessage): void;
+  markOverride(o: OverrideMark): Promise<void>;
+  canSend(): boolean;
+  send(): Promise<void>;
+}
+
+export const OVERRIDE_KEY = "zvOverride";
+
+type Cb<T> = (r: Office.AsyncResult<T>) => void;
+function p<T>(call: (cb: Cb<T>) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    call((r) => (r.status === Office.AsyncResultStatus.Failed ? reject(new Error(r.error.message)) : resolve(r.value)));
+  });
+}
+
+const isLocal = (origin: string): boolean => /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
+
+/** Outlook through Office.js. Construct after Office.onReady. */
+export class OfficeMailHost implements MailHost {
+  readonly kind = "office" as const;
+  private readonly dev: TokenProvider;
+
+  constructor(private readonly origin: string = window.location.origin) {
+    this.dev = devTokenProvider(origin, this.userEmail().replace(/[^A-Za-z0-9._@-]/g, "") || "dev@localhost");
+  }
+
+  private get compose(): Office.MessageCompose {
+    return Office.context.mailbox.item as Office.MessageCompose;
+  }
+  private get read(): Office.MessageRead {
+    return Office.context.mailbox.item as Office.MessageRead;
+  }
+
+  apiBaseUrl(): string {
+    return this.origin;
+  }
+  language(): Lang {
+    return /^en/i.test(Office.context.displayLanguage || "") ? "en" : "nl";
+  }
+  theme(): ThemeKind {
+    if (window.matchMedia && window.matchMedia("(forced-colors: active)").matches) return "contrast";
+    const bg = Office.context.officeTheme?.bodyBackgroundColor;
+    const m = bg ? /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(bg) : null;
+    if (!m) return "light";
+    const [r, g, b] = [m[1], m[2], m[3]].map((h) => parseInt(h ?? "ff", 16));
+    const lum = (0.299 * (r ?? 255) + 0.587 * (g ?? 255) + 0.114 * (b ?? 255)) / 255;
+    return lum < 0.4 ? "dark" : "light";
+  }
+  userEmail(): string {
+    return Office.context.mailbox.userProfile?.emailAddress ?? "";
+  }
+  getToken: TokenProvider = async () => {
+    try {
+      return await Office.auth.getAccessToken({ allowSignInPrompt: true, allowConsentPrompt: true, forMSGraphAccess: false });
+    } catch (e) {
+      if (isLocal(this.origin)) return this.dev();
+      throw e;
+    }
+  };
+  async initializationContext(): Promise<string | undefined> {
+    const item = this.compose;
+    if (typeof item.getInitializationContextAsync !== "function") return undefined;
+    try {
+      const v = await p<string>((cb) => item.getInitializationContextAsync(cb));
+      return v || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  onInitializationContext(cb: (data: string) => void): void {
+    try {
+      Office.context.mailbox.item?.addHandlerAsync(Office.EventType.InitializationContextChanged, (e: { initializationContextData?: string }) => {
+        if (e.initializationContextData) cb(e.initializationContextData);
+      });
+    } catch {
+      // Older hosts: the pane is reopened instead.
+    }
+  }
+  async readMessage(): Promise<ReadMessage> {
+    const item = this.read;
+    const bodyText = await p<string>((cb) => item.body.getAsync(Office.CoercionType.Text, cb));
+    const when = item.dateTimeCreated instanceof Date ? item.dateTimeCreated : new Date();
+    return {
+      internetMessageId: item.internetMessageId ?? "",
+      from: (item.from?.emailAddress ?? "").toLowerCase(),
+      fromName: item.from?.displayName ?? "",
+      subject: item.subject ?? "",
+      bodyText,
+      date: when.toISOString(),
+    };
+  }
+  async readCompose(): Promise<ComposeMessage> {
+    const item = this.compose;
+    const addr = (l: Office.EmailAddressDetails[]) => l.map((r) => r.emailAddress).filter((a) => /^[^\s@]+@[^\s@]+$/.test(a));
+    const [to, cc, bcc, subject, bodyText, attachments] = await Promise.all([
+      p<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
+      p<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
+      p<Office.EmailAddressDetails[]>((cb) => item.bcc.getAsync(cb)),
+      p<string>((cb) => item.subject.getAsync(cb)),
+      p<string>((cb) => item.body.getAsync(Office.CoercionType.Text, cb)),
+      p<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb)),
+    ]);
+    return { to: addr(to), cc: addr(cc), bcc: addr(bcc), subject, bodyText, attachments: attachments.map((a) => ({ name: a.name, size: a.size })) };
+  }
+  async removeRecipient(address: string): Promise<void> {
+    const item = this.compose;
+    const lc = address.toLowerCase();
+    for (const field of [item.to, item.cc, item.bcc]) {
+      const list = await p<Office.EmailAddressDetails[]>((cb) => field.getAsync(cb));
+      const kept = list.filter((r) => r.emailAddress.toLowerCase() !== lc);
+      if (kept.length !== list.length) await p<void>((cb) => field.setAsync(kept, cb));
+    }
+  }
+  async setRecipients(to: string[]): Promise<void> {
+    await p<void>((cb) => this.compose.to.setAsync(to, cb));
+  }
+  async setSubject(subject: string): Promise<void> {
+    await p<void>((cb) => this.compose.subject.setAsync(subject, cb));
+  }
+  async setBodyHtml(html: string): Promise<void> {
+    await p<void>((cb) => this.compose.body.setAsync(html, { coercionType: Office.CoercionType.Html }, cb));
+  }
+  displayNewMessage(m: NewMessage): void {
+    Office.context.mailbox.displayNewMessageForm({ toRecipients: m.to, subject: m.subject, htmlBody: m.htmlBody });
+  }
+  async markOverride(o: OverrideMark): Promise<void> {
+    const sd = this.compose.sessionData;
+    if (!sd) return;
+    await p<void>((cb) => sd.setAsync(OVERRIDE_KEY, JSON.stringify(o), cb));
+  }
+  canSend(): boolean {
+    return typeof this.compose.sendAsync === "function" && Office.context.requirements.isSetSupported("Mailbox", "1.15");
+  }
+  async send(): Promise<void> {
+    await p<void>((cb) => this.compose.sendAsync(cb));
+  }
+}
