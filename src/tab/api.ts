@@ -98,7 +98,8 @@ export function fieldErrors(err: unknown): Record<string, string> {
   for (const d of err.details as unknown[]) {
     if (typeof d !== "object" || d === null) continue;
     const { path, message } = d as { path?: unknown; message?: unknown };
-    const key = Array.isArray(path) ? path.join(".") : typeof path === "string" ? path : "";
+    // The server prefixes where the problem is ("body.heardBy"); the forms know fields only.
+    const key = (Array.isArray(path) ? path.join(".") : typeof path === "string" ? path : "").replace(/^(body|query|params)\.?/, "");
     if (typeof message === "string" && !(key in out)) out[key] = message;
   }
   return out;

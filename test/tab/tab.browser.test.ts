@@ -1,0 +1,383 @@
+/**
+ * The Teams tab in headless Chromium over the real stack (Azurite + the server + the demo school).
+ * The tab runs in its browser (dev) host: dev tokens from the server, theme from ?theme=.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import axe from "axe-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { buildAll } from "../../scripts/build.js";
+import { startStack, type Stack } from "../support/stack.js";
+import type { OverviewRow } from "../../server/register/schemas.js";
+import type { RegisterEvent } from "../../server/register/domain.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const OUT = path.join(root, "test-output/tab");
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+describe("Teams tab in a browser, over the real server", function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  /** For axe only: its script is injected inline, which the server's CSP (rightly) forbids. */
+  let axeContext: BrowserContext;
+  let rows: OverviewRow[] = [];
+  const pageErrors: string[] = [];
+
+  const url = (q: string): string => `${stack.baseUrl}/tab/${q}`;
+
+  async function open(q: string, ctx?: BrowserContext): Promise<Page> {
+    const page = await (ctx ?? context).newPage();
+    page.on("pageerror", (e) => pageErrors.push(`${q}: ${e.message}`));
+    await page.goto(url(q));
+    return page;
+  }
+
+  const row = (name: string): OverviewRow => {
+    const r = rows.find((x) => x.name === name);
+    assert.ok(r, `demo student ${name}`);
+    return r;
+  };
+
+  async function registerOf(studentId: string): Promise<RegisterEvent[]> {
+    const r = await stack.api<{ events: RegisterEvent[] }>("GET", `/api/students/${studentId}/register`);
+    assert.equal(r.status, 200);
+    return r.json.events;
+  }
+
+  async function axeCheck(page: Page, label: string): Promise<void> {
+    await page.addScriptTag({ content: axe.source });
+    const violations = await page.evaluate(async () => {
+      const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } };
+      const r = await w.axe.run(document, { resultTypes: ["violations"] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    });
+    const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(bad, [], `${label}: ${JSON.stringify(bad, null, 2)}`);
+  }
+
+  before(async function () {
+    this.timeout(240_000);
+    await buildAll({ quiet: true });
+    stack = await startStack({ seedDemo: true });
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", acceptDownloads: true });
+    axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
+    const r = await stack.api<{ rows: OverviewRow[] }>("GET", "/api/register/overview");
+    assert.equal(r.status, 200);
+    rows = r.json.rows;
+    mkdirSync(OUT, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  afterEach(() => {
+    assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
+  });
+
+  it("When the register opens, then every demo student is listed and the page is in Dutch", async () => {
+    const page = await open("");
+    await page.getByRole("heading", { name: "Toestemmingsregister" }).waitFor();
+    await page.getByTestId("register-count").filter({ hasText: `${rows.length} van ${rows.length} leerlingen` }).waitFor();
+    assert.equal(await page.getAttribute("[role=grid]", "aria-rowcount"), String(rows.length + 1));
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "nl");
+    await page.close();
+  });
+
+  it("When searching by name without the diaeresis, or by student number, then exactly that student is found", async () => {
+    const zoe = row("Zoë Bakker");
+    const page = await open("");
+    const search = page.getByLabel("Zoek op naam of leerlingnummer");
+    await search.fill("zoe bakker");
+    const bodyRows = page.locator("[role=grid] [role=row][aria-selected]");
+    await page.getByTestId("register-count").filter({ hasText: `1 van ${rows.length}` }).waitFor();
+    assert.equal(await bodyRows.count(), 1);
+    assert.match((await bodyRows.first().textContent()) ?? "", /Zoë Bakker/);
+    await search.fill(zoe.studentNumber);
+    await page.getByTestId("register-count").filter({ hasText: `1 van ${rows.length}` }).waitFor();
+    assert.match((await bodyRows.first().textContent()) ?? "", new RegExp(zoe.studentNumber));
+    await page.close();
+  });
+
+  it("When filtering on 'refused or withdrawn' and opening the student with the keyboard, then the timeline shows the consent and its withdrawal", async () => {
+    const page = await open("");
+    await page.getByLabel("Status").selectOption("refused-or-withdrawn");
+    await page.getByLabel("Zoek op naam of leerlingnummer").fill("Bakker");
+    await page.getByTestId("register-count").filter({ hasText: /^1 van/ }).waitFor();
+    await page.locator("[role=grid]").focus();
+    await page.keyboard.press("Home");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Register van Zoë Bakker" }).waitFor();
+    const timeline = page.getByTestId("timeline");
+    const consent = timeline.locator("li[data-event-type=consent]");
+    const withdrawal = timeline.locator("li[data-event-type=withdrawal]");
+    assert.equal(await consent.count(), 1);
+    assert.equal(await withdrawal.count(), 1);
+    assert.match((await consent.textContent()) ?? "", /Toestemming gegeven.*Schoolmaatschappelijk werk Voorbeeldstad.*mondeling.*Gehoord door/s);
+    assert.match((await consent.textContent()) ?? "", /ingetrokken/);
+    assert.match((await withdrawal.textContent()) ?? "", /Toestemming ingetrokken.*Wil eerst zelf contact/s);
+    // Withdrawn consents offer no second withdrawal.
+    assert.equal(await consent.getByRole("button", { name: /Intrekken/ }).count(), 0);
+    await page.getByTestId("chain-verified").waitFor();
+    await page.close();
+  });
+
+  it("When a consent came by email, then its evidence shows message id, sender, hash and the verified mark", async () => {
+    const jan = row("Jan de Vries");
+    const page = await open(`?view=student&student=${jan.studentId}`);
+    const consent = page.getByTestId("timeline").locator("li[data-event-type=consent]").first();
+    await consent.waitFor();
+    await consent.locator("summary").filter({ hasText: "Bewijs" }).click();
+    const text = (await consent.textContent()) ?? "";
+    assert.match(text, /<demo-ouder1\.devries-20@mail\.example>/);
+    assert.match(text, /ouder1\.devries@mail\.example/);
+    assert.match(text, /[0-9a-f]{64}/);
+    await consent.getByTestId("evidence-verified").waitFor();
+    await page.close();
+  });
+
+  it("When a consent is withdrawn in the UI, then the withdrawal event is written (asserted through the API)", async () => {
+    const lotte = row("Lotte Visser");
+    const before = await registerOf(lotte.studentId);
+    const consent = before.find((e) => e.type === "consent" && e.decision === "granted");
+    assert.ok(consent && consent.type === "consent");
+    const page = await open(`?view=student&student=${lotte.studentId}`);
+    await page.getByRole("button", { name: /^Intrekken: Wijkteam Centrum/ }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    await dialog.getByLabel("Reden").fill("Ouder belde: geen contact meer met het wijkteam");
+    await dialog.getByTestId("withdraw-confirm").click();
+    await page.getByText("De intrekking is vastgelegd.").waitFor();
+    await page.getByTestId("timeline").locator("li[data-event-type=withdrawal]").waitFor();
+    const after = await registerOf(lotte.studentId);
+    const w = after.find((e) => e.type === "withdrawal");
+    assert.ok(w && w.type === "withdrawal", "a withdrawal event");
+    assert.equal(w.consentId, consent.id);
+    assert.equal(w.reason, "Ouder belde: geen contact meer met het wijkteam");
+    assert.deepEqual(w.by, consent.givenBy);
+    assert.equal(w.recordedBy, "ib@demo");
+    assert.equal(after.length, before.length + 1);
+    await page.close();
+  });
+
+  it("When an oral consent lacks who heard it, then the form says so; filled in, the consent is stored with heardBy", async () => {
+    const sem = row("Sem van Dijk");
+    const page = await open(`?view=student&student=${sem.studentId}`);
+    const form = page.locator("form[aria-labelledby=consent-form-title]");
+    await form.getByLabel("Partij").selectOption("ggd");
+    await form.getByLabel("Doel").selectOption("jgz-consult");
+    await form.getByLabel("Gegeven door").selectOption({ index: 1 });
+    await form.getByTestId("consent-method").selectOption("oral");
+    await form.getByRole("button", { name: "Toestemming vastleggen" }).click();
+    await form.getByText("Vul in wie de mondelinge toestemming heeft gehoord.").waitFor();
+    await form.getByLabel("Wie heeft het gehoord?").fill("M. de Boer, intern begeleider");
+    await form.getByRole("button", { name: "Toestemming vastleggen" }).click();
+    await page.getByText("De toestemming is vastgelegd.").waitFor();
+    const events = await registerOf(sem.studentId);
+    const c = events.find((e) => e.type === "consent");
+    assert.ok(c && c.type === "consent");
+    assert.equal(c.method, "oral");
+    assert.equal(c.heardBy, "M. de Boer, intern begeleider");
+    assert.equal(c.partyId, "ggd");
+    await page.close();
+  });
+
+  it("When the export page opens after a disclosure, then it holds the disclosure log and the rights, and no other student's name", async () => {
+    const jan = row("Jan de Vries");
+    const staff = await stack.token("mentor@demo", ["staff"]);
+    const check = await stack.api<{ verdict: string }>(
+      "POST",
+      "/api/check",
+      {
+        to: ["jgz@ggd-voorbeeldregio.example"],
+        cc: [],
+        bcc: [],
+        subject: "Verslag Jan de Vries",
+        body: "Beste collega, hierbij het verslag over Jan de Vries voor het JGZ-consult.",
+        attachments: [],
+        purposeId: "jgz-consult",
+      },
+      { token: staff },
+    );
+    assert.equal(check.status, 200, JSON.stringify(check.json));
+    const events = await registerOf(jan.studentId);
+    assert.ok(events.some((e) => e.type === "disclosure"), "the check logged a disclosure");
+
+    const page = await open(`?view=export&student=${jan.studentId}`);
+    await page.getByRole("heading", { name: "Inzage (art. 15 AVG): Jan de Vries" }).waitFor();
+    const recipients = page.locator("section[data-section=exRecipients]");
+    assert.match((await recipients.textContent()) ?? "", /GGD Voorbeeldregio \(JGZ\).*toestemming/s);
+    const rights = (await page.locator("section[data-section=exRights]").textContent()) ?? "";
+    assert.match(rights, /Autoriteit Persoonsgegevens/);
+    for (const title of ["De gegevens", "Doelen", "Categorieën van gegevens", "Bewaartermijnen", "Bronnen"]) {
+      await page.getByRole("heading", { name: title, exact: true }).waitFor();
+    }
+    const text = (await page.locator("main").textContent()) ?? "";
+    const others = rows.filter((r) => r.studentId !== jan.studentId).map((r) => r.name);
+    for (const name of others) assert.ok(!text.includes(name), `the export shows another student's name: ${name}`);
+
+    // The JSON download is the server's export.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-json").click()]);
+    assert.match(download.suggestedFilename(), new RegExp(`^inzage-${jan.studentId}-\\d{4}-\\d{2}-\\d{2}\\.json$`));
+    // Printing hides the navigation and the buttons.
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.locator("header").isVisible(), false);
+    assert.equal(await page.getByTestId("export-json").isVisible(), false);
+    await page.screenshot({ path: path.join(OUT, "export-print.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("When the school policy gets an invalid internal domain, then the server's message is shown at the field", async () => {
+    const page = await open("?view=directory");
+    await page.getByRole("heading", { name: "Schoolbeleid", exact: true }).waitFor();
+    const domains = page.getByLabel("Interne domeinen (één per regel)");
+    await domains.waitFor();
+    await domains.fill("niet een domein");
+    await page.locator("form[aria-label=Schoolbeleid]").getByRole("button", { name: "Opslaan" }).click();
+    await page.getByText("a domain name like school.nl").waitFor();
+    await page.getByRole("alert").filter({ hasText: "Controleer de gemarkeerde velden." }).waitFor();
+    await page.close();
+  });
+
+  it("When the overview opens, then the charts have text alternatives and the expiring consent is listed", async () => {
+    const page = await open("?view=overview");
+    await page.getByRole("heading", { name: "Toestemmingen die deze maand verlopen" }).waitFor();
+    const expiring = Number(await page.getByTestId("stat-expiring").textContent());
+    const stats = await stack.api<{ expiringThisMonth: unknown[] }>("GET", "/api/stats");
+    assert.equal(expiring, stats.json.expiringThisMonth.length);
+    const imgs = page.locator("svg[role=img]");
+    for (let i = 0; i < (await imgs.count()); i++) {
+      const desc = await imgs.nth(i).locator("desc").textContent();
+      assert.ok(desc && /\d/.test(desc), "each chart describes its numbers");
+    }
+    await page.close();
+  });
+
+  it("When ?lang=en is given, then the tab is in English", async () => {
+    const page = await open("?lang=en");
+    await page.getByRole("heading", { name: "Consent register" }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+    await page.close();
+  });
+
+  it("When shown in light and dark, then screenshots are saved and the dark theme is dark", async () => {
+    const zoe = row("Zoë Bakker");
+    for (const theme of ["light", "dark"] as const) {
+      for (const [name, q] of [
+        ["register", "?view=register"],
+        ["student", `?view=student&student=${zoe.studentId}`],
+        ["overview", "?view=overview"],
+      ] as const) {
+        const page = await open(`${q}&theme=${theme}`);
+        await page.locator("main h1").waitFor();
+        await page.waitForTimeout(150);
+        await page.screenshot({ path: path.join(OUT, `${name}-${theme}.png`), fullPage: name !== "register" });
+        const bg = await page.evaluate(() => getComputedStyle(document.querySelector(".fui-FluentProvider") ?? document.body).backgroundColor);
+        const [r = 0, g = 0, b = 0] = (bg.match(/\d+/g) ?? []).map(Number);
+        const luminance = (r + g + b) / 3;
+        if (theme === "dark") assert.ok(luminance < 80, `dark background, got ${bg}`);
+        else assert.ok(luminance > 200, `light background, got ${bg}`);
+        await page.close();
+      }
+    }
+    // The dev switcher changes the theme without a reload.
+    const page = await open("");
+    await page.getByTestId("theme-switch").selectOption("dark");
+    await page.waitForFunction(() => document.querySelector(".fui-FluentProvider")?.getAttribute("data-theme") === "dark");
+    await page.close();
+  });
+
+  for (const theme of ["light", "dark"] as const) {
+    it(`When axe-core checks every view in the ${theme} theme, then there are no serious or critical violations`, async () => {
+      const zoe = row("Zoë Bakker");
+      const jan = row("Jan de Vries");
+      for (const q of ["?view=register", `?view=student&student=${zoe.studentId}`, `?view=export&student=${jan.studentId}`, "?view=directory", "?view=overview"]) {
+        const page = await open(`${q}&theme=${theme}`, axeContext);
+        await page.locator("main h1").waitFor();
+        await page.waitForLoadState("networkidle");
+        if (q.includes("register")) await page.locator("[role=grid]").focus(); // the active row's styles too
+        await axeCheck(page, `${theme} ${q}`);
+        await page.close();
+      }
+      const cfg = await axeContext.newPage();
+      await cfg.goto(`${stack.baseUrl}/tab/config.html?theme=${theme}`);
+      await cfg.getByRole("heading", { name: "Zorgvuldig toevoegen aan dit team" }).waitFor();
+      await axeCheck(cfg, `${theme} config.html`);
+      await cfg.close();
+    });
+  }
+
+  it("When the register holds 10,000 students, then the grid renders only a window, jumps to the end by keyboard and filters quickly", async function () {
+    this.timeout(300_000);
+    const tenantId = "0b5e7c1d-2f3a-4b6c-8d9e-0f1a2b3c4d5e";
+    const token = await stack.token("ib@big", ["coordinator"], tenantId);
+    const N = 10_000;
+    const students = Array.from({ length: N }, (_, i) => ({
+      id: `big-${String(i).padStart(5, "0")}`,
+      schoolId: "big-school",
+      givenName: `Leerling${i}`,
+      familyName: `Familie${i % 500}`,
+      studentNumber: String(200000 + i),
+      birthDate: "2014-05-01",
+      className: `${1 + (i % 8)}${"ABC"[i % 3]}`,
+    }));
+    const imp = await stack.api(
+      "POST",
+      "/api/import",
+      { schools: [{ id: "big-school", name: "Grote School", brin: "88YY" }], students, parties: [], purposes: [], policies: [] },
+      { token },
+    );
+    assert.equal(imp.status, 200, JSON.stringify(imp.json).slice(0, 500));
+
+    const page = await open(`?view=register&tenant=${tenantId}`);
+    await page.getByTestId("register-count").filter({ hasText: `${N} van ${N}` }).waitFor({ timeout: 120_000 });
+    const bodyRows = page.locator("[role=grid] [role=row][aria-selected]");
+    const rendered = await bodyRows.count();
+    assert.ok(rendered > 5 && rendered < 80, `only a window of rows is in the DOM (${rendered})`);
+    assert.equal(await page.getAttribute("[role=grid]", "aria-rowcount"), String(N + 1));
+
+    await page.locator("[role=grid]").focus();
+    await page.keyboard.press("End");
+    const last = page.locator(`[role=grid] [role=row][aria-rowindex="${N + 1}"]`);
+    await last.waitFor();
+    assert.equal(await last.getAttribute("aria-selected"), "true");
+    assert.ok((await bodyRows.count()) < 80);
+
+    // Sorting by student number descending brings the highest number first.
+    await page.keyboard.press("Home");
+    await page.getByRole("button", { name: "Leerlingnummer" }).click();
+    await page.getByRole("button", { name: "Leerlingnummer" }).click();
+    await page.waitForFunction(
+      (n) => document.querySelector('[role=grid] [role=row][aria-rowindex="2"]')?.textContent?.includes(String(n)) ?? false,
+      200000 + N - 1,
+    );
+
+    const started = Date.now();
+    await page.getByLabel("Zoek op naam of leerlingnummer").fill("Leerling9999 ");
+    await page.getByTestId("register-count").filter({ hasText: `1 van ${N}` }).waitFor();
+    const ms = Date.now() - started;
+    assert.ok(ms < 2000, `search over ${N} students took ${ms} ms`);
+    await page.close();
+  });
+});
