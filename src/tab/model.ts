@@ -99,7 +99,7 @@ export function facets(rows: OverviewRow[]): { schools: string[]; classes: strin
 export function visibleRange(scrollTop: number, viewport: number, rowHeight: number, total: number, overscan = 8): { start: number; end: number } {
   const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
   const count = Math.ceil(viewport / rowHeight);
-  const start = Math.max(0, first - overscan);
+  const start = Math.min(total, Math.max(0, first - overscan));
   const end = Math.min(total, first + count + overscan);
   return { start, end: Math.max(start, end) };
 }

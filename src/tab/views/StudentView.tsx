@@ -478,7 +478,8 @@ function WithdrawDialog(props: { consent: ConsentEvent; guardians: Guardian[]; o
   );
 }
 
-function StatusTable({ status, names, t, lang }: { status: ConsentStatus[]; names: Names; t: Translate; lang: Lang }): JSX.Element {
+function StatusTable({ status, names, guardians, t, lang }: { status: ConsentStatus[]; names: Names; guardians: Guardian[]; t: Translate; lang: Lang }): JSX.Element {
+  const holder = (id: string): string => guardians.find((g) => g.id === id)?.name ?? id;
   const s = useStyles();
   return (
     <table className={s.table}>
@@ -500,7 +501,7 @@ function StatusTable({ status, names, t, lang }: { status: ConsentStatus[]; name
               <Badge appearance="tint" color={STATUS_COLOR[st.state]}>
                 {t(STATUS_LABEL[st.state])}
               </Badge>
-              {st.holdersMissing.length ? <div>{t("holdersMissing", { names: st.holdersMissing.join(", ") })}</div> : null}
+              {st.holdersMissing.length ? <div>{t("holdersMissing", { names: st.holdersMissing.map(holder).join(", ") })}</div> : null}
             </td>
             <td>{formatDate(st.validUntil, lang)}</td>
           </tr>
@@ -570,7 +571,7 @@ export function StudentView({ id }: { id: string }): JSX.Element {
       <div className={s.columns}>
         <div>
           <Title3 as="h2" block>{t("currentStatus")}</Title3>
-          {r.status.length ? <StatusTable status={r.status} names={names} t={t} lang={lang} /> : <p>{t("statusEmpty")}</p>}
+          {r.status.length ? <StatusTable status={r.status} names={names} guardians={guardians} t={t} lang={lang} /> : <p>{t("statusEmpty")}</p>}
           <Title3 as="h2" block>{t("timeline")}</Title3>
           {events.length ? (
             <ol className={s.timeline} aria-label={t("timeline")} data-testid="timeline">
