@@ -57,6 +57,8 @@ function fromUnknown(err: unknown): AppError {
     if (e.type === "entity.too.large") return new AppError(413, "BODY_TOO_LARGE", "The request body is too large");
     if (e.type === "encoding.unsupported" || e.type === "charset.unsupported")
       return new AppError(415 as number, "UNPROCESSABLE", "Unsupported body encoding");
+    // The router could not percent-decode a path parameter ("%E0%A4%A"): the client's mistake.
+    if (err instanceof URIError && e.status === 400) return new AppError(400, "VALIDATION_FAILED", "A path parameter is not validly encoded");
   }
   return new AppError(500, "INTERNAL", "Something went wrong on our side");
 }
