@@ -229,7 +229,7 @@ export function RecordView() {
               <dt>{t.fields.sha256}</dt>
               <dd className="zv-mono">{data.sha256}</dd>
               <dt>{t.fields.excerpt}</dt>
-              <dd>{excerpt || t.none}</dd>
+              <dd className="zv-pre">{excerpt || t.none}</dd>
               <dt>{t.fields.informationShown}</dt>
               <dd>{data.request ? t.informationFromRequest : t.none}</dd>
             </dl>

@@ -1,0 +1,42 @@
+/** Builds only the add-in front ends (as scripts/build.ts does) into a directory the test server serves. */
+import { build } from "esbuild";
+import { cpSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { ENTRIES } from "../../../scripts/build.js";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+
+export async function buildAddin(distDir: string): Promise<void> {
+  const entries = ENTRIES.filter((e) => e.src.startsWith("src/addin/"));
+  await Promise.all(
+    entries.map((e) =>
+      build({
+        entryPoints: [path.join(root, e.src)],
+        outfile: path.join(distDir, e.out),
+        bundle: true,
+        minify: true,
+        target: "es2020",
+        format: "esm",
+        platform: "browser",
+        jsx: "automatic",
+        define: { "process.env.NODE_ENV": '"production"' },
+        legalComments: "none",
+        logLevel: "error",
+        ...e.options,
+      }),
+    ),
+  );
+  const src = path.join(root, "src/addin");
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if ([".html", ".png", ".svg", ".css"].includes(path.extname(name))) {
+        const target = path.join(distDir, "addin", path.relative(src, p));
+        mkdirSync(path.dirname(target), { recursive: true });
+        cpSync(p, target);
+      }
+    }
+  };
+  walk(src);
+}
