@@ -19,6 +19,11 @@ import { registerRoutes } from "./register/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
 import { sendCheckRoutes } from "./sendcheck/routes.js";
+import { RetentionService } from "./retention/service.js";
+import { retentionRoutes } from "./retention/routes.js";
+import { ViewLog, viewLogging } from "./accountability/views.js";
+import { idempotency } from "./shared/idempotency.js";
+import { rateLimit } from "./shared/ratelimit.js";
 
 export { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
 import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
@@ -40,6 +45,8 @@ export interface Services {
   registerRepo: RegisterRepository;
   checks: SendCheckService;
   requests: ConsentRequestService;
+  retention: RetentionService;
+  views: ViewLog;
 }
 
 /** Hosts allowed to frame the pages: Teams, Outlook and Office on the web. */
@@ -59,7 +66,8 @@ const FRAME_ANCESTORS = [
 const ADDIN_ORIGINS_SCRIPT = ["'self'", "https://appsforoffice.microsoft.com", "https://res.cdn.office.net", "https://res-1.cdn.office.net"];
 
 export function createServices(storage: Storage, config: Config): Services {
-  const directory = new DirectoryService(new DirectoryRepository(storage), config.DIRECTORY_CACHE_SECONDS);
+  const directoryRepo = new DirectoryRepository(storage);
+  const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
   const registerRepo = new RegisterRepository(storage);
   return {
     directory,
@@ -67,6 +75,8 @@ export function createServices(storage: Storage, config: Config): Services {
     register: new RegisterService(registerRepo, directory),
     checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
     requests: new ConsentRequestService(storage, directory),
+    retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
+    views: new ViewLog(storage),
   };
 }
 
@@ -139,10 +149,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     res.status(ok ? 200 : 503).json({ ok, storage: ok ? "up" : "down" });
   });
 
-  const api = new ApiBuilder(config.BODY_LIMIT);
+  // Every route: an Idempotency-Key on a POST replays the first answer; views of a register are recorded.
+  const api = new ApiBuilder(config.BODY_LIMIT, [idempotency(storage), viewLogging(services.views)]);
   directoryRoutes(api, services.directory, config.IMPORT_BODY_LIMIT);
   registerRoutes(api, { register: services.register, repo: services.registerRepo, directory: services.directory, requests: services.requests });
   sendCheckRoutes(api, services.checks);
+  retentionRoutes(api, services.retention, services.views);
   // Further routers (identity/Graph, reliability) are added here with api.add or app.use.
 
   app.get("/api/openapi.json", (_req, res) => {
@@ -152,7 +164,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     const p = req.principal;
     res.json({ user: p?.userId, tenantId: p?.tenantId, roles: p?.roles, devMode: config.devMode });
   });
-  app.use("/api", authenticate(deps.verifier), api.router);
+  app.use(
+    "/api",
+    authenticate(deps.verifier),
+    rateLimit({ perUserPerMinute: config.RATE_LIMIT_PER_MINUTE_USER, perTenantPerMinute: config.RATE_LIMIT_PER_MINUTE_TENANT }),
+    api.router,
+  );
   app.use("/api", notFoundRoute);
 
   if (deps.devIssuer) {

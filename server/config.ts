@@ -37,7 +37,20 @@ const schema = z
     ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
     /** Comma-separated list of tenant ids allowed to use this service; empty = any tenant. */
     ENTRA_ALLOWED_TENANTS: z.string().default(""),
+    /** Where the signing keys are fetched; default `{ENTRA_AUTHORITY_HOST}/{tid}/discovery/v2.0/keys` per tenant. */
+    ENTRA_JWKS_URL: z.string().url().optional(),
     GRAPH_BASE_URL: z.string().url().default("https://graph.microsoft.com/v1.0"),
+    /** Retries of a Graph call answered 429/503/504 (Retry-After honoured up to GRAPH_MAX_RETRY_AFTER_SECONDS). */
+    GRAPH_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+    GRAPH_MAX_RETRY_AFTER_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    /** Minutes between School Data Sync runs; 0 = only on demand (POST /api/sync/sds). */
+    SDS_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10080).default(0),
+    /** Comma-separated tenant ids the scheduled sync runs for (the app must be consented there). */
+    SDS_SYNC_TENANTS: z.string().default(""),
+    /** Whether a parent/guardian newly found in SDS is recorded as holding parental authority (SDS has no custody field). */
+    SDS_NEW_GUARDIAN_HAS_AUTHORITY: bool.default(true),
+    /** Folder of the local store for kept original messages (dev; production: Azure Blob Storage, see docs/ENTRA.md). */
+    EVIDENCE_DIR: z.string().min(1).optional(),
     /** Origins allowed by CORS besides this service's own. */
     CORS_ORIGINS: z.string().default(""),
     /** Seconds the in-memory directory cache may serve without re-reading (other instances' changes). */
@@ -49,8 +62,16 @@ const schema = z
     STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(4000),
     RATE_LIMIT_PER_MINUTE_USER: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_PER_MINUTE_TENANT: z.coerce.number().int().min(1).default(6000),
+    /** Seconds between scheduled retention purges (0: off). */
+    RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(86400),
   })
   .superRefine((c, ctx) => {
+    if (c.ENTRA_CERT_PATH && !c.ENTRA_CERT_THUMBPRINT) {
+      ctx.addIssue({ code: "custom", path: ["ENTRA_CERT_THUMBPRINT"], message: "required with ENTRA_CERT_PATH" });
+    }
+    if (c.SDS_SYNC_INTERVAL_MINUTES > 0 && !c.ENTRA_CLIENT_ID) {
+      ctx.addIssue({ code: "custom", path: ["SDS_SYNC_INTERVAL_MINUTES"], message: "needs ENTRA_CLIENT_ID and a credential" });
+    }
     if (c.ENTRA_CLIENT_ID && c.NODE_ENV === "production" && !c.STORAGE_CONNECTION_STRING) {
       ctx.addIssue({ code: "custom", path: ["STORAGE_CONNECTION_STRING"], message: "required in production" });
     }

@@ -62,6 +62,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const seeded = await seedDemo(services);
     if (seeded) log.info("demo school seeded");
   }
+  const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log);
   const server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, app) : createHttp(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -81,6 +82,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(devIssuer ? { devIssuer } : {}),
     ...(azurite ? { azurite } : {}),
     async close() {
+      stopRetention();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       if (azurite) await azurite.stop();

@@ -99,8 +99,10 @@ export interface OverrideEvent extends EventBase {
 /** Left by the retention purge in place of removed events so the chain still verifies. */
 export interface TombstoneEvent extends EventBase {
   type: "tombstone";
-  /** Hash of the last removed event; the chain continues from it. */
+  /** Sequence number of the last removed event (the tombstone takes its place). */
   coversUpToSeq: number;
+  /** Hash of the last removed event; the chain continues from it. */
+  lastRemovedHash: string;
   removedCount: number;
   at: string;
 }
@@ -151,7 +153,12 @@ export interface ChainProblem {
   problem: "hash-mismatch" | "broken-link" | "missing-event" | "head-mismatch";
 }
 
-/** Verifies one student's chain: every hash, every link, no gap, and the head points at the last event. */
+/**
+ * Verifies one student's chain: every hash, every link, no gap, and the head points at the last event.
+ * A chain may start with a tombstone (left by the retention purge): it stands at the place of the last
+ * removed event, its own hash is checked, and the next event links to the last removed event's hash
+ * (kept in the tombstone) or, when everything was purged and the chain grew again, to the tombstone.
+ */
 export function verifyChain(
   studentId: string,
   events: RegisterEvent[],
@@ -159,15 +166,18 @@ export function verifyChain(
 ): ChainProblem[] {
   const problems: ChainProblem[] = [];
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
-  let prev = GENESIS_HASH;
-  let expectSeq = sorted[0]?.type === "tombstone" ? sorted[0].seq : 1;
+  const first = sorted[0];
+  let linksTo: string[] = [GENESIS_HASH];
+  let expectSeq = first?.type === "tombstone" ? first.seq : 1;
   for (const e of sorted) {
     if (e.seq !== expectSeq) problems.push({ studentId, seq: expectSeq, problem: "missing-event" });
     if (hashEvent(e) !== e.hash) problems.push({ studentId, seq: e.seq, problem: "hash-mismatch" });
-    if (e.type !== "tombstone" || e !== sorted[0]) {
-      if (e.prevHash !== prev) problems.push({ studentId, seq: e.seq, problem: "broken-link" });
+    if (e === first && e.type === "tombstone") {
+      linksTo = [e.lastRemovedHash, e.hash];
+    } else {
+      if (!linksTo.includes(e.prevHash)) problems.push({ studentId, seq: e.seq, problem: "broken-link" });
+      linksTo = [e.hash];
     }
-    prev = e.hash;
     expectSeq = e.seq + 1;
   }
   const last = sorted[sorted.length - 1];

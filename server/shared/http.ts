@@ -74,8 +74,10 @@ export class ApiBuilder {
   add<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodObject, R = unknown>(spec: RouteSpec<B, Q, R>): void {
     const status = spec.status ?? (spec.method === "post" ? 201 : 200);
     this.documented.push({ ...spec, status });
-    const handlers: RequestHandler[] = [requireRole(spec.role), ...this.extra];
+    const handlers: RequestHandler[] = [requireRole(spec.role)];
     if (spec.method !== "get") handlers.push(express.json({ limit: spec.bodyLimit ?? this.defaultBodyLimit }));
+    // After the body parser: the idempotency middleware hashes the parsed body.
+    handlers.push(...this.extra);
     handlers.push(async (req, res) => {
       for (const [k, v] of Object.entries(req.params)) {
         if (typeof v !== "string" || !PARAM.test(v)) throw new AppError(400, "VALIDATION_FAILED", `The path parameter ${k} is not valid`);

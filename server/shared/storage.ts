@@ -10,6 +10,7 @@ export type TableName =
   | "Events"
   | "Checks"
   | "Idempotency"
+  | "Views"
   | "Meta";
 
 export const TABLES: readonly TableName[] = [
@@ -21,6 +22,7 @@ export const TABLES: readonly TableName[] = [
   "Events",
   "Checks",
   "Idempotency",
+  "Views",
   "Meta",
 ];
 

@@ -1,0 +1,122 @@
+import type { RetentionPolicy, Student } from "../directory/domain.js";
+import { chainEvent, type EventType, type RegisterEvent, type TombstoneEvent } from "../register/domain.js";
+
+/**
+ * Retention (DOMAIN.md section 5): what a purge may remove, as pure functions.
+ *
+ * - Students still enrolled (no leftDate, or one in the future) are never purged.
+ * - A legal hold stops the purge of that student altogether.
+ * - Consent records and evidence (consents, refusals, withdrawals, notices): `consentYears` after leftDate.
+ * - The disclosure log (disclosures, overrides): `disclosureLogYears` after leftDate.
+ *
+ * The register is a hash chain, so only a leading run of events can go: the removed events are
+ * replaced by ONE tombstone in the place of the last removed event, carrying that event's hash, so
+ * the first kept event still links. Due events behind a kept event wait ("deferred") until it is due.
+ */
+
+export type RetentionCategory = "consentRecords" | "disclosureLog";
+
+export function categoryOf(type: Exclude<EventType, "tombstone">): RetentionCategory {
+  return type === "disclosure" || type === "override" ? "disclosureLog" : "consentRecords";
+}
+
+/** The date `years` after an ISO date (YYYY-MM-DD), at 00:00 UTC; 29 February rolls to 1 March. */
+export function yearsAfter(isoDate: string, years: number): Date {
+  const [y, m, d] = isoDate.slice(0, 10).split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y + years, m - 1, d));
+}
+
+export type StudentState = "enrolled" | "on-hold" | "left";
+
+export function studentState(student: Pick<Student, "leftDate">, onHold: boolean, now: Date): StudentState {
+  if (!student.leftDate || new Date(`${student.leftDate.slice(0, 10)}T00:00:00Z`).getTime() > now.getTime()) return "enrolled";
+  return onHold ? "on-hold" : "left";
+}
+
+/** When an event of a student who left on `leftDate` is due for removal. */
+export function dueAt(e: RegisterEvent, leftDate: string, retention: RetentionPolicy): Date | undefined {
+  if (e.type === "tombstone") return undefined;
+  const years = categoryOf(e.type) === "disclosureLog" ? retention.disclosureLogYears : retention.consentYears;
+  return yearsAfter(leftDate, years);
+}
+
+export interface PurgePlan {
+  /** The tombstone already at the start of the chain, if any. */
+  existing: TombstoneEvent | undefined;
+  /** The leading run of due events that will go (ascending seq). */
+  remove: RegisterEvent[];
+  /** Due events that stay for now because an earlier event is not due yet. */
+  deferred: number;
+  /** Whether every event (besides the tombstone) goes. */
+  all: boolean;
+}
+
+export function planPurge(events: RegisterEvent[], leftDate: string, retention: RetentionPolicy, now: Date): PurgePlan {
+  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  const first = sorted[0];
+  const existing = first?.type === "tombstone" ? first : undefined;
+  const rest = existing ? sorted.slice(1) : sorted;
+  const isDue = (e: RegisterEvent): boolean => {
+    const at = dueAt(e, leftDate, retention);
+    return at !== undefined && at.getTime() <= now.getTime();
+  };
+  let n = 0;
+  while (n < rest.length && isDue(rest[n] as RegisterEvent)) n++;
+  const remove = rest.slice(0, n);
+  const deferred = rest.slice(n).filter(isDue).length;
+  return { existing, remove, deferred, all: rest.length > 0 && n === rest.length };
+}
+
+/**
+ * The tombstone that replaces `removed` (a leading run, ascending) and any earlier tombstone. It
+ * takes the place (seq) of the last removed event and keeps that event's hash.
+ */
+export function makeTombstone(
+  studentId: string,
+  removed: RegisterEvent[],
+  previous: TombstoneEvent | undefined,
+  at: Date,
+): TombstoneEvent {
+  const last = removed[removed.length - 1];
+  const firstRemoved = removed[0];
+  if (!last || !firstRemoved) throw new Error("nothing to tombstone");
+  const iso = at.toISOString();
+  const t = chainEvent(
+    {
+      type: "tombstone",
+      id: `t.${Buffer.from(studentId, "utf8").toString("base64url")}.${last.seq}`,
+      studentId,
+      coversUpToSeq: last.seq,
+      lastRemovedHash: last.hash,
+      removedCount: (previous?.removedCount ?? 0) + removed.length,
+      at: iso,
+      recordedBy: "retention-purge",
+      recordedAt: iso,
+    },
+    last.seq,
+    previous?.prevHash ?? firstRemoved.prevHash,
+  );
+  if (t.type !== "tombstone") throw new Error("tombstone expected");
+  return t;
+}
+
+/** Counts only: a report never names a student. */
+export interface PurgeReport {
+  id: string;
+  at: string;
+  trigger: "manual" | "schedule";
+  dryRun: boolean;
+  studentsChecked: number;
+  studentsEnrolled: number;
+  studentsOnHold: number;
+  studentsWithDueEvents: number;
+  studentsPurged: number;
+  eventsDue: number;
+  eventsRemoved: number;
+  eventsDeferred: number;
+  removedByType: Record<string, number>;
+  /** Students whose purge failed this run (a concurrent write, storage trouble); retried next run. */
+  failures: number;
+  /** Whether every chain touched verifies after the purge. */
+  chainsVerified: boolean;
+}

@@ -1,0 +1,229 @@
+import { randomBytes } from "node:crypto";
+import { odata, type TransactionAction } from "@azure/data-tables";
+import { AppError } from "../shared/errors.js";
+import { key, type Storage } from "../shared/storage.js";
+import type { Logger } from "../shared/logger.js";
+import { policyFor } from "../directory/domain.js";
+import type { DirectoryRepository } from "../directory/repository.js";
+import type { DirectoryService } from "../directory/service.js";
+import { verifyChain, type RegisterEvent, type TombstoneEvent } from "../register/domain.js";
+import type { Partition, RegisterRepository } from "../register/repository.js";
+import { makeTombstone, planPurge, studentState, type PurgeReport } from "./domain.js";
+
+const seqKey = (seq: number): string => String(seq).padStart(10, "0");
+/** Events removed per transaction: with the old tombstone, the new one and HEAD it stays under 100 actions. */
+const BATCH = 97;
+
+export interface LegalHold {
+  studentId: string;
+  legalHold: boolean;
+  reason?: string;
+  setBy?: string;
+  setAt?: string;
+}
+
+/** Newest first: RowKeys that sort by inverted time. */
+function newestFirstKey(at: Date): string {
+  return `${String(9_999_999_999_999 - at.getTime()).padStart(13, "0")}_${randomBytes(4).toString("hex")}`;
+}
+
+export class RetentionService {
+  private readonly running = new Map<string, Promise<PurgeReport>>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly directory: DirectoryService,
+    private readonly directoryRepo: DirectoryRepository,
+    private readonly register: RegisterRepository,
+  ) {}
+
+  private holdPk(tenantId: string): string {
+    return key(tenantId, "legal-hold");
+  }
+
+  private reportPk(tenantId: string): string {
+    return key(tenantId, "retention-report");
+  }
+
+  /** Students on hold by the API (the import's own `legalHold` counts too, see isOnHold). */
+  private async holds(tenantId: string): Promise<Map<string, LegalHold>> {
+    const rows = await this.storage.list("Meta", odata`PartitionKey eq ${this.holdPk(tenantId)}`);
+    return new Map(rows.map((r) => [String(r.rowKey), JSON.parse(String(r.data)) as LegalHold]));
+  }
+
+  async getHold(tenantId: string, studentId: string): Promise<LegalHold> {
+    const student = await this.directory.student(tenantId, studentId);
+    const rec = await this.storage.getOrUndefined("Meta", this.holdPk(tenantId), key(studentId));
+    const api = rec ? (JSON.parse(String(rec.data)) as LegalHold) : undefined;
+    return { ...(api ?? { studentId }), studentId, legalHold: student.legalHold === true || api?.legalHold === true };
+  }
+
+  /**
+   * Sets or lifts a legal hold. Lifting clears both the API's hold and the import's flag, so a hold
+   * set by an import can be lifted here; a later import without the flag does not lift an API hold.
+   */
+  async setHold(tenantId: string, studentId: string, hold: boolean, reason: string, by: string): Promise<LegalHold> {
+    const student = await this.directory.student(tenantId, studentId);
+    const rec: LegalHold = { studentId, legalHold: hold, reason, setBy: by, setAt: new Date().toISOString() };
+    await this.storage.run("Meta", (t) =>
+      t.upsertEntity({ partitionKey: this.holdPk(tenantId), rowKey: key(studentId), data: JSON.stringify(rec) }, "Replace"),
+    );
+    if (!hold && student.legalHold) {
+      const { legalHold: _l, ...rest } = student;
+      await this.directoryRepo.upsertMany(tenantId, "students", [rest]);
+      this.directory.invalidate(tenantId);
+    }
+    return rec;
+  }
+
+  async reports(tenantId: string, limit = 50): Promise<PurgeReport[]> {
+    const rows = await this.storage.list("Meta", odata`PartitionKey eq ${this.reportPk(tenantId)}`);
+    return rows
+      .sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)))
+      .slice(0, limit)
+      .map((r) => JSON.parse(String(r.data)) as PurgeReport);
+  }
+
+  /** One purge per tenant at a time in this process; a second caller gets the running one's report. */
+  purge(tenantId: string, opts: { dryRun: boolean; trigger: "manual" | "schedule"; now?: Date }): Promise<PurgeReport> {
+    const busy = this.running.get(tenantId);
+    if (busy) return busy;
+    const p = this.doPurge(tenantId, opts.dryRun, opts.trigger, opts.now ?? new Date()).finally(() => this.running.delete(tenantId));
+    this.running.set(tenantId, p);
+    return p;
+  }
+
+  private async doPurge(tenantId: string, dryRun: boolean, trigger: "manual" | "schedule", now: Date): Promise<PurgeReport> {
+    const snap = await this.directory.snapshot(tenantId);
+    const [all, holds] = await Promise.all([this.register.readAll(tenantId), this.holds(tenantId)]);
+    const report: PurgeReport = {
+      id: newestFirstKey(now),
+      at: now.toISOString(),
+      trigger,
+      dryRun,
+      studentsChecked: 0,
+      studentsEnrolled: 0,
+      studentsOnHold: 0,
+      studentsWithDueEvents: 0,
+      studentsPurged: 0,
+      eventsDue: 0,
+      eventsRemoved: 0,
+      eventsDeferred: 0,
+      removedByType: {},
+      failures: 0,
+      chainsVerified: true,
+    };
+    for (const [studentId, part] of all) {
+      const student = snap.studentById.get(studentId);
+      report.studentsChecked++;
+      // A chain without a directory record is kept: nothing says the student left.
+      if (!student) {
+        report.studentsEnrolled++;
+        continue;
+      }
+      const onHold = student.legalHold === true || holds.get(studentId)?.legalHold === true;
+      const state = studentState(student, onHold, now);
+      if (state === "enrolled") {
+        report.studentsEnrolled++;
+        continue;
+      }
+      if (state === "on-hold") {
+        report.studentsOnHold++;
+        continue;
+      }
+      const leftDate = student.leftDate ?? "";
+      const plan = planPurge(part.events, leftDate, policyFor(snap.directory, student.schoolId).retention, now);
+      report.eventsDeferred += plan.deferred;
+      if (plan.remove.length === 0) continue;
+      report.studentsWithDueEvents++;
+      report.eventsDue += plan.remove.length;
+      if (dryRun) continue;
+      try {
+        await this.removeLeading(tenantId, studentId, part, plan.existing, plan.remove, plan.all, now);
+        report.studentsPurged++;
+        report.eventsRemoved += plan.remove.length;
+        for (const e of plan.remove) report.removedByType[e.type] = (report.removedByType[e.type] ?? 0) + 1;
+        const after = await this.register.read(tenantId, studentId);
+        if (verifyChain(studentId, after.events, after.head).length > 0) report.chainsVerified = false;
+      } catch {
+        report.failures++;
+      }
+    }
+    if (!dryRun) {
+      await this.storage.run("Meta", (t) =>
+        t.createEntity({ partitionKey: this.reportPk(tenantId), rowKey: report.id, data: JSON.stringify(report) }),
+      );
+    }
+    return report;
+  }
+
+  /**
+   * Removes a leading run of events, at most BATCH per transaction. Each transaction deletes the
+   * previous tombstone and the batch, and puts the new tombstone in the place of the batch's last
+   * event, so the chain verifies after every transaction (a crash between two leaves a valid chain).
+   * HEAD changes only when every event goes, and then with its ETag (a concurrent append wins).
+   */
+  private async removeLeading(
+    tenantId: string,
+    studentId: string,
+    part: Partition,
+    existing: TombstoneEvent | undefined,
+    remove: RegisterEvent[],
+    all: boolean,
+    now: Date,
+  ): Promise<void> {
+    const pk = key(tenantId, studentId);
+    let previous = existing;
+    for (let i = 0; i < remove.length; i += BATCH) {
+      const batch = remove.slice(i, i + BATCH);
+      const lastInBatch = batch[batch.length - 1];
+      if (!lastInBatch) break;
+      const tomb = makeTombstone(studentId, batch, previous, now);
+      const actions: TransactionAction[] = [];
+      if (previous) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(previous.seq) }]);
+      for (const e of batch.slice(0, -1)) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(e.seq) }]);
+      actions.push([
+        "update",
+        { partitionKey: pk, rowKey: seqKey(lastInBatch.seq), type: tomb.type, seq: tomb.seq, hash: tomb.hash, data: JSON.stringify(tomb) },
+        "Replace",
+      ]);
+      const finalBatch = i + BATCH >= remove.length;
+      if (all && finalBatch) {
+        if (!part.head) throw new AppError(409, "CONFLICT", "The register has no head");
+        actions.push(["update", { partitionKey: pk, rowKey: "HEAD", seq: tomb.seq, hash: tomb.hash }, "Replace", { etag: part.head.etag }]);
+      }
+      await this.storage.run("Events", (t) => t.submitTransaction(actions));
+      previous = tomb;
+    }
+  }
+
+  /** Every tenant with a directory (the schedule purges them all). */
+  async tenants(): Promise<string[]> {
+    const rows = await this.storage.list("Schools", odata`PartitionKey gt ${""}`, ["PartitionKey"]);
+    return [...new Set(rows.map((r) => String(r.partitionKey)))];
+  }
+
+  /** Starts the scheduled purge: every `intervalMs`, unref'd so it never keeps the process alive. Returns a stop function. */
+  schedule(intervalMs: number, log: Logger): () => void {
+    if (intervalMs <= 0) return () => undefined;
+    let busy = false;
+    const tick = async (): Promise<void> => {
+      if (busy) return;
+      busy = true;
+      try {
+        for (const tenantId of await this.tenants()) {
+          const r = await this.purge(tenantId, { dryRun: false, trigger: "schedule" });
+          // Counts only.
+          log.info({ tenant: tenantId, studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures }, "retention purge");
+        }
+      } catch (err) {
+        log.warn({ errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined }, "retention purge failed");
+      } finally {
+        busy = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}
