@@ -193,3 +193,112 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     }
   });
 });
+
+/**
+ * The same handler against the real backend (Azurite + server with the demo school). Slow and malformed
+ * answers come from a small proxy in front of the real server that delays or garbles POST /api/check.
+ */
+describe("on-send handler against the real backend (Azurite, demo school)", function () {
+  this.timeout(60_000);
+  let stack: import("../support/stack.js").Stack;
+  let proxy: http.Server;
+  let proxyUrl = "";
+  let proxyMode: "pass" | "slow" | "garble" = "pass";
+
+  before(async () => {
+    const { startStack } = await import("../support/stack.js");
+    stack = await startStack({ seedDemo: true });
+    proxy = http.createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+      req.on("end", async () => {
+        const isCheck = req.url === "/api/check";
+        if (isCheck && proxyMode === "slow") await sleep(4500);
+        const headers: Record<string, string> = {};
+        for (const h of ["authorization", "content-type", "accept-language", "accept"]) {
+          const v = req.headers[h];
+          if (typeof v === "string") headers[h] = v;
+        }
+        const up = await fetch(`${stack.baseUrl}${req.url ?? "/"}`, { method: req.method ?? "GET", headers, ...(raw ? { body: raw } : {}) });
+        let text = await up.text();
+        if (isCheck && proxyMode === "garble") text = text.replace(/"verdict":"[a-z]+"/, '"verdict":"perhaps"');
+        if (res.destroyed) return;
+        res.writeHead(up.status, { "content-type": up.headers.get("content-type") ?? "application/json" });
+        res.end(text);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    configure(undefined);
+    proxy?.closeAllConnections();
+    await new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r()));
+    await stack?.stop();
+  });
+  beforeEach(() => {
+    clearTokenCache();
+    proxyMode = "pass";
+    configure({ apiBaseUrl: stack.baseUrl, devMode: true });
+  });
+
+  const mail = (to: string, name: string): FakeMail => ({ to: [to], subject: `Verslag ${name}`, body: `Hierbij het verslag over ${name}.` });
+
+  it("When a parent consented to the JGZ consult, then the mail to the GGD is allowed", async () => {
+    const { ev } = await send(makeOffice(mail("jgz@ggd-voorbeeldregio.example", "Jan de Vries"), { userEmail: "ib@regenboog.school.example" }));
+    assert.deepEqual(ev.calls, [{ allowEvent: true }]);
+  });
+
+  it("When leerplicht gets a report but the parents were not informed, then Outlook asks the user (warn)", async () => {
+    const { ev } = await send(makeOffice(mail("lpa@leerplicht.voorbeeldstad.example", "Daan Jansen")));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+    assert.equal(ev.calls[0]?.sendModeOverride, "promptUser");
+    assert.ok(String(ev.calls[0]?.errorMessage).length > 0);
+  });
+
+  it("When the wijkteam gets a report without consent, then sending is blocked with the task pane command and the stored check's id", async () => {
+    const { ev } = await send(makeOffice(mail("team@wijkteam.voorbeeldstad.example", "Daan Jansen")));
+    assert.equal(ev.calls.length, 1);
+    const c = ev.calls[0] ?? {};
+    assert.equal(c.allowEvent, false);
+    assert.equal(c.sendModeOverride, undefined);
+    assert.equal(c.commandId, "msgComposeCheckButton");
+    assert.equal(c.cancelLabel, "Actie ondernemen");
+    const { checkId } = JSON.parse(String(c.contextData)) as { checkId: string };
+    const stored = await stack.api<{ verdict: string; message: string }>("GET", `/api/checks/${checkId}`);
+    assert.equal(stored.status, 200);
+    assert.equal(stored.json.verdict, "block");
+    assert.equal(c.errorMessage, stored.json.message);
+  });
+
+  it("When the real backend answers after 4.5 s (through a slow proxy), then the fail mode applies at 4 s, once", async () => {
+    configure({ apiBaseUrl: proxyUrl, devMode: true });
+    proxyMode = "slow";
+    const { ev, elapsed } = await send(makeOffice(mail("jgz@ggd-voorbeeldregio.example", "Jan de Vries")), 900);
+    assert.equal(ev.calls.length, 1);
+    assert.ok(elapsed < 4700, `${elapsed} ms`);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+  });
+
+  it("When the real backend's answer is garbled on the way, then the fail mode applies", async () => {
+    configure({ apiBaseUrl: proxyUrl, devMode: true });
+    proxyMode = "garble";
+    const { ev } = await send(makeOffice(mail("jgz@ggd-voorbeeldregio.example", "Jan de Vries")));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+    assert.match(String(ev.calls[0]?.errorMessage), /onbruikbaar/);
+  });
+
+  it("When the backend has stopped, then sending is blocked (the last known fail mode, default block)", async () => {
+    const { startStack } = await import("../support/stack.js");
+    const other = await startStack({ seedDemo: false });
+    const url = other.baseUrl;
+    await other.stop();
+    configure({ apiBaseUrl: url, devMode: true });
+    const { ev } = await send(makeOffice(mail("jgz@ggd-voorbeeldregio.example", "Jan de Vries")));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+    assert.equal(ev.calls[0]?.sendModeOverride, undefined);
+  });
+});
