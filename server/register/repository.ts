@@ -24,7 +24,26 @@ const HEAD = "HEAD";
 const seqKey = (seq: number): string => String(seq).padStart(10, "0");
 
 export class RegisterRepository {
+  /** Appends in flight per partition: writers in this process queue instead of colliding. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly storage: Storage) {}
+
+  /**
+   * Runs appends to one partition one after another within this process. Without it, N parallel
+   * writers to one student each re-read and retry until they win (N rounds of N reads), which under
+   * load runs past the storage timeout. Writers on other instances still meet the ETag check below.
+   */
+  private serial<T>(pk: string, fn: (waited: boolean) => Promise<T>): Promise<T> {
+    const prev = this.queues.get(pk);
+    const run = (prev ?? Promise.resolve()).then(() => fn(prev !== undefined));
+    const tail = run.catch(() => undefined);
+    this.queues.set(pk, tail);
+    void tail.then(() => {
+      if (this.queues.get(pk) === tail) this.queues.delete(pk);
+    });
+    return run;
+  }
 
   partitionKey(tenantId: string, studentId: string): string {
     return key(tenantId, studentId);
@@ -46,6 +65,16 @@ export class RegisterRepository {
     known?: Partition,
   ): Promise<RegisterEvent[]> {
     const pk = this.partitionKey(tenantId, studentId);
+    return this.serial(pk, (waited) => this.appendNow(tenantId, studentId, pk, build, waited ? undefined : known));
+  }
+
+  private async appendNow(
+    tenantId: string,
+    studentId: string,
+    pk: string,
+    build: (current: Partition) => NewEvent[],
+    known: Partition | undefined,
+  ): Promise<RegisterEvent[]> {
     let current = known ?? (await this.read(tenantId, studentId));
     for (let attempt = 0; attempt < 25; attempt++) {
       const fresh = build(current);
