@@ -25,7 +25,9 @@ const SYSTEM = new Set(["etag", "timestamp", "odata.etag", "odata.metadata"]);
 
 function tenantFilter(tenantId: string): string {
   const t = key(tenantId);
-  return odata`PartitionKey eq ${t} or (PartitionKey gt ${`${t}|`} and PartitionKey lt ${`${t}}`})`;
+  const lo = t + "|";
+  const hi = t + "}"; // "}" sorts right after "|"
+  return odata`PartitionKey eq ${t} or (PartitionKey gt ${lo} and PartitionKey lt ${hi})`;
 }
 
 function toRow(e: Record<string, unknown>): BackupRow {
