@@ -53,7 +53,7 @@ function registerColumns(t: Translate, lang: "nl" | "en", names: ReturnType<type
     { id: "state", header: t("colState"), width: "minmax(170px, 1.4fr)", sortKey: "state", render: (r) => <StateBadge state={r.state} /> },
     { id: "expiry", header: t("colExpiry"), width: "minmax(100px, 1fr)", sortKey: "nextExpiry", render: (r) => formatDate(r.nextExpiry, lang) },
     { id: "parties", header: t("colParties"), width: "minmax(140px, 1.5fr)", render: (r) => r.parties.map((p) => names.party(p)).join(", ") },
-    { id: "events", header: t("colEvents"), width: "90px", sortKey: "eventCount", render: (r) => r.eventCount },
+    { id: "events", header: t("colEvents"), width: "130px", sortKey: "eventCount", render: (r) => r.eventCount },
   ];
 }
 
