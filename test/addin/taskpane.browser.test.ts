@@ -159,4 +159,44 @@ describe("Outlook task pane in a browser (simulated Outlook, real backend on Azu
     assert.equal((await register("lln-003")).events.length, before);
     await page.context().close();
   });
+  it("When the Smart Alert opens the pane on a blocked check, then it shows why and the ways out work: request consent, override and send", async () => {
+    const compose = { to: ["team@wijkteam.voorbeeldstad.example"], cc: [], bcc: [], subject: "Verslag Daan Jansen", bodyText: "Over Daan Jansen.", attachments: [] };
+    const chk = await stack.api<{ checkId: string; verdict: string }>("POST", "/api/check", { to: compose.to, subject: compose.subject, body: compose.bodyText });
+    assert.equal(chk.json.verdict, "block");
+    const page = await open("check", { compose, initializationContext: JSON.stringify({ checkId: chk.json.checkId }) });
+    await page.getByText("Niet verzenden", { exact: true }).first().waitFor();
+    await page.getByText("Daan Jansen", { exact: true }).waitFor();
+    await page.screenshot({ path: path.join(shots, "check-block.png"), fullPage: true });
+    await noSeriousAxeViolations(page);
+
+    await page.getByRole("button", { name: "Toestemming vragen" }).click();
+    await page.getByText("Er staat een nieuwe e-mail met het toestemmingsverzoek klaar").waitFor();
+    type Log = { type: string; message?: { to: string[]; subject: string }; mark?: { checkId: string; recipients: string[] } }[];
+    const log1 = await page.evaluate(() => (window as unknown as { __ZV_SIM_LOG__: unknown }).__ZV_SIM_LOG__) as Log;
+    const newMail = log1.find((a) => a.type === "displayNewMessage");
+    assert.deepEqual(newMail?.message?.to, ["ilse.jansen@mail.example"], "only the guardian with authority");
+    assert.match(newMail?.message?.subject ?? "", /\[ZV-[A-Za-z0-9]+\]/);
+
+    const before = (await register("lln-003")).events.filter((e) => e.type === "override").length;
+    await page.getByLabel("Reden (minstens 10 tekens)").fill("Spoedoverleg met wijkteam, ouder mondeling akkoord.");
+    await page.getByRole("button", { name: "Reden vastleggen en verzenden" }).click();
+    await page.getByText("De reden is vastgelegd.", { exact: false }).waitFor();
+    const log2 = await page.evaluate(() => (window as unknown as { __ZV_SIM_LOG__: unknown }).__ZV_SIM_LOG__) as Log;
+    assert.deepEqual(log2.find((a) => a.type === "markOverride")?.mark, { checkId: chk.json.checkId, recipients: ["team@wijkteam.voorbeeldstad.example"] });
+    assert.ok(log2.some((a) => a.type === "send"));
+    const overrides = (await register("lln-003")).events.filter((e) => e.type === "override").length;
+    assert.equal(overrides, before + 1);
+    await page.screenshot({ path: path.join(shots, "check-overridden.png"), fullPage: true });
+    await page.context().close();
+  });
+
+  it("When a recipient is removed from the mail in the pane, then the check runs again on the changed mail", async () => {
+    const compose = { to: ["team@wijkteam.voorbeeldstad.example", "juf.anna@regenboog.school.example"], cc: [], bcc: [], subject: "Verslag Daan Jansen", bodyText: "Over Daan Jansen.", attachments: [] };
+    const page = await open("check", { compose });
+    await page.getByText("Niet verzenden", { exact: true }).first().waitFor();
+    await page.getByRole("button", { name: "team@wijkteam.voorbeeldstad.example uit de e-mail verwijderen" }).click();
+    await page.getByText("team@wijkteam.voorbeeldstad.example is uit de e-mail verwijderd.").waitFor();
+    await page.getByText("Mag verzonden worden", { exact: true }).first().waitFor();
+    await page.context().close();
+  });
 });
