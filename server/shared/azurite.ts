@@ -95,13 +95,21 @@ export class AzuriteProcess {
     child.stderr?.resume();
   }
 
-  /** Stops the emulator (SIGKILL when hard, as a crash would). Resolves once the process is gone. */
+  /**
+   * Stops the emulator (SIGKILL when hard, as a crash would). Resolves once the process is gone. A clean
+   * stop is SIGINT: Azurite handles only that one by closing its store, which writes a persisted store
+   * to disk (it otherwise saves every 5 s, so SIGTERM lost the last seconds of writes).
+   */
   async stop(hard = false): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;
     await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill(hard ? "SIGKILL" : "SIGTERM");
+      const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      child.once("exit", () => {
+        clearTimeout(force);
+        resolve();
+      });
+      child.kill(hard ? "SIGKILL" : "SIGINT");
     });
     this.child = undefined;
   }
