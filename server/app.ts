@@ -127,7 +127,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
           scriptSrc: ADDIN_ORIGINS_SCRIPT,
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", "data:"],
-          connectSrc: ["'self'"],
+          // teams-js fetches its runtime configuration from the Office CDN inside Teams.
+          connectSrc: ["'self'", "https://res.cdn.office.net", "https://res-1.cdn.office.net"],
           frameAncestors: FRAME_ANCESTORS,
           objectSrc: ["'none'"],
           baseUri: ["'self'"],

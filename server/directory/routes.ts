@@ -60,6 +60,14 @@ export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBo
   });
   api.add({
     method: "get",
+    path: "/students/:id",
+    tag: "directory",
+    summary: "One student with their guardians",
+    role: "viewer",
+    handler: async ({ principal, params }) => summary(await dir.student(principal.tenantId, id.parse(params.id))),
+  });
+  api.add({
+    method: "get",
     path: "/guardians/lookup",
     tag: "directory",
     summary: "Which students a sender's email address is a guardian of",
