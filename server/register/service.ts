@@ -17,13 +17,24 @@ import type { ConsentRequest, NoticeRequest, OverviewRow, WithdrawRequest } from
 
 export type ConsentStatusView = ReturnType<typeof consentStatus> & { partyId: string; purposeId: string };
 
-/** End of the consent per policy: the end of the school year on or after `givenAt`, or a number of days. */
+/** The last second of a calendar day in the Netherlands (Europe/Amsterdam, summer or winter time), as a Date. */
+export function endOfDutchDay(y: number, m: number, d: number): Date {
+  const fmt = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" });
+  for (const offset of [2, 1]) {
+    const candidate = new Date(Date.UTC(y, m - 1, d, 23 - offset, 59, 59));
+    const parts = Object.fromEntries(fmt.formatToParts(candidate).map((p) => [p.type, p.value]));
+    if (Number(parts.day) === d && Number(parts.hour) === 23) return candidate;
+  }
+  return new Date(Date.UTC(y, m - 1, d, 22, 59, 59));
+}
+
+/** End of the consent per policy: the end of the school year (Dutch time) on or after `givenAt`, or a number of days. */
 export function defaultValidUntil(policy: Policy, givenAt: Date): string {
   if (policy.defaultValidity === "days") return new Date(givenAt.getTime() + policy.defaultValidityDays * 86400_000).toISOString();
   const [mm, dd] = policy.schoolYearEnd.split("-").map(Number) as [number, number];
   let y = givenAt.getUTCFullYear();
-  let end = new Date(Date.UTC(y, mm - 1, dd, 23, 59, 59));
-  if (end.getTime() < givenAt.getTime()) end = new Date(Date.UTC(++y, mm - 1, dd, 23, 59, 59));
+  let end = endOfDutchDay(y, mm, dd);
+  if (end.getTime() < givenAt.getTime()) end = endOfDutchDay(++y, mm, dd);
   return end.toISOString();
 }
 
