@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import path from "node:path";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
@@ -156,14 +157,18 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   registerRoutes(api, { register: services.register, repo: services.registerRepo, directory: services.directory, requests: services.requests });
   sendCheckRoutes(api, services.checks);
   retentionRoutes(api, services.retention, services.views);
+  api.add({
+    method: "get",
+    path: "/me",
+    tag: "identity",
+    summary: "Who is calling: user, tenant, roles and whether the server runs in dev mode",
+    role: "any",
+    handler: async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode }),
+  });
   // Further routers (identity/Graph, reliability) are added here with api.add or app.use.
 
   app.get("/api/openapi.json", (_req, res) => {
     res.json(api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
-  });
-  app.get("/api/me", authenticate(deps.verifier), (req, res) => {
-    const p = req.principal;
-    res.json({ user: p?.userId, tenantId: p?.tenantId, roles: p?.roles, devMode: config.devMode });
   });
   app.use(
     "/api",
@@ -195,6 +200,17 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     const abs = path.join(deps.distDir, dir);
     app.use(urlPath, express.static(abs, { index: "index.html", fallthrough: true, maxAge: config.devMode ? 0 : "1h" }));
   };
+  // Classic Outlook runs onsend.js without a page: the script itself is told where the backend is.
+  app.get("/addin/onsend.js", async (req, res, next) => {
+    try {
+      const file = await readFile(path.join(deps.distDir, "addin", "onsend.js"), "utf8");
+      const origin = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : `${req.protocol}://${req.get("host") ?? "localhost"}`;
+      const prefix = `var __ZV_CONFIG__=${JSON.stringify({ apiBaseUrl: origin, devMode: config.devMode })};\n`;
+      res.type("application/javascript").setHeader("Cache-Control", "no-cache").send(prefix + file);
+    } catch {
+      next();
+    }
+  });
   serve("/addin", "addin");
   serve("/tab", "tab");
   if (config.devMode) serve("/playground", "playground");
