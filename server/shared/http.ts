@@ -37,7 +37,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, R> {
   method: "get" | "post" | "put";
   path: string;
   summary: string;
-  role: Role;
+  /** "any": every signed-in user, whatever their roles (GET /api/me). */
+  role: Role | "any";
   tag: string;
   body?: B;
   query?: Q;
@@ -51,7 +52,7 @@ interface Documented {
   method: string;
   path: string;
   summary: string;
-  role: Role;
+  role: Role | "any";
   tag: string;
   body?: z.ZodType;
   query?: z.ZodType;
@@ -74,7 +75,7 @@ export class ApiBuilder {
   add<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodObject, R = unknown>(spec: RouteSpec<B, Q, R>): void {
     const status = spec.status ?? (spec.method === "post" ? 201 : 200);
     this.documented.push({ ...spec, status });
-    const handlers: RequestHandler[] = [requireRole(spec.role)];
+    const handlers: RequestHandler[] = spec.role === "any" ? [] : [requireRole(spec.role)];
     if (spec.method !== "get") handlers.push(express.json({ limit: spec.bodyLimit ?? this.defaultBodyLimit }));
     // After the body parser: the idempotency middleware hashes the parsed body.
     handlers.push(...this.extra);

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { startStack, type Stack } from "../support/stack.js";
+import { ROLES } from "../../server/identity/auth.js";
+import { routesOf, type JsonSchema, type OpenApiDoc, type Route } from "../support/api-helpers.js";
+
+/** The OpenAPI document is generated from the route declarations: it lists every route of docs/API.md. */
+
+/** Routes of the contract table in docs/API.md: "METHOD /path" (params as {}) -> role. */
+function contractRoutes(): Map<string, string> {
+  const md = readFileSync(path.join(import.meta.dirname, "..", "..", "docs", "API.md"), "utf8");
+  const out = new Map<string, string>();
+  for (const line of md.split("\n")) {
+    const m = /^\| ((?:GET|POST|PUT) [^|]+) \| ([^|]+) \|/.exec(line);
+    if (!m || !m[1] || !m[2]) continue;
+    const roles = m[2].split("/").map((s) => s.trim());
+    let last = "";
+    m[1].split(",").forEach((entry, i) => {
+      const [method, rawPath] = entry.trim().split(/\s+/);
+      const p = rawPath === "same" ? last : (rawPath ?? "").replace(/\?.*$/, "");
+      last = p;
+      out.set(`${method} ${p.replace(/\{[A-Za-z]+\}/g, "{}")}`, roles[i] ?? roles[0] ?? "");
+    });
+  }
+  return out;
+}
+
+const norm = (r: Route): string => `${r.method} ${r.path.replace(/\{[A-Za-z]+\}/g, "{}")}`;
+
+describe("OpenAPI document", function () {
+  let stack: Stack;
+  let doc: OpenApiDoc;
+  let routes: Route[];
+  before(async () => {
+    stack = await startStack({ seedDemo: false });
+    const r = await stack.api<OpenApiDoc>("GET", "/api/openapi.json", undefined, { token: "" });
+    assert.equal(r.status, 200);
+    doc = r.json;
+    routes = await routesOf(stack);
+  });
+  after(async () => stack.stop());
+
+  it("When /api/openapi.json is fetched without a token (or with a bad one), then it is an OpenAPI 3.1 document", async () => {
+    assert.equal(doc.openapi, "3.1.0");
+    assert.equal(typeof doc.info.title, "string");
+    assert.equal(typeof doc.info.version, "string");
+    const bad = await stack.api<OpenApiDoc>("GET", "/api/openapi.json", undefined, { token: "garbage" });
+    assert.equal(bad.status, 200);
+    assert.equal(bad.json.openapi, "3.1.0");
+  });
+
+  it("When docs/API.md lists a route, then the document has it with the same required role", () => {
+    const contract = contractRoutes();
+    assert.ok(contract.size >= 25, `${contract.size} routes in docs/API.md`);
+    const documented = new Map(routes.map((r) => [norm(r), r.role]));
+    const missing: string[] = [];
+    for (const [k, role] of contract) {
+      if (k === "GET /api/openapi.json" || k === "GET /healthz") continue; // the document itself and the probe
+      if (!documented.has(k)) missing.push(k);
+      else assert.equal(documented.get(k), role, `${k}: role`);
+    }
+    assert.deepEqual(missing, [], "routes of docs/API.md missing from /api/openapi.json");
+  });
+
+  it("When a route is in the document, then the server has it, with its role, parameters and error schema", async () => {
+    for (const r of routes) {
+      assert.ok([...ROLES, "any"].includes(r.role), `${r.method} ${r.path}: x-required-role ${r.role}`);
+      const names = [...r.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]);
+      const declared = (r.op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name);
+      assert.deepEqual(declared, names, `${r.method} ${r.path}: path parameters`);
+      assert.ok(r.op.responses?.default, `${r.method} ${r.path}: error response`);
+      // Present on the server: without a token it is 401, not 404.
+      const res = await stack.api(r.method, r.path.replace(/\{[A-Za-z]+\}/g, "x"), undefined, { token: "" });
+      assert.equal(res.status, 401, `${r.method} ${r.path}`);
+    }
+  });
+
+  it("When a route takes a body, then the document has its request schema, and the schema accepts valid and rejects invalid requests", () => {
+    const writes = routes.filter((r) => r.method !== "GET");
+    assert.ok(writes.length >= 10);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const schemaOf = (key: string): JsonSchema => {
+      const r = routes.find((x) => `${x.method} ${x.path}` === key);
+      assert.ok(r, key);
+      const s = r.op.requestBody?.content["application/json"].schema;
+      assert.ok(s, `${key}: request schema`);
+      return s;
+    };
+    for (const r of writes) {
+      const s = schemaOf(`${r.method} ${r.path}`);
+      assert.equal(r.op.requestBody?.required, true, `${r.method} ${r.path}: body required`);
+      assert.equal(s.type, "object", `${r.method} ${r.path}: object schema`);
+      assert.ok(s.properties && Object.keys(s.properties).length > 0, `${r.method} ${r.path}: properties`);
+      assert.equal(s.additionalProperties, false, `${r.method} ${r.path}: strict`);
+      ajv.compile(s);
+    }
+    const cases: [string, unknown, unknown][] = [
+      [
+        "POST /api/consents",
+        { studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult", decision: "granted", givenBy: { guardianId: "lln-001-o1" }, method: "paper", givenAt: "2026-09-01T08:00:00Z" },
+        { studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult", decision: "maybe", givenBy: { guardianId: "lln-001-o1" }, method: "paper", givenAt: "gisteren" },
+      ],
+      ["POST /api/check", { to: ["a@b.example"], subject: "x", body: "y", sentAt: "2026-10-01T10:00:00Z" }, { to: "a@b.example" }],
+      ["POST /api/import", { schools: [{ id: "s", name: "S", brin: "12AB" }] }, { schools: [{ id: "s/x", name: "S", brin: "12AB" }] }],
+      ["POST /api/consents/{id}/withdraw", { by: { student: true }, at: "2026-09-01T08:00:00Z" }, { by: { student: false }, at: "2026-09-01T08:00:00Z" }],
+      ["POST /api/checks/{id}/override", { reason: "Een reden van voldoende lengte" }, { reason: "kort" }],
+    ];
+    for (const [key, good, bad] of cases) {
+      const validate = ajv.compile(schemaOf(key));
+      assert.equal(validate(good), true, `${key} valid: ${JSON.stringify(validate.errors)}`);
+      assert.equal(validate(bad), false, `${key} invalid`);
+    }
+  });
+});
