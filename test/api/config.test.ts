@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { ConfigError, loadConfig } from "../../server/config.js";
+import { startStack, type Stack } from "../support/stack.js";
+import { assertError } from "../support/api-helpers.js";
+
+/** Configuration fails fast and names the variable; dev-only conveniences stay off outside dev mode. */
+
+describe("Configuration", function () {
+  const fails = (env: Record<string, string>, variable: string): void => {
+    assert.throws(
+      () => loadConfig(env),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError, `a ConfigError, got ${String(err)}`);
+        assert.match(err.message, new RegExp(`\\b${variable}\\b`), err.message);
+        return true;
+      },
+    );
+  };
+
+  it("When PORT is not a number, then loadConfig fails naming PORT", () => {
+    fails({ PORT: "abc" }, "PORT");
+    fails({ PORT: "70000" }, "PORT");
+  });
+
+  it("When TABLE_PREFIX holds a dash, then loadConfig fails naming TABLE_PREFIX", () => {
+    fails({ TABLE_PREFIX: "zv-test" }, "TABLE_PREFIX");
+    fails({ TABLE_PREFIX: "1zv" }, "TABLE_PREFIX");
+  });
+
+  it("When ENTRA_CLIENT_ID is not a uuid, then loadConfig fails naming ENTRA_CLIENT_ID", () => {
+    fails({ ENTRA_CLIENT_ID: "my-app" }, "ENTRA_CLIENT_ID");
+  });
+
+  it("When several variables are bad, then each one is named", () => {
+    assert.throws(() => loadConfig({ PORT: "abc", TABLE_PREFIX: "a-b", LOG_LEVEL: "loud" }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      for (const v of ["PORT", "TABLE_PREFIX", "LOG_LEVEL"]) assert.match(err.message, new RegExp(v));
+      return true;
+    });
+  });
+
+  it("When dev mode (no ENTRA_CLIENT_ID) is asked to listen on a non-loopback HOST, then loadConfig refuses naming HOST", () => {
+    for (const host of ["0.0.0.0", "::", "192.168.1.10", "example.com"]) fails({ HOST: host }, "HOST");
+    for (const host of ["127.0.0.1", "localhost", "::1"]) assert.equal(loadConfig({ HOST: host }).devMode, true);
+    // With Entra ID configured the server may listen anywhere.
+    const c = loadConfig({ HOST: "0.0.0.0", ENTRA_CLIENT_ID: randomUUID() });
+    assert.equal(c.devMode, false);
+  });
+
+  it("When the environment is empty, then the defaults are valid and dev mode is on", () => {
+    const c = loadConfig({});
+    assert.equal(c.devMode, true);
+    assert.equal(c.HOST, "127.0.0.1");
+    assert.equal(c.BODY_LIMIT, "1mb");
+  });
+
+  describe("Dev tokens", function () {
+    let entra: Stack;
+    let dev: Stack;
+    before(async () => {
+      [entra, dev] = await Promise.all([startStack({ env: { ENTRA_CLIENT_ID: randomUUID() } }), startStack({ seedDemo: false })]);
+    });
+    after(async () => {
+      await Promise.all([entra.stop(), dev.stop()]);
+    });
+
+    const devToken = (s: Stack) =>
+      fetch(`${s.baseUrl}/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "ib@demo" }) });
+
+    it("When ENTRA_CLIENT_ID is set, then POST /dev/token does not exist (404) and no dev issuer runs", async () => {
+      assert.equal(entra.running.devIssuer, undefined);
+      const res = await devToken(entra);
+      assert.equal(res.status, 404);
+      assertError({ status: res.status, json: await res.json() }, 404, "NOT_FOUND");
+      // The API itself is there, behind Entra sign-in (no network needed to refuse a missing token).
+      const me = await entra.api("GET", "/api/me", undefined, { token: "" });
+      assertError(me, 401, "UNAUTHENTICATED");
+      const doc = await entra.api("GET", "/api/openapi.json", undefined, { token: "" });
+      assert.equal(doc.status, 200);
+    });
+
+    it("When ENTRA_CLIENT_ID is not set (dev mode), then POST /dev/token issues a working token", async () => {
+      const res = await devToken(dev);
+      assert.equal(res.status, 201);
+      const body = (await res.json()) as { token: string; tenantId: string };
+      const me = await dev.api<{ user: string; devMode: boolean }>("GET", "/api/me", undefined, { token: body.token });
+      assert.equal(me.status, 200);
+      assert.equal(me.json.user, "ib@demo");
+      assert.equal(me.json.devMode, true);
+    });
+  });
+});
