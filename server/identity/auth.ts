@@ -135,23 +135,69 @@ export class DevIssuer {
   }
 }
 
-/** Entra ID v2 access tokens: keys from the common JWKS (cached by jose, refetched on an unknown kid). */
-export function entraVerifier(opts: {
+export interface EntraVerifierOptions {
+  /** The API's application (client) id: tokens must be meant for it (`aud` = id or `api://id`). */
   clientId: string;
+  /** https://login.microsoftonline.com, or a local server in tests. Issuer: `{authorityHost}/{tid}/v2.0`. */
   authorityHost: string;
+  /** Empty: every tenant. */
   allowedTenants: string[];
+  /** Fixed key set URL (all tenants); default: each tenant's `{authorityHost}/{tid}/discovery/v2.0/keys`. */
   jwksUrl?: string;
-}): TokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(opts.jwksUrl ?? `${opts.authorityHost}/common/discovery/v2.0/keys`), {
-    cooldownDuration: 30_000,
-    cacheMaxAge: 24 * 3600_000,
-  });
+  /** No refetch within this time after a fetch (jose default 30 s); an unknown kid after it refetches. */
+  jwksCooldownMs?: number;
+  /** Key sets are cached this long at most (default 24 h). */
+  jwksMaxAgeMs?: number;
+}
+
+/** How many tenants' key sets are kept (oldest dropped first). */
+const MAX_TENANT_KEY_SETS = 500;
+
+/**
+ * Entra ID v2 access tokens (Teams SSO, Office SSO, nested app auth): the same verification as dev
+ * tokens (createJwtVerifier), with the tenant's published keys, Entra's issuer and the API's audience.
+ * Key sets are cached by jose and refetched when a token names an unknown kid (key rollover).
+ */
+export function entraVerifier(opts: EntraVerifierOptions): TokenVerifier {
+  const host = opts.authorityHost.replace(/\/+$/, "");
+  const remoteOpts = { cooldownDuration: opts.jwksCooldownMs ?? 30_000, cacheMaxAge: opts.jwksMaxAgeMs ?? 24 * 3600_000 };
+  const fixed = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl), remoteOpts) : undefined;
+  const perTenant = new Map<string, JWTVerifyGetKey>();
+  const keysFor = (tid: string): JWTVerifyGetKey => {
+    if (fixed) return fixed;
+    let ks = perTenant.get(tid);
+    if (!ks) {
+      ks = createRemoteJWKSet(new URL(`${host}/${encodeURIComponent(tid)}/discovery/v2.0/keys`), remoteOpts);
+      if (perTenant.size >= MAX_TENANT_KEY_SETS) {
+        const oldest = perTenant.keys().next();
+        if (!oldest.done) perTenant.delete(oldest.value);
+      }
+      perTenant.set(tid, ks);
+    }
+    return ks;
+  };
+  const getKey: JWTVerifyGetKey = (header, token) => {
+    // createJwtVerifier has checked that tid is a tenant id before asking for a key.
+    const tid = tenantOfPayload(token.payload);
+    if (!tid) throw authError("TOKEN_INVALID", "The access token has no tenant id");
+    return keysFor(tid)(header, token);
+  };
   return createJwtVerifier({
-    getKey: jwks,
-    issuerFor: (tid) => `${opts.authorityHost}/${tid}/v2.0`,
+    getKey,
+    issuerFor: (tid) => `${host}/${tid}/v2.0`,
     audience: [opts.clientId, `api://${opts.clientId}`],
-    allowedTenants: opts.allowedTenants.map((t) => t.toLowerCase()),
+    allowedTenants: opts.allowedTenants.map((t) => t.trim().toLowerCase()).filter(Boolean),
   });
+}
+
+function tenantOfPayload(payload: string | Uint8Array): string | undefined {
+  try {
+    const text = typeof payload === "string" ? Buffer.from(payload, "base64url").toString("utf8") : Buffer.from(payload).toString("utf8");
+    const claims = JSON.parse(text) as { tid?: unknown };
+    return typeof claims.tid === "string" && TENANT_ID.test(claims.tid) ? claims.tid.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 declare module "express-serve-static-core" {
