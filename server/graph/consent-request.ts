@@ -1,0 +1,52 @@
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { AppError } from "../shared/errors.js";
+import { graphCall } from "./client.js";
+import { IMMUTABLE_ID } from "./evidence.js";
+
+/**
+ * Sends a consent request (server/register/requests.ts makes its text) from the coordinator's own
+ * mailbox, on their behalf: first as a draft (POST /me/messages, delegated Mail.ReadWrite), then sent
+ * (POST /me/messages/{id}/send, Mail.Send). The draft's Internet Message-ID is returned: the parent's
+ * reply carries it in In-Reply-To / References, which links the reply (the evidence) to the request.
+ * The request sits in the coordinator's Sent Items like any mail they send.
+ */
+
+export interface ConsentRequestMail {
+  to: string[];
+  subject: string;
+  bodyHtml: string;
+}
+
+export interface SentRequest {
+  /** Internet Message-ID of the sent request. */
+  internetMessageId: string;
+  /** The Outlook item id of the draft (immutable id). */
+  graphMessageId: string;
+}
+
+interface DraftAnswer {
+  id?: unknown;
+  internetMessageId?: unknown;
+}
+
+export async function sendConsentRequest(graph: Client, mail: ConsentRequestMail): Promise<SentRequest> {
+  if (mail.to.length === 0) throw new AppError(422, "UNPROCESSABLE", "The consent request has no recipient");
+  const draft = await graphCall(
+    () =>
+      graph
+        .api("/me/messages")
+        .headers(IMMUTABLE_ID)
+        .post({
+          subject: mail.subject,
+          body: { contentType: "HTML", content: mail.bodyHtml },
+          toRecipients: mail.to.map((address) => ({ emailAddress: { address } })),
+          // Replies come back to the coordinator, who records them as evidence.
+          isDeliveryReceiptRequested: false,
+        }) as Promise<DraftAnswer>,
+  );
+  const graphMessageId = typeof draft.id === "string" ? draft.id : "";
+  const internetMessageId = typeof draft.internetMessageId === "string" ? draft.internetMessageId : "";
+  if (!graphMessageId || !internetMessageId) throw new AppError(502, "GRAPH_ERROR", "Microsoft Graph created a draft without ids");
+  await graphCall(() => graph.api(`/me/messages/${encodeURIComponent(graphMessageId)}/send`).headers(IMMUTABLE_ID).post(undefined) as Promise<unknown>);
+  return { internetMessageId, graphMessageId };
+}
