@@ -21,6 +21,8 @@ export interface Partition {
 }
 
 const HEAD = "HEAD";
+/** Azure Tables allows 100 actions in one transaction; the HEAD row is one of them. */
+const MAX_EVENTS_PER_TRANSACTION = 99;
 const seqKey = (seq: number): string => String(seq).padStart(10, "0");
 
 export class RegisterRepository {
@@ -76,13 +78,19 @@ export class RegisterRepository {
     known: Partition | undefined,
   ): Promise<RegisterEvent[]> {
     let current = known ?? (await this.read(tenantId, studentId));
+    // Built events not yet written: set once a first chunk of a large append is in (never built again).
+    let pending: NewEvent[] | undefined;
+    const written: RegisterEvent[] = [];
     for (let attempt = 0; attempt < 25; attempt++) {
-      const fresh = build(current);
-      if (fresh.length === 0) return [];
+      const fresh = pending ?? build(current);
+      if (fresh.length === 0) return written;
+      // A transaction holds at most 100 actions: the HEAD row and 99 events. More go in further
+      // transactions, each one a valid extension of the chain.
+      const chunk = fresh.slice(0, MAX_EVENTS_PER_TRANSACTION);
       let seq = current.head?.seq ?? 0;
       let prev = current.head?.hash ?? GENESIS_HASH;
       const chained: RegisterEvent[] = [];
-      for (const e of fresh) {
+      for (const e of chunk) {
         seq += 1;
         const c = chainEvent(e, seq, prev);
         chained.push(c);
@@ -100,7 +108,11 @@ export class RegisterRepository {
       ];
       try {
         await this.storage.run("Events", (t) => t.submitTransaction(actions));
-        return chained;
+        written.push(...chained);
+        pending = fresh.slice(chunk.length);
+        if (pending.length === 0) return written;
+        attempt = -1;
+        current = await this.read(tenantId, studentId);
       } catch (err) {
         if (!isConflict(err)) throw err;
         // Someone else appended first: re-read, re-decide, and try again after a short random pause.

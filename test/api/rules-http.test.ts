@@ -369,6 +369,31 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
       const none = await stack.api<ErrorBody>("POST", `/api/checks/${ok.checkId}/override`, { reason: "Er is niets om te overrulen" });
       assertError(none, 404, "NOT_FOUND");
     });
+    it("When a mail about a student goes to 120 addresses of a legal-basis party, then the check succeeds and logs all 120 disclosures in one unbroken chain", async () => {
+      const s = await importStudent(stack);
+      const to = Array.from({ length: 120 }, (_, i) => `lpa${i}@leerplicht.voorbeeldstad.example`);
+      const c = await check(stack, { to, ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "warn");
+      const reg = await registerOf(stack, s.id);
+      assert.equal(reg.disclosures.length, 120);
+      assert.deepEqual(reg.events.map((e) => e.seq), Array.from({ length: 120 }, (_, i) => i + 1));
+      assert.equal(reg.chain.verified, true);
+    });
+
+    it("When a blocked check to 120 unknown recipients is overridden, then the override and all 120 disclosures are recorded", async () => {
+      const s = await importStudent(stack);
+      const to = Array.from({ length: 120 }, (_, i) => `iemand${i}@onbekend${i}.example`);
+      const c = await check(stack, { to, ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "block");
+      const o = await stack.api<{ disclosures: number }>("POST", `/api/checks/${c.checkId}/override`, { reason: "Verzonden aan de hele werkgroep, met akkoord" });
+      assert.equal(o.status, 201, JSON.stringify(o.json));
+      assert.equal(o.json.disclosures, 120);
+      const reg = await registerOf(stack, s.id);
+      assert.equal(reg.events.filter((e) => e.type === "override").length, 1);
+      assert.equal(reg.disclosures.length, 120);
+      assert.equal(reg.chain.verified, true);
+      assertError(await stack.api("POST", `/api/checks/${c.checkId}/override`, { reason: "Verzonden aan de hele werkgroep, met akkoord" }), 409, "CONFLICT");
+    });
   });
 
   describe("The message", function () {
