@@ -1,0 +1,365 @@
+/**
+ * The simulated Outlook: folders, a compose form whose Send runs the real on-send handler through
+ * office-sim.ts, the Smart Alerts dialog, the inbox with demo replies, and the real task pane.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  Badge,
+  Button,
+  Card,
+  FluentProvider,
+  Link,
+  MessageBar,
+  MessageBarBody,
+  Text,
+  webLightTheme,
+} from "@fluentui/react-components";
+import type { Mode } from "../addin/taskpane/App.js";
+import type { MailHost } from "../addin/taskpane/host.js";
+import { ApiClient } from "../shared/api.js";
+import type { Party } from "../../server/directory/domain.js";
+import type { StudentSummary } from "../../server/directory/schemas.js";
+import { htmlToText, type OfficeSim, type SimCompletedOptions, type SimComposeMail } from "./office-sim.js";
+import { addressBook, inboxMessages, tourExamples, type AddressEntry, type InboxMessage, type TourExample } from "./demo.js";
+import { strings, type Lang } from "./i18n.js";
+import { Compose } from "./Compose.js";
+import { Inbox } from "./Inbox.js";
+import { SmartAlert } from "./SmartAlert.js";
+import { TaskPane } from "./TaskPane.js";
+
+type Folder = "compose" | "inbox" | "sent";
+type Status = { intent: "info" | "success" | "warning" | "error"; text: string } | undefined;
+
+interface SentItem {
+  to: string[];
+  subject: string;
+  at: Date;
+}
+
+export interface PlaygroundProps {
+  sim: OfficeSim;
+  host: MailHost;
+  api: ApiClient;
+  lang: Lang;
+  handlerReady: boolean;
+}
+
+/** The GGD consent request the father's demo reply answers (created once per browser session). */
+const GGD_REQUEST = { studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult" };
+
+async function ggdRequest(api: ApiClient, lang: Lang): Promise<{ subject: string; bodyText: string } | undefined> {
+  const key = `zv-playground-ggd-request-${lang}`;
+  try {
+    const known = sessionStorage.getItem(key);
+    if (known) {
+      const r = await api.get<{ subject: string; bodyText: string }>(`/api/consent-requests/${encodeURIComponent(known)}`).catch(() => undefined);
+      if (r && typeof r.subject === "string") return r;
+    }
+    const created = await api.post<{ requestId: string; subject: string; bodyText: string }>("/api/consent-requests", { ...GGD_REQUEST, lang });
+    sessionStorage.setItem(key, created.requestId);
+    return created;
+  } catch {
+    return undefined;
+  }
+}
+
+export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundProps) {
+  const t = strings(lang);
+  const tour = useMemo(() => tourExamples(lang), [lang]);
+  const [mail, setMail] = useState<SimComposeMail>(() => sim.composeSnapshot());
+  const [folder, setFolder] = useState<Folder>("compose");
+  const [sending, setSending] = useState(false);
+  const [status, setStatus] = useState<Status>(handlerReady ? undefined : { intent: "error", text: t.handlerMissing });
+  const [alert, setAlert] = useState<SimCompletedOptions>();
+  const [last, setLast] = useState<SimCompletedOptions>();
+  const [pane, setPane] = useState<{ mode: Mode; key: number }>();
+  const [sent, setSent] = useState<SentItem[]>([]);
+  const [book, setBook] = useState<AddressEntry[]>([]);
+  const [inbox, setInbox] = useState<InboxMessage[]>();
+  const [selected, setSelected] = useState<string>();
+  const sendRef = useRef<HTMLButtonElement>(null);
+  const paneTitle = useRef<HTMLHeadingElement>(null);
+  const focusPane = useRef(false);
+  const session = useMemo(() => Math.random().toString(36).slice(2, 10), []);
+
+  // The compose item lives in the simulation; the form mirrors it (the add-in may change it too).
+  useEffect(
+    () =>
+      sim.subscribe((kind) => {
+        if (kind === "compose") setMail(sim.composeSnapshot());
+        if (kind === "newMessage") {
+          const p = sim.newMessages[sim.newMessages.length - 1];
+          if (!p) return;
+          const addr = (l: unknown[] | undefined) =>
+            (l ?? []).map((x) => (typeof x === "string" ? x : x && typeof x === "object" && "emailAddress" in x ? String(x.emailAddress) : "")).filter(Boolean);
+          sim.compose({ to: addr(p.toRecipients), cc: addr(p.ccRecipients), subject: p.subject ?? "", body: htmlToText(p.htmlBody ?? "") });
+          setFolder("compose");
+          setStatus({ intent: "info", text: t.newMessageOpened });
+        }
+      }),
+    [sim, t],
+  );
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([api.get<{ students: StudentSummary[] }>("/api/students?limit=200"), api.get<{ parties: Party[] }>("/api/parties")])
+      .then(([s, p]) => live && setBook(addressBook(s.students, p.parties, t)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api, t]);
+
+  useEffect(() => {
+    if (folder !== "inbox" || inbox) return;
+    let live = true;
+    void ggdRequest(api, lang).then((req) => {
+      if (live) setInbox(inboxMessages(lang, session, req));
+    });
+    return () => {
+      live = false;
+    };
+  }, [folder, inbox, api, lang, session]);
+
+  useEffect(() => {
+    if (pane && focusPane.current) {
+      focusPane.current = false;
+      paneTitle.current?.focus();
+    }
+  }, [pane]);
+
+  const openPane = (mode: Mode, contextData?: string) => {
+    focusPane.current = true;
+    if (pane && pane.mode === mode && mode === "check" && contextData !== undefined) {
+      // Outlook passes new context data to the open pane.
+      sim.setInitializationContext(contextData, true);
+      paneTitle.current?.focus();
+      return;
+    }
+    sim.closeTaskPane();
+    sim.setInitializationContext(contextData, false);
+    setPane((p) => ({ mode, key: (p?.key ?? 0) + 1 }));
+  };
+
+  const closePane = () => {
+    sim.closeTaskPane();
+    setPane(undefined);
+    sendRef.current?.focus();
+  };
+
+  const deliver = useCallback(() => {
+    const m = sim.composeSnapshot();
+    setSent((s) => [{ to: [...m.to, ...m.cc, ...m.bcc], subject: m.subject, at: new Date() }, ...s]);
+    setStatus({ intent: "success", text: t.sentOk(m.subject) });
+    sim.compose({});
+    // The compose window closes, and its task pane with it.
+    setPane((p) => {
+      if (p?.mode === "check") {
+        sim.closeTaskPane();
+        return undefined;
+      }
+      return p;
+    });
+  }, [sim, t]);
+
+  /** Send, as Outlook does it: run the OnMessageSend handler and follow event.completed. */
+  const send = useCallback(async (): Promise<boolean> => {
+    if (!handlerReady) {
+      setStatus({ intent: "error", text: t.handlerMissing });
+      return false;
+    }
+    const m = sim.composeSnapshot();
+    if (m.to.length + m.cc.length + m.bcc.length === 0) {
+      setStatus({ intent: "warning", text: t.noRecipients });
+      return false;
+    }
+    sim.selectCompose();
+    setSending(true);
+    setStatus({ intent: "info", text: t.checking });
+    try {
+      const o = await sim.send();
+      setLast(o);
+      if (o.allowEvent) {
+        deliver();
+        return true;
+      }
+      setStatus(undefined);
+      setAlert(o);
+      return false;
+    } catch {
+      setStatus({ intent: "error", text: t.sendFailed });
+      return false;
+    } finally {
+      setSending(false);
+    }
+  }, [deliver, handlerReady, sim, t]);
+
+  // The task pane's "send" (item.sendAsync) goes through the same flow, so the handler runs again.
+  useEffect(() => {
+    sim.onSendAsync = send;
+    return () => {
+      sim.onSendAsync = undefined;
+    };
+  }, [sim, send]);
+
+  const fill = (ex: TourExample) => {
+    sim.compose(ex.mail);
+    setFolder("compose");
+    setStatus(undefined);
+    sendRef.current?.focus();
+  };
+
+  const recordConsent = (m: InboxMessage) => {
+    sim.read({ internetMessageId: m.internetMessageId, from: m.from, to: [{ emailAddress: sim.office.context.mailbox.userProfile.emailAddress, displayName: "" }], subject: m.subject, body: m.body, dateTimeCreated: m.date });
+    focusPane.current = true;
+    sim.closeTaskPane();
+    setPane((p) => ({ mode: "record", key: (p?.key ?? 0) + 1 }));
+  };
+
+  const expectText = (e: TourExample["expected"]) => (e === "allow" ? t.expectAllow : e === "warn" ? t.expectWarn : t.expectBlock);
+  const folders: [Folder, string, number | undefined][] = [
+    ["compose", t.newMessage, undefined],
+    ["inbox", t.inbox, inbox?.length],
+    ["sent", t.sent, sent.length || undefined],
+  ];
+
+  return (
+    <FluentProvider theme={webLightTheme} lang={lang}>
+      <div className="pg-root">
+      <header className="pg-header">
+        <h1 className="pg-title">{t.title}</h1>
+        <Badge appearance="filled" color="warning" size="large" data-testid="sim-badge">
+          {t.simBadge}
+        </Badge>
+        <span className="pg-spacer" />
+        <Link href={t.otherLangHref} lang={lang === "en" ? "nl" : "en"}>
+          {t.otherLang}
+        </Link>
+      </header>
+      <p className="pg-simnote">{t.simNote}</p>
+      <div className="pg-layout">
+        <nav className="pg-nav" aria-label={t.nav}>
+          <ul>
+            {folders.map(([f, label, count]) => (
+              <li key={f}>
+                <Button
+                  appearance={folder === f ? "primary" : "subtle"}
+                  aria-current={folder === f ? "page" : undefined}
+                  onClick={() => {
+                    setFolder(f);
+                    if (f === "compose") sim.selectCompose();
+                  }}
+                  data-testid={`folder-${f}`}
+                >
+                  {label}
+                  {count !== undefined ? ` (${count})` : ""}
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="pg-main">
+          <div role="status" aria-live="polite" className="pg-status" data-testid="status">
+            {status && (
+              <MessageBar intent={status.intent}>
+                <MessageBarBody>{status.text}</MessageBarBody>
+              </MessageBar>
+            )}
+          </div>
+          {folder === "compose" && (
+            <>
+              <section className="pg-tour" aria-labelledby="pg-tour-title">
+                <h2 id="pg-tour-title" className="pg-h2">
+                  {t.tourTitle}
+                </h2>
+                <Text>{t.tourIntro}</Text>
+                <ul className="pg-tour-list">
+                  {tour.map((ex) => (
+                    <li key={ex.id}>
+                      <Card className="pg-tour-card">
+                        <Button appearance="secondary" onClick={() => fill(ex)} data-testid={`tour-${ex.id}`}>
+                          {ex.title}
+                        </Button>
+                        <Text size={200}>{ex.description}</Text>
+                        <Text size={200}>
+                          {t.expect}: <strong>{expectText(ex.expected)}</strong> <span className="pg-code">({ex.code})</span>
+                        </Text>
+                      </Card>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+              <Compose
+                mail={mail}
+                book={book}
+                t={t}
+                busy={sending}
+                sendRef={sendRef}
+                onChange={(patch) => sim.updateCompose(patch)}
+                onSend={() => void send()}
+                onDiscard={() => {
+                  sim.compose({});
+                  setStatus(undefined);
+                }}
+              />
+              {!pane && (
+                <Button appearance="subtle" onClick={() => openPane("check")}>
+                  {t.openPane}
+                </Button>
+              )}
+            </>
+          )}
+          {folder === "inbox" && (
+            <Inbox messages={inbox} selectedId={selected} lang={lang} t={t} onSelect={setSelected} onRecordConsent={recordConsent} />
+          )}
+          {folder === "sent" && (
+            <section aria-labelledby="pg-sent-title">
+              <h2 id="pg-sent-title" className="pg-h2">
+                {t.sent}
+              </h2>
+              {sent.length === 0 ? (
+                <Text>{t.sentEmpty}</Text>
+              ) : (
+                <ul className="pg-sent-list" data-testid="sent-list">
+                  {sent.map((s, i) => (
+                    <li key={i}>
+                      <strong>{s.subject || "—"}</strong> → {s.to.join(", ")} ({s.at.toLocaleTimeString(lang === "en" ? "en-GB" : "nl-NL")})
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          )}
+          <details className="pg-details">
+            <summary>{t.details}</summary>
+            <pre data-testid="completed-json">{last ? JSON.stringify(last, null, 2) : t.noDetails}</pre>
+          </details>
+        </main>
+        {pane && <TaskPane key={pane.key} ref={paneTitle} host={host} mode={pane.mode} t={t} onClose={closePane} />}
+      </div>
+      </div>
+      {alert && (
+      <SmartAlert
+        options={alert}
+        t={t}
+        onTakeAction={(ctx) => {
+          setAlert(undefined);
+          setStatus({ intent: "warning", text: t.notSent });
+          sim.selectCompose();
+          openPane("check", ctx);
+        }}
+        onSendAnyway={() => {
+          setAlert(undefined);
+          deliver();
+          sendRef.current?.focus();
+        }}
+        onDontSend={() => {
+          setAlert(undefined);
+          setStatus({ intent: "warning", text: t.notSent });
+          window.setTimeout(() => sendRef.current?.focus(), 0);
+        }}
+      />
+      )}
+    </FluentProvider>
+  );
+}

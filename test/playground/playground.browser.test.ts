@@ -1,0 +1,309 @@
+/**
+ * The playground in headless Chromium over the real stack (Azurite + the server + the demo school): the
+ * REAL on-send handler (/addin/onsend.js) runs inside the simulated Outlook (src/playground/office-sim.ts)
+ * and the REAL task pane opens from the Smart Alert and from an inbox reply.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import axe from "axe-core";
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import { buildAll } from "../../scripts/build.js";
+import { startStack, type Stack } from "../support/stack.js";
+import type { CheckResponse } from "../../server/sendcheck/schemas.js";
+import type { RegisterEvent } from "../../server/register/domain.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const OUT = path.join(root, "test-output/playground");
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+interface Completed {
+  allowEvent?: boolean;
+  errorMessage?: string;
+  errorMessageMarkdown?: string;
+  cancelLabel?: string;
+  commandId?: string;
+  contextData?: string;
+  sendModeOverride?: string;
+}
+
+describe("Playground: the real add-in in a simulated Outlook, over the real server", function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  const pageErrors: string[] = [];
+
+  async function open(query = ""): Promise<Page> {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.goto(`${stack.baseUrl}/playground/${query}`);
+    await page.getByTestId("sim-badge").waitFor();
+    await page.getByTestId("tour-colleague").waitFor();
+    return page;
+  }
+
+  async function axeCheck(page: Page, label: string): Promise<void> {
+    // Evaluated rather than injected as an inline <script>: the page keeps the server's CSP.
+    await page.evaluate(axe.source);
+    const violations = await page.evaluate(async () => {
+      const w = window as unknown as { axe: { run(ctx: object, opts: object): Promise<{ violations: AxeViolation[] }> } };
+      // Fluent's focus manager (Tabster) puts aria-hidden sentinels <i data-tabster-dummy> at the edges of
+      // the body once a modal dialog has existed; they hand focus on at once and are not content.
+      const r = await w.axe.run({ exclude: [["[data-tabster-dummy]"]] }, { resultTypes: ["violations"] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    });
+    const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(bad, [], `${label}: ${JSON.stringify(bad, null, 2)}`);
+  }
+
+  const isCheck = (r: Response): boolean => r.url().endsWith("/api/check") && r.request().method() === "POST";
+
+  /** Clicks Send and returns the backend's check answer and what the handler passed to event.completed. */
+  async function send(page: Page): Promise<{ check: CheckResponse; completed: Completed }> {
+    const [resp] = await Promise.all([page.waitForResponse(isCheck), page.getByTestId("send").click()]);
+    const check = (await resp.json()) as CheckResponse;
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="completed-json"]');
+      return !!el && el.textContent?.trim().startsWith("{");
+    });
+    const completed = await page.evaluate(() => {
+      const w = window as unknown as { __ZV_PLAYGROUND__?: { sim: { completions: unknown[] } } };
+      const c = w.__ZV_PLAYGROUND__?.sim.completions ?? [];
+      return c[c.length - 1] as Completed;
+    });
+    return { check, completed };
+  }
+
+  const codes = (c: CheckResponse): string[] => c.recipients.flatMap((r) => r.reasons.map((q) => q.code));
+
+  async function registerOf(studentId: string): Promise<RegisterEvent[]> {
+    const r = await stack.api<{ events: RegisterEvent[] }>("GET", `/api/students/${studentId}/register`);
+    assert.equal(r.status, 200);
+    return r.json.events;
+  }
+
+  before(async function () {
+    this.timeout(240_000);
+    await buildAll({ quiet: true });
+    stack = await startStack({ seedDemo: true });
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "nl-NL" });
+    mkdirSync(OUT, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  afterEach(() => {
+    assert.deepEqual(pageErrors.splice(0), [], "no page errors");
+  });
+
+  it("is labelled a simulation, loads the real handler, and passes axe", async () => {
+    const page = await open();
+    assert.match(await page.getByTestId("sim-badge").innerText(), /Simulatie — geen echte Outlook/);
+    const loaded = await page.evaluate(() => {
+      const w = window as unknown as { __ZV_PLAYGROUND__?: { sim: { associated: Map<string, unknown> } } };
+      return w.__ZV_PLAYGROUND__?.sim.associated.has("onMessageSendHandler") ?? false;
+    });
+    assert.equal(loaded, true, "onsend.js registered onMessageSendHandler with the simulated Office");
+    assert.equal(await page.locator("script[src='/addin/onsend.js']").count(), 1);
+    await axeCheck(page, "start");
+    await page.screenshot({ path: path.join(OUT, "01-start.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("guided example 1: to a colleague is sent", async () => {
+    const page = await open();
+    await page.getByTestId("tour-colleague").click();
+    const { check, completed } = await send(page);
+    assert.equal(check.verdict, "allow");
+    assert.ok(codes(check).includes("INTERNAL"));
+    assert.equal(completed.allowEvent, true);
+    await page.getByTestId("status").getByText("Verzonden (gesimuleerd): Overdracht groep 6").waitFor();
+    assert.equal(await page.getByRole("alertdialog").count(), 0);
+    await page.screenshot({ path: path.join(OUT, "02-colleague-sent.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("guided example 2: to the wrong parent is blocked; the dialog is an accessible alertdialog; Esc does not send", async () => {
+    const page = await open();
+    await page.getByTestId("tour-wrong-parent").click();
+    const { check, completed } = await send(page);
+    assert.equal(check.verdict, "block");
+    assert.ok(codes(check).includes("OTHER_STUDENTS_GUARDIAN"), codes(check).join());
+    assert.equal(completed.allowEvent, false);
+    assert.equal(completed.sendModeOverride, undefined, "soft block: no Send anyway");
+    const dialog = page.getByRole("alertdialog");
+    await dialog.waitFor();
+    assert.equal(await dialog.getAttribute("aria-modal"), "true");
+    const text = await page.getByTestId("smart-alert-message").innerText();
+    assert.ok(text.includes("ouder1.visser@mail.example"), text);
+    assert.ok(!text.includes("\\"), "markdown escapes are rendered, not shown");
+    assert.equal(await dialog.getByRole("button", { name: "Toch verzenden" }).count(), 0);
+    assert.equal(await dialog.getByRole("button", { name: "Actie ondernemen" }).count(), 1);
+    // Focus starts inside the dialog and stays there (trap).
+    assert.equal(await page.evaluate(() => !!document.activeElement?.closest("[role=alertdialog]")), true);
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => !!document.activeElement?.closest("[role=alertdialog]")), true, "focus trapped");
+    }
+    await axeCheck(page, "dialog");
+    await page.screenshot({ path: path.join(OUT, "03-wrong-parent-dialog.png"), fullPage: true });
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "send");
+    await page.getByTestId("status").getByText("Niet verzonden").waitFor();
+    await page.close();
+  });
+
+  it("guided example 3: to the GGD without consent is blocked; Take action opens the task pane on the same check", async () => {
+    const page = await open();
+    await page.getByTestId("tour-ggd").click();
+    const { check, completed } = await send(page);
+    assert.equal(check.verdict, "block");
+    assert.ok(codes(check).includes("NO_CONSENT"), codes(check).join());
+    assert.deepEqual(JSON.parse(completed.contextData ?? "{}"), { checkId: check.checkId });
+    const dialog = page.getByRole("alertdialog");
+    await dialog.waitFor();
+    assert.ok((await page.getByTestId("smart-alert-message").innerText()).includes("Sem van Dijk"));
+    await page.screenshot({ path: path.join(OUT, "04-ggd-dialog.png"), fullPage: true });
+    const [paneCheck] = await Promise.all([
+      page.waitForResponse((r) => /\/api\/checks\/[^/]+$/.test(new URL(r.url()).pathname) && r.request().method() === "GET"),
+      dialog.getByRole("button", { name: "Actie ondernemen" }).click(),
+    ]);
+    assert.equal(decodeURIComponent(new URL(paneCheck.url()).pathname.split("/").pop() ?? ""), check.checkId, "the pane loads the same check");
+    assert.equal(((await paneCheck.json()) as CheckResponse).checkId, check.checkId);
+    const pane = page.getByTestId("taskpane");
+    await pane.getByRole("heading", { name: "Verzendcontrole" }).waitFor();
+    await pane.getByText("Niet verzenden").first().waitFor();
+    await pane.getByText("Sem van Dijk").first().waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "pg-pane-title", "focus moves to the task pane");
+    await page.getByRole("alertdialog").waitFor({ state: "detached" });
+    await axeCheck(page, "task pane (check)");
+    await page.screenshot({ path: path.join(OUT, "05-ggd-taskpane.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("guided example 4: to leerplicht warns (parents not informed); Send anyway sends", async () => {
+    const page = await open();
+    await page.getByTestId("tour-leerplicht").click();
+    const { check, completed } = await send(page);
+    assert.equal(check.verdict, "warn");
+    assert.ok(codes(check).includes("PARENTS_NOT_INFORMED"), codes(check).join());
+    assert.equal(completed.sendModeOverride, "promptUser");
+    const dialog = page.getByRole("alertdialog");
+    await dialog.waitFor();
+    await page.screenshot({ path: path.join(OUT, "06-leerplicht-warning.png"), fullPage: true });
+    await dialog.getByRole("button", { name: "Toch verzenden" }).click();
+    await page.getByTestId("status").getByText("Verzonden (gesimuleerd): Verzuimmelding").waitFor();
+    await page.close();
+  });
+
+  it("recording the second parent's consent from an inbox reply makes the next mail to the dyslexia practice pass", async () => {
+    const page = await open();
+    // Before: Noor's mother consented, the far-reaching assessment needs the father too.
+    await page.getByTestId("tour-colleague").click(); // a filled form, then replaced below by typing
+    await page.getByTestId("body").fill("Beste Letterwijs,\n\nHierbij de gegevens van Noor van der Berg voor het onderzoek naar dyslexie.\n\nMet vriendelijke groet");
+    await page.getByTestId("subject").fill("Aanmelding onderzoek dyslexie");
+    await page.getByRole("button", { name: "juf.anna@regenboog.school.example verwijderen" }).click();
+    const to = page.getByRole("combobox", { name: "Aan" });
+    await to.click();
+    await to.pressSequentially("letterwijs");
+    await page.getByRole("option", { name: /intake@letterwijs\.example/ }).click();
+    await page.getByRole("group", { name: "Aan" }).getByText("intake@letterwijs.example").waitFor();
+    const before = await send(page);
+    assert.equal(before.check.verdict, "block");
+    assert.ok(codes(before.check).includes("SECOND_GUARDIAN_REQUIRED"), codes(before.check).join());
+    await page.getByRole("alertdialog").getByRole("button", { name: "Niet verzenden" }).click();
+
+    // The father's reply in the inbox -> Record consent -> the real task pane in record mode.
+    await page.getByTestId("folder-inbox").click();
+    await page.getByTestId("inbox-dyslexia-father").click();
+    await page.getByTestId("record-consent").click();
+    const pane = page.getByTestId("taskpane");
+    assert.equal(await pane.getAttribute("data-mode"), "record");
+    await pane.getByText("Erik Hoekstra is ouder/voogd met gezag van Noor van der Berg.").waitFor();
+    await pane.getByLabel("Ontvangende partij").selectOption({ label: "Dyslexiepraktijk Letterwijs" });
+    assert.equal(await pane.getByLabel("Doel").inputValue(), "onderzoek-dyslexie");
+    await pane.getByRole("button", { name: "Vastleggen" }).click();
+    await pane.getByText("Vastgelegd in het toestemmingsregister.").waitFor();
+    await axeCheck(page, "task pane (record)");
+    await page.screenshot({ path: path.join(OUT, "07-record-consent.png"), fullPage: true });
+    const events = await registerOf("lln-002");
+    const ev = events.find((e) => e.type === "consent" && "givenBy" in e && JSON.stringify(e.givenBy).includes("lln-002-o2"));
+    assert.ok(ev, "the father's consent is in the register");
+    assert.match(JSON.stringify(ev), /playground-dyslexie-/, "evidence: the simulated message's Internet Message-ID");
+
+    // After: the same mail passes.
+    await page.getByTestId("folder-compose").click();
+    await page.getByTestId("body").fill("Beste Letterwijs,\n\nHierbij de gegevens van Noor van der Berg voor het onderzoek naar dyslexie.");
+    await to.click();
+    await to.pressSequentially("intake@letterwijs.example");
+    await to.press("Tab");
+    await page.getByRole("group", { name: "Aan" }).getByText("intake@letterwijs.example").waitFor();
+    const after = await send(page);
+    assert.equal(after.check.verdict, "allow", JSON.stringify(after.check.recipients));
+    assert.ok(codes(after.check).includes("CONSENT_VALID"));
+    await page.getByTestId("status").getByText("Verzonden (gesimuleerd)").waitFor();
+    await page.screenshot({ path: path.join(OUT, "08-letterwijs-sent.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("a reply from someone who is not a guardian is refused by the task pane", async () => {
+    const page = await open();
+    await page.getByTestId("folder-inbox").click();
+    await page.getByTestId("inbox-not-a-guardian").click();
+    await page.getByTestId("record-consent").click();
+    await page.getByTestId("taskpane").getByTestId("refusal").waitFor();
+    assert.match(await page.getByTestId("refusal").innerText(), /geen bekende ouder/);
+    await page.screenshot({ path: path.join(OUT, "09-not-a-guardian.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("speaks English with ?lang=en (handler, dialog and task pane)", async () => {
+    const page = await open("?lang=en");
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+    await page.getByTestId("tour-ggd").click();
+    const { completed } = await send(page);
+    assert.equal(completed.cancelLabel, "Take action");
+    const dialog = page.getByRole("alertdialog");
+    await dialog.getByRole("button", { name: "Take action" }).click();
+    await page.getByTestId("taskpane").getByRole("heading", { name: "Send check" }).waitFor();
+    await axeCheck(page, "english");
+    await page.screenshot({ path: path.join(OUT, "10-english.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("does not exist when the server runs with Entra ID configured", async () => {
+    const prod = await startStack({ env: { ENTRA_CLIENT_ID: "11111111-2222-4333-8444-555555555555" } });
+    try {
+      for (const p of ["/playground/", "/playground/index.html", "/playground/app.js"]) {
+        const r = await fetch(`${prod.baseUrl}${p}`);
+        assert.equal(r.status, 404, p);
+      }
+      const home = await fetch(`${prod.baseUrl}/`, { redirect: "manual" });
+      assert.ok(!(home.headers.get("location") ?? "").includes("playground"));
+    } finally {
+      await prod.stop();
+    }
+  });
+});
