@@ -197,3 +197,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(JSON.stringify(body));
   return true;
 }
+
+/** A student-system export as schools download it: BOM, CRLF, quotes, tussenvoegsel, two parents. */
+export const SAMPLE_CSV =
+  "\uFEFFleerlingnummer;voornaam;tussenvoegsel;achternaam;geboortedatum;klas;ouder1_naam;ouder1_email;ouder1_gezag;ouder2_naam;ouder2_email;ouder2_gezag\r\n" +
+  '1001;Jan;de;Vries;03-05-2014;groep 7;"Vries; Anna de";Anna@Example.nl;ja;Piet de Vries;piet@example.nl;nee\r\n' +
+  '1002;"Noor ""Noortje""";van der;Berg;2013-11-20;groep 8;Els van der Berg;els@example.nl;Ja;;;\r\n' +
+  "1003;Daan;;Jansen;31-02-2014;groep 6;Ria Jansen;ria@example.nl;ja;;;\r\n" +
+  '1004;Zoë;;Bakker;01/09/2012;groep 8;Karin Bakker;karin@example.nl;;Tom Bakker;"tom@example.nl";j\r\n' +
+  "\r\n";
