@@ -25,6 +25,7 @@ import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
 import { idempotency } from "./shared/idempotency.js";
 import { rateLimit } from "./shared/ratelimit.js";
+import { graphRouter } from "./graph/routes.js";
 
 export { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
 import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
@@ -166,6 +167,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     handler: async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode }),
   });
   // Further routers (identity/Graph, reliability) are added here with api.add or app.use.
+  // Identity and Microsoft Graph (server/graph/routes.ts): POST /sync/sds, /import/csv (text/csv body), /evidence/graph.
+  // A plain router (the CSV body is not JSON), so these three are not in the OpenAPI document.
+  api.router.use(graphRouter({ config, directory: services.directory, log }));
 
   app.get("/api/openapi.json", (_req, res) => {
     res.json(api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
