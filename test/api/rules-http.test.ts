@@ -81,6 +81,31 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
       assert.equal(c.recipients[0]?.basis, "none");
     });
 
+    it("When a mail about a child goes to its parent without parental authority, then it is allowed as GUARDIAN_WITHOUT_AUTHORITY (right to information only)", async () => {
+      const s = await importStudent(stack, { guardians: [{ hasAuthority: true }, { hasAuthority: false }] });
+      const to = s.guardians[1]?.email ?? "";
+      const c = await check(stack, { to: [to], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "allow");
+      assert.equal(only(c, to), "GUARDIAN_WITHOUT_AUTHORITY");
+      // The demo's father without authority (lln-003).
+      const demo = await check(stack, { to: ["ron.verhoef@mail.example"], subject: "Daan Jansen", sentAt: SENT });
+      assert.equal(only(demo, "ron.verhoef@mail.example"), "GUARDIAN_WITHOUT_AUTHORITY");
+    });
+
+    it("When a consent party has no default purpose and none is chosen, then NO_PURPOSE blocks; an unknown purpose is 422", async () => {
+      const party = { id: "orthopedagoog", name: "Orthopedagogenpraktijk Inzicht", kind: "specialist", domains: ["inzicht-ortho.example"], addresses: [], defaultBasis: "consent", informParents: true };
+      const put = await stack.api("PUT", "/api/parties/orthopedagoog", party);
+      assert.equal(put.status, 200, JSON.stringify(put.json));
+      const s = await importStudent(stack);
+      const c = await check(stack, { to: ["intake@inzicht-ortho.example"], ...about(s), sentAt: SENT });
+      assert.equal(c.verdict, "block");
+      assert.equal(only(c, "intake@inzicht-ortho.example"), "NO_PURPOSE");
+      const chosen = await check(stack, { to: ["intake@inzicht-ortho.example"], ...about(s), sentAt: SENT, purposeId: "onderzoek-dyslexie" });
+      assert.equal(only(chosen, "intake@inzicht-ortho.example"), "NO_CONSENT");
+      const unknown = await stack.api<ErrorBody>("POST", "/api/check", { to: ["intake@inzicht-ortho.example"], ...about(s), purposeId: "bestaat-niet" });
+      assertError(unknown, 422, "UNPROCESSABLE");
+    });
+
     it("When a legal-basis party gets a mail before the parents were informed, then it is allowed on LEGAL_BASIS with a PARENTS_NOT_INFORMED warning, and after a notice it is allowed", async () => {
       const s = await importStudent(stack);
       const before = await check(stack, { to: [LEERPLICHT], ...about(s), sentAt: SENT });
