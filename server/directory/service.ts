@@ -109,9 +109,9 @@ export class DirectoryService {
 
   async import(tenantId: string, req: ImportRequest): Promise<ImportResult> {
     // Referential checks before anything is written: a bad import changes nothing.
-    const existing = await this.snapshot(tenantId);
-    const schoolIds = new Set([...existing.directory.schools.map((s) => s.id), ...req.schools.map((s) => s.id)]);
-    const purposeIds = new Set([...existing.directory.purposes.map((p) => p.id), ...req.purposes.map((p) => p.id)]);
+    const existing = await this.schoolsAndPurposes(tenantId);
+    const schoolIds = new Set([...existing.schools.map((s) => s.id), ...req.schools.map((s) => s.id)]);
+    const purposeIds = new Set([...existing.purposes.map((p) => p.id), ...req.purposes.map((p) => p.id)]);
     const problems: { path: string; message: string }[] = [];
     req.students.forEach((s, i) => {
       if (!schoolIds.has(s.schoolId)) problems.push({ path: `students.${i}.schoolId`, message: "unknown school" });
@@ -144,6 +144,18 @@ export class DirectoryService {
     } finally {
       this.invalidate(tenantId);
     }
+  }
+
+  /**
+   * The schools and purposes an import may refer to: from the cached snapshot when there is one, else
+   * read alone. A full snapshot would load every student and build the detector over all of them, for
+   * each chunk of a large import (the cache is invalidated after every chunk).
+   */
+  private async schoolsAndPurposes(tenantId: string): Promise<Pick<Directory, "schools" | "purposes">> {
+    const cached = await this.cache.get(tenantId)?.catch(() => undefined);
+    if (cached) return cached.directory;
+    const [schools, purposes] = await Promise.all([this.repo.list(tenantId, "schools"), this.repo.list(tenantId, "purposes")]);
+    return { schools, purposes };
   }
 
   async putParty(tenantId: string, party: Party): Promise<Party> {
