@@ -35,6 +35,11 @@ interface EventBase {
   recordedAt: string;
   prevHash: string;
   hash: string;
+  /**
+   * Hash of the request's Idempotency-Key (tenant-scoped): a retry of a request whose answer was lost
+   * finds its event here instead of recording it twice.
+   */
+  requestKey?: string;
 }
 
 export interface ConsentEvent extends EventBase {

@@ -20,7 +20,7 @@ export function registerRoutes(
     summary: "Record a consent or refusal with its evidence",
     role: "coordinator",
     body: consentRequest,
-    handler: ({ principal, body }) => register.recordConsent(principal, body),
+    handler: ({ principal, body, requestKey }) => register.recordConsent(principal, body, requestKey),
   });
   api.add({
     method: "post",
@@ -29,7 +29,7 @@ export function registerRoutes(
     summary: "Withdraw a consent (a new event; the consent stays on record)",
     role: "coordinator",
     body: withdrawRequest,
-    handler: ({ principal, body, params }) => register.withdraw(principal, id.parse(params.id), body),
+    handler: ({ principal, body, params, requestKey }) => register.withdraw(principal, id.parse(params.id), body, requestKey),
   });
   api.add({
     method: "post",
@@ -38,7 +38,7 @@ export function registerRoutes(
     summary: "Record that parents were informed of a disclosure on a legal basis",
     role: "coordinator",
     body: noticeRequest,
-    handler: ({ principal, body }) => register.notice(principal, body),
+    handler: ({ principal, body, requestKey }) => register.notice(principal, body, requestKey),
   });
   api.add({
     method: "post",

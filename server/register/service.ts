@@ -8,6 +8,7 @@ import {
   type ChainProblem,
   type ConsentEvent,
   type NewEvent,
+  type NoticeEvent,
   type RegisterEvent,
   type WithdrawalEvent,
 } from "./domain.js";
@@ -79,7 +80,29 @@ export class RegisterService {
       throw new AppError(422, "NOT_A_GUARDIAN", "The email was not sent from an address registered for this guardian");
   }
 
-  async recordConsent(p: Principal, req: ConsentRequest): Promise<ConsentEvent> {
+  /**
+   * Appends one event, unless this very request (known by its Idempotency-Key) already did: then that
+   * event is returned. This closes the gap where storage took the event but the answer was lost.
+   */
+  private async appendOnce<T extends RegisterEvent["type"]>(
+    tenantId: string,
+    studentId: string,
+    type: T,
+    requestKey: string | undefined,
+    build: (current: Partition) => NewEvent,
+  ): Promise<Extract<RegisterEvent, { type: T }>> {
+    let earlier: RegisterEvent | undefined;
+    const [stored] = await this.repo.append(tenantId, studentId, (current) => {
+      earlier = requestKey ? current.events.find((e) => e.requestKey === requestKey) : undefined;
+      if (earlier) return [];
+      return [{ ...build(current), ...(requestKey ? { requestKey } : {}) }];
+    });
+    const result = stored ?? earlier;
+    if (!result || result.type !== type) throw new AppError(500, "INTERNAL", `The ${type} was not stored`);
+    return result as Extract<RegisterEvent, { type: T }>;
+  }
+
+  async recordConsent(p: Principal, req: ConsentRequest, requestKey?: string): Promise<ConsentEvent> {
     const { snap, student, policy } = await this.context(p.tenantId, req.studentId);
     this.partyAndPurpose(snap, req.partyId, req.purposeId);
     const givenAt = new Date(req.givenAt);
@@ -104,18 +127,16 @@ export class RegisterService {
       recordedBy: p.userId,
       recordedAt: now,
     };
-    const [stored] = await this.repo.append(p.tenantId, student.id, () => [event]);
-    if (!stored || stored.type !== "consent") throw new AppError(500, "INTERNAL", "The consent was not stored");
-    return stored;
+    return this.appendOnce(p.tenantId, student.id, "consent", requestKey, () => event);
   }
 
-  async withdraw(p: Principal, consentId: string, req: WithdrawRequest): Promise<WithdrawalEvent> {
+  async withdraw(p: Principal, consentId: string, req: WithdrawRequest, requestKey?: string): Promise<WithdrawalEvent> {
     const studentId = studentIdOfEvent(consentId);
     const { student, policy } = await this.context(p.tenantId, studentId).catch((e: unknown) => {
       throw e instanceof AppError && e.status === 404 ? notFound("Consent") : e;
     });
     const at = new Date(req.at);
-    const [stored] = await this.repo.append(p.tenantId, studentId, (current) => {
+    return this.appendOnce(p.tenantId, studentId, "withdrawal", requestKey, (current) => {
       const consent = current.events.find((e): e is ConsentEvent => e.type === "consent" && e.id === consentId);
       if (!consent) throw notFound("Consent");
       if (consent.decision !== "granted") throw new AppError(409, "CONFLICT", "Only a granted consent can be withdrawn; this was a refusal");
@@ -130,44 +151,36 @@ export class RegisterService {
         if (!g) throw new AppError(422, "NOT_A_GUARDIAN", "This person is not a registered guardian of the student");
         if (!g.hasAuthority) throw new AppError(422, "NO_AUTHORITY", "This guardian does not hold parental authority");
       }
-      return [
-        {
-          type: "withdrawal",
-          id: newEventId(studentId),
-          studentId,
-          consentId,
-          partyId: consent.partyId,
-          purposeId: consent.purposeId,
-          by: req.by,
-          at: at.toISOString(),
-          ...(req.reason ? { reason: req.reason } : {}),
-          recordedBy: p.userId,
-          recordedAt: new Date().toISOString(),
-        },
-      ];
-    });
-    if (!stored || stored.type !== "withdrawal") throw new AppError(500, "INTERNAL", "The withdrawal was not stored");
-    return stored;
-  }
-
-  async notice(p: Principal, req: NoticeRequest): Promise<RegisterEvent> {
-    const { snap, student } = await this.context(p.tenantId, req.studentId);
-    this.partyAndPurpose(snap, req.partyId, req.purposeId);
-    const [stored] = await this.repo.append(p.tenantId, student.id, () => [
-      {
-        type: "notice",
-        id: newEventId(student.id),
-        studentId: student.id,
-        partyId: req.partyId,
-        purposeId: req.purposeId,
-        informedAt: new Date(req.informedAt).toISOString(),
-        method: req.method,
+      return {
+        type: "withdrawal",
+        id: newEventId(studentId),
+        studentId,
+        consentId,
+        partyId: consent.partyId,
+        purposeId: consent.purposeId,
+        by: req.by,
+        at: at.toISOString(),
+        ...(req.reason ? { reason: req.reason } : {}),
         recordedBy: p.userId,
         recordedAt: new Date().toISOString(),
-      },
-    ]);
-    if (!stored) throw new AppError(500, "INTERNAL", "The notice was not stored");
-    return stored;
+      };
+    });
+  }
+
+  async notice(p: Principal, req: NoticeRequest, requestKey?: string): Promise<NoticeEvent> {
+    const { snap, student } = await this.context(p.tenantId, req.studentId);
+    this.partyAndPurpose(snap, req.partyId, req.purposeId);
+    return this.appendOnce(p.tenantId, student.id, "notice", requestKey, () => ({
+      type: "notice",
+      id: newEventId(student.id),
+      studentId: student.id,
+      partyId: req.partyId,
+      purposeId: req.purposeId,
+      informedAt: new Date(req.informedAt).toISOString(),
+      method: req.method,
+      recordedBy: p.userId,
+      recordedAt: new Date().toISOString(),
+    }));
   }
 
   /** Current consent status per (party, purpose) that the student's register mentions. */

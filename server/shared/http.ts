@@ -31,6 +31,8 @@ interface Ctx<B, Q> {
   query: Q;
   params: Record<string, string>;
   lang: Lang;
+  /** Set when the request carries an Idempotency-Key (see idempotency.ts). */
+  requestKey: string | undefined;
 }
 
 export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, R> {
@@ -92,6 +94,7 @@ export class ApiBuilder {
         query: query as z.infer<Q>,
         params: req.params as Record<string, string>,
         lang: langOf(req),
+        requestKey: typeof res.locals.requestKey === "string" ? res.locals.requestKey : undefined,
       });
       res.status(status).json(result);
     });

@@ -84,6 +84,7 @@ export function idempotency(storage: Storage, opts: { staleMs?: number } = {}): 
         continue;
       }
       inFlight.add(id);
+      res.locals.requestKey = rk;
       capture(res, async (status, body) => {
         try {
           if (status >= 200 && status < 300) {
