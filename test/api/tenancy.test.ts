@@ -256,6 +256,29 @@ describe("Tenancy and roles on every route", function () {
     assert.equal(purposes.json.purposes.find((p) => p.id === "b-purpose")?.label, "Geheim doel");
   });
 
+  it("When tenant A calls the routes served outside the OpenAPI document (CSV import, SDS sync, Graph evidence) with tenant B's ids, then B is untouched and the roles hold", async () => {
+    const isB = (pk: string): boolean => pk.startsWith(TENANT_B);
+    const before = await snapshotTables(stack, isB);
+    const csv = "leerlingnummer,voornaam,achternaam,geboortedatum\n990001,Overschreven,Geheimhouder,2015-02-02\n";
+    const headers = { "content-type": "text/csv" };
+    assertError(await stack.api("POST", "/api/import/csv?schoolId=b-school", undefined, { raw: csv, headers }), 404, "NOT_FOUND");
+    const ev = await stack.api("POST", "/api/evidence/graph", { graphMessageId: "AAMkAD-b", studentId: "b-lln-001" });
+    assert.ok(ev.status === 404 || ev.status === 503, `${ev.status} ${JSON.stringify(ev.json)}`);
+    assertError(ev, ev.status);
+    const viewer = await stack.token("viewer@demo", ["viewer"], stack.tenantId);
+    const staff = await stack.token("staff@demo", ["staff"], stack.tenantId);
+    for (const [path, raw, h] of [
+      ["/api/import/csv?schoolId=obs-de-regenboog", csv, headers],
+      ["/api/sync/sds", "{}", {}],
+      ["/api/evidence/graph", '{"graphMessageId":"x"}', {}],
+    ] as const) {
+      assertError(await stack.api("POST", path, undefined, { raw, headers: h, token: "" }), 401, "UNAUTHENTICATED");
+      assertError(await stack.api("POST", path, undefined, { raw, headers: h, token: viewer }), 403, "FORBIDDEN");
+      assertError(await stack.api("POST", path, undefined, { raw, headers: h, token: staff }), 403, "FORBIDDEN");
+    }
+    assert.deepEqual(await snapshotTables(stack, isB), before);
+  });
+
   describe("Roles", function () {
     const body = (r: Route): unknown => (r.op.requestBody ? {} : undefined);
     const pathOf = (r: Route): string => fill(r.path, { id: "lln-001", schoolId: "obs-de-regenboog" });
