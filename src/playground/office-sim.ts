@@ -30,7 +30,12 @@ export interface SimAsyncResult<T> {
   diagnostics?: unknown;
 }
 
-export type SimCallback<T> = (r: SimAsyncResult<T>) => void;
+/**
+ * Callbacks are typed with Office.js's own AsyncResult (@types/office-js) so the simulation is assignable
+ * wherever the add-in expects the real thing; the objects passed are SimAsyncResult, whose status strings
+ * are the runtime values of Office.AsyncResultStatus ("succeeded", "failed").
+ */
+export type SimCallback<T> = (r: Office.AsyncResult<T>) => void;
 
 export interface SimAddress {
   emailAddress: string;
@@ -374,7 +379,9 @@ export class OfficeSim {
   setInitializationContext(data: string | undefined, notify = true): void {
     this.initContext = data;
     if (notify && data !== undefined) {
-      for (const h of [...this.contextHandlers]) this.later(() => h({ type: SIM_ENUMS.EventType.InitializationContextChanged, initializationContextData: data }), undefined);
+      for (const h of [...this.contextHandlers]) {
+        setTimeout(() => h({ type: SIM_ENUMS.EventType.InitializationContextChanged, initializationContextData: data }), this.delay);
+      }
     }
   }
 
@@ -431,12 +438,13 @@ export class OfficeSim {
     for (const l of [...this.listeners]) l(kind);
   }
 
-  private later<T>(cb: SimCallback<T> | ((r: SimAsyncResult<T>) => void) | undefined, value: T, error?: string, asyncContext?: unknown): void {
+  private later<T>(cb: SimCallback<T> | undefined, value: T, error?: string, asyncContext?: unknown): void {
     if (!cb) return;
     const r: SimAsyncResult<T> = error
-      ? { status: "failed", value, error: { name: "GenericError", message: error, code: 9000 }, asyncContext }
-      : { status: "succeeded", value, asyncContext };
-    setTimeout(() => cb(r), this.delay);
+      ? { status: "failed", value, error: { name: "GenericError", message: error, code: 9000 }, asyncContext, diagnostics: undefined }
+      : { status: "succeeded", value, asyncContext, diagnostics: undefined };
+    // The declared enum of @types/office-js is numeric; Office.js's runtime values are these strings.
+    setTimeout(() => cb(r as unknown as Office.AsyncResult<T>), this.delay);
   }
 
   private recipientField(field: "to" | "cc" | "bcc") {
