@@ -15,7 +15,7 @@ import {
   type INetworkModule,
 } from "@azure/msal-node";
 import { readFileSync } from "node:fs";
-import type { Config } from "../config.js";
+import { ConfigError, type Config } from "../config.js";
 import { AppError } from "../shared/errors.js";
 
 /**
@@ -298,10 +298,15 @@ export class GraphAuth {
     if (!config.ENTRA_CLIENT_ID) return undefined;
     let certificate: GraphAuthOptions["certificate"];
     if (config.ENTRA_CERT_PATH) {
-      const pem = readFileSync(config.ENTRA_CERT_PATH, "utf8");
+      let pem: string;
+      try {
+        pem = readFileSync(config.ENTRA_CERT_PATH, "utf8");
+      } catch {
+        throw new ConfigError("Invalid configuration:\n  ENTRA_CERT_PATH: the file cannot be read");
+      }
       const key = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA )?PRIVATE KEY-----/.exec(pem)?.[0];
       const cert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
-      if (!key) throw new Error("ENTRA_CERT_PATH holds no private key (PEM)");
+      if (!key) throw new ConfigError("Invalid configuration:\n  ENTRA_CERT_PATH: the file holds no PEM private key");
       certificate = { thumbprintSha256: (config.ENTRA_CERT_THUMBPRINT ?? "").replace(/[:\s]/g, ""), privateKey: key, ...(cert ? { x5c: cert } : {}) };
     }
     if (!config.ENTRA_CLIENT_SECRET && !certificate) return undefined;

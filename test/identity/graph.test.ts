@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { generateKeyPairSync } from "node:crypto";
+import { ConfigError, loadConfig } from "../../server/config.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { AppError } from "../../server/shared/errors.js";
@@ -59,6 +61,7 @@ describe("Microsoft Graph through MSAL (fake authority) and the real Graph clien
     const call = authority.tokenCalls[0];
     assert.equal(call?.grantType, "urn:ietf:params:oauth:grant-type:jwt-bearer");
     assert.equal(call?.assertion, USER_TOKEN);
+    assert.equal(call?.credential, "secret");
     assert.match(call?.url ?? "", new RegExp(`/${TENANT}/oauth2/v2.0/token(\\?|$)`));
     assert.ok(call?.scope.includes("https://graph.microsoft.com/Mail.Read"));
     assert.deepEqual(
@@ -232,6 +235,27 @@ describe("Microsoft Graph through MSAL (fake authority) and the real Graph clien
     assert.equal(draft.body.contentType, "HTML");
     assert.deepEqual(draft.toRecipients, [{ emailAddress: { address: "ouder@example.nl" } }]);
     assert.ok(authority.tokenCalls[0]?.scope.includes("Mail.Send"));
+  });
+
+  it("When the app uses a certificate (ENTRA_CERT_PATH), then MSAL signs a client assertion with it; an unreadable file is a configuration error", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "zv-cert-"));
+    try {
+      const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const file = path.join(dir, "app.pem");
+      await writeFile(file, privateKey.export({ type: "pkcs8", format: "pem" }));
+      const env = { NODE_ENV: "test", HOST: "127.0.0.1", ENTRA_CLIENT_ID: CLIENT_ID, ENTRA_CERT_PATH: file, ENTRA_CERT_THUMBPRINT: "AB:".repeat(31) + "AB" };
+      const fake = new FakeAuthority();
+      const auth = GraphAuth.fromConfig(loadConfig(env), fake);
+      assert.ok(auth);
+      await auth.appOnly(TENANT);
+      assert.equal(fake.tokenCalls.length, 1);
+      assert.equal(fake.tokenCalls[0]?.grantType, "client_credentials");
+      assert.equal(fake.tokenCalls[0]?.credential, "certificate");
+      assert.throws(() => GraphAuth.fromConfig(loadConfig({ ...env, ENTRA_CERT_PATH: path.join(dir, "missing.pem") })), ConfigError);
+      assert.equal(GraphAuth.fromConfig(loadConfig({ NODE_ENV: "test" })), undefined, "dev mode: no Graph");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("When Retry-After is an HTTP date, then it is read as seconds from now", () => {

@@ -94,6 +94,8 @@ export interface TokenCall {
   grantType: string;
   scope: string;
   assertion?: string;
+  /** How the app proved itself: "secret" or "certificate" (a signed client assertion). */
+  credential: "secret" | "certificate" | "none";
 }
 
 /**
@@ -135,7 +137,8 @@ export class FakeAuthority implements INetworkModule {
 
   async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
     const form = new URLSearchParams(options?.body ?? "");
-    const call: TokenCall = { url, grantType: form.get("grant_type") ?? "", scope: form.get("scope") ?? "" };
+    const credential = form.get("client_assertion") ? "certificate" : form.get("client_secret") ? "secret" : "none";
+    const call: TokenCall = { url, grantType: form.get("grant_type") ?? "", scope: form.get("scope") ?? "", credential };
     const assertion = form.get("assertion");
     if (assertion) call.assertion = assertion;
     this.tokenCalls.push(call);
