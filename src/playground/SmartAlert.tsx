@@ -45,6 +45,7 @@ export function SmartAlert({ options, t, onTakeAction, onSendAnyway, onDontSend 
       <DialogSurface
         aria-describedby="pg-alert-message"
         data-testid="smart-alert"
+        className="pg-alert"
         onKeyDown={(e) => {
           if (e.key === "Escape") {
             e.preventDefault();

@@ -49,10 +49,14 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
   let browser: Browser;
   let context: BrowserContext;
   const pageErrors: string[] = [];
+  const badResponses: string[] = [];
 
   async function open(query = ""): Promise<Page> {
     const page = await context.newPage();
     page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("response", (r) => {
+      if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) badResponses.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+    });
     await page.goto(`${stack.baseUrl}/playground/${query}`);
     await page.getByTestId("sim-badge").waitFor();
     await page.getByTestId("tour-colleague").waitFor();
@@ -115,6 +119,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
 
   afterEach(() => {
     assert.deepEqual(pageErrors.splice(0), [], "no page errors");
+    assert.deepEqual(badResponses.splice(0), [], "no failed requests");
   });
 
   it("is labelled a simulation, loads the real handler, and passes axe", async () => {
@@ -200,6 +205,17 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     await page.getByRole("alertdialog").waitFor({ state: "detached" });
     await axeCheck(page, "task pane (check)");
     await page.screenshot({ path: path.join(OUT, "05-ggd-taskpane.png"), fullPage: true });
+
+    // The pane's override: reason recorded, session data marked, item.sendAsync -> the handler runs again and allows.
+    await pane.getByLabel("Reden (minstens 10 tekens)").fill("Jeugdarts belde zelf; mondelinge toestemming moeder volgt.");
+    await pane.getByRole("button", { name: "Reden vastleggen en verzenden" }).click();
+    await page.getByTestId("status").getByText("Verzonden (gesimuleerd): Aanmelding consult").waitFor();
+    const completions = await page.evaluate(() => {
+      const w = window as unknown as { __ZV_PLAYGROUND__?: { sim: { completions: { allowEvent?: boolean }[] } } };
+      return (w.__ZV_PLAYGROUND__?.sim.completions ?? []).map((c) => c.allowEvent);
+    });
+    assert.deepEqual(completions, [false, true], "blocked first, then allowed on the recorded override");
+    await page.getByTestId("taskpane").waitFor({ state: "detached" });
     await page.close();
   });
 
@@ -265,6 +281,23 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     assert.ok(codes(after.check).includes("CONSENT_VALID"));
     await page.getByTestId("status").getByText("Verzonden (gesimuleerd)").waitFor();
     await page.screenshot({ path: path.join(OUT, "08-letterwijs-sent.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("Request consent in the task pane opens a new message to the parents that the handler lets through", async () => {
+    const page = await open();
+    await page.getByTestId("tour-ggd").click();
+    await send(page);
+    await page.getByRole("alertdialog").getByRole("button", { name: "Actie ondernemen" }).click();
+    const pane = page.getByTestId("taskpane");
+    await pane.getByRole("button", { name: "Toestemming vragen" }).click();
+    await page.getByTestId("status").getByText("De add-in opende een nieuw bericht").waitFor();
+    assert.match(await page.getByTestId("subject").inputValue(), /\[ZV-[^\]]+\]/);
+    const toField = page.getByRole("group", { name: "Aan" });
+    await toField.getByText("ouder1.vandijk@mail.example").waitFor();
+    const { check } = await send(page);
+    assert.equal(check.verdict, "allow", JSON.stringify(check.recipients));
+    await page.getByTestId("status").getByText("Verzonden (gesimuleerd)").waitFor();
     await page.close();
   });
 
