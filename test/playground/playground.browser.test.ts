@@ -301,6 +301,24 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     await page.close();
   });
 
+  it("the father's reply to a real consent request is recorded against that request", async () => {
+    const page = await open();
+    await page.getByTestId("folder-inbox").click();
+    await page.getByTestId("inbox-ggd-father").click();
+    assert.match(await page.locator("#pg-reading-subject").innerText(), /\[ZV-[^\]]+\]/, "the reply keeps the request's tag");
+    await page.getByTestId("record-consent").click();
+    const pane = page.getByTestId("taskpane");
+    await pane.getByText("Peter de Vries is ouder/voogd met gezag van Jan de Vries.").waitFor();
+    await pane.getByText(/Dit is een antwoord op verzoek/).waitFor();
+    await pane.getByRole("button", { name: "Vastleggen" }).click();
+    await pane.getByText("Vastgelegd in het toestemmingsregister.").waitFor();
+    const events = await registerOf("lln-001");
+    const ev = events.find((e) => e.type === "consent" && JSON.stringify(e).includes("lln-001-o2"));
+    assert.ok(ev, "the father's consent is in the register");
+    assert.match(JSON.stringify(ev), /informationShown/, "with the text the request showed");
+    await page.close();
+  });
+
   it("a reply from someone who is not a guardian is refused by the task pane", async () => {
     const page = await open();
     await page.getByTestId("folder-inbox").click();
