@@ -53,6 +53,9 @@ export class TabApi {
   students(query: string, limit = 50): Promise<StudentSummary[]> {
     return this.client.get<{ students: StudentSummary[] }>(`/api/students?query=${enc(query)}&limit=${limit}`).then((r) => r.students);
   }
+  student(studentId: string): Promise<StudentSummary> {
+    return this.client.get<StudentSummary>(`/api/students/${enc(studentId)}`);
+  }
   register(studentId: string): Promise<StudentRegister> {
     return this.client.get<StudentRegister>(`/api/students/${enc(studentId)}/register`);
   }

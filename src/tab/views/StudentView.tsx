@@ -516,15 +516,7 @@ export function StudentView({ id }: { id: string }): JSX.Element {
   const { t, lang } = useI18n();
   const s = useStyles();
   const reg = useLoad<StudentRegister>(() => api.register(id), [api, id]);
-  const guardiansLoad = useLoad<Guardian[]>(
-    async () => {
-      const r = reg.data;
-      if (!r) return [];
-      const found = await api.students(r.student.name, 100);
-      return found.find((x) => x.id === id)?.guardians ?? [];
-    },
-    [api, id, reg.data?.student.name],
-  );
+  const guardiansLoad = useLoad<Guardian[]>(async () => (await api.student(id)).guardians, [api, id]);
   const guardians = guardiansLoad.data ?? [];
   const [message, setMessage] = useState<MessageKey>();
   const [withdrawing, setWithdrawing] = useState<ConsentEvent>();
