@@ -25,7 +25,7 @@ import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
 import { idempotency } from "./shared/idempotency.js";
 import { rateLimit } from "./shared/ratelimit.js";
-import { graphRouter } from "./graph/routes.js";
+import { createGraphServices, graphRoutes, type GraphServices } from "./graph/routes.js";
 
 export { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
 import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
@@ -49,6 +49,7 @@ export interface Services {
   requests: ConsentRequestService;
   retention: RetentionService;
   views: ViewLog;
+  graph: GraphServices;
 }
 
 /** Hosts allowed to frame the pages: Teams, Outlook and Office on the web. */
@@ -67,7 +68,7 @@ const FRAME_ANCESTORS = [
 
 const ADDIN_ORIGINS_SCRIPT = ["'self'", "https://appsforoffice.microsoft.com", "https://res.cdn.office.net", "https://res-1.cdn.office.net"];
 
-export function createServices(storage: Storage, config: Config): Services {
+export function createServices(storage: Storage, config: Config, log: Logger): Services {
   const directoryRepo = new DirectoryRepository(storage);
   const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
   const registerRepo = new RegisterRepository(storage);
@@ -79,6 +80,7 @@ export function createServices(storage: Storage, config: Config): Services {
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
     views: new ViewLog(storage),
+    graph: createGraphServices({ config, directory, log }),
   };
 }
 
@@ -116,7 +118,7 @@ function cors(allowed: Set<string>): RequestHandler {
 
 export function createApp(deps: AppDeps): { app: Express; services: Services; api: ApiBuilder } {
   const { config, storage, log } = deps;
-  const services = createServices(storage, config);
+  const services = createServices(storage, config, log);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.devMode ? false : 1);
@@ -155,7 +157,13 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   // Every route: an Idempotency-Key on a POST replays the first answer; views of a register are recorded.
   const api = new ApiBuilder(config.BODY_LIMIT, [idempotency(storage), viewLogging(services.views)]);
   directoryRoutes(api, services.directory, config.IMPORT_BODY_LIMIT);
-  registerRoutes(api, { register: services.register, repo: services.registerRepo, directory: services.directory, requests: services.requests });
+  registerRoutes(api, {
+    register: services.register,
+    repo: services.registerRepo,
+    directory: services.directory,
+    requests: services.requests,
+    graph: services.graph,
+  });
   sendCheckRoutes(api, services.checks);
   retentionRoutes(api, services.retention, services.views);
   api.add({
@@ -166,10 +174,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     role: "any",
     handler: async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode }),
   });
-  // Further routers (identity/Graph, reliability) are added here with api.add or app.use.
-  // Identity and Microsoft Graph (server/graph/routes.ts): POST /sync/sds, /import/csv (text/csv body), /evidence/graph.
-  // A plain router (the CSV body is not JSON), so these three are not in the OpenAPI document.
-  api.router.use(graphRouter({ config, directory: services.directory, log }));
+  graphRoutes(api, services.graph, services.directory, config.IMPORT_BODY_LIMIT);
 
   app.get("/api/openapi.json", (_req, res) => {
     res.json(api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));

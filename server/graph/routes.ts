@@ -1,21 +1,22 @@
-import express, { Router, type Request } from "express";
+import type { Request, Router } from "express";
 import { z } from "zod";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { DirectoryService } from "../directory/service.js";
 import { policyFor } from "../directory/domain.js";
-import { principalOf, requireRole } from "../identity/auth.js";
-import { parse } from "../shared/http.js";
+import type { Principal } from "../identity/auth.js";
+import { ApiBuilder } from "../shared/http.js";
 import { id } from "../shared/schemas.js";
 import { AppError } from "../shared/errors.js";
 import { importStudentCsv } from "../identity/csv-import.js";
 import { SdsSync, startSdsSchedule, type SdsSchedule } from "../identity/sds-sync.js";
 import { GraphAuth, GraphClients, SCOPES } from "./client.js";
-import { fetchEvidence } from "./evidence.js";
+import { fetchEvidence, type ServerEvidence } from "./evidence.js";
+import { sendConsentRequest, type ConsentRequestMail, type SentRequest } from "./consent-request.js";
 import { LocalFolderBlobStore, type BlobStore } from "./blob-store.js";
 
 /**
- * Identity and Microsoft Graph routes, mounted under /api behind `authenticate`:
+ * Identity and Microsoft Graph, declared like every other route (OpenAPI, roles, idempotency):
  *
  *   POST /api/sync/sds                 coordinator  School Data Sync now -> report with import counts
  *   POST /api/import/csv?schoolId=     coordinator  text/csv student-system export -> report with counts
@@ -24,7 +25,7 @@ import { LocalFolderBlobStore, type BlobStore } from "./blob-store.js";
  * Graph needs Entra mode (ENTRA_CLIENT_ID and a secret or certificate); in dev mode the Graph routes
  * answer 503 GRAPH_ERROR and the CSV import works as usual.
  */
-export interface GraphRouterDeps {
+export interface GraphDeps {
   config: Config;
   directory: DirectoryService;
   log: Logger;
@@ -37,25 +38,19 @@ export interface GraphRouterDeps {
   schedule?: boolean;
 }
 
-const evidenceBody = z
-  .object({
-    graphMessageId: z.string().min(1).max(1000),
-    studentId: id.optional(),
-    schoolId: id.optional(),
-  })
-  .strict();
-
-const csvQuery = z.object({ schoolId: id }).strict();
-
-function bearerOf(req: Request): string {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
-  if (!m?.[1]) throw new AppError(401, "UNAUTHENTICATED", "Sign in first");
-  return m[1];
+/** What the rest of the server uses of Graph: evidence from the original message, and sending mail. */
+export interface GraphServices {
+  readonly configured: boolean;
+  /** The server's own evidence of a message: SHA-256 of Graph's MIME (kept when the school's policy says so). */
+  evidence(p: Principal, userToken: string, graphMessageId: string, schoolId?: string): Promise<ServerEvidence>;
+  /** Sends a mail from the user's mailbox (draft, then send) and returns its Internet Message-ID. */
+  send(p: Principal, userToken: string, mail: ConsentRequestMail): Promise<SentRequest>;
+  sync(p: Principal): Promise<unknown>;
+  close(): void;
 }
 
-export function graphRouter(deps: GraphRouterDeps): Router & { sdsSchedule?: SdsSchedule } {
+export function createGraphServices(deps: GraphDeps): GraphServices {
   const { config, directory, log } = deps;
-  const router: Router & { sdsSchedule?: SdsSchedule } = Router();
   const auth = deps.auth ?? GraphAuth.fromConfig(config);
   const clients = auth
     ? new GraphClients(auth, config.GRAPH_BASE_URL, {
@@ -65,7 +60,7 @@ export function graphRouter(deps: GraphRouterDeps): Router & { sdsSchedule?: Sds
       })
     : undefined;
   const store = deps.blobStore ?? (config.EVIDENCE_DIR ? new LocalFolderBlobStore(config.EVIDENCE_DIR) : undefined);
-  const sync = clients
+  const sds = clients
     ? new SdsSync((tid) => clients.forApp(tid), directory, {
         newGuardianHasAuthority: config.SDS_NEW_GUARDIAN_HAS_AUTHORITY,
         graphBaseUrl: config.GRAPH_BASE_URL,
@@ -75,54 +70,95 @@ export function graphRouter(deps: GraphRouterDeps): Router & { sdsSchedule?: Sds
     if (!clients) throw new AppError(503, "GRAPH_ERROR", "Microsoft Graph is not configured on this server (dev mode, or no client secret or certificate)");
     return clients;
   };
-
-  router.post("/sync/sds", requireRole("coordinator"), async (req, res) => {
-    const p = principalOf(req);
-    needGraph();
-    if (!sync) throw new AppError(503, "GRAPH_ERROR", "Microsoft Graph is not configured on this server");
-    const report = await sync.run(p.tenantId);
-    res.status(200).json(report);
-  });
-
-  router.post(
-    "/import/csv",
-    requireRole("coordinator"),
-    express.text({ type: ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"], limit: config.IMPORT_BODY_LIMIT, defaultCharset: "utf-8" }),
-    async (req, res) => {
-      const p = principalOf(req);
-      const q = parse(csvQuery, { ...req.query }, "query");
-      if (typeof req.body !== "string" || req.body.length === 0)
-        throw new AppError(415 as number, "UNPROCESSABLE", "Send the export as text/csv (UTF-8)");
-      const report = await importStudentCsv(directory, p.tenantId, q.schoolId, req.body);
-      res.status(200).json(report);
-    },
-  );
-
-  router.post("/evidence/graph", requireRole("coordinator"), express.json({ limit: "8kb" }), async (req, res) => {
-    const p = principalOf(req);
-    const body = parse(evidenceBody, req.body, "body");
-    const graph = needGraph().forUser(p.tenantId, bearerOf(req), SCOPES.evidence);
-    const snap = await directory.snapshot(p.tenantId);
-    let schoolId = body.schoolId;
-    if (body.studentId) {
-      const s = snap.studentById.get(body.studentId);
-      if (!s) throw new AppError(404, "NOT_FOUND", "Student not found");
-      schoolId = s.schoolId;
-    }
-    if (!schoolId && snap.directory.schools.length === 1) schoolId = snap.directory.schools[0]?.id;
-    // Keeping the MIME is the school's choice; without a known school, keep nothing (minimal data).
-    const keep = schoolId ? policyFor(snap.directory, schoolId).keepOriginalMessages : false;
-    const ev = await fetchEvidence(graph, body.graphMessageId, { tenantId: p.tenantId, keep, ...(store ? { store } : {}) });
-    const { mime: _mime, storedAs, ...evidence } = ev;
-    res.status(200).json({ ...evidence, kept: storedAs !== undefined });
-  });
-
-  if (sync && deps.schedule !== false && config.SDS_SYNC_INTERVAL_MINUTES > 0) {
+  let schedule: SdsSchedule | undefined;
+  if (sds && deps.schedule !== false && config.SDS_SYNC_INTERVAL_MINUTES > 0) {
     const tenants = config.SDS_SYNC_TENANTS.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
     if (tenants.length > 0) {
-      router.sdsSchedule = startSdsSchedule(sync, tenants, config.SDS_SYNC_INTERVAL_MINUTES, log);
+      schedule = startSdsSchedule(sds, tenants, config.SDS_SYNC_INTERVAL_MINUTES, log);
       log.info({ tenants: tenants.length, minutes: config.SDS_SYNC_INTERVAL_MINUTES }, "sds sync scheduled");
     }
   }
-  return router;
+  return {
+    configured: clients !== undefined,
+    async evidence(p, userToken, graphMessageId, schoolId) {
+      const graph = needGraph().forUser(p.tenantId, userToken, SCOPES.evidence);
+      const snap = await directory.snapshot(p.tenantId);
+      const school = schoolId ?? (snap.directory.schools.length === 1 ? snap.directory.schools[0]?.id : undefined);
+      // Keeping the MIME is the school's choice; without a known school, keep nothing (minimal data).
+      const keep = school ? policyFor(snap.directory, school).keepOriginalMessages : false;
+      return fetchEvidence(graph, graphMessageId, { tenantId: p.tenantId, keep, ...(store ? { store } : {}) });
+    },
+    async send(p, userToken, mail) {
+      return sendConsentRequest(needGraph().forUser(p.tenantId, userToken, SCOPES.consentRequest), mail);
+    },
+    async sync(p) {
+      needGraph();
+      if (!sds) throw new AppError(503, "GRAPH_ERROR", "Microsoft Graph is not configured on this server");
+      return sds.run(p.tenantId);
+    },
+    close() {
+      schedule?.stop();
+    },
+  };
+}
+
+const evidenceBody = z
+  .object({
+    graphMessageId: z.string().min(1).max(1000),
+    studentId: id.optional(),
+    schoolId: id.optional(),
+  })
+  .strict();
+
+export function bearerOf(req: Request): string {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  if (!m?.[1]) throw new AppError(401, "UNAUTHENTICATED", "Sign in first");
+  return m[1];
+}
+
+export function graphRoutes(api: ApiBuilder, graph: GraphServices, directory: DirectoryService, importBodyLimit: string): void {
+  api.add({
+    method: "post",
+    path: "/sync/sds",
+    tag: "identity",
+    summary: "Run the School Data Sync now: schools, students and guardians from Microsoft Graph (never deletes)",
+    role: "coordinator",
+    status: 200,
+    handler: ({ principal }) => graph.sync(principal),
+  });
+  api.add({
+    method: "post",
+    path: "/import/csv",
+    tag: "identity",
+    summary: "Import a student-system export (semicolon-separated CSV) into one school",
+    role: "coordinator",
+    bodyType: "csv",
+    body: z.string().min(1, "Send the export as text/csv (UTF-8)"),
+    query: z.object({ schoolId: id }).strict(),
+    bodyLimit: importBodyLimit,
+    status: 200,
+    handler: ({ principal, query, body }) => importStudentCsv(directory, principal.tenantId, query.schoolId, body),
+  });
+  api.add({
+    method: "post",
+    path: "/evidence/graph",
+    tag: "identity",
+    summary: "The server's evidence of an Outlook message: SHA-256 of its original MIME from Graph",
+    role: "coordinator",
+    body: evidenceBody,
+    status: 200,
+    handler: async ({ req, principal, body }) => {
+      let schoolId = body.schoolId;
+      if (body.studentId) schoolId = (await directory.student(principal.tenantId, body.studentId)).schoolId;
+      const { mime: _mime, storedAs, ...evidence } = await graph.evidence(principal, bearerOf(req), body.graphMessageId, schoolId);
+      return { ...evidence, kept: storedAs !== undefined };
+    },
+  });
+}
+
+/** The Graph routes on their own router (tests mount it behind `authenticate`). */
+export function graphRouter(deps: GraphDeps): Router {
+  const api = new ApiBuilder(deps.config.BODY_LIMIT);
+  graphRoutes(api, createGraphServices(deps), deps.directory, deps.config.IMPORT_BODY_LIMIT);
+  return api.router;
 }

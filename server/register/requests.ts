@@ -121,6 +121,15 @@ export class ConsentRequestService {
     return rec;
   }
 
+  /** Records the Internet Message-ID of the sent request (the parent's reply refers to it). */
+  async markSent(p: Principal, rec: ConsentRequestRecord, messageId: string): Promise<ConsentRequestRecord> {
+    const sent = { ...rec, messageId };
+    await this.storage.run("Meta", (t) =>
+      t.updateEntity({ partitionKey: key(p.tenantId, "request"), rowKey: key(rec.requestId), data: JSON.stringify(sent) }, "Replace"),
+    );
+    return sent;
+  }
+
   async get(p: Principal, requestId: string): Promise<ConsentRequestRecord> {
     const e = await this.storage.getOrUndefined("Meta", key(p.tenantId, "request"), key(requestId));
     if (!e) throw notFound("Consent request");

@@ -7,12 +7,13 @@ import type { RegisterRepository } from "./repository.js";
 import type { ConsentRequestService } from "./requests.js";
 import { accessExport } from "./export.js";
 import { consentRequest, noticeRequest, withdrawRequest } from "./schemas.js";
+import { bearerOf, type GraphServices } from "../graph/routes.js";
 
 export function registerRoutes(
   api: ApiBuilder,
-  deps: { register: RegisterService; repo: RegisterRepository; directory: DirectoryService; requests: ConsentRequestService },
+  deps: { register: RegisterService; repo: RegisterRepository; directory: DirectoryService; requests: ConsentRequestService; graph: GraphServices },
 ): void {
-  const { register, repo, directory, requests } = deps;
+  const { register, repo, directory, requests, graph } = deps;
   api.add({
     method: "post",
     path: "/consents",
@@ -20,7 +21,14 @@ export function registerRoutes(
     summary: "Record a consent or refusal with its evidence",
     role: "coordinator",
     body: consentRequest,
-    handler: ({ principal, body, requestKey }) => register.recordConsent(principal, body, requestKey),
+    handler: async ({ req, principal, body, requestKey }) => {
+      // With the Outlook item id the server takes its own evidence: the hash of the original MIME from Graph.
+      const graphId = body.evidence?.graphMessageId;
+      if (!graphId) return register.recordConsent(principal, body, requestKey);
+      const student = await directory.student(principal.tenantId, body.studentId);
+      const { mime: _mime, storedAs: _stored, ...server } = await graph.evidence(principal, bearerOf(req), graphId, student.schoolId);
+      return register.recordConsent(principal, body, requestKey, server);
+    },
   });
   api.add({
     method: "post",
@@ -48,6 +56,20 @@ export function registerRoutes(
     role: "coordinator",
     body: z.object({ studentId: id, partyId: id, purposeId: id, lang: z.enum(["nl", "en"]).optional() }).strict(),
     handler: ({ principal, body }) => requests.create(principal, body),
+  });
+  api.add({
+    method: "post",
+    path: "/consent-requests/:id/send",
+    tag: "register",
+    summary: "Send a consent request from the coordinator's mailbox through Microsoft Graph (Entra mode)",
+    role: "coordinator",
+    status: 200,
+    handler: async ({ req, principal, params }) => {
+      const rec = await requests.get(principal, id.parse(params.id));
+      if (rec.messageId) return rec;
+      const sent = await graph.send(principal, bearerOf(req), { to: rec.to, subject: rec.subject, bodyHtml: rec.bodyHtml });
+      return requests.markSent(principal, rec, sent.internetMessageId);
+    },
   });
   api.add({
     method: "get",

@@ -7,6 +7,7 @@ import {
   verifyChain,
   type ChainProblem,
   type ConsentEvent,
+  type Evidence,
   type NewEvent,
   type NoticeEvent,
   type RegisterEvent,
@@ -102,13 +103,21 @@ export class RegisterService {
     return result as Extract<RegisterEvent, { type: T }>;
   }
 
-  async recordConsent(p: Principal, req: ConsentRequest, requestKey?: string): Promise<ConsentEvent> {
+  /**
+   * Records a consent or refusal. `serverEvidence` is the server's own evidence of the parent's mail
+   * (the hash of Graph's MIME); it replaces what the client computed.
+   */
+  async recordConsent(p: Principal, req: ConsentRequest, requestKey?: string, serverEvidence?: Evidence): Promise<ConsentEvent> {
     const { snap, student, policy } = await this.context(p.tenantId, req.studentId);
     this.partyAndPurpose(snap, req.partyId, req.purposeId);
     const givenAt = new Date(req.givenAt);
-    this.checkActor(student, policy, req.givenBy, givenAt, req.evidence?.sender);
+    const evidence: Evidence | undefined = serverEvidence
+      ? { ...serverEvidence, sender: serverEvidence.sender.toLowerCase(), ...(req.evidence?.excerpt ? { excerpt: req.evidence.excerpt } : {}), ...(req.evidence?.inReplyTo ? { inReplyTo: req.evidence.inReplyTo } : {}) }
+      : req.evidence
+        ? (({ graphMessageId: _g, ...rest }) => ({ ...rest, hashSource: "client" as const }))(req.evidence)
+        : undefined;
+    this.checkActor(student, policy, req.givenBy, givenAt, evidence?.sender);
     const now = new Date().toISOString();
-    const { graphMessageId: _g, ...evidence } = req.evidence ?? { graphMessageId: undefined };
     const event: NewEvent = {
       type: "consent",
       id: newEventId(student.id),
@@ -123,7 +132,7 @@ export class RegisterService {
       validFrom: givenAt.toISOString(),
       validUntil: req.validUntil ? new Date(req.validUntil).toISOString() : defaultValidUntil(policy, givenAt),
       ...(req.informationShown ? { informationShown: req.informationShown } : {}),
-      ...(req.evidence ? { evidence: { hashSource: "client" as const, ...evidence } as ConsentEvent["evidence"] } : {}),
+      ...(evidence ? { evidence } : {}),
       recordedBy: p.userId,
       recordedAt: now,
     };

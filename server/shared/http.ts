@@ -17,7 +17,7 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: "bo
     throw new AppError(
       400,
       "VALIDATION_FAILED",
-      where === "body" && (value === undefined || value === null) ? "A JSON body is required" : `The ${where} is not valid`,
+      where === "body" && (value === undefined || value === null) ? "A request body is required" : `The ${where} is not valid`,
       r.error.issues.slice(0, 20).map((i) => ({ path: [where, ...i.path.map(String)].join("."), message: i.message })),
     );
   }
@@ -47,6 +47,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, R> {
   response?: z.ZodType;
   status?: number;
   bodyLimit?: string;
+  /** The body's media type: JSON (default) or a CSV text (validated by a string schema). */
+  bodyType?: "json" | "csv";
   handler: (ctx: Ctx<z.infer<B>, z.infer<Q>>) => Promise<R>;
 }
 
@@ -60,6 +62,7 @@ interface Documented {
   query?: z.ZodType;
   response?: z.ZodType;
   status: number;
+  bodyType?: "json" | "csv";
 }
 
 const PARAM = /^[A-Za-z0-9._~:@-]{1,200}$/;
@@ -78,7 +81,13 @@ export class ApiBuilder {
     const status = spec.status ?? (spec.method === "post" ? 201 : 200);
     this.documented.push({ ...spec, status });
     const handlers: RequestHandler[] = spec.role === "any" ? [] : [requireRole(spec.role)];
-    if (spec.method !== "get") handlers.push(express.json({ limit: spec.bodyLimit ?? this.defaultBodyLimit }));
+    const limit = spec.bodyLimit ?? this.defaultBodyLimit;
+    if (spec.method !== "get")
+      handlers.push(
+        spec.bodyType === "csv"
+          ? express.text({ type: ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"], limit, defaultCharset: "utf-8" })
+          : express.json({ limit }),
+      );
     // After the body parser: the idempotency middleware hashes the parsed body.
     handlers.push(...this.extra);
     handlers.push(async (req, res) => {
@@ -129,7 +138,8 @@ export class ApiBuilder {
           default: { description: "Error", content: { "application/json": { schema: schema(errorBody) } } },
         },
       };
-      if (d.body) op.requestBody = { required: true, content: { "application/json": { schema: schema(d.body) } } };
+      if (d.body)
+        op.requestBody = { required: true, content: { [d.bodyType === "csv" ? "text/csv" : "application/json"]: { schema: schema(d.body) } } };
       paths[p][d.method] = op;
     }
     return {

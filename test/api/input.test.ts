@@ -13,6 +13,7 @@ describe("Input validation on every route with a body", function () {
   let stack: Stack;
   let routes: Route[];
   let withBody: Route[];
+  let csvRoutes: Route[];
   let policy: Policy;
   let consentId: string;
   const params = (): Record<string, string> => ({ id: "lln-001", schoolId: "obs-de-regenboog" });
@@ -20,7 +21,8 @@ describe("Input validation on every route with a body", function () {
   before(async () => {
     stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
     routes = await routesOf(stack);
-    withBody = routes.filter((r) => r.op.requestBody);
+    withBody = routes.filter((r) => r.op.requestBody?.content["application/json"]);
+    csvRoutes = routes.filter((r) => r.op.requestBody?.content["text/csv"]);
     const p = await stack.api<Policy>("GET", "/api/policies/obs-de-regenboog");
     policy = p.json;
     const reg = await stack.api<{ events: { id: string; type: string }[] }>("GET", "/api/students/lln-001/register");
@@ -46,6 +48,7 @@ describe("Input validation on every route with a body", function () {
     "POST /api/checks/{id}/override": { reason: "Een reden van voldoende lengte" },
     "POST /api/retention/purge": { dryRun: true },
     "PUT /api/students/{id}/legal-hold": { hold: true, reason: "Lopend inzageverzoek" },
+    "POST /api/evidence/graph": { graphMessageId: "AAMkAD-x", studentId: "lln-001" },
   });
   const keyOf = (r: Route): string => `${r.method} ${r.path}`;
   const urlOf = (r: Route): string => fill(r.path, params());
@@ -85,7 +88,7 @@ describe("Input validation on every route with a body", function () {
       // Unknown field (the schemas are strict).
       assertError(await stack.api(r.method, url, { ...ok, unexpected: 1 }), 400, "VALIDATION_FAILED");
       // Each required field missing, each field of the wrong type.
-      const required = r.op.requestBody?.content["application/json"].schema.required ?? [];
+      const required = r.op.requestBody?.content["application/json"]?.schema.required ?? [];
       for (const field of required) {
         const { [field]: _gone, ...rest } = ok;
         const res = await stack.api<{ error: { details?: { path: string }[] } }>(r.method, url, rest);
@@ -113,6 +116,19 @@ describe("Input validation on every route with a body", function () {
     assertError(import1, 400, "VALIDATION_FAILED");
     // ... but not more than 50 MB.
     const big = await stack.api("POST", "/api/import", undefined, { raw: `{"schools":[],"x":"${"x".repeat(51 * MB)}"}` });
+    assertError(big, 413, "BODY_TOO_LARGE");
+    assert.deepEqual(await snapshotTables(stack), before);
+  });
+
+  it("When the CSV import gets JSON, nothing, an empty text or more than 50 MB, then it answers 400 or 413 and writes nothing", async () => {
+    assert.deepEqual(csvRoutes.map(keyOf), ["POST /api/import/csv"]);
+    const before = await snapshotTables(stack);
+    const url = "/api/import/csv?schoolId=obs-de-regenboog";
+    assertError(await stack.api("POST", url, { leerlingnummer: 1 }), 400, "VALIDATION_FAILED");
+    assertError(await stack.api("POST", url), 400, "VALIDATION_FAILED");
+    assertError(await stack.api("POST", url, undefined, { raw: "", headers: { "content-type": "text/csv" } }), 400, "VALIDATION_FAILED");
+    assertError(await stack.api("POST", "/api/import/csv", undefined, { raw: "a;b\n1;2\n", headers: { "content-type": "text/csv" } }), 400, "VALIDATION_FAILED");
+    const big = await stack.api("POST", url, undefined, { raw: "x".repeat(51 * MB), headers: { "content-type": "text/csv" } });
     assertError(big, 413, "BODY_TOO_LARGE");
     assert.deepEqual(await snapshotTables(stack), before);
   });

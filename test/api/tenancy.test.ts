@@ -196,6 +196,20 @@ describe("Tenancy and roles on every route", function () {
       }),
       "POST /api/consent-requests": notFound("/api/consent-requests", "POST", { studentId: "b-lln-001", partyId: "ggd", purposeId: "jgz-consult" }),
       "GET /api/consent-requests/{id}": async (route) => notFound(`/api/consent-requests/${b.requestId}`)(route),
+      "POST /api/consent-requests/{id}/send": async (route) => notFound(`/api/consent-requests/${b.requestId}/send`, "POST")(route),
+      "POST /api/import/csv": async (route) => {
+        const csv = "leerlingnummer,voornaam,achternaam,geboortedatum\n990001,Overschreven,Geheimhouder,2015-02-02\n";
+        const r = await stack.api("POST", "/api/import/csv?schoolId=b-school", undefined, { raw: csv, headers: { "content-type": "text/csv" } });
+        assertError(r, 404, "NOT_FOUND");
+        noMarkers(r.json, route);
+      },
+      "POST /api/evidence/graph": notFound("/api/evidence/graph", "POST", { graphMessageId: "AAMkAD-b", studentId: "b-lln-001" }),
+      "POST /api/sync/sds": async (route) => {
+        // Dev mode: Graph is not configured, so nothing of anyone is synced.
+        const r = await stack.api("POST", "/api/sync/sds");
+        assertError(r, 503, "GRAPH_ERROR");
+        noMarkers(r.json, route);
+      },
       "POST /api/check": async (route) => {
         const r = await stack.api<CheckResponse>("POST", "/api/check", { to: ["info@b-partij.example"], subject: "Bettina Geheimhouder 990001", body: "" });
         assert.equal(r.status, 200);
@@ -256,7 +270,7 @@ describe("Tenancy and roles on every route", function () {
     assert.equal(purposes.json.purposes.find((p) => p.id === "b-purpose")?.label, "Geheim doel");
   });
 
-  it("When tenant A calls the routes served outside the OpenAPI document (CSV import, SDS sync, Graph evidence) with tenant B's ids, then B is untouched and the roles hold", async () => {
+  it("When tenant A calls the identity routes (CSV import, SDS sync, Graph evidence) with tenant B's ids and a text body, then B is untouched and the roles hold", async () => {
     const isB = (pk: string): boolean => pk.startsWith(TENANT_B);
     const before = await snapshotTables(stack, isB);
     const csv = "leerlingnummer,voornaam,achternaam,geboortedatum\n990001,Overschreven,Geheimhouder,2015-02-02\n";
@@ -280,7 +294,7 @@ describe("Tenancy and roles on every route", function () {
   });
 
   describe("Roles", function () {
-    const body = (r: Route): unknown => (r.op.requestBody ? {} : undefined);
+    const body = (r: Route): unknown => (r.op.requestBody?.content["application/json"] ? {} : undefined);
     const pathOf = (r: Route): string => fill(r.path, { id: "lln-001", schoolId: "obs-de-regenboog" });
     const ALLOWED: Record<Role, Role[]> = { coordinator: ["coordinator", "staff", "viewer"], staff: ["staff"], viewer: ["viewer"] };
 
