@@ -28,7 +28,7 @@ export const TaskPane = forwardRef<HTMLHeadingElement, TaskPaneProps>(function T
         </Button>
       </div>
       <div className="pg-pane-body">
-        <App host={host} mode={mode} />
+        <App host={host} mode={mode} embedded />
       </div>
     </aside>
   );

@@ -15,14 +15,27 @@ export function parseMode(search: string): Mode {
   return m === "record" || m === "request" ? m : "check";
 }
 
-export function App({ host, mode }: { host: MailHost; mode: Mode }) {
+/**
+ * The task pane. `embedded`: mounted inside another page (the playground), which owns the page's
+ * main landmark; the pane is then a labelled region instead.
+ */
+export function App({ host, mode, embedded = false }: { host: MailHost; mode: Mode; embedded?: boolean }) {
   const ctx = useMemo(() => ({ host, api: new TaskpaneApi(host), t: strings(host.language()) }), [host]);
   const kind = host.theme();
   const theme = kind === "dark" ? teamsDarkTheme : kind === "contrast" ? teamsHighContrastTheme : webLightTheme;
+  const view = mode === "record" ? <RecordView /> : mode === "request" ? <RequestView /> : <CheckView />;
   return (
-    <FluentProvider theme={theme} lang={host.language()} className="zv-root">
+    // The class sits on an inner element: Fluent copies the provider's className onto popup portals,
+    // and a full-height root there would cover the page.
+    <FluentProvider theme={theme} lang={host.language()}>
       <AppContext.Provider value={ctx}>
-        <main>{mode === "record" ? <RecordView /> : mode === "request" ? <RequestView /> : <CheckView />}</main>
+        {embedded ? (
+          <section className="zv-root" aria-label="Zorgvuldig">
+            {view}
+          </section>
+        ) : (
+          <main className="zv-root">{view}</main>
+        )}
       </AppContext.Provider>
     </FluentProvider>
   );
