@@ -172,7 +172,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     tag: "identity",
     summary: "Who is calling: user, tenant, roles and whether the server runs in dev mode",
     role: "any",
-    handler: async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode }),
+    handler: async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode, graph: services.graph.configured }),
   });
   graphRoutes(api, services.graph, services.directory, config.IMPORT_BODY_LIMIT);
 

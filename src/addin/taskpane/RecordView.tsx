@@ -14,6 +14,8 @@ type Refusal = "notGuardian" | "noAuthority" | "studentAge" | "otherStudent";
 interface Loaded {
   msg: ReadMessage;
   sha256: string;
+  /** The server hashes the original message (MIME) through Graph; the client's hash is only a preview. */
+  serverHash: boolean;
   eligible: GuardianMatch[];
   request?: ConsentRequestView;
   requestMissing?: string;
@@ -45,7 +47,8 @@ export function RecordView() {
     setSaveError(undefined);
     try {
       const msg = await host.readMessage();
-      const [{ matches }, sha256] = await Promise.all([api.lookupGuardian(msg.from), sha256Hex(msg.bodyText)]);
+      const [{ matches }, sha256, me] = await Promise.all([api.lookupGuardian(msg.from), sha256Hex(msg.bodyText), api.me()]);
+      const serverHash = me.graph === true && msg.restId !== undefined;
       if (matches.length === 0) return setState({ s: "refused", why: "notGuardian" });
       const withAuthority = matches.filter((m) => m.hasAuthority);
       if (withAuthority.length === 0) return setState({ s: "refused", why: "noAuthority" });
@@ -71,7 +74,7 @@ export function RecordView() {
       setPartyId(request?.partyId ?? "");
       setPurposeId(request?.purposeId ?? "");
       setDecision(guessDecision(excerptOf(msg.bodyText)));
-      setState({ s: "ready", data: { msg, sha256, eligible, parties, purposes, ...(request ? { request } : {}), ...(requestMissing ? { requestMissing } : {}) } });
+      setState({ s: "ready", data: { msg, sha256, serverHash, eligible, parties, purposes, ...(request ? { request } : {}), ...(requestMissing ? { requestMissing } : {}) } });
     } catch (e) {
       setState({ s: "error", message: errorText(e) });
     }
@@ -107,6 +110,7 @@ export function RecordView() {
           sender: data.msg.from,
           date: data.msg.date,
           sha256: data.sha256,
+          ...(data.serverHash && data.msg.restId ? { graphMessageId: data.msg.restId } : {}),
           ...(excerpt ? { excerpt } : {}),
           ...(data.request?.messageId ? { inReplyTo: data.request.messageId } : {}),
         },
@@ -227,7 +231,7 @@ export function RecordView() {
               <dt>{t.fields.messageId}</dt>
               <dd className="zv-mono">{data.msg.internetMessageId}</dd>
               <dt>{t.fields.sha256}</dt>
-              <dd className="zv-mono">{data.sha256}</dd>
+              <dd className="zv-mono">{data.serverHash ? t.serverHash : data.sha256}</dd>
               <dt>{t.fields.excerpt}</dt>
               <dd className="zv-pre">{excerpt || t.none}</dd>
               <dt>{t.fields.informationShown}</dt>

@@ -35,6 +35,10 @@ export class TaskpaneApi {
   constructor(host: MailHost) {
     this.client = new ApiClient({ baseUrl: host.apiBaseUrl(), getToken: host.getToken, lang: host.language() });
   }
+  /** Who is signed in, and whether the server reaches Microsoft Graph (then it hashes the original itself). */
+  me(): Promise<{ devMode: boolean; graph?: boolean }> {
+    return this.client.get("/api/me");
+  }
   check(body: CheckRequest): Promise<CheckResponse> {
     return this.client.post<CheckResponse>("/api/check", body);
   }

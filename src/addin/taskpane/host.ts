@@ -18,6 +18,8 @@ export interface ReadMessage {
   bodyText: string;
   /** ISO date-time the message was sent/received. */
   date: string;
+  /** The item's id for Microsoft Graph (REST id), when the host can tell it. */
+  restId?: string;
 }
 
 export interface ComposeMessage {
@@ -140,7 +142,13 @@ export class OfficeMailHost implements MailHost {
     const item = this.read;
     const bodyText = await p<string>((cb) => item.body.getAsync(Office.CoercionType.Text, cb));
     const when = item.dateTimeCreated instanceof Date ? item.dateTimeCreated : new Date();
+    const mailbox = Office.context.mailbox;
+    const restId =
+      item.itemId && typeof mailbox.convertToRestId === "function"
+        ? mailbox.convertToRestId(item.itemId, Office.MailboxEnums.RestVersion.v2_0)
+        : undefined;
     return {
+      ...(restId ? { restId } : {}),
       internetMessageId: item.internetMessageId ?? "",
       from: (item.from?.emailAddress ?? "").toLowerCase(),
       fromName: item.from?.displayName ?? "",
