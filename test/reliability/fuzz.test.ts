@@ -5,7 +5,7 @@ import { changedTables, snapshot } from "./support.js";
 
 interface Operation {
   parameters?: { name: string; in: string }[];
-  requestBody?: { content: { "application/json": { schema: { properties?: Record<string, unknown> } } } };
+  requestBody?: { content: { "application/json"?: { schema: { properties?: Record<string, unknown> } }; "text/csv"?: unknown } };
 }
 type OpenApi = { paths: Record<string, Record<string, Operation>> };
 
@@ -58,7 +58,7 @@ describe("Property: every route survives random and hostile input", function () 
     for (const { path, method, op } of ops) {
       const params = (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name);
       const queryNames = (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
-      const props = Object.keys(op.requestBody?.content["application/json"].schema.properties ?? {});
+      const props = Object.keys(op.requestBody?.content["application/json"]?.schema.properties ?? {});
       await fc.assert(
         fc.asyncProperty(
           fc.array(nasty.filter((s) => s.length > 0), { minLength: params.length, maxLength: params.length }),
@@ -76,7 +76,9 @@ describe("Property: every route survives random and hostile input", function () 
             });
             requests++;
             statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-            assert.ok(r.status < 500, `${method} ${url}: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+            // The one 5xx that is right here: a Graph route in dev mode says Graph is not configured.
+            const graphOff = r.status === 503 && (r.json as { error?: { code?: string } }).error?.code === "GRAPH_ERROR";
+            assert.ok(r.status < 500 || graphOff, `${method} ${url}: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
             const now = await snapshot(stack.running.storage);
             if (r.status >= 400) assert.deepEqual(changedTables(last, now), [], `${method} ${url} answered ${r.status} but changed the store`);
             last = now;
