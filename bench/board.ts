@@ -128,7 +128,11 @@ export interface BoardStudent {
 }
 
 export function makeStudent(i: number, schools: number, now: Date): BoardStudent {
-  const given = GIVEN[i % GIVEN.length] ?? "Jan";
+  // Beyond GIVEN x FAMILY students the names would repeat: a one-word variant of the given name keeps
+  // every name unique (a second given name would not: "Noor Lisa Bakker" contains "Lisa Bakker").
+  const round = Math.floor(i / (GIVEN.length * FAMILY.length));
+  const first = GIVEN[i % GIVEN.length] ?? "Jan";
+  const given = round === 0 ? first : `${first}${"ke".repeat(round)}`;
   const [particle, family] = FAMILY[Math.floor(i / GIVEN.length) % FAMILY.length] ?? [undefined, "Jansen"];
   const id = studentId(i);
   const fam = slug((particle ?? "") + family);
