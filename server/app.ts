@@ -26,6 +26,7 @@ import { ViewLog, viewLogging } from "./accountability/views.js";
 import { idempotency } from "./shared/idempotency.js";
 import { rateLimit } from "./shared/ratelimit.js";
 import { createGraphServices, graphRoutes, type GraphServices } from "./graph/routes.js";
+import type { GraphAuth } from "./graph/client.js";
 
 export { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
 import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
@@ -39,6 +40,8 @@ export interface AppDeps {
   devIssuer?: DevIssuer;
   /** Folder of the built front ends. */
   distDir: string;
+  /** Graph token acquisition to use instead of one made from config (tests: a fake authority). */
+  graphAuth?: GraphAuth;
 }
 
 export interface Services {
@@ -68,7 +71,7 @@ const FRAME_ANCESTORS = [
 
 const ADDIN_ORIGINS_SCRIPT = ["'self'", "https://appsforoffice.microsoft.com", "https://res.cdn.office.net", "https://res-1.cdn.office.net"];
 
-export function createServices(storage: Storage, config: Config, log: Logger): Services {
+export function createServices(storage: Storage, config: Config, log: Logger, graphAuth?: GraphAuth): Services {
   const directoryRepo = new DirectoryRepository(storage);
   const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
   const registerRepo = new RegisterRepository(storage);
@@ -80,7 +83,7 @@ export function createServices(storage: Storage, config: Config, log: Logger): S
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
     views: new ViewLog(storage),
-    graph: createGraphServices({ config, directory, log }),
+    graph: createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) }),
   };
 }
 
@@ -118,7 +121,7 @@ function cors(allowed: Set<string>): RequestHandler {
 
 export function createApp(deps: AppDeps): { app: Express; services: Services; api: ApiBuilder } {
   const { config, storage, log } = deps;
-  const services = createServices(storage, config, log);
+  const services = createServices(storage, config, log, deps.graphAuth);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.devMode ? false : 1);

@@ -10,6 +10,7 @@ import { Storage } from "./shared/storage.js";
 import { AzuriteProcess } from "./shared/azurite.js";
 import { DevIssuer, entraVerifier, type TokenVerifier } from "./identity/auth.js";
 import { seedDemo } from "./demo/seed.js";
+import type { GraphAuth } from "./graph/client.js";
 
 export interface Running {
   url: string;
@@ -29,6 +30,8 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   distDir?: string;
   tls?: { key: string; cert: string };
+  /** Graph token acquisition instead of one made from config (tests: MSAL on a fake authority). */
+  graphAuth?: GraphAuth;
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
@@ -54,10 +57,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clientId: config.ENTRA_CLIENT_ID ?? "",
       authorityHost: config.ENTRA_AUTHORITY_HOST,
       allowedTenants: config.ENTRA_ALLOWED_TENANTS.split(",").map((s) => s.trim()).filter(Boolean),
+      ...(config.ENTRA_JWKS_URL ? { jwksUrl: config.ENTRA_JWKS_URL } : {}),
     });
   }
   const distDir = opts.distDir ?? path.resolve(import.meta.dirname, "..", "dist");
-  const { app, services } = createApp({ config, storage, log, verifier, distDir, ...(devIssuer ? { devIssuer } : {}) });
+  const { app, services } = createApp({
+    config,
+    storage,
+    log,
+    verifier,
+    distDir,
+    ...(devIssuer ? { devIssuer } : {}),
+    ...(opts.graphAuth ? { graphAuth: opts.graphAuth } : {}),
+  });
   if (config.devMode && config.SEED_DEMO) {
     const seeded = await seedDemo(services);
     if (seeded) log.info("demo school seeded");

@@ -105,14 +105,15 @@ export class RegisterService {
 
   /**
    * Records a consent or refusal. `serverEvidence` is the server's own evidence of the parent's mail
-   * (the hash of Graph's MIME); it replaces what the client computed.
+   * (the hash of Graph's MIME); it replaces what the client computed. The client's excerpt is kept; its
+   * In-Reply-To only when the message itself has none (the header Graph read is the link to the request).
    */
   async recordConsent(p: Principal, req: ConsentRequest, requestKey?: string, serverEvidence?: Evidence): Promise<ConsentEvent> {
     const { snap, student, policy } = await this.context(p.tenantId, req.studentId);
     this.partyAndPurpose(snap, req.partyId, req.purposeId);
     const givenAt = new Date(req.givenAt);
     const evidence: Evidence | undefined = serverEvidence
-      ? { ...serverEvidence, sender: serverEvidence.sender.toLowerCase(), ...(req.evidence?.excerpt ? { excerpt: req.evidence.excerpt } : {}), ...(req.evidence?.inReplyTo ? { inReplyTo: req.evidence.inReplyTo } : {}) }
+      ? { ...serverEvidence, sender: serverEvidence.sender.toLowerCase(), ...(req.evidence?.excerpt ? { excerpt: req.evidence.excerpt } : {}), ...(req.evidence?.inReplyTo && !serverEvidence.inReplyTo ? { inReplyTo: req.evidence.inReplyTo } : {}) }
       : req.evidence
         ? (({ graphMessageId: _g, ...rest }) => ({ ...rest, hashSource: "client" as const }))(req.evidence)
         : undefined;

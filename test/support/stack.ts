@@ -5,6 +5,7 @@ import { startServer, type Running } from "../../server/main.js";
 import { AzuriteProcess } from "../../server/shared/azurite.js";
 import { DEMO_TENANT } from "../../server/demo/seed.js";
 import type { Role } from "../../server/identity/auth.js";
+import type { GraphAuth } from "../../server/graph/client.js";
 
 /**
  * The real stack for tests: Azurite (in memory, on a free port, one per test process), and the real
@@ -32,6 +33,8 @@ export interface StackOptions {
   azurite?: AzuriteProcess;
   env?: Record<string, string>;
   distDir?: string;
+  /** Graph token acquisition for the server (Entra mode tests: MSAL on a fake authority). */
+  graphAuth?: GraphAuth;
 }
 
 export interface Stack {
@@ -75,6 +78,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     connectionString: azurite.connectionString,
     logDestination: dest,
     ...(opts.distDir ? { distDir: opts.distDir } : {}),
+    ...(opts.graphAuth ? { graphAuth: opts.graphAuth } : {}),
   });
   const tokens = new Map<string, string>();
   const token = async (user = "ib@demo", roles: Role[] = ["coordinator"], tenantId = DEMO_TENANT): Promise<string> => {

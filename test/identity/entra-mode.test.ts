@@ -1,0 +1,271 @@
+import assert from "node:assert/strict";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startStack, type Stack } from "../support/stack.js";
+import { GraphAuth } from "../../server/graph/client.js";
+import { DEMO_SCHOOL_ID, demoImport } from "../../server/demo/data.js";
+import { FakeAuthority, makeKey, mint, sendJson, startGraphStub, startJwks, type TestKey } from "./support.js";
+
+/**
+ * The real server in Entra ID mode (ENTRA_CLIENT_ID set), with only the outside world faked: the
+ * tenant's signing keys (a local JWKS server), the Entra token endpoint (a fake authority behind MSAL)
+ * and Microsoft Graph (a local stub). Storage is the shared in-memory Azurite.
+ */
+
+const TENANT = "5e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b";
+const OTHER_TENANT = "0f9e8d7c-6b5a-4493-8271-605f4e3d2c1b";
+const CLIENT_ID = "0c4b1f6e-2d3a-4e5f-8a9b-7c6d5e4f3a2b";
+const AUTHORITY = "https://login.microsoftonline.com";
+
+/** A guardian of lln-001 in the demo data (slug of "de Vries"). */
+const GUARDIAN = "ouder1.devries@mail.example";
+const STRANGER = "onbekend@elders.example";
+
+const MIME_1 = Buffer.from(
+  `From: Sanne de Vries <${GUARDIAN}>\r\nTo: ib@regenboog.school.example\r\nSubject: Re: Toestemming gevraagd\r\n` +
+    "Message-ID: <reply-1@mail.example>\r\nIn-Reply-To: <request-1@regenboog.school.example>\r\n\r\nIk geef toestemming.\r\n\u00e9\r\n",
+  "utf8",
+);
+const MIME_2 = Buffer.from(`From: ${STRANGER}\r\nMessage-ID: <reply-2@elders.example>\r\n\r\nJa hoor.\r\n`, "utf8");
+
+interface Message {
+  graphId: string;
+  internetMessageId: string;
+  from: string;
+  mime: Buffer;
+  inReplyTo?: string;
+}
+
+const MESSAGES: Message[] = [
+  // Graph shows the address with capitals; the register keeps it in lower case.
+  { graphId: "AAMk-1", internetMessageId: "<reply-1@mail.example>", from: "Ouder1.DeVries@Mail.Example", mime: MIME_1, inReplyTo: "<request-1@regenboog.school.example>" },
+  { graphId: "AAMk-2", internetMessageId: "<reply-2@elders.example>", from: STRANGER, mime: MIME_2 },
+];
+
+interface ApiError {
+  error: { code: string; message: string };
+}
+interface EvidenceView {
+  messageId: string;
+  sender: string;
+  date: string;
+  sha256: string;
+  hashSource: string;
+  inReplyTo?: string;
+}
+interface RegisterView {
+  events: { type: string; id: string; evidence?: EvidenceView }[];
+}
+interface RequestRecord {
+  requestId: string;
+  to: string[];
+  subject: string;
+  messageId?: string;
+}
+
+describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, local Graph stub)", function () {
+  this.timeout(60_000);
+  let stack: Stack;
+  let jwks: Awaited<ReturnType<typeof startJwks>>;
+  let graph: Awaited<ReturnType<typeof startGraphStub>>;
+  let authority: FakeAuthority;
+  let key: TestKey;
+  let coordinator: string;
+  let distDir: string;
+
+  const token = (tid: string, roles: string[] = ["coordinator"], oid: string = randomUUID()): Promise<string> =>
+    mint(key, { issuer: `${AUTHORITY}/${tid}/v2.0`, audience: CLIENT_ID, tid, oid, roles });
+  const api = <T = Record<string, unknown>>(method: string, p: string, body?: unknown, t?: string) => stack.api<T>(method, p, body, { token: t ?? coordinator });
+  const graphCalls = (method: string, p: string): number => graph.calls.filter((c) => c.method === method && c.path.split("?")[0] === p).length;
+
+  before(async () => {
+    key = await makeKey();
+    jwks = await startJwks();
+    jwks.keys.push(key.jwk);
+    graph = await startGraphStub([
+      (c, res) => {
+        const m = /^\/v1\.0\/me\/messages\/([^/?]+)(\/\$value)?(?:\?|$)/.exec(c.path);
+        if (c.method !== "GET" || !m?.[1]) return false;
+        const msg = MESSAGES.find((x) => encodeURIComponent(x.graphId) === m[1]);
+        if (!msg) return false;
+        if (m[2]) {
+          res.statusCode = 200;
+          res.setHeader("content-type", "text/plain");
+          res.end(msg.mime);
+          return true;
+        }
+        return sendJson(res, 200, {
+          id: msg.graphId,
+          internetMessageId: msg.internetMessageId,
+          from: { emailAddress: { address: msg.from } },
+          sender: { emailAddress: { address: msg.from } },
+          receivedDateTime: "2026-03-04T09:15:00Z",
+          bodyPreview: "Ik geef toestemming.",
+          internetMessageHeaders: msg.inReplyTo ? [{ name: "In-Reply-To", value: msg.inReplyTo }] : [],
+        });
+      },
+      (c, res) => (c.method === "POST" && c.path === "/v1.0/me/messages" ? sendJson(res, 201, { id: "draft-1", internetMessageId: "<draft-1@regenboog.school.example>", isDraft: true }) : false),
+      (c, res) => {
+        if (c.method !== "POST" || c.path !== "/v1.0/me/messages/draft-1/send") return false;
+        res.statusCode = 202;
+        res.end();
+        return true;
+      },
+    ]);
+    authority = new FakeAuthority();
+    // Built front ends with a playground, so a 404 for it is the mode and not a missing folder.
+    distDir = await mkdtemp(path.join(tmpdir(), "zv-dist-"));
+    for (const dir of ["tab", "playground"]) {
+      await mkdir(path.join(distDir, dir));
+      await writeFile(path.join(distDir, dir, "index.html"), `<!doctype html><title>${dir}</title>`);
+    }
+    stack = await startStack({
+      env: {
+        ENTRA_CLIENT_ID: CLIENT_ID,
+        ENTRA_CLIENT_SECRET: "x",
+        ENTRA_JWKS_URL: `${jwks.url}/common/discovery/v2.0/keys`,
+        ENTRA_ALLOWED_TENANTS: TENANT,
+        GRAPH_BASE_URL: graph.base,
+        GRAPH_MAX_RETRIES: "0",
+      },
+      graphAuth: new GraphAuth({ clientId: CLIENT_ID, authorityHost: AUTHORITY, clientSecret: "x", networkClient: authority }),
+      distDir,
+    });
+    coordinator = await token(TENANT, ["coordinator"], "oid-coordinator");
+    const me = await api<{ tenantId: string; roles: string[]; devMode: boolean; graph: boolean }>("GET", "/api/me");
+    assert.equal(me.status, 200, JSON.stringify(me.json));
+    assert.deepEqual({ ...me.json, user: undefined }, { user: undefined, tenantId: TENANT, roles: ["coordinator"], devMode: false, graph: true });
+    const schools = await api<{ schools: unknown[] }>("GET", "/api/schools");
+    assert.deepEqual(schools.json.schools, [], "Entra mode seeds no demo school");
+    const imported = await api("POST", "/api/import", demoImport());
+    assert.equal(imported.status, 200, JSON.stringify(imported.json));
+  });
+
+  after(async () => {
+    await stack?.stop();
+    await graph?.close();
+    await jwks?.close();
+    if (distDir) await rm(distDir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    graph.calls.length = 0;
+    authority.tokenCalls.length = 0;
+  });
+
+  const consent = (graphMessageId: string, extra: Record<string, unknown> = {}) => ({
+    studentId: "lln-001",
+    partyId: "ggd",
+    purposeId: "jgz-consult",
+    decision: "granted",
+    givenBy: { guardianId: "lln-001-o1" },
+    method: "email",
+    givenAt: "2026-03-04T09:15:00Z",
+    evidence: {
+      messageId: "<what-the-pane-saw@client.example>",
+      sender: "someone.else@client.example",
+      date: "2026-03-04T09:15:00Z",
+      sha256: "ab".repeat(32),
+      graphMessageId,
+      ...extra,
+    },
+  });
+
+  it("When a consent is posted with the Outlook item id, then the stored evidence is the server's: SHA-256 of Graph's MIME, hashSource server-mime, message id and sender from Graph", async () => {
+    const r = await api<{ id: string } & ApiError>("POST", "/api/consents", consent("AAMk-1", { inReplyTo: "<forged@client.example>" }));
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    const reg = await api<RegisterView>("GET", "/api/students/lln-001/register");
+    assert.equal(reg.status, 200);
+    const ev = reg.json.events.find((e) => e.id === r.json.id)?.evidence;
+    assert.ok(ev, "the consent is in the register with its evidence");
+    assert.equal(ev.sha256, createHash("sha256").update(MIME_1).digest("hex"));
+    assert.equal(ev.hashSource, "server-mime");
+    assert.equal(ev.messageId, "<reply-1@mail.example>");
+    assert.equal(ev.sender, GUARDIAN);
+    assert.equal(ev.date, "2026-03-04T09:15:00.000Z");
+    assert.equal(ev.inReplyTo, "<request-1@regenboog.school.example>", "the link to the request is the message's own header, not the client's");
+    // On behalf of the coordinator: the OBO assertion is the coordinator's own API token, for Mail.Read.
+    assert.equal(authority.tokenCalls.length, 1);
+    assert.equal(authority.tokenCalls[0]?.grantType, "urn:ietf:params:oauth:grant-type:jwt-bearer");
+    assert.equal(authority.tokenCalls[0]?.assertion, coordinator);
+    assert.ok(authority.tokenCalls[0]?.scope.includes("https://graph.microsoft.com/Mail.Read"));
+    assert.ok(authority.tokenCalls[0]?.url.includes(`/${TENANT}/`), "the token comes from the caller's tenant");
+    assert.equal(graphCalls("GET", "/v1.0/me/messages/AAMk-1/$value"), 1);
+    for (const c of graph.calls) assert.match(c.authorization ?? "", /^Bearer graph-token-\d+$/);
+  });
+
+  it("When a consent's Graph sender is not a guardian of the student, then it is refused (422 NOT_A_GUARDIAN) and nothing is written", async () => {
+    const before = await api<RegisterView>("GET", "/api/students/lln-001/register");
+    // The pane claims the guardian's address; Graph says otherwise, and Graph is believed.
+    const r = await api<ApiError>("POST", "/api/consents", consent("AAMk-2", { sender: GUARDIAN }));
+    assert.equal(r.status, 422, JSON.stringify(r.json));
+    assert.equal(r.json.error.code, "NOT_A_GUARDIAN");
+    assert.equal(graphCalls("GET", "/v1.0/me/messages/AAMk-2/$value"), 1, "the evidence was fetched from Graph");
+    const after = await api<RegisterView>("GET", "/api/students/lln-001/register");
+    assert.deepEqual(after.json.events, before.json.events);
+  });
+
+  it("When a consent request is made and sent, then Graph gets a draft to the guardians and a send, the request holds the draft's Internet Message-ID, and a second send sends nothing", async () => {
+    const created = await api<RequestRecord>("POST", "/api/consent-requests", { studentId: "lln-002", partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    assert.deepEqual(created.json.to, ["marieke.vdberg@mail.example", "erik.hoekstra@mail.example"]);
+    assert.equal(created.json.messageId, undefined);
+    const id = created.json.requestId;
+
+    const sent = await api<RequestRecord>("POST", `/api/consent-requests/${id}/send`);
+    assert.equal(sent.status, 200, JSON.stringify(sent.json));
+    assert.equal(sent.json.messageId, "<draft-1@regenboog.school.example>");
+    assert.deepEqual(
+      graph.calls.map((c) => `${c.method} ${c.path}`),
+      ["POST /v1.0/me/messages", "POST /v1.0/me/messages/draft-1/send"],
+    );
+    const draft = JSON.parse(graph.calls[0]?.body ?? "{}") as { subject: string; body: { contentType: string }; toRecipients: { emailAddress: { address: string } }[] };
+    assert.equal(draft.subject, created.json.subject);
+    assert.equal(draft.body.contentType, "HTML");
+    assert.deepEqual(
+      draft.toRecipients.map((t) => t.emailAddress.address),
+      ["marieke.vdberg@mail.example", "erik.hoekstra@mail.example"],
+    );
+    assert.equal(authority.tokenCalls[0]?.assertion, coordinator);
+    assert.ok(authority.tokenCalls[0]?.scope.includes("https://graph.microsoft.com/Mail.Send"));
+
+    const stored = await api<RequestRecord>("GET", `/api/consent-requests/${id}`);
+    assert.equal(stored.status, 200);
+    assert.equal(stored.json.messageId, "<draft-1@regenboog.school.example>");
+
+    graph.calls.length = 0;
+    const again = await api<RequestRecord>("POST", `/api/consent-requests/${id}/send`);
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.json, stored.json, "the same record");
+    assert.deepEqual(graph.calls, [], "nothing is sent again");
+  });
+
+  it("When dev-only endpoints are asked for in Entra mode, then /dev/token and /playground/ are 404 (the tab is served)", async () => {
+    const dev = await fetch(`${stack.baseUrl}/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "ib@demo" }) });
+    assert.equal(dev.status, 404);
+    const playground = await fetch(`${stack.baseUrl}/playground/`);
+    assert.equal(playground.status, 404);
+    const tab = await fetch(`${stack.baseUrl}/tab/`);
+    assert.equal(tab.status, 200);
+    const root = await fetch(`${stack.baseUrl}/`, { redirect: "manual" });
+    assert.equal(root.headers.get("location"), "/tab/");
+  });
+
+  it("When a token of a tenant outside ENTRA_ALLOWED_TENANTS calls a real route, then 401 TENANT_NOT_ALLOWED", async () => {
+    const other = await token(OTHER_TENANT);
+    const r = await api<ApiError>("GET", `/api/students?schoolId=${DEMO_SCHOOL_ID}`, undefined, other);
+    assert.equal(r.status, 401, JSON.stringify(r.json));
+    assert.equal(r.json.error.code, "TENANT_NOT_ALLOWED");
+    const w = await api<ApiError>("POST", "/api/consents", consent("AAMk-1"), other);
+    assert.equal(w.status, 401);
+    assert.equal(w.json.error.code, "TENANT_NOT_ALLOWED");
+    assert.equal(authority.tokenCalls.length + graph.calls.length, 0, "no Graph call for a refused tenant");
+    // A token for another API (wrong audience) of the allowed tenant is refused too.
+    const wrongAud = await mint(key, { issuer: `${AUTHORITY}/${TENANT}/v2.0`, audience: randomUUID(), tid: TENANT });
+    const a = await api<ApiError>("GET", "/api/schools", undefined, wrongAud);
+    assert.equal(a.status, 401);
+    assert.equal(a.json.error.code, "TOKEN_WRONG_AUDIENCE");
+  });
+});
