@@ -155,7 +155,29 @@ export function chainEvent(e: NewEvent, seq: number, prevHash: string): Register
 export interface ChainProblem {
   studentId: string;
   seq: number;
-  problem: "hash-mismatch" | "broken-link" | "missing-event" | "head-mismatch";
+  problem: "hash-mismatch" | "broken-link" | "missing-event" | "head-mismatch" | "state-mismatch";
+}
+
+/**
+ * What the send check needs of a register, kept in the partition's HEAD row so that a check reads one
+ * row per student: the consents, withdrawals and notices, without their texts and evidence (which the
+ * rules never look at). Derived from the events; `verifyChain` checks that it still is.
+ * Idempotent: projecting a projection gives the same list.
+ */
+export function projectState(events: RegisterEvent[]): RegisterEvent[] {
+  const out: RegisterEvent[] = [];
+  for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
+    if (e.type === "consent") {
+      const { informationShown: _i, evidence: _e, heardBy: _h, ...rest } = e;
+      out.push(rest);
+    } else if (e.type === "withdrawal") {
+      const { reason: _r, ...rest } = e;
+      out.push(rest);
+    } else if (e.type === "notice") {
+      out.push(e);
+    }
+  }
+  return out;
 }
 
 /**
@@ -167,7 +189,7 @@ export interface ChainProblem {
 export function verifyChain(
   studentId: string,
   events: RegisterEvent[],
-  head: { seq: number; hash: string } | undefined,
+  head: { seq: number; hash: string; state?: RegisterEvent[] } | undefined,
 ): ChainProblem[] {
   const problems: ChainProblem[] = [];
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
@@ -190,5 +212,8 @@ export function verifyChain(
     problems.push({ studentId, seq: head.seq, problem: "head-mismatch" });
   }
   if (!head && last) problems.push({ studentId, seq: last.seq, problem: "head-mismatch" });
+  // The send check decides on the head's state: it must be exactly what the events say.
+  if (head?.state && canonicalJson(head.state) !== canonicalJson(projectState(sorted)))
+    problems.push({ studentId, seq: head.seq, problem: "state-mismatch" });
   return problems;
 }

@@ -1,23 +1,53 @@
-import { odata, type TransactionAction } from "@azure/data-tables";
+import { odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
 import { key, isConflict, type Entity, type Storage } from "../shared/storage.js";
-import { GENESIS_HASH, chainEvent, type NewEvent, type RegisterEvent } from "./domain.js";
+import { GENESIS_HASH, chainEvent, projectState, type NewEvent, type RegisterEvent } from "./domain.js";
 
 /**
  * Register events live in one partition per student (PK "tenant|student"), so reading a student's
  * whole register is one query. RowKeys are zero-padded sequence numbers; the row "HEAD" holds the
- * last sequence number and hash. An append replaces HEAD with its ETag and inserts the events in ONE
- * transaction: two writers never both win, and nothing is ever overwritten.
+ * last sequence number and hash, and the register's state for the send check (projectState: consents,
+ * withdrawals, notices without texts), so a check reads one row per student. An append replaces HEAD
+ * with its ETag and inserts the events in ONE transaction: two writers never both win, nothing is
+ * ever overwritten, and the state never lags the events.
  */
 export interface Head {
   seq: number;
   hash: string;
   etag: string;
+  /** Undefined for a head written before the state was kept, or whose state was too large to keep. */
+  state?: RegisterEvent[];
 }
 
 export interface Partition {
+  /** Every event; or, when `complete` is false, only the head's state (what the send check needs). */
   events: RegisterEvent[];
   head: Head | undefined;
+  complete: boolean;
+}
+
+/** Azure Tables: a string property holds 32K UTF-16 characters, an entity 1 MiB. */
+const STATE_CHUNK = 30_000;
+const STATE_MAX_CHUNKS = 25;
+
+/** The HEAD row: last seq and hash, and the state in chunks s0, s1, ... (omitted when too large). */
+export function headEntity(pk: string, seq: number, hash: string, stateOf: RegisterEvent[]): TableEntity<Record<string, string | number | boolean>> {
+  const json = JSON.stringify(projectState(stateOf));
+  const entity: TableEntity<Record<string, string | number | boolean>> = { partitionKey: pk, rowKey: HEAD, seq, hash };
+  if (json.length > STATE_CHUNK * STATE_MAX_CHUNKS) return { ...entity, stateOmitted: true };
+  for (let i = 0; i * STATE_CHUNK < json.length || i === 0; i++) entity[`s${i}`] = json.slice(i * STATE_CHUNK, (i + 1) * STATE_CHUNK);
+  return entity;
+}
+
+function headOf(r: Entity): Head {
+  const parts: string[] = [];
+  for (let i = 0; typeof r[`s${i}`] === "string"; i++) parts.push(String(r[`s${i}`]));
+  return {
+    seq: Number(r.seq),
+    hash: String(r.hash),
+    etag: String(r.etag),
+    ...(parts.length > 0 ? { state: JSON.parse(parts.join("")) as RegisterEvent[] } : {}),
+  };
 }
 
 const HEAD = "HEAD";
@@ -54,6 +84,18 @@ export class RegisterRepository {
   async read(tenantId: string, studentId: string): Promise<Partition> {
     const rows = await this.storage.list("Events", odata`PartitionKey eq ${this.partitionKey(tenantId, studentId)}`);
     return toPartition(rows);
+  }
+
+  /**
+   * What the send check needs, in one point read of the HEAD row. Falls back to reading the whole
+   * partition for a head without state (written by an older version, or too large to keep).
+   */
+  async readState(tenantId: string, studentId: string): Promise<Partition> {
+    const row = await this.storage.getOrUndefined("Events", this.partitionKey(tenantId, studentId), HEAD);
+    if (!row) return { events: [], head: undefined, complete: true };
+    const head = headOf(row);
+    if (head.state) return { events: head.state, head, complete: false };
+    return this.read(tenantId, studentId);
   }
 
   /**
@@ -96,9 +138,10 @@ export class RegisterRepository {
         chained.push(c);
         prev = c.hash;
       }
-      const headEntity = { partitionKey: pk, rowKey: HEAD, seq, hash: prev };
+      // The new state from the old one (or all events) and the new events: projecting is idempotent.
+      const head = headEntity(pk, seq, prev, [...current.events, ...chained]);
       const actions: TransactionAction[] = [
-        current.head ? ["update", headEntity, "Replace", { etag: current.head.etag }] : ["create", headEntity],
+        current.head ? ["update", head, "Replace", { etag: current.head.etag }] : ["create", head],
         ...chained.map(
           (c): TransactionAction => [
             "create",
@@ -143,9 +186,9 @@ function toPartition(rows: Entity[]): Partition {
   let head: Head | undefined;
   const events: RegisterEvent[] = [];
   for (const r of rows) {
-    if (r.rowKey === HEAD) head = { seq: Number(r.seq), hash: String(r.hash), etag: String(r.etag) };
+    if (r.rowKey === HEAD) head = headOf(r);
     else events.push(JSON.parse(String(r.data)) as RegisterEvent);
   }
   events.sort((a, b) => a.seq - b.seq);
-  return { events, head };
+  return { events, head, complete: true };
 }

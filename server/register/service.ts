@@ -243,7 +243,7 @@ export class RegisterService {
     const all = await this.repo.readAll(tenantId);
     const soon = at.getTime() + 30 * 86400_000;
     return snap.directory.students.map((s) => {
-      const part: Partition = all.get(s.id) ?? { events: [], head: undefined };
+      const part: Partition = all.get(s.id) ?? { events: [], head: undefined, complete: true };
       const statuses = this.statuses(snap, s, part.events, at);
       const valid = statuses.filter((x) => x.state === "valid");
       const nextExpiry = valid.map((x) => x.validUntil).filter((x): x is string => !!x).sort()[0];

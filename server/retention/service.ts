@@ -7,7 +7,7 @@ import { policyFor } from "../directory/domain.js";
 import type { DirectoryRepository } from "../directory/repository.js";
 import type { DirectoryService } from "../directory/service.js";
 import { verifyChain, type RegisterEvent, type TombstoneEvent } from "../register/domain.js";
-import type { Partition, RegisterRepository } from "../register/repository.js";
+import { headEntity, type Partition, type RegisterRepository } from "../register/repository.js";
 import { makeTombstone, planPurge, studentState, type PurgeReport } from "./domain.js";
 
 const seqKey = (seq: number): string => String(seq).padStart(10, "0");
@@ -161,7 +161,9 @@ export class RetentionService {
    * Removes a leading run of events, at most BATCH per transaction. Each transaction deletes the
    * previous tombstone and the batch, and puts the new tombstone in the place of the batch's last
    * event, so the chain verifies after every transaction (a crash between two leaves a valid chain).
-   * HEAD changes only when every event goes, and then with its ETag (a concurrent append wins).
+   * Each transaction also replaces HEAD, with its ETag (a concurrent append wins): its state (what the
+   * send check reads) drops the removed consents at once, and when every event goes it points at the
+   * tombstone.
    */
   private async removeLeading(
     tenantId: string,
@@ -174,6 +176,8 @@ export class RetentionService {
   ): Promise<void> {
     const pk = key(tenantId, studentId);
     let previous = existing;
+    let head = part.head;
+    const removed = new Set<number>();
     for (let i = 0; i < remove.length; i += BATCH) {
       const batch = remove.slice(i, i + BATCH);
       const lastInBatch = batch[batch.length - 1];
@@ -188,12 +192,15 @@ export class RetentionService {
         "Replace",
       ]);
       const finalBatch = i + BATCH >= remove.length;
-      if (all && finalBatch) {
-        if (!part.head) throw new AppError(409, "CONFLICT", "The register has no head");
-        actions.push(["update", { partitionKey: pk, rowKey: "HEAD", seq: tomb.seq, hash: tomb.hash }, "Replace", { etag: part.head.etag }]);
-      }
+      if (!head) throw new AppError(409, "CONFLICT", "The register has no head");
+      for (const e of batch) removed.add(e.seq);
+      const remaining = part.events.filter((e) => !removed.has(e.seq) && e.type !== "tombstone");
+      const [seq, hash] = all && finalBatch ? [tomb.seq, tomb.hash] : [head.seq, head.hash];
+      actions.push(["update", headEntity(pk, seq, hash, remaining), "Replace", { etag: head.etag }]);
       await this.storage.run("Events", (t) => t.submitTransaction(actions));
       previous = tomb;
+      const fresh = await this.storage.getOrUndefined("Events", pk, "HEAD");
+      head = fresh ? { ...head, etag: String(fresh.etag) } : undefined;
     }
   }
 

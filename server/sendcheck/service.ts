@@ -35,7 +35,8 @@ export class SendCheckService {
     if (req.purposeId && !snap.purposeById.has(req.purposeId))
       throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
 
-    const partitions = await Promise.all(studentIds.map((id) => this.register.read(p.tenantId, id)));
+    // One point read per student: the HEAD row holds what the rules need (the consent state).
+    const partitions = await Promise.all(studentIds.map((id) => this.register.readState(p.tenantId, id)));
     const registers = new Map<string, RegisterEvent[]>(studentIds.map((id, i) => [id, partitions[i]?.events ?? []]));
     const sentAt = req.sentAt ? new Date(req.sentAt) : new Date();
     const recipients = [

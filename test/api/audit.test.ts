@@ -58,7 +58,11 @@ describe("Audit: tampering with the register is detected", function () {
     await writeEvent(s, { ...e, partyId: "inspectie" } as RegisterEvent);
     const { verify, mine } = await problemsOf(s);
     assert.equal(verify.ok, false);
-    assert.deepEqual(mine, [{ studentId: s.id, seq: 2, problem: "hash-mismatch" }]);
+    // The consent changed, so the state the send check reads (in the head row) no longer matches either.
+    assert.deepEqual(mine, [
+      { studentId: s.id, seq: 2, problem: "hash-mismatch" },
+      { studentId: s.id, seq: 3, problem: "state-mismatch" },
+    ]);
     const reg = await registerOf(stack, s.id);
     assert.equal(reg.chain.verified, false);
     assert.deepEqual(reg.chain.problems, mine);
@@ -71,7 +75,10 @@ describe("Audit: tampering with the register is detected", function () {
     const rehashed = { ...changed, hash: hashEvent(changed) } as RegisterEvent;
     await writeEvent(s, rehashed);
     const { mine } = await problemsOf(s);
-    assert.deepEqual(mine, [{ studentId: s.id, seq: 3, problem: "broken-link" }]);
+    assert.deepEqual(mine, [
+      { studentId: s.id, seq: 3, problem: "broken-link" },
+      { studentId: s.id, seq: 3, problem: "state-mismatch" },
+    ]);
     assert.equal((await registerOf(stack, s.id)).chain.verified, false);
   });
 
@@ -91,7 +98,10 @@ describe("Audit: tampering with the register is detected", function () {
     await tableClient(stack, "Events").deleteEntity(pk(s), rowKey(3));
     const { verify, mine } = await problemsOf(s);
     assert.equal(verify.ok, false);
-    assert.deepEqual(mine, [{ studentId: s.id, seq: 3, problem: "head-mismatch" }]);
+    assert.deepEqual(mine, [
+      { studentId: s.id, seq: 3, problem: "head-mismatch" },
+      { studentId: s.id, seq: 3, problem: "state-mismatch" },
+    ]);
     assert.equal((await registerOf(stack, s.id)).chain.verified, false);
   });
 
@@ -99,7 +109,23 @@ describe("Audit: tampering with the register is detected", function () {
     const s = await withThreeEvents();
     for (const seq of [1, 2, 3]) await tableClient(stack, "Events").deleteEntity(pk(s), rowKey(seq));
     const { mine } = await problemsOf(s);
-    assert.deepEqual(mine, [{ studentId: s.id, seq: 3, problem: "head-mismatch" }]);
+    assert.deepEqual(mine, [
+      { studentId: s.id, seq: 3, problem: "head-mismatch" },
+      { studentId: s.id, seq: 3, problem: "state-mismatch" },
+    ]);
+    assert.equal((await registerOf(stack, s.id)).chain.verified, false);
+  });
+
+  it("When the head row's state is changed so the send check would see a consent that was never given, then the audit reports state-mismatch", async () => {
+    const s = await importStudent(stack);
+    await grant(stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: { guardianId: s.guardians[0]?.id ?? "" }, givenAt: "2026-09-01T08:00:00Z" });
+    const head = await tableClient(stack, "Events").getEntity<{ s0: string }>(pk(s), "HEAD");
+    const state = JSON.parse(head.s0) as RegisterEvent[];
+    const forged = state.map((e) => (e.type === "consent" ? { ...e, partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" } : e));
+    await tableClient(stack, "Events").updateEntity({ partitionKey: pk(s), rowKey: "HEAD", s0: JSON.stringify(forged) }, "Merge");
+    const { verify, mine } = await problemsOf(s);
+    assert.equal(verify.ok, false);
+    assert.deepEqual(mine, [{ studentId: s.id, seq: 1, problem: "state-mismatch" }]);
     assert.equal((await registerOf(stack, s.id)).chain.verified, false);
   });
 

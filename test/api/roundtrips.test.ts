@@ -55,6 +55,27 @@ describe("Storage round trips of the send check", function () {
     }
   });
 
+  it("When a head row has no state (written by an older version), then the check reads the whole partition and decides the same", async () => {
+    const pk = `${stack.tenantId}|lln-001`;
+    const table = stack.running.storage.client("Events");
+    const head = await table.getEntity<{ seq: number; hash: string }>(pk, "HEAD");
+    await table.updateEntity({ partitionKey: pk, rowKey: "HEAD", seq: head.seq, hash: head.hash }, "Replace");
+    const c = countCalls(stack.running.storage);
+    try {
+      const r = await stack.api<{ verdict: string }>("POST", "/api/check", { to: ["jgz@ggd-voorbeeldregio.example"], subject: "Jan de Vries", body: "" });
+      assert.equal(r.json.verdict, "allow");
+      // HEAD point read, then the partition query, then the disclosure append.
+      assert.deepEqual(c.calls, ["Events", "Events", "Events"]);
+    } finally {
+      c.restore();
+    }
+    // The append wrote the state again: the next check is back to one read.
+    const again = await table.getEntity<{ s0?: string }>(pk, "HEAD");
+    assert.equal(typeof again.s0, "string");
+    const verify = await stack.api<{ ok: boolean }>("GET", "/api/audit/verify");
+    assert.equal(verify.json.ok, true);
+  });
+
   it("When a mail is about nobody, then the check makes no storage call at all", async () => {
     const c = countCalls(stack.running.storage);
     try {
