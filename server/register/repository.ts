@@ -166,7 +166,26 @@ export class RegisterRepository {
     throw new AppError(409, "CONFLICT", "The register of this student is busy; try again");
   }
 
-  /** Every event partition of the tenant (the audit and the overview). */
+  /**
+   * The send-check state of every student of the tenant, from the HEAD rows only (the register
+   * overview). A head without state is completed by reading its partition.
+   */
+  async readAllStates(tenantId: string): Promise<Map<string, Partition>> {
+    const lo = `${key(tenantId)}|`;
+    const hi = `${key(tenantId)}}`;
+    const rows = await this.storage.list("Events", odata`PartitionKey gt ${lo} and PartitionKey lt ${hi} and RowKey eq ${HEAD}`);
+    const out = new Map<string, Partition>();
+    await Promise.all(
+      rows.map(async (r) => {
+        const studentId = String(r.partitionKey).slice(lo.length);
+        const head = headOf(r);
+        out.set(studentId, head.state ? { events: head.state, head, complete: false } : await this.read(tenantId, studentId));
+      }),
+    );
+    return out;
+  }
+
+  /** Every event partition of the tenant (the audit and the statistics). */
   async readAll(tenantId: string): Promise<Map<string, Partition>> {
     const lo = `${key(tenantId)}|`;
     const hi = `${key(tenantId)}}`; // "}" sorts right after "|"

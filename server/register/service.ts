@@ -240,7 +240,7 @@ export class RegisterService {
 
   async overview(tenantId: string, at = new Date()): Promise<OverviewRow[]> {
     const snap = await this.directory.snapshot(tenantId);
-    const all = await this.repo.readAll(tenantId);
+    const all = await this.repo.readAllStates(tenantId);
     const soon = at.getTime() + 30 * 86400_000;
     return snap.directory.students.map((s) => {
       const part: Partition = all.get(s.id) ?? { events: [], head: undefined, complete: true };
@@ -264,7 +264,8 @@ export class RegisterService {
         ...(nextExpiry ? { nextExpiry } : {}),
         parties: [...new Set(statuses.map((x) => x.partyId))],
         purposes: [...new Set(statuses.map((x) => x.purposeId))],
-        eventCount: part.events.length,
+        // Events recorded so far: the sequence number of the last one (the state holds only the consent events).
+        eventCount: part.head?.seq ?? part.events.length,
       };
     });
   }
