@@ -14,6 +14,9 @@ const KIND_TABLE = {
 } as const satisfies Record<string, TableName>;
 export type DirectoryKind = keyof typeof KIND_TABLE;
 
+/** Partitions per tenant that students are spread over. Changing it moves every student: don't. */
+const STUDENT_BUCKETS = 32;
+
 export interface KindRecord {
   schools: School;
   students: Student;
@@ -46,27 +49,45 @@ export class DirectoryRepository {
     return { tenantId, schools, students, parties, purposes, policies };
   }
 
+  /**
+   * Where a record lives. Students, by far the most, are spread over STUDENT_BUCKETS partitions per
+   * tenant by a hash of their id ("tenant|b07"): a bucket never changes when a student changes school,
+   * writes spread over partitions, and no partition grows with the whole board. The rest: PK tenant.
+   */
+  private partitionOf(tenantId: string, kind: DirectoryKind, id: string): string {
+    if (kind !== "students") return key(tenantId);
+    const bucket = parseInt(sha256Hex(id).slice(0, 8), 16) % STUDENT_BUCKETS;
+    return key(tenantId, `b${String(bucket).padStart(2, "0")}`);
+  }
+
+  /** The filter for every record of a kind of the tenant. */
+  private filterOf(tenantId: string, kind: DirectoryKind): string {
+    if (kind !== "students") return odata`PartitionKey eq ${key(tenantId)}`;
+    const lo = `${key(tenantId)}|`;
+    const hi = `${key(tenantId)}}`; // "}" sorts right after "|"
+    return odata`PartitionKey gt ${lo} and PartitionKey lt ${hi}`;
+  }
+
   async list<K extends DirectoryKind>(tenantId: string, kind: K): Promise<KindRecord[K][]> {
-    const rows = await this.storage.list(KIND_TABLE[kind], odata`PartitionKey eq ${key(tenantId)}`, ["data"]);
+    const rows = await this.storage.list(KIND_TABLE[kind], this.filterOf(tenantId, kind), ["data"]);
     return rows.map((r) => JSON.parse(String(r.data)) as KindRecord[K]);
   }
 
   async get<K extends DirectoryKind>(tenantId: string, kind: K, id: string): Promise<KindRecord[K] | undefined> {
-    const e = await this.storage.getOrUndefined(KIND_TABLE[kind], key(tenantId), key(id));
+    const e = await this.storage.getOrUndefined(KIND_TABLE[kind], this.partitionOf(tenantId, kind, id), key(id));
     return e ? (JSON.parse(String(e.data)) as KindRecord[K]) : undefined;
   }
 
   /**
    * Idempotent bulk upsert: records whose content did not change are not written again.
-   * Writes go in transactions of 100 (one partition: the tenant).
+   * Writes go in transactions of at most 100 per partition.
    */
   async upsertMany<K extends DirectoryKind>(tenantId: string, kind: K, items: KindRecord[K][]): Promise<UpsertCounts> {
     const counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
     if (items.length === 0) return counts;
     const table = KIND_TABLE[kind];
-    const pk = key(tenantId);
     const existing = new Map<string, string>();
-    for (const r of await this.storage.list(table, odata`PartitionKey eq ${pk}`, ["RowKey", "hash"])) {
+    for (const r of await this.storage.list(table, this.filterOf(tenantId, kind), ["RowKey", "hash"])) {
       existing.set(String(r.rowKey), String(r.hash));
     }
     const actions: TransactionAction[] = [];
@@ -83,7 +104,7 @@ export class DirectoryRepository {
       }
       if (prev === undefined) counts.created++;
       else counts.updated++;
-      actions.push(["upsert", { partitionKey: pk, rowKey: key(id), data, hash }, "Replace"]);
+      actions.push(["upsert", { partitionKey: this.partitionOf(tenantId, kind, id), rowKey: key(id), data, hash }, "Replace"]);
     }
     await this.storage.transact(table, actions);
     return counts;

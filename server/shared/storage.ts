@@ -126,12 +126,17 @@ export class Storage {
       list.push(a);
       byPk.set(pk, list);
     }
-    for (const list of byPk.values()) {
-      for (let i = 0; i < list.length; i += 100) {
-        const chunk = list.slice(i, i + 100);
-        await this.run(name, (c) => c.submitTransaction(chunk));
+    // Partitions are independent: up to four at a time; within one, transactions go in order.
+    const queue = [...byPk.values()];
+    const worker = async (): Promise<void> => {
+      for (let list = queue.shift(); list; list = queue.shift()) {
+        for (let i = 0; i < list.length; i += 100) {
+          const chunk = list.slice(i, i + 100);
+          await this.run(name, (c) => c.submitTransaction(chunk));
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, queue.length) }, worker));
   }
 
   private withTimeout<T>(p: Promise<T>): Promise<T> {

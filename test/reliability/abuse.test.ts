@@ -122,11 +122,11 @@ describe("Abuse: headers, CORS, body size, identifiers, filters", function () {
     let filters = 0;
     for (const f of files) {
       const src = readFileSync(f, "utf8");
-      // storage.list(table, FILTER, ...): the filter must be an odata`` template or a helper returning one.
+      // storage.list(table, FILTER, ...): the filter must be an odata`` template or a helper returning one (tenantFilter, filterOf).
       for (const m of src.matchAll(/\.list\(\s*(?:"[A-Za-z]+"|KIND_TABLE\[kind\]|table|name|t),\s*([^\n]+)/g)) {
         filters++;
         const arg = (m[1] ?? "").trim();
-        if (!/^(odata`|tenantFilter\()/.test(arg)) offences.push(`${path.basename(f)}: ${arg.slice(0, 60)}`);
+        if (!/^(odata`|tenantFilter\(|this\.filterOf\()/.test(arg)) offences.push(`${path.basename(f)}: ${arg.slice(0, 60)}`);
       }
       // listEntities({ queryOptions: { filter: ... } }): only a variable or an odata template.
       for (const m of src.matchAll(/filter\s*:\s*([^,}\n]+)/g)) {
