@@ -52,6 +52,13 @@ export function sha256HexOf(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+/** Stores the original message (the school keeps originals): content-addressed by its hash. */
+export async function keepOriginal(store: BlobStore | undefined, tenantId: string, ev: ServerEvidence): Promise<string> {
+  if (!store) throw new AppError(503, "STORAGE_UNAVAILABLE", "The school keeps original messages, but no message store is configured");
+  if (!ev.mime) throw new AppError(500, "INTERNAL", "The original message is not at hand");
+  return store.put(tenantId, ev.sha256, ev.mime);
+}
+
 export async function fetchEvidence(graph: Client, graphMessageId: string, opts: FetchEvidenceOptions): Promise<ServerEvidence> {
   if (!GRAPH_ID.test(graphMessageId)) throw new AppError(400, "VALIDATION_FAILED", "The Outlook message id is not valid");
   const path = `/me/messages/${encodeURIComponent(graphMessageId)}`;
@@ -87,10 +94,7 @@ export async function fetchEvidence(graph: Client, graphMessageId: string, opts:
     ...(excerpt ? { excerpt } : {}),
     ...(typeof inReplyTo === "string" && inReplyTo.trim() ? { inReplyTo: inReplyTo.trim().slice(0, 998) } : {}),
   };
-  if (opts.keep) {
-    if (!opts.store) throw new AppError(503, "STORAGE_UNAVAILABLE", "The school keeps original messages, but no message store is configured");
-    evidence.storedAs = await opts.store.put(opts.tenantId, sha256, mime);
-    evidence.mime = mime;
-  }
+  evidence.mime = mime;
+  if (opts.keep) evidence.storedAs = await keepOriginal(opts.store, opts.tenantId, evidence);
   return evidence;
 }

@@ -11,7 +11,7 @@ import { AppError } from "../shared/errors.js";
 import { importStudentCsv } from "../identity/csv-import.js";
 import { SdsSync, startSdsSchedule, type SdsSchedule } from "../identity/sds-sync.js";
 import { GraphAuth, GraphClients, SCOPES } from "./client.js";
-import { fetchEvidence, type ServerEvidence } from "./evidence.js";
+import { fetchEvidence, keepOriginal, type ServerEvidence } from "./evidence.js";
 import { sendConsentRequest, type ConsentRequestMail, type SentRequest } from "./consent-request.js";
 import { LocalFolderBlobStore, type BlobStore } from "./blob-store.js";
 
@@ -41,8 +41,13 @@ export interface GraphDeps {
 /** What the rest of the server uses of Graph: evidence from the original message, and sending mail. */
 export interface GraphServices {
   readonly configured: boolean;
-  /** The server's own evidence of a message: SHA-256 of Graph's MIME (kept when the school's policy says so). */
-  evidence(p: Principal, userToken: string, graphMessageId: string, schoolId?: string): Promise<ServerEvidence>;
+  /**
+   * The server's own evidence of a message: SHA-256 of Graph's MIME. The MIME is kept when the school's
+   * policy says so, unless `keep` is false (then the caller keeps it with keepOriginal once it is sure).
+   */
+  evidence(p: Principal, userToken: string, graphMessageId: string, schoolId?: string, keep?: boolean): Promise<ServerEvidence>;
+  /** Keeps the original message when the school's policy says so; returns where, or undefined. */
+  keepOriginal(p: Principal, ev: ServerEvidence, schoolId: string): Promise<string | undefined>;
   /** Sends a mail from the user's mailbox (draft, then send) and returns its Internet Message-ID. */
   send(p: Principal, userToken: string, mail: ConsentRequestMail): Promise<SentRequest>;
   sync(p: Principal): Promise<unknown>;
@@ -80,13 +85,18 @@ export function createGraphServices(deps: GraphDeps): GraphServices {
   }
   return {
     configured: clients !== undefined,
-    async evidence(p, userToken, graphMessageId, schoolId) {
+    async evidence(p, userToken, graphMessageId, schoolId, keep) {
       const graph = needGraph().forUser(p.tenantId, userToken, SCOPES.evidence);
       const snap = await directory.snapshot(p.tenantId);
       const school = schoolId ?? (snap.directory.schools.length === 1 ? snap.directory.schools[0]?.id : undefined);
       // Keeping the MIME is the school's choice; without a known school, keep nothing (minimal data).
-      const keep = school ? policyFor(snap.directory, school).keepOriginalMessages : false;
-      return fetchEvidence(graph, graphMessageId, { tenantId: p.tenantId, keep, ...(store ? { store } : {}) });
+      const policyKeeps = school ? policyFor(snap.directory, school).keepOriginalMessages : false;
+      return fetchEvidence(graph, graphMessageId, { tenantId: p.tenantId, keep: keep !== false && policyKeeps, ...(store ? { store } : {}) });
+    },
+    async keepOriginal(p, ev, schoolId) {
+      const snap = await directory.snapshot(p.tenantId);
+      if (!policyFor(snap.directory, schoolId).keepOriginalMessages) return undefined;
+      return keepOriginal(store, p.tenantId, ev);
     },
     async send(p, userToken, mail) {
       return sendConsentRequest(needGraph().forUser(p.tenantId, userToken, SCOPES.consentRequest), mail);

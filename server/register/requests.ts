@@ -23,6 +23,8 @@ export interface ConsentRequestRecord {
   createdAt: string;
   /** Internet Message-ID of the sent request (when sent through Graph). */
   messageId?: string;
+  /** Set while one request sends it: a second, concurrent send waits for the first's outcome. */
+  sendingSince?: string;
 }
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -121,12 +123,34 @@ export class ConsentRequestService {
     return rec;
   }
 
-  /** Records the Internet Message-ID of the sent request (the parent's reply refers to it). */
-  async markSent(p: Principal, rec: ConsentRequestRecord, messageId: string): Promise<ConsentRequestRecord> {
-    const sent = { ...rec, messageId };
+  /**
+   * Sends a request at most once: claims it with the record's ETag (a concurrent send gets 409), runs
+   * `send`, and records the Internet Message-ID (the parent's reply refers to it). An already sent
+   * request is returned as it is. A failed send releases the claim.
+   */
+  async sendOnce(p: Principal, requestId: string, send: (rec: ConsentRequestRecord) => Promise<string>): Promise<ConsentRequestRecord> {
+    const pk = key(p.tenantId, "request");
+    const e = await this.storage.getOrUndefined("Meta", pk, key(requestId));
+    if (!e) throw notFound("Consent request");
+    const rec = JSON.parse(String(e.data)) as ConsentRequestRecord;
+    if (rec.messageId) return rec;
+    if (rec.sendingSince && Date.now() - Date.parse(rec.sendingSince) < 120_000)
+      throw new AppError(409, "CONFLICT", "This consent request is being sent right now", undefined, { "Retry-After": "5" });
+    const claimed = { ...rec, sendingSince: new Date().toISOString() };
     await this.storage.run("Meta", (t) =>
-      t.updateEntity({ partitionKey: key(p.tenantId, "request"), rowKey: key(rec.requestId), data: JSON.stringify(sent) }, "Replace"),
+      t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify(claimed) }, "Replace", { etag: String(e.etag) }),
     );
+    let messageId: string;
+    try {
+      messageId = await send(rec);
+    } catch (err) {
+      await this.storage
+        .run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify(rec) }, "Replace"))
+        .catch(() => undefined);
+      throw err;
+    }
+    const { sendingSince: _s, ...sent } = { ...claimed, messageId };
+    await this.storage.run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify(sent) }, "Replace"));
     return sent;
   }
 

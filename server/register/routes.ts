@@ -26,8 +26,13 @@ export function registerRoutes(
       const graphId = body.evidence?.graphMessageId;
       if (!graphId) return register.recordConsent(principal, body, requestKey);
       const student = await directory.student(principal.tenantId, body.studentId);
-      const { mime: _mime, storedAs: _stored, ...server } = await graph.evidence(principal, bearerOf(req), graphId, student.schoolId);
-      return register.recordConsent(principal, body, requestKey, server);
+      // The original is kept (when the school keeps originals) only once the consent is recorded:
+      // a refused one (not a guardian, no authority) leaves nothing behind.
+      const fetched = await graph.evidence(principal, bearerOf(req), graphId, student.schoolId, false);
+      const { mime: _mime, storedAs: _stored, ...server } = fetched;
+      const event = await register.recordConsent(principal, body, requestKey, server);
+      await graph.keepOriginal(principal, fetched, student.schoolId);
+      return event;
     },
   });
   api.add({
@@ -64,12 +69,11 @@ export function registerRoutes(
     summary: "Send a consent request from the coordinator's mailbox through Microsoft Graph (Entra mode)",
     role: "coordinator",
     status: 200,
-    handler: async ({ req, principal, params }) => {
-      const rec = await requests.get(principal, id.parse(params.id));
-      if (rec.messageId) return rec;
-      const sent = await graph.send(principal, bearerOf(req), { to: rec.to, subject: rec.subject, bodyHtml: rec.bodyHtml });
-      return requests.markSent(principal, rec, sent.internetMessageId);
-    },
+    handler: ({ req, principal, params }) =>
+      requests.sendOnce(principal, id.parse(params.id), async (rec) => {
+        const sent = await graph.send(principal, bearerOf(req), { to: rec.to, subject: rec.subject, bodyHtml: rec.bodyHtml });
+        return sent.internetMessageId;
+      }),
   });
   api.add({
     method: "get",

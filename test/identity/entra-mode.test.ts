@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startStack, type Stack } from "../support/stack.js";
@@ -129,6 +129,7 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
         ENTRA_ALLOWED_TENANTS: TENANT,
         GRAPH_BASE_URL: graph.base,
         GRAPH_MAX_RETRIES: "0",
+        EVIDENCE_DIR: path.join(distDir, "evidence"),
       },
       graphAuth: new GraphAuth({ clientId: CLIENT_ID, authorityHost: AUTHORITY, clientSecret: "x", networkClient: authority }),
       distDir,
@@ -240,6 +241,37 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
     assert.equal(again.status, 200);
     assert.deepEqual(again.json, stored.json, "the same record");
     assert.deepEqual(graph.calls, [], "nothing is sent again");
+  });
+
+  it("When the school keeps originals, then a recorded consent's MIME is kept and a refused one leaves nothing behind", async () => {
+    const policy = await api<Record<string, unknown>>("GET", "/api/policies/obs-de-regenboog");
+    const put = await api("PUT", "/api/policies/obs-de-regenboog", { ...policy.json, keepOriginalMessages: true });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    const dir = path.join(distDir, "evidence", TENANT);
+    const kept = async (): Promise<string[]> => readdir(dir).catch(() => []);
+    try {
+      const refused = await api<ApiError>("POST", "/api/consents", consent("AAMk-2", { sender: GUARDIAN }));
+      assert.equal(refused.status, 422);
+      assert.deepEqual(await kept(), [], "nothing kept of a refused consent");
+      const ok = await api<{ evidence: { sha256: string } }>("POST", "/api/consents", { ...consent("AAMk-1"), purposeId: "jgz-consult", partyId: "ggd", givenAt: "2026-03-05T09:15:00Z" });
+      assert.equal(ok.status, 201, JSON.stringify(ok.json));
+      assert.deepEqual(await kept(), [`${ok.json.evidence.sha256}.eml`]);
+    } finally {
+      await api("PUT", "/api/policies/obs-de-regenboog", { ...policy.json, keepOriginalMessages: false });
+    }
+  });
+
+  it("When the same consent request is sent twice at once, then Graph sends it once", async () => {
+    const created = await api<RequestRecord>("POST", "/api/consent-requests", { studentId: "lln-005", partyId: "ggd", purposeId: "jgz-consult" });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const [a, b] = await Promise.all([
+      api<RequestRecord>("POST", `/api/consent-requests/${created.json.requestId}/send`),
+      api<RequestRecord>("POST", `/api/consent-requests/${created.json.requestId}/send`),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    assert.ok(statuses[0] === 200 && (statuses[1] === 200 || statuses[1] === 409), JSON.stringify([a.json, b.json]));
+    assert.equal(graphCalls("POST", "/v1.0/me/messages"), 1, "one draft");
+    assert.equal(graphCalls("POST", "/v1.0/me/messages/draft-1/send"), 1, "one send");
   });
 
   it("When dev-only endpoints are asked for in Entra mode, then /dev/token and /playground/ are 404 (the tab is served)", async () => {
