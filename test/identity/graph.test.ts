@@ -208,7 +208,8 @@ describe("Microsoft Graph through MSAL (fake authority) and the real Graph clien
 
       const notKept = await fetchEvidence(graph, id, { tenantId: TENANT, keep: false });
       assert.equal(notKept.sha256, expected, "the hash is always there");
-      assert.equal(notKept.mime, undefined);
+      // The MIME stays in memory for the caller (to keep later, once the consent is recorded), never stored.
+      assert.ok(notKept.mime?.equals(mime));
       assert.equal(notKept.storedAs, undefined);
     } finally {
       await rm(dir, { recursive: true, force: true });
