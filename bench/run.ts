@@ -388,12 +388,12 @@ async function bundles(): Promise<void> {
   } else fig("Bundles", "Tab initial JS, gzip", why, "<= 300 KB");
 }
 
+/** The floor: one Azurite point read of a register's HEAD row, from this process (the check's own read is such a read). */
 async function floor(conn: string, students: number): Promise<{ p50: number; p99: number; c10p50: number }> {
-  const client = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}Students`, { allowInsecureConnection: true });
-  const pk = key(BOARD_TENANT);
+  const client = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}Events`, { allowInsecureConnection: true });
   const read = async (i: number): Promise<number> => {
     const t = performance.now();
-    await client.getEntity(pk, studentId(i % students));
+    await client.getEntity(key(BOARD_TENANT, studentId(i % students)), "HEAD");
     return performance.now() - t;
   };
   for (let i = 0; i < 200; i++) await read(i * 7);
@@ -560,8 +560,8 @@ async function main(): Promise<void> {
     fig("Import", "Board", `${SIZES.students.toLocaleString("en")} students, ${(SIZES.students * 2).toLocaleString("en")} guardians, ${SIZES.parties} parties, ${(apiCount + seededEvents).toLocaleString("en")} consent events stored (of ${SIZES.events.toLocaleString("en")})`);
 
     // --- Floor ----------------------------------------------------------------------------------------
-    log("storage floor: TableClient.getEntity");
-    const fl = await floor(azurite.connectionString, SIZES.students);
+    log("storage floor: TableClient.getEntity of a register HEAD row");
+    const fl = await floor(azurite.connectionString, Math.max(1, apiStudents + doneStudents));
     const partLat: number[] = [];
     for (let i = 0; i < (SMOKE ? 100 : 300); i++) {
       const tq = performance.now();
@@ -569,9 +569,9 @@ async function main(): Promise<void> {
       partLat.push(performance.now() - tq);
     }
     const part = stats(partLat);
-    fig("Floor", "Azurite point read (getEntity), 1 in flight", `p50 ${ms(fl.p50)}, p99 ${ms(fl.p99)}`);
+    fig("Floor", "Azurite point read of a register HEAD row (getEntity), 1 in flight", `p50 ${ms(fl.p50)}, p99 ${ms(fl.p99)}`);
     fig("Floor", "Azurite point read, 10 in flight", `p50 ${ms(fl.c10p50)}`);
-    fig("Floor", "Register partition read (query by PartitionKey, what the check does per student), 1 in flight", `p50 ${ms(part.p50)}, p99 ${ms(part.p99)} = ${ratio(part.p50 / fl.p50)} the point read`);
+    fig("Floor", "Whole register partition (query by PartitionKey: the register view, not the check), 1 in flight", `p50 ${ms(part.p50)}, p99 ${ms(part.p99)} = ${ratio(part.p50 / fl.p50)} the point read`);
 
     // --- Checks ---------------------------------------------------------------------------------------
     // Mails name students whose register was seeded (all of them unless the seeding budget ran out).
