@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import axe from "axe-core";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startStack, type Stack } from "../support/stack.js";
+import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { SimHostConfig } from "../../src/addin/taskpane/sim-host.js";
 import { buildAddin } from "./support/build-addin.js";
-
-const root = path.resolve(import.meta.dirname, "../..");
-const shots = path.join(root, "test-output/addin");
 
 interface RegisterAnswer {
   events: { type: string; decision?: string; partyId?: string; purposeId?: string; givenBy?: unknown; method?: string; informationShown?: string; evidence?: Record<string, unknown> }[];
@@ -21,17 +18,15 @@ describe("Outlook task pane in a browser (simulated Outlook, real backend on Azu
   let stack: Stack;
   let browser: Browser;
   let dist: string;
+  /** Where the screenshots go (test-output/addin). */
+  let shots = "";
 
   before(async () => {
     dist = mkdtempSync(path.join(os.tmpdir(), "zv-addin-dist-"));
     await buildAddin(dist);
     stack = await startStack({ seedDemo: true, distDir: dist });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    mkdirSync(shots, { recursive: true });
+    browser = await launchBrowser();
+    shots = screenshotDir("addin");
   });
   after(async () => {
     await browser?.close();
@@ -56,14 +51,8 @@ describe("Outlook task pane in a browser (simulated Outlook, real backend on Azu
   }
 
   async function noSeriousAxeViolations(page: Page): Promise<void> {
-    await page.addScriptTag({ content: axe.source });
-    const result = await page.evaluate(async () => {
-      const a = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
-      const r = await a.run(document, { resultTypes: ["violations"] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length }));
-    });
-    const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
-    assert.deepEqual(bad, [], JSON.stringify(result));
+    const bad = await runAxe(page);
+    assert.deepEqual(bad, [], JSON.stringify(bad));
   }
 
   async function register(studentId: string): Promise<RegisterAnswer> {

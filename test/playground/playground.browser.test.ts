@@ -4,50 +4,22 @@
  * and the REAL task pane opens from the Smart Alert and from an inbox reply.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import axe from "axe-core";
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { buildAll } from "../../scripts/build.js";
 import { startStack, type Stack } from "../support/stack.js";
+import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
+import type { SimCompletedOptions as Completed } from "../../src/playground/office-sim.js";
 import type { CheckResponse } from "../../server/sendcheck/schemas.js";
 import type { RegisterEvent } from "../../server/register/domain.js";
-
-const root = path.resolve(import.meta.dirname, "../..");
-const OUT = path.join(root, "test-output/playground");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-interface Completed {
-  allowEvent?: boolean;
-  errorMessage?: string;
-  errorMessageMarkdown?: string;
-  cancelLabel?: string;
-  commandId?: string;
-  contextData?: string;
-  sendModeOverride?: string;
-}
 
 describe("Playground: the real add-in in a simulated Outlook, over the real server", function () {
   this.timeout(120_000);
   let stack: Stack;
   let browser: Browser;
   let context: BrowserContext;
+  /** Where the screenshots go (test-output/playground). */
+  let OUT = "";
   const pageErrors: string[] = [];
   const badResponses: string[] = [];
 
@@ -64,16 +36,13 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
   }
 
   async function axeCheck(page: Page, label: string): Promise<void> {
-    // Evaluated rather than injected as an inline <script>: the page keeps the server's CSP.
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      const w = window as unknown as { axe: { run(ctx: object, opts: object): Promise<{ violations: AxeViolation[] }> } };
+    const bad = await runAxe(page, {
+      // Evaluated rather than injected as an inline <script>: the page keeps the server's CSP.
+      inject: "evaluate",
       // Fluent's focus manager (Tabster) puts aria-hidden sentinels <i data-tabster-dummy> at the edges of
       // the body once a modal dialog has existed; they hand focus on at once and are not content.
-      const r = await w.axe.run({ exclude: [["[data-tabster-dummy]"]] }, { resultTypes: ["violations"] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+      exclude: [["[data-tabster-dummy]"]],
     });
-    const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
     assert.deepEqual(bad, [], `${label}: ${JSON.stringify(bad, null, 2)}`);
   }
 
@@ -107,9 +76,9 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     this.timeout(240_000);
     await buildAll({ quiet: true });
     stack = await startStack({ seedDemo: true });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "nl-NL" });
-    mkdirSync(OUT, { recursive: true });
+    OUT = screenshotDir("playground");
   });
 
   after(async () => {

@@ -3,34 +3,13 @@
  * The tab runs in its browser (dev) host: dev tokens from the server, theme from ?theme=.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import axe from "axe-core";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildAll } from "../../scripts/build.js";
 import { startStack, type Stack } from "../support/stack.js";
+import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { OverviewRow } from "../../server/register/schemas.js";
 import type { RegisterEvent } from "../../server/register/domain.js";
-
-const root = path.resolve(import.meta.dirname, "../..");
-const OUT = path.join(root, "test-output/tab");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
 
 describe("Teams tab in a browser, over the real server", function () {
   this.timeout(120_000);
@@ -39,6 +18,8 @@ describe("Teams tab in a browser, over the real server", function () {
   let context: BrowserContext;
   /** For axe only: its script is injected inline, which the server's CSP (rightly) forbids. */
   let axeContext: BrowserContext;
+  /** Where the screenshots go (test-output/tab). */
+  let OUT = "";
   let rows: OverviewRow[] = [];
   const pageErrors: string[] = [];
 
@@ -64,13 +45,7 @@ describe("Teams tab in a browser, over the real server", function () {
   }
 
   async function axeCheck(page: Page, label: string): Promise<void> {
-    await page.addScriptTag({ content: axe.source });
-    const violations = await page.evaluate(async () => {
-      const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } };
-      const r = await w.axe.run(document, { resultTypes: ["violations"] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-    });
-    const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    const bad = await runAxe(page);
     assert.deepEqual(bad, [], `${label}: ${JSON.stringify(bad, null, 2)}`);
   }
 
@@ -79,13 +54,13 @@ describe("Teams tab in a browser, over the real server", function () {
     await buildAll({ quiet: true });
     // Generous storage timeout: the 10,000-student import shares the machine with other test runs.
     stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", acceptDownloads: true });
     axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
     const r = await stack.api<{ rows: OverviewRow[] }>("GET", "/api/register/overview");
     assert.equal(r.status, 200);
     rows = r.json.rows;
-    mkdirSync(OUT, { recursive: true });
+    OUT = screenshotDir("tab");
   });
 
   after(async () => {
