@@ -2,30 +2,11 @@
 import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useState, type FormEvent } from "react";
 import { fieldErrors, type Party, type Policy, type Purpose } from "../api.js";
-import type { PartyKind } from "../../../server/directory/domain.js";
+/** The server's own list of party kinds: server/directory/domain.ts has no Node imports, so esbuild bundles it. */
+import { PARTY_KINDS } from "../../../server/directory/domain.js";
 import { useApp, useLoad } from "../context.js";
 import { useI18n } from "../i18n.js";
 import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
-
-/** The party kinds (server/directory/domain.ts); the type check below fails when the server adds one. */
-const KINDS = [
-  "leerplicht",
-  "swv",
-  "new-school-primary",
-  "new-school-secondary",
-  "veilig-thuis",
-  "ggd",
-  "smw",
-  "wijkteam",
-  "specialist",
-  "inspectie",
-  "duo",
-  "processor",
-  "other",
-] as const satisfies readonly PartyKind[];
-type MissingKind = Exclude<PartyKind, (typeof KINDS)[number]>;
-const kindsComplete: [MissingKind] extends [never] ? true : false = true;
-void kindsComplete;
 
 const ID_PATTERN = /^[A-Za-z0-9._~:@-]{1,100}$/;
 
@@ -105,8 +86,8 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
         <Input value={p.name} onChange={(_, d) => setP({ ...p, name: d.value })} />
       </Field>
       <Field label={t("fKind")} validationMessage={fe("kind")}>
-        <Select value={p.kind} onChange={(_, d) => setP({ ...p, kind: KINDS.find((k) => k === d.value) ?? "other" })}>
-          {KINDS.map((k) => (
+        <Select value={p.kind} onChange={(_, d) => setP({ ...p, kind: PARTY_KINDS.find((k) => k === d.value) ?? "other" })}>
+          {PARTY_KINDS.map((k) => (
             <option key={k} value={k}>
               {k}
             </option>
