@@ -5,6 +5,7 @@ import type { ConsentRequest, NoticeRequest } from "../../../server/register/sch
 import type { StudentSummary } from "../../../server/directory/schemas.js";
 import type { Party, Purpose } from "../../../server/directory/domain.js";
 import type { ConsentEvent } from "../../../server/register/domain.js";
+import type { ConsentRequestRecord } from "../../../server/register/requests.js";
 import type { MailHost } from "./host.js";
 
 export interface GuardianMatch {
@@ -16,19 +17,8 @@ export interface GuardianMatch {
   studentAge: number;
 }
 
-/** POST /api/consent-requests and GET /api/consent-requests/{id} (server/register/requests.ts). */
-export interface ConsentRequestView {
-  requestId: string;
-  studentId: string;
-  partyId: string;
-  purposeId: string;
-  to: string[];
-  subject: string;
-  informationShown: string;
-  bodyText: string;
-  bodyHtml: string;
-  messageId?: string;
-}
+/** POST /api/consent-requests and GET /api/consent-requests/{id} answer the stored request record. */
+export type ConsentRequestView = ConsentRequestRecord;
 
 export class TaskpaneApi {
   readonly client: ApiClient;
