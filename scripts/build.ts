@@ -11,7 +11,7 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 const dist = path.join(root, "dist");
 
-interface Entry {
+export interface Entry {
   src: string;
   out: string;
   options?: BuildOptions;
@@ -50,29 +50,31 @@ function copyStatic(dir: string): void {
   walk(abs);
 }
 
+/** The esbuild options of one entry, written to outDir (dist/ in the build; a test may pick another). */
+export function entryBuildOptions(e: Entry, outDir: string = dist, overrides: BuildOptions = {}): BuildOptions {
+  return {
+    entryPoints: [path.join(root, e.src)],
+    outfile: path.join(outDir, e.out),
+    bundle: true,
+    minify: true,
+    sourcemap: false,
+    target: "es2020",
+    format: "esm",
+    platform: "browser",
+    jsx: "automatic",
+    define: { "process.env.NODE_ENV": '"production"' },
+    legalComments: "none",
+    logLevel: "warning",
+    ...overrides,
+    ...e.options,
+  };
+}
+
 export async function buildAll(opts: { quiet?: boolean } = {}): Promise<void> {
   mkdirSync(dist, { recursive: true });
   const missing = ENTRIES.filter((e) => !existsSync(path.join(root, e.src)));
   if (missing.length && !opts.quiet) console.warn(`build: not yet present, skipped: ${missing.map((m) => m.src).join(", ")}`);
-  await Promise.all(
-    ENTRIES.filter((e) => existsSync(path.join(root, e.src))).map((e) =>
-      build({
-        entryPoints: [path.join(root, e.src)],
-        outfile: path.join(dist, e.out),
-        bundle: true,
-        minify: true,
-        sourcemap: false,
-        target: "es2020",
-        format: "esm",
-        platform: "browser",
-        jsx: "automatic",
-        define: { "process.env.NODE_ENV": '"production"' },
-        legalComments: "none",
-        logLevel: "warning",
-        ...e.options,
-      }),
-    ),
-  );
+  await Promise.all(ENTRIES.filter((e) => existsSync(path.join(root, e.src))).map((e) => build(entryBuildOptions(e))));
   for (const d of STATIC_DIRS) copyStatic(d);
 }
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import vm from "node:vm";
 import { parse } from "acorn";
 import { build } from "esbuild";
-import { ENTRIES } from "../../scripts/build.js";
+import { ENTRIES, entryBuildOptions } from "../../scripts/build.js";
 import { checkAnswer, startCannedApi, type CannedApi } from "./support/canned-api.js";
 import { makeEvent, makeOffice } from "./support/fake-office.js";
 
@@ -20,19 +20,7 @@ describe("on-send bundle (dist/addin/onsend.js)", function () {
     // Built exactly as scripts/build.ts builds it (same entry options), without the other front ends.
     const entry = ENTRIES.find((e) => e.src === "src/addin/onsend/handler.ts");
     assert.ok(entry, "scripts/build.ts has the on-send entry");
-    await build({
-      entryPoints: [path.join(root, entry.src)],
-      outfile: path.join(root, "dist", entry.out),
-      bundle: true,
-      minify: true,
-      sourcemap: false,
-      target: "es2020",
-      format: "esm",
-      platform: "browser",
-      legalComments: "none",
-      logLevel: "error",
-      ...entry.options,
-    });
+    await build(entryBuildOptions(entry, path.join(root, "dist"), { logLevel: "error" }));
     code = readFileSync(OUT, "utf8");
     api = await startCannedApi();
   });

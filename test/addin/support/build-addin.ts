@@ -2,7 +2,7 @@
 import { build } from "esbuild";
 import { cpSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { ENTRIES } from "../../../scripts/build.js";
+import { ENTRIES, entryBuildOptions } from "../../../scripts/build.js";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
@@ -10,20 +10,7 @@ export async function buildAddin(distDir: string): Promise<void> {
   const entries = ENTRIES.filter((e) => e.src.startsWith("src/addin/"));
   await Promise.all(
     entries.map((e) =>
-      build({
-        entryPoints: [path.join(root, e.src)],
-        outfile: path.join(distDir, e.out),
-        bundle: true,
-        minify: true,
-        target: "es2020",
-        format: "esm",
-        platform: "browser",
-        jsx: "automatic",
-        define: { "process.env.NODE_ENV": '"production"' },
-        legalComments: "none",
-        logLevel: "error",
-        ...e.options,
-      }),
+      build(entryBuildOptions(e, distDir, { logLevel: "error" })),
     ),
   );
   const src = path.join(root, "src/addin");
