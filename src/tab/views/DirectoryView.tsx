@@ -1,9 +1,10 @@
 /** Parties, purposes and school policy: lists with edit forms that show the server's own error messages. */
 import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useState, type FormEvent } from "react";
-import { fieldErrors, type Party, type Policy, type Purpose } from "../api.js";
+import type { Party, Policy, Purpose } from "../api.js";
 /** The server's own list of party kinds: server/directory/domain.ts has no Node imports, so esbuild bundles it. */
 import { PARTY_KINDS } from "../../../server/directory/domain.js";
+import { useSave } from "../components/useSave.js";
 import { useApp, useLoad } from "../context.js";
 import { useI18n } from "../i18n.js";
 import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
@@ -31,9 +32,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
   const [p, setP] = useState<Party>(initial);
   const [domains, setDomains] = useState(initial.domains.join("\n"));
   const [addresses, setAddresses] = useState(initial.addresses.join("\n"));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, error, setError, busy, run } = useSave();
   useEffect(() => {
     setP(initial);
     setDomains(initial.domains.join("\n"));
@@ -62,15 +61,9 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
       ...(p.agreedChannel?.trim() ? { agreedChannel: p.agreedChannel.trim() } : {}),
       ...(p.defaultPurposeId ? { defaultPurposeId: p.defaultPurposeId } : {}),
     };
-    setBusy(true);
-    try {
+    await run(async () => {
       onSaved(await api.putParty(body));
-    } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const fe = (k: string): string | undefined => errors[k] ?? Object.entries(errors).find(([key]) => key.startsWith(`${k}.`))?.[1];
@@ -126,9 +119,7 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
   const { t } = useI18n();
   const s = useStyles();
   const [p, setP] = useState<Purpose>(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, error, setError, busy, run } = useSave();
   useEffect(() => {
     setP(initial);
     setErrors({});
@@ -142,15 +133,9 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
     setErrors(local);
     setError(undefined);
     if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       onSaved(await api.putPurpose({ id: p.id, label: p.label.trim(), farReaching: p.farReaching }));
-    } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="purpose-form-title">
@@ -179,10 +164,8 @@ function PolicyForm({ schoolId }: { schoolId: string }): JSX.Element {
   const loaded = useLoad(() => api.policy(schoolId), [api, schoolId]);
   const [p, setP] = useState<Policy>();
   const [internal, setInternal] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
+  const { errors, setErrors, error, setError, busy, run } = useSave();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (loaded.data) {
       setP(loaded.data);
@@ -206,17 +189,11 @@ function PolicyForm({ schoolId }: { schoolId: string }): JSX.Element {
     for (const [k, v] of Object.entries(p.retention)) if (!Number.isInteger(v)) local[`retention.${k}`] = t("required");
     setErrors(local);
     if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const stored = await api.putPolicy({ ...p, internalDomains: lines(internal) });
       setP(stored);
       setSaved(true);
-    } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const n = (v: number): string => (Number.isNaN(v) ? "" : String(v));
   const retentionKeys: [keyof Policy["retention"], Parameters<typeof t>[0]][] = [

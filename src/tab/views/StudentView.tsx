@@ -19,7 +19,8 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { fieldErrors, type ConsentEvent, type ConsentRequest, type ConsentStatus, type NoticeRequest, type RegisterEvent, type StudentRegister, type StudentSummary } from "../api.js";
+import type { ConsentEvent, ConsentRequest, ConsentStatus, NoticeRequest, RegisterEvent, StudentRegister, StudentSummary } from "../api.js";
+import { useSave } from "../components/useSave.js";
 import { useApp, useLoad, type Names } from "../context.js";
 import { formatDate, useI18n, type MessageKey, type Translate, type Lang } from "../i18n.js";
 import { ErrorBox, Loading, Success } from "../components/common.js";
@@ -264,9 +265,7 @@ function ConsentForm({ studentId, guardians, onDone }: { studentId: string; guar
   const [givenAt, setGivenAt] = useState(todayStr());
   const [validUntil, setValidUntil] = useState("");
   const [info, setInfo] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, error, setError, busy, run } = useSave();
 
   const submit = async (ev: FormEvent): Promise<void> => {
     ev.preventDefault();
@@ -292,18 +291,12 @@ function ConsentForm({ studentId, guardians, onDone }: { studentId: string; guar
       ...(validUntil ? { validUntil: dateToIso(validUntil, true) } : {}),
       ...(info.trim() ? { informationShown: info.trim() } : {}),
     };
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.recordConsent(req);
       setHeardBy("");
       setInfo("");
       onDone("consentRecorded");
-    } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -359,9 +352,7 @@ function NoticeForm({ studentId, onDone }: { studentId: string; onDone(msg: Mess
   const [purpose, setPurpose] = useState("");
   const [method, setMethod] = useState<NoticeRequest["method"]>("letter");
   const [at, setAt] = useState(todayStr());
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, error, setError, busy, run } = useSave();
   const methods: NoticeRequest["method"][] = ["letter", "email", "paper", "oral", "portal", "meeting"];
 
   const submit = async (ev: FormEvent): Promise<void> => {
@@ -373,16 +364,10 @@ function NoticeForm({ studentId, onDone }: { studentId: string; onDone(msg: Mess
     setErrors(local);
     setError(undefined);
     if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.notice({ studentId, partyId: party, purposeId: purpose, informedAt: dateToIso(at), method });
       onDone("noticeRecorded");
-    } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -419,9 +404,7 @@ function WithdrawDialog(props: { consent: ConsentEvent; guardians: Guardian[]; o
   const [by, setBy] = useState(initialBy);
   const [at, setAt] = useState(todayStr());
   const [reason, setReason] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, error, setError, busy, run } = useSave();
 
   const submit = async (ev: FormEvent): Promise<void> => {
     ev.preventDefault();
@@ -430,17 +413,11 @@ function WithdrawDialog(props: { consent: ConsentEvent; guardians: Guardian[]; o
       setErrors({ by: t("required") });
       return;
     }
-    setBusy(true);
     setError(undefined);
-    try {
+    await run(async () => {
       await api.withdraw(props.consent.id, { by: actor, at: dateToIso(at), ...(reason.trim() ? { reason: reason.trim() } : {}) });
       props.onDone("withdrawn");
-    } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
