@@ -1,4 +1,4 @@
-import { Button, MessageBar, MessageBarBody, MessageBarTitle, MessageBarActions, Spinner, Text } from "@fluentui/react-components";
+import { Button, MessageBar, MessageBarBody, MessageBarTitle, MessageBarActions, Select, Spinner, Text } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import { ApiError } from "../api.js";
 import { useI18n, type MessageKey } from "../i18n.js";
@@ -52,5 +52,19 @@ export function Success({ children }: { children: ReactNode }): JSX.Element {
     <MessageBar intent="success" role="status">
       <MessageBarBody>{children}</MessageBarBody>
     </MessageBar>
+  );
+}
+
+/** A school picker (inside a Field): the schools by name, led by an "all schools" choice (value "") when allLabel is given. */
+export function SchoolSelect(props: { schools: readonly { id: string; name: string }[]; value: string; onChange(id: string): void; allLabel?: string }): JSX.Element {
+  return (
+    <Select value={props.value} onChange={(_, d) => props.onChange(d.value)}>
+      {props.allLabel !== undefined ? <option value="">{props.allLabel}</option> : null}
+      {props.schools.map((sc) => (
+        <option key={sc.id} value={sc.id}>
+          {sc.name}
+        </option>
+      ))}
+    </Select>
   );
 }

@@ -5,6 +5,7 @@ import type { School, TabApi } from "../api.js";
 import type { Host } from "../host.js";
 import { I18nContext, translator, type Lang } from "../i18n.js";
 import { THEMES, useHostTheme } from "../App.js";
+import { SchoolSelect } from "../components/common.js";
 
 const useStyles = makeStyles({
   root: { minHeight: "100vh", padding: tokens.spacingHorizontalXL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "640px" },
@@ -50,14 +51,7 @@ export function ConfigPage({ host, api, initialLang }: { host: Host; api: TabApi
             </Select>
           </Field>
           <Field label={t("cfgSchool")}>
-            <Select value={schoolId} onChange={(_, d) => setSchoolId(d.value)}>
-              <option value="">{t("cfgAllSchools")}</option>
-              {schools.map((sc) => (
-                <option key={sc.id} value={sc.id}>
-                  {sc.name}
-                </option>
-              ))}
-            </Select>
+            <SchoolSelect schools={schools} value={schoolId} onChange={setSchoolId} allLabel={t("cfgAllSchools")} />
           </Field>
           <MessageBar intent={host.kind === "teams" ? "success" : "info"}>
             <MessageBarBody>

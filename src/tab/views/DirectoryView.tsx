@@ -7,7 +7,7 @@ import { PARTY_KINDS } from "../../../server/directory/domain.js";
 import { useSave } from "../components/useSave.js";
 import { useApp, useLoad } from "../context.js";
 import { useI18n } from "../i18n.js";
-import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
+import { Empty, ErrorBox, Loading, SchoolSelect, Success } from "../components/common.js";
 
 const ID_PATTERN = /^[A-Za-z0-9._~:@-]{1,100}$/;
 
@@ -384,13 +384,7 @@ export function DirectoryView(): JSX.Element {
         ) : (
           <>
             <Field label={t("fSchool")}>
-              <Select value={schoolId} onChange={(_, d) => setSchoolId(d.value)}>
-                {schools.map((sc) => (
-                  <option key={sc.id} value={sc.id}>
-                    {sc.name}
-                  </option>
-                ))}
-              </Select>
+              <SchoolSelect schools={schools} value={schoolId} onChange={setSchoolId} />
             </Field>
             <Text size={200}>{names.school(schoolId)}</Text>
             {schoolId ? <PolicyForm key={schoolId} schoolId={schoolId} /> : null}
