@@ -1,6 +1,6 @@
 /** Parties, purposes and school policy: lists with edit forms that show the server's own error messages. */
 import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import type { Party, Policy, Purpose } from "../api.js";
 /** The server's own list of party kinds: server/directory/domain.ts has no Node imports, so esbuild bundles it. */
 import { PARTY_KINDS } from "../../../server/directory/domain.js";
@@ -263,6 +263,63 @@ function PolicyForm({ schoolId }: { schoolId: string }): JSX.Element {
   );
 }
 
+/** A directory list beside its edit form: a table with an edit button per row (or the empty text) and a "new" button. */
+function EditableTable<T extends { id: string }>(props: {
+  rows: readonly T[];
+  columns: { header: string; cell(row: T): ReactNode }[];
+  editLabel: string;
+  nameOf(row: T): string;
+  onEdit(row: T): void;
+  empty: string;
+  newLabel: string;
+  onNew(): void;
+  form: ReactNode;
+}): JSX.Element {
+  const s = useStyles();
+  return (
+    <div className={s.layout}>
+      <div>
+        {props.rows.length ? (
+          <table className={s.table}>
+            <thead>
+              <tr>
+                {props.columns.map((c) => (
+                  <th key={c.header} scope="col">
+                    {c.header}
+                  </th>
+                ))}
+                <th scope="col">
+                  <span className="zv-visually-hidden">{props.editLabel}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((r) => (
+                <tr key={r.id}>
+                  {props.columns.map((c) => (
+                    <td key={c.header}>{c.cell(r)}</td>
+                  ))}
+                  <td>
+                    <Button size="small" onClick={() => props.onEdit(r)} aria-label={`${props.editLabel}: ${props.nameOf(r)}`}>
+                      {props.editLabel}
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <Empty>{props.empty}</Empty>
+        )}
+        <p>
+          <Button onClick={props.onNew}>{props.newLabel}</Button>
+        </p>
+      </div>
+      {props.form}
+    </div>
+  );
+}
+
 export function DirectoryView(): JSX.Element {
   const { names, reloadNames } = useApp();
   const { t } = useI18n();
@@ -295,85 +352,40 @@ export function DirectoryView(): JSX.Element {
         <Title3 as="h2" block id="parties-title">
           {t("parties")}
         </Title3>
-        <div className={s.layout}>
-          <div>
-            {parties.length ? (
-              <table className={s.table}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("fName")}</th>
-                    <th scope="col">{t("fDefaultBasis")}</th>
-                    <th scope="col">{t("fDomains")}</th>
-                    <th scope="col">
-                      <span className="zv-visually-hidden">{t("editParty")}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {parties.map((p) => (
-                    <tr key={p.id}>
-                      <td>{p.name}</td>
-                      <td>{p.defaultBasis === "legal" ? t("basisLegal") : t("basisConsent")}</td>
-                      <td>{p.domains.join(", ")}</td>
-                      <td>
-                        <Button size="small" onClick={() => setParty({ p, isNew: false })} aria-label={`${t("editParty")}: ${p.name}`}>
-                          {t("editParty")}
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <Empty>{t("emptyParties")}</Empty>
-            )}
-            <p>
-              <Button onClick={() => setParty({ p: emptyParty(), isNew: true })}>{t("newParty")}</Button>
-            </p>
-          </div>
-          {party ? <PartyForm initial={party.p} isNew={party.isNew} onSaved={saved} /> : null}
-        </div>
+        <EditableTable
+          rows={parties}
+          columns={[
+            { header: t("fName"), cell: (p) => p.name },
+            { header: t("fDefaultBasis"), cell: (p) => (p.defaultBasis === "legal" ? t("basisLegal") : t("basisConsent")) },
+            { header: t("fDomains"), cell: (p) => p.domains.join(", ") },
+          ]}
+          editLabel={t("editParty")}
+          nameOf={(p) => p.name}
+          onEdit={(p) => setParty({ p, isNew: false })}
+          empty={t("emptyParties")}
+          newLabel={t("newParty")}
+          onNew={() => setParty({ p: emptyParty(), isNew: true })}
+          form={party ? <PartyForm initial={party.p} isNew={party.isNew} onSaved={saved} /> : null}
+        />
       </section>
       <section className={s.section} aria-labelledby="purposes-title">
         <Title3 as="h2" block id="purposes-title">
           {t("purposes")}
         </Title3>
-        <div className={s.layout}>
-          <div>
-            {purposes.length ? (
-              <table className={s.table}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("fLabel")}</th>
-                    <th scope="col">{t("fFarReaching")}</th>
-                    <th scope="col">
-                      <span className="zv-visually-hidden">{t("editPurpose")}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {purposes.map((p) => (
-                    <tr key={p.id}>
-                      <td>{p.label}</td>
-                      <td>{p.farReaching ? t("yes") : t("no")}</td>
-                      <td>
-                        <Button size="small" onClick={() => setPurpose({ p, isNew: false })} aria-label={`${t("editPurpose")}: ${p.label}`}>
-                          {t("editPurpose")}
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <Empty>{t("emptyPurposes")}</Empty>
-            )}
-            <p>
-              <Button onClick={() => setPurpose({ p: { id: "", label: "", farReaching: false }, isNew: true })}>{t("newPurpose")}</Button>
-            </p>
-          </div>
-          {purpose ? <PurposeForm initial={purpose.p} isNew={purpose.isNew} onSaved={saved} /> : null}
-        </div>
+        <EditableTable
+          rows={purposes}
+          columns={[
+            { header: t("fLabel"), cell: (p) => p.label },
+            { header: t("fFarReaching"), cell: (p) => (p.farReaching ? t("yes") : t("no")) },
+          ]}
+          editLabel={t("editPurpose")}
+          nameOf={(p) => p.label}
+          onEdit={(p) => setPurpose({ p, isNew: false })}
+          empty={t("emptyPurposes")}
+          newLabel={t("newPurpose")}
+          onNew={() => setPurpose({ p: { id: "", label: "", farReaching: false }, isNew: true })}
+          form={purpose ? <PurposeForm initial={purpose.p} isNew={purpose.isNew} onSaved={saved} /> : null}
+        />
       </section>
       <section className={s.section} aria-labelledby="policy-title">
         <Title3 as="h2" block id="policy-title">
