@@ -10,6 +10,10 @@ export interface SaveState {
   error: unknown;
   setError: (error: unknown) => void;
   busy: boolean;
+  /** Shows the local checks' messages and clears the last failure; true when there are none. */
+  check: (local: Record<string, string>) => boolean;
+  /** Clears the messages (a form opened on another item). */
+  reset: () => void;
   /** Runs a save: busy meanwhile; a failure shows its field errors and the error box. */
   run: (save: () => Promise<void>) => Promise<void>;
 }
@@ -29,5 +33,14 @@ export function useSave(): SaveState {
       setBusy(false);
     }
   };
-  return { errors, setErrors, error, setError, busy, run };
+  const check = (local: Record<string, string>): boolean => {
+    setErrors(local);
+    setError(undefined);
+    return Object.keys(local).length === 0;
+  };
+  const reset = (): void => {
+    setErrors({});
+    setError(undefined);
+  };
+  return { errors, setErrors, error, setError, busy, run, check, reset };
 }

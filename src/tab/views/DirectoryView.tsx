@@ -32,13 +32,12 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
   const [p, setP] = useState<Party>(initial);
   const [domains, setDomains] = useState(initial.domains.join("\n"));
   const [addresses, setAddresses] = useState(initial.addresses.join("\n"));
-  const { errors, setErrors, error, setError, busy, run } = useSave();
+  const { errors, error, busy, run, check, reset } = useSave();
   useEffect(() => {
     setP(initial);
     setDomains(initial.domains.join("\n"));
     setAddresses(initial.addresses.join("\n"));
-    setErrors({});
-    setError(undefined);
+    reset();
   }, [initial]);
 
   const submit = async (e: FormEvent): Promise<void> => {
@@ -46,9 +45,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
     const local: Record<string, string> = {};
     if (!ID_PATTERN.test(p.id)) local.id = t("fIdHint");
     if (!p.name.trim()) local.name = t("required");
-    setErrors(local);
-    setError(undefined);
-    if (Object.keys(local).length) return;
+    if (!check(local)) return;
     const body: Party = {
       id: p.id,
       name: p.name.trim(),
@@ -119,20 +116,17 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
   const { t } = useI18n();
   const s = useStyles();
   const [p, setP] = useState<Purpose>(initial);
-  const { errors, setErrors, error, setError, busy, run } = useSave();
+  const { errors, error, busy, run, check, reset } = useSave();
   useEffect(() => {
     setP(initial);
-    setErrors({});
-    setError(undefined);
+    reset();
   }, [initial]);
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     const local: Record<string, string> = {};
     if (!ID_PATTERN.test(p.id)) local.id = t("fIdHint");
     if (!p.label.trim()) local.label = t("required");
-    setErrors(local);
-    setError(undefined);
-    if (Object.keys(local).length) return;
+    if (!check(local)) return;
     await run(async () => {
       onSaved(await api.putPurpose({ id: p.id, label: p.label.trim(), farReaching: p.farReaching }));
     });

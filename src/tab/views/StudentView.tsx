@@ -265,7 +265,7 @@ function ConsentForm({ studentId, guardians, onDone }: { studentId: string; guar
   const [givenAt, setGivenAt] = useState(todayStr());
   const [validUntil, setValidUntil] = useState("");
   const [info, setInfo] = useState("");
-  const { errors, setErrors, error, setError, busy, run } = useSave();
+  const { errors, error, busy, run, check } = useSave();
 
   const submit = async (ev: FormEvent): Promise<void> => {
     ev.preventDefault();
@@ -276,9 +276,7 @@ function ConsentForm({ studentId, guardians, onDone }: { studentId: string; guar
     if (!actor) local.givenBy = t("required");
     if (!givenAt) local.givenAt = t("required");
     if (method === "oral" && !heardBy.trim()) local.heardBy = t("heardByRequired");
-    setErrors(local);
-    setError(undefined);
-    if (Object.keys(local).length || !actor) return;
+    if (!check(local) || !actor) return;
     const req: ConsentRequest = {
       studentId,
       partyId: party,
@@ -352,7 +350,7 @@ function NoticeForm({ studentId, onDone }: { studentId: string; onDone(msg: Mess
   const [purpose, setPurpose] = useState("");
   const [method, setMethod] = useState<NoticeRequest["method"]>("letter");
   const [at, setAt] = useState(todayStr());
-  const { errors, setErrors, error, setError, busy, run } = useSave();
+  const { errors, error, busy, run, check } = useSave();
   const methods: NoticeRequest["method"][] = ["letter", "email", "paper", "oral", "portal", "meeting"];
 
   const submit = async (ev: FormEvent): Promise<void> => {
@@ -361,9 +359,7 @@ function NoticeForm({ studentId, onDone }: { studentId: string; onDone(msg: Mess
     if (!party) local.partyId = t("required");
     if (!purpose) local.purposeId = t("required");
     if (!at) local.informedAt = t("required");
-    setErrors(local);
-    setError(undefined);
-    if (Object.keys(local).length) return;
+    if (!check(local)) return;
     await run(async () => {
       await api.notice({ studentId, partyId: party, purposeId: purpose, informedAt: dateToIso(at), method });
       onDone("noticeRecorded");
