@@ -28,7 +28,6 @@ import { rateLimit } from "./shared/ratelimit.js";
 import { createGraphServices, graphRoutes, type GraphServices } from "./graph/routes.js";
 import type { GraphAuth } from "./graph/client.js";
 
-export { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
 import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
 
 export interface AppDeps {

@@ -40,6 +40,24 @@ export function defaultValidUntil(policy: Policy, givenAt: Date): string {
   return end.toISOString();
 }
 
+/**
+ * The evidence a consent keeps. The server's own (from Graph's MIME) wins; the client adds only the
+ * excerpt it chose and, when the message itself names none, the request it answers.
+ */
+function evidenceToStore(client: ConsentRequest["evidence"], server: Evidence | undefined): Evidence | undefined {
+  if (server) {
+    return {
+      ...server,
+      sender: server.sender.toLowerCase(),
+      ...(client?.excerpt ? { excerpt: client.excerpt } : {}),
+      ...(client?.inReplyTo && !server.inReplyTo ? { inReplyTo: client.inReplyTo } : {}),
+    };
+  }
+  if (!client) return undefined;
+  const { graphMessageId: _unused, ...rest } = client;
+  return { ...rest, hashSource: "client" };
+}
+
 export class RegisterService {
   constructor(
     private readonly repo: RegisterRepository,
@@ -112,11 +130,7 @@ export class RegisterService {
     const { snap, student, policy } = await this.context(p.tenantId, req.studentId);
     this.partyAndPurpose(snap, req.partyId, req.purposeId);
     const givenAt = new Date(req.givenAt);
-    const evidence: Evidence | undefined = serverEvidence
-      ? { ...serverEvidence, sender: serverEvidence.sender.toLowerCase(), ...(req.evidence?.excerpt ? { excerpt: req.evidence.excerpt } : {}), ...(req.evidence?.inReplyTo && !serverEvidence.inReplyTo ? { inReplyTo: req.evidence.inReplyTo } : {}) }
-      : req.evidence
-        ? (({ graphMessageId: _g, ...rest }) => ({ ...rest, hashSource: "client" as const }))(req.evidence)
-        : undefined;
+    const evidence = evidenceToStore(req.evidence, serverEvidence);
     this.checkActor(student, policy, req.givenBy, givenAt, evidence?.sender);
     const now = new Date().toISOString();
     const event: NewEvent = {
