@@ -5,8 +5,9 @@
  *  - the static HTML pages and assets next to them.
  */
 import { build, type BuildOptions } from "esbuild";
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { assertEs2016 } from "./check-es2016.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dist = path.join(root, "dist");
@@ -15,6 +16,8 @@ export interface Entry {
   src: string;
   out: string;
   options?: BuildOptions;
+  /** Runs in classic Outlook's JavaScript-only runtime: the build fails on ES2017+ built-ins in it. */
+  es2016?: boolean;
 }
 
 export const ENTRIES: Entry[] = [
@@ -22,6 +25,7 @@ export const ENTRIES: Entry[] = [
     src: "src/addin/onsend/handler.ts",
     out: "addin/onsend.js",
     options: { target: "es2016", format: "iife", platform: "neutral", mainFields: ["module", "main"] },
+    es2016: true,
   },
   { src: "src/addin/taskpane/main.tsx", out: "addin/taskpane.js" },
   { src: "src/tab/main.tsx", out: "tab/app.js" },
@@ -74,7 +78,12 @@ export async function buildAll(opts: { quiet?: boolean } = {}): Promise<void> {
   mkdirSync(dist, { recursive: true });
   const missing = ENTRIES.filter((e) => !existsSync(path.join(root, e.src)));
   if (missing.length && !opts.quiet) console.warn(`build: not yet present, skipped: ${missing.map((m) => m.src).join(", ")}`);
-  await Promise.all(ENTRIES.filter((e) => existsSync(path.join(root, e.src))).map((e) => build(entryBuildOptions(e))));
+  const present = ENTRIES.filter((e) => existsSync(path.join(root, e.src)));
+  await Promise.all(present.map((e) => build(entryBuildOptions(e))));
+  for (const e of present.filter((x) => x.es2016)) {
+    const file = path.join(dist, e.out);
+    assertEs2016(readFileSync(file, "utf8"), path.relative(root, file));
+  }
   for (const d of STATIC_DIRS) copyStatic(d);
 }
 

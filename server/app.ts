@@ -4,7 +4,7 @@ import path from "node:path";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import type { Config } from "./config.js";
+import { normalizeOrigin, type Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
 import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
 import { ApiBuilder, parse } from "./shared/http.js";
@@ -41,6 +41,11 @@ export interface AppDeps {
   distDir: string;
   /** Graph token acquisition to use instead of one made from config (tests: a fake authority). */
   graphAuth?: GraphAuth;
+  /**
+   * This service's own origin: PUBLIC_URL's, or in dev mode the address it listens on (known once it
+   * listens). Never derived from a request's Host header.
+   */
+  publicOrigin: () => string;
 }
 
 export interface Services {
@@ -100,18 +105,26 @@ function requestLog(log: Logger): RequestHandler {
   };
 }
 
-function cors(allowed: Set<string>): RequestHandler {
+/**
+ * CORS for the add-in's runtimes. Origins are compared normalised (see normalizeOrigin: classic Outlook
+ * sends "https://host/"); the answer echoes the Origin exactly as sent, since that is what the caller
+ * compares. The add-in's own origin is always allowed. Since build 2402 classic Outlook rejects an answer
+ * without a matching Access-Control-Allow-Origin, so it is on the preflight and on the answer itself.
+ */
+function cors(allowed: () => ReadonlySet<string>): RequestHandler {
   return (req, res, next) => {
     const origin = req.headers.origin;
-    if (origin && allowed.has(origin)) {
+    const normal = origin ? normalizeOrigin(origin) : undefined;
+    const ok = origin !== undefined && normal !== undefined && allowed().has(normal);
+    if (origin !== undefined) res.vary("Origin");
+    if (ok) {
       res.setHeader("Access-Control-Allow-Origin", origin);
-      res.setHeader("Vary", "Origin");
-      res.setHeader("Access-Control-Allow-Headers", "authorization, content-type, accept-language, idempotency-key");
+      res.setHeader("Access-Control-Allow-Headers", "authorization, content-type, accept, accept-language, idempotency-key");
       res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
       res.setHeader("Access-Control-Max-Age", "600");
     }
     if (req.method === "OPTIONS") {
-      res.status(origin && allowed.has(origin) ? 204 : 403).end();
+      res.status(ok ? 204 : 403).end();
       return;
     }
     next();
@@ -145,8 +158,16 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
       crossOriginEmbedderPolicy: false,
     }),
   );
-  const own = config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [];
-  app.use(cors(new Set([...own, ...config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean)])));
+  const configured = config.CORS_ORIGINS.split(",")
+    .map((s) => normalizeOrigin(s))
+    .filter((s): s is string => s !== undefined);
+  let cached: { own: string; set: ReadonlySet<string> } | undefined;
+  const allowedOrigins = (): ReadonlySet<string> => {
+    const own = normalizeOrigin(deps.publicOrigin()) ?? "";
+    if (cached?.own !== own) cached = { own, set: new Set(own ? [own, ...configured] : configured) };
+    return cached.set;
+  };
+  app.use(cors(allowedOrigins));
 
   app.get("/healthz", async (_req, res) => {
     const ok = await storage
@@ -212,10 +233,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     app.use(urlPath, express.static(abs, { index: "index.html", fallthrough: true, maxAge: config.devMode ? 0 : "1h" }));
   };
   // Classic Outlook runs onsend.js without a page: the script itself is told where the backend is.
-  app.get("/addin/onsend.js", async (req, res, next) => {
+  app.get("/addin/onsend.js", async (_req, res, next) => {
     try {
       const file = await readFile(path.join(deps.distDir, "addin", "onsend.js"), "utf8");
-      const origin = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : `${req.protocol}://${req.get("host") ?? "localhost"}`;
+      const origin = deps.publicOrigin();
       const prefix = `var __ZV_CONFIG__=${JSON.stringify({ apiBaseUrl: origin, devMode: config.devMode })};\n`;
       res.type("application/javascript").setHeader("Cache-Control", "no-cache").send(prefix + file);
     } catch {
@@ -226,8 +247,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   serve("/tab", "tab");
   if (config.devMode) serve("/playground", "playground");
   // Lists the on-send script so classic Outlook may run it (Smart Alerts' JavaScript-only runtime).
-  app.get("/.well-known/microsoft-officeaddins-allowed.json", (req, res) => {
-    const base = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : `${req.protocol}://${req.get("host") ?? "localhost"}`;
+  app.get("/.well-known/microsoft-officeaddins-allowed.json", (_req, res) => {
+    const base = deps.publicOrigin();
     res.json({ allowed: [`${base}/addin/onsend.js`, `${base}/addin/commands.html`] });
   });
   app.get("/", (_req, res) => {

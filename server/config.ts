@@ -13,7 +13,11 @@ const schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    /** Public base URL of this service, used in manifests and links. */
+    /**
+     * Public base URL of this service (https): the add-in's own origin, always allowed by CORS, and the
+     * address classic Outlook's page-less runtime is given. Required outside dev mode; in dev mode the
+     * listening address. Never taken from a request's Host header.
+     */
     PUBLIC_URL: z.string().url().optional(),
     /** Azure Table Storage / Azurite / Cosmos DB Table API connection string. Unset: embedded Azurite. */
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
@@ -72,6 +76,12 @@ const schema = z
     if (c.SDS_SYNC_INTERVAL_MINUTES > 0 && !c.ENTRA_CLIENT_ID) {
       ctx.addIssue({ code: "custom", path: ["SDS_SYNC_INTERVAL_MINUTES"], message: "needs ENTRA_CLIENT_ID and a credential" });
     }
+    if (c.ENTRA_CLIENT_ID && !c.PUBLIC_URL) {
+      ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "required outside dev mode (the add-in's https origin)" });
+    }
+    if (c.ENTRA_CLIENT_ID && c.PUBLIC_URL && !c.PUBLIC_URL.startsWith("https://")) {
+      ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "must use https outside dev mode" });
+    }
     if (c.ENTRA_CLIENT_ID && c.NODE_ENV === "production" && !c.STORAGE_CONNECTION_STRING) {
       ctx.addIssue({ code: "custom", path: ["STORAGE_CONNECTION_STRING"], message: "required in production" });
     }
@@ -98,6 +108,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   return { ...c, devMode };
+}
+
+/**
+ * An origin as browsers compare it: scheme, lower-case host and a port only when not the default, no
+ * trailing slash ("https://Host.example/" -> "https://host.example"). Classic Outlook's runtime has been
+ * seen sending `Origin` with a trailing slash. Anything else (null, a non-http scheme) is undefined.
+ */
+export function normalizeOrigin(value: string): string | undefined {
+  try {
+    const u = new URL(value.trim());
+    if (u.protocol !== "https:" && u.protocol !== "http:") return undefined;
+    return u.origin;
+  } catch {
+    return undefined;
+  }
 }
 
 export function isLoopback(host: string): boolean {

@@ -61,8 +61,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     });
   }
   const distDir = opts.distDir ?? path.resolve(import.meta.dirname, "..", "dist");
+  // PUBLIC_URL's origin; in dev mode the address it listens on, known once it listens.
+  let listening = "";
+  const publicOrigin = (): string => (config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : listening);
   const { app, services } = createApp({
     config,
+    publicOrigin,
     storage,
     log,
     verifier,
@@ -84,6 +88,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const port = (server.address() as AddressInfo).port;
   const host = config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
   const url = `${opts.tls ? "https" : "http"}://${host === "127.0.0.1" && opts.tls ? "localhost" : host}:${port}`;
+  listening = url;
   return {
     url,
     port,

@@ -117,11 +117,20 @@ export interface Policy {
   sendMode: SendMode;
   /** What the add-in does when the backend cannot answer. */
   failMode: FailMode;
+  /**
+   * Seconds the on-send handler waits for the check before the fail mode applies. Outlook shows a
+   * "taking longer than expected" notice after 5 s and gives up only after 5 minutes, so a cold first
+   * send (runtime start, sign-in, TLS) must not be cut short: default 20.
+   */
+  sendBudgetSeconds: number;
   /** Extra internal domains (the board's, a shared service centre). */
   internalDomains: string[];
   /** Keep the original consent email (MIME) besides its hash. */
   keepOriginalMessages: boolean;
 }
+
+export const DEFAULT_SEND_BUDGET_SECONDS = 20;
+export const SEND_BUDGET_RANGE = { min: 5, max: 120 } as const;
 
 export function defaultPolicy(schoolId: string): Policy {
   return {
@@ -135,6 +144,7 @@ export function defaultPolicy(schoolId: string): Policy {
     retention: { studentFileYears: 2, absenceYears: 5, referralYears: 3, consentYears: 2, disclosureLogYears: 2 },
     sendMode: "soft-block",
     failMode: "block",
+    sendBudgetSeconds: DEFAULT_SEND_BUDGET_SECONDS,
     internalDomains: [],
     keepOriginalMessages: false,
   };

@@ -2,7 +2,7 @@ import type { TransactionAction } from "@azure/data-tables";
 import { odata } from "@azure/data-tables";
 import { key, type Storage, type TableName } from "../shared/storage.js";
 import { sha256Hex, canonicalJson } from "../register/domain.js";
-import type { Directory, Party, Policy, Purpose, School, Student } from "./domain.js";
+import { defaultPolicy, type Directory, type Party, type Policy, type Purpose, type School, type Student } from "./domain.js";
 
 /** The kinds of directory record and the table each lives in. Entities: PK tenant, RK id, data JSON. */
 const KIND_TABLE = {
@@ -29,6 +29,13 @@ export interface UpsertCounts {
   created: number;
   updated: number;
   unchanged: number;
+}
+
+/** A policy stored before a setting existed gets that setting's default (stored rows are never rewritten for it). */
+function withDefaults<K extends DirectoryKind>(kind: K, item: KindRecord[K]): KindRecord[K] {
+  if (kind !== "policies") return item;
+  const p = item as Policy;
+  return { ...defaultPolicy(p.schoolId), ...p } as KindRecord[K];
 }
 
 function rowKeyOf<K extends DirectoryKind>(kind: K, item: KindRecord[K]): string {
@@ -70,12 +77,12 @@ export class DirectoryRepository {
 
   async list<K extends DirectoryKind>(tenantId: string, kind: K): Promise<KindRecord[K][]> {
     const rows = await this.storage.list(KIND_TABLE[kind], this.filterOf(tenantId, kind), ["data"]);
-    return rows.map((r) => JSON.parse(String(r.data)) as KindRecord[K]);
+    return rows.map((r) => withDefaults(kind, JSON.parse(String(r.data)) as KindRecord[K]));
   }
 
   async get<K extends DirectoryKind>(tenantId: string, kind: K, id: string): Promise<KindRecord[K] | undefined> {
     const e = await this.storage.getOrUndefined(KIND_TABLE[kind], this.partitionOf(tenantId, kind, id), key(id));
-    return e ? (JSON.parse(String(e.data)) as KindRecord[K]) : undefined;
+    return e ? withDefaults(kind, JSON.parse(String(e.data)) as KindRecord[K]) : undefined;
   }
 
   /**

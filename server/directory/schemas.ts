@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { id, isoDate } from "../shared/schemas.js";
-import { PARTY_KINDS } from "./domain.js";
+import { DEFAULT_SEND_BUDGET_SECONDS, PARTY_KINDS, SEND_BUDGET_RANGE } from "./domain.js";
 
 const domain = z
   .string()
@@ -80,6 +80,7 @@ export const policyInput = z
     retention: retentionInput,
     sendMode: z.enum(["soft-block", "prompt-user", "block"]),
     failMode: z.enum(["block", "prompt"]),
+    sendBudgetSeconds: z.number().int().min(SEND_BUDGET_RANGE.min).max(SEND_BUDGET_RANGE.max).default(DEFAULT_SEND_BUDGET_SECONDS),
     internalDomains: z.array(domain).max(20),
     keepOriginalMessages: z.boolean(),
   })

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { id, isoDateTime } from "../shared/schemas.js";
+import { SEND_BUDGET_RANGE } from "../directory/domain.js";
 
 export const recipientKinds = ["internal", "guardian", "party", "unknown"] as const;
 export const verdicts = ["allow", "warn", "block"] as const;
@@ -67,7 +68,12 @@ export const checkResponse = z.object({
   recipients: z.array(recipientResult),
   purposeId: z.string().optional(),
   /** The school's fail mode and send mode, so the add-in follows policy. */
-  policy: z.object({ sendMode: z.enum(["soft-block", "prompt-user", "block"]), failMode: z.enum(["block", "prompt"]) }),
+  policy: z.object({
+    sendMode: z.enum(["soft-block", "prompt-user", "block"]),
+    failMode: z.enum(["block", "prompt"]),
+    /** The school's send budget (policy), kept by the handler for the next send. */
+    sendBudgetSeconds: z.number().int().min(SEND_BUDGET_RANGE.min).max(SEND_BUDGET_RANGE.max),
+  }),
 });
 export type CheckResponse = z.infer<typeof checkResponse>;
 

@@ -63,7 +63,7 @@ export class SendCheckService {
       students: out.students,
       recipients: out.recipients,
       ...(req.purposeId ? { purposeId: req.purposeId } : {}),
-      policy: { sendMode: policy.sendMode, failMode: policy.failMode },
+      policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds },
     };
     if (studentIds.length === 0) return result;
 

@@ -5,6 +5,7 @@ import vm from "node:vm";
 import { parse } from "acorn";
 import { build } from "esbuild";
 import { ENTRIES, entryBuildOptions } from "../../scripts/build.js";
+import { assertEs2016, findEs2017Uses } from "../../scripts/check-es2016.js";
 import { checkAnswer, startCannedApi, type CannedApi } from "./support/canned-api.js";
 import { makeEvent, makeOffice } from "./support/fake-office.js";
 
@@ -80,5 +81,48 @@ describe("on-send bundle (dist/addin/onsend.js)", function () {
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(ev.calls.length, 1);
     assert.equal(ev.calls[0]?.allowEvent, false);
+  });
+});
+
+describe("The build's ES2016 guard (scripts/check-es2016.ts)", () => {
+  it("When a built handler uses an ES2017+ global or built-in without a typeof guard, then the check names each one", () => {
+    const code = [
+      "var g = globalThis;",
+      "var a = Object.entries(o), b = Object.values(o), c = Object.fromEntries(o);",
+      'var d = "1".padStart(2), e = "1".padEnd(2), f = "x".matchAll(/x/g), h = "x".replaceAll("x", "y");',
+      "p.finally(fn); Promise.allSettled([]); [1].flat(); [1].flatMap(fn); [1].at(-1);",
+    ].join("\n");
+    const found = findEs2017Uses(code).map((p) => p.what);
+    assert.deepEqual(found, [
+      "globalThis",
+      "Object.entries",
+      "Object.values",
+      "Object.fromEntries",
+      ".padStart",
+      ".padEnd",
+      ".matchAll",
+      ".replaceAll",
+      ".finally",
+      "Promise.allSettled",
+      ".flat",
+      ".flatMap",
+      ".at",
+    ]);
+    assert.throws(() => assertEs2016(code, "onsend.js"), /globalThis at offset/);
+  });
+
+  it("When the same uses stand behind a typeof test, or are only property names, then the check passes", () => {
+    const code = [
+      'var g = typeof globalThis !== "undefined" ? globalThis : this;',
+      'if (typeof Object.entries === "function") Object.entries(o);',
+      'var d = typeof s.padStart === "function" && s.padStart(2);',
+      "var o2 = { at: 1, flat: 2 }; var k = Object.keys(o2); var i = [1].includes(1);",
+    ].join("\n");
+    assert.deepEqual(findEs2017Uses(code), []);
+  });
+
+  it("When the code is newer syntax than ES2016 (async, object spread), then the check refuses to parse it", () => {
+    assert.throws(() => assertEs2016("async function f() { await 1 }", "x.js"), /not ECMAScript 2016 syntax/);
+    assert.throws(() => assertEs2016("var a = { ...b };", "x.js"), /not ECMAScript 2016 syntax/);
   });
 });

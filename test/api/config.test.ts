@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { ConfigError, loadConfig } from "../../server/config.js";
+import { ConfigError, loadConfig, normalizeOrigin } from "../../server/config.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { assertError } from "../support/api-helpers.js";
 
@@ -44,8 +44,22 @@ describe("Configuration", function () {
     for (const host of ["0.0.0.0", "::", "192.168.1.10", "example.com"]) fails({ HOST: host }, "HOST");
     for (const host of ["127.0.0.1", "localhost", "::1"]) assert.equal(loadConfig({ HOST: host }).devMode, true);
     // With Entra ID configured the server may listen anywhere.
-    const c = loadConfig({ HOST: "0.0.0.0", ENTRA_CLIENT_ID: randomUUID() });
+    const c = loadConfig({ HOST: "0.0.0.0", ENTRA_CLIENT_ID: randomUUID(), PUBLIC_URL: "https://zorg.example.nl" });
     assert.equal(c.devMode, false);
+  });
+
+  it("When Entra ID is configured without PUBLIC_URL, or with an http PUBLIC_URL, then loadConfig refuses naming PUBLIC_URL", () => {
+    fails({ ENTRA_CLIENT_ID: randomUUID() }, "PUBLIC_URL");
+    fails({ ENTRA_CLIENT_ID: randomUUID(), PUBLIC_URL: "http://zorg.example.nl" }, "PUBLIC_URL");
+    assert.equal(loadConfig({ ENTRA_CLIENT_ID: randomUUID(), PUBLIC_URL: "https://zorg.example.nl/" }).devMode, false);
+  });
+
+  it("When origins are normalised, then a trailing slash, case and the default port do not matter, and null is no origin", () => {
+    assert.equal(normalizeOrigin("https://Zorg.Example.nl/"), "https://zorg.example.nl");
+    assert.equal(normalizeOrigin("https://zorg.example.nl:443"), "https://zorg.example.nl");
+    assert.equal(normalizeOrigin("http://127.0.0.1:3000/"), "http://127.0.0.1:3000");
+    assert.equal(normalizeOrigin("null"), undefined);
+    assert.equal(normalizeOrigin("file:///c:/x"), undefined);
   });
 
   it("When the environment is empty, then the defaults are valid and dev mode is on", () => {
@@ -59,7 +73,7 @@ describe("Configuration", function () {
     let entra: Stack;
     let dev: Stack;
     before(async () => {
-      [entra, dev] = await Promise.all([startStack({ env: { ENTRA_CLIENT_ID: randomUUID() } }), startStack({ seedDemo: false })]);
+      [entra, dev] = await Promise.all([startStack({ env: { ENTRA_CLIENT_ID: randomUUID(), PUBLIC_URL: "https://zorg.example.nl" } }), startStack({ seedDemo: false })]);
     });
     after(async () => {
       await Promise.all([entra.stop(), dev.stop()]);

@@ -125,6 +125,7 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
       env: {
         ENTRA_CLIENT_ID: CLIENT_ID,
         ENTRA_CLIENT_SECRET: "x",
+        PUBLIC_URL: "https://zorg.example.nl",
         ENTRA_JWKS_URL: `${jwks.url}/common/discovery/v2.0/keys`,
         ENTRA_ALLOWED_TENANTS: TENANT,
         GRAPH_BASE_URL: graph.base,

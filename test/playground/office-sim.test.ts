@@ -26,7 +26,7 @@ const BLOCK: CheckResponse = {
       reasons: [{ code: "NO_CONSENT", message: "Geen toestemming.", studentId: "lln-005" }],
     },
   ],
-  policy: { sendMode: "soft-block", failMode: "prompt" },
+  policy: { sendMode: "soft-block", failMode: "prompt", sendBudgetSeconds: 20 },
 };
 
 function stubFetch(answer: unknown, seen: { url: string; body: unknown }[]): typeof fetch {

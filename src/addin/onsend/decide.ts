@@ -4,7 +4,7 @@
  * 20, contextData at most 3 KB.
  */
 import type { CheckResponse } from "../../../server/sendcheck/schemas.js";
-import { t, type Failure, type Lang } from "./messages.js";
+import { SECONDS, t, type Failure, type Lang } from "./messages.js";
 
 /** The task pane button the Smart Alert's action button opens (manifest.xml). */
 export const CHECK_COMMAND_ID = "msgComposeCheckButton";
@@ -30,19 +30,22 @@ function md(s: string): string {
   return s.replace(/([\\`*_[\]#|<>~])/g, "\\$1");
 }
 
-function markdown(res: CheckResponse): string {
+/**
+ * The dialog's Markdown: the summary, a blank line, then one list item per recipient that is not
+ * allowed. Outlook's documented list form ends every item with "\r" ("- item\r"); items that do not
+ * fit in 500 characters are left out whole, never cut in the middle.
+ */
+export function markdown(res: CheckResponse): string {
   const head = md(res.message);
-  const lines: string[] = [];
+  let out = head;
+  let first = true;
   for (const r of res.recipients) {
     if (r.verdict === "allow") continue;
     const why = r.reasons.map((q) => q.message).join(" ");
-    lines.push("- **" + md(r.address) + "**: " + md(why));
-  }
-  let out = head;
-  for (const l of lines) {
-    const next = out + (out === head ? "\n\n" : "\n") + l;
+    const next = out + (first ? "\n\n" : "") + "- **" + md(r.address) + "**: " + md(why) + "\r";
     if (next.length > 500) break;
     out = next;
+    first = false;
   }
   return clip(out, 500);
 }
@@ -62,15 +65,24 @@ export function completionFor(res: CheckResponse, lang: Lang): Completion {
   return base;
 }
 
-/** The backend did not give a usable answer: follow the school's fail mode, never a silent allow. */
-export function failCompletion(mode: "block" | "prompt", failure: Failure, lang: Lang): Completion {
+/**
+ * The backend did not give a usable answer: follow the school's fail mode, never a silent allow.
+ * `seconds` is the send budget the timeout texts name.
+ */
+export function failCompletion(mode: "block" | "prompt", failure: Failure, lang: Lang, seconds: number): Completion {
   const tx = t(lang);
-  if (mode === "prompt") return { allowEvent: false, errorMessage: clip(tx.failPrompt[failure], 500), sendModeOverride: PROMPT_USER };
+  const text = (s: string): string => clip(s.split(SECONDS).join(String(seconds)), 500);
+  if (mode === "prompt") return { allowEvent: false, errorMessage: text(tx.failPrompt[failure]), sendModeOverride: PROMPT_USER };
   return {
     allowEvent: false,
-    errorMessage: clip(tx.failBlock[failure], 500),
+    errorMessage: text(tx.failBlock[failure]),
     cancelLabel: tx.takeAction,
     commandId: CHECK_COMMAND_ID,
     contextData: JSON.stringify({ failure }),
   };
+}
+
+/** The only second answer the handler ever gives: Outlook threw on the first. Blocking and minimal. */
+export function completeFailedCompletion(lang: Lang): Completion {
+  return { allowEvent: false, errorMessage: t(lang).completeFailed };
 }

@@ -4,24 +4,28 @@
  *  - allow  -> the mail goes;
  *  - warn   -> Outlook asks the user (PromptUser) with the backend's message;
  *  - block  -> not sent; the dialog's action button opens the task pane on this check;
- *  - no usable answer within 4 s (unreachable, slow, nonsense) -> the school's fail mode (block, or let
- *    the user choose), never a silent allow.
+ *  - no usable answer within the school's send budget (policy, default 20 s; Outlook shows "taking
+ *    longer" after 5 s and times out after 5 minutes) -> the school's fail mode (block, or let the user
+ *    choose), never a silent allow.
+ * The school's fail mode and budget are kept in the roaming settings, saved BEFORE the event completes.
+ * If Outlook throws on `completed`, it is called once more with a minimal blocking answer: the only
+ * second call.
  * Built by scripts/build.ts into ONE ES2016 IIFE (dist/addin/onsend.js) for classic Outlook's JavaScript
  * runtime: no DOM, no storage, no runtime imports. Nothing personal is logged.
  */
 import { ApiClient, ApiError } from "../../shared/api.js";
 import type { CheckRequest, CheckResponse } from "../../../server/sendcheck/schemas.js";
-import { resolveConfig } from "./config.js";
-import { completionFor, failCompletion, PROMPT_USER, type Completion } from "./decide.js";
+import { DEFAULT_SEND_BUDGET_MS, resolveConfig } from "./config.js";
+import { completeFailedCompletion, completionFor, failCompletion, PROMPT_USER, type Completion } from "./decide.js";
 import type { Failure } from "./messages.js";
 import {
   displayLang,
   officeGlobal,
   readComposeItem,
-  readFailMode,
+  readKeptPolicy,
   readSessionOverride,
   recipientKey,
-  saveFailMode,
+  saveKeptPolicy,
   type MailSnapshot,
   type OfficeLike,
 } from "./office.js";
@@ -61,6 +65,23 @@ function classify(e: unknown): Failure {
   return "unreachable";
 }
 
+/** Waits for `p`, but no longer than `ms`. */
+function within(p: Promise<void>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    p.then(
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+    );
+  });
+}
+
 function toOfficeOptions(c: Completion, office: OfficeLike | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = { allowEvent: c.allowEvent };
   if (c.errorMessage !== undefined) out.errorMessage = c.errorMessage;
@@ -80,7 +101,11 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
     const office = deps.office ? deps.office() : officeGlobal();
     const cfg = resolveConfig();
     const lang = displayLang(office);
-    const failMode = readFailMode(office);
+    const kept = readKeptPolicy(office);
+    const failMode = kept.failMode;
+    const budgetMs = cfg.timeoutMs || (kept.sendBudgetSeconds ? kept.sendBudgetSeconds * 1000 : DEFAULT_SEND_BUDGET_MS);
+    const seconds = Math.round(budgetMs / 1000);
+    const started = Date.now();
     const baseFetch = deps.fetchImpl || fetch;
     const controller = typeof AbortController === "function" ? new AbortController() : undefined;
     let done = false;
@@ -95,11 +120,17 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
       try {
         event.completed(toOfficeOptions(c, office));
       } catch {
-        // Nothing more can be done: the event is Outlook's.
+        // Outlook refused the answer (an option it does not know, a limit): a minimal blocking answer,
+        // once. If that throws too, nothing more can be done: the event is Outlook's.
+        try {
+          event.completed(toOfficeOptions(completeFailedCompletion(lang), office));
+        } catch {
+          // see above
+        }
       }
     };
 
-    timer = setTimeout(() => finish(failCompletion(failMode, "timeout", lang)), cfg.timeoutMs);
+    timer = setTimeout(() => finish(failCompletion(failMode, "timeout", lang, seconds)), budgetMs);
 
     const signalled: typeof fetch = (input, init) =>
       baseFetch(input, controller ? Object.assign({}, init, { signal: controller.signal }) : init);
@@ -130,11 +161,13 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
       const res: unknown = await api.post<unknown>("/api/check", body);
       if (!isCheckResponse(res)) throw new StepError("invalid");
       const check: CheckResponse = res;
-      saveFailMode(office, check.policy.failMode);
+      // Saved before completing (the runtime may stop right after), within what is left of the budget.
+      const left = budgetMs - (Date.now() - started) - 250;
+      if (left > 0) await within(saveKeptPolicy(office, check.policy), Math.min(left, 1000));
       return completionFor(check, lang);
     };
 
-    run().then(finish, (e: unknown) => finish(failCompletion(failMode, classify(e), lang)));
+    run().then(finish, (e: unknown) => finish(failCompletion(failMode, classify(e), lang, seconds)));
   };
 }
 

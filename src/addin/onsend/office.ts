@@ -2,6 +2,7 @@
  * The only place the on-send handler touches Office.js: promisified `getAsync` wrappers over the item
  * being composed, the roaming settings and the session data the task pane shares with the handler.
  */
+import { globalObject } from "./global.js";
 
 /** The parts of Office.js the handler uses (the real `Office` global satisfies it; tests pass a double). */
 export interface OfficeLike {
@@ -47,7 +48,7 @@ export function getAsyncP<T>(call: (cb: Callback<T>) => void): Promise<T> {
 
 /** The global Office object when present (it is absent in Node and in tests that do not provide one). */
 export function officeGlobal(): OfficeLike | undefined {
-  const g = globalThis as unknown as { Office?: OfficeLike };
+  const g = globalObject() as { Office?: OfficeLike };
   return g.Office;
 }
 
@@ -114,27 +115,51 @@ export function recipientKey(m: Pick<MailSnapshot, "to" | "cc" | "bcc">): string
 }
 
 export const FAIL_MODE_SETTING = "zv.failMode";
+export const SEND_BUDGET_SETTING = "zv.sendBudgetSeconds";
 
-export function readFailMode(office: OfficeLike | undefined): "block" | "prompt" {
+/** What the handler remembers of the school's policy for the next send (roaming settings). */
+export interface KeptPolicy {
+  failMode: "block" | "prompt";
+  /** The send budget in seconds, or undefined before the first successful check. */
+  sendBudgetSeconds?: number;
+}
+
+function roamingGet(office: OfficeLike | undefined, name: string): unknown {
   try {
     const rs = office && office.context.roamingSettings;
-    const v = rs ? rs.get(FAIL_MODE_SETTING) : undefined;
-    return v === "prompt" ? "prompt" : "block";
+    return rs ? rs.get(name) : undefined;
   } catch {
-    return "block";
+    return undefined;
   }
 }
 
-/** Remembers the school's fail mode for the next time the backend cannot answer. */
-export function saveFailMode(office: OfficeLike | undefined, mode: "block" | "prompt"): void {
-  try {
-    const rs = office && office.context.roamingSettings;
-    if (!rs || rs.get(FAIL_MODE_SETTING) === mode) return;
-    rs.set(FAIL_MODE_SETTING, mode);
-    rs.saveAsync(() => undefined);
-  } catch {
-    // Roaming settings are a convenience; the default (block) is the safe side.
-  }
+export function readKeptPolicy(office: OfficeLike | undefined): KeptPolicy {
+  const mode = roamingGet(office, FAIL_MODE_SETTING);
+  const budget = roamingGet(office, SEND_BUDGET_SETTING);
+  const out: KeptPolicy = { failMode: mode === "prompt" ? "prompt" : "block" };
+  if (typeof budget === "number" && budget >= 1 && budget <= 300) out.sendBudgetSeconds = Math.floor(budget);
+  return out;
+}
+
+/**
+ * Remembers the school's fail mode and send budget for the next time, and resolves once Outlook has
+ * saved them (or at once when nothing changed). The handler waits for this BEFORE it completes the
+ * event: the JavaScript-only runtime may stop right after `event.completed`, so a save started then
+ * may never finish. Never rejects: roaming settings are a convenience, the defaults are the safe side.
+ */
+export function saveKeptPolicy(office: OfficeLike | undefined, p: Required<KeptPolicy>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    try {
+      const rs = office && office.context.roamingSettings;
+      if (!rs) return resolve();
+      if (rs.get(FAIL_MODE_SETTING) === p.failMode && rs.get(SEND_BUDGET_SETTING) === p.sendBudgetSeconds) return resolve();
+      rs.set(FAIL_MODE_SETTING, p.failMode);
+      rs.set(SEND_BUDGET_SETTING, p.sendBudgetSeconds);
+      rs.saveAsync(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
 }
 
 export function displayLang(office: OfficeLike | undefined): "nl" | "en" {

@@ -3,6 +3,7 @@
  * host supports it; otherwise, in dev mode only, a development token from the backend's POST /dev/token.
  */
 import type { AddinConfig } from "./config.js";
+import { globalObject } from "./global.js";
 
 interface OfficeRuntimeLike {
   auth?: { getAccessToken(options?: { allowSignInPrompt?: boolean; allowConsentPrompt?: boolean; forMSGraphAccess?: boolean }): Promise<string> };
@@ -31,7 +32,7 @@ export interface TokenDeps {
 }
 
 export async function getAccessToken(cfg: AddinConfig, deps: TokenDeps): Promise<string> {
-  const rt = (globalThis as unknown as { OfficeRuntime?: OfficeRuntimeLike }).OfficeRuntime;
+  const rt = (globalObject() as { OfficeRuntime?: OfficeRuntimeLike }).OfficeRuntime;
   if (rt && rt.auth && typeof rt.auth.getAccessToken === "function") {
     try {
       // No prompts: an event handler has no UI to show them in.

@@ -31,5 +31,7 @@ export function isCheckResponse(x: unknown): x is CheckResponse {
   if (!isObj(p)) return false;
   if (p.failMode !== "block" && p.failMode !== "prompt") return false;
   if (p.sendMode !== "soft-block" && p.sendMode !== "prompt-user" && p.sendMode !== "block") return false;
+  const s = p.sendBudgetSeconds;
+  if (typeof s !== "number" || s !== Math.floor(s) || s < 5 || s > 120) return false;
   return true;
 }

@@ -244,6 +244,9 @@ function PolicyForm({ schoolId }: { schoolId: string }): JSX.Element {
           <option value="prompt">{t("pFailPrompt")}</option>
         </Select>
       </Field>
+      <Field label={t("pSendBudget")} hint={t("pSendBudgetHint")} validationMessage={errors.sendBudgetSeconds}>
+        <Input type="number" min={5} max={120} value={n(p.sendBudgetSeconds)} onChange={(_, d) => setP({ ...p, sendBudgetSeconds: num(d.value) })} />
+      </Field>
       <Field label={t("pInternalDomains")} validationMessage={errors.internalDomains ?? Object.entries(errors).find(([k]) => k.startsWith("internalDomains."))?.[1]}>
         <Textarea value={internal} onChange={(_, d) => setInternal(d.value)} />
       </Field>

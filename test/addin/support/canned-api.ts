@@ -93,7 +93,7 @@ export function checkAnswer(verdict: "allow" | "warn" | "block", over: Record<st
         reasons: [{ code: verdict === "block" ? "NO_CONSENT" : "CONSENT_VALID", message: "Geen toestemming vastgelegd.", studentId: "s1" }],
       },
     ],
-    policy: { sendMode: "soft-block", failMode: "block" },
+    policy: { sendMode: "soft-block", failMode: "block", sendBudgetSeconds: 20 },
     ...over,
   };
 }

@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import vm from "node:vm";
+import { build } from "esbuild";
+import { ENTRIES, entryBuildOptions } from "../../scripts/build.js";
+import { findEs2017Uses } from "../../scripts/check-es2016.js";
+import { startStack, type Stack } from "../support/stack.js";
+import { makeEvent, makeOffice, type FakeMail } from "./support/fake-office.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * What classic Outlook on Windows lacks: its JavaScript-only runtime is documented as ECMAScript 2016.
+ * Deleted from the sandbox's own built-ins before the handler loads, with no window, document,
+ * localStorage, location or AbortController.
+ */
+const REMOVE_ES2017_PLUS = `
+  delete Object.entries; delete Object.values; delete Object.fromEntries; delete Object.getOwnPropertyDescriptors;
+  delete String.prototype.padStart; delete String.prototype.padEnd; delete String.prototype.matchAll;
+  delete String.prototype.replaceAll; delete String.prototype.at; delete String.prototype.trimStart; delete String.prototype.trimEnd;
+  delete Promise.prototype.finally; delete Promise.allSettled; delete Promise.any;
+  delete Array.prototype.flat; delete Array.prototype.flatMap; delete Array.prototype.at;
+  delete globalThis.globalThis;
+`;
+
+/** Loads the script as the server serves it into an ES2016-like sandbox; returns the handler Outlook would call. */
+function loadClassic(code: string, office: ReturnType<typeof makeOffice>): { handler: (e: unknown) => void; ctx: vm.Context } {
+  const ctx = vm.createContext({ Office: office, fetch, setTimeout, clearTimeout });
+  vm.runInContext(REMOVE_ES2017_PLUS, ctx);
+  for (const gone of ["globalThis", "window", "document", "localStorage", "location", "AbortController", "self"])
+    assert.equal(vm.runInContext(`typeof ${gone}`, ctx), "undefined", gone);
+  assert.equal(vm.runInContext(`typeof "x".padStart + typeof Object.entries + typeof Promise.prototype.finally`, ctx), "undefinedundefinedundefined");
+  vm.runInContext(code, ctx, { filename: "onsend.js" });
+  const handler = office.associated.get("onMessageSendHandler");
+  assert.equal(typeof handler, "function", "Office.actions.associate ran at load");
+  return { handler: handler as unknown as (e: unknown) => void, ctx };
+}
+
+describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler as served, against the real server", function () {
+  this.timeout(60_000);
+  let stack: Stack;
+  let served = "";
+
+  before(async () => {
+    const entry = ENTRIES.find((e) => e.src === "src/addin/onsend/handler.ts");
+    assert.ok(entry);
+    await build(entryBuildOptions(entry, path.join(root, "dist"), { logLevel: "error" }));
+    stack = await startStack({ seedDemo: true });
+    const res = await fetch(`${stack.baseUrl}/addin/onsend.js`);
+    assert.equal(res.status, 200);
+    served = await res.text();
+  });
+  after(async () => stack?.stop());
+
+  it("When the served script is scanned, then it holds no unguarded ES2017+ global or built-in", () => {
+    assert.deepEqual(findEs2017Uses(served), []);
+  });
+
+  const cases: { name: string; mail: FakeMail; verdict: "allow" | "block" | "warn" }[] = [
+    {
+      name: "a report to the GGD about a student whose parent consented",
+      mail: { to: ["jgz@ggd-voorbeeldregio.example"], subject: "Verslag Jan de Vries", body: "Hierbij het verslag over Jan de Vries." },
+      verdict: "allow",
+    },
+    {
+      name: "a report to the wijkteam without consent",
+      mail: { to: ["team@wijkteam.voorbeeldstad.example"], subject: "Verslag Daan Jansen", body: "Hierbij het verslag over Daan Jansen." },
+      verdict: "block",
+    },
+    {
+      name: "an absence report to leerplicht before the parents were informed",
+      mail: { to: ["lpa@leerplicht.voorbeeldstad.example"], subject: "Verzuim Daan Jansen", body: "Melding over Daan Jansen." },
+      verdict: "warn",
+    },
+  ];
+
+  for (const c of cases) {
+    it(`When ${c.name} is sent without globalThis and ES2017+ built-ins, then the real server's verdict (${c.verdict}) completes the event once`, async () => {
+      const office = makeOffice(c.mail, { userEmail: "ib@regenboog.school.example" });
+      const { handler } = loadClassic(served, office);
+      const ev = makeEvent();
+      handler(ev);
+      const first = await ev.first;
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(ev.calls.length, 1);
+      if (c.verdict === "allow") {
+        // The sandbox's own Object: compare the plain content, not the prototype.
+        assert.deepEqual({ ...first }, { allowEvent: true });
+      } else {
+        assert.equal(first.allowEvent, false);
+        assert.equal(first.sendModeOverride, c.verdict === "warn" ? "promptUser" : undefined);
+        // The check the server stored is the one Outlook shows.
+        const { checkId } = JSON.parse(String(first.contextData)) as { checkId: string };
+        const stored = await stack.api<{ verdict: string; message: string }>("GET", `/api/checks/${checkId}`);
+        assert.equal(stored.status, 200);
+        assert.equal(stored.json.verdict, c.verdict);
+        assert.equal(first.errorMessage, stored.json.message);
+      }
+      // The school's policy was kept for the next send (saved before completing).
+      assert.equal(office.roaming["zv.failMode"], "block");
+      assert.equal(office.roaming["zv.sendBudgetSeconds"], 20);
+    });
+  }
+
+  it("When the same sandbox also lacks fetch's AbortController and the server is gone, then the fail mode blocks, once", async () => {
+    const office = makeOffice(cases[0]?.mail ?? { to: [], subject: "", body: "" });
+    const code = served.replace(/^var __ZV_CONFIG__=\{"apiBaseUrl":"[^"]+"/, 'var __ZV_CONFIG__={"apiBaseUrl":"http://127.0.0.1:9"');
+    const { handler } = loadClassic(code, office);
+    const ev = makeEvent();
+    handler(ev);
+    await ev.first;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(ev.calls.length, 1);
+    assert.equal(ev.calls[0]?.allowEvent, false);
+  });
+});
