@@ -32,8 +32,9 @@ function md(s: string): string {
 
 /**
  * The dialog's Markdown: the summary, a blank line, then one list item per recipient that is not
- * allowed. Outlook's documented list form ends every item with "\r" ("- item\r"); items that do not
- * fit in 500 characters are left out whole, never cut in the middle.
+ * allowed, with only the problems the summary does not already say (one sentence per problem, never
+ * the same sentence twice). Outlook's documented list form ends every item with "\r" ("- item\r");
+ * items that do not fit in 500 characters are left out whole, never cut in the middle.
  */
 export function markdown(res: CheckResponse): string {
   const head = md(res.message);
@@ -41,7 +42,9 @@ export function markdown(res: CheckResponse): string {
   let first = true;
   for (const r of res.recipients) {
     if (r.verdict === "allow") continue;
-    const why = r.reasons.map((q) => q.message).join(" ");
+    const fresh = r.reasons.filter((q) => res.message.indexOf(q.message) < 0);
+    if (fresh.length === 0) continue;
+    const why = fresh.map((q) => q.message).join(" ");
     const next = out + (first ? "\n\n" : "") + "- **" + md(r.address) + "**: " + md(why) + "\r";
     if (next.length > 500) break;
     out = next;
