@@ -4,9 +4,10 @@
  * All Office.js calls of the task pane live in this file.
  */
 import { devTokenProvider, type TokenProvider } from "../../shared/api.js";
+import type { ThemeKind } from "../../shared/theme.js";
 
 export type Lang = "nl" | "en";
-export type ThemeKind = "light" | "dark" | "contrast";
+export type { ThemeKind };
 
 export interface ReadMessage {
   /** Internet Message-ID header of the message. */
