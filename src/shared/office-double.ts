@@ -75,17 +75,15 @@ export interface ReadMail {
   dateTimeCreated: Date;
 }
 
-/** What a handler passed to `event.completed` (Smart Alerts). */
-export interface CompletedOptions {
-  allowEvent?: boolean;
-  errorMessage?: string;
-  errorMessageMarkdown?: string;
-  cancelLabel?: string;
-  commandId?: string;
+/**
+ * What a handler passed to `event.completed`: Office.js's SmartAlertsEventCompletedOptions, with the
+ * runtime (string) values of contextData and sendModeOverride.
+ */
+export type CompletedOptions = Omit<Office.SmartAlertsEventCompletedOptions, "contextData" | "sendModeOverride"> & {
   contextData?: string;
   sendModeOverride?: string;
   [key: string]: unknown;
-}
+};
 
 /** The event object Outlook passes to an OnMessageSend handler, with what the double saw. */
 export interface SendEventDouble {
