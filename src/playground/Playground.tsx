@@ -12,11 +12,11 @@ import {
   MessageBar,
   MessageBarBody,
   Text,
-  webLightTheme,
 } from "@fluentui/react-components";
 import type { Mode } from "../addin/taskpane/App.js";
 import type { MailHost } from "../addin/taskpane/host.js";
 import { ApiClient } from "../shared/api.js";
+import { THEMES, themeStyle } from "../shared/theme.js";
 import type { Party } from "../../server/directory/domain.js";
 import type { StudentSummary } from "../../server/directory/schemas.js";
 import { htmlToText, type OfficeSim, type SimCompletedOptions, type SimComposeMail } from "./office-sim.js";
@@ -224,7 +224,7 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
   ];
 
   return (
-    <FluentProvider theme={webLightTheme} lang={lang}>
+    <FluentProvider theme={THEMES.light} style={themeStyle("light")} lang={lang}>
       <div className="pg-root">
       <header className="pg-header">
         <h1 className="pg-title">{t.title}</h1>

@@ -4,16 +4,13 @@ import {
   Text,
   makeStyles,
   tokens,
-  teamsDarkTheme,
-  teamsHighContrastTheme,
-  webLightTheme,
-  type Theme,
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import type { TabApi } from "./api.js";
 import { AppContext, hrefOf, makeNames, routeFromParams, useLoad, type AppContextValue, type Route } from "./context.js";
 import type { Host, HostTheme } from "./host.js";
 import { I18nContext, translator, type Lang, type MessageKey } from "./i18n.js";
+import { THEMES, colorSchemeOf, themeStyle } from "../shared/theme.js";
 import { ErrorBox } from "./components/common.js";
 import { RegisterView } from "./views/RegisterView.js";
 import { StudentView } from "./views/StudentView.js";
@@ -21,12 +18,19 @@ import { ExportView } from "./views/ExportView.js";
 import { DirectoryView } from "./views/DirectoryView.js";
 import { OverviewView } from "./views/OverviewView.js";
 
-export const THEMES: Record<HostTheme, Theme> = { light: webLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
-
-/** Follows the host's theme (Teams theme changes, or the dev switcher). */
+/**
+ * Follows the host's theme live (Teams theme changes, or the dev switcher) and stops listening when the
+ * component unmounts. The page's `color-scheme` follows too, so the scrollbars match.
+ */
 export function useHostTheme(host: Host): [HostTheme, (t: HostTheme) => void] {
   const [theme, setTheme] = useState<HostTheme>(host.theme());
-  useEffect(() => host.onThemeChange(setTheme), [host]);
+  useEffect(() => {
+    setTheme(host.theme());
+    return host.onThemeChange(setTheme);
+  }, [host]);
+  useEffect(() => {
+    document.documentElement.style.colorScheme = colorSchemeOf(theme);
+  }, [theme]);
   const choose = useCallback(
     (t: HostTheme) => {
       if ("setTheme" in host && typeof host.setTheme === "function") (host.setTheme as (x: HostTheme) => void)(t);
@@ -132,7 +136,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
   const activeTop = route.view === "student" || route.view === "export" ? "register" : route.view;
 
   return (
-    <FluentProvider theme={THEMES[theme]} className={s.root} data-theme={theme}>
+    <FluentProvider theme={THEMES[theme]} style={themeStyle(theme)} className={s.root} data-theme={theme}>
       <I18nContext.Provider value={i18n}>
         <AppContext.Provider value={ctx}>
           <a href="#content" className={`${s.skip} zv-noprint`}>

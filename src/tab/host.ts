@@ -2,9 +2,11 @@
  * The one place that talks to Microsoft Teams (teams-js). The UI only sees the Host interface, so it
  * runs and is tested in a plain browser with the dev implementation.
  */
+import type { app as TeamsApp, authentication as TeamsAuthentication, pages as TeamsPages } from "@microsoft/teams-js";
 import { devTokenProvider, type TokenProvider } from "../shared/api.js";
+import type { ThemeKind } from "../shared/theme.js";
 
-export type HostTheme = "light" | "dark" | "contrast";
+export type HostTheme = ThemeKind;
 
 export interface TabConfig {
   /** Stable id of this tab instance's content. */
@@ -18,8 +20,11 @@ export interface Host {
   readonly kind: "teams" | "browser";
   /** Theme the host shows now. */
   theme(): HostTheme;
-  /** Calls back when the host's theme changes (Teams) or the dev switcher is used (browser). */
-  onThemeChange(handler: (theme: HostTheme) => void): void;
+  /**
+   * Calls back when the host's theme changes (Teams) or the dev switcher is used (browser); returns the
+   * function that removes this handler again (a component calls it when it unmounts).
+   */
+  onThemeChange(handler: (theme: HostTheme) => void): () => void;
   /** Locale of the host, e.g. "nl-nl" (Teams), or undefined in the browser. */
   locale(): string | undefined;
   /** Token for the backend API. */
@@ -44,20 +49,50 @@ export function parseThemeParam(value: string | null): HostTheme | undefined {
   return undefined;
 }
 
-/** Teams: theme and locale from the app context, SSO token from authentication.getAuthToken(). */
-export async function createTeamsHost(): Promise<Host> {
-  // Loaded only inside Teams: the library fetches its list of valid domains as soon as it is evaluated.
-  const { app, authentication, pages } = await import("@microsoft/teams-js");
-  await app.initialize();
-  const ctx = await app.getContext();
-  let current = themeFromTeams(ctx.app.theme);
+/** The parts of teams-js the tab uses (a test passes a double with the same shapes). */
+export interface TeamsSdk {
+  app: Pick<typeof TeamsApp, "registerOnThemeChangeHandler"> & { notifySuccess(): Promise<unknown> };
+  authentication: Pick<typeof TeamsAuthentication, "getAuthToken">;
+  pages: { config: Pick<typeof TeamsPages.config, "registerOnSaveHandler" | "setConfig" | "setValidityState"> };
+}
+
+/** What the tab reads from Teams' app context. */
+export interface TeamsStart {
+  theme: string | undefined;
+  locale: string;
+  frameContext: string | undefined;
+}
+
+/** A set of theme handlers: the host's one subscription to its source fans out to them. */
+function themeHandlers(): { add(h: (t: HostTheme) => void): () => void; emit(t: HostTheme): void } {
+  const handlers = new Set<(t: HostTheme) => void>();
+  return {
+    add: (h) => {
+      // A wrapper per subscription, so the same function subscribed twice is removed once per call.
+      const entry = (t: HostTheme): void => h(t);
+      handlers.add(entry);
+      return () => void handlers.delete(entry);
+    },
+    emit: (t) => {
+      for (const h of [...handlers]) h(t);
+    },
+  };
+}
+
+/**
+ * The Teams host over teams-js: the theme from the app context, then live from Teams' theme change
+ * event (one registration, fanned out to the subscribers); the SSO token from getAuthToken().
+ */
+export function teamsHost(sdk: TeamsSdk, start: TeamsStart): Host {
+  const { app, authentication, pages } = sdk;
+  let current = themeFromTeams(start.theme);
   let saveHandler: (() => TabConfig | Promise<TabConfig>) | undefined;
-  const handlers: ((t: HostTheme) => void)[] = [];
+  const themes = themeHandlers();
   app.registerOnThemeChangeHandler((t) => {
     current = themeFromTeams(t);
-    for (const h of handlers) h(current);
+    themes.emit(current);
   });
-  const isConfigFrame = ctx.page.frameContext === "settings";
+  const isConfigFrame = start.frameContext === "settings";
   if (isConfigFrame) {
     pages.config.registerOnSaveHandler((evt) => {
       if (!saveHandler) {
@@ -73,8 +108,8 @@ export async function createTeamsHost(): Promise<Host> {
   return {
     kind: "teams",
     theme: () => current,
-    onThemeChange: (h) => void handlers.push(h),
-    locale: () => ctx.app.locale,
+    onThemeChange: themes.add,
+    locale: () => start.locale,
     getToken: () => authentication.getAuthToken(),
     setConfigValid: (valid) => {
       if (isConfigFrame) pages.config.setValidityState(valid);
@@ -88,19 +123,28 @@ export async function createTeamsHost(): Promise<Host> {
   };
 }
 
+/** Teams: initialises teams-js and reads the app context. */
+export async function createTeamsHost(): Promise<Host> {
+  // Loaded only inside Teams: the library fetches its list of valid domains as soon as it is evaluated.
+  const sdk = await import("@microsoft/teams-js");
+  await sdk.app.initialize();
+  const ctx = await sdk.app.getContext();
+  return teamsHost(sdk, { theme: ctx.app.theme, locale: ctx.app.locale, frameContext: ctx.page.frameContext });
+}
+
 /** Plain browser (development): a dev token from the local backend; the theme from ?theme= or the switcher. */
 export function createBrowserHost(opts: { origin: string; initialTheme?: HostTheme; user?: string; roles?: string[]; tenantId?: string }): Host & {
   setTheme(theme: HostTheme): void;
 } {
   let current: HostTheme = opts.initialTheme ?? "light";
-  const handlers: ((t: HostTheme) => void)[] = [];
+  const themes = themeHandlers();
   return {
     kind: "browser",
     theme: () => current,
-    onThemeChange: (h) => void handlers.push(h),
+    onThemeChange: themes.add,
     setTheme: (t) => {
       current = t;
-      for (const h of handlers) h(t);
+      themes.emit(t);
     },
     locale: () => undefined,
     getToken: devTokenProvider(opts.origin, opts.user ?? "ib@demo", opts.roles ?? ["coordinator"], opts.tenantId),

@@ -6,24 +6,27 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
-import type { SimHostConfig } from "../../src/addin/taskpane/sim-host.js";
-import { buildAddin } from "./support/build-addin.js";
+import { buildAddin, buildOfficeDoubleScript } from "./support/build-addin.js";
+import type { PaneOffice, PaneSetup } from "./support/office-double-page.js";
 
 interface RegisterAnswer {
   events: { type: string; decision?: string; partyId?: string; purposeId?: string; givenBy?: unknown; method?: string; informationShown?: string; evidence?: Record<string, unknown> }[];
 }
 
-describe("Outlook task pane in a browser (simulated Outlook, real backend on Azurite)", function () {
+describe("Outlook task pane in a browser (the Office.js double as Office, real backend on Azurite)", function () {
   this.timeout(120_000);
   let stack: Stack;
   let browser: Browser;
   let dist: string;
   /** Where the screenshots go (test-output/addin). */
   let shots = "";
+  /** The Office.js double, bundled for the page. */
+  let officeDouble = "";
 
   before(async () => {
     dist = mkdtempSync(path.join(os.tmpdir(), "zv-addin-dist-"));
     await buildAddin(dist);
+    officeDouble = await buildOfficeDoubleScript();
     stack = await startStack({ seedDemo: true, distDir: dist });
     browser = await launchBrowser();
     shots = screenshotDir("addin");
@@ -34,15 +37,17 @@ describe("Outlook task pane in a browser (simulated Outlook, real backend on Azu
     if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
-  async function open(mode: string, sim: SimHostConfig): Promise<Page> {
+  /** Opens the pane as Outlook would, on the Office.js double set up with `setup`. */
+  async function open(mode: string, setup: PaneSetup): Promise<Page> {
     // bypassCSP only so the test can inject axe-core inline; the page itself runs under the server's CSP.
     const context = await browser.newContext({ bypassCSP: true, locale: "nl-NL", viewport: { width: 380, height: 900 } });
     const page = await context.newPage();
-    // office.js is not needed with the simulated host (and the test has no internet).
+    // The double stands in for office.js (and the test has no internet): Office is set before the page runs.
     await page.route("https://appsforoffice.microsoft.com/**", (r) => r.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
     await page.addInitScript((cfg) => {
-      (window as unknown as { __ZV_SIM_HOST__: unknown }).__ZV_SIM_HOST__ = cfg;
-    }, { apiBaseUrl: stack.baseUrl, ...sim });
+      (window as unknown as { __ZV_PANE_SETUP__: unknown }).__ZV_PANE_SETUP__ = cfg;
+    }, setup);
+    await page.addInitScript({ content: officeDouble });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${stack.baseUrl}/addin/taskpane.html?mode=${mode}`);
@@ -160,19 +165,24 @@ describe("Outlook task pane in a browser (simulated Outlook, real backend on Azu
 
     await page.getByRole("button", { name: "Toestemming vragen" }).click();
     await page.getByText("Er staat een nieuwe e-mail met het toestemmingsverzoek klaar").waitFor();
-    type Log = { type: string; message?: { to: string[]; subject: string }; mark?: { checkId: string; recipients: string[] } }[];
-    const log1 = await page.evaluate(() => (window as unknown as { __ZV_SIM_LOG__: unknown }).__ZV_SIM_LOG__) as Log;
-    const newMail = log1.find((a) => a.type === "displayNewMessage");
-    assert.deepEqual(newMail?.message?.to, ["ilse.jansen@mail.example"], "only the guardian with authority");
-    assert.match(newMail?.message?.subject ?? "", /\[ZV-[A-Za-z0-9]+\]/);
+    // What Outlook saw: the new message form, the override mark in the item's session data, the send.
+    const outlook = (): Promise<{ newMessages: { toRecipients?: unknown[]; subject?: string }[]; override: string | undefined; sent: PaneOffice["sent"] }> =>
+      page.evaluate(() => {
+        const o = window.__ZV_OFFICE__;
+        if (!o) throw new Error("no Office double in the page");
+        return { newMessages: o.double.newMessages, override: o.double.sessionData.get("zvOverride"), sent: o.sent };
+      });
+    const newMail = (await outlook()).newMessages[0];
+    assert.deepEqual(newMail?.toRecipients, ["ilse.jansen@mail.example"], "only the guardian with authority");
+    assert.match(newMail?.subject ?? "", /\[ZV-[A-Za-z0-9]+\]/);
 
     const before = (await register("lln-003")).events.filter((e) => e.type === "override").length;
     await page.getByLabel("Reden (minstens 10 tekens)").fill("Spoedoverleg met wijkteam, ouder mondeling akkoord.");
     await page.getByRole("button", { name: "Reden vastleggen en verzenden" }).click();
     await page.getByText("De reden is vastgelegd.", { exact: false }).waitFor();
-    const log2 = await page.evaluate(() => (window as unknown as { __ZV_SIM_LOG__: unknown }).__ZV_SIM_LOG__) as Log;
-    assert.deepEqual(log2.find((a) => a.type === "markOverride")?.mark, { checkId: chk.json.checkId, recipients: ["team@wijkteam.voorbeeldstad.example"] });
-    assert.ok(log2.some((a) => a.type === "send"));
+    const after = await outlook();
+    assert.deepEqual(JSON.parse(after.override ?? "null"), { checkId: chk.json.checkId, recipients: ["team@wijkteam.voorbeeldstad.example"] });
+    assert.equal(after.sent.length, 1, "the pane sent the message");
     const overrides = (await register("lln-003")).events.filter((e) => e.type === "override").length;
     assert.equal(overrides, before + 1);
     await page.screenshot({ path: path.join(shots, "check-overridden.png"), fullPage: true });

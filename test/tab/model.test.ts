@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ApiError } from "../../src/shared/api.js";
 import { fieldErrors } from "../../src/tab/api.js";
 import { hrefOf, routeFromParams } from "../../src/tab/context.js";
-import { createBrowserHost, parseThemeParam, themeFromTeams } from "../../src/tab/host.js";
+import { createBrowserHost, parseThemeParam, teamsHost, themeFromTeams, type TeamsSdk } from "../../src/tab/host.js";
 import { pickLang, translator } from "../../src/tab/i18n.js";
 import { facets, filterRows, fold, indexRows, moveActive, NO_FILTERS, sortRows, visibleRange } from "../../src/tab/model.js";
 import type { OverviewRow } from "../../server/register/schemas.js";
@@ -110,6 +110,41 @@ describe("tab plumbing: i18n, routes, host, errors", () => {
     assert.equal(host.theme(), "dark");
     assert.deepEqual(heard, ["dark"]);
     assert.equal(host.kind, "browser");
+  });
+
+  it("When a subscriber unsubscribes from the dev host's theme, then it hears no later change", () => {
+    const host = createBrowserHost({ origin: "http://localhost" });
+    const heard: string[] = [];
+    const stop = host.onThemeChange((t) => heard.push(t));
+    host.setTheme("contrast");
+    stop();
+    host.setTheme("dark");
+    assert.deepEqual(heard, ["contrast"]);
+  });
+
+  it("When Teams changes its theme, then the Teams host reports it live through its one registration, and not after unsubscribing", () => {
+    // A double of the teams-js calls the host makes: the theme change handler is kept to fire it later.
+    const registered: ((theme: string) => void)[] = [];
+    const sdk: TeamsSdk = {
+      app: { registerOnThemeChangeHandler: (h) => void registered.push(h), notifySuccess: async () => undefined },
+      authentication: { getAuthToken: async () => "teams-token" },
+      pages: { config: { registerOnSaveHandler: () => undefined, setConfig: async () => undefined, setValidityState: () => undefined } },
+    };
+    const host = teamsHost(sdk, { theme: "default", locale: "nl-nl", frameContext: "content" });
+    assert.equal(host.theme(), "light");
+    assert.equal(registered.length, 1, "one registration with Teams");
+    const first: string[] = [];
+    const second: string[] = [];
+    const stopFirst = host.onThemeChange((t) => first.push(t));
+    host.onThemeChange((t) => second.push(t));
+    registered[0]?.("dark");
+    assert.equal(host.theme(), "dark");
+    stopFirst();
+    registered[0]?.("contrast");
+    assert.equal(host.theme(), "contrast");
+    assert.deepEqual(first, ["dark"]);
+    assert.deepEqual(second, ["dark", "contrast"]);
+    assert.equal(registered.length, 1, "subscribing in the UI does not register with Teams again");
   });
 
   it("When the server rejects a body, then its messages are keyed by field without the 'body.' prefix", () => {

@@ -284,7 +284,41 @@ describe("Teams tab in a browser, over the real server", function () {
     await page.close();
   });
 
-  for (const theme of ["light", "dark"] as const) {
+  it("When the tab opens in Teams light and the theme changes live, then it wears Teams' colours and the date inputs follow the color-scheme", async () => {
+    const zoe = row("Zoë Bakker");
+    const page = await open(`?view=student&student=${zoe.studentId}&theme=light`);
+    const form = page.locator("form[aria-labelledby=consent-form-title]");
+    const date = form.locator("input[type=date]").first();
+    await date.waitFor();
+    const look = (): Promise<{ theme: string | null; brand: string; button: string; dateScheme: string; pageScheme: string }> =>
+      page.evaluate(() => {
+        const provider = document.querySelector(".fui-FluentProvider");
+        const input = document.querySelector("form[aria-labelledby=consent-form-title] input[type=date]");
+        const button = document.querySelector("form[aria-labelledby=consent-form-title] button[type=submit]");
+        if (!provider || !input || !button) throw new Error("provider, date input or submit button missing");
+        return {
+          theme: provider.getAttribute("data-theme"),
+          brand: getComputedStyle(provider).getPropertyValue("--colorBrandBackground").trim().toLowerCase(),
+          button: getComputedStyle(button).backgroundColor,
+          dateScheme: getComputedStyle(input).colorScheme,
+          pageScheme: getComputedStyle(document.documentElement).colorScheme,
+        };
+      });
+    // Teams light is purple (#5b5fc7), not the web theme's blue (#0f6cbd).
+    assert.deepEqual(await look(), { theme: "light", brand: "#5b5fc7", button: "rgb(91, 95, 199)", dateScheme: "light", pageScheme: "light" });
+    // The host's theme change reaches the mounted tab without a reload (the dev switcher fires it here).
+    await page.getByTestId("theme-switch").selectOption("dark");
+    await page.waitForFunction(() => document.querySelector(".fui-FluentProvider")?.getAttribute("data-theme") === "dark");
+    const dark = await look();
+    assert.deepEqual({ brand: dark.brand, dateScheme: dark.dateScheme, pageScheme: dark.pageScheme }, { brand: "#4f52b2", dateScheme: "dark", pageScheme: "dark" });
+    await page.getByTestId("theme-switch").selectOption("contrast");
+    await page.waitForFunction(() => document.querySelector(".fui-FluentProvider")?.getAttribute("data-theme") === "contrast");
+    const contrast = await look();
+    assert.deepEqual({ dateScheme: contrast.dateScheme, pageScheme: contrast.pageScheme }, { dateScheme: "dark", pageScheme: "dark" });
+    await page.close();
+  });
+
+  for (const theme of ["light", "dark", "contrast"] as const) {
     it(`When axe-core checks every view in the ${theme} theme, then there are no serious or critical violations`, async () => {
       const zoe = row("Zoë Bakker");
       const jan = row("Jan de Vries");

@@ -1,5 +1,6 @@
 import { useMemo } from "react";
-import { FluentProvider, teamsDarkTheme, teamsHighContrastTheme, webLightTheme } from "@fluentui/react-components";
+import { FluentProvider } from "@fluentui/react-components";
+import { THEMES, themeStyle } from "../../shared/theme.js";
 import { TaskpaneApi } from "./api.js";
 import { AppContext } from "./common.js";
 import { CheckView } from "./CheckView.js";
@@ -22,12 +23,11 @@ export function parseMode(search: string): Mode {
 export function App({ host, mode, embedded = false }: { host: MailHost; mode: Mode; embedded?: boolean }) {
   const ctx = useMemo(() => ({ host, api: new TaskpaneApi(host), t: strings(host.language()) }), [host]);
   const kind = host.theme();
-  const theme = kind === "dark" ? teamsDarkTheme : kind === "contrast" ? teamsHighContrastTheme : webLightTheme;
   const view = mode === "record" ? <RecordView /> : mode === "request" ? <RequestView /> : <CheckView />;
   return (
     // The class sits on an inner element: Fluent copies the provider's className onto popup portals,
     // and a full-height root there would cover the page.
-    <FluentProvider theme={theme} lang={host.language()}>
+    <FluentProvider theme={THEMES[kind]} style={themeStyle(kind)} data-theme={kind} lang={host.language()}>
       <AppContext.Provider value={ctx}>
         {embedded ? (
           <section className="zv-root" aria-label="Zorgvuldig">

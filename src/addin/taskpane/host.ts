@@ -1,12 +1,14 @@
 /**
  * Everything the task pane needs from Outlook, behind one interface, so the UI runs (and is tested)
- * without Outlook: `OfficeMailHost` is the Office.js implementation, `SimHost` (sim-host.ts) a simulation.
- * All Office.js calls of the task pane live in this file.
+ * without Outlook: `OfficeMailHost` is the Office.js implementation; tests and the playground run it over
+ * the project's Office.js double (src/shared/office-double.ts). All Office.js calls of the task pane live
+ * in this file.
  */
 import { devTokenProvider, type TokenProvider } from "../../shared/api.js";
+import type { ThemeKind } from "../../shared/theme.js";
 
 export type Lang = "nl" | "en";
-export type ThemeKind = "light" | "dark" | "contrast";
+export type { ThemeKind };
 
 export interface ReadMessage {
   /** Internet Message-ID header of the message. */
@@ -44,7 +46,7 @@ export interface OverrideMark {
 }
 
 export interface MailHost {
-  readonly kind: "office" | "sim";
+  readonly kind: "office";
   apiBaseUrl(): string;
   language(): Lang;
   theme(): ThemeKind;

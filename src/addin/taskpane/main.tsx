@@ -1,11 +1,10 @@
 /**
- * Task pane entry. Uses the simulated host when the page sets `window.__ZV_SIM_HOST__` (tests, the
- * playground), otherwise Outlook through Office.js once Office is ready.
+ * Task pane entry: Outlook through Office.js once Office is ready. (The tests and the playground give the
+ * pane the project's Office.js double as `Office`, src/shared/office-double.ts; the pane cannot tell.)
  */
 import { createRoot } from "react-dom/client";
 import { App, parseMode } from "./App.js";
 import { OfficeMailHost, type MailHost } from "./host.js";
-import { simHostFromWindow } from "./sim-host.js";
 import { strings } from "./i18n.js";
 
 function mount(host: MailHost): void {
@@ -15,9 +14,7 @@ function mount(host: MailHost): void {
   createRoot(el).render(<App host={host} mode={parseMode(window.location.search)} />);
 }
 
-const sim = simHostFromWindow();
-if (sim) mount(sim);
-else if (typeof Office !== "undefined" && typeof Office.onReady === "function") {
+if (typeof Office !== "undefined" && typeof Office.onReady === "function") {
   void Office.onReady(() => mount(new OfficeMailHost()));
 } else {
   const el = document.getElementById("root");

@@ -71,10 +71,13 @@ const useStyles = makeStyles({
     right: 0,
     cursor: "pointer",
     borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
-    ":hover": { backgroundColor: tokens.colorNeutralBackground1Hover },
+    ":hover": { backgroundColor: tokens.colorNeutralBackground1Hover, color: tokens.colorNeutralForeground1Hover },
   },
   active: {
     backgroundColor: tokens.colorNeutralBackground1Selected,
+    // The selected foreground belongs with the selected background: in high contrast the background is
+    // cyan and the normal foreground white (1.46:1); the selected foreground there is black.
+    color: tokens.colorNeutralForeground1Selected,
   },
   activeFocused: {
     outline: `2px solid ${tokens.colorStrokeFocus2}`,

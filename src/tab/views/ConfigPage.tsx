@@ -4,7 +4,8 @@ import { useEffect, useMemo, useState } from "react";
 import type { School, TabApi } from "../api.js";
 import type { Host } from "../host.js";
 import { I18nContext, translator, type Lang } from "../i18n.js";
-import { THEMES, useHostTheme } from "../App.js";
+import { useHostTheme } from "../App.js";
+import { THEMES, themeStyle } from "../../shared/theme.js";
 import { SchoolSelect } from "../components/common.js";
 
 const useStyles = makeStyles({
@@ -39,7 +40,7 @@ export function ConfigPage({ host, api, initialLang }: { host: Host; api: TabApi
 
   const preview = tabConfigFor(window.location.origin, view, schoolId, initialLang).contentUrl;
   return (
-    <FluentProvider theme={THEMES[theme]}>
+    <FluentProvider theme={THEMES[theme]} style={themeStyle(theme)} data-theme={theme}>
       <I18nContext.Provider value={i18n}>
         <main className={s.root}>
           <Title2 as="h1" block>{t("cfgTitle")}</Title2>

@@ -6,6 +6,25 @@ import { ENTRIES, entryBuildOptions } from "../../../scripts/build.js";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
+/**
+ * The script a task pane test runs in the page before the pane's own (office-double-page.ts): the Office.js
+ * double, bundled for the browser.
+ */
+export async function buildOfficeDoubleScript(): Promise<string> {
+  const out = await build({
+    entryPoints: [path.join(import.meta.dirname, "office-double-page.ts")],
+    bundle: true,
+    write: false,
+    format: "iife",
+    platform: "browser",
+    target: "es2020",
+    logLevel: "error",
+  });
+  const file = out.outputFiles[0];
+  if (!file) throw new Error("esbuild wrote no office double script");
+  return file.text;
+}
+
 export async function buildAddin(distDir: string): Promise<void> {
   const entries = ENTRIES.filter((e) => e.src.startsWith("src/addin/"));
   await Promise.all(

@@ -1,7 +1,10 @@
 /**
- * A small Office.js double for the on-send handler: a message being composed, roaming settings, session
- * data and the Smart Alerts enums, with every getAsync answering asynchronously like Outlook does.
+ * The on-send handler's view of the project's one Office.js double (src/shared/office-double.ts): a
+ * message being composed, roaming settings, session data and the Smart Alerts enums, every getAsync
+ * answering asynchronously as Outlook does.
  */
+import { makeSendEvent, OfficeDouble, type OfficeGlobalDouble, type SendEventDouble } from "../../../src/shared/office-double.js";
+
 export interface FakeMail {
   to: string[];
   cc?: string[];
@@ -20,96 +23,34 @@ export interface FakeOfficeOptions {
   userEmail?: string;
 }
 
-type Cb<T> = (r: { status: string; value: T; error?: { message: string } }) => void;
-
-function later<T>(cb: Cb<T>, value: T, fail = false): void {
-  setTimeout(() => cb(fail ? { status: "failed", value, error: { message: "failed" } } : { status: "succeeded", value }), 1);
-}
-
-function recipients(list: string[] = []) {
-  return {
-    getAsync(cb: Cb<{ emailAddress: string; displayName: string }[]>) {
-      later(cb, list.map((a) => ({ emailAddress: a, displayName: a })));
-    },
-  };
-}
-
-export interface FakeOffice {
-  context: {
-    displayLanguage: string;
-    mailbox: { item: unknown; userProfile: { emailAddress: string } };
-    roamingSettings: { get(n: string): unknown; set(n: string, v: unknown): void; saveAsync(cb?: (r: unknown) => void): void };
-  };
-  AsyncResultStatus: { Succeeded: string; Failed: string };
-  CoercionType: { Text: string; Html: string };
-  MailboxEnums: { SendModeOverride: { PromptUser: string } };
-  actions: { associate(name: string, fn: (event: never) => void): void };
-  /** What the double saw. */
+/** The `Office` global of the double, with what the double saw. */
+export interface FakeOffice extends OfficeGlobalDouble {
   associated: Map<string, (event: never) => void>;
   roaming: Record<string, unknown>;
-  saves: number;
+  /** Session data of the item (what the task pane left, and what the handler wrote). */
+  sessionData: Map<string, string>;
+  /** How often roamingSettings.saveAsync was called. */
+  readonly saves: number;
+  /** The double behind it (its other records: internet headers, completions, ...). */
+  double: OfficeDouble;
 }
 
 export function makeOffice(mail: FakeMail, opts: FakeOfficeOptions = {}): FakeOffice {
-  const roaming: Record<string, unknown> = { ...(opts.roaming ?? {}) };
-  const session: Record<string, string> = { ...(opts.sessionData ?? {}) };
-  const associated = new Map<string, (event: never) => void>();
-  const office: FakeOffice = {
-    context: {
-      displayLanguage: opts.displayLanguage ?? "nl-NL",
-      mailbox: {
-        userProfile: { emailAddress: opts.userEmail ?? "ib@demo" },
-        item: {
-          to: recipients(mail.to),
-          cc: recipients(mail.cc),
-          bcc: recipients(mail.bcc),
-          subject: { getAsync: (cb: Cb<string>) => later(cb, mail.subject) },
-          body: { getAsync: (_type: string, cb: Cb<string>) => later(cb, mail.body, opts.failBody) },
-          getAttachmentsAsync: (cb: Cb<{ name: string; size: number; id: string }[]>) =>
-            later(cb, (mail.attachments ?? []).map((a, i) => ({ ...a, id: String(i) }))),
-          sessionData: { getAsync: (k: string, cb: Cb<string>) => later(cb, session[k] ?? "") },
-        },
-      },
-      roamingSettings: {
-        get: (n: string) => roaming[n],
-        set: (n: string, v: unknown) => {
-          roaming[n] = v;
-        },
-        saveAsync: (cb?: (r: unknown) => void) => {
-          office.saves++;
-          if (cb) later(cb as Cb<undefined>, undefined);
-        },
-      },
-    },
-    AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
-    CoercionType: { Text: "text", Html: "html" },
-    MailboxEnums: { SendModeOverride: { PromptUser: "promptUser" } },
-    actions: { associate: (name, fn) => void associated.set(name, fn) },
-    associated,
-    roaming,
-    saves: 0,
-  };
-  return office;
+  const double = new OfficeDouble({
+    displayLanguage: opts.displayLanguage ?? "nl-NL",
+    userEmail: opts.userEmail ?? "ib@demo",
+    ...(opts.roaming ? { roaming: opts.roaming } : {}),
+  });
+  double.compose({ to: mail.to, cc: mail.cc ?? [], bcc: mail.bcc ?? [], subject: mail.subject, body: mail.body, attachments: mail.attachments ?? [] });
+  for (const [k, v] of Object.entries(opts.sessionData ?? {})) double.sessionData.set(k, v);
+  if (opts.failBody) double.fail("body.getAsync");
+  const office = { ...double.office, associated: double.associated, roaming: double.roaming, sessionData: double.sessionData, double };
+  return Object.defineProperty(office, "saves", { get: () => double.saves, enumerable: true }) as FakeOffice;
 }
 
-/** An event double that counts `completed` calls. */
-export interface FakeEvent {
-  calls: Record<string, unknown>[];
-  completed(o: Record<string, unknown>): void;
-  /** Resolves at the first completed call. */
-  first: Promise<Record<string, unknown>>;
-}
+/** An OnMessageSend event double that records its `completed` calls. */
+export type FakeEvent = SendEventDouble;
 
 export function makeEvent(): FakeEvent {
-  let resolve: (o: Record<string, unknown>) => void = () => undefined;
-  const first = new Promise<Record<string, unknown>>((r) => (resolve = r));
-  const ev: FakeEvent = {
-    calls: [],
-    completed(o) {
-      ev.calls.push(o);
-      resolve(o);
-    },
-    first,
-  };
-  return ev;
+  return makeSendEvent();
 }

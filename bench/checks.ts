@@ -1,0 +1,164 @@
+/**
+ * Checks: POST /api/check under autocannon, for three kinds of mail, on 1 and 10 connections, as ratios
+ * of the storage floor.
+ */
+import type { EventEmitter } from "node:events";
+import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
+import { LEGAL_PARTIES, mailText, partyDomain, partyOfStudent, schoolDomain, type BoardStudent } from "./board.js";
+import { CONNECTIONS, SIZES } from "./config.js";
+import { fig, log, ms, notes, rate, ratio, stats } from "./report.js";
+import { call } from "./server-child.js";
+
+/** The part of autocannon's programmatic API used here (loaded with require: the package ships no types). */
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
+}
+interface AutocannonResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  requests: { total: number };
+}
+type Autocannon = (
+  opts: { url: string; connections: number; duration: number; pipelining: number; timeout: number; requests: AutocannonRequest[] },
+  cb: (err: Error | null, result: AutocannonResult) => void,
+) => EventEmitter;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+/** A JSON body for POST /api/check, built by concatenating pre-escaped pieces (cheap per request). */
+export class MailTemplate {
+  private readonly pieces: string[];
+  constructor(bytes: number, private readonly slots: number) {
+    const marker = "\u0001";
+    const text = mailText(bytes, Array.from({ length: slots }, () => marker));
+    this.pieces = text.split(`${marker},`).map((p) => JSON.stringify(p).slice(1, -1));
+  }
+  body(names: string[], to: string[], subject: string): string {
+    let b = this.pieces[0] ?? "";
+    for (let k = 0; k < this.slots; k++) b += JSON.stringify(`${names[k] ?? ""},`).slice(1, -1) + (this.pieces[k + 1] ?? "");
+    return `{"to":${JSON.stringify(to)},"cc":[],"bcc":[],"subject":${JSON.stringify(subject)},"body":"${b}","attachments":[],"purposeId":"zorg"}`;
+  }
+}
+
+export interface CheckCase {
+  id: string;
+  label: string;
+  /** The n-th request's body. */
+  body(n: number): string;
+  target?: { ratio: number };
+}
+
+export interface LoadResult {
+  p50: number;
+  p99: number;
+  rps: number;
+  total: number;
+  errors: number;
+  non2xx: number;
+}
+
+export function load(url: string, token: string, c: CheckCase, connections: number, seconds: number, offset: number): Promise<LoadResult> {
+  let n = offset;
+  const lat: number[] = [];
+  const request: AutocannonRequest = {
+    method: "POST",
+    path: "/api/check",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    setupRequest: (req) => ({ ...req, body: c.body(n++) }),
+  };
+  return new Promise((resolve, reject) => {
+    const inst = autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 30, requests: [request] }, (err, r) => {
+      if (err) return reject(err);
+      const s = stats(lat);
+      resolve({ p50: s.p50, p99: s.p99, rps: lat.length / r.duration, total: r.requests.total, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+    });
+    inst.on("response", (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+      if (status >= 200 && status < 300) lat.push(responseTime);
+    });
+  });
+}
+
+/** The Checks figures for a board whose first `seeded` students have a register; `fl` is the floor. */
+export async function runChecks(base: string, staff: string, students: BoardStudent[], seeded: number, fl: { p50: number; c10p50: number }): Promise<void> {
+  // Mails name students whose register was seeded (all of them unless the seeding budget ran out).
+  const active = Math.max(5, Math.min(students.length, seeded));
+  const nameOf = (i: number): string => students[i % active]?.fullName ?? "";
+  const small = new MailTemplate(2_000, 1);
+  const large = new MailTemplate(100_000, 5);
+  const none = new MailTemplate(2_000, 0);
+  const cases: CheckCase[] = [
+    {
+      id: "one",
+      label: "2 KB mail, 1 student, 1 party",
+      body: (n) => small.body([nameOf(n)], [`zorg@${partyDomain(partyOfStudent(n % active, SIZES.parties))}`], "Overleg over de begeleiding"),
+      target: { ratio: 2 },
+    },
+    {
+      id: "five",
+      label: "100 KB mail, 5 students, 3 recipients",
+      body: (n) => {
+        const i = (n * 5) % Math.max(1, active - 5);
+        return large.body(
+          [0, 1, 2, 3, 4].map((k) => nameOf(i + k)),
+          [`zorg@${partyDomain(partyOfStudent(i, SIZES.parties))}`, `leerplicht@${partyDomain(i % LEGAL_PARTIES)}`, `mentor@${schoolDomain(i % SIZES.schools)}`],
+          "Verslag van het zorgoverleg",
+        );
+      },
+      target: { ratio: 4 },
+    },
+    {
+      id: "nobody",
+      label: "2 KB mail about nobody",
+      body: (n) => none.body([], [`zorg@${partyDomain(partyOfStudent(n, SIZES.parties))}`], "Planning van de week"),
+    },
+  ];
+
+  log("first check after the import (loads the directory and builds the detector)");
+  const t = performance.now();
+  const first = await call<{ verdict: string }>(base, staff, "POST", "/api/check", JSON.parse(cases[2]?.body(0) ?? "{}"));
+  if (first.status !== 200 && first.status !== 201) throw new Error(`check: ${first.status} ${JSON.stringify(first.json)}`);
+  fig("Checks", "First check after an import (cold directory cache)", ms(performance.now() - t));
+
+  let offset = 1000;
+  let throughputMet = true;
+  for (const c of cases) {
+    // What the server decides for this case (a sample request, outside the measurement).
+    const sample = await call<{ verdict: string; students: unknown[]; recipients: unknown[] }>(base, staff, "POST", "/api/check", JSON.parse(c.body(offset++)));
+    if (sample.status >= 300) throw new Error(`check ${c.id}: ${sample.status} ${JSON.stringify(sample.json).slice(0, 300)}`);
+    const what = `verdict ${sample.json.verdict}, ${sample.json.students.length} student(s), ${sample.json.recipients.length} recipient(s)`;
+    log(`check "${c.label}": ${what}`);
+    // Warm-up, then one connection (unloaded latency), then 10 connections (latency under load, throughput).
+    await load(base, staff, c, CONNECTIONS, 1, offset);
+    offset += 5_000;
+    const one = await load(base, staff, c, 1, SIZES.c1Seconds, offset);
+    offset += 5_000;
+    const ten = await load(base, staff, c, CONNECTIONS, SIZES.runSeconds, offset);
+    offset += 20_000;
+    const bad = one.errors + one.non2xx + ten.errors + ten.non2xx;
+    if (bad > 0) notes.push(`${c.label}: ${bad} failed or non-2xx responses during the runs`);
+    const r1 = one.p50 / fl.p50;
+    fig(
+      "Checks",
+      `${c.label}: 1 connection`,
+      `p50 ${ms(one.p50)}, p99 ${ms(one.p99)}, ${rate(one.rps)}/s; p50 = ${ratio(r1)} floor (${what})`,
+      c.target ? `p50 <= ${c.target.ratio}x floor` : undefined,
+      c.target ? r1 <= c.target.ratio : undefined,
+    );
+    const r10 = ten.p50 / fl.p50;
+    fig(
+      "Checks",
+      `${c.label}: ${CONNECTIONS} connections, ${SIZES.runSeconds} s`,
+      `p50 ${ms(ten.p50)}, p99 ${ms(ten.p99)}, ${rate(ten.rps)} checks/s; p50 = ${ratio(r10)} floor (1 in flight), ${ratio(ten.p50 / fl.c10p50)} floor (10 in flight)`,
+      c.id === "one" ? ">= 300 checks/s" : undefined,
+      c.id === "one" ? ten.rps >= 300 : undefined,
+    );
+    if (c.id === "one") throughputMet = ten.rps >= 300;
+  }
+  void throughputMet;
+}

@@ -1,0 +1,110 @@
+/** The server under measurement, in a child process (bench/server-entry.ts), and the HTTP helpers that call it. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { TABLE_PREFIX, root } from "./config.js";
+import type { FromServer, ToServer } from "./server-entry.js";
+
+export interface ServerChild {
+  url: string;
+  child: ChildProcess;
+  memory(): Promise<{ rssBytes: number; maxRssBytes: number; heapUsedBytes: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startServerChild(connectionString: string): Promise<ServerChild> {
+  const cpuProf = process.env.BENCH_CPU_PROF === "1";
+  const profDir = path.join(root, "bench", "profiles");
+  if (cpuProf) mkdirSync(profDir, { recursive: true });
+  const args = [...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), "--import", "tsx", path.join(root, "bench", "server-entry.ts")];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      STORAGE_CONNECTION_STRING: connectionString,
+      TABLE_PREFIX,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+      STORAGE_TIMEOUT_MS: "30000",
+      DIRECTORY_CACHE_SECONDS: "3600",
+      // One bench user sends thousands of checks a minute: the per-user and per-tenant limits are lifted.
+      RATE_LIMIT_PER_MINUTE_USER: "100000000",
+      RATE_LIMIT_PER_MINUTE_TENANT: "100000000",
+    },
+  });
+  let stderr = "";
+  child.stderr?.on("data", (c: Buffer) => {
+    stderr += c.toString();
+    if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
+  });
+  const waiters: ((m: FromServer) => void)[] = [];
+  child.on("message", (m: unknown) => {
+    const w = waiters.shift();
+    if (w) w(m as FromServer);
+  });
+  const next = (): Promise<FromServer> =>
+    new Promise((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`server exited (${code}):\n${stderr}`));
+      child.once("exit", onExit);
+      waiters.push((m) => {
+        child.removeListener("exit", onExit);
+        resolve(m);
+      });
+    });
+  const send = (m: ToServer): void => {
+    child.send(m);
+  };
+  const ready = await next();
+  if (ready.type !== "ready") throw new Error("server did not report ready");
+  process.once("exit", () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  return {
+    url: ready.url,
+    child,
+    async memory() {
+      const reply = next();
+      send({ type: "memory" });
+      const m = await reply;
+      if (m.type !== "memory") throw new Error("unexpected reply");
+      return m;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      send({ type: "stop" });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function devToken(base: string, user: string, roles: string[], tenantId: string): Promise<string> {
+  const res = await fetch(`${base}/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user, roles, tenantId }) });
+  if (!res.ok) throw new Error(`dev token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export async function call<T>(base: string, token: string, method: string, p: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${base}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        if (item !== undefined) await work(item);
+      }
+    }),
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * Browser entry of the task pane tests: before the page's scripts run, it installs the project's Office.js
+ * double (src/shared/office-double.ts) as `window.Office`, set up as the test asked through
+ * `window.__ZV_PANE_SETUP__`. The task pane then starts exactly as in Outlook (Office.onReady, then the
+ * real OfficeMailHost); the test reads what Outlook would have seen from `window.__ZV_OFFICE__`.
+ */
+import { OfficeDouble } from "../../../src/shared/office-double.js";
+
+/** What a test puts in front of the pane: the message it opens on and the data a Smart Alert passed. */
+export interface PaneSetup {
+  /** A received message (read mode). */
+  read?: { internetMessageId: string; from: string; fromName: string; subject: string; bodyText: string; date: string };
+  /** The message being composed. */
+  compose?: { to: string[]; cc: string[]; bcc: string[]; subject: string; bodyText: string; attachments: { name: string; size?: number }[] };
+  initializationContext?: string;
+  displayLanguage?: string;
+  userEmail?: string;
+}
+
+/** What the page exposes to the test. */
+export interface PaneOffice {
+  double: OfficeDouble;
+  /** Every message item.sendAsync sent (the compose item as it was then). */
+  sent: { to: string[]; subject: string }[];
+}
+
+declare global {
+  interface Window {
+    __ZV_PANE_SETUP__?: PaneSetup;
+    __ZV_OFFICE__?: PaneOffice;
+  }
+}
+
+const setup: PaneSetup = window.__ZV_PANE_SETUP__ ?? {};
+const double = new OfficeDouble({ displayLanguage: setup.displayLanguage ?? "nl-NL", userEmail: setup.userEmail ?? "ib@demo" });
+const sent: PaneOffice["sent"] = [];
+if (setup.compose) {
+  const c = setup.compose;
+  double.compose({ to: c.to, cc: c.cc, bcc: c.bcc, subject: c.subject, body: c.bodyText, attachments: c.attachments });
+}
+if (setup.read) {
+  const r = setup.read;
+  double.read({
+    internetMessageId: r.internetMessageId,
+    from: { emailAddress: r.from, displayName: r.fromName },
+    to: [{ emailAddress: setup.userEmail ?? "ib@demo", displayName: "" }],
+    subject: r.subject,
+    body: r.bodyText,
+    dateTimeCreated: new Date(r.date),
+  });
+}
+if (setup.initializationContext !== undefined) double.setInitializationContext(setup.initializationContext, false);
+double.onSendAsync = async () => {
+  const m = double.composeSnapshot();
+  sent.push({ to: m.to, subject: m.subject });
+  return true;
+};
+double.install(window);
+window.__ZV_OFFICE__ = { double, sent };
