@@ -101,13 +101,14 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     const office = makeOffice(MAIL);
     // Outlook answers the save late; the JS-only runtime may stop right after completed, so it must wait.
     let saved = false;
-    office.context.roamingSettings.saveAsync = (cb?: (r: unknown) => void) => {
-      office.saves++;
-      setTimeout(() => {
-        saved = true;
-        if (cb) cb({ status: "succeeded" });
-      }, 300);
-    };
+    const save = office.context.roamingSettings.saveAsync.bind(office.context.roamingSettings);
+    office.context.roamingSettings.saveAsync = (cb) =>
+      save((r) =>
+        setTimeout(() => {
+          saved = true;
+          if (cb) cb(r);
+        }, 300),
+      );
     const handler = createOnMessageSendHandler({ office: () => office as unknown as OfficeLike });
     const ev = makeEvent();
     let savedAtCompletion: boolean | undefined;
