@@ -19,6 +19,7 @@ import type { EventEmitter } from "node:events";
 import { TableClient } from "@azure/data-tables";
 import { AzuriteProcess } from "../server/shared/azurite.js";
 import { Storage, key } from "../server/shared/storage.js";
+import { IntegrityKeys } from "../server/register/integrity.js";
 import { RegisterRepository } from "../server/register/repository.js";
 import { StudentDetector } from "../server/sendcheck/detect.js";
 import { DEMO_TENANT } from "../server/demo/seed.js";
@@ -514,7 +515,8 @@ async function main(): Promise<void> {
     fig("Import", "Server peak RSS after the import", mb(memAfterImport.maxRssBytes));
 
     const storage = new Storage(azurite.connectionString, TABLE_PREFIX, 30_000);
-    const repo = new RegisterRepository(storage);
+    // The bench server runs in dev mode: its HEAD rows are sealed with the public dev key.
+    const repo = new RegisterRepository(storage, IntegrityKeys.dev());
 
     // --- Consent events -----------------------------------------------------------------------------
     const perStudent = Math.max(1, Math.round(SIZES.events / SIZES.students));

@@ -14,6 +14,8 @@ import { DirectoryRepository } from "./directory/repository.js";
 import { DirectoryService } from "./directory/service.js";
 import { directoryRoutes } from "./directory/routes.js";
 import { RegisterRepository } from "./register/repository.js";
+import { IntegrityKeys } from "./register/integrity.js";
+import { BlobCheckpointStore, CheckpointService } from "./register/checkpoints.js";
 import { RegisterService } from "./register/service.js";
 import { ConsentRequestService } from "./register/requests.js";
 import { registerRoutes } from "./register/routes.js";
@@ -47,6 +49,8 @@ export interface Services {
   directory: DirectoryService;
   register: RegisterService;
   registerRepo: RegisterRepository;
+  /** Signed checkpoints of the chain heads in Blob Storage (issue 16). */
+  checkpoints: CheckpointService;
   checks: SendCheckService;
   requests: ConsentRequestService;
   retention: RetentionService;
@@ -73,11 +77,14 @@ const ADDIN_ORIGINS_SCRIPT = ["'self'", "https://appsforoffice.microsoft.com", "
 export function createServices(storage: Storage, config: Config, log: Logger, graphAuth?: GraphAuth): Services {
   const directoryRepo = new DirectoryRepository(storage);
   const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
-  const registerRepo = new RegisterRepository(storage);
+  const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
+  const registerRepo = new RegisterRepository(storage, keys);
+  const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
   return {
     directory,
     registerRepo,
-    register: new RegisterService(registerRepo, directory),
+    checkpoints,
+    register: new RegisterService(registerRepo, directory, { checkpoints, log }),
     checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),

@@ -75,6 +75,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (seeded) log.info("demo school seeded");
   }
   const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log);
+  const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log);
   const server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, app) : createHttp(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -95,6 +96,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(azurite ? { azurite } : {}),
     async close() {
       stopRetention();
+      stopCheckpoints();
       services.graph.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -24,6 +24,8 @@ export type ErrorCode =
   | "UNPROCESSABLE"
   | "RATE_LIMITED"
   | "STORAGE_UNAVAILABLE"
+  /** A register's HEAD fails its keyed MAC (written without the integrity key): the check refuses, never allows. */
+  | "REGISTER_INTEGRITY"
   | "CONSENT_REQUIRED"
   | "INTERACTION_REQUIRED"
   | "GRAPH_ERROR"
