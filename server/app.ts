@@ -125,6 +125,19 @@ function cors(allowed: Set<string>): RequestHandler {
   };
 }
 
+/**
+ * Dev mode answers only to a loopback Host (localhost, 127.0.0.1, [::1], any port): a page on another
+ * site that rebinds its DNS name to 127.0.0.1 sends its own name as Host, and gets 421 instead of a
+ * dev coordinator token (issue 16).
+ */
+const DEV_HOSTS = /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
+function devHostGuard(): RequestHandler {
+  return (req, res, next) => {
+    if (DEV_HOSTS.test(req.headers.host ?? "")) return next();
+    next(new AppError(421, "HOST_NOT_ALLOWED", "Dev mode answers only to localhost, 127.0.0.1 or [::1]"));
+  };
+}
+
 export function createApp(deps: AppDeps): { app: Express; services: Services; api: ApiBuilder } {
   const { config, storage, log } = deps;
   const services = createServices(storage, config, log, deps.graphAuth);
@@ -132,6 +145,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   app.disable("x-powered-by");
   app.set("trust proxy", config.devMode ? false : 1);
   app.use(requestLog(log));
+  if (config.devMode) app.use(devHostGuard());
   app.use(
     helmet({
       contentSecurityPolicy: {

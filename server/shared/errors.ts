@@ -14,6 +14,8 @@ export type ErrorCode =
   | "TOKEN_WRONG_ISSUER"
   | "TOKEN_UNKNOWN_KEY"
   | "TENANT_NOT_ALLOWED"
+  /** Dev mode and a Host header that is not loopback (DNS rebinding). */
+  | "HOST_NOT_ALLOWED"
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
