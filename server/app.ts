@@ -202,6 +202,11 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   app.get("/api/openapi.json", (_req, res) => {
     res.json(api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
   });
+  // Answers of the API hold personal data: never kept by a browser or proxy cache (errors included).
+  app.use("/api", (_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
   app.use(
     "/api",
     authenticate(deps.verifier),
