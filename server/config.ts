@@ -36,7 +36,7 @@ const schema = z
     ENTRA_CERT_PATH: z.string().min(1).optional(),
     ENTRA_CERT_THUMBPRINT: z.string().min(1).optional(),
     ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
-    /** Comma-separated list of tenant ids allowed to use this service; empty = any tenant. */
+    /** Comma-separated list of tenant ids allowed to use this service; required in Entra mode (see securityProblems). */
     ENTRA_ALLOWED_TENANTS: z.string().default(""),
     /** Where the signing keys are fetched; default `{ENTRA_AUTHORITY_HOST}/{tid}/discovery/v2.0/keys` per tenant. */
     ENTRA_JWKS_URL: z.string().url().optional(),
