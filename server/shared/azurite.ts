@@ -83,12 +83,15 @@ export class AzuriteProcess {
       args.push("--inMemoryPersistence");
     }
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    // The emulator never outlives the process that started it.
-    const killChild = (): void => {
-      if (child.exitCode === null) child.kill("SIGKILL");
-    };
-    process.once("exit", killChild);
-    child.once("exit", () => process.removeListener("exit", killChild));
+    // The emulator never outlives the process that started it (one exit listener for all children).
+    CHILDREN.add(child);
+    child.once("exit", () => CHILDREN.delete(child));
+    if (!exitHooked) {
+      exitHooked = true;
+      process.once("exit", () => {
+        for (const c of CHILDREN) if (c.exitCode === null) c.kill("SIGKILL");
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`Azurite did not start within 20s:\n${out}`)), 20000);
@@ -125,6 +128,9 @@ export class AzuriteProcess {
     this.child = undefined;
   }
 }
+
+const CHILDREN = new Set<ChildProcess>();
+let exitHooked = false;
 
 function alive(child: ChildProcess | undefined): child is ChildProcess {
   return child !== undefined && child.exitCode === null && child.signalCode === null;
