@@ -14,6 +14,7 @@
 import os from "node:os";
 import { AzuriteProcess } from "../server/shared/azurite.js";
 import { Storage } from "../server/shared/storage.js";
+import { IntegrityKeys } from "../server/register/integrity.js";
 import { RegisterRepository } from "../server/register/repository.js";
 import { bundles } from "./bundles.js";
 import { runChecks } from "./checks.js";
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
 
     // --- Import -------------------------------------------------------------------------------------
     const storage = new Storage(azurite.connectionString, TABLE_PREFIX, 30_000);
-    const repo = new RegisterRepository(storage);
+    // The bench server runs in dev mode: its HEAD rows are sealed with the public dev key.
+    const repo = new RegisterRepository(storage, IntegrityKeys.dev());
     const { students, seeded } = await runImport(server, coord, repo, now);
 
     // --- Floor ----------------------------------------------------------------------------------------

@@ -15,8 +15,13 @@ param entraClientId string
 @secure()
 param entraClientSecret string = ''
 
-@description('Comma-separated tenant ids allowed to use this deployment; empty = any')
-param allowedTenants string = ''
+@description('Comma-separated tenant ids allowed to use this deployment (required: the server refuses to start without it)')
+@minLength(36)
+param allowedTenants string
+
+@description('Register integrity keys, "id:base64" of 32+ bytes, newest first (INTEGRITY_KEYS); prefer a Key Vault reference')
+@secure()
+param integrityKeys string
 
 var storageName = toLower('${name}${uniqueString(resourceGroup().id)}')
 
@@ -59,6 +64,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'ENTRA_CLIENT_ID', value: entraClientId }
         { name: 'ENTRA_CLIENT_SECRET', value: entraClientSecret }
         { name: 'ENTRA_ALLOWED_TENANTS', value: allowedTenants }
+        { name: 'INTEGRITY_KEYS', value: integrityKeys }
         {
           name: 'STORAGE_CONNECTION_STRING'
           value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'

@@ -14,9 +14,10 @@ import { Storage } from "../server/shared/storage.js";
 import { exportTenant, parseBackup, restoreTenant } from "../server/backup/service.js";
 import { RegisterRepository } from "../server/register/repository.js";
 import { verifyChain } from "../server/register/domain.js";
+import { IntegrityKeys } from "../server/register/integrity.js";
 
 export async function verifyChains(storage: Storage, tenantId: string): Promise<{ ok: boolean; studentsChecked: number; problems: number }> {
-  const all = await new RegisterRepository(storage).readAll(tenantId);
+  const all = await new RegisterRepository(storage, IntegrityKeys.fromConfig(process.env.INTEGRITY_KEYS)).readAll(tenantId);
   let problems = 0;
   for (const [studentId, part] of all) problems += verifyChain(studentId, part.events, part.head).length;
   return { ok: problems === 0, studentsChecked: all.size, problems };

@@ -14,6 +14,8 @@ import { DirectoryRepository } from "./directory/repository.js";
 import { DirectoryService } from "./directory/service.js";
 import { directoryRoutes } from "./directory/routes.js";
 import { RegisterRepository } from "./register/repository.js";
+import { IntegrityKeys } from "./register/integrity.js";
+import { BlobCheckpointStore, CheckpointService } from "./register/checkpoints.js";
 import { RegisterService } from "./register/service.js";
 import { ConsentRequestService } from "./register/requests.js";
 import { registerRoutes } from "./register/routes.js";
@@ -52,6 +54,8 @@ export interface Services {
   directory: DirectoryService;
   register: RegisterService;
   registerRepo: RegisterRepository;
+  /** Signed checkpoints of the chain heads in Blob Storage (issue 16). */
+  checkpoints: CheckpointService;
   checks: SendCheckService;
   requests: ConsentRequestService;
   retention: RetentionService;
@@ -78,11 +82,14 @@ const ADDIN_ORIGINS_SCRIPT = ["'self'", "https://appsforoffice.microsoft.com", "
 export function createServices(storage: Storage, config: Config, log: Logger, graphAuth?: GraphAuth): Services {
   const directoryRepo = new DirectoryRepository(storage);
   const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
-  const registerRepo = new RegisterRepository(storage);
+  const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
+  const registerRepo = new RegisterRepository(storage, keys);
+  const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
   return {
     directory,
     registerRepo,
-    register: new RegisterService(registerRepo, directory),
+    checkpoints,
+    register: new RegisterService(registerRepo, directory, { checkpoints, log }),
     checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
@@ -131,6 +138,19 @@ function cors(allowed: () => ReadonlySet<string>): RequestHandler {
   };
 }
 
+/**
+ * Dev mode answers only to a loopback Host (localhost, 127.0.0.1, [::1], any port): a page on another
+ * site that rebinds its DNS name to 127.0.0.1 sends its own name as Host, and gets 421 instead of a
+ * dev coordinator token (issue 16).
+ */
+const DEV_HOSTS = /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
+function devHostGuard(): RequestHandler {
+  return (req, res, next) => {
+    if (DEV_HOSTS.test(req.headers.host ?? "")) return next();
+    next(new AppError(421, "HOST_NOT_ALLOWED", "Dev mode answers only to localhost, 127.0.0.1 or [::1]"));
+  };
+}
+
 export function createApp(deps: AppDeps): { app: Express; services: Services; api: ApiBuilder } {
   const { config, storage, log } = deps;
   const services = createServices(storage, config, log, deps.graphAuth);
@@ -138,6 +158,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   app.disable("x-powered-by");
   app.set("trust proxy", config.devMode ? false : 1);
   app.use(requestLog(log));
+  if (config.devMode) app.use(devHostGuard());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -201,6 +222,11 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
 
   app.get("/api/openapi.json", (_req, res) => {
     res.json(api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
+  });
+  // Answers of the API hold personal data: never kept by a browser or proxy cache (errors included).
+  app.use("/api", (_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
   });
   app.use(
     "/api",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IntegrityKeys } from "./register/integrity.js";
 
 /**
  * The whole configuration of the backend, read from the environment once and validated.
@@ -39,7 +40,7 @@ const schema = z
     ENTRA_CERT_PATH: z.string().min(1).optional(),
     ENTRA_CERT_THUMBPRINT: z.string().min(1).optional(),
     ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
-    /** Comma-separated list of tenant ids allowed to use this service; empty = any tenant. */
+    /** Comma-separated list of tenant ids allowed to use this service; required in Entra mode (see securityProblems). */
     ENTRA_ALLOWED_TENANTS: z.string().default(""),
     /** Where the signing keys are fetched; default `{ENTRA_AUTHORITY_HOST}/{tid}/discovery/v2.0/keys` per tenant. */
     ENTRA_JWKS_URL: z.string().url().optional(),
@@ -68,6 +69,20 @@ const schema = z
     RATE_LIMIT_PER_MINUTE_TENANT: z.coerce.number().int().min(1).default(6000),
     /** Seconds between scheduled retention purges (0: off). */
     RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(86400),
+
+    // --- Integrity and identity hardening (issue 16); checked in securityProblems below -----------
+    /**
+     * Keys of the register's keyed MACs and signed checkpoints: "id:base64,id2:base64" (at least 32
+     * bytes each). The first key signs; every listed key verifies, so an old key stays listed after a
+     * rotation. Required in Entra mode (Key Vault reference in production); dev mode uses a public dev key.
+     */
+    INTEGRITY_KEYS: z.string().min(1).optional(),
+    /** Seconds between signed checkpoints of every tenant's chain heads to Blob Storage (0: off). */
+    CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+    /** Delegated scope an Entra token must carry in `scp` (space-separated list in the token). */
+    ENTRA_REQUIRED_SCOPE: z.string().regex(/^[A-Za-z0-9._-]+$/).default("access_as_user"),
+    /** Client apps (`azp`) allowed to call the API, comma-separated; empty: the Microsoft 365 hosts (KNOWN_CLIENT_APPS) and this app. */
+    ENTRA_ALLOWED_CLIENT_APPS: z.string().default(""),
   })
   .superRefine((c, ctx) => {
     if (c.ENTRA_CERT_PATH && !c.ENTRA_CERT_THUMBPRINT) {
@@ -107,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration:\n  HOST: dev mode (no ENTRA_CLIENT_ID) only listens on a loopback address, not ${c.HOST}`,
     );
   }
+  const security = securityProblems(c, devMode);
+  if (security.length > 0) throw new ConfigError(`Invalid configuration:\n${security.map((l) => `  ${l}`).join("\n")}`);
   return { ...c, devMode };
 }
 
@@ -123,6 +140,57 @@ export function normalizeOrigin(value: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Issue 16: the server refuses to start rather than run open. Dev mode (self-issued coordinator
+ * tokens, demo seed) only off production, on loopback storage (the embedded Azurite or a connection
+ * string whose endpoints are all loopback); Entra mode only with a tenant allow-list and real
+ * integrity keys.
+ */
+function securityProblems(c: z.infer<typeof schema>, devMode: boolean): string[] {
+  const out: string[] = [];
+  if (devMode) {
+    if (c.NODE_ENV === "production")
+      out.push("NODE_ENV: dev mode (no ENTRA_CLIENT_ID, self-issued tokens) never runs with NODE_ENV=production; set ENTRA_CLIENT_ID");
+    if (c.STORAGE_CONNECTION_STRING && !storageIsLoopback(c.STORAGE_CONNECTION_STRING))
+      out.push("STORAGE_CONNECTION_STRING: dev mode (no ENTRA_CLIENT_ID) only uses storage on this machine (loopback endpoints); set ENTRA_CLIENT_ID");
+  } else {
+    if (tenantList(c.ENTRA_ALLOWED_TENANTS).length === 0)
+      out.push("ENTRA_ALLOWED_TENANTS: Entra mode needs the list of tenant ids allowed to sign in (comma-separated)");
+    else if (tenantList(c.ENTRA_ALLOWED_TENANTS).some((t) => !TENANT_ID.test(t)))
+      out.push("ENTRA_ALLOWED_TENANTS: every entry must be a tenant id (GUID)");
+    if (!c.INTEGRITY_KEYS) out.push("INTEGRITY_KEYS: Entra mode needs the register's integrity keys (id:base64 of 32+ bytes; Key Vault reference)");
+  }
+  if (c.INTEGRITY_KEYS) {
+    try {
+      IntegrityKeys.parse(c.INTEGRITY_KEYS);
+    } catch (err) {
+      out.push(`INTEGRITY_KEYS: ${err instanceof Error ? err.message : "invalid"}`);
+    }
+  }
+  return out;
+}
+
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** ENTRA_ALLOWED_TENANTS as lower-case ids. */
+export function tenantList(spec: string): string[] {
+  return spec.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
+
+/** Whether every endpoint a storage connection string names is on this machine. */
+export function storageIsLoopback(conn: string): boolean {
+  if (/UseDevelopmentStorage=true/i.test(conn)) return true;
+  const endpoints = [...conn.matchAll(/(?:^|;)\s*\w*Endpoint\s*=\s*([^;]+)/gi)].map((m) => m[1] ?? "");
+  if (endpoints.length === 0) return false;
+  return endpoints.every((e) => {
+    try {
+      return isLoopback(new URL(e.trim()).hostname.replace(/^\[|\]$/g, ""));
+    } catch {
+      return false;
+    }
+  });
 }
 
 export function isLoopback(host: string): boolean {

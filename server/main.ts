@@ -3,7 +3,7 @@ import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { DestinationStream } from "pino";
-import type { Config } from "./config.js";
+import { tenantList, type Config } from "./config.js";
 import { createApp, type Services } from "./app.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { Storage } from "./shared/storage.js";
@@ -56,7 +56,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     verifier = entraVerifier({
       clientId: config.ENTRA_CLIENT_ID ?? "",
       authorityHost: config.ENTRA_AUTHORITY_HOST,
-      allowedTenants: config.ENTRA_ALLOWED_TENANTS.split(",").map((s) => s.trim()).filter(Boolean),
+      allowedTenants: tenantList(config.ENTRA_ALLOWED_TENANTS),
+      requiredScope: config.ENTRA_REQUIRED_SCOPE,
+      allowedClientApps: config.ENTRA_ALLOWED_CLIENT_APPS.split(",").map((s) => s.trim()).filter(Boolean),
       ...(config.ENTRA_JWKS_URL ? { jwksUrl: config.ENTRA_JWKS_URL } : {}),
     });
   }
@@ -79,6 +81,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (seeded) log.info("demo school seeded");
   }
   const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log);
+  const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log);
   const server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, app) : createHttp(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -100,6 +103,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(azurite ? { azurite } : {}),
     async close() {
       stopRetention();
+      stopCheckpoints();
       services.graph.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

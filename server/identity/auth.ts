@@ -38,7 +38,30 @@ export interface JwtVerifierOptions {
   allowedTenants: string[];
   /** Roles given when a token carries none (dev convenience; Entra: none). */
   defaultRoles?: Role[];
+  /** Entra: the delegated scope the token must carry in `scp` (app-only tokens have none: refused). */
+  requiredScope?: string;
+  /** Entra: the client apps (`azp`) that may call the API. */
+  allowedClientApps?: string[];
 }
+
+/** A token may live at most this long (exp - iat): a token valid for years is refused. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+/**
+ * The Microsoft 365 hosts that get tokens for the API on the user's behalf (Teams SSO, Office SSO):
+ * the `azp` of their tokens; the pre-authorized clients of docs/ENTRA.md.
+ */
+export const KNOWN_CLIENT_APPS = [
+  "1fec8e78-bce4-4aaf-ab1b-5451cc387264", // Teams desktop and mobile
+  "5e3ce6c0-2b1f-4285-8d4b-75ee78787346", // Teams on the web
+  "ea5a67f6-b6f3-4338-b240-c655ddc3cc8e", // All Microsoft Office application endpoints
+  "d3590ed6-52b3-4102-aeff-aad2292ab01c", // Microsoft Office / Outlook desktop / Microsoft 365 mobile
+  "93d53678-613d-4013-afc1-62e9e444a0a5", // Office on the web
+  "bc59ab01-8403-45c6-8796-ac3ef710b3e3", // Outlook on the web
+  "4765445b-32c6-49b0-83e6-1d93765276ca", // Microsoft 365 app on the web
+  "0ec893e0-5785-4de6-99da-4ed124e5296c", // Microsoft 365 app on the desktop
+  "27922004-5251-4030-b22d-91ecd9a37ea4", // Outlook mobile
+] as const;
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -64,11 +87,24 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
           issuer: opts.issuerFor(tid),
           audience: opts.audience,
           algorithms: ["RS256"],
-          requiredClaims: ["exp", "tid"],
+          requiredClaims: ["exp", "iat", "tid"],
           clockTolerance: 60,
         });
         const userId = typeof payload.oid === "string" ? payload.oid : payload.sub;
         if (!userId) throw authError("TOKEN_INVALID", "The access token names no user");
+        if (typeof payload.iat !== "number" || typeof payload.exp !== "number" || payload.exp - payload.iat > MAX_TOKEN_LIFETIME_SECONDS)
+          throw authError("TOKEN_INVALID", "The access token is valid for longer than 24 hours; such tokens are not accepted");
+        if (opts.requiredScope !== undefined) {
+          // App-only tokens (client credentials) carry roles but no delegated scope, and idtyp "app".
+          const scopes = typeof payload.scp === "string" ? payload.scp.split(" ") : [];
+          if (payload.idtyp === "app" || !scopes.includes(opts.requiredScope))
+            throw authError("TOKEN_INVALID", "The access token is not a user's delegated token for this API (scope missing; app-only tokens are refused)");
+        }
+        if (opts.allowedClientApps !== undefined) {
+          const azp = typeof payload.azp === "string" ? payload.azp.toLowerCase() : "";
+          if (!opts.allowedClientApps.includes(azp))
+            throw authError("TOKEN_INVALID", "The access token was issued to an app that may not call this API");
+        }
         const claimed = Array.isArray(payload.roles) ? payload.roles : [];
         let roles = claimed
           .filter((r): r is string => typeof r === "string")
@@ -140,8 +176,12 @@ export interface EntraVerifierOptions {
   clientId: string;
   /** https://login.microsoftonline.com, or a local server in tests. Issuer: `{authorityHost}/{tid}/v2.0`. */
   authorityHost: string;
-  /** Empty: every tenant. */
+  /** The tenants allowed to sign in: required, never empty (keys are fetched only for these). */
   allowedTenants: string[];
+  /** Delegated scope required in `scp` (default access_as_user). */
+  requiredScope?: string;
+  /** Client apps (`azp`) allowed; default KNOWN_CLIENT_APPS and the API's own client id (nested app auth). */
+  allowedClientApps?: string[];
   /** Fixed key set URL (all tenants); default: each tenant's `{authorityHost}/{tid}/discovery/v2.0/keys`. */
   jwksUrl?: string;
   /** No refetch within this time after a fetch (jose default 30 s); an unknown kid after it refetches. */
@@ -159,6 +199,12 @@ const MAX_TENANT_KEY_SETS = 500;
  * Key sets are cached by jose and refetched when a token names an unknown kid (key rollover).
  */
 export function entraVerifier(opts: EntraVerifierOptions): TokenVerifier {
+  const allowedTenants = opts.allowedTenants.map((t) => t.trim().toLowerCase()).filter(Boolean);
+  // Never every tenant: an empty list would let any tenant's random tid trigger a key fetch.
+  if (allowedTenants.length === 0) throw new Error("Entra mode needs an explicit tenant allow-list (ENTRA_ALLOWED_TENANTS)");
+  const clientApps = (opts.allowedClientApps && opts.allowedClientApps.length > 0 ? opts.allowedClientApps : [...KNOWN_CLIENT_APPS, opts.clientId]).map((a) =>
+    a.trim().toLowerCase(),
+  );
   const host = opts.authorityHost.replace(/\/+$/, "");
   const remoteOpts = { cooldownDuration: opts.jwksCooldownMs ?? 30_000, cacheMaxAge: opts.jwksMaxAgeMs ?? 24 * 3600_000 };
   const fixed = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl), remoteOpts) : undefined;
@@ -186,7 +232,9 @@ export function entraVerifier(opts: EntraVerifierOptions): TokenVerifier {
     getKey,
     issuerFor: (tid) => `${host}/${tid}/v2.0`,
     audience: [opts.clientId, `api://${opts.clientId}`],
-    allowedTenants: opts.allowedTenants.map((t) => t.trim().toLowerCase()).filter(Boolean),
+    allowedTenants,
+    requiredScope: opts.requiredScope ?? "access_as_user",
+    allowedClientApps: clientApps,
   });
 }
 

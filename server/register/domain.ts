@@ -110,6 +110,8 @@ export interface TombstoneEvent extends EventBase {
   lastRemovedHash: string;
   removedCount: number;
   at: string;
+  /** Keyed MAC (integrity.ts) made by the purge: a tombstone forged with the storage key lacks a valid one. */
+  seal?: { keyId: string; mac: string };
 }
 
 export type RegisterEvent =
@@ -155,7 +157,22 @@ export function chainEvent(e: NewEvent, seq: number, prevHash: string): Register
 export interface ChainProblem {
   studentId: string;
   seq: number;
-  problem: "hash-mismatch" | "broken-link" | "missing-event" | "head-mismatch" | "state-mismatch";
+  problem:
+    | "hash-mismatch"
+    | "broken-link"
+    | "missing-event"
+    | "head-mismatch"
+    | "state-mismatch"
+    /** The HEAD row's keyed MAC is missing or wrong: it was written without the integrity key. */
+    | "head-mac-invalid"
+    /** A tombstone without a valid keyed MAC: not left by the retention purge. */
+    | "tombstone-forged"
+    /** The chain is shorter than at the last checkpoint (events removed, HEAD moved back). */
+    | "truncated"
+    /** The chain differs from the last checkpoint at the place the checkpoint anchored. */
+    | "rewritten"
+    /** The whole chain (the student's partition) is gone, though the last checkpoint had it. */
+    | "chain-deleted";
 }
 
 /**

@@ -1,7 +1,8 @@
 import { odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
 import { key, isConflict, type Entity, type Storage } from "../shared/storage.js";
-import { GENESIS_HASH, chainEvent, projectState, type NewEvent, type RegisterEvent } from "./domain.js";
+import { GENESIS_HASH, chainEvent, projectState, verifyChain, type NewEvent, type RegisterEvent } from "./domain.js";
+import { headSealText, type IntegrityKeys } from "./integrity.js";
 
 /**
  * Register events live in one partition per student (PK "tenant|student"), so reading a student's
@@ -17,6 +18,8 @@ export interface Head {
   etag: string;
   /** Undefined for a head written before the state was kept, or whose state was too large to keep. */
   state?: RegisterEvent[];
+  /** Whether the row's keyed MAC (integrity.ts) verifies: false means it was written without the integrity key. */
+  sealed: boolean;
 }
 
 export interface Partition {
@@ -30,24 +33,50 @@ export interface Partition {
 const STATE_CHUNK = 30_000;
 const STATE_MAX_CHUNKS = 25;
 
-/** The HEAD row: last seq and hash, and the state in chunks s0, s1, ... (omitted when too large). */
-export function headEntity(pk: string, seq: number, hash: string, stateOf: RegisterEvent[]): TableEntity<Record<string, string | number | boolean>> {
+/**
+ * The HEAD row: last seq and hash, the state in chunks s0, s1, ... (omitted when too large), and the
+ * keyed MAC over all of them (`mac`, `macKeyId`): the integrity key never sits in the table, so a HEAD
+ * rewritten with the storage key alone no longer verifies and the send check refuses to decide on it.
+ */
+export function headEntity(
+  keys: IntegrityKeys,
+  pk: string,
+  seq: number,
+  hash: string,
+  stateOf: RegisterEvent[],
+): TableEntity<Record<string, string | number | boolean>> {
   const json = JSON.stringify(projectState(stateOf));
-  const entity: TableEntity<Record<string, string | number | boolean>> = { partitionKey: pk, rowKey: HEAD, seq, hash };
-  if (json.length > STATE_CHUNK * STATE_MAX_CHUNKS) return { ...entity, stateOmitted: true };
+  const omitted = json.length > STATE_CHUNK * STATE_MAX_CHUNKS;
+  const seal = keys.seal("head", headSealText(pk, seq, hash, omitted ? undefined : json));
+  const entity: TableEntity<Record<string, string | number | boolean>> = { partitionKey: pk, rowKey: HEAD, seq, hash, mac: seal.mac, macKeyId: seal.keyId };
+  if (omitted) return { ...entity, stateOmitted: true };
   for (let i = 0; i * STATE_CHUNK < json.length || i === 0; i++) entity[`s${i}`] = json.slice(i * STATE_CHUNK, (i + 1) * STATE_CHUNK);
   return entity;
 }
 
-function headOf(r: Entity): Head {
+function headOf(keys: IntegrityKeys, r: Entity): Head {
   const parts: string[] = [];
   for (let i = 0; typeof r[`s${i}`] === "string"; i++) parts.push(String(r[`s${i}`]));
+  const json = parts.length > 0 ? parts.join("") : undefined;
+  const seq = Number(r.seq);
+  const hash = String(r.hash);
+  const seal = { keyId: typeof r.macKeyId === "string" ? r.macKeyId : "", mac: typeof r.mac === "string" ? r.mac : "" };
   return {
-    seq: Number(r.seq),
-    hash: String(r.hash),
+    seq,
+    hash,
     etag: String(r.etag),
-    ...(parts.length > 0 ? { state: JSON.parse(parts.join("")) as RegisterEvent[] } : {}),
+    sealed: keys.verify("head", headSealText(String(r.partitionKey), seq, hash, json), seal),
+    ...(json !== undefined ? { state: JSON.parse(json) as RegisterEvent[] } : {}),
   };
+}
+
+/** The send check and appends never decide on a HEAD whose MAC does not verify: 503, never allow. */
+export function integrityError(): AppError {
+  return new AppError(
+    503,
+    "REGISTER_INTEGRITY",
+    "The register of a student named in this message fails its integrity check; the check cannot decide. Ask the coordinator to run the audit.",
+  );
 }
 
 const HEAD = "HEAD";
@@ -59,7 +88,15 @@ export class RegisterRepository {
   /** Appends in flight per partition: writers in this process queue instead of colliding. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    readonly keys: IntegrityKeys,
+  ) {}
+
+  /** The HEAD row for these values, sealed with the current integrity key. */
+  headEntity(pk: string, seq: number, hash: string, stateOf: RegisterEvent[]): TableEntity<Record<string, string | number | boolean>> {
+    return headEntity(this.keys, pk, seq, hash, stateOf);
+  }
 
   /**
    * Runs appends to one partition one after another within this process. Without it, N parallel
@@ -83,19 +120,24 @@ export class RegisterRepository {
 
   async read(tenantId: string, studentId: string): Promise<Partition> {
     const rows = await this.storage.list("Events", odata`PartitionKey eq ${this.partitionKey(tenantId, studentId)}`);
-    return toPartition(rows);
+    return toPartition(this.keys, rows);
   }
 
   /**
    * What the send check needs, in one point read of the HEAD row. Falls back to reading the whole
-   * partition for a head without state (written by an older version, or too large to keep).
+   * partition for a head without state (too large to keep), whose events must then chain up to it.
+   * Throws REGISTER_INTEGRITY (503) when the HEAD's keyed MAC does not verify: the check never
+   * decides on a state written without the integrity key.
    */
   async readState(tenantId: string, studentId: string): Promise<Partition> {
     const row = await this.storage.getOrUndefined("Events", this.partitionKey(tenantId, studentId), HEAD);
     if (!row) return { events: [], head: undefined, complete: true };
-    const head = headOf(row);
+    const head = headOf(this.keys, row);
+    if (!head.sealed) throw integrityError();
     if (head.state) return { events: head.state, head, complete: false };
-    return this.read(tenantId, studentId);
+    const whole = await this.read(tenantId, studentId);
+    if (!whole.head?.sealed || verifyChain(studentId, whole.events, whole.head).length > 0) throw integrityError();
+    return whole;
   }
 
   /**
@@ -120,6 +162,8 @@ export class RegisterRepository {
     known: Partition | undefined,
   ): Promise<RegisterEvent[]> {
     let current = known ?? (await this.read(tenantId, studentId));
+    // Never extend (and so re-seal) a HEAD written without the integrity key.
+    if (current.head && !current.head.sealed) throw integrityError();
     // Built events not yet written: set once a first chunk of a large append is in (never built again).
     let pending: NewEvent[] | undefined;
     const written: RegisterEvent[] = [];
@@ -139,7 +183,7 @@ export class RegisterRepository {
         prev = c.hash;
       }
       // The new state from the old one (or all events) and the new events: projecting is idempotent.
-      const head = headEntity(pk, seq, prev, [...current.events, ...chained]);
+      const head = this.headEntity(pk, seq, prev, [...current.events, ...chained]);
       const actions: TransactionAction[] = [
         current.head ? ["update", head, "Replace", { etag: current.head.etag }] : ["create", head],
         ...chained.map(
@@ -162,6 +206,7 @@ export class RegisterRepository {
         await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
         current = await this.read(tenantId, studentId);
       }
+      if (current.head && !current.head.sealed) throw integrityError();
     }
     throw new AppError(409, "CONFLICT", "The register of this student is busy; try again");
   }
@@ -178,7 +223,7 @@ export class RegisterRepository {
     await Promise.all(
       rows.map(async (r) => {
         const studentId = String(r.partitionKey).slice(lo.length);
-        const head = headOf(r);
+        const head = headOf(this.keys, r);
         out.set(studentId, head.state ? { events: head.state, head, complete: false } : await this.read(tenantId, studentId));
       }),
     );
@@ -197,15 +242,23 @@ export class RegisterRepository {
       list.push(r);
       byStudent.set(studentId, list);
     }
-    return new Map([...byStudent].map(([id, list]) => [id, toPartition(list)]));
+    return new Map([...byStudent].map(([id, list]) => [id, toPartition(this.keys, list)]));
+  }
+
+  /** Only the HEAD rows of the tenant, with their MAC verified (the checkpoints). */
+  async readHeads(tenantId: string): Promise<Map<string, Head>> {
+    const lo = `${key(tenantId)}|`;
+    const hi = `${key(tenantId)}}`;
+    const rows = await this.storage.list("Events", odata`PartitionKey gt ${lo} and PartitionKey lt ${hi} and RowKey eq ${HEAD}`);
+    return new Map(rows.map((r) => [String(r.partitionKey).slice(lo.length), headOf(this.keys, r)]));
   }
 }
 
-function toPartition(rows: Entity[]): Partition {
+function toPartition(keys: IntegrityKeys, rows: Entity[]): Partition {
   let head: Head | undefined;
   const events: RegisterEvent[] = [];
   for (const r of rows) {
-    if (r.rowKey === HEAD) head = headOf(r);
+    if (r.rowKey === HEAD) head = headOf(keys, r);
     else events.push(JSON.parse(String(r.data)) as RegisterEvent);
   }
   events.sort((a, b) => a.seq - b.seq);

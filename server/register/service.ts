@@ -15,6 +15,9 @@ import {
 } from "./domain.js";
 import { newEventId, studentIdOfEvent } from "./ids.js";
 import type { Partition, RegisterRepository } from "./repository.js";
+import { tombstoneSealText } from "./integrity.js";
+import type { CheckpointReport, CheckpointService } from "./checkpoints.js";
+import type { Logger } from "../shared/logger.js";
 import type { ConsentRequest, NoticeRequest, OverviewRow, WithdrawRequest } from "./schemas.js";
 
 export type ConsentStatusView = ReturnType<typeof consentStatus> & { partyId: string; purposeId: string };
@@ -62,7 +65,20 @@ export class RegisterService {
   constructor(
     private readonly repo: RegisterRepository,
     private readonly directory: DirectoryService,
+    /** The signed checkpoints the audit compares with, and where a failed audit is logged. */
+    private readonly audit?: { checkpoints: CheckpointService; log: Logger },
   ) {}
+
+  /** The plain chain checks plus what needs the integrity key: the HEAD's MAC and the tombstones' seals. */
+  private chainProblems(studentId: string, part: Partition): ChainProblem[] {
+    const problems = verifyChain(studentId, part.events, part.head);
+    if (part.head && !part.head.sealed) problems.push({ studentId, seq: part.head.seq, problem: "head-mac-invalid" });
+    for (const e of part.events) {
+      if (e.type === "tombstone" && !this.repo.keys.verify("tombstone", tombstoneSealText(e), e.seal))
+        problems.push({ studentId, seq: e.seq, problem: "tombstone-forged" });
+    }
+    return problems;
+  }
 
   private async context(tenantId: string, studentId: string): Promise<{ snap: DirectorySnapshot; student: Student; policy: Policy }> {
     const snap = await this.directory.snapshot(tenantId);
@@ -230,7 +246,7 @@ export class RegisterService {
   }> {
     const { snap, student } = await this.context(tenantId, studentId);
     const part = await this.repo.read(tenantId, studentId);
-    const problems = verifyChain(studentId, part.events, part.head);
+    const problems = this.chainProblems(studentId, part);
     return {
       student: { id: student.id, name: fullName(student) },
       events: part.events,
@@ -241,15 +257,41 @@ export class RegisterService {
     };
   }
 
-  async verifyAll(tenantId: string): Promise<{ ok: boolean; studentsChecked: number; eventsChecked: number; problems: ChainProblem[] }> {
-    const all = await this.repo.readAll(tenantId);
+  /**
+   * Verifies every chain of the tenant (hashes, links, HEAD MACs, tombstone seals) and compares them
+   * with the last signed checkpoint (truncation, deleted chains, rewritten history). A failure is
+   * logged at error level with counts per kind of problem only (no student ids, no personal data).
+   */
+  async verifyAll(tenantId: string): Promise<{
+    ok: boolean;
+    studentsChecked: number;
+    eventsChecked: number;
+    problems: ChainProblem[];
+    checkpoint: CheckpointReport;
+  }> {
+    const [all, last] = await Promise.all([
+      this.repo.readAll(tenantId),
+      this.audit ? this.audit.checkpoints.latest(tenantId) : Promise.resolve(undefined),
+    ]);
     const problems: ChainProblem[] = [];
     let eventsChecked = 0;
     for (const [studentId, part] of all) {
       eventsChecked += part.events.length;
-      problems.push(...verifyChain(studentId, part.events, part.head));
+      problems.push(...this.chainProblems(studentId, part));
     }
-    return { ok: problems.length === 0, studentsChecked: all.size, eventsChecked, problems };
+    const cp = last?.checkpoint;
+    const checkpoint: CheckpointReport = cp
+      ? { found: true, at: cp.at, chains: cp.chains, events: cp.events, signatureValid: last.signatureValid }
+      : { found: false, ...(last && !last.signatureValid ? { signatureValid: false } : {}) };
+    // A checkpoint whose MAC fails is itself a finding; its heads are not trusted for the comparison.
+    if (cp && last.signatureValid && this.audit) problems.push(...this.audit.checkpoints.compare(cp, all));
+    const ok = problems.length === 0 && checkpoint.signatureValid !== false;
+    if (!ok && this.audit) {
+      const byKind: Record<string, number> = {};
+      for (const p of problems) byKind[p.problem] = (byKind[p.problem] ?? 0) + 1;
+      this.audit.log.error({ tenant: tenantId, problems: byKind, checkpointSignatureValid: checkpoint.signatureValid }, "register audit failed");
+    }
+    return { ok, studentsChecked: all.size, eventsChecked, problems, checkpoint };
   }
 
   async overview(tenantId: string, at = new Date()): Promise<OverviewRow[]> {

@@ -1,3 +1,4 @@
+import { tombstoneSealText, type IntegrityKeys } from "../register/integrity.js";
 import type { RetentionPolicy, Student } from "../directory/domain.js";
 import { chainEvent, type EventType, type RegisterEvent, type TombstoneEvent } from "../register/domain.js";
 
@@ -76,25 +77,37 @@ export function makeTombstone(
   removed: RegisterEvent[],
   previous: TombstoneEvent | undefined,
   at: Date,
+  keys?: IntegrityKeys,
 ): TombstoneEvent {
   const last = removed[removed.length - 1];
   const firstRemoved = removed[0];
   if (!last || !firstRemoved) throw new Error("nothing to tombstone");
   const iso = at.toISOString();
+  const fields = {
+    studentId,
+    seq: last.seq,
+    coversUpToSeq: last.seq,
+    lastRemovedHash: last.hash,
+    prevHash: previous?.prevHash ?? firstRemoved.prevHash,
+    removedCount: (previous?.removedCount ?? 0) + removed.length,
+    at: iso,
+  };
   const t = chainEvent(
     {
       type: "tombstone",
       id: `t.${Buffer.from(studentId, "utf8").toString("base64url")}.${last.seq}`,
       studentId,
-      coversUpToSeq: last.seq,
-      lastRemovedHash: last.hash,
-      removedCount: (previous?.removedCount ?? 0) + removed.length,
+      coversUpToSeq: fields.coversUpToSeq,
+      lastRemovedHash: fields.lastRemovedHash,
+      removedCount: fields.removedCount,
       at: iso,
       recordedBy: "retention-purge",
       recordedAt: iso,
+      // Only the purge holds the integrity key: a tombstone forged with the storage key has no valid seal.
+      ...(keys ? { seal: keys.seal("tombstone", tombstoneSealText(fields)) } : {}),
     },
-    last.seq,
-    previous?.prevHash ?? firstRemoved.prevHash,
+    fields.seq,
+    fields.prevHash,
   );
   if (t.type !== "tombstone") throw new Error("tombstone expected");
   return t;

@@ -7,7 +7,7 @@ import { policyFor } from "../directory/domain.js";
 import type { DirectoryRepository } from "../directory/repository.js";
 import type { DirectoryService } from "../directory/service.js";
 import { verifyChain, type RegisterEvent, type TombstoneEvent } from "../register/domain.js";
-import { headEntity, type Partition, type RegisterRepository } from "../register/repository.js";
+import { type Partition, type RegisterRepository } from "../register/repository.js";
 import { makeTombstone, planPurge, studentState, type PurgeReport } from "./domain.js";
 
 const seqKey = (seq: number): string => String(seq).padStart(10, "0");
@@ -131,6 +131,11 @@ export class RetentionService {
         report.studentsOnHold++;
         continue;
       }
+      // A tampered chain is never purged: the new tombstone and HEAD would seal (launder) the tampering.
+      if (part.head && !part.head.sealed) {
+        report.failures++;
+        continue;
+      }
       const leftDate = student.leftDate ?? "";
       const plan = planPurge(part.events, leftDate, policyFor(snap.directory, student.schoolId).retention, now);
       report.eventsDeferred += plan.deferred;
@@ -182,7 +187,7 @@ export class RetentionService {
       const batch = remove.slice(i, i + BATCH);
       const lastInBatch = batch[batch.length - 1];
       if (!lastInBatch) break;
-      const tomb = makeTombstone(studentId, batch, previous, now);
+      const tomb = makeTombstone(studentId, batch, previous, now, this.register.keys);
       const actions: TransactionAction[] = [];
       if (previous) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(previous.seq) }]);
       for (const e of batch.slice(0, -1)) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(e.seq) }]);
@@ -196,7 +201,7 @@ export class RetentionService {
       for (const e of batch) removed.add(e.seq);
       const remaining = part.events.filter((e) => !removed.has(e.seq) && e.type !== "tombstone");
       const [seq, hash] = all && finalBatch ? [tomb.seq, tomb.hash] : [head.seq, head.hash];
-      actions.push(["update", headEntity(pk, seq, hash, remaining), "Replace", { etag: head.etag }]);
+      actions.push(["update", this.register.headEntity(pk, seq, hash, remaining), "Replace", { etag: head.etag }]);
       await this.storage.run("Events", (t) => t.submitTransaction(actions));
       previous = tomb;
       const fresh = await this.storage.getOrUndefined("Events", pk, "HEAD");

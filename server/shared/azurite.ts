@@ -9,10 +9,10 @@ export const AZURITE_ACCOUNT = "devstoreaccount1";
 export const AZURITE_KEY =
   "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-export function azuriteConnectionString(port: number, host = "127.0.0.1"): string {
+export function azuriteConnectionString(port: number, host = "127.0.0.1", blobPort = port + 1): string {
   return (
     `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
-    `TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};BlobEndpoint=http://${host}:${port + 1}/${AZURITE_ACCOUNT};`
+    `TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};BlobEndpoint=http://${host}:${blobPort}/${AZURITE_ACCOUNT};`
   );
 }
 
@@ -33,31 +33,49 @@ export interface AzuriteOptions {
   /** Folder for persisted data; omit for in-memory. */
   location?: string;
   port?: number;
+  /** Port of the Blob service (the register's checkpoints); default port + 1 when `port` is given, else a free one. */
+  blobPort?: number;
   silent?: boolean;
 }
 
-/** Azurite's Table service as a child process: real storage emulator, started and stopped by us. */
+/**
+ * Azurite's Table service (the register) and Blob service (the register's signed checkpoints) as child
+ * processes: real storage emulators, started and stopped by us. Azurite's Blob service has no
+ * immutability policies and no OAuth: see docs/SECURITY.md for what that leaves untested locally.
+ */
 export class AzuriteProcess {
   private child: ChildProcess | undefined;
+  private blobChild: ChildProcess | undefined;
   port = 0;
+  blobPort = 0;
 
   constructor(private readonly opts: AzuriteOptions = {}) {}
 
   get connectionString(): string {
-    return azuriteConnectionString(this.port);
+    return azuriteConnectionString(this.port, "127.0.0.1", this.blobPort);
   }
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return alive(this.child);
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     if (!this.port) this.port = this.opts.port ?? (await freePort());
+    if (!this.blobPort) this.blobPort = this.opts.blobPort ?? (this.opts.port ? this.opts.port + 1 : await freePort());
+    const [table, blob] = await Promise.all([
+      this.spawnService("table", ["--tableHost", "127.0.0.1", "--tablePort", String(this.port)]),
+      alive(this.blobChild) ? Promise.resolve(this.blobChild) : this.spawnService("blob", ["--blobHost", "127.0.0.1", "--blobPort", String(this.blobPort)]),
+    ]);
+    this.child = table;
+    this.blobChild = blob;
+  }
+
+  private async spawnService(service: "table" | "blob", hostArgs: string[]): Promise<ChildProcess> {
     const require = createRequire(import.meta.url);
     const pkgDir = path.dirname(require.resolve("azurite/package.json"));
-    const bin = path.join(pkgDir, "dist", "src", "table", "main.js");
-    const args = [bin, "--tableHost", "127.0.0.1", "--tablePort", String(this.port), "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"];
+    const bin = path.join(pkgDir, "dist", "src", service, "main.js");
+    const args = [bin, ...hostArgs, "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"];
     if (this.opts.location) {
       mkdirSync(this.opts.location, { recursive: true });
       args.push("--location", this.opts.location);
@@ -65,19 +83,21 @@ export class AzuriteProcess {
       args.push("--inMemoryPersistence");
     }
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    this.child = child;
-    // The emulator never outlives the process that started it.
-    const killChild = (): void => {
-      if (child.exitCode === null) child.kill("SIGKILL");
-    };
-    process.once("exit", killChild);
-    child.once("exit", () => process.removeListener("exit", killChild));
+    // The emulator never outlives the process that started it (one exit listener for all children).
+    CHILDREN.add(child);
+    child.once("exit", () => CHILDREN.delete(child));
+    if (!exitHooked) {
+      exitHooked = true;
+      process.once("exit", () => {
+        for (const c of CHILDREN) if (c.exitCode === null) c.kill("SIGKILL");
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`Azurite did not start within 20s:\n${out}`)), 20000);
       const onData = (chunk: Buffer): void => {
         out += chunk.toString();
-        if (/successfully (listening|started)/.test(out)) {
+        if (/successfully (listening|listens|started)/.test(out)) {
           clearTimeout(timer);
           resolve();
         }
@@ -93,6 +113,7 @@ export class AzuriteProcess {
     child.stdout?.removeAllListeners("data");
     child.stdout?.resume();
     child.stderr?.resume();
+    return child;
   }
 
   /**
@@ -101,16 +122,28 @@ export class AzuriteProcess {
    * to disk (it otherwise saves every 5 s, so SIGTERM lost the last seconds of writes).
    */
   async stop(hard = false): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      child.once("exit", () => {
-        clearTimeout(force);
-        resolve();
-      });
-      child.kill(hard ? "SIGKILL" : "SIGINT");
-    });
+    const blob = this.blobChild;
+    this.blobChild = undefined;
+    await Promise.all([stopChild(this.child, hard), stopChild(blob, hard)]);
     this.child = undefined;
   }
+}
+
+const CHILDREN = new Set<ChildProcess>();
+let exitHooked = false;
+
+function alive(child: ChildProcess | undefined): child is ChildProcess {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+async function stopChild(child: ChildProcess | undefined, hard: boolean): Promise<void> {
+  if (!alive(child)) return;
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill(hard ? "SIGKILL" : "SIGINT");
+  });
 }

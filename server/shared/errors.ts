@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 /** Stable error codes the clients (add-in, tab, scripts) rely on. */
 export type ErrorCode =
   | "BAD_JSON"
+  /** The body does not decode with the Content-Encoding it claims (issue 16). */
+  | "BAD_ENCODING"
   | "VALIDATION_FAILED"
   | "BODY_TOO_LARGE"
   | "UNAUTHENTICATED"
@@ -14,6 +16,8 @@ export type ErrorCode =
   | "TOKEN_WRONG_ISSUER"
   | "TOKEN_UNKNOWN_KEY"
   | "TENANT_NOT_ALLOWED"
+  /** Dev mode and a Host header that is not loopback (DNS rebinding). */
+  | "HOST_NOT_ALLOWED"
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
@@ -24,6 +28,8 @@ export type ErrorCode =
   | "UNPROCESSABLE"
   | "RATE_LIMITED"
   | "STORAGE_UNAVAILABLE"
+  /** A register's HEAD fails its keyed MAC (written without the integrity key): the check refuses, never allows. */
+  | "REGISTER_INTEGRITY"
   | "CONSENT_REQUIRED"
   | "INTERACTION_REQUIRED"
   | "GRAPH_ERROR"
@@ -57,6 +63,9 @@ function fromUnknown(err: unknown): AppError {
     if (e.type === "entity.too.large") return new AppError(413, "BODY_TOO_LARGE", "The request body is too large");
     if (e.type === "encoding.unsupported" || e.type === "charset.unsupported")
       return new AppError(415 as number, "UNPROCESSABLE", "Unsupported body encoding");
+    // A body whose Content-Encoding (br, gzip, deflate) does not match its bytes: body-parser's exposed 400 (zlib code).
+    if (e.status === 400 && (e as { expose?: unknown }).expose === true && typeof (err as { code?: unknown }).code === "string")
+      return new AppError(400, "BAD_ENCODING", "The request body cannot be decoded with its Content-Encoding");
     // The router could not percent-decode a path parameter ("%E0%A4%A"): the client's mistake.
     if (err instanceof URIError && e.status === 400) return new AppError(400, "VALIDATION_FAILED", "A path parameter is not validly encoded");
   }

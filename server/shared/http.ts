@@ -65,7 +65,36 @@ interface Documented {
   bodyType?: "json" | "csv";
 }
 
-const PARAM = /^[A-Za-z0-9._~:@-]{1,200}$/;
+/** Path ids: the same characters and length as the `id` schema (shared/schemas.ts). */
+const PARAM = /^[A-Za-z0-9._~:@-]{1,100}$/;
+
+const checkParams: RequestHandler = (req, _res, next) => {
+  for (const [k, v] of Object.entries(req.params)) {
+    if (typeof v !== "string" || !PARAM.test(v))
+      return next(new AppError(400, "VALIDATION_FAILED", `The path parameter ${k} is not valid (at most 100 letters, digits or . _ ~ : @ -)`));
+  }
+  next();
+};
+
+/** No request body of this API nests deeper than this; deeper is refused before anything (hashing, validation) recurses into it. */
+export const MAX_BODY_DEPTH = 32;
+
+/** Depth of a parsed JSON value, iteratively (a recursive walk would overflow on hostile input); stops once past `limit`. */
+export function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== "object") continue;
+    if (d + 1 > limit) return true;
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
+const checkDepth: RequestHandler = (req, _res, next) => {
+  if (jsonDepthExceeds(req.body, MAX_BODY_DEPTH)) return next(new AppError(400, "VALIDATION_FAILED", `The request body nests deeper than ${MAX_BODY_DEPTH} levels`));
+  next();
+};
 
 /**
  * Routes are declared once: the declaration validates the input, checks the role, and feeds the
@@ -81,19 +110,19 @@ export class ApiBuilder {
     const status = spec.status ?? (spec.method === "post" ? 201 : 200);
     this.documented.push({ ...spec, status });
     const handlers: RequestHandler[] = spec.role === "any" ? [] : [requireRole(spec.role)];
+    // Path ids first: the view log and the idempotency middleware below must never see a bad one.
+    handlers.push(checkParams);
     const limit = spec.bodyLimit ?? this.defaultBodyLimit;
     if (spec.method !== "get")
       handlers.push(
         spec.bodyType === "csv"
           ? express.text({ type: ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"], limit, defaultCharset: "utf-8" })
           : express.json({ limit }),
+        checkDepth,
       );
     // After the body parser: the idempotency middleware hashes the parsed body.
     handlers.push(...this.extra);
     handlers.push(async (req, res) => {
-      for (const [k, v] of Object.entries(req.params)) {
-        if (typeof v !== "string" || !PARAM.test(v)) throw new AppError(400, "VALIDATION_FAILED", `The path parameter ${k} is not valid`);
-      }
       const body = spec.body ? parse(spec.body, req.body, "body") : undefined;
       const query = parse(spec.query ?? z.object({}).strict(), { ...req.query }, "query");
       const result = await spec.handler({

@@ -52,6 +52,11 @@ export class Storage {
     private readonly timeoutMs: number,
   ) {}
 
+  /** The connection string (its Blob endpoint holds the register's checkpoints). */
+  get connection(): string {
+    return this.connectionString;
+  }
+
   tableName(name: TableName): string {
     return `${this.prefix}${name}`;
   }

@@ -125,7 +125,11 @@ describe("Audit: tampering with the register is detected", function () {
     await tableClient(stack, "Events").updateEntity({ partitionKey: pk(s), rowKey: "HEAD", s0: JSON.stringify(forged) }, "Merge");
     const { verify, mine } = await problemsOf(s);
     assert.equal(verify.ok, false);
-    assert.deepEqual(mine, [{ studentId: s.id, seq: 1, problem: "state-mismatch" }]);
+    // Without the integrity key the forger could not re-seal the head either.
+    assert.deepEqual(mine, [
+      { studentId: s.id, seq: 1, problem: "state-mismatch" },
+      { studentId: s.id, seq: 1, problem: "head-mac-invalid" },
+    ]);
     assert.equal((await registerOf(stack, s.id)).chain.verified, false);
   });
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import express from "express";
+import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { authenticate, entraVerifier, principalOf } from "../../server/identity/auth.js";
 import { errorMiddleware } from "../../server/shared/errors.js";
@@ -83,6 +84,44 @@ describe("Entra ID access tokens through the real middleware over HTTP", () => {
 
   it("When the tenant is not on the allow-list, then 401 TENANT_NOT_ALLOWED", async () => {
     expect401(await call(await mint(key, { issuer: iss(TENANT_C), audience: CLIENT_ID, tid: TENANT_C })), "TENANT_NOT_ALLOWED");
+  });
+
+  it("When tokens of tenants not on the list arrive (random tids), then each is refused without any request to the key server", async () => {
+    const before = jwks.fetches.length;
+    for (let i = 0; i < 5; i++) {
+      const tid = randomUUID();
+      expect401(await call(await mint(key, { issuer: iss(tid), audience: CLIENT_ID, tid })), "TENANT_NOT_ALLOWED");
+    }
+    assert.equal(jwks.fetches.length, before, "no outbound key fetch for a tenant not on the list");
+  });
+
+  it("When Entra mode is set up without a tenant allow-list, then the verifier refuses to be made", () => {
+    assert.throws(() => entraVerifier({ clientId: CLIENT_ID, authorityHost: jwks.url, allowedTenants: [] }), /allow-list/);
+    assert.throws(() => entraVerifier({ clientId: CLIENT_ID, authorityHost: jwks.url, allowedTenants: [" "] }), /allow-list/);
+  });
+
+  it("When an app-only token (client credentials: roles, no scp, idtyp app) arrives, then 401 TOKEN_INVALID", async () => {
+    const appOnly = await mint(key, { issuer: iss(TENANT_A), audience: CLIENT_ID, tid: TENANT_A, extra: { scp: undefined, idtyp: "app" } });
+    expect401(await call(appOnly), "TOKEN_INVALID");
+    const noScope = await mint(key, { issuer: iss(TENANT_A), audience: CLIENT_ID, tid: TENANT_A, extra: { scp: "User.Read" } });
+    expect401(await call(noScope), "TOKEN_INVALID");
+  });
+
+  it("When the token was issued to an app not allowed to call the API (azp), then 401 TOKEN_INVALID", async () => {
+    expect401(await call(await mint(key, { issuer: iss(TENANT_A), audience: CLIENT_ID, tid: TENANT_A, extra: { azp: randomUUID() } })), "TOKEN_INVALID");
+    // The API's own client (nested app authentication from the add-in) may.
+    const own = await call(await mint(key, { issuer: iss(TENANT_A), audience: CLIENT_ID, tid: TENANT_A, extra: { azp: CLIENT_ID } }));
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+  });
+
+  it("When a token is valid for 50 years (or just over 24 hours), then 401 TOKEN_INVALID; 24 hours is accepted", async () => {
+    for (const exp of [50 * 365 * 86400, 24 * 3600 + 60]) {
+      const r = await call(await mint(key, { issuer: iss(TENANT_A), audience: CLIENT_ID, tid: TENANT_A, exp }));
+      expect401(r, "TOKEN_INVALID");
+      assert.match(r.body.error?.message ?? "", /24 hours/);
+    }
+    const day = await call(await mint(key, { issuer: iss(TENANT_A), audience: CLIENT_ID, tid: TENANT_A, exp: 24 * 3600 - 10 }));
+    assert.equal(day.status, 200, JSON.stringify(day.body));
   });
 
   it("When the key is unknown, then 401 TOKEN_UNKNOWN_KEY; when that key then appears in the JWKS, then it is picked up", async () => {

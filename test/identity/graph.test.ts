@@ -10,6 +10,7 @@ import { GraphAuth, GraphClients, SCOPES, graphCall, retryAfterSeconds } from ".
 import { fetchEvidence } from "../../server/graph/evidence.js";
 import { sendConsentRequest } from "../../server/graph/consent-request.js";
 import { LocalFolderBlobStore } from "../../server/graph/blob-store.js";
+import { ENTRA_TEST_SECURITY } from "../support/stack.js";
 import { FakeAuthority, sendJson, startGraphStub, type GraphRoute } from "./support.js";
 
 const TENANT = "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa";
@@ -244,7 +245,7 @@ describe("Microsoft Graph through MSAL (fake authority) and the real Graph clien
       const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
       const file = path.join(dir, "app.pem");
       await writeFile(file, privateKey.export({ type: "pkcs8", format: "pem" }));
-      const env = { NODE_ENV: "test", HOST: "127.0.0.1", PUBLIC_URL: "https://zorg.example.nl", ENTRA_CLIENT_ID: CLIENT_ID, ENTRA_CERT_PATH: file, ENTRA_CERT_THUMBPRINT: "AB:".repeat(31) + "AB" };
+      const env = { NODE_ENV: "test", HOST: "127.0.0.1", ENTRA_CLIENT_ID: CLIENT_ID, ...ENTRA_TEST_SECURITY, ENTRA_CERT_PATH: file, ENTRA_CERT_THUMBPRINT: "AB:".repeat(31) + "AB" };
       const fake = new FakeAuthority();
       const auth = GraphAuth.fromConfig(loadConfig(env), fake);
       assert.ok(auth);

@@ -31,7 +31,9 @@ export interface MintOptions {
 
 export async function mint(key: TestKey, o: MintOptions): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ tid: o.tid, oid: o.oid ?? randomUUID(), roles: o.roles ?? ["coordinator"], ver: "2.0", ...(o.extra ?? {}) })
+  // A user's delegated token as Teams desktop gets it (scp access_as_user, azp the Teams client).
+  const delegated = { scp: "access_as_user", azp: "1fec8e78-bce4-4aaf-ab1b-5451cc387264" };
+  return new SignJWT({ tid: o.tid, oid: o.oid ?? randomUUID(), roles: o.roles ?? ["coordinator"], ver: "2.0", ...delegated, ...(o.extra ?? {}) })
     .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
     .setIssuer(o.issuer)
     .setAudience(o.audience)

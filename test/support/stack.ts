@@ -27,6 +27,16 @@ export async function sharedAzurite(): Promise<AzuriteProcess> {
   return a;
 }
 
+/**
+ * What Entra mode needs besides ENTRA_CLIENT_ID (issue 16): a tenant allow-list and integrity keys.
+ * A stack started with ENTRA_CLIENT_ID gets these unless its env says otherwise.
+ */
+export const ENTRA_TEST_SECURITY = {
+  PUBLIC_URL: "https://zorg.example.nl",
+  ENTRA_ALLOWED_TENANTS: DEMO_TENANT,
+  INTEGRITY_KEYS: `test:${Buffer.alloc(32, 7).toString("base64")}`,
+};
+
 export interface StackOptions {
   seedDemo?: boolean;
   /** A dedicated Azurite (to stop and restart it in a test) instead of the shared one. */
@@ -72,6 +82,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     SEED_DEMO: opts.seedDemo === false ? "false" : "true",
     LOG_LEVEL: "info",
     STORAGE_TIMEOUT_MS: "3000",
+    ...(opts.env?.ENTRA_CLIENT_ID ? ENTRA_TEST_SECURITY : {}),
     ...opts.env,
   });
   const running = await startServer(config, {
