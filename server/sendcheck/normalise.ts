@@ -87,13 +87,14 @@ const TAG_START = /[A-Za-z/!?]/;
 /**
  * Removes the tags of an HTML text, linear in its length: inline tags ("<b>", "<span>") disappear, so a
  * word split by one stays one word; a line break ("<br>") and a table row become a newline, a table
- * cell a tab, a paragraph or block an empty line; comments and the content of script and style are
- * dropped. A "<" that starts no tag, or has no closing ">" after it, is text.
+ * cell a tab (so each row is one line of tab-separated cells), a paragraph or block an empty line
+ * (inside a cell only a space); comments and the content of script and style are dropped. A "<" that starts no tag, or has no closing ">" after it, is text.
  */
 function stripTags(html: string): string {
   const out: string[] = [];
   let i = 0;
   let hiddenUntil: string | undefined; // inside <script>/<style>: skip to this closing tag
+  let inCell = false;
   while (i < html.length) {
     const lt = html.indexOf("<", i);
     if (lt === -1) {
@@ -126,9 +127,17 @@ function stripTags(html: string): string {
       continue;
     }
     if (!closing && HIDDEN.has(name) && html[gt - 1] !== "/") hiddenUntil = name;
-    else if (name === "br" || name === "tr") out.push("\n");
-    else if (name === "td" || name === "th") out.push(closing ? "" : "\t");
-    else if (PARAGRAPH.has(name)) out.push("\n\n");
+    else if (name === "tr" || name === "table") {
+      inCell = false;
+      if (name === "table") out.push("\n\n");
+      else if (!closing) out.push("\n");
+    } else if (name === "td" || name === "th") {
+      inCell = !closing;
+      if (!closing) out.push("\t");
+    } else if (name === "br" || PARAGRAPH.has(name)) {
+      // Inside a cell a paragraph (Outlook writes <td><p>...</p></td>) only separates words.
+      out.push(inCell ? " " : name === "br" ? "\n" : "\n\n");
+    }
   }
   return out.join("");
 }
