@@ -134,7 +134,7 @@ export function containsBsn(text: string): boolean {
 // Attachments
 
 /** Word parts that name a complete student file: "leerlingdossier", "volledig dossier", an export. */
-const WHOLE_FILE = /leerlingen?dossier|(volledige?|compleete?|complete|totaal|heel|hele)dossier|dossier(volledig|compleet)|export/;
+const WHOLE_FILE = /leerling(en)?dossier|(volledige?|compleete?|complete|totaal|heel|hele)dossier|dossier(volledig|compleet)|export/;
 
 /**
  * An attachment looks like a complete student file when its name says so: "leerlingdossier",

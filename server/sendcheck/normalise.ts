@@ -56,9 +56,20 @@ const NAMED: Readonly<Record<string, string>> = {
 const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 /**
- * HTML character references ("Zo&euml;", "Jan&nbsp;de&nbsp;Vries", "Bak&shy;ker"): numeric ones are
- * decoded, an accented letter becomes its base letter (accents are dropped later anyway), invisible ones
- * disappear, other named ones become a space.
+/** Combining marks of the accented-letter references ("&euml;" = "e" + U+0308 = "ë"). */
+const MARKS: Readonly<Record<string, string>> = {
+  uml: "\u0308",
+  acute: "\u0301",
+  grave: "\u0300",
+  circ: "\u0302",
+  tilde: "\u0303",
+  ring: "\u030A",
+  cedil: "\u0327",
+};
+
+/**
+ * HTML character references ("Zo&euml;", "Jan&nbsp;de&nbsp;Vries", "Bak&shy;ker"): numeric ones and
+ * accented letters are decoded, invisible ones disappear, other named ones become a space.
  */
 export function decodeEntities(text: string): string {
   if (!text.includes("&")) return text;
@@ -68,7 +79,9 @@ export function decodeEntities(text: string): string {
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : " ";
     }
     const accented = /^([a-z])(uml|acute|grave|circ|tilde|ring|cedil|slash)$/i.exec(ref);
-    if (accented) return accented[1] ?? " ";
+    if (accented && accented[2]?.toLowerCase() === "slash") return accented[1] === "O" ? "Ø" : accented[1] === "o" ? "ø" : " ";
+    const mark = accented ? MARKS[(accented[2] ?? "").toLowerCase()] : undefined;
+    if (accented && mark !== undefined) return `${accented[1] ?? ""}${mark}`.normalize("NFC");
     return NAMED[ref] ?? NAMED[ref.toLowerCase()] ?? " ";
   });
 }
