@@ -18,7 +18,7 @@ export interface MailContent {
 
 /** What the content rules need to know about one mail; no mail text is kept in it. */
 export interface ContentFacts {
-  /** Each unresolved homonym: the students it may be, as "Daan de Boer (5b)". */
+  /** Each unresolved homonym: the students it may be, as "Daan de Boer (5b)", sorted. */
   homonyms: string[][];
   /** A BSN stands in the subject or body. */
   bsn: boolean;
@@ -158,7 +158,7 @@ export function contentFacts(mail: MailContent, scan: Scan, students: ReadonlyMa
   };
   const aboutNobody = scan.students.length === 0 && scan.ambiguous.length === 0;
   return {
-    homonyms: scan.ambiguous.map((a) => a.candidates.map(describe)),
+    homonyms: scan.ambiguous.map((a) => a.candidates.map(describe).sort()),
     bsn: containsBsn(mail.subject) || containsBsn(mail.body),
     wholeFiles: mail.attachments.map((a) => a.name).filter(looksLikeWholeFile),
     attachmentsAboutNobody: aboutNobody ? mail.attachments.map((a) => a.name) : [],
