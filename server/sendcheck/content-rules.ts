@@ -91,6 +91,8 @@ function isLabelCell(cell: string): boolean {
 }
 
 const CELL_SEPARATOR = /[\t;|,]/;
+/** A cheap test before a line's cells are read as a heading. */
+const LABEL_HINT = /bsn|burgerservice|sofi|pgn|persoonsgebonden/i;
 
 /** A column headed by a BSN label, in rows of cells (tabs of an HTML table, or ";", "|", "," of a list). */
 function bsnInColumn(text: string): boolean {
@@ -101,7 +103,7 @@ function bsnInColumn(text: string): boolean {
       continue;
     }
     const cells = line.split(CELL_SEPARATOR);
-    const heading = cells.findIndex(isLabelCell);
+    const heading = LABEL_HINT.test(line) ? cells.findIndex(isLabelCell) : -1;
     if (heading !== -1) {
       column = heading;
       continue;

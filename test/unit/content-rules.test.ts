@@ -27,6 +27,7 @@ const ggd = party(parties.ggd);
 const duo = party({ name: "DUO", kind: "duo", defaultBasis: "legal" });
 const transfer = party({ name: "De Vlinder", kind: "new-school-primary", defaultBasis: "legal" });
 const codes = (f: { code: string }[]) => f.map((x) => x.code);
+const ids = (found: { studentId: string }[]) => found.map((d) => d.studentId);
 
 describe("content rules: BSN", () => {
   it("When a 9-digit number passes the eleven-test, then passesElevenTest says so; a changed digit or all zeros fail", () => {
@@ -149,5 +150,17 @@ describe("content rules: homonyms", () => {
     assert.equal(out.verdict, "block");
     assert.deepEqual(out.recipients[0]?.reasons.map((r) => r.code), ["NO_CONSENT", "BSN_IN_MAIL"]);
     assert.match(out.message, /burgerservicenummer/);
+  });
+});
+
+describe("content rules: hostile input", () => {
+  it("When a long body is made of labels, digit groups, unclosed tags, table cells and broken names, then the BSN test and the detector answer right (linear work, no timing asserted)", function () {
+    this.timeout(60_000);
+    const hostile = "BSN 1 2 3 4 5 6 7 8 9 <a\t;".repeat(20_000);
+    assert.equal(containsBsn(hostile), false);
+    assert.equal(containsBsn(`${hostile} BSN ${BSN}`), true);
+    const detector = new StudentDetector([jan, sam]);
+    assert.deepEqual(ids(detector.scan([`${"Jan de <b".repeat(50_000)} Sam Jansen`]).students), [sam.id]);
+    assert.deepEqual(detector.detect(["Jan de. ".repeat(50_000)]), []);
   });
 });
