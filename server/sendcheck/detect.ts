@@ -1,6 +1,6 @@
 import type { Student } from "../directory/domain.js";
 import { AhoCorasick, type Match } from "./aho-corasick.js";
-import { normalise, textTokens, tokenize } from "./normalise.js";
+import { BOUNDARY, normalise, textTokens, tokenize } from "./normalise.js";
 
 /**
  * Student detection: which students of the directory a mail (subject, body, attachment names) is about,
@@ -14,7 +14,8 @@ import { normalise, textTokens, tokenize } from "./normalise.js";
  * - the full name, given first ("Noor van der Berg"), family first ("van der Berg, Noor") or in register
  *   order ("Berg, Noor van der"); with the particle abbreviated ("v.d.", "vd", "v/d", "v."); possessive
  *   ("Sem Bakkers moeder"; an exact name at the same place wins over a possessive);
- * - an initial with the family name ("N. van der Berg", "N. vd Berg"), the initial written as a capital;
+ * - an initial with the family name ("N. van der Berg", "N. vd Berg"), the initial written as a capital
+ *   and not after a title ("Dhr. B. Bakker", "Geachte mevrouw E. de Vries" address adults);
  * - a first name with the class ("Daan uit 5b", "Daan (groep 7)", "Daan in klas 5b");
  * - an alias (another full name, a roepnaam with the family name, a double family name with the given
  *   name), and the student number (at least 4 characters, a whole token).
@@ -203,6 +204,18 @@ function studentPatterns(student: Student, index: number, tokens: (text: string)
   return [...seen.values()];
 }
 
+/** Titles and forms of address: "Dhr. B. Bakker" is an adult (a parent, a doctor), not the student B. Bakker. */
+const TITLES = new Set([
+  "dhr", "heer", "mevr", "mw", "mevrouw", "meneer", "mr", "dr", "drs", "ir", "ing", "prof", "juf", "juffrouw", "meester", "fam", "familie",
+  "mrs", "ms", "sir", "madam", "geachte", "beste",
+]);
+
+/** Whether the initial at `start` follows a title ("Dhr. B. Bakker", "mevrouw E. de Vries"). */
+function addressed(tokens: readonly string[], start: number): boolean {
+  const before = tokens[start - 1] === BOUNDARY ? tokens[start - 2] : tokens[start - 1];
+  return before !== undefined && TITLES.has(before);
+}
+
 interface Place {
   order: number;
   start: number;
@@ -304,7 +317,8 @@ export class StudentDetector {
         mentionedClasses.add(m.value.classKey);
         withClass.push(...this.firstNameBefore(tokens, m.start, m.end, m.value.classKey));
       }
-      all.push(...places(matches.concat(withClass), offset));
+      const named = matches.filter((m) => !(m.value.kind === "student" && m.value.matchedBy === "initials" && addressed(tokens, m.start)));
+      all.push(...places(named.concat(withClass), offset));
       offset += tokens.length + 1;
     }
 

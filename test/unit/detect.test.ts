@@ -225,6 +225,11 @@ describe("StudentDetector: names as Dutch people write them", () => {
     assert.deepEqual(on("S. Bakkers rapport"), [sem.id]);
   });
 
+  it("When an initial with the family name follows a title (Dhr., mevrouw, Geachte), then it is an adult, not the student", () => {
+    assert.deepEqual(on("Geachte dhr. J. de Vries,", "Mevrouw J. de Vries belde", "Beste J. de Vries"), []);
+    assert.deepEqual(on("Gesprek over J. de Vries"), [jan.id]);
+  });
+
   it("When an initial is written in lower case (u, 's, 't of ordinary Dutch), then it is no initial", () => {
     const umut: Student = { ...sam, id: "st-umut", givenName: "Umut", familyName: "Bakker" };
     assert.deepEqual(ids(new StudentDetector([umut]).detect(["Kunt u bakker worden?", "Kunt u Bakker bellen"])), []);
