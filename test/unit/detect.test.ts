@@ -117,7 +117,7 @@ describe("StudentDetector", () => {
   });
 
   it("When there are 30,000 students and a 100 KB text, then the build and the detection complete and find the right students", function () {
-    this.timeout(20_000);
+    this.timeout(60_000); // a shared, loaded machine: the build is about twice the work it was before the Dutch name forms
     const givens = ["Daan", "Emma", "Sem", "Julia", "Lucas", "Tess", "Finn", "Zoë", "Mila", "Bram"];
     const particles = [undefined, "de", "van", "van der", "ter"];
     const students: Student[] = Array.from({ length: 30_000 }, (_, i) => ({
