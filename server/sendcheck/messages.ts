@@ -22,6 +22,10 @@ export interface ReasonParams {
   holders?: string[];
   /** Age from which the student consents alone. */
   consentAge?: number;
+  /** The students a homonym may be, as "Daan de Boer (5b)". */
+  candidates?: string[];
+  /** An attachment's file name. */
+  attachment?: string;
 }
 
 type Template = (p: ReasonParams, lang: Lang) => string;
@@ -40,9 +44,9 @@ export function formatDate(iso: string, lang: Lang): string {
   return `${Number(m[3])} ${month} ${m[1]}`;
 }
 
-/** "A", "A en B", "A, B en C" (or "and"). */
-export function joinNames(names: readonly string[], lang: Lang): string {
-  const and = lang === "nl" ? " en " : " and ";
+/** "A", "A en B", "A, B en C" (or "and"); with `or`: "A, B of C" (or "or"). */
+export function joinNames(names: readonly string[], lang: Lang, or = false): string {
+  const and = or ? (lang === "nl" ? " of " : " or ") : lang === "nl" ? " en " : " and ";
   if (names.length <= 1) return names[0] ?? "";
   return `${names.slice(0, -1).join(", ")}${and}${names[names.length - 1] ?? ""}`;
 }
@@ -55,6 +59,7 @@ const until = (p: ReasonParams, lang: Lang) => (p.validUntil ? formatDate(p.vali
 const holders = (p: ReasonParams, lang: Lang) =>
   p.holders && p.holders.length > 0 ? joinNames(p.holders, lang) : lang === "nl" ? "de andere gezaghebbende ouder" : "the other holder of parental authority";
 const age = (p: ReasonParams) => p.consentAge ?? 16;
+const attachment = (p: ReasonParams, lang: Lang) => or(p.attachment, lang === "nl" ? "de bijlage" : "the attachment");
 
 export const REASON_MESSAGES: Templates = {
   NO_STUDENT: {
@@ -147,6 +152,30 @@ export const REASON_MESSAGES: Templates = {
       "Onbekende ontvanger: geen collega, ouder of partij uit de lijst. Verwijder deze ontvanger, of laat de coördinator de partij aan de lijst toevoegen.",
     en: () =>
       "Unknown recipient: not a colleague, parent or listed party. Remove this recipient, or have the coordinator add the party to the directory.",
+  },
+  AMBIGUOUS_STUDENT: {
+    nl: (p, l) =>
+      `Deze mail noemt een naam die bij meer dan één leerling past: ${joinNames(p.candidates ?? [], l, true)}. Zet het leerlingnummer of de klas erbij, zodat de controle weet over wie het gaat.`,
+    en: (p, l) =>
+      `This mail names someone who matches more than one student: ${joinNames(p.candidates ?? [], l, true)}. Add the student number or the class, so the check knows who it is about.`,
+  },
+  BSN_IN_MAIL: {
+    nl: () =>
+      "Deze mail bevat een burgerservicenummer (BSN). Een BSN gaat alleen naar DUO of mee met de wettelijke overstap naar een andere school. Haal het BSN uit de mail.",
+    en: () =>
+      "This mail contains a citizen service number (BSN). A BSN goes only to DUO or with the statutory transfer to another school. Remove the BSN from the mail.",
+  },
+  WHOLE_FILE: {
+    nl: (p, l) =>
+      `"${attachment(p, l)}" lijkt een volledig leerlingdossier. Stuur ${party(p, l)} alleen wat nodig is voor dit doel (dataminimalisatie), ook met toestemming.`,
+    en: (p, l) =>
+      `"${attachment(p, l)}" looks like a complete student file. Send ${party(p, l)} only what this purpose needs (data minimisation), even with consent.`,
+  },
+  ATTACHMENT_WITHOUT_STUDENT: {
+    nl: (p, l) =>
+      `In deze mail met "${attachment(p, l)}" herkent de controle geen leerling. Over welke leerling gaat het? Zet de naam of het leerlingnummer in het onderwerp, zodat de verstrekking aan ${party(p, l)} getoetst en vastgelegd wordt.`,
+    en: (p, l) =>
+      `The check recognises no student in this mail with "${attachment(p, l)}". Which student is it about? Put the name or student number in the subject, so the disclosure to ${party(p, l)} is checked and logged.`,
   },
 };
 

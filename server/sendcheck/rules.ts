@@ -11,6 +11,7 @@ import {
   type Student,
 } from "../directory/domain.js";
 import type { ConsentEvent, RegisterEvent } from "../register/domain.js";
+import { contentFindings, type ContentFacts } from "./content-rules.js";
 import { reasonMessage, SUMMARY, truncate, type Lang, type ReasonParams } from "./messages.js";
 import type { ReasonCode, RecipientResult } from "./schemas.js";
 
@@ -34,6 +35,8 @@ export interface RulesInput {
   purposeId?: string;
   sentAt: Date;
   lang: Lang;
+  /** What the mail contains (content-rules.ts): homonyms, a BSN, attachments. */
+  content?: ContentFacts;
 }
 
 export interface Disclosure {
@@ -66,6 +69,7 @@ export function worst(a: Verdict, b: Verdict): Verdict {
 /** Most serious first: decides which problem the overall message leads with. */
 const SEVERITY: readonly ReasonCode[] = [
   "OTHER_STUDENTS_GUARDIAN",
+  "BSN_IN_MAIL",
   "UNKNOWN_RECIPIENT",
   "PROCESSOR_NOT_A_RECIPIENT",
   "CONSENT_REFUSED",
@@ -76,6 +80,9 @@ const SEVERITY: readonly ReasonCode[] = [
   "NO_CONSENT",
   "NO_PURPOSE",
   "PARENTS_NOT_INFORMED",
+  "AMBIGUOUS_STUDENT",
+  "ATTACHMENT_WITHOUT_STUDENT",
+  "WHOLE_FILE",
 ];
 const severity = (code: ReasonCode): number => {
   const i = SEVERITY.indexOf(code);
@@ -422,10 +429,12 @@ export function evaluate(input: RulesInput): RulesOutput {
   addresses.forEach((address, order) => {
     const c = classify(address, index);
     const party = c.kind === "party" ? { id: c.party.id, name: c.party.name, kind: c.party.kind } : undefined;
-    const { findings, basis } =
+    const content: Finding[] = contentFindings({ kind: c.kind, ...(c.kind === "party" ? { party: c.party } : {}) }, input.content);
+    const { findings: own, basis } =
       students.length === 0
-        ? { findings: [{ verdict: "allow", code: "NO_STUDENT", params: {} } satisfies Finding], basis: basisWithoutStudent(c) }
+        ? { findings: content.length > 0 ? [] : [{ verdict: "allow", code: "NO_STUDENT", params: {} } satisfies Finding], basis: basisWithoutStudent(c) }
         : findingsFor(c, ctx);
+    const findings = [...own, ...content];
     const verdict = findings.reduce<Verdict>((v, f) => worst(v, f.verdict), "allow");
     recipients.push({
       address,

@@ -24,6 +24,10 @@ export const REASON_CODES = [
   "NO_PURPOSE",
   "PROCESSOR_NOT_A_RECIPIENT",
   "UNKNOWN_RECIPIENT",
+  "AMBIGUOUS_STUDENT",
+  "BSN_IN_MAIL",
+  "WHOLE_FILE",
+  "ATTACHMENT_WITHOUT_STUDENT",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

@@ -5,6 +5,7 @@ import type { DirectoryService } from "../directory/service.js";
 import type { RegisterRepository } from "../register/repository.js";
 import type { NewEvent, RegisterEvent } from "../register/domain.js";
 import { newCheckId, newEventId } from "../register/ids.js";
+import { contentFacts } from "./content-rules.js";
 import { evaluate } from "./rules.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
 import type { CheckRequest, CheckResponse } from "./schemas.js";
@@ -30,8 +31,9 @@ export class SendCheckService {
   async check(p: Principal, req: CheckRequest, lang: Lang): Promise<CheckResponse> {
     const snap = await this.directory.snapshot(p.tenantId);
     const texts = [req.subject, req.body, ...req.attachments.map((a) => a.name)];
-    const detected = snap.detector.detect(texts);
-    const studentIds = detected.map((d) => d.studentId);
+    const scan = snap.detector.scan(texts);
+    const studentIds = scan.students.map((d) => d.studentId);
+    const content = contentFacts(req, scan, snap.studentById);
     if (req.purposeId && !snap.purposeById.has(req.purposeId))
       throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
 
@@ -52,6 +54,7 @@ export class SendCheckService {
       ...(req.purposeId ? { purposeId: req.purposeId } : {}),
       sentAt,
       lang,
+      content,
     });
     const firstStudent = studentIds[0] ? snap.studentById.get(studentIds[0]) : undefined;
     const policy = policyFor(snap.directory, firstStudent?.schoolId ?? snap.directory.schools[0]?.id ?? "");
@@ -65,7 +68,8 @@ export class SendCheckService {
       ...(req.purposeId ? { purposeId: req.purposeId } : {}),
       policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds },
     };
-    if (studentIds.length === 0) return result;
+    // A mail about nobody is kept only when there is something to act on (a BSN, an attachment to explain).
+    if (studentIds.length === 0 && out.verdict === "allow") return result;
 
     const at = sentAt.toISOString();
     const stored: StoredCheck = { checkId, result, disclosures: out.disclosures, sentBy: p.userId, at };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Student } from "../../server/directory/domain.js";
 import { AhoCorasick } from "../../server/sendcheck/aho-corasick.js";
 import { normalise, StudentDetector, type DetectedStudent } from "../../server/sendcheck/detect.js";
+import { htmlToText, MAX_TEXT_LENGTH, textTokens } from "../../server/sendcheck/normalise.js";
 import { jan, noor, sam, zoe } from "./fixtures.js";
 
 const detector = new StudentDetector([jan, noor, sam, zoe]);
@@ -116,7 +117,7 @@ describe("StudentDetector", () => {
   });
 
   it("When there are 30,000 students and a 100 KB text, then the build and the detection complete and find the right students", function () {
-    this.timeout(20_000);
+    this.timeout(60_000); // a shared, loaded machine: the build is about twice the work it was before the Dutch name forms
     const givens = ["Daan", "Emma", "Sem", "Julia", "Lucas", "Tess", "Finn", "Zoë", "Mila", "Bram"];
     const particles = [undefined, "de", "van", "van der", "ter"];
     const students: Student[] = Array.from({ length: 30_000 }, (_, i) => ({
@@ -147,5 +148,128 @@ describe("StudentDetector", () => {
       { studentId: "s12345", matchedBy: "name" },
       { studentId: "s42", matchedBy: "studentNumber" },
     ]);
+  });
+});
+
+describe("htmlToText", () => {
+  it("When a body is HTML, then tags go, inline tags join, breaks and blocks separate, entities decode and invisible characters vanish", () => {
+    const html = "<html><head><style>p{color:red}</style></head><body><p>Beste <b>collega</b>,</p>\r\n<p>No<span>or</span> van&nbsp;der Berg<br>Bak&shy;ker\u00ADs &amp; Zo&euml;\u200B!</p><!-- verborgen --></body></html>";
+    assert.equal(htmlToText(html), "\n\nBeste collega,\n\n \n\nNoor van der Berg\nBakkers & Zoë!\n\n");
+  });
+
+  it("When a body is plain text, then its line breaks stay (CRLF as LF) and a less-than sign is text", () => {
+    assert.equal(htmlToText("a < b\r\nNoor\rBerg"), "a < b\nNoor\nBerg");
+    assert.equal(htmlToText("<<<< 3 <b"), "<<<< 3 <b");
+  });
+
+  it("When an HTML table is reduced, then each row is one line of tab-separated cells, paragraphs in a cell included", () => {
+    const html = "<table><tr><td><p>Naam</p></td><td><p>BSN</p></td></tr>\n<tr><td>Kim</td><td>111222333</td></tr></table>";
+    assert.deepEqual(htmlToText(html).split("\n").filter((l) => l.trim().length > 0).map((l) => l.trim()), ["Naam \t BSN", "Kim\t111222333"]);
+  });
+
+  it("When a text is longer than the cap, then only the first MAX_TEXT_LENGTH characters are read", () => {
+    const long = `${"a".repeat(MAX_TEXT_LENGTH)} Noor van der Berg`;
+    assert.equal(htmlToText(long).length, MAX_TEXT_LENGTH);
+    assert.deepEqual(find(long), []);
+  });
+
+  it("When hostile HTML has many unclosed tags or comments, then it is reduced (linear scan, no backtracking)", () => {
+    const n = 200_000;
+    assert.equal(htmlToText("<a".repeat(n)).length, 2 * n);
+    assert.equal(htmlToText(`Jan${"<!--".repeat(n)}`), "Jan");
+    assert.equal(htmlToText(`${"<b>".repeat(n)}Jan`), "Jan");
+  });
+});
+
+describe("textTokens", () => {
+  it("When text has sentences, initials and shortened particles, then boundaries mark sentence ends, capitals stay on initials and v.d. is one word", () => {
+    assert.deepEqual(textTokens("Het hek van de boer. Daan heeft N. v.d. Berg en u gezien; klaar"), [
+      "het", "hek", "van", "de", "boer", ".", "daan", "heeft", "N", "vd", "berg", "en", "u", "gezien", ".", "klaar",
+    ]);
+    assert.deepEqual(textTokens("OPP_Noor_v_d_Berg.pdf"), ["opp", "noor", "vd", "berg", "pdf"]);
+  });
+});
+
+describe("StudentDetector: names as Dutch people write them", () => {
+  const sem: Student = { ...sam, id: "st-sem", givenName: "Sem", familyName: "Bakker", studentNumber: "500001", className: "5b" };
+  const daanA: Student = { ...sam, id: "st-daan-a", givenName: "Daan", tussenvoegsel: "de", familyName: "Boer", studentNumber: "500002", className: "5b" };
+  const daanB: Student = { ...sam, id: "st-daan-b", givenName: "Daan", tussenvoegsel: "de", familyName: "Boer", studentNumber: "500003", className: "groep 7" };
+  const nina: Student = { ...sam, id: "st-nina", givenName: "Nina", tussenvoegsel: "van der", familyName: "Berg", studentNumber: "500004", className: "5b" };
+  const mila: Student = { ...sam, id: "st-mila", givenName: "Mila", familyName: "Visser", studentNumber: "500005", className: "groep 7" };
+  const board = new StudentDetector([jan, noor, sam, zoe, sem, daanA, daanB, nina, mila]);
+  const scan = (...texts: string[]) => board.scan(texts);
+  const on = (...texts: string[]) => ids(board.detect(texts));
+
+  it("When a name is possessive, then the student is found (Sem Bakkers moeder), but not by a first name's possessive alone", () => {
+    assert.deepEqual(on("Sem Bakkers moeder belde"), [sem.id]);
+    assert.deepEqual(on("Noors moeder en Daans vader"), []);
+  });
+
+  it("When an exact name and another student's possessive are the same words, then the exact name wins", () => {
+    const bakkers: Student = { ...sem, id: "st-sem-bakkers", familyName: "Bakkers", studentNumber: "500009" };
+    assert.deepEqual(ids(new StudentDetector([sem, bakkers]).detect(["Sem Bakkers"])), [bakkers.id]);
+  });
+
+  it("When the particle is shortened (v., v.d., vd, v/d, v.d), then the student is found, also in a file name", () => {
+    for (const text of ["Noor v.d. Berg", "Noor vd Berg", "Noor v/d Berg", "Noor v.d Berg", "v.d. Berg, Noor", "OPP_Noor_vd_Berg.pdf"]) {
+      assert.deepEqual(on(text), [noor.id], text);
+    }
+    const dijk: Student = { ...sam, id: "st-dijk", givenName: "Finn", tussenvoegsel: "van", familyName: "Dijk" };
+    assert.deepEqual(ids(new StudentDetector([dijk]).detect(["Finn v. Dijk"])), [dijk.id]);
+  });
+
+  it("When an initial with the family name is unique among the students, then that student is found by initials", () => {
+    assert.deepEqual(board.detect(["Verslag N. van der Berg"]), []);
+    assert.deepEqual(board.scan(["Verslag N. van der Berg"]).ambiguous.map((a) => a.candidates.sort()), [[nina.id, noor.id].sort()]);
+    assert.deepEqual(board.detect(["Verslag J. de Vries"]), [{ studentId: jan.id, matchedBy: "initials" }]);
+    assert.deepEqual(on("S. Bakkers rapport"), [sem.id]);
+  });
+
+  it("When an initial with the family name follows a title (Dhr., mevrouw, Geachte), then it is an adult, not the student", () => {
+    assert.deepEqual(on("Geachte dhr. J. de Vries,", "Mevrouw J. de Vries belde", "Beste J. de Vries"), []);
+    assert.deepEqual(on("Gesprek over J. de Vries"), [jan.id]);
+  });
+
+  it("When an initial is written in lower case (u, 's, 't of ordinary Dutch), then it is no initial", () => {
+    const umut: Student = { ...sam, id: "st-umut", givenName: "Umut", familyName: "Bakker" };
+    assert.deepEqual(ids(new StudentDetector([umut]).detect(["Kunt u bakker worden?", "Kunt u Bakker bellen"])), []);
+    assert.deepEqual(ids(new StudentDetector([umut]).detect(["U. Bakker"])), [umut.id]);
+  });
+
+  it("When a first name stands with a class in which it is unique, then the student is found; a first name alone is not", () => {
+    assert.deepEqual(board.detect(["Mila uit groep 7 was er niet"]), [{ studentId: mila.id, matchedBy: "firstNameAndClass" }]);
+    assert.deepEqual(on("Sem (5b) heeft hulp nodig"), [sem.id]);
+    assert.deepEqual(on("Sem in klas 5b"), [sem.id]);
+    assert.deepEqual(on("Sem, Mila en Noor"), []);
+    assert.deepEqual(on("Mila uit 5b"), []); // no Mila in 5b
+  });
+
+  it("When a name fits two students, then nobody is found and the homonym is reported with both candidates", () => {
+    const s = scan("Verslag Daan de Boer");
+    assert.deepEqual(s.students, []);
+    assert.deepEqual(s.ambiguous, [{ candidates: [daanA.id, daanB.id], matchedBy: "name" }]);
+  });
+
+  it("When a homonym's class or student number is in the mail, then it is resolved to that student", () => {
+    assert.deepEqual(on("Verslag Daan de Boer (groep 7)"), [daanB.id]);
+    assert.deepEqual(on("Verslag Daan de Boer", "leerling 500002"), [daanA.id]);
+    assert.deepEqual(scan("Daan de Boer uit 5b").ambiguous, []);
+    assert.deepEqual(on("Daan de Boer, Daan uit 5b"), [daanA.id]);
+  });
+
+  it("When family names that are ordinary words stand in ordinary text, then nobody is found", () => {
+    assert.deepEqual(on("De boer en de bakker hebben een visser gesproken. Daan heeft het hek van de boer geverfd."), []);
+    assert.deepEqual(on("Het hek is van de boer. Daan heeft het geverfd!"), []);
+  });
+
+  it("When a name is split by HTML tags, soft hyphens or zero-width characters, then it is found", () => {
+    assert.deepEqual(on("<p>Verslag <b>Sem</b> Bak<span>ker</span></p>"), [sem.id]);
+    assert.deepEqual(on("Mi\u00ADla Vis\u200Bser"), [mila.id]);
+    assert.deepEqual(on("<div>No&shy;or van<br>der Berg</div>"), [noor.id]);
+  });
+
+  it("When a name runs across two paragraphs or sentences, then it does not match", () => {
+    assert.deepEqual(on("<p>Sem</p><p>Bakker</p>"), []);
+    assert.deepEqual(on("Gesprek met Sem. Bakker komt later."), []);
   });
 });
