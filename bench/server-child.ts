@@ -22,7 +22,9 @@ export async function startServerChild(connectionString: string): Promise<Server
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     env: {
       ...process.env,
-      NODE_ENV: "production",
+      // Dev mode (self-issued tokens, loopback Azurite) refuses NODE_ENV=production; express and pino
+      // behave the same for a JSON API in "test".
+      NODE_ENV: "test",
       STORAGE_CONNECTION_STRING: connectionString,
       TABLE_PREFIX,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
