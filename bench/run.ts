@@ -22,7 +22,7 @@ import { Storage, key } from "../server/shared/storage.js";
 import { RegisterRepository } from "../server/register/repository.js";
 import { StudentDetector } from "../server/sendcheck/detect.js";
 import { DEMO_TENANT } from "../server/demo/seed.js";
-import type { ImportRequest } from "../server/directory/schemas.js";
+import type { ImportRequest } from "../contract/directory.js";
 import type { RegisterEvent } from "../server/register/domain.js";
 import {
   LEGAL_PARTIES,

@@ -1,25 +1,21 @@
 import { z } from "zod";
-import { id, isoDate } from "../shared/schemas.js";
-import { PARTY_KINDS } from "./domain.js";
+import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, FAIL_MODES, SEND_MODES } from "./enums.js";
+import { directoryEmail, domainName, id, isoDate, text } from "./patterns.js";
 
-const domain = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, "a domain name like school.nl");
-const email = z.string().trim().toLowerCase().max(320).regex(/^[^\s@/\\#?|]+@[^\s@/\\#?|]+\.[^\s@/\\#?|]+$/, "an email address");
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
 
 export const schoolInput = z
-  .object({ id, name: text(200), brin: z.string().regex(/^[0-9A-Z]{4}$/, "4 characters, e.g. 12AB"), internalDomains: z.array(domain).max(20).default([]) })
+  .object({ id, name: text(200), brin: z.string().regex(/^[0-9A-Z]{4}$/, "4 characters, e.g. 12AB"), internalDomains: z.array(domainName).max(20).default([]) })
   .strict();
+export const school = schoolInput.strip();
+export type School = z.output<typeof school>;
 
 export const guardianInput = z
   .object({
     id,
     name: text(200),
-    emails: z.array(email).max(5).default([]),
-    relation: z.enum(["mother", "father", "parent", "guardian", "foster-parent", "other"]).default("parent"),
+    emails: z.array(directoryEmail).max(5).default([]),
+    relation: z.enum(GUARDIAN_RELATIONS).default("parent"),
     hasAuthority: z.boolean(),
   })
   .strict();
@@ -46,17 +42,21 @@ export const partyInput = z
     id,
     name: text(200),
     kind: z.enum(PARTY_KINDS),
-    domains: z.array(domain).max(20).default([]),
-    addresses: z.array(email).max(50).default([]),
-    defaultBasis: z.enum(["legal", "consent"]),
+    domains: z.array(domainName).max(20).default([]),
+    addresses: z.array(directoryEmail).max(50).default([]),
+    defaultBasis: z.enum(PARTY_BASES),
     statute: z.string().trim().max(300).optional(),
     defaultPurposeId: id.optional(),
     agreedChannel: z.string().trim().max(200).optional(),
     informParents: z.boolean().default(true),
   })
   .strict();
+export const party = partyInput.strip();
+export type Party = z.output<typeof party>;
 
 export const purposeInput = z.object({ id, label: text(200), farReaching: z.boolean() }).strict();
+export const purpose = purposeInput.strip();
+export type Purpose = z.output<typeof purpose>;
 
 export const retentionInput = z
   .object({
@@ -78,12 +78,14 @@ export const policyInput = z
     schoolYearEnd: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD"),
     warnWhenParentsNotInformed: z.boolean(),
     retention: retentionInput,
-    sendMode: z.enum(["soft-block", "prompt-user", "block"]),
-    failMode: z.enum(["block", "prompt"]),
-    internalDomains: z.array(domain).max(20),
+    sendMode: z.enum(SEND_MODES),
+    failMode: z.enum(FAIL_MODES),
+    internalDomains: z.array(domainName).max(20),
     keepOriginalMessages: z.boolean(),
   })
   .strict();
+export const policy = policyInput.strip();
+export type Policy = z.output<typeof policy>;
 
 export const importRequest = z
   .object({
@@ -96,13 +98,8 @@ export const importRequest = z
   .strict();
 export type ImportRequest = z.infer<typeof importRequest>;
 
-export const importResult = z.object({
-  schools: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }),
-  students: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }),
-  parties: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }),
-  purposes: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }),
-  policies: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }),
-});
+const counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number() });
+export const importResult = z.object({ schools: counts, students: counts, parties: counts, purposes: counts, policies: counts });
 export type ImportResult = z.infer<typeof importResult>;
 
 export const studentQuery = z
@@ -125,6 +122,44 @@ export const studentSummary = z.object({
   className: z.string(),
   birthDate: z.string(),
   leftDate: z.string().optional(),
-  guardians: z.array(z.object({ id: z.string(), name: z.string(), emails: z.array(z.string()), relation: z.string(), hasAuthority: z.boolean() })),
+  guardians: z.array(z.object({ id: z.string(), name: z.string(), emails: z.array(z.string()), relation: z.enum(GUARDIAN_RELATIONS), hasAuthority: z.boolean() })),
 });
 export type StudentSummary = z.infer<typeof studentSummary>;
+
+export const guardianLookupQuery = z.object({ email: z.string().trim().toLowerCase().min(3).max(320) }).strict();
+export const guardianMatch = z.object({
+  studentId: z.string(),
+  studentName: z.string(),
+  guardianId: z.string(),
+  guardianName: z.string(),
+  hasAuthority: z.boolean(),
+  studentAge: z.number(),
+});
+export type GuardianMatch = z.infer<typeof guardianMatch>;
+
+/** A problem with one row of a CSV import: its line and field, never a name or an address. */
+const csvProblem = z.object({ row: z.number(), field: z.string(), message: z.string() });
+export const csvImportQuery = z.object({ schoolId: id }).strict();
+export const csvImportBody = z.string().min(1, "Send the export as text/csv (UTF-8)");
+export const csvImportReport = z.object({
+  result: importResult,
+  rows: z.number(),
+  errors: z.array(csvProblem),
+  warnings: z.array(csvProblem),
+  guardiansKept: z.number(),
+});
+export type CsvImportReport = z.infer<typeof csvImportReport>;
+
+export const sdsSyncReport = z.object({
+  tenantId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  result: importResult,
+  schoolsRead: z.number(),
+  studentsRead: z.number(),
+  /** Records left out: the Graph object id (pseudonymous) and why. */
+  skipped: z.array(z.object({ kind: z.enum(["school", "student", "contact"]), ref: z.string(), reason: z.string() })),
+  studentsNotInSource: z.number(),
+  guardiansKept: z.number(),
+});
+export type SdsSyncReport = z.infer<typeof sdsSyncReport>;

@@ -1,38 +1,15 @@
 import { z } from "zod";
-import { id, isoDateTime } from "../shared/schemas.js";
+import { BASES, FAIL_MODES, PARTY_KINDS, REASON_CODES, RECIPIENT_KINDS, SEND_MODES, VERDICTS } from "./enums.js";
+import { id, isoDateTime, mailAddress } from "./patterns.js";
 
-export const recipientKinds = ["internal", "guardian", "party", "unknown"] as const;
-export const verdicts = ["allow", "warn", "block"] as const;
-export const bases = ["internal", "guardian", "legal", "consent", "none"] as const;
+export { REASON_CODES, type ReasonCode } from "./enums.js";
 
-export const REASON_CODES = [
-  "NO_STUDENT",
-  "INTERNAL",
-  "OWN_GUARDIAN",
-  "GUARDIAN_WITHOUT_AUTHORITY",
-  "OTHER_STUDENTS_GUARDIAN",
-  "LEGAL_BASIS",
-  "PARENTS_NOT_INFORMED",
-  "CONSENT_VALID",
-  "NO_CONSENT",
-  "CONSENT_REFUSED",
-  "CONSENT_WITHDRAWN",
-  "CONSENT_EXPIRED",
-  "SECOND_GUARDIAN_REQUIRED",
-  "STUDENT_CONSENT_REQUIRED",
-  "NO_PURPOSE",
-  "PROCESSOR_NOT_A_RECIPIENT",
-  "UNKNOWN_RECIPIENT",
-] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
-
-const email = z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, "an email address");
 
 export const checkRequest = z
   .object({
-    to: z.array(email).max(500).default([]),
-    cc: z.array(email).max(500).default([]),
-    bcc: z.array(email).max(500).default([]),
+    to: z.array(mailAddress).max(500).default([]),
+    cc: z.array(mailAddress).max(500).default([]),
+    bcc: z.array(mailAddress).max(500).default([]),
     subject: z.string().max(2000).default(""),
     body: z.string().max(2_000_000).default(""),
     attachments: z
@@ -50,26 +27,29 @@ export type Reason = z.infer<typeof reason>;
 
 export const recipientResult = z.object({
   address: z.string(),
-  kind: z.enum(recipientKinds),
-  party: z.object({ id: z.string(), name: z.string(), kind: z.string() }).optional(),
-  verdict: z.enum(verdicts),
-  basis: z.enum(bases),
+  kind: z.enum(RECIPIENT_KINDS),
+  party: z.object({ id: z.string(), name: z.string(), kind: z.enum(PARTY_KINDS) }).optional(),
+  verdict: z.enum(VERDICTS),
+  basis: z.enum(BASES),
   reasons: z.array(reason),
 });
 export type RecipientResult = z.infer<typeof recipientResult>;
 
 export const checkResponse = z.object({
   checkId: z.string(),
-  verdict: z.enum(verdicts),
+  verdict: z.enum(VERDICTS),
   /** At most 500 characters: shown in Outlook's Smart Alerts dialog. */
   message: z.string().max(500),
   students: z.array(z.object({ id: z.string(), name: z.string() })),
   recipients: z.array(recipientResult),
   purposeId: z.string().optional(),
   /** The school's fail mode and send mode, so the add-in follows policy. */
-  policy: z.object({ sendMode: z.enum(["soft-block", "prompt-user", "block"]), failMode: z.enum(["block", "prompt"]) }),
+  policy: z.object({ sendMode: z.enum(SEND_MODES), failMode: z.enum(FAIL_MODES) }),
 });
 export type CheckResponse = z.infer<typeof checkResponse>;
 
 export const overrideRequest = z.object({ reason: z.string().trim().min(10).max(2000) }).strict();
 export type OverrideRequest = z.infer<typeof overrideRequest>;
+
+export const overrideResponse = z.object({ checkId: z.string(), overriddenAt: z.string(), disclosures: z.number() });
+export type OverrideResponse = z.infer<typeof overrideResponse>;

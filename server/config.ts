@@ -28,6 +28,8 @@ const schema = z
     HTTPS: bool.default(false),
     /** Seed the demo school on an empty store (dev mode only). */
     SEED_DEMO: bool.default(true),
+    /** Check every answer against its route's declared response schema (500 RESPONSE_INVALID when not); default on in test. */
+    VALIDATE_RESPONSES: bool.optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Entra ID: when set, the server runs in Entra mode and dev tokens are off. */
     ENTRA_CLIENT_ID: z.string().uuid().optional(),
@@ -77,9 +79,10 @@ const schema = z
     }
   });
 
-export type Config = z.infer<typeof schema> & { devMode: boolean };
+export type Config = z.infer<typeof schema> & { devMode: boolean; validateResponses: boolean };
 
-export class ConfigError extends Error {}
+export { ConfigError } from "./shared/errors.js";
+import { ConfigError } from "./shared/errors.js";
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(
@@ -97,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration:\n  HOST: dev mode (no ENTRA_CLIENT_ID) only listens on a loopback address, not ${c.HOST}`,
     );
   }
-  return { ...c, devMode };
+  return { ...c, devMode, validateResponses: c.VALIDATE_RESPONSES ?? c.NODE_ENV === "test" };
 }
 
 export function isLoopback(host: string): boolean {

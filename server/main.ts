@@ -95,7 +95,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(azurite ? { azurite } : {}),
     async close() {
       stopRetention();
-      services.graph.close();
+      services.sync.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       if (azurite) await azurite.stop();

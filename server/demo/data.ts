@@ -1,4 +1,4 @@
-import type { ImportRequest } from "../directory/schemas.js";
+import type { ImportRequest } from "../../contract/directory.js";
 
 /**
  * The demo school: fictional people at a fictional school (any likeness is chance). Domains end in

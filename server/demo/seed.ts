@@ -1,7 +1,7 @@
 import type { Services } from "../app.js";
 import type { Principal } from "../identity/auth.js";
 import { DEMO_SCHOOL_ID, demoImport } from "./data.js";
-import { sha256Hex } from "../register/domain.js";
+import { sha256Hex } from "../shared/hash.js";
 
 export const DEMO_TENANT = "7a1f2c3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b";
 

@@ -2,11 +2,12 @@ import { AppError, notFound } from "../shared/errors.js";
 import type { Principal } from "../identity/auth.js";
 import { ageOn, fullName, policyFor, type Party, type Policy, type Purpose, type Student } from "../directory/domain.js";
 import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
-import { consentStatus } from "../sendcheck/rules.js";
+import { consentStatus } from "./consent-state.js";
 import {
   verifyChain,
   type ChainProblem,
   type ConsentEvent,
+  type DisclosureEvent,
   type Evidence,
   type NewEvent,
   type NoticeEvent,
@@ -15,7 +16,7 @@ import {
 } from "./domain.js";
 import { newEventId, studentIdOfEvent } from "./ids.js";
 import type { Partition, RegisterRepository } from "./repository.js";
-import type { ConsentRequest, NoticeRequest, OverviewRow, WithdrawRequest } from "./schemas.js";
+import type { ConsentRequest, NoticeRequest, OverviewRow, WithdrawRequest } from "../../contract/register.js";
 
 export type ConsentStatusView = ReturnType<typeof consentStatus> & { partyId: string; purposeId: string };
 
@@ -224,8 +225,8 @@ export class RegisterService {
     student: { id: string; name: string };
     events: RegisterEvent[];
     status: ConsentStatusView[];
-    notices: RegisterEvent[];
-    disclosures: RegisterEvent[];
+    notices: NoticeEvent[];
+    disclosures: DisclosureEvent[];
     chain: { verified: boolean; problems: ChainProblem[] };
   }> {
     const { snap, student } = await this.context(tenantId, studentId);
@@ -235,8 +236,8 @@ export class RegisterService {
       student: { id: student.id, name: fullName(student) },
       events: part.events,
       status: this.statuses(snap, student, part.events, new Date()),
-      notices: part.events.filter((e) => e.type === "notice"),
-      disclosures: part.events.filter((e) => e.type === "disclosure"),
+      notices: part.events.filter((e): e is NoticeEvent => e.type === "notice"),
+      disclosures: part.events.filter((e): e is DisclosureEvent => e.type === "disclosure"),
       chain: { verified: problems.length === 0, problems },
     };
   }

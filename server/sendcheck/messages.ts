@@ -1,4 +1,4 @@
-import type { ReasonCode } from "./schemas.js";
+import type { ReasonCode } from "../../contract/sendcheck.js";
 
 /**
  * All texts of the send check in one place, Dutch (default) and English. Every reason code has both

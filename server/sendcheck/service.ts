@@ -7,7 +7,7 @@ import type { NewEvent, RegisterEvent } from "../register/domain.js";
 import { newCheckId, newEventId } from "../register/ids.js";
 import { evaluate } from "./rules.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
-import type { CheckRequest, CheckResponse } from "./schemas.js";
+import type { CheckRequest, CheckResponse } from "../../contract/sendcheck.js";
 
 export type Lang = "nl" | "en";
 

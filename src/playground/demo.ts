@@ -3,7 +3,7 @@
  * the demo school (GET /api/students, GET /api/parties). All people are fictional (server/demo/data.ts).
  */
 import type { Party } from "../../server/directory/domain.js";
-import type { StudentSummary } from "../../server/directory/schemas.js";
+import type { StudentSummary } from "../../contract/directory.js";
 import { DEMO_COLLEAGUES, DEMO_DOMAIN } from "../../server/demo/data.js";
 import type { SimComposeMail } from "./office-sim.js";
 import type { Lang, Strings } from "./i18n.js";

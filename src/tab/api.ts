@@ -3,12 +3,12 @@
  * modules as types only; nothing of the server is bundled.
  */
 import { ApiClient, ApiError } from "../shared/api.js";
-import type { OverviewRow, ConsentRequest, WithdrawRequest, NoticeRequest } from "../../server/register/schemas.js";
+import type { OverviewRow, ConsentRequest, WithdrawRequest, NoticeRequest } from "../../contract/register.js";
 import type { ChainProblem, ConsentEvent, NoticeEvent, RegisterEvent, WithdrawalEvent } from "../../server/register/domain.js";
 import type { Party, Policy, Purpose, School } from "../../server/directory/domain.js";
-import type { StudentSummary } from "../../server/directory/schemas.js";
+import type { StudentSummary } from "../../contract/directory.js";
 import type { z } from "zod";
-import type { consentStatusView } from "../../server/register/schemas.js";
+import type { consentStatusView } from "../../contract/register.js";
 
 export type { OverviewRow, ConsentRequest, WithdrawRequest, NoticeRequest, RegisterEvent, ConsentEvent, Party, Policy, Purpose, School, StudentSummary };
 export type ConsentStatus = z.infer<typeof consentStatusView>;

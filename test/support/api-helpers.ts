@@ -3,10 +3,10 @@ import { TableClient } from "@azure/data-tables";
 import type { Stack } from "./stack.js";
 import { TABLES, type TableName } from "../../server/shared/storage.js";
 import type { ErrorBody } from "../../server/shared/errors.js";
-import type { CheckResponse } from "../../server/sendcheck/schemas.js";
+import type { CheckResponse } from "../../contract/sendcheck.js";
 import type { ConsentEvent, RegisterEvent, ChainProblem } from "../../server/register/domain.js";
 import type { Policy } from "../../server/directory/domain.js";
-import type { ImportRequest, ImportResult } from "../../server/directory/schemas.js";
+import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 
 /** Helpers for the HTTP suites: typed answers, fresh students, raw table snapshots. */

@@ -10,7 +10,7 @@
  * runtime: no DOM, no storage, no runtime imports. Nothing personal is logged.
  */
 import { ApiClient, ApiError } from "../../shared/api.js";
-import type { CheckRequest, CheckResponse } from "../../../server/sendcheck/schemas.js";
+import type { CheckRequest, CheckResponse } from "../../../contract/sendcheck.js";
 import { resolveConfig } from "./config.js";
 import { completionFor, failCompletion, PROMPT_USER, type Completion } from "./decide.js";
 import type { Failure } from "./messages.js";

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { Badge, Button, Field, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
-import type { CheckResponse, RecipientResult } from "../../../server/sendcheck/schemas.js";
+import type { CheckResponse, RecipientResult } from "../../../contract/sendcheck.js";
 import type { Party } from "../../../server/directory/domain.js";
 import { Busy, errorText, Problem, Success, useApp } from "./common.js";
 

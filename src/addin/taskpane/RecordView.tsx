@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { Button, Field, Radio, RadioGroup, Select, Text, Title3 } from "@fluentui/react-components";
 import type { Party, Purpose } from "../../../server/directory/domain.js";
-import type { ConsentRequest } from "../../../server/register/schemas.js";
+import type { ConsentRequest } from "../../../contract/register.js";
 import { excerptOf, findRequestTag, guessDecision, sha256Hex, type ConsentRequestView, type GuardianMatch } from "./api.js";
 import type { ReadMessage } from "./host.js";
 import { Busy, errorText, Problem, Success, useApp } from "./common.js";

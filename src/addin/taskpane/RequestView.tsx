@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { Button, Field, Input, Select, Text, Title3 } from "@fluentui/react-components";
 import type { Party, Purpose } from "../../../server/directory/domain.js";
-import type { StudentSummary } from "../../../server/directory/schemas.js";
+import type { StudentSummary } from "../../../contract/directory.js";
 import { Busy, errorText, Problem, Success, useApp } from "./common.js";
 
 export function RequestView() {

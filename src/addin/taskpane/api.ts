@@ -1,8 +1,8 @@
 /** The backend calls of the task pane, typed with the server's schemas (types only). */
 import { ApiClient } from "../../shared/api.js";
-import type { CheckRequest, CheckResponse } from "../../../server/sendcheck/schemas.js";
-import type { ConsentRequest, NoticeRequest } from "../../../server/register/schemas.js";
-import type { StudentSummary } from "../../../server/directory/schemas.js";
+import type { CheckRequest, CheckResponse } from "../../../contract/sendcheck.js";
+import type { ConsentRequest, NoticeRequest } from "../../../contract/register.js";
+import type { StudentSummary } from "../../../contract/directory.js";
 import type { Party, Purpose } from "../../../server/directory/domain.js";
 import type { ConsentEvent } from "../../../server/register/domain.js";
 import type { ConsentRequestRecord } from "../../../server/register/requests.js";
