@@ -20,7 +20,7 @@ import { TableClient } from "@azure/data-tables";
 import { AzuriteProcess } from "../server/shared/azurite.js";
 import { Storage, key } from "../server/shared/storage.js";
 import { RegisterRepository } from "../server/register/repository.js";
-import { StudentDetector } from "../server/sendcheck/detect.js";
+import { StudentDetector } from "../server/directory/detect.js";
 import { DEMO_TENANT } from "../server/demo/seed.js";
 import type { ImportRequest } from "../contract/directory.js";
 import type { RegisterEvent } from "../server/register/domain.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Student } from "../../server/directory/domain.js";
-import { AhoCorasick } from "../../server/sendcheck/aho-corasick.js";
-import { normalise, StudentDetector, type DetectedStudent } from "../../server/sendcheck/detect.js";
+import { AhoCorasick } from "../../server/directory/aho-corasick.js";
+import { normalise, StudentDetector, type DetectedStudent } from "../../server/directory/detect.js";
 import { jan, noor, sam, zoe } from "./fixtures.js";
 
 const detector = new StudentDetector([jan, noor, sam, zoe]);

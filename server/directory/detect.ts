@@ -1,4 +1,4 @@
-import type { Student } from "../directory/domain.js";
+import type { Student } from "./domain.js";
 import { AhoCorasick } from "./aho-corasick.js";
 
 /**
