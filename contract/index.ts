@@ -13,3 +13,4 @@ export * from "./register.js";
 export * from "./sendcheck.js";
 export * from "./retention.js";
 export * from "./identity.js";
+export * from "./demo.js";

@@ -141,15 +141,4 @@ export type HandlerInput<Rt extends AnyRoute> = { params: Out<Rt["params"]>; que
 export type HandlerOutput<Rt extends AnyRoute> = z.input<Rt["response"]>;
 export type { In as SchemaInput };
 
-/** The URL of a route (without the /api prefix removed: routes are declared below /api). */
-export function urlOf(rt: Pick<AnyRoute, "path">, params: Record<string, string> | undefined, query: Record<string, unknown> | undefined): string {
-  const p = rt.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
-    const v = params?.[name];
-    if (v === undefined) throw new Error(`${rt.path}: missing path parameter ${name}`);
-    return encodeURIComponent(v);
-  });
-  const q = Object.entries(query ?? {})
-    .filter(([, v]) => v !== undefined && v !== null && v !== "")
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
-  return `/api${p}${q.length > 0 ? `?${q.join("&")}` : ""}`;
-}
+export { urlOf } from "./url.js";

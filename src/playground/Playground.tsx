@@ -17,7 +17,7 @@ import {
 import type { Mode } from "../addin/taskpane/App.js";
 import type { MailHost } from "../addin/taskpane/host.js";
 import { ApiClient } from "../shared/api.js";
-import type { Party } from "../../server/directory/domain.js";
+import type { Party } from "../../contract/directory.js";
 import type { StudentSummary } from "../../contract/directory.js";
 import { htmlToText, type OfficeSim, type SimCompletedOptions, type SimComposeMail } from "./office-sim.js";
 import { addressBook, inboxMessages, tourExamples, type AddressEntry, type InboxMessage, type TourExample } from "./demo.js";

@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import { FluentProvider, teamsDarkTheme, teamsHighContrastTheme, webLightTheme } from "@fluentui/react-components";
-import { TaskpaneApi } from "./api.js";
+import { taskpaneClient } from "./api.js";
 import { AppContext } from "./common.js";
 import { CheckView } from "./CheckView.js";
 import type { MailHost } from "./host.js";
@@ -20,7 +20,7 @@ export function parseMode(search: string): Mode {
  * main landmark; the pane is then a labelled region instead.
  */
 export function App({ host, mode, embedded = false }: { host: MailHost; mode: Mode; embedded?: boolean }) {
-  const ctx = useMemo(() => ({ host, api: new TaskpaneApi(host), t: strings(host.language()) }), [host]);
+  const ctx = useMemo(() => ({ host, api: taskpaneClient(host), t: strings(host.language()) }), [host]);
   const kind = host.theme();
   const theme = kind === "dark" ? teamsDarkTheme : kind === "contrast" ? teamsHighContrastTheme : webLightTheme;
   const view = mode === "record" ? <RecordView /> : mode === "request" ? <RequestView /> : <CheckView />;

@@ -1,6 +1,6 @@
 import { Badge, Button, Field, Input, Select, Text, Title2, makeStyles, tokens } from "@fluentui/react-components";
 import { useDeferredValue, useMemo, useState } from "react";
-import type { OverviewRow } from "../api.js";
+import { routes, type OverviewRow } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type MessageKey, type Translate } from "../i18n.js";
 import { NO_FILTERS, ROW_STATES, facets, filterRows, indexRows, sortRows, type Filters, type RowState, type Sort, type SortKey } from "../model.js";
@@ -64,7 +64,7 @@ export function RegisterView(): JSX.Element {
   const params = new URLSearchParams(window.location.search);
   const [filters, setFilters] = useState<Filters>({ ...NO_FILTERS, schoolId: params.get("school") ?? "" });
   const [sort, setSort] = useState<Sort>({ key: "name", dir: "asc" });
-  const loaded = useLoad(() => api.overview(), [api]);
+  const loaded = useLoad(() => api.call(routes.overview).then((r) => r.rows), [api]);
 
   const indexed = useMemo(() => indexRows(loaded.data ?? []), [loaded.data]);
   const sorted = useMemo(() => sortRows(indexed, sort), [indexed, sort]);
