@@ -36,7 +36,7 @@ export const recipientResult = z.object({
 export type RecipientResult = z.infer<typeof recipientResult>;
 
 export const checkResponse = z.object({
-  checkId: z.string(),
+  checkId: z.string().min(1),
   verdict: z.enum(VERDICTS),
   /** At most 500 characters: shown in Outlook's Smart Alerts dialog. */
   message: z.string().max(500),
