@@ -5,7 +5,8 @@ import type { ReasonCode } from "../../contract/sendcheck.js";
  * languages (the mapped type makes a missing one a compile error). Each message names the way out.
  */
 
-export type Lang = "nl" | "en";
+export type { Lang } from "../../contract/enums.js";
+import type { Lang } from "../../contract/enums.js";
 
 /** What a reason message may mention. Absent fields get a neutral wording. */
 export interface ReasonParams {

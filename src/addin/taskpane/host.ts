@@ -5,7 +5,8 @@
  */
 import { devTokenProvider, type TokenProvider } from "../../shared/api.js";
 
-export type Lang = "nl" | "en";
+export type { Lang } from "../../../contract/enums.js";
+import type { Lang } from "../../../contract/enums.js";
 export type ThemeKind = "light" | "dark" | "contrast";
 
 export interface ReadMessage {
