@@ -54,19 +54,8 @@ export const DECISIONS = ["granted", "refused"] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 export const PARTY_KINDS = [
-  "leerplicht",
-  "swv",
-  "new-school-primary",
-  "new-school-secondary",
-  "veilig-thuis",
-  "ggd",
-  "smw",
-  "wijkteam",
-  "specialist",
-  "inspectie",
-  "duo",
-  "processor",
-  "other",
+  ...["leerplicht", "swv", "new-school-primary", "new-school-secondary", "veilig-thuis", "ggd", "smw"] as const,
+  ...["wijkteam", "specialist", "inspectie", "duo", "processor", "other"] as const,
 ] as const;
 export type PartyKind = (typeof PARTY_KINDS)[number];
 

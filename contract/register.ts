@@ -96,6 +96,8 @@ const eventBase = {
   hash: z.string(),
   requestKey: z.string().optional(),
 };
+/** The party and purpose an event is about. */
+const forPair = { partyId: z.string(), purposeId: z.string() };
 export const evidence = z.object({
   messageId: z.string(),
   sender: z.string(),
@@ -110,10 +112,9 @@ export type Evidence = z.infer<typeof evidence>;
 const actorOut = z.union([z.object({ guardianId: z.string() }), z.object({ student: z.literal(true) })]);
 export const consentEvent = z.object({
   ...eventBase,
+  ...forPair,
   type: z.literal("consent"),
   decision: z.enum(DECISIONS),
-  partyId: z.string(),
-  purposeId: z.string(),
   givenBy: actorOut,
   method: z.enum(CONSENT_METHODS),
   heardBy: z.string().optional(),
@@ -126,10 +127,9 @@ export const consentEvent = z.object({
 export type ConsentEvent = z.infer<typeof consentEvent>;
 export const withdrawalEvent = z.object({
   ...eventBase,
+  ...forPair,
   type: z.literal("withdrawal"),
   consentId: z.string(),
-  partyId: z.string(),
-  purposeId: z.string(),
   by: actorOut,
   at: z.string(),
   reason: z.string().optional(),
@@ -137,9 +137,8 @@ export const withdrawalEvent = z.object({
 export type WithdrawalEvent = z.infer<typeof withdrawalEvent>;
 export const noticeEvent = z.object({
   ...eventBase,
+  ...forPair,
   type: z.literal("notice"),
-  partyId: z.string(),
-  purposeId: z.string(),
   informedAt: z.string(),
   method: z.enum(NOTICE_METHODS),
 });

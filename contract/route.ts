@@ -70,13 +70,7 @@ type ParamsField<P extends string, PS> = [ParamNames<P>] extends [never]
   ? { params?: undefined }
   : { params: PS & z.ZodType<{ [K in ParamNames<P>]: string }> };
 
-export type RouteInit<P extends string, PS, Q, B, R> = {
-  method: Method;
-  path: P;
-  summary: string;
-  tag: string;
-  access: Access;
-  scope: SchoolScope;
+export type RouteInit<P extends string, PS, Q, B, R> = Pick<Route<P>, "method" | "path" | "summary" | "tag" | "access" | "scope"> & {
   query?: Q;
   body?: B;
   bodyType?: "json" | "csv";

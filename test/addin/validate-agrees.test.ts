@@ -6,23 +6,12 @@ import { isCheckResponse } from "../../src/addin/onsend/validate.js";
  * The on-send handler keeps a hand-written guard of the POST /api/check answer (zod would not fit its
  * 30 KB); the contract's schema is the source of truth. Both run over the same samples.
  */
+const ggd = { address: "jgz@ggd.example", kind: "party", party: { id: "ggd", name: "GGD", kind: "ggd" }, verdict: "block", basis: "consent" } as const;
+const colleague = { address: "juf@school.example", kind: "internal", verdict: "allow", basis: "internal", reasons: [{ code: "INTERNAL", message: "Collega" }] } as const;
 const valid: CheckResponse = {
-  checkId: "chk-1",
-  verdict: "block",
-  message: "Daan Jansen: geen toestemming voor de GGD.",
+  checkId: "chk-1", verdict: "block", message: "Daan Jansen: geen toestemming voor de GGD.", purposeId: "jgz-consult",
   students: [{ id: "lln-001", name: "Daan Jansen" }],
-  recipients: [
-    {
-      address: "jgz@ggd.example",
-      kind: "party",
-      party: { id: "ggd", name: "GGD", kind: "ggd" },
-      verdict: "block",
-      basis: "consent",
-      reasons: [{ code: "NO_CONSENT", message: "Geen toestemming", studentId: "lln-001" }],
-    },
-    { address: "juf@school.example", kind: "internal", verdict: "allow", basis: "internal", reasons: [{ code: "INTERNAL", message: "Collega" }] },
-  ],
-  purposeId: "jgz-consult",
+  recipients: [{ ...ggd, reasons: [{ code: "NO_CONSENT", message: "Geen toestemming", studentId: "lln-001" }] }, { ...colleague, reasons: [...colleague.reasons] }],
   policy: { sendMode: "soft-block", failMode: "block" },
 };
 const v = valid as unknown as Record<string, unknown>;
