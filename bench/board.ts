@@ -2,7 +2,7 @@
  * A synthetic school board for the benchmarks: deterministic (same sizes, same data every run), with
  * unique student names so that a mail naming one student is about exactly that student.
  */
-import type { ImportRequest } from "../server/directory/schemas.js";
+import type { ImportRequest } from "../contract/directory.js";
 import type { NewEvent } from "../server/register/domain.js";
 import { newEventId } from "../server/register/ids.js";
 

@@ -1,6 +1,6 @@
 /** Detection: the StudentDetector (Aho-Corasick) against one RegExp per student, in this process. */
 import { performance } from "node:perf_hooks";
-import { StudentDetector } from "../server/sendcheck/detect.js";
+import { StudentDetector } from "../server/directory/detect.js";
 import { mailText, type BoardStudent } from "./board.js";
 import { SIZES, SMOKE } from "./config.js";
 import { fig, ms, ratio } from "./report.js";

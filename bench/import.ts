@@ -4,7 +4,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { DEMO_TENANT } from "../server/demo/seed.js";
-import type { ImportRequest } from "../server/directory/schemas.js";
+import type { ImportRequest } from "../contract/directory.js";
 import type { RegisterEvent } from "../server/register/domain.js";
 import type { RegisterRepository } from "../server/register/repository.js";
 import { PURPOSES, apiRequestOf, eventOf, eventsOfStudent, makeParties, makeSchools, makeStudents, type BoardStudent, type ConsentSpec } from "./board.js";

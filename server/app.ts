@@ -3,13 +3,13 @@ import helmet from "helmet";
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import { devToken, devTokenRequest, routes } from "../contract/index.js";
 import { normalizeOrigin, type Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
 import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
-import { ApiBuilder, parse } from "./shared/http.js";
+import { ApiBuilder, parse } from "./http/api.js";
 import type { Storage } from "./shared/storage.js";
-import { authenticate, DevIssuer, ROLES, type TokenVerifier } from "./identity/auth.js";
+import { authenticate, DevIssuer, type TokenVerifier } from "./identity/auth.js";
 import { DirectoryRepository } from "./directory/repository.js";
 import { DirectoryService } from "./directory/service.js";
 import { directoryRoutes } from "./directory/routes.js";
@@ -27,7 +27,10 @@ import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
 import { idempotency } from "./shared/idempotency.js";
 import { rateLimit } from "./shared/ratelimit.js";
-import { createGraphServices, graphRoutes, type GraphServices } from "./graph/routes.js";
+import { createGraphServices, type GraphServices } from "./graph/services.js";
+import { graphRoutes } from "./graph/routes.js";
+import { createSyncServices, type SyncServices } from "./sync/service.js";
+import { syncRoutes } from "./sync/routes.js";
 import type { GraphAuth } from "./graph/client.js";
 
 import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
@@ -61,6 +64,7 @@ export interface Services {
   retention: RetentionService;
   views: ViewLog;
   graph: GraphServices;
+  sync: SyncServices;
 }
 
 /** Hosts allowed to frame the pages: Teams, Outlook and Office on the web. */
@@ -85,6 +89,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
   const registerRepo = new RegisterRepository(storage, keys);
   const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
+  const graph = createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) });
   return {
     directory,
     registerRepo,
@@ -94,7 +99,8 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
     views: new ViewLog(storage),
-    graph: createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) }),
+    graph,
+    sync: createSyncServices({ clients: graph.clients, directory, config, log }),
   };
 }
 
@@ -199,35 +205,33 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   });
 
   // Every route: an Idempotency-Key on a POST replays the first answer; views of a register are recorded.
-  const api = new ApiBuilder(config.BODY_LIMIT, [idempotency(storage), viewLogging(services.views)]);
+  const api = new ApiBuilder({
+    defaultBodyLimit: config.BODY_LIMIT,
+    extra: [idempotency(storage), viewLogging(services.views)],
+    validateResponses: config.validateResponses,
+  });
   directoryRoutes(api, services.directory, config.IMPORT_BODY_LIMIT);
   registerRoutes(api, {
     register: services.register,
     repo: services.registerRepo,
     directory: services.directory,
     requests: services.requests,
-    graph: services.graph,
+    messages: services.graph,
+    mail: services.graph,
   });
   sendCheckRoutes(api, services.checks);
   retentionRoutes(api, services.retention, services.views);
-  api.add({
-    method: "get",
-    path: "/me",
-    tag: "identity",
-    summary: "Who is calling: user, tenant, roles and whether the server runs in dev mode",
-    role: "any",
-    handler: async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode, graph: services.graph.configured }),
-  });
-  graphRoutes(api, services.graph, services.directory, config.IMPORT_BODY_LIMIT);
+  api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode, graph: services.graph.configured }));
+  graphRoutes(api, services.graph, services.directory);
+  syncRoutes(api, services.sync, services.directory, config.IMPORT_BODY_LIMIT);
+  api.implement(routes.openapi, async () => api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
 
-  app.get("/api/openapi.json", (_req, res) => {
-    res.json(api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
-  });
   // Answers of the API hold personal data: never kept by a browser or proxy cache (errors included).
   app.use("/api", (_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
     next();
   });
+  app.use("/api", api.anonymousRouter);
   app.use(
     "/api",
     authenticate(deps.verifier),
@@ -238,18 +242,11 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
 
   if (deps.devIssuer) {
     const issuer = deps.devIssuer;
-    const devTokenBody = z
-      .object({
-        user: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._@-]+$/),
-        tenantId: z.string().uuid().optional(),
-        roles: z.array(z.enum(ROLES)).min(1).max(3).optional(),
-      })
-      .strict();
     app.post("/dev/token", express.json({ limit: "4kb" }), async (req, res) => {
-      const b = parse(devTokenBody, req.body, "body");
+      const b = parse(devTokenRequest, req.body, "body");
       const tenantId = (b.tenantId ?? DEMO_TENANT_ID).toLowerCase();
       const token = await issuer.issue(b.user, tenantId, b.roles ?? ["coordinator"]);
-      res.status(201).json({ token, expiresIn: 8 * 3600, tenantId });
+      res.status(201).json(devToken.parse({ token, expiresIn: 8 * 3600, tenantId }));
     });
   }
 

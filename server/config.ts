@@ -33,6 +33,8 @@ const schema = z
     HTTPS: bool.default(false),
     /** Seed the demo school on an empty store (dev mode only). */
     SEED_DEMO: bool.default(true),
+    /** Check every answer against its route's declared response schema (500 RESPONSE_INVALID when not); default on in test. */
+    VALIDATE_RESPONSES: bool.optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Entra ID: when set, the server runs in Entra mode and dev tokens are off. */
     ENTRA_CLIENT_ID: z.string().uuid().optional(),
@@ -102,9 +104,10 @@ const schema = z
     }
   });
 
-export type Config = z.infer<typeof schema> & { devMode: boolean };
+export type Config = z.infer<typeof schema> & { devMode: boolean; validateResponses: boolean };
 
-export class ConfigError extends Error {}
+export { ConfigError } from "./shared/errors.js";
+import { ConfigError } from "./shared/errors.js";
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(
@@ -124,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const security = securityProblems(c, devMode);
   if (security.length > 0) throw new ConfigError(`Invalid configuration:\n${security.map((l) => `  ${l}`).join("\n")}`);
-  return { ...c, devMode };
+  return { ...c, devMode, validateResponses: c.VALIDATE_RESPONSES ?? c.NODE_ENV === "test" };
 }
 
 /**

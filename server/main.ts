@@ -104,7 +104,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       stopRetention();
       stopCheckpoints();
-      services.graph.close();
+      services.sync.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       if (azurite) await azurite.stop();

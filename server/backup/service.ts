@@ -1,7 +1,7 @@
 import { odata, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
 import { key, TABLES, type Storage, type TableName } from "../shared/storage.js";
-import { canonicalJson } from "../register/domain.js";
+import { canonicalJson } from "../shared/hash.js";
 
 /**
  * Tenant backup: every row of every table whose PartitionKey is the tenant ("tenant") or starts with

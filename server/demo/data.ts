@@ -1,11 +1,13 @@
-import type { ImportRequest } from "../directory/schemas.js";
+import type { ImportRequest } from "../../contract/directory.js";
 
 /**
  * The demo school: fictional people at a fictional school (any likeness is chance). Domains end in
  * ".example.nl"-style names that do not exist. Used by `npm start`, the playground and the tests.
  */
 export const DEMO_SCHOOL_ID = "obs-de-regenboog";
-export const DEMO_DOMAIN = "regenboog.school.example";
+import { DEMO_COLLEAGUES, DEMO_DOMAIN } from "../../contract/demo.js";
+
+export { DEMO_COLLEAGUES, DEMO_DOMAIN };
 
 const families: [string, string | undefined, string][] = [
   ["Jan", "de", "Vries"],
@@ -130,4 +132,3 @@ export function demoImport(): ImportRequest {
 }
 
 /** Colleagues at the demo school, for address autocomplete in the playground. */
-export const DEMO_COLLEAGUES = [`ib@${DEMO_DOMAIN}`, `directie@${DEMO_DOMAIN}`, `juf.anna@${DEMO_DOMAIN}`, `meester.kees@${DEMO_DOMAIN}`];

@@ -1,7 +1,8 @@
-import type { Services } from "../app.js";
+import type { DirectoryService } from "../directory/service.js";
+import type { RegisterService } from "../register/service.js";
 import type { Principal } from "../identity/auth.js";
 import { DEMO_SCHOOL_ID, demoImport } from "./data.js";
-import { sha256Hex } from "../register/domain.js";
+import { sha256Hex } from "../shared/hash.js";
 
 export const DEMO_TENANT = "7a1f2c3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b";
 
@@ -9,7 +10,13 @@ export const DEMO_TENANT = "7a1f2c3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b";
  * Seeds the demo school once (when the tenant has no schools yet): the directory, then a few
  * consents, a refusal, a withdrawal and a notice. Returns whether anything was seeded.
  */
-export async function seedDemo(services: Services, tenantId = DEMO_TENANT, now = new Date()): Promise<boolean> {
+/** What seeding needs of the server's services. */
+export interface SeedServices {
+  directory: DirectoryService;
+  register: RegisterService;
+}
+
+export async function seedDemo(services: SeedServices, tenantId = DEMO_TENANT, now = new Date()): Promise<boolean> {
   const snap = await services.directory.snapshot(tenantId);
   if (snap.directory.schools.some((s) => s.id === DEMO_SCHOOL_ID)) return false;
   await services.directory.import(tenantId, demoImport());

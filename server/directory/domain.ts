@@ -1,3 +1,4 @@
+import { SEND_BUDGET_SECONDS, type FailMode, type GuardianRelation, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
 /**
  * The directory of a tenant (DOMAIN.md): schools, students with their guardians, parties, purposes and
  * each school's policy. Plain objects; storage entities never leave the repository.
@@ -12,7 +13,7 @@ export interface School {
   internalDomains: string[];
 }
 
-export type GuardianRelation = "mother" | "father" | "parent" | "guardian" | "foster-parent" | "other";
+export type { GuardianRelation };
 
 export interface Guardian {
   id: string;
@@ -43,24 +44,9 @@ export interface Student {
   guardians: Guardian[];
 }
 
-export const PARTY_KINDS = [
-  "leerplicht",
-  "swv",
-  "new-school-primary",
-  "new-school-secondary",
-  "veilig-thuis",
-  "ggd",
-  "smw",
-  "wijkteam",
-  "specialist",
-  "inspectie",
-  "duo",
-  "processor",
-  "other",
-] as const;
-export type PartyKind = (typeof PARTY_KINDS)[number];
+export { PARTY_KINDS, type PartyKind } from "../../contract/enums.js";
 
-export type Basis = "legal" | "consent";
+export type Basis = PartyBasis;
 
 export interface Party {
   id: string;
@@ -87,8 +73,7 @@ export interface Purpose {
   farReaching: boolean;
 }
 
-export type SendMode = "soft-block" | "prompt-user" | "block";
-export type FailMode = "block" | "prompt";
+export type { SendMode, FailMode };
 
 export interface RetentionPolicy {
   studentFileYears: number;
@@ -129,8 +114,7 @@ export interface Policy {
   keepOriginalMessages: boolean;
 }
 
-export const DEFAULT_SEND_BUDGET_SECONDS = 20;
-export const SEND_BUDGET_RANGE = { min: 5, max: 120 } as const;
+export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;
 
 export function defaultPolicy(schoolId: string): Policy {
   return {

@@ -1,7 +1,7 @@
 import type { TransactionAction } from "@azure/data-tables";
 import { odata } from "@azure/data-tables";
 import { key, type Storage, type TableName } from "../shared/storage.js";
-import { sha256Hex, canonicalJson } from "../register/domain.js";
+import { sha256Hex, canonicalJson } from "../shared/hash.js";
 import { defaultPolicy, type Directory, type Party, type Policy, type Purpose, type School, type Student } from "./domain.js";
 
 /** The kinds of directory record and the table each lives in. Entities: PK tenant, RK id, data JSON. */

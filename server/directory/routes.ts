@@ -1,10 +1,8 @@
-import { z } from "zod";
-import type { ApiBuilder } from "../shared/http.js";
+import { routes, type StudentSummary } from "../../contract/index.js";
+import type { ApiBuilder } from "../http/api.js";
 import { AppError } from "../shared/errors.js";
-import { id } from "../shared/schemas.js";
 import { ageOn, fullName, type Student } from "./domain.js";
 import type { DirectoryService } from "./service.js";
-import { importRequest, importResult, partyInput, policyInput, purposeInput, studentQuery, type StudentSummary } from "./schemas.js";
 
 export function summary(s: Student): StudentSummary {
   return {
@@ -27,126 +25,40 @@ function sameId(pathId: string | undefined, bodyId: string): void {
 }
 
 export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBodyLimit: string): void {
-  api.add({
-    method: "post",
-    path: "/import",
-    tag: "directory",
-    summary: "Idempotent bulk upsert of schools, students with guardians, parties, purposes and policies",
-    role: "coordinator",
-    body: importRequest,
-    response: importResult,
-    status: 200,
-    bodyLimit: importBodyLimit,
-    handler: ({ principal, body }) => dir.import(principal.tenantId, body),
+  api.implement(routes.importDirectory, ({ principal, body }) => dir.import(principal.tenantId, body), { bodyLimit: importBodyLimit });
+  api.implement(routes.schools, async ({ principal }) => ({ schools: (await dir.snapshot(principal.tenantId)).directory.schools }));
+  api.implement(routes.students, async ({ principal, query }) => ({
+    students: (await dir.search(principal.tenantId, query.query, query.schoolId, query.limit)).map(summary),
+  }));
+  api.implement(routes.student, async ({ principal, params }) => summary(await dir.student(principal.tenantId, params.id)));
+  api.implement(routes.guardianLookup, async ({ principal, query }) => {
+    const snap = await dir.snapshot(principal.tenantId);
+    const now = new Date();
+    return {
+      matches: (snap.guardiansByEmail.get(query.email) ?? []).map(({ student, guardian }) => ({
+        studentId: student.id,
+        studentName: fullName(student),
+        guardianId: guardian.id,
+        guardianName: guardian.name,
+        hasAuthority: guardian.hasAuthority,
+        studentAge: ageOn(student.birthDate, now),
+      })),
+    };
   });
-  api.add({
-    method: "get",
-    path: "/schools",
-    tag: "directory",
-    summary: "The schools of the tenant",
-    role: "viewer",
-    handler: async ({ principal }) => ({ schools: (await dir.snapshot(principal.tenantId)).directory.schools }),
+  api.implement(routes.parties, async ({ principal }) => ({ parties: (await dir.snapshot(principal.tenantId)).directory.parties }));
+  api.implement(routes.putParty, ({ principal, body, params }) => {
+    sameId(params.id, body.id);
+    return dir.putParty(principal.tenantId, body);
   });
-  api.add({
-    method: "get",
-    path: "/students",
-    tag: "directory",
-    summary: "Search students by name or student number",
-    role: "viewer",
-    query: studentQuery,
-    handler: async ({ principal, query }) => ({
-      students: (await dir.search(principal.tenantId, query.query, query.schoolId, query.limit)).map(summary),
-    }),
+  api.implement(routes.purposes, async ({ principal }) => ({ purposes: (await dir.snapshot(principal.tenantId)).directory.purposes }));
+  api.implement(routes.putPurpose, ({ principal, body, params }) => {
+    sameId(params.id, body.id);
+    return dir.putPurpose(principal.tenantId, body);
   });
-  api.add({
-    method: "get",
-    path: "/students/:id",
-    tag: "directory",
-    summary: "One student with their guardians",
-    role: "viewer",
-    handler: async ({ principal, params }) => summary(await dir.student(principal.tenantId, id.parse(params.id))),
-  });
-  api.add({
-    method: "get",
-    path: "/guardians/lookup",
-    tag: "directory",
-    summary: "Which students a sender's email address is a guardian of",
-    role: "coordinator",
-    query: z.object({ email: z.string().trim().toLowerCase().min(3).max(320) }).strict(),
-    handler: async ({ principal, query }) => {
-      const snap = await dir.snapshot(principal.tenantId);
-      const now = new Date();
-      return {
-        matches: (snap.guardiansByEmail.get(query.email) ?? []).map(({ student, guardian }) => ({
-          studentId: student.id,
-          studentName: fullName(student),
-          guardianId: guardian.id,
-          guardianName: guardian.name,
-          hasAuthority: guardian.hasAuthority,
-          studentAge: ageOn(student.birthDate, now),
-        })),
-      };
-    },
-  });
-  api.add({
-    method: "get",
-    path: "/parties",
-    tag: "directory",
-    summary: "The party directory",
-    role: "viewer",
-    handler: async ({ principal }) => ({ parties: (await dir.snapshot(principal.tenantId)).directory.parties }),
-  });
-  api.add({
-    method: "put",
-    path: "/parties/:id",
-    tag: "directory",
-    summary: "Add or change a party",
-    role: "coordinator",
-    body: partyInput,
-    handler: ({ principal, body, params }) => {
-      sameId(params.id, body.id);
-      return dir.putParty(principal.tenantId, body);
-    },
-  });
-  api.add({
-    method: "get",
-    path: "/purposes",
-    tag: "directory",
-    summary: "The purposes consent is asked for",
-    role: "viewer",
-    handler: async ({ principal }) => ({ purposes: (await dir.snapshot(principal.tenantId)).directory.purposes }),
-  });
-  api.add({
-    method: "put",
-    path: "/purposes/:id",
-    tag: "directory",
-    summary: "Add or change a purpose",
-    role: "coordinator",
-    body: purposeInput,
-    handler: ({ principal, body, params }) => {
-      sameId(params.id, body.id);
-      return dir.putPurpose(principal.tenantId, body);
-    },
-  });
-  api.add({
-    method: "get",
-    path: "/policies/:schoolId",
-    tag: "directory",
-    summary: "A school's policy (defaults of DOMAIN.md when never set)",
-    role: "viewer",
-    handler: ({ principal, params }) => dir.policy(principal.tenantId, id.parse(params.schoolId)),
-  });
-  api.add({
-    method: "put",
-    path: "/policies/:schoolId",
-    tag: "directory",
-    summary: "Change a school's policy",
-    role: "coordinator",
-    body: policyInput,
-    handler: ({ principal, body, params }) => {
-      if (params.schoolId !== body.schoolId)
-        throw new AppError(400, "VALIDATION_FAILED", "The school in the path and in the body differ", [{ path: "body.schoolId", message: "must equal the path" }]);
-      return dir.putPolicy(principal.tenantId, body);
-    },
+  api.implement(routes.policy, ({ principal, params }) => dir.policy(principal.tenantId, params.schoolId));
+  api.implement(routes.putPolicy, ({ principal, body, params }) => {
+    if (params.schoolId !== body.schoolId)
+      throw new AppError(400, "VALIDATION_FAILED", "The school in the path and in the body differ", [{ path: "body.schoolId", message: "must equal the path" }]);
+    return dir.putPolicy(principal.tenantId, body);
   });
 }

@@ -1,8 +1,8 @@
 import { AppError, notFound } from "../shared/errors.js";
-import { StudentDetector } from "../sendcheck/detect.js";
+import { StudentDetector } from "./detect.js";
 import { defaultPolicy, fullName, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
 import type { DirectoryRepository, UpsertCounts } from "./repository.js";
-import type { ImportRequest, ImportResult } from "./schemas.js";
+import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 
 /** A tenant's directory, indexed for the send check, with the detector built once. */
 export interface DirectorySnapshot {

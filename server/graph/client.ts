@@ -15,8 +15,20 @@ import {
   type INetworkModule,
 } from "@azure/msal-node";
 import { readFileSync } from "node:fs";
-import { ConfigError, type Config } from "../config.js";
-import { AppError } from "../shared/errors.js";
+import { AppError, ConfigError } from "../shared/errors.js";
+
+/** The settings Graph needs (a part of server/config.ts). */
+export interface GraphConfig {
+  ENTRA_CLIENT_ID?: string | undefined;
+  ENTRA_CLIENT_SECRET?: string | undefined;
+  ENTRA_CERT_PATH?: string | undefined;
+  ENTRA_CERT_THUMBPRINT?: string | undefined;
+  ENTRA_AUTHORITY_HOST: string;
+  GRAPH_BASE_URL: string;
+  GRAPH_MAX_RETRIES: number;
+  GRAPH_MAX_RETRY_AFTER_SECONDS: number;
+  EVIDENCE_DIR?: string | undefined;
+}
 
 /**
  * Microsoft Graph for Zorgvuldig: tokens from MSAL (on-behalf-of the signed-in user, or the app itself
@@ -294,7 +306,7 @@ export class GraphAuth {
     if (!opts.clientSecret && !opts.certificate) throw new Error("GraphAuth needs a client secret or a certificate");
   }
 
-  static fromConfig(config: Config, networkClient?: INetworkModule): GraphAuth | undefined {
+  static fromConfig(config: GraphConfig, networkClient?: INetworkModule): GraphAuth | undefined {
     if (!config.ENTRA_CLIENT_ID) return undefined;
     let certificate: GraphAuthOptions["certificate"];
     if (config.ENTRA_CERT_PATH) {

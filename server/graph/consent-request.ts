@@ -1,5 +1,6 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { AppError } from "../shared/errors.js";
+import type { ConsentRequestMail, SentRequest } from "../register/ports.js";
 import { graphCall } from "./client.js";
 import { IMMUTABLE_ID } from "./evidence.js";
 
@@ -11,18 +12,7 @@ import { IMMUTABLE_ID } from "./evidence.js";
  * The request sits in the coordinator's Sent Items like any mail they send.
  */
 
-export interface ConsentRequestMail {
-  to: string[];
-  subject: string;
-  bodyHtml: string;
-}
-
-export interface SentRequest {
-  /** Internet Message-ID of the sent request. */
-  internetMessageId: string;
-  /** The Outlook item id of the draft (immutable id). */
-  graphMessageId: string;
-}
+export type { ConsentRequestMail, SentRequest };
 
 interface DraftAnswer {
   id?: unknown;

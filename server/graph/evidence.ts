@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { ResponseType, type Client } from "@microsoft/microsoft-graph-client";
 import { AppError } from "../shared/errors.js";
-import type { Evidence } from "../register/domain.js";
+import type { ServerEvidence } from "../register/ports.js";
+import { sha256Hex } from "../shared/hash.js";
 import { graphCall } from "./client.js";
 import type { BlobStore } from "./blob-store.js";
 
@@ -18,13 +18,7 @@ export const IMMUTABLE_ID = { Prefer: 'IdType="ImmutableId"' } as const;
 /** Outlook item ids: base64-like; anything else is refused before it reaches a URL. */
 const GRAPH_ID = /^[A-Za-z0-9+/=_-]{1,1000}$/;
 
-export interface ServerEvidence extends Evidence {
-  hashSource: "server-mime";
-  /** The MIME bytes (for the caller; never serialised into an API answer). */
-  mime?: Buffer;
-  /** Where the kept MIME was stored (when kept). */
-  storedAs?: string;
-}
+export type { ServerEvidence };
 
 export interface FetchEvidenceOptions {
   tenantId: string;
@@ -48,9 +42,6 @@ interface GraphMessage {
   internetMessageHeaders?: { name?: unknown; value?: unknown }[];
 }
 
-export function sha256HexOf(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
 
 /** Stores the original message (the school keeps originals): content-addressed by its hash. */
 export async function keepOriginal(store: BlobStore | undefined, tenantId: string, ev: ServerEvidence): Promise<string> {
@@ -84,7 +75,7 @@ export async function fetchEvidence(graph: Client, graphMessageId: string, opts:
 
   const inReplyTo = msg.internetMessageHeaders?.find((h) => typeof h.name === "string" && h.name.toLowerCase() === "in-reply-to")?.value;
   const excerpt = typeof msg.bodyPreview === "string" ? msg.bodyPreview.trim().slice(0, 500) : "";
-  const sha256 = sha256HexOf(mime);
+  const sha256 = sha256Hex(mime);
   const evidence: ServerEvidence = {
     messageId,
     sender,

@@ -13,9 +13,9 @@ import {
 } from "jose";
 import { randomUUID } from "node:crypto";
 import { AppError, type ErrorCode } from "../shared/errors.js";
+import { ROLES, type Role } from "../../contract/enums.js";
 
-export const ROLES = ["coordinator", "staff", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 /** Who is calling: taken from a verified token only. */
 export interface Principal {
@@ -293,4 +293,11 @@ export function principalOf(req: Request): Principal {
   const p = req.principal;
   if (!p) throw new AppError(401, "UNAUTHENTICATED", "Sign in first");
   return p;
+}
+
+/** The caller's own bearer token (for calls made on their behalf, such as Microsoft Graph). */
+export function bearerOf(req: Request): string {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  if (!m?.[1]) throw new AppError(401, "UNAUTHENTICATED", "Sign in first");
+  return m[1];
 }

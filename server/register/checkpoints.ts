@@ -1,6 +1,7 @@
 import { BlobServiceClient, RestError, type ContainerClient } from "@azure/storage-blob";
 import { randomBytes } from "node:crypto";
-import { sha256Hex, type ChainProblem, type RegisterEvent } from "./domain.js";
+import { sha256Hex } from "../shared/hash.js";
+import type { ChainProblem, RegisterEvent } from "./domain.js";
 import type { IntegrityKeys } from "./integrity.js";
 import type { Partition, RegisterRepository } from "./repository.js";
 import type { Logger } from "../shared/logger.js";

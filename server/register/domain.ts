@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { canonicalJson, sha256Hex } from "../shared/hash.js";
 
 /**
  * The consent register: an append-only chain of events per student. Consents, refusals, withdrawals,
@@ -129,20 +129,6 @@ export type NewEvent = DistributiveOmit<RegisterEvent, "seq" | "prevHash" | "has
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export const GENESIS_HASH = "0".repeat(64);
-
-/** JSON with sorted keys, so that the same event always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
 
 export function hashEvent(e: Omit<RegisterEvent, "hash">): string {
   const { hash: _ignored, ...rest } = e as RegisterEvent;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AppError, notFound } from "../shared/errors.js";
 import { key, type Storage } from "../shared/storage.js";
 import type { Principal } from "../identity/auth.js";
+import type { Lang } from "../../contract/enums.js";
 import { ageOn, fullName, policyFor, type Party, type Purpose, type School, type Student } from "../directory/domain.js";
 import type { DirectoryService } from "../directory/service.js";
 import { defaultValidUntil } from "./service.js";
@@ -18,7 +19,7 @@ export interface ConsentRequestRecord {
   informationShown: string;
   bodyText: string;
   bodyHtml: string;
-  lang: "nl" | "en";
+  lang: Lang;
   createdBy: string;
   createdAt: string;
   /** Internet Message-ID of the sent request (when sent through Graph). */
@@ -31,7 +32,7 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 
 /** The informed-consent text of DOMAIN.md section 4: who, what purpose, which data, which recipient, withdrawal, retention. */
 export function informationText(
-  lang: "nl" | "en",
+  lang: Lang,
   school: School | undefined,
   student: Student,
   party: Party,
@@ -69,7 +70,7 @@ export class ConsentRequestService {
     private readonly directory: DirectoryService,
   ) {}
 
-  async create(p: Principal, input: { studentId: string; partyId: string; purposeId: string; lang?: "nl" | "en" }): Promise<ConsentRequestRecord> {
+  async create(p: Principal, input: { studentId: string; partyId: string; purposeId: string; lang?: Lang }): Promise<ConsentRequestRecord> {
     const snap = await this.directory.snapshot(p.tenantId);
     const student = snap.studentById.get(input.studentId);
     if (!student) throw notFound("Student");

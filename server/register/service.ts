@@ -2,11 +2,12 @@ import { AppError, notFound } from "../shared/errors.js";
 import type { Principal } from "../identity/auth.js";
 import { ageOn, fullName, policyFor, type Party, type Policy, type Purpose, type Student } from "../directory/domain.js";
 import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
-import { consentStatus } from "../sendcheck/rules.js";
+import { consentStatus } from "./consent-state.js";
 import {
   verifyChain,
   type ChainProblem,
   type ConsentEvent,
+  type DisclosureEvent,
   type Evidence,
   type NewEvent,
   type NoticeEvent,
@@ -18,7 +19,7 @@ import type { Partition, RegisterRepository } from "./repository.js";
 import { tombstoneSealText } from "./integrity.js";
 import type { CheckpointReport, CheckpointService } from "./checkpoints.js";
 import type { Logger } from "../shared/logger.js";
-import type { ConsentRequest, NoticeRequest, OverviewRow, WithdrawRequest } from "./schemas.js";
+import type { ConsentRequest, NoticeRequest, OverviewRow, WithdrawRequest } from "../../contract/register.js";
 
 export type ConsentStatusView = ReturnType<typeof consentStatus> & { partyId: string; purposeId: string };
 
@@ -240,8 +241,8 @@ export class RegisterService {
     student: { id: string; name: string };
     events: RegisterEvent[];
     status: ConsentStatusView[];
-    notices: RegisterEvent[];
-    disclosures: RegisterEvent[];
+    notices: NoticeEvent[];
+    disclosures: DisclosureEvent[];
     chain: { verified: boolean; problems: ChainProblem[] };
   }> {
     const { snap, student } = await this.context(tenantId, studentId);
@@ -251,8 +252,8 @@ export class RegisterService {
       student: { id: student.id, name: fullName(student) },
       events: part.events,
       status: this.statuses(snap, student, part.events, new Date()),
-      notices: part.events.filter((e) => e.type === "notice"),
-      disclosures: part.events.filter((e) => e.type === "disclosure"),
+      notices: part.events.filter((e): e is NoticeEvent => e.type === "notice"),
+      disclosures: part.events.filter((e): e is DisclosureEvent => e.type === "disclosure"),
       chain: { verified: problems.length === 0, problems },
     };
   }

@@ -1,8 +1,8 @@
 import { fullName, type Party, type PartyKind, type Student } from "../directory/domain.js";
-import type { Scan } from "./detect.js";
+import type { Scan } from "../directory/detect.js";
 import type { ReasonParams } from "./messages.js";
-import { htmlToText, normalise, tokenize } from "./normalise.js";
-import type { ReasonCode } from "./schemas.js";
+import { htmlToText, normalise, tokenize } from "../directory/normalise.js";
+import type { ReasonCode } from "../../contract/enums.js";
 
 /**
  * The rules about what a mail contains rather than who it is about (DOMAIN.md section 5): homonyms, a

@@ -1,11 +1,12 @@
-import type { ReasonCode } from "./schemas.js";
+import type { ReasonCode } from "../../contract/sendcheck.js";
 
 /**
  * All texts of the send check in one place, Dutch (default) and English. Every reason code has both
  * languages (the mapped type makes a missing one a compile error). Each message names the way out.
  */
 
-export type Lang = "nl" | "en";
+export type { Lang } from "../../contract/enums.js";
+import type { Lang } from "../../contract/enums.js";
 
 /** What a reason message may mention. Absent fields get a neutral wording. */
 export interface ReasonParams {

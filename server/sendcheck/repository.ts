@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { key, type Entity, type Storage } from "../shared/storage.js";
-import type { CheckResponse } from "./schemas.js";
+import type { CheckResponse } from "../../contract/sendcheck.js";
 
 /** What a check leaves behind (never the mail body or subject): enough to override it later. */
 export interface StoredCheck {

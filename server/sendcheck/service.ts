@@ -8,9 +8,10 @@ import { newCheckId, newEventId } from "../register/ids.js";
 import { contentFacts } from "./content-rules.js";
 import { evaluate } from "./rules.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
-import type { CheckRequest, CheckResponse } from "./schemas.js";
+import type { CheckRequest, CheckResponse } from "../../contract/sendcheck.js";
 
-export type Lang = "nl" | "en";
+export type { Lang } from "../../contract/enums.js";
+import type { Lang } from "../../contract/enums.js";
 
 /**
  * The send check, the hot path. The directory and the detector come from the cache. For a mail about

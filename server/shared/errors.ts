@@ -1,39 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 
-/** Stable error codes the clients (add-in, tab, scripts) rely on. */
-export type ErrorCode =
-  | "BAD_JSON"
-  /** The body does not decode with the Content-Encoding it claims (issue 16). */
-  | "BAD_ENCODING"
-  | "VALIDATION_FAILED"
-  | "BODY_TOO_LARGE"
-  | "UNAUTHENTICATED"
-  | "TOKEN_EXPIRED"
-  | "TOKEN_NOT_YET_VALID"
-  | "TOKEN_INVALID"
-  | "TOKEN_WRONG_AUDIENCE"
-  | "TOKEN_WRONG_ISSUER"
-  | "TOKEN_UNKNOWN_KEY"
-  | "TENANT_NOT_ALLOWED"
-  /** Dev mode and a Host header that is not loopback (DNS rebinding). */
-  | "HOST_NOT_ALLOWED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "ALREADY_WITHDRAWN"
-  | "NOT_A_GUARDIAN"
-  | "NO_AUTHORITY"
-  | "STUDENT_TOO_YOUNG"
-  | "UNPROCESSABLE"
-  | "RATE_LIMITED"
-  | "STORAGE_UNAVAILABLE"
-  /** A register's HEAD fails its keyed MAC (written without the integrity key): the check refuses, never allows. */
-  | "REGISTER_INTEGRITY"
-  | "CONSENT_REQUIRED"
-  | "INTERACTION_REQUIRED"
-  | "GRAPH_ERROR"
-  | "INTERNAL";
+import type { ErrorBody, ErrorCode } from "../../contract/errors.js";
+
+/** The stable error codes are part of the contract (contract/errors.ts). */
+export type { ErrorBody, ErrorCode };
+
+/** A configuration the server cannot start with. */
+export class ConfigError extends Error {}
 
 export class AppError extends Error {
   constructor(
@@ -49,10 +23,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string): AppError => new AppError(404, "NOT_FOUND", `${what} not found`);
-
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: unknown };
-}
 
 function fromUnknown(err: unknown): AppError {
   if (err instanceof AppError) return err;

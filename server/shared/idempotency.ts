@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { RequestHandler, Response } from "express";
 import { AppError } from "./errors.js";
 import { isConflict, key, type Storage } from "./storage.js";
-import { canonicalJson, sha256Hex } from "../register/domain.js";
+import { canonicalJson, sha256Hex } from "./hash.js";
 
 /**
  * Idempotency-Key for POSTs (route middleware, after the body is parsed).

@@ -2,9 +2,9 @@
  * The playground's demo content: the guided examples, the inbox replies and the address book built from
  * the demo school (GET /api/students, GET /api/parties). All people are fictional (server/demo/data.ts).
  */
-import type { Party } from "../../server/directory/domain.js";
-import type { StudentSummary } from "../../server/directory/schemas.js";
-import { DEMO_COLLEAGUES, DEMO_DOMAIN } from "../../server/demo/data.js";
+import type { Party } from "../../contract/directory.js";
+import type { StudentSummary } from "../../contract/directory.js";
+import { DEMO_COLLEAGUES, DEMO_DOMAIN } from "../../contract/demo.js";
 import type { SimComposeMail } from "./office-sim.js";
 import type { Lang, Strings } from "./i18n.js";
 

@@ -1,5 +1,6 @@
 /** Texts of the playground (the simulated Outlook around the add-in). Dutch first, English via ?lang=en. */
-export type Lang = "nl" | "en";
+export type { Lang } from "../../contract/enums.js";
+import type { Lang } from "../../contract/enums.js";
 
 const nl = {
   title: "Zorgvuldig — speeltuin",

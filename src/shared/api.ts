@@ -1,3 +1,6 @@
+import type { AnyRoute, RouteInput, RouteOutput } from "../../contract/route.js";
+import { urlOf } from "../../contract/url.js";
+
 /**
  * The one HTTP client the front ends use to reach the backend. Errors arrive in the backend's shape
  * `{"error":{"code","message","details"}}` and are thrown as ApiError with that code.
@@ -13,6 +16,9 @@ export class ApiError extends Error {
     this.name = "ApiError";
   }
 }
+
+/** The input of `call`: may be left out when the route needs none. */
+export type CallArgs<Rt extends AnyRoute> = {} extends RouteInput<Rt> ? [input?: RouteInput<Rt>] : [input: RouteInput<Rt>];
 
 export type TokenProvider = () => Promise<string>;
 
@@ -58,6 +64,16 @@ export class ApiClient {
       );
     }
     return json as T;
+  }
+
+  /**
+   * Calls a route of the contract: `call(routes.student, { params: { id } })`. The input and the answer
+   * are typed by the route's schemas (contract/routes.ts).
+   */
+  call<Rt extends AnyRoute>(route: Rt, ...args: CallArgs<Rt>): Promise<RouteOutput<Rt>> {
+    const input = (args[0] ?? {}) as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+    const url = urlOf(route, input.params, input.query);
+    return this.request<RouteOutput<Rt>>(route.method.toUpperCase(), url, route.method === "get" ? undefined : (input.body ?? {}));
   }
 
   get<T>(path: string): Promise<T> {

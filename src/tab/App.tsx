@@ -6,7 +6,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
-import type { TabApi } from "./api.js";
+import { routes, type TabApi } from "./api.js";
 import { AppContext, hrefOf, makeNames, routeFromParams, useLoad, type AppContextValue, type Route } from "./context.js";
 import type { Host, HostTheme } from "./host.js";
 import { I18nContext, translator, type Lang, type MessageKey } from "./i18n.js";
@@ -101,7 +101,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
     document.documentElement.lang = lang;
   }, [lang]);
 
-  const lookups = useLoad(() => Promise.all([api.parties(), api.purposes(), api.schools()]), [api]);
+  const lookups = useLoad(() => Promise.all([api.call(routes.parties).then((r) => r.parties), api.call(routes.purposes).then((r) => r.purposes), api.call(routes.schools).then((r) => r.schools)]), [api]);
   const names = useMemo(() => makeNames(lookups.data?.[0] ?? [], lookups.data?.[1] ?? [], lookups.data?.[2] ?? []), [lookups.data]);
 
   const setParam = (key: string, value: string): void => {

@@ -1,98 +1,30 @@
 /**
- * The tab's typed view of the backend (docs/API.md). Types come from the server's schemas and domain
- * modules as types only; nothing of the server is bundled.
+ * The tab's view of the backend: the contract's routes and types, called with the one typed client
+ * (`api.call(routes.x, input)`, src/shared/api.ts). Nothing of the server is imported.
  */
 import { ApiClient, ApiError } from "../shared/api.js";
-import type { OverviewRow, ConsentRequest, WithdrawRequest, NoticeRequest } from "../../server/register/schemas.js";
-import type { ChainProblem, ConsentEvent, NoticeEvent, RegisterEvent, WithdrawalEvent } from "../../server/register/domain.js";
-import type { Party, Policy, Purpose, School } from "../../server/directory/domain.js";
-import type { StudentSummary } from "../../server/directory/schemas.js";
-import type { z } from "zod";
-import type { consentStatusView } from "../../server/register/schemas.js";
 
-export type { OverviewRow, ConsentRequest, WithdrawRequest, NoticeRequest, RegisterEvent, ConsentEvent, Party, Policy, Purpose, School, StudentSummary };
-export type ConsentStatus = z.infer<typeof consentStatusView>;
+export type {
+  AccessExport,
+  ConsentEvent,
+  ConsentRequest,
+  ConsentStatus,
+  NoticeRequest,
+  OverviewRow,
+  Party,
+  Policy,
+  Purpose,
+  RegisterEvent,
+  School,
+  Stats,
+  StudentRegister,
+  StudentSummary,
+  WithdrawRequest,
+} from "../../contract/index.js";
+export { routes } from "../../contract/routes.js";
 
-export interface StudentRegister {
-  student: { id: string; name: string };
-  events: RegisterEvent[];
-  status: ConsentStatus[];
-  notices: RegisterEvent[];
-  disclosures: RegisterEvent[];
-  chain: { verified: boolean; problems: ChainProblem[] };
-}
-
-export interface Stats {
-  expiringThisMonth: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[];
-  disclosuresPerParty: { partyId: string; name: string; count: number }[];
-  overrides: { studentId: string; name: string; checkId: string; at: string; reason: string }[];
-  schoolYearStart?: string;
-}
-
-/** The access export is shown section by section; its exact shape belongs to the server. */
-export type AccessExport = Record<string, unknown>;
-
-export interface Me {
-  user: string;
-  tenantId: string;
-  roles: string[];
-  devMode: boolean;
-}
-
-const enc = encodeURIComponent;
-
-export class TabApi {
-  constructor(private readonly client: ApiClient) {}
-
-  overview(): Promise<OverviewRow[]> {
-    return this.client.get<{ rows: OverviewRow[] }>("/api/register/overview").then((r) => r.rows);
-  }
-  schools(): Promise<School[]> {
-    return this.client.get<{ schools: School[] }>("/api/schools").then((r) => r.schools);
-  }
-  students(query: string, limit = 50): Promise<StudentSummary[]> {
-    return this.client.get<{ students: StudentSummary[] }>(`/api/students?query=${enc(query)}&limit=${limit}`).then((r) => r.students);
-  }
-  student(studentId: string): Promise<StudentSummary> {
-    return this.client.get<StudentSummary>(`/api/students/${enc(studentId)}`);
-  }
-  register(studentId: string): Promise<StudentRegister> {
-    return this.client.get<StudentRegister>(`/api/students/${enc(studentId)}/register`);
-  }
-  exportOf(studentId: string): Promise<AccessExport> {
-    return this.client.get<AccessExport>(`/api/students/${enc(studentId)}/export`);
-  }
-  parties(): Promise<Party[]> {
-    return this.client.get<{ parties: Party[] }>("/api/parties").then((r) => r.parties);
-  }
-  putParty(p: Party): Promise<Party> {
-    return this.client.put<Party>(`/api/parties/${enc(p.id)}`, p);
-  }
-  purposes(): Promise<Purpose[]> {
-    return this.client.get<{ purposes: Purpose[] }>("/api/purposes").then((r) => r.purposes);
-  }
-  putPurpose(p: Purpose): Promise<Purpose> {
-    return this.client.put<Purpose>(`/api/purposes/${enc(p.id)}`, p);
-  }
-  policy(schoolId: string): Promise<Policy> {
-    return this.client.get<Policy>(`/api/policies/${enc(schoolId)}`);
-  }
-  putPolicy(p: Policy): Promise<Policy> {
-    return this.client.put<Policy>(`/api/policies/${enc(p.schoolId)}`, p);
-  }
-  stats(): Promise<Stats> {
-    return this.client.get<Stats>("/api/stats");
-  }
-  recordConsent(req: ConsentRequest): Promise<ConsentEvent> {
-    return this.client.post<ConsentEvent>("/api/consents", req);
-  }
-  withdraw(consentId: string, req: WithdrawRequest): Promise<WithdrawalEvent> {
-    return this.client.post<WithdrawalEvent>(`/api/consents/${enc(consentId)}/withdraw`, req);
-  }
-  notice(req: NoticeRequest): Promise<NoticeEvent> {
-    return this.client.post<NoticeEvent>("/api/notices", req);
-  }
-}
+/** The tab's client of the backend. */
+export type TabApi = ApiClient;
 
 /** Field problems of a validation error, keyed by field path ("heardBy", "retention.consentYears"). */
 export function fieldErrors(err: unknown): Record<string, string> {
@@ -108,4 +40,4 @@ export function fieldErrors(err: unknown): Record<string, string> {
   return out;
 }
 
-export { ApiError };
+export { ApiClient, ApiError };

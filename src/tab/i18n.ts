@@ -4,7 +4,8 @@
  */
 import { createContext, useContext } from "react";
 
-export type Lang = "nl" | "en";
+export type { Lang } from "../../contract/enums.js";
+import type { Lang } from "../../contract/enums.js";
 
 const nl = {
   appName: "Zorgvuldig",

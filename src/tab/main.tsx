@@ -1,7 +1,6 @@
 /** Entry of the tab (index.html) and of the team tab's configuration page (config.html). */
 import { createRoot } from "react-dom/client";
-import { ApiClient } from "../shared/api.js";
-import { TabApi } from "./api.js";
+import { ApiClient } from "./api.js";
 import { detectHost } from "./host.js";
 import { pickLang } from "./i18n.js";
 import { App } from "./App.js";
@@ -11,7 +10,7 @@ async function main(): Promise<void> {
   const params = new URLSearchParams(window.location.search);
   const host = await detectHost(window, params);
   const lang = pickLang(params.get("lang"), host.locale());
-  const api = new TabApi(new ApiClient({ baseUrl: window.location.origin, getToken: host.getToken, lang }));
+  const api = new ApiClient({ baseUrl: window.location.origin, getToken: host.getToken, lang });
   const el = document.getElementById("root");
   if (!el) throw new Error("index.html has no #root");
   const root = createRoot(el);

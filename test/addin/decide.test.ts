@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { completionFor, markdown } from "../../src/addin/onsend/decide.js";
-import type { CheckResponse } from "../../server/sendcheck/schemas.js";
+import type { CheckResponse } from "../../contract/sendcheck.js";
 
 const reasonA = "Er is geen toestemming van een ouder met gezag voor deze ontvanger.";
 const reasonB = "Deze ontvanger staat niet in de lijst van partijen.";

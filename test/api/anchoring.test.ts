@@ -7,7 +7,7 @@ import { GENESIS_HASH, chainEvent, projectState, type NewEvent, type RegisterEve
 import { IntegrityKeys, headSealText } from "../../server/register/integrity.js";
 import { BlobCheckpointStore } from "../../server/register/checkpoints.js";
 import { makeTombstone } from "../../server/retention/domain.js";
-import type { CheckResponse } from "../../server/sendcheck/schemas.js";
+import type { CheckResponse } from "../../contract/sendcheck.js";
 
 /**
  * Issue 16, item 3, written as the attack: someone holding the storage account key (not the

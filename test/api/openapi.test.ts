@@ -1,32 +1,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { startStack, type Stack } from "../support/stack.js";
-import { ROLES } from "../../server/identity/auth.js";
+import { ROLES, routes as contractRoutes, type AnyRoute } from "../../contract/index.js";
+import { openapiPath } from "../../server/http/api.js";
+import { API_DOC_PATH, renderApiDoc } from "../../scripts/api-docs.js";
 import { routesOf, type JsonSchema, type OpenApiDoc, type Route } from "../support/api-helpers.js";
 
 /** The OpenAPI document is generated from the route declarations: it lists every route of docs/API.md. */
-
-/** Routes of the contract table in docs/API.md: "METHOD /path" (params as {}) -> role. */
-function contractRoutes(): Map<string, string> {
-  const md = readFileSync(path.join(import.meta.dirname, "..", "..", "docs", "API.md"), "utf8");
-  const out = new Map<string, string>();
-  for (const line of md.split("\n")) {
-    const m = /^\| ((?:GET|POST|PUT) [^|]+) \| ([^|]+) \|/.exec(line);
-    if (!m || !m[1] || !m[2]) continue;
-    const roles = m[2].split("/").map((s) => s.trim());
-    let last = "";
-    m[1].split(",").forEach((entry, i) => {
-      const [method, rawPath] = entry.trim().split(/\s+/);
-      const p = rawPath === "same" ? last : (rawPath ?? "").replace(/\?.*$/, "");
-      last = p;
-      out.set(`${method} ${p.replace(/\{[A-Za-z]+\}/g, "{}")}`, roles[i] ?? roles[0] ?? "");
-    });
-  }
-  return out;
-}
 
 const norm = (r: Route): string => `${r.method} ${r.path.replace(/\{[A-Za-z]+\}/g, "{}")}`;
 
@@ -52,17 +34,28 @@ describe("OpenAPI document", function () {
     assert.equal(bad.json.openapi, "3.1.0");
   });
 
-  it("When docs/API.md lists a route, then the document has it with the same required role", () => {
-    const contract = contractRoutes();
-    assert.ok(contract.size >= 25, `${contract.size} routes in docs/API.md`);
-    const documented = new Map(routes.map((r) => [norm(r), r.role]));
-    const missing: string[] = [];
-    for (const [k, role] of contract) {
-      if (k === "GET /api/openapi.json" || k === "GET /healthz") continue; // the document itself and the probe
-      if (!documented.has(k)) missing.push(k);
-      else assert.equal(documented.get(k), role, `${k}: role`);
+  it("When the route table changes, then docs/API.md is regenerated from it (npx tsx scripts/api-docs.ts)", () => {
+    assert.equal(readFileSync(API_DOC_PATH, "utf8"), renderApiDoc(), "docs/API.md is stale: run npx tsx scripts/api-docs.ts");
+  });
+
+  it("When the document lists the operations, then they are exactly the contract's routes, each with its 2xx response schema and school scope", () => {
+    const all = Object.values(contractRoutes) as AnyRoute[];
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    assert.deepEqual(documented.sort(), all.map((r) => `${r.method.toUpperCase()} ${openapiPath(r.path)}`).sort());
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(ops)) {
+        const ok = Object.entries(op.responses ?? {}).filter(([code]) => /^2\d\d$/.test(code));
+        assert.equal(ok.length, 1, `${m} ${p}: one 2xx answer`);
+        const content = (ok[0]?.[1] as { content?: Record<string, { schema?: JsonSchema }> }).content ?? {};
+        const [media, body] = Object.entries(content)[0] ?? [];
+        assert.ok(media && body?.schema, `${m} ${p}: a response schema`);
+        const schema = body.schema as JsonSchema & { anyOf?: unknown; oneOf?: unknown };
+        // Never an empty ("anything") schema at the top.
+        assert.ok(schema.type ?? schema.anyOf ?? schema.oneOf, `${m} ${p}: the response schema says what the answer is`);
+        if (media === "application/json" && schema.type === "object") assert.ok(schema.properties && Object.keys(schema.properties).length > 0, `${m} ${p}: properties`);
+        assert.ok((op as Record<string, unknown>)["x-school-scope"], `${m} ${p}: school scope`);
+      }
     }
-    assert.deepEqual(missing, [], "routes of docs/API.md missing from /api/openapi.json");
   });
 
   it("When a route is in the document, then the server has it, with its role, parameters and error schema", async () => {

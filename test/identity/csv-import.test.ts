@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { parseDelimited, parseDutchDate, parseStudentCsv } from "../../server/identity/csv-import.js";
-import { guardianIdFor } from "../../server/identity/merge.js";
+import { parseDelimited, parseDutchDate, parseStudentCsv } from "../../server/sync/csv-import.js";
+import { guardianIdFor } from "../../server/sync/merge.js";
 import { SAMPLE_CSV } from "./support.js";
 
 const SCHOOL = "obs-de-linde";

@@ -11,9 +11,13 @@ import { loadConfig } from "../../server/config.js";
 import { authenticate, DevIssuer } from "../../server/identity/auth.js";
 import { errorMiddleware } from "../../server/shared/errors.js";
 import { GraphAuth, GraphClients } from "../../server/graph/client.js";
-import { graphRouter } from "../../server/graph/routes.js";
-import { SdsSync } from "../../server/identity/sds-sync.js";
-import { guardianIdFor } from "../../server/identity/merge.js";
+import { ApiBuilder } from "../../server/http/api.js";
+import { createGraphServices } from "../../server/graph/services.js";
+import { graphRoutes } from "../../server/graph/routes.js";
+import { createSyncServices } from "../../server/sync/service.js";
+import { syncRoutes } from "../../server/sync/routes.js";
+import { SdsSync } from "../../server/sync/sds-sync.js";
+import { guardianIdFor } from "../../server/sync/merge.js";
 import { FakeAuthority, SAMPLE_CSV, listen, sendJson, startGraphStub, type GraphRoute, type Listening } from "./support.js";
 
 const TENANT = "aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa";
@@ -160,7 +164,12 @@ describe("Guardian sync from School Data Sync, and the identity/Graph routes (re
       issuer = await DevIssuer.create();
       const config = loadConfig({ NODE_ENV: "test", GRAPH_BASE_URL: stub.base, GRAPH_MAX_RETRIES: "0" });
       const app = express();
-      app.use("/api", authenticate(issuer.verifier()), graphRouter({ config, directory, log: SILENT, auth: new GraphAuth({ clientId: CLIENT_ID, authorityHost: "https://login.microsoftonline.com", clientSecret: "s", networkClient: authority }), schedule: false }));
+      // The Graph and sync routes on their own router, behind authenticate, answers checked against the contract.
+      const graph = createGraphServices({ config, directory, log: SILENT, auth: new GraphAuth({ clientId: CLIENT_ID, authorityHost: "https://login.microsoftonline.com", clientSecret: "s", networkClient: authority }) });
+      const routes = new ApiBuilder({ defaultBodyLimit: config.BODY_LIMIT, validateResponses: true });
+      graphRoutes(routes, graph, directory);
+      syncRoutes(routes, createSyncServices({ clients: graph.clients, directory, config, log: SILENT, schedule: false }), directory, config.IMPORT_BODY_LIMIT);
+      app.use("/api", authenticate(issuer.verifier()), routes.router);
       app.use(errorMiddleware(SILENT));
       api = await listen(app);
     });

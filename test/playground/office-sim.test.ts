@@ -9,7 +9,7 @@ import { createOnMessageSendHandler, HANDLER_NAME } from "../../src/addin/onsend
 import { configure } from "../../src/addin/onsend/config.js";
 import { clearTokenCache } from "../../src/addin/onsend/token.js";
 import { FAIL_MODE_SETTING, OVERRIDE_KEY, readComposeItem, type OfficeLike } from "../../src/addin/onsend/office.js";
-import type { CheckResponse } from "../../server/sendcheck/schemas.js";
+import type { CheckResponse } from "../../contract/sendcheck.js";
 
 const BLOCK: CheckResponse = {
   checkId: "chk_test_1",

@@ -10,7 +10,7 @@ import { buildAll } from "../../scripts/build.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { SimCompletedOptions as Completed } from "../../src/playground/office-sim.js";
-import type { CheckResponse } from "../../server/sendcheck/schemas.js";
+import type { CheckResponse } from "../../contract/sendcheck.js";
 import type { RegisterEvent } from "../../server/register/domain.js";
 
 describe("Playground: the real add-in in a simulated Outlook, over the real server", function () {

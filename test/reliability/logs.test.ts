@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startStack, type Stack } from "../support/stack.js";
-import { sha256Hex } from "../../server/register/domain.js";
+import { sha256Hex } from "../../server/shared/hash.js";
 import { DEMO_SCHOOL_ID } from "./support.js";
 
 /** Everything personal the scenario below sends: none of it may reach a log line. */

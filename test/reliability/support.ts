@@ -1,6 +1,6 @@
 import { odata } from "@azure/data-tables";
 import { TABLES, type Storage } from "../../server/shared/storage.js";
-import { canonicalJson } from "../../server/register/domain.js";
+import { canonicalJson } from "../../server/shared/hash.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 
 /** Every row of every table (all tenants), as one string per table: equal strings, unchanged store. */

@@ -6,6 +6,7 @@ import { AzuriteProcess } from "../../server/shared/azurite.js";
 import { DEMO_TENANT } from "../../server/demo/seed.js";
 import type { Role } from "../../server/identity/auth.js";
 import type { GraphAuth } from "../../server/graph/client.js";
+import { assertAnswerMatchesContract } from "./contract-check.js";
 
 /**
  * The real stack for tests: Azurite (in memory, on a free port, one per test process), and the real
@@ -127,6 +128,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       } catch {
         json = { nonJson: text };
       }
+      // Every answer a test receives is checked against the route's declared schema (and the server's own
+      // test-mode check must not have fired).
+      assertAnswerMatchesContract(method, path, res.status, json);
       return { status: res.status, json: json as T, headers: res.headers };
     },
     async stop() {

@@ -5,7 +5,7 @@ import { hrefOf, routeFromParams } from "../../src/tab/context.js";
 import { createBrowserHost, parseThemeParam, teamsHost, themeFromTeams, type TeamsSdk } from "../../src/tab/host.js";
 import { pickLang, translator } from "../../src/tab/i18n.js";
 import { facets, filterRows, fold, indexRows, moveActive, NO_FILTERS, sortRows, visibleRange } from "../../src/tab/model.js";
-import type { OverviewRow } from "../../server/register/schemas.js";
+import type { OverviewRow } from "../../contract/register.js";
 
 const row = (i: number, over: Partial<OverviewRow> = {}): OverviewRow => ({
   studentId: `s${i}`,

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildAll } from "../../scripts/build.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
-import type { OverviewRow } from "../../server/register/schemas.js";
+import type { OverviewRow } from "../../contract/register.js";
 import type { RegisterEvent } from "../../server/register/domain.js";
 
 describe("Teams tab in a browser, over the real server", function () {

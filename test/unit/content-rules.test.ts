@@ -12,7 +12,7 @@ import {
   type ContentFacts,
   type ContentRecipient,
 } from "../../server/sendcheck/content-rules.js";
-import { StudentDetector } from "../../server/sendcheck/detect.js";
+import { StudentDetector } from "../../server/directory/detect.js";
 import { evaluate } from "../../server/sendcheck/rules.js";
 import { directory, jan, parties, registers, sam, SENT_AT } from "./fixtures.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Student } from "../../server/directory/domain.js";
-import { StudentDetector } from "../../server/sendcheck/detect.js";
-import { normalise } from "../../server/sendcheck/normalise.js";
+import { StudentDetector } from "../../server/directory/detect.js";
+import { normalise } from "../../server/directory/normalise.js";
 
 /**
  * Property tests of the detector (issue 13, DOMAIN.md section 5): generated boards with homonyms, family

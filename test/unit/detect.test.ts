@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { Student } from "../../server/directory/domain.js";
-import { AhoCorasick } from "../../server/sendcheck/aho-corasick.js";
-import { normalise, StudentDetector, type DetectedStudent } from "../../server/sendcheck/detect.js";
-import { htmlToText, MAX_TEXT_LENGTH, textTokens } from "../../server/sendcheck/normalise.js";
+import { AhoCorasick } from "../../server/directory/aho-corasick.js";
+import { normalise, StudentDetector, type DetectedStudent } from "../../server/directory/detect.js";
+import { htmlToText, MAX_TEXT_LENGTH, textTokens } from "../../server/directory/normalise.js";
 import { jan, noor, sam, zoe } from "./fixtures.js";
 
 const detector = new StudentDetector([jan, noor, sam, zoe]);

@@ -3,7 +3,7 @@
  * Smart Alerts limits: errorMessage and errorMessageMarkdown at most 500 characters, cancelLabel at most
  * 20, contextData at most 3 KB.
  */
-import type { CheckResponse } from "../../../server/sendcheck/schemas.js";
+import type { CheckResponse } from "../../../contract/sendcheck.js";
 import { SECONDS, t, type Failure, type Lang } from "./messages.js";
 
 /** The task pane button the Smart Alert's action button opens (manifest.xml). */

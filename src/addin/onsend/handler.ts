@@ -14,7 +14,7 @@
  * runtime: no DOM, no storage, no runtime imports. Nothing personal is logged.
  */
 import { ApiClient, ApiError } from "../../shared/api.js";
-import type { CheckRequest, CheckResponse } from "../../../server/sendcheck/schemas.js";
+import type { CheckRequest, CheckResponse } from "../../../contract/sendcheck.js";
 import { DEFAULT_SEND_BUDGET_MS, resolveConfig } from "./config.js";
 import { completeFailedCompletion, completionFor, failCompletion, PROMPT_USER, type Completion } from "./decide.js";
 import type { Failure } from "./messages.js";

@@ -2,7 +2,7 @@
  * A hand-written guard for the POST /api/check answer (server/sendcheck/schemas.ts `checkResponse` is the
  * source of truth). zod itself would not fit the handler's 30 KB budget; the shape is small.
  */
-import type { CheckResponse } from "../../../server/sendcheck/schemas.js";
+import type { CheckResponse } from "../../../contract/sendcheck.js";
 
 const VERDICTS = ["allow", "warn", "block"];
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { FluentProvider } from "@fluentui/react-components";
 import { THEMES, themeStyle } from "../../shared/theme.js";
-import { TaskpaneApi } from "./api.js";
+import { taskpaneClient } from "./api.js";
 import { AppContext } from "./common.js";
 import { CheckView } from "./CheckView.js";
 import type { MailHost } from "./host.js";
@@ -21,7 +21,7 @@ export function parseMode(search: string): Mode {
  * main landmark; the pane is then a labelled region instead.
  */
 export function App({ host, mode, embedded = false }: { host: MailHost; mode: Mode; embedded?: boolean }) {
-  const ctx = useMemo(() => ({ host, api: new TaskpaneApi(host), t: strings(host.language()) }), [host]);
+  const ctx = useMemo(() => ({ host, api: taskpaneClient(host), t: strings(host.language()) }), [host]);
   const kind = host.theme();
   const view = mode === "record" ? <RecordView /> : mode === "request" ? <RequestView /> : <CheckView />;
   return (

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
 import { Badge, Button, Field, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
-import type { CheckResponse, RecipientResult } from "../../../server/sendcheck/schemas.js";
-import type { Party } from "../../../server/directory/domain.js";
+import type { CheckResponse, RecipientResult } from "../../../contract/sendcheck.js";
+import type { Party } from "../../../contract/directory.js";
 import { Busy, errorText, Problem, Success, useApp } from "./common.js";
+import { routes } from "./api.js";
 
 const CONSENT_CODES = new Set(["NO_CONSENT", "CONSENT_EXPIRED", "CONSENT_WITHDRAWN", "SECOND_GUARDIAN_REQUIRED", "CONSENT_REFUSED"]);
 const NOTICE_METHODS = ["email", "letter", "meeting", "paper", "oral", "portal"] as const;
@@ -35,10 +36,10 @@ export function CheckView() {
       setError(undefined);
       try {
         let res: CheckResponse;
-        if (checkId) res = await api.getCheck(checkId);
+        if (checkId) res = await api.call(routes.getCheck, { params: { id: checkId } });
         else {
           const m = await host.readCompose();
-          res = await api.check({ to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments });
+          res = await api.call(routes.check, { body: { to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments } });
         }
         setCheck(res);
       } catch (e) {
@@ -52,7 +53,7 @@ export function CheckView() {
 
   useEffect(() => {
     void (async () => {
-      void api.parties().then((r) => setParties(r.parties), () => undefined);
+      void api.call(routes.parties).then((r) => setParties(r.parties), () => undefined);
       await run(parseContext(await host.initializationContext()));
     })();
     host.onInitializationContext((d) => void run(parseContext(d)));
@@ -88,7 +89,7 @@ export function CheckView() {
       const studentId = studentFor(r);
       const purposeId = purposeFor(r);
       if (!studentId || !r.party || !purposeId) throw new Error(t.purpose);
-      const req = await api.createRequest({ studentId, partyId: r.party.id, purposeId, lang: host.language() });
+      const req = await api.call(routes.createConsentRequest, { body: { studentId, partyId: r.party.id, purposeId, lang: host.language() } });
       host.displayNewMessage({ to: req.to, subject: req.subject, htmlBody: req.bodyHtml });
       return t.requestOpened;
     });
@@ -98,7 +99,7 @@ export function CheckView() {
       const studentId = studentFor(r);
       const purposeId = purposeFor(r);
       if (!studentId || !r.party || !purposeId) throw new Error(t.purpose);
-      await api.notice({ studentId, partyId: r.party.id, purposeId, informedAt: new Date().toISOString(), method: noticeMethod });
+      await api.call(routes.notice, { body: { studentId, partyId: r.party.id, purposeId, informedAt: new Date().toISOString(), method: noticeMethod } });
       await run();
       return t.informedRecorded;
     });
@@ -107,7 +108,7 @@ export function CheckView() {
   const override = () =>
     act(async () => {
       if (!check || !reasonOk) return undefined;
-      await api.override(check.checkId, reason.trim());
+      await api.call(routes.override, { params: { id: check.checkId }, body: { reason: reason.trim() } });
       const m = await host.readCompose();
       await host.markOverride({ checkId: check.checkId, recipients: [...m.to, ...m.cc, ...m.bcc].map((a) => a.toLowerCase()).sort() });
       if (host.canSend()) {

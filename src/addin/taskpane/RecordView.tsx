@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { Button, Field, Radio, RadioGroup, Select, Text, Title3 } from "@fluentui/react-components";
-import type { Party, Purpose } from "../../../server/directory/domain.js";
-import type { ConsentRequest } from "../../../server/register/schemas.js";
-import { excerptOf, findRequestTag, guessDecision, sha256Hex, type ConsentRequestView, type GuardianMatch } from "./api.js";
+import type { Party, Purpose } from "../../../contract/directory.js";
+import type { ConsentRequest } from "../../../contract/register.js";
+import { excerptOf, findRequestTag, guessDecision, routes, sha256Hex, type ConsentRequestView, type GuardianMatch } from "./api.js";
 import type { ReadMessage } from "./host.js";
 import { Busy, errorText, Problem, Success, useApp } from "./common.js";
 
@@ -47,7 +47,7 @@ export function RecordView() {
     setSaveError(undefined);
     try {
       const msg = await host.readMessage();
-      const [{ matches }, sha256, me] = await Promise.all([api.lookupGuardian(msg.from), sha256Hex(msg.bodyText), api.me()]);
+      const [{ matches }, sha256, me] = await Promise.all([api.call(routes.guardianLookup, { query: { email: msg.from } }), sha256Hex(msg.bodyText), api.call(routes.me)]);
       const serverHash = me.graph === true && msg.restId !== undefined;
       if (matches.length === 0) return setState({ s: "refused", why: "notGuardian" });
       const withAuthority = matches.filter((m) => m.hasAuthority);
@@ -58,7 +58,7 @@ export function RecordView() {
       let request: ConsentRequestView | undefined;
       let requestMissing: string | undefined;
       if (tag) {
-        request = await api.getRequest(tag).catch(() => undefined);
+        request = await api.call(routes.consentRequest, { params: { id: tag } }).catch(() => undefined);
         if (!request) requestMissing = tag;
       }
       if (request) {
@@ -69,7 +69,7 @@ export function RecordView() {
         }
         eligible = forStudent;
       }
-      const [{ parties }, { purposes }] = await Promise.all([api.parties(), api.purposes()]);
+      const [{ parties }, { purposes }] = await Promise.all([api.call(routes.parties), api.call(routes.purposes)]);
       setStudentId(eligible[0]?.studentId ?? "");
       setPartyId(request?.partyId ?? "");
       setPurposeId(request?.purposeId ?? "");
@@ -115,7 +115,7 @@ export function RecordView() {
           ...(data.request?.messageId ? { inReplyTo: data.request.messageId } : {}),
         },
       };
-      await api.recordConsent(body);
+      await api.call(routes.recordConsent, { body });
       setDone(t.recorded);
     } catch (e) {
       setSaveError(errorText(e));

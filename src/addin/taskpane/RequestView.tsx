@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from "react";
 import { Button, Field, Input, Select, Text, Title3 } from "@fluentui/react-components";
-import type { Party, Purpose } from "../../../server/directory/domain.js";
-import type { StudentSummary } from "../../../server/directory/schemas.js";
+import type { Party, Purpose } from "../../../contract/directory.js";
+import type { StudentSummary } from "../../../contract/directory.js";
 import { Busy, errorText, Problem, Success, useApp } from "./common.js";
+import { routes } from "./api.js";
 
 export function RequestView() {
   const { host, api, t } = useApp();
@@ -18,7 +19,7 @@ export function RequestView() {
   const [done, setDone] = useState<string>();
 
   useEffect(() => {
-    Promise.all([api.students(), api.parties(), api.purposes()])
+    Promise.all([api.call(routes.students, { query: { limit: 200 } }), api.call(routes.parties), api.call(routes.purposes)])
       .then(([s, p, q]) => {
         setStudents(s.students);
         setParties(p.parties.filter((x) => x.defaultBasis === "consent" && x.kind !== "processor"));
@@ -38,7 +39,7 @@ export function RequestView() {
     setError(undefined);
     setDone(undefined);
     try {
-      const req = await api.createRequest({ studentId, partyId, purposeId, lang: host.language() });
+      const req = await api.call(routes.createConsentRequest, { body: { studentId, partyId, purposeId, lang: host.language() } });
       await host.setSubject(req.subject);
       await host.setBodyHtml(req.bodyHtml);
       if (req.to.length > 0) await host.setRecipients(req.to);

@@ -1,67 +1,14 @@
-/** The backend calls of the task pane, typed with the server's schemas (types only). */
+/** The task pane's view of the backend: the contract's routes and types, and a few helpers for mails. */
 import { ApiClient } from "../../shared/api.js";
-import type { CheckRequest, CheckResponse } from "../../../server/sendcheck/schemas.js";
-import type { ConsentRequest, NoticeRequest } from "../../../server/register/schemas.js";
-import type { StudentSummary } from "../../../server/directory/schemas.js";
-import type { Party, Purpose } from "../../../server/directory/domain.js";
-import type { ConsentEvent } from "../../../server/register/domain.js";
-import type { ConsentRequestRecord } from "../../../server/register/requests.js";
+import { REQUEST_TAG } from "../../../contract/patterns.js";
 import type { MailHost } from "./host.js";
 
-export interface GuardianMatch {
-  studentId: string;
-  studentName: string;
-  guardianId: string;
-  guardianName: string;
-  hasAuthority: boolean;
-  studentAge: number;
-}
+export type { ConsentRequestRecord as ConsentRequestView, GuardianMatch } from "../../../contract/index.js";
+export { routes } from "../../../contract/routes.js";
 
-/** POST /api/consent-requests and GET /api/consent-requests/{id} answer the stored request record. */
-export type ConsentRequestView = ConsentRequestRecord;
-
-export class TaskpaneApi {
-  readonly client: ApiClient;
-  constructor(host: MailHost) {
-    this.client = new ApiClient({ baseUrl: host.apiBaseUrl(), getToken: host.getToken, lang: host.language() });
-  }
-  /** Who is signed in, and whether the server reaches Microsoft Graph (then it hashes the original itself). */
-  me(): Promise<{ devMode: boolean; graph?: boolean }> {
-    return this.client.get("/api/me");
-  }
-  check(body: CheckRequest): Promise<CheckResponse> {
-    return this.client.post<CheckResponse>("/api/check", body);
-  }
-  getCheck(checkId: string): Promise<CheckResponse> {
-    return this.client.get<CheckResponse>(`/api/checks/${encodeURIComponent(checkId)}`);
-  }
-  override(checkId: string, reason: string): Promise<{ checkId: string; disclosures: number }> {
-    return this.client.post(`/api/checks/${encodeURIComponent(checkId)}/override`, { reason });
-  }
-  lookupGuardian(email: string): Promise<{ matches: GuardianMatch[] }> {
-    return this.client.get(`/api/guardians/lookup?email=${encodeURIComponent(email)}`);
-  }
-  getRequest(requestId: string): Promise<ConsentRequestView> {
-    return this.client.get(`/api/consent-requests/${encodeURIComponent(requestId)}`);
-  }
-  createRequest(b: { studentId: string; partyId: string; purposeId: string; lang: "nl" | "en" }): Promise<ConsentRequestView> {
-    return this.client.post("/api/consent-requests", b);
-  }
-  parties(): Promise<{ parties: Party[] }> {
-    return this.client.get("/api/parties");
-  }
-  purposes(): Promise<{ purposes: Purpose[] }> {
-    return this.client.get("/api/purposes");
-  }
-  students(query = ""): Promise<{ students: StudentSummary[] }> {
-    return this.client.get(`/api/students?limit=200${query ? `&query=${encodeURIComponent(query)}` : ""}`);
-  }
-  recordConsent(b: ConsentRequest): Promise<ConsentEvent> {
-    return this.client.post("/api/consents", b);
-  }
-  notice(b: NoticeRequest): Promise<unknown> {
-    return this.client.post("/api/notices", b);
-  }
+/** The task pane's client of the backend, for the signed-in user and their language. */
+export function taskpaneClient(host: MailHost): ApiClient {
+  return new ApiClient({ baseUrl: host.apiBaseUrl(), getToken: host.getToken, lang: host.language() });
 }
 
 /** SHA-256 (hex) of text, in the browser (crypto.subtle). */
@@ -73,7 +20,7 @@ export async function sha256Hex(text: string): Promise<string> {
 /** The `[ZV-<requestId>]` tag a consent request's subject carries (and replies keep). */
 export function findRequestTag(...texts: string[]): string | undefined {
   for (const t of texts) {
-    const m = /\[ZV-([A-Za-z0-9._~:@-]{1,100})\]/.exec(t);
+    const m = REQUEST_TAG.exec(t);
     if (m?.[1]) return m[1];
   }
   return undefined;

@@ -3,11 +3,11 @@ import { MessageBar, MessageBarBody, MessageBarTitle, Spinner } from "@fluentui/
 import { ApiError } from "../../shared/api.js";
 import type { MailHost } from "./host.js";
 import type { Strings } from "./i18n.js";
-import type { TaskpaneApi } from "./api.js";
+import type { ApiClient } from "../../shared/api.js";
 
 export interface Ctx {
   host: MailHost;
-  api: TaskpaneApi;
+  api: ApiClient;
   t: Strings;
 }
 export const AppContext = createContext<Ctx | undefined>(undefined);

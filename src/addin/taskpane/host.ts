@@ -7,7 +7,8 @@
 import { devTokenProvider, type TokenProvider } from "../../shared/api.js";
 import type { ThemeKind } from "../../shared/theme.js";
 
-export type Lang = "nl" | "en";
+export type { Lang } from "../../../contract/enums.js";
+import type { Lang } from "../../../contract/enums.js";
 export type { ThemeKind };
 
 export interface ReadMessage {

@@ -1,7 +1,7 @@
 /** Configuration page of the team tab (config.html): choose the start page and, optionally, a school. */
 import { Field, FluentProvider, Link, MessageBar, MessageBarBody, Select, Text, Title2, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useMemo, useState } from "react";
-import type { School, TabApi } from "../api.js";
+import { routes, type School, type TabApi } from "../api.js";
 import type { Host } from "../host.js";
 import { I18nContext, translator, type Lang } from "../i18n.js";
 import { useHostTheme } from "../App.js";
@@ -31,7 +31,7 @@ export function ConfigPage({ host, api, initialLang }: { host: Host; api: TabApi
   const [schools, setSchools] = useState<School[]>([]);
 
   useEffect(() => {
-    api.schools().then(setSchools, () => setSchools([]));
+    api.call(routes.schools).then((r) => setSchools(r.schools), () => setSchools([]));
   }, [api]);
   useEffect(() => {
     host.onConfigSave(() => tabConfigFor(window.location.origin, view, schoolId, initialLang));

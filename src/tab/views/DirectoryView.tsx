@@ -1,9 +1,8 @@
 /** Parties, purposes and school policy: lists with edit forms that show the server's own error messages. */
 import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
-import type { Party, Policy, Purpose } from "../api.js";
-/** The server's own list of party kinds: server/directory/domain.ts has no Node imports, so esbuild bundles it. */
-import { PARTY_KINDS } from "../../../server/directory/domain.js";
+import { routes, type Party, type Policy, type Purpose } from "../api.js";
+import { PARTY_KINDS } from "../../../contract/enums.js";
 import { useSave } from "../components/useSave.js";
 import { useApp, useLoad } from "../context.js";
 import { useI18n } from "../i18n.js";
@@ -59,7 +58,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
       ...(p.defaultPurposeId ? { defaultPurposeId: p.defaultPurposeId } : {}),
     };
     await run(async () => {
-      onSaved(await api.putParty(body));
+      onSaved(await api.call(routes.putParty, { params: { id: body.id }, body }));
     });
   };
 
@@ -128,7 +127,7 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
     if (!p.label.trim()) local.label = t("required");
     if (!check(local)) return;
     await run(async () => {
-      onSaved(await api.putPurpose({ id: p.id, label: p.label.trim(), farReaching: p.farReaching }));
+      onSaved(await api.call(routes.putPurpose, { params: { id: p.id }, body: { id: p.id, label: p.label.trim(), farReaching: p.farReaching } }));
     });
   };
   return (
@@ -155,7 +154,7 @@ function PolicyForm({ schoolId }: { schoolId: string }): JSX.Element {
   const { api } = useApp();
   const { t } = useI18n();
   const s = useStyles();
-  const loaded = useLoad(() => api.policy(schoolId), [api, schoolId]);
+  const loaded = useLoad(() => api.call(routes.policy, { params: { schoolId } }), [api, schoolId]);
   const [p, setP] = useState<Policy>();
   const [internal, setInternal] = useState("");
   const { errors, setErrors, error, setError, busy, run } = useSave();
@@ -184,7 +183,7 @@ function PolicyForm({ schoolId }: { schoolId: string }): JSX.Element {
     setErrors(local);
     if (Object.keys(local).length) return;
     await run(async () => {
-      const stored = await api.putPolicy({ ...p, internalDomains: lines(internal) });
+      const stored = await api.call(routes.putPolicy, { params: { schoolId: p.schoolId }, body: { ...p, internalDomains: lines(internal) } });
       setP(stored);
       setSaved(true);
     });

@@ -1,6 +1,6 @@
 import { Card, CardHeader, Link, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import type { MouseEvent } from "react";
-import type { Stats } from "../api.js";
+import { routes, type Stats } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type Translate } from "../i18n.js";
 import { BarChart, type Bar } from "../components/BarChart.js";
@@ -29,7 +29,7 @@ export function OverviewView(): JSX.Element {
   const { api, names, navigate, href } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
-  const loaded = useLoad(() => api.stats(), [api]);
+  const loaded = useLoad(() => api.call(routes.stats), [api]);
   if (loaded.loading && !loaded.data) return <Loading />;
   if (loaded.error || !loaded.data) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;
   const st = loaded.data;

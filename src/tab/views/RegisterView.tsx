@@ -1,8 +1,8 @@
 import { Badge, Button, Field, Input, Select, Text, Title2, makeStyles, tokens } from "@fluentui/react-components";
 import { useDeferredValue, useMemo, useState } from "react";
-import type { OverviewRow } from "../api.js";
+import { routes, type OverviewRow } from "../api.js";
 import { useApp, useLoad } from "../context.js";
-import { formatDate, useI18n, type MessageKey, type Translate } from "../i18n.js";
+import { formatDate, useI18n, type MessageKey, type Translate, type Lang } from "../i18n.js";
 import { NO_FILTERS, ROW_STATES, facets, filterRows, indexRows, sortRows, type Filters, type RowState, type Sort, type SortKey } from "../model.js";
 import { VirtualGrid, type GridColumn } from "../components/VirtualGrid.js";
 import { Empty, ErrorBox, Loading } from "../components/common.js";
@@ -44,7 +44,7 @@ export function StateBadge({ state }: { state: RowState }): JSX.Element {
 }
 
 /** The grid's columns, defined once. */
-function registerColumns(t: Translate, lang: "nl" | "en", names: ReturnType<typeof useApp>["names"]): GridColumn<OverviewRow, SortKey>[] {
+function registerColumns(t: Translate, lang: Lang, names: ReturnType<typeof useApp>["names"]): GridColumn<OverviewRow, SortKey>[] {
   return [
     { id: "name", header: t("colName"), width: "minmax(180px, 2fr)", sortKey: "name", render: (r) => <Text weight="semibold">{r.name}</Text> },
     { id: "number", header: t("colNumber"), width: "minmax(110px, 1fr)", sortKey: "studentNumber", render: (r) => r.studentNumber },
@@ -64,7 +64,7 @@ export function RegisterView(): JSX.Element {
   const params = new URLSearchParams(window.location.search);
   const [filters, setFilters] = useState<Filters>({ ...NO_FILTERS, schoolId: params.get("school") ?? "" });
   const [sort, setSort] = useState<Sort>({ key: "name", dir: "asc" });
-  const loaded = useLoad(() => api.overview(), [api]);
+  const loaded = useLoad(() => api.call(routes.overview).then((r) => r.rows), [api]);
 
   const indexed = useMemo(() => indexRows(loaded.data ?? []), [loaded.data]);
   const sorted = useMemo(() => sortRows(indexed, sort), [indexed, sort]);

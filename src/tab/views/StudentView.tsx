@@ -19,7 +19,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
-import type { ConsentEvent, ConsentRequest, ConsentStatus, NoticeRequest, RegisterEvent, StudentRegister, StudentSummary } from "../api.js";
+import { routes, type ConsentEvent, type ConsentRequest, type ConsentStatus, type NoticeRequest, type RegisterEvent, type StudentRegister, type StudentSummary } from "../api.js";
 import { useSave } from "../components/useSave.js";
 import { useApp, useLoad, type Names } from "../context.js";
 import { formatDate, useI18n, type MessageKey, type Translate, type Lang } from "../i18n.js";
@@ -290,7 +290,7 @@ function ConsentForm({ studentId, guardians, onDone }: { studentId: string; guar
       ...(info.trim() ? { informationShown: info.trim() } : {}),
     };
     await run(async () => {
-      await api.recordConsent(req);
+      await api.call(routes.recordConsent, { body: req });
       setHeardBy("");
       setInfo("");
       onDone("consentRecorded");
@@ -361,7 +361,7 @@ function NoticeForm({ studentId, onDone }: { studentId: string; onDone(msg: Mess
     if (!at) local.informedAt = t("required");
     if (!check(local)) return;
     await run(async () => {
-      await api.notice({ studentId, partyId: party, purposeId: purpose, informedAt: dateToIso(at), method });
+      await api.call(routes.notice, { body: { studentId, partyId: party, purposeId: purpose, informedAt: dateToIso(at), method } });
       onDone("noticeRecorded");
     });
   };
@@ -411,7 +411,7 @@ function WithdrawDialog(props: { consent: ConsentEvent; guardians: Guardian[]; o
     }
     setError(undefined);
     await run(async () => {
-      await api.withdraw(props.consent.id, { by: actor, at: dateToIso(at), ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      await api.call(routes.withdraw, { params: { id: props.consent.id }, body: { by: actor, at: dateToIso(at), ...(reason.trim() ? { reason: reason.trim() } : {}) } });
       props.onDone("withdrawn");
     });
   };
@@ -488,8 +488,8 @@ export function StudentView({ id }: { id: string }): JSX.Element {
   const { api, names, href, navigate } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
-  const reg = useLoad<StudentRegister>(() => api.register(id), [api, id]);
-  const guardiansLoad = useLoad<Guardian[]>(async () => (await api.student(id)).guardians, [api, id]);
+  const reg = useLoad<StudentRegister>(() => api.call(routes.register, { params: { id } }), [api, id]);
+  const guardiansLoad = useLoad<Guardian[]>(async () => (await api.call(routes.student, { params: { id } })).guardians, [api, id]);
   const guardians = guardiansLoad.data ?? [];
   const [message, setMessage] = useState<MessageKey>();
   const [withdrawing, setWithdrawing] = useState<ConsentEvent>();

@@ -1,4 +1,4 @@
-import type { Student } from "../directory/domain.js";
+import type { Student } from "./domain.js";
 import { AhoCorasick, type Match } from "./aho-corasick.js";
 import { BOUNDARY, normalise, textTokens, tokenize } from "./normalise.js";
 

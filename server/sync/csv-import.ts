@@ -1,6 +1,6 @@
-import { studentInput } from "../directory/schemas.js";
+import { studentInput } from "../../contract/directory.js";
 import type { DirectoryService } from "../directory/service.js";
-import type { ImportRequest, ImportResult } from "../directory/schemas.js";
+import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 import { AppError } from "../shared/errors.js";
 import { guardianIdFor, mergeStudent, studentIdFor, type GuardianIn, type MergeStats, type StudentIn } from "./merge.js";
 

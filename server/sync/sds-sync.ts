@@ -1,7 +1,7 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import type { Logger } from "pino";
 import type { School } from "../directory/domain.js";
-import { schoolInput, studentInput, type ImportResult } from "../directory/schemas.js";
+import { schoolInput, studentInput, type ImportResult } from "../../contract/directory.js";
 import type { DirectoryService } from "../directory/service.js";
 import { AppError } from "../shared/errors.js";
 import { graphCall, relativeToBase } from "../graph/client.js";

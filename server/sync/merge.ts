@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Guardian, Student } from "../directory/domain.js";
-import type { ImportRequest } from "../directory/schemas.js";
+import type { ImportRequest } from "../../contract/directory.js";
 
 /**
  * Shared by the School Data Sync and the CSV import: stable ids, and how a record from a source

@@ -1,0 +1,166 @@
+import { z } from "zod";
+import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES } from "./enums.js";
+import { directoryEmail, domainName, id, isoDate, text } from "./patterns.js";
+
+/** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
+
+export const schoolInput = z
+  .object({ id, name: text(200), brin: z.string().regex(/^[0-9A-Z]{4}$/, "4 characters, e.g. 12AB"), internalDomains: z.array(domainName).max(20).default([]) })
+  .strict();
+export const school = schoolInput.strip();
+export type School = z.output<typeof school>;
+
+export const guardianInput = z
+  .object({
+    id,
+    name: text(200),
+    emails: z.array(directoryEmail).max(5).default([]),
+    relation: z.enum(GUARDIAN_RELATIONS).default("parent"),
+    hasAuthority: z.boolean(),
+  })
+  .strict();
+
+export const studentInput = z
+  .object({
+    id,
+    schoolId: id,
+    givenName: text(100),
+    tussenvoegsel: z.string().trim().max(30).optional(),
+    familyName: text(100),
+    aliases: z.array(text(200)).max(10).default([]),
+    studentNumber: z.string().regex(/^[0-9A-Za-z]{1,20}$/, "letters and digits, at most 20"),
+    birthDate: isoDate,
+    className: z.string().trim().max(20).default(""),
+    leftDate: isoDate.optional(),
+    legalHold: z.boolean().optional(),
+    guardians: z.array(guardianInput).max(8).default([]),
+  })
+  .strict();
+
+export const partyInput = z
+  .object({
+    id,
+    name: text(200),
+    kind: z.enum(PARTY_KINDS),
+    domains: z.array(domainName).max(20).default([]),
+    addresses: z.array(directoryEmail).max(50).default([]),
+    defaultBasis: z.enum(PARTY_BASES),
+    statute: z.string().trim().max(300).optional(),
+    defaultPurposeId: id.optional(),
+    agreedChannel: z.string().trim().max(200).optional(),
+    informParents: z.boolean().default(true),
+  })
+  .strict();
+export const party = partyInput.strip();
+export type Party = z.output<typeof party>;
+
+export const purposeInput = z.object({ id, label: text(200), farReaching: z.boolean() }).strict();
+export const purpose = purposeInput.strip();
+export type Purpose = z.output<typeof purpose>;
+
+export const retentionInput = z
+  .object({
+    studentFileYears: z.number().int().min(0).max(100),
+    absenceYears: z.number().int().min(0).max(100),
+    referralYears: z.number().int().min(0).max(100),
+    consentYears: z.number().int().min(0).max(100),
+    disclosureLogYears: z.number().int().min(0).max(100),
+  })
+  .strict();
+
+export const policyInput = z
+  .object({
+    schoolId: id,
+    farReachingNeedsAllHolders: z.boolean(),
+    studentConsentAge: z.number().int().min(12).max(18),
+    defaultValidity: z.enum(["school-year", "days"]),
+    defaultValidityDays: z.number().int().min(1).max(3650),
+    schoolYearEnd: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD"),
+    warnWhenParentsNotInformed: z.boolean(),
+    retention: retentionInput,
+    sendMode: z.enum(SEND_MODES),
+    failMode: z.enum(FAIL_MODES),
+    sendBudgetSeconds: z.number().int().min(SEND_BUDGET_SECONDS.min).max(SEND_BUDGET_SECONDS.max).default(SEND_BUDGET_SECONDS.default),
+    internalDomains: z.array(domainName).max(20),
+    keepOriginalMessages: z.boolean(),
+  })
+  .strict();
+export const policy = policyInput.strip();
+export type Policy = z.output<typeof policy>;
+
+export const importRequest = z
+  .object({
+    schools: z.array(schoolInput).max(1000).default([]),
+    students: z.array(studentInput).max(100_000).default([]),
+    parties: z.array(partyInput).max(5000).default([]),
+    purposes: z.array(purposeInput).max(1000).default([]),
+    policies: z.array(policyInput).max(1000).default([]),
+  })
+  .strict();
+export type ImportRequest = z.infer<typeof importRequest>;
+
+const counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number() });
+export const importResult = z.object({ schools: counts, students: counts, parties: counts, purposes: counts, policies: counts });
+export type ImportResult = z.infer<typeof importResult>;
+
+export const studentQuery = z
+  .object({
+    query: z.string().max(200).optional(),
+    schoolId: id.optional(),
+    limit: z.coerce.number().int().min(1).max(20000).default(50),
+  })
+  .strict();
+
+/** A student as the API lists it (guardians' emails included: the coordinator's own register). */
+export const studentSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  givenName: z.string(),
+  tussenvoegsel: z.string().optional(),
+  familyName: z.string(),
+  studentNumber: z.string(),
+  schoolId: z.string(),
+  className: z.string(),
+  birthDate: z.string(),
+  leftDate: z.string().optional(),
+  guardians: z.array(z.object({ id: z.string(), name: z.string(), emails: z.array(z.string()), relation: z.enum(GUARDIAN_RELATIONS), hasAuthority: z.boolean() })),
+});
+export type StudentSummary = z.infer<typeof studentSummary>;
+
+export const guardianLookupQuery = z.object({ email: z.string().trim().toLowerCase().min(3).max(320) }).strict();
+export const guardianMatch = z.object({
+  studentId: z.string(),
+  studentName: z.string(),
+  guardianId: z.string(),
+  guardianName: z.string(),
+  hasAuthority: z.boolean(),
+  studentAge: z.number(),
+});
+export type GuardianMatch = z.infer<typeof guardianMatch>;
+
+/** A problem with one row of a CSV import: its line and field, never a name or an address. */
+const csvProblem = z.object({ row: z.number(), field: z.string(), message: z.string() });
+export const csvImportQuery = z.object({ schoolId: id }).strict();
+export const csvImportBody = z.string().min(1, "Send the export as text/csv (UTF-8)");
+export const csvImportReport = z.object({
+  result: importResult,
+  rows: z.number(),
+  errors: z.array(csvProblem),
+  warnings: z.array(csvProblem),
+  guardiansKept: z.number(),
+});
+export type CsvImportReport = z.infer<typeof csvImportReport>;
+
+export const sdsSyncReport = z.object({
+  tenantId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  result: importResult,
+  schoolsRead: z.number(),
+  studentsRead: z.number(),
+  /** Records left out: the Graph object id (pseudonymous) and why. */
+  skipped: z.array(z.object({ kind: z.enum(["school", "student", "contact"]), ref: z.string(), reason: z.string() })),
+  studentsNotInSource: z.number(),
+  guardiansKept: z.number(),
+});
+export type SdsSyncReport = z.infer<typeof sdsSyncReport>;

@@ -1,0 +1,111 @@
+/**
+ * The enumerations the server and the front ends share. Add a value here and every schema, the OpenAPI
+ * document, docs/API.md and the front ends' types follow. Plain arrays (no zod): the on-send handler
+ * may import their types without carrying a library.
+ */
+
+/** The two languages of every surface. */
+export const LANGS = ["nl", "en"] as const;
+export type Lang = (typeof LANGS)[number];
+
+export const ROLES = ["coordinator", "staff", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const VERDICTS = ["allow", "warn", "block"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const RECIPIENT_KINDS = ["internal", "guardian", "party", "unknown"] as const;
+export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
+
+/** On which ground a recipient may receive the mail. */
+export const BASES = ["internal", "guardian", "legal", "consent", "none"] as const;
+export type RecipientBasis = (typeof BASES)[number];
+
+/** Why the send check decided as it did (per recipient). */
+export const REASON_CODES = [
+  "NO_STUDENT",
+  "INTERNAL",
+  "OWN_GUARDIAN",
+  "GUARDIAN_WITHOUT_AUTHORITY",
+  "OTHER_STUDENTS_GUARDIAN",
+  "LEGAL_BASIS",
+  "PARENTS_NOT_INFORMED",
+  "CONSENT_VALID",
+  "NO_CONSENT",
+  "CONSENT_REFUSED",
+  "CONSENT_WITHDRAWN",
+  "CONSENT_EXPIRED",
+  "SECOND_GUARDIAN_REQUIRED",
+  "STUDENT_CONSENT_REQUIRED",
+  "NO_PURPOSE",
+  "PROCESSOR_NOT_A_RECIPIENT",
+  "UNKNOWN_RECIPIENT",
+  "AMBIGUOUS_STUDENT",
+  "BSN_IN_MAIL",
+  "WHOLE_FILE",
+  "ATTACHMENT_WITHOUT_STUDENT",
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** How a consent was given. */
+export const CONSENT_METHODS = ["email", "paper", "oral", "portal"] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+/** How parents were informed of a disclosure on a legal basis. */
+export const NOTICE_METHODS = [...CONSENT_METHODS, "letter", "meeting"] as const;
+export type NoticeMethod = (typeof NOTICE_METHODS)[number];
+
+export const DECISIONS = ["granted", "refused"] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export const PARTY_KINDS = [
+  ...["leerplicht", "swv", "new-school-primary", "new-school-secondary", "veilig-thuis", "ggd", "smw"] as const,
+  ...["wijkteam", "specialist", "inspectie", "duo", "processor", "other"] as const,
+] as const;
+export type PartyKind = (typeof PARTY_KINDS)[number];
+
+/** The default ground a party receives data on. */
+export const PARTY_BASES = ["legal", "consent"] as const;
+export type PartyBasis = (typeof PARTY_BASES)[number];
+
+export const GUARDIAN_RELATIONS = ["mother", "father", "parent", "guardian", "foster-parent", "other"] as const;
+export type GuardianRelation = (typeof GUARDIAN_RELATIONS)[number];
+
+export const SEND_MODES = ["soft-block", "prompt-user", "block"] as const;
+export type SendMode = (typeof SEND_MODES)[number];
+export const FAIL_MODES = ["block", "prompt"] as const;
+export type FailMode = (typeof FAIL_MODES)[number];
+/**
+ * Seconds the on-send handler waits for the check before the fail mode applies (school policy). Outlook
+ * shows "taking longer than expected" after 5 s and times out after 5 minutes: default 20.
+ */
+export const SEND_BUDGET_SECONDS = { min: 5, max: 120, default: 20 } as const;
+
+/** A consent's status for one party and purpose (the register view). */
+export const CONSENT_STATES = ["valid", "none", "refused", "withdrawn", "expired", "partial", "student-required"] as const;
+export type ConsentState = (typeof CONSENT_STATES)[number];
+
+/** The summary of a student's consents (the register overview). */
+export const OVERVIEW_STATES = ["valid", "missing", "expiring", "refused-or-withdrawn"] as const;
+export type OverviewState = (typeof OVERVIEW_STATES)[number];
+
+export const DISCLOSURE_BASES = ["legal", "consent", "guardian", "override"] as const;
+export type DisclosureBasis = (typeof DISCLOSURE_BASES)[number];
+
+export const CHAIN_PROBLEMS = [
+  "hash-mismatch",
+  "broken-link",
+  "missing-event",
+  "head-mismatch",
+  "state-mismatch",
+  /** The HEAD row's keyed MAC is missing or wrong: it was written without the integrity key. */
+  "head-mac-invalid",
+  /** A tombstone without a valid keyed MAC: not left by the retention purge. */
+  "tombstone-forged",
+  /** Events removed and HEAD moved back, against the last signed checkpoint. */
+  "truncated",
+  /** A chain whose head differs from the checkpoint at the same sequence. */
+  "rewritten",
+  /** A chain in the last checkpoint that no longer exists. */
+  "chain-deleted",
+] as const;
+export type ChainProblemKind = (typeof CHAIN_PROBLEMS)[number];

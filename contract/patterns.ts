@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** Identifiers: safe as Azure Table keys (no / \ # ? | or control characters). */
+export const ID_PATTERN = /^[A-Za-z0-9._~:@-]+$/;
+export const id = z.string().min(1).max(100).regex(ID_PATTERN, "letters, digits and . _ ~ : @ - only");
+
+export const isoDate = z.iso.date();
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+/** An address as a mail client gives it (the send check's recipients). */
+export const mailAddress = z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, "an email address");
+/** An address kept in the directory (lower case, no key-unsafe characters). */
+export const directoryEmail = z.string().trim().toLowerCase().max(320).regex(/^[^\s@/\\#?|]+@[^\s@/\\#?|]+\.[^\s@/\\#?|]+$/, "an email address");
+export const domainName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, "a domain name like school.nl");
+export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "64 hex characters");
+/** Non-empty trimmed text of at most `max` characters. */
+export const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** The `[ZV-<requestId>]` tag a consent request's subject carries (and replies keep). */
+export const REQUEST_TAG = /\[ZV-([A-Za-z0-9._~:@-]{1,100})\]/;

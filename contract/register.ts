@@ -1,0 +1,270 @@
+import { z } from "zod";
+import { CHAIN_PROBLEMS, CONSENT_METHODS, CONSENT_STATES, DECISIONS, DISCLOSURE_BASES, LANGS, NOTICE_METHODS, OVERVIEW_STATES, VERDICTS } from "./enums.js";
+import { directoryEmail, id, isoDateTime, sha256Hex } from "./patterns.js";
+
+export const actor = z.union([z.object({ guardianId: id }).strict(), z.object({ student: z.literal(true) }).strict()]);
+export const method = z.enum(CONSENT_METHODS);
+
+export const evidenceInput = z
+  .object({
+    messageId: z.string().trim().min(3).max(998),
+    sender: z.string().trim().toLowerCase().max(320).regex(/^[^\s@]+@[^\s@]+$/, "an email address"),
+    date: isoDateTime,
+    sha256: sha256Hex,
+    excerpt: z.string().max(500).optional(),
+    inReplyTo: z.string().max(998).optional(),
+    /** With Graph configured: the Outlook item id, so the server hashes the original MIME itself. */
+    graphMessageId: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export const consentRequest = z
+  .object({
+    studentId: id,
+    partyId: id,
+    purposeId: id,
+    decision: z.enum(DECISIONS),
+    givenBy: actor,
+    method,
+    heardBy: z.string().trim().min(1).max(200).optional(),
+    givenAt: isoDateTime,
+    validUntil: isoDateTime.optional(),
+    informationShown: z.string().max(20_000).optional(),
+    evidence: evidenceInput.optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.method === "oral" && !c.heardBy) ctx.addIssue({ code: "custom", path: ["heardBy"], message: "oral consent needs who heard it" });
+    if (c.method === "email" && !c.evidence) ctx.addIssue({ code: "custom", path: ["evidence"], message: "email consent needs its evidence" });
+    if (c.validUntil && c.validUntil <= c.givenAt) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "must be after givenAt" });
+  });
+export type ConsentRequest = z.infer<typeof consentRequest>;
+
+export const withdrawRequest = z
+  .object({ by: actor, at: isoDateTime, reason: z.string().trim().max(2000).optional() })
+  .strict();
+export type WithdrawRequest = z.infer<typeof withdrawRequest>;
+
+export const noticeRequest = z
+  .object({
+    studentId: id,
+    partyId: id,
+    purposeId: id,
+    informedAt: isoDateTime,
+    method: z.enum(NOTICE_METHODS),
+  })
+  .strict();
+export type NoticeRequest = z.infer<typeof noticeRequest>;
+
+/** Current consent status of one student for one party and purpose (the register view). */
+export const consentStatusView = z.object({
+  partyId: z.string(),
+  purposeId: z.string(),
+  state: z.enum(CONSENT_STATES),
+  code: z.string(),
+  validUntil: z.string().optional(),
+  holdersConsented: z.array(z.string()),
+  holdersMissing: z.array(z.string()),
+});
+
+/** One row per student in the register overview (the tab's grid). */
+export const overviewRow = z.object({
+  studentId: z.string(),
+  name: z.string(),
+  studentNumber: z.string(),
+  schoolId: z.string(),
+  className: z.string(),
+  /** Summary across the student's consents. */
+  state: z.enum(OVERVIEW_STATES),
+  /** Earliest end date of a valid consent. */
+  nextExpiry: z.string().optional(),
+  parties: z.array(z.string()),
+  purposes: z.array(z.string()),
+  eventCount: z.number(),
+});
+export type OverviewRow = z.infer<typeof overviewRow>;
+export type ConsentStatus = z.infer<typeof consentStatusView>;
+
+/* The events of the register, as the API answers them (append-only, hash-chained per student). */
+const eventBase = {
+  id: z.string(),
+  studentId: z.string(),
+  seq: z.number().int(),
+  recordedBy: z.string(),
+  recordedAt: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+  requestKey: z.string().optional(),
+};
+/** The party and purpose an event is about. */
+const forPair = { partyId: z.string(), purposeId: z.string() };
+export const evidence = z.object({
+  messageId: z.string(),
+  sender: z.string(),
+  date: z.string(),
+  sha256: sha256Hex,
+  /** Where the hash was computed: the task pane ("client") or the server from Graph's MIME. */
+  hashSource: z.enum(["client", "server-mime"]).optional(),
+  excerpt: z.string().optional(),
+  inReplyTo: z.string().optional(),
+});
+export type Evidence = z.infer<typeof evidence>;
+const actorOut = z.union([z.object({ guardianId: z.string() }), z.object({ student: z.literal(true) })]);
+export const consentEvent = z.object({
+  ...eventBase,
+  ...forPair,
+  type: z.literal("consent"),
+  decision: z.enum(DECISIONS),
+  givenBy: actorOut,
+  method: z.enum(CONSENT_METHODS),
+  heardBy: z.string().optional(),
+  givenAt: z.string(),
+  validFrom: z.string(),
+  validUntil: z.string(),
+  informationShown: z.string().optional(),
+  evidence: evidence.optional(),
+});
+export type ConsentEvent = z.infer<typeof consentEvent>;
+export const withdrawalEvent = z.object({
+  ...eventBase,
+  ...forPair,
+  type: z.literal("withdrawal"),
+  consentId: z.string(),
+  by: actorOut,
+  at: z.string(),
+  reason: z.string().optional(),
+});
+export type WithdrawalEvent = z.infer<typeof withdrawalEvent>;
+export const noticeEvent = z.object({
+  ...eventBase,
+  ...forPair,
+  type: z.literal("notice"),
+  informedAt: z.string(),
+  method: z.enum(NOTICE_METHODS),
+});
+export type NoticeEvent = z.infer<typeof noticeEvent>;
+export const disclosureEvent = z.object({
+  ...eventBase,
+  type: z.literal("disclosure"),
+  checkId: z.string(),
+  partyId: z.string().optional(),
+  recipient: z.string(),
+  basis: z.enum(DISCLOSURE_BASES),
+  purposeId: z.string().optional(),
+  verdict: z.enum(VERDICTS),
+  sentBy: z.string(),
+  at: z.string(),
+});
+export const overrideEvent = z.object({ ...eventBase, type: z.literal("override"), checkId: z.string(), reason: z.string(), by: z.string(), at: z.string() });
+export const tombstoneEvent = z.object({
+  ...eventBase,
+  type: z.literal("tombstone"),
+  coversUpToSeq: z.number().int(),
+  lastRemovedHash: z.string(),
+  removedCount: z.number().int(),
+  at: z.string(),
+});
+export const registerEvent = z.discriminatedUnion("type", [consentEvent, withdrawalEvent, noticeEvent, disclosureEvent, overrideEvent, tombstoneEvent]);
+export type RegisterEvent = z.infer<typeof registerEvent>;
+
+export const chainProblem = z.object({ studentId: z.string(), seq: z.number().int(), problem: z.enum(CHAIN_PROBLEMS) });
+export type ChainProblem = z.infer<typeof chainProblem>;
+
+export const registerResponse = z.object({
+  student: z.object({ id: z.string(), name: z.string() }),
+  events: z.array(registerEvent),
+  status: z.array(consentStatusView),
+  notices: z.array(noticeEvent),
+  disclosures: z.array(disclosureEvent),
+  chain: z.object({ verified: z.boolean(), problems: z.array(chainProblem) }),
+});
+export type StudentRegister = z.infer<typeof registerResponse>;
+
+export const overviewResponse = z.object({ rows: z.array(overviewRow) });
+
+export const statsResponse = z.object({
+  expiringThisMonth: z.array(z.object({ studentId: z.string(), name: z.string(), partyId: z.string(), purposeId: z.string(), validUntil: z.string() })),
+  disclosuresPerParty: z.array(z.object({ partyId: z.string(), name: z.string(), count: z.number() })),
+  overrides: z.array(z.object({ studentId: z.string(), name: z.string(), checkId: z.string(), at: z.string(), reason: z.string() })),
+  schoolYearStart: z.string(),
+});
+export type Stats = z.infer<typeof statsResponse>;
+
+export const checkpointReport = z.object({
+  found: z.boolean(),
+  at: z.string().optional(),
+  chains: z.number().int().optional(),
+  events: z.number().int().optional(),
+  /** The checkpoint's own MAC and Merkle root verify. */
+  signatureValid: z.boolean().optional(),
+});
+export const verifyResponse = z.object({
+  ok: z.boolean(),
+  studentsChecked: z.number(),
+  eventsChecked: z.number(),
+  problems: z.array(chainProblem),
+  /** The last signed checkpoint the chains were compared with. */
+  checkpoint: checkpointReport.optional(),
+});
+
+/** POST /api/consent-requests */
+export const consentRequestInput = z.object({ studentId: id, partyId: id, purposeId: id, lang: z.enum(LANGS).optional() }).strict();
+export type ConsentRequestInput = z.infer<typeof consentRequestInput>;
+/** A consent request and exactly what the parents were shown. */
+export const consentRequestRecord = z.object({
+  requestId: z.string(),
+  studentId: z.string(),
+  partyId: z.string(),
+  purposeId: z.string(),
+  /** Who is asked: the guardians with authority, or the student 16+. */
+  to: z.array(directoryEmail),
+  subject: z.string(),
+  informationShown: z.string(),
+  bodyText: z.string(),
+  bodyHtml: z.string(),
+  lang: z.enum(LANGS),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  /** Internet Message-ID of the sent request (when sent through Graph). */
+  messageId: z.string().optional(),
+  sendingSince: z.string().optional(),
+});
+export type ConsentRequestRecord = z.infer<typeof consentRequestRecord>;
+
+/** The parents' access export (inzage, art. 15 AVG; DOMAIN.md section 6). */
+export const accessExport = z.object({
+  generatedAt: z.string(),
+  controller: z.object({ name: z.string(), brin: z.string() }).optional(),
+  student: z.object({ name: z.string(), studentNumber: z.string(), birthDate: z.string(), className: z.string(), leftDate: z.string().optional() }),
+  guardians: z.array(z.object({ name: z.string(), relation: z.string(), hasAuthority: z.boolean() })),
+  categories: z.array(z.string()),
+  purposes: z.array(z.string()),
+  consents: z.array(
+    z.object({
+      decision: z.enum(DECISIONS),
+      party: z.string(),
+      purpose: z.string(),
+      givenBy: z.string(),
+      method: z.enum(CONSENT_METHODS),
+      givenAt: z.string(),
+      validUntil: z.string(),
+      informationShown: z.string().optional(),
+      evidence: z.object({ messageId: z.string(), date: z.string(), sha256: z.string() }).optional(),
+      withdrawnAt: z.string().optional(),
+    }),
+  ),
+  notices: z.array(z.object({ party: z.string(), purpose: z.string(), informedAt: z.string(), method: z.enum(NOTICE_METHODS) })),
+  recipients: z.array(z.object({ party: z.string(), basis: z.enum(DISCLOSURE_BASES), purpose: z.string(), at: z.string(), sentBy: z.string() })),
+  overrides: z.array(z.object({ at: z.string(), reason: z.string() })),
+  retention: z.object({
+    studentFile: z.string(),
+    absenceAndEnrolment: z.string(),
+    referral: z.string(),
+    consentRecords: z.string(),
+    disclosureLog: z.string(),
+  }),
+  sources: z.array(z.string()),
+  rights: z.array(z.string()),
+  decisionTerm: z.string(),
+});
+export type AccessExport = z.infer<typeof accessExport>;

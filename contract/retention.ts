@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/** Counts only: a purge report names no student. */
+export const purgeReport = z.object({
+  id: z.string(),
+  at: z.string(),
+  trigger: z.enum(["manual", "schedule"]),
+  dryRun: z.boolean(),
+  studentsChecked: z.number(),
+  studentsEnrolled: z.number(),
+  studentsOnHold: z.number(),
+  studentsWithDueEvents: z.number(),
+  studentsPurged: z.number(),
+  eventsDue: z.number(),
+  eventsRemoved: z.number(),
+  eventsDeferred: z.number(),
+  removedByType: z.record(z.string(), z.number()),
+  failures: z.number(),
+  chainsVerified: z.boolean(),
+});
+export type PurgeReport = z.infer<typeof purgeReport>;
+
+export const purgeRequest = z.object({ dryRun: z.boolean() }).strict();
+export const purgeReports = z.object({ reports: z.array(purgeReport) });
+
+export const legalHoldInput = z.object({ hold: z.boolean(), reason: z.string().trim().min(3).max(500) }).strict();
+export const legalHold = z.object({
+  studentId: z.string(),
+  legalHold: z.boolean(),
+  reason: z.string().optional(),
+  setBy: z.string().optional(),
+  setAt: z.string().optional(),
+});
+export type LegalHold = z.infer<typeof legalHold>;
+
+export const VIEW_KINDS = ["register", "export"] as const;
+export const viewsResponse = z.object({ views: z.array(z.object({ by: z.string(), at: z.string(), what: z.enum(VIEW_KINDS) })) });

@@ -1,0 +1,265 @@
+import { z } from "zod";
+import { route } from "./route.js";
+import { id } from "./patterns.js";
+import {
+  csvImportBody,
+  csvImportQuery,
+  guardianLookupQuery,
+  guardianMatch,
+  importRequest,
+  importResult,
+  csvImportReport,
+  party,
+  partyInput,
+  policy,
+  policyInput,
+  purpose,
+  purposeInput,
+  school,
+  sdsSyncReport,
+  studentQuery,
+  studentSummary,
+} from "./directory.js";
+import {
+  accessExport,
+  consentEvent,
+  consentRequest,
+  consentRequestInput,
+  consentRequestRecord,
+  noticeEvent,
+  noticeRequest,
+  overviewResponse,
+  registerResponse,
+  statsResponse,
+  verifyResponse,
+  withdrawalEvent,
+  withdrawRequest,
+} from "./register.js";
+import { checkRequest, checkResponse, overrideRequest, overrideResponse } from "./sendcheck.js";
+import { legalHold, legalHoldInput, purgeReport, purgeReports, purgeRequest, viewsResponse } from "./retention.js";
+import { graphEvidence, graphEvidenceRequest, me } from "./identity.js";
+
+/**
+ * Every route of /api, declared once. The server implements each (server/<component>/routes.ts),
+ * the OpenAPI document and docs/API.md are generated from this table, and the front ends call them
+ * with `call(routes.x, input)`. Keys are stable names; paths are relative to /api.
+ */
+
+const byId = z.object({ id }).strict();
+const bySchool = z.object({ schoolId: id }).strict();
+const student = (name = "id") => ({ from: "param", name, via: "student" }) as const;
+
+export const routes = {
+  // identity
+  me: route({
+    method: "get", path: "/me", tag: "identity", access: "any", scope: { from: "none" },
+    summary: "Who is calling: user, tenant, roles and whether the server runs in dev mode",
+    response: me,
+  }),
+  openapi: route({
+    method: "get", path: "/openapi.json", tag: "identity", access: "anonymous", scope: { from: "none" },
+    summary: "This document: OpenAPI 3.1, generated from the route table",
+    response: z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.record(z.string(), z.object({}).loose())) }).loose(),
+  }),
+  syncSds: route({
+    method: "post", path: "/sync/sds", tag: "identity", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    summary: "Run the School Data Sync now: schools, students and guardians from Microsoft Graph (never deletes)",
+    response: sdsSyncReport,
+  }),
+  importCsv: route({
+    method: "post", path: "/import/csv", tag: "identity", access: "coordinator", scope: { from: "query", field: "schoolId", via: "school" }, status: 200,
+    summary: "Import a student-system export (semicolon-separated CSV) into one school",
+    bodyType: "csv", body: csvImportBody, query: csvImportQuery,
+    response: csvImportReport,
+  }),
+  graphEvidence: route({
+    method: "post", path: "/evidence/graph", tag: "identity", access: "coordinator", scope: { from: "body", field: "studentId", via: "student" }, status: 200,
+    summary: "The server's evidence of an Outlook message: SHA-256 of its original MIME from Graph",
+    body: graphEvidenceRequest,
+    response: graphEvidence,
+  }),
+
+  // directory
+  importDirectory: route({
+    method: "post", path: "/import", tag: "directory", access: "coordinator", scope: { from: "body", field: "schools[].id, students[].schoolId, policies[].schoolId", via: "school" }, status: 200,
+    summary: "Idempotent bulk upsert of schools, students with guardians, parties, purposes and policies",
+    body: importRequest,
+    response: importResult,
+  }),
+  schools: route({
+    method: "get", path: "/schools", tag: "directory", access: "viewer", scope: { from: "tenant" },
+    summary: "The schools of the tenant",
+    response: z.object({ schools: z.array(school) }),
+  }),
+  students: route({
+    method: "get", path: "/students", tag: "directory", access: "viewer", scope: { from: "tenant" },
+    summary: "Search students by name or student number",
+    query: studentQuery,
+    response: z.object({ students: z.array(studentSummary) }),
+  }),
+  student: route({
+    method: "get", path: "/students/:id", tag: "directory", access: "viewer", scope: student(),
+    summary: "One student with their guardians",
+    params: byId,
+    response: studentSummary,
+  }),
+  guardianLookup: route({
+    method: "get", path: "/guardians/lookup", tag: "directory", access: "coordinator", scope: { from: "tenant" },
+    summary: "Which students a sender's email address is a guardian of",
+    query: guardianLookupQuery,
+    response: z.object({ matches: z.array(guardianMatch) }),
+  }),
+  parties: route({
+    method: "get", path: "/parties", tag: "directory", access: "viewer", scope: { from: "none" },
+    summary: "The party directory",
+    response: z.object({ parties: z.array(party) }),
+  }),
+  putParty: route({
+    method: "put", path: "/parties/:id", tag: "directory", access: "coordinator", scope: { from: "none" },
+    summary: "Add or change a party",
+    params: byId, body: partyInput,
+    response: party,
+  }),
+  purposes: route({
+    method: "get", path: "/purposes", tag: "directory", access: "viewer", scope: { from: "none" },
+    summary: "The purposes consent is asked for",
+    response: z.object({ purposes: z.array(purpose) }),
+  }),
+  putPurpose: route({
+    method: "put", path: "/purposes/:id", tag: "directory", access: "coordinator", scope: { from: "none" },
+    summary: "Add or change a purpose",
+    params: byId, body: purposeInput,
+    response: purpose,
+  }),
+  policy: route({
+    method: "get", path: "/policies/:schoolId", tag: "directory", access: "viewer", scope: { from: "param", name: "schoolId", via: "school" },
+    summary: "A school's policy (defaults of DOMAIN.md when never set)",
+    params: bySchool,
+    response: policy,
+  }),
+  putPolicy: route({
+    method: "put", path: "/policies/:schoolId", tag: "directory", access: "coordinator", scope: { from: "param", name: "schoolId", via: "school" },
+    summary: "Change a school's policy",
+    params: bySchool, body: policyInput,
+    response: policy,
+  }),
+
+  // register
+  recordConsent: route({
+    method: "post", path: "/consents", tag: "register", access: "coordinator", scope: { from: "body", field: "studentId", via: "student" },
+    summary: "Record a consent or refusal with its evidence",
+    body: consentRequest,
+    response: consentEvent,
+  }),
+  withdraw: route({
+    method: "post", path: "/consents/:id/withdraw", tag: "register", access: "coordinator", scope: { from: "param", name: "id", via: "consent" },
+    summary: "Withdraw a consent (a new event; the consent stays on record)",
+    params: byId, body: withdrawRequest,
+    response: withdrawalEvent,
+  }),
+  notice: route({
+    method: "post", path: "/notices", tag: "register", access: "coordinator", scope: { from: "body", field: "studentId", via: "student" },
+    summary: "Record that parents were informed of a disclosure on a legal basis",
+    body: noticeRequest,
+    response: noticeEvent,
+  }),
+  createConsentRequest: route({
+    method: "post", path: "/consent-requests", tag: "register", access: "coordinator", scope: { from: "body", field: "studentId", via: "student" },
+    summary: "Write a consent request that informs parents (DOMAIN.md section 4)",
+    body: consentRequestInput,
+    response: consentRequestRecord,
+  }),
+  sendConsentRequest: route({
+    method: "post", path: "/consent-requests/:id/send", tag: "register", access: "coordinator", scope: { from: "param", name: "id", via: "consent-request" }, status: 200,
+    summary: "Send a consent request from the coordinator's mailbox through Microsoft Graph (Entra mode)",
+    params: byId,
+    response: consentRequestRecord,
+  }),
+  consentRequest: route({
+    method: "get", path: "/consent-requests/:id", tag: "register", access: "coordinator", scope: { from: "param", name: "id", via: "consent-request" },
+    summary: "A consent request and the text the parents were shown",
+    params: byId,
+    response: consentRequestRecord,
+  }),
+  register: route({
+    method: "get", path: "/students/:id/register", tag: "register", access: "viewer", scope: student(),
+    summary: "A student's register: events, current status, notices, disclosures, chain check",
+    params: byId,
+    response: registerResponse,
+  }),
+  accessExport: route({
+    method: "get", path: "/students/:id/export", tag: "register", access: "coordinator", scope: student(),
+    summary: "The parents' access export (inzage) of one student",
+    params: byId,
+    response: accessExport,
+  }),
+  overview: route({
+    method: "get", path: "/register/overview", tag: "register", access: "viewer", scope: { from: "tenant" },
+    summary: "One row per student with the summary of their consents",
+    response: overviewResponse,
+  }),
+  stats: route({
+    method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "tenant" },
+    summary: "Consents expiring this month, disclosures per party, overrides",
+    response: statsResponse,
+  }),
+  verifyAll: route({
+    method: "get", path: "/audit/verify", tag: "register", access: "coordinator", scope: { from: "tenant" },
+    summary: "Verify every event chain of the tenant",
+    response: verifyResponse,
+  }),
+
+  // sendcheck
+  check: route({
+    method: "post", path: "/check", tag: "sendcheck", access: "staff", scope: { from: "body", field: "subject, body, attachments", via: "mail-content" }, status: 200,
+    summary: "Check a mail before it is sent: students, recipients, verdict",
+    body: checkRequest,
+    response: checkResponse,
+  }),
+  getCheck: route({
+    method: "get", path: "/checks/:id", tag: "sendcheck", access: "staff", scope: { from: "param", name: "id", via: "check" },
+    summary: "A stored check result (never the mail itself)",
+    params: byId,
+    response: checkResponse,
+  }),
+  override: route({
+    method: "post", path: "/checks/:id/override", tag: "sendcheck", access: "staff", scope: { from: "param", name: "id", via: "check" },
+    summary: "Send despite a block, with a recorded reason",
+    params: byId, body: overrideRequest,
+    response: overrideResponse,
+  }),
+
+  // retention
+  purge: route({
+    method: "post", path: "/retention/purge", tag: "retention", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    summary: "Purge what the retention policy says is due (dryRun: report only, change nothing)",
+    body: purgeRequest,
+    response: purgeReport,
+  }),
+  purgeReports: route({
+    method: "get", path: "/retention/reports", tag: "retention", access: "coordinator", scope: { from: "tenant" },
+    summary: "Reports of earlier purges, newest first (counts only)",
+    response: purgeReports,
+  }),
+  legalHold: route({
+    method: "get", path: "/students/:id/legal-hold", tag: "retention", access: "coordinator", scope: student(),
+    summary: "Whether a legal hold stops the purge of this student",
+    params: byId,
+    response: legalHold,
+  }),
+  setLegalHold: route({
+    method: "put", path: "/students/:id/legal-hold", tag: "retention", access: "coordinator", scope: student(),
+    summary: "Set or lift a legal hold (stops the retention purge of this student)",
+    params: byId, body: legalHoldInput,
+    response: legalHold,
+  }),
+  views: route({
+    method: "get", path: "/students/:id/views", tag: "retention", access: "coordinator", scope: student(),
+    summary: "Who viewed this student's register or export, and when",
+    params: byId,
+    response: viewsResponse,
+  }),
+} as const;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;

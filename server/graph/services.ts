@@ -1,0 +1,69 @@
+import type { Logger } from "pino";
+import type { DirectoryService } from "../directory/service.js";
+import { policyFor } from "../directory/domain.js";
+import type { MailSender, MessageEvidenceSource } from "../register/ports.js";
+import { AppError } from "../shared/errors.js";
+import { GraphAuth, GraphClients, SCOPES, type GraphConfig } from "./client.js";
+import { fetchEvidence, keepOriginal } from "./evidence.js";
+import { sendConsentRequest } from "./consent-request.js";
+import { LocalFolderBlobStore, type BlobStore } from "./blob-store.js";
+
+/**
+ * Microsoft Graph as the rest of the server uses it: the register's ports (the evidence of a message,
+ * sending mail; server/register/ports.ts) and the app-only clients the School Data Sync reads with
+ * (server/sync/). Graph needs Entra mode (ENTRA_CLIENT_ID and a secret or certificate); in dev mode
+ * the Graph operations answer 503 GRAPH_ERROR.
+ */
+export interface GraphDeps {
+  config: GraphConfig;
+  directory: DirectoryService;
+  log: Logger;
+  /** Injected in tests (a fake authority); otherwise made from config. */
+  auth?: GraphAuth;
+  blobStore?: BlobStore;
+  /** Injected in tests (no real waiting on Retry-After). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface GraphServices extends MessageEvidenceSource, MailSender {
+  readonly configured: boolean;
+  /** The Graph clients (undefined without Entra credentials). */
+  readonly clients: GraphClients | undefined;
+}
+
+export function createGraphServices(deps: GraphDeps): GraphServices {
+  const { config, directory } = deps;
+  const auth = deps.auth ?? GraphAuth.fromConfig(config);
+  const clients = auth
+    ? new GraphClients(auth, config.GRAPH_BASE_URL, {
+        maxRetries: config.GRAPH_MAX_RETRIES,
+        maxRetryAfterSeconds: config.GRAPH_MAX_RETRY_AFTER_SECONDS,
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      })
+    : undefined;
+  const store = deps.blobStore ?? (config.EVIDENCE_DIR ? new LocalFolderBlobStore(config.EVIDENCE_DIR) : undefined);
+  const needGraph = (): GraphClients => {
+    if (!clients) throw new AppError(503, "GRAPH_ERROR", "Microsoft Graph is not configured on this server (dev mode, or no client secret or certificate)");
+    return clients;
+  };
+  return {
+    configured: clients !== undefined,
+    clients,
+    async evidence(p, userToken, graphMessageId, schoolId, keep) {
+      const graph = needGraph().forUser(p.tenantId, userToken, SCOPES.evidence);
+      const snap = await directory.snapshot(p.tenantId);
+      const school = schoolId ?? (snap.directory.schools.length === 1 ? snap.directory.schools[0]?.id : undefined);
+      // Keeping the MIME is the school's choice; without a known school, keep nothing (minimal data).
+      const policyKeeps = school ? policyFor(snap.directory, school).keepOriginalMessages : false;
+      return fetchEvidence(graph, graphMessageId, { tenantId: p.tenantId, keep: keep !== false && policyKeeps, ...(store ? { store } : {}) });
+    },
+    async keepOriginal(p, ev, schoolId) {
+      const snap = await directory.snapshot(p.tenantId);
+      if (!policyFor(snap.directory, schoolId).keepOriginalMessages) return undefined;
+      return keepOriginal(store, p.tenantId, ev);
+    },
+    async send(p, userToken, mail) {
+      return sendConsentRequest(needGraph().forUser(p.tenantId, userToken, SCOPES.consentRequest), mail);
+    },
+  };
+}

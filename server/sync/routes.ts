@@ -1,0 +1,12 @@
+import { routes } from "../../contract/index.js";
+import type { ApiBuilder } from "../http/api.js";
+import type { DirectoryService } from "../directory/service.js";
+import { importStudentCsv } from "./csv-import.js";
+import type { SyncServices } from "./service.js";
+
+export function syncRoutes(api: ApiBuilder, sync: SyncServices, directory: DirectoryService, importBodyLimit: string): void {
+  api.implement(routes.syncSds, ({ principal }) => sync.sds(principal));
+  api.implement(routes.importCsv, ({ principal, query, body }) => importStudentCsv(directory, principal.tenantId, query.schoolId, body), {
+    bodyLimit: importBodyLimit,
+  });
+}
