@@ -18,7 +18,14 @@ export function summary(s: Student): StudentSummary {
     className: s.className,
     birthDate: s.birthDate,
     ...(s.leftDate ? { leftDate: s.leftDate } : {}),
-    guardians: s.guardians.map((g) => ({ id: g.id, name: g.name, emails: g.emails, relation: g.relation, hasAuthority: g.hasAuthority })),
+    guardians: s.guardians.map((g) => ({
+      id: g.id,
+      name: g.name,
+      emails: g.emails,
+      relation: g.relation,
+      hasAuthority: g.hasAuthority,
+      authorityConfirmed: g.authorityConfirmed !== false,
+    })),
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { id, isoDate } from "../shared/schemas.js";
-import { PARTY_KINDS } from "./domain.js";
+import { AUTHORITY_SOURCES, PARTY_KINDS, PURPOSE_CATEGORIES } from "./domain.js";
 
 const domain = z
   .string()
@@ -11,7 +11,7 @@ const email = z.string().trim().toLowerCase().max(320).regex(/^[^\s@/\\#?|]+@[^\
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const schoolInput = z
-  .object({ id, name: text(200), brin: z.string().regex(/^[0-9A-Z]{4}$/, "4 characters, e.g. 12AB"), internalDomains: z.array(domain).max(20).default([]) })
+  .object({ id, name: text(200), brin: z.string().regex(/^[0-9A-Z]{4}$/, "4 characters, e.g. 12AB"), internalDomains: z.array(domain).max(20).default([]), studentDomains: z.array(domain).max(20).optional() })
   .strict();
 
 export const guardianInput = z
@@ -21,7 +21,18 @@ export const guardianInput = z
     emails: z.array(email).max(5).default([]),
     relation: z.enum(["mother", "father", "parent", "guardian", "foster-parent", "other"]).default("parent"),
     hasAuthority: z.boolean(),
+    /** false: the source did not state custody; counts as without authority until confirmed. */
+    authorityConfirmed: z.boolean().optional(),
+    authoritySource: z
+      .object({ source: z.enum(AUTHORITY_SOURCES), by: z.string().max(200), at: z.string().max(40) })
+      .strict()
+      .optional(),
   })
+  .strict();
+
+/** Confirming (or correcting) a guardian's parental authority: the parents' declaration or a gezagsregister extract. */
+export const authorityConfirmation = z
+  .object({ hasAuthority: z.boolean(), source: z.enum(AUTHORITY_SOURCES) })
   .strict();
 
 export const studentInput = z
@@ -53,10 +64,20 @@ export const partyInput = z
     defaultPurposeId: id.optional(),
     agreedChannel: z.string().trim().max(200).optional(),
     informParents: z.boolean().default(true),
+    legalPurposeIds: z.array(id).max(50).optional(),
+    legalBasisConfirmed: z.boolean().optional(),
   })
   .strict();
 
-export const purposeInput = z.object({ id, label: text(200), farReaching: z.boolean() }).strict();
+export const purposeInput = z
+  .object({
+    id,
+    label: text(200),
+    farReaching: z.boolean(),
+    category: z.enum(PURPOSE_CATEGORIES).optional(),
+    specialCategory: z.boolean().optional(),
+  })
+  .strict();
 
 export const retentionInput = z
   .object({
@@ -82,6 +103,8 @@ export const policyInput = z
     failMode: z.enum(["block", "prompt"]),
     internalDomains: z.array(domain).max(20),
     keepOriginalMessages: z.boolean(),
+    parentalConsentAtAge: z.enum(["lapses", "stays-until-student-acts"]).optional(),
+    lateConsentFrom: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD").optional(),
   })
   .strict();
 
@@ -125,6 +148,8 @@ export const studentSummary = z.object({
   className: z.string(),
   birthDate: z.string(),
   leftDate: z.string().optional(),
-  guardians: z.array(z.object({ id: z.string(), name: z.string(), emails: z.array(z.string()), relation: z.string(), hasAuthority: z.boolean() })),
+  guardians: z.array(
+    z.object({ id: z.string(), name: z.string(), emails: z.array(z.string()), relation: z.string(), hasAuthority: z.boolean(), authorityConfirmed: z.boolean() }),
+  ),
 });
 export type StudentSummary = z.infer<typeof studentSummary>;

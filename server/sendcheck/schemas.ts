@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { id, isoDateTime } from "../shared/schemas.js";
 
-export const recipientKinds = ["internal", "guardian", "party", "unknown"] as const;
+export const recipientKinds = ["internal", "guardian", "party", "unknown", "student"] as const;
 export const verdicts = ["allow", "warn", "block"] as const;
-export const bases = ["internal", "guardian", "legal", "consent", "none"] as const;
+export const bases = ["internal", "guardian", "legal", "consent", "none", "student"] as const;
 
 export const REASON_CODES = [
   "NO_STUDENT",
@@ -23,6 +23,19 @@ export const REASON_CODES = [
   "NO_PURPOSE",
   "PROCESSOR_NOT_A_RECIPIENT",
   "UNKNOWN_RECIPIENT",
+  // Issue 13: bases per (party, purpose), ages and authority, students' accounts, Veilig Thuis.
+  "PURPOSE_NOT_COVERED",
+  "PURPOSE_ASSUMED",
+  "PURPOSE_AMBIGUOUS",
+  "ADVICE_WITHOUT_NAME",
+  "STUDENT_LEFT",
+  "ORAL_CONSENT_UNCONFIRMED",
+  "OWN_STUDENT_ACCOUNT",
+  "OWN_STUDENT_ACCOUNT_UNDER_16",
+  "OTHER_STUDENTS_ACCOUNT",
+  "PARENT_OF_16_NO_PURPOSE",
+  "STUDENT_CONSENT_FOR_PARENTS",
+  "ADULT_STUDENT_CONSENT_REQUIRED",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
