@@ -8,6 +8,8 @@ export interface School {
   name: string;
   /** BRIN number (4 characters) of the school. */
   brin: string;
+  /** The school board (bevoegd gezag): the controller, named with the school in letters and exports. */
+  boardName?: string;
   /** Email domains of the school's staff (colleagues are internal recipients). */
   internalDomains: string[];
   /**
@@ -319,4 +321,11 @@ export function partyProblems(
     }
   }
   return out;
+}
+
+/** "Stichting X, voor OBS Y" / "Stichting X, for OBS Y": the controller as letters and exports name it. */
+export function controllerName(school: Pick<School, "name" | "boardName"> | undefined, lang: "nl" | "en"): string {
+  if (!school) return lang === "nl" ? "het schoolbestuur en de school" : "the school board and the school";
+  if (!school.boardName) return school.name;
+  return lang === "nl" ? `${school.boardName} (het schoolbestuur), voor ${school.name}` : `${school.boardName} (the school board), for ${school.name}`;
 }

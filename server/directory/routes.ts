@@ -2,9 +2,9 @@ import { z } from "zod";
 import type { ApiBuilder } from "../shared/http.js";
 import { AppError } from "../shared/errors.js";
 import { id } from "../shared/schemas.js";
-import { ageOn, fullName, type Student } from "./domain.js";
+import { ageOn, fullName, holdsAuthority, type Student } from "./domain.js";
 import type { DirectoryService } from "./service.js";
-import { importRequest, importResult, partyInput, policyInput, purposeInput, studentQuery, type StudentSummary } from "./schemas.js";
+import { authorityConfirmation, importRequest, importResult, partyInput, policyInput, purposeInput, studentQuery, type StudentSummary } from "./schemas.js";
 
 export function summary(s: Student): StudentSummary {
   return {
@@ -74,6 +74,16 @@ export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBo
     handler: async ({ principal, params }) => summary(await dir.student(principal.tenantId, id.parse(params.id))),
   });
   api.add({
+    method: "put",
+    path: "/students/:id/guardians/:guardianId/authority",
+    tag: "directory",
+    summary: "Confirm (or correct) a parent's parental authority: the parents' declaration or a gezagsregister extract",
+    role: "coordinator",
+    body: authorityConfirmation,
+    handler: async ({ principal, body, params }) =>
+      summary(await dir.confirmAuthority(principal, id.parse(params.id), id.parse(params.guardianId), body)),
+  });
+  api.add({
     method: "get",
     path: "/guardians/lookup",
     tag: "directory",
@@ -89,7 +99,7 @@ export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBo
           studentName: fullName(student),
           guardianId: guardian.id,
           guardianName: guardian.name,
-          hasAuthority: guardian.hasAuthority,
+          hasAuthority: holdsAuthority(guardian, student, now),
           studentAge: ageOn(student.birthDate, now),
         })),
       };

@@ -11,7 +11,7 @@ const email = z.string().trim().toLowerCase().max(320).regex(/^[^\s@/\\#?|]+@[^\
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const schoolInput = z
-  .object({ id, name: text(200), brin: z.string().regex(/^[0-9A-Z]{4}$/, "4 characters, e.g. 12AB"), internalDomains: z.array(domain).max(20).default([]), studentDomains: z.array(domain).max(20).optional() })
+  .object({ id, name: text(200), boardName: text(200).optional(), brin: z.string().regex(/^[0-9A-Z]{4}$/, "4 characters, e.g. 12AB"), internalDomains: z.array(domain).max(20).default([]), studentDomains: z.array(domain).max(20).optional() })
   .strict();
 
 export const guardianInput = z

@@ -1,6 +1,6 @@
 import { AppError, notFound } from "../shared/errors.js";
 import { StudentDetector } from "../sendcheck/detect.js";
-import { defaultPolicy, fullName, partyProblems, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
+import { defaultPolicy, fullName, partyProblems, type AuthoritySource, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
 import type { DirectoryRepository, UpsertCounts } from "./repository.js";
 import type { ImportRequest, ImportResult } from "./schemas.js";
 
@@ -214,6 +214,32 @@ export class DirectoryService {
     await this.repo.upsertMany(tenantId, "policies", [policy]);
     this.invalidate(tenantId);
     return policy;
+  }
+
+  /**
+   * The school confirms (or corrects) a guardian's parental authority; from then on it counts. Written
+   * over the stored record read just before; the confirmation records its source, who and when.
+   */
+  async confirmAuthority(
+    p: { tenantId: string; userId: string },
+    studentId: string,
+    guardianId: string,
+    c: { hasAuthority: boolean; source: AuthoritySource },
+  ): Promise<Student> {
+    const stored = await this.repo.get(p.tenantId, "students", studentId);
+    if (!stored) throw notFound("Student");
+    if (!stored.guardians.some((g) => g.id === guardianId)) throw notFound("Guardian");
+    const updated: Student = {
+      ...stored,
+      guardians: stored.guardians.map((g) =>
+        g.id === guardianId
+          ? { ...g, hasAuthority: c.hasAuthority, authorityConfirmed: true, authoritySource: { source: c.source, by: p.userId, at: new Date().toISOString() } }
+          : g,
+      ),
+    };
+    await this.repo.upsertMany(p.tenantId, "students", [updated]);
+    this.invalidate(p.tenantId);
+    return updated;
   }
 
   async student(tenantId: string, studentId: string): Promise<Student> {

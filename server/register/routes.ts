@@ -6,7 +6,7 @@ import type { RegisterService } from "./service.js";
 import type { RegisterRepository } from "./repository.js";
 import type { ConsentRequestService } from "./requests.js";
 import { accessExport } from "./export.js";
-import { consentRequest, noticeRequest, withdrawRequest } from "./schemas.js";
+import { consentRequest, noticeRequest, restrictionRequest, withdrawRequest } from "./schemas.js";
 import { bearerOf, type GraphServices } from "../graph/routes.js";
 
 export function registerRoutes(
@@ -52,6 +52,15 @@ export function registerRoutes(
     role: "coordinator",
     body: noticeRequest,
     handler: ({ principal, body, requestKey }) => register.notice(principal, body, requestKey),
+  });
+  api.add({
+    method: "post",
+    path: "/students/:id/restrictions",
+    tag: "register",
+    summary: "Leave a (party, purpose) out of the parents' access export while informing them is unsafe (UAVG art. 41), or lift that",
+    role: "coordinator",
+    body: restrictionRequest,
+    handler: ({ principal, body, params, requestKey }) => register.restrict(principal, id.parse(params.id), body, requestKey),
   });
   api.add({
     method: "post",

@@ -26,6 +26,8 @@ export const consentRequest = z
     givenBy: actor,
     method,
     heardBy: z.string().trim().min(1).max(200).optional(),
+    /** Oral consent: its written confirmation (needed for a far-reaching or health purpose). */
+    writtenConfirmation: z.object({ method: z.enum(["email", "paper", "portal"]), at: isoDateTime }).strict().optional(),
     givenAt: isoDateTime,
     validUntil: isoDateTime.optional(),
     informationShown: z.string().max(20_000).optional(),
@@ -51,9 +53,28 @@ export const noticeRequest = z
     purposeId: id,
     informedAt: isoDateTime,
     method: z.enum(["email", "paper", "oral", "portal", "letter", "meeting"]),
+    /**
+     * The parents were deliberately not informed because that would endanger the child or someone
+     * else (Veilig Thuis): `informedAt` is the moment of that decision; the reason is required.
+     */
+    notInformed: z.object({ reason: z.string().trim().min(10).max(2000) }).strict().optional(),
   })
   .strict();
 export type NoticeRequest = z.infer<typeof noticeRequest>;
+
+/** Leaving the entries of a (party, purpose) out of the parents' access export (UAVG art. 41). */
+export const restrictionRequest = z
+  .object({
+    partyId: id,
+    purposeId: id,
+    reason: z.string().trim().min(10).max(2000),
+    /** ISO date by which the restriction is reviewed. */
+    reviewBy: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD").optional(),
+    /** Ends an earlier restriction of the same (party, purpose). */
+    lifted: z.boolean().optional(),
+  })
+  .strict();
+export type RestrictionRequest = z.infer<typeof restrictionRequest>;
 
 /** Current consent status of one student for one party and purpose (the register view). */
 export const consentStatusView = z.object({

@@ -184,7 +184,7 @@ const nl = {
   exSources: "Bronnen",
   exOther: "Overige gegevens",
   exNoDisclosures: "Er zijn geen gegevens aan anderen verstrekt.",
-  exRightsDefault: "U kunt de school vragen gegevens te corrigeren, te wissen of de verwerking te beperken, en u kunt bezwaar maken. De school beslist binnen vier weken en licht een weigering toe. U kunt een klacht indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl).",
+  exRightsDefault: "U kunt de school vragen gegevens te corrigeren, te wissen of de verwerking te beperken, en u kunt bezwaar maken. De school beslist binnen een maand en licht een weigering toe. U kunt een klacht indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl).",
   redacted: "[weggelaten]",
 
   // Directory

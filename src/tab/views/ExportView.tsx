@@ -55,7 +55,7 @@ const FIELD_LABELS: Record<string, { nl: string; en: string }> = {
   verdict: { nl: "Uitkomst", en: "Verdict" },
   label: { nl: "Omschrijving", en: "Description" },
   years: { nl: "Jaren", en: "Years" },
-  guardians: { nl: "Ouders/verzorgers", en: "Parents/guardians" },
+  guardians: { nl: "Ouders met gezag, voogden en ouders zonder gezag", en: "Parents with authority, guardians and parents without authority" },
   relation: { nl: "Relatie", en: "Relation" },
   hasAuthority: { nl: "Gezag", en: "Parental authority" },
   emails: { nl: "E-mail", en: "Email" },
