@@ -512,6 +512,12 @@ function partyFindings(party: Party, ctx: Context): Finding[] {
   const purpose = chosen ?? (party.defaultPurposeId ? ctx.index.purposes.get(party.defaultPurposeId) : undefined);
   if (!purpose) return [{ verdict: "block", code: "NO_PURPOSE", params: { party: party.name } }];
   const out: Finding[] = [];
+  const covered = legalPurposes(party).includes(purpose.id);
+  for (const s of ctx.students) {
+    if (categoryOf(purpose) === "advice") out.push({ verdict: "warn", code: "ADVICE_WITHOUT_NAME", params: { student: fullName(s), party: party.name }, studentId: s.id });
+    out.push(...(covered ? legalFindings(party, purpose, s, ctx) : consentFindings(party, purpose, s, ctx)));
+  }
+  // What was assumed comes after the judgement: the first reason stays the one that decides.
   if (!chosen) {
     out.push({ verdict: "allow", code: "PURPOSE_ASSUMED", params: { party: party.name, purpose: purpose.label } });
     const candidates = new Set(legalPurposes(party));
@@ -524,11 +530,6 @@ function partyFindings(party: Party, ctx: Context): Finding[] {
         code: "PURPOSE_AMBIGUOUS",
         params: { party: party.name, purpose: purpose.label, covered: [...candidates].map((id) => ctx.index.purposes.get(id)?.label ?? id) },
       });
-  }
-  const covered = legalPurposes(party).includes(purpose.id);
-  for (const s of ctx.students) {
-    if (categoryOf(purpose) === "advice") out.push({ verdict: "warn", code: "ADVICE_WITHOUT_NAME", params: { student: fullName(s), party: party.name }, studentId: s.id });
-    out.push(...(covered ? legalFindings(party, purpose, s, ctx) : consentFindings(party, purpose, s, ctx)));
   }
   return out;
 }

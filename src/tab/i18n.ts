@@ -437,7 +437,7 @@ const en: Record<MessageKey, string> = {
   exSources: "Sources",
   exOther: "Other data",
   exNoDisclosures: "No data were disclosed to others.",
-  exRightsDefault: "You may ask the school to correct or erase data or to restrict processing, and you may object. The school decides within four weeks and gives reasons for a refusal. You may complain to the Autoriteit Persoonsgegevens (the Dutch Data Protection Authority, autoriteitpersoonsgegevens.nl).",
+  exRightsDefault: "You may ask the school to correct or erase data or to restrict processing, and you may object. The school decides within one month and gives reasons for a refusal. You may complain to the Autoriteit Persoonsgegevens (the Dutch Data Protection Authority, autoriteitpersoonsgegevens.nl).",
   redacted: "[redacted]",
 
   dirTitle: "Parties, purposes and school policy",
