@@ -75,12 +75,13 @@ export function registerRoutes(
     method: "post",
     path: "/consent-requests/:id/send",
     tag: "register",
-    summary: "Send a consent request from the coordinator's mailbox through Microsoft Graph (Entra mode)",
+    summary: "Send a consent request from the coordinator's mailbox through Microsoft Graph (Entra mode), one mail per holder of authority",
     role: "coordinator",
     status: 200,
     handler: ({ req, principal, params }) =>
-      requests.sendOnce(principal, id.parse(params.id), async (rec) => {
-        const sent = await graph.send(principal, bearerOf(req), { to: rec.to, subject: rec.subject, bodyHtml: rec.bodyHtml });
+      requests.sendOnce(principal, id.parse(params.id), async (letter) => {
+        // One recipient per mail: never two holders of authority in one To line.
+        const sent = await graph.send(principal, bearerOf(req), { to: [letter.to], subject: letter.subject, bodyHtml: letter.bodyHtml });
         return sent.internetMessageId;
       }),
   });

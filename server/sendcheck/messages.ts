@@ -1,4 +1,5 @@
 import type { ReasonCode } from "./schemas.js";
+import { dutchDate } from "../directory/domain.js";
 
 /**
  * All texts of the send check in one place, Dutch (default) and English. Every reason code has both
@@ -44,6 +45,12 @@ export function formatDate(iso: string, lang: Lang): string {
   if (!m) return iso;
   const month = MONTHS[lang][Number(m[2]) - 1] ?? m[2];
   return `${Number(m[3])} ${month} ${m[1]}`;
+}
+
+/** "31 juli 2027" for an instant: its calendar date in the Netherlands (Europe/Amsterdam). */
+export function formatDutchDate(at: Date, lang: Lang): string {
+  const [y, m, d] = dutchDate(at);
+  return `${d} ${MONTHS[lang][m - 1] ?? m} ${y}`;
 }
 
 /** "A", "A en B", "A, B en C" (or "and"). */

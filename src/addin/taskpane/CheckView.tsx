@@ -89,7 +89,8 @@ export function CheckView() {
       const purposeId = purposeFor(r);
       if (!studentId || !r.party || !purposeId) throw new Error(t.purpose);
       const req = await api.createRequest({ studentId, partyId: r.party.id, purposeId, lang: host.language() });
-      host.displayNewMessage({ to: req.to, subject: req.subject, htmlBody: req.bodyHtml });
+      // One mail per holder of authority: never two addresses in one To line.
+      for (const l of req.letters) host.displayNewMessage({ to: l.to ? [l.to] : [], subject: l.subject, htmlBody: l.bodyHtml });
       return t.requestOpened;
     });
 

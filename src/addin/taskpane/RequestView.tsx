@@ -39,10 +39,15 @@ export function RequestView() {
     setDone(undefined);
     try {
       const req = await api.createRequest({ studentId, partyId, purposeId, lang: host.language() });
-      await host.setSubject(req.subject);
-      await host.setBodyHtml(req.bodyHtml);
-      if (req.to.length > 0) await host.setRecipients(req.to);
-      setDone(req.to.length > 0 ? t.composed : t.studentAlone);
+      // One mail per holder of authority: the first letter fills this mail, every other opens its own.
+      const [first, ...others] = req.letters;
+      if (first) {
+        await host.setSubject(first.subject);
+        await host.setBodyHtml(first.bodyHtml);
+        if (first.to) await host.setRecipients([first.to]);
+      }
+      for (const l of others) host.displayNewMessage({ to: l.to ? [l.to] : [], subject: l.subject, htmlBody: l.bodyHtml });
+      setDone(req.addressedTo === "student" ? t.studentAlone : t.composed);
     } catch (e) {
       setError(errorText(e));
     } finally {

@@ -20,7 +20,7 @@ const nl = {
   remove: "Verwijderen",
   removed: (a: string) => `${a} is uit de e-mail verwijderd.`,
   requestConsent: "Toestemming vragen",
-  requestOpened: "Er staat een nieuwe e-mail met het toestemmingsverzoek klaar voor de ouders.",
+  requestOpened: "Het toestemmingsverzoek staat klaar: één e-mail per ouder met gezag (of aan de leerling vanaf 16).",
   recordInformed: "Ouders geïnformeerd vastleggen",
   informedHow: "Hoe zijn de ouders geïnformeerd?",
   method: { email: "e-mail", paper: "op papier", oral: "mondeling", portal: "ouderportaal", letter: "brief", meeting: "gesprek" },
@@ -76,8 +76,8 @@ const nl = {
   requestIntro: "Kies leerling, ontvanger en doel. Zorgvuldig zet het verzoek met de verplichte informatie in deze e-mail.",
   search: "Zoek leerling",
   compose: "Verzoek in deze e-mail zetten",
-  composed: "Het verzoek staat in de e-mail, gericht aan de ouders met gezag. Controleer en verstuur.",
-  studentAlone: "Deze leerling is 16 of ouder en geeft zelf toestemming: voeg het adres van de leerling toe.",
+  composed: "Het verzoek staat in de e-mail. Elke ouder met gezag krijgt een eigen e-mail (nooit twee adressen in één Aan-regel). Controleer en verstuur elke e-mail.",
+  studentAlone: "Deze leerling is 16 of ouder en geeft zelf toestemming: de e-mail is aan de leerling gericht. Voeg het adres van de leerling toe als het ontbreekt.",
 };
 
 export type Strings = typeof nl;
@@ -100,7 +100,7 @@ const en: Strings = {
   remove: "Remove",
   removed: (a: string) => `${a} was removed from the email.`,
   requestConsent: "Request consent",
-  requestOpened: "A new email with the consent request is ready for the parents.",
+  requestOpened: "The consent request is ready: one email per parent with authority (or to the student from 16).",
   recordInformed: "Record parents informed",
   informedHow: "How were the parents informed?",
   method: { email: "email", paper: "on paper", oral: "in person", portal: "parent portal", letter: "letter", meeting: "meeting" },
@@ -154,8 +154,8 @@ const en: Strings = {
   requestIntro: "Choose student, recipient and purpose. Zorgvuldig puts the request with the required information into this email.",
   search: "Search student",
   compose: "Put the request in this email",
-  composed: "The request is in the email, addressed to the parents with authority. Review and send.",
-  studentAlone: "This student is 16 or older and consents alone: add the student's address.",
+  composed: "The request is in the email. Each parent with authority gets an own email (never two addresses in one To line). Review and send each email.",
+  studentAlone: "This student is 16 or older and consents alone: the email is addressed to the student. Add the student's address if it is missing.",
 };
 
 export function strings(lang: Lang): Strings {
