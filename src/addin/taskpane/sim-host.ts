@@ -3,7 +3,7 @@
  * the playground). It holds one message in memory and records every action in `window.__ZV_SIM_LOG__`.
  */
 import { devTokenProvider, type TokenProvider } from "../../shared/api.js";
-import type { ComposeMessage, Lang, MailHost, NewMessage, OverrideMark, ReadMessage, ThemeKind } from "./host.js";
+import { PURPOSE_KEY, parsePurposeMark, type ComposeMessage, type Lang, type MailHost, type NewMessage, type OverrideMark, type ReadMessage, type ThemeKind } from "./host.js";
 
 export interface SimHostConfig {
   apiBaseUrl?: string;
@@ -25,6 +25,7 @@ export type SimAction =
   | { type: "setBodyHtml"; html: string }
   | { type: "displayNewMessage"; message: NewMessage }
   | { type: "markOverride"; mark: OverrideMark }
+  | { type: "setPurpose"; sessionData: { key: string; value: string | undefined } }
   | { type: "send" };
 
 declare global {
@@ -41,6 +42,8 @@ export class SimHost implements MailHost {
   readonly log: SimAction[];
   private composeState: ComposeMessage;
   private contextListeners: ((d: string) => void)[] = [];
+  /** The item's session data (what the on-send handler would read). */
+  readonly sessionData = new Map<string, string>();
   getToken: TokenProvider;
 
   constructor(private readonly cfg: SimHostConfig, log?: SimAction[]) {
@@ -101,6 +104,15 @@ export class SimHost implements MailHost {
   }
   async markOverride(mark: OverrideMark): Promise<void> {
     this.log.push({ type: "markOverride", mark });
+  }
+  async readPurpose(): Promise<string | undefined> {
+    return parsePurposeMark(this.sessionData.get(PURPOSE_KEY));
+  }
+  async setPurpose(purposeId: string | undefined): Promise<void> {
+    const value = purposeId ? JSON.stringify({ purposeId }) : undefined;
+    if (value) this.sessionData.set(PURPOSE_KEY, value);
+    else this.sessionData.delete(PURPOSE_KEY);
+    this.log.push({ type: "setPurpose", sessionData: { key: PURPOSE_KEY, value } });
   }
   canSend(): boolean {
     return this.cfg.canSend ?? true;
