@@ -463,16 +463,16 @@ function studentAccountFindings(accountOf: string | undefined, ctx: Context): Fi
 const TRANSFER_DAYS_AFTER_LEAVING = 92;
 
 /** The legal-basis findings for one student: the basis, the informing rule per (party, purpose), a student who left. */
-function legalFindings(party: Party, purpose: Purpose, s: Student, ctx: Context): Finding[] {
+function legalFindings(party: Party, purpose: Purpose | undefined, s: Student, ctx: Context): Finding[] {
   const now = ctx.sentAt.getTime();
   const policy = policyFor(ctx.directory, s.schoolId);
-  const params: ReasonParams = { student: fullName(s), party: party.name, statute: party.statute, purpose: purpose.label, partyKind: party.kind };
-  const disclosure = { basis: "legal" as const, purposeId: purpose.id };
+  const params: ReasonParams = { student: fullName(s), party: party.name, statute: party.statute, partyKind: party.kind, ...(purpose ? { purpose: purpose.label } : {}) };
+  const disclosure = { basis: "legal" as const, ...(purpose ? { purposeId: purpose.id } : {}) };
   const out: Finding[] = [{ verdict: "allow", code: "LEGAL_BASIS", params, studentId: s.id, disclosure }];
   const informed = (ctx.registers.get(s.id) ?? []).some(
-    (e) => e.type === "notice" && e.partyId === party.id && e.purposeId === purpose.id && startOf(e.informedAt) <= now,
+    (e) => e.type === "notice" && e.partyId === party.id && (!purpose || e.purposeId === purpose.id) && startOf(e.informedAt) <= now,
   );
-  const mustInform = party.informParents && categoryOf(purpose) !== "advice" && policy.warnWhenParentsNotInformed;
+  const mustInform = party.informParents && (!purpose || categoryOf(purpose) !== "advice") && policy.warnWhenParentsNotInformed;
   if (mustInform && !informed) out.push({ verdict: "warn", code: "PARENTS_NOT_INFORMED", params, studentId: s.id });
   if (s.leftDate && now >= startOfDutchDay(s.leftDate).getTime() + 86_400_000) {
     const transfer = party.kind === "new-school-primary" && now <= startOfDutchDay(s.leftDate).getTime() + TRANSFER_DAYS_AFTER_LEAVING * 86_400_000;
@@ -510,6 +510,10 @@ function consentFindings(party: Party, purpose: Purpose, s: Student, ctx: Contex
 function partyFindings(party: Party, ctx: Context): Finding[] {
   const chosen = chosenPurpose(ctx);
   const purpose = chosen ?? (party.defaultPurposeId ? ctx.index.purposes.get(party.defaultPurposeId) : undefined);
+  // A legal party that names no purpose at all (a directory from before purposes per party): its basis
+  // covers the mail as before, and any notice to the party counts.
+  if (!purpose && party.defaultBasis === "legal" && legalPurposes(party).length === 0)
+    return ctx.students.flatMap((s) => legalFindings(party, undefined, s, ctx));
   if (!purpose) return [{ verdict: "block", code: "NO_PURPOSE", params: { party: party.name } }];
   const out: Finding[] = [];
   const covered = legalPurposes(party).includes(purpose.id);
