@@ -127,7 +127,7 @@ const en: Strings = {
   recordTitle: "Record consent",
   recordIntro: "Zorgvuldig records what this parent answers in this email, with the email as evidence.",
   identify: "Check the sender",
-  senderIs: (name: string, student: string) => `${name} is a parent/guardian with authority of ${student}.`,
+  senderIs: (name: string, student: string) => `${name} is a parent with authority or guardian of ${student}.`,
   refusedNotGuardian: "The sender is not a known parent or guardian of a student. Nothing is recorded.",
   refusedNoAuthority: "The sender does not hold parental authority and cannot consent. Nothing is recorded.",
   refusedStudentAge: "The student is 16 or older and consents alone; a parent no longer can. Nothing is recorded.",
