@@ -80,7 +80,7 @@ export function mergeStudent(existing: Student | undefined, incoming: StudentIn,
       ...(opts.authorityFromSource
         ? {}
         : {
-            ...(match.authorityConfirmed === false ? { authorityConfirmed: false } : {}),
+            ...(match.authorityConfirmed !== undefined ? { authorityConfirmed: match.authorityConfirmed } : {}),
             ...(match.authoritySource ? { authoritySource: match.authoritySource } : {}),
           }),
     });
