@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { startStack, type Stack } from "../support/stack.js";
 import {
+  aboutStudent,
   assertError,
+  DEMO_ADDRESS,
+  guardianActor,
   check,
   codesOf,
   grant,
@@ -26,13 +29,7 @@ import type { ConsentRequestRecord } from "../../server/register/requests.js";
  * Test names carry the rule id.
  */
 
-const LEERPLICHT = "lpa@leerplicht.voorbeeldstad.example";
-const SMW = "team@smw-voorbeeldstad.example";
-const WIJKTEAM = "hulp@wijkteam.voorbeeldstad.example";
-const DYSLEXIE = "intake@letterwijs.example";
-const VEILIG_THUIS = "advies@veiligthuis-voorbeeldregio.example";
-const NIEUWE_SCHOOL = "administratie@voorbeeldcollege.example";
-const COLLEAGUE = "juf.anna@regenboog.school.example";
+const { leerplicht: LEERPLICHT, smw: SMW, wijkteam: WIJKTEAM, dyslexie: DYSLEXIE, veiligThuis: VEILIG_THUIS, nieuweSchool: NIEUWE_SCHOOL, colleague: COLLEAGUE } = DEMO_ADDRESS;
 
 const GIVEN = "2026-09-01T08:00:00.000Z";
 const SENT = "2026-10-01T10:00:00.000Z";
@@ -44,12 +41,8 @@ describe("Rules of issue 13 over HTTP", function () {
   });
   after(async () => stack.stop());
 
-  const about = (s: { name: string }) => ({ subject: `Verslag ${s.name}`, body: "Zie bijlage." });
-  const g = (s: FreshStudent, i: number): { guardianId: string } => {
-    const x = s.guardians[i];
-    assert.ok(x);
-    return { guardianId: x.id };
-  };
+  const about = aboutStudent;
+  const g = guardianActor;
   const reasonsOf = (c: CheckResponse, address: string): string[] =>
     (c.recipients.find((r) => r.address === address.toLowerCase())?.reasons ?? []).map((r) => r.message);
 

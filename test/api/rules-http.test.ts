@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { startStack, type Stack } from "../support/stack.js";
 import {
+  aboutStudent,
   assertError,
+  DEMO_ADDRESS,
+  guardianActor,
   check,
   codesOf,
   grant,
@@ -12,7 +15,6 @@ import {
   setPolicy,
   type CheckResponse,
   type ErrorBody,
-  type FreshStudent,
 } from "../support/api-helpers.js";
 
 /**
@@ -20,14 +22,7 @@ import {
  * is set up with the register and directory endpoints, then judged by POST /api/check.
  */
 
-const GGD = "jgz@ggd-voorbeeldregio.example";
-const WIJKTEAM = "hulp@wijkteam.voorbeeldstad.example";
-const SMW = "team@smw-voorbeeldstad.example";
-const LEERPLICHT = "lpa@leerplicht.voorbeeldstad.example";
-const INSPECTIE = "inspecteur@onderwijsinspectie.example";
-const DYSLEXIE = "intake@letterwijs.example";
-const FOTOGRAAF = "studio@klik-fotografie.example";
-const COLLEAGUE = "juf.anna@regenboog.school.example";
+const { ggd: GGD, wijkteam: WIJKTEAM, smw: SMW, leerplicht: LEERPLICHT, inspectie: INSPECTIE, dyslexie: DYSLEXIE, fotograaf: FOTOGRAAF, colleague: COLLEAGUE } = DEMO_ADDRESS;
 
 // Dates are set per request (givenAt, sentAt), so the rules never depend on today's date.
 const GIVEN = "2026-09-01T08:00:00.000Z";
@@ -40,12 +35,8 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
   });
   after(async () => stack.stop());
 
-  const about = (s: FreshStudent | { name: string }) => ({ subject: `Verslag ${s.name}`, body: "Zie bijlage." });
-  const g = (s: FreshStudent, i: number): { guardianId: string } => {
-    const x = s.guardians[i];
-    assert.ok(x);
-    return { guardianId: x.id };
-  };
+  const about = aboutStudent;
+  const g = guardianActor;
   // The one reason that decides; PURPOSE_ASSUMED (the default purpose named, issue 13) accompanies it.
   const only = (c: CheckResponse, address: string): string => {
     const codes = codesOf(c, address).filter((x) => x !== "PURPOSE_ASSUMED");

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Badge, Button, Field, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
 import type { CheckResponse, RecipientResult } from "../../../server/sendcheck/schemas.js";
 import type { Party, Purpose } from "../../../server/directory/domain.js";
-import { Busy, errorText, Problem, Success, useApp } from "./common.js";
+import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
 
 const CONSENT_CODES = new Set(["NO_CONSENT", "CONSENT_EXPIRED", "CONSENT_WITHDRAWN", "SECOND_GUARDIAN_REQUIRED", "CONSENT_REFUSED"]);
 /** Reasons that ask the user to choose the purpose of the mail. */
@@ -169,12 +169,7 @@ export function CheckView() {
               validationMessage={purposeAsked && !purposeId ? t.purposeAsked : undefined}
             >
               <Select value={purposeId} onChange={(_, d) => void choosePurpose(d.value)} disabled={busy}>
-                <option value="">{t.purposeDefault}</option>
-                {purposes.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.label}
-                  </option>
-                ))}
+                <PurposeOptions purposes={purposes} empty={t.purposeDefault} />
               </Select>
             </Field>
           )}

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { Button, Field, Input, Select, Text, Title3 } from "@fluentui/react-components";
 import type { Party, Purpose } from "../../../server/directory/domain.js";
 import type { StudentSummary } from "../../../server/directory/schemas.js";
-import { Busy, errorText, Problem, Success, useApp } from "./common.js";
+import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
 
 export function RequestView() {
   const { host, api, t } = useApp();
@@ -95,12 +95,7 @@ export function RequestView() {
       </Field>
       <Field label={t.purpose} required>
         <Select value={purposeId} onChange={(_, d) => setPurposeId(d.value)}>
-          <option value="">{t.choose}</option>
-          {purposes.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
+          <PurposeOptions purposes={purposes} empty={t.choose} />
         </Select>
       </Field>
       <Button appearance="primary" disabled={busy || !studentId || !partyId || !purposeId} onClick={() => void compose()}>
