@@ -3,7 +3,7 @@ import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title2,
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import type { Party, Policy, Purpose } from "../api.js";
 /** The server's own list of party kinds: server/directory/domain.ts has no Node imports, so esbuild bundles it. */
-import { PARTY_KINDS } from "../../../server/directory/domain.js";
+import { PARTY_KINDS, PURPOSE_CATEGORIES } from "../../../server/directory/domain.js";
 import { useSave } from "../components/useSave.js";
 import { useApp, useLoad } from "../context.js";
 import { useI18n } from "../i18n.js";
@@ -32,6 +32,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
   const [p, setP] = useState<Party>(initial);
   const [domains, setDomains] = useState(initial.domains.join("\n"));
   const [addresses, setAddresses] = useState(initial.addresses.join("\n"));
+  const [legalPurposes, setLegalPurposes] = useState((initial.legalPurposeIds ?? []).join("\n"));
   const { errors, error, busy, run, check, reset } = useSave();
   useEffect(() => {
     setP(initial);
@@ -57,6 +58,8 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
       ...(p.statute?.trim() ? { statute: p.statute.trim() } : {}),
       ...(p.agreedChannel?.trim() ? { agreedChannel: p.agreedChannel.trim() } : {}),
       ...(p.defaultPurposeId ? { defaultPurposeId: p.defaultPurposeId } : {}),
+      ...(lines(legalPurposes).length > 0 ? { legalPurposeIds: lines(legalPurposes) } : {}),
+      ...(p.legalBasisConfirmed ? { legalBasisConfirmed: true } : {}),
     };
     await run(async () => {
       onSaved(await api.putParty(body));
@@ -93,6 +96,18 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
       <Field label={t("fStatute")} validationMessage={fe("statute")}>
         <Input value={p.statute ?? ""} onChange={(_, d) => setP({ ...p, statute: d.value })} />
       </Field>
+      {p.defaultBasis === "legal" ? (
+        <>
+          <Field label={t("fLegalPurposes")} hint={t("fLegalPurposesHint")} validationMessage={fe("legalPurposeIds")}>
+            <Textarea value={legalPurposes} onChange={(_, d) => setLegalPurposes(d.value)} />
+          </Field>
+          <Checkbox
+            label={t("fLegalConfirmed")}
+            checked={p.legalBasisConfirmed === true}
+            onChange={(_, d) => setP({ ...p, legalBasisConfirmed: d.checked === true })}
+          />
+        </>
+      ) : null}
       <Field label={t("fDomains")} validationMessage={fe("domains")}>
         <Textarea value={domains} onChange={(_, d) => setDomains(d.value)} />
       </Field>
@@ -111,6 +126,8 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
   );
 }
 
+const CATEGORY_LABEL = { progress: "catProgress", absence: "catAbsence", care: "catCare", advice: "catAdvice" } as const;
+
 function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boolean; onSaved(p: Purpose): void }): JSX.Element {
   const { api } = useApp();
   const { t } = useI18n();
@@ -128,7 +145,15 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
     if (!p.label.trim()) local.label = t("required");
     if (!check(local)) return;
     await run(async () => {
-      onSaved(await api.putPurpose({ id: p.id, label: p.label.trim(), farReaching: p.farReaching }));
+      onSaved(
+        await api.putPurpose({
+          id: p.id,
+          label: p.label.trim(),
+          farReaching: p.farReaching,
+          ...(p.category ? { category: p.category } : {}),
+          ...(p.specialCategory ? { specialCategory: true } : {}),
+        }),
+      );
     });
   };
   return (
@@ -143,6 +168,20 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
         <Input value={p.label} onChange={(_, d) => setP({ ...p, label: d.value })} />
       </Field>
       <Checkbox label={t("fFarReaching")} checked={p.farReaching} onChange={(_, d) => setP({ ...p, farReaching: d.checked === true })} />
+      <Field label={t("fCategory")} hint={t("fCategoryHint")}>
+        <Select value={p.category ?? "care"} onChange={(_, d) => setP({ ...p, category: PURPOSE_CATEGORIES.find((c) => c === d.value) ?? "care" })}>
+          {PURPOSE_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {t(CATEGORY_LABEL[c])}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Checkbox
+        label={t("fSpecialCategory")}
+        checked={p.specialCategory === true}
+        onChange={(_, d) => setP({ ...p, specialCategory: d.checked === true })}
+      />
       {error ? <ErrorBox error={error} /> : null}
       <Button type="submit" appearance="primary" disabled={busy}>
         {t("save")}
