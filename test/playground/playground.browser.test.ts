@@ -262,8 +262,10 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     await pane.getByRole("button", { name: "Toestemming vragen" }).click();
     await page.getByTestId("status").getByText("De add-in opende een nieuw bericht").waitFor();
     assert.match(await page.getByTestId("subject").inputValue(), /\[ZV-[^\]]+\]/);
+    // One mail per parent with authority (issue 13): the simulation shows the last one opened, to one address only.
     const toField = page.getByRole("group", { name: "Aan" });
-    await toField.getByText("ouder1.vandijk@mail.example").waitFor();
+    await toField.getByText("ouder2.vandijk@mail.example").waitFor();
+    assert.equal(await toField.getByText("ouder1.vandijk@mail.example").count(), 0, "never both parents in one To line");
     const { check } = await send(page);
     assert.equal(check.verdict, "allow", JSON.stringify(check.recipients));
     await page.getByTestId("status").getByText("Verzonden (gesimuleerd)").waitFor();
