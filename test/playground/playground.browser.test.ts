@@ -226,7 +226,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     await page.getByTestId("record-consent").click();
     const pane = page.getByTestId("taskpane");
     assert.equal(await pane.getAttribute("data-mode"), "record");
-    await pane.getByText("Erik Hoekstra is ouder/voogd met gezag van Noor van der Berg.").waitFor();
+    await pane.getByText("Erik Hoekstra is ouder met gezag of voogd van Noor van der Berg.").waitFor();
     await pane.getByLabel("Ontvangende partij").selectOption({ label: "Dyslexiepraktijk Letterwijs" });
     assert.equal(await pane.getByLabel("Doel").inputValue(), "onderzoek-dyslexie");
     await pane.getByRole("button", { name: "Vastleggen" }).click();
@@ -279,7 +279,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     assert.match(await page.locator("#pg-reading-subject").innerText(), /\[ZV-[^\]]+\]/, "the reply keeps the request's tag");
     await page.getByTestId("record-consent").click();
     const pane = page.getByTestId("taskpane");
-    await pane.getByText("Peter de Vries is ouder/voogd met gezag van Jan de Vries.").waitFor();
+    await pane.getByText("Peter de Vries is ouder met gezag of voogd van Jan de Vries.").waitFor();
     await pane.getByText(/Dit is een antwoord op verzoek/).waitFor();
     await pane.getByRole("button", { name: "Vastleggen" }).click();
     await pane.getByText("Vastgelegd in het toestemmingsregister.").waitFor();
