@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES } from "./enums.js";
+import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES } from "./enums.js";
 import { directoryEmail, domainName, id, isoDate, text } from "./patterns.js";
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
 
 export const schoolInput = z
-  .object({ id, name: text(200), brin: z.string().regex(/^[0-9A-Z]{4}$/, "4 characters, e.g. 12AB"), internalDomains: z.array(domainName).max(20).default([]) })
+  .object({ id, name: text(200), boardName: text(200).optional(), brin: z.string().regex(/^[0-9A-Z]{4}$/, "4 characters, e.g. 12AB"), internalDomains: z.array(domainName).max(20).default([]), studentDomains: z.array(domainName).max(20).optional() })
   .strict();
 export const school = schoolInput.strip();
 export type School = z.output<typeof school>;
@@ -17,7 +17,18 @@ export const guardianInput = z
     emails: z.array(directoryEmail).max(5).default([]),
     relation: z.enum(GUARDIAN_RELATIONS).default("parent"),
     hasAuthority: z.boolean(),
+    /** false: the source did not state custody; counts as without authority until confirmed. */
+    authorityConfirmed: z.boolean().optional(),
+    authoritySource: z
+      .object({ source: z.enum(AUTHORITY_SOURCES), by: z.string().max(200), at: z.string().max(40) })
+      .strict()
+      .optional(),
   })
+  .strict();
+
+/** Confirming (or correcting) a guardian's parental authority: the parents' declaration or a gezagsregister extract. */
+export const authorityConfirmation = z
+  .object({ hasAuthority: z.boolean(), source: z.enum(AUTHORITY_SOURCES) })
   .strict();
 
 export const studentInput = z
@@ -49,12 +60,22 @@ export const partyInput = z
     defaultPurposeId: id.optional(),
     agreedChannel: z.string().trim().max(200).optional(),
     informParents: z.boolean().default(true),
+    legalPurposeIds: z.array(id).max(50).optional(),
+    legalBasisConfirmed: z.boolean().optional(),
   })
   .strict();
 export const party = partyInput.strip();
 export type Party = z.output<typeof party>;
 
-export const purposeInput = z.object({ id, label: text(200), farReaching: z.boolean() }).strict();
+export const purposeInput = z
+  .object({
+    id,
+    label: text(200),
+    farReaching: z.boolean(),
+    category: z.enum(PURPOSE_CATEGORIES).optional(),
+    specialCategory: z.boolean().optional(),
+  })
+  .strict();
 export const purpose = purposeInput.strip();
 export type Purpose = z.output<typeof purpose>;
 
@@ -83,6 +104,8 @@ export const policyInput = z
     sendBudgetSeconds: z.number().int().min(SEND_BUDGET_SECONDS.min).max(SEND_BUDGET_SECONDS.max).default(SEND_BUDGET_SECONDS.default),
     internalDomains: z.array(domainName).max(20),
     keepOriginalMessages: z.boolean(),
+    parentalConsentAtAge: z.enum(["lapses", "stays-until-student-acts"]).optional(),
+    lateConsentFrom: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD").optional(),
   })
   .strict();
 export const policy = policyInput.strip();
@@ -123,7 +146,7 @@ export const studentSummary = z.object({
   className: z.string(),
   birthDate: z.string(),
   leftDate: z.string().optional(),
-  guardians: z.array(z.object({ id: z.string(), name: z.string(), emails: z.array(z.string()), relation: z.enum(GUARDIAN_RELATIONS), hasAuthority: z.boolean() })),
+  guardians: z.array(z.object({ id: z.string(), name: z.string(), emails: z.array(z.string()), relation: z.enum(GUARDIAN_RELATIONS), hasAuthority: z.boolean(), authorityConfirmed: z.boolean() })),
 });
 export type StudentSummary = z.infer<typeof studentSummary>;
 

@@ -14,11 +14,11 @@ export type Role = (typeof ROLES)[number];
 export const VERDICTS = ["allow", "warn", "block"] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export const RECIPIENT_KINDS = ["internal", "guardian", "party", "unknown"] as const;
+export const RECIPIENT_KINDS = ["internal", "guardian", "party", "unknown", "student"] as const;
 export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
 
 /** On which ground a recipient may receive the mail. */
-export const BASES = ["internal", "guardian", "legal", "consent", "none"] as const;
+export const BASES = ["internal", "guardian", "legal", "consent", "none", "student"] as const;
 export type RecipientBasis = (typeof BASES)[number];
 
 /** Why the send check decided as it did (per recipient). */
@@ -44,6 +44,19 @@ export const REASON_CODES = [
   "BSN_IN_MAIL",
   "WHOLE_FILE",
   "ATTACHMENT_WITHOUT_STUDENT",
+  // Bases per (party, purpose), ages and authority, students' accounts, Veilig Thuis (issue 13).
+  "PURPOSE_NOT_COVERED",
+  "PURPOSE_ASSUMED",
+  "PURPOSE_AMBIGUOUS",
+  "ADVICE_WITHOUT_NAME",
+  "STUDENT_LEFT",
+  "ORAL_CONSENT_UNCONFIRMED",
+  "OWN_STUDENT_ACCOUNT",
+  "OWN_STUDENT_ACCOUNT_UNDER_16",
+  "OTHER_STUDENTS_ACCOUNT",
+  "PARENT_OF_16_NO_PURPOSE",
+  "STUDENT_CONSENT_FOR_PARENTS",
+  "ADULT_STUDENT_CONSENT_REQUIRED",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -70,6 +83,13 @@ export type PartyBasis = (typeof PARTY_BASES)[number];
 export const GUARDIAN_RELATIONS = ["mother", "father", "parent", "guardian", "foster-parent", "other"] as const;
 export type GuardianRelation = (typeof GUARDIAN_RELATIONS)[number];
 
+/** How a school confirmed a guardian's parental authority (DOMAIN.md section 3). */
+export const AUTHORITY_SOURCES = ["declaration", "gezagsregister", "student-system", "other"] as const;
+export type AuthoritySource = (typeof AUTHORITY_SOURCES)[number];
+/** What a purpose is about: parents of a 16-17-year-old get progress and absence, not care. */
+export const PURPOSE_CATEGORIES = ["progress", "absence", "care", "advice"] as const;
+export type PurposeCategory = (typeof PURPOSE_CATEGORIES)[number];
+
 export const SEND_MODES = ["soft-block", "prompt-user", "block"] as const;
 export type SendMode = (typeof SEND_MODES)[number];
 export const FAIL_MODES = ["block", "prompt"] as const;
@@ -88,7 +108,7 @@ export type ConsentState = (typeof CONSENT_STATES)[number];
 export const OVERVIEW_STATES = ["valid", "missing", "expiring", "refused-or-withdrawn"] as const;
 export type OverviewState = (typeof OVERVIEW_STATES)[number];
 
-export const DISCLOSURE_BASES = ["legal", "consent", "guardian", "override"] as const;
+export const DISCLOSURE_BASES = ["legal", "consent", "guardian", "override", "information-right"] as const;
 export type DisclosureBasis = (typeof DISCLOSURE_BASES)[number];
 
 export const CHAIN_PROBLEMS = [

@@ -24,6 +24,14 @@ export const ERROR_CODES = [
   "NOT_A_GUARDIAN",
   "NO_AUTHORITY",
   "STUDENT_TOO_YOUNG",
+  /** From 16 only the student gives or withdraws consent. */
+  "STUDENT_DECIDES",
+  /** A guardian whose parental authority the school has not confirmed. */
+  "AUTHORITY_UNCONFIRMED",
+  /** A consent-by-nature party marked legal without a statute and an explicit confirmation. */
+  "LEGAL_BASIS_NOT_CONFIRMED",
+  /** One domain for two parties with different bases, not told apart by addresses. */
+  "DOMAIN_CONFLICT",
   "UNPROCESSABLE",
   "RATE_LIMITED",
   "STORAGE_UNAVAILABLE",

@@ -27,6 +27,8 @@ export const consentRequest = z
     givenBy: actor,
     method,
     heardBy: z.string().trim().min(1).max(200).optional(),
+    /** Oral consent: its written confirmation (needed for a far-reaching or health purpose). */
+    writtenConfirmation: z.object({ method: z.enum(["email", "paper", "portal"]), at: isoDateTime }).strict().optional(),
     givenAt: isoDateTime,
     validUntil: isoDateTime.optional(),
     informationShown: z.string().max(20_000).optional(),
@@ -52,9 +54,28 @@ export const noticeRequest = z
     purposeId: id,
     informedAt: isoDateTime,
     method: z.enum(NOTICE_METHODS),
+    /**
+     * The parents were deliberately not informed because that would endanger the child or someone
+     * else (Veilig Thuis): `informedAt` is the moment of that decision; the reason is required.
+     */
+    notInformed: z.object({ reason: z.string().trim().min(10).max(2000) }).strict().optional(),
   })
   .strict();
 export type NoticeRequest = z.infer<typeof noticeRequest>;
+
+/** Leaving the entries of a (party, purpose) out of the parents' access export (UAVG art. 41). */
+export const restrictionRequest = z
+  .object({
+    partyId: id,
+    purposeId: id,
+    reason: z.string().trim().min(10).max(2000),
+    /** ISO date by which the restriction is reviewed. */
+    reviewBy: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD").optional(),
+    /** Ends an earlier restriction of the same (party, purpose). */
+    lifted: z.boolean().optional(),
+  })
+  .strict();
+export type RestrictionRequest = z.infer<typeof restrictionRequest>;
 
 /** Current consent status of one student for one party and purpose (the register view). */
 export const consentStatusView = z.object({
@@ -118,6 +139,7 @@ export const consentEvent = z.object({
   givenBy: actorOut,
   method: z.enum(CONSENT_METHODS),
   heardBy: z.string().optional(),
+  writtenConfirmation: z.object({ method: z.enum(["email", "paper", "portal"]), at: z.string() }).optional(),
   givenAt: z.string(),
   validFrom: z.string(),
   validUntil: z.string(),
@@ -141,6 +163,7 @@ export const noticeEvent = z.object({
   type: z.literal("notice"),
   informedAt: z.string(),
   method: z.enum(NOTICE_METHODS),
+  notInformed: z.object({ reason: z.string() }).optional(),
 });
 export type NoticeEvent = z.infer<typeof noticeEvent>;
 export const disclosureEvent = z.object({
@@ -164,7 +187,18 @@ export const tombstoneEvent = z.object({
   removedCount: z.number().int(),
   at: z.string(),
 });
-export const registerEvent = z.discriminatedUnion("type", [consentEvent, withdrawalEvent, noticeEvent, disclosureEvent, overrideEvent, tombstoneEvent]);
+export const restrictionEvent = z.object({
+  ...eventBase,
+  ...forPair,
+  type: z.literal("restriction"),
+  reason: z.string(),
+  decidedBy: z.string(),
+  at: z.string(),
+  reviewBy: z.string().optional(),
+  lifted: z.boolean().optional(),
+});
+export type RestrictionEvent = z.infer<typeof restrictionEvent>;
+export const registerEvent = z.discriminatedUnion("type", [consentEvent, withdrawalEvent, noticeEvent, disclosureEvent, overrideEvent, restrictionEvent, tombstoneEvent]);
 export type RegisterEvent = z.infer<typeof registerEvent>;
 
 export const chainProblem = z.object({ studentId: z.string(), seq: z.number().int(), problem: z.enum(CHAIN_PROBLEMS) });
@@ -216,8 +250,23 @@ export const consentRequestRecord = z.object({
   studentId: z.string(),
   partyId: z.string(),
   purposeId: z.string(),
-  /** Who is asked: the guardians with authority, or the student 16+. */
-  to: z.array(directoryEmail),
+  /** Every address asked (one per letter): the holders of authority, or the student from the consent age. */
+  to: z.array(z.string()),
+  /** Who is asked, one mail each (never two holders of authority in one To line). */
+  letters: z.array(
+    z.object({
+      /** One address, or "" when the student has no school account the school knows. */
+      to: z.string(),
+      guardianId: z.string().optional(),
+      student: z.literal(true).optional(),
+      subject: z.string(),
+      bodyText: z.string(),
+      bodyHtml: z.string(),
+      messageId: z.string().optional(),
+    }),
+  ),
+  /** Addressed to the student (16+) rather than the parents. */
+  addressedTo: z.enum(["parents", "student"]),
   subject: z.string(),
   informationShown: z.string(),
   bodyText: z.string(),
@@ -234,7 +283,7 @@ export type ConsentRequestRecord = z.infer<typeof consentRequestRecord>;
 /** The parents' access export (inzage, art. 15 AVG; DOMAIN.md section 6). */
 export const accessExport = z.object({
   generatedAt: z.string(),
-  controller: z.object({ name: z.string(), brin: z.string() }).optional(),
+  controller: z.object({ name: z.string(), school: z.string().optional(), board: z.string().optional(), brin: z.string() }).optional(),
   student: z.object({ name: z.string(), studentNumber: z.string(), birthDate: z.string(), className: z.string(), leftDate: z.string().optional() }),
   guardians: z.array(z.object({ name: z.string(), relation: z.string(), hasAuthority: z.boolean() })),
   categories: z.array(z.string()),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { route } from "./route.js";
 import { id } from "./patterns.js";
 import {
+  authorityConfirmation,
   csvImportBody,
   csvImportQuery,
   guardianLookupQuery,
@@ -28,6 +29,8 @@ import {
   consentRequestRecord,
   noticeEvent,
   noticeRequest,
+  restrictionEvent,
+  restrictionRequest,
   overviewResponse,
   registerResponse,
   statsResponse,
@@ -103,6 +106,12 @@ export const routes = {
     params: byId,
     response: studentSummary,
   }),
+  confirmAuthority: route({
+    method: "put", path: "/students/:id/guardians/:guardianId/authority", tag: "directory", access: "coordinator", scope: student(),
+    summary: "Confirm (or correct) a parent's parental authority: the parents' declaration or a gezagsregister extract",
+    params: z.object({ id, guardianId: id }).strict(), body: authorityConfirmation,
+    response: studentSummary,
+  }),
   guardianLookup: route({
     method: "get", path: "/guardians/lookup", tag: "directory", access: "coordinator", scope: { from: "tenant" },
     summary: "Which students a sender's email address is a guardian of",
@@ -156,6 +165,12 @@ export const routes = {
     summary: "Withdraw a consent (a new event; the consent stays on record)",
     params: byId, body: withdrawRequest,
     response: withdrawalEvent,
+  }),
+  restrict: route({
+    method: "post", path: "/students/:id/restrictions", tag: "register", access: "coordinator", scope: student(),
+    summary: "Leave a (party, purpose) out of the parents' access export while informing them is unsafe (UAVG art. 41), or lift that",
+    params: byId, body: restrictionRequest,
+    response: restrictionEvent,
   }),
   notice: route({
     method: "post", path: "/notices", tag: "register", access: "coordinator", scope: { from: "body", field: "studentId", via: "student" },

@@ -8,6 +8,11 @@ export const DEMO_SCHOOL_ID = "obs-de-regenboog";
 import { DEMO_COLLEAGUES, DEMO_DOMAIN } from "../../contract/demo.js";
 
 export { DEMO_COLLEAGUES, DEMO_DOMAIN };
+/** The students' own accounts (`{studentNumber}@...`): students, not colleagues. */
+export const DEMO_STUDENT_DOMAIN = "leerling.regenboog.school.example";
+/** A second school of the same board: it has a student with the same name as one of De Regenboog's. */
+export const DEMO_SECOND_SCHOOL_ID = "obs-de-vlieger";
+export const DEMO_BOARD = "Stichting Openbaar Onderwijs Voorbeeldstad";
 
 const families: [string, string | undefined, string][] = [
   ["Jan", "de", "Vries"],
@@ -98,27 +103,50 @@ export function demoImport(): ImportRequest {
   s(30).aliases = ["Huseyin Yilmaz"];
   // An alias (roepnaam).
   s(1).aliases = ["Jantje de Vries"];
+  // Jesse Kok left for secondary school: the onderwijskundig rapport still goes there (art. 42 WPO).
+  s(19).leftDate = "2026-07-17";
+  // Two students with the same name at the board: Lucas Mulder here and at De Vlieger.
+  students.push({
+    id: "vl-001",
+    schoolId: DEMO_SECOND_SCHOOL_ID,
+    givenName: "Lucas",
+    familyName: "Mulder",
+    aliases: [],
+    studentNumber: "250101",
+    birthDate: "2016-02-02",
+    className: "groep 5",
+    guardians: [
+      { id: "vl-001-o1", name: "Petra Mulder", emails: ["petra.mulder@mail.example"], relation: "mother", hasAuthority: true },
+      { id: "vl-001-o2", name: "Kees Mulder", emails: ["kees.mulder@mail.example"], relation: "father", hasAuthority: true },
+    ],
+  });
 
   return {
-    schools: [{ id: DEMO_SCHOOL_ID, name: "OBS De Regenboog", brin: "99ZZ", internalDomains: [DEMO_DOMAIN] }],
+    schools: [
+      { id: DEMO_SCHOOL_ID, name: "OBS De Regenboog", boardName: DEMO_BOARD, brin: "99ZZ", internalDomains: [DEMO_DOMAIN], studentDomains: [DEMO_STUDENT_DOMAIN] },
+      { id: DEMO_SECOND_SCHOOL_ID, name: "OBS De Vlieger", boardName: DEMO_BOARD, brin: "98ZZ", internalDomains: ["vlieger.school.example"] },
+    ],
     purposes: [
-      { id: "tlv-aanvraag", label: "Aanvraag toelaatbaarheidsverklaring en ondersteuning (SWV)", farReaching: false },
-      { id: "verzuimmelding", label: "Melding en bespreking van schoolverzuim", farReaching: false },
-      { id: "onderwijskundig-rapport", label: "Onderwijskundig rapport bij overstap", farReaching: false },
-      { id: "jgz-consult", label: "Consult jeugdarts of jeugdverpleegkundige (JGZ)", farReaching: false },
-      { id: "smw-begeleiding", label: "Begeleiding door schoolmaatschappelijk werk", farReaching: false },
-      { id: "jeugdhulp", label: "Jeugdhulp via het wijkteam", farReaching: false },
-      { id: "onderzoek-dyslexie", label: "Onderzoek naar dyslexie door een externe specialist", farReaching: true },
-      { id: "overstap-vo", label: "Overdracht naar een nieuwe school (VO)", farReaching: true },
-      { id: "melding-veilig-thuis", label: "Advies of melding bij Veilig Thuis (meldcode)", farReaching: false },
-      { id: "toezicht", label: "Toezicht door de Inspectie van het Onderwijs", farReaching: false },
+      { id: "tlv-aanvraag", label: "Aanvraag toelaatbaarheidsverklaring en ondersteuning (SWV)", farReaching: false, category: "care" },
+      { id: "verzuimmelding", label: "Verzuimmelding", farReaching: false, category: "absence" },
+      { id: "voortgang", label: "Voortgang en resultaten", farReaching: false, category: "progress" },
+      { id: "onderwijskundig-rapport", label: "Onderwijskundig rapport bij overstap", farReaching: false, category: "progress" },
+      { id: "jgz-consult", label: "Consult jeugdarts of jeugdverpleegkundige (JGZ)", farReaching: false, category: "care", specialCategory: true },
+      { id: "smw-begeleiding", label: "Begeleiding door schoolmaatschappelijk werk", farReaching: false, category: "care" },
+      { id: "jeugdhulp", label: "Verwijzing naar jeugdhulp via het wijkteam", farReaching: true, category: "care" },
+      { id: "onderzoek-dyslexie", label: "Onderzoek naar dyslexie door een externe specialist", farReaching: true, category: "care", specialCategory: true },
+      { id: "overstap-vo", label: "Overdracht naar een nieuwe school (VO naar VO)", farReaching: true, category: "progress" },
+      { id: "vt-advies", label: "Advies vragen bij Veilig Thuis (meldcode stap 2, zonder naam)", farReaching: false, category: "advice" },
+      { id: "melding-veilig-thuis", label: "Melding bij Veilig Thuis (meldcode)", farReaching: false, category: "care" },
+      { id: "toezicht", label: "Toezicht door de Inspectie van het Onderwijs", farReaching: false, category: "progress" },
     ],
     parties: [
-      { id: "leerplicht", name: "Leerplicht Voorbeeldstad", kind: "leerplicht", domains: ["leerplicht.voorbeeldstad.example"], addresses: [], defaultBasis: "legal", statute: "Leerplichtwet 1969", defaultPurposeId: "verzuimmelding", informParents: true },
+      { id: "leerplicht", name: "Leerplicht Voorbeeldstad", kind: "leerplicht", domains: ["leerplicht.voorbeeldstad.example"], addresses: [], defaultBasis: "legal", statute: "Leerplichtwet 1969", defaultPurposeId: "verzuimmelding", legalPurposeIds: ["verzuimmelding"], informParents: true },
       { id: "swv", name: "Samenwerkingsverband Passend Onderwijs Voorbeeldregio", kind: "swv", domains: ["swv-voorbeeldregio.example"], addresses: [], defaultBasis: "legal", statute: "art. 18a WPO", defaultPurposeId: "tlv-aanvraag", agreedChannel: "beveiligd portaal", informParents: true },
       { id: "nieuwe-school-po", name: "Basisschool De Vlinder (nieuwe school)", kind: "new-school-primary", domains: ["devlinder.school.example"], addresses: [], defaultBasis: "legal", statute: "art. 42 WPO (onderwijskundig rapport)", defaultPurposeId: "onderwijskundig-rapport", informParents: true },
-      { id: "nieuwe-school-vo", name: "Voorbeeld College (VO)", kind: "new-school-secondary", domains: ["voorbeeldcollege.example"], addresses: [], defaultBasis: "consent", statute: "OSO-overstap", defaultPurposeId: "overstap-vo", informParents: true },
-      { id: "veilig-thuis", name: "Veilig Thuis Voorbeeldregio", kind: "veilig-thuis", domains: ["veiligthuis-voorbeeldregio.example"], addresses: [], defaultBasis: "legal", statute: "Wmo 2015 art. 5.2.6, meldcode", defaultPurposeId: "melding-veilig-thuis", informParents: true },
+      // From a primary school to any school, also secondary: the onderwijskundig rapport is a legal duty (art. 42 WPO).
+      { id: "nieuwe-school-vo", name: "Voorbeeld College (VO)", kind: "new-school-primary", domains: ["voorbeeldcollege.example"], addresses: [], defaultBasis: "legal", statute: "art. 42 WPO (onderwijskundig rapport)", defaultPurposeId: "onderwijskundig-rapport", informParents: true },
+      { id: "veilig-thuis", name: "Veilig Thuis Voorbeeldregio", kind: "veilig-thuis", domains: ["veiligthuis-voorbeeldregio.example"], addresses: [], defaultBasis: "legal", statute: "Wmo 2015 art. 5.2.6, meldcode", defaultPurposeId: "vt-advies", legalPurposeIds: ["melding-veilig-thuis", "vt-advies"], informParents: true },
       { id: "ggd", name: "GGD Voorbeeldregio (JGZ)", kind: "ggd", domains: ["ggd-voorbeeldregio.example"], addresses: [], defaultBasis: "consent", statute: "Wet publieke gezondheid", defaultPurposeId: "jgz-consult", informParents: true },
       { id: "smw", name: "Schoolmaatschappelijk werk Voorbeeldstad", kind: "smw", domains: ["smw-voorbeeldstad.example"], addresses: [], defaultBasis: "consent", defaultPurposeId: "smw-begeleiding", informParents: true },
       { id: "wijkteam", name: "Wijkteam Centrum", kind: "wijkteam", domains: ["wijkteam.voorbeeldstad.example"], addresses: [], defaultBasis: "consent", defaultPurposeId: "jeugdhulp", informParents: true },

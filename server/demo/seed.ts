@@ -51,10 +51,22 @@ export async function seedDemo(services: SeedServices, tenantId = DEMO_TENANT, n
   await services.register.withdraw(p, smw.id, { by: { guardianId: "lln-004-o2" }, at: daysAgo(5), reason: "Wil eerst zelf contact" });
   // Sem van Dijk: parents informed of the SWV application (legal basis).
   await services.register.notice(p, { studentId: "lln-005", partyId: "swv", purposeId: "tlv-aanvraag", informedAt: daysAgo(3), method: "meeting" });
-  // Lotte Visser: a consent for the wijkteam that ends within the month.
-  await services.register.recordConsent(p, {
-    studentId: "lln-006", partyId: "wijkteam", purposeId: "jeugdhulp", decision: "granted",
-    givenBy: { guardianId: "lln-006-o2" }, method: "paper", givenAt: daysAgo(300), validUntil: new Date(now.getTime() + 12 * 86400_000).toISOString(),
+  // Lotte Visser: both parents consented to the referral to jeugdhulp (far-reaching); it ends within the month.
+  for (const guardianId of ["lln-006-o1", "lln-006-o2"])
+    await services.register.recordConsent(p, {
+      studentId: "lln-006", partyId: "wijkteam", purposeId: "jeugdhulp", decision: "granted",
+      givenBy: { guardianId }, method: "paper", givenAt: daysAgo(300), validUntil: new Date(now.getTime() + 12 * 86400_000).toISOString(),
+    });
+  // Julia de Graaf: a report to Veilig Thuis; the parents were deliberately not informed (unsafe), and
+  // the report is left out of the parents' access export while that lasts.
+  await services.register.notice(p, {
+    studentId: "lln-010", partyId: "veilig-thuis", purposeId: "melding-veilig-thuis", informedAt: daysAgo(2), method: "meeting",
+    notInformed: { reason: "Informeren brengt het kind in gevaar (afweging meldcode stap 4, met aandachtsfunctionaris)" },
+  });
+  await services.register.restrict(p, "lln-010", {
+    partyId: "veilig-thuis", purposeId: "melding-veilig-thuis",
+    reason: "Inzage door de ouders brengt het kind in gevaar zolang het onderzoek van Veilig Thuis loopt",
+    reviewBy: new Date(now.getTime() + 90 * 86400_000).toISOString().slice(0, 10),
   });
   // Hüseyin Yılmaz (16): his own consent for school social work.
   await services.register.recordConsent(p, {

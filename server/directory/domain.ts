@@ -1,4 +1,4 @@
-import { SEND_BUDGET_SECONDS, type FailMode, type GuardianRelation, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
+import { AUTHORITY_SOURCES, PURPOSE_CATEGORIES, SEND_BUDGET_SECONDS, type AuthoritySource, type PurposeCategory, type FailMode, type GuardianRelation, type Lang, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
 /**
  * The directory of a tenant (DOMAIN.md): schools, students with their guardians, parties, purposes and
  * each school's policy. Plain objects; storage entities never leave the repository.
@@ -9,8 +9,15 @@ export interface School {
   name: string;
   /** BRIN number (4 characters) of the school. */
   brin: string;
+  /** The school board (bevoegd gezag): the controller, named with the school in letters and exports. */
+  boardName?: string;
   /** Email domains of the school's staff (colleagues are internal recipients). */
   internalDomains: string[];
+  /**
+   * Email domains of the students' own accounts ("leerling.school.nl"). An address there, or on an
+   * internal domain with a local part equal to a student number, is a student, not a colleague.
+   */
+  studentDomains?: string[];
 }
 
 export type { GuardianRelation };
@@ -22,7 +29,17 @@ export interface Guardian {
   relation: GuardianRelation;
   /** Holds parental authority (ouderlijk gezag). Only holders consent for a child under 16. */
   hasAuthority: boolean;
+  /**
+   * Whether the school knows the authority: false for a guardian new from a sync that does not carry
+   * custody (SDS), until the school confirms it. Absent = confirmed (registered before, or an import
+   * that states it). An unconfirmed guardian counts as without authority.
+   */
+  authorityConfirmed?: boolean;
+  /** How the authority was confirmed (parents' declaration, gezagsregister extract) and by whom. */
+  authoritySource?: { source: AuthoritySource; by: string; at: string };
 }
+
+export { AUTHORITY_SOURCES, type AuthoritySource };
 
 export interface Student {
   id: string;
@@ -64,14 +81,49 @@ export interface Party {
   agreedChannel?: string;
   /** Whether parents must be informed of a legal-basis disclosure to this party (Inspectie: no). */
   informParents: boolean;
+  /**
+   * For a legal basis: the purposes the statute covers. Absent or empty = the default purpose only.
+   * Another purpose to this party needs consent.
+   */
+  legalPurposeIds?: string[];
+  /**
+   * A kind that is consent by nature (SMW, wijkteam, specialist, GGD) made `legal`: the school
+   * confirmed explicitly that a statute covers it (the statute must be named too).
+   */
+  legalBasisConfirmed?: boolean;
 }
+
+/** What a purpose is about: decides what parents of a 16- or 17-year-old get as their own right. */
+export { PURPOSE_CATEGORIES, type PurposeCategory };
 
 export interface Purpose {
   id: string;
   label: string;
   /** Far-reaching purposes need every holder of authority to consent (school policy). */
   farReaching: boolean;
+  /** Absent = "care". */
+  category?: PurposeCategory;
+  /** Special category (health data): consent must be explicit (art. 9(2)(a) AVG). */
+  specialCategory?: boolean;
 }
+
+export const categoryOf = (p: Pick<Purpose, "category">): PurposeCategory => p.category ?? "care";
+
+/** Kinds whose disclosures are consent by nature: `legal` only with a statute and an explicit confirmation. */
+export const CONSENT_BY_NATURE: readonly PartyKind[] = ["smw", "wijkteam", "specialist", "ggd"];
+
+/** The purposes a party's legal basis covers (none when its basis is consent). */
+export function legalPurposes(party: Party): string[] {
+  if (party.defaultBasis !== "legal") return [];
+  if (party.legalPurposeIds && party.legalPurposeIds.length > 0) return party.legalPurposeIds;
+  return party.defaultPurposeId ? [party.defaultPurposeId] : [];
+}
+
+/**
+ * The pseudo-party of consents a student of 16+ gives for information to the own parents (care
+ * content from 16, anything from 18). Not in the directory; the register accepts it.
+ */
+export const PARENTS_PARTY_ID = "ouders";
 
 export type { SendMode, FailMode };
 
@@ -112,6 +164,14 @@ export interface Policy {
   internalDomains: string[];
   /** Keep the original consent email (MIME) besides its hash. */
   keepOriginalMessages: boolean;
+  /**
+   * A parent's consent given before the student's consent age: "lapses" on that birthday (default),
+   * or "stays-until-student-acts" (EDPB reading): valid until the student decides for the same party
+   * and purpose (and never past 18).
+   */
+  parentalConsentAtAge?: "lapses" | "stays-until-student-acts";
+  /** MM-DD: consent given from this day up to the end of the school year runs to the end of the next. */
+  lateConsentFrom?: string;
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;
@@ -131,6 +191,8 @@ export function defaultPolicy(schoolId: string): Policy {
     sendBudgetSeconds: DEFAULT_SEND_BUDGET_SECONDS,
     internalDomains: [],
     keepOriginalMessages: false,
+    parentalConsentAtAge: "lapses",
+    lateConsentFrom: "06-01",
   };
 }
 
@@ -148,19 +210,62 @@ export function fullName(s: Pick<Student, "givenName" | "tussenvoegsel" | "famil
   return [s.givenName, s.tussenvoegsel, s.familyName].filter((x) => x && x.length > 0).join(" ");
 }
 
+/** A school's policy; settings added later take their default when the stored policy predates them. */
 export function policyFor(dir: Pick<Directory, "policies">, schoolId: string): Policy {
-  return dir.policies.find((p) => p.schoolId === schoolId) ?? defaultPolicy(schoolId);
+  const stored = dir.policies.find((p) => p.schoolId === schoolId);
+  return stored ? { ...defaultPolicy(schoolId), ...stored } : defaultPolicy(schoolId);
 }
 
-/** Age in whole years on a date (both ISO); a birthday on 29 February counts on 1 March in other years. */
+const DUTCH_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" });
+
+/** The calendar date in the Netherlands (Europe/Amsterdam) at an instant: [year, month, day]. */
+export function dutchDate(at: Date): [number, number, number] {
+  const parts = Object.fromEntries(DUTCH_DATE.formatToParts(at).map((p) => [p.type, p.value]));
+  return [Number(parts.year), Number(parts.month), Number(parts.day)];
+}
+
+export const MONTHS: Record<Lang, readonly string[]> = {
+  nl: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+  en: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+};
+
+/** "31 juli 2027" for an instant: its calendar date in the Netherlands (Europe/Amsterdam). */
+export function formatDutchDate(at: Date, lang: Lang): string {
+  const [y, m, d] = dutchDate(at);
+  return `${d} ${MONTHS[lang][m - 1] ?? m} ${y}`;
+}
+
+/** The instant a Dutch calendar day (ISO date) starts: midnight in Europe/Amsterdam. */
+export function startOfDutchDay(isoDate: string): Date {
+  const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
+  // Amsterdam is UTC+1 or UTC+2: midnight there is 22:00 or 23:00 UTC the day before.
+  for (const offset of [2, 1]) {
+    const candidate = new Date(Date.UTC(y, m - 1, d, -offset));
+    const [cy, cm, cd] = dutchDate(candidate);
+    const before = dutchDate(new Date(candidate.getTime() - 1));
+    if (cy === y && cm === m && cd === d && !(before[0] === y && before[1] === m && before[2] === d)) return candidate;
+  }
+  return new Date(Date.UTC(y, m - 1, d, -1));
+}
+
+/**
+ * Age in whole years on the Dutch calendar date of `on` (Europe/Amsterdam, not UTC: a birthday starts
+ * at Dutch midnight); a birthday on 29 February counts on 1 March in other years.
+ */
 export function ageOn(birthDate: string, on: Date): number {
   const [y, m, d] = birthDate.split("-").map(Number) as [number, number, number];
-  const oy = on.getUTCFullYear();
-  const om = on.getUTCMonth() + 1;
-  const od = on.getUTCDate();
+  const [oy, om, od] = dutchDate(on);
   let age = oy - y;
   if (om < m || (om === m && od < d)) age -= 1;
   return age;
+}
+
+/** Age at which nobody holds parental authority any more (meerderjarig). */
+export const AGE_OF_MAJORITY = 18;
+
+/** Whether a guardian holds parental authority the school may rely on: stated, confirmed, and the student under 18. */
+export function holdsAuthority(g: Guardian, student: Pick<Student, "birthDate">, at: Date): boolean {
+  return g.hasAuthority && g.authorityConfirmed !== false && ageOn(student.birthDate, at) < AGE_OF_MAJORITY;
 }
 
 /** The date a student turns `age`, ISO. */
@@ -169,4 +274,61 @@ export function birthdayOfAge(birthDate: string, age: number): string {
   const dt = new Date(Date.UTC(y + age, m - 1, d));
   // 29 Feb in a non-leap year rolls to 1 March, matching ageOn.
   return dt.toISOString().slice(0, 10);
+}
+
+/**
+ * The guard rails of the party directory (DOMAIN.md section 2), for an import and an edit alike:
+ * a kind that is consent by nature may be `legal` only with a statute and an explicit confirmation;
+ * one domain (or address) cannot belong to two parties with different bases: list the individual
+ * addresses of one of them instead. `parties` is the directory as it would be after the change;
+ * `changed` the ids being written (only their problems are reported, with `path` of the change).
+ */
+export function partyProblems(
+  parties: Party[],
+  purposeIds: Set<string>,
+  changed: Map<string, string>,
+): { path: string; message: string; code: "LEGAL_BASIS_NOT_CONFIRMED" | "DOMAIN_CONFLICT" | "UNKNOWN_PURPOSE" }[] {
+  const out: ReturnType<typeof partyProblems> = [];
+  const basisKey = (p: Party): string => `${p.defaultBasis}:${legalPurposes(p).slice().sort().join(",")}`;
+  for (const p of parties) {
+    const path = changed.get(p.id);
+    if (path === undefined) continue;
+    if (p.defaultBasis === "legal" && CONSENT_BY_NATURE.includes(p.kind) && !(p.statute && p.legalBasisConfirmed === true))
+      out.push({
+        path: `${path}.defaultBasis`,
+        code: "LEGAL_BASIS_NOT_CONFIRMED",
+        message: `a ${p.kind} party is consent by nature: legal only with a statute and legalBasisConfirmed true`,
+      });
+    for (const id of p.legalPurposeIds ?? [])
+      if (!purposeIds.has(id)) out.push({ path: `${path}.legalPurposeIds`, code: "UNKNOWN_PURPOSE", message: `unknown purpose ${id}` });
+  }
+  const owners = new Map<string, Party[]>();
+  for (const p of parties) {
+    for (const k of [...p.domains.map((d) => `domain ${d.toLowerCase()}`), ...p.addresses.map((a) => `address ${a.toLowerCase()}`)]) {
+      const list = owners.get(k) ?? [];
+      if (!list.some((x) => x.id === p.id)) list.push(p);
+      owners.set(k, list);
+    }
+  }
+  for (const [k, list] of owners) {
+    if (list.length < 2 || new Set(list.map(basisKey)).size < 2) continue;
+    for (const p of list) {
+      const path = changed.get(p.id);
+      if (path === undefined) continue;
+      const others = list.filter((x) => x.id !== p.id).map((x) => x.name).join(", ");
+      out.push({
+        path: `${path}.${k.startsWith("domain") ? "domains" : "addresses"}`,
+        code: "DOMAIN_CONFLICT",
+        message: `${k} also belongs to ${others} on another basis: list the individual addresses of one of them instead`,
+      });
+    }
+  }
+  return out;
+}
+
+/** "Stichting X, voor OBS Y" / "Stichting X, for OBS Y": the controller as letters and exports name it. */
+export function controllerName(school: Pick<School, "name" | "boardName"> | undefined, lang: "nl" | "en"): string {
+  if (!school) return lang === "nl" ? "het schoolbestuur en de school" : "the school board and the school";
+  if (!school.boardName) return school.name;
+  return lang === "nl" ? `${school.boardName} (het schoolbestuur), voor ${school.name}` : `${school.boardName} (the school board), for ${school.name}`;
 }

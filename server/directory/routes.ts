@@ -1,7 +1,7 @@
 import { routes, type StudentSummary } from "../../contract/index.js";
 import type { ApiBuilder } from "../http/api.js";
 import { AppError } from "../shared/errors.js";
-import { ageOn, fullName, type Student } from "./domain.js";
+import { ageOn, fullName, holdsAuthority, type Student } from "./domain.js";
 import type { DirectoryService } from "./service.js";
 
 export function summary(s: Student): StudentSummary {
@@ -16,7 +16,14 @@ export function summary(s: Student): StudentSummary {
     className: s.className,
     birthDate: s.birthDate,
     ...(s.leftDate ? { leftDate: s.leftDate } : {}),
-    guardians: s.guardians.map((g) => ({ id: g.id, name: g.name, emails: g.emails, relation: g.relation, hasAuthority: g.hasAuthority })),
+    guardians: s.guardians.map((g) => ({
+      id: g.id,
+      name: g.name,
+      emails: g.emails,
+      relation: g.relation,
+      hasAuthority: g.hasAuthority,
+      authorityConfirmed: g.authorityConfirmed !== false,
+    })),
   };
 }
 
@@ -31,6 +38,9 @@ export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBo
     students: (await dir.search(principal.tenantId, query.query, query.schoolId, query.limit)).map(summary),
   }));
   api.implement(routes.student, async ({ principal, params }) => summary(await dir.student(principal.tenantId, params.id)));
+  api.implement(routes.confirmAuthority, async ({ principal, body, params }) =>
+    summary(await dir.confirmAuthority(principal, params.id, params.guardianId, body)),
+  );
   api.implement(routes.guardianLookup, async ({ principal, query }) => {
     const snap = await dir.snapshot(principal.tenantId);
     const now = new Date();
@@ -40,7 +50,7 @@ export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBo
         studentName: fullName(student),
         guardianId: guardian.id,
         guardianName: guardian.name,
-        hasAuthority: guardian.hasAuthority,
+        hasAuthority: holdsAuthority(guardian, student, now),
         studentAge: ageOn(student.birthDate, now),
       })),
     };

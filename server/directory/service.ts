@@ -1,6 +1,6 @@
 import { AppError, notFound } from "../shared/errors.js";
 import { StudentDetector } from "./detect.js";
-import { defaultPolicy, fullName, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
+import { defaultPolicy, fullName, partyProblems, type AuthoritySource, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
 import type { DirectoryRepository, UpsertCounts } from "./repository.js";
 import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 
@@ -129,6 +129,7 @@ export class DirectoryService {
       if (!schoolIds.has(p.schoolId)) problems.push({ path: `policies.${i}.schoolId`, message: "unknown school" });
     });
     if (problems.length) throw new AppError(422, "UNPROCESSABLE", "The import refers to records that do not exist", problems.slice(0, 50));
+    if (req.parties.length > 0) this.guardParties(existing.parties, req.parties, purposeIds, "parties");
 
     const none: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
     try {
@@ -151,17 +152,45 @@ export class DirectoryService {
    * read alone. A full snapshot would load every student and build the detector over all of them, for
    * each chunk of a large import (the cache is invalidated after every chunk).
    */
-  private async schoolsAndPurposes(tenantId: string): Promise<Pick<Directory, "schools" | "purposes">> {
+  private async schoolsAndPurposes(tenantId: string): Promise<Pick<Directory, "schools" | "purposes" | "parties">> {
     const cached = await this.cache.get(tenantId)?.catch(() => undefined);
     if (cached) return cached.directory;
-    const [schools, purposes] = await Promise.all([this.repo.list(tenantId, "schools"), this.repo.list(tenantId, "purposes")]);
-    return { schools, purposes };
+    const [schools, purposes, parties] = await Promise.all([
+      this.repo.list(tenantId, "schools"),
+      this.repo.list(tenantId, "purposes"),
+      this.repo.list(tenantId, "parties"),
+    ]);
+    return { schools, purposes, parties };
+  }
+
+  /** DOMAIN.md section 2's guard rails over the directory as it would be after writing `incoming`. */
+  private guardParties(existing: Party[], incoming: Party[], purposeIds: Set<string>, prefix: string | undefined): void {
+    const changed = new Map(incoming.map((p, i) => [p.id, prefix === undefined ? "body" : `${prefix}.${i}`]));
+    const after = [...existing.filter((p) => !changed.has(p.id)), ...incoming];
+    const problems = partyProblems(after, purposeIds, changed);
+    const first = problems[0];
+    if (!first) return;
+    const code = first.code === "UNKNOWN_PURPOSE" ? "UNPROCESSABLE" : first.code;
+    const message =
+      first.code === "LEGAL_BASIS_NOT_CONFIRMED"
+        ? {
+            en: "This kind of party receives data on consent; a legal basis needs the statute and an explicit confirmation",
+            nl: "Dit soort partij ontvangt gegevens op basis van toestemming; een wettelijke grondslag vraagt de wet en een uitdrukkelijke bevestiging",
+          }
+        : first.code === "DOMAIN_CONFLICT"
+          ? {
+              en: "A domain or address cannot belong to two parties with a different basis; list the individual addresses of one of them",
+              nl: "Een domein of adres kan niet bij twee partijen met een verschillende grondslag horen; geef bij een van beide de losse adressen op",
+            }
+          : { en: "The party refers to a purpose that does not exist", nl: "De partij verwijst naar een doel dat niet bestaat" };
+    throw new AppError(422, code, message, problems.slice(0, 50).map(({ path, message: m }) => ({ path, message: m })));
   }
 
   async putParty(tenantId: string, party: Party): Promise<Party> {
     const snap = await this.snapshot(tenantId);
     if (party.defaultPurposeId && !snap.purposeById.has(party.defaultPurposeId))
       throw new AppError(422, "UNPROCESSABLE", "The default purpose does not exist", [{ path: "defaultPurposeId", message: "unknown purpose" }]);
+    this.guardParties(snap.directory.parties, [party], new Set(snap.purposeById.keys()), undefined);
     await this.repo.upsertMany(tenantId, "parties", [party]);
     this.invalidate(tenantId);
     return party;
@@ -185,6 +214,32 @@ export class DirectoryService {
     await this.repo.upsertMany(tenantId, "policies", [policy]);
     this.invalidate(tenantId);
     return policy;
+  }
+
+  /**
+   * The school confirms (or corrects) a guardian's parental authority; from then on it counts. Written
+   * over the stored record read just before; the confirmation records its source, who and when.
+   */
+  async confirmAuthority(
+    p: { tenantId: string; userId: string },
+    studentId: string,
+    guardianId: string,
+    c: { hasAuthority: boolean; source: AuthoritySource },
+  ): Promise<Student> {
+    const stored = await this.repo.get(p.tenantId, "students", studentId);
+    if (!stored) throw notFound("Student");
+    if (!stored.guardians.some((g) => g.id === guardianId)) throw notFound("Guardian");
+    const updated: Student = {
+      ...stored,
+      guardians: stored.guardians.map((g) =>
+        g.id === guardianId
+          ? { ...g, hasAuthority: c.hasAuthority, authorityConfirmed: true, authoritySource: { source: c.source, by: p.userId, at: new Date().toISOString() } }
+          : g,
+      ),
+    };
+    await this.repo.upsertMany(p.tenantId, "students", [updated]);
+    this.invalidate(p.tenantId);
+    return updated;
   }
 
   async student(tenantId: string, studentId: string): Promise<Student> {

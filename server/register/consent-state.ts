@@ -1,5 +1,5 @@
 import type { ConsentState, ReasonCode } from "../../contract/enums.js";
-import { ageOn, birthdayOfAge, type Policy, type Purpose, type Student } from "../directory/domain.js";
+import { AGE_OF_MAJORITY, ageOn, birthdayOfAge, holdsAuthority, startOfDutchDay, type Policy, type Purpose, type Student } from "../directory/domain.js";
 import type { ConsentEvent, RegisterEvent } from "./domain.js";
 
 /**
@@ -37,7 +37,9 @@ export interface ConsentStatus {
   holdersMissing: string[];
 }
 
-type HolderState = { state: "none" | "refused" | "withdrawn" } | { state: "valid" | "expired"; validUntil: string };
+type HolderState =
+  | { state: "none" | "refused" | "withdrawn" | "oral-unconfirmed" }
+  | { state: "valid" | "expired"; validUntil: string };
 
 /** Latest by givenAt, then seq. */
 function latest(consents: ConsentEvent[]): ConsentEvent | undefined {
@@ -52,11 +54,17 @@ function latest(consents: ConsentEvent[]): ConsentEvent | undefined {
   return best;
 }
 
-function holderState(consent: ConsentEvent | undefined, withdrawn: Set<string>, now: number): HolderState {
+/** Oral consent for a far-reaching or health purpose counts only with a written confirmation (DOMAIN.md §3). */
+export function needsWrittenConfirmation(purpose: Purpose): boolean {
+  return purpose.farReaching || purpose.specialCategory === true;
+}
+
+function holderState(consent: ConsentEvent | undefined, withdrawn: Set<string>, now: number, purpose: Purpose): HolderState {
   if (!consent) return { state: "none" };
   if (consent.decision === "refused") return { state: "refused" };
   if (withdrawn.has(consent.id)) return { state: "withdrawn" };
   if (now < startOf(consent.validFrom)) return { state: "none" };
+  if (consent.method === "oral" && needsWrittenConfirmation(purpose) && !consent.writtenConfirmation) return { state: "oral-unconfirmed" };
   if (now > endOf(consent.validUntil)) return { state: "expired", validUntil: consent.validUntil };
   return { state: "valid", validUntil: consent.validUntil };
 }
@@ -64,11 +72,19 @@ function holderState(consent: ConsentEvent | undefined, withdrawn: Set<string>, 
 const isStudentActor = (c: ConsentEvent): boolean => "student" in c.givenBy;
 const guardianOf = (c: ConsentEvent): string | undefined => ("guardianId" in c.givenBy ? c.givenBy.guardianId : undefined);
 
+/** The instant a student reaches `age`: Dutch midnight of that birthday. */
+export function birthdayInstant(student: Pick<Student, "birthDate">, age: number): number {
+  return startOfDutchDay(birthdayOfAge(student.birthDate, age)).getTime();
+}
+
 /**
- * The consent of one student for one party and purpose at a moment (DOMAIN.md §3). From
- * `policy.studentConsentAge` only the student's own consent, given from that birthday, counts; before it
- * only holders of parental authority count, one or (far-reaching purpose) all of them; a refusal or
- * withdrawal by any holder wins. Consent for another party or purpose never counts.
+ * The consent of one student for one party and purpose at a moment (DOMAIN.md §3). Ages are taken on the
+ * Dutch calendar date. From `policy.studentConsentAge` the student decides: the student's own decision
+ * (given from that birthday, or a withdrawal by the student) counts; a parent's earlier consent lapses on
+ * the birthday (policy "lapses") or stays until the student acts (and never past 18). Before that age
+ * only confirmed holders of parental authority count, one or (far-reaching purpose) all of them; a
+ * refusal or withdrawal by any holder wins; each holder's latest decision counts. Consent for another
+ * party or purpose never counts.
  */
 export function consentStatus(
   student: Student,
@@ -84,12 +100,23 @@ export function consentStatus(
       e.type === "consent" && e.partyId === partyId && e.purposeId === purpose.id && startOf(e.givenAt) <= now,
   );
   const withdrawn = new Set<string>();
-  for (const e of events) if (e.type === "withdrawal" && startOf(e.at) <= now) withdrawn.add(e.consentId);
-  const ownAge = startOf(birthdayOfAge(student.birthDate, policy.studentConsentAge));
+  let studentWithdrew = false;
+  for (const e of events) {
+    if (e.type === "withdrawal" && startOf(e.at) <= now) {
+      withdrawn.add(e.consentId);
+      if ("student" in e.by && e.partyId === partyId && e.purposeId === purpose.id) studentWithdrew = true;
+    }
+  }
+  const ownAge = birthdayInstant(student, policy.studentConsentAge);
 
   if (ageOn(student.birthDate, at) >= policy.studentConsentAge) {
     const own = latest(consents.filter((c) => isStudentActor(c) && startOf(c.givenAt) >= ownAge));
-    const s = holderState(own, withdrawn, now);
+    const stays = policy.parentalConsentAtAge === "stays-until-student-acts" && ageOn(student.birthDate, at) < AGE_OF_MAJORITY;
+    if (!own && !studentWithdrew && stays) {
+      const parents = parentsStatus(student, consents, withdrawn, purpose, policy, at, Number.POSITIVE_INFINITY);
+      if (parents.state === "valid") return parents;
+    }
+    const s = holderState(own, withdrawn, now, purpose);
     const none = { holdersConsented: [], holdersMissing: [student.id] };
     switch (s.state) {
       case "valid":
@@ -100,15 +127,30 @@ export function consentStatus(
         return { state: "withdrawn", code: "CONSENT_WITHDRAWN", ...none };
       case "expired":
         return { state: "expired", code: "CONSENT_EXPIRED", validUntil: s.validUntil, ...none };
+      case "oral-unconfirmed":
+        return { state: "none", code: "ORAL_CONSENT_UNCONFIRMED", ...none };
       case "none":
         return { state: "student-required", code: "STUDENT_CONSENT_REQUIRED", ...none };
     }
   }
+  return parentsStatus(student, consents, withdrawn, purpose, policy, at, ownAge - 1);
+}
 
-  const holders = student.guardians.filter((g) => g.hasAuthority);
+/** The holders' part of consentStatus: `cap` is the last instant a parent's consent can run to. */
+function parentsStatus(
+  student: Student,
+  consents: ConsentEvent[],
+  withdrawn: Set<string>,
+  purpose: Purpose,
+  policy: Policy,
+  at: Date,
+  cap: number,
+): ConsentStatus {
+  const now = at.getTime();
+  const holders = student.guardians.filter((g) => holdsAuthority(g, student, at));
   const states = holders.map((g) => ({
     id: g.id,
-    s: holderState(latest(consents.filter((c) => guardianOf(c) === g.id)), withdrawn, now),
+    s: holderState(latest(consents.filter((c) => guardianOf(c) === g.id)), withdrawn, now, purpose),
   }));
   const allIds = holders.map((g) => g.id);
   if (states.some((h) => h.s.state === "refused")) {
@@ -124,8 +166,8 @@ export function consentStatus(
   const needAll = purpose.farReaching && policy.farReachingNeedsAllHolders;
   if (holders.length > 0 && (needAll ? valid.length === holders.length : valid.length > 0)) {
     const untils = valid.map((v) => v.until);
-    // A parent's consent lapses the day the student starts to consent alone.
-    const until = Math.min(needAll ? Math.min(...untils) : Math.max(...untils), ownAge - 1);
+    // A parent's consent lapses the day the student starts to consent alone (policy "lapses").
+    const until = Math.min(needAll ? Math.min(...untils) : Math.max(...untils), cap);
     return { state: "valid", code: "CONSENT_VALID", validUntil: new Date(until).toISOString(), holdersConsented: consented, holdersMissing: [] };
   }
   if (needAll && valid.length > 0) {
@@ -141,6 +183,9 @@ export function consentStatus(
     const lastEnd = expired.reduce((a, b) => (endOf(b) > endOf(a) ? b : a));
     return { state: "expired", code: "CONSENT_EXPIRED", validUntil: lastEnd, holdersConsented: [], holdersMissing: allIds };
   }
+  if (states.some((h) => h.s.state === "oral-unconfirmed"))
+    return { state: "none", code: "ORAL_CONSENT_UNCONFIRMED", holdersConsented: [], holdersMissing: allIds };
   return { state: "none", code: "NO_CONSENT", holdersConsented: [], holdersMissing: allIds };
 }
 
+// ---------------------------------------------------------------------------------------------------

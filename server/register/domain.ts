@@ -51,6 +51,11 @@ export interface ConsentEvent extends EventBase {
   method: ConsentMethod;
   /** For oral consent: who heard it. */
   heardBy?: string;
+  /**
+   * For oral consent: the written confirmation (a mail, a signed form). For a far-reaching or health
+   * purpose oral consent counts only with it.
+   */
+  writtenConfirmation?: { method: "email" | "paper" | "portal"; at: string };
   givenAt: string;
   validFrom: string;
   /** ISO date-time the consent ends (policy default: end of the school year). */
@@ -76,9 +81,31 @@ export interface NoticeEvent extends EventBase {
   purposeId: string;
   informedAt: string;
   method: ConsentMethod | "letter" | "meeting";
+  /**
+   * The parents were deliberately NOT informed, because informing them would endanger the child or
+   * someone else (Veilig Thuis, meldcode): the reason is required. Satisfies the informing rule.
+   */
+  notInformed?: { reason: string };
 }
 
-export type DisclosureBasis = "legal" | "consent" | "guardian" | "override";
+/**
+ * Entries of a (party, purpose) left out of the parents' access export while informing them would
+ * endanger the child (UAVG art. 41): with the reason, who decided, and when to review it. A later
+ * restriction event with `lifted` ends it.
+ */
+export interface RestrictionEvent extends EventBase {
+  type: "restriction";
+  partyId: string;
+  purposeId: string;
+  reason: string;
+  decidedBy: string;
+  at: string;
+  reviewBy?: string;
+  lifted?: boolean;
+}
+
+/** "information-right": a parent without authority, art. 1:377c BW. */
+export type DisclosureBasis = "legal" | "consent" | "guardian" | "override" | "information-right";
 
 export interface DisclosureEvent extends EventBase {
   type: "disclosure";
@@ -120,6 +147,7 @@ export type RegisterEvent =
   | NoticeEvent
   | DisclosureEvent
   | OverrideEvent
+  | RestrictionEvent
   | TombstoneEvent;
 
 export type EventType = RegisterEvent["type"];

@@ -1,4 +1,4 @@
-import { fullName, policyFor, type Student } from "../directory/domain.js";
+import { controllerName, fullName, policyFor, type Student } from "../directory/domain.js";
 import type { DirectorySnapshot } from "../directory/service.js";
 import type { RegisterEvent } from "./domain.js";
 
@@ -9,16 +9,31 @@ const REDACTED = "[weggelaten: gegevens van anderen]";
  * role only; free text written by staff (override reasons) is withheld because it may hold other
  * people's data; guardians' addresses are left out.
  */
-export function accessExport(snap: DirectorySnapshot, student: Student, events: RegisterEvent[], at = new Date()) {
+/**
+ * The (party, purpose) pairs whose entries are left out of the parents' export (UAVG art. 41): the
+ * latest restriction event of each pair, unless it lifted the restriction.
+ */
+export function restrictedPairs(events: RegisterEvent[]): Set<string> {
+  const latest = new Map<string, boolean>();
+  for (const e of [...events].sort((a, b) => a.seq - b.seq)) if (e.type === "restriction") latest.set(`${e.partyId}\u0000${e.purposeId}`, !e.lifted);
+  return new Set([...latest].filter(([, on]) => on).map(([k]) => k));
+}
+
+export function accessExport(snap: DirectorySnapshot, student: Student, allEvents: RegisterEvent[], at = new Date()) {
+  const restricted = restrictedPairs(allEvents);
+  // Restricted entries (and the restriction itself: its reason and who decided stay in the register) are left out.
+  const events = allEvents.filter(
+    (e) => e.type !== "restriction" && !("partyId" in e && "purposeId" in e && restricted.has(`${e.partyId ?? ""}\u0000${e.purposeId ?? ""}`)),
+  );
   const policy = policyFor(snap.directory, student.schoolId);
   const school = snap.directory.schools.find((s) => s.id === student.schoolId);
   const party = (id?: string): string => (id ? (snap.partyById.get(id)?.name ?? id) : "onbekende ontvanger");
   const purpose = (id?: string): string => (id ? (snap.purposeById.get(id)?.label ?? id) : "");
-  const guardian = (id: string): string => student.guardians.find((g) => g.id === id)?.name ?? "ouder/verzorger";
+  const guardian = (id: string): string => student.guardians.find((g) => g.id === id)?.name ?? "ouder met gezag of voogd";
   const by = (a: { guardianId: string } | { student: true }): string => ("student" in a ? "de leerling zelf" : guardian(a.guardianId));
   return {
     generatedAt: at.toISOString(),
-    controller: school ? { name: school.name, brin: school.brin } : undefined,
+    controller: school ? { name: controllerName(school, "nl"), school: school.name, brin: school.brin, ...(school.boardName ? { board: school.boardName } : {}) } : undefined,
     student: {
       name: fullName(student),
       studentNumber: student.studentNumber,
@@ -29,7 +44,7 @@ export function accessExport(snap: DirectorySnapshot, student: Student, events: 
     guardians: student.guardians.map((g) => ({ name: g.name, relation: g.relation, hasAuthority: g.hasAuthority })),
     categories: [
       "Identificerende gegevens (naam, leerlingnummer, geboortedatum, klas)",
-      "Gegevens van ouders/verzorgers (naam, relatie, gezag)",
+      "Gegevens van ouders met gezag, voogden en ouders zonder gezag (naam, relatie, gezag)",
       "Toestemmingen, weigeringen en intrekkingen met bewijs",
       "Verstrekkingen aan derden (verstrekkingenregister)",
     ],
@@ -70,7 +85,7 @@ export function accessExport(snap: DirectorySnapshot, student: Student, events: 
     },
     sources: [
       "De leerlingadministratie van de school",
-      "Ouders/verzorgers en de leerling zelf (toestemmingen en berichten)",
+      "Ouders met gezag, voogden en de leerling zelf (toestemmingen en berichten)",
       "De school (registratie van verstrekkingen)",
     ],
     rights: [
@@ -80,6 +95,6 @@ export function accessExport(snap: DirectorySnapshot, student: Student, events: 
       "Toestemming intrekken, op elk moment",
       "Een klacht indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)",
     ],
-    decisionTerm: "Op een verzoek om correctie, verwijdering of bezwaar beslist de school binnen vier weken, een weigering met redenen.",
+    decisionTerm: "Op een verzoek om correctie, verwijdering of bezwaar beslist de school binnen een maand, een weigering met redenen.",
   };
 }

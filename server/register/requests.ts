@@ -3,34 +3,64 @@ import { AppError, notFound } from "../shared/errors.js";
 import { key, type Storage } from "../shared/storage.js";
 import type { Principal } from "../identity/auth.js";
 import type { Lang } from "../../contract/enums.js";
-import { ageOn, fullName, policyFor, type Party, type Purpose, type School, type Student } from "../directory/domain.js";
+import { ageOn, controllerName, formatDutchDate, fullName, holdsAuthority, policyFor, type Party, type Purpose, type School, type Student } from "../directory/domain.js";
 import type { DirectoryService } from "../directory/service.js";
 import { defaultValidUntil } from "./service.js";
+
+/**
+ * One mail of a consent request: to one holder of parental authority (never two addresses in one To
+ * line: divorced parents, contact bans), or to the student from the consent age.
+ */
+export interface ConsentLetter {
+  /** One address, or "" when the student has no school account the school knows (the user fills it in). */
+  to: string;
+  guardianId?: string;
+  student?: true;
+  subject: string;
+  bodyText: string;
+  bodyHtml: string;
+  /** Internet Message-ID once sent through Graph. */
+  messageId?: string;
+}
 
 export interface ConsentRequestRecord {
   requestId: string;
   studentId: string;
   partyId: string;
   purposeId: string;
-  /** Who is asked: the guardians with authority, or the student 16+. */
+  /** Every address asked (one per letter): the holders of authority, or the student from the consent age. */
   to: string[];
+  /** Who is asked, one mail each. */
+  letters: ConsentLetter[];
+  /** The first letter's subject and body (all letters share the information text). */
   subject: string;
-  /** Exactly what the parents are shown; stored with the consent as "informationShown". */
+  /** Exactly what the parents (or the student) are shown; stored with the consent as "informationShown". */
   informationShown: string;
   bodyText: string;
   bodyHtml: string;
   lang: Lang;
+  /** Addressed to the student (16+) rather than the parents. */
+  addressedTo: "parents" | "student";
   createdBy: string;
   createdAt: string;
-  /** Internet Message-ID of the sent request (when sent through Graph). */
+  /** Internet Message-ID of the (first) sent letter (when sent through Graph). */
   messageId?: string;
   /** Set while one request sends it: a second, concurrent send waits for the first's outcome. */
   sendingSince?: string;
 }
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const html = (text: string): string =>
+  text
+    .split("\n\n")
+    .map((para) => `<p>${esc(para).replace(/\n/g, "<br>")}</p>`)
+    .join("");
 
-/** The informed-consent text of DOMAIN.md section 4: who, what purpose, which data, which recipient, withdrawal, retention. */
+/**
+ * The informed-consent text of DOMAIN.md section 4 in plain words (B1): who is responsible (the board
+ * and the school), what for, which data, to whom, that saying no and withdrawing are free, how long,
+ * and the rights. `to` "student": addressed to a student of 16 or older ("je").
+ */
 export function informationText(
   lang: Lang,
   school: School | undefined,
@@ -39,29 +69,65 @@ export function informationText(
   purpose: Purpose,
   validUntil: string,
   retentionYears: number,
+  to: "parents" | "student" = "parents",
 ): string {
-  const schoolName = school?.name ?? (lang === "nl" ? "de school" : "the school");
-  const until = validUntil.slice(0, 10);
+  const controller = controllerName(school, lang);
+  const brin = school ? ` (BRIN ${school.brin})` : "";
+  const until = formatDutchDate(new Date(validUntil), lang);
+  const health = purpose.specialCategory === true;
   if (lang === "en") {
+    const your = to === "student" ? "your" : "your child's";
     return [
-      `Who we are: ${schoolName}${school ? ` (BRIN ${school.brin})` : ""}, the controller of your child's data.`,
-      `Purpose: ${purpose.label}.`,
-      `Which data: the information about ${fullName(student)} needed for this purpose (such as the support plan, observations and results); never the full student file.`,
-      `Recipient: ${party.name}, who will use it only for this purpose${party.agreedChannel ? ` and receive it via ${party.agreedChannel}` : ""}.`,
-      `Your consent is voluntary. You can withdraw it at any time, as easily as you give it, by replying to this message or contacting the school; withdrawal applies from that moment.`,
-      `This consent is valid until ${until}. We keep the record of your consent for ${retentionYears} years after the processing ends, to be able to show it was lawful.`,
-      `You have the right to access, correct and erase your child's data and to complain to the Autoriteit Persoonsgegevens.`,
+      `Who is responsible: ${controller}${brin}.`,
+      `What for: ${purpose.label}.`,
+      `Which data: only what this purpose needs about ${fullName(student)} (such as the support plan, observations and results). Never the whole student file.${health ? " This includes health data: we ask for your explicit consent." : ""}`,
+      `To whom: ${party.name}. They use the data only for this purpose${party.agreedChannel ? ` and receive it via ${party.agreedChannel}` : ""}.`,
+      `Your choice: you are free to say yes or no. You can say no later as well, just as easily: reply to this email or contact the school. What was sent before stays sent.`,
+      `How long: this consent is valid until ${until}. We keep your answer for ${retentionYears} years after the processing ends, to show that we kept to the rules.`,
+      `Your rights: you may see ${your} data, have it corrected or removed. You get an answer within one month. You can also complain to the Autoriteit Persoonsgegevens.`,
     ].join("\n");
   }
+  const je = to === "student";
   return [
-    `Wie wij zijn: ${schoolName}${school ? ` (BRIN ${school.brin})` : ""}, verwerkingsverantwoordelijke voor de gegevens van uw kind.`,
-    `Doel: ${purpose.label}.`,
-    `Welke gegevens: de informatie over ${fullName(student)} die voor dit doel nodig is (zoals het ontwikkelingsperspectief, observaties en resultaten); nooit het volledige leerlingdossier.`,
-    `Ontvanger: ${party.name}, die de gegevens alleen voor dit doel gebruikt${party.agreedChannel ? ` en ze ontvangt via ${party.agreedChannel}` : ""}.`,
-    `Uw toestemming is vrijwillig. U kunt haar op elk moment even gemakkelijk intrekken als u haar geeft, door op dit bericht te antwoorden of contact op te nemen met de school; de intrekking geldt vanaf dat moment.`,
-    `Deze toestemming geldt tot en met ${until}. Wij bewaren de registratie van uw toestemming tot ${retentionYears} jaar na afloop van de verwerking, om te kunnen aantonen dat deze rechtmatig was.`,
-    `U hebt recht op inzage, correctie en verwijdering van de gegevens van uw kind en u kunt een klacht indienen bij de Autoriteit Persoonsgegevens.`,
+    `Wie is verantwoordelijk: ${controller}${brin}.`,
+    `Waarvoor: ${purpose.label}.`,
+    `Welke gegevens: alleen wat voor dit doel nodig is over ${fullName(student)} (bijvoorbeeld het ontwikkelingsperspectief, observaties en resultaten). Nooit het hele leerlingdossier.${health ? ` Het gaat ook om gegevens over gezondheid. Daarom vragen wij ${je ? "je" : "u"} uitdrukkelijk om toestemming.` : ""}`,
+    `Aan wie: ${party.name}. Zij gebruiken de gegevens alleen voor dit doel${party.agreedChannel ? ` en krijgen ze via ${party.agreedChannel}` : ""}.`,
+    je
+      ? `Jouw keuze: je mag ja of nee zeggen. Je mag later ook nog nee zeggen. Dat is net zo makkelijk: antwoord op deze e-mail of zeg het tegen de school. Wat al is verstuurd, blijft verstuurd.`
+      : `Uw keuze: u mag ja of nee zeggen. U mag later ook nog nee zeggen. Dat is net zo makkelijk: antwoord op deze e-mail of neem contact op met de school. Wat al is verstuurd, blijft verstuurd.`,
+    `Hoe lang: de toestemming geldt tot en met ${until}. Wij bewaren ${je ? "je" : "uw"} antwoord tot ${retentionYears} jaar nadat de verwerking stopt. Zo kunnen wij laten zien dat wij ons aan de regels hebben gehouden.`,
+    je
+      ? `Jouw rechten: je mag jouw gegevens inzien, laten verbeteren of laten verwijderen. Je krijgt binnen een maand antwoord. Je kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.`
+      : `Uw rechten: u mag de gegevens van uw kind inzien, laten verbeteren of laten verwijderen. U krijgt binnen een maand antwoord. U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.`,
   ].join("\n");
+}
+
+/** The letter around the information text: salutation, why, the information, how to answer. */
+function letterText(
+  lang: "nl" | "en",
+  to: { name: string; student: boolean },
+  student: Student,
+  party: Party,
+  purpose: Purpose,
+  informationShown: string,
+  allHolders: boolean,
+  requestId: string,
+): string {
+  const code = `[ZV-${requestId}]`;
+  if (lang === "en") {
+    const intro = to.student
+      ? `Dear ${to.name},\n\nWe would like to share information about you with ${party.name}. You are 16 or older, so we ask you yourself for consent. Below you can read exactly what that means.`
+      : `Dear ${to.name},\n\nWe would like to share information about ${student.givenName} with ${party.name}. For that we ask your consent. We send this letter to each parent with parental authority separately.${allHolders ? " For this purpose we need the consent of every parent with authority." : ""} Below you can read exactly what that means.`;
+    return `${intro}\n\n${informationShown}\n\nDo you consent? Reply to this email with "I consent". If you do not, reply "I do not consent". Please keep the code ${code} in the subject.`;
+  }
+  const intro = to.student
+    ? `Beste ${to.name},\n\nWij willen graag informatie over jou delen met ${party.name}. Je bent 16 jaar of ouder. Daarom vragen wij jou zelf om toestemming. Hieronder lees je precies wat dat betekent.`
+    : `Beste ${to.name},\n\nWij willen graag informatie over ${student.givenName} delen met ${party.name}. Daarvoor vragen wij uw toestemming. Deze brief gaat apart naar elke ouder met gezag.${allHolders ? " Voor dit doel is de toestemming van alle ouders met gezag nodig." : ""} Hieronder leest u precies wat dat betekent.`;
+  const answer = to.student
+    ? `Geef je toestemming? Antwoord dan op deze e-mail met „Ik geef toestemming”. Geef je geen toestemming? Antwoord dan met „Ik geef geen toestemming”. Laat de code ${code} in het onderwerp staan.`
+    : `Geeft u toestemming? Antwoord dan op deze e-mail met „Ik geef toestemming”. Geeft u geen toestemming? Antwoord dan met „Ik geef geen toestemming”. Laat de code ${code} in het onderwerp staan.`;
+  return `${intro}\n\n${informationShown}\n\n${answer}`;
 }
 
 export class ConsentRequestService {
@@ -76,45 +142,50 @@ export class ConsentRequestService {
     if (!student) throw notFound("Student");
     const party = snap.partyById.get(input.partyId);
     const purpose = snap.purposeById.get(input.purposeId);
-    if (!party || !purpose) throw new AppError(422, "UNPROCESSABLE", "Party or purpose does not exist");
+    if (!party || !purpose)
+      throw new AppError(422, "UNPROCESSABLE", { en: "Party or purpose does not exist", nl: "Deze partij of dit doel bestaat niet" });
     const policy = policyFor(snap.directory, student.schoolId);
     const school = snap.directory.schools.find((s) => s.id === student.schoolId);
     const lang = input.lang ?? "nl";
     const now = new Date();
     const studentAlone = ageOn(student.birthDate, now) >= policy.studentConsentAge;
-    const to = studentAlone ? [] : student.guardians.filter((g) => g.hasAuthority).flatMap((g) => g.emails.slice(0, 1));
-    if (!studentAlone && to.length === 0)
-      throw new AppError(422, "UNPROCESSABLE", "No guardian with parental authority has an email address in the register");
+    const addressedTo = studentAlone ? "student" : "parents";
+    const holders = studentAlone ? [] : student.guardians.filter((g) => holdsAuthority(g, student, now) && g.emails.length > 0);
+    if (!studentAlone && holders.length === 0)
+      throw new AppError(422, "UNPROCESSABLE", {
+        en: "No parent with parental authority (or guardian) has an email address in the register",
+        nl: "Geen ouder met gezag of voogd heeft een e-mailadres in het register",
+      });
     const requestId = `r${randomBytes(5).toString("hex")}`;
-    const informationShown = informationText(lang, school, student, party, purpose, defaultValidUntil(policy, now), policy.retention.consentYears);
+    const informationShown = informationText(lang, school, student, party, purpose, defaultValidUntil(policy, now), policy.retention.consentYears, addressedTo);
     const subject =
       lang === "nl"
         ? `Toestemming gevraagd: ${purpose.label} (${party.name}) [ZV-${requestId}]`
         : `Consent requested: ${purpose.label} (${party.name}) [ZV-${requestId}]`;
-    const intro =
-      lang === "nl"
-        ? `Beste ouder/verzorger,\n\nWij vragen uw toestemming om gegevens van ${student.givenName} te delen. Hieronder leest u precies wat dat inhoudt.\n\n`
-        : `Dear parent/guardian,\n\nWe ask your consent to share information about ${student.givenName}. Below you can read exactly what that means.\n\n`;
-    const outro =
-      lang === "nl"
-        ? `\n\nGeeft u toestemming? Antwoord dan op deze e-mail met "Ik geef toestemming". Weigert u, antwoord dan met "Ik geef geen toestemming". Laat de code [ZV-${requestId}] in het onderwerp staan.`
-        : `\n\nDo you consent? Reply to this email with "I consent". If you do not, reply "I do not consent". Please keep the code [ZV-${requestId}] in the subject.`;
-    const bodyText = intro + informationShown + outro;
-    const bodyHtml = bodyText
-      .split("\n\n")
-      .map((para) => `<p>${esc(para).replace(/\n/g, "<br>")}</p>`)
-      .join("");
+    const allHolders = purpose.farReaching && policy.farReachingNeedsAllHolders && holders.length > 1;
+    // The student's own school account, when the school has a student domain.
+    const studentDomain = school?.studentDomains?.[0];
+    const recipients: { to: string; name: string; guardianId?: string; student?: true }[] = studentAlone
+      ? [{ to: studentDomain ? `${student.studentNumber.toLowerCase()}@${studentDomain}` : "", name: student.givenName, student: true }]
+      : holders.map((g) => ({ to: g.emails[0] ?? "", name: g.name, guardianId: g.id }));
+    const letters: ConsentLetter[] = recipients.map((r) => {
+      const bodyText = letterText(lang, { name: r.name, student: r.student === true }, student, party, purpose, informationShown, allHolders, requestId);
+      return { to: r.to, ...(r.guardianId ? { guardianId: r.guardianId } : {}), ...(r.student ? { student: true as const } : {}), subject, bodyText, bodyHtml: html(bodyText) };
+    });
+    const first = letters[0];
     const rec: ConsentRequestRecord = {
       requestId,
       studentId: student.id,
       partyId: party.id,
       purposeId: purpose.id,
-      to,
+      to: letters.map((l) => l.to).filter((a) => a.length > 0),
+      letters,
       subject,
       informationShown,
-      bodyText,
-      bodyHtml,
+      bodyText: first?.bodyText ?? "",
+      bodyHtml: first?.bodyHtml ?? "",
       lang,
+      addressedTo,
       createdBy: p.userId,
       createdAt: now.toISOString(),
     };
@@ -125,33 +196,42 @@ export class ConsentRequestService {
   }
 
   /**
-   * Sends a request at most once: claims it with the record's ETag (a concurrent send gets 409), runs
-   * `send`, and records the Internet Message-ID (the parent's reply refers to it). An already sent
-   * request is returned as it is. A failed send releases the claim.
+   * Sends a request at most once, one mail per letter (one recipient each): claims it with the
+   * record's ETag (a concurrent send gets 409), sends each letter not sent yet, and records each
+   * Internet Message-ID (the reply refers to it). An already sent request is returned as it is. A failed
+   * send releases the claim and keeps the letters already sent, so a retry sends only the rest.
    */
-  async sendOnce(p: Principal, requestId: string, send: (rec: ConsentRequestRecord) => Promise<string>): Promise<ConsentRequestRecord> {
+  async sendOnce(p: Principal, requestId: string, send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>): Promise<ConsentRequestRecord> {
     const pk = key(p.tenantId, "request");
     const e = await this.storage.getOrUndefined("Meta", pk, key(requestId));
     if (!e) throw notFound("Consent request");
     const rec = JSON.parse(String(e.data)) as ConsentRequestRecord;
     if (rec.messageId) return rec;
     if (rec.sendingSince && Date.now() - Date.parse(rec.sendingSince) < 120_000)
-      throw new AppError(409, "CONFLICT", "This consent request is being sent right now", undefined, { "Retry-After": "5" });
+      throw new AppError(409, "CONFLICT", { en: "This consent request is being sent right now", nl: "Dit toestemmingsverzoek wordt nu al verstuurd" }, undefined, { "Retry-After": "5" });
+    if (rec.letters.some((l) => l.to.length === 0))
+      throw new AppError(422, "UNPROCESSABLE", {
+        en: "A letter of this request has no address (a student without a school account): send it from Outlook",
+        nl: "Een brief van dit verzoek heeft geen adres (een leerling zonder schoolaccount): verstuur hem vanuit Outlook",
+      });
     const claimed = { ...rec, sendingSince: new Date().toISOString() };
     await this.storage.run("Meta", (t) =>
       t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify(claimed) }, "Replace", { etag: String(e.etag) }),
     );
-    let messageId: string;
+    const letters = [...rec.letters];
+    const save = (r: ConsentRequestRecord) =>
+      this.storage.run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify(r) }, "Replace"));
     try {
-      messageId = await send(rec);
+      for (const [i, l] of letters.entries()) {
+        if (l.messageId) continue;
+        letters[i] = { ...l, messageId: await send({ to: l.to, subject: l.subject, bodyHtml: l.bodyHtml }) };
+      }
     } catch (err) {
-      await this.storage
-        .run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify(rec) }, "Replace"))
-        .catch(() => undefined);
+      await save({ ...rec, letters }).catch(() => undefined);
       throw err;
     }
-    const { sendingSince: _s, ...sent } = { ...claimed, messageId };
-    await this.storage.run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify(sent) }, "Replace"));
+    const { sendingSince: _s, ...sent } = { ...claimed, letters, ...(letters[0]?.messageId ? { messageId: letters[0].messageId } : {}) };
+    await save(sent);
     return sent;
   }
 

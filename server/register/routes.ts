@@ -26,10 +26,12 @@ export function registerRoutes(
   );
   api.implement(routes.withdraw, ({ principal, body, params, requestKey }) => register.withdraw(principal, params.id, body, requestKey));
   api.implement(routes.notice, ({ principal, body, requestKey }) => register.notice(principal, body, requestKey));
+  api.implement(routes.restrict, ({ principal, body, params, requestKey }) => register.restrict(principal, params.id, body, requestKey));
   api.implement(routes.createConsentRequest, ({ principal, body }) => requests.create(principal, body));
   api.implement(routes.sendConsentRequest, ({ req, principal, params }) =>
-    requests.sendOnce(principal, params.id, async (rec) => {
-      const sent = await mail.send(principal, bearerOf(req), { to: rec.to, subject: rec.subject, bodyHtml: rec.bodyHtml });
+    requests.sendOnce(principal, params.id, async (letter) => {
+      // One recipient per mail: never two holders of authority in one To line.
+      const sent = await mail.send(principal, bearerOf(req), { to: [letter.to], subject: letter.subject, bodyHtml: letter.bodyHtml });
       return sent.internetMessageId;
     }),
   );

@@ -1,6 +1,16 @@
 import { AppError, notFound } from "../shared/errors.js";
 import type { Principal } from "../identity/auth.js";
-import { ageOn, fullName, policyFor, type Party, type Policy, type Purpose, type Student } from "../directory/domain.js";
+import {
+  ageOn,
+  dutchDate,
+  fullName,
+  PARENTS_PARTY_ID,
+  policyFor,
+  type Party,
+  type Policy,
+  type Purpose,
+  type Student,
+} from "../directory/domain.js";
 import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
 import { consentStatus } from "./consent-state.js";
 import {
@@ -12,6 +22,7 @@ import {
   type NewEvent,
   type NoticeEvent,
   type RegisterEvent,
+  type RestrictionEvent,
   type WithdrawalEvent,
 } from "./domain.js";
 import { newEventId, studentIdOfEvent } from "./ids.js";
@@ -19,9 +30,20 @@ import type { Partition, RegisterRepository } from "./repository.js";
 import { tombstoneSealText } from "./integrity.js";
 import type { CheckpointReport, CheckpointService } from "./checkpoints.js";
 import type { Logger } from "../shared/logger.js";
-import type { ConsentRequest, NoticeRequest, OverviewRow, WithdrawRequest } from "../../contract/register.js";
+import type { ConsentRequest, NoticeRequest, OverviewRow, RestrictionRequest, WithdrawRequest } from "../../contract/register.js";
 
 export type ConsentStatusView = ReturnType<typeof consentStatus> & { partyId: string; purposeId: string };
+
+/** The pseudo-party "the parents" of a student's own consent (16+) to inform them (see PARENTS_PARTY_ID). */
+const PARENTS_PARTY: Party = {
+  id: PARENTS_PARTY_ID,
+  name: "Ouders",
+  kind: "other",
+  domains: [],
+  addresses: [],
+  defaultBasis: "consent",
+  informParents: false,
+};
 
 /** The last second of a calendar day in the Netherlands (Europe/Amsterdam, summer or winter time), as a Date. */
 export function endOfDutchDay(y: number, m: number, d: number): Date {
@@ -34,13 +56,23 @@ export function endOfDutchDay(y: number, m: number, d: number): Date {
   return new Date(Date.UTC(y, m - 1, d, 22, 59, 59));
 }
 
-/** End of the consent per policy: the end of the school year (Dutch time) on or after `givenAt`, or a number of days. */
+/**
+ * End of the consent per policy: the end of the school year (Dutch time) on or after `givenAt`, or a
+ * number of days. Consent given in the last weeks of the school year (from `lateConsentFrom`, default
+ * 1 June, Dutch date) runs to the end of the next school year.
+ */
 export function defaultValidUntil(policy: Policy, givenAt: Date): string {
   if (policy.defaultValidity === "days") return new Date(givenAt.getTime() + policy.defaultValidityDays * 86400_000).toISOString();
   const [mm, dd] = policy.schoolYearEnd.split("-").map(Number) as [number, number];
-  let y = givenAt.getUTCFullYear();
+  const [gy, gm, gd] = dutchDate(givenAt);
+  let y = gy;
   let end = endOfDutchDay(y, mm, dd);
   if (end.getTime() < givenAt.getTime()) end = endOfDutchDay(++y, mm, dd);
+  const late = policy.lateConsentFrom;
+  if (late && y === gy) {
+    const [lm, ld] = late.split("-").map(Number) as [number, number];
+    if (gm > lm || (gm === lm && gd >= ld)) end = endOfDutchDay(y + 1, mm, dd);
+  }
   return end.toISOString();
 }
 
@@ -89,31 +121,67 @@ export class RegisterService {
   }
 
   private partyAndPurpose(snap: DirectorySnapshot, partyId: string, purposeId: string): { party: Party; purpose: Purpose } {
-    const party = snap.partyById.get(partyId);
+    // "ouders": the student's (16+) consent for information to the own parents; not a directory party.
+    const party = partyId === PARENTS_PARTY_ID ? PARENTS_PARTY : snap.partyById.get(partyId);
     const purpose = snap.purposeById.get(purposeId);
     const problems = [
       ...(party ? [] : [{ path: "partyId", message: "unknown party" }]),
       ...(purpose ? [] : [{ path: "purposeId", message: "unknown purpose" }]),
     ];
-    if (!party || !purpose) throw new AppError(422, "UNPROCESSABLE", "Party or purpose does not exist", problems);
+    if (!party || !purpose)
+      throw new AppError(422, "UNPROCESSABLE", { en: "Party or purpose does not exist", nl: "Deze partij of dit doel bestaat niet" }, problems);
     return { party, purpose };
   }
 
-  /** Checks that the person giving or withdrawing consent may do so for this student on that date. */
-  private checkActor(student: Student, policy: Policy, by: ConsentRequest["givenBy"], at: Date, evidenceSender?: string): void {
+  /**
+   * Checks that the person giving or withdrawing consent may do so for this student on that date (the
+   * Dutch calendar date): under the consent age a confirmed holder of parental authority, from it only
+   * the student.
+   */
+  private checkActor(
+    student: Student,
+    policy: Policy,
+    by: ConsentRequest["givenBy"],
+    at: Date,
+    act: "consent" | "withdraw",
+    evidenceSender?: string,
+  ): void {
     const age = ageOn(student.birthDate, at);
+    const n = policy.studentConsentAge;
     if ("student" in by) {
-      if (age < policy.studentConsentAge)
-        throw new AppError(422, "STUDENT_TOO_YOUNG", `Under ${policy.studentConsentAge} a holder of parental authority consents, not the student`);
+      if (age < n)
+        throw new AppError(422, "STUDENT_TOO_YOUNG", {
+          en: `Under ${n} a holder of parental authority ${act === "consent" ? "consents" : "withdraws"}, not the student`,
+          nl: `Onder de ${n} jaar ${act === "consent" ? "geeft een ouder met gezag of voogd toestemming" : "trekt een ouder met gezag of voogd de toestemming in"}, niet de leerling`,
+        });
       return;
     }
     const g = student.guardians.find((x) => x.id === by.guardianId);
-    if (!g) throw new AppError(422, "NOT_A_GUARDIAN", "This person is not a registered guardian of the student");
-    if (!g.hasAuthority) throw new AppError(422, "NO_AUTHORITY", "This guardian does not hold parental authority and cannot consent");
-    if (age >= policy.studentConsentAge)
-      throw new AppError(422, "UNPROCESSABLE", `The student is ${policy.studentConsentAge} or older and consents alone`);
+    if (!g)
+      throw new AppError(422, "NOT_A_GUARDIAN", {
+        en: "This person is not a registered parent or guardian of the student",
+        nl: "Deze persoon staat niet geregistreerd als ouder of voogd van deze leerling",
+      });
+    if (age >= n)
+      throw new AppError(422, "STUDENT_DECIDES", {
+        en: `The student is ${n} or older: only the student ${act === "consent" ? "gives" : "withdraws"} consent, not a parent`,
+        nl: `De leerling is ${n} jaar of ouder: alleen de leerling zelf ${act === "consent" ? "geeft" : "trekt"} toestemming${act === "consent" ? "" : " in"}, niet een ouder`,
+      });
+    if (!g.hasAuthority)
+      throw new AppError(422, "NO_AUTHORITY", {
+        en: "This parent does not hold parental authority and has no say in consent",
+        nl: "Deze ouder heeft geen gezag (ouder zonder gezag) en beslist niet over toestemming",
+      });
+    if (g.authorityConfirmed === false)
+      throw new AppError(422, "AUTHORITY_UNCONFIRMED", {
+        en: "The parental authority of this parent is not confirmed yet: confirm it first (parents' declaration or gezagsregister extract)",
+        nl: "Het gezag van deze ouder is nog niet bevestigd: bevestig het eerst (verklaring van de ouders of uittreksel uit het gezagsregister)",
+      });
     if (evidenceSender && !g.emails.map((e) => e.toLowerCase()).includes(evidenceSender.toLowerCase()))
-      throw new AppError(422, "NOT_A_GUARDIAN", "The email was not sent from an address registered for this guardian");
+      throw new AppError(422, "NOT_A_GUARDIAN", {
+        en: "The email was not sent from an address registered for this parent",
+        nl: "De e-mail komt niet van een adres dat voor deze ouder is geregistreerd",
+      });
   }
 
   /**
@@ -148,7 +216,7 @@ export class RegisterService {
     this.partyAndPurpose(snap, req.partyId, req.purposeId);
     const givenAt = new Date(req.givenAt);
     const evidence = evidenceToStore(req.evidence, serverEvidence);
-    this.checkActor(student, policy, req.givenBy, givenAt, evidence?.sender);
+    this.checkActor(student, policy, req.givenBy, givenAt, "consent", evidence?.sender);
     const now = new Date().toISOString();
     const event: NewEvent = {
       type: "consent",
@@ -160,6 +228,7 @@ export class RegisterService {
       givenBy: req.givenBy,
       method: req.method,
       ...(req.heardBy ? { heardBy: req.heardBy } : {}),
+      ...(req.writtenConfirmation ? { writtenConfirmation: { method: req.writtenConfirmation.method, at: new Date(req.writtenConfirmation.at).toISOString() } } : {}),
       givenAt: givenAt.toISOString(),
       validFrom: givenAt.toISOString(),
       validUntil: req.validUntil ? new Date(req.validUntil).toISOString() : defaultValidUntil(policy, givenAt),
@@ -180,18 +249,16 @@ export class RegisterService {
     return this.appendOnce(p.tenantId, studentId, "withdrawal", requestKey, (current) => {
       const consent = current.events.find((e): e is ConsentEvent => e.type === "consent" && e.id === consentId);
       if (!consent) throw notFound("Consent");
-      if (consent.decision !== "granted") throw new AppError(409, "CONFLICT", "Only a granted consent can be withdrawn; this was a refusal");
+      if (consent.decision !== "granted")
+        throw new AppError(409, "CONFLICT", {
+          en: "Only a granted consent can be withdrawn; this was a refusal",
+          nl: "Alleen een gegeven toestemming kan worden ingetrokken; dit was een weigering",
+        });
       if (current.events.some((e) => e.type === "withdrawal" && e.consentId === consentId))
-        throw new AppError(409, "ALREADY_WITHDRAWN", "This consent was already withdrawn");
-      // Withdrawing is as easy as consenting: any holder of authority (or the student 16+) may.
-      if ("student" in req.by) {
-        if (ageOn(student.birthDate, at) < policy.studentConsentAge) throw new AppError(422, "STUDENT_TOO_YOUNG", "The student is too young to withdraw alone");
-      } else {
-        const byId = req.by.guardianId;
-        const g = student.guardians.find((x) => x.id === byId);
-        if (!g) throw new AppError(422, "NOT_A_GUARDIAN", "This person is not a registered guardian of the student");
-        if (!g.hasAuthority) throw new AppError(422, "NO_AUTHORITY", "This guardian does not hold parental authority");
-      }
+        throw new AppError(409, "ALREADY_WITHDRAWN", { en: "This consent was already withdrawn", nl: "Deze toestemming is al ingetrokken" });
+      // Withdrawing is as easy as consenting: any confirmed holder of authority under the consent age,
+      // from it only the student (also a parent's earlier consent).
+      this.checkActor(student, policy, req.by, at, "withdraw");
       return {
         type: "withdrawal",
         id: newEventId(studentId),
@@ -219,8 +286,30 @@ export class RegisterService {
       purposeId: req.purposeId,
       informedAt: new Date(req.informedAt).toISOString(),
       method: req.method,
+      ...(req.notInformed ? { notInformed: { reason: req.notInformed.reason } } : {}),
       recordedBy: p.userId,
       recordedAt: new Date().toISOString(),
+    }));
+  }
+
+  /** Restricts (or lifts the restriction of) a (party, purpose) from the parents' access export; who decided is the user. */
+  async restrict(p: Principal, studentId: string, req: RestrictionRequest, requestKey?: string): Promise<RestrictionEvent> {
+    const { snap, student } = await this.context(p.tenantId, studentId);
+    this.partyAndPurpose(snap, req.partyId, req.purposeId);
+    const at = new Date().toISOString();
+    return this.appendOnce(p.tenantId, student.id, "restriction", requestKey, () => ({
+      type: "restriction",
+      id: newEventId(student.id),
+      studentId: student.id,
+      partyId: req.partyId,
+      purposeId: req.purposeId,
+      reason: req.reason,
+      decidedBy: p.userId,
+      at,
+      ...(req.reviewBy ? { reviewBy: req.reviewBy } : {}),
+      ...(req.lifted ? { lifted: true } : {}),
+      recordedBy: p.userId,
+      recordedAt: at,
     }));
   }
 

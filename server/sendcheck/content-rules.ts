@@ -30,7 +30,7 @@ export interface ContentFacts {
 
 /** A recipient as the content rules see it. */
 export interface ContentRecipient {
-  kind: "internal" | "guardian" | "party" | "unknown";
+  kind: "internal" | "guardian" | "party" | "unknown" | "student";
   party?: Pick<Party, "name" | "kind" | "defaultBasis">;
 }
 

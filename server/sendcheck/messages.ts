@@ -1,4 +1,5 @@
 import type { ReasonCode } from "../../contract/sendcheck.js";
+import { formatDutchDate, MONTHS } from "../directory/domain.js";
 
 /**
  * All texts of the send check in one place, Dutch (default) and English. Every reason code has both
@@ -27,15 +28,17 @@ export interface ReasonParams {
   candidates?: string[];
   /** An attachment's file name. */
   attachment?: string;
+  /** The party's kind (Veilig Thuis gets its own informing text). */
+  partyKind?: string;
+  /** ISO date the student left the school. */
+  leftDate?: string;
+  /** Labels of the purposes a legal basis covers, or that could apply. */
+  covered?: string[];
 }
 
 type Template = (p: ReasonParams, lang: Lang) => string;
 type Templates = { readonly [C in ReasonCode]: { readonly [L in Lang]: Template } };
 
-const MONTHS: Record<Lang, readonly string[]> = {
-  nl: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
-  en: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
-};
 
 /** "31 juli 2026" / "31 July 2026" from an ISO date or date-time (its UTC date). */
 export function formatDate(iso: string, lang: Lang): string {
@@ -44,6 +47,8 @@ export function formatDate(iso: string, lang: Lang): string {
   const month = MONTHS[lang][Number(m[2]) - 1] ?? m[2];
   return `${Number(m[3])} ${month} ${m[1]}`;
 }
+
+export { formatDutchDate };
 
 /** "A", "A en B", "A, B en C" (or "and"); with `or`: "A, B of C" (or "or"). */
 export function joinNames(names: readonly string[], lang: Lang, or = false): string {
@@ -58,34 +63,34 @@ const party = (p: ReasonParams, lang: Lang) => or(p.party, lang === "nl" ? "deze
 const purpose = (p: ReasonParams, lang: Lang) => or(p.purpose, lang === "nl" ? "dit doel" : "this purpose");
 const until = (p: ReasonParams, lang: Lang) => (p.validUntil ? formatDate(p.validUntil, lang) : "?");
 const holders = (p: ReasonParams, lang: Lang) =>
-  p.holders && p.holders.length > 0 ? joinNames(p.holders, lang) : lang === "nl" ? "de andere gezaghebbende ouder" : "the other holder of parental authority";
+  p.holders && p.holders.length > 0 ? joinNames(p.holders, lang) : lang === "nl" ? "de andere ouder met gezag" : "the other holder of parental authority";
 const age = (p: ReasonParams) => p.consentAge ?? 16;
 const attachment = (p: ReasonParams, lang: Lang) => or(p.attachment, lang === "nl" ? "de bijlage" : "the attachment");
 
 export const REASON_MESSAGES: Templates = {
   NO_STUDENT: {
-    nl: () => "Geen leerling herkend in deze mail; geen controle nodig.",
-    en: () => "No student recognised in this mail; no check needed.",
+    nl: () => "Geen leerling herkend in deze mail. Gaat de mail toch over een leerling, noem dan de naam of het leerlingnummer.",
+    en: () => "No student recognised in this mail. If it is about a student after all, give the name or student number.",
   },
   INTERNAL: {
     nl: () => "Collega binnen de school (geen verstrekking). Deel alleen wat deze collega nodig heeft.",
     en: () => "Colleague inside the school (not a disclosure). Share only what this colleague needs.",
   },
   OWN_GUARDIAN: {
-    nl: (p, l) => `Ouder/verzorger van ${student(p, l)}: eigen recht op informatie.`,
-    en: (p, l) => `Parent/guardian of ${student(p, l)}: their own right to information.`,
+    nl: (p, l) => `Ouder met gezag of voogd van ${student(p, l)}: eigen recht op informatie.`,
+    en: (p, l) => `Parent with parental authority or guardian of ${student(p, l)}: their own right to information.`,
   },
   GUARDIAN_WITHOUT_AUTHORITY: {
     nl: (p, l) =>
-      `Ouder van ${student(p, l)} zonder gezag: heeft op verzoek recht op informatie (art. 1:377c BW), maar geen zeggenschap over toestemming. Deel alleen wat daaronder valt.`,
+      `Ouder zonder gezag van ${student(p, l)}: krijgt alleen op eigen verzoek informatie over belangrijke zaken (art. 1:377c BW), niet meer dan de ouder met gezag krijgt en niet als dat tegen het belang van het kind is. Geen zeggenschap over toestemming. De verstrekking wordt vastgelegd op grond van art. 1:377c BW.`,
     en: (p, l) =>
-      `Parent of ${student(p, l)} without parental authority: entitled to information on request (art. 1:377c Dutch Civil Code), but no say in consent. Share only what falls under that.`,
+      `Parent of ${student(p, l)} without parental authority: gets information on important matters only on request (art. 1:377c Dutch Civil Code), no more than the parent with authority gets and not against the child's interest. No say in consent. The disclosure is logged on the basis of art. 1:377c.`,
   },
   OTHER_STUDENTS_GUARDIAN: {
     nl: (p, l) =>
-      `Deze ontvanger is geen ouder/verzorger van ${student(p, l)}: dit lijkt een verkeerd geadresseerde mail met gegevens van een ander kind. Verwijder deze ontvanger.`,
+      `Deze ontvanger is geen ouder of voogd van ${student(p, l)}: dit lijkt een verkeerd geadresseerde mail met gegevens van een ander kind. Verwijder deze ontvanger.`,
     en: (p, l) =>
-      `This recipient is not a parent/guardian of ${student(p, l)}: this looks like a misdirected mail with another child's data. Remove this recipient.`,
+      `This recipient is not a parent or guardian of ${student(p, l)}: this looks like a misdirected mail with another child's data. Remove this recipient.`,
   },
   LEGAL_BASIS: {
     nl: (p, l) => `${party(p, l)} mag dit ontvangen op grond van de wet${p.statute ? ` (${p.statute})` : ""}. De verstrekking wordt vastgelegd.`,
@@ -93,9 +98,13 @@ export const REASON_MESSAGES: Templates = {
   },
   PARENTS_NOT_INFORMED: {
     nl: (p, l) =>
-      `Wettelijke grondslag${p.statute ? ` (${p.statute})` : ""}, maar de ouders van ${student(p, l)} zijn nog niet geïnformeerd over verstrekking aan ${party(p, l)}. Informeer de ouders en leg dat vast in het register.`,
+      p.partyKind === "veilig-thuis"
+        ? `Wettelijke grondslag${p.statute ? ` (${p.statute})` : ""}, maar in het register staat niet dat de ouders van ${student(p, l)} zijn geïnformeerd over „${purpose(p, l)}” aan ${party(p, l)}. Vertel het de ouders vooraf, tenzij dat het kind of een ander in gevaar brengt. Leg in het register vast dat u ze hebt geïnformeerd, of dat u ze niet informeert en waarom.`
+        : `Wettelijke grondslag${p.statute ? ` (${p.statute})` : ""}, maar de ouders van ${student(p, l)} zijn nog niet geïnformeerd over „${purpose(p, l)}” aan ${party(p, l)}. Informeer de ouders en leg dat vast in het register.`,
     en: (p, l) =>
-      `Legal basis${p.statute ? ` (${p.statute})` : ""}, but the parents of ${student(p, l)} have not been informed of disclosure to ${party(p, l)}. Inform the parents and record that in the register.`,
+      p.partyKind === "veilig-thuis"
+        ? `Legal basis${p.statute ? ` (${p.statute})` : ""}, but the register does not show that the parents of ${student(p, l)} were informed of "${purpose(p, l)}" to ${party(p, l)}. Tell the parents beforehand, unless that endangers the child or someone else. Record in the register that you informed them, or that you do not inform them and why.`
+        : `Legal basis${p.statute ? ` (${p.statute})` : ""}, but the parents of ${student(p, l)} have not been informed of "${purpose(p, l)}" to ${party(p, l)}. Inform the parents and record that in the register.`,
   },
   CONSENT_VALID: {
     nl: (p, l) =>
@@ -105,7 +114,7 @@ export const REASON_MESSAGES: Templates = {
   },
   NO_CONSENT: {
     nl: (p, l) =>
-      `Geen toestemming voor ${purpose(p, l)} aan ${party(p, l)} over ${student(p, l)}. Vraag toestemming aan de ouders met gezag, of verwijder deze ontvanger.`,
+      `Geen toestemming voor ${purpose(p, l)} aan ${party(p, l)} over ${student(p, l)}. Vraag de ouders met gezag (of de voogd) om toestemming, of verwijder deze ontvanger.`,
     en: (p, l) =>
       `No consent for ${purpose(p, l)} to ${party(p, l)} about ${student(p, l)}. Ask the parents with parental authority for consent, or remove this recipient.`,
   },
@@ -129,13 +138,13 @@ export const REASON_MESSAGES: Templates = {
   },
   SECOND_GUARDIAN_REQUIRED: {
     nl: (p, l) =>
-      `Het doel "${purpose(p, l)}" is ingrijpend: alle ouders met gezag van ${student(p, l)} moeten toestemming geven. Nog nodig: ${holders(p, l)}. Vraag toestemming aan ${holders(p, l)}.`,
+      `Het doel „${purpose(p, l)}” is ingrijpend: alle ouders met gezag van ${student(p, l)} moeten toestemming geven. Nog nodig: ${holders(p, l)}. Vraag ${holders(p, l)} om toestemming.`,
     en: (p, l) =>
       `The purpose "${purpose(p, l)}" is far-reaching: every holder of parental authority of ${student(p, l)} must consent. Still missing: ${holders(p, l)}. Ask ${holders(p, l)} for consent.`,
   },
   STUDENT_CONSENT_REQUIRED: {
     nl: (p, l) =>
-      `${student(p, l)} is ${age(p)} jaar of ouder: alleen de eigen toestemming van de leerling telt (die van ouders vervalt). Vraag toestemming aan ${student(p, l)}, of verwijder deze ontvanger.`,
+      `${student(p, l)} is ${age(p)} jaar of ouder: alleen de eigen toestemming van de leerling telt (die van ouders vervalt). Vraag ${student(p, l)} om toestemming, of verwijder deze ontvanger.`,
     en: (p, l) =>
       `${student(p, l)} is ${age(p)} or older: only the student's own consent counts (a parent's lapses). Ask ${student(p, l)} for consent, or remove this recipient.`,
   },
@@ -147,6 +156,68 @@ export const REASON_MESSAGES: Templates = {
     nl: (p, l) =>
       `${party(p, l)} is een verwerker (leverancier) en geen ontvanger van zorgverslagen. Verwijder deze ontvanger.`,
     en: (p, l) => `${party(p, l)} is a processor (supplier), not a recipient of care reports. Remove this recipient.`,
+  },
+  PURPOSE_NOT_COVERED: {
+    nl: (p, l) =>
+      `De wettelijke grondslag van ${party(p, l)}${p.statute ? ` (${p.statute})` : ""} geldt alleen voor ${joinNames(p.covered ?? [], l) || "een ander doel"}, niet voor „${purpose(p, l)}”. Voor dit doel is toestemming nodig. Vraag om toestemming, kies het juiste doel, of verwijder deze ontvanger.`,
+    en: (p, l) =>
+      `The legal basis of ${party(p, l)}${p.statute ? ` (${p.statute})` : ""} covers only ${joinNames(p.covered ?? [], l) || "another purpose"}, not "${purpose(p, l)}". This purpose needs consent. Ask for consent, choose the right purpose, or remove this recipient.`,
+  },
+  PURPOSE_ASSUMED: {
+    nl: (p, l) => `Beoordeeld als: ${purpose(p, l)}, het standaarddoel van ${party(p, l)}. Gaat de mail over iets anders, kies dan het doel in het taakvenster.`,
+    en: (p, l) => `Judged as: ${purpose(p, l)}, the default purpose of ${party(p, l)}. If the mail is about something else, choose the purpose in the task pane.`,
+  },
+  PURPOSE_AMBIGUOUS: {
+    nl: (p, l) =>
+      `Voor ${party(p, l)} kunnen meer doelen gelden (${joinNames(p.covered ?? [], l)}). Kies het doel van deze mail in het taakvenster; nu beoordeeld als „${purpose(p, l)}”.`,
+    en: (p, l) =>
+      `More than one purpose could apply to ${party(p, l)} (${joinNames(p.covered ?? [], l)}). Choose the purpose of this mail in the task pane; judged now as "${purpose(p, l)}".`,
+  },
+  ADVICE_WITHOUT_NAME: {
+    nl: (p, l) => `Advies bij ${party(p, l)} vraagt u zonder naam: vraag advies zonder naam. Haal de naam van ${student(p, l)} en andere herkenbare gegevens uit de mail.`,
+    en: (p, l) => `Advice from ${party(p, l)} is asked without a name: ask for advice without naming the child. Remove the name of ${student(p, l)} and other identifying details from the mail.`,
+  },
+  STUDENT_LEFT: {
+    nl: (p, l) =>
+      `${student(p, l)} is${p.leftDate ? ` sinds ${formatDate(p.leftDate, l)}` : ""} niet meer op school. De wettelijke taak is meestal voorbij: verstuur alleen als deze wet dat na het vertrek nog vraagt.`,
+    en: (p, l) =>
+      `${student(p, l)} left the school${p.leftDate ? ` on ${formatDate(p.leftDate, l)}` : ""}. The statutory task has usually ended: send only if the statute still requires it after leaving.`,
+  },
+  ORAL_CONSENT_UNCONFIRMED: {
+    nl: (p, l) =>
+      `Voor „${purpose(p, l)}” aan ${party(p, l)} over ${student(p, l)} is alleen mondelinge toestemming vastgelegd. Voor een ingrijpend doel of gezondheidsgegevens telt die alleen met een schriftelijke bevestiging (mail, papier of portaal). Vraag om die bevestiging.`,
+    en: (p, l) =>
+      `Only oral consent is recorded for "${purpose(p, l)}" to ${party(p, l)} about ${student(p, l)}. For a far-reaching purpose or health data it counts only with a written confirmation (email, paper or portal). Ask for that confirmation.`,
+  },
+  OWN_STUDENT_ACCOUNT: {
+    nl: (p, l) => `Het eigen schoolaccount van ${student(p, l)}: de leerling is ${age(p)} jaar of ouder en heeft eigen recht op deze informatie.`,
+    en: (p, l) => `The own school account of ${student(p, l)}: the student is ${age(p)} or older and has an own right to this information.`,
+  },
+  OWN_STUDENT_ACCOUNT_UNDER_16: {
+    nl: (p, l) => `Het eigen schoolaccount van ${student(p, l)}, jonger dan ${age(p)}. Is deze informatie geschikt voor de leerling zelf? Stuur zorginformatie liever aan de ouders met gezag.`,
+    en: (p, l) => `The own school account of ${student(p, l)}, younger than ${age(p)}. Is this information fit for the student? Send care information to the parents with authority instead.`,
+  },
+  OTHER_STUDENTS_ACCOUNT: {
+    nl: (p, l) => `Dit is het schoolaccount van een leerling, niet van ${student(p, l)} en geen collega: dit lijkt een verkeerd geadresseerde mail. Verwijder deze ontvanger.`,
+    en: (p, l) => `This is a student's school account, not that of ${student(p, l)} and not a colleague: this looks like a misdirected mail. Remove this recipient.`,
+  },
+  PARENT_OF_16_NO_PURPOSE: {
+    nl: (p, l) =>
+      `${student(p, l)} is ${age(p)} of ouder. Ouders krijgen voortgang en verzuim als eigen recht; zorginformatie alleen met toestemming van de leerling. Kies het doel van deze mail in het taakvenster.`,
+    en: (p, l) =>
+      `${student(p, l)} is ${age(p)} or older. Parents get progress and absence as their own right; care information only with the student's consent. Choose the purpose of this mail in the task pane.`,
+  },
+  STUDENT_CONSENT_FOR_PARENTS: {
+    nl: (p, l) =>
+      `${student(p, l)} is ${age(p)} of ouder: zorginformatie („${purpose(p, l)}”) aan de ouders vraagt de toestemming van de leerling zelf. Vraag ${student(p, l)} om toestemming, of verwijder deze ontvanger.`,
+    en: (p, l) =>
+      `${student(p, l)} is ${age(p)} or older: care information ("${purpose(p, l)}") to the parents needs the student's own consent. Ask ${student(p, l)} for consent, or remove this recipient.`,
+  },
+  ADULT_STUDENT_CONSENT_REQUIRED: {
+    nl: (p, l) =>
+      `${student(p, l)} is 18 of ouder: niemand heeft nog gezag. Ouders krijgen alleen informatie met toestemming van de leerling. Vraag ${student(p, l)} om toestemming, of verwijder deze ontvanger.`,
+    en: (p, l) =>
+      `${student(p, l)} is 18 or older: nobody holds parental authority. Parents get information only with the student's consent. Ask ${student(p, l)} for consent, or remove this recipient.`,
   },
   UNKNOWN_RECIPIENT: {
     nl: () =>
@@ -190,12 +261,14 @@ export const SUMMARY = {
     blocked: "Niet verzenden.",
     warning: "Let op.",
     allowed: (students: string[]) => `In orde: alle ontvangers mogen deze gegevens over ${joinNames(students, "nl")} ontvangen.`,
+    assumed: (purpose: string, party: string) => `Beoordeeld als: ${purpose}, het standaarddoel van ${party}.`,
     more: (n: number) => ` (+${n} ${n === 1 ? "ander probleem" : "andere problemen"})`,
   },
   en: {
     blocked: "Do not send.",
     warning: "Please note.",
     allowed: (students: string[]) => `All clear: every recipient may receive this data about ${joinNames(students, "en")}.`,
+    assumed: (purpose: string, party: string) => `Judged as: ${purpose}, the default purpose of ${party}.`,
     more: (n: number) => ` (+${n} more ${n === 1 ? "problem" : "problems"})`,
   },
 } as const satisfies Record<Lang, unknown>;

@@ -7,7 +7,7 @@ export interface StoredCheck {
   checkId: string;
   result: CheckResponse;
   /** Per student and external recipient: what a disclosure would record. */
-  disclosures: { studentId: string; recipient: string; partyId?: string; basis: "legal" | "consent" | "guardian"; purposeId?: string }[];
+  disclosures: { studentId: string; recipient: string; partyId?: string; basis: "legal" | "consent" | "guardian" | "information-right"; purposeId?: string }[];
   sentBy: string;
   at: string;
   overriddenAt?: string;

@@ -1,8 +1,14 @@
 import {
+  AGE_OF_MAJORITY,
   ageOn,
   birthdayOfAge,
+  holdsAuthority,
+  startOfDutchDay,
   fullName,
   policyFor,
+  categoryOf,
+  legalPurposes,
+  PARENTS_PARTY_ID,
   type Directory,
   type Guardian,
   type Party,
@@ -45,7 +51,8 @@ export interface Disclosure {
   studentId: string;
   recipient: string;
   partyId?: string;
-  basis: "legal" | "consent" | "guardian";
+  /** "information-right": a parent without authority (art. 1:377c BW). */
+  basis: "legal" | "consent" | "guardian" | "information-right";
   purposeId?: string;
 }
 
@@ -72,19 +79,30 @@ export function worst(a: Verdict, b: Verdict): Verdict {
 const SEVERITY: readonly ReasonCode[] = [
   "OTHER_STUDENTS_GUARDIAN",
   "BSN_IN_MAIL",
+  "OTHER_STUDENTS_ACCOUNT",
   "UNKNOWN_RECIPIENT",
   "PROCESSOR_NOT_A_RECIPIENT",
+  "PURPOSE_NOT_COVERED",
   "CONSENT_REFUSED",
   "CONSENT_WITHDRAWN",
+  "STUDENT_CONSENT_FOR_PARENTS",
+  "ADULT_STUDENT_CONSENT_REQUIRED",
   "STUDENT_CONSENT_REQUIRED",
   "SECOND_GUARDIAN_REQUIRED",
+  "ORAL_CONSENT_UNCONFIRMED",
   "CONSENT_EXPIRED",
   "NO_CONSENT",
   "NO_PURPOSE",
+  "ADVICE_WITHOUT_NAME",
+  "PURPOSE_AMBIGUOUS",
+  "PARENT_OF_16_NO_PURPOSE",
   "PARENTS_NOT_INFORMED",
   "AMBIGUOUS_STUDENT",
   "ATTACHMENT_WITHOUT_STUDENT",
   "WHOLE_FILE",
+  "STUDENT_LEFT",
+  "GUARDIAN_WITHOUT_AUTHORITY",
+  "OWN_STUDENT_ACCOUNT_UNDER_16",
 ];
 const severity = (code: ReasonCode): number => {
   const i = SEVERITY.indexOf(code);
@@ -96,12 +114,16 @@ const severity = (code: ReasonCode): number => {
 
 type Classified =
   | { kind: "internal" }
+  | { kind: "student"; studentId: string | undefined }
   | { kind: "guardian"; links: { studentId: string; guardian: Guardian }[] }
   | { kind: "party"; party: Party }
   | { kind: "unknown" };
 
 interface DirectoryIndex {
   internalDomains: Set<string>;
+  studentDomains: Set<string>;
+  /** Lower-cased student number -> student id. */
+  studentByNumber: Map<string, string>;
   guardiansByEmail: Map<string, { studentId: string; guardian: Guardian }[]>;
   partyByAddress: Map<string, Party>;
   partyByDomain: Map<string, Party>;
@@ -129,7 +151,9 @@ function indexOf(dir: Directory): DirectoryIndex {
     [...dir.schools.flatMap((s) => s.internalDomains), ...dir.policies.flatMap((p) => p.internalDomains)].map(normDomain),
   );
   const guardiansByEmail = new Map<string, { studentId: string; guardian: Guardian }[]>();
+  const studentByNumber = new Map<string, string>();
   for (const s of dir.students) {
+    studentByNumber.set(s.studentNumber.toLowerCase(), s.id);
     for (const g of s.guardians) {
       for (const e of g.emails) {
         const key = normAddress(e);
@@ -147,6 +171,8 @@ function indexOf(dir: Directory): DirectoryIndex {
   }
   const index: DirectoryIndex = {
     internalDomains,
+    studentDomains: new Set(dir.schools.flatMap((s) => s.studentDomains ?? []).map(normDomain)),
+    studentByNumber,
     guardiansByEmail,
     partyByAddress,
     partyByDomain,
@@ -157,10 +183,15 @@ function indexOf(dir: Directory): DirectoryIndex {
   return index;
 }
 
-/** Internal (school domain or a subdomain) > guardian address > party address > party domain > unknown. */
+/**
+ * Student account (a student domain, or the school's domain with a student number as local part) >
+ * internal (school domain or a subdomain) > guardian address > party address > party domain > unknown.
+ */
 function classify(address: string, index: DirectoryIndex): Classified {
   const domains = domainChain(address);
-  if (domains.some((d) => index.internalDomains.has(d))) return { kind: "internal" };
+  const byNumber = index.studentByNumber.get(address.slice(0, Math.max(0, address.lastIndexOf("@"))));
+  if (domains.some((d) => index.studentDomains.has(d))) return { kind: "student", studentId: byNumber };
+  if (domains.some((d) => index.internalDomains.has(d))) return byNumber ? { kind: "student", studentId: byNumber } : { kind: "internal" };
   const links = index.guardiansByEmail.get(address);
   if (links) return { kind: "guardian", links };
   const byAddress = index.partyByAddress.get(address);
@@ -175,13 +206,13 @@ function classify(address: string, index: DirectoryIndex): Classified {
 // ---------------------------------------------------------------------------------------------------
 // Evaluation
 
-/** One finding: a reason with its verdict and, for a lawful party disclosure, what to log. */
+/** One finding: a reason with its verdict and, for a lawful disclosure, what to log. */
 interface Finding {
   verdict: Verdict;
   code: ReasonCode;
   params: ReasonParams;
   studentId?: string;
-  disclosure?: { basis: "legal" | "consent"; purposeId?: string };
+  disclosure?: { basis: Disclosure["basis"]; purposeId?: string; partyId?: string };
 }
 
 interface Context {
@@ -194,77 +225,173 @@ interface Context {
   lang: Lang;
 }
 
+/** The purpose a mail is judged for: the chosen one, else the party's default (then `assumed`). */
+function chosenPurpose(ctx: Context): Purpose | undefined {
+  return ctx.purposeId === undefined ? undefined : ctx.index.purposes.get(ctx.purposeId);
+}
+
+const PARENTS_PURPOSE_CATEGORIES: readonly string[] = ["progress", "absence"];
+
+/**
+ * A parent (with or without authority) receiving a mail about their child (DOMAIN.md §2): under 16 the
+ * parent's own right; 16 and 17 progress and absence are the parent's own right, care content needs the
+ * student's consent; from 18 everything needs the student's consent. A parent without authority gets
+ * information under art. 1:377c BW: a warning, logged with that basis, never a block on its own.
+ */
 function guardianFindings(links: { studentId: string; guardian: Guardian }[], ctx: Context): Finding[] {
-  return ctx.students.map((s): Finding => {
+  const purpose = chosenPurpose(ctx);
+  return ctx.students.flatMap((s): Finding[] => {
     const own = links.filter((l) => l.studentId === s.id);
-    const params = { student: fullName(s) };
-    if (own.length === 0) return { verdict: "block", code: "OTHER_STUDENTS_GUARDIAN", params, studentId: s.id };
-    const withAuthority = own.some((l) => l.guardian.hasAuthority);
-    return { verdict: "allow", code: withAuthority ? "OWN_GUARDIAN" : "GUARDIAN_WITHOUT_AUTHORITY", params, studentId: s.id };
-  });
-}
-
-function legalFindings(party: Party, ctx: Context): Finding[] {
-  const purposeId = ctx.purposeId ?? party.defaultPurposeId;
-  const now = ctx.sentAt.getTime();
-  return ctx.students.map((s): Finding => {
     const policy = policyFor(ctx.directory, s.schoolId);
-    const params = { student: fullName(s), party: party.name, statute: party.statute };
-    const disclosure = { basis: "legal" as const, purposeId };
-    const informed = (ctx.registers.get(s.id) ?? []).some(
-      (e) => e.type === "notice" && e.partyId === party.id && startOf(e.informedAt) <= now,
-    );
-    if (party.informParents && policy.warnWhenParentsNotInformed && !informed) {
-      return { verdict: "warn", code: "PARENTS_NOT_INFORMED", params, studentId: s.id, disclosure };
-    }
-    return { verdict: "allow", code: "LEGAL_BASIS", params, studentId: s.id, disclosure };
-  });
-}
-
-function consentFindings(party: Party, ctx: Context): Finding[] {
-  const purposeId = ctx.purposeId ?? party.defaultPurposeId;
-  const purpose = purposeId === undefined ? undefined : ctx.index.purposes.get(purposeId);
-  if (!purpose) return [{ verdict: "block", code: "NO_PURPOSE", params: { party: party.name } }];
-  return ctx.students.map((s): Finding => {
-    const policy = policyFor(ctx.directory, s.schoolId);
-    const status = consentStatus(s, party.id, purpose, ctx.registers.get(s.id) ?? [], policy, ctx.sentAt);
-    const nameOf = (id: string) => (id === s.id ? fullName(s) : (s.guardians.find((g) => g.id === id)?.name ?? id));
-    const params: ReasonParams = {
-      student: fullName(s),
-      party: party.name,
-      purpose: purpose.label,
-      validUntil: status.validUntil,
-      consentAge: policy.studentConsentAge,
-      holders: (status.state === "valid" ? status.holdersConsented : status.holdersMissing).map(nameOf),
+    const params: ReasonParams = { student: fullName(s), consentAge: policy.studentConsentAge, ...(purpose ? { purpose: purpose.label } : {}) };
+    if (own.length === 0) return [{ verdict: "block", code: "OTHER_STUDENTS_GUARDIAN", params, studentId: s.id }];
+    const age = ageOn(s.birthDate, ctx.sentAt);
+    const withAuthority = own.some((l) => holdsAuthority(l.guardian, s, ctx.sentAt));
+    const informationRight: Finding = {
+      verdict: "warn",
+      code: "GUARDIAN_WITHOUT_AUTHORITY",
+      params,
+      studentId: s.id,
+      disclosure: { basis: "information-right", ...(purpose ? { purposeId: purpose.id } : {}) },
     };
-    if (status.state === "valid") {
-      return { verdict: "allow", code: status.code, params, studentId: s.id, disclosure: { basis: "consent", purposeId: purpose.id } };
+    const ownRight: Finding = withAuthority ? { verdict: "allow", code: "OWN_GUARDIAN", params, studentId: s.id } : informationRight;
+    if (age < policy.studentConsentAge && age < AGE_OF_MAJORITY) return [ownRight];
+    const adult = age >= AGE_OF_MAJORITY;
+    if (!adult && purpose && PARENTS_PURPOSE_CATEGORIES.includes(categoryOf(purpose))) return [ownRight];
+    if (!purpose) {
+      return [adult ? { verdict: "block", code: "ADULT_STUDENT_CONSENT_REQUIRED", params, studentId: s.id } : { verdict: "warn", code: "PARENT_OF_16_NO_PURPOSE", params, studentId: s.id }];
     }
-    return { verdict: "block", code: status.code, params, studentId: s.id };
+    // Care content from 16, anything from 18: only with the student's own consent.
+    const status = consentStatus(s, PARENTS_PARTY_ID, purpose, ctx.registers.get(s.id) ?? [], policy, ctx.sentAt);
+    if (status.state === "valid")
+      return [
+        {
+          verdict: "allow",
+          code: "CONSENT_VALID",
+          params: { ...params, validUntil: status.validUntil, holders: [fullName(s)], party: ctx.lang === "nl" ? "de ouders" : "the parents" },
+          studentId: s.id,
+          disclosure: { basis: "consent", purposeId: purpose.id, partyId: PARENTS_PARTY_ID },
+        },
+      ];
+    return [{ verdict: "block", code: adult ? "ADULT_STUDENT_CONSENT_REQUIRED" : "STUDENT_CONSENT_FOR_PARENTS", params, studentId: s.id }];
   });
+}
+
+/** A student's own school account: the student (a warning under 16); another student's account is a misdirected mail. */
+function studentAccountFindings(accountOf: string | undefined, ctx: Context): Finding[] {
+  return ctx.students.map((s): Finding => {
+    const params = { student: fullName(s) };
+    if (accountOf !== s.id) return { verdict: "block", code: "OTHER_STUDENTS_ACCOUNT", params, studentId: s.id };
+    const age = ageOn(s.birthDate, ctx.sentAt);
+    if (age < policyFor(ctx.directory, s.schoolId).studentConsentAge) return { verdict: "warn", code: "OWN_STUDENT_ACCOUNT_UNDER_16", params, studentId: s.id };
+    return { verdict: "allow", code: "OWN_STUDENT_ACCOUNT", params, studentId: s.id };
+  });
+}
+
+/** Days after the leaving date during which the onderwijskundig rapport still goes to the new school. */
+const TRANSFER_DAYS_AFTER_LEAVING = 92;
+
+/** The legal-basis findings for one student: the basis, the informing rule per (party, purpose), a student who left. */
+function legalFindings(party: Party, purpose: Purpose | undefined, s: Student, ctx: Context): Finding[] {
+  const now = ctx.sentAt.getTime();
+  const policy = policyFor(ctx.directory, s.schoolId);
+  const params: ReasonParams = { student: fullName(s), party: party.name, statute: party.statute, partyKind: party.kind, ...(purpose ? { purpose: purpose.label } : {}) };
+  const disclosure = { basis: "legal" as const, ...(purpose ? { purposeId: purpose.id } : {}) };
+  const out: Finding[] = [{ verdict: "allow", code: "LEGAL_BASIS", params, studentId: s.id, disclosure }];
+  const informed = (ctx.registers.get(s.id) ?? []).some(
+    (e) => e.type === "notice" && e.partyId === party.id && (!purpose || e.purposeId === purpose.id) && startOf(e.informedAt) <= now,
+  );
+  const mustInform = party.informParents && (!purpose || categoryOf(purpose) !== "advice") && policy.warnWhenParentsNotInformed;
+  if (mustInform && !informed) out.push({ verdict: "warn", code: "PARENTS_NOT_INFORMED", params, studentId: s.id });
+  if (s.leftDate && now >= startOfDutchDay(s.leftDate).getTime() + 86_400_000) {
+    const transfer = party.kind === "new-school-primary" && now <= startOfDutchDay(s.leftDate).getTime() + TRANSFER_DAYS_AFTER_LEAVING * 86_400_000;
+    if (!transfer) out.push({ verdict: "warn", code: "STUDENT_LEFT", params: { ...params, leftDate: s.leftDate }, studentId: s.id });
+  }
+  return out;
+}
+
+function consentFindings(party: Party, purpose: Purpose, s: Student, ctx: Context): Finding[] {
+  const policy = policyFor(ctx.directory, s.schoolId);
+  const status = consentStatus(s, party.id, purpose, ctx.registers.get(s.id) ?? [], policy, ctx.sentAt);
+  const nameOf = (id: string) => (id === s.id ? fullName(s) : (s.guardians.find((g) => g.id === id)?.name ?? id));
+  const params: ReasonParams = {
+    student: fullName(s),
+    party: party.name,
+    purpose: purpose.label,
+    statute: party.statute,
+    validUntil: status.validUntil,
+    consentAge: policy.studentConsentAge,
+    holders: (status.state === "valid" ? status.holdersConsented : status.holdersMissing).map(nameOf),
+  };
+  if (status.state === "valid") {
+    return [{ verdict: "allow", code: status.code, params, studentId: s.id, disclosure: { basis: "consent", purposeId: purpose.id } }];
+  }
+  const notCovered: Finding[] =
+    party.defaultBasis === "legal" ? [{ verdict: "block", code: "PURPOSE_NOT_COVERED", params: { ...params, covered: legalPurposes(party).map((id) => ctx.index.purposes.get(id)?.label ?? id) }, studentId: s.id }] : [];
+  return [...notCovered, { verdict: "block", code: status.code, params, studentId: s.id }];
+}
+
+/**
+ * A party (not a processor): the purpose is the chosen one, else the party's default (named in the
+ * message, and a warning when more than one purpose could apply). A purpose its legal basis covers is
+ * judged on that basis; any other purpose needs consent.
+ */
+function partyFindings(party: Party, ctx: Context): Finding[] {
+  const chosen = chosenPurpose(ctx);
+  const purpose = chosen ?? (party.defaultPurposeId ? ctx.index.purposes.get(party.defaultPurposeId) : undefined);
+  // A legal party that names no purpose at all (a directory from before purposes per party): its basis
+  // covers the mail as before, and any notice to the party counts.
+  if (!purpose && party.defaultBasis === "legal" && legalPurposes(party).length === 0)
+    return ctx.students.flatMap((s) => legalFindings(party, undefined, s, ctx));
+  if (!purpose) return [{ verdict: "block", code: "NO_PURPOSE", params: { party: party.name } }];
+  const out: Finding[] = [];
+  const covered = legalPurposes(party).includes(purpose.id);
+  for (const s of ctx.students) {
+    if (categoryOf(purpose) === "advice") out.push({ verdict: "warn", code: "ADVICE_WITHOUT_NAME", params: { student: fullName(s), party: party.name }, studentId: s.id });
+    out.push(...(covered ? legalFindings(party, purpose, s, ctx) : consentFindings(party, purpose, s, ctx)));
+  }
+  // What was assumed comes after the judgement: the first reason stays the one that decides.
+  if (!chosen) {
+    out.push({ verdict: "allow", code: "PURPOSE_ASSUMED", params: { party: party.name, purpose: purpose.label } });
+    const candidates = new Set(legalPurposes(party));
+    for (const s of ctx.students)
+      for (const e of ctx.registers.get(s.id) ?? []) if (e.type === "consent" && e.partyId === party.id) candidates.add(e.purposeId);
+    candidates.add(purpose.id);
+    if (candidates.size > 1)
+      out.push({
+        verdict: "warn",
+        code: "PURPOSE_AMBIGUOUS",
+        params: { party: party.name, purpose: purpose.label, covered: [...candidates].map((id) => ctx.index.purposes.get(id)?.label ?? id) },
+      });
+  }
+  return out;
 }
 
 function findingsFor(c: Classified, ctx: Context): { findings: Finding[]; basis: RecipientBasis } {
   switch (c.kind) {
     case "internal":
       return { findings: [{ verdict: "allow", code: "INTERNAL", params: {} }], basis: "internal" };
-    case "guardian":
-      return { findings: guardianFindings(c.links, ctx), basis: "guardian" };
+    case "student":
+      return { findings: studentAccountFindings(c.studentId, ctx), basis: "student" };
+    case "guardian": {
+      const findings = guardianFindings(c.links, ctx);
+      return { findings, basis: findings.some((f) => f.disclosure?.basis === "consent") ? "consent" : "guardian" };
+    }
     case "unknown":
       return { findings: [{ verdict: "block", code: "UNKNOWN_RECIPIENT", params: {} }], basis: "none" };
-    case "party":
+    case "party": {
       if (c.party.kind === "processor") {
         return { findings: [{ verdict: "block", code: "PROCESSOR_NOT_A_RECIPIENT", params: { party: c.party.name } }], basis: "none" };
       }
-      return c.party.defaultBasis === "legal"
-        ? { findings: legalFindings(c.party, ctx), basis: "legal" }
-        : { findings: consentFindings(c.party, ctx), basis: "consent" };
+      const findings = partyFindings(c.party, ctx);
+      return { findings, basis: findings.some((f) => f.code === "LEGAL_BASIS") ? "legal" : "consent" };
+    }
   }
 }
 
 /** Basis when no student was detected: the relation only. */
 function basisWithoutStudent(c: Classified): RecipientBasis {
-  if (c.kind === "internal" || c.kind === "guardian") return c.kind;
+  if (c.kind === "internal" || c.kind === "guardian" || c.kind === "student") return c.kind;
   if (c.kind === "party" && c.party.kind !== "processor") return c.party.defaultBasis;
   return "none";
 }
@@ -291,6 +418,7 @@ export function evaluate(input: RulesInput): RulesOutput {
   const recipients: RecipientResult[] = [];
   const disclosures: Disclosure[] = [];
   const problems: { address: string; order: number; finding: Finding }[] = [];
+  const notes = new Set<string>();
 
   addresses.forEach((address, order) => {
     const c = classify(address, index);
@@ -316,11 +444,13 @@ export function evaluate(input: RulesInput): RulesOutput {
     });
     for (const f of findings) {
       if (f.verdict !== "allow") problems.push({ address, order, finding: f });
+      if (f.code === "PURPOSE_ASSUMED") notes.add(SUMMARY[input.lang].assumed(f.params.purpose ?? "", f.params.party ?? ""));
       if (f.disclosure && f.studentId && f.verdict !== "block") {
+        const partyId = f.disclosure.partyId ?? party?.id;
         disclosures.push({
           studentId: f.studentId,
           recipient: address,
-          ...(party ? { partyId: party.id } : {}),
+          ...(partyId ? { partyId } : {}),
           basis: f.disclosure.basis,
           ...(f.disclosure.purposeId ? { purposeId: f.disclosure.purposeId } : {}),
         });
@@ -330,15 +460,18 @@ export function evaluate(input: RulesInput): RulesOutput {
 
   const verdict = recipients.reduce<Verdict>((v, r) => worst(v, r.verdict), "allow");
   const studentList = students.map((s) => ({ id: s.id, name: fullName(s) }));
-  return { verdict, message: summary(problems, studentList, input.lang), recipients, students: studentList, disclosures };
+  return { verdict, message: summary(problems, studentList, [...notes], input.lang), recipients, students: studentList, disclosures };
 }
 
 /** The overall message: the most serious problem and its way out, or a short confirmation. */
 function summary(
   problems: { address: string; order: number; finding: Finding }[],
   students: { name: string }[],
+  notes: string[],
   lang: Lang,
 ): string {
+  // What was assumed (the default purpose) is named, so the user sees it and can choose another.
+  const note = notes.length > 0 ? ` ${notes.join(" ")}` : "";
   const texts = SUMMARY[lang];
   const sorted = [...problems].sort(
     (a, b) =>
@@ -349,12 +482,13 @@ function summary(
   const top = sorted[0];
   if (!top) {
     const text = students.length === 0 ? reasonMessage("NO_STUDENT", {}, lang) : texts.allowed(students.map((s) => s.name));
-    return truncate(text, MAX_MESSAGE_LENGTH);
+    // The note goes first when the list of names is long: it must survive the cut.
+    return note ? truncate(`${note.trim()} ${text}`, MAX_MESSAGE_LENGTH) : truncate(text, MAX_MESSAGE_LENGTH);
   }
   const headline = top.finding.verdict === "block" ? texts.blocked : texts.warning;
   const reason = reasonMessage(top.finding.code, { ...top.finding.params, recipient: top.address }, lang);
   const more = sorted.length > 1 ? texts.more(sorted.length - 1) : "";
   // The count of other problems must survive truncation, so the reason is cut first.
   const room = MAX_MESSAGE_LENGTH - more.length;
-  return truncate(`${headline} ${top.address}: ${reason}`, room) + more;
+  return truncate(`${headline} ${top.address}: ${reason}${note}`, room) + more;
 }

@@ -9,20 +9,63 @@ export type { ErrorBody, ErrorCode };
 /** A configuration the server cannot start with. */
 export class ConfigError extends Error {}
 
+/** A message for the user in both languages of the product. */
+export interface Texts {
+  en: string;
+  nl: string;
+}
+
 export class AppError extends Error {
+  /** The Dutch text, when the error has one (the user's language decides which is sent). */
+  readonly messageNl: string | undefined;
   constructor(
     public readonly status: number,
     public readonly code: ErrorCode,
-    message: string,
+    message: string | Texts,
     public readonly details?: unknown,
     public readonly headers?: Record<string, string>,
   ) {
-    super(message);
+    super(typeof message === "string" ? message : message.en);
+    this.messageNl = typeof message === "string" ? undefined : message.nl;
     this.name = "AppError";
+  }
+
+  /** The message in the user's language (English when no Dutch text was written). */
+  messageIn(lang: "nl" | "en"): string {
+    return lang === "nl" && this.messageNl ? this.messageNl : this.message;
   }
 }
 
-export const notFound = (what: string): AppError => new AppError(404, "NOT_FOUND", `${what} not found`);
+/** Dutch texts of the validation messages users meet in forms (schema refinements). */
+const DETAIL_NL: Record<string, string> = {
+  "must be after givenAt": "moet na het moment van toestemming liggen",
+  "oral consent needs who heard it": "bij mondelinge toestemming: wie heeft het gehoord",
+  "email consent needs its evidence": "toestemming per e-mail heeft het bewijs van die e-mail nodig",
+  "a 'not informed' record needs the reason": "vastleggen dat de ouders niet zijn geïnformeerd vraagt de reden",
+  "unknown purpose": "onbekend doel",
+  "unknown party": "onbekende partij",
+  "unknown school": "onbekende school",
+};
+
+function localizedDetails(details: unknown, lang: "nl" | "en"): unknown {
+  if (lang !== "nl" || !Array.isArray(details)) return details;
+  return details.map((d: unknown) => {
+    if (typeof d !== "object" || d === null) return d;
+    const m = (d as { message?: unknown }).message;
+    return typeof m === "string" && DETAIL_NL[m] ? { ...d, message: DETAIL_NL[m] } : d;
+  });
+}
+
+const NOT_FOUND_NL: Record<string, string> = {
+  Student: "Leerling niet gevonden",
+  Consent: "Toestemming niet gevonden",
+  Check: "Controle niet gevonden",
+  School: "School niet gevonden",
+  Guardian: "Ouder of voogd niet gevonden",
+  "Consent request": "Toestemmingsverzoek niet gevonden",
+};
+export const notFound = (what: string): AppError =>
+  new AppError(404, "NOT_FOUND", { en: `${what} not found`, nl: NOT_FOUND_NL[what] ?? `${what}: niet gevonden` });
 
 function fromUnknown(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -52,8 +95,10 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       log.error({ code: appErr.code, errName: e?.name, errCode: (err as { code?: unknown })?.code, route: routeOf(req) }, "request failed");
     }
     if (appErr.headers) for (const [k, v] of Object.entries(appErr.headers)) res.setHeader(k, v);
-    const body: ErrorBody = { error: { code: appErr.code, message: appErr.message } };
-    if (appErr.details !== undefined) body.error.details = appErr.details;
+    // The user's language (Dutch unless the client asks for English), as the rest of the API answers.
+    const lang = typeof req.acceptsLanguages === "function" && req.acceptsLanguages("nl", "en") === "en" ? "en" : "nl";
+    const body: ErrorBody = { error: { code: appErr.code, message: appErr.messageIn(lang) } };
+    if (appErr.details !== undefined) body.error.details = localizedDetails(appErr.details, lang);
     res.status(appErr.status).json(body);
   };
 }

@@ -13,8 +13,9 @@ import type { ImportRequest } from "../../contract/directory.js";
  *   when the source leaves them empty.
  * - Guardians are matched by email (any shared address), then by name; a match keeps its id.
  * - `hasAuthority`: when the source knows custody (CSV "gezag" column) the source wins; when it does
- *   not (SDS has no custody field) an existing guardian keeps its value (a coordinator's correction,
- *   either way, is never overwritten) and a new one gets `defaultAuthority`.
+ *   not (SDS has no custody field) an existing guardian keeps its value and its confirmation (a
+ *   coordinator's correction, either way, is never overwritten) and a new one gets `defaultAuthority`,
+ *   unconfirmed (`authorityConfirmed: false`) until the school confirms it.
  */
 
 export type StudentIn = ImportRequest["students"][number];
@@ -68,12 +69,20 @@ export function mergeStudent(existing: Student | undefined, incoming: StudentIn,
       continue;
     }
     used.add(match.id);
+    const { authorityConfirmed: _c, authoritySource: _s, ...rest } = g;
     merged.push({
-      ...g,
+      ...rest,
       id: match.id,
       // A relation a coordinator refined (mother, foster-parent) beats the source's generic "parent".
       relation: g.relation === "parent" || g.relation === "other" ? match.relation : g.relation,
       hasAuthority: opts.authorityFromSource ? g.hasAuthority : match.hasAuthority,
+      // A source that states custody confirms it; otherwise the stored confirmation (or its absence) stays.
+      ...(opts.authorityFromSource
+        ? {}
+        : {
+            ...(match.authorityConfirmed !== undefined ? { authorityConfirmed: match.authorityConfirmed } : {}),
+            ...(match.authoritySource ? { authoritySource: match.authoritySource } : {}),
+          }),
     });
   }
   // Keep guardians the source no longer lists (never delete), in their stored order.

@@ -23,7 +23,9 @@ import { guardianIdFor, mergeStudent, studentIdFor, type GuardianIn, type MergeS
  *   doctor, relative, child, other) are not imported: a guardian's address counts as "the parents"
  *   in the send check, which a doctor's must never do.
  * - hasAuthority: relatedContacts have no custody field. A new parent/guardian gets
- *   SDS_NEW_GUARDIAN_HAS_AUTHORITY (default true); an existing guardian keeps its stored value, so a
+ *   SDS_NEW_GUARDIAN_HAS_AUTHORITY (default true) but starts unconfirmed (`authorityConfirmed: false`:
+ *   counts as without authority until the school confirms it, PUT
+ *   /api/students/{id}/guardians/{guardianId}/authority); an existing guardian keeps its stored value, so a
  *   coordinator's correction (or the CSV's gezag) is never overwritten by the sync. `accessConsent`
  *   is about SDS portal access, not custody, and is not used.
  * - Students SDS no longer lists, and guardians it no longer lists, stay (counted, not deleted).
@@ -123,7 +125,7 @@ export function studentFromSds(u: SdsUser, schoolId: string, newGuardianHasAutho
     const gid = guardianIdFor(id, emails[0] ?? name);
     const same = guardians.find((g) => g.id === gid);
     if (same) continue;
-    guardians.push({ id: gid, name: (name || emails[0] || "").slice(0, 200), emails, relation: rel === "guardian" ? "guardian" : "parent", hasAuthority: newGuardianHasAuthority });
+    guardians.push({ id: gid, name: (name || emails[0] || "").slice(0, 200), emails, relation: rel === "guardian" ? "guardian" : "parent", hasAuthority: newGuardianHasAuthority, authorityConfirmed: false });
   }
   const tv = str(u.middleName);
   const candidate = {

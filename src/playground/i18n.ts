@@ -54,7 +54,7 @@ const nl = {
   selectMessage: "Kies een bericht om het te lezen.",
   sentEmpty: "Nog niets verzonden.",
   newMessageOpened: "De add-in opende een nieuw bericht; het staat klaar in Nieuw bericht.",
-  kindGuardian: (student: string) => `ouder/voogd van ${student}`,
+  kindGuardian: (student: string) => `ouder of voogd van ${student}`,
   kindColleague: "collega",
   suggestions: "Suggesties",
   listLabel: "Berichten",

@@ -86,7 +86,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
         date: "2025-03-10T09:15:00.000Z",
       },
     });
-    await page.getByText("is ouder/voogd met gezag van Jan de Vries").waitFor();
+    await page.getByText("is ouder met gezag of voogd van Jan de Vries").waitFor();
     await page.getByText(`Dit is een antwoord op verzoek ${req.json.requestId}.`).waitFor();
     const summary = await page.getByTestId("summary").innerText();
     assert.match(summary, /Dyslexiepraktijk Letterwijs/);
@@ -164,7 +164,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     await noSeriousAxeViolations(page);
 
     await page.getByRole("button", { name: "Toestemming vragen" }).click();
-    await page.getByText("Er staat een nieuwe e-mail met het toestemmingsverzoek klaar").waitFor();
+    await page.getByText("Het toestemmingsverzoek staat klaar: één e-mail per ouder met gezag").waitFor();
     // What Outlook saw: the new message form, the override mark in the item's session data, the send.
     const outlook = (): Promise<{ newMessages: { toRecipients?: unknown[]; subject?: string }[]; override: string | undefined; sent: PaneOffice["sent"] }> =>
       page.evaluate(() => {
@@ -186,6 +186,59 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     const overrides = (await register("lln-003")).events.filter((e) => e.type === "override").length;
     assert.equal(overrides, before + 1);
     await page.screenshot({ path: path.join(shots, "check-overridden.png"), fullPage: true });
+    await page.context().close();
+  });
+
+  type SimLog = { type: string; to?: string[]; html?: string; message?: { to: string[]; subject: string; htmlBody: string }; sessionData?: { key: string; value?: string } }[];
+  const simLog = (page: Page) => page.evaluate(() => (window as unknown as { __ZV_SIM_LOG__: unknown }).__ZV_SIM_LOG__) as Promise<SimLog>;
+
+  it("[R-PURPOSE-PANE] When the user chooses the purpose in the pane, then it is kept in the item's session data for the on-send check and the check judges that purpose", async () => {
+    const compose = { to: ["lpa@leerplicht.voorbeeldstad.example"], cc: [], bcc: [], subject: "Verslag Daan Jansen", bodyText: "Over Daan Jansen.", attachments: [] };
+    const page = await open("check", { compose });
+    await page.getByText(/Beoordeeld als: Verzuimmelding, het standaarddoel van Leerplicht Voorbeeldstad/).first().waitFor();
+    await page.getByLabel("Doel van deze e-mail").selectOption("onderzoek-dyslexie");
+    await page.getByText(/geldt alleen voor Verzuimmelding, niet voor „Onderzoek naar dyslexie/).first().waitFor();
+    await page.getByText("Niet verzenden", { exact: true }).first().waitFor();
+    const mark = (await simLog(page)).filter((a) => a.type === "setPurpose").pop();
+    assert.deepEqual(mark?.sessionData, { key: "zvPurpose", value: JSON.stringify({ purposeId: "onderzoek-dyslexie" }) });
+    // Back to the default: the session data is removed, so the handler sends no purpose.
+    await page.getByLabel("Doel van deze e-mail").selectOption("");
+    await page.getByText(/Beoordeeld als: Verzuimmelding/).first().waitFor();
+    assert.deepEqual((await simLog(page)).filter((a) => a.type === "setPurpose").pop()?.sessionData, { key: "zvPurpose", value: undefined });
+    await noSeriousAxeViolations(page);
+    await page.screenshot({ path: path.join(shots, "check-purpose.png"), fullPage: true });
+    await page.context().close();
+  });
+
+  async function composeRequest(studentName: string, party: string, purpose: string): Promise<{ page: Page; log: SimLog }> {
+    const page = await open("request", {});
+    // Required fields: their accessible names end in an asterisk.
+    await page.getByRole("combobox", { name: /^Leerling/ }).selectOption({ label: studentName });
+    await page.getByRole("combobox", { name: /^Ontvangende partij/ }).selectOption({ label: party });
+    await page.getByRole("combobox", { name: /^Doel/ }).selectOption({ label: purpose });
+    await page.getByRole("button", { name: "Verzoek in deze e-mail zetten" }).click();
+    await page.getByText(/Het verzoek staat in de e-mail|de e-mail is aan de leerling gericht/).waitFor();
+    return { page, log: await simLog(page) };
+  }
+
+  it("[R-LETTER-PER-HOLDER] When consent is requested for a child of divorced parents, then each parent with authority gets an own mail, never both in one To line", async () => {
+    const { page, log } = await composeRequest("Noor van der Berg (groep 6)", "Dyslexiepraktijk Letterwijs", "Onderzoek naar dyslexie door een externe specialist");
+    assert.deepEqual(log.filter((a) => a.type === "setRecipients").map((a) => a.to), [["marieke.vdberg@mail.example"]]);
+    const others = log.filter((a) => a.type === "displayNewMessage").map((a) => a.message);
+    assert.deepEqual(others.map((m) => m?.to), [["erik.hoekstra@mail.example"]]);
+    assert.match(others[0]?.htmlBody ?? "", /Beste Erik Hoekstra/);
+    assert.match(log.find((a) => a.type === "setBodyHtml")?.html ?? "", /Beste Marieke van der Berg/);
+    await page.screenshot({ path: path.join(shots, "request-two-parents.png"), fullPage: true });
+    await page.context().close();
+  });
+
+  it("[R-LETTER-STUDENT] When consent is requested for a 16-year-old, then the one mail goes to the student's account and addresses the student", async () => {
+    const { page, log } = await composeRequest("Hüseyin Yılmaz (groep 8)", "Schoolmaatschappelijk werk Voorbeeldstad", "Begeleiding door schoolmaatschappelijk werk");
+    assert.deepEqual(log.filter((a) => a.type === "setRecipients").map((a) => a.to), [["240130@leerling.regenboog.school.example"]]);
+    assert.equal(log.filter((a) => a.type === "displayNewMessage").length, 0);
+    const body = log.find((a) => a.type === "setBodyHtml")?.html ?? "";
+    assert.match(body, /Beste Hüseyin/);
+    assert.match(body, /vragen wij jou zelf om toestemming/);
     await page.context().close();
   });
 

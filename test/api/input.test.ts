@@ -16,7 +16,7 @@ describe("Input validation on every route with a body", function () {
   let csvRoutes: Route[];
   let policy: Policy;
   let consentId: string;
-  const params = (): Record<string, string> => ({ id: "lln-001", schoolId: "obs-de-regenboog" });
+  const params = (): Record<string, string> => ({ id: "lln-001", schoolId: "obs-de-regenboog", guardianId: "lln-001-o1" });
 
   before(async () => {
     stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
@@ -49,6 +49,8 @@ describe("Input validation on every route with a body", function () {
     "POST /api/retention/purge": { dryRun: true },
     "PUT /api/students/{id}/legal-hold": { hold: true, reason: "Lopend inzageverzoek" },
     "POST /api/evidence/graph": { graphMessageId: "AAMkAD-x", studentId: "lln-001" },
+    "PUT /api/students/{id}/guardians/{guardianId}/authority": { hasAuthority: true, source: "declaration" },
+    "POST /api/students/{id}/restrictions": { partyId: "veilig-thuis", purposeId: "melding-veilig-thuis", reason: "Inzage brengt het kind in gevaar" },
   });
   const keyOf = (r: Route): string => `${r.method} ${r.path}`;
   const urlOf = (r: Route): string => fill(r.path, params());

@@ -233,6 +233,10 @@ describe("Tenancy and roles on every route", function () {
       }),
       "GET /api/students/{id}/legal-hold": notFound("/api/students/b-lln-001/legal-hold"),
       "PUT /api/students/{id}/legal-hold": notFound("/api/students/b-lln-001/legal-hold", "PUT", { hold: false, reason: "Tenant A heft op" }),
+      "PUT /api/students/{id}/guardians/{guardianId}/authority": notFound("/api/students/b-lln-001/guardians/b-lln-001-o1/authority", "PUT", { hasAuthority: false, source: "other" }),
+      "POST /api/students/{id}/restrictions": notFound("/api/students/b-lln-001/restrictions", "POST", {
+        partyId: "veilig-thuis", purposeId: "melding-veilig-thuis", reason: "Tenant A schermt af bij tenant B",
+      }),
       "GET /api/students/{id}/views": async (route) => {
         const r = await get("/api/students/b-lln-001/views");
         if (r.status === 404) assertError(r, 404, "NOT_FOUND");
@@ -295,7 +299,7 @@ describe("Tenancy and roles on every route", function () {
 
   describe("Roles", function () {
     const body = (r: Route): unknown => (r.op.requestBody?.content["application/json"] ? {} : undefined);
-    const pathOf = (r: Route): string => fill(r.path, { id: "lln-001", schoolId: "obs-de-regenboog" });
+    const pathOf = (r: Route): string => fill(r.path, { id: "lln-001", schoolId: "obs-de-regenboog", guardianId: "lln-001-o1" });
     const ALLOWED: Record<Role, Role[]> = { coordinator: ["coordinator", "staff", "viewer"], staff: ["staff"], viewer: ["viewer"] };
 
     it("When a request carries no token, then every /api route but the OpenAPI document answers 401 UNAUTHENTICATED", async () => {

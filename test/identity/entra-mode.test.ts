@@ -63,7 +63,11 @@ interface RequestRecord {
   to: string[];
   subject: string;
   messageId?: string;
+  letters: { to: string; subject: string; messageId?: string }[];
 }
+
+/** Drafts the Graph stub created (each gets its own id). */
+let drafts = 0;
 
 describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, local Graph stub)", function () {
   this.timeout(60_000);
@@ -106,9 +110,13 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
           internetMessageHeaders: msg.inReplyTo ? [{ name: "In-Reply-To", value: msg.inReplyTo }] : [],
         });
       },
-      (c, res) => (c.method === "POST" && c.path === "/v1.0/me/messages" ? sendJson(res, 201, { id: "draft-1", internetMessageId: "<draft-1@regenboog.school.example>", isDraft: true }) : false),
       (c, res) => {
-        if (c.method !== "POST" || c.path !== "/v1.0/me/messages/draft-1/send") return false;
+        if (c.method !== "POST" || c.path !== "/v1.0/me/messages") return false;
+        drafts += 1;
+        return sendJson(res, 201, { id: `draft-${drafts}`, internetMessageId: `<draft-${drafts}@regenboog.school.example>`, isDraft: true });
+      },
+      (c, res) => {
+        if (c.method !== "POST" || !/^\/v1\.0\/me\/messages\/draft-\d+\/send$/.test(c.path)) return false;
         res.statusCode = 202;
         res.end();
         return true;
@@ -209,33 +217,41 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
     assert.deepEqual(after.json.events, before.json.events);
   });
 
-  it("When a consent request is made and sent, then Graph gets a draft to the guardians and a send, the request holds the draft's Internet Message-ID, and a second send sends nothing", async () => {
+  // Issue 13 changed this outcome: one draft per holder of authority, never both in one To line (was: one draft to both).
+  it("[R-LETTER-PER-HOLDER] When a consent request is made and sent, then Graph gets one draft and one send per holder of authority, each to one address, the request holds the Internet Message-IDs, and a second send sends nothing", async () => {
     const created = await api<RequestRecord>("POST", "/api/consent-requests", { studentId: "lln-002", partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     assert.deepEqual(created.json.to, ["marieke.vdberg@mail.example", "erik.hoekstra@mail.example"]);
     assert.equal(created.json.messageId, undefined);
     const id = created.json.requestId;
 
+    const first = drafts + 1;
     const sent = await api<RequestRecord>("POST", `/api/consent-requests/${id}/send`);
     assert.equal(sent.status, 200, JSON.stringify(sent.json));
-    assert.equal(sent.json.messageId, "<draft-1@regenboog.school.example>");
+    assert.equal(sent.json.messageId, `<draft-${first}@regenboog.school.example>`);
+    assert.deepEqual(sent.json.letters.map((l) => l.messageId), [`<draft-${first}@regenboog.school.example>`, `<draft-${first + 1}@regenboog.school.example>`]);
     assert.deepEqual(
       graph.calls.map((c) => `${c.method} ${c.path}`),
-      ["POST /v1.0/me/messages", "POST /v1.0/me/messages/draft-1/send"],
+      ["POST /v1.0/me/messages", `POST /v1.0/me/messages/draft-${first}/send`, "POST /v1.0/me/messages", `POST /v1.0/me/messages/draft-${first + 1}/send`],
     );
-    const draft = JSON.parse(graph.calls[0]?.body ?? "{}") as { subject: string; body: { contentType: string }; toRecipients: { emailAddress: { address: string } }[] };
-    assert.equal(draft.subject, created.json.subject);
-    assert.equal(draft.body.contentType, "HTML");
+    const draftsSent = graph.calls
+      .filter((c) => c.path === "/v1.0/me/messages")
+      .map((c) => JSON.parse(c.body ?? "{}") as { subject: string; body: { contentType: string; content: string }; toRecipients: { emailAddress: { address: string } }[] });
     assert.deepEqual(
-      draft.toRecipients.map((t) => t.emailAddress.address),
-      ["marieke.vdberg@mail.example", "erik.hoekstra@mail.example"],
+      draftsSent.map((d) => d.toRecipients.map((t) => t.emailAddress.address)),
+      [["marieke.vdberg@mail.example"], ["erik.hoekstra@mail.example"]],
     );
+    for (const d of draftsSent) {
+      assert.equal(d.subject, created.json.subject);
+      assert.equal(d.body.contentType, "HTML");
+    }
+    assert.match(draftsSent[1]?.body.content ?? "", /Beste Erik Hoekstra/);
     assert.equal(authority.tokenCalls[0]?.assertion, coordinator);
     assert.ok(authority.tokenCalls[0]?.scope.includes("https://graph.microsoft.com/Mail.Send"));
 
     const stored = await api<RequestRecord>("GET", `/api/consent-requests/${id}`);
     assert.equal(stored.status, 200);
-    assert.equal(stored.json.messageId, "<draft-1@regenboog.school.example>");
+    assert.equal(stored.json.messageId, `<draft-${first}@regenboog.school.example>`);
 
     graph.calls.length = 0;
     const again = await api<RequestRecord>("POST", `/api/consent-requests/${id}/send`);
@@ -271,8 +287,9 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
     ]);
     const statuses = [a.status, b.status].sort();
     assert.ok(statuses[0] === 200 && (statuses[1] === 200 || statuses[1] === 409), JSON.stringify([a.json, b.json]));
-    assert.equal(graphCalls("POST", "/v1.0/me/messages"), 1, "one draft");
-    assert.equal(graphCalls("POST", "/v1.0/me/messages/draft-1/send"), 1, "one send");
+    // Two parents with authority: one draft and one send each, not more.
+    assert.equal(graphCalls("POST", "/v1.0/me/messages"), 2, "one draft per parent");
+    assert.equal(graph.calls.filter((c) => c.method === "POST" && /\/send$/.test(c.path)).length, 2, "one send per parent");
   });
 
   it("When dev-only endpoints are asked for in Entra mode, then /dev/token and /playground/ are 404 (the tab is served)", async () => {

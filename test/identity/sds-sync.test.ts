@@ -157,6 +157,22 @@ describe("Guardian sync from School Data Sync, and the identity/Graph routes (re
     assert.ok(after?.guardians.some((g) => g.id === "manual-1"), "the hand-added guardian stays");
   });
 
+  it("[R-AUTH-CONFIRMED] When SDS brings a new parent, then the parent's authority starts unconfirmed (SDS carries no custody); once the school confirms it, a later sync keeps the confirmation", async () => {
+    const snap = await directory.snapshot(TENANT);
+    const schoolId = snap.directory.schools[0]?.id ?? "";
+    const jan = snap.studentById.get(`${schoolId}:1001`);
+    const anna = jan?.guardians.find((g) => g.name === "Anna de Vries");
+    assert.ok(jan && anna);
+    assert.equal(anna.authorityConfirmed, false, "new from SDS: unconfirmed");
+    await directory.confirmAuthority({ tenantId: TENANT, userId: "ib@school" }, jan.id, anna.id, { hasAuthority: true, source: "declaration" });
+    const sync = new SdsSync((t) => clients.forApp(t), directory, { newGuardianHasAuthority: true, graphBaseUrl: stub.base });
+    const again = await sync.run(TENANT);
+    assert.deepEqual(again.result.students, { created: 0, updated: 0, unchanged: 2 });
+    const after = (await directory.snapshot(TENANT)).studentById.get(jan.id)?.guardians.find((g) => g.id === anna.id);
+    assert.notEqual(after?.authorityConfirmed, false, "the confirmation stands");
+    assert.equal(after?.authoritySource?.source, "declaration");
+  });
+
   describe("routes over HTTP (graphRouter behind authenticate)", () => {
     let api: Listening;
     let issuer: DevIssuer;

@@ -226,7 +226,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     await page.getByTestId("record-consent").click();
     const pane = page.getByTestId("taskpane");
     assert.equal(await pane.getAttribute("data-mode"), "record");
-    await pane.getByText("Erik Hoekstra is ouder/voogd met gezag van Noor van der Berg.").waitFor();
+    await pane.getByText("Erik Hoekstra is ouder met gezag of voogd van Noor van der Berg.").waitFor();
     await pane.getByLabel("Ontvangende partij").selectOption({ label: "Dyslexiepraktijk Letterwijs" });
     assert.equal(await pane.getByLabel("Doel").inputValue(), "onderzoek-dyslexie");
     await pane.getByRole("button", { name: "Vastleggen" }).click();
@@ -262,8 +262,10 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     await pane.getByRole("button", { name: "Toestemming vragen" }).click();
     await page.getByTestId("status").getByText("De add-in opende een nieuw bericht").waitFor();
     assert.match(await page.getByTestId("subject").inputValue(), /\[ZV-[^\]]+\]/);
+    // One mail per parent with authority (issue 13): the simulation shows the last one opened, to one address only.
     const toField = page.getByRole("group", { name: "Aan" });
-    await toField.getByText("ouder1.vandijk@mail.example").waitFor();
+    await toField.getByText("ouder2.vandijk@mail.example").waitFor();
+    assert.equal(await toField.getByText("ouder1.vandijk@mail.example").count(), 0, "never both parents in one To line");
     const { check } = await send(page);
     assert.equal(check.verdict, "allow", JSON.stringify(check.recipients));
     await page.getByTestId("status").getByText("Verzonden (gesimuleerd)").waitFor();
@@ -277,7 +279,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     assert.match(await page.locator("#pg-reading-subject").innerText(), /\[ZV-[^\]]+\]/, "the reply keeps the request's tag");
     await page.getByTestId("record-consent").click();
     const pane = page.getByTestId("taskpane");
-    await pane.getByText("Peter de Vries is ouder/voogd met gezag van Jan de Vries.").waitFor();
+    await pane.getByText("Peter de Vries is ouder met gezag of voogd van Jan de Vries.").waitFor();
     await pane.getByText(/Dit is een antwoord op verzoek/).waitFor();
     await pane.getByRole("button", { name: "Vastleggen" }).click();
     await pane.getByText("Vastgelegd in het toestemmingsregister.").waitFor();

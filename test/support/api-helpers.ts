@@ -183,6 +183,30 @@ export async function setPolicy(stack: Stack, schoolId: string, change: Partial<
   return r.json;
 }
 
+/** Addresses of the demo school's parties and a colleague (server/demo/data.ts). */
+export const DEMO_ADDRESS = {
+  ggd: "jgz@ggd-voorbeeldregio.example",
+  wijkteam: "hulp@wijkteam.voorbeeldstad.example",
+  smw: "team@smw-voorbeeldstad.example",
+  leerplicht: "lpa@leerplicht.voorbeeldstad.example",
+  inspectie: "inspecteur@onderwijsinspectie.example",
+  dyslexie: "intake@letterwijs.example",
+  fotograaf: "studio@klik-fotografie.example",
+  veiligThuis: "advies@veiligthuis-voorbeeldregio.example",
+  nieuweSchool: "administratie@voorbeeldcollege.example",
+  colleague: "juf.anna@regenboog.school.example",
+} as const;
+
+/** A mail about a student: the name in the subject, the report "attached". */
+export const aboutStudent = (s: { name: string }): { subject: string; body: string } => ({ subject: `Verslag ${s.name}`, body: "Zie bijlage." });
+
+/** The actor of a fresh student's i-th guardian. */
+export function guardianActor(s: FreshStudent, i: number): { guardianId: string } {
+  const x = s.guardians[i];
+  assert.ok(x, `guardian ${i} of ${s.id}`);
+  return { guardianId: x.id };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Register writes and reads
 
@@ -243,7 +267,8 @@ export async function check(
 export function codesOf(c: CheckResponse, address: string): string[] {
   const rec = c.recipients.find((r) => r.address === address.toLowerCase());
   assert.ok(rec, `recipient ${address} in ${JSON.stringify(c.recipients)}`);
-  return rec.reasons.map((x) => x.code);
+  // PURPOSE_ASSUMED is a note (which purpose was assumed), not a finding about the recipient.
+  return rec.reasons.map((x) => x.code).filter((code) => code !== "PURPOSE_ASSUMED");
 }
 
 // ---------------------------------------------------------------------------------------------------

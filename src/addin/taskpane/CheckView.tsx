@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useState } from "react";
 import { Badge, Button, Field, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
 import type { CheckResponse, RecipientResult } from "../../../contract/sendcheck.js";
-import type { Party } from "../../../contract/directory.js";
-import { Busy, errorText, Problem, Success, useApp } from "./common.js";
+import type { Party, Purpose } from "../../../contract/directory.js";
+import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
 import { routes } from "./api.js";
 
 const CONSENT_CODES = new Set(["NO_CONSENT", "CONSENT_EXPIRED", "CONSENT_WITHDRAWN", "SECOND_GUARDIAN_REQUIRED", "CONSENT_REFUSED"]);
+/** Reasons that ask the user to choose the purpose of the mail. */
+const PURPOSE_CODES = new Set(["PURPOSE_AMBIGUOUS", "PARENT_OF_16_NO_PURPOSE", "NO_PURPOSE", "PURPOSE_NOT_COVERED"]);
 const NOTICE_METHODS = ["email", "letter", "meeting", "paper", "oral", "portal"] as const;
 type NoticeMethod = (typeof NOTICE_METHODS)[number];
 
@@ -23,6 +25,9 @@ export function CheckView() {
   const { host, api, t } = useApp();
   const [check, setCheck] = useState<CheckResponse>();
   const [parties, setParties] = useState<Party[]>([]);
+  const [purposes, setPurposes] = useState<Purpose[]>([]);
+  /** The purpose chosen for this mail ("" = each party's default); kept in the item's session data for the on-send check. */
+  const [purposeId, setPurposeId] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [note, setNote] = useState<string>();
@@ -39,7 +44,10 @@ export function CheckView() {
         if (checkId) res = await api.call(routes.getCheck, { params: { id: checkId } });
         else {
           const m = await host.readCompose();
-          res = await api.call(routes.check, { body: { to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments } });
+          const chosen = await host.readPurpose();
+          res = await api.call(routes.check, {
+            body: { to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments, ...(chosen ? { purposeId: chosen } : {}) },
+          });
         }
         setCheck(res);
       } catch (e) {
@@ -54,6 +62,8 @@ export function CheckView() {
   useEffect(() => {
     void (async () => {
       void api.call(routes.parties).then((r) => setParties(r.parties), () => undefined);
+      void api.call(routes.purposes).then((r) => setPurposes(r.purposes), () => undefined);
+      setPurposeId((await host.readPurpose().catch(() => undefined)) ?? "");
       await run(parseContext(await host.initializationContext()));
     })();
     host.onInitializationContext((d) => void run(parseContext(d)));
@@ -73,9 +83,19 @@ export function CheckView() {
     }
   };
 
+  /** The pane's choice of purpose travels with the mail (session data) to the on-send handler. */
+  const choosePurpose = (id: string) =>
+    act(async () => {
+      setPurposeId(id);
+      await host.setPurpose(id || undefined);
+      await run();
+      return undefined;
+    });
+  const purposeAsked = check?.recipients.some((r) => r.reasons.some((q) => PURPOSE_CODES.has(q.code))) ?? false;
+
   const studentFor = (r: RecipientResult): string | undefined => r.reasons.find((q) => q.studentId)?.studentId ?? check?.students[0]?.id;
   const purposeFor = (r: RecipientResult): string | undefined =>
-    check?.purposeId ?? parties.find((p) => p.id === r.party?.id)?.defaultPurposeId;
+    (purposeId || undefined) ?? check?.purposeId ?? parties.find((p) => p.id === r.party?.id)?.defaultPurposeId;
 
   const remove = (r: RecipientResult) =>
     act(async () => {
@@ -90,7 +110,8 @@ export function CheckView() {
       const purposeId = purposeFor(r);
       if (!studentId || !r.party || !purposeId) throw new Error(t.purpose);
       const req = await api.call(routes.createConsentRequest, { body: { studentId, partyId: r.party.id, purposeId, lang: host.language() } });
-      host.displayNewMessage({ to: req.to, subject: req.subject, htmlBody: req.bodyHtml });
+      // One mail per holder of authority: never two addresses in one To line.
+      for (const l of req.letters) host.displayNewMessage({ to: l.to ? [l.to] : [], subject: l.subject, htmlBody: l.bodyHtml });
       return t.requestOpened;
     });
 
@@ -135,6 +156,18 @@ export function CheckView() {
             </Badge>
             <Text>{check.message}</Text>
           </div>
+          {check.students.length > 0 && (
+            <Field
+              label={t.purposeOfMail}
+              hint={t.purposeHint}
+              validationState={purposeAsked && !purposeId ? "warning" : "none"}
+              validationMessage={purposeAsked && !purposeId ? t.purposeAsked : undefined}
+            >
+              <Select value={purposeId} onChange={(_, d) => void choosePurpose(d.value)} disabled={busy}>
+                <PurposeOptions purposes={purposes} empty={t.purposeDefault} />
+              </Select>
+            </Field>
+          )}
           <section aria-labelledby="students-title">
             <Title3 as="h2" id="students-title" style={{ fontSize: "16px" }}>
               {t.students}

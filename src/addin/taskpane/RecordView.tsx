@@ -4,7 +4,7 @@ import type { Party, Purpose } from "../../../contract/directory.js";
 import type { ConsentRequest } from "../../../contract/register.js";
 import { excerptOf, findRequestTag, guessDecision, routes, sha256Hex, type ConsentRequestView, type GuardianMatch } from "./api.js";
 import type { ReadMessage } from "./host.js";
-import { Busy, errorText, Problem, Success, useApp } from "./common.js";
+import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
 
 /** Age from which a student consents alone (DOMAIN.md; the server applies the school's policy too). */
 const STUDENT_CONSENT_AGE = 16;
@@ -191,12 +191,7 @@ export function RecordView() {
               </Field>
               <Field label={t.purpose} required>
                 <Select value={purposeId} onChange={(_, d) => setPurposeId(d.value)}>
-                  <option value="">{t.choose}</option>
-                  {data.purposes.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.label}
-                    </option>
-                  ))}
+                  <PurposeOptions purposes={data.purposes} empty={t.choose} />
                 </Select>
               </Field>
             </>

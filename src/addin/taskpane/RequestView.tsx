@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { Button, Field, Input, Select, Text, Title3 } from "@fluentui/react-components";
 import type { Party, Purpose } from "../../../contract/directory.js";
 import type { StudentSummary } from "../../../contract/directory.js";
-import { Busy, errorText, Problem, Success, useApp } from "./common.js";
+import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
 import { routes } from "./api.js";
 
 export function RequestView() {
@@ -40,10 +40,15 @@ export function RequestView() {
     setDone(undefined);
     try {
       const req = await api.call(routes.createConsentRequest, { body: { studentId, partyId, purposeId, lang: host.language() } });
-      await host.setSubject(req.subject);
-      await host.setBodyHtml(req.bodyHtml);
-      if (req.to.length > 0) await host.setRecipients(req.to);
-      setDone(req.to.length > 0 ? t.composed : t.studentAlone);
+      // One mail per holder of authority: the first letter fills this mail, every other opens its own.
+      const [first, ...others] = req.letters;
+      if (first) {
+        await host.setSubject(first.subject);
+        await host.setBodyHtml(first.bodyHtml);
+        if (first.to) await host.setRecipients([first.to]);
+      }
+      for (const l of others) host.displayNewMessage({ to: l.to ? [l.to] : [], subject: l.subject, htmlBody: l.bodyHtml });
+      setDone(req.addressedTo === "student" ? t.studentAlone : t.composed);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -91,12 +96,7 @@ export function RequestView() {
       </Field>
       <Field label={t.purpose} required>
         <Select value={purposeId} onChange={(_, d) => setPurposeId(d.value)}>
-          <option value="">{t.choose}</option>
-          {purposes.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
+          <PurposeOptions purposes={purposes} empty={t.choose} />
         </Select>
       </Field>
       <Button appearance="primary" disabled={busy || !studentId || !partyId || !purposeId} onClick={() => void compose()}>

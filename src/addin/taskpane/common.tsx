@@ -45,3 +45,17 @@ export function Success({ children }: { children: ReactNode }) {
     </MessageBar>
   );
 }
+
+/** The options of a purpose select: an empty first option with `empty` as its text, then every purpose. */
+export function PurposeOptions({ purposes, empty }: { purposes: readonly { id: string; label: string }[]; empty: string }) {
+  return (
+    <>
+      <option value="">{empty}</option>
+      {purposes.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.label}
+        </option>
+      ))}
+    </>
+  );
+}

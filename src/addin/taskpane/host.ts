@@ -40,6 +40,16 @@ export interface NewMessage {
   htmlBody: string;
 }
 
+/**
+ * The purpose the user chose in the pane, left in the item's session data (Mailbox 1.11) under
+ * PURPOSE_KEY as the JSON string `{"purposeId":"..."}`, for the on-send handler to send as the check's
+ * `purposeId`. Removed when the user goes back to the party's default purpose.
+ */
+export interface PurposeMark {
+  purposeId: string;
+}
+export const PURPOSE_KEY = "zvPurpose";
+
 /** Left in the item's session data after an override, for the on-send handler (see onsend/office.ts). */
 export interface OverrideMark {
   checkId: string;
@@ -65,11 +75,25 @@ export interface MailHost {
   setBodyHtml(html: string): Promise<void>;
   displayNewMessage(m: NewMessage): void;
   markOverride(o: OverrideMark): Promise<void>;
+  /** The purpose chosen for this mail (session data PURPOSE_KEY), or undefined for the party's default. */
+  readPurpose(): Promise<string | undefined>;
+  setPurpose(purposeId: string | undefined): Promise<void>;
   canSend(): boolean;
   send(): Promise<void>;
 }
 
 export const OVERRIDE_KEY = "zvOverride";
+
+/** The purpose id of a PURPOSE_KEY value, or undefined when absent or not well-formed. */
+export function parsePurposeMark(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<PurposeMark>;
+    return typeof v.purposeId === "string" && v.purposeId.length > 0 ? v.purposeId : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 type Cb<T> = (r: Office.AsyncResult<T>) => void;
 function p<T>(call: (cb: Cb<T>) => void): Promise<T> {
@@ -198,6 +222,18 @@ export class OfficeMailHost implements MailHost {
     const sd = this.compose.sessionData;
     if (!sd) return;
     await p<void>((cb) => sd.setAsync(OVERRIDE_KEY, JSON.stringify(o), cb));
+  }
+  async readPurpose(): Promise<string | undefined> {
+    const sd = this.compose.sessionData;
+    if (!sd) return undefined;
+    const raw = await p<string>((cb) => sd.getAsync(PURPOSE_KEY, cb)).catch(() => "");
+    return parsePurposeMark(raw);
+  }
+  async setPurpose(purposeId: string | undefined): Promise<void> {
+    const sd = this.compose.sessionData;
+    if (!sd) return;
+    if (purposeId) await p<void>((cb) => sd.setAsync(PURPOSE_KEY, JSON.stringify({ purposeId } satisfies PurposeMark), cb));
+    else await p<void>((cb) => sd.removeAsync(PURPOSE_KEY, cb));
   }
   canSend(): boolean {
     return typeof this.compose.sendAsync === "function" && Office.context.requirements.isSetSupported("Mailbox", "1.15");

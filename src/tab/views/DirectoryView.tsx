@@ -2,7 +2,7 @@
 import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { routes, type Party, type Policy, type Purpose } from "../api.js";
-import { PARTY_KINDS } from "../../../contract/enums.js";
+import { PARTY_KINDS, PURPOSE_CATEGORIES } from "../../../contract/enums.js";
 import { useSave } from "../components/useSave.js";
 import { useApp, useLoad } from "../context.js";
 import { useI18n } from "../i18n.js";
@@ -31,6 +31,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
   const [p, setP] = useState<Party>(initial);
   const [domains, setDomains] = useState(initial.domains.join("\n"));
   const [addresses, setAddresses] = useState(initial.addresses.join("\n"));
+  const [legalPurposes, setLegalPurposes] = useState((initial.legalPurposeIds ?? []).join("\n"));
   const { errors, error, busy, run, check, reset } = useSave();
   useEffect(() => {
     setP(initial);
@@ -56,6 +57,8 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
       ...(p.statute?.trim() ? { statute: p.statute.trim() } : {}),
       ...(p.agreedChannel?.trim() ? { agreedChannel: p.agreedChannel.trim() } : {}),
       ...(p.defaultPurposeId ? { defaultPurposeId: p.defaultPurposeId } : {}),
+      ...(lines(legalPurposes).length > 0 ? { legalPurposeIds: lines(legalPurposes) } : {}),
+      ...(p.legalBasisConfirmed ? { legalBasisConfirmed: true } : {}),
     };
     await run(async () => {
       onSaved(await api.call(routes.putParty, { params: { id: body.id }, body }));
@@ -92,6 +95,18 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
       <Field label={t("fStatute")} validationMessage={fe("statute")}>
         <Input value={p.statute ?? ""} onChange={(_, d) => setP({ ...p, statute: d.value })} />
       </Field>
+      {p.defaultBasis === "legal" ? (
+        <>
+          <Field label={t("fLegalPurposes")} hint={t("fLegalPurposesHint")} validationMessage={fe("legalPurposeIds")}>
+            <Textarea value={legalPurposes} onChange={(_, d) => setLegalPurposes(d.value)} />
+          </Field>
+          <Checkbox
+            label={t("fLegalConfirmed")}
+            checked={p.legalBasisConfirmed === true}
+            onChange={(_, d) => setP({ ...p, legalBasisConfirmed: d.checked === true })}
+          />
+        </>
+      ) : null}
       <Field label={t("fDomains")} validationMessage={fe("domains")}>
         <Textarea value={domains} onChange={(_, d) => setDomains(d.value)} />
       </Field>
@@ -110,6 +125,8 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
   );
 }
 
+const CATEGORY_LABEL = { progress: "catProgress", absence: "catAbsence", care: "catCare", advice: "catAdvice" } as const;
+
 function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boolean; onSaved(p: Purpose): void }): JSX.Element {
   const { api } = useApp();
   const { t } = useI18n();
@@ -127,7 +144,18 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
     if (!p.label.trim()) local.label = t("required");
     if (!check(local)) return;
     await run(async () => {
-      onSaved(await api.call(routes.putPurpose, { params: { id: p.id }, body: { id: p.id, label: p.label.trim(), farReaching: p.farReaching } }));
+      onSaved(
+        await api.call(routes.putPurpose, {
+          params: { id: p.id },
+          body: {
+            id: p.id,
+            label: p.label.trim(),
+            farReaching: p.farReaching,
+            ...(p.category ? { category: p.category } : {}),
+            ...(p.specialCategory ? { specialCategory: true } : {}),
+          },
+        }),
+      );
     });
   };
   return (
@@ -142,6 +170,20 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
         <Input value={p.label} onChange={(_, d) => setP({ ...p, label: d.value })} />
       </Field>
       <Checkbox label={t("fFarReaching")} checked={p.farReaching} onChange={(_, d) => setP({ ...p, farReaching: d.checked === true })} />
+      <Field label={t("fCategory")} hint={t("fCategoryHint")}>
+        <Select value={p.category ?? "care"} onChange={(_, d) => setP({ ...p, category: PURPOSE_CATEGORIES.find((c) => c === d.value) ?? "care" })}>
+          {PURPOSE_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {t(CATEGORY_LABEL[c])}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Checkbox
+        label={t("fSpecialCategory")}
+        checked={p.specialCategory === true}
+        onChange={(_, d) => setP({ ...p, specialCategory: d.checked === true })}
+      />
       {error ? <ErrorBox error={error} /> : null}
       <Button type="submit" appearance="primary" disabled={busy}>
         {t("save")}

@@ -65,6 +65,8 @@ const EVENT_LABEL = (e: RegisterEvent): MessageKey => {
       return "evOverride";
     case "tombstone":
       return "evTombstone";
+    case "restriction":
+      return "evRestriction";
   }
 };
 
@@ -77,7 +79,7 @@ const METHOD_LABEL: Record<string, MessageKey> = {
   meeting: "methodMeeting",
 };
 const VERDICT_LABEL: Record<"allow" | "warn" | "block", MessageKey> = { allow: "verdictAllow", warn: "verdictWarn", block: "verdictBlock" };
-const BASIS_LABEL: Record<string, MessageKey> = { legal: "basisLegal", consent: "basisConsent", guardian: "basisGuardian", override: "basisOverride" };
+const BASIS_LABEL: Record<string, MessageKey> = { legal: "basisLegal", consent: "basisConsent", guardian: "basisGuardian", override: "basisOverride", "information-right": "basisInformationRight" };
 const STATUS_LABEL: Record<ConsentStatus["state"], MessageKey> = {
   valid: "stValid",
   none: "stNone",
