@@ -5,6 +5,7 @@
 import type { ImportRequest } from "../contract/directory.js";
 import type { NewEvent } from "../server/register/domain.js";
 import { newEventId } from "../server/register/ids.js";
+import { slug } from "../server/demo/data.js";
 
 type StudentIn = ImportRequest["students"][number];
 type PartyIn = ImportRequest["parties"][number];
@@ -48,13 +49,6 @@ const FILLER = (
   "graag ontvang ik uw reactie op het verslag en de bijlage met de observaties uit de afgelopen maanden"
 ).split(" ");
 
-function slug(s: string): string {
-  return s
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "");
-}
 
 export interface BoardSizes {
   students: number;

@@ -49,7 +49,8 @@ const families: [string, string | undefined, string][] = [
 
 const classes = ["groep 5", "groep 6", "groep 7", "groep 8"];
 
-function slug(s: string): string {
+/** A name as an address part: no diacritics, lower case, letters and digits only ("Zoë" -> "zoe"). */
+export function slug(s: string): string {
   return s
     .normalize("NFD")
     .replace(/\p{M}/gu, "")

@@ -5,6 +5,7 @@ import type { ChainProblem, RegisterEvent } from "./domain.js";
 import type { IntegrityKeys } from "./integrity.js";
 import type { Partition, RegisterRepository } from "./repository.js";
 import type { Logger } from "../shared/logger.js";
+import { everyTenant } from "../shared/schedule.js";
 import { AppError } from "../shared/errors.js";
 
 /**
@@ -223,26 +224,12 @@ export class CheckpointService {
 
   /** Every `intervalMs`, a checkpoint of every tenant; unref'd. Returns a stop function. */
   schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger): () => void {
-    if (intervalMs <= 0) return () => undefined;
-    let busy = false;
-    const tick = async (): Promise<void> => {
-      if (busy) return;
-      busy = true;
-      try {
-        for (const tenantId of await tenants()) {
-          const cp = await this.write(tenantId);
-          // Counts only.
-          log.info({ tenant: tenantId, chains: cp.chains, events: cp.events, unsealed: cp.unsealed }, "register checkpoint");
-          if (cp.unsealed > 0) log.error({ tenant: tenantId, unsealed: cp.unsealed }, "register checkpoint: chains whose HEAD fails its MAC");
-        }
-      } catch (err) {
-        log.warn({ errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined }, "register checkpoint failed");
-      } finally {
-        busy = false;
-      }
+    const job = async (tenantId: string): Promise<void> => {
+      const cp = await this.write(tenantId);
+      // Counts only.
+      log.info({ tenant: tenantId, chains: cp.chains, events: cp.events, unsealed: cp.unsealed }, "register checkpoint");
+      if (cp.unsealed > 0) log.error({ tenant: tenantId, unsealed: cp.unsealed }, "register checkpoint: chains whose HEAD fails its MAC");
     };
-    const timer = setInterval(() => void tick(), intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    return everyTenant(intervalMs, tenants, job, log, "register checkpoint");
   }
 }

@@ -3,6 +3,7 @@ import { odata, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
 import { key, type Storage } from "../shared/storage.js";
 import type { Logger } from "../shared/logger.js";
+import { everyTenant } from "../shared/schedule.js";
 import { policyFor } from "../directory/domain.js";
 import type { DirectoryRepository } from "../directory/repository.js";
 import type { DirectoryService } from "../directory/service.js";
@@ -217,25 +218,11 @@ export class RetentionService {
 
   /** Starts the scheduled purge: every `intervalMs`, unref'd so it never keeps the process alive. Returns a stop function. */
   schedule(intervalMs: number, log: Logger): () => void {
-    if (intervalMs <= 0) return () => undefined;
-    let busy = false;
-    const tick = async (): Promise<void> => {
-      if (busy) return;
-      busy = true;
-      try {
-        for (const tenantId of await this.tenants()) {
-          const r = await this.purge(tenantId, { dryRun: false, trigger: "schedule" });
-          // Counts only.
-          log.info({ tenant: tenantId, studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures }, "retention purge");
-        }
-      } catch (err) {
-        log.warn({ errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined }, "retention purge failed");
-      } finally {
-        busy = false;
-      }
+    const job = async (tenantId: string): Promise<void> => {
+      const r = await this.purge(tenantId, { dryRun: false, trigger: "schedule" });
+      // Counts only.
+      log.info({ tenant: tenantId, studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures }, "retention purge");
     };
-    const timer = setInterval(() => void tick(), intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    return everyTenant(intervalMs, () => this.tenants(), job, log, "retention purge");
   }
 }
