@@ -101,12 +101,12 @@ describe("Content rules of DOMAIN.md section 5 over HTTP", function () {
       const s = await withGgdConsent();
       const blocked = await check({ to: [GGD], subject: `Verslag ${s.name}`, body: `<p>BSN:&nbsp;${BSN}</p>` });
       assert.equal(blocked.verdict, "block");
-      assert.deepEqual(codesOf(blocked, GGD), ["CONSENT_VALID", "BSN_IN_MAIL"]);
+      assert.deepEqual(codesOf(blocked, GGD), ["CONSENT_VALID", "PURPOSE_ASSUMED", "BSN_IN_MAIL"]);
       assert.match(blocked.message, /^Niet verzenden\. .*burgerservicenummer/);
       assert.equal((await registerOf(stack, s.id)).disclosures.length, 0);
       const bare = await check({ to: [GGD], subject: `Verslag ${s.name}`, body: `Ordernummer ${BSN}` });
       assert.equal(bare.verdict, "allow");
-      assert.deepEqual(codesOf(bare, GGD), ["CONSENT_VALID"]);
+      assert.deepEqual(codesOf(bare, GGD), ["CONSENT_VALID", "PURPOSE_ASSUMED"]);
     });
 
     it("When a BSN goes to DUO or with the statutory transfer to the new school, then it is not blocked for them, but still for a colleague in Cc", async () => {
@@ -134,7 +134,7 @@ describe("Content rules of DOMAIN.md section 5 over HTTP", function () {
       const s = await withGgdConsent();
       const c = await check({ to: [GGD], subject: `Verslag ${s.name}`, attachments: [{ name: `Leerlingdossier_${s.name.replace(/ /g, "_")}.pdf` }] });
       assert.equal(c.verdict, "warn");
-      assert.deepEqual(codesOf(c, GGD), ["CONSENT_VALID", "WHOLE_FILE"]);
+      assert.deepEqual(codesOf(c, GGD), ["CONSENT_VALID", "PURPOSE_ASSUMED", "WHOLE_FILE"]);
       assert.match(c.message, /volledig leerlingdossier/);
       assert.equal((await registerOf(stack, s.id)).disclosures.length, 1);
     });

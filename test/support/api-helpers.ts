@@ -267,8 +267,7 @@ export async function check(
 export function codesOf(c: CheckResponse, address: string): string[] {
   const rec = c.recipients.find((r) => r.address === address.toLowerCase());
   assert.ok(rec, `recipient ${address} in ${JSON.stringify(c.recipients)}`);
-  // PURPOSE_ASSUMED is a note (which purpose was assumed), not a finding about the recipient.
-  return rec.reasons.map((x) => x.code).filter((code) => code !== "PURPOSE_ASSUMED");
+  return rec.reasons.map((x) => x.code);
 }
 
 // ---------------------------------------------------------------------------------------------------
