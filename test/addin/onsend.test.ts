@@ -233,6 +233,15 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     assert.equal(api.checks.length, 0);
   });
 
+  it("[R-PURPOSE-PANE] When the task pane left a purpose in the item's session data, then the handler's check carries it; a malformed mark is ignored", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sessionData: { zvPurpose: JSON.stringify({ purposeId: "onderzoek-dyslexie" }) } }));
+    assert.equal((api.checks[0] as { purposeId?: string }).purposeId, "onderzoek-dyslexie");
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sessionData: { zvPurpose: "{not json" } }));
+    assert.equal((api.checks[1] as { purposeId?: string }).purposeId, undefined);
+  });
+
   it("When the task pane recorded an override for exactly these recipients, then the mail goes", async () => {
     api.next = { kind: "json", body: checkAnswer("block") };
     const override = JSON.stringify({ checkId: "chk_x", recipients: ["collega@demo-school.nl", "jgz@ggd-regio.nl"] });
@@ -321,6 +330,20 @@ describe("on-send handler against the real backend (Azurite, demo school)", func
     assert.equal(ev.calls[0]?.allowEvent, false);
     assert.equal(ev.calls[0]?.sendModeOverride, "promptUser");
     assert.ok(String(ev.calls[0]?.errorMessage).length > 0);
+  });
+
+  it("[R-PURPOSE-PANE] When the pane chose a dyslexia referral for a mail to leerplicht, then the real server judges that purpose (not covered by the absence statute: blocked); without it the default purpose warns", async () => {
+    const m = mail("lpa@leerplicht.voorbeeldstad.example", "Daan Jansen");
+    const chosen = await send(makeOffice(m, { sessionData: { zvPurpose: JSON.stringify({ purposeId: "onderzoek-dyslexie" }) } }));
+    assert.equal(chosen.ev.calls.length, 1);
+    assert.equal(chosen.ev.calls[0]?.allowEvent, false);
+    assert.equal(chosen.ev.calls[0]?.sendModeOverride, undefined, "blocked, not a warning");
+    const { checkId } = JSON.parse(String(chosen.ev.calls[0]?.contextData)) as { checkId: string };
+    const stored = await stack.api<{ verdict: string; purposeId?: string; recipients: { reasons: { code: string }[] }[] }>("GET", `/api/checks/${checkId}`);
+    assert.equal(stored.json.purposeId, "onderzoek-dyslexie");
+    assert.ok(stored.json.recipients[0]?.reasons.some((r) => r.code === "PURPOSE_NOT_COVERED"), JSON.stringify(stored.json.recipients));
+    const dflt = await send(makeOffice(m));
+    assert.equal(dflt.ev.calls[0]?.sendModeOverride, "promptUser", "the default purpose (absence report) only warns");
   });
 
   it("When the wijkteam gets a report without consent, then sending is blocked with the task pane command and the stored check's id", async () => {

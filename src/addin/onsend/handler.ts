@@ -24,6 +24,7 @@ import {
   readComposeItem,
   readKeptPolicy,
   readSessionOverride,
+  readSessionPurpose,
   recipientKey,
   saveKeptPolicy,
   type MailSnapshot,
@@ -147,6 +148,9 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
       const override = await readSessionOverride(office);
       if (override && override.recipients.join("\n") === recipientKey(mail).join("\n")) return { allowEvent: true };
 
+      // The purpose the user chose in the task pane; without one the party's default decides (and the
+      // server's message names it).
+      const purposeId = await readSessionPurpose(office);
       const profile = office.context.mailbox.userProfile;
       const tokenDeps = { fetchImpl: signalled, user: (profile && profile.emailAddress) || undefined };
       const api = new ApiClient({ baseUrl: cfg.apiBaseUrl, lang, fetchImpl: signalled, getToken: () => getAccessToken(cfg, tokenDeps) });
@@ -158,6 +162,7 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
         body: mail.body,
         attachments: mail.attachments,
       };
+      if (purposeId) body.purposeId = purposeId;
       const res: unknown = await api.post<unknown>("/api/check", body);
       if (!isCheckResponse(res)) throw new StepError("invalid");
       const check: CheckResponse = res;

@@ -85,6 +85,27 @@ export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot>
   };
 }
 
+/**
+ * The key in the item's session data where the task pane leaves the purpose the user chose for this
+ * mail, as `{"purposeId":"..."}`; absent when the party's default purpose applies.
+ */
+export const PURPOSE_KEY = "zvPurpose";
+
+/** The purpose the task pane chose for this mail, if any (Mailbox 1.11 session data). */
+export async function readSessionPurpose(office: OfficeLike): Promise<string | undefined> {
+  const item = office.context.mailbox.item as Office.MessageCompose | undefined;
+  const sd = item && item.sessionData;
+  if (!sd || typeof sd.getAsync !== "function") return undefined;
+  try {
+    const raw = await getAsyncP<string>((cb) => sd.getAsync(PURPOSE_KEY, cb));
+    if (!raw) return undefined;
+    const v = JSON.parse(raw) as { purposeId?: unknown };
+    return typeof v.purposeId === "string" && v.purposeId.length > 0 && v.purposeId.length <= 100 ? v.purposeId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The key in the item's session data where the task pane leaves a recorded override. */
 export const OVERRIDE_KEY = "zvOverride";
 

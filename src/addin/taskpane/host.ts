@@ -48,7 +48,8 @@ export interface NewMessage {
 export interface PurposeMark {
   purposeId: string;
 }
-export const PURPOSE_KEY = "zvPurpose";
+import { PURPOSE_KEY } from "../onsend/office.js";
+export { PURPOSE_KEY };
 
 /** Left in the item's session data after an override, for the on-send handler (see onsend/office.ts). */
 export interface OverrideMark {
