@@ -91,19 +91,25 @@ export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot>
  */
 export const PURPOSE_KEY = "zvPurpose";
 
-/** The purpose the task pane chose for this mail, if any (Mailbox 1.11 session data). */
-export async function readSessionPurpose(office: OfficeLike): Promise<string | undefined> {
+/** A JSON value the task pane left in the item's session data (Mailbox 1.11), or undefined. */
+async function readSessionJson(office: OfficeLike, key: string): Promise<Record<string, unknown> | undefined> {
   const item = office.context.mailbox.item as Office.MessageCompose | undefined;
   const sd = item && item.sessionData;
   if (!sd || typeof sd.getAsync !== "function") return undefined;
   try {
-    const raw = await getAsyncP<string>((cb) => sd.getAsync(PURPOSE_KEY, cb));
-    if (!raw) return undefined;
-    const v = JSON.parse(raw) as { purposeId?: unknown };
-    return typeof v.purposeId === "string" && v.purposeId.length > 0 && v.purposeId.length <= 100 ? v.purposeId : undefined;
+    const raw = await getAsyncP<string>((cb) => sd.getAsync(key, cb));
+    const v: unknown = raw ? JSON.parse(raw) : undefined;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The purpose the task pane chose for this mail, if any. */
+export async function readSessionPurpose(office: OfficeLike): Promise<string | undefined> {
+  const v = await readSessionJson(office, PURPOSE_KEY);
+  const id = v && v.purposeId;
+  return typeof id === "string" && id.length > 0 && id.length <= 100 ? id : undefined;
 }
 
 /** The key in the item's session data where the task pane leaves a recorded override. */
@@ -115,20 +121,11 @@ export interface SessionOverride {
   recipients: string[];
 }
 
-/** The override the task pane recorded for this mail, if any (Mailbox 1.11 session data). */
+/** The override the task pane recorded for this mail, if any. */
 export async function readSessionOverride(office: OfficeLike): Promise<SessionOverride | undefined> {
-  const item = office.context.mailbox.item as Office.MessageCompose | undefined;
-  const sd = item && item.sessionData;
-  if (!sd || typeof sd.getAsync !== "function") return undefined;
-  try {
-    const raw = await getAsyncP<string>((cb) => sd.getAsync(OVERRIDE_KEY, cb));
-    if (!raw) return undefined;
-    const v = JSON.parse(raw) as Partial<SessionOverride>;
-    if (typeof v.checkId !== "string" || !Array.isArray(v.recipients)) return undefined;
-    return { checkId: v.checkId, recipients: v.recipients.map(String) };
-  } catch {
-    return undefined;
-  }
+  const v = await readSessionJson(office, OVERRIDE_KEY);
+  if (!v || typeof v.checkId !== "string" || !Array.isArray(v.recipients)) return undefined;
+  return { checkId: v.checkId, recipients: v.recipients.map(String) };
 }
 
 export function recipientKey(m: Pick<MailSnapshot, "to" | "cc" | "bcc">): string[] {
