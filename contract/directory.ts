@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES } from "./enums.js";
-import { directoryEmail, domainName, id, isoDate, text } from "./patterns.js";
+import { directoryEmail, domainName, id, isoDate, text, line } from "./patterns.js";
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
 
@@ -36,12 +36,12 @@ export const studentInput = z
     id,
     schoolId: id,
     givenName: text(100),
-    tussenvoegsel: z.string().trim().max(30).optional(),
+    tussenvoegsel: line(30).optional(),
     familyName: text(100),
     aliases: z.array(text(200)).max(10).default([]),
     studentNumber: z.string().regex(/^[0-9A-Za-z]{1,20}$/, "letters and digits, at most 20"),
     birthDate: isoDate,
-    className: z.string().trim().max(20).default(""),
+    className: line(20).default(""),
     leftDate: isoDate.optional(),
     legalHold: z.boolean().optional(),
     guardians: z.array(guardianInput).max(8).default([]),

@@ -18,7 +18,18 @@ export const domainName = z
   .regex(/^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, "a domain name like school.nl");
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "64 hex characters");
 /** Non-empty trimmed text of at most `max` characters. */
-export const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Characters no name or label may hold: C0 and C1 controls (CR/LF would split a mail header or subject,
+ * NUL truncates), DEL, and the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) that
+ * make "Jan.exe" read as something else.
+ */
+export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const NO_CONTROLS = "must not contain control characters or direction overrides";
+
+/** A single-line text a person typed or an import carried: trimmed, without control characters. */
+export const line = (max: number) => z.string().trim().max(max).refine((s) => !CONTROL_CHARACTERS.test(s), NO_CONTROLS);
+/** A required name or label (see `line`). */
+export const text = (max: number) => line(max).refine((s) => s.length >= 1, "must not be empty");
 
 /** The `[ZV-<requestId>]` tag a consent request's subject carries (and replies keep). */
 export const REQUEST_TAG = /\[ZV-([A-Za-z0-9._~:@-]{1,100})\]/;

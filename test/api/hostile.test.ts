@@ -42,6 +42,47 @@ describe("Hostile input over HTTP: a 4xx, never a 500", function () {
     assert.deepEqual(await snapshotTables(stack), before);
   });
 
+  it("When a name holds CR/LF, NUL, a C1 control or a direction override, then the import, a party and a purpose are refused with 400 naming the field, and nothing is written", async () => {
+    const before = await snapshotTables(stack);
+    const school = { id: "s-ctl", name: "School", brin: "12AB" };
+    const student = (over: Record<string, string>) => ({
+      id: "l-ctl",
+      schoolId: "s-ctl",
+      givenName: "Jan",
+      familyName: "Jansen",
+      studentNumber: "900001",
+      birthDate: "2015-05-05",
+      ...over,
+    });
+    const hostile = ["Jan\r\nBcc: x@evil.example", "Jan\u0000", "Jan\u0085", "Jan\u202Eexe.pdf", "Jan\u2066x"];
+    for (const bad of hostile) {
+      for (const [field, body] of [
+        ["students.0.givenName", { schools: [school], students: [student({ givenName: bad })] }],
+        ["students.0.tussenvoegsel", { schools: [school], students: [student({ tussenvoegsel: bad })] }],
+        ["students.0.className", { schools: [school], students: [student({ className: bad })] }],
+        ["schools.0.name", { schools: [{ ...school, name: bad }] }],
+      ] as const) {
+        const r = await stack.api<{ error: { code: string; details?: { path: string }[] } }>("POST", "/api/import", body);
+        assert.equal(r.status, 400, `${field} ${JSON.stringify(bad)}`);
+        assert.equal(r.json.error.code, "VALIDATION_FAILED");
+        assert.ok(r.json.error.details?.some((d) => d.path === `body.${field}`), JSON.stringify(r.json.error.details));
+      }
+      const party = await stack.api<{ error: { details?: { path: string }[] } }>("PUT", "/api/parties/p-ctl", { id: "p-ctl", name: bad, kind: "specialist", defaultBasis: "consent" });
+      assert.equal(party.status, 400, JSON.stringify(bad));
+      assert.deepEqual(party.json.error.details?.map((d) => d.path), ["body.name"]);
+      const purpose = await stack.api<{ error: { details?: { path: string }[] } }>("PUT", "/api/purposes/d-ctl", { id: "d-ctl", label: bad, farReaching: false });
+      assert.equal(purpose.status, 400, JSON.stringify(bad));
+      assert.deepEqual(purpose.json.error.details?.map((d) => d.path), ["body.label"]);
+    }
+    assert.deepEqual(await snapshotTables(stack), before);
+    // The same party and purpose with ordinary names are accepted (so the refusals above were the names).
+    assert.equal((await stack.api("PUT", "/api/parties/p-ctl", { id: "p-ctl", name: "Praktijk Één", kind: "specialist", defaultBasis: "consent" })).status, 200);
+    assert.equal((await stack.api("PUT", "/api/purposes/d-ctl", { id: "d-ctl", label: "Onderzoek", farReaching: false })).status, 200);
+    // Ordinary Dutch names with diacritics and apostrophes pass.
+    const ok = await stack.api("POST", "/api/import", { schools: [school], students: [student({ givenName: "Zoë", familyName: "D'Hondt", tussenvoegsel: "van 't" })] });
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+  });
+
   it("When JSON nested 150,000 deep arrives with an Idempotency-Key, then 400 and nothing is written", async () => {
     const before = await snapshotTables(stack);
     const deep = `${"[".repeat(150_000)}${"]".repeat(150_000)}`;
