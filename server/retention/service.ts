@@ -4,6 +4,7 @@ import { AppError } from "../shared/errors.js";
 import { key, type Storage } from "../shared/storage.js";
 import type { Logger } from "../shared/logger.js";
 import { everyTenant } from "../shared/schedule.js";
+import { purgeExpiredIdempotency } from "../shared/idempotency.js";
 import { policyFor } from "../directory/domain.js";
 import type { DirectoryRepository } from "../directory/repository.js";
 import type { DirectoryService } from "../directory/service.js";
@@ -220,8 +221,10 @@ export class RetentionService {
   schedule(intervalMs: number, log: Logger): () => void {
     const job = async (tenantId: string): Promise<void> => {
       const r = await this.purge(tenantId, { dryRun: false, trigger: "schedule" });
+      // Stored answers of idempotent requests hold personal data: kept 24 hours.
+      const answersRemoved = await purgeExpiredIdempotency(this.storage, tenantId);
       // Counts only.
-      log.info({ tenant: tenantId, studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures }, "retention purge");
+      log.info({ tenant: tenantId, studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures, answersRemoved }, "retention purge");
     };
     return everyTenant(intervalMs, () => this.tenants(), job, log, "retention purge");
   }

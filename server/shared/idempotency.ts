@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler, Response } from "express";
 import { AppError } from "./errors.js";
+import { odata } from "@azure/data-tables";
 import { isConflict, key, type Storage } from "./storage.js";
 import { canonicalJson, sha256Hex } from "./hash.js";
 
@@ -13,7 +14,12 @@ import { canonicalJson, sha256Hex } from "./hash.js";
  * and a retry gets it back (header Idempotent-Replayed: true) without doing the work again. A non-2xx
  * answer removes the marker, so a failed request changes nothing and can be retried. The same key
  * with another request (method, path, user or body) is 422.
+ *
+ * A stored answer is personal data and is kept only as long as a retry can sensibly come: after
+ * IDEMPOTENCY_TTL_MS (24 hours) the key counts as unused (the marker is replaced), and the retention
+ * schedule removes expired markers (purgeExpiredIdempotency).
  */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const INSTANCE = randomUUID();
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const CHUNK = 30_000; // characters per property (Azure: 64 KiB per string property)
@@ -43,8 +49,9 @@ function readMarker(e: Record<string, unknown>): Marker {
   };
 }
 
-export function idempotency(storage: Storage, opts: { staleMs?: number } = {}): RequestHandler {
+export function idempotency(storage: Storage, opts: { staleMs?: number; ttlMs?: number } = {}): RequestHandler {
   const staleMs = opts.staleMs ?? 60_000;
+  const ttlMs = opts.ttlMs ?? IDEMPOTENCY_TTL_MS;
   /** Markers this instance is working on now; a pending marker of ours not in here was abandoned (a crash). */
   const inFlight = new Set<string>();
 
@@ -69,6 +76,11 @@ export function idempotency(storage: Storage, opts: { staleMs?: number } = {}): 
         const e = await storage.getOrUndefined("Idempotency", pk, rk);
         if (!e) continue; // removed in between: try to create again
         const m = readMarker(e);
+        if (m.state === "done" && Date.now() - m.createdAt > ttlMs) {
+          // Expired: the old answer is gone for good; this request is a new one.
+          await storage.run("Idempotency", (t) => t.deleteEntity(pk, rk, { etag: m.etag })).catch(() => undefined);
+          continue;
+        }
         if (m.requestHash !== requestHash)
           throw new AppError(422, "UNPROCESSABLE", "This Idempotency-Key was used for a different request");
         if (m.state === "done" && m.status !== undefined) {
@@ -121,4 +133,17 @@ function capture(res: Response, before: (status: number, body: string) => Promis
     void before(res.statusCode, text).then(() => original(body));
     return res;
   }) as typeof res.json;
+}
+
+/** Removes the tenant's stored answers older than `ttlMs` (retention: they hold personal data). Returns how many. */
+export async function purgeExpiredIdempotency(storage: Storage, tenantId: string, now = Date.now(), ttlMs = IDEMPOTENCY_TTL_MS): Promise<number> {
+  const pk = key(tenantId);
+  const rows = await storage.list("Idempotency", odata`PartitionKey eq ${pk} and createdAt lt ${now - ttlMs}`, ["PartitionKey", "RowKey", "state"]);
+  let removed = 0;
+  for (const r of rows) {
+    if (r.state !== "done") continue; // a pending marker belongs to a request in flight (or is taken over)
+    await storage.run("Idempotency", (t) => t.deleteEntity(pk, String(r.rowKey))).catch(() => undefined);
+    removed++;
+  }
+  return removed;
 }

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { startStack, type Stack } from "../support/stack.js";
 import type { Storage } from "../../server/shared/storage.js";
+import { purgeExpiredIdempotency } from "../../server/shared/idempotency.js";
+import { sha256Hex } from "../../server/shared/hash.js";
 import { changedTables, leaver, paperConsent, snapshot } from "./support.js";
 
 const eventsOf = async (stack: Stack, studentId: string): Promise<number> =>
@@ -35,6 +37,30 @@ describe("Idempotency-Key on creating POSTs", function () {
     assert.equal(r.status, 422);
     assert.equal(r.json.error.code, "UNPROCESSABLE");
     assert.equal(await eventsOf(stack, "idem-1"), 1);
+  });
+
+  it("When a stored answer is older than 24 hours, then the key counts as unused, and the retention schedule's purge removes expired answers only", async () => {
+    const storage = stack.running.storage;
+    const h = { "idempotency-key": "consent-ttl-1" };
+    const first = await stack.api("POST", "/api/consents", paperConsent("idem-2", "2019-09-03T10:00:00Z"), { headers: h });
+    assert.equal(first.status, 201);
+    const fresh = await stack.api("POST", "/api/consents", paperConsent("idem-2", "2019-09-04T10:00:00Z"), { headers: { "idempotency-key": "consent-ttl-2" } });
+    assert.equal(fresh.status, 201);
+    // Age the first answer by 25 hours, as if the retry came a day later.
+    const pk = stack.tenantId;
+    const rows = await storage.list("Idempotency", `PartitionKey eq '${pk}'`);
+    const aged = rows.find((r) => r.rowKey === sha256Hex("consent-ttl-1"));
+    assert.ok(aged, "the first answer is stored");
+    await storage.run("Idempotency", (t) => t.updateEntity({ partitionKey: String(aged.partitionKey), rowKey: String(aged.rowKey), createdAt: Date.now() - 25 * 3600_000 }, "Merge"));
+    // The expired key with another body is a new request (not 422), and it is done.
+    const again = await stack.api("POST", "/api/consents", paperConsent("idem-2", "2019-09-05T10:00:00Z"), { headers: h });
+    assert.equal(again.status, 201, JSON.stringify(again.json));
+    assert.equal(again.headers.get("idempotent-replayed"), null);
+    // The purge removes what is older than 24 hours and keeps the fresh answers.
+    const before = (await storage.list("Idempotency", `PartitionKey eq '${pk}'`)).length;
+    assert.equal(await purgeExpiredIdempotency(storage, stack.tenantId, Date.now() + 23 * 3600_000), 0);
+    assert.equal(await purgeExpiredIdempotency(storage, stack.tenantId, Date.now() + 25 * 3600_000), before);
+    assert.equal((await storage.list("Idempotency", `PartitionKey eq '${pk}'`)).length, 0);
   });
 
   it("When a request with a key fails with a 4xx, then the store is unchanged and the key can be used again", async () => {
