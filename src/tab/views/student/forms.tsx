@@ -1,0 +1,252 @@
+/** The forms of the student page: record a consent or refusal, a notice to parents, a withdrawal. */
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
+import { useState, type FormEvent } from "react";
+import { routes, type ConsentEvent, type ConsentRequest, type NoticeRequest } from "../../api.js";
+import { useSave } from "../../components/useSave.js";
+import { useApp } from "../../context.js";
+import { useI18n, type MessageKey } from "../../i18n.js";
+import { ErrorBox } from "../../components/common.js";
+import { type Guardian, METHOD_LABEL, dateToIso, todayStr, toActor } from "./labels.js";
+import { useStyles } from "./styles.js";
+
+export function ActorSelect(props: { id: string; value: string; onChange(v: string): void; guardians: Guardian[] }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Select id={props.id} value={props.value} onChange={(_, d) => props.onChange(d.value)}>
+      <option value="">{t("chooseGuardian")}</option>
+      {props.guardians.map((g) => (
+        <option key={g.id} value={`g:${g.id}`}>
+          {g.hasAuthority ? g.name : t("guardianNoAuthority", { name: g.name })}
+        </option>
+      ))}
+      <option value="student">{t("studentSelf")}</option>
+    </Select>
+  );
+}
+export function PartyPurpose(props: { party: string; purpose: string; setParty(v: string): void; setPurpose(v: string): void; errors: Record<string, string> }): JSX.Element {
+  const { names } = useApp();
+  const { t } = useI18n();
+  return (
+    <>
+      <Field label={t("fParty")} required validationMessage={props.errors.partyId}>
+        <Select value={props.party} onChange={(_, d) => props.setParty(d.value)}>
+          <option value="">{t("chooseParty")}</option>
+          {[...names.parties.values()].map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label={t("fPurpose")} required validationMessage={props.errors.purposeId}>
+        <Select value={props.purpose} onChange={(_, d) => props.setPurpose(d.value)}>
+          <option value="">{t("choosePurpose")}</option>
+          {[...names.purposes.values()].map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+    </>
+  );
+}
+
+export function ConsentForm({ studentId, guardians, onDone }: { studentId: string; guardians: Guardian[]; onDone(msg: MessageKey): void }): JSX.Element {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const s = useStyles();
+  const [party, setParty] = useState("");
+  const [purpose, setPurpose] = useState("");
+  const [decision, setDecision] = useState<"granted" | "refused">("granted");
+  const [by, setBy] = useState("");
+  const [method, setMethod] = useState<"paper" | "oral" | "portal">("paper");
+  const [heardBy, setHeardBy] = useState("");
+  const [givenAt, setGivenAt] = useState(todayStr());
+  const [validUntil, setValidUntil] = useState("");
+  const [info, setInfo] = useState("");
+  const { errors, error, busy, run, check } = useSave();
+
+  const submit = async (ev: FormEvent): Promise<void> => {
+    ev.preventDefault();
+    const local: Record<string, string> = {};
+    const actor = toActor(by);
+    if (!party) local.partyId = t("required");
+    if (!purpose) local.purposeId = t("required");
+    if (!actor) local.givenBy = t("required");
+    if (!givenAt) local.givenAt = t("required");
+    if (method === "oral" && !heardBy.trim()) local.heardBy = t("heardByRequired");
+    if (!check(local) || !actor) return;
+    const req: ConsentRequest = {
+      studentId,
+      partyId: party,
+      purposeId: purpose,
+      decision,
+      givenBy: actor,
+      method,
+      givenAt: dateToIso(givenAt),
+      ...(method === "oral" ? { heardBy: heardBy.trim() } : {}),
+      ...(validUntil ? { validUntil: dateToIso(validUntil, true) } : {}),
+      ...(info.trim() ? { informationShown: info.trim() } : {}),
+    };
+    await run(async () => {
+      await api.call(routes.recordConsent, { body: req });
+      setHeardBy("");
+      setInfo("");
+      onDone("consentRecorded");
+    });
+  };
+
+  return (
+    <form className={s.form} onSubmit={(e) => void submit(e)} aria-labelledby="consent-form-title" noValidate>
+      <Title3 as="h3" block id="consent-form-title">
+        {t("actConsent")}
+      </Title3>
+      <Text size={200}>{t("emailViaAddin")}</Text>
+      <PartyPurpose party={party} purpose={purpose} setParty={setParty} setPurpose={setPurpose} errors={errors} />
+      <Field label={t("decision")}>
+        <Select value={decision} onChange={(_, d) => setDecision(d.value === "refused" ? "refused" : "granted")}>
+          <option value="granted">{t("decisionGranted")}</option>
+          <option value="refused">{t("decisionRefused")}</option>
+        </Select>
+      </Field>
+      <Field label={t("givenBy")} required validationMessage={errors.givenBy}>
+        <ActorSelect id="consent-by" value={by} onChange={setBy} guardians={guardians} />
+      </Field>
+      <Field label={t("fMethod")}>
+        <Select value={method} onChange={(_, d) => setMethod(d.value === "oral" ? "oral" : d.value === "portal" ? "portal" : "paper")} data-testid="consent-method">
+          <option value="paper">{t("methodPaper")}</option>
+          <option value="oral">{t("methodOral")}</option>
+          <option value="portal">{t("methodPortal")}</option>
+        </Select>
+      </Field>
+      {method === "oral" ? (
+        <Field label={t("heardBy")} hint={t("heardByHint")} required validationMessage={errors.heardBy}>
+          <Input value={heardBy} onChange={(_, d) => setHeardBy(d.value)} />
+        </Field>
+      ) : null}
+      <Field label={t("givenAtLabel")} required validationMessage={errors.givenAt}>
+        <Input type="date" value={givenAt} max={todayStr()} onChange={(_, d) => setGivenAt(d.value)} />
+      </Field>
+      <Field label={t("validUntilLabel")} validationMessage={errors.validUntil}>
+        <Input type="date" value={validUntil} onChange={(_, d) => setValidUntil(d.value)} />
+      </Field>
+      <Field label={t("infoShownLabel")} validationMessage={errors.informationShown}>
+        <Textarea value={info} onChange={(_, d) => setInfo(d.value)} resize="vertical" />
+      </Field>
+      {error ? <ErrorBox error={error} /> : null}
+      <Button type="submit" appearance="primary" disabled={busy}>
+        {t("actConsent")}
+      </Button>
+    </form>
+  );
+}
+
+export function NoticeForm({ studentId, onDone }: { studentId: string; onDone(msg: MessageKey): void }): JSX.Element {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const s = useStyles();
+  const [party, setParty] = useState("");
+  const [purpose, setPurpose] = useState("");
+  const [method, setMethod] = useState<NoticeRequest["method"]>("letter");
+  const [at, setAt] = useState(todayStr());
+  const { errors, error, busy, run, check } = useSave();
+  const methods: NoticeRequest["method"][] = ["letter", "email", "paper", "oral", "portal", "meeting"];
+
+  const submit = async (ev: FormEvent): Promise<void> => {
+    ev.preventDefault();
+    const local: Record<string, string> = {};
+    if (!party) local.partyId = t("required");
+    if (!purpose) local.purposeId = t("required");
+    if (!at) local.informedAt = t("required");
+    if (!check(local)) return;
+    await run(async () => {
+      await api.call(routes.notice, { body: { studentId, partyId: party, purposeId: purpose, informedAt: dateToIso(at), method } });
+      onDone("noticeRecorded");
+    });
+  };
+
+  return (
+    <form className={s.form} onSubmit={(e) => void submit(e)} aria-labelledby="notice-form-title" noValidate>
+      <Title3 as="h3" block id="notice-form-title">
+        {t("actNotice")}
+      </Title3>
+      <PartyPurpose party={party} purpose={purpose} setParty={setParty} setPurpose={setPurpose} errors={errors} />
+      <Field label={t("fMethod")}>
+        <Select value={method} onChange={(_, d) => setMethod(methods.find((m) => m === d.value) ?? "letter")}>
+          {methods.map((m) => (
+            <option key={m} value={m}>
+              {t(METHOD_LABEL[m] ?? "unknown")}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label={t("informedAtLabel")} required validationMessage={errors.informedAt}>
+        <Input type="date" value={at} max={todayStr()} onChange={(_, d) => setAt(d.value)} />
+      </Field>
+      {error ? <ErrorBox error={error} /> : null}
+      <Button type="submit" disabled={busy}>
+        {t("actNotice")}
+      </Button>
+    </form>
+  );
+}
+
+export function WithdrawDialog(props: { consent: ConsentEvent; guardians: Guardian[]; onClose(): void; onDone(msg: MessageKey): void }): JSX.Element {
+  const { api, names } = useApp();
+  const { t } = useI18n();
+  const s = useStyles();
+  const initialBy = "student" in props.consent.givenBy ? "student" : `g:${props.consent.givenBy.guardianId}`;
+  const [by, setBy] = useState(initialBy);
+  const [at, setAt] = useState(todayStr());
+  const [reason, setReason] = useState("");
+  const { errors, setErrors, error, setError, busy, run } = useSave();
+
+  const submit = async (ev: FormEvent): Promise<void> => {
+    ev.preventDefault();
+    const actor = toActor(by);
+    if (!actor) {
+      setErrors({ by: t("required") });
+      return;
+    }
+    setError(undefined);
+    await run(async () => {
+      await api.call(routes.withdraw, { params: { id: props.consent.id }, body: { by: actor, at: dateToIso(at), ...(reason.trim() ? { reason: reason.trim() } : {}) } });
+      props.onDone("withdrawn");
+    });
+  };
+
+  return (
+    <Dialog open modalType="modal" onOpenChange={(_, d) => !d.open && props.onClose()}>
+      <DialogSurface aria-describedby="withdraw-intro">
+        <form onSubmit={(e) => void submit(e)} noValidate>
+          <DialogBody>
+            <DialogTitle>{t("withdrawTitle")}</DialogTitle>
+            <DialogContent className={s.form}>
+              <Text id="withdraw-intro">{t("withdrawIntro")}</Text>
+              <Text weight="semibold">
+                {names.party(props.consent.partyId)} · {names.purpose(props.consent.purposeId)}
+              </Text>
+              <Field label={t("withdrawBy")} required validationMessage={errors.by}>
+                <ActorSelect id="withdraw-by" value={by} onChange={setBy} guardians={props.guardians} />
+              </Field>
+              <Field label={t("givenAtLabel")} required validationMessage={errors.at}>
+                <Input type="date" value={at} max={todayStr()} onChange={(_, d) => setAt(d.value)} />
+              </Field>
+              <Field label={t("fReason")} validationMessage={errors.reason}>
+                <Textarea value={reason} onChange={(_, d) => setReason(d.value)} />
+              </Field>
+              {error ? <ErrorBox error={error} /> : null}
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={props.onClose}>{t("cancel")}</Button>
+              <Button type="submit" appearance="primary" disabled={busy} data-testid="withdraw-confirm">
+                {t("withdrawConfirm")}
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
