@@ -8,7 +8,9 @@
  * Restore needs a store without rows of that tenant (a new TABLE_PREFIX or account), writes the rows,
  * re-exports and compares row by row, and verifies every event chain. Exit code 0 only when both hold.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Storage } from "../server/shared/storage.js";
 import { exportTenant, parseBackup, restoreTenant } from "../server/backup/service.js";
@@ -39,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   const cmd = positionals[0];
   if (cmd === "export" && values.tenant && values.out) {
     const backup = await exportTenant(storage, values.tenant.toLowerCase());
-    writeFileSync(values.out, JSON.stringify(backup), { mode: 0o600 });
+    writePrivate(values.out, JSON.stringify(backup));
     console.log(JSON.stringify({ exported: backup.counts }));
     return 0;
   }
@@ -64,3 +66,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
 }
 export { main };
+
+/**
+ * Writes a file only its owner can read, whatever existed at that path before: `writeFile`'s mode applies
+ * only when it creates the file, so an existing 0644 backup would stay readable. The data goes to a new
+ * 0600 file beside it, which then replaces the old one (rename: never a moment with the old mode).
+ */
+export function writePrivate(file: string, data: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    writeSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, file);
+  } catch (err) {
+    unlinkSync(tmp);
+    throw err;
+  }
+}

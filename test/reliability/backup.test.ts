@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -61,6 +61,9 @@ describe("Tenant backup and restore", function () {
     const env = { ...process.env, STORAGE_CONNECTION_STRING: stack.azurite.connectionString };
     const prefix = (stack.running.storage.tableName("Meta")).replace(/Meta$/, "");
     const tsx = path.resolve("node_modules/.bin/tsx");
+    // An older backup at that path, readable by everyone: the new one must not keep its mode.
+    writeFileSync(file, "an older backup");
+    chmodSync(file, 0o644);
     const exp = await run(tsx, ["scripts/backup.ts", "export", "--tenant", stack.tenantId, "--out", file], { env: { ...env, TABLE_PREFIX: prefix } });
     assert.match(exp.stdout, /"exported"/);
     assert.equal(statSync(file).mode & 0o077, 0); // only the owner may read it
