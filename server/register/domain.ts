@@ -1,4 +1,5 @@
 import { canonicalJson, sha256Hex } from "../shared/hash.js";
+import type { ChainProblem } from "../../contract/register.js";
 
 /**
  * The consent register: an append-only chain of events per student. Consents, refusals, withdrawals,
@@ -168,26 +169,8 @@ export function chainEvent(e: NewEvent, seq: number, prevHash: string): Register
   return { ...withPlace, hash: hashEvent(withPlace) } as RegisterEvent;
 }
 
-export interface ChainProblem {
-  studentId: string;
-  seq: number;
-  problem:
-    | "hash-mismatch"
-    | "broken-link"
-    | "missing-event"
-    | "head-mismatch"
-    | "state-mismatch"
-    /** The HEAD row's keyed MAC is missing or wrong: it was written without the integrity key. */
-    | "head-mac-invalid"
-    /** A tombstone without a valid keyed MAC: not left by the retention purge. */
-    | "tombstone-forged"
-    /** The chain is shorter than at the last checkpoint (events removed, HEAD moved back). */
-    | "truncated"
-    /** The chain differs from the last checkpoint at the place the checkpoint anchored. */
-    | "rewritten"
-    /** The whole chain (the student's partition) is gone, though the last checkpoint had it. */
-    | "chain-deleted";
-}
+/** A problem the audit found in a chain: one list of kinds, in the contract (CHAIN_PROBLEMS). */
+export type { ChainProblem };
 
 /**
  * What the send check needs of a register, kept in the partition's HEAD row so that a check reads one
