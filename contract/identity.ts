@@ -16,7 +16,13 @@ export type Me = z.infer<typeof me>;
 
 /** POST /api/evidence/graph */
 export const graphEvidenceRequest = z
-  .object({ graphMessageId: z.string().min(1).max(1000), studentId: id.optional(), schoolId: id.optional() })
+  .object({
+    graphMessageId: z.string().min(1).max(1000),
+    studentId: id.optional(),
+    schoolId: id.optional(),
+    /** The owner of the shared or delegated mailbox the item is in (Graph /users/{owner}/messages). */
+    mailboxOwner: z.string().trim().toLowerCase().max(320).regex(/^[^\s@/]+@[^\s@/]+$/, "an email address").optional(),
+  })
   .strict();
 export const graphEvidence = evidence.extend({ hashSource: z.literal("server-mime"), kept: z.boolean() });
 export type GraphEvidence = z.infer<typeof graphEvidence>;

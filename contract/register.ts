@@ -15,6 +15,11 @@ export const evidenceInput = z
     inReplyTo: z.string().max(998).optional(),
     /** With Graph configured: the Outlook item id, so the server hashes the original MIME itself. */
     graphMessageId: z.string().max(1000).optional(),
+    /**
+     * The item is in a shared or delegated mailbox (Outlook's getSharedPropertiesAsync().targetMailbox):
+     * its owner's address. The server then reads Graph /users/{owner}/messages/{id} (Mail.Read.Shared).
+     */
+    mailboxOwner: z.string().trim().toLowerCase().max(320).regex(/^[^\s@/]+@[^\s@/]+$/, "an email address").optional(),
   })
   .strict();
 
@@ -126,6 +131,8 @@ export const evidence = z.object({
   sha256: sha256Hex,
   /** Where the hash was computed: the task pane ("client") or the server from Graph's MIME. */
   hashSource: z.enum(["client", "server-mime"]).optional(),
+  /** The shared or delegated mailbox the message was in (its owner's address), when not the user's own. */
+  mailbox: z.string().optional(),
   excerpt: z.string().optional(),
   inReplyTo: z.string().optional(),
 });

@@ -49,13 +49,18 @@ export function createGraphServices(deps: GraphDeps): GraphServices {
   return {
     configured: clients !== undefined,
     clients,
-    async evidence(p, userToken, graphMessageId, schoolId, keep) {
-      const graph = needGraph().forUser(p.tenantId, userToken, SCOPES.evidence);
+    async evidence(p, userToken, graphMessageId, schoolId, keep, mailboxOwner) {
+      const graph = needGraph().forUser(p.tenantId, userToken, mailboxOwner ? SCOPES.evidenceShared : SCOPES.evidence);
       const snap = await directory.snapshot(p.tenantId);
       const school = schoolId ?? (snap.directory.schools.length === 1 ? snap.directory.schools[0]?.id : undefined);
       // Keeping the MIME is the school's choice; without a known school, keep nothing (minimal data).
       const policyKeeps = school ? policyFor(snap.directory, school).keepOriginalMessages : false;
-      return fetchEvidence(graph, graphMessageId, { tenantId: p.tenantId, keep: keep !== false && policyKeeps, ...(store ? { store } : {}) });
+      return fetchEvidence(graph, graphMessageId, {
+        tenantId: p.tenantId,
+        keep: keep !== false && policyKeeps,
+        ...(store ? { store } : {}),
+        ...(mailboxOwner ? { mailboxOwner } : {}),
+      });
     },
     async keepOriginal(p, ev, schoolId) {
       const snap = await directory.snapshot(p.tenantId);

@@ -20,6 +20,8 @@ export interface Evidence {
   sha256: string;
   /** Where the hash was computed: "client" (task pane) or "server-mime" (from Graph's MIME). */
   hashSource?: "client" | "server-mime";
+  /** The shared or delegated mailbox the message was in (its owner's address), when not the user's own. */
+  mailbox?: string;
   /** Short excerpt of the parent's words, at most 500 characters. */
   excerpt?: string;
   /** Message id of the consent request this mail answers. */

@@ -19,8 +19,9 @@ export interface MessageEvidenceSource {
   /**
    * The server's own evidence of a message in the user's mailbox. The MIME is kept when the school's
    * policy says so, unless `keep` is false (then the caller keeps it with keepOriginal once it is sure).
+   * With `mailboxOwner` the message is in that shared or delegated mailbox, not the user's own.
    */
-  evidence(p: Principal, userToken: string, graphMessageId: string, schoolId?: string, keep?: boolean): Promise<ServerEvidence>;
+  evidence(p: Principal, userToken: string, graphMessageId: string, schoolId?: string, keep?: boolean, mailboxOwner?: string): Promise<ServerEvidence>;
   /** Keeps the original message when the school's policy says so; returns where, or undefined. */
   keepOriginal(p: Principal, ev: ServerEvidence, schoolId: string): Promise<string | undefined>;
 }

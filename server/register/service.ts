@@ -90,8 +90,8 @@ function evidenceToStore(client: ConsentRequest["evidence"], server: Evidence | 
     };
   }
   if (!client) return undefined;
-  const { graphMessageId: _unused, ...rest } = client;
-  return { ...rest, hashSource: "client" };
+  const { graphMessageId: _unused, mailboxOwner, ...rest } = client;
+  return { ...rest, hashSource: "client", ...(mailboxOwner ? { mailbox: mailboxOwner } : {}) };
 }
 
 export class RegisterService {
