@@ -255,13 +255,24 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     const abs = path.join(deps.distDir, dir);
     app.use(urlPath, express.static(abs, { index: "index.html", fallthrough: true, maxAge: config.devMode ? 0 : "1h" }));
   };
+  // The add-in's settings for its scripts: the backend's address and, in Entra mode, the app and scope
+  // nested app authentication asks a token for (nothing secret).
+  const addinConfig = (): string => {
+    const origin = deps.publicOrigin();
+    const naa = config.ENTRA_CLIENT_ID
+      ? { clientId: config.ENTRA_CLIENT_ID, apiScope: `api://${new URL(origin).host}/${config.ENTRA_CLIENT_ID}/${config.ENTRA_REQUIRED_SCOPE}` }
+      : {};
+    return `var __ZV_CONFIG__=${JSON.stringify({ apiBaseUrl: origin, devMode: config.devMode, ...naa })};\n`;
+  };
+  // The task pane and the event runtime page load it before their bundles.
+  app.get("/addin/config.js", (_req, res) => {
+    res.type("application/javascript").setHeader("Cache-Control", "no-cache").send(addinConfig());
+  });
   // Classic Outlook runs onsend.js without a page: the script itself is told where the backend is.
   app.get("/addin/onsend.js", async (_req, res, next) => {
     try {
       const file = await readFile(path.join(deps.distDir, "addin", "onsend.js"), "utf8");
-      const origin = deps.publicOrigin();
-      const prefix = `var __ZV_CONFIG__=${JSON.stringify({ apiBaseUrl: origin, devMode: config.devMode })};\n`;
-      res.type("application/javascript").setHeader("Cache-Control", "no-cache").send(prefix + file);
+      res.type("application/javascript").setHeader("Cache-Control", "no-cache").send(addinConfig() + file);
     } catch {
       next();
     }

@@ -57,6 +57,10 @@ function classify(e: unknown): Failure {
   if (e instanceof StepError) return e.failure;
   if (e instanceof TokenError) return "auth";
   if (e instanceof ApiError) {
+    // The backend needs the user to sign in again (a claims challenge) or to consent: only the task pane
+    // can show that, so the Smart Alert says so and its button opens the pane.
+    if (e.code === "INTERACTION_REQUIRED") return "signin";
+    if (e.code === "CONSENT_REQUIRED") return "consent";
     if (e.status === 401 || e.status === 403) return "auth";
     if (e.status >= 500 || e.status === 429) return "unreachable";
     return "invalid";

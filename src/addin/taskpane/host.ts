@@ -5,6 +5,10 @@
  * in this file.
  */
 import { devTokenProvider, type TokenProvider } from "../../shared/api.js";
+import { TokenChain, type Challenge, type TokenSource } from "../auth/chain.js";
+import { hostSupportsNaa, naaSource } from "../auth/naa.js";
+import { officeSsoSource } from "../auth/office-sso.js";
+import { resolveConfig } from "../onsend/config.js";
 import type { ThemeKind } from "../../shared/theme.js";
 
 export type { Lang } from "../../../contract/enums.js";
@@ -23,6 +27,11 @@ export interface ReadMessage {
   date: string;
   /** The item's id for Microsoft Graph (REST id), when the host can tell it. */
   restId?: string;
+  /**
+   * The item is in a shared folder or a shared/delegated mailbox (`getSharedPropertiesAsync`): the
+   * address of that mailbox (its owner), e.g. zorg@school.nl. Undefined for the user's own mailbox.
+   */
+  mailboxOwner?: string;
 }
 
 export interface ComposeMessage {
@@ -64,6 +73,11 @@ export interface MailHost {
   theme(): ThemeKind;
   userEmail(): string;
   getToken: TokenProvider;
+  /**
+   * Signs in again with UI, as the backend asked (INTERACTION_REQUIRED with Entra's claims, or
+   * CONSENT_REQUIRED); later `getToken` calls give the new token.
+   */
+  challenge(c: Challenge): Promise<void>;
   /** Data the Smart Alert passed (contextData), or undefined. */
   initializationContext(): Promise<string | undefined>;
   /** Called when Outlook passes new context data to an open pane. */
@@ -108,10 +122,19 @@ const isLocal = (origin: string): boolean => /^https?:\/\/(localhost|127\.0\.0\.
 /** Outlook through Office.js. Construct after Office.onReady. */
 export class OfficeMailHost implements MailHost {
   readonly kind = "office" as const;
-  private readonly dev: TokenProvider;
+  /** Nested app authentication, then Office SSO, then (on a local backend only) a development token. */
+  readonly tokens: TokenChain;
 
   constructor(private readonly origin: string = window.location.origin) {
-    this.dev = devTokenProvider(origin, this.userEmail().replace(/[^A-Za-z0-9._@-]/g, "") || "dev@localhost");
+    const sources: TokenSource[] = [];
+    const cfg = resolveConfig();
+    if (cfg.clientId && cfg.apiScope && hostSupportsNaa(Office)) sources.push(naaSource({ clientId: cfg.clientId, scope: cfg.apiScope }, true));
+    sources.push(officeSsoSource(() => Office.auth, true));
+    if (isLocal(origin)) {
+      const dev = devTokenProvider(origin, this.userEmail().replace(/[^A-Za-z0-9._@-]/g, "") || "dev@localhost");
+      sources.push({ name: "dev", acquire: dev, challenge: dev });
+    }
+    this.tokens = new TokenChain(sources);
   }
 
   private get compose(): Office.MessageCompose {
@@ -139,14 +162,10 @@ export class OfficeMailHost implements MailHost {
   userEmail(): string {
     return Office.context.mailbox.userProfile?.emailAddress ?? "";
   }
-  getToken: TokenProvider = async () => {
-    try {
-      return await Office.auth.getAccessToken({ allowSignInPrompt: true, allowConsentPrompt: true, forMSGraphAccess: false });
-    } catch (e) {
-      if (isLocal(this.origin)) return this.dev();
-      throw e;
-    }
-  };
+  getToken: TokenProvider = () => this.tokens.acquire();
+  async challenge(c: Challenge): Promise<void> {
+    await this.tokens.challenge(c);
+  }
   async initializationContext(): Promise<string | undefined> {
     const item = this.compose;
     if (typeof item.getInitializationContextAsync !== "function") return undefined;
@@ -175,8 +194,10 @@ export class OfficeMailHost implements MailHost {
       item.itemId && typeof mailbox.convertToRestId === "function"
         ? mailbox.convertToRestId(item.itemId, Office.MailboxEnums.RestVersion.v2_0)
         : undefined;
+    const mailboxOwner = await this.sharedMailbox(item);
     return {
       ...(restId ? { restId } : {}),
+      ...(mailboxOwner ? { mailboxOwner } : {}),
       internetMessageId: item.internetMessageId ?? "",
       from: (item.from?.emailAddress ?? "").toLowerCase(),
       fromName: item.from?.displayName ?? "",
@@ -184,6 +205,18 @@ export class OfficeMailHost implements MailHost {
       bodyText,
       date: when.toISOString(),
     };
+  }
+  /** The shared or delegated mailbox the item is in (Mailbox 1.8, SupportsSharedFolders), or undefined. */
+  private async sharedMailbox(item: Office.MessageRead): Promise<string | undefined> {
+    if (typeof item.getSharedPropertiesAsync !== "function") return undefined;
+    try {
+      const props = await p<Office.SharedProperties>((cb) => item.getSharedPropertiesAsync(cb));
+      const owner = (props.targetMailbox || props.owner || "").trim().toLowerCase();
+      return owner && owner !== this.userEmail().toLowerCase() ? owner : undefined;
+    } catch {
+      // Not in a shared folder: Outlook fails the call.
+      return undefined;
+    }
   }
   async readCompose(): Promise<ComposeMessage> {
     const item = this.compose;

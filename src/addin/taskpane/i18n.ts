@@ -82,6 +82,17 @@ const nl = {
   compose: "Verzoek in deze e-mail zetten",
   composed: "Het verzoek staat in de e-mail. Elke ouder met gezag krijgt een eigen e-mail (nooit twee adressen in één Aan-regel). Controleer en verstuur elke e-mail.",
   studentAlone: "Deze leerling is 16 of ouder en geeft zelf toestemming: de e-mail is aan de leerling gericht. Voeg het adres van de leerling toe als het ontbreekt.",
+  // sign-in asked for by the backend (INTERACTION_REQUIRED, CONSENT_REQUIRED)
+  signInTitle: "Opnieuw aanmelden",
+  signInText: "Microsoft 365 vraagt u opnieuw aan te melden (bijvoorbeeld met een extra verificatiestap) voordat Zorgvuldig verder kan.",
+  signInButton: "Aanmelden",
+  consentTitle: "Toestemming nodig",
+  consentText: "Zorgvuldig heeft uw toestemming nodig om namens u uw mailbox te gebruiken (bijvoorbeeld om het originele bericht als bewijs te lezen). Geef die hier, of vraag uw beheerder om toestemming voor de hele school.",
+  consentButton: "Toestemming geven",
+  signInBusy: "Bezig met aanmelden…",
+  signInFailed: "Aanmelden is niet gelukt. Probeer het opnieuw of vraag uw beheerder.",
+  sharedMailboxClientHash: (mailbox: string) =>
+    `Dit bericht staat in de gedeelde mailbox ${mailbox}. Zorgvuldig kon het origineel daar niet zelf ophalen (geen toegang via Microsoft Graph), dus is het bewijs de SHA-256 van de tekst zoals Outlook die hier toont (berekend in dit venster). Vraag de beheerder om Mail.Read.Shared als u het origineel wilt laten vastleggen.`,
 };
 
 export type Strings = typeof nl;
@@ -164,6 +175,16 @@ const en: Strings = {
   compose: "Put the request in this email",
   composed: "The request is in the email. Each parent with authority gets an own email (never two addresses in one To line). Review and send each email.",
   studentAlone: "This student is 16 or older and consents alone: the email is addressed to the student. Add the student's address if it is missing.",
+  signInTitle: "Sign in again",
+  signInText: "Microsoft 365 asks you to sign in again (for example with an extra verification step) before Zorgvuldig can continue.",
+  signInButton: "Sign in",
+  consentTitle: "Consent needed",
+  consentText: "Zorgvuldig needs your consent to use your mailbox on your behalf (for example to read the original message as evidence). Give it here, or ask your administrator to consent for the whole school.",
+  consentButton: "Give consent",
+  signInBusy: "Signing in…",
+  signInFailed: "Signing in did not work. Try again or ask your administrator.",
+  sharedMailboxClientHash: (mailbox: string) =>
+    `This message is in the shared mailbox ${mailbox}. Zorgvuldig could not fetch the original there itself (no access through Microsoft Graph), so the evidence is the SHA-256 of the text as Outlook shows it here (computed in this pane). Ask your administrator for Mail.Read.Shared to have the original recorded.`,
 };
 
 export function strings(lang: Lang): Strings {
