@@ -73,6 +73,8 @@ export interface ReadMail {
   subject: string;
   body: string;
   dateTimeCreated: Date;
+  /** The item is in a shared or delegated mailbox (getSharedPropertiesAsync answers; else it fails). */
+  shared?: { targetMailbox: string; owner: string };
 }
 
 /**
@@ -133,8 +135,11 @@ export interface OfficeDoubleOptions {
   mailboxVersion?: string;
   /** Delay of every callback in ms (default 0: still asynchronous). */
   asyncDelayMs?: number;
-  /** Single sign-on: undefined = not available (the default; the add-in falls back to a dev token). */
-  sso?: () => Promise<string>;
+  /**
+   * Single sign-on: undefined = not available (the default; the add-in falls back to a dev token). Gets
+   * the AuthOptions the add-in passed (also recorded in `ssoCalls`).
+   */
+  sso?: (options?: unknown) => Promise<string>;
   bodyBackgroundColor?: string;
   /** What mailbox.diagnostics.hostName says. */
   hostName?: string;
@@ -273,6 +278,8 @@ export class OfficeDouble {
   readonly office: OfficeGlobalDouble;
   /** Handlers registered with Office.actions.associate, by name. */
   readonly associated = new Map<string, Handler>();
+  /** The options of every auth.getAccessToken call, in order. */
+  readonly ssoCalls: unknown[] = [];
   /** Every displayNewMessageForm call, in order. */
   readonly newMessages: NewMessageFormParams[] = [];
   /** Every event.completed call of every send, in order. */
@@ -355,8 +362,10 @@ export class OfficeDouble {
         },
       },
       auth: {
-        getAccessToken: (): Promise<string> =>
-          opts.sso ? opts.sso() : Promise.reject(Object.assign(new Error("Single sign-on is not available"), { code: 13012 })),
+        getAccessToken: (options?: unknown): Promise<string> => {
+          this.ssoCalls.push(options);
+          return opts.sso ? opts.sso(options) : Promise.reject(Object.assign(new Error("Single sign-on is not available"), { code: 13012 }));
+        },
       },
       actions: {
         associate: (name: string, fn: Handler) => {
@@ -679,6 +688,13 @@ export class OfficeDouble {
       addHandlerAsync: (_eventType: string, _handler: unknown, a?: unknown, b?: unknown) => {
         const { options, cb } = splitArgs<void>(a, b);
         this.later(cb, undefined, undefined, options.asyncContext);
+      },
+      // Mailbox 1.8: only an item in a shared folder or a shared/delegated mailbox has shared properties.
+      getSharedPropertiesAsync: (a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<object | undefined>(a, b);
+        const sh = m.shared;
+        const value = sh ? { targetMailbox: sh.targetMailbox, owner: sh.owner, targetRestUrl: "https://outlook.office.com/api", delegatePermissions: 1 } : undefined;
+        this.later(cb, value, sh ? undefined : "The item is not in a shared folder", options.asyncContext);
       },
     };
   }
