@@ -351,6 +351,20 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
     assert.equal(graph.calls.filter((c) => c.method === "POST" && /\/send$/.test(c.path)).length, 2, "one send per parent");
   });
 
+  it("When the add-in's pages load /addin/config.js in Entra mode, then it names the backend, the Entra app and the API scope nested app authentication asks for", async () => {
+    const res = await fetch(`${stack.baseUrl}/addin/config.js`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /javascript/);
+    const m = /^var __ZV_CONFIG__=(\{.*\});\n$/.exec(await res.text());
+    assert.ok(m?.[1]);
+    assert.deepEqual(JSON.parse(m[1]), {
+      apiBaseUrl: "https://zorg.example.nl",
+      devMode: false,
+      clientId: CLIENT_ID,
+      apiScope: `api://zorg.example.nl/${CLIENT_ID}/access_as_user`,
+    });
+  });
+
   it("When dev-only endpoints are asked for in Entra mode, then /dev/token and /playground/ are 404 (the tab is served)", async () => {
     const dev = await fetch(`${stack.baseUrl}/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "ib@demo" }) });
     assert.equal(dev.status, 404);
