@@ -157,7 +157,7 @@ export function outlookExtension(x: XmlAddin): { authorization: object; extensio
           },
         ],
         ...(events.length ? { autoRunEvents: [{ requirements: mailbox(x.mailboxMin), events }] } : {}),
-        alternates: [{ alternateIcons: { icon: { size: 64, url: need(x.images, "Icon.64") }, highResolutionIcon: { size: 128, url: need(x.images, "Icon.128") } } }],
+        alternates: [{ alternateIcons: { icon: { size: 64, url: need(x.images, "Icon.64") }, highResolutionIcon: { size: 64, url: need(x.images, "Icon.128") } /* 64 at high DPI: the schema knows no 128 */ } }],
       },
     ],
   };

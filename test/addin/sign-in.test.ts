@@ -53,6 +53,11 @@ describe("Sign-in order (src/addin/auth): nested app authentication, then Office
     await assert.rejects(new TokenChain([source("naa", new Error("x")), source("office-sso", new Error("y"))]).acquire(), TokenError);
   });
 
+  it("When the last source fails because the backend cannot be reached (the dev token's fetch), then that network error comes through, not a sign-in failure", async () => {
+    const down = new TypeError("fetch failed");
+    await assert.rejects(new TokenChain([source("office-sso", new Error("13012")), source("dev", down)]).acquire(), (e) => e === down);
+  });
+
   it("When the handler's chain is built, then it is [naa, office-sso, dev] with the browser runtime's NAA, [office-sso, dev] without (classic), and no dev source outside dev mode", () => {
     const deps = { fetchImpl: fetch };
     const cfg = (devMode: boolean) => ({ apiBaseUrl: "https://zorg.example.nl", devMode, devRoles: ["coordinator"] });

@@ -67,6 +67,8 @@ export class TokenChain {
         last = e;
       }
     }
+    // The backend itself could not be reached (the dev token) or the time ran out: that, not a sign-in failure.
+    if (isNetworkFailure(last)) throw last;
     throw new TokenError(last instanceof Error && last.message ? "Sign-in failed: " + last.message : "No sign-in method is available");
   }
 
@@ -86,6 +88,11 @@ export class TokenChain {
     }
     throw new TokenError(last instanceof Error && last.message ? "Sign-in failed: " + last.message : "Signing in again is not possible here");
   }
+}
+
+function isNetworkFailure(e: unknown): boolean {
+  const name = e && typeof e === "object" && "name" in e ? String((e as { name: unknown }).name) : "";
+  return e instanceof TypeError || name === "AbortError" || name === "TimeoutError";
 }
 
 /** The backend's challenge in an error answer (ApiError code and details), or undefined. */
