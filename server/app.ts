@@ -4,7 +4,7 @@ import path from "node:path";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { normalizeOrigin, type Config } from "./config.js";
+import { checkStampKey, normalizeOrigin, type Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
 import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
 import { ApiBuilder, parse } from "./shared/http.js";
@@ -83,7 +83,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     directory,
     registerRepo,
     register: new RegisterService(registerRepo, directory),
-    checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
+    checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage), checkStampKey(config)),
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
     views: new ViewLog(storage),

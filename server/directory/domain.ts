@@ -127,7 +127,11 @@ export interface Policy {
   internalDomains: string[];
   /** Keep the original consent email (MIME) besides its hash. */
   keepOriginalMessages: boolean;
+  /** Days an on-send check waits for its mail in Sent Items; a mail sent later is judged again (default 7). */
+  pendingCheckDays: number;
 }
+
+export const DEFAULT_PENDING_CHECK_DAYS = 7;
 
 export const DEFAULT_SEND_BUDGET_SECONDS = 20;
 export const SEND_BUDGET_RANGE = { min: 5, max: 120 } as const;
@@ -147,6 +151,7 @@ export function defaultPolicy(schoolId: string): Policy {
     sendBudgetSeconds: DEFAULT_SEND_BUDGET_SECONDS,
     internalDomains: [],
     keepOriginalMessages: false,
+    pendingCheckDays: DEFAULT_PENDING_CHECK_DAYS,
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { id, isoDate } from "../shared/schemas.js";
-import { DEFAULT_SEND_BUDGET_SECONDS, PARTY_KINDS, SEND_BUDGET_RANGE } from "./domain.js";
+import { DEFAULT_PENDING_CHECK_DAYS, DEFAULT_SEND_BUDGET_SECONDS, PARTY_KINDS, SEND_BUDGET_RANGE } from "./domain.js";
 
 const domain = z
   .string()
@@ -83,6 +83,7 @@ export const policyInput = z
     sendBudgetSeconds: z.number().int().min(SEND_BUDGET_RANGE.min).max(SEND_BUDGET_RANGE.max).default(DEFAULT_SEND_BUDGET_SECONDS),
     internalDomains: z.array(domain).max(20),
     keepOriginalMessages: z.boolean(),
+    pendingCheckDays: z.number().int().min(1).max(60).default(DEFAULT_PENDING_CHECK_DAYS),
   })
   .strict();
 

@@ -8,18 +8,20 @@ export function sendCheckRoutes(api: ApiBuilder, checks: SendCheckService): void
     method: "post",
     path: "/check",
     tag: "sendcheck",
-    summary: "Check a mail before it is sent: students, recipients, verdict",
+    summary:
+      "Check a mail: students, recipients, verdict. A query writes nothing; the on-send handler's recording check (mode send, Idempotency-Key) leaves one pending record and returns the header stamp",
     role: "staff",
     body: checkRequest,
     response: checkResponse,
     status: 200,
-    handler: ({ principal, body, lang }) => checks.check(principal, body, lang),
+    ownIdempotency: true,
+    handler: ({ req, principal, body, lang }) => checks.check(principal, body, lang, req.get("idempotency-key") ?? undefined),
   });
   api.add({
     method: "get",
     path: "/checks/:id",
     tag: "sendcheck",
-    summary: "A stored check result (never the mail itself)",
+    summary: "A stored check result (never the mail itself): only for the user who made it, or a coordinator",
     role: "staff",
     response: checkResponse,
     handler: ({ principal, params }) => checks.get(principal, id.parse(params.id)),
@@ -28,9 +30,9 @@ export function sendCheckRoutes(api: ApiBuilder, checks: SendCheckService): void
     method: "post",
     path: "/checks/:id/override",
     tag: "sendcheck",
-    summary: "Send despite a block, with a recorded reason",
+    summary: "Send despite a block, with a recorded reason bound to the digest of the checked mail (logged once Sent Items confirms the send)",
     role: "staff",
     body: overrideRequest,
-    handler: ({ principal, body, params }) => checks.override(principal, id.parse(params.id), body.reason),
+    handler: ({ principal, body, params, lang }) => checks.override(principal, id.parse(params.id), body.reason, body.mail, lang),
   });
 }

@@ -49,6 +49,11 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, R> {
   bodyLimit?: string;
   /** The body's media type: JSON (default) or a CSV text (validated by a string schema). */
   bodyType?: "json" | "csv";
+  /**
+   * The handler makes the Idempotency-Key its own (POST /api/check: the key becomes the check id and one
+   * insert is the idempotency), so the generic middleware keeps no marker row for this route.
+   */
+  ownIdempotency?: boolean;
   handler: (ctx: Ctx<z.infer<B>, z.infer<Q>>) => Promise<R>;
 }
 
@@ -88,6 +93,11 @@ export class ApiBuilder {
           ? express.text({ type: ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"], limit, defaultCharset: "utf-8" })
           : express.json({ limit }),
       );
+    if (spec.ownIdempotency)
+      handlers.push((_req, res, next) => {
+        res.locals.ownIdempotency = true;
+        next();
+      });
     // After the body parser: the idempotency middleware hashes the parsed body.
     handlers.push(...this.extra);
     handlers.push(async (req, res) => {
