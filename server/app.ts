@@ -20,6 +20,9 @@ import { registerRoutes } from "./register/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
 import { sendCheckRoutes } from "./sendcheck/routes.js";
+import { SentItemsRepository } from "./sentitems/repository.js";
+import { SentItemsService } from "./sentitems/service.js";
+import { sentItemsRoutes } from "./sentitems/routes.js";
 import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
@@ -49,6 +52,7 @@ export interface AppDeps {
 }
 
 export interface Services {
+  sentItems: SentItemsService;
   directory: DirectoryService;
   register: RegisterService;
   registerRepo: RegisterRepository;
@@ -79,15 +83,28 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const directoryRepo = new DirectoryRepository(storage);
   const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
   const registerRepo = new RegisterRepository(storage);
+  const checkRepo = new CheckRepository(storage);
+  const checks = new SendCheckService(directory, registerRepo, checkRepo, checkStampKey(config));
+  const graph = createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) });
   return {
     directory,
     registerRepo,
     register: new RegisterService(registerRepo, directory),
-    checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage), checkStampKey(config)),
+    checks,
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
     views: new ViewLog(storage),
-    graph: createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) }),
+    graph,
+    sentItems: new SentItemsService({
+      checks,
+      checkRepo,
+      register: registerRepo,
+      repo: new SentItemsRepository(storage),
+      directory,
+      graph: (tenantId) => graph.forApp(tenantId),
+      graphBaseUrl: config.GRAPH_BASE_URL,
+      stampKey: checkStampKey(config),
+    }),
   };
 }
 
@@ -188,6 +205,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     graph: services.graph,
   });
   sendCheckRoutes(api, services.checks);
+  sentItemsRoutes(api, services.sentItems);
   retentionRoutes(api, services.retention, services.views);
   api.add({
     method: "get",

@@ -1,7 +1,10 @@
 import type { Request, Router } from "express";
 import { z } from "zod";
 import type { Logger } from "pino";
-import type { Config } from "../config.js";
+import { randomBytes } from "node:crypto";
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { checkStampKey, type Config } from "../config.js";
+import { stampOf } from "../sendcheck/digest.js";
 import type { DirectoryService } from "../directory/service.js";
 import { policyFor } from "../directory/domain.js";
 import type { Principal } from "../identity/auth.js";
@@ -51,6 +54,9 @@ export interface GraphServices {
   /** Sends a mail from the user's mailbox (draft, then send) and returns its Internet Message-ID. */
   send(p: Principal, userToken: string, mail: ConsentRequestMail): Promise<SentRequest>;
   sync(p: Principal): Promise<unknown>;
+  /** An app-only client for a tenant (reading the senders' Sent Items); 503 when Graph is not configured. */
+  forApp(tenantId: string): Client;
+  readonly baseUrl: string;
   close(): void;
 }
 
@@ -99,8 +105,14 @@ export function createGraphServices(deps: GraphDeps): GraphServices {
       return keepOriginal(store, p.tenantId, ev);
     },
     async send(p, userToken, mail) {
-      return sendConsentRequest(needGraph().forUser(p.tenantId, userToken, SCOPES.consentRequest), mail);
+      // The server's own mail carries a check stamp from creation: Sent Items counts it as checked.
+      const stamp = stampOf(checkStampKey(config), p.tenantId, `srv_${randomBytes(12).toString("hex")}`);
+      return sendConsentRequest(needGraph().forUser(p.tenantId, userToken, SCOPES.consentRequest), mail, stamp);
     },
+    forApp(tenantId) {
+      return needGraph().forApp(tenantId);
+    },
+    baseUrl: config.GRAPH_BASE_URL,
     async sync(p) {
       needGraph();
       if (!sds) throw new AppError(503, "GRAPH_ERROR", "Microsoft Graph is not configured on this server");

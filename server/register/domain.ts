@@ -94,8 +94,8 @@ export interface DisclosureEvent extends EventBase {
   at: string;
   /** Internet Message-ID of the sent mail (set when Sent Items confirmed it). */
   internetMessageId?: string;
-  /** How it came in the log: a confirmed check, or a coordinator's decision on the review list. */
-  source?: "confirmed" | "review";
+  /** How it came in the log: a confirmed check, a sent mail without a check that the rules allow, or a coordinator's decision on the review list. */
+  source?: "confirmed" | "review" | "unchecked";
   /** The coordinator who judged an unchecked or changed send lawful (review list). */
   decidedBy?: string;
 }

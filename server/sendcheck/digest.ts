@@ -25,6 +25,8 @@ export interface DigestParts {
   digest: string;
   /** Characters of the normalised body text that `content` covers. */
   bodyChars: number;
+  /** Whether attachment content hashes are part of `content` (then the confirmation hashes the sent files). */
+  hashedAttachments: boolean;
 }
 
 export interface DigestInput {
@@ -66,7 +68,13 @@ export function digestOf(i: DigestInput): DigestParts {
   const recipients = uniqueRecipients(i.recipients);
   const text = bodyText(i.body);
   const content = contentHash(i.studentIds, i.attachments, text);
-  return { recipients, content, digest: sha256Hex(canonicalJson({ r: recipients, c: content })), bodyChars: text.length };
+  return {
+    recipients,
+    content,
+    digest: sha256Hex(canonicalJson({ r: recipients, c: content })),
+    bodyChars: text.length,
+    hashedAttachments: i.attachments.some((a) => a.sha256 !== undefined),
+  };
 }
 
 /**

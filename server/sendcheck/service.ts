@@ -19,7 +19,9 @@ export interface MailToJudge {
   to: string[];
   cc: string[];
   bcc: string[];
+  /** The texts students are detected in, or (a mail whose body is not at hand) the students themselves. */
   texts: string[];
+  studentIds?: string[];
   purposeId?: string;
 }
 
@@ -62,7 +64,7 @@ export class SendCheckService {
   /** The rules on a mail at a moment: consent in force and ages on `sentAt`. */
   async judge(tenantId: string, mail: MailToJudge, sentAt: Date, lang: Lang): Promise<Judged> {
     const snap = await this.directory.snapshot(tenantId);
-    const studentIds = snap.detector.detect(mail.texts).map((d) => d.studentId);
+    const studentIds = mail.studentIds ?? snap.detector.detect(mail.texts).map((d) => d.studentId);
     if (mail.purposeId && !snap.purposeById.has(mail.purposeId))
       throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
     // One point read per student: the HEAD row holds what the rules need (the consent state).
@@ -268,7 +270,7 @@ export function disclosureEvent(
   verdict: "allow" | "warn" | "block",
   sentBy: string,
   sent: { at: string; internetMessageId: string },
-  extra: { source: "confirmed" | "review"; decidedBy?: string; recordedBy: string },
+  extra: { source: "confirmed" | "review" | "unchecked"; decidedBy?: string; recordedBy: string },
 ): NewEvent {
   return {
     type: "disclosure",
