@@ -48,6 +48,9 @@ export interface FakeOffice {
   associated: Map<string, (event: never) => void>;
   roaming: Record<string, unknown>;
   saves: number;
+  /** Internet headers set on the message (internetHeaders.setAsync), and when (ms after the epoch). */
+  headers: Record<string, string>;
+  headersSetAt: number | undefined;
 }
 
 export function makeOffice(mail: FakeMail, opts: FakeOfficeOptions = {}): FakeOffice {
@@ -68,6 +71,15 @@ export function makeOffice(mail: FakeMail, opts: FakeOfficeOptions = {}): FakeOf
           getAttachmentsAsync: (cb: Cb<{ name: string; size: number; id: string }[]>) =>
             later(cb, (mail.attachments ?? []).map((a, i) => ({ ...a, id: String(i) }))),
           sessionData: { getAsync: (k: string, cb: Cb<string>) => later(cb, session[k] ?? "") },
+          internetHeaders: {
+            setAsync: (h: Record<string, string>, cb?: Cb<undefined>) => {
+              setTimeout(() => {
+                Object.assign(office.headers, h);
+                office.headersSetAt = Date.now();
+                if (cb) cb({ status: "succeeded", value: undefined });
+              }, 5);
+            },
+          },
         },
       },
       roamingSettings: {
@@ -88,6 +100,8 @@ export function makeOffice(mail: FakeMail, opts: FakeOfficeOptions = {}): FakeOf
     associated,
     roaming,
     saves: 0,
+    headers: {},
+    headersSetAt: undefined,
   };
   return office;
 }
