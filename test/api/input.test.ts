@@ -49,6 +49,8 @@ describe("Input validation on every route with a body", function () {
     "POST /api/retention/purge": { dryRun: true },
     "PUT /api/students/{id}/legal-hold": { hold: true, reason: "Lopend inzageverzoek" },
     "POST /api/evidence/graph": { graphMessageId: "AAMkAD-x", studentId: "lln-001" },
+    "POST /api/sent-items/mailboxes": { mailbox: "ib@demo", since: "2026-10-01T10:00:00Z" },
+    "POST /api/review/{id}/decision": { decision: "breach", note: "Verkeerde ontvanger", categories: ["verslag"] },
   });
   const keyOf = (r: Route): string => `${r.method} ${r.path}`;
   const urlOf = (r: Route): string => fill(r.path, params());

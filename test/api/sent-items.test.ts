@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { startStack, type Stack } from "../support/stack.js";
+import type { Stack } from "../support/stack.js";
 import { GraphSim } from "../support/graph-sim.js";
-import { FakeAuthority } from "../identity/support.js";
-import { GraphAuth } from "../../server/graph/client.js";
+import { recordingCheck, startSentStack, sweep as sweepNow, type Mail, type SentStack } from "../support/sent-items.js";
 import {
   assertError,
   check,
@@ -36,18 +35,13 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
   let stack: Stack;
   let sim: GraphSim;
 
+  let env: SentStack;
   before(async () => {
-    sim = await new GraphSim().start();
-    const authority = new FakeAuthority();
-    const graphAuth = new GraphAuth({ clientId: randomUUID(), authorityHost: "https://login.microsoftonline.com", clientSecret: "sim-secret", networkClient: authority });
-    stack = await startStack({ graphAuth, env: { GRAPH_BASE_URL: sim.base } });
-    const r = await stack.api("POST", "/api/sent-items/mailboxes", { mailbox: SENDER, since: "2026-01-01T00:00:00Z" });
-    assert.equal(r.status, 201, JSON.stringify(r.json));
+    env = await startSentStack({}, SENDER);
+    stack = env.stack;
+    sim = env.sim;
   });
-  after(async () => {
-    await stack.stop();
-    await sim.close();
-  });
+  after(async () => env.stop());
 
   const about = (...s: FreshStudent[]) => ({ subject: `Verslag ${s.map((x) => x.name).join(" en ")}`, body: `Beste collega,\n\nHierbij het verslag over ${s.map((x) => x.name).join(" en ")}.\n\nMet vriendelijke groet` });
   const consentGgd = async (s: FreshStudent, validUntil?: string) => {
@@ -55,19 +49,9 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.ok(guardian);
     await grant(stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: { guardianId: guardian.id }, givenAt: GIVEN, ...(validUntil ? { validUntil } : {}) });
   };
-  /** The on-send handler's recording check (mode send, its own Idempotency-Key). */
-  const onSend = async (mail: { to: string[]; cc?: string[]; subject: string; body: string; overrideOf?: string }, key = randomUUID()): Promise<CheckResponse> => {
-    const r = await stack.api<CheckResponse>("POST", "/api/check", { ...mail, mode: "send" }, { headers: { "idempotency-key": key } });
-    assert.equal(r.status, 200, JSON.stringify(r.json));
-    assert.ok(r.json.stamp, "a recording check returns the stamp");
-    return r.json;
-  };
+  const onSend = (mail: Mail, key?: string): Promise<CheckResponse> => recordingCheck(stack, mail, key ? { key } : {});
   const stamped = (c: CheckResponse): Record<string, string> => ({ "x-zorgvuldig-check": c.stamp ?? "" });
-  const sweep = async (): Promise<SweepReport> => {
-    const r = await stack.api<SweepReport>("POST", "/api/sent-items/sweep");
-    assert.equal(r.status, 200, JSON.stringify(r.json));
-    return r.json;
-  };
+  const sweep = (): Promise<SweepReport> => sweepNow(stack);
   const disclosuresOf = async (s: FreshStudent): Promise<DisclosureEvent[]> =>
     (await registerOf(stack, s.id)).disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
   const review = async (): Promise<ReviewItem[]> => {
