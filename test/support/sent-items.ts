@@ -42,6 +42,7 @@ export interface Mail {
   subject: string;
   body: string;
   overrideOf?: string;
+  purposeId?: string;
 }
 
 /** The on-send handler's recording check (mode send, its own Idempotency-Key). */
@@ -66,7 +67,7 @@ export async function sweep(stack: Stack): Promise<SweepReport> {
 /** Check, send as checked, sweep: what a mail sent from Outlook leaves in the register. */
 export async function sendAndConfirm(s: SentStack, mail: Mail, sentAt = new Date().toISOString()): Promise<{ check: CheckResponse; message: SimMessage }> {
   const check = await recordingCheck(s.stack, mail);
-  const { overrideOf: _o, ...content } = mail;
+  const { overrideOf: _o, purposeId: _p, ...content } = mail;
   const message = leaves(s, { ...content, sentAt }, check);
   await sweep(s.stack);
   return { check, message };

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildAll } from "../../scripts/build.js";
-import { startStack, type Stack } from "../support/stack.js";
+import type { Stack } from "../support/stack.js";
+import { sendAndConfirm, startSentStack, type SentStack } from "../support/sent-items.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { OverviewRow } from "../../server/register/schemas.js";
 import type { RegisterEvent } from "../../server/register/domain.js";
@@ -14,6 +15,7 @@ import type { RegisterEvent } from "../../server/register/domain.js";
 describe("Teams tab in a browser, over the real server", function () {
   this.timeout(120_000);
   let stack: Stack;
+  let sent: SentStack;
   let browser: Browser;
   let context: BrowserContext;
   /** For axe only: its script is injected inline, which the server's CSP (rightly) forbids. */
@@ -53,7 +55,8 @@ describe("Teams tab in a browser, over the real server", function () {
     this.timeout(240_000);
     await buildAll({ quiet: true });
     // Generous storage timeout: the 10,000-student import shares the machine with other test runs.
-    stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
+    sent = await startSentStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
+    stack = sent.stack;
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", acceptDownloads: true });
     axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
@@ -65,7 +68,7 @@ describe("Teams tab in a browser, over the real server", function () {
 
   after(async () => {
     await browser?.close();
-    await stack?.stop();
+    await sent?.stop();
   });
 
   afterEach(() => {
@@ -181,24 +184,16 @@ describe("Teams tab in a browser, over the real server", function () {
 
   it("When the export page opens after a disclosure, then it holds the disclosure log and the rights, and no other student's name", async () => {
     const jan = row("Jan de Vries");
-    const staff = await stack.token("mentor@demo", ["staff"]);
-    const check = await stack.api<{ verdict: string }>(
-      "POST",
-      "/api/check",
-      {
-        to: ["jgz@ggd-voorbeeldregio.example"],
-        cc: [],
-        bcc: [],
-        subject: "Verslag Jan de Vries",
-        body: "Beste collega, hierbij het verslag over Jan de Vries voor het JGZ-consult.",
-        attachments: [],
-        purposeId: "jgz-consult",
-      },
-      { token: staff },
-    );
-    assert.equal(check.status, 200, JSON.stringify(check.json));
+    // Checked on send, then found in Sent Items: that is when the disclosure is logged.
+    const { check } = await sendAndConfirm(sent, {
+      to: ["jgz@ggd-voorbeeldregio.example"],
+      subject: "Verslag Jan de Vries",
+      body: "Beste collega, hierbij het verslag over Jan de Vries voor het JGZ-consult.",
+      purposeId: "jgz-consult",
+    });
+    assert.equal(check.verdict, "allow");
     const events = await registerOf(jan.studentId);
-    assert.ok(events.some((e) => e.type === "disclosure"), "the check logged a disclosure");
+    assert.ok(events.some((e) => e.type === "disclosure"), "the sent mail logged a disclosure");
 
     const page = await open(`?view=export&student=${jan.studentId}`);
     await page.getByRole("heading", { name: "Inzage (art. 15 AVG): Jan de Vries" }).waitFor();

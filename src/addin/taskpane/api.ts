@@ -35,8 +35,9 @@ export class TaskpaneApi {
   getCheck(checkId: string): Promise<CheckResponse> {
     return this.client.get<CheckResponse>(`/api/checks/${encodeURIComponent(checkId)}`);
   }
-  override(checkId: string, reason: string): Promise<{ checkId: string; disclosures: number }> {
-    return this.client.post(`/api/checks/${encodeURIComponent(checkId)}/override`, { reason });
+  /** Records an override bound to the mail's digest (logged once the mail is in Sent Items). */
+  override(checkId: string, reason: string, mail: CheckRequest): Promise<{ checkId: string; digest: string }> {
+    return this.client.post(`/api/checks/${encodeURIComponent(checkId)}/override`, { reason, mail });
   }
   lookupGuardian(email: string): Promise<{ matches: GuardianMatch[] }> {
     return this.client.get(`/api/guardians/lookup?email=${encodeURIComponent(email)}`);
