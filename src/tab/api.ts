@@ -7,6 +7,8 @@ import type { OverviewRow, ConsentRequest, WithdrawRequest, NoticeRequest } from
 import type { ChainProblem, ConsentEvent, NoticeEvent, RegisterEvent, WithdrawalEvent } from "../../server/register/domain.js";
 import type { Party, Policy, Purpose, School } from "../../server/directory/domain.js";
 import type { StudentSummary } from "../../server/directory/schemas.js";
+import type { Breach, ReviewItem } from "../../server/sentitems/repository.js";
+export type { Breach, ReviewItem };
 import type { z } from "zod";
 import type { consentStatusView } from "../../server/register/schemas.js";
 
@@ -44,6 +46,16 @@ const enc = encodeURIComponent;
 export class TabApi {
   constructor(private readonly client: ApiClient) {}
 
+  /** "Te beoordelen": sent mails the rules would not allow (coordinators). */
+  review(): Promise<ReviewItem[]> {
+    return this.client.get<{ items: ReviewItem[] }>("/api/review?state=open").then((r) => r.items);
+  }
+  decide(id: string, decision: "lawful" | "breach", note?: string): Promise<unknown> {
+    return this.client.post(`/api/review/${enc(id)}/decision`, { decision, ...(note ? { note } : {}) });
+  }
+  breaches(): Promise<Breach[]> {
+    return this.client.get<{ breaches: Breach[] }>("/api/breaches").then((r) => r.breaches);
+  }
   overview(): Promise<OverviewRow[]> {
     return this.client.get<{ rows: OverviewRow[] }>("/api/register/overview").then((r) => r.rows);
   }

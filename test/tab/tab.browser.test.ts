@@ -219,6 +219,33 @@ describe("Teams tab in a browser, over the real server", function () {
     await page.close();
   });
 
+  it("When a mail naming a student left without a check, then 'Te beoordelen' lists it (no body) and a breach decision shows the 72-hour countdown", async () => {
+    const daan = row("Daan Jansen");
+    const msg = sent.sim.send(sent.sender, { to: ["iemand@onbekend-bureau.example"], subject: "Verslag Daan Jansen", body: "Vertrouwelijk: het verslag over Daan Jansen." });
+    const r = await stack.api("POST", "/api/sent-items/sweep");
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const page = await open("?view=review");
+    await page.getByRole("heading", { name: "Te beoordelen", level: 1 }).waitFor();
+    const line = page.locator("[data-testid=review-table] tr", { hasText: "iemand@onbekend-bureau.example" });
+    await line.waitFor();
+    const text = (await line.textContent()) ?? "";
+    assert.match(text, /Niet gecontroleerd/);
+    assert.match(text, /Daan Jansen/);
+    assert.match(text, /Verslag Daan Jansen/);
+    assert.ok(!text.includes("Vertrouwelijk"), "never the body");
+    assert.ok(msg.internetMessageId.length > 0);
+    await axeCheck(page, "review");
+    await page.screenshot({ path: path.join(OUT, "review.png"), fullPage: true });
+    await line.getByRole("button", { name: "Datalek" }).click();
+    await page.getByText("Besluit vastgelegd.").waitFor();
+    const deadline = page.locator("[data-testid=breach-table] [data-testid=breach-deadline]").first();
+    await deadline.waitFor();
+    assert.match((await deadline.textContent()) ?? "", /nog 7[12] uur/);
+    await axeCheck(page, "breach register");
+    assert.equal((await registerOf(daan.studentId)).filter((e) => e.type === "disclosure" && e.recipient === "iemand@onbekend-bureau.example").length, 0);
+    await page.close();
+  });
+
   it("When the school policy gets an invalid internal domain, then the server's message is shown at the field", async () => {
     const page = await open("?view=directory");
     await page.getByRole("heading", { name: "Schoolbeleid", exact: true }).waitFor();
