@@ -79,6 +79,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (seeded) log.info("demo school seeded");
   }
   const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log);
+  const stopSweep = services.graph.configured
+    ? services.sentItems.schedule(config.SENT_ITEMS_SWEEP_SECONDS * 1000, () => services.retention.tenants(), log)
+    : () => undefined;
   const server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, app) : createHttp(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -100,6 +103,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(azurite ? { azurite } : {}),
     async close() {
       stopRetention();
+      stopSweep();
       services.graph.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -1,4 +1,5 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
+import type { Logger } from "../shared/logger.js";
 import { AppError, notFound } from "../shared/errors.js";
 import type { Principal } from "../identity/auth.js";
 import type { DirectoryService } from "../directory/service.js";
@@ -94,6 +95,33 @@ export class SentItemsService {
       });
     }
     return report;
+  }
+
+  /**
+   * Sweeps every tenant's senders every `intervalMs` (unref'd; a tick is skipped while one runs). The
+   * worst-case lag between a send and its disclosure is the interval. Returns a stop function.
+   */
+  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger): () => void {
+    if (intervalMs <= 0) return () => undefined;
+    let busy = false;
+    const tick = async (): Promise<void> => {
+      if (busy) return;
+      busy = true;
+      try {
+        for (const tenantId of await tenants()) {
+          const r = await this.sweep(tenantId);
+          // Counts only: never an address or a subject.
+          log.info({ tenant: tenantId, messages: r.messages, confirmed: r.confirmed, disclosures: r.disclosures, review: r.review }, "sent items sweep");
+        }
+      } catch (err) {
+        log.warn({ errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined }, "sent items sweep failed");
+      } finally {
+        busy = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** What one sent message means for the register. */

@@ -130,6 +130,21 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.ok(!(await review()).some((r) => r.students.some((x) => x.id === s.id)));
   });
 
+  it("When three sweeps confirm twelve mails about one student at once, then the chain holds each disclosure exactly once and verifies", async () => {
+    const s = await importStudent(stack);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const mail = { to: [INSPECTIE], subject: `Verslag ${s.name} deel ${i}`, body: `Deel ${i} over ${s.name}.` };
+      const c = await onSend(mail);
+      ids.push(sim.send(SENDER, { ...mail, headers: stamped(c) }).internetMessageId);
+    }
+    await Promise.all([sweep(), sweep(), sweep()]);
+    const reg = await registerOf(stack, s.id);
+    const ds = reg.disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
+    assert.deepEqual(ds.map((d) => d.internetMessageId).sort(), [...ids].sort());
+    assert.equal(reg.chain.verified, true);
+  });
+
   it("When a pending check is never sent, then after the sweep it is in neither the register nor the export", async () => {
     const s = await importStudent(stack);
     const c = await onSend({ to: [INSPECTIE], ...about(s) });
@@ -302,5 +317,30 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.ok(report.serverMail >= 1, JSON.stringify(report));
     const items = await review();
     assert.ok(!items.some((r) => r.students.some((x) => x.id === s.id)));
+  });
+});
+
+describe("The scheduled Sent Items sweep", function () {
+  this.timeout(60_000);
+  let env: SentStack;
+  before(async () => {
+    env = await startSentStack({ env: { SENT_ITEMS_SWEEP_SECONDS: "1" } }, SENDER);
+  });
+  after(async () => env.stop());
+
+  it("When the sweep runs on its schedule, then a sent mail is logged without anyone asking (the lag is the interval)", async () => {
+    const s = await importStudent(env.stack);
+    const mail = { to: [INSPECTIE], subject: `Verslag ${s.name}`, body: `Over ${s.name}.` };
+    const c = await recordingCheck(env.stack, mail);
+    const msg = env.sim.send(SENDER, { ...mail, headers: { "x-zorgvuldig-check": c.stamp ?? "" } });
+    let found: DisclosureEvent | undefined;
+    for (let i = 0; i < 100 && !found; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      found = (await registerOf(env.stack, s.id)).disclosures.find((e): e is DisclosureEvent => e.type === "disclosure");
+    }
+    assert.equal(found?.internetMessageId, msg.internetMessageId);
+    for (let i = 0; i < 50 && env.sim.deltaRounds === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(env.sim.deltaRounds > 0, "later rounds go on from the delta token");
+    assert.equal(env.sim.initialRounds, 1, "the mailbox is read from the start once");
   });
 });
