@@ -232,6 +232,8 @@ export class OfficeSim {
   readonly roaming: Record<string, unknown>;
   /** Session data of the message being composed (Mailbox 1.11). */
   readonly sessionData = new Map<string, string>();
+  /** Internet headers set on the message being composed (Mailbox 1.8): the check's stamp goes here. */
+  readonly internetHeaders = new Map<string, string>();
 
   private composeState: SimComposeMail = emptyCompose();
   private readMail: SimReadMail | undefined;
@@ -342,6 +344,7 @@ export class OfficeSim {
   compose(mail: Partial<SimComposeMail>): void {
     this.composeState = { ...emptyCompose(), ...structuredClone(mail) };
     this.sessionData.clear();
+    this.internetHeaders.clear();
     this.current = "compose";
     this.emit("compose");
   }
@@ -535,6 +538,22 @@ export class OfficeSim {
         clearAsync: (cb?: SimCallback<void>) => {
           this.sessionData.clear();
           this.later(cb, undefined);
+        },
+      },
+      internetHeaders: {
+        setAsync: (headers: Record<string, string>, a?: unknown, b?: unknown) => {
+          const { options, cb } = splitArgs<void>(a, b);
+          for (const [k, v] of Object.entries(headers)) this.internetHeaders.set(k.toLowerCase(), String(v));
+          this.later(cb, undefined, undefined, options.asyncContext);
+        },
+        getAsync: (names: string[], a?: unknown, b?: unknown) => {
+          const { options, cb } = splitArgs<Record<string, string>>(a, b);
+          const out: Record<string, string> = {};
+          for (const n of names) {
+            const v = this.internetHeaders.get(n.toLowerCase());
+            if (v !== undefined) out[n] = v;
+          }
+          this.later(cb, out, undefined, options.asyncContext);
         },
       },
       getInitializationContextAsync: (a?: unknown, b?: unknown) => {

@@ -314,7 +314,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
   });
 
   it("does not exist when the server runs with Entra ID configured", async () => {
-    const prod = await startStack({ env: { ENTRA_CLIENT_ID: "11111111-2222-4333-8444-555555555555" } });
+    const prod = await startStack({ env: { ENTRA_CLIENT_ID: "11111111-2222-4333-8444-555555555555", PUBLIC_URL: "https://zorgvuldig.school.example" } });
     try {
       for (const p of ["/playground/", "/playground/index.html", "/playground/app.js"]) {
         const r = await fetch(`${prod.baseUrl}${p}`);
