@@ -203,6 +203,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     directory: services.directory,
     requests: services.requests,
     graph: services.graph,
+    breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
   });
   sendCheckRoutes(api, services.checks);
   sentItemsRoutes(api, services.sentItems);

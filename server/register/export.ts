@@ -4,12 +4,20 @@ import type { RegisterEvent } from "./domain.js";
 
 const REDACTED = "[weggelaten: gegevens van anderen]";
 
+/** A data breach that concerns the student (the breach register), as the export shows it. */
+export interface ExportBreach {
+  what: string;
+  flaggedAt: string;
+  awareAt: string;
+  categories: string[];
+}
+
 /**
  * The access export (inzage, art. 15 AVG; DOMAIN.md section 6) of one student. Staff are named by
  * role only; free text written by staff (override reasons) is withheld because it may hold other
  * people's data; guardians' addresses are left out.
  */
-export function accessExport(snap: DirectorySnapshot, student: Student, events: RegisterEvent[], at = new Date()) {
+export function accessExport(snap: DirectorySnapshot, student: Student, events: RegisterEvent[], at = new Date(), breaches: ExportBreach[] = []) {
   const policy = policyFor(snap.directory, student.schoolId);
   const school = snap.directory.schools.find((s) => s.id === student.schoolId);
   const party = (id?: string): string => (id ? (snap.partyById.get(id)?.name ?? id) : "onbekende ontvanger");
@@ -61,6 +69,8 @@ export function accessExport(snap: DirectorySnapshot, student: Student, events: 
         : [],
     ),
     overrides: events.flatMap((e) => (e.type === "override" ? [{ at: e.at, reason: REDACTED }] : [])),
+    // The wrong recipient of a breach is someone else's data: always redacted.
+    dataBreaches: breaches.map((b) => ({ what: b.what, categories: b.categories, flaggedAt: b.flaggedAt, awareAt: b.awareAt, recipient: REDACTED })),
     retention: {
       studentFile: `${policy.retention.studentFileYears} jaar na uitschrijving`,
       absenceAndEnrolment: `${policy.retention.absenceYears} jaar na uitschrijving`,

@@ -5,13 +5,21 @@ import type { DirectoryService } from "../directory/service.js";
 import type { RegisterService } from "./service.js";
 import type { RegisterRepository } from "./repository.js";
 import type { ConsentRequestService } from "./requests.js";
-import { accessExport } from "./export.js";
+import { accessExport, type ExportBreach } from "./export.js";
 import { consentRequest, noticeRequest, withdrawRequest } from "./schemas.js";
 import { bearerOf, type GraphServices } from "../graph/routes.js";
 
 export function registerRoutes(
   api: ApiBuilder,
-  deps: { register: RegisterService; repo: RegisterRepository; directory: DirectoryService; requests: ConsentRequestService; graph: GraphServices },
+  deps: {
+    register: RegisterService;
+    repo: RegisterRepository;
+    directory: DirectoryService;
+    requests: ConsentRequestService;
+    graph: GraphServices;
+    /** The data breaches that concern a student (the breach register), for the access export. */
+    breachesOf?: (tenantId: string, studentId: string) => Promise<ExportBreach[]>;
+  },
 ): void {
   const { register, repo, directory, requests, graph } = deps;
   api.add({
@@ -101,7 +109,8 @@ export function registerRoutes(
       const student = await directory.student(principal.tenantId, id.parse(params.id));
       const snap = await directory.snapshot(principal.tenantId);
       const part = await repo.read(principal.tenantId, student.id);
-      return accessExport(snap, student, part.events);
+      const breaches = deps.breachesOf ? await deps.breachesOf(principal.tenantId, student.id) : [];
+      return accessExport(snap, student, part.events, new Date(), breaches);
     },
   });
   api.add({

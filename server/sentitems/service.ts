@@ -343,6 +343,11 @@ export class SentItemsService {
     return { item: plain, breach, disclosures: 0 };
   }
 
+  /** The breaches that concern one student (the access export shows them, the recipient redacted). */
+  async breachesOf(tenantId: string, studentId: string): Promise<Breach[]> {
+    return (await this.breaches(tenantId)).filter((b) => b.students.some((s) => s.id === studentId));
+  }
+
   async breaches(tenantId: string): Promise<Breach[]> {
     return (await this.d.repo.breaches(tenantId)).map(({ etag: _e, ...b }) => b).sort((a, b) => (a.awareAt < b.awareAt ? 1 : -1));
   }

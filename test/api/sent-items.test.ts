@@ -287,6 +287,12 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     const list = await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches");
     assert.ok(list.json.breaches.some((x) => x.id === b.id));
     assertError(await stack.api("POST", `/api/review/${item.id}/decision`, { decision: "breach" }), 409, "CONFLICT");
+    // The student's access export shows the breach, with the wrong recipient redacted.
+    const exp = await stack.api<{ dataBreaches: { what: string; recipient: string; awareAt: string }[] }>("GET", `/api/students/${s.id}/export`);
+    assert.equal(exp.status, 200);
+    assert.equal(exp.json.dataBreaches.length, 1);
+    assert.equal(exp.json.dataBreaches[0]?.awareAt, b.awareAt);
+    assert.ok(!JSON.stringify(exp.json).includes(GGD), "the wrong recipient is redacted");
     assert.ok(!(await review()).some((r) => r.id === item.id && r.state === "open"));
   });
 
