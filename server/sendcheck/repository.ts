@@ -92,6 +92,19 @@ export class CheckRepository {
     );
   }
 
+  /**
+   * Removes the check records (pending, confirmed, reviewed, overrides) that expired before `before`:
+   * a mail sent later still has a valid stamp and is judged at its send time without its record.
+   */
+  async purgeExpired(tenantId: string, before: string): Promise<number> {
+    const rows = await this.storage.list("Checks", odata`PartitionKey eq ${key(tenantId)} and expiresAt lt ${before}`, ["PartitionKey", "RowKey"]);
+    await this.storage.transact(
+      "Checks",
+      rows.map((r) => ["delete", { partitionKey: String(r.partitionKey), rowKey: String(r.rowKey) }]),
+    );
+    return rows.length;
+  }
+
   /** The pending records of a tenant (for the sweep: whose Sent Items to read). */
   async listPending(tenantId: string): Promise<StoredCheck[]> {
     const rows = await this.storage.list("Checks", odata`PartitionKey eq ${key(tenantId)} and state eq 'pending'`);

@@ -229,6 +229,7 @@ export class SendCheckService {
       mode: "override",
       digest,
       studentIds,
+      expiresAt: new Date(Date.parse(at) + policy.pendingCheckDays * 86_400_000).toISOString(),
       state: "override",
       override: { reason, by: p.userId, at, digest: digest.digest },
       overriddenAt: at,

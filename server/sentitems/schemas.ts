@@ -39,4 +39,5 @@ export const sweepReport = z.object({
   disclosures: z.number(),
   review: z.number(),
   serverMail: z.number(),
+  purged: z.number(),
 });

@@ -35,7 +35,12 @@ export interface SweepReport {
   disclosures: number;
   review: number;
   serverMail: number;
+  /** Check records removed because they expired more than CHECK_RECORD_GRACE_DAYS ago (retention). */
+  purged: number;
 }
+
+/** Days a check record is kept after it expired (a late send is still judged, at its send time, without it). */
+export const CHECK_RECORD_GRACE_DAYS = 30;
 
 export type Outcome = "confirmed" | "logged" | "review" | "server" | "nothing";
 
@@ -77,7 +82,7 @@ export class SentItemsService {
       await Promise.all(missing.map(([m, at]) => this.d.repo.addMailbox(tenantId, m, at)));
       known = await this.d.repo.mailboxes(tenantId);
     }
-    const report: SweepReport = { mailboxes: known.length, messages: 0, confirmed: 0, disclosures: 0, review: 0, serverMail: 0 };
+    const report: SweepReport = { mailboxes: known.length, messages: 0, confirmed: 0, disclosures: 0, review: 0, serverMail: 0, purged: 0 };
     for (const m of known) {
       const round = await sentItemsDelta(graph, this.d.graphBaseUrl, m.mailbox, { ...(m.deltaLink ? { deltaLink: m.deltaLink } : {}), since: m.since });
       for (const msg of round.messages) {
@@ -94,6 +99,8 @@ export class SentItemsService {
         if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
       });
     }
+    // Retention: check records (never a body) go some time after they expired.
+    report.purged = await this.d.checkRepo.purgeExpired(tenantId, new Date(Date.now() - CHECK_RECORD_GRACE_DAYS * 86_400_000).toISOString());
     return report;
   }
 

@@ -15,6 +15,7 @@ import {
   type FreshStudent,
 } from "../support/api-helpers.js";
 import type { DisclosureEvent } from "../../server/register/domain.js";
+import { CheckRepository } from "../../server/sendcheck/repository.js";
 import type { Breach, ReviewItem } from "../../server/sentitems/repository.js";
 import type { SweepReport } from "../../server/sentitems/service.js";
 
@@ -171,6 +172,29 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.ok(item, "in the review list");
     assert.equal(item.kind, "changed");
     assert.ok(item.reasons.some((r) => r.code === "CONSENT_EXPIRED"), JSON.stringify(item.reasons));
+  });
+
+  it("When a check record expired more than 30 days ago, then the sweep removes it (retention), and a mail sent with its stamp is judged at its send time", async () => {
+    const s = await importStudent(stack);
+    const mail = { to: [INSPECTIE], ...about(s) };
+    const old = await onSend(mail);
+    const recent = await onSend({ ...mail, subject: `${mail.subject} (2)` });
+    const repo = new CheckRepository(stack.running.storage);
+    const day = 86_400_000;
+    for (const [c, daysAgo] of [[old, 40], [recent, 1]] as const) {
+      const rec = await repo.get(stack.tenantId, c.checkId);
+      assert.ok(rec);
+      await repo.replace(stack.tenantId, { ...rec, expiresAt: new Date(Date.now() - daysAgo * day).toISOString() });
+    }
+    const report = await sweep();
+    assert.ok(report.purged >= 1, JSON.stringify(report));
+    assert.equal(await repo.get(stack.tenantId, old.checkId), undefined);
+    assert.ok(await repo.get(stack.tenantId, recent.checkId));
+    const msg = sim.send(SENDER, { ...mail, headers: stamped(old) });
+    await sweep();
+    const ds = await disclosuresOf(s);
+    assert.equal(ds.length, 1, "allowed at the send time: logged");
+    assert.equal(ds[0]?.internetMessageId, msg.internetMessageId);
   });
 
   it("When a recipient is removed before sending, then only the recipients as sent are disclosed", async () => {
