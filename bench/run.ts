@@ -141,6 +141,7 @@ async function startServerChild(connectionString: string): Promise<ServerChild> 
     env: {
       ...process.env,
       NODE_ENV: "production",
+      CHECK_STAMP_KEY: "bench-check-stamp-key-0123456789abcdef",
       STORAGE_CONNECTION_STRING: connectionString,
       TABLE_PREFIX,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",

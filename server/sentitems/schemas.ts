@@ -12,25 +12,18 @@ export const mailboxRequest = z
 
 export const reviewQuery = z.object({ state: z.enum(["open", "lawful", "breach"]).optional() }).strict();
 
-export const decisionRequest = z.discriminatedUnion("decision", [
-  z
-    .object({
-      decision: z.literal("lawful"),
-      /** The purpose the disclosure served (the register must support it at the send time). */
-      purposeId: id.optional(),
-      note: z.string().trim().max(2000).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      decision: z.literal("breach"),
-      /** What happened, in the coordinator's words. */
-      note: z.string().trim().min(1).max(2000).optional(),
-      /** Categories of data concerned (e.g. "verslag", "medisch"). */
-      categories: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
-    })
-    .strict(),
-]);
+export const decisionRequest = z
+  .object({
+    /** lawful: logged as a disclosure with who decided (the register must support it); breach: a data breach. */
+    decision: z.enum(["lawful", "breach"]),
+    /** lawful only: the purpose the disclosure served. */
+    purposeId: id.optional(),
+    /** What happened, or why it was lawful, in the coordinator's words. */
+    note: z.string().trim().min(1).max(2000).optional(),
+    /** breach only: categories of data concerned (e.g. "verslag", "medisch"). */
+    categories: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+  })
+  .strict();
 
 export const sweepReport = z.object({
   mailboxes: z.number(),

@@ -303,7 +303,7 @@ export class SentItemsService {
   async decide(
     p: Principal,
     id: string,
-    d: { decision: "lawful"; purposeId?: string; note?: string } | { decision: "breach"; note?: string; categories?: string[] },
+    d: { decision: "lawful" | "breach"; purposeId?: string; note?: string; categories?: string[] },
   ): Promise<{ item: ReviewItem; breach?: Breach; disclosures: number }> {
     const item = await this.d.repo.review(p.tenantId, id);
     if (!item) throw notFound("Review item");
