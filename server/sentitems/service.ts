@@ -62,9 +62,11 @@ export class SentItemsService {
   constructor(private readonly d: SentItemsDeps) {}
 
   /** Adds a mailbox (an add-in user, or a shared mailbox they send from) to the sweep, from `since`. */
-  async addMailbox(tenantId: string, mailbox: string, since = new Date().toISOString()): Promise<{ mailbox: string; since: string }> {
-    await this.d.repo.addMailbox(tenantId, mailbox, since);
-    return { mailbox: mailbox.toLowerCase(), since };
+  async addMailbox(tenantId: string, mailbox: string, since?: string): Promise<{ mailbox: string; since: string }> {
+    // ISO in UTC, so that it compares with Graph's send times as text.
+    const from = new Date(since ?? Date.now()).toISOString();
+    await this.d.repo.addMailbox(tenantId, mailbox, from);
+    return { mailbox: mailbox.toLowerCase(), since: from };
   }
 
   /** One delta round over every sender's Sent Items: the senders of pending records and the known mailboxes. */
