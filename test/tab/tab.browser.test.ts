@@ -224,7 +224,7 @@ describe("Teams tab in a browser, over the real server", function () {
     const msg = sent.sim.send(sent.sender, { to: ["iemand@onbekend-bureau.example"], subject: "Verslag Daan Jansen", body: "Vertrouwelijk: het verslag over Daan Jansen." });
     const r = await stack.api("POST", "/api/sent-items/sweep");
     assert.equal(r.status, 200, JSON.stringify(r.json));
-    const page = await open("?view=review");
+    const page = await open("?view=review", axeContext);
     await page.getByRole("heading", { name: "Te beoordelen", level: 1 }).waitFor();
     const line = page.locator("[data-testid=review-table] tr", { hasText: "iemand@onbekend-bureau.example" });
     await line.waitFor();
