@@ -116,16 +116,4 @@ export class CheckRepository {
     if (!e) return undefined;
     return { ...decode(e), etag: String(e.etag) };
   }
-
-  /** Marks a check overridden; the ETag makes a second, concurrent override fail with 409. */
-  async markOverridden(tenantId: string, c: StoredCheck, at: string): Promise<void> {
-    const { etag, ...rest } = c;
-    await this.storage.run("Checks", (t) =>
-      t.updateEntity(
-        { partitionKey: key(tenantId), rowKey: key(c.checkId), ...indexed(rest), ...encode({ ...rest, overriddenAt: at }) },
-        "Replace",
-        etag ? { etag } : {},
-      ),
-    );
-  }
 }
