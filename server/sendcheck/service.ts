@@ -141,8 +141,10 @@ export class SendCheckService {
         result.message = truncate(`${CHANGED_AFTER_OVERRIDE[lang]} ${out.message}`, 500);
       }
     }
-    // A mail about no student leaves nothing to confirm: the stamp alone says it was checked.
-    if (studentIds.length === 0) return result;
+    // A mail about no student that is allowed leaves nothing to confirm: the stamp alone says it was
+    // checked. One about nobody with something to act on (a BSN, homonyms, an attachment to explain) is
+    // kept, so the task pane's "Take action" can open on it.
+    if (studentIds.length === 0 && out.verdict === "allow") return result;
     const expiresAt = new Date(now.getTime() + policy.pendingCheckDays * 86_400_000).toISOString();
     result.pendingUntil = expiresAt;
     const requestHash = sha256Hex(canonicalJson(req));
