@@ -106,9 +106,6 @@ const schema = z
     if (c.ENTRA_CLIENT_ID && c.PUBLIC_URL && !c.PUBLIC_URL.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "must use https outside dev mode" });
     }
-    if (c.NODE_ENV === "production" && !c.CHECK_STAMP_KEY) {
-      ctx.addIssue({ code: "custom", path: ["CHECK_STAMP_KEY"], message: "required in production (the MAC of the check header)" });
-    }
     if (c.ENTRA_CLIENT_ID && c.NODE_ENV === "production" && !c.STORAGE_CONNECTION_STRING) {
       ctx.addIssue({ code: "custom", path: ["STORAGE_CONNECTION_STRING"], message: "required in production" });
     }
@@ -181,6 +178,8 @@ function securityProblems(c: z.infer<typeof schema>, devMode: boolean): string[]
       out.push("ENTRA_ALLOWED_TENANTS: every entry must be a tenant id (GUID)");
     if (!c.INTEGRITY_KEYS) out.push("INTEGRITY_KEYS: Entra mode needs the register's integrity keys (id:base64 of 32+ bytes; Key Vault reference)");
   }
+  if (c.NODE_ENV === "production" && !c.CHECK_STAMP_KEY)
+    out.push("CHECK_STAMP_KEY: required in production (the MAC of the check header)");
   if (c.INTEGRITY_KEYS) {
     try {
       IntegrityKeys.parse(c.INTEGRITY_KEYS);
