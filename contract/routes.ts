@@ -39,7 +39,19 @@ import {
   withdrawRequest,
 } from "./register.js";
 import { checkRequest, checkResponse, overrideRequest, overrideResponse } from "./sendcheck.js";
-import { breachList, decisionRequest, decisionResponse, mailboxRequest, mailboxResponse, reviewList, reviewQuery, sweepReport } from "./sentitems.js";
+import {
+  breachList,
+  decisionRequest,
+  decisionResponse,
+  mailboxRequest,
+  mailboxResponse,
+  notificationBody,
+  notificationQuery,
+  reviewList,
+  reviewQuery,
+  subscriptionReport,
+  sweepReport,
+} from "./sentitems.js";
 import { legalHold, legalHoldInput, purgeReport, purgeReports, purgeRequest, viewsResponse } from "./retention.js";
 import { graphEvidence, graphEvidenceRequest, me } from "./identity.js";
 
@@ -257,6 +269,17 @@ export const routes = {
     method: "post", path: "/sent-items/sweep", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
     summary: "Read the senders' Sent Items now (delta query): confirm pending checks, log what was sent, list what needs review",
     response: sweepReport,
+  }),
+  subscribeSentItems: route({
+    method: "post", path: "/sent-items/subscriptions", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    summary: "Subscribe to change notifications on every sender's Sent Items now (renewing those that expire soon)",
+    response: subscriptionReport,
+  }),
+  graphNotifications: route({
+    method: "post", path: "/graph/notifications", tag: "sentitems", access: "anonymous", scope: { from: "none" }, status: 200, produces: "text",
+    summary: "Microsoft Graph's change and lifecycle notifications (validation handshake: the validationToken echoed as text/plain); answered at once, the work is done after",
+    query: notificationQuery, body: notificationBody,
+    response: z.string(),
   }),
   reviewList: route({
     method: "get", path: "/review", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },

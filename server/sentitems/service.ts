@@ -13,6 +13,7 @@ import { htmlToText, sameContent, uniqueRecipients, verifyStamp } from "../sendc
 import type { Disclosure } from "../sendcheck/rules.js";
 import { checkHeaderFromMime, sentAttachments, sentItemsDelta, type SentMessage } from "./graph.js";
 import type { Breach, ReviewItem, ReviewReason, SentItemsRepository } from "./repository.js";
+import type { NotificationItem, SubscriptionReport, Subscriptions } from "./subscriptions.js";
 
 /**
  * Confirmation from Sent Items (docs/SENT-ITEMS.md). The sweep reads each sender's Sent Items with a
@@ -45,12 +46,94 @@ export interface SentItemsDeps {
   graph: (tenantId: string) => Client;
   graphBaseUrl: string;
   stampKey: string;
+  /** Change notifications on the senders' Sent Items (undefined: the delta sweep alone; no PUBLIC_URL). */
+  subscriptions?: Subscriptions;
+  /** Problems of background work (counts and codes only). */
+  log?: Logger;
 }
+
+/** setInterval and clearInterval, injected in tests (a fake clock). */
+export interface Timers {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const REAL_TIMERS: Timers = {
+  setInterval: (fn, ms) => {
+    const t = setInterval(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+};
 
 const BREACH_HOURS = 72;
 
 export class SentItemsService {
+  /** Background work started by notifications, per tenant (one delta round at a time, one more queued). */
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly background = new Set<Promise<void>>();
+
   constructor(private readonly d: SentItemsDeps) {}
+
+  // -------------------------------------------------------------------------------------------------
+  // Change notifications (server/sentitems/subscriptions.ts)
+
+  /** Subscribes every known sender's Sent Items, renewing what expires within the renewal window. */
+  async subscribe(tenantId: string, now = new Date()): Promise<SubscriptionReport> {
+    if (!this.d.subscriptions) throw new AppError(503, "GRAPH_ERROR", "Change notifications need PUBLIC_URL (the address Graph posts to)");
+    const mailboxes = (await this.d.repo.mailboxes(tenantId)).map((m) => m.mailbox);
+    return this.d.subscriptions.ensure(tenantId, this.d.graph(tenantId), mailboxes, now);
+  }
+
+  /**
+   * Graph's notification POST: answered at once (Graph wants an answer within 3 seconds), the work is
+   * done after. Items whose clientState does not match their subscription are ignored.
+   */
+  notified(items: NotificationItem[]): void {
+    const work = (async () => {
+      for (const item of items.slice(0, 100)) {
+        const tenantId = item.tenantId;
+        if (!tenantId || !this.d.subscriptions) continue;
+        const sub = await this.d.subscriptions.verify(tenantId, item);
+        if (!sub) continue;
+        if (item.lifecycleEvent === "reauthorizationRequired") {
+          if (!(await this.d.subscriptions.renew(tenantId, this.d.graph(tenantId), sub, new Date()))) await this.d.subscriptions.create(tenantId, this.d.graph(tenantId), sub.mailbox, new Date());
+          continue;
+        }
+        if (item.lifecycleEvent === "subscriptionRemoved") await this.d.subscriptions.create(tenantId, this.d.graph(tenantId), sub.mailbox, new Date());
+        // A change, a removed subscription or missed notifications: one delta round catches up.
+        await this.sweepSoon(tenantId);
+      }
+    })().catch((err: unknown) => {
+      this.d.log?.warn({ errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined }, "sent items notification failed");
+    });
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+  }
+
+  /** Resolves when the work notifications started is done (tests; a graceful stop). */
+  async idle(): Promise<void> {
+    while (this.background.size > 0 || this.running.size > 0) await Promise.allSettled([...this.background, ...this.running.values()]);
+  }
+
+  /** One delta round for the tenant; while one runs, one more is queued (never two at once, none lost). */
+  private sweepSoon(tenantId: string): Promise<void> {
+    const current = this.running.get(tenantId);
+    if (current) {
+      this.again.add(tenantId);
+      return current;
+    }
+    const run = (async () => {
+      do {
+        this.again.delete(tenantId);
+        await this.sweep(tenantId);
+      } while (this.again.has(tenantId));
+    })().finally(() => this.running.delete(tenantId));
+    this.running.set(tenantId, run);
+    return run;
+  }
 
   /** Adds a mailbox (an add-in user, or a shared mailbox they send from) to the sweep, from `since`. */
   async addMailbox(tenantId: string, mailbox: string, since?: string): Promise<{ mailbox: string; since: string }> {
@@ -101,7 +184,7 @@ export class SentItemsService {
    * Sweeps every tenant's senders every `intervalMs` (unref'd; a tick is skipped while one runs). The
    * worst-case lag between a send and its disclosure is the interval. Returns a stop function.
    */
-  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger): () => void {
+  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger, timers: Timers = REAL_TIMERS): () => void {
     if (intervalMs <= 0) return () => undefined;
     let busy = false;
     const tick = async (): Promise<void> => {
@@ -109,6 +192,8 @@ export class SentItemsService {
       busy = true;
       try {
         for (const tenantId of await tenants()) {
+          // Subscriptions first (renewed before they expire), then the catch-up round.
+          if (this.d.subscriptions) await this.subscribe(tenantId);
           const r = await this.sweep(tenantId);
           // Counts only: never an address or a subject.
           log.info({ tenant: tenantId, messages: r.messages, confirmed: r.confirmed, disclosures: r.disclosures, review: r.review }, "sent items sweep");
@@ -119,9 +204,8 @@ export class SentItemsService {
         busy = false;
       }
     };
-    const timer = setInterval(() => void tick(), intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    const timer = timers.setInterval(() => void tick(), intervalMs);
+    return () => timers.clearInterval(timer);
   }
 
   /** What one sent message means for the register. */
