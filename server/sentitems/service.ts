@@ -54,13 +54,14 @@ export interface SentItemsDeps {
 
 /** setInterval and clearInterval, injected in tests (a fake clock). */
 export interface Timers {
-  setInterval(fn: () => void, ms: number): unknown;
+  /** `fn` returns the tick's promise (a fake clock awaits it). */
+  setInterval(fn: () => Promise<void>, ms: number): unknown;
   clearInterval(handle: unknown): void;
 }
 
 const REAL_TIMERS: Timers = {
   setInterval: (fn, ms) => {
-    const t = setInterval(fn, ms);
+    const t = setInterval(() => void fn(), ms);
     t.unref();
     return t;
   },
@@ -98,11 +99,12 @@ export class SentItemsService {
         if (!tenantId || !this.d.subscriptions) continue;
         const sub = await this.d.subscriptions.verify(tenantId, item);
         if (!sub) continue;
+        const graph = this.d.graph(tenantId);
         if (item.lifecycleEvent === "reauthorizationRequired") {
-          if (!(await this.d.subscriptions.renew(tenantId, this.d.graph(tenantId), sub, new Date()))) await this.d.subscriptions.create(tenantId, this.d.graph(tenantId), sub.mailbox, new Date());
+          if (!(await this.d.subscriptions.renew(tenantId, graph, sub, new Date()))) await this.d.subscriptions.replace(tenantId, graph, sub, new Date());
           continue;
         }
-        if (item.lifecycleEvent === "subscriptionRemoved") await this.d.subscriptions.create(tenantId, this.d.graph(tenantId), sub.mailbox, new Date());
+        if (item.lifecycleEvent === "subscriptionRemoved") await this.d.subscriptions.replace(tenantId, graph, sub, new Date());
         // A change, a removed subscription or missed notifications: one delta round catches up.
         await this.sweepSoon(tenantId);
       }
@@ -204,7 +206,7 @@ export class SentItemsService {
         busy = false;
       }
     };
-    const timer = timers.setInterval(() => void tick(), intervalMs);
+    const timer = timers.setInterval(tick, intervalMs);
     return () => timers.clearInterval(timer);
   }
 

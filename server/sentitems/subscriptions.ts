@@ -135,6 +135,12 @@ export class Subscriptions {
     return s;
   }
 
+  /** Graph removed a subscription: forget it and make a new one for the same mailbox. */
+  async replace(tenantId: string, graph: Client, s: Subscription, now: Date): Promise<Subscription> {
+    await this.repo.remove(tenantId, s.id);
+    return this.create(tenantId, graph, s.mailbox, now);
+  }
+
   /** Extends a subscription; false when Graph no longer knows it (then it is created anew). */
   async renew(tenantId: string, graph: Client, s: Subscription, now: Date): Promise<boolean> {
     const expiresAt = this.expiry(now);

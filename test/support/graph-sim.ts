@@ -117,8 +117,9 @@ export class GraphSim {
     const list = this.mailboxes.get(mailbox.toLowerCase()) ?? [];
     list.push(m);
     this.mailboxes.set(mailbox.toLowerCase(), list);
+    this.expire();
     for (const sub of this.subscriptions.values()) {
-      if (sub.mailbox !== mailbox.toLowerCase() || sub.expiresAt <= this.now()) continue;
+      if (sub.mailbox !== mailbox.toLowerCase()) continue;
       if (this.dropNotifications > 0) {
         this.dropNotifications--;
         this.dropped++;
@@ -153,7 +154,13 @@ export class GraphSim {
 
   /** The live subscriptions of a mailbox (not expired on the simulation's clock). */
   live(mailbox: string): SimSubscription[] {
-    return [...this.subscriptions.values()].filter((x) => x.mailbox === mailbox.toLowerCase() && x.expiresAt > this.now());
+    this.expire();
+    return [...this.subscriptions.values()].filter((x) => x.mailbox === mailbox.toLowerCase());
+  }
+
+  /** Graph deletes a subscription once it expired (the clock going back later does not revive it). */
+  private expire(): void {
+    for (const [id, x] of this.subscriptions) if (x.expiresAt <= this.now()) this.subscriptions.delete(id);
   }
 
   /** Resolves once every notification sent so far was answered. */
@@ -265,6 +272,7 @@ export class GraphSim {
     }
     m = /^\/v1\.0\/subscriptions\/([^/]+)$/.exec(path);
     if (method === "PATCH" && m?.[1]) {
+      this.expire();
       const sub = this.subscriptions.get(m[1]);
       // An expired subscription is gone: renewing it is 404 (it must be created anew).
       if (!sub || sub.expiresAt <= this.now()) return json(res, 404, { error: { code: "ResourceNotFound" } });
