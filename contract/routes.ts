@@ -40,7 +40,9 @@ import {
 } from "./register.js";
 import { checkRequest, checkResponse, overrideRequest, overrideResponse } from "./sendcheck.js";
 import {
+  breach,
   breachList,
+  breachUpdate,
   decisionRequest,
   decisionResponse,
   mailboxRequest,
@@ -297,6 +299,12 @@ export const routes = {
     method: "get", path: "/breaches", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
     summary: "The data breach register (datalekkenregister): what, students, recipients, flagged, aware, the 72-hour deadline",
     response: breachList,
+  }),
+  decideBreach: route({
+    method: "post", path: "/breaches/:id/decisions", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    summary: "Record the decision on notifying the Autoriteit Persoonsgegevens, on informing the parents (each with its reason, once) and the follow-up",
+    params: byId, body: breachUpdate,
+    response: breach,
   }),
 
   // retention

@@ -133,3 +133,18 @@ export const notificationBody = z
   })
   .loose()
   .optional();
+
+/**
+ * The decisions on a breach (DOMAIN.md section 7): notifying the Autoriteit Persoonsgegevens (within 72
+ * hours of awareness) and informing the parents, each with its reason, and the follow-up. Each decision
+ * is made once (a second is 409): the register is evidence.
+ */
+export const breachUpdate = z
+  .object({
+    notifyAuthority: z.object({ decision: z.enum(["notify", "not-notify"]), reason: z.string().trim().min(10).max(2000) }).strict().optional(),
+    informParents: z.object({ decision: z.enum(["inform", "not-inform"]), reason: z.string().trim().min(10).max(2000) }).strict().optional(),
+    followUp: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict()
+  .refine((b) => b.notifyAuthority || b.informParents || b.followUp, { message: "give at least one decision or the follow-up" });
+export type BreachUpdate = z.infer<typeof breachUpdate>;

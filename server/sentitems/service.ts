@@ -29,7 +29,7 @@ import type { NotificationItem, SubscriptionReport, Subscriptions } from "./subs
  */
 
 export type { SweepReport } from "../../contract/sentitems.js";
-import type { SweepReport } from "../../contract/sentitems.js";
+import type { BreachUpdate, SweepReport } from "../../contract/sentitems.js";
 
 /** Days a check record is kept after it expired (a late send is still judged, at its send time, without it). */
 export const CHECK_RECORD_GRACE_DAYS = 30;
@@ -434,6 +434,26 @@ export class SentItemsService {
     await this.d.repo.addBreach(p.tenantId, breach);
     const { etag: _e, ...plain } = next;
     return { item: plain, breach, disclosures: 0 };
+  }
+
+  /** The decisions on a breach: each decision once (409 after), the follow-up may be rewritten. */
+  async decideBreach(p: Principal, id: string, d: BreachUpdate): Promise<Breach> {
+    const b = await this.d.repo.breach(p.tenantId, id);
+    if (!b) throw notFound("Breach");
+    if ((d.notifyAuthority && b.notifyAuthority) || (d.informParents && b.informParents)) throw new AppError(409, "CONFLICT", "This decision on the breach was already recorded");
+    const at = new Date().toISOString();
+    const next: Breach = {
+      ...b,
+      ...(d.notifyAuthority ? { notifyAuthority: { ...d.notifyAuthority, at, by: p.userId } } : {}),
+      ...(d.informParents ? { informParents: { ...d.informParents, at, by: p.userId } } : {}),
+      ...(d.followUp ? { followUp: d.followUp } : {}),
+    };
+    await this.d.repo.replaceBreach(p.tenantId, next).catch((e: unknown) => {
+      if (e instanceof AppError && (e.code === "CONFLICT" || e.status === 412)) throw new AppError(409, "CONFLICT", "The breach changed meanwhile; reload it");
+      throw e;
+    });
+    const { etag: _e, ...plain } = next;
+    return plain;
   }
 
   /** The breaches that concern one student (the access export shows them, the recipient redacted). */
