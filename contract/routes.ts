@@ -39,7 +39,21 @@ import {
   withdrawRequest,
 } from "./register.js";
 import { checkRequest, checkResponse, overrideRequest, overrideResponse } from "./sendcheck.js";
-import { breachList, decisionRequest, decisionResponse, mailboxRequest, mailboxResponse, reviewList, reviewQuery, sweepReport } from "./sentitems.js";
+import {
+  breach,
+  breachList,
+  breachUpdate,
+  decisionRequest,
+  decisionResponse,
+  mailboxRequest,
+  mailboxResponse,
+  notificationBody,
+  notificationQuery,
+  reviewList,
+  reviewQuery,
+  subscriptionReport,
+  sweepReport,
+} from "./sentitems.js";
 import { legalHold, legalHoldInput, purgeReport, purgeReports, purgeRequest, viewsResponse } from "./retention.js";
 import { graphEvidence, graphEvidenceRequest, me } from "./identity.js";
 
@@ -258,6 +272,17 @@ export const routes = {
     summary: "Read the senders' Sent Items now (delta query): confirm pending checks, log what was sent, list what needs review",
     response: sweepReport,
   }),
+  subscribeSentItems: route({
+    method: "post", path: "/sent-items/subscriptions", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    summary: "Subscribe to change notifications on every sender's Sent Items now (renewing those that expire soon)",
+    response: subscriptionReport,
+  }),
+  graphNotifications: route({
+    method: "post", path: "/graph/notifications", tag: "sentitems", access: "anonymous", scope: { from: "none" }, status: 200, produces: "text",
+    summary: "Microsoft Graph's change and lifecycle notifications (validation handshake: the validationToken echoed as text/plain); answered at once, the work is done after",
+    query: notificationQuery, body: notificationBody,
+    response: z.string(),
+  }),
   reviewList: route({
     method: "get", path: "/review", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
     summary: "Te beoordelen: sent mails without a valid check, or changed, that the rules would not allow at the send time (never a body)",
@@ -274,6 +299,12 @@ export const routes = {
     method: "get", path: "/breaches", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
     summary: "The data breach register (datalekkenregister): what, students, recipients, flagged, aware, the 72-hour deadline",
     response: breachList,
+  }),
+  decideBreach: route({
+    method: "post", path: "/breaches/:id/decisions", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    summary: "Record the decision on notifying the Autoriteit Persoonsgegevens, on informing the parents (each with its reason, once) and the follow-up",
+    params: byId, body: breachUpdate,
+    response: breach,
   }),
 
   // retention

@@ -72,7 +72,7 @@ export const checkResponse = z.object({
     sendBudgetSeconds: z.number().int().min(SEND_BUDGET_SECONDS.min).max(SEND_BUDGET_SECONDS.max),
   }),
   /** A recording check only: the value of the x-zorgvuldig-check header the handler stamps (`<checkId>.<mac>`). */
-  stamp: z.string().optional(),
+  stamp: z.string().regex(/^[A-Za-z0-9_:-]{1,100}\.[A-Za-z0-9_-]{22}$/, "<checkId>.<mac>").optional(),
   /** A recording check only: until when the pending record waits for its mail in Sent Items. */
   pendingUntil: z.string().optional(),
   /** The canonical digest of the checked mail (recipients, students, attachments, body text). */

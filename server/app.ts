@@ -25,6 +25,7 @@ import { sendCheckRoutes } from "./sendcheck/routes.js";
 import { SentItemsRepository } from "./sentitems/repository.js";
 import { SentItemsService } from "./sentitems/service.js";
 import { sentItemsRoutes } from "./sentitems/routes.js";
+import { SubscriptionRepository, Subscriptions } from "./sentitems/subscriptions.js";
 import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
@@ -116,6 +117,17 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
       graph: (tenantId) => graph.forApp(tenantId),
       graphBaseUrl: config.GRAPH_BASE_URL,
       stampKey: checkStampKey(config),
+      log,
+      // Change notifications need an address Graph can post to.
+      ...(config.PUBLIC_URL
+        ? {
+            subscriptions: new Subscriptions(new SubscriptionRepository(storage), {
+              notificationUrl: `${config.PUBLIC_URL.replace(/\/+$/, "")}/api/graph/notifications`,
+              minutes: config.SENT_ITEMS_SUBSCRIPTION_MINUTES,
+              renewBeforeMinutes: config.SENT_ITEMS_RENEW_BEFORE_MINUTES,
+            }),
+          }
+        : {}),
     }),
   };
 }

@@ -76,6 +76,10 @@ const schema = z
     CHECK_STAMP_KEY: z.string().min(32, "at least 32 characters").optional(),
     /** Seconds between sweeps of the senders' Sent Items (delta query; 0: only on demand, POST /api/sent-items/sweep). */
     SENT_ITEMS_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(0),
+    /** Lifetime asked for change-notification subscriptions on Sent Items (Graph allows at most 10,080 minutes for mail). */
+    SENT_ITEMS_SUBSCRIPTION_MINUTES: z.coerce.number().int().min(45).max(10080).default(10000),
+    /** A subscription is renewed once less than this is left (checked on every scheduled sweep). */
+    SENT_ITEMS_RENEW_BEFORE_MINUTES: z.coerce.number().int().min(1).max(10080).default(1440),
     /** Seconds between scheduled retention purges (0: off). */
     RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(86400),
 

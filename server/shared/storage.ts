@@ -11,6 +11,7 @@ export type TableName =
   | "Checks"
   | "SentItems"
   | "Review"
+  | "Subscriptions"
   | "Idempotency"
   | "Views"
   | "Meta";
@@ -25,6 +26,7 @@ export const TABLES: readonly TableName[] = [
   "Checks",
   "SentItems",
   "Review",
+  "Subscriptions",
   "Idempotency",
   "Views",
   "Meta",

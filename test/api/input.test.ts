@@ -53,6 +53,7 @@ describe("Input validation on every route with a body", function () {
     "POST /api/students/{id}/restrictions": { partyId: "veilig-thuis", purposeId: "melding-veilig-thuis", reason: "Inzage brengt het kind in gevaar" },
     "POST /api/sent-items/mailboxes": { mailbox: "ib@demo", since: "2026-10-01T10:00:00Z" },
     "POST /api/review/{id}/decision": { decision: "breach", note: "Verkeerde ontvanger", categories: ["verslag"] },
+    "POST /api/breaches/{id}/decisions": { notifyAuthority: { decision: "not-notify", reason: "Ontvanger heeft de mail aantoonbaar verwijderd" } },
   });
   const keyOf = (r: Route): string => `${r.method} ${r.path}`;
   const urlOf = (r: Route): string => fill(r.path, params());

@@ -216,6 +216,23 @@ describe("Tenancy and roles on every route", function () {
         assertError(r, 503, "GRAPH_ERROR");
         noMarkers(r.json, route);
       },
+      "POST /api/sent-items/subscriptions": async (route) => {
+        // Dev mode without PUBLIC_URL or Graph: nobody's mailbox is subscribed.
+        const r = await stack.api("POST", "/api/sent-items/subscriptions");
+        assertError(r, 503, "GRAPH_ERROR");
+        noMarkers(r.json, route);
+      },
+      "POST /api/graph/notifications": async (route) => {
+        // Anonymous (Graph calls it): a notification naming B's tenant without B's clientState does nothing.
+        const r = await fetch(`${stack.baseUrl}/api/graph/notifications`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ value: [{ subscriptionId: "b-sub", clientState: "guess", tenantId: "b-tenant", changeType: "created" }] }),
+        });
+        assert.equal(r.status, 200);
+        noMarkers(await r.text(), route);
+      },
+      "POST /api/breaches/{id}/decisions": notFound("/api/breaches/b-breach-1/decisions", "POST", { followUp: "Nagaan" }),
       "GET /api/review": listed("/api/review"),
       "POST /api/review/{id}/decision": notFound("/api/review/b-review-1/decision", "POST", { decision: "breach" }),
       "GET /api/breaches": listed("/api/breaches"),
