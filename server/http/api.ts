@@ -44,6 +44,8 @@ export interface ApiOptions {
   defaultBodyLimit: string;
   /** Middleware run after the body parser on every signed-in route (idempotency, view logging). */
   extra?: RequestHandler[];
+  /** Run first on every anonymous route, before any work (issue 16: their own rate limit). */
+  anonymous?: RequestHandler[];
   /** Test mode: every answer is checked against its route's response schema; a mismatch is 500 RESPONSE_INVALID. */
   validateResponses?: boolean;
 }
@@ -123,7 +125,7 @@ export class ApiBuilder {
     this.implemented.push(rt);
     const anonymous = rt.access === "anonymous";
     const access = rt.access;
-    const handlers: RequestHandler[] = access === "any" || access === "anonymous" ? [] : [requireRole(access)];
+    const handlers: RequestHandler[] = access === "anonymous" ? [...(this.opts.anonymous ?? [])] : access === "any" ? [] : [requireRole(access)];
     // Path ids first: the view log and the idempotency middleware below must never see a bad one.
     handlers.push(checkParams);
     const limit = bodyLimit ?? this.opts.defaultBodyLimit;

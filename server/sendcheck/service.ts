@@ -6,6 +6,7 @@ import type { RegisterRepository } from "../register/repository.js";
 import type { NewEvent, RegisterEvent } from "../register/domain.js";
 import { newCheckId, newEventId } from "../register/ids.js";
 import { contentFacts } from "./content-rules.js";
+import { TextReader } from "./text-reader.js";
 import { evaluate } from "./rules.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
 import type { CheckRequest, CheckResponse } from "../../contract/sendcheck.js";
@@ -27,14 +28,22 @@ export class SendCheckService {
     private readonly directory: DirectoryService,
     private readonly register: RegisterRepository,
     private readonly checks: CheckRepository,
+    private readonly reader: TextReader = new TextReader({ inlineChars: 64 * 1024, budgetMs: 5000 }),
   ) {}
+
+  /** Ends the text reader's worker thread. */
+  close(): Promise<void> {
+    return this.reader.close();
+  }
 
   async check(p: Principal, req: CheckRequest, lang: Lang): Promise<CheckResponse> {
     const snap = await this.directory.snapshot(p.tenantId);
     const texts = [req.subject, req.body, ...req.attachments.map((a) => a.name)];
-    const scan = snap.detector.scan(texts);
+    // Large texts are read in a worker thread within a time budget (text-reader.ts).
+    const read = await this.reader.read(texts, [req.subject, req.body]);
+    const scan = snap.detector.scanTokens(read.tokens);
     const studentIds = scan.students.map((d) => d.studentId);
-    const content = contentFacts(req, scan, snap.studentById);
+    const content = contentFacts(req, scan, snap.studentById, read.bsn);
     if (req.purposeId && !snap.purposeById.has(req.purposeId))
       throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
 
