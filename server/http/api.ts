@@ -99,8 +99,12 @@ export class ApiBuilder {
     return this.implemented;
   }
 
-  implement<Rt extends AnyRoute>(rt: Rt, handler: Handler<Rt>, o: { bodyLimit?: string } = {}): void {
-    this.mount(rt, o.bodyLimit, false, async (req, input, ctx) => handler({ ...input, ...ctx } as Ctx<Rt>));
+  /**
+   * `ownIdempotency`: the handler makes the Idempotency-Key its own (POST /api/check: the key becomes the
+   * check id and one insert is the idempotency), so the generic middleware keeps no marker row for it.
+   */
+  implement<Rt extends AnyRoute>(rt: Rt, handler: Handler<Rt>, o: { bodyLimit?: string; ownIdempotency?: boolean } = {}): void {
+    this.mount(rt, o.bodyLimit, false, o.ownIdempotency === true, async (req, input, ctx) => handler({ ...input, ...ctx } as Ctx<Rt>));
   }
 
   /**
@@ -110,7 +114,7 @@ export class ApiBuilder {
    */
   implementStream<Rt extends AnyRoute>(rt: Rt, handler: StreamHandler<Rt>, o: { bodyLimit?: string } = {}): void {
     const limit = limitBytes(o.bodyLimit ?? this.opts.defaultBodyLimit);
-    this.mount(rt, o.bodyLimit, true, async (req, input, ctx) => {
+    this.mount(rt, o.bodyLimit, true, false, async (req, input, ctx) => {
       checkCsvHeaders(req, limit);
       return handler({ params: input.params, query: input.query, ...ctx, body: () => bodyChunks(req, limit) } as Parameters<StreamHandler<Rt>>[0]);
     });
@@ -120,6 +124,7 @@ export class ApiBuilder {
     rt: Rt,
     bodyLimit: string | undefined,
     stream: boolean,
+    ownIdempotency: boolean,
     run: (req: Request, input: HandlerInput<Rt>, ctx: Omit<Ctx<Rt>, keyof HandlerInput<Rt>>) => Promise<HandlerOutput<Rt>>,
   ): void {
     this.implemented.push(rt);
@@ -141,6 +146,11 @@ export class ApiBuilder {
           : express.json({ limit }),
         checkDepth,
       );
+    if (ownIdempotency)
+      handlers.push((_req, res, next) => {
+        res.locals.ownIdempotency = true;
+        next();
+      });
     // After the body parser: the idempotency middleware hashes the parsed body.
     if (!anonymous) handlers.push(...(this.opts.extra ?? []));
     handlers.push(async (req, res) => {
