@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   "INTERNAL",
   /** Test mode only: the server's answer did not match the route's declared response schema. */
   "RESPONSE_INVALID",
+  /** The mail's text could not be read within the check's time budget (issue 16): the add-in follows the school's fail mode. */
+  "TEXT_TOO_COMPLEX",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -21,6 +21,7 @@ import { ConsentRequestService } from "./register/requests.js";
 import { registerRoutes } from "./register/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
+import { TextReader } from "./sendcheck/text-reader.js";
 import { sendCheckRoutes } from "./sendcheck/routes.js";
 import { SentItemsRepository } from "./sentitems/repository.js";
 import { SentItemsService } from "./sentitems/service.js";
@@ -30,7 +31,7 @@ import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
 import { idempotency } from "./shared/idempotency.js";
-import { rateLimit } from "./shared/ratelimit.js";
+import { anonymousRateLimit, rateLimit } from "./shared/ratelimit.js";
 import { createGraphServices, type GraphServices } from "./graph/services.js";
 import { graphRoutes } from "./graph/routes.js";
 import { createSyncServices, type SyncServices } from "./sync/service.js";
@@ -95,7 +96,13 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const registerRepo = new RegisterRepository(storage, keys);
   const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
   const checkRepo = new CheckRepository(storage);
-  const checks = new SendCheckService(directory, registerRepo, checkRepo, checkStampKey(config));
+  const checks = new SendCheckService(
+    directory,
+    registerRepo,
+    checkRepo,
+    checkStampKey(config),
+    new TextReader({ inlineChars: config.CHECK_INLINE_TEXT_CHARS, budgetMs: config.CHECK_TEXT_BUDGET_MS }),
+  );
   const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
   return {
     directory,
@@ -236,6 +243,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   const api = new ApiBuilder({
     defaultBodyLimit: config.BODY_LIMIT,
     extra: [idempotency(storage), viewLogging(services.views)],
+    anonymous: [anonymousRateLimit(config.RATE_LIMIT_PER_MINUTE_ANONYMOUS)],
     validateResponses: config.validateResponses,
   });
   directoryRoutes(api, services.directory, config.IMPORT_BODY_LIMIT);

@@ -90,6 +90,12 @@ const schema = z
      * rotation. Required in Entra mode (Key Vault reference in production); dev mode uses a public dev key.
      */
     INTEGRITY_KEYS: z.string().min(1).optional(),
+    /** A send check whose texts hold more characters than this reads them in a worker thread (issue 16: bounded work). */
+    CHECK_INLINE_TEXT_CHARS: z.coerce.number().int().min(0).default(65_536),
+    /** Milliseconds one mail's texts may take to read; past it the check is 422 TEXT_TOO_COMPLEX (the add-in's fail mode applies). */
+    CHECK_TEXT_BUDGET_MS: z.coerce.number().int().min(10).default(5000),
+    /** Requests per minute per client address on the anonymous routes (Graph webhook, parents' page, the API document), before any work. */
+    RATE_LIMIT_PER_MINUTE_ANONYMOUS: z.coerce.number().int().min(1).default(120),
     /** Seconds between signed checkpoints of every tenant's chain heads to Blob Storage (0: off). */
     CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
     /** Delegated scope an Entra token must carry in `scp` (space-separated list in the token). */

@@ -108,6 +108,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopRetention();
       stopCheckpoints();
       services.sync.close();
+      await services.checks.close();
       stopSweep();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { MEDIA_TYPES, errorBody, type AnyRoute, type HandlerInput, type HandlerOutput, type Lang } from "../../contract/index.js";
 import { AppError } from "../shared/errors.js";
 import { principalOf, requireRole, type Principal } from "../identity/auth.js";
+import { bodyChunks, checkCsvHeaders, limitBytes } from "./stream-body.js";
 
 export function langOf(req: Request): Lang {
   return req.acceptsLanguages("nl", "en") === "en" ? "en" : "nl";
@@ -33,10 +34,18 @@ export type Ctx<Rt extends AnyRoute> = HandlerInput<Rt> & {
 
 export type Handler<Rt extends AnyRoute> = (ctx: Ctx<Rt>) => Promise<HandlerOutput<Rt>>;
 
+/**
+ * A route whose body is read as a stream (the CSV import): the handler gets `body()`, the decoded bytes
+ * chunk by chunk (see stream-body.ts), and may answer (a 404 for a school, say) before reading any.
+ */
+export type StreamHandler<Rt extends AnyRoute> = (ctx: Omit<Ctx<Rt>, "body"> & { body: () => AsyncGenerator<Buffer> }) => Promise<HandlerOutput<Rt>>;
+
 export interface ApiOptions {
   defaultBodyLimit: string;
   /** Middleware run after the body parser on every signed-in route (idempotency, view logging). */
   extra?: RequestHandler[];
+  /** Run first on every anonymous route, before any work (issue 16: their own rate limit). */
+  anonymous?: RequestHandler[];
   /** Test mode: every answer is checked against its route's response schema; a mismatch is 500 RESPONSE_INVALID. */
   validateResponses?: boolean;
 }
@@ -95,21 +104,49 @@ export class ApiBuilder {
    * check id and one insert is the idempotency), so the generic middleware keeps no marker row for it.
    */
   implement<Rt extends AnyRoute>(rt: Rt, handler: Handler<Rt>, o: { bodyLimit?: string; ownIdempotency?: boolean } = {}): void {
+    this.mount(rt, o.bodyLimit, false, o.ownIdempotency === true, async (req, input, ctx) => handler({ ...input, ...ctx } as Ctx<Rt>));
+  }
+
+  /**
+   * A route whose body is streamed to the handler, not parsed first: headers are checked (media type,
+   * charset, encoding, Content-Length) before the handler runs, and no middleware reads the body (an
+   * Idempotency-Key is not honoured here: such a route must be idempotent by itself, as the CSV import is).
+   */
+  implementStream<Rt extends AnyRoute>(rt: Rt, handler: StreamHandler<Rt>, o: { bodyLimit?: string } = {}): void {
+    const limit = limitBytes(o.bodyLimit ?? this.opts.defaultBodyLimit);
+    this.mount(rt, o.bodyLimit, true, false, async (req, input, ctx) => {
+      checkCsvHeaders(req, limit);
+      return handler({ params: input.params, query: input.query, ...ctx, body: () => bodyChunks(req, limit) } as Parameters<StreamHandler<Rt>>[0]);
+    });
+  }
+
+  private mount<Rt extends AnyRoute>(
+    rt: Rt,
+    bodyLimit: string | undefined,
+    stream: boolean,
+    ownIdempotency: boolean,
+    run: (req: Request, input: HandlerInput<Rt>, ctx: Omit<Ctx<Rt>, keyof HandlerInput<Rt>>) => Promise<HandlerOutput<Rt>>,
+  ): void {
     this.implemented.push(rt);
     const anonymous = rt.access === "anonymous";
     const access = rt.access;
-    const handlers: RequestHandler[] = access === "any" || access === "anonymous" ? [] : [requireRole(access)];
+    const handlers: RequestHandler[] = access === "anonymous" ? [...(this.opts.anonymous ?? [])] : access === "any" ? [] : [requireRole(access)];
     // Path ids first: the view log and the idempotency middleware below must never see a bad one.
     handlers.push(checkParams);
-    const limit = o.bodyLimit ?? this.opts.defaultBodyLimit;
-    if (rt.method !== "get")
+    const limit = bodyLimit ?? this.opts.defaultBodyLimit;
+    if (stream)
+      handlers.push((_req, res, next) => {
+        res.locals.streamedBody = true;
+        next();
+      });
+    else if (rt.method !== "get")
       handlers.push(
         rt.bodyType === "csv"
           ? express.text({ type: ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"], limit, defaultCharset: "utf-8" })
           : express.json({ limit }),
         checkDepth,
       );
-    if (o.ownIdempotency)
+    if (ownIdempotency)
       handlers.push((_req, res, next) => {
         res.locals.ownIdempotency = true;
         next();
@@ -120,15 +157,14 @@ export class ApiBuilder {
       const input = {
         params: rt.params ? parse(rt.params, { ...req.params }, "params") : undefined,
         query: parse(rt.query ?? z.object({}).strict(), { ...req.query }, "query"),
-        body: rt.body ? parse(rt.body, req.body, "body") : undefined,
+        body: rt.body && !stream ? parse(rt.body, req.body, "body") : undefined,
       } as HandlerInput<Rt>;
-      const result = await handler({
-        ...input,
+      const result = await run(req, input, {
         req,
         principal: (anonymous ? undefined : principalOf(req)) as Ctx<Rt>["principal"],
         lang: langOf(req),
         requestKey: typeof res.locals.requestKey === "string" ? res.locals.requestKey : undefined,
-      });
+      } as Omit<Ctx<Rt>, keyof HandlerInput<Rt>>);
       if (this.opts.validateResponses) checkAnswer(rt, result);
       if (rt.produces === "json") res.status(rt.status).json(result);
       else res.status(rt.status).type(MEDIA_TYPES[rt.produces]).send(result);

@@ -153,7 +153,7 @@ const CARE_PARTIES: ReadonlySet<PartyKind> = new Set<PartyKind>(["swv", "ggd", "
 // Facts and findings
 
 /** Reads a mail once for the content rules. `scan` is the detector's answer for the same mail. */
-export function contentFacts(mail: MailContent, scan: Scan, students: ReadonlyMap<string, Student>): ContentFacts {
+export function contentFacts(mail: MailContent, scan: Scan, students: ReadonlyMap<string, Student>, bsn?: boolean): ContentFacts {
   const describe = (id: string): string => {
     const s = students.get(id);
     return s ? `${fullName(s)} (${s.className})` : id;
@@ -161,7 +161,7 @@ export function contentFacts(mail: MailContent, scan: Scan, students: ReadonlyMa
   const aboutNobody = scan.students.length === 0 && scan.ambiguous.length === 0;
   return {
     homonyms: scan.ambiguous.map((a) => a.candidates.map(describe).sort()),
-    bsn: containsBsn(mail.subject) || containsBsn(mail.body),
+    bsn: bsn ?? (containsBsn(mail.subject) || containsBsn(mail.body)),
     wholeFiles: mail.attachments.map((a) => a.name).filter(looksLikeWholeFile),
     attachmentsAboutNobody: aboutNobody ? mail.attachments.map((a) => a.name) : [],
   };

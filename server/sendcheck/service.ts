@@ -11,6 +11,7 @@ import { contentFacts, type MailContent } from "./content-rules.js";
 import { evaluate, type RulesOutput } from "./rules.js";
 import { truncate } from "./messages.js";
 import { digestOf, stampOf, type DigestParts } from "./digest.js";
+import { TextReader } from "./text-reader.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
 import type { CheckRequest, CheckResponse } from "../../contract/sendcheck.js";
 
@@ -64,14 +65,22 @@ export class SendCheckService {
     private readonly register: RegisterRepository,
     private readonly checks: CheckRepository,
     private readonly stampKey: string,
+    private readonly reader: TextReader = new TextReader({ inlineChars: 64 * 1024, budgetMs: 5000 }),
   ) {}
+
+  /** Ends the text reader's worker thread. */
+  close(): Promise<void> {
+    return this.reader.close();
+  }
 
   /** The rules on a mail at a moment: consent in force and ages on `sentAt`. */
   async judge(tenantId: string, mail: MailToJudge, sentAt: Date, lang: Lang): Promise<Judged> {
     const snap = await this.directory.snapshot(tenantId);
-    const scan = snap.detector.scan(mail.texts);
+    // Large texts are read in a worker thread within a time budget (text-reader.ts).
+    const read = await this.reader.read(mail.texts, mail.content ? [mail.content.subject, mail.content.body] : []);
+    const scan = snap.detector.scanTokens(read.tokens);
     const studentIds = mail.studentIds ?? scan.students.map((d) => d.studentId);
-    const content = mail.content ? contentFacts(mail.content, scan, snap.studentById) : undefined;
+    const content = mail.content ? contentFacts(mail.content, scan, snap.studentById, read.bsn) : undefined;
     if (mail.purposeId && !snap.purposeById.has(mail.purposeId))
       throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
     // One point read per student: the HEAD row holds what the rules need (the consent state).
