@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BASES, FAIL_MODES, PARTY_KINDS, REASON_CODES, RECIPIENT_KINDS, SEND_BUDGET_SECONDS, SEND_MODES, VERDICTS } from "./enums.js";
+import { BASES, CHANNEL_KINDS, FAIL_MODES, PARTY_KINDS, REASON_CODES, RECIPIENT_KINDS, SEND_BUDGET_SECONDS, SEND_MODES, VERDICTS } from "./enums.js";
 import { id, isoDateTime, mailAddress } from "./patterns.js";
 
 export { REASON_CODES, type ReasonCode } from "./enums.js";
@@ -18,6 +18,8 @@ export const checkRequest = z
       .default([]),
     purposeId: id.optional(),
     sentAt: isoDateTime.optional(),
+    /** The Purview sensitivity label applied to the mail (item.sensitivityLabel, Mailbox 1.13), its id. */
+    sensitivityLabelId: z.string().trim().min(1).max(100).optional(),
   })
   .strict();
 export type CheckRequest = z.infer<typeof checkRequest>;
@@ -28,7 +30,8 @@ export type Reason = z.infer<typeof reason>;
 export const recipientResult = z.object({
   address: z.string(),
   kind: z.enum(RECIPIENT_KINDS),
-  party: z.object({ id: z.string(), name: z.string(), kind: z.enum(PARTY_KINDS) }).optional(),
+  /** `channel`: how the party's agreed channel reads (absent: plain email). */
+  party: z.object({ id: z.string(), name: z.string(), kind: z.enum(PARTY_KINDS), channel: z.enum(CHANNEL_KINDS).optional() }).optional(),
   verdict: z.enum(VERDICTS),
   basis: z.enum(BASES),
   reasons: z.array(reason),
@@ -49,6 +52,8 @@ export const checkResponse = z.object({
     failMode: z.enum(FAIL_MODES),
     /** The school's send budget (policy), kept by the handler for the next send. */
     sendBudgetSeconds: z.number().int().min(SEND_BUDGET_SECONDS.min).max(SEND_BUDGET_SECONDS.max),
+    /** The school's Purview sensitivity label for encrypted mail, when it configured one. */
+    encryptedMailLabelId: z.string().optional(),
   }),
 });
 export type CheckResponse = z.infer<typeof checkResponse>;

@@ -56,6 +56,7 @@ export class SendCheckService {
       sentAt,
       lang,
       content,
+      ...(req.sensitivityLabelId ? { sensitivityLabelId: req.sensitivityLabelId } : {}),
     });
     const firstStudent = studentIds[0] ? snap.studentById.get(studentIds[0]) : undefined;
     const policy = policyFor(snap.directory, firstStudent?.schoolId ?? snap.directory.schools[0]?.id ?? "");
@@ -67,7 +68,12 @@ export class SendCheckService {
       students: out.students,
       recipients: out.recipients,
       ...(req.purposeId ? { purposeId: req.purposeId } : {}),
-      policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds },
+      policy: {
+        sendMode: policy.sendMode,
+        failMode: policy.failMode,
+        sendBudgetSeconds: policy.sendBudgetSeconds,
+        ...(policy.encryptedMailLabelId ? { encryptedMailLabelId: policy.encryptedMailLabelId } : {}),
+      },
     };
     // A mail about nobody is kept only when there is something to act on (a BSN, an attachment to explain).
     if (studentIds.length === 0 && out.verdict === "allow") return result;
