@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { startStack, type Stack } from "../support/stack.js";
+import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import { buildAddin, buildOfficeDoubleScript } from "./support/build-addin.js";
 import type { PaneOffice, PaneSetup } from "./support/office-double-page.js";
@@ -227,6 +228,37 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     await noSeriousAxeViolations(page);
     await page.screenshot({ path: path.join(shots, "check-purpose.png"), fullPage: true });
     await page.context().close();
+  });
+
+  it("[R-CHANNEL-ENCRYPTED] When the school configured its Purview label for encrypted mail, then the pane offers \"Versleuteld verzenden\" for a party whose agreed channel is encrypted mail; it applies the label and the warning clears", async () => {
+    const label = { id: "8a1b2c3d-0000-4000-8000-00000000e2e2", name: "Vertrouwelijk - versleuteld" };
+    const policy = await stack.api<Record<string, unknown>>("GET", `/api/policies/${DEMO_SCHOOL_ID}`);
+    assert.equal(policy.status, 200);
+    const put = await stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, { ...policy.json, encryptedMailLabelId: label.id });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    try {
+      const compose = { to: ["intake@letterwijs.example"], cc: [], bcc: [], subject: "Verslag Daan Jansen", bodyText: "Over Daan Jansen.", attachments: [] };
+      // Without Purview (no label catalog) the warning stands and nothing is offered.
+      const plain = await open("check", { compose });
+      await plain.getByText(/ander kanaal afgesproken dan gewone e-mail: versleutelde mail/).first().waitFor();
+      assert.equal(await plain.getByRole("button", { name: "Versleuteld verzenden" }).count(), 0);
+      await plain.context().close();
+
+      const page = await open("check", { compose, sensitivityLabels: [{ id: "00000000-0000-4000-8000-000000000001", name: "Openbaar" }, label] });
+      await page.getByText(/ander kanaal afgesproken dan gewone e-mail: versleutelde mail/).first().waitFor();
+      await noSeriousAxeViolations(page);
+      await page.screenshot({ path: path.join(shots, "check-encrypt-offered.png"), fullPage: true });
+      await page.getByRole("button", { name: "Versleuteld verzenden" }).click();
+      await page.getByText(/Het label „Vertrouwelijk - versleuteld” is toegepast/).waitFor();
+      assert.equal(await page.evaluate(() => window.__ZV_OFFICE__?.double.sensitivityLabel), label.id);
+      // Checked again with the label: the channel warning is gone (the consent question remains).
+      assert.equal(await page.getByText(/ander kanaal afgesproken/).count(), 0);
+      assert.equal(await page.getByRole("button", { name: "Versleuteld verzenden" }).count(), 0);
+      await page.screenshot({ path: path.join(shots, "check-encrypted.png"), fullPage: true });
+      await page.context().close();
+    } finally {
+      await stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, policy.json);
+    }
   });
 
   async function composeRequest(studentName: string, party: string, purpose: string): Promise<{ page: Page; log: Seen }> {

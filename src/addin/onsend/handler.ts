@@ -163,6 +163,8 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
         attachments: mail.attachments,
       };
       if (purposeId) body.purposeId = purposeId;
+      // The school's label for encrypted mail satisfies a party's agreed channel of encrypted mail.
+      if (mail.sensitivityLabelId) body.sensitivityLabelId = mail.sensitivityLabelId;
       const res: unknown = await api.post<unknown>("/api/check", body);
       if (!isCheckResponse(res)) throw new StepError("invalid");
       const check: CheckResponse = res;

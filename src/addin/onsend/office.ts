@@ -28,6 +28,8 @@ export interface MailSnapshot {
   subject: string;
   body: string;
   attachments: { name: string; size?: number }[];
+  /** The GUID of the Purview sensitivity label applied to the mail (Mailbox 1.13), when there is one. */
+  sensitivityLabelId?: string;
 }
 
 type Callback<T> = (r: Office.AsyncResult<T>) => void;
@@ -58,12 +60,25 @@ function addresses(list: Office.EmailAddressDetails[] | undefined): string[] {
   return (list || []).map((r) => String((r && r.emailAddress) || "").trim()).filter((a) => EMAIL.test(a));
 }
 
-/** Reads recipients, subject, plain-text body and attachment names of the message being sent. */
+/**
+ * The applied sensitivity label's GUID (Mailbox 1.13; Purview), or "" where the host has no labels or
+ * cannot tell: the check then judges the mail as not encrypted, the safe side.
+ */
+function readLabel(item: Office.MessageCompose): Promise<string> {
+  const sl = item.sensitivityLabel as Office.SensitivityLabel | undefined;
+  if (!sl || typeof sl.getAsync !== "function") return Promise.resolve("");
+  return getAsyncP<string>((cb) => sl.getAsync(cb)).then(
+    (v) => (typeof v === "string" && v.length <= 100 ? v : ""),
+    () => "",
+  );
+}
+
+/** Reads recipients, subject, plain-text body, attachment names and sensitivity label of the message being sent. */
 export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot> {
   const item = office.context.mailbox.item as Office.MessageCompose | undefined;
   if (!item) throw new Error("No item");
   const text = (office.CoercionType && office.CoercionType.Text) || "text";
-  const [to, cc, bcc, subject, body, attachments] = await Promise.all([
+  const [to, cc, bcc, subject, body, attachments, label] = await Promise.all([
     getAsyncP<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
     getAsyncP<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
     item.bcc ? getAsyncP<Office.EmailAddressDetails[]>((cb) => item.bcc.getAsync(cb)) : Promise.resolve([]),
@@ -72,8 +87,9 @@ export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot>
     typeof item.getAttachmentsAsync === "function"
       ? getAsyncP<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb))
       : Promise.resolve([] as Office.AttachmentDetailsCompose[]),
+    readLabel(item),
   ]);
-  return {
+  const snapshot: MailSnapshot = {
     to: addresses(to),
     cc: addresses(cc),
     bcc: addresses(bcc),
@@ -83,6 +99,8 @@ export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot>
       typeof a.size === "number" && a.size >= 0 ? { name: String(a.name || ""), size: Math.floor(a.size) } : { name: String(a.name || "") },
     ),
   };
+  if (label) snapshot.sensitivityLabelId = label;
+  return snapshot;
 }
 
 /**

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Badge, Button, Field, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
 import type { CheckResponse, RecipientResult } from "../../../contract/sendcheck.js";
 import type { Party, Purpose } from "../../../contract/directory.js";
+import type { SensitivityLabelInfo } from "./host.js";
 import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
 import { routes } from "./api.js";
 
@@ -34,6 +35,8 @@ export function CheckView() {
   const [reason, setReason] = useState("");
   const [reasonTouched, setReasonTouched] = useState(false);
   const [noticeMethod, setNoticeMethod] = useState<NoticeMethod>("email");
+  /** The tenant's sensitivity labels (Purview), undefined without a catalog. */
+  const [labels, setLabels] = useState<SensitivityLabelInfo[]>();
 
   const run = useCallback(
     async (checkId?: string) => {
@@ -45,8 +48,18 @@ export function CheckView() {
         else {
           const m = await host.readCompose();
           const chosen = await host.readPurpose();
+          const label = await host.readSensitivityLabel().catch(() => undefined);
           res = await api.call(routes.check, {
-            body: { to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments, ...(chosen ? { purposeId: chosen } : {}) },
+            body: {
+              to: m.to,
+              cc: m.cc,
+              bcc: m.bcc,
+              subject: m.subject,
+              body: m.bodyText,
+              attachments: m.attachments,
+              ...(chosen ? { purposeId: chosen } : {}),
+              ...(label ? { sensitivityLabelId: label } : {}),
+            },
           });
         }
         setCheck(res);
@@ -63,6 +76,7 @@ export function CheckView() {
     void (async () => {
       void api.call(routes.parties).then((r) => setParties(r.parties), () => undefined);
       void api.call(routes.purposes).then((r) => setPurposes(r.purposes), () => undefined);
+      void host.sensitivityLabels().then(setLabels, () => undefined);
       setPurposeId((await host.readPurpose().catch(() => undefined)) ?? "");
       await run(parseContext(await host.initializationContext()));
     })();
@@ -123,6 +137,15 @@ export function CheckView() {
       await api.call(routes.notice, { body: { studentId, partyId: r.party.id, purposeId, informedAt: new Date().toISOString(), method: noticeMethod } });
       await run();
       return t.informedRecorded;
+    });
+
+  /** The school's label for encrypted mail, when it configured one and the tenant's catalog has it. */
+  const encryptLabel = labels?.find((l) => l.id === check?.policy.encryptedMailLabelId);
+  const encrypt = (label: SensitivityLabelInfo) =>
+    act(async () => {
+      await host.applySensitivityLabel(label.id);
+      await run();
+      return t.encryptApplied(label.name);
     });
 
   const reasonOk = reason.trim().length >= 10;
@@ -190,6 +213,7 @@ export function CheckView() {
               {check.recipients.map((r) => {
                 const needsConsent = r.kind === "party" && r.reasons.some((q) => CONSENT_CODES.has(q.code));
                 const needsNotice = r.kind === "party" && r.reasons.some((q) => q.code === "PARENTS_NOT_INFORMED");
+                const canEncrypt = encryptLabel && r.party?.channel === "encrypted-mail" && r.reasons.some((q) => q.code === "AGREED_CHANNEL");
                 return (
                   <li key={r.address} className="zv-recipient">
                     <div className="zv-row">
@@ -214,6 +238,11 @@ export function CheckView() {
                         {needsConsent && (
                           <Button size="small" onClick={() => void requestConsent(r)} disabled={busy}>
                             {t.requestConsent}
+                          </Button>
+                        )}
+                        {canEncrypt && (
+                          <Button size="small" appearance="primary" onClick={() => void encrypt(encryptLabel)} disabled={busy}>
+                            {t.encryptSend}
                           </Button>
                         )}
                         {needsNotice && (

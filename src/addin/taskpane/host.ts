@@ -79,8 +79,35 @@ export interface MailHost {
   /** The purpose chosen for this mail (session data PURPOSE_KEY), or undefined for the party's default. */
   readPurpose(): Promise<string | undefined>;
   setPurpose(purposeId: string | undefined): Promise<void>;
+  /**
+   * The tenant's Microsoft Purview sensitivity labels (Mailbox 1.13, `sensitivityLabelsCatalog`), nested
+   * labels flattened; undefined when the host has no catalog or it is not enabled (no Purview licence).
+   */
+  sensitivityLabels(): Promise<SensitivityLabelInfo[] | undefined>;
+  /** The id (GUID) of the label applied to the mail being composed, or undefined. */
+  readSensitivityLabel(): Promise<string | undefined>;
+  /** Applies a label of the catalog to the mail being composed (`item.sensitivityLabel.setAsync`). */
+  applySensitivityLabel(id: string): Promise<void>;
   canSend(): boolean;
   send(): Promise<void>;
+}
+
+export interface SensitivityLabelInfo {
+  id: string;
+  name: string;
+}
+
+/** Labels and their sublabels, in one list. */
+export function flattenLabels(labels: readonly { id: string; name: string; children?: readonly { id: string; name: string; children?: unknown }[] }[]): SensitivityLabelInfo[] {
+  const out: SensitivityLabelInfo[] = [];
+  const walk = (list: readonly { id: string; name: string; children?: unknown }[]) => {
+    for (const l of list) {
+      out.push({ id: l.id, name: l.name });
+      if (Array.isArray(l.children)) walk(l.children as { id: string; name: string; children?: unknown }[]);
+    }
+  };
+  walk(labels);
+  return out;
 }
 
 export const OVERRIDE_KEY = "zvOverride";
@@ -235,6 +262,25 @@ export class OfficeMailHost implements MailHost {
     if (!sd) return;
     if (purposeId) await p<void>((cb) => sd.setAsync(PURPOSE_KEY, JSON.stringify({ purposeId } satisfies PurposeMark), cb));
     else await p<void>((cb) => sd.removeAsync(PURPOSE_KEY, cb));
+  }
+  async sensitivityLabels(): Promise<SensitivityLabelInfo[] | undefined> {
+    const catalog = Office.context.sensitivityLabelsCatalog as Office.SensitivityLabelsCatalog | undefined;
+    if (!catalog || !Office.context.requirements.isSetSupported("Mailbox", "1.13")) return undefined;
+    try {
+      if (!(await p<boolean>((cb) => catalog.getIsEnabledAsync(cb)))) return undefined;
+      return flattenLabels(await p<Office.SensitivityLabelDetails[]>((cb) => catalog.getAsync(cb)));
+    } catch {
+      return undefined;
+    }
+  }
+  async readSensitivityLabel(): Promise<string | undefined> {
+    const sl = this.compose.sensitivityLabel as Office.SensitivityLabel | undefined;
+    if (!sl || !Office.context.requirements.isSetSupported("Mailbox", "1.13")) return undefined;
+    const id = await p<string>((cb) => sl.getAsync(cb)).catch(() => "");
+    return id || undefined;
+  }
+  async applySensitivityLabel(id: string): Promise<void> {
+    await p<void>((cb) => this.compose.sensitivityLabel.setAsync(id, cb));
   }
   canSend(): boolean {
     return typeof this.compose.sendAsync === "function" && Office.context.requirements.isSetSupported("Mailbox", "1.15");

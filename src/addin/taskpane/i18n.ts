@@ -40,6 +40,8 @@ const nl = {
   overrideDone: "De reden is vastgelegd.",
   pressSend: "Druk nu op Verzenden in Outlook.",
   sent: "Het bericht wordt verzonden.",
+  encryptSend: "Versleuteld verzenden",
+  encryptApplied: (label: string) => `Het label „${label}” is toegepast: de e-mail wordt versleuteld verzonden.`,
   // record
   recordTitle: "Toestemming vastleggen",
   recordIntro: "Zorgvuldig legt vast wat deze ouder in deze e-mail antwoordt, met de e-mail als bewijs.",
@@ -124,6 +126,8 @@ const en: Strings = {
   overrideDone: "The reason was recorded.",
   pressSend: "Now press Send in Outlook.",
   sent: "The message is being sent.",
+  encryptSend: "Send encrypted",
+  encryptApplied: (label: string) => `The label "${label}" was applied: the email is sent encrypted.`,
   recordTitle: "Record consent",
   recordIntro: "Zorgvuldig records what this parent answers in this email, with the email as evidence.",
   identify: "Check the sender",

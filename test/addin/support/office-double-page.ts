@@ -15,6 +15,8 @@ export interface PaneSetup {
   initializationContext?: string;
   displayLanguage?: string;
   userEmail?: string;
+  /** The tenant's Purview sensitivity labels; absent: no catalog (no Purview licence). */
+  sensitivityLabels?: { id: string; name: string }[];
 }
 
 /** What the page exposes to the test. */
@@ -32,7 +34,11 @@ declare global {
 }
 
 const setup: PaneSetup = window.__ZV_PANE_SETUP__ ?? {};
-const double = new OfficeDouble({ displayLanguage: setup.displayLanguage ?? "nl-NL", userEmail: setup.userEmail ?? "ib@demo" });
+const double = new OfficeDouble({
+  displayLanguage: setup.displayLanguage ?? "nl-NL",
+  userEmail: setup.userEmail ?? "ib@demo",
+  ...(setup.sensitivityLabels ? { sensitivityLabels: setup.sensitivityLabels.map((l) => ({ ...l, color: "#7a1d8c", tooltip: l.name, children: [] })) } : {}),
+});
 const sent: PaneOffice["sent"] = [];
 if (setup.compose) {
   const c = setup.compose;
