@@ -1,4 +1,5 @@
 import { AppError, notFound } from "../shared/errors.js";
+import { both } from "../shared/texts.js";
 import type { Principal } from "../identity/auth.js";
 import { policyFor } from "../directory/domain.js";
 import type { DirectoryService } from "../directory/service.js";
@@ -36,7 +37,7 @@ export class SendCheckService {
     const studentIds = scan.students.map((d) => d.studentId);
     const content = contentFacts(req, scan, snap.studentById);
     if (req.purposeId && !snap.purposeById.has(req.purposeId))
-      throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
+      throw new AppError(422, "UNPROCESSABLE", both((t) => t.check.unknownPurpose), [{ path: "purposeId", message: "unknown purpose" }]);
 
     // One point read per student: the HEAD row holds what the rules need (the consent state).
     const partitions = await Promise.all(studentIds.map((id) => this.register.readState(p.tenantId, id)));
@@ -114,8 +115,8 @@ export class SendCheckService {
   async override(p: Principal, checkId: string, reason: string): Promise<{ checkId: string; overriddenAt: string; disclosures: number }> {
     const c = await this.checks.get(p.tenantId, checkId);
     if (!c) throw notFound("Check");
-    if (c.overriddenAt) throw new AppError(409, "CONFLICT", "This check was already overridden");
-    if (c.result.verdict === "allow") throw new AppError(409, "CONFLICT", "This check allowed the mail; there is nothing to override");
+    if (c.overriddenAt) throw new AppError(409, "CONFLICT", both((t) => t.check.alreadyOverridden));
+    if (c.result.verdict === "allow") throw new AppError(409, "CONFLICT", both((t) => t.check.nothingToOverride));
     const at = new Date().toISOString();
     // Every external recipient of the mail is logged as a disclosure on the basis "override".
     const external = c.result.recipients.filter((r) => r.kind !== "internal" && !(r.kind === "guardian" && r.verdict === "allow"));
@@ -146,7 +147,7 @@ export class SendCheckService {
         }),
       ),
     );
-    if (written.every((w) => w.length === 0)) throw new AppError(409, "CONFLICT", "This check was already overridden");
+    if (written.every((w) => w.length === 0)) throw new AppError(409, "CONFLICT", both((t) => t.check.alreadyOverridden));
     await this.checks.markOverridden(p.tenantId, c, at).catch((e: unknown) => {
       // The register holds the override; a concurrent marker is harmless.
       if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;

@@ -3,6 +3,7 @@
  * being composed, the roaming settings and the session data the task pane shares with the handler.
  */
 import { globalObject } from "./global.js";
+import { langOf, type Lang } from "../../../contract/i18n.js";
 
 /** The parts of Office.js the handler uses (the real `Office` global satisfies it; tests pass a double). */
 export interface OfficeLike {
@@ -198,7 +199,6 @@ export function saveKeptPolicy(office: OfficeLike | undefined, p: Required<KeptP
   });
 }
 
-export function displayLang(office: OfficeLike | undefined): "nl" | "en" {
-  const l = (office && office.context.displayLanguage) || "nl";
-  return /^en/i.test(l) ? "en" : "nl";
+export function displayLang(office: OfficeLike | undefined): Lang {
+  return langOf(office && office.context.displayLanguage);
 }

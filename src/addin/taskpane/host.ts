@@ -6,6 +6,7 @@
  */
 import { devTokenProvider, type TokenProvider } from "../../shared/api.js";
 import type { ThemeKind } from "../../shared/theme.js";
+import { langOf } from "../../../contract/i18n.js";
 
 export type { Lang } from "../../../contract/enums.js";
 import type { Lang } from "../../../contract/enums.js";
@@ -152,7 +153,7 @@ export class OfficeMailHost implements MailHost {
     return this.origin;
   }
   language(): Lang {
-    return /^en/i.test(Office.context.displayLanguage || "") ? "en" : "nl";
+    return langOf(Office.context.displayLanguage);
   }
   theme(): ThemeKind {
     if (window.matchMedia && window.matchMedia("(forced-colors: active)").matches) return "contrast";

@@ -1,5 +1,5 @@
-/** Every text of the task pane, Dutch first, English second. */
-import type { Lang } from "./host.js";
+/** Every text of the task pane, Dutch first, English second: a catalogue of contract/i18n.ts. */
+import { defineCatalogue, texts, type Lang, type Texts } from "../../../contract/i18n.js";
 
 const nl = {
   appTitle: "Zorgvuldig",
@@ -86,7 +86,7 @@ const nl = {
   studentAlone: "Deze leerling is 16 of ouder en geeft zelf toestemming: de e-mail is aan de leerling gericht. Voeg het adres van de leerling toe als het ontbreekt.",
 };
 
-export type Strings = typeof nl;
+export type Strings = Texts<typeof nl>;
 
 const en: Strings = {
   appTitle: "Zorgvuldig",
@@ -170,6 +170,8 @@ const en: Strings = {
   studentAlone: "This student is 16 or older and consents alone: the email is addressed to the student. Add the student's address if it is missing.",
 };
 
+export const catalogue = defineCatalogue(nl, en);
+
 export function strings(lang: Lang): Strings {
-  return lang === "en" ? en : nl;
+  return texts(catalogue, lang);
 }
