@@ -18,6 +18,11 @@ export const checkRequest = z
       .default([]),
     purposeId: id.optional(),
     sentAt: isoDateTime.optional(),
+    /**
+     * The students the user named in the task pane for a mail in which the check recognised none
+     * (ATTACHMENT_WITHOUT_STUDENT): the mail is then checked and logged as being about them.
+     */
+    studentIds: z.array(id).max(20).optional(),
     /** The Purview sensitivity label applied to the mail (item.sensitivityLabel, Mailbox 1.13), its id. */
     sensitivityLabelId: z.string().trim().min(1).max(100).optional(),
   })

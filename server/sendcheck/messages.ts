@@ -249,9 +249,9 @@ export const REASON_MESSAGES: Templates = {
   },
   ATTACHMENT_WITHOUT_STUDENT: {
     nl: (p, l) =>
-      `In deze mail met "${attachment(p, l)}" herkent de controle geen leerling. Over welke leerling gaat het? Zet de naam of het leerlingnummer in het onderwerp, zodat de verstrekking aan ${party(p, l)} getoetst en vastgelegd wordt.`,
+      `In deze mail met "${attachment(p, l)}" herkent de controle geen leerling. Over welke leerling gaat het? Kies de leerling in het taakvenster, of zet de naam of het leerlingnummer in het onderwerp, zodat de verstrekking aan ${party(p, l)} getoetst en vastgelegd wordt.`,
     en: (p, l) =>
-      `The check recognises no student in this mail with "${attachment(p, l)}". Which student is it about? Put the name or student number in the subject, so the disclosure to ${party(p, l)} is checked and logged.`,
+      `The check recognises no student in this mail with "${attachment(p, l)}". Which student is it about? Choose the student in the task pane, or put the name or student number in the subject, so the disclosure to ${party(p, l)} is checked and logged.`,
   },
   AGREED_CHANNEL: {
     nl: (p, l) =>

@@ -33,11 +33,16 @@ export class SendCheckService {
   async check(p: Principal, req: CheckRequest, lang: Lang): Promise<CheckResponse> {
     const snap = await this.directory.snapshot(p.tenantId);
     const texts = [req.subject, req.body, ...req.attachments.map((a) => a.name)];
-    const scan = snap.detector.scan(texts);
-    const studentIds = scan.students.map((d) => d.studentId);
-    const content = contentFacts(req, scan, snap.studentById);
+    const detected = snap.detector.scan(texts);
     if (req.purposeId && !snap.purposeById.has(req.purposeId))
       throw new AppError(422, "UNPROCESSABLE", both((t) => t.check.unknownPurpose), [{ path: "purposeId", message: "unknown purpose" }]);
+    // Students the user named in the pane (a mail in which none was recognised) count as found.
+    const named = (req.studentIds ?? []).filter((id) => !detected.students.some((d) => d.studentId === id));
+    const unknown = named.filter((id) => !snap.studentById.has(id));
+    if (unknown.length > 0) throw new AppError(422, "UNPROCESSABLE", both((t) => t.check.unknownStudent), unknown.map(() => ({ path: "studentIds", message: "unknown student" })));
+    const scan = { ...detected, students: [...detected.students, ...named.map((studentId) => ({ studentId, matchedBy: "studentNumber" as const }))] };
+    const studentIds = scan.students.map((d) => d.studentId);
+    const content = contentFacts(req, scan, snap.studentById);
 
     // One point read per student: the HEAD row holds what the rules need (the consent state).
     const partitions = await Promise.all(studentIds.map((id) => this.register.readState(p.tenantId, id)));

@@ -78,6 +78,7 @@ const nl = {
     unknownPurpose: "onbekend doel",
     unknownParty: "onbekende partij",
     unknownSchool: "onbekende school",
+    unknownStudent: "onbekende leerling",
     emailAddress: "moet een e-mailadres zijn",
     domainName: "moet een domeinnaam zijn, zoals school.nl",
     hex64: "moet 64 hexadecimale tekens zijn",
@@ -93,6 +94,7 @@ const nl = {
   },
   check: {
     unknownPurpose: "Onbekend doel.",
+    unknownStudent: "Deze leerling bestaat niet (meer).",
     alreadyOverridden: "Deze controle is al overschreven.",
     nothingToOverride: "Deze controle stond de mail toe; er is niets te overschrijven.",
   },
@@ -166,6 +168,7 @@ const en: Texts<typeof nl> = {
     unknownPurpose: "unknown purpose",
     unknownParty: "unknown party",
     unknownSchool: "unknown school",
+    unknownStudent: "unknown student",
     emailAddress: "an email address",
     domainName: "a domain name like school.nl",
     hex64: "64 hex characters",
@@ -181,6 +184,7 @@ const en: Texts<typeof nl> = {
   },
   check: {
     unknownPurpose: "Unknown purpose.",
+    unknownStudent: "This student does not exist (any more).",
     alreadyOverridden: "This check was already overridden.",
     nothingToOverride: "This check allowed the mail; there is nothing to override.",
   },

@@ -113,7 +113,7 @@ const en: Strings = {
   selectMessage: "Choose a message to read it.",
   sentEmpty: "Nothing sent yet.",
   newMessageOpened: "The add-in opened a new message; it is ready under New message.",
-  kindGuardian: (student: string) => `parent/guardian of ${student}`,
+  kindGuardian: (student: string) => `parent or guardian of ${student}`,
   kindColleague: "colleague",
   suggestions: "Suggestions",
   listLabel: "Messages",

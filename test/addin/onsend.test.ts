@@ -255,6 +255,15 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     assert.equal((api.checks[2] as { sensitivityLabelId?: string }).sensitivityLabelId, undefined);
   });
 
+  it("[R-ATTACH-PICK] When the task pane named the student of the mail in the item's session data, then the handler's check carries it; a malformed mark is ignored", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sessionData: { zvStudents: JSON.stringify({ studentIds: ["lln-003"] }) } }));
+    assert.deepEqual((api.checks[0] as { studentIds?: string[] }).studentIds, ["lln-003"]);
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sessionData: { zvStudents: JSON.stringify({ studentIds: "lln-003" }) } }));
+    assert.equal((api.checks[1] as { studentIds?: string[] }).studentIds, undefined);
+  });
+
   it("When the task pane recorded an override for exactly these recipients, then the mail goes", async () => {
     api.next = { kind: "json", body: checkAnswer("block") };
     const override = JSON.stringify({ checkId: "chk_x", recipients: ["collega@demo-school.nl", "jgz@ggd-regio.nl"] });

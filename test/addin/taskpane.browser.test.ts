@@ -261,6 +261,21 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     }
   });
 
+  it("[R-ATTACH-PICK] When the check recognises no student in a mail with an attachment to the GGD, then the pane lets the user choose the student, the choice travels with the mail and the check judges that student", async () => {
+    const compose = { to: ["jgz@ggd-voorbeeldregio.example"], cc: [], bcc: [], subject: "Zie bijlage", bodyText: "Bijgaand het verslag.", attachments: [{ name: "scan001.pdf", size: 1000 }] };
+    const page = await open("check", { compose });
+    await page.getByText(/Over welke leerling gaat het\?/).first().waitFor();
+    const pick = page.getByLabel("Over welke leerling gaat deze e-mail?");
+    await page.getByRole("option", { name: /^Daan Jansen/ }).first().waitFor({ state: "attached" });
+    await noSeriousAxeViolations(page);
+    await pick.selectOption({ label: (await page.getByRole("option", { name: /^Daan Jansen/ }).first().textContent()) ?? "" });
+    await page.getByRole("listitem").filter({ hasText: /^Daan Jansen$/ }).waitFor();
+    assert.equal(await page.evaluate(() => window.__ZV_OFFICE__?.double.sessionData.get("zvStudents")), JSON.stringify({ studentIds: ["lln-003"] }));
+    assert.equal(await page.getByText(/Over welke leerling gaat het\?/).count(), 0);
+    await page.screenshot({ path: path.join(shots, "check-named-student.png"), fullPage: true });
+    await page.context().close();
+  });
+
   async function composeRequest(studentName: string, party: string, purpose: string): Promise<{ page: Page; log: Seen }> {
     const page = await open("request", { compose: { to: [], cc: [], bcc: [], subject: "", bodyText: "", attachments: [] } });
     // Required fields: their accessible names end in an asterisk.

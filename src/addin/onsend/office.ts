@@ -131,6 +131,21 @@ export async function readSessionPurpose(office: OfficeLike): Promise<string | u
   return typeof id === "string" && id.length > 0 && id.length <= 100 ? id : undefined;
 }
 
+/**
+ * The key in the item's session data where the task pane leaves the students the user named for a mail
+ * in which the check recognised none, as `{"studentIds":["..."]}`.
+ */
+export const STUDENTS_KEY = "zvStudents";
+
+/** The students the task pane named for this mail, if any. */
+export async function readSessionStudents(office: OfficeLike): Promise<string[] | undefined> {
+  const v = await readSessionJson(office, STUDENTS_KEY);
+  const ids = v && v.studentIds;
+  if (!Array.isArray(ids)) return undefined;
+  const ok = ids.filter((x): x is string => typeof x === "string" && x.length > 0 && x.length <= 100).slice(0, 20);
+  return ok.length > 0 ? ok : undefined;
+}
+
 /** The key in the item's session data where the task pane leaves a recorded override. */
 export const OVERRIDE_KEY = "zvOverride";
 

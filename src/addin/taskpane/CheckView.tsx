@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { Badge, Button, Field, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
 import type { CheckResponse, RecipientResult } from "../../../contract/sendcheck.js";
-import type { Party, Purpose } from "../../../contract/directory.js";
+import type { Party, Purpose, StudentSummary } from "../../../contract/directory.js";
 import type { SensitivityLabelInfo } from "./host.js";
 import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
 import { routes } from "./api.js";
@@ -37,6 +37,9 @@ export function CheckView() {
   const [noticeMethod, setNoticeMethod] = useState<NoticeMethod>("email");
   /** The tenant's sensitivity labels (Purview), undefined without a catalog. */
   const [labels, setLabels] = useState<SensitivityLabelInfo[]>();
+  /** Students to pick from when the check recognised none in a mail with an attachment (loaded when asked). */
+  const [studentOptions, setStudentOptions] = useState<StudentSummary[]>();
+  const [namedStudent, setNamedStudent] = useState("");
 
   const run = useCallback(
     async (checkId?: string) => {
@@ -49,6 +52,7 @@ export function CheckView() {
           const m = await host.readCompose();
           const chosen = await host.readPurpose();
           const label = await host.readSensitivityLabel().catch(() => undefined);
+          const named = await host.readStudents().catch(() => []);
           res = await api.call(routes.check, {
             body: {
               to: m.to,
@@ -59,6 +63,7 @@ export function CheckView() {
               attachments: m.attachments,
               ...(chosen ? { purposeId: chosen } : {}),
               ...(label ? { sensitivityLabelId: label } : {}),
+              ...(named.length > 0 ? { studentIds: named } : {}),
             },
           });
         }
@@ -102,6 +107,18 @@ export function CheckView() {
     act(async () => {
       setPurposeId(id);
       await host.setPurpose(id || undefined);
+      await run();
+      return undefined;
+    });
+  /** The user names the student of a mail in which the check recognised none; it travels with the mail too. */
+  const studentAsked = check?.recipients.some((r) => r.reasons.some((q) => q.code === "ATTACHMENT_WITHOUT_STUDENT")) ?? false;
+  useEffect(() => {
+    if (studentAsked && !studentOptions) void api.call(routes.students, { query: { limit: 2000 } }).then((r) => setStudentOptions(r.students), () => undefined);
+  }, [api, studentAsked, studentOptions]);
+  const nameStudent = (id: string) =>
+    act(async () => {
+      setNamedStudent(id);
+      await host.setStudents(id ? [id] : []);
       await run();
       return undefined;
     });
@@ -179,6 +196,18 @@ export function CheckView() {
             </Badge>
             <Text>{check.message}</Text>
           </div>
+          {(studentAsked || namedStudent) && (
+            <Field label={t.whichStudent} hint={t.whichStudentHint} validationState={studentAsked ? "warning" : "none"}>
+              <Select value={namedStudent} onChange={(_, d) => void nameStudent(d.value)} disabled={busy || !studentOptions}>
+                <option value="">{t.choose}</option>
+                {(studentOptions ?? []).map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.className ? `${s.name} (${s.className})` : s.name}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )}
           {check.students.length > 0 && (
             <Field
               label={t.purposeOfMail}

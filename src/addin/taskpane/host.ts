@@ -49,8 +49,8 @@ export interface NewMessage {
 export interface PurposeMark {
   purposeId: string;
 }
-import { PURPOSE_KEY } from "../onsend/office.js";
-export { PURPOSE_KEY };
+import { PURPOSE_KEY, STUDENTS_KEY } from "../onsend/office.js";
+export { PURPOSE_KEY, STUDENTS_KEY };
 
 /** Left in the item's session data after an override, for the on-send handler (see onsend/office.ts). */
 export interface OverrideMark {
@@ -80,6 +80,9 @@ export interface MailHost {
   /** The purpose chosen for this mail (session data PURPOSE_KEY), or undefined for the party's default. */
   readPurpose(): Promise<string | undefined>;
   setPurpose(purposeId: string | undefined): Promise<void>;
+  /** The students the user named for a mail in which none was recognised (session data STUDENTS_KEY). */
+  readStudents(): Promise<string[]>;
+  setStudents(studentIds: string[]): Promise<void>;
   /**
    * The tenant's Microsoft Purview sensitivity labels (Mailbox 1.13, `sensitivityLabelsCatalog`), nested
    * labels flattened; undefined when the host has no catalog or it is not enabled (no Purview licence).
@@ -282,6 +285,23 @@ export class OfficeMailHost implements MailHost {
   }
   async applySensitivityLabel(id: string): Promise<void> {
     await p<void>((cb) => this.compose.sensitivityLabel.setAsync(id, cb));
+  }
+  async readStudents(): Promise<string[]> {
+    const sd = this.compose.sessionData;
+    if (!sd) return [];
+    const raw = await p<string>((cb) => sd.getAsync(STUDENTS_KEY, cb)).catch(() => "");
+    try {
+      const v = raw ? (JSON.parse(raw) as { studentIds?: unknown }) : {};
+      return Array.isArray(v.studentIds) ? v.studentIds.filter((x): x is string => typeof x === "string") : [];
+    } catch {
+      return [];
+    }
+  }
+  async setStudents(studentIds: string[]): Promise<void> {
+    const sd = this.compose.sessionData;
+    if (!sd) return;
+    if (studentIds.length > 0) await p<void>((cb) => sd.setAsync(STUDENTS_KEY, JSON.stringify({ studentIds }), cb));
+    else await p<void>((cb) => sd.removeAsync(STUDENTS_KEY, cb));
   }
   canSend(): boolean {
     return typeof this.compose.sendAsync === "function" && Office.context.requirements.isSetSupported("Mailbox", "1.15");
