@@ -108,6 +108,11 @@ export const policyInput = z
     pendingCheckDays: z.number().int().min(PENDING_CHECK_DAYS.min).max(PENDING_CHECK_DAYS.max).default(PENDING_CHECK_DAYS.default),
     parentalConsentAtAge: z.enum(["lapses", "stays-until-student-acts"]).optional(),
     lateConsentFrom: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD").optional(),
+    /**
+     * The Microsoft Purview sensitivity label (its id, a GUID) that encrypts mail, for schools with
+     * Purview (Microsoft 365 E5 or the add-on): the task pane offers "Versleuteld verzenden" with it.
+     */
+    encryptedMailLabelId: z.string().trim().regex(/^[0-9A-Za-z-]{1,100}$/, "the label's id (a GUID)").optional(),
   })
   .strict();
 export const policy = policyInput.strip();

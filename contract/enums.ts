@@ -57,6 +57,8 @@ export const REASON_CODES = [
   "PARENT_OF_16_NO_PURPOSE",
   "STUDENT_CONSENT_FOR_PARENTS",
   "ADULT_STUDENT_CONSENT_REQUIRED",
+  // The party's agreed channel is not plain email (issue 13 item 6).
+  "AGREED_CHANNEL",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -75,6 +77,14 @@ export const PARTY_KINDS = [
   ...["wijkteam", "specialist", "inspectie", "duo", "processor", "other"] as const,
 ] as const;
 export type PartyKind = (typeof PARTY_KINDS)[number];
+
+/**
+ * How a party's agreed channel (free text in the directory, e.g. "versleutelde mail", "beveiligd
+ * portaal") is read: plain email (also when none is agreed), encrypted mail (a Purview sensitivity label
+ * for encrypted mail satisfies it), or another channel (a portal) that no mail satisfies.
+ */
+export const CHANNEL_KINDS = ["email", "encrypted-mail", "other"] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /** The default ground a party receives data on. */
 export const PARTY_BASES = ["legal", "consent"] as const;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BASES, CHECK_MODES, FAIL_MODES, PARTY_KINDS, REASON_CODES, RECIPIENT_KINDS, SEND_BUDGET_SECONDS, SEND_MODES, VERDICTS } from "./enums.js";
+import { BASES, CHANNEL_KINDS, CHECK_MODES, FAIL_MODES, PARTY_KINDS, REASON_CODES, RECIPIENT_KINDS, SEND_BUDGET_SECONDS, SEND_MODES, VERDICTS } from "./enums.js";
 import { id, isoDateTime, mailAddress } from "./patterns.js";
 
 export { REASON_CODES, type ReasonCode } from "./enums.js";
@@ -32,6 +32,13 @@ export const checkRequest = z
     /** Only on a "what if" query: judge the mail as if sent then. Refused on a recording check. */
     sentAt: isoDateTime.optional(),
     /**
+     * The students the user named in the task pane for a mail in which the check recognised none
+     * (ATTACHMENT_WITHOUT_STUDENT): the mail is then checked and logged as being about them.
+     */
+    studentIds: z.array(id).max(20).optional(),
+    /** The Purview sensitivity label applied to the mail (item.sensitivityLabel, Mailbox 1.13), its id. */
+    sensitivityLabelId: z.string().trim().min(1).max(100).optional(),
+    /**
      * "query" (default): a check that writes nothing (task pane, playground, a preview). "send": the
      * on-send handler's recording check, which needs an Idempotency-Key and leaves one pending record
      * that Sent Items confirms (docs/SENT-ITEMS.md).
@@ -49,7 +56,8 @@ export type Reason = z.infer<typeof reason>;
 export const recipientResult = z.object({
   address: z.string(),
   kind: z.enum(RECIPIENT_KINDS),
-  party: z.object({ id: z.string(), name: z.string(), kind: z.enum(PARTY_KINDS) }).optional(),
+  /** `channel`: how the party's agreed channel reads (absent: plain email). */
+  party: z.object({ id: z.string(), name: z.string(), kind: z.enum(PARTY_KINDS), channel: z.enum(CHANNEL_KINDS).optional() }).optional(),
   verdict: z.enum(VERDICTS),
   basis: z.enum(BASES),
   reasons: z.array(reason),
@@ -70,6 +78,8 @@ export const checkResponse = z.object({
     failMode: z.enum(FAIL_MODES),
     /** The school's send budget (policy), kept by the handler for the next send. */
     sendBudgetSeconds: z.number().int().min(SEND_BUDGET_SECONDS.min).max(SEND_BUDGET_SECONDS.max),
+    /** The school's Purview sensitivity label for encrypted mail, when it configured one. */
+    encryptedMailLabelId: z.string().optional(),
   }),
   /** A recording check only: the value of the x-zorgvuldig-check header the handler stamps (`<checkId>.<mac>`). */
   stamp: z.string().regex(/^[A-Za-z0-9_:-]{1,100}\.[A-Za-z0-9_-]{22}$/, "<checkId>.<mac>").optional(),

@@ -174,6 +174,8 @@ export interface Policy {
   parentalConsentAtAge?: "lapses" | "stays-until-student-acts";
   /** MM-DD: consent given from this day up to the end of the school year runs to the end of the next. */
   lateConsentFrom?: string;
+  /** The Purview sensitivity label (id) that encrypts mail; absent: the school has none configured. */
+  encryptedMailLabelId?: string;
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;

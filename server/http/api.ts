@@ -1,23 +1,29 @@
 import express, { Router, type Request, type RequestHandler } from "express";
 import { z } from "zod";
 import { MEDIA_TYPES, errorBody, type AnyRoute, type HandlerInput, type HandlerOutput, type Lang } from "../../contract/index.js";
-import { AppError } from "../shared/errors.js";
+import { AppError, requestLang } from "../shared/errors.js";
+import { both, issueText } from "../shared/texts.js";
 import { principalOf, requireRole, type Principal } from "../identity/auth.js";
 import { bodyChunks, checkCsvHeaders, limitBytes } from "./stream-body.js";
 
 export function langOf(req: Request): Lang {
-  return req.acceptsLanguages("nl", "en") === "en" ? "en" : "nl";
+  return requestLang(req);
 }
 
-/** Validates input against a schema; failures are 400 VALIDATION_FAILED with the paths that failed. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, where: "body" | "query" | "params"): z.infer<S> {
-  const r = schema.safeParse(value);
+/**
+ * Validates input against a schema; failures are 400 VALIDATION_FAILED with the paths that failed, the
+ * field messages in `lang` (a schema's own message, in English, is put in Dutch by the error middleware).
+ */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: "body" | "query" | "params", lang: Lang = "en"): z.infer<S> {
+  const r = schema.safeParse(value, { error: (issue) => issueText(issue, lang) });
   if (!r.success) {
+    const details = r.error.issues.slice(0, 20).map((i) => ({ path: [where, ...i.path.map(String)].join("."), message: i.message }));
+    const fields = [...new Set(details.map((d) => d.path.replace(/^(body|query|params)\.?/, "") || where))].join(", ");
     throw new AppError(
       400,
       "VALIDATION_FAILED",
-      where === "body" && (value === undefined || value === null) ? "A request body is required" : `The ${where} is not valid`,
-      r.error.issues.slice(0, 20).map((i) => ({ path: [where, ...i.path.map(String)].join("."), message: i.message })),
+      where === "body" && (value === undefined || value === null) ? both((t) => t.validation.bodyRequired) : both((t) => t.validation.invalid, { fields }),
+      details,
     );
   }
   return r.data;
@@ -56,7 +62,7 @@ const PARAM = /^[A-Za-z0-9._~:@-]{1,100}$/;
 const checkParams: RequestHandler = (req, _res, next) => {
   for (const [k, v] of Object.entries(req.params)) {
     if (typeof v !== "string" || !PARAM.test(v))
-      return next(new AppError(400, "VALIDATION_FAILED", `The path parameter ${k} is not valid (at most 100 letters, digits or . _ ~ : @ -)`));
+      return next(new AppError(400, "VALIDATION_FAILED", both((t) => t.validation.pathParam, { name: k })));
   }
   next();
 };
@@ -77,7 +83,7 @@ export function jsonDepthExceeds(value: unknown, limit: number): boolean {
 }
 
 const checkDepth: RequestHandler = (req, _res, next) => {
-  if (jsonDepthExceeds(req.body, MAX_BODY_DEPTH)) return next(new AppError(400, "VALIDATION_FAILED", `The request body nests deeper than ${MAX_BODY_DEPTH} levels`));
+  if (jsonDepthExceeds(req.body, MAX_BODY_DEPTH)) return next(new AppError(400, "VALIDATION_FAILED", both((t) => t.validation.tooDeep, { max: MAX_BODY_DEPTH })));
   next();
 };
 
@@ -155,9 +161,9 @@ export class ApiBuilder {
     if (!anonymous) handlers.push(...(this.opts.extra ?? []));
     handlers.push(async (req, res) => {
       const input = {
-        params: rt.params ? parse(rt.params, { ...req.params }, "params") : undefined,
-        query: parse(rt.query ?? z.object({}).strict(), { ...req.query }, "query"),
-        body: rt.body && !stream ? parse(rt.body, req.body, "body") : undefined,
+        params: rt.params ? parse(rt.params, { ...req.params }, "params", langOf(req)) : undefined,
+        query: parse(rt.query ?? z.object({}).strict(), { ...req.query }, "query", langOf(req)),
+        body: rt.body && !stream ? parse(rt.body, req.body, "body", langOf(req)) : undefined,
       } as HandlerInput<Rt>;
       const result = await run(req, input, {
         req,

@@ -34,6 +34,10 @@ export interface ReasonParams {
   leftDate?: string;
   /** Labels of the purposes a legal basis covers, or that could apply. */
   covered?: string[];
+  /** The party's agreed channel as the directory names it ("beveiligd portaal"). */
+  channel?: string;
+  /** The agreed channel is encrypted mail, which the school's sensitivity label can satisfy. */
+  encryptable?: boolean;
 }
 
 type Template = (p: ReasonParams, lang: Lang) => string;
@@ -245,9 +249,19 @@ export const REASON_MESSAGES: Templates = {
   },
   ATTACHMENT_WITHOUT_STUDENT: {
     nl: (p, l) =>
-      `In deze mail met "${attachment(p, l)}" herkent de controle geen leerling. Over welke leerling gaat het? Zet de naam of het leerlingnummer in het onderwerp, zodat de verstrekking aan ${party(p, l)} getoetst en vastgelegd wordt.`,
+      `In deze mail met "${attachment(p, l)}" herkent de controle geen leerling. Over welke leerling gaat het? Kies de leerling in het taakvenster, of zet de naam of het leerlingnummer in het onderwerp, zodat de verstrekking aan ${party(p, l)} getoetst en vastgelegd wordt.`,
     en: (p, l) =>
-      `The check recognises no student in this mail with "${attachment(p, l)}". Which student is it about? Put the name or student number in the subject, so the disclosure to ${party(p, l)} is checked and logged.`,
+      `The check recognises no student in this mail with "${attachment(p, l)}". Which student is it about? Choose the student in the task pane, or put the name or student number in the subject, so the disclosure to ${party(p, l)} is checked and logged.`,
+  },
+  AGREED_CHANNEL: {
+    nl: (p, l) =>
+      `Met ${party(p, l)} is een ander kanaal afgesproken dan gewone e-mail: ${or(p.channel, "een beveiligd kanaal")}. ${
+        p.encryptable ? "Verstuur versleuteld (in het taakvenster: „Versleuteld verzenden”) of via dat kanaal." : "Verstuur de gegevens via dat kanaal, niet per e-mail."
+      }`,
+    en: (p, l) =>
+      `${party(p, l)} agreed on another channel than plain email: ${or(p.channel, "a secure channel")}. ${
+        p.encryptable ? "Send encrypted (in the task pane: \"Send encrypted\") or through that channel." : "Send the data through that channel, not by email."
+      }`,
   },
 };
 

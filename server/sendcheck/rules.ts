@@ -20,6 +20,7 @@ import type { ConsentEvent, RegisterEvent } from "../register/domain.js";
 import { consentStatus, startOf } from "../register/consent-state.js";
 export { consentStatus, type ConsentState, type ConsentStatus } from "../register/consent-state.js";
 import { contentFindings, type ContentFacts } from "./content-rules.js";
+import { agreedChannelRule, channelKind } from "./channel-rule.js";
 import { reasonMessage, SUMMARY, truncate, type Lang, type ReasonParams } from "./messages.js";
 import type { ReasonCode, RecipientResult } from "../../contract/sendcheck.js";
 
@@ -45,6 +46,8 @@ export interface RulesInput {
   lang: Lang;
   /** What the mail contains (content-rules.ts): homonyms, a BSN, attachments. */
   content?: ContentFacts;
+  /** The id of the Purview sensitivity label applied to the mail, if any. */
+  sensitivityLabelId?: string;
 }
 
 export interface Disclosure {
@@ -100,6 +103,7 @@ const SEVERITY: readonly ReasonCode[] = [
   "AMBIGUOUS_STUDENT",
   "ATTACHMENT_WITHOUT_STUDENT",
   "WHOLE_FILE",
+  "AGREED_CHANNEL",
   "STUDENT_LEFT",
   "GUARDIAN_WITHOUT_AUTHORITY",
   "OWN_STUDENT_ACCOUNT_UNDER_16",
@@ -414,6 +418,10 @@ export function evaluate(input: RulesInput): RulesOutput {
     lang: input.lang,
   };
 
+  // The school's label for encrypted mail is applied (each detected student's school's, when they differ).
+  const label = input.sensitivityLabelId;
+  const encrypted = label !== undefined && students.every((s) => policyFor(input.directory, s.schoolId).encryptedMailLabelId === label);
+
   const addresses = [...new Set(input.recipients.map((r) => normAddress(r.address)))].filter((a) => a.length > 0);
   const recipients: RecipientResult[] = [];
   const disclosures: Disclosure[] = [];
@@ -422,8 +430,10 @@ export function evaluate(input: RulesInput): RulesOutput {
 
   addresses.forEach((address, order) => {
     const c = classify(address, index);
-    const party = c.kind === "party" ? { id: c.party.id, name: c.party.name, kind: c.party.kind } : undefined;
+    const channel = c.kind === "party" ? channelKind(c.party.agreedChannel) : "email";
+    const party = c.kind === "party" ? { id: c.party.id, name: c.party.name, kind: c.party.kind, ...(channel !== "email" ? { channel } : {}) } : undefined;
     const content: Finding[] = contentFindings({ kind: c.kind, ...(c.kind === "party" ? { party: c.party } : {}) }, input.content);
+    if (c.kind === "party" && c.party.kind !== "processor" && students.length > 0) content.push(...agreedChannelRule(c.party, encrypted));
     const { findings: own, basis } =
       students.length === 0
         ? { findings: content.length > 0 ? [] : [{ verdict: "allow", code: "NO_STUDENT", params: {} } satisfies Finding], basis: basisWithoutStudent(c) }

@@ -1,4 +1,5 @@
 import { AppError, notFound } from "../shared/errors.js";
+import { both } from "../shared/texts.js";
 import type { Principal } from "../identity/auth.js";
 import { policyFor, type Policy } from "../directory/domain.js";
 import type { DirectoryService } from "../directory/service.js";
@@ -29,6 +30,10 @@ export interface MailToJudge {
   purposeId?: string;
   /** The subject, body and attachment names, when at hand: the content rules (a BSN, homonyms, attachments). */
   content?: MailContent;
+  /** Students the user named in the task pane for a mail in which none was recognised: they count as found. */
+  namedStudentIds?: string[];
+  /** The Purview sensitivity label applied to the mail (its id). */
+  sensitivityLabelId?: string;
 }
 
 export interface Judged {
@@ -78,11 +83,17 @@ export class SendCheckService {
     const snap = await this.directory.snapshot(tenantId);
     // Large texts are read in a worker thread within a time budget (text-reader.ts).
     const read = await this.reader.read(mail.texts, mail.content ? [mail.content.subject, mail.content.body] : []);
-    const scan = snap.detector.scanTokens(read.tokens);
+    const detected = snap.detector.scanTokens(read.tokens);
+    if (mail.purposeId && !snap.purposeById.has(mail.purposeId))
+      throw new AppError(422, "UNPROCESSABLE", both((t) => t.check.unknownPurpose), [{ path: "purposeId", message: "unknown purpose" }]);
+    // Students the user named in the pane (a mail in which none was recognised) count as found.
+    const named = (mail.namedStudentIds ?? []).filter((id) => !detected.students.some((d) => d.studentId === id));
+    const unknown = named.filter((id) => !snap.studentById.has(id));
+    if (unknown.length > 0)
+      throw new AppError(422, "UNPROCESSABLE", both((t) => t.check.unknownStudent), unknown.map(() => ({ path: "studentIds", message: "unknown student" })));
+    const scan = { ...detected, students: [...detected.students, ...named.map((studentId) => ({ studentId, matchedBy: "studentNumber" as const }))] };
     const studentIds = mail.studentIds ?? scan.students.map((d) => d.studentId);
     const content = mail.content ? contentFacts(mail.content, scan, snap.studentById, read.bsn) : undefined;
-    if (mail.purposeId && !snap.purposeById.has(mail.purposeId))
-      throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
     // One point read per student: the HEAD row holds what the rules need (the consent state).
     const partitions = await Promise.all(studentIds.map((id) => this.register.readState(tenantId, id)));
     const registers = new Map<string, RegisterEvent[]>(studentIds.map((id, i) => [id, partitions[i]?.events ?? []]));
@@ -99,6 +110,7 @@ export class SendCheckService {
       sentAt,
       lang,
       ...(content ? { content } : {}),
+      ...(mail.sensitivityLabelId ? { sensitivityLabelId: mail.sensitivityLabelId } : {}),
     });
     const firstStudent = studentIds[0] ? snap.studentById.get(studentIds[0]) : undefined;
     const policy = policyFor(snap.directory, firstStudent?.schoolId ?? snap.directory.schools[0]?.id ?? "");
@@ -130,7 +142,12 @@ export class SendCheckService {
       students: out.students,
       recipients: out.recipients,
       ...(req.purposeId ? { purposeId: req.purposeId } : {}),
-      policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds },
+      policy: {
+        sendMode: policy.sendMode,
+        failMode: policy.failMode,
+        sendBudgetSeconds: policy.sendBudgetSeconds,
+        ...(policy.encryptedMailLabelId ? { encryptedMailLabelId: policy.encryptedMailLabelId } : {}),
+      },
     };
     if (!recording || !idempotencyKey) return result;
 
@@ -216,19 +233,19 @@ export class SendCheckService {
     const stored = await this.checks.get(p.tenantId, checkId);
     if (stored) {
       const c = await this.owned(p, checkId);
-      if (c.overriddenAt || c.override) throw new AppError(409, "CONFLICT", "This check was already overridden");
-      if (c.result.verdict === "allow") throw new AppError(409, "CONFLICT", "This check allowed the mail; there is nothing to override");
+      if (c.overriddenAt || c.override) throw new AppError(409, "CONFLICT", both((t) => t.check.alreadyOverridden));
+      if (c.result.verdict === "allow") throw new AppError(409, "CONFLICT", both((t) => t.check.nothingToOverride));
       if (!c.digest) throw new AppError(409, "CONFLICT", "This check cannot be overridden (made before overrides bound to content)");
       const next: StoredCheck = { ...c, override: { reason, by: p.userId, at, digest: c.digest.digest }, overriddenAt: at };
       await this.checks.replace(p.tenantId, next).catch((e: unknown) => {
-        if (e instanceof AppError && (e.code === "CONFLICT" || e.status === 412)) throw new AppError(409, "CONFLICT", "This check was already overridden");
+        if (e instanceof AppError && (e.code === "CONFLICT" || e.status === 412)) throw new AppError(409, "CONFLICT", both((t) => t.check.alreadyOverridden));
         throw e;
       });
       return { checkId, overriddenAt: at, digest: c.digest.digest, disclosures: 0 };
     }
     if (!mail) throw notFound("Check");
     const { out, studentIds, policy } = await this.judge(p.tenantId, mailOf(mail), new Date(), lang);
-    if (out.verdict === "allow") throw new AppError(409, "CONFLICT", "This check allowed the mail; there is nothing to override");
+    if (out.verdict === "allow") throw new AppError(409, "CONFLICT", both((t) => t.check.nothingToOverride));
     const digest = digestFor(mail, studentIds);
     const record: StoredCheck = {
       checkId,
@@ -256,7 +273,7 @@ export class SendCheckService {
     try {
       await this.checks.save(p.tenantId, record);
     } catch (e) {
-      if (e instanceof AppError && e.code === "CONFLICT") throw new AppError(409, "CONFLICT", "This check was already overridden");
+      if (e instanceof AppError && e.code === "CONFLICT") throw new AppError(409, "CONFLICT", both((t) => t.check.alreadyOverridden));
       throw e;
     }
     return { checkId, overriddenAt: at, digest: digest.digest, disclosures: 0 };
@@ -271,6 +288,8 @@ function mailOf(req: CheckRequest): MailToJudge {
     texts: [req.subject, req.body, ...req.attachments.map((a) => a.name)],
     ...(req.purposeId ? { purposeId: req.purposeId } : {}),
     content: req,
+    ...(req.studentIds ? { namedStudentIds: req.studentIds } : {}),
+    ...(req.sensitivityLabelId ? { sensitivityLabelId: req.sensitivityLabelId } : {}),
   };
 }
 

@@ -21,7 +21,11 @@
  * - `roamingSettings.get/set/remove` are synchronous, `saveAsync` persists them;
  * - `getInitializationContextAsync` fails when there is no context data;
  * - `event.completed` of an OnMessageSend event counts once: later calls are ignored;
- * - `auth.getAccessToken` rejects (code 13012) when single sign-on is not available.
+ * - `auth.getAccessToken` rejects (code 13012) when single sign-on is not available;
+ * - sensitivity labels (Mailbox 1.13, Microsoft 365 E5 / Purview): `context.sensitivityLabelsCatalog`
+ *   `getIsEnabledAsync` and `getAsync` (SensitivityLabelDetails `{ id, name, color, tooltip, children }`),
+ *   `item.sensitivityLabel.getAsync` (the applied label's GUID, "" when none) and `setAsync(id | details)`,
+ *   which fails for a label not in the catalog or when the catalog is off.
  * A call can be made to fail on purpose (`fail("body.getAsync")`), as Outlook does when an item is gone.
  */
 
@@ -143,6 +147,17 @@ export interface OfficeDoubleOptions {
   bodyBackgroundColor?: string;
   /** What mailbox.diagnostics.hostName says. */
   hostName?: string;
+  /** The tenant's Purview sensitivity labels; absent: the catalog is not enabled (no E5 / Purview). */
+  sensitivityLabels?: SensitivityLabelDetails[];
+}
+
+/** Office.SensitivityLabelDetails. */
+export interface SensitivityLabelDetails {
+  id: string;
+  name: string;
+  color: string;
+  tooltip: string;
+  children: SensitivityLabelDetails[];
 }
 
 /** The async calls the double can be told to fail. */
@@ -157,7 +172,8 @@ export type DoubleCall =
   | "sessionData.setAsync"
   | "internetHeaders.getAsync"
   | "internetHeaders.setAsync"
-  | "roamingSettings.saveAsync";
+  | "roamingSettings.saveAsync"
+  | "sensitivityLabel.setAsync";
 
 type Handler = (event: never) => void;
 export type ChangeKind = "compose" | "item" | "newMessage" | "roaming";
@@ -189,6 +205,10 @@ export interface OfficeGlobalDouble {
     contentLanguage: string;
     officeTheme: { bodyBackgroundColor: string; bodyForegroundColor: string; controlBackgroundColor: string; controlForegroundColor: string };
     requirements: { isSetSupported(name: string, version?: string): boolean };
+    sensitivityLabelsCatalog: {
+      getIsEnabledAsync(a?: unknown, b?: unknown): void;
+      getAsync(a?: unknown, b?: unknown): void;
+    };
     roamingSettings: {
       get(name: string): unknown;
       set(name: string, value: unknown): void;
@@ -291,6 +311,8 @@ export class OfficeDouble {
   readonly sessionData = new Map<string, string>();
   /** Internet headers set on the message being composed (Mailbox 1.8). */
   readonly internetHeaders = new Map<string, string>();
+  /** The GUID of the sensitivity label applied to the message being composed ("" when none). */
+  sensitivityLabel = "";
   /** When internet headers were last set (ms since the epoch): a handler must stamp before it completes. */
   internetHeadersSetAt: number | undefined;
   /** Called by item.sendAsync; without it sendAsync fails (nothing can send). */
@@ -304,11 +326,13 @@ export class OfficeDouble {
   private listeners = new Set<ChangeListener>();
   private failing = new Map<DoubleCall, string>();
   private readonly delay: number;
+  private readonly labels: SensitivityLabelDetails[] | undefined;
   private readonly composeItem: object;
   private readItem: object | undefined;
 
   constructor(opts: OfficeDoubleOptions = {}) {
     this.delay = opts.asyncDelayMs ?? 0;
+    this.labels = opts.sensitivityLabels;
     this.roaming = { ...(opts.roaming ?? {}) };
     for (const [k, v] of Object.entries(opts.sessionData ?? {})) this.sessionData.set(k, v);
     this.composeItem = this.makeComposeItem();
@@ -331,6 +355,18 @@ export class OfficeDouble {
             if (/^mailbox$/i.test(name)) return versionAtMost(version, mailboxVersion);
             if (/^identityapi$/i.test(name)) return !!opts.sso && versionAtMost(version, "1.3");
             return false;
+          },
+        },
+        sensitivityLabelsCatalog: {
+          getIsEnabledAsync: (a?: unknown, b?: unknown) => {
+            const { options, cb } = splitArgs<boolean>(a, b);
+            this.later(cb, opts.sensitivityLabels !== undefined, undefined, options.asyncContext);
+          },
+          getAsync: (a?: unknown, b?: unknown) => {
+            const { options, cb } = splitArgs<SensitivityLabelDetails[]>(a, b);
+            const labels = opts.sensitivityLabels;
+            if (labels === undefined) this.later(cb, [], "The catalog of sensitivity labels is not enabled", options.asyncContext);
+            else this.later(cb, structuredClone(labels), undefined, options.asyncContext);
           },
         },
         roamingSettings: {
@@ -413,6 +449,7 @@ export class OfficeDouble {
   /** Starts (or replaces) the message being composed and makes it the current item. */
   compose(mail: Partial<ComposeMail>): void {
     this.composeState = { ...emptyCompose(), ...structuredClone(mail) };
+    this.sensitivityLabel = "";
     this.sessionData.clear();
     this.internetHeaders.clear();
     this.internetHeadersSetAt = undefined;
@@ -584,6 +621,26 @@ export class OfficeDouble {
           this.composeState = { ...this.composeState, body: text };
           this.emit("compose");
           this.later(cb, undefined, undefined, options.asyncContext);
+        },
+      },
+      sensitivityLabel: {
+        getAsync: (a?: unknown, b?: unknown) => {
+          const { options, cb } = splitArgs<string>(a, b);
+          this.later(cb, this.sensitivityLabel, undefined, options.asyncContext);
+        },
+        setAsync: (label: unknown, a?: unknown, b?: unknown) => {
+          const { options, cb } = splitArgs<void>(a, b);
+          const id = typeof label === "string" ? label : label && typeof label === "object" && "id" in label ? String((label as { id: unknown }).id) : "";
+          const known = (labels: SensitivityLabelDetails[]): boolean => labels.some((l) => l.id === id || known(l.children));
+          const catalog = this.labels;
+          const error =
+            this.failing.get("sensitivityLabel.setAsync") ??
+            (catalog === undefined ? "The catalog of sensitivity labels is not enabled" : !known(catalog) ? "The sensitivity label is not in the catalog" : undefined);
+          if (!error) {
+            this.sensitivityLabel = id;
+            this.emit("compose");
+          }
+          this.later(cb, undefined, error, options.asyncContext);
         },
       },
       getAttachmentsAsync: (a?: unknown, b?: unknown) => {

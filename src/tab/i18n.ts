@@ -1,11 +1,12 @@
 /**
- * Texts of the tab in Dutch (default) and English. Every key exists in both languages (the English
- * table is typed against the Dutch one). `{name}` placeholders are filled by t().
+ * Texts of the tab in Dutch (default) and English: a catalogue of the one mechanism (contract/i18n.ts).
+ * Every key exists in both languages (the English table is typed against the Dutch one). `{name}`
+ * placeholders are filled by t().
  */
 import { createContext, useContext } from "react";
+import { defineCatalogue, fill, langOf, texts, type Lang, type Texts } from "../../contract/i18n.js";
 
-export type { Lang } from "../../contract/enums.js";
-import type { Lang } from "../../contract/enums.js";
+export type { Lang };
 
 const nl = {
   appName: "Zorgvuldig",
@@ -300,7 +301,7 @@ const nl = {
 
 export type MessageKey = keyof typeof nl;
 
-const en: Record<MessageKey, string> = {
+const en: Texts<typeof nl> = {
   appName: "Zorgvuldig",
   appTagline: "Consent register for student care",
   skipToContent: "Skip to content",
@@ -585,23 +586,19 @@ const en: Record<MessageKey, string> = {
   cfgTabName: "Zorgvuldig",
 };
 
-const TABLES: Record<Lang, Record<MessageKey, string>> = { nl, en };
+export const catalogue = defineCatalogue(nl, en);
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function translator(lang: Lang): Translate {
-  const table = TABLES[lang];
-  return (key, params) => {
-    const text = table[key];
-    if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
-  };
+  const table = texts(catalogue, lang);
+  return (key, params) => fill(table[key], params);
 }
 
 /** nl unless the user asked for English (?lang=en, or an English Teams/browser locale). */
 export function pickLang(explicit: string | null | undefined, locale: string | undefined): Lang {
   if (explicit === "en" || explicit === "nl") return explicit;
-  return locale?.toLowerCase().startsWith("en") ? "en" : "nl";
+  return langOf(locale);
 }
 
 export function formatDate(iso: string | undefined, lang: Lang, withTime = false): string {

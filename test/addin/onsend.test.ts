@@ -245,6 +245,28 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     assert.equal((api.checks[1] as { purposeId?: string }).purposeId, undefined);
   });
 
+  it("[R-CHANNEL-ENCRYPTED] When a sensitivity label is applied to the mail, then the handler's check carries its id; without one (or without labels) none is sent", async () => {
+    const labels = [{ id: "8a1b2c3d-0000-4000-8000-00000000e2e2", name: "Versleuteld" }];
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sensitivityLabels: labels, appliedLabel: "8a1b2c3d-0000-4000-8000-00000000e2e2" }));
+    assert.equal((api.checks[0] as { sensitivityLabelId?: string }).sensitivityLabelId, "8a1b2c3d-0000-4000-8000-00000000e2e2");
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sensitivityLabels: labels }));
+    assert.equal((api.checks[1] as { sensitivityLabelId?: string }).sensitivityLabelId, undefined);
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL));
+    assert.equal((api.checks[2] as { sensitivityLabelId?: string }).sensitivityLabelId, undefined);
+  });
+
+  it("[R-ATTACH-PICK] When the task pane named the student of the mail in the item's session data, then the handler's check carries it; a malformed mark is ignored", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sessionData: { zvStudents: JSON.stringify({ studentIds: ["lln-003"] }) } }));
+    assert.deepEqual((api.checks[0] as { studentIds?: string[] }).studentIds, ["lln-003"]);
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sessionData: { zvStudents: JSON.stringify({ studentIds: "lln-003" }) } }));
+    assert.equal((api.checks[1] as { studentIds?: string[] }).studentIds, undefined);
+  });
+
   it("When the task pane recorded an override for exactly these recipients, then the recording check names it (the server compares the digest) and the server's allow lets the mail go", async () => {
     api.next = { kind: "json", body: checkAnswer("allow", { override: { checkId: "chk_x", reason: "Ouders telefonisch akkoord" } }) };
     const override = JSON.stringify({ checkId: "chk_x", recipients: ["collega@demo-school.nl", "jgz@ggd-regio.nl"] });

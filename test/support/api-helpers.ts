@@ -250,7 +250,7 @@ export async function registerOf(stack: Stack, studentId: string, token?: string
 
 export async function check(
   stack: Stack,
-  mail: { to: string[]; cc?: string[]; subject?: string; body?: string; sentAt?: string; purposeId?: string },
+  mail: { to: string[]; cc?: string[]; subject?: string; body?: string; sentAt?: string; purposeId?: string; sensitivityLabelId?: string },
   opts: { token?: string; headers?: Record<string, string> } = {},
 ): Promise<CheckResponse> {
   const r = await stack.api<CheckResponse>(

@@ -25,6 +25,7 @@ import {
   readKeptPolicy,
   readSessionOverride,
   readSessionPurpose,
+  readSessionStudents,
   recipientKey,
   newSendKey,
   saveKeptPolicy,
@@ -158,6 +159,8 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
       // The purpose the user chose in the task pane; without one the party's default decides (and the
       // server's message names it).
       const purposeId = await readSessionPurpose(office);
+      // The students the user named in the pane for a mail in which the check recognised none.
+      const studentIds = await readSessionStudents(office);
       const profile = office.context.mailbox.userProfile;
       const tokenDeps = { fetchImpl: signalled, user: (profile && profile.emailAddress) || undefined };
       const api = new ApiClient({ baseUrl: cfg.apiBaseUrl, lang, fetchImpl: signalled, getToken: () => getAccessToken(cfg, tokenDeps) });
@@ -172,6 +175,9 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
         mode: "send",
       };
       if (purposeId) body.purposeId = purposeId;
+      if (studentIds) body.studentIds = studentIds;
+      // The school's label for encrypted mail satisfies a party's agreed channel of encrypted mail.
+      if (mail.sensitivityLabelId) body.sensitivityLabelId = mail.sensitivityLabelId;
       if (overrideOf) body.overrideOf = overrideOf;
       const res: unknown = await api.post<unknown>("/api/check", body, { "idempotency-key": newSendKey() });
       if (!isCheckResponse(res)) throw new StepError("invalid");

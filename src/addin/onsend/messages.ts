@@ -1,9 +1,13 @@
-/** The handler's own texts (the verdict messages come from the backend in the user's language). */
-export type Lang = "nl" | "en";
+/**
+ * The handler's own texts (the verdict messages come from the backend in the user's language), a
+ * catalogue of the one mechanism (contract/i18n.ts). Only these texts go into the on-send bundle.
+ */
+import { defineCatalogue, texts, type Lang, type Texts } from "../../../contract/i18n.js";
+
+export type { Lang };
 export type Failure = "unreachable" | "timeout" | "invalid" | "auth" | "item" | "signin" | "consent";
 
-/** Placeholder in the timeout texts for the school's send budget in seconds. */
-export const SECONDS = "{s}";
+/** The placeholder `{s}` in the timeout texts: the school's send budget in seconds (filled with `fill`). */
 
 const TEXT = {
   nl: {
@@ -54,6 +58,8 @@ const TEXT = {
   },
 } as const;
 
-export function t(lang: Lang): (typeof TEXT)[Lang] {
-  return TEXT[lang];
+export const catalogue = defineCatalogue(TEXT.nl, TEXT.en);
+
+export function t(lang: Lang): Texts<typeof TEXT.nl> {
+  return texts(catalogue, lang);
 }

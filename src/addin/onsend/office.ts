@@ -3,6 +3,7 @@
  * being composed, the roaming settings and the session data the task pane shares with the handler.
  */
 import { globalObject } from "./global.js";
+import { langOf, type Lang } from "../../../contract/i18n.js";
 
 /** The parts of Office.js the handler uses (the real `Office` global satisfies it; tests pass a double). */
 export interface OfficeLike {
@@ -28,6 +29,8 @@ export interface MailSnapshot {
   subject: string;
   body: string;
   attachments: { name: string; size?: number }[];
+  /** The GUID of the Purview sensitivity label applied to the mail (Mailbox 1.13), when there is one. */
+  sensitivityLabelId?: string;
 }
 
 type Callback<T> = (r: Office.AsyncResult<T>) => void;
@@ -58,12 +61,25 @@ function addresses(list: Office.EmailAddressDetails[] | undefined): string[] {
   return (list || []).map((r) => String((r && r.emailAddress) || "").trim()).filter((a) => EMAIL.test(a));
 }
 
-/** Reads recipients, subject, plain-text body and attachment names of the message being sent. */
+/**
+ * The applied sensitivity label's GUID (Mailbox 1.13; Purview), or "" where the host has no labels or
+ * cannot tell: the check then judges the mail as not encrypted, the safe side.
+ */
+function readLabel(item: Office.MessageCompose): Promise<string> {
+  const sl = item.sensitivityLabel as Office.SensitivityLabel | undefined;
+  if (!sl || typeof sl.getAsync !== "function") return Promise.resolve("");
+  return getAsyncP<string>((cb) => sl.getAsync(cb)).then(
+    (v) => (typeof v === "string" && v.length <= 100 ? v : ""),
+    () => "",
+  );
+}
+
+/** Reads recipients, subject, plain-text body, attachment names and sensitivity label of the message being sent. */
 export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot> {
   const item = office.context.mailbox.item as Office.MessageCompose | undefined;
   if (!item) throw new Error("No item");
   const text = (office.CoercionType && office.CoercionType.Text) || "text";
-  const [to, cc, bcc, subject, body, attachments] = await Promise.all([
+  const [to, cc, bcc, subject, body, attachments, label] = await Promise.all([
     getAsyncP<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
     getAsyncP<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
     item.bcc ? getAsyncP<Office.EmailAddressDetails[]>((cb) => item.bcc.getAsync(cb)) : Promise.resolve([]),
@@ -72,8 +88,9 @@ export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot>
     typeof item.getAttachmentsAsync === "function"
       ? getAsyncP<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb))
       : Promise.resolve([] as Office.AttachmentDetailsCompose[]),
+    readLabel(item),
   ]);
-  return {
+  const snapshot: MailSnapshot = {
     to: addresses(to),
     cc: addresses(cc),
     bcc: addresses(bcc),
@@ -83,6 +100,8 @@ export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot>
       typeof a.size === "number" && a.size >= 0 ? { name: String(a.name || ""), size: Math.floor(a.size) } : { name: String(a.name || "") },
     ),
   };
+  if (label) snapshot.sensitivityLabelId = label;
+  return snapshot;
 }
 
 /**
@@ -110,6 +129,21 @@ export async function readSessionPurpose(office: OfficeLike): Promise<string | u
   const v = await readSessionJson(office, PURPOSE_KEY);
   const id = v && v.purposeId;
   return typeof id === "string" && id.length > 0 && id.length <= 100 ? id : undefined;
+}
+
+/**
+ * The key in the item's session data where the task pane leaves the students the user named for a mail
+ * in which the check recognised none, as `{"studentIds":["..."]}`.
+ */
+export const STUDENTS_KEY = "zvStudents";
+
+/** The students the task pane named for this mail, if any. */
+export async function readSessionStudents(office: OfficeLike): Promise<string[] | undefined> {
+  const v = await readSessionJson(office, STUDENTS_KEY);
+  const ids = v && v.studentIds;
+  if (!Array.isArray(ids)) return undefined;
+  const ok = ids.filter((x): x is string => typeof x === "string" && x.length > 0 && x.length <= 100).slice(0, 20);
+  return ok.length > 0 ? ok : undefined;
 }
 
 /** The internet header every checked mail carries (CHECK_HEADER in contract/sendcheck.ts). */
@@ -216,7 +250,6 @@ export function saveKeptPolicy(office: OfficeLike | undefined, p: Required<KeptP
   });
 }
 
-export function displayLang(office: OfficeLike | undefined): "nl" | "en" {
-  const l = (office && office.context.displayLanguage) || "nl";
-  return /^en/i.test(l) ? "en" : "nl";
+export function displayLang(office: OfficeLike | undefined): Lang {
+  return langOf(office && office.context.displayLanguage);
 }

@@ -10,6 +10,7 @@ import { hostSupportsNaa, naaSource } from "../auth/naa.js";
 import { officeSsoSource } from "../auth/office-sso.js";
 import { resolveConfig } from "../onsend/config.js";
 import type { ThemeKind } from "../../shared/theme.js";
+import { langOf } from "../../../contract/i18n.js";
 
 export type { Lang } from "../../../contract/enums.js";
 import type { Lang } from "../../../contract/enums.js";
@@ -57,8 +58,8 @@ export interface NewMessage {
 export interface PurposeMark {
   purposeId: string;
 }
-import { PURPOSE_KEY } from "../onsend/office.js";
-export { PURPOSE_KEY };
+import { PURPOSE_KEY, STUDENTS_KEY } from "../onsend/office.js";
+export { PURPOSE_KEY, STUDENTS_KEY };
 
 /** Left in the item's session data after an override, for the on-send handler (see onsend/office.ts). */
 export interface OverrideMark {
@@ -93,8 +94,38 @@ export interface MailHost {
   /** The purpose chosen for this mail (session data PURPOSE_KEY), or undefined for the party's default. */
   readPurpose(): Promise<string | undefined>;
   setPurpose(purposeId: string | undefined): Promise<void>;
+  /** The students the user named for a mail in which none was recognised (session data STUDENTS_KEY). */
+  readStudents(): Promise<string[]>;
+  setStudents(studentIds: string[]): Promise<void>;
+  /**
+   * The tenant's Microsoft Purview sensitivity labels (Mailbox 1.13, `sensitivityLabelsCatalog`), nested
+   * labels flattened; undefined when the host has no catalog or it is not enabled (no Purview licence).
+   */
+  sensitivityLabels(): Promise<SensitivityLabelInfo[] | undefined>;
+  /** The id (GUID) of the label applied to the mail being composed, or undefined. */
+  readSensitivityLabel(): Promise<string | undefined>;
+  /** Applies a label of the catalog to the mail being composed (`item.sensitivityLabel.setAsync`). */
+  applySensitivityLabel(id: string): Promise<void>;
   canSend(): boolean;
   send(): Promise<void>;
+}
+
+export interface SensitivityLabelInfo {
+  id: string;
+  name: string;
+}
+
+/** Labels and their sublabels, in one list. */
+export function flattenLabels(labels: readonly { id: string; name: string; children?: readonly { id: string; name: string; children?: unknown }[] }[]): SensitivityLabelInfo[] {
+  const out: SensitivityLabelInfo[] = [];
+  const walk = (list: readonly { id: string; name: string; children?: unknown }[]) => {
+    for (const l of list) {
+      out.push({ id: l.id, name: l.name });
+      if (Array.isArray(l.children)) walk(l.children as { id: string; name: string; children?: unknown }[]);
+    }
+  };
+  walk(labels);
+  return out;
 }
 
 export const OVERRIDE_KEY = "zvOverride";
@@ -148,7 +179,7 @@ export class OfficeMailHost implements MailHost {
     return this.origin;
   }
   language(): Lang {
-    return /^en/i.test(Office.context.displayLanguage || "") ? "en" : "nl";
+    return langOf(Office.context.displayLanguage);
   }
   theme(): ThemeKind {
     if (window.matchMedia && window.matchMedia("(forced-colors: active)").matches) return "contrast";
@@ -268,6 +299,42 @@ export class OfficeMailHost implements MailHost {
     if (!sd) return;
     if (purposeId) await p<void>((cb) => sd.setAsync(PURPOSE_KEY, JSON.stringify({ purposeId } satisfies PurposeMark), cb));
     else await p<void>((cb) => sd.removeAsync(PURPOSE_KEY, cb));
+  }
+  async sensitivityLabels(): Promise<SensitivityLabelInfo[] | undefined> {
+    const catalog = Office.context.sensitivityLabelsCatalog as Office.SensitivityLabelsCatalog | undefined;
+    if (!catalog || !Office.context.requirements.isSetSupported("Mailbox", "1.13")) return undefined;
+    try {
+      if (!(await p<boolean>((cb) => catalog.getIsEnabledAsync(cb)))) return undefined;
+      return flattenLabels(await p<Office.SensitivityLabelDetails[]>((cb) => catalog.getAsync(cb)));
+    } catch {
+      return undefined;
+    }
+  }
+  async readSensitivityLabel(): Promise<string | undefined> {
+    const sl = this.compose.sensitivityLabel as Office.SensitivityLabel | undefined;
+    if (!sl || !Office.context.requirements.isSetSupported("Mailbox", "1.13")) return undefined;
+    const id = await p<string>((cb) => sl.getAsync(cb)).catch(() => "");
+    return id || undefined;
+  }
+  async applySensitivityLabel(id: string): Promise<void> {
+    await p<void>((cb) => this.compose.sensitivityLabel.setAsync(id, cb));
+  }
+  async readStudents(): Promise<string[]> {
+    const sd = this.compose.sessionData;
+    if (!sd) return [];
+    const raw = await p<string>((cb) => sd.getAsync(STUDENTS_KEY, cb)).catch(() => "");
+    try {
+      const v = raw ? (JSON.parse(raw) as { studentIds?: unknown }) : {};
+      return Array.isArray(v.studentIds) ? v.studentIds.filter((x): x is string => typeof x === "string") : [];
+    } catch {
+      return [];
+    }
+  }
+  async setStudents(studentIds: string[]): Promise<void> {
+    const sd = this.compose.sessionData;
+    if (!sd) return;
+    if (studentIds.length > 0) await p<void>((cb) => sd.setAsync(STUDENTS_KEY, JSON.stringify({ studentIds }), cb));
+    else await p<void>((cb) => sd.removeAsync(STUDENTS_KEY, cb));
   }
   canSend(): boolean {
     return typeof this.compose.sendAsync === "function" && Office.context.requirements.isSetSupported("Mailbox", "1.15");

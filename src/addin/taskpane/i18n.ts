@@ -1,5 +1,5 @@
-/** Every text of the task pane, Dutch first, English second. */
-import type { Lang } from "./host.js";
+/** Every text of the task pane, Dutch first, English second: a catalogue of contract/i18n.ts. */
+import { defineCatalogue, texts, type Lang, type Texts } from "../../../contract/i18n.js";
 
 const nl = {
   appTitle: "Zorgvuldig",
@@ -40,6 +40,10 @@ const nl = {
   overrideDone: "De reden is vastgelegd.",
   pressSend: "Druk nu op Verzenden in Outlook.",
   sent: "Het bericht wordt verzonden.",
+  encryptSend: "Versleuteld verzenden",
+  whichStudent: "Over welke leerling gaat deze e-mail?",
+  whichStudentHint: "De controle herkent geen leerling in de e-mail of de bijlage. Kies de leerling: dan wordt de e-mail gecontroleerd en vastgelegd.",
+  encryptApplied: (label: string) => `Het label „${label}” is toegepast: de e-mail wordt versleuteld verzonden.`,
   // record
   recordTitle: "Toestemming vastleggen",
   recordIntro: "Zorgvuldig legt vast wat deze ouder in deze e-mail antwoordt, met de e-mail als bewijs.",
@@ -95,7 +99,7 @@ const nl = {
     `Dit bericht staat in de gedeelde mailbox ${mailbox}. Zorgvuldig kon het origineel daar niet zelf ophalen (geen toegang via Microsoft Graph), dus is het bewijs de SHA-256 van de tekst zoals Outlook die hier toont (berekend in dit venster). Vraag de beheerder om Mail.Read.Shared als u het origineel wilt laten vastleggen.`,
 };
 
-export type Strings = typeof nl;
+export type Strings = Texts<typeof nl>;
 
 const en: Strings = {
   appTitle: "Zorgvuldig",
@@ -135,6 +139,10 @@ const en: Strings = {
   overrideDone: "The reason was recorded.",
   pressSend: "Now press Send in Outlook.",
   sent: "The message is being sent.",
+  encryptSend: "Send encrypted",
+  whichStudent: "Which student is this email about?",
+  whichStudentHint: "The check recognises no student in the email or its attachment. Choose the student: the email is then checked and logged.",
+  encryptApplied: (label: string) => `The label "${label}" was applied: the email is sent encrypted.`,
   recordTitle: "Record consent",
   recordIntro: "Zorgvuldig records what this parent answers in this email, with the email as evidence.",
   identify: "Check the sender",
@@ -142,7 +150,7 @@ const en: Strings = {
   refusedNotGuardian: "The sender is not a known parent or guardian of a student. Nothing is recorded.",
   refusedNoAuthority: "The sender does not hold parental authority and cannot consent. Nothing is recorded.",
   refusedStudentAge: "The student is 16 or older and consents alone; a parent no longer can. Nothing is recorded.",
-  refusedOtherStudent: "The sender is not a parent/guardian with authority of the student in the request. Nothing is recorded.",
+  refusedOtherStudent: "The sender is not a parent with authority or guardian of the student in the request. Nothing is recorded.",
   refusedTitle: "Not recorded",
   answersRequest: (id: string) => `This answers request ${id}.`,
   requestNotFound: "The request in the subject was not found; choose party and purpose yourself.",
@@ -187,6 +195,8 @@ const en: Strings = {
     `This message is in the shared mailbox ${mailbox}. Zorgvuldig could not fetch the original there itself (no access through Microsoft Graph), so the evidence is the SHA-256 of the text as Outlook shows it here (computed in this pane). Ask your administrator for Mail.Read.Shared to have the original recorded.`,
 };
 
+export const catalogue = defineCatalogue(nl, en);
+
 export function strings(lang: Lang): Strings {
-  return lang === "en" ? en : nl;
+  return texts(catalogue, lang);
 }

@@ -21,6 +21,9 @@ export interface FakeOfficeOptions {
   /** Make reading the body fail (as Outlook does when the item is gone). */
   failBody?: boolean;
   userEmail?: string;
+  /** The tenant's sensitivity labels (absent: no catalog) and the label applied to the mail. */
+  sensitivityLabels?: { id: string; name: string }[];
+  appliedLabel?: string;
 }
 
 /** The `Office` global of the double, with what the double saw. */
@@ -40,10 +43,12 @@ export function makeOffice(mail: FakeMail, opts: FakeOfficeOptions = {}): FakeOf
     displayLanguage: opts.displayLanguage ?? "nl-NL",
     userEmail: opts.userEmail ?? "ib@demo",
     ...(opts.roaming ? { roaming: opts.roaming } : {}),
+    ...(opts.sensitivityLabels ? { sensitivityLabels: opts.sensitivityLabels.map((l) => ({ ...l, color: "#000000", tooltip: l.name, children: [] })) } : {}),
   });
   double.compose({ to: mail.to, cc: mail.cc ?? [], bcc: mail.bcc ?? [], subject: mail.subject, body: mail.body, attachments: mail.attachments ?? [] });
   for (const [k, v] of Object.entries(opts.sessionData ?? {})) double.sessionData.set(k, v);
   if (opts.failBody) double.fail("body.getAsync");
+  if (opts.appliedLabel) double.sensitivityLabel = opts.appliedLabel;
   const office = { ...double.office, associated: double.associated, roaming: double.roaming, sessionData: double.sessionData, double };
   return Object.defineProperty(office, "saves", { get: () => double.saves, enumerable: true }) as FakeOffice;
 }

@@ -29,6 +29,8 @@ export interface PaneSetup {
    * call's AuthOptions are in `double.ssoCalls`). Unset: SSO is unavailable (the pane falls back to dev).
    */
   sso?: boolean;
+  /** The tenant's Purview sensitivity labels; absent: no catalog (no Purview licence). */
+  sensitivityLabels?: { id: string; name: string }[];
 }
 
 /** What the page exposes to the test. */
@@ -51,7 +53,12 @@ const ssoToken = async (): Promise<string> => {
   const res = await fetch("/dev/token", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user, roles: ["coordinator"] }) });
   return ((await res.json()) as { token: string }).token;
 };
-const double = new OfficeDouble({ displayLanguage: setup.displayLanguage ?? "nl-NL", userEmail: user, ...(setup.sso ? { sso: ssoToken } : {}) });
+const double = new OfficeDouble({
+  displayLanguage: setup.displayLanguage ?? "nl-NL",
+  userEmail: user,
+  ...(setup.sso ? { sso: ssoToken } : {}),
+  ...(setup.sensitivityLabels ? { sensitivityLabels: setup.sensitivityLabels.map((l) => ({ ...l, color: "#7a1d8c", tooltip: l.name, children: [] })) } : {}),
+});
 const sent: PaneOffice["sent"] = [];
 if (setup.compose) {
   const c = setup.compose;
