@@ -106,6 +106,12 @@ export const policyInput = z
     keepOriginalMessages: z.boolean(),
     parentalConsentAtAge: z.enum(["lapses", "stays-until-student-acts"]).optional(),
     lateConsentFrom: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD").optional(),
+    /** Days a consent request's personal link to the parents' page stays valid. */
+    parentLinkDays: z.number().int().min(1).max(90).default(14),
+    /** Days after sending (or the last reminder) before an unanswered request is reminded. */
+    reminderAfterDays: z.number().int().min(1).max(60).default(7),
+    /** Reminders per unanswered request at most (0: none). */
+    maxReminders: z.number().int().min(0).max(5).default(2),
   })
   .strict();
 export const policy = policyInput.strip();

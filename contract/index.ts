@@ -13,4 +13,5 @@ export * from "./register.js";
 export * from "./sendcheck.js";
 export * from "./retention.js";
 export * from "./identity.js";
+export * from "./portal.js";
 export * from "./demo.js";

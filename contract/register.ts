@@ -15,6 +15,8 @@ export const evidenceInput = z
     inReplyTo: z.string().max(998).optional(),
     /** With Graph configured: the Outlook item id, so the server hashes the original MIME itself. */
     graphMessageId: z.string().max(1000).optional(),
+    /** The consent request this mail answers ([ZV-r...] in the subject). */
+    requestId: id.optional(),
   })
   .strict();
 
@@ -125,9 +127,11 @@ export const evidence = z.object({
   date: z.string(),
   sha256: sha256Hex,
   /** Where the hash was computed: the task pane ("client") or the server from Graph's MIME. */
-  hashSource: z.enum(["client", "server-mime"]).optional(),
+  hashSource: z.enum(["client", "server-mime", "portal"]).optional(),
   excerpt: z.string().optional(),
   inReplyTo: z.string().optional(),
+  /** The consent request answered (a reply recorded from it, or the parents' page). */
+  requestId: z.string().optional(),
 });
 export type Evidence = z.infer<typeof evidence>;
 const actorOut = z.union([z.object({ guardianId: z.string() }), z.object({ student: z.literal(true) })]);
@@ -263,6 +267,12 @@ export const consentRequestRecord = z.object({
       bodyText: z.string(),
       bodyHtml: z.string(),
       messageId: z.string().optional(),
+      /** The holder's personal link to the parents' page (its id names the link's stored state). */
+      link: z.string().optional(),
+      linkId: z.string().optional(),
+      /** Reminders sent so far, and the last one's moment. */
+      reminders: z.number().int().optional(),
+      lastReminderAt: z.string().optional(),
     }),
   ),
   /** Addressed to the student (16+) rather than the parents. */
@@ -277,6 +287,9 @@ export const consentRequestRecord = z.object({
   /** Internet Message-ID of the sent request (when sent through Graph). */
   messageId: z.string().optional(),
   sendingSince: z.string().optional(),
+  /** When the letters were sent, and until when their links to the parents' page work. */
+  sentAt: z.string().optional(),
+  linkExpiresAt: z.string().optional(),
 });
 export type ConsentRequestRecord = z.infer<typeof consentRequestRecord>;
 

@@ -172,6 +172,12 @@ export interface Policy {
   parentalConsentAtAge?: "lapses" | "stays-until-student-acts";
   /** MM-DD: consent given from this day up to the end of the school year runs to the end of the next. */
   lateConsentFrom?: string;
+  /** Days a consent request's personal link to the parents' page stays valid. */
+  parentLinkDays: number;
+  /** Days after sending (or the last reminder) before an unanswered request is reminded. */
+  reminderAfterDays: number;
+  /** Reminders per unanswered request at most (0: none). */
+  maxReminders: number;
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;
@@ -193,6 +199,9 @@ export function defaultPolicy(schoolId: string): Policy {
     keepOriginalMessages: false,
     parentalConsentAtAge: "lapses",
     lateConsentFrom: "06-01",
+    parentLinkDays: 14,
+    reminderAfterDays: 7,
+    maxReminders: 2,
   };
 }
 

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type RequestHandler } from "express";
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import { z } from "zod";
 import { MEDIA_TYPES, errorBody, type AnyRoute, type HandlerInput, type HandlerOutput, type Lang } from "../../contract/index.js";
 import { AppError } from "../shared/errors.js";
@@ -6,6 +6,12 @@ import { principalOf, requireRole, type Principal } from "../identity/auth.js";
 
 export function langOf(req: Request): Lang {
   return req.acceptsLanguages("nl", "en") === "en" ? "en" : "nl";
+}
+
+/** A page's language: `?lang=` (the page's own switch) before the browser's Accept-Language. */
+export function pageLang(req: Request): Lang {
+  const q = req.query.lang;
+  return q === "en" || q === "nl" ? q : langOf(req);
 }
 
 /** Validates input against a schema; failures are 400 VALIDATION_FAILED with the paths that failed. */
@@ -90,11 +96,20 @@ export class ApiBuilder {
     return this.implemented;
   }
 
-  implement<Rt extends AnyRoute>(rt: Rt, handler: Handler<Rt>, o: { bodyLimit?: string } = {}): void {
+  /**
+   * `before`: middleware run first, before any other work (a page's own rate limit). `htmlErrors`: a page
+   * route answers its errors (bad path, bad form, refused) as a page in the caller's language, with the
+   * error's status, instead of the API's JSON error.
+   */
+  implement<Rt extends AnyRoute>(
+    rt: Rt,
+    handler: Handler<Rt>,
+    o: { bodyLimit?: string; before?: RequestHandler[]; htmlErrors?: (err: AppError, lang: Lang) => string } = {},
+  ): void {
     this.implemented.push(rt);
     const anonymous = rt.access === "anonymous";
     const access = rt.access;
-    const handlers: RequestHandler[] = access === "any" || access === "anonymous" ? [] : [requireRole(access)];
+    const handlers: RequestHandler[] = [...(o.before ?? []), ...(access === "any" || access === "anonymous" ? [] : [requireRole(access)])];
     // Path ids first: the view log and the idempotency middleware below must never see a bad one.
     handlers.push(checkParams);
     const limit = o.bodyLimit ?? this.opts.defaultBodyLimit;
@@ -102,7 +117,9 @@ export class ApiBuilder {
       handlers.push(
         rt.bodyType === "csv"
           ? express.text({ type: ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"], limit, defaultCharset: "utf-8" })
-          : express.json({ limit }),
+          : rt.bodyType === "form"
+            ? express.urlencoded({ extended: false, limit, parameterLimit: 20 })
+            : express.json({ limit }),
         checkDepth,
       );
     // After the body parser: the idempotency middleware hashes the parsed body.
@@ -124,6 +141,16 @@ export class ApiBuilder {
       if (rt.produces === "json") res.status(rt.status).json(result);
       else res.status(rt.status).type(MEDIA_TYPES[rt.produces]).send(result);
     });
+    const pageErrors = o.htmlErrors;
+    if (pageErrors) {
+      const asPage: ErrorRequestHandler = (err: unknown, req, res, next) => {
+        if (!(err instanceof AppError) || res.headersSent) return next(err);
+        for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
+        res.status(err.status).type("text/html").send(pageErrors(err, pageLang(req)));
+      };
+      (anonymous ? this.anonymousRouter : this.router)[rt.method](rt.path, ...handlers, asPage);
+      return;
+    }
     (anonymous ? this.anonymousRouter : this.router)[rt.method](rt.path, ...handlers);
   }
 
@@ -172,6 +199,7 @@ function operation(rt: AnyRoute): Record<string, unknown> {
       default: { description: "Error", content: { "application/json": { schema: jsonSchema(errorBody, "output") } } },
     },
   };
-  if (rt.body) op.requestBody = { required: true, content: { [rt.bodyType === "csv" ? "text/csv" : "application/json"]: { schema: jsonSchema(rt.body, "input") } } };
+  const bodyMedia = { csv: "text/csv", form: "application/x-www-form-urlencoded", json: "application/json" }[rt.bodyType];
+  if (rt.body) op.requestBody = { required: true, content: { [bodyMedia]: { schema: jsonSchema(rt.body, "input") } } };
   return op;
 }

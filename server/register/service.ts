@@ -87,6 +87,7 @@ function evidenceToStore(client: ConsentRequest["evidence"], server: Evidence | 
       sender: server.sender.toLowerCase(),
       ...(client?.excerpt ? { excerpt: client.excerpt } : {}),
       ...(client?.inReplyTo && !server.inReplyTo ? { inReplyTo: client.inReplyTo } : {}),
+      ...(client?.requestId && !server.requestId ? { requestId: client.requestId } : {}),
     };
   }
   if (!client) return undefined;
@@ -237,7 +238,16 @@ export class RegisterService {
       recordedBy: p.userId,
       recordedAt: now,
     };
-    return this.appendOnce(p.tenantId, student.id, "consent", requestKey, () => event);
+    return this.appendOnce(p.tenantId, student.id, "consent", requestKey, (current) => {
+      // One email is one answer: the same Internet Message-ID is never recorded twice for a student.
+      const messageId = evidence?.messageId;
+      if (messageId && current.events.some((e) => e.type === "consent" && e.evidence?.messageId === messageId))
+        throw new AppError(409, "DUPLICATE_MESSAGE", {
+          en: "This email is already recorded as consent for this student",
+          nl: "Deze e-mail is al vastgelegd als toestemming voor deze leerling",
+        });
+      return event;
+    });
   }
 
   async withdraw(p: Principal, consentId: string, req: WithdrawRequest, requestKey?: string): Promise<WithdrawalEvent> {
