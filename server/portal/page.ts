@@ -134,7 +134,7 @@ button.secondary{background:transparent;color:var(--fg)}
 .muted{color:var(--muted)}
 footer{margin-top:2rem;border-top:1px solid var(--line);padding-top:.75rem;font-size:1rem;color:var(--muted)}
 @media (min-width:40rem){.choices{grid-template-columns:1fr 1fr}h1{font-size:1.75rem}}
-@media (forced-colors:active){button{border:2px solid ButtonText;background:ButtonFace;color:ButtonText}.info{border-left-color:CanvasText}.status{border-color:CanvasText}}
+@media (forced-colors:active){button,button.primary,button.secondary{border:2px solid ButtonText;background:ButtonFace;color:ButtonText}.info{border-left-color:CanvasText}.status{border-color:CanvasText}}
 `;
 
 function shell(lang: Lang, title: string, header: string, body: string, footer: string): string {
