@@ -23,7 +23,7 @@ describe("Parents' page in Chromium: link, give, withdraw; altered and expired l
   before(async () => {
     OUT = screenshotDir("parents-page");
     stack = await startStack();
-    // Daan's parents are asked for the GGD consultation (a far-reaching purpose needs none; one parent suffices).
+    // Noor's two parents with authority are asked, one letter and one link each.
     const r = await stack.api<ConsentRequestRecord>("POST", "/api/consent-requests", { studentId: "lln-002", partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" });
     assert.equal(r.status, 201, JSON.stringify(r.json));
     req = r.json;
