@@ -221,6 +221,7 @@ export type StudentRegister = z.infer<typeof registerResponse>;
 export const overviewResponse = z.object({ rows: z.array(overviewRow) });
 
 export const statsResponse = z.object({
+  /** Valid consents that end within the next 30 days (the same definition as the overview's "expiring"); the name is kept for the clients. */
   expiringThisMonth: z.array(z.object({ studentId: z.string(), name: z.string(), partyId: z.string(), purposeId: z.string(), validUntil: z.string() })),
   disclosuresPerParty: z.array(z.object({ partyId: z.string(), name: z.string(), count: z.number() })),
   overrides: z.array(z.object({ studentId: z.string(), name: z.string(), checkId: z.string(), at: z.string(), reason: z.string() })),

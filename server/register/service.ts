@@ -95,6 +95,9 @@ function evidenceToStore(client: ConsentRequest["evidence"], server: Evidence | 
   return { ...rest, hashSource: "client" };
 }
 
+/** A valid consent is "expiring" when it ends within this many days (the overview's rows and numbers alike). */
+export const EXPIRING_DAYS = 30;
+
 export class RegisterService {
   constructor(
     private readonly repo: RegisterRepository,
@@ -397,7 +400,7 @@ export class RegisterService {
   async overview(tenantId: string, at = new Date()): Promise<OverviewRow[]> {
     const snap = await this.directory.snapshot(tenantId);
     const all = await this.repo.readAllStates(tenantId);
-    const soon = at.getTime() + 30 * 86400_000;
+    const soon = at.getTime() + EXPIRING_DAYS * 86400_000;
     return snap.directory.students.map((s) => {
       const part: Partition = all.get(s.id) ?? { events: [], head: undefined, complete: true };
       const statuses = this.statuses(snap, s, part.events, at);
@@ -435,7 +438,8 @@ export class RegisterService {
   }> {
     const snap = await this.directory.snapshot(tenantId);
     const all = await this.repo.readAll(tenantId);
-    const monthEnd = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+    // One definition of "expiring" everywhere (the overview's rows and these numbers): within the next EXPIRING_DAYS days.
+    const soon = new Date(at.getTime() + EXPIRING_DAYS * 86400_000);
     const yearStart = new Date(Date.UTC(at.getUTCMonth() >= 7 ? at.getUTCFullYear() : at.getUTCFullYear() - 1, 7, 1));
     const expiring: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[] = [];
     const perParty = new Map<string, number>();
@@ -443,7 +447,7 @@ export class RegisterService {
     for (const s of snap.directory.students) {
       const events = all.get(s.id)?.events ?? [];
       for (const st of this.statuses(snap, s, events, at)) {
-        if (st.state === "valid" && st.validUntil && new Date(st.validUntil) < monthEnd)
+        if (st.state === "valid" && st.validUntil && new Date(st.validUntil) <= soon)
           expiring.push({ studentId: s.id, name: fullName(s), partyId: st.partyId, purposeId: st.purposeId, validUntil: st.validUntil });
       }
       for (const e of events) {
