@@ -96,6 +96,15 @@ export function RecordView() {
     setSaving(true);
     setSaveError(undefined);
     try {
+      const evidence = {
+        messageId: data.msg.internetMessageId,
+        sender: data.msg.from,
+        date: data.msg.date,
+        sha256: data.sha256,
+        ...(data.serverHash && data.msg.restId ? { graphMessageId: data.msg.restId } : {}),
+        ...(excerpt ? { excerpt } : {}),
+        ...(data.request?.messageId ? { inReplyTo: data.request.messageId } : {}),
+      };
       const body: ConsentRequest = {
         studentId: match.studentId,
         partyId,
@@ -105,17 +114,11 @@ export function RecordView() {
         method: "email",
         givenAt: data.msg.date,
         ...(data.request ? { informationShown: data.request.informationShown } : {}),
-        evidence: {
-          messageId: data.msg.internetMessageId,
-          sender: data.msg.from,
-          date: data.msg.date,
-          sha256: data.sha256,
-          ...(data.serverHash && data.msg.restId ? { graphMessageId: data.msg.restId } : {}),
-          ...(excerpt ? { excerpt } : {}),
-          ...(data.request?.messageId ? { inReplyTo: data.request.messageId } : {}),
-        },
+        evidence,
       };
-      await api.call(routes.recordConsent, { body });
+      // A reply to a request: the server takes student, party, purpose and the text shown from the request.
+      if (data.request) await api.call(routes.recordReply, { params: { id: data.request.requestId }, body: { decision, evidence } });
+      else await api.call(routes.recordConsent, { body });
       setDone(t.recorded);
     } catch (e) {
       setSaveError(errorText(e));
