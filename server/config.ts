@@ -74,6 +74,13 @@ const schema = z
     PARENT_PAGE_RATE_PER_MINUTE_INSTANCE: z.coerce.number().int().min(1).default(1200),
     /** Minutes between reminder runs for unanswered consent requests (0: off); policy reminderAfterDays / maxReminders decide who. */
     REMINDER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10080).default(0),
+    /**
+     * Key of the MAC in the x-zorgvuldig-check header the add-in stamps on every checked mail (HMAC-SHA256).
+     * Required in production; elsewhere a fixed development key is used.
+     */
+    CHECK_STAMP_KEY: z.string().min(32, "at least 32 characters").optional(),
+    /** Seconds between sweeps of the senders' Sent Items (delta query; 0: only on demand, POST /api/sent-items/sweep). */
+    SENT_ITEMS_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(0),
     /** Seconds between scheduled retention purges (0: off). */
     RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(86400),
 
@@ -104,6 +111,9 @@ const schema = z
     if (c.ENTRA_CLIENT_ID && c.PUBLIC_URL && !c.PUBLIC_URL.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "must use https outside dev mode" });
     }
+    if (c.NODE_ENV === "production" && !c.CHECK_STAMP_KEY) {
+      ctx.addIssue({ code: "custom", path: ["CHECK_STAMP_KEY"], message: "required in production (the MAC of the check header)" });
+    }
     if (c.ENTRA_CLIENT_ID && c.NODE_ENV === "production" && !c.STORAGE_CONNECTION_STRING) {
       ctx.addIssue({ code: "custom", path: ["STORAGE_CONNECTION_STRING"], message: "required in production" });
     }
@@ -113,6 +123,12 @@ export type Config = z.infer<typeof schema> & { devMode: boolean; validateRespon
 
 export { ConfigError } from "./shared/errors.js";
 import { ConfigError } from "./shared/errors.js";
+/** The development key of the check header's MAC (never used where NODE_ENV is production). */
+export const DEV_CHECK_STAMP_KEY = "zorgvuldig-development-check-stamp-key-not-secret";
+
+export function checkStampKey(c: Pick<Config, "CHECK_STAMP_KEY">): string {
+  return c.CHECK_STAMP_KEY ?? DEV_CHECK_STAMP_KEY;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(

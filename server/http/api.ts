@@ -97,6 +97,8 @@ export class ApiBuilder {
   }
 
   /**
+   * `ownIdempotency`: the handler makes the Idempotency-Key its own (POST /api/check: the key becomes the
+   * check id and one insert is the idempotency), so the generic middleware keeps no marker row for it.
    * `before`: middleware run first, before any other work (a page's own rate limit). `htmlErrors`: a page
    * route answers its errors (bad path, bad form, refused) as a page in the caller's language, with the
    * error's status, instead of the API's JSON error.
@@ -104,7 +106,7 @@ export class ApiBuilder {
   implement<Rt extends AnyRoute>(
     rt: Rt,
     handler: Handler<Rt>,
-    o: { bodyLimit?: string; before?: RequestHandler[]; htmlErrors?: (err: AppError, lang: Lang) => string } = {},
+    o: { bodyLimit?: string; ownIdempotency?: boolean; before?: RequestHandler[]; htmlErrors?: (err: AppError, lang: Lang) => string } = {},
   ): void {
     this.implemented.push(rt);
     const anonymous = rt.access === "anonymous";
@@ -122,6 +124,11 @@ export class ApiBuilder {
             : express.json({ limit }),
         checkDepth,
       );
+    if (o.ownIdempotency)
+      handlers.push((_req, res, next) => {
+        res.locals.ownIdempotency = true;
+        next();
+      });
     // After the body parser: the idempotency middleware hashes the parsed body.
     if (!anonymous) handlers.push(...(this.opts.extra ?? []));
     handlers.push(async (req, res) => {

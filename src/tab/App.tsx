@@ -18,6 +18,7 @@ import { ExportView } from "./views/ExportView.js";
 import { DirectoryView } from "./views/DirectoryView.js";
 import { OverviewView } from "./views/OverviewView.js";
 import { RequestsView } from "./views/RequestsView.js";
+import { ReviewView } from "./views/ReviewView.js";
 
 /**
  * Follows the host's theme live (Teams theme changes, or the dev switcher) and stops listening when the
@@ -83,6 +84,7 @@ const NAV: { route: Route; label: MessageKey }[] = [
   { route: { view: "overview" }, label: "navOverview" },
   { route: { view: "requests" }, label: "navRequests" },
   { route: { view: "directory" }, label: "navDirectory" },
+  { route: { view: "review" }, label: "navReview" },
 ];
 
 export function App({ host, api, initialLang }: { host: Host; api: TabApi; initialLang: Lang }): JSX.Element {
@@ -208,6 +210,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             {route.view === "overview" ? <OverviewView /> : null}
             {route.view === "directory" ? <DirectoryView /> : null}
             {route.view === "requests" ? <RequestsView /> : null}
+            {route.view === "review" ? <ReviewView /> : null}
             {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
             {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}
           </main>
