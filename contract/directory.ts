@@ -113,6 +113,12 @@ export const policyInput = z
      * Purview (Microsoft 365 E5 or the add-on): the task pane offers "Versleuteld verzenden" with it.
      */
     encryptedMailLabelId: z.string().trim().regex(/^[0-9A-Za-z-]{1,100}$/, "the label's id (a GUID)").optional(),
+    /** Days a consent request's personal link to the parents' page stays valid. */
+    parentLinkDays: z.number().int().min(1).max(90).default(14),
+    /** Days after sending (or the last reminder) before an unanswered request is reminded. */
+    reminderAfterDays: z.number().int().min(1).max(60).default(7),
+    /** Reminders per unanswered request at most (0: none). */
+    maxReminders: z.number().int().min(0).max(5).default(2),
   })
   .strict();
 export const policy = policyInput.strip();

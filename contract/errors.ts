@@ -21,6 +21,14 @@ export const ERROR_CODES = [
   "NOT_FOUND",
   "CONFLICT",
   "ALREADY_WITHDRAWN",
+  /** The same email (Internet Message-ID) is already recorded as consent for this student. */
+  "DUPLICATE_MESSAGE",
+  /** A parents'-page link that was altered, made up or never issued. */
+  "LINK_INVALID",
+  /** A parents'-page link past its validity (school policy). */
+  "LINK_EXPIRED",
+  /** A parents'-page link whose answer is already recorded (a link records once). */
+  "ALREADY_ANSWERED",
   "NOT_A_GUARDIAN",
   "NO_AUTHORITY",
   "STUDENT_TOO_YOUNG",

@@ -20,6 +20,8 @@ export const evidenceInput = z
      * its owner's address. The server then reads Graph /users/{owner}/messages/{id} (Mail.Read.Shared).
      */
     mailboxOwner: z.string().trim().toLowerCase().max(320).regex(/^[^\s@/]+@[^\s@/]+$/, "an email address").optional(),
+    /** The consent request this mail answers ([ZV-r...] in the subject). */
+    requestId: id.optional(),
   })
   .strict();
 
@@ -130,11 +132,13 @@ export const evidence = z.object({
   date: z.string(),
   sha256: sha256Hex,
   /** Where the hash was computed: the task pane ("client") or the server from Graph's MIME. */
-  hashSource: z.enum(["client", "server-mime"]).optional(),
+  hashSource: z.enum(["client", "server-mime", "portal"]).optional(),
   /** The shared or delegated mailbox the message was in (its owner's address), when not the user's own. */
   mailbox: z.string().optional(),
   excerpt: z.string().optional(),
   inReplyTo: z.string().optional(),
+  /** The consent request answered (a reply recorded from it, or the parents' page). */
+  requestId: z.string().optional(),
 });
 export type Evidence = z.infer<typeof evidence>;
 const actorOut = z.union([z.object({ guardianId: z.string() }), z.object({ student: z.literal(true) })]);
@@ -231,6 +235,7 @@ export type StudentRegister = z.infer<typeof registerResponse>;
 export const overviewResponse = z.object({ rows: z.array(overviewRow) });
 
 export const statsResponse = z.object({
+  /** Valid consents that end within the next 30 days (the same definition as the overview's "expiring"); the name is kept for the clients. */
   expiringThisMonth: z.array(z.object({ studentId: z.string(), name: z.string(), partyId: z.string(), purposeId: z.string(), validUntil: z.string() })),
   disclosuresPerParty: z.array(z.object({ partyId: z.string(), name: z.string(), count: z.number() })),
   overrides: z.array(z.object({ studentId: z.string(), name: z.string(), checkId: z.string(), at: z.string(), reason: z.string() })),
@@ -277,6 +282,12 @@ export const consentRequestRecord = z.object({
       bodyText: z.string(),
       bodyHtml: z.string(),
       messageId: z.string().optional(),
+      /** The holder's personal link to the parents' page (its id names the link's stored state). */
+      link: z.string().optional(),
+      linkId: z.string().optional(),
+      /** Reminders sent so far, and the last one's moment. */
+      reminders: z.number().int().optional(),
+      lastReminderAt: z.string().optional(),
     }),
   ),
   /** Addressed to the student (16+) rather than the parents. */
@@ -291,6 +302,9 @@ export const consentRequestRecord = z.object({
   /** Internet Message-ID of the sent request (when sent through Graph). */
   messageId: z.string().optional(),
   sendingSince: z.string().optional(),
+  /** When the letters were sent, and until when their links to the parents' page work. */
+  sentAt: z.string().optional(),
+  linkExpiresAt: z.string().optional(),
 });
 export type ConsentRequestRecord = z.infer<typeof consentRequestRecord>;
 

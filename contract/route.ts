@@ -56,13 +56,15 @@ export interface Route<
   params: PS;
   query: Q;
   body: B;
-  /** The body's media type: JSON (default) or CSV text (validated by a string schema). */
-  bodyType: "json" | "csv";
+  /** The body's media type: JSON (default), CSV text (validated by a string schema) or an HTML form (urlencoded). */
+  bodyType: BodyType;
   response: R;
   produces: Produces;
   /** The success status: 201 for a POST unless said otherwise, 200 for the others. */
   status: number;
 }
+
+export type BodyType = "json" | "csv" | "form";
 
 export type AnyRoute = Route<string, z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>;
 
@@ -73,7 +75,7 @@ type ParamsField<P extends string, PS> = [ParamNames<P>] extends [never]
 export type RouteInit<P extends string, PS, Q, B, R> = Pick<Route<P>, "method" | "path" | "summary" | "tag" | "access" | "scope"> & {
   query?: Q;
   body?: B;
-  bodyType?: "json" | "csv";
+  bodyType?: BodyType;
   /** Required; never a top-level unknown or any. */
   response: NoTopLevelAny<R>;
   produces?: Produces;

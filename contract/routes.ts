@@ -56,6 +56,18 @@ import {
 } from "./sentitems.js";
 import { legalHold, legalHoldInput, purgeReport, purgeReports, purgeRequest, viewsResponse } from "./retention.js";
 import { graphEvidence, graphEvidenceRequest, me } from "./identity.js";
+import {
+  openRequestsQuery,
+  openRequestsResponse,
+  parentAnswerForm,
+  parentPageParams,
+  parentPageQuery,
+  renewalPreview,
+  renewalQuery,
+  renewalRequest,
+  renewalResult,
+  replyRecordRequest,
+} from "./portal.js";
 
 /**
  * Every route of /api, declared once. The server implements each (server/<component>/routes.ts),
@@ -336,6 +348,44 @@ export const routes = {
     summary: "Who viewed this student's register or export, and when",
     params: byId,
     response: viewsResponse,
+  }),
+
+  // the parents' page and the follow-up of consent requests (issue 17)
+  parentPage: route({
+    method: "get", path: "/parents/:token", tag: "portal", access: "anonymous", scope: { from: "none" },
+    summary: "The parents' page of one consent request (personal signed link; no account): the information text and the answer form",
+    params: parentPageParams, query: parentPageQuery, produces: "html",
+    response: z.string(),
+  }),
+  parentAnswer: route({
+    method: "post", path: "/parents/:token", tag: "portal", access: "anonymous", scope: { from: "none" }, status: 200,
+    summary: "A parent's answer on the parents' page: give, refuse or withdraw consent (recorded with method portal)",
+    params: parentPageParams, query: parentPageQuery, body: parentAnswerForm, bodyType: "form", produces: "html",
+    response: z.string(),
+  }),
+  recordReply: route({
+    method: "post", path: "/consent-requests/:id/reply", tag: "portal", access: "coordinator", scope: { from: "param", name: "id", via: "consent-request" },
+    summary: "Record a parent's reply mail to a consent request: student, party, purpose and text shown come from the request",
+    params: byId, body: replyRecordRequest,
+    response: consentEvent,
+  }),
+  openRequests: route({
+    method: "get", path: "/consent-requests", tag: "portal", access: "coordinator", scope: { from: "tenant" },
+    summary: "The consent requests and where each stands: sent, opened, answered, expired",
+    query: openRequestsQuery,
+    response: openRequestsResponse,
+  }),
+  renewalPreview: route({
+    method: "get", path: "/renewals", tag: "portal", access: "coordinator", scope: { from: "tenant" },
+    summary: "A renewal round's preview: the valid consents that end at this school year's end",
+    query: renewalQuery,
+    response: renewalPreview,
+  }),
+  renewalRound: route({
+    method: "post", path: "/renewals", tag: "portal", access: "coordinator", scope: { from: "body", field: "items[].studentId", via: "student" }, status: 200,
+    summary: "Ask the chosen consents again in one go: one request each (with its parents'-page links), sent when asked",
+    body: renewalRequest,
+    response: renewalResult,
   }),
 } as const;
 

@@ -37,6 +37,10 @@ import { graphRoutes } from "./graph/routes.js";
 import { createSyncServices, type SyncServices } from "./sync/service.js";
 import { syncRoutes } from "./sync/routes.js";
 import type { GraphAuth } from "./graph/client.js";
+import { ParentLinks } from "./portal/links.js";
+import { ParentPortal } from "./portal/service.js";
+import { FollowUp } from "./portal/follow-up.js";
+import { portalRoutes } from "./portal/routes.js";
 
 import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
 
@@ -71,6 +75,10 @@ export interface Services {
   views: ViewLog;
   graph: GraphServices;
   sync: SyncServices;
+  /** The parents' page and the follow-up of consent requests (issue 17). */
+  portal: ParentPortal;
+  followUp: FollowUp;
+  parentLinks: ParentLinks;
 }
 
 /** Hosts allowed to frame the pages: Teams, Outlook and Office on the web. */
@@ -89,7 +97,7 @@ const FRAME_ANCESTORS = [
 
 const ADDIN_ORIGINS_SCRIPT = ["'self'", "https://appsforoffice.microsoft.com", "https://res.cdn.office.net", "https://res-1.cdn.office.net"];
 
-export function createServices(storage: Storage, config: Config, log: Logger, graphAuth?: GraphAuth): Services {
+export function createServices(storage: Storage, config: Config, log: Logger, graphAuth?: GraphAuth, publicOrigin: () => string = () => config.PUBLIC_URL ?? ""): Services {
   const directoryRepo = new DirectoryRepository(storage);
   const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
   const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
@@ -104,13 +112,24 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     new TextReader({ inlineChars: config.CHECK_INLINE_TEXT_CHARS, budgetMs: config.CHECK_TEXT_BUDGET_MS }),
   );
   const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
+  const register = new RegisterService(registerRepo, directory, { checkpoints, log });
+  const links = new ParentLinks(storage, keys);
+  const requests = new ConsentRequestService(storage, directory, {
+    async issue(tenantId, requestId, holder, expiresAt) {
+      const { linkId, token } = await links.issue(tenantId, requestId, holder, expiresAt);
+      return { linkId, url: `${publicOrigin().replace(/\/$/, "")}/api/parents/${token}` };
+    },
+  });
   return {
     directory,
     registerRepo,
     checkpoints,
-    register: new RegisterService(registerRepo, directory, { checkpoints, log }),
+    register,
     checks,
-    requests: new ConsentRequestService(storage, directory),
+    requests,
+    portal: new ParentPortal(links, requests, register, registerRepo, directory),
+    followUp: new FollowUp(requests, links, registerRepo, register, directory),
+    parentLinks: links,
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
     views: new ViewLog(storage),
     graph,
@@ -194,7 +213,7 @@ function devHostGuard(): RequestHandler {
 
 export function createApp(deps: AppDeps): { app: Express; services: Services; api: ApiBuilder } {
   const { config, storage, log } = deps;
-  const services = createServices(storage, config, log, deps.graphAuth);
+  const services = createServices(storage, config, log, deps.graphAuth, deps.publicOrigin);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.devMode ? false : 1);
@@ -255,6 +274,16 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     messages: services.graph,
     mail: services.graph,
     breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
+  });
+  portalRoutes(api, {
+    portal: services.portal,
+    followUp: services.followUp,
+    requests: services.requests,
+    register: services.register,
+    directory: services.directory,
+    messages: services.graph,
+    mail: services.graph,
+    rateLimit: { perAddress: config.PARENT_PAGE_RATE_PER_MINUTE, perInstance: config.PARENT_PAGE_RATE_PER_MINUTE_INSTANCE },
   });
   sendCheckRoutes(api, services.checks);
   sentItemsRoutes(api, services.sentItems);

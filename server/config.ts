@@ -69,6 +69,11 @@ const schema = z
     STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(4000),
     RATE_LIMIT_PER_MINUTE_USER: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_PER_MINUTE_TENANT: z.coerce.number().int().min(1).default(6000),
+    /** The parents' page: requests per minute per client address, and per instance (checked before any work). */
+    PARENT_PAGE_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    PARENT_PAGE_RATE_PER_MINUTE_INSTANCE: z.coerce.number().int().min(1).default(1200),
+    /** Minutes between reminder runs for unanswered consent requests (0: off); policy reminderAfterDays / maxReminders decide who. */
+    REMINDER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10080).default(0),
     /**
      * Key of the MAC in the x-zorgvuldig-check header the add-in stamps on every checked mail (HMAC-SHA256).
      * Required in production; elsewhere a fixed development key is used.

@@ -176,6 +176,12 @@ export interface Policy {
   lateConsentFrom?: string;
   /** The Purview sensitivity label (id) that encrypts mail; absent: the school has none configured. */
   encryptedMailLabelId?: string;
+  /** Days a consent request's personal link to the parents' page stays valid. */
+  parentLinkDays: number;
+  /** Days after sending (or the last reminder) before an unanswered request is reminded. */
+  reminderAfterDays: number;
+  /** Reminders per unanswered request at most (0: none). */
+  maxReminders: number;
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;
@@ -198,6 +204,9 @@ export function defaultPolicy(schoolId: string): Policy {
     keepOriginalMessages: false,
     parentalConsentAtAge: "lapses",
     lateConsentFrom: "06-01",
+    parentLinkDays: 14,
+    reminderAfterDays: 7,
+    maxReminders: 2,
     pendingCheckDays: DEFAULT_PENDING_CHECK_DAYS,
   };
 }

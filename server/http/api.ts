@@ -1,4 +1,4 @@
-import express, { Router, type Request, type RequestHandler } from "express";
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import { z } from "zod";
 import { MEDIA_TYPES, errorBody, type AnyRoute, type HandlerInput, type HandlerOutput, type Lang } from "../../contract/index.js";
 import { AppError, requestLang } from "../shared/errors.js";
@@ -8,6 +8,12 @@ import { bodyChunks, checkCsvHeaders, limitBytes } from "./stream-body.js";
 
 export function langOf(req: Request): Lang {
   return requestLang(req);
+}
+
+/** A page's language: `?lang=` (the page's own switch) before the browser's Accept-Language. */
+export function pageLang(req: Request): Lang {
+  const q = req.query.lang;
+  return q === "en" || q === "nl" ? q : langOf(req);
 }
 
 /**
@@ -93,6 +99,14 @@ const checkDepth: RequestHandler = (req, _res, next) => {
  * answer against the declared response schema. Routes that need a signed-in user are on `router`
  * (mounted behind authentication), anonymous ones on `anonymousRouter`.
  */
+/** How a route is implemented (see ApiBuilder.implement). */
+export interface ImplementOptions {
+  bodyLimit?: string;
+  ownIdempotency?: boolean;
+  before?: RequestHandler[];
+  htmlErrors?: (err: AppError, lang: Lang) => string;
+}
+
 export class ApiBuilder {
   readonly router = Router();
   readonly anonymousRouter = Router();
@@ -108,9 +122,12 @@ export class ApiBuilder {
   /**
    * `ownIdempotency`: the handler makes the Idempotency-Key its own (POST /api/check: the key becomes the
    * check id and one insert is the idempotency), so the generic middleware keeps no marker row for it.
+   * `before`: middleware run first, before any other work (a page's own rate limit). `htmlErrors`: a page
+   * route answers its errors (bad path, bad form, refused) as a page in the caller's language, with the
+   * error's status, instead of the API's JSON error.
    */
-  implement<Rt extends AnyRoute>(rt: Rt, handler: Handler<Rt>, o: { bodyLimit?: string; ownIdempotency?: boolean } = {}): void {
-    this.mount(rt, o.bodyLimit, false, o.ownIdempotency === true, async (req, input, ctx) => handler({ ...input, ...ctx } as Ctx<Rt>));
+  implement<Rt extends AnyRoute>(rt: Rt, handler: Handler<Rt>, o: ImplementOptions = {}): void {
+    this.mount(rt, { ...o, stream: false }, async (req, input, ctx) => handler({ ...input, ...ctx } as Ctx<Rt>));
   }
 
   /**
@@ -120,7 +137,7 @@ export class ApiBuilder {
    */
   implementStream<Rt extends AnyRoute>(rt: Rt, handler: StreamHandler<Rt>, o: { bodyLimit?: string } = {}): void {
     const limit = limitBytes(o.bodyLimit ?? this.opts.defaultBodyLimit);
-    this.mount(rt, o.bodyLimit, true, false, async (req, input, ctx) => {
+    this.mount(rt, { ...o, stream: true }, async (req, input, ctx) => {
       checkCsvHeaders(req, limit);
       return handler({ params: input.params, query: input.query, ...ctx, body: () => bodyChunks(req, limit) } as Parameters<StreamHandler<Rt>>[0]);
     });
@@ -128,18 +145,20 @@ export class ApiBuilder {
 
   private mount<Rt extends AnyRoute>(
     rt: Rt,
-    bodyLimit: string | undefined,
-    stream: boolean,
-    ownIdempotency: boolean,
+    m: ImplementOptions & { stream: boolean },
     run: (req: Request, input: HandlerInput<Rt>, ctx: Omit<Ctx<Rt>, keyof HandlerInput<Rt>>) => Promise<HandlerOutput<Rt>>,
   ): void {
     this.implemented.push(rt);
     const anonymous = rt.access === "anonymous";
     const access = rt.access;
-    const handlers: RequestHandler[] = access === "anonymous" ? [...(this.opts.anonymous ?? [])] : access === "any" ? [] : [requireRole(access)];
+    const handlers: RequestHandler[] = [
+      ...(m.before ?? []),
+      ...(access === "anonymous" ? (this.opts.anonymous ?? []) : access === "any" ? [] : [requireRole(access)]),
+    ];
     // Path ids first: the view log and the idempotency middleware below must never see a bad one.
     handlers.push(checkParams);
-    const limit = bodyLimit ?? this.opts.defaultBodyLimit;
+    const limit = m.bodyLimit ?? this.opts.defaultBodyLimit;
+    const stream = m.stream;
     if (stream)
       handlers.push((_req, res, next) => {
         res.locals.streamedBody = true;
@@ -149,10 +168,12 @@ export class ApiBuilder {
       handlers.push(
         rt.bodyType === "csv"
           ? express.text({ type: ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"], limit, defaultCharset: "utf-8" })
-          : express.json({ limit }),
+          : rt.bodyType === "form"
+            ? express.urlencoded({ extended: false, limit, parameterLimit: 20 })
+            : express.json({ limit }),
         checkDepth,
       );
-    if (ownIdempotency)
+    if (m.ownIdempotency === true)
       handlers.push((_req, res, next) => {
         res.locals.ownIdempotency = true;
         next();
@@ -175,6 +196,16 @@ export class ApiBuilder {
       if (rt.produces === "json") res.status(rt.status).json(result);
       else res.status(rt.status).type(MEDIA_TYPES[rt.produces]).send(result);
     });
+    const pageErrors = m.htmlErrors;
+    if (pageErrors) {
+      const asPage: ErrorRequestHandler = (err: unknown, req, res, next) => {
+        if (!(err instanceof AppError) || res.headersSent) return next(err);
+        for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
+        res.status(err.status).type("text/html").send(pageErrors(err, pageLang(req)));
+      };
+      (anonymous ? this.anonymousRouter : this.router)[rt.method](rt.path, ...handlers, asPage);
+      return;
+    }
     (anonymous ? this.anonymousRouter : this.router)[rt.method](rt.path, ...handlers);
   }
 
@@ -223,6 +254,7 @@ function operation(rt: AnyRoute): Record<string, unknown> {
       default: { description: "Error", content: { "application/json": { schema: jsonSchema(errorBody, "output") } } },
     },
   };
-  if (rt.body) op.requestBody = { required: true, content: { [rt.bodyType === "csv" ? "text/csv" : "application/json"]: { schema: jsonSchema(rt.body, "input") } } };
+  const bodyMedia = { csv: "text/csv", form: "application/x-www-form-urlencoded", json: "application/json" }[rt.bodyType];
+  if (rt.body) op.requestBody = { required: true, content: { [bodyMedia]: { schema: jsonSchema(rt.body, "input") } } };
   return op;
 }

@@ -10,9 +10,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  * What is sealed (each with its own purpose label, so a MAC of one kind never passes as another):
  *  - "head": a register's HEAD row (partition, sequence, last hash and the send-check state);
  *  - "tombstone": what the retention purge leaves in place of removed events;
- *  - "checkpoint": the periodic Merkle root over all chain heads of a tenant (see checkpoints.ts).
+ *  - "checkpoint": the periodic Merkle root over all chain heads of a tenant (see checkpoints.ts);
+ *  - "parent-link": a consent request's personal link to the parents' page (see server/portal/links.ts).
  */
-export type SealPurpose = "head" | "tombstone" | "checkpoint";
+export type SealPurpose = "head" | "tombstone" | "checkpoint" | "parent-link";
 
 export interface Seal {
   keyId: string;

@@ -43,3 +43,8 @@ export interface SentRequest {
 export interface MailSender {
   send(p: Principal, userToken: string, mail: ConsentRequestMail): Promise<SentRequest>;
 }
+
+/** Issues a holder's personal link to the parents' page (server/portal/links.ts implements it). */
+export interface ParentLinkIssuer {
+  issue(tenantId: string, requestId: string, holder: `g:${string}` | "student", expiresAt: string): Promise<{ linkId: string; url: string }>;
+}

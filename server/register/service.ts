@@ -87,12 +87,16 @@ function evidenceToStore(client: ConsentRequest["evidence"], server: Evidence | 
       sender: server.sender.toLowerCase(),
       ...(client?.excerpt ? { excerpt: client.excerpt } : {}),
       ...(client?.inReplyTo && !server.inReplyTo ? { inReplyTo: client.inReplyTo } : {}),
+      ...(client?.requestId && !server.requestId ? { requestId: client.requestId } : {}),
     };
   }
   if (!client) return undefined;
   const { graphMessageId: _unused, mailboxOwner, ...rest } = client;
   return { ...rest, hashSource: "client", ...(mailboxOwner ? { mailbox: mailboxOwner } : {}) };
 }
+
+/** A valid consent is "expiring" when it ends within this many days (the overview's rows and numbers alike). */
+export const EXPIRING_DAYS = 30;
 
 export class RegisterService {
   constructor(
@@ -237,7 +241,16 @@ export class RegisterService {
       recordedBy: p.userId,
       recordedAt: now,
     };
-    return this.appendOnce(p.tenantId, student.id, "consent", requestKey, () => event);
+    return this.appendOnce(p.tenantId, student.id, "consent", requestKey, (current) => {
+      // One email is one answer: the same Internet Message-ID is never recorded twice for a student.
+      const messageId = evidence?.messageId;
+      if (messageId && current.events.some((e) => e.type === "consent" && e.evidence?.messageId === messageId))
+        throw new AppError(409, "DUPLICATE_MESSAGE", {
+          en: "This email is already recorded as consent for this student",
+          nl: "Deze e-mail is al vastgelegd als toestemming voor deze leerling",
+        });
+      return event;
+    });
   }
 
   async withdraw(p: Principal, consentId: string, req: WithdrawRequest, requestKey?: string): Promise<WithdrawalEvent> {
@@ -387,7 +400,7 @@ export class RegisterService {
   async overview(tenantId: string, at = new Date()): Promise<OverviewRow[]> {
     const snap = await this.directory.snapshot(tenantId);
     const all = await this.repo.readAllStates(tenantId);
-    const soon = at.getTime() + 30 * 86400_000;
+    const soon = at.getTime() + EXPIRING_DAYS * 86400_000;
     return snap.directory.students.map((s) => {
       const part: Partition = all.get(s.id) ?? { events: [], head: undefined, complete: true };
       const statuses = this.statuses(snap, s, part.events, at);
@@ -425,7 +438,8 @@ export class RegisterService {
   }> {
     const snap = await this.directory.snapshot(tenantId);
     const all = await this.repo.readAll(tenantId);
-    const monthEnd = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+    // One definition of "expiring" everywhere (the overview's rows and these numbers): within the next EXPIRING_DAYS days.
+    const soon = new Date(at.getTime() + EXPIRING_DAYS * 86400_000);
     const yearStart = new Date(Date.UTC(at.getUTCMonth() >= 7 ? at.getUTCFullYear() : at.getUTCFullYear() - 1, 7, 1));
     const expiring: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[] = [];
     const perParty = new Map<string, number>();
@@ -433,7 +447,7 @@ export class RegisterService {
     for (const s of snap.directory.students) {
       const events = all.get(s.id)?.events ?? [];
       for (const st of this.statuses(snap, s, events, at)) {
-        if (st.state === "valid" && st.validUntil && new Date(st.validUntil) < monthEnd)
+        if (st.state === "valid" && st.validUntil && new Date(st.validUntil) <= soon)
           expiring.push({ studentId: s.id, name: fullName(s), partyId: st.partyId, purposeId: st.purposeId, validUntil: st.validUntil });
       }
       for (const e of events) {

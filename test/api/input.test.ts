@@ -44,6 +44,8 @@ describe("Input validation on every route with a body", function () {
     "POST /api/consents/{id}/withdraw": { by: { guardianId: "lln-001-o2" }, at: "2026-09-03T08:00:00Z", reason: "x" },
     "POST /api/notices": { studentId: "lln-001", partyId: "leerplicht", purposeId: "verzuimmelding", informedAt: "2026-09-02T08:00:00Z", method: "letter" },
     "POST /api/consent-requests": { studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult", lang: "nl" },
+    "POST /api/consent-requests/{id}/reply": { decision: "granted", evidence: { messageId: "<a@b.example>", sender: "ouder@mail.example", date: "2026-09-01T08:00:00Z", sha256: "a".repeat(64) } },
+    "POST /api/renewals": { items: [{ studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult" }], send: false },
     "POST /api/check": { to: ["jgz@ggd-voorbeeldregio.example"], cc: [], bcc: [], subject: "Jan de Vries", body: "", attachments: [], sentAt: "2026-10-01T10:00:00Z" },
     "POST /api/checks/{id}/override": { reason: "Een reden van voldoende lengte" },
     "POST /api/retention/purge": { dryRun: true },

@@ -197,6 +197,20 @@ describe("Tenancy and roles on every route", function () {
       "POST /api/consent-requests": notFound("/api/consent-requests", "POST", { studentId: "b-lln-001", partyId: "ggd", purposeId: "jgz-consult" }),
       "GET /api/consent-requests/{id}": async (route) => notFound(`/api/consent-requests/${b.requestId}`)(route),
       "POST /api/consent-requests/{id}/send": async (route) => notFound(`/api/consent-requests/${b.requestId}/send`, "POST")(route),
+      "GET /api/consent-requests": listed("/api/consent-requests"),
+      "POST /api/consent-requests/{id}/reply": async (route) =>
+        notFound(`/api/consent-requests/${b.requestId}/reply`, "POST", {
+          decision: "granted", evidence: { messageId: "<b@b-tenant.example>", sender: "ouder@b-tenant.example", date: "2026-09-01T08:00:00Z", sha256: "a".repeat(64) },
+        })(route),
+      "GET /api/renewals": listed("/api/renewals"),
+      "POST /api/renewals": async (route) => {
+        // B's student is not A's: nothing is made, the item fails as not found.
+        const r = await stack.api<{ created: unknown[]; failed: { code: string }[] }>("POST", "/api/renewals", { items: [{ studentId: "b-lln-001", partyId: "b-party", purposeId: "b-purpose" }] });
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        assert.deepEqual(r.json.created, []);
+        assert.equal(r.json.failed[0]?.code, "NOT_FOUND");
+        noMarkers(r.json, route);
+      },
       "POST /api/import/csv": async (route) => {
         const csv = "leerlingnummer,voornaam,achternaam,geboortedatum\n990001,Overschreven,Geheimhouder,2015-02-02\n";
         const r = await stack.api("POST", "/api/import/csv?schoolId=b-school", undefined, { raw: csv, headers: { "content-type": "text/csv" } });

@@ -98,6 +98,16 @@ export function RecordView() {
     setSaving(true);
     setSaveError(undefined);
     try {
+      const evidence = {
+        messageId: data.msg.internetMessageId,
+        sender: data.msg.from,
+        date: data.msg.date,
+        sha256: data.sha256,
+        ...(data.serverHash && data.msg.restId ? { graphMessageId: data.msg.restId } : {}),
+        ...(data.msg.mailboxOwner ? { mailboxOwner: data.msg.mailboxOwner } : {}),
+        ...(excerpt ? { excerpt } : {}),
+        ...(data.request?.messageId ? { inReplyTo: data.request.messageId } : {}),
+      };
       const body: ConsentRequest = {
         studentId: match.studentId,
         partyId,
@@ -107,18 +117,12 @@ export function RecordView() {
         method: "email",
         givenAt: data.msg.date,
         ...(data.request ? { informationShown: data.request.informationShown } : {}),
-        evidence: {
-          messageId: data.msg.internetMessageId,
-          sender: data.msg.from,
-          date: data.msg.date,
-          sha256: data.sha256,
-          ...(data.serverHash && data.msg.restId ? { graphMessageId: data.msg.restId } : {}),
-          ...(data.msg.mailboxOwner ? { mailboxOwner: data.msg.mailboxOwner } : {}),
-          ...(excerpt ? { excerpt } : {}),
-          ...(data.request?.messageId ? { inReplyTo: data.request.messageId } : {}),
-        },
+        evidence,
       };
-      const event = await api.call(routes.recordConsent, { body });
+      // A reply to a request: the server takes student, party, purpose and the text shown from the request.
+      const event = data.request
+        ? await api.call(routes.recordReply, { params: { id: data.request.requestId }, body: { decision, evidence } })
+        : await api.call(routes.recordConsent, { body });
       const mailbox = event.evidence?.mailbox;
       if (mailbox && event.evidence?.hashSource === "client") setClientHashNote(t.sharedMailboxClientHash(mailbox));
       setDone(t.recorded);
