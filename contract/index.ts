@@ -14,3 +14,4 @@ export * from "./sendcheck.js";
 export * from "./retention.js";
 export * from "./identity.js";
 export * from "./demo.js";
+export * from "./admin.js";

@@ -90,12 +90,12 @@ export const routes = {
     response: importResult,
   }),
   schools: route({
-    method: "get", path: "/schools", tag: "directory", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/schools", tag: "directory", access: "viewer", scope: { from: "own-schools" },
     summary: "The schools of the tenant",
     response: z.object({ schools: z.array(school) }),
   }),
   students: route({
-    method: "get", path: "/students", tag: "directory", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/students", tag: "directory", access: "viewer", scope: { from: "own-schools" },
     summary: "Search students by name or student number",
     query: studentQuery,
     response: z.object({ students: z.array(studentSummary) }),
@@ -113,7 +113,7 @@ export const routes = {
     response: studentSummary,
   }),
   guardianLookup: route({
-    method: "get", path: "/guardians/lookup", tag: "directory", access: "coordinator", scope: { from: "tenant" },
+    method: "get", path: "/guardians/lookup", tag: "directory", access: "coordinator", scope: { from: "own-schools" },
     summary: "Which students a sender's email address is a guardian of",
     query: guardianLookupQuery,
     response: z.object({ matches: z.array(guardianMatch) }),
@@ -209,12 +209,12 @@ export const routes = {
     response: accessExport,
   }),
   overview: route({
-    method: "get", path: "/register/overview", tag: "register", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/register/overview", tag: "register", access: "viewer", scope: { from: "own-schools" },
     summary: "One row per student with the summary of their consents",
     response: overviewResponse,
   }),
   stats: route({
-    method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "own-schools" },
     summary: "Consents expiring this month, disclosures per party, overrides",
     response: statsResponse,
   }),

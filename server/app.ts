@@ -7,7 +7,8 @@ import { devToken, devTokenRequest, routes } from "../contract/index.js";
 import { normalizeOrigin, type Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
 import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
-import { ApiBuilder, parse } from "./http/api.js";
+import { ApiBuilder, parse, type SchoolResolver } from "./http/api.js";
+import { studentIdOfEvent } from "./register/ids.js";
 import type { Storage } from "./shared/storage.js";
 import { authenticate, DevIssuer, type TokenVerifier } from "./identity/auth.js";
 import { DirectoryRepository } from "./directory/repository.js";
@@ -101,6 +102,43 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     views: new ViewLog(storage),
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
+  };
+}
+
+/** Where the records a route's scope names belong (server/http/api.ts enforces the school scope with it). */
+function schoolResolver(services: Services): SchoolResolver {
+  const ofStudent = async (tenantId: string, studentId: string): Promise<string[] | undefined> => {
+    const s = (await services.directory.snapshot(tenantId)).studentById.get(studentId);
+    return s ? [s.schoolId] : undefined;
+  };
+  return async (tenantId, via, id) => {
+    switch (via) {
+      case "school":
+        return [id];
+      case "student":
+        return ofStudent(tenantId, id);
+      case "consent": {
+        let studentId: string;
+        try {
+          studentId = studentIdOfEvent(id);
+        } catch {
+          return undefined;
+        }
+        return ofStudent(tenantId, studentId);
+      }
+      case "consent-request": {
+        const r = await services.requests.get({ userId: "", tenantId, roles: [], schools: "all" }, id).catch(() => undefined);
+        return r ? ofStudent(tenantId, r.studentId) : undefined;
+      }
+      case "check": {
+        const c = await services.checks.stored(tenantId, id);
+        if (!c) return undefined;
+        const snap = await services.directory.snapshot(tenantId);
+        return c.result.students.map((s) => snap.studentById.get(s.id)?.schoolId ?? "");
+      }
+      default:
+        return undefined;
+    }
   };
 }
 
@@ -209,6 +247,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     defaultBodyLimit: config.BODY_LIMIT,
     extra: [idempotency(storage), viewLogging(services.views)],
     validateResponses: config.validateResponses,
+    schoolsOf: schoolResolver(services),
   });
   directoryRoutes(api, services.directory, config.IMPORT_BODY_LIMIT);
   registerRoutes(api, {
@@ -221,7 +260,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   });
   sendCheckRoutes(api, services.checks);
   retentionRoutes(api, services.retention, services.views);
-  api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode, graph: services.graph.configured }));
+  api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, schools: p.schools === "all" ? ("all" as const) : [...p.schools], devMode: config.devMode, graph: services.graph.configured }));
   graphRoutes(api, services.graph, services.directory);
   syncRoutes(api, services.sync, services.directory, config.IMPORT_BODY_LIMIT);
   api.implement(routes.openapi, async () => api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
@@ -245,7 +284,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     app.post("/dev/token", express.json({ limit: "4kb" }), async (req, res) => {
       const b = parse(devTokenRequest, req.body, "body");
       const tenantId = (b.tenantId ?? DEMO_TENANT_ID).toLowerCase();
-      const token = await issuer.issue(b.user, tenantId, b.roles ?? ["coordinator"]);
+      const token = await issuer.issue(b.user, tenantId, b.roles ?? ["coordinator"], undefined, b.schools ?? ["*"]);
       res.status(201).json(devToken.parse({ token, expiresIn: 8 * 3600, tenantId }));
     });
   }

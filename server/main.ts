@@ -3,7 +3,7 @@ import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { DestinationStream } from "pino";
-import { tenantList, type Config } from "./config.js";
+import { schoolGroupMap, tenantList, type Config } from "./config.js";
 import { createApp, type Services } from "./app.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { Storage } from "./shared/storage.js";
@@ -60,6 +60,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       requiredScope: config.ENTRA_REQUIRED_SCOPE,
       allowedClientApps: config.ENTRA_ALLOWED_CLIENT_APPS.split(",").map((s) => s.trim()).filter(Boolean),
       ...(config.ENTRA_JWKS_URL ? { jwksUrl: config.ENTRA_JWKS_URL } : {}),
+      schoolGroups: schoolGroupMap(config.SCHOOL_GROUPS),
     });
   }
   const distDir = opts.distDir ?? path.resolve(import.meta.dirname, "..", "dist");

@@ -1,4 +1,5 @@
 import { AppError, notFound } from "../shared/errors.js";
+import { mayAccessSchool, type SchoolAccess } from "../identity/auth.js";
 import { StudentDetector } from "./detect.js";
 import { defaultPolicy, fullName, partyProblems, type AuthoritySource, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
 import type { DirectoryRepository, UpsertCounts } from "./repository.js";
@@ -249,12 +250,13 @@ export class DirectoryService {
   }
 
   /** Search by name (any part, diacritics-insensitive) or student number. */
-  async search(tenantId: string, query: string | undefined, schoolId: string | undefined, limit: number): Promise<Student[]> {
+  async search(tenantId: string, query: string | undefined, schoolId: string | undefined, limit: number, schools: SchoolAccess = "all"): Promise<Student[]> {
     const snap = await this.snapshot(tenantId);
     const q = fold(query ?? "").trim();
     const out: Student[] = [];
     for (const s of snap.directory.students) {
       if (schoolId && s.schoolId !== schoolId) continue;
+      if (!mayAccessSchool(schools, s.schoolId)) continue;
       if (q) {
         const hay = fold([fullName(s), s.familyName + ", " + s.givenName, s.studentNumber, ...s.aliases].join(" | "));
         if (!q.split(/\s+/).every((t) => hay.includes(t))) continue;

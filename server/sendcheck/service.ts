@@ -29,6 +29,11 @@ export class SendCheckService {
     private readonly checks: CheckRepository,
   ) {}
 
+  /** A stored check (its students find its school for the school scope), or undefined. */
+  stored(tenantId: string, checkId: string): Promise<StoredCheck | undefined> {
+    return this.checks.get(tenantId, checkId);
+  }
+
   async check(p: Principal, req: CheckRequest, lang: Lang): Promise<CheckResponse> {
     const snap = await this.directory.snapshot(p.tenantId);
     const texts = [req.subject, req.body, ...req.attachments.map((a) => a.name)];

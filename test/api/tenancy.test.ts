@@ -300,7 +300,7 @@ describe("Tenancy and roles on every route", function () {
   describe("Roles", function () {
     const body = (r: Route): unknown => (r.op.requestBody?.content["application/json"] ? {} : undefined);
     const pathOf = (r: Route): string => fill(r.path, { id: "lln-001", schoolId: "obs-de-regenboog", guardianId: "lln-001-o1" });
-    const ALLOWED: Record<Role, Role[]> = { coordinator: ["coordinator", "staff", "viewer"], staff: ["staff"], viewer: ["viewer"] };
+    const ALLOWED: Record<Role, Role[]> = { "privacy-officer": ["privacy-officer", "coordinator", "staff", "viewer"], coordinator: ["coordinator", "staff", "viewer"], staff: ["staff"], viewer: ["viewer"] };
 
     it("When a request carries no token, then every /api route but the OpenAPI document answers 401 UNAUTHENTICATED", async () => {
       for (const r of routes) {

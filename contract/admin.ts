@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { id, line, sha256Hex } from "./patterns.js";
+import { retentionInput } from "./directory.js";
+
+/**
+ * Issue 16: the administrative log (changes and decisions, a hash chain of its own) and the four-eyes
+ * approvals of destructive actions (a retention change below the current value, a manual purge, a restore).
+ * The view log (contract/retention.ts) is for reads; this log is for changes.
+ */
+
+export const ADMIN_ACTIONS = [
+  "import",
+  "directory-change",
+  "policy-change",
+  "authority-change",
+  "legal-hold",
+  "purge",
+  "restore",
+  "override",
+  "export",
+  "proposal",
+  "approval",
+  "rejection",
+  "role-change",
+  "breach-decision",
+] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+/** One entry: who, when, what and why. Ids only (schools, students, records), never names or addresses. */
+export const adminLogEntry = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  by: z.string(),
+  action: z.enum(ADMIN_ACTIONS),
+  /** The API operation ("PUT /policies/:schoolId") or "schedule". */
+  operation: z.string(),
+  schoolIds: z.array(z.string()),
+  target: z.string().optional(),
+  reason: z.string().optional(),
+  /** The second person of a four-eyes decision. */
+  approvedBy: z.string().optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AdminLogEntry = z.infer<typeof adminLogEntry>;
+
+export const adminLogQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
+export const adminLogResponse = z.object({
+  /** Newest first. */
+  entries: z.array(adminLogEntry),
+  total: z.number(),
+  /** The whole chain recomputed, and the HEAD's keyed MAC checked. */
+  verified: z.boolean(),
+  problems: z.array(z.object({ seq: z.number(), problem: z.string() })),
+});
+export type AdminLogResponse = z.infer<typeof adminLogResponse>;
+
+/** What needs a second person. */
+export const APPROVAL_KINDS = ["retention-change", "purge", "restore"] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+export const APPROVAL_STATES = ["proposed", "approved", "rejected", "executed"] as const;
+
+const reason = line(500).refine((s) => s.length >= 5, "say why (at least 5 characters)");
+
+export const proposalInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("retention-change"), schoolId: id, retention: retentionInput, reason }).strict(),
+  z.object({ kind: z.literal("purge"), reason }).strict(),
+  /** The SHA-256 of the backup file the restore will use: the approval covers exactly that file. */
+  z.object({ kind: z.literal("restore"), backupSha256: sha256Hex, reason }).strict(),
+]);
+export type ProposalInput = z.infer<typeof proposalInput>;
+
+export const decisionInput = z.object({ reason }).strict();
+
+export const approvalRecord = z.object({
+  id: z.string(),
+  kind: z.enum(APPROVAL_KINDS),
+  state: z.enum(APPROVAL_STATES),
+  schoolId: z.string().optional(),
+  retention: retentionInput.optional(),
+  backupSha256: z.string().optional(),
+  proposedBy: z.string(),
+  proposedAt: z.string(),
+  reason: z.string(),
+  decidedBy: z.string().optional(),
+  decidedAt: z.string().optional(),
+  decisionReason: z.string().optional(),
+  /** What the approved action did (a purge: its report id and counts). */
+  result: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type ApprovalRecord = z.infer<typeof approvalRecord>;
+export const approvalsResponse = z.object({ approvals: z.array(approvalRecord) });
+
+export const restoreQuery = z.object({ approvalId: id }).strict();
+export const restoreResult = z.object({ rows: z.number(), verified: z.boolean(), differences: z.array(z.string()), chainsOk: z.boolean() });
