@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { id, line, sha256Hex } from "./patterns.js";
+import { id, line } from "./patterns.js";
 import { retentionInput } from "./directory.js";
 
 /**
  * Issue 16: the administrative log (changes and decisions, a hash chain of its own) and the four-eyes
- * approvals of destructive actions (a retention change below the current value, a manual purge, a restore).
+ * approvals of destructive actions (a retention change below the current value, a manual purge).
  * The view log (contract/retention.ts) is for reads; this log is for changes.
  */
 
@@ -57,7 +57,7 @@ export const adminLogResponse = z.object({
 export type AdminLogResponse = z.infer<typeof adminLogResponse>;
 
 /** What needs a second person. */
-export const APPROVAL_KINDS = ["retention-change", "purge", "restore"] as const;
+export const APPROVAL_KINDS = ["retention-change", "purge"] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 export const APPROVAL_STATES = ["proposed", "approved", "rejected", "executed"] as const;
 
@@ -66,8 +66,6 @@ const reason = line(500).refine((s) => s.length >= 5, "say why (at least 5 chara
 export const proposalInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("retention-change"), schoolId: id, retention: retentionInput, reason }).strict(),
   z.object({ kind: z.literal("purge"), reason }).strict(),
-  /** The SHA-256 of the backup file the restore will use: the approval covers exactly that file. */
-  z.object({ kind: z.literal("restore"), backupSha256: sha256Hex, reason }).strict(),
 ]);
 export type ProposalInput = z.infer<typeof proposalInput>;
 
@@ -79,7 +77,6 @@ export const approvalRecord = z.object({
   state: z.enum(APPROVAL_STATES),
   schoolId: z.string().optional(),
   retention: retentionInput.optional(),
-  backupSha256: z.string().optional(),
   proposedBy: z.string(),
   proposedAt: z.string(),
   reason: z.string(),
@@ -92,5 +89,9 @@ export const approvalRecord = z.object({
 export type ApprovalRecord = z.infer<typeof approvalRecord>;
 export const approvalsResponse = z.object({ approvals: z.array(approvalRecord) });
 
-export const restoreQuery = z.object({ approvalId: id }).strict();
-export const restoreResult = z.object({ rows: z.number(), verified: z.boolean(), differences: z.array(z.string()), chainsOk: z.boolean() });
+/** A bulk read in the view log: a student list, the overview or the statistics. */
+export const bulkViewsResponse = z.object({
+  views: z.array(
+    z.object({ by: z.string(), at: z.string(), what: z.enum(["student-list", "overview", "stats"]), count: z.number(), schools: z.union([z.literal("all"), z.array(z.string())]) }),
+  ),
+});

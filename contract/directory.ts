@@ -131,7 +131,15 @@ export const importRequest = z
 export type ImportRequest = z.infer<typeof importRequest>;
 
 const counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number() });
-export const importResult = z.object({ schools: counts, students: counts, parties: counts, purposes: counts, policies: counts });
+export const importResult = z.object({
+  schools: counts,
+  students: counts,
+  parties: counts,
+  purposes: counts,
+  policies: counts,
+  /** Students whose leftDate was new or changed: their retention clock starts now (issue 16). */
+  leftDatesRecorded: z.number().optional(),
+});
 export type ImportResult = z.infer<typeof importResult>;
 
 export const studentQuery = z

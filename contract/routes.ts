@@ -41,6 +41,7 @@ import {
 import { checkRequest, checkResponse, overrideRequest, overrideResponse } from "./sendcheck.js";
 import { legalHold, legalHoldInput, purgeReport, purgeReports, purgeRequest, viewsResponse } from "./retention.js";
 import { graphEvidence, graphEvidenceRequest, me } from "./identity.js";
+import { adminLogQuery, adminLogResponse, approvalRecord, approvalsResponse, bulkViewsResponse, decisionInput, proposalInput } from "./admin.js";
 
 /**
  * Every route of /api, declared once. The server implements each (server/<component>/routes.ts),
@@ -273,6 +274,42 @@ export const routes = {
     summary: "Who viewed this student's register or export, and when",
     params: byId,
     response: viewsResponse,
+  }),
+
+  // accountability: the administrative log and four eyes on destruction (issue 16)
+  adminLog: route({
+    method: "get", path: "/admin-log", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },
+    summary: "The administrative log (imports, directory and policy changes, holds, purges, overrides, exports, approvals), newest first, with its chain verified",
+    query: adminLogQuery,
+    response: adminLogResponse,
+  }),
+  bulkViews: route({
+    method: "get", path: "/audit/views", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },
+    summary: "Bulk reads (student lists, the overview, statistics): who, when, how many students",
+    response: bulkViewsResponse,
+  }),
+  approvals: route({
+    method: "get", path: "/approvals", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },
+    summary: "Proposals of destructive actions and their decisions, newest first",
+    response: approvalsResponse,
+  }),
+  propose: route({
+    method: "post", path: "/approvals", tag: "accountability", access: "coordinator", scope: { from: "body", field: "schoolId", via: "school" },
+    summary: "Propose a retention change below the current value or a purge; a second person approves it",
+    body: proposalInput,
+    response: approvalRecord,
+  }),
+  approve: route({
+    method: "post", path: "/approvals/:id/approve", tag: "accountability", access: "coordinator", scope: { from: "param", name: "id", via: "approval" }, status: 200,
+    summary: "Approve another person's proposal (another coordinator of the school or the privacy officer); it is carried out at once",
+    params: byId, body: decisionInput,
+    response: approvalRecord,
+  }),
+  reject: route({
+    method: "post", path: "/approvals/:id/reject", tag: "accountability", access: "coordinator", scope: { from: "param", name: "id", via: "approval" }, status: 200,
+    summary: "Reject another person's proposal",
+    params: byId, body: decisionInput,
+    response: approvalRecord,
   }),
 } as const;
 

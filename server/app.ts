@@ -26,6 +26,9 @@ import { sendCheckRoutes } from "./sendcheck/routes.js";
 import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
+import { AdminLog } from "./accountability/admin-log.js";
+import { ApprovalService } from "./accountability/approvals.js";
+import { accountabilityRoutes, adminLogHook } from "./accountability/routes.js";
 import { idempotency } from "./shared/idempotency.js";
 import { rateLimit } from "./shared/ratelimit.js";
 import { createGraphServices, type GraphServices } from "./graph/services.js";
@@ -64,6 +67,9 @@ export interface Services {
   requests: ConsentRequestService;
   retention: RetentionService;
   views: ViewLog;
+  /** The administrative log and the four-eyes approvals (issue 16). */
+  adminLog: AdminLog;
+  approvals: ApprovalService;
   graph: GraphServices;
   sync: SyncServices;
 }
@@ -91,6 +97,8 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const registerRepo = new RegisterRepository(storage, keys);
   const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
   const graph = createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) });
+  const retention = new RetentionService(storage, directory, directoryRepo, registerRepo);
+  const adminLog = new AdminLog(storage, keys);
   return {
     directory,
     registerRepo,
@@ -98,8 +106,10 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     register: new RegisterService(registerRepo, directory, { checkpoints, log }),
     checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
     requests: new ConsentRequestService(storage, directory),
-    retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
+    retention,
     views: new ViewLog(storage),
+    adminLog,
+    approvals: new ApprovalService(storage, directory, retention, adminLog),
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
   };
@@ -136,6 +146,8 @@ function schoolResolver(services: Services): SchoolResolver {
         const snap = await services.directory.snapshot(tenantId);
         return c.result.students.map((s) => snap.studentById.get(s.id)?.schoolId ?? "");
       }
+      case "approval":
+        return services.approvals.schoolOf(tenantId, id);
       default:
         return undefined;
     }
@@ -248,6 +260,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     extra: [idempotency(storage), viewLogging(services.views)],
     validateResponses: config.validateResponses,
     schoolsOf: schoolResolver(services),
+    afterSuccess: adminLogHook(services.adminLog),
   });
   directoryRoutes(api, services.directory, config.IMPORT_BODY_LIMIT);
   registerRoutes(api, {
@@ -260,6 +273,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   });
   sendCheckRoutes(api, services.checks);
   retentionRoutes(api, services.retention, services.views);
+  accountabilityRoutes(api, { log: services.adminLog, approvals: services.approvals, views: services.views });
   api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, schools: p.schools === "all" ? ("all" as const) : [...p.schools], devMode: config.devMode, graph: services.graph.configured }));
   graphRoutes(api, services.graph, services.directory);
   syncRoutes(api, services.sync, services.directory, config.IMPORT_BODY_LIMIT);

@@ -49,6 +49,11 @@ export interface ApiOptions {
   validateResponses?: boolean;
   /** Per-school authorisation: finds the school of a record named by a route's scope. */
   schoolsOf?: SchoolResolver;
+  /**
+   * Called after a signed-in route's handler succeeded and before the answer goes out (the
+   * administrative log): `schoolIds` are the schools the route's scope resolved to. A failure fails the request.
+   */
+  afterSuccess?: (rt: AnyRoute, done: { principal: Principal; input: HandlerInput<AnyRoute>; result: unknown; schoolIds: string[] }) => Promise<void>;
 }
 
 const NOT_FOUND_AS: Record<ScopeVia, string> = {
@@ -59,6 +64,7 @@ const NOT_FOUND_AS: Record<ScopeVia, string> = {
   "consent-request": "Consent request",
   "graph-message": "Message",
   "mail-content": "Student",
+  approval: "Approval",
 };
 
 /** The values at a scope's field spec ("studentId", "students[].schoolId, policies[].schoolId") of a parsed body or query. */
@@ -87,21 +93,31 @@ export function scopeValues(source: unknown, spec: string): string[] {
  * is covered. Mail content (the send check) is judged against the whole board: a misdirected mail about
  * any student of the board must be caught.
  */
-async function enforceScope(rt: AnyRoute, p: Principal, input: { params: unknown; query: unknown; body: unknown }, resolve: SchoolResolver | undefined): Promise<void> {
+async function enforceScope(
+  rt: AnyRoute,
+  p: Principal,
+  input: { params: unknown; query: unknown; body: unknown },
+  resolve: SchoolResolver | undefined,
+): Promise<string[]> {
   const access = p.schools;
-  if (access === "all") return;
   const scope = rt.scope;
-  if (scope.from === "none" || scope.from === "own-schools") return;
-  if (scope.from === "tenant") throw new AppError(403, "FORBIDDEN", "This needs access to every school of the board (the privacy officer)");
-  if (scope.via === "mail-content" || scope.via === "graph-message") return;
+  if (scope.from === "none" || scope.from === "own-schools") return [];
+  if (scope.from === "tenant") {
+    if (access !== "all") throw new AppError(403, "FORBIDDEN", "This needs access to every school of the board (the privacy officer)");
+    return [];
+  }
+  if (scope.via === "mail-content" || scope.via === "graph-message") return [];
   const ids =
     scope.from === "param"
       ? scopeValues(input.params, scope.name)
       : scopeValues(scope.from === "body" ? input.body : input.query, scope.field);
+  const found = new Set<string>();
   for (const id of new Set(ids)) {
     const schools = scope.via === "school" ? [id] : resolve ? await resolve(p.tenantId, scope.via, id) : undefined;
     if (schools && !schools.every((s) => mayAccessSchool(access, s))) throw notFound(NOT_FOUND_AS[scope.via]);
+    for (const s of schools ?? []) found.add(s);
   }
+  return [...found];
 }
 
 /** Path ids: the same characters and length as the `id` pattern (contract/patterns.ts). */
@@ -177,7 +193,7 @@ export class ApiBuilder {
         body: rt.body ? parse(rt.body, req.body, "body") : undefined,
       } as HandlerInput<Rt>;
       const principal = anonymous ? undefined : principalOf(req);
-      if (principal) await enforceScope(rt, principal, input, this.opts.schoolsOf);
+      const schoolIds = principal ? await enforceScope(rt, principal, input, this.opts.schoolsOf) : [];
       const result = await handler({
         ...input,
         req,
@@ -187,6 +203,7 @@ export class ApiBuilder {
         schools: principal?.schools ?? "all",
       });
       if (this.opts.validateResponses) checkAnswer(rt, result);
+      if (principal && this.opts.afterSuccess) await this.opts.afterSuccess(rt, { principal, input: input as HandlerInput<AnyRoute>, result, schoolIds });
       if (rt.produces === "json") res.status(rt.status).json(result);
       else res.status(rt.status).type(MEDIA_TYPES[rt.produces]).send(result);
     });

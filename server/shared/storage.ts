@@ -11,7 +11,8 @@ export type TableName =
   | "Checks"
   | "Idempotency"
   | "Views"
-  | "Meta";
+  | "Meta"
+  | "AdminLog";
 
 export const TABLES: readonly TableName[] = [
   "Schools",
@@ -24,6 +25,7 @@ export const TABLES: readonly TableName[] = [
   "Idempotency",
   "Views",
   "Meta",
+  "AdminLog",
 ];
 
 export type Entity = TableEntityResult<Record<string, unknown>>;
