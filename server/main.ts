@@ -81,7 +81,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const seeded = await seedDemo(services);
     if (seeded) log.info("demo school seeded");
   }
-  const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log);
+  const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log, (tenantId, r) =>
+    services.adminLog.append(tenantId, {
+      by: r.purgedBy ?? "retention-schedule",
+      action: "purge",
+      operation: "schedule",
+      schoolIds: [],
+      target: r.id,
+      ...(r.reason ? { reason: r.reason } : {}),
+      details: { studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures },
+    }),
+  );
   const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log);
   const server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, app) : createHttp(app);
   server.keepAliveTimeout = 65_000;

@@ -5,7 +5,7 @@ import { AppError, notFound } from "../shared/errors.js";
 import { key, type Storage } from "../shared/storage.js";
 import { mayAccessSchool, type Principal } from "../identity/auth.js";
 import type { DirectoryService } from "../directory/service.js";
-import type { RetentionService } from "../retention/service.js";
+import type { PurgeReport } from "../../contract/retention.js";
 import type { AdminLog } from "./admin-log.js";
 
 /**
@@ -16,11 +16,19 @@ import type { AdminLog } from "./admin-log.js";
  * step (proposal, approval, rejection, and what the approval did) is in the administrative log with
  * who, when and why; the purge's tombstones name both people.
  */
+/** What the approval service needs of the retention purge (server/retention/service.ts; a port, so retention may depend on accountability and not back). */
+export interface Purger {
+  purge(
+    tenantId: string,
+    opts: { dryRun: boolean; trigger: "manual"; authority: { purgedBy: string; approvedBy: string; reason: string; approvalId: string } },
+  ): Promise<PurgeReport>;
+}
+
 export class ApprovalService {
   constructor(
     private readonly storage: Storage,
     private readonly directory: DirectoryService,
-    private readonly retention: RetentionService,
+    private readonly retention: Purger,
     private readonly log: AdminLog,
   ) {}
 

@@ -230,9 +230,11 @@ export class RetentionService {
   }
 
   /** Starts the scheduled purge: every `intervalMs`, unref'd so it never keeps the process alive. Returns a stop function. */
-  schedule(intervalMs: number, log: Logger): () => void {
+  schedule(intervalMs: number, log: Logger, onPurged?: (tenantId: string, r: PurgeReport) => Promise<unknown>): () => void {
     const job = async (tenantId: string): Promise<void> => {
       const r = await this.purge(tenantId, { dryRun: false, trigger: "schedule" });
+      // A run that removed something is in the administrative log (issue 16).
+      if (onPurged && r.eventsRemoved > 0) await onPurged(tenantId, r);
       // Stored answers of idempotent requests hold personal data: kept 24 hours.
       const answersRemoved = await purgeExpiredIdempotency(this.storage, tenantId);
       // Counts only.
