@@ -39,7 +39,7 @@ describe("Four eyes on destruction: the erase-and-rewrite attack", function () {
   });
   after(async () => stack.stop());
 
-  it("When one coordinator runs the whole sequence alone, then retention cannot go to 0 or down, the purge is refused and the refusal stays on record", async () => {
+  it("[R-RETENTION-FLOOR] [R-RETENTION-CLOCK] [R-FOUR-EYES] When one coordinator runs the whole sequence alone, then retention cannot go to 0 or down, the purge is refused and the refusal stays on record", async () => {
     const old = await stack.api<{ leftDatesRecorded?: number }>("POST", "/api/import", { students: [student("2015-07-31")] }, { token: a });
     assert.equal(old.status, 200);
     assert.equal(old.json.leftDatesRecorded, 1);
@@ -77,7 +77,7 @@ describe("Four eyes on destruction: the erase-and-rewrite attack", function () {
     assert.ok(log.entries.some((e) => e.action === "proposal" && e.target === prop.json.id && e.reason === "Korter bewaren"));
   });
 
-  it("When a second person approves, then the purge removes the due events, and the tombstone, the report and the administrative log name both people and the reason", async () => {
+  it("[R-FOUR-EYES] [R-ADMIN-LOG] When a second person approves, then the purge removes the due events, and the tombstone, the report and the administrative log name both people and the reason", async () => {
     const policy = await policyOf();
     const lower = { ...policy.retention, consentYears: 1, disclosureLogYears: 1 };
     const prop = await stack.api<ApprovalRecord>("POST", "/api/approvals", { kind: "retention-change", schoolId: DEMO_SCHOOL_ID, retention: lower, reason: "Bestuursbesluit bewaartermijnen" }, { token: a });
