@@ -63,10 +63,15 @@ export const APPROVAL_STATES = ["proposed", "approved", "rejected", "executed"] 
 
 const reason = line(500).refine((s) => s.length >= 5, "say why (at least 5 characters)");
 
-export const proposalInput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("retention-change"), schoolId: id, retention: retentionInput, reason }).strict(),
-  z.object({ kind: z.literal("purge"), reason }).strict(),
-]);
+/** A proposal: a retention change names the school and the new settings; a purge only why. */
+export const proposalInput = z
+  .object({ kind: z.enum(APPROVAL_KINDS), schoolId: id.optional(), retention: retentionInput.optional(), reason })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.kind === "retention-change" && (!p.schoolId || !p.retention))
+      ctx.addIssue({ code: "custom", path: ["retention"], message: "a retention change names schoolId and retention" });
+    if (p.kind === "purge" && (p.schoolId || p.retention)) ctx.addIssue({ code: "custom", path: ["kind"], message: "a purge covers every school: no schoolId or retention" });
+  });
 export type ProposalInput = z.infer<typeof proposalInput>;
 
 export const decisionInput = z.object({ reason }).strict();

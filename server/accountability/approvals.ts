@@ -56,7 +56,7 @@ export class ApprovalService {
   }
 
   async propose(p: Principal, input: ProposalInput): Promise<ApprovalRecord> {
-    if (input.kind === "retention-change") await this.directory.policy(p.tenantId, input.schoolId);
+    if (input.kind === "retention-change") await this.directory.policy(p.tenantId, input.schoolId ?? "");
     else if (p.schools !== "all") throw new AppError(403, "FORBIDDEN", "A purge touches every school: only someone who sees every school may propose it");
     const at = new Date();
     const id = `ap-${String(9_999_999_999_999 - at.getTime()).padStart(13, "0")}-${randomBytes(4).toString("hex")}`;
@@ -64,7 +64,7 @@ export class ApprovalService {
       id,
       kind: input.kind,
       state: "proposed",
-      ...(input.kind === "retention-change" ? { schoolId: input.schoolId, retention: input.retention } : {}),
+      ...(input.kind === "retention-change" && input.schoolId && input.retention ? { schoolId: input.schoolId, retention: input.retention } : {}),
       proposedBy: p.userId,
       proposedAt: at.toISOString(),
       reason: input.reason,
