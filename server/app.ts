@@ -4,7 +4,7 @@ import path from "node:path";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { devToken, devTokenRequest, routes } from "../contract/index.js";
-import { normalizeOrigin, type Config } from "./config.js";
+import { checkStampKey, normalizeOrigin, type Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
 import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
 import { ApiBuilder, parse, type SchoolResolver } from "./http/api.js";
@@ -23,6 +23,9 @@ import { registerRoutes } from "./register/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
 import { sendCheckRoutes } from "./sendcheck/routes.js";
+import { SentItemsRepository } from "./sentitems/repository.js";
+import { SentItemsService } from "./sentitems/service.js";
+import { sentItemsRoutes } from "./sentitems/routes.js";
 import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
@@ -58,6 +61,7 @@ export interface AppDeps {
 }
 
 export interface Services {
+  sentItems: SentItemsService;
   directory: DirectoryService;
   register: RegisterService;
   registerRepo: RegisterRepository;
@@ -96,7 +100,9 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
   const registerRepo = new RegisterRepository(storage, keys);
   const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
-  const graph = createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) });
+  const checkRepo = new CheckRepository(storage);
+  const checks = new SendCheckService(directory, registerRepo, checkRepo, checkStampKey(config));
+  const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
   const retention = new RetentionService(storage, directory, directoryRepo, registerRepo);
   const adminLog = new AdminLog(storage, keys);
   return {
@@ -104,7 +110,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     registerRepo,
     checkpoints,
     register: new RegisterService(registerRepo, directory, { checkpoints, log }),
-    checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
+    checks,
     requests: new ConsentRequestService(storage, directory),
     retention,
     views: new ViewLog(storage),
@@ -112,6 +118,16 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     approvals: new ApprovalService(storage, directory, retention, adminLog),
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
+    sentItems: new SentItemsService({
+      checks,
+      checkRepo,
+      register: registerRepo,
+      repo: new SentItemsRepository(storage),
+      directory,
+      graph: (tenantId) => graph.forApp(tenantId),
+      graphBaseUrl: config.GRAPH_BASE_URL,
+      stampKey: checkStampKey(config),
+    }),
   };
 }
 
@@ -148,6 +164,9 @@ function schoolResolver(services: Services): SchoolResolver {
       }
       case "approval":
         return services.approvals.schoolOf(tenantId, id);
+      case "review-item":
+        // Not resolved to a school yet: closed (404) to a caller who sees only some schools.
+        return [""];
       default:
         return undefined;
     }
@@ -270,8 +289,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     requests: services.requests,
     messages: services.graph,
     mail: services.graph,
+    breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
   });
   sendCheckRoutes(api, services.checks);
+  sentItemsRoutes(api, services.sentItems);
   retentionRoutes(api, services.retention, services.views);
   accountabilityRoutes(api, { log: services.adminLog, approvals: services.approvals, views: services.views });
   api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, schools: p.schools === "all" ? ("all" as const) : [...p.schools], devMode: config.devMode, graph: services.graph.configured }));

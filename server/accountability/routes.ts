@@ -47,6 +47,7 @@ const LOGGED = new Map<AnyRoute, Logged>([
   [routes.override, { action: "override", target: (i) => str(i.params, "id") }],
   [routes.accessExport, { action: "export", target: (i) => str(i.params, "id") }],
   [routes.restrict, { action: "directory-change", target: (i) => str(i.params, "id") }],
+  [routes.decideReview, { action: "breach-decision", target: (i) => str(i.params, "id") }],
 ]);
 
 export function adminLogHook(log: AdminLog) {

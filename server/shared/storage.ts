@@ -9,6 +9,8 @@ export type TableName =
   | "Policies"
   | "Events"
   | "Checks"
+  | "SentItems"
+  | "Review"
   | "Idempotency"
   | "Views"
   | "Meta"
@@ -22,6 +24,8 @@ export const TABLES: readonly TableName[] = [
   "Policies",
   "Events",
   "Checks",
+  "SentItems",
+  "Review",
   "Idempotency",
   "Views",
   "Meta",
