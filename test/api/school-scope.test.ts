@@ -76,6 +76,7 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
       "GET /api/students/{id}/views": { path: p("/api/students/{id}/views") },
       "POST /api/approvals": { path: "/api/approvals", body: { kind: "retention-change", schoolId: B, reason: "School A verlaagt B", retention: defaultPolicy(B).retention } },
       "POST /api/approvals/{id}/approve": { path: `/api/approvals/${ids.approvalId}/approve`, body: { reason: "School A keurt B goed" } },
+      "POST /api/review/{id}/decision": { path: "/api/review/rv-b/decision", body: { decision: "breach", note: "School A beslist over B" } },
       "POST /api/approvals/{id}/reject": { path: `/api/approvals/${ids.approvalId}/reject`, body: { reason: "School A wijst B af" } },
     };
   };
