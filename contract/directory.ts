@@ -79,13 +79,21 @@ export const purposeInput = z
 export const purpose = purposeInput.strip();
 export type Purpose = z.output<typeof purpose>;
 
+/**
+ * The lowest retention a school may set (issue 16, DOMAIN.md section 6): absence and enrolment 5 years
+ * (Bekostigingsbesluit), the others 1 year, so that a complaint or an access request about the last
+ * school year can still be answered. Lowering a value (above its floor) needs a second person's approval.
+ */
+export const RETENTION_FLOORS = { studentFileYears: 1, absenceYears: 5, referralYears: 1, consentYears: 1, disclosureLogYears: 1 } as const;
+const years = (floor: number) => z.number().int().min(floor, `at least ${floor} (the floor of DOMAIN.md section 6)`).max(100);
+
 export const retentionInput = z
   .object({
-    studentFileYears: z.number().int().min(0).max(100),
-    absenceYears: z.number().int().min(0).max(100),
-    referralYears: z.number().int().min(0).max(100),
-    consentYears: z.number().int().min(0).max(100),
-    disclosureLogYears: z.number().int().min(0).max(100),
+    studentFileYears: years(RETENTION_FLOORS.studentFileYears),
+    absenceYears: years(RETENTION_FLOORS.absenceYears),
+    referralYears: years(RETENTION_FLOORS.referralYears),
+    consentYears: years(RETENTION_FLOORS.consentYears),
+    disclosureLogYears: years(RETENTION_FLOORS.disclosureLogYears),
   })
   .strict();
 
@@ -136,7 +144,15 @@ export const importRequest = z
 export type ImportRequest = z.infer<typeof importRequest>;
 
 const counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number() });
-export const importResult = z.object({ schools: counts, students: counts, parties: counts, purposes: counts, policies: counts });
+export const importResult = z.object({
+  schools: counts,
+  students: counts,
+  parties: counts,
+  purposes: counts,
+  policies: counts,
+  /** Students whose leftDate was new or changed: their retention clock starts now (issue 16). */
+  leftDatesRecorded: z.number().optional(),
+});
 export type ImportResult = z.infer<typeof importResult>;
 
 export const studentQuery = z

@@ -8,7 +8,11 @@
 export const LANGS = ["nl", "en"] as const;
 export type Lang = (typeof LANGS)[number];
 
-export const ROLES = ["coordinator", "staff", "viewer"] as const;
+/**
+ * "privacy-officer": the board's privacy officer (functionaris gegevensbescherming): sees every school of
+ * the tenant, has a coordinator's rights there, and approves destructive actions (issue 16).
+ */
+export const ROLES = ["coordinator", "staff", "viewer", "privacy-officer"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const VERDICTS = ["allow", "warn", "block"] as const;

@@ -41,6 +41,10 @@ export const ERROR_CODES = [
   /** One domain for two parties with different bases, not told apart by addresses. */
   "DOMAIN_CONFLICT",
   "UNPROCESSABLE",
+  /** A destructive action (retention lowered, manual purge, restore) needs a second person's approval first (issue 16). */
+  "APPROVAL_REQUIRED",
+  /** The approval must come from another person than the one who proposed. */
+  "SECOND_PERSON_REQUIRED",
   "RATE_LIMITED",
   "STORAGE_UNAVAILABLE",
   /** A register's HEAD fails its keyed MAC (written without the integrity key): the check refuses, never allows. */

@@ -8,6 +8,8 @@ export const me = z.object({
   user: z.string(),
   tenantId: z.string(),
   roles: z.array(z.enum(ROLES)),
+  /** The schools the caller may see: every school of the tenant ("all") or these. */
+  schools: z.union([z.literal("all"), z.array(z.string())]),
   devMode: z.boolean(),
   /** Whether the server reaches Microsoft Graph (then it hashes the original message itself). */
   graph: z.boolean(),
@@ -32,7 +34,9 @@ export const devTokenRequest = z
   .object({
     user: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._@-]+$/),
     tenantId: z.string().uuid().optional(),
-    roles: z.array(z.enum(ROLES)).min(1).max(3).optional(),
+    roles: z.array(z.enum(ROLES)).min(1).max(4).optional(),
+    /** The schools the user works for ("*": every school of the tenant, the default). */
+    schools: z.array(z.union([id, z.literal("*")])).min(1).max(50).optional(),
   })
   .strict();
 export const devToken = z.object({ token: z.string(), expiresIn: z.number(), tenantId: z.string() });

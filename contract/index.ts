@@ -16,3 +16,4 @@ export * from "./retention.js";
 export * from "./identity.js";
 export * from "./portal.js";
 export * from "./demo.js";
+export * from "./admin.js";

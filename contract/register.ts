@@ -204,6 +204,11 @@ export const tombstoneEvent = z.object({
   lastRemovedHash: z.string(),
   removedCount: z.number().int(),
   at: z.string(),
+  /** Who started the purge, who approved it (four eyes) and why. */
+  purgedBy: z.string().optional(),
+  approvedBy: z.string().optional(),
+  reason: z.string().optional(),
+  approvalId: z.string().optional(),
 });
 export const restrictionEvent = z.object({
   ...eventBase,

@@ -17,16 +17,19 @@ export const MEDIA_TYPES = { json: "application/json", html: "text/html", pdf: "
 export type Produces = keyof typeof MEDIA_TYPES;
 
 /** The records a route may find its school through. */
-export type ScopeVia = "school" | "student" | "consent" | "check" | "consent-request" | "graph-message" | "mail-content" | "review-item";
+export type ScopeVia = "school" | "student" | "consent" | "check" | "consent-request" | "graph-message" | "mail-content" | "review-item" | "approval";
 
 /**
  * How a route finds the school(s) it touches, so per-school authorisation can be enforced by
- * construction: "none" touches no school's data, "tenant" every school of the token's tenant; otherwise
+ * construction: "none" touches no school's data, "tenant" every school of the token's tenant (only for
+ * callers who see every school), "own-schools" the caller's schools; otherwise
  * the school is found through a record named in a path parameter, a body field or a query field.
  */
 export type SchoolScope =
   | { from: "none" }
   | { from: "tenant" }
+  /** A list or summary over the tenant that answers only about the caller's own schools (the handler filters with `schools`). */
+  | { from: "own-schools" }
   | { from: "param"; name: string; via: ScopeVia }
   | { from: "body"; field: string; via: ScopeVia }
   | { from: "query"; field: string; via: ScopeVia };

@@ -68,6 +68,7 @@ import {
   renewalResult,
   replyRecordRequest,
 } from "./portal.js";
+import { adminLogQuery, adminLogResponse, approvalRecord, approvalsResponse, bulkViewsResponse, decisionInput, proposalInput } from "./admin.js";
 
 /**
  * Every route of /api, declared once. The server implements each (server/<component>/routes.ts),
@@ -117,12 +118,12 @@ export const routes = {
     response: importResult,
   }),
   schools: route({
-    method: "get", path: "/schools", tag: "directory", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/schools", tag: "directory", access: "viewer", scope: { from: "own-schools" },
     summary: "The schools of the tenant",
     response: z.object({ schools: z.array(school) }),
   }),
   students: route({
-    method: "get", path: "/students", tag: "directory", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/students", tag: "directory", access: "viewer", scope: { from: "own-schools" },
     summary: "Search students by name or student number",
     query: studentQuery,
     response: z.object({ students: z.array(studentSummary) }),
@@ -140,7 +141,7 @@ export const routes = {
     response: studentSummary,
   }),
   guardianLookup: route({
-    method: "get", path: "/guardians/lookup", tag: "directory", access: "coordinator", scope: { from: "tenant" },
+    method: "get", path: "/guardians/lookup", tag: "directory", access: "coordinator", scope: { from: "own-schools" },
     summary: "Which students a sender's email address is a guardian of",
     query: guardianLookupQuery,
     response: z.object({ matches: z.array(guardianMatch) }),
@@ -236,12 +237,12 @@ export const routes = {
     response: accessExport,
   }),
   overview: route({
-    method: "get", path: "/register/overview", tag: "register", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/register/overview", tag: "register", access: "viewer", scope: { from: "own-schools" },
     summary: "One row per student with the summary of their consents",
     response: overviewResponse,
   }),
   stats: route({
-    method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "own-schools" },
     summary: "Consents expiring this month, disclosures per party, overrides",
     response: statsResponse,
   }),
@@ -386,6 +387,41 @@ export const routes = {
     summary: "Ask the chosen consents again in one go: one request each (with its parents'-page links), sent when asked",
     body: renewalRequest,
     response: renewalResult,
+  }),
+  // accountability: the administrative log and four eyes on destruction (issue 16)
+  adminLog: route({
+    method: "get", path: "/admin-log", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },
+    summary: "The administrative log (imports, directory and policy changes, holds, purges, overrides, exports, approvals), newest first, with its chain verified",
+    query: adminLogQuery,
+    response: adminLogResponse,
+  }),
+  bulkViews: route({
+    method: "get", path: "/audit/views", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },
+    summary: "Bulk reads (student lists, the overview, statistics): who, when, how many students",
+    response: bulkViewsResponse,
+  }),
+  approvals: route({
+    method: "get", path: "/approvals", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },
+    summary: "Proposals of destructive actions and their decisions, newest first",
+    response: approvalsResponse,
+  }),
+  propose: route({
+    method: "post", path: "/approvals", tag: "accountability", access: "coordinator", scope: { from: "body", field: "schoolId", via: "school" },
+    summary: "Propose a retention change below the current value or a purge; a second person approves it",
+    body: proposalInput,
+    response: approvalRecord,
+  }),
+  approve: route({
+    method: "post", path: "/approvals/:id/approve", tag: "accountability", access: "coordinator", scope: { from: "param", name: "id", via: "approval" }, status: 200,
+    summary: "Approve another person's proposal (another coordinator of the school or the privacy officer); it is carried out at once",
+    params: byId, body: decisionInput,
+    response: approvalRecord,
+  }),
+  reject: route({
+    method: "post", path: "/approvals/:id/reject", tag: "accountability", access: "coordinator", scope: { from: "param", name: "id", via: "approval" }, status: 200,
+    summary: "Reject another person's proposal",
+    params: byId, body: decisionInput,
+    response: approvalRecord,
   }),
 } as const;
 

@@ -59,7 +59,7 @@ export function sketch(s: z.ZodType, depth = 0): string {
 }
 
 function scopeText(s: SchoolScope): string {
-  if (s.from === "none" || s.from === "tenant") return s.from;
+  if (s.from === "none" || s.from === "tenant" || s.from === "own-schools") return s.from;
   return `${s.from} \`${s.from === "param" ? s.name : s.field}\` (${s.via})`;
 }
 

@@ -7,7 +7,8 @@ import { devToken, devTokenRequest, routes } from "../contract/index.js";
 import { checkStampKey, normalizeOrigin, type Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
 import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
-import { ApiBuilder, parse } from "./http/api.js";
+import { ApiBuilder, parse, type SchoolResolver } from "./http/api.js";
+import { studentIdOfEvent } from "./register/ids.js";
 import type { Storage } from "./shared/storage.js";
 import { authenticate, DevIssuer, type TokenVerifier } from "./identity/auth.js";
 import { DirectoryRepository } from "./directory/repository.js";
@@ -30,6 +31,9 @@ import { SubscriptionRepository, Subscriptions } from "./sentitems/subscriptions
 import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
+import { AdminLog } from "./accountability/admin-log.js";
+import { ApprovalService } from "./accountability/approvals.js";
+import { accountabilityRoutes, adminLogHook } from "./accountability/routes.js";
 import { idempotency } from "./shared/idempotency.js";
 import { anonymousRateLimit, rateLimit } from "./shared/ratelimit.js";
 import { createGraphServices, type GraphServices } from "./graph/services.js";
@@ -73,6 +77,9 @@ export interface Services {
   requests: ConsentRequestService;
   retention: RetentionService;
   views: ViewLog;
+  /** The administrative log and the four-eyes approvals (issue 16). */
+  adminLog: AdminLog;
+  approvals: ApprovalService;
   graph: GraphServices;
   sync: SyncServices;
   /** The parents' page and the follow-up of consent requests (issue 17). */
@@ -120,6 +127,8 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
       return { linkId, url: `${publicOrigin().replace(/\/$/, "")}/api/parents/${token}` };
     },
   });
+  const retention = new RetentionService(storage, directory, directoryRepo, registerRepo);
+  const adminLog = new AdminLog(storage, keys);
   return {
     directory,
     registerRepo,
@@ -130,8 +139,10 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     portal: new ParentPortal(links, requests, register, registerRepo, directory),
     followUp: new FollowUp(requests, links, registerRepo, register, directory),
     parentLinks: links,
-    retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
+    retention,
     views: new ViewLog(storage),
+    adminLog,
+    approvals: new ApprovalService(storage, directory, retention, adminLog),
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
     sentItems: new SentItemsService({
@@ -155,6 +166,48 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
           }
         : {}),
     }),
+  };
+}
+
+/** Where the records a route's scope names belong (server/http/api.ts enforces the school scope with it). */
+function schoolResolver(services: Services): SchoolResolver {
+  const ofStudent = async (tenantId: string, studentId: string): Promise<string[] | undefined> => {
+    const s = (await services.directory.snapshot(tenantId)).studentById.get(studentId);
+    return s ? [s.schoolId] : undefined;
+  };
+  return async (tenantId, via, id) => {
+    switch (via) {
+      case "school":
+        return [id];
+      case "student":
+        return ofStudent(tenantId, id);
+      case "consent": {
+        let studentId: string;
+        try {
+          studentId = studentIdOfEvent(id);
+        } catch {
+          return undefined;
+        }
+        return ofStudent(tenantId, studentId);
+      }
+      case "consent-request": {
+        const r = await services.requests.get({ userId: "", tenantId, roles: [], schools: "all" }, id).catch(() => undefined);
+        return r ? ofStudent(tenantId, r.studentId) : undefined;
+      }
+      case "check": {
+        const c = await services.checks.stored(tenantId, id);
+        if (!c) return undefined;
+        const snap = await services.directory.snapshot(tenantId);
+        return c.result.students.map((s) => snap.studentById.get(s.id)?.schoolId ?? "");
+      }
+      case "approval":
+        return services.approvals.schoolOf(tenantId, id);
+      case "review-item":
+        // Not resolved to a school yet: closed (404) to a caller who sees only some schools.
+        return [""];
+      default:
+        return undefined;
+    }
   };
 }
 
@@ -264,6 +317,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     extra: [idempotency(storage), viewLogging(services.views)],
     anonymous: [anonymousRateLimit(config.RATE_LIMIT_PER_MINUTE_ANONYMOUS)],
     validateResponses: config.validateResponses,
+    schoolsOf: schoolResolver(services),
+    afterSuccess: adminLogHook(services.adminLog),
   });
   directoryRoutes(api, services.directory, config.IMPORT_BODY_LIMIT);
   registerRoutes(api, {
@@ -288,7 +343,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   sendCheckRoutes(api, services.checks);
   sentItemsRoutes(api, services.sentItems);
   retentionRoutes(api, services.retention, services.views);
-  api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode, graph: services.graph.configured }));
+  accountabilityRoutes(api, { log: services.adminLog, approvals: services.approvals, views: services.views });
+  api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, schools: p.schools === "all" ? ("all" as const) : [...p.schools], devMode: config.devMode, graph: services.graph.configured }));
   graphRoutes(api, services.graph, services.directory);
   syncRoutes(api, services.sync, services.directory, config.IMPORT_BODY_LIMIT);
   api.implement(routes.openapi, async () => api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
@@ -312,7 +368,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     app.post("/dev/token", express.json({ limit: "4kb" }), async (req, res) => {
       const b = parse(devTokenRequest, req.body, "body");
       const tenantId = (b.tenantId ?? DEMO_TENANT_ID).toLowerCase();
-      const token = await issuer.issue(b.user, tenantId, b.roles ?? ["coordinator"]);
+      const token = await issuer.issue(b.user, tenantId, b.roles ?? ["coordinator"], undefined, b.schools ?? ["*"]);
       res.status(201).json(devToken.parse({ token, expiresIn: 8 * 3600, tenantId }));
     });
   }

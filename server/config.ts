@@ -105,6 +105,15 @@ const schema = z
     CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
     /** Delegated scope an Entra token must carry in `scp` (space-separated list in the token). */
     ENTRA_REQUIRED_SCOPE: z.string().regex(/^[A-Za-z0-9._-]+$/).default("access_as_user"),
+    /**
+     * Which schools a user works for, from the Entra groups in the token: "groupId=schoolId,groupId2=*"
+     * ("*": every school of the tenant). App roles "school.<schoolId>" count too. Empty and no such roles:
+     * every user sees every school (a single-school tenant). The privacy-officer role always sees all.
+     */
+    SCHOOL_GROUPS: z
+      .string()
+      .regex(/^(\s*[0-9A-Za-z-]{1,64}\s*=\s*([A-Za-z0-9._~:@-]{1,100}|\*)\s*(,|$))*$/, "groupId=schoolId pairs, comma-separated")
+      .default(""),
     /** Client apps (`azp`) allowed to call the API, comma-separated; empty: the Microsoft 365 hosts (KNOWN_CLIENT_APPS) and this app. */
     ENTRA_ALLOWED_CLIENT_APPS: z.string().default(""),
   })
@@ -206,6 +215,16 @@ function securityProblems(c: z.infer<typeof schema>, devMode: boolean): string[]
 }
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** SCHOOL_GROUPS as a map: lower-case group id -> school id or "*". */
+export function schoolGroupMap(spec: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const pair of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [g, school] = pair.split("=").map((s) => s.trim());
+    if (g && school) out.set(g.toLowerCase(), school);
+  }
+  return out;
+}
 
 /** ENTRA_ALLOWED_TENANTS as lower-case ids. */
 export function tenantList(spec: string): string[] {

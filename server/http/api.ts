@@ -1,9 +1,9 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import { z } from "zod";
-import { MEDIA_TYPES, errorBody, type AnyRoute, type HandlerInput, type HandlerOutput, type Lang } from "../../contract/index.js";
-import { AppError, requestLang } from "../shared/errors.js";
+import { MEDIA_TYPES, errorBody, type AnyRoute, type HandlerInput, type HandlerOutput, type Lang, type ScopeVia } from "../../contract/index.js";
+import { AppError, notFound, requestLang } from "../shared/errors.js";
 import { both, issueText } from "../shared/texts.js";
-import { principalOf, requireRole, type Principal } from "../identity/auth.js";
+import { mayAccessSchool, principalOf, requireRole, type Principal, type SchoolAccess } from "../identity/auth.js";
 import { bodyChunks, checkCsvHeaders, limitBytes } from "./stream-body.js";
 
 export function langOf(req: Request): Lang {
@@ -42,7 +42,15 @@ export type Ctx<Rt extends AnyRoute> = HandlerInput<Rt> & {
   lang: Lang;
   /** Set when the request carries an Idempotency-Key (see idempotency.ts). */
   requestKey: string | undefined;
+  /** The schools the caller may see ("all" on anonymous routes); an "own-schools" route filters with it. */
+  schools: SchoolAccess;
 };
+
+/**
+ * Finds the schools of the records a route's scope names (issue 16): undefined for a record that does
+ * not exist (the handler answers its own 404). Given by the app, which knows the repositories.
+ */
+export type SchoolResolver = (tenantId: string, via: ScopeVia, id: string) => Promise<string[] | undefined>;
 
 export type Handler<Rt extends AnyRoute> = (ctx: Ctx<Rt>) => Promise<HandlerOutput<Rt>>;
 
@@ -60,6 +68,78 @@ export interface ApiOptions {
   anonymous?: RequestHandler[];
   /** Test mode: every answer is checked against its route's response schema; a mismatch is 500 RESPONSE_INVALID. */
   validateResponses?: boolean;
+  /** Per-school authorisation: finds the school of a record named by a route's scope. */
+  schoolsOf?: SchoolResolver;
+  /**
+   * Called after a signed-in route's handler succeeded and before the answer goes out (the
+   * administrative log): `schoolIds` are the schools the route's scope resolved to. A failure fails the request.
+   */
+  afterSuccess?: (rt: AnyRoute, done: { principal: Principal; input: HandlerInput<AnyRoute>; result: unknown; schoolIds: string[] }) => Promise<void>;
+}
+
+const NOT_FOUND_AS: Record<ScopeVia, string> = {
+  school: "School",
+  student: "Student",
+  consent: "Consent",
+  check: "Check",
+  "consent-request": "Consent request",
+  "graph-message": "Message",
+  "mail-content": "Student",
+  approval: "Approval",
+  "review-item": "Review item",
+};
+
+/** The values at a scope's field spec ("studentId", "students[].schoolId, policies[].schoolId") of a parsed body or query. */
+export function scopeValues(source: unknown, spec: string): string[] {
+  const out: string[] = [];
+  for (const path of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+    let values: unknown[] = [source];
+    for (const seg of path.split(".")) {
+      const array = seg.endsWith("[]");
+      const name = array ? seg.slice(0, -2) : seg;
+      values = values.flatMap((v) => {
+        const child = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[name] : undefined;
+        return array ? (Array.isArray(child) ? child : []) : [child];
+      });
+    }
+    for (const v of values) if (typeof v === "string") out.push(v);
+  }
+  return out;
+}
+
+/**
+ * The one place per-school authorisation is enforced (issue 16), from the scope every route declares
+ * in contract/routes.ts: a caller who sees only some schools gets 404 (as if it did not exist) for a
+ * record of another school, 403 on a route that touches every school ("tenant"), and the handler of an
+ * "own-schools" route receives the schools to filter with. A route added later declares a scope, so it
+ * is covered. Mail content (the send check) is judged against the whole board: a misdirected mail about
+ * any student of the board must be caught.
+ */
+async function enforceScope(
+  rt: AnyRoute,
+  p: Principal,
+  input: { params: unknown; query: unknown; body: unknown },
+  resolve: SchoolResolver | undefined,
+): Promise<string[]> {
+  const access = p.schools;
+  const scope = rt.scope;
+  if (scope.from === "none" || scope.from === "own-schools") return [];
+  if (scope.from === "tenant") {
+    if (access !== "all") throw new AppError(403, "FORBIDDEN", "This needs access to every school of the board (the privacy officer)");
+    return [];
+  }
+  if (scope.via === "mail-content" || scope.via === "graph-message") return [];
+  const ids =
+    scope.from === "param"
+      ? scopeValues(input.params, scope.name)
+      : scopeValues(scope.from === "body" ? input.body : input.query, scope.field);
+  const found = new Set<string>();
+  for (const id of new Set(ids)) {
+    const schools = scope.via === "school" ? [id] : resolve ? await resolve(p.tenantId, scope.via, id) : undefined;
+    if (schools && !schools.every((s) => mayAccessSchool(access, s))) throw notFound(NOT_FOUND_AS[scope.via]);
+    for (const s of schools ?? []) found.add(s);
+  }
+  return [...found];
 }
 
 /** Path ids: the same characters and length as the `id` pattern (contract/patterns.ts). */
@@ -186,13 +266,17 @@ export class ApiBuilder {
         query: parse(rt.query ?? z.object({}).strict(), { ...req.query }, "query", langOf(req)),
         body: rt.body && !stream ? parse(rt.body, req.body, "body", langOf(req)) : undefined,
       } as HandlerInput<Rt>;
+      const principal = anonymous ? undefined : principalOf(req);
+      const schoolIds = principal ? await enforceScope(rt, principal, input, this.opts.schoolsOf) : [];
       const result = await run(req, input, {
         req,
-        principal: (anonymous ? undefined : principalOf(req)) as Ctx<Rt>["principal"],
+        principal: principal as Ctx<Rt>["principal"],
         lang: langOf(req),
         requestKey: typeof res.locals.requestKey === "string" ? res.locals.requestKey : undefined,
+        schools: principal?.schools ?? "all",
       } as Omit<Ctx<Rt>, keyof HandlerInput<Rt>>);
       if (this.opts.validateResponses) checkAnswer(rt, result);
+      if (principal && this.opts.afterSuccess) await this.opts.afterSuccess(rt, { principal, input: input as HandlerInput<AnyRoute>, result, schoolIds });
       if (rt.produces === "json") res.status(rt.status).json(result);
       else res.status(rt.status).type(MEDIA_TYPES[rt.produces]).send(result);
     });

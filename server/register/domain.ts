@@ -151,6 +151,11 @@ export interface TombstoneEvent extends EventBase {
   at: string;
   /** Keyed MAC (integrity.ts) made by the purge: a tombstone forged with the storage key lacks a valid one. */
   seal?: { keyId: string; mac: string };
+  /** Who started the purge ("retention-schedule" for the scheduled one), who approved it and why (issue 16). */
+  purgedBy?: string;
+  approvedBy?: string;
+  reason?: string;
+  approvalId?: string;
 }
 
 export type RegisterEvent =

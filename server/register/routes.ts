@@ -42,7 +42,7 @@ export function registerRoutes(
     const breaches = deps.breachesOf ? await deps.breachesOf(principal.tenantId, student.id) : [];
     return accessExport(snap, student, part.events, new Date(), breaches);
   });
-  api.implement(routes.overview, async ({ principal }) => ({ rows: await register.overview(principal.tenantId) }));
-  api.implement(routes.stats, ({ principal }) => register.stats(principal.tenantId));
+  api.implement(routes.overview, async ({ principal, schools }) => ({ rows: await register.overview(principal.tenantId, new Date(), schools) }));
+  api.implement(routes.stats, ({ principal, schools }) => register.stats(principal.tenantId, new Date(), schools));
   api.implement(routes.verifyAll, ({ principal }) => register.verifyAll(principal.tenantId));
 }

@@ -1,5 +1,5 @@
 import { AppError, notFound } from "../shared/errors.js";
-import type { Principal } from "../identity/auth.js";
+import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
 import {
   ageOn,
   dutchDate,
@@ -397,11 +397,11 @@ export class RegisterService {
     return { ok, studentsChecked: all.size, eventsChecked, problems, checkpoint };
   }
 
-  async overview(tenantId: string, at = new Date()): Promise<OverviewRow[]> {
+  async overview(tenantId: string, at = new Date(), schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
     const snap = await this.directory.snapshot(tenantId);
     const all = await this.repo.readAllStates(tenantId);
     const soon = at.getTime() + EXPIRING_DAYS * 86400_000;
-    return snap.directory.students.map((s) => {
+    return snap.directory.students.filter((s) => mayAccessSchool(schools, s.schoolId)).map((s) => {
       const part: Partition = all.get(s.id) ?? { events: [], head: undefined, complete: true };
       const statuses = this.statuses(snap, s, part.events, at);
       const valid = statuses.filter((x) => x.state === "valid");
@@ -430,7 +430,7 @@ export class RegisterService {
   }
 
   /** The tab's overview charts. */
-  async stats(tenantId: string, at = new Date()): Promise<{
+  async stats(tenantId: string, at = new Date(), schools: SchoolAccess = "all"): Promise<{
     expiringThisMonth: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[];
     disclosuresPerParty: { partyId: string; name: string; count: number }[];
     overrides: { studentId: string; name: string; checkId: string; at: string; reason: string }[];
@@ -445,6 +445,7 @@ export class RegisterService {
     const perParty = new Map<string, number>();
     const overrides: { studentId: string; name: string; checkId: string; at: string; reason: string }[] = [];
     for (const s of snap.directory.students) {
+      if (!mayAccessSchool(schools, s.schoolId)) continue;
       const events = all.get(s.id)?.events ?? [];
       for (const st of this.statuses(snap, s, events, at)) {
         if (st.state === "valid" && st.validUntil && new Date(st.validUntil) <= soon)

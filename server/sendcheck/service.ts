@@ -78,6 +78,11 @@ export class SendCheckService {
     return this.reader.close();
   }
 
+  /** A stored check (its students find its school for the school scope), or undefined. */
+  stored(tenantId: string, checkId: string): Promise<StoredCheck | undefined> {
+    return this.checks.get(tenantId, checkId);
+  }
+
   /** The rules on a mail at a moment: consent in force and ages on `sentAt`. */
   async judge(tenantId: string, mail: MailToJudge, sentAt: Date, lang: Lang): Promise<Judged> {
     const snap = await this.directory.snapshot(tenantId);

@@ -14,7 +14,8 @@ export type TableName =
   | "Subscriptions"
   | "Idempotency"
   | "Views"
-  | "Meta";
+  | "Meta"
+  | "AdminLog";
 
 export const TABLES: readonly TableName[] = [
   "Schools",
@@ -30,6 +31,7 @@ export const TABLES: readonly TableName[] = [
   "Idempotency",
   "Views",
   "Meta",
+  "AdminLog",
 ];
 
 export type Entity = TableEntityResult<Record<string, unknown>>;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { startStack, type Stack } from "../support/stack.js";
 import {
+  approvedPurge,
   assertError,
   fill,
   routesOf,
@@ -124,6 +125,16 @@ describe("Tenancy and roles on every route", function () {
     };
     return {
       "GET /api/me": listed("/api/me", (j) => assert.equal(j.tenantId, stack.tenantId)),
+      // Issue 16: the administrative log, bulk views and approvals are per tenant too.
+      "GET /api/admin-log": listed("/api/admin-log?limit=1000"),
+      "GET /api/audit/views": listed("/api/audit/views"),
+      "GET /api/approvals": listed("/api/approvals"),
+      "POST /api/approvals": notFound("/api/approvals", "POST", {
+        kind: "retention-change", schoolId: "b-school", reason: "Tenant A verlaagt bij B",
+        retention: { studentFileYears: 1, absenceYears: 5, referralYears: 1, consentYears: 1, disclosureLogYears: 1 },
+      }),
+      "POST /api/approvals/{id}/approve": notFound("/api/approvals/ap-van-b/approve", "POST", { reason: "Tenant A keurt goed" }),
+      "POST /api/approvals/{id}/reject": notFound("/api/approvals/ap-van-b/reject", "POST", { reason: "Tenant A wijst af" }),
       "GET /api/schools": listed("/api/schools"),
       "GET /api/students": listed("/api/students?query=Geheimhouder", (j) => assert.deepEqual(j.students, [])),
       "GET /api/guardians/lookup": listed(`/api/guardians/lookup?email=${encodeURIComponent("geheim.ouder@b-tenant.example")}`, (j) => assert.deepEqual(j.matches, [])),
@@ -268,7 +279,7 @@ describe("Tenancy and roles on every route", function () {
         notFound(`/api/checks/${b.checkId}/override`, "POST", { reason: "Tenant A probeert tenant B te overrulen" })(route),
       "POST /api/retention/purge": async (route) => {
         // A real purge of tenant A: it must not reach tenant B (B's store is compared below).
-        const r = await stack.api<{ studentsChecked: number; eventsRemoved: number }>("POST", "/api/retention/purge", { dryRun: false });
+        const r = await approvedPurge(stack);
         assert.equal(r.status, 200, JSON.stringify(r.json));
         assert.equal(r.json.eventsRemoved, 0);
         noMarkers(r.json, route);
@@ -346,7 +357,7 @@ describe("Tenancy and roles on every route", function () {
   describe("Roles", function () {
     const body = (r: Route): unknown => (r.op.requestBody?.content["application/json"] ? {} : undefined);
     const pathOf = (r: Route): string => fill(r.path, { id: "lln-001", schoolId: "obs-de-regenboog", guardianId: "lln-001-o1" });
-    const ALLOWED: Record<Role, Role[]> = { coordinator: ["coordinator", "staff", "viewer"], staff: ["staff"], viewer: ["viewer"] };
+    const ALLOWED: Record<Role, Role[]> = { "privacy-officer": ["privacy-officer", "coordinator", "staff", "viewer"], coordinator: ["coordinator", "staff", "viewer"], staff: ["staff"], viewer: ["viewer"] };
 
     it("When a request carries no token, then every /api route but the OpenAPI document answers 401 UNAUTHENTICATED", async () => {
       for (const r of routes) {
