@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES } from "./enums.js";
+import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, ATTACHMENT_CAPS_MB } from "./enums.js";
 import { directoryEmail, domainName, id, isoDate, text, line } from "./patterns.js";
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
@@ -106,6 +106,10 @@ export const policyInput = z
     keepOriginalMessages: z.boolean(),
     parentalConsentAtAge: z.enum(["lapses", "stays-until-student-acts"]).optional(),
     lateConsentFrom: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD").optional(),
+    /** Largest attachment whose contents the send check reads, in MB (default 10); larger: the unreadable rule. */
+    attachmentMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perAttachment.min).max(ATTACHMENT_CAPS_MB.perAttachment.max).optional(),
+    /** Largest total of attachment contents per mail, in MB (default 25). */
+    mailAttachmentsMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perMail.min).max(ATTACHMENT_CAPS_MB.perMail.max).optional(),
   })
   .strict();
 export const policy = policyInput.strip();

@@ -22,6 +22,8 @@ import { registerRoutes } from "./register/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
 import { sendCheckRoutes } from "./sendcheck/routes.js";
+import { AttachmentReceipts, AttachmentUploads } from "./sendcheck/attachments.js";
+import { ExtractionPool } from "./sendcheck/extract/pool.js";
 import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
@@ -65,6 +67,9 @@ export interface Services {
   views: ViewLog;
   graph: GraphServices;
   sync: SyncServices;
+  /** Attachment contents: upload, extraction in worker threads, receipts (issue 14). */
+  uploads: AttachmentUploads;
+  extraction: ExtractionPool;
 }
 
 /** Hosts allowed to frame the pages: Teams, Outlook and Office on the web. */
@@ -90,17 +95,21 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const registerRepo = new RegisterRepository(storage, keys);
   const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
   const graph = createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) });
+  const extraction = new ExtractionPool({ budgetMs: config.ATTACHMENT_EXTRACT_BUDGET_MS });
+  const uploads = new AttachmentUploads(directory, extraction, new AttachmentReceipts(config.ATTACHMENT_RECEIPT_SECRET));
   return {
     directory,
     registerRepo,
     checkpoints,
     register: new RegisterService(registerRepo, directory, { checkpoints, log }),
-    checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
+    checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage), graph.recipients, uploads.receipts),
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
     views: new ViewLog(storage),
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
+    uploads,
+    extraction,
   };
 }
 
@@ -132,7 +141,7 @@ function cors(allowed: () => ReadonlySet<string>): RequestHandler {
     if (origin !== undefined) res.vary("Origin");
     if (ok) {
       res.setHeader("Access-Control-Allow-Origin", origin);
-      res.setHeader("Access-Control-Allow-Headers", "authorization, content-type, accept, accept-language, idempotency-key");
+      res.setHeader("Access-Control-Allow-Headers", "authorization, content-type, accept, accept-language, idempotency-key, x-zv-check, x-zv-name");
       res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
       res.setHeader("Access-Control-Max-Age", "600");
     }
@@ -219,7 +228,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     messages: services.graph,
     mail: services.graph,
   });
-  sendCheckRoutes(api, services.checks);
+  sendCheckRoutes(api, services.checks, services.uploads);
   retentionRoutes(api, services.retention, services.views);
   api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode, graph: services.graph.configured }));
   graphRoutes(api, services.graph, services.directory);

@@ -105,6 +105,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopRetention();
       stopCheckpoints();
       services.sync.close();
+      await services.extraction.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       if (azurite) await azurite.stop();

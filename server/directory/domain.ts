@@ -172,6 +172,10 @@ export interface Policy {
   parentalConsentAtAge?: "lapses" | "stays-until-student-acts";
   /** MM-DD: consent given from this day up to the end of the school year runs to the end of the next. */
   lateConsentFrom?: string;
+  /** Largest attachment whose contents the send check reads, in MB (default 10); larger: the unreadable rule. */
+  attachmentMaxMb?: number;
+  /** Largest total of attachment contents per mail, in MB (default 25). */
+  mailAttachmentsMaxMb?: number;
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;

@@ -7,6 +7,8 @@ import { GraphAuth, GraphClients, SCOPES, type GraphConfig } from "./client.js";
 import { fetchEvidence, keepOriginal } from "./evidence.js";
 import { sendConsentRequest } from "./consent-request.js";
 import { LocalFolderBlobStore, type BlobStore } from "./blob-store.js";
+import { GraphRecipientResolver } from "./recipients.js";
+import type { RecipientResolver } from "../sendcheck/recipients.js";
 
 /**
  * Microsoft Graph as the rest of the server uses it: the register's ports (the evidence of a message,
@@ -29,6 +31,8 @@ export interface GraphServices extends MessageEvidenceSource, MailSender {
   readonly configured: boolean;
   /** The Graph clients (undefined without Entra credentials). */
   readonly clients: GraphClients | undefined;
+  /** Resolves X500 addresses, names and lists on behalf of the user (undefined in dev mode). */
+  readonly recipients: RecipientResolver | undefined;
 }
 
 export function createGraphServices(deps: GraphDeps): GraphServices {
@@ -49,6 +53,7 @@ export function createGraphServices(deps: GraphDeps): GraphServices {
   return {
     configured: clients !== undefined,
     clients,
+    recipients: clients ? new GraphRecipientResolver((p, token) => clients.forUser(p.tenantId, token, SCOPES.recipients), config.GRAPH_BASE_URL) : undefined,
     async evidence(p, userToken, graphMessageId, schoolId, keep) {
       const graph = needGraph().forUser(p.tenantId, userToken, SCOPES.evidence);
       const snap = await directory.snapshot(p.tenantId);

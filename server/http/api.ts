@@ -9,7 +9,7 @@ export function langOf(req: Request): Lang {
 }
 
 /** Validates input against a schema; failures are 400 VALIDATION_FAILED with the paths that failed. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, where: "body" | "query" | "params"): z.infer<S> {
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: "body" | "query" | "params" | "headers"): z.infer<S> {
   const r = schema.safeParse(value);
   if (!r.success) {
     throw new AppError(
@@ -98,7 +98,8 @@ export class ApiBuilder {
     // Path ids first: the view log and the idempotency middleware below must never see a bad one.
     handlers.push(checkParams);
     const limit = o.bodyLimit ?? this.opts.defaultBodyLimit;
-    if (rt.method !== "get")
+    // A binary body is not parsed: the handler streams `req` (and may stop reading at its own cap).
+    if (rt.method !== "get" && rt.bodyType !== "binary")
       handlers.push(
         rt.bodyType === "csv"
           ? express.text({ type: ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"], limit, defaultCharset: "utf-8" })
@@ -108,10 +109,11 @@ export class ApiBuilder {
     // After the body parser: the idempotency middleware hashes the parsed body.
     if (!anonymous) handlers.push(...(this.opts.extra ?? []));
     handlers.push(async (req, res) => {
+      if (rt.headers) parse(rt.headers, { ...req.headers }, "headers");
       const input = {
         params: rt.params ? parse(rt.params, { ...req.params }, "params") : undefined,
         query: parse(rt.query ?? z.object({}).strict(), { ...req.query }, "query"),
-        body: rt.body ? parse(rt.body, req.body, "body") : undefined,
+        body: rt.body && rt.bodyType !== "binary" ? parse(rt.body, req.body, "body") : undefined,
       } as HandlerInput<Rt>;
       const result = await handler({
         ...input,
@@ -160,18 +162,21 @@ function operation(rt: AnyRoute): Record<string, unknown> {
   const params = [...rt.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
   const q = rt.query ? (jsonSchema(rt.query, "input") as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
   const queryParams = Object.entries(q?.properties ?? {}).map(([name, s]) => ({ name, in: "query", required: q?.required?.includes(name) ?? false, schema: s }));
+  const h = rt.headers ? (jsonSchema(rt.headers, "input") as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
+  const headerParams = Object.entries(h?.properties ?? {}).map(([name, s]) => ({ name, in: "header", required: h?.required?.includes(name) ?? false, schema: s }));
   const op: Record<string, unknown> = {
     summary: rt.summary,
     tags: [rt.tag],
     security: rt.access === "anonymous" ? [] : [{ bearer: [] }],
     "x-required-role": rt.access === "anonymous" ? "none" : rt.access,
     "x-school-scope": rt.scope,
-    parameters: [...params, ...queryParams],
+    parameters: [...params, ...queryParams, ...headerParams],
     responses: {
       [String(rt.status)]: { description: "OK", content: { [MEDIA_TYPES[rt.produces]]: { schema: jsonSchema(rt.response, "output") } } },
       default: { description: "Error", content: { "application/json": { schema: jsonSchema(errorBody, "output") } } },
     },
   };
-  if (rt.body) op.requestBody = { required: true, content: { [rt.bodyType === "csv" ? "text/csv" : "application/json"]: { schema: jsonSchema(rt.body, "input") } } };
+  if (rt.bodyType === "binary") op.requestBody = { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } };
+  else if (rt.body) op.requestBody = { required: true, content: { [rt.bodyType === "csv" ? "text/csv" : "application/json"]: { schema: jsonSchema(rt.body, "input") } } };
   return op;
 }

@@ -9,6 +9,8 @@ import { contentFacts } from "./content-rules.js";
 import { evaluate } from "./rules.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
 import type { CheckRequest, CheckResponse } from "../../contract/sendcheck.js";
+import { checkedRecipients, givenRecipients, type RecipientResolver } from "./recipients.js";
+import { attachmentFindings, attachmentLimits, type AttachmentReceipts } from "./attachments.js";
 
 export type { Lang } from "../../contract/enums.js";
 import type { Lang } from "../../contract/enums.js";
@@ -27,14 +29,21 @@ export class SendCheckService {
     private readonly directory: DirectoryService,
     private readonly register: RegisterRepository,
     private readonly checks: CheckRepository,
+    /** Resolves X500 addresses, names and lists (Graph on behalf of the user); absent: they stay unresolved. */
+    private readonly resolver?: RecipientResolver,
+    /** Verifies the receipts of attachment uploads; absent: attachment contents count as unread. */
+    private readonly receipts?: AttachmentReceipts,
   ) {}
 
-  async check(p: Principal, req: CheckRequest, lang: Lang): Promise<CheckResponse> {
+  /** `userToken`: the caller's bearer token, for Graph on behalf of the user (recipient resolution). */
+  async check(p: Principal, req: CheckRequest, lang: Lang, userToken?: string): Promise<CheckResponse> {
     const snap = await this.directory.snapshot(p.tenantId);
     const texts = [req.subject, req.body, ...req.attachments.map((a) => a.name)];
     const scan = snap.detector.scan(texts);
-    const studentIds = scan.students.map((d) => d.studentId);
-    const content = contentFacts(req, scan, snap.studentById);
+    const limits = attachmentLimits(snap.directory);
+    const attachments = attachmentFindings(req, p, this.receipts, limits);
+    const studentIds = [...new Set([...scan.students.map((d) => d.studentId), ...attachments.flatMap((a) => a.studentIds)])];
+    const content = contentFacts(req, scan, snap.studentById, attachments);
     if (req.purposeId && !snap.purposeById.has(req.purposeId))
       throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
 
@@ -42,11 +51,7 @@ export class SendCheckService {
     const partitions = await Promise.all(studentIds.map((id) => this.register.readState(p.tenantId, id)));
     const registers = new Map<string, RegisterEvent[]>(studentIds.map((id, i) => [id, partitions[i]?.events ?? []]));
     const sentAt = req.sentAt ? new Date(req.sentAt) : new Date();
-    const recipients = [
-      ...req.to.map((address) => ({ address, field: "to" as const })),
-      ...req.cc.map((address) => ({ address, field: "cc" as const })),
-      ...req.bcc.map((address) => ({ address, field: "bcc" as const })),
-    ];
+    const recipients = await checkedRecipients(givenRecipients(req), p, userToken, this.resolver);
     const out = evaluate({
       recipients,
       studentIds,
@@ -67,7 +72,8 @@ export class SendCheckService {
       students: out.students,
       recipients: out.recipients,
       ...(req.purposeId ? { purposeId: req.purposeId } : {}),
-      policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds },
+      policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds, ...limits },
+      ...(attachments.length > 0 ? { attachments: attachments.map((a) => ({ name: a.name, status: a.status, students: a.studentIds.length })) } : {}),
     };
     // A mail about nobody is kept only when there is something to act on (a BSN, an attachment to explain).
     if (studentIds.length === 0 && out.verdict === "allow") return result;

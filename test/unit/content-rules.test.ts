@@ -21,7 +21,7 @@ import { directory, jan, parties, registers, sam, SENT_AT } from "./fixtures.js"
 const BSN = "111222333"; // passes the eleven-test
 const NOT_BSN = "111222334";
 
-const none: ContentFacts = { homonyms: [], bsn: false, wholeFiles: [], attachmentsAboutNobody: [] };
+const none: ContentFacts = { homonyms: [], bsn: false, wholeFiles: [], attachmentsAboutNobody: [], unreadAttachments: [] };
 const party = (p: Pick<Party, "name" | "kind" | "defaultBasis">): ContentRecipient => ({ kind: "party", party: p });
 const ggd = party(parties.ggd);
 const duo = party({ name: "DUO", kind: "duo", defaultBasis: "legal" });
