@@ -431,7 +431,7 @@ export function evaluate(input: RulesInput): RulesOutput {
   const problems: { address: string; order: number; finding: Finding }[] = [];
   const notes = new Set<string>();
   // A mail none of whose recipients can be checked goes nowhere known: blocked, whatever it says.
-  const usable = seen.size === 0 || [...seen.values()].some((r) => !r.unresolved && !r.list);
+  const usable = [...seen.values()].some((r) => !r.unresolved && !r.list);
 
   [...seen.entries()].forEach(([address, given], order) => {
     const c: Classified = given.unresolved ? { kind: "unknown" } : classify(address, index);
