@@ -14,7 +14,8 @@
  * runtime: no DOM, no storage, no runtime imports. Nothing personal is logged.
  */
 import { ApiClient, ApiError } from "../../shared/api.js";
-import type { CheckRequest, CheckResponse } from "../../../contract/sendcheck.js";
+import type { CheckResponse } from "../../../contract/sendcheck.js";
+import { buildCheckRequest } from "./request.js";
 import { DEFAULT_SEND_BUDGET_MS, resolveConfig } from "./config.js";
 import { completeFailedCompletion, completionFor, failCompletion, PROMPT_USER, type Completion } from "./decide.js";
 import type { Failure } from "./messages.js";
@@ -154,15 +155,8 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
       const profile = office.context.mailbox.userProfile;
       const tokenDeps = { fetchImpl: signalled, user: (profile && profile.emailAddress) || undefined };
       const api = new ApiClient({ baseUrl: cfg.apiBaseUrl, lang, fetchImpl: signalled, getToken: () => getAccessToken(cfg, tokenDeps) });
-      const body: CheckRequest = {
-        to: mail.to,
-        cc: mail.cc,
-        bcc: mail.bcc,
-        subject: mail.subject,
-        body: mail.body,
-        attachments: mail.attachments,
-      };
-      if (purposeId) body.purposeId = purposeId;
+      // Every recipient as Outlook gave it; attachment contents uploaded first, their receipts in the check.
+      const body = await buildCheckRequest(office, api, mail, purposeId);
       const res: unknown = await api.post<unknown>("/api/check", body);
       if (!isCheckResponse(res)) throw new StepError("invalid");
       const check: CheckResponse = res;

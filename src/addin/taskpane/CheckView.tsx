@@ -46,7 +46,8 @@ export function CheckView() {
           const m = await host.readCompose();
           const chosen = await host.readPurpose();
           res = await api.call(routes.check, {
-            body: { to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments, ...(chosen ? { purposeId: chosen } : {}) },
+            // Every recipient as Outlook gives it (X500, typed names, lists: the server resolves them).
+            body: { to: m.details?.to ?? m.to, cc: m.details?.cc ?? m.cc, bcc: m.details?.bcc ?? m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments, ...(chosen ? { purposeId: chosen } : {}) },
           });
         }
         setCheck(res);
