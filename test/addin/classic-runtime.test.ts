@@ -6,6 +6,7 @@ import { ENTRIES, entryBuildOptions } from "../../scripts/build.js";
 import { findEs2017Uses } from "../../scripts/check-es2016.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { makeEvent, makeOffice, type FakeMail } from "./support/fake-office.js";
+import { makePdf } from "../sendcheck/documents.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -24,14 +25,14 @@ const REMOVE_ES2017_PLUS = `
 `;
 
 /** Loads the script as the server serves it into an ES2016-like sandbox; returns the handler Outlook would call. */
-function loadClassic(code: string, office: ReturnType<typeof makeOffice>): { handler: (e: unknown) => void; ctx: vm.Context } {
+function loadClassic(code: string, office: ReturnType<typeof makeOffice>, name = "onMessageSendHandler"): { handler: (e: unknown) => void; ctx: vm.Context } {
   const ctx = vm.createContext({ Office: office, fetch, setTimeout, clearTimeout });
   vm.runInContext(REMOVE_ES2017_PLUS, ctx);
   for (const gone of ["globalThis", "window", "document", "localStorage", "location", "AbortController", "self"])
     assert.equal(vm.runInContext(`typeof ${gone}`, ctx), "undefined", gone);
   assert.equal(vm.runInContext(`typeof "x".padStart + typeof Object.entries + typeof Promise.prototype.finally`, ctx), "undefinedundefinedundefined");
   vm.runInContext(code, ctx, { filename: "onsend.js" });
-  const handler = office.associated.get("onMessageSendHandler");
+  const handler = office.associated.get(name);
   assert.equal(typeof handler, "function", "Office.actions.associate ran at load");
   return { handler: handler as unknown as (e: unknown) => void, ctx };
 }
@@ -101,6 +102,72 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
       assert.equal(office.roaming["zv.sendBudgetSeconds"], 20);
     });
   }
+
+  /** Runs the built handler in the sandbox and returns the check the server stored for the event's answer. */
+  async function sendThrough(mail: FakeMail, name = "onMessageSendHandler") {
+    const office = makeOffice(mail, { userEmail: "ib@regenboog.school.example" });
+    const { handler } = loadClassic(served, office, name);
+    const ev = makeEvent();
+    handler(ev);
+    const first = await ev.first;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(ev.calls.length, 1, "completed once");
+    assert.equal(first.allowEvent, false, String(first.errorMessage));
+    const { checkId } = JSON.parse(String(first.contextData)) as { checkId: string };
+    const stored = await stack.api<{ verdict: string; message: string; students: { name: string }[]; recipients: { address: string; reasons: { code: string }[] }[] }>(
+      "GET",
+      `/api/checks/${checkId}`,
+    );
+    assert.equal(stored.status, 200);
+    return stored.json;
+  }
+
+  it("When a meeting invite (MDO) about a student has the GGD as optional attendee, then OnAppointmentSend checks every attendee and blocks", async () => {
+    const stored = await sendThrough(
+      {
+        itemType: "appointment",
+        to: ["juf.anna@regenboog.school.example"],
+        cc: ["jgz@ggd-voorbeeldregio.example"],
+        resources: ["lokaal-12@regenboog.school.example"],
+        subject: "MDO Daan Jansen",
+        body: "Agenda: zorgen over Daan Jansen, verslag van de GGD.",
+      },
+      "onAppointmentSendHandler",
+    );
+    assert.equal(stored.verdict, "block");
+    assert.deepEqual(stored.students.map((s) => s.name), ["Daan Jansen"]);
+    // Required, optional and the room: every attendee is a recipient.
+    assert.deepEqual(stored.recipients.map((r) => r.address).sort(), [
+      "jgz@ggd-voorbeeldregio.example",
+      "juf.anna@regenboog.school.example",
+      "lokaal-12@regenboog.school.example",
+    ]);
+  });
+
+  it("When a mail about a student goes to an X500 address the server cannot resolve (no Graph), then it is blocked with the fix-it text, not dropped", async () => {
+    const x500 = "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=0a0b0c0d0e0f00112233445566778899-wijkcoach";
+    const stored = await sendThrough({
+      to: [],
+      details: { to: [{ emailAddress: x500, displayName: "Wijkcoach", recipientType: "externalUser" }] },
+      subject: "Verslag Daan Jansen",
+      body: "Zie bijlage.",
+    });
+    assert.equal(stored.verdict, "block");
+    assert.deepEqual(stored.recipients.map((r) => r.reasons.map((x) => x.code)), [["UNRESOLVED_RECIPIENT"]]);
+    assert.match(stored.message, /Kies de adressen opnieuw uit de lijst/);
+  });
+
+  it("When the only mention of the student is in an attached PDF to the wijkteam, then the built handler uploads its bytes and the server blocks", async () => {
+    const pdf = makePdf("Verslag over Daan Jansen, groep 7");
+    const stored = await sendThrough({
+      to: ["team@wijkteam.voorbeeldstad.example"],
+      subject: "Verslag",
+      body: "Zie bijlage.",
+      attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64", content: pdf.toString("base64") } }],
+    });
+    assert.equal(stored.verdict, "block");
+    assert.deepEqual(stored.students.map((s) => s.name), ["Daan Jansen"]);
+  });
 
   it("When the same sandbox also lacks fetch's AbortController and the server is gone, then the fail mode blocks, once", async () => {
     const office = makeOffice(cases[0]?.mail ?? { to: [], subject: "", body: "" });

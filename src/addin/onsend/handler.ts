@@ -35,6 +35,8 @@ import { getAccessToken, TokenError } from "./token.js";
 import { isCheckResponse } from "./validate.js";
 
 export const HANDLER_NAME = "onMessageSendHandler";
+/** OnAppointmentSend: the same handler; readComposeItem reads a meeting's attendees as its recipients. */
+export const APPOINTMENT_HANDLER_NAME = "onAppointmentSendHandler";
 
 /** The part of Office's MailboxEvent the handler uses. */
 export interface SendEvent {
@@ -176,4 +178,5 @@ export const onMessageSendHandler = createOnMessageSendHandler();
 const office = officeGlobal();
 if (office && office.actions && typeof office.actions.associate === "function") {
   office.actions.associate(HANDLER_NAME, onMessageSendHandler as (event: never) => void);
+  office.actions.associate(APPOINTMENT_HANDLER_NAME, onMessageSendHandler as (event: never) => void);
 }

@@ -91,15 +91,48 @@ function attachmentKind(type: unknown): AttachmentInfo["kind"] {
 /** Office.MailboxEnums.BodyMode.FullBody: the body with the quoted earlier messages. */
 const FULL_BODY = "fullBody";
 
-/** Reads recipients, subject, plain-text body and attachment names of the message being sent. */
+/**
+ * The recipients of the item: To, Cc and Bcc of a message; of a meeting being organised
+ * (OnAppointmentSend) the required attendees as To, the optional ones as Cc and the rooms and other
+ * resources (enhancedLocation, Mailbox 1.8) as Bcc, so every attendee is checked like a recipient.
+ */
+function readRecipientFields(item: Office.MessageCompose | Office.AppointmentCompose): Promise<Office.EmailAddressDetails[]>[] {
+  const appointment = item as Office.AppointmentCompose;
+  if (appointment.requiredAttendees && !(item as Office.MessageCompose).to) {
+    const loc = appointment.enhancedLocation;
+    return [
+      getAsyncP<Office.EmailAddressDetails[]>((cb) => appointment.requiredAttendees.getAsync(cb)),
+      appointment.optionalAttendees ? getAsyncP<Office.EmailAddressDetails[]>((cb) => appointment.optionalAttendees.getAsync(cb)) : Promise.resolve([]),
+      loc && typeof loc.getAsync === "function"
+        ? getAsyncP<Office.LocationDetails[]>((cb) => loc.getAsync(cb)).then((rooms) =>
+            (rooms || [])
+              .filter((r) => r && r.emailAddress)
+              .map((r) => ({ emailAddress: r.emailAddress, displayName: r.displayName || r.emailAddress, recipientType: "other" }) as Office.EmailAddressDetails),
+          )
+        : Promise.resolve([]),
+    ];
+  }
+  const m = item as Office.MessageCompose;
+  return [
+    getAsyncP<Office.EmailAddressDetails[]>((cb) => m.to.getAsync(cb)),
+    getAsyncP<Office.EmailAddressDetails[]>((cb) => m.cc.getAsync(cb)),
+    m.bcc ? getAsyncP<Office.EmailAddressDetails[]>((cb) => m.bcc.getAsync(cb)) : Promise.resolve([]),
+  ];
+}
+
+/**
+ * Reads recipients, subject, full plain-text body and the attachments of the message (or meeting
+ * request) being sent.
+ */
 export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot> {
   const item = office.context.mailbox.item as Office.MessageCompose | undefined;
   if (!item) throw new Error("No item");
   const text = (office.CoercionType && office.CoercionType.Text) || "text";
+  const fields = readRecipientFields(item);
   const [to, cc, bcc, subject, body, attachments] = await Promise.all([
-    getAsyncP<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
-    getAsyncP<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
-    item.bcc ? getAsyncP<Office.EmailAddressDetails[]>((cb) => item.bcc.getAsync(cb)) : Promise.resolve([]),
+    fields[0],
+    fields[1],
+    fields[2],
     getAsyncP<string>((cb) => item.subject.getAsync(cb)),
     // The full body (Mailbox 1.14 bodyMode): the quoted earlier mail counts too; older clients ignore the option.
     getAsyncP<string>((cb) => item.body.getAsync(text as Office.CoercionType, { bodyMode: FULL_BODY } as Office.AsyncContextOptions, cb)),
