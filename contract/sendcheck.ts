@@ -76,6 +76,11 @@ export const checkRequest = z
     attachments: z.array(attachmentInput).max(500).default([]),
     /** The id the add-in gave its attachment uploads (header X-ZV-Check); their receipts must carry it. */
     correlationId: correlationId.optional(),
+    /**
+     * A dry run (the add-in's early warning while composing): the same decision, but nothing is written:
+     * no check record, no disclosure in any register.
+     */
+    dryRun: z.boolean().optional(),
     purposeId: id.optional(),
     sentAt: isoDateTime.optional(),
   })

@@ -77,6 +77,8 @@ export class SendCheckService {
     };
     // A mail about nobody is kept only when there is something to act on (a BSN, an attachment to explain).
     if (studentIds.length === 0 && out.verdict === "allow") return result;
+    // A dry run (the early warning while composing) writes nothing: the send is the final gate.
+    if (req.dryRun === true) return result;
 
     const at = sentAt.toISOString();
     const stored: StoredCheck = { checkId, result, disclosures: out.disclosures, sentBy: p.userId, at };

@@ -169,6 +169,61 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
     assert.deepEqual(stored.students.map((s) => s.name), ["Daan Jansen"]);
   });
 
+  /** Launches an early handler of the built bundle on the office's item; resolves once it completed (exactly once). */
+  async function launchEarly(office: ReturnType<typeof makeOffice>, name: string): Promise<void> {
+    const { handler } = loadClassic(served, office, name);
+    const ev = makeEvent();
+    handler(ev);
+    await ev.first;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(ev.calls.length, 1, "completed once");
+    assert.deepEqual({ ...ev.calls[0] }, {}, "compose events complete without options");
+  }
+
+  it("When a recipient is added to a mail about a student without consent, then the dry run shows an InfoBar with Controleren that says what to do; an allowed change clears it", async () => {
+    const office = makeOffice(
+      { to: ["team@wijkteam.voorbeeldstad.example"], subject: "Verslag Daan Jansen", body: "Hierbij het verslag over Daan Jansen." },
+      { userEmail: "ib@regenboog.school.example" },
+    );
+    await launchEarly(office, "onRecipientsChangedHandler");
+    const notice = office.double.notifications.get("zvEarly") as { type: string; message: string; icon: string; actions: { actionText: string; actionType: string; commandId: string }[] };
+    assert.ok(notice, "an InfoBar message");
+    assert.equal(notice.type, "insightMessage");
+    assert.ok(notice.message.length <= 150, notice.message);
+    assert.match(notice.message, /Kies Controleren in het lint\.$/);
+    assert.deepEqual(notice.actions, [{ actionText: "Controleren", actionType: "showTaskPane", commandId: "msgComposeCheckButton" }]);
+    office.double.updateCompose({ to: ["juf.anna@regenboog.school.example"] });
+    await launchEarly(office, "onRecipientsChangedHandler");
+    assert.equal(office.double.notifications.has("zvEarly"), false);
+  });
+
+  it("When an attachment naming a student is added for the wijkteam, then the dry run reads its contents and warns in the InfoBar", async () => {
+    const pdf = makePdf("Verslag over Daan Jansen, groep 7");
+    const office = makeOffice(
+      {
+        to: ["team@wijkteam.voorbeeldstad.example"],
+        subject: "Verslag",
+        body: "Zie bijlage.",
+        attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64", content: pdf.toString("base64") } }],
+      },
+      { userEmail: "ib@regenboog.school.example" },
+    );
+    await launchEarly(office, "onRecipientsChangedHandler");
+    // Names only on a recipient change: "verslag.pdf" alone names nobody, so no student, no block.
+    const before = office.double.notifications.get("zvEarly") as { message: string } | undefined;
+    assert.ok(!before || !/Daan/.test(before.message));
+    await launchEarly(office, "onAttachmentsChangedHandler");
+    const notice = office.double.notifications.get("zvEarly") as { message: string } | undefined;
+    assert.ok(notice, "an InfoBar message");
+    assert.match(notice.message, /Daan Jansen|Niet verzenden/);
+  });
+
+  it("When a new message is opened, then the warm-up gets a token and reaches the server, and completes once", async () => {
+    const office = makeOffice({ to: [], subject: "", body: "" }, { userEmail: "ib@regenboog.school.example" });
+    await launchEarly(office, "onNewMessageComposeHandler");
+    assert.equal(office.double.notifications.size, 0);
+  });
+
   it("When the same sandbox also lacks fetch's AbortController and the server is gone, then the fail mode blocks, once", async () => {
     const office = makeOffice(cases[0]?.mail ?? { to: [], subject: "", body: "" });
     const code = served.replace(/^var __ZV_CONFIG__=\{"apiBaseUrl":"[^"]+"/, 'var __ZV_CONFIG__={"apiBaseUrl":"http://127.0.0.1:9"');

@@ -16,6 +16,7 @@
 import { ApiClient, ApiError } from "../../shared/api.js";
 import type { CheckResponse } from "../../../contract/sendcheck.js";
 import { buildCheckRequest } from "./request.js";
+import { associateEarlyHandlers } from "./early.js";
 import { DEFAULT_SEND_BUDGET_MS, resolveConfig } from "./config.js";
 import { completeFailedCompletion, completionFor, failCompletion, PROMPT_USER, type Completion } from "./decide.js";
 import type { Failure } from "./messages.js";
@@ -179,4 +180,5 @@ const office = officeGlobal();
 if (office && office.actions && typeof office.actions.associate === "function") {
   office.actions.associate(HANDLER_NAME, onMessageSendHandler as (event: never) => void);
   office.actions.associate(APPOINTMENT_HANDLER_NAME, onMessageSendHandler as (event: never) => void);
+  associateEarlyHandlers(office);
 }
