@@ -111,7 +111,7 @@ describe("Attachment contents: upload, extraction in a worker, receipts, the unr
     });
   }
 
-  it("When a cloud attachment (a link) goes to an outside party, then the unreadable rule applies with the link named", async () => {
+  it("[R-ATTACH-UNREADABLE] When a cloud attachment (a link) goes to an outside party, then the unreadable rule applies with the link named", async () => {
     const url = "https://regenboog-my.sharepoint.example/personal/ib/Documents/verslag.docx";
     const r = await check({ to: ["jgz@ggd-voorbeeldregio.example"], attachments: [{ name: "verslag.docx", kind: "cloud", url }] });
     assert.equal(r.json.verdict, "warn");

@@ -129,7 +129,7 @@ describe("Every recipient accounted for: X500, contacts, names and lists through
 
   const mail = (to: unknown[], extra: Record<string, unknown> = {}) => ({ to, subject: "Verslag Jan de Vries", body: "Zie het verslag.", ...extra });
 
-  it("When Outlook gives the X500 address of a user, then Graph's proxyAddresses resolve it on behalf of the sender, and the party's rules apply", async () => {
+  it("[R-RCPT-UNRESOLVED] When Outlook gives the X500 address of a user, then Graph's proxyAddresses resolve it on behalf of the sender, and the party's rules apply", async () => {
     const r = await check(mail([{ address: X500_GGD, name: "JGZ Verpleegkundige", type: "externalUser" }]));
     assert.equal(r.status, 200, JSON.stringify(r.json));
     const rec = r.json.recipients[0];
@@ -161,7 +161,7 @@ describe("Every recipient accounted for: X500, contacts, names and lists through
     assert.ok(graph.calls.some((c) => pathOf(c.path) === "/v1.0/me/contacts"));
   });
 
-  it("When a distribution list is addressed, then its members (nested, paged, guests included) are checked one by one and the list gets the need-to-know warning", async () => {
+  it("[R-RCPT-LIST] When a distribution list is addressed, then its members (nested, paged, guests included) are checked one by one and the list gets the need-to-know warning", async () => {
     const r = await check(mail([{ address: "zorgteam@regenboog.school.example", name: "Zorgteam", type: "distributionList" }]));
     assert.equal(r.status, 200, JSON.stringify(r.json));
     const byAddress = new Map(r.json.recipients.map((x) => [x.address, x]));
@@ -195,7 +195,7 @@ describe("Every recipient accounted for: X500, contacts, names and lists through
     assert.match(rec?.reasons[0]?.message ?? "", /meer dan één persoon/);
   });
 
-  it("When the only recipient is an X500 address nobody resolves, then the mail is blocked, even when it names no student", async () => {
+  it("[R-RCPT-NONE-USABLE] When the only recipient is an X500 address nobody resolves, then the mail is blocked, even when it names no student", async () => {
     for (const subject of ["Verslag Jan de Vries", "Vergadering dinsdag"]) {
       const r = await check({ to: [{ address: X500_NOBODY, name: "Weg", type: "externalUser" }], subject, body: "" });
       assert.equal(r.status, 200, JSON.stringify(r.json));
