@@ -5,6 +5,7 @@ import {
   ATTACHMENT_STATUSES,
   ATTACHMENT_UNREAD,
   BASES,
+  CHECK_MODES,
   FAIL_MODES,
   PARTY_KINDS,
   REASON_CODES,
@@ -18,6 +19,9 @@ import {
 import { id, isoDateTime, mailAddress } from "./patterns.js";
 
 export { REASON_CODES, type ReasonCode } from "./enums.js";
+
+/** The internet header the on-send handler stamps on every mail it checked: `<checkId>.<mac>`. */
+export const CHECK_HEADER = "x-zorgvuldig-check";
 
 
 /**
@@ -60,6 +64,8 @@ export const attachmentInput = z
     contentType: z.string().max(200).optional(),
     url: z.string().max(2000).optional(),
     receipt: z.string().max(20_000).optional(),
+    /** SHA-256 (hex) of the attachment's content, when the client has it: part of the check's digest. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 in hex").optional(),
     /** Why the add-in did not upload the contents (over a cap, unreadable, a cloud link): shown in the warning. */
     unread: z.enum(ATTACHMENT_UNREAD).optional(),
   })
@@ -76,13 +82,17 @@ export const checkRequest = z
     attachments: z.array(attachmentInput).max(500).default([]),
     /** The id the add-in gave its attachment uploads (header X-ZV-Check); their receipts must carry it. */
     correlationId: correlationId.optional(),
-    /**
-     * A dry run (the add-in's early warning while composing): the same decision, but nothing is written:
-     * no check record, no disclosure in any register.
-     */
-    dryRun: z.boolean().optional(),
     purposeId: id.optional(),
+    /** Only on a "what if" query: judge the mail as if sent then. Refused on a recording check. */
     sentAt: isoDateTime.optional(),
+    /**
+     * "query" (default): a check that writes nothing (task pane, playground, a preview). "send": the
+     * on-send handler's recording check, which needs an Idempotency-Key and leaves one pending record
+     * that Sent Items confirms (docs/SENT-ITEMS.md).
+     */
+    mode: z.enum(CHECK_MODES).optional(),
+    /** A recording check of a mail the user overrode earlier: the override's check id (it binds to its digest). */
+    overrideOf: id.optional(),
   })
   .strict();
 export type CheckRequest = z.infer<typeof checkRequest>;
@@ -128,6 +138,14 @@ export const checkResponse = z.object({
   }),
   /** What became of each attachment's contents (never the text itself). */
   attachments: z.array(z.object({ name: z.string(), status: z.enum(ATTACHMENT_STATUSES), students: z.number().int().min(0) })).optional(),
+  /** A recording check only: the value of the x-zorgvuldig-check header the handler stamps (`<checkId>.<mac>`). */
+  stamp: z.string().optional(),
+  /** A recording check only: until when the pending record waits for its mail in Sent Items. */
+  pendingUntil: z.string().optional(),
+  /** The canonical digest of the checked mail (recipients, students, attachments, body text). */
+  digest: z.string().optional(),
+  /** Set when an earlier override of exactly this content lets the mail go. */
+  override: z.object({ checkId: z.string(), reason: z.string() }).optional(),
 });
 export type CheckResponse = z.infer<typeof checkResponse>;
 
@@ -157,8 +175,15 @@ export const attachmentReceipt = z.object({
 });
 export type AttachmentReceipt = z.infer<typeof attachmentReceipt>;
 
-export const overrideRequest = z.object({ reason: z.string().trim().min(10).max(2000) }).strict();
+export const overrideRequest = z
+  .object({
+    reason: z.string().trim().min(10).max(2000),
+    /** The checked mail, when the check was a query (the task pane's own check): the override binds to its digest. */
+    mail: checkRequest.optional(),
+  })
+  .strict();
 export type OverrideRequest = z.infer<typeof overrideRequest>;
 
-export const overrideResponse = z.object({ checkId: z.string(), overriddenAt: z.string(), disclosures: z.number() });
+/** `disclosures` is 0: an override is logged (with its disclosures) once Sent Items confirms the mail was sent. */
+export const overrideResponse = z.object({ checkId: z.string(), overriddenAt: z.string(), digest: z.string().optional(), disclosures: z.number() });
 export type OverrideResponse = z.infer<typeof overrideResponse>;

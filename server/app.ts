@@ -4,7 +4,7 @@ import path from "node:path";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { devToken, devTokenRequest, routes } from "../contract/index.js";
-import { normalizeOrigin, type Config } from "./config.js";
+import { checkStampKey, normalizeOrigin, type Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
 import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
 import { ApiBuilder, parse } from "./http/api.js";
@@ -24,6 +24,9 @@ import { SendCheckService } from "./sendcheck/service.js";
 import { sendCheckRoutes } from "./sendcheck/routes.js";
 import { AttachmentReceipts, AttachmentUploads } from "./sendcheck/attachments.js";
 import { ExtractionPool } from "./sendcheck/extract/pool.js";
+import { SentItemsRepository } from "./sentitems/repository.js";
+import { SentItemsService } from "./sentitems/service.js";
+import { sentItemsRoutes } from "./sentitems/routes.js";
 import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
@@ -56,6 +59,7 @@ export interface AppDeps {
 }
 
 export interface Services {
+  sentItems: SentItemsService;
   directory: DirectoryService;
   register: RegisterService;
   registerRepo: RegisterRepository;
@@ -94,15 +98,17 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
   const registerRepo = new RegisterRepository(storage, keys);
   const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
-  const graph = createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) });
+  const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
   const extraction = new ExtractionPool({ budgetMs: config.ATTACHMENT_EXTRACT_BUDGET_MS });
   const uploads = new AttachmentUploads(directory, extraction, new AttachmentReceipts(config.ATTACHMENT_RECEIPT_SECRET));
+  const checkRepo = new CheckRepository(storage);
+  const checks = new SendCheckService(directory, registerRepo, checkRepo, checkStampKey(config), graph.recipients, uploads.receipts);
   return {
     directory,
     registerRepo,
     checkpoints,
     register: new RegisterService(registerRepo, directory, { checkpoints, log }),
-    checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage), graph.recipients, uploads.receipts),
+    checks,
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
     views: new ViewLog(storage),
@@ -110,6 +116,16 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
     uploads,
     extraction,
+    sentItems: new SentItemsService({
+      checks,
+      checkRepo,
+      register: registerRepo,
+      repo: new SentItemsRepository(storage),
+      directory,
+      graph: (tenantId) => graph.forApp(tenantId),
+      graphBaseUrl: config.GRAPH_BASE_URL,
+      stampKey: checkStampKey(config),
+    }),
   };
 }
 
@@ -227,8 +243,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     requests: services.requests,
     messages: services.graph,
     mail: services.graph,
+    breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
   });
   sendCheckRoutes(api, services.checks, services.uploads);
+  sentItemsRoutes(api, services.sentItems);
   retentionRoutes(api, services.retention, services.views);
   api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode, graph: services.graph.configured }));
   graphRoutes(api, services.graph, services.directory);

@@ -76,12 +76,12 @@ export function givenRecipients(req: Record<Field, (string | RecipientInput)[]>)
  */
 export async function checkedRecipients(
   given: GivenRecipient[],
-  p: Principal,
+  p: Principal | undefined,
   userToken: string | undefined,
   resolver: RecipientResolver | undefined,
 ): Promise<CheckedRecipient[]> {
   const pending = given.filter(needsResolution);
-  const resolved: Resolution[] = resolver
+  const resolved: Resolution[] = resolver && p
     ? await resolver.resolve(p, userToken, pending)
     : pending.map(() => ({ kind: "unresolved", why: "no-graph" }) as const);
   const byGiven = new Map<GivenRecipient, Resolution>(pending.map((g, i) => [g, resolved[i] ?? { kind: "unresolved", why: "not-found" }]));

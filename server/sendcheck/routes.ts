@@ -18,8 +18,12 @@ function uploadName(header: string | string[] | undefined): string {
 }
 
 export function sendCheckRoutes(api: ApiBuilder, checks: SendCheckService, uploads?: AttachmentUploads): void {
+  // The recording check (mode send) makes the Idempotency-Key its own: the key becomes the check id and
+  // its one insert is the idempotency (the generic middleware keeps no marker row for this route).
   // The caller's token goes along for Graph on behalf of the user (X500, names, list expansion).
-  api.implement(routes.check, ({ principal, body, lang, req }) => checks.check(principal, body, lang, bearerOf(req)));
+  api.implement(routes.check, ({ req, principal, body, lang }) => checks.check(principal, body, lang, req.get("idempotency-key") ?? undefined, bearerOf(req)), {
+    ownIdempotency: true,
+  });
   api.implement(routes.uploadAttachment, async ({ principal, req }) => {
     const name = uploadName(req.headers["x-zv-name"]);
     if (!uploads) throw new AppError(503, "INTERNAL", "Attachment reading is not available on this server");
@@ -33,5 +37,5 @@ export function sendCheckRoutes(api: ApiBuilder, checks: SendCheckService, uploa
     });
   });
   api.implement(routes.getCheck, ({ principal, params }) => checks.get(principal, params.id));
-  api.implement(routes.override, ({ principal, body, params }) => checks.override(principal, params.id, body.reason));
+  api.implement(routes.override, ({ principal, body, params, lang }) => checks.override(principal, params.id, body.reason, body.mail, lang));
 }

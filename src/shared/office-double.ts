@@ -316,6 +316,8 @@ export class OfficeDouble {
   readonly internetHeaders = new Map<string, string>();
   /** The item's notification messages (the InfoBar), by key. */
   readonly notifications = new Map<string, Record<string, unknown>>();
+  /** When internet headers were last set (ms since the epoch): a handler must stamp before it completes. */
+  internetHeadersSetAt: number | undefined;
   /** Called by item.sendAsync; without it sendAsync fails (nothing can send). */
   onSendAsync: (() => Promise<boolean>) | undefined;
 
@@ -439,6 +441,7 @@ export class OfficeDouble {
     this.composeState = { ...emptyCompose(), ...structuredClone(mail) };
     this.sessionData.clear();
     this.internetHeaders.clear();
+    this.internetHeadersSetAt = undefined;
     this.current = "compose";
     this.emit("compose");
   }
@@ -667,7 +670,10 @@ export class OfficeDouble {
         },
         setAsync: (headers: Record<string, string>, a?: unknown, b?: unknown) => {
           const { options, cb } = splitArgs<void>(a, b);
-          if (!this.failing.has("internetHeaders.setAsync")) for (const [k, v] of Object.entries(headers)) this.internetHeaders.set(k.toLowerCase(), String(v));
+          if (!this.failing.has("internetHeaders.setAsync")) {
+            for (const [k, v] of Object.entries(headers)) this.internetHeaders.set(k.toLowerCase(), String(v));
+            this.internetHeadersSetAt = Date.now();
+          }
           this.answer("internetHeaders.setAsync", cb, undefined, options.asyncContext);
         },
         removeAsync: (names: string[], a?: unknown, b?: unknown) => {

@@ -2,7 +2,7 @@
  * Warnings before Send (issue 14 item 4), in the same event runtime as the send handler:
  *  - OnNewMessageCompose warms up: the token and the connection (GET /api/me), so the first check is fast;
  *  - OnMessageRecipientsChanged (resolved recipient changes) and OnMessageAttachmentsChanged run a DRY-RUN
- *    check (`dryRun: true`: the server writes nothing) and show its outcome in the InfoBar: an insight
+ *    check (a query, without `mode: "send"`: the server writes nothing) and show its outcome in the InfoBar: an insight
  *    message with a "Controleren" action that opens the task pane. On Mac the action is not shown
  *    (office-js #6432), so the message itself names the way out. An allowed mail clears the message.
  * Recipient changes check names and addresses only; attachment changes also upload the contents. The
@@ -104,13 +104,14 @@ function apiFor(office: OfficeLike, fetchImpl: typeof fetch | undefined, lang: "
   return new ApiClient({ baseUrl: cfg.apiBaseUrl, lang, fetchImpl: f, getToken: () => getAccessToken(cfg, tokenDeps) });
 }
 
-/** The dry-run request: with attachment contents when attachments changed, names only otherwise. */
+/**
+ * The dry-run request: a query (no `mode: "send"`: the server writes nothing), with attachment contents
+ * when attachments changed, names only otherwise.
+ */
 async function dryRunRequest(office: OfficeLike, api: ApiClient, mail: MailSnapshot, withContents: boolean): Promise<CheckRequestBody> {
-  const body: CheckRequestBody = withContents
-    ? await buildCheckRequest(office, api, mail)
+  return withContents
+    ? buildCheckRequest(office, api, mail)
     : { to: mail.to, cc: mail.cc, bcc: mail.bcc, subject: mail.subject, body: mail.body, attachments: mail.attachments.map((a) => ({ name: a.name })) };
-  body.dryRun = true;
-  return body;
 }
 
 export function createEarlyCheckHandler(what: "recipients" | "attachments", deps: EarlyDeps = {}): (event: ComposeEvent) => void {

@@ -12,10 +12,11 @@ export type CheckBehaviour =
 export interface CannedApi {
   baseUrl: string;
   next: CheckBehaviour;
-  /** Bodies POSTed to /api/check. */
+  /** Bodies POSTed to /api/check, and their Idempotency-Key headers. */
   checks: unknown[];
   /** Attachment uploads: their headers and bytes. */
   uploads: { check: string; name: string; contentType: string; bytes: Buffer }[];
+  keys: string[];
   tokenRequests: number;
   close(): Promise<void>;
 }
@@ -27,6 +28,7 @@ export async function startCannedApi(): Promise<CannedApi> {
     next: { kind: "json", body: {} },
     checks: [],
     uploads: [],
+    keys: [],
     tokenRequests: 0,
     close: () =>
       new Promise<void>((resolve) => {
@@ -62,6 +64,7 @@ export async function startCannedApi(): Promise<CannedApi> {
           return;
         }
         api.checks.push(raw ? (JSON.parse(raw) as unknown) : undefined);
+        api.keys.push(String(req.headers["idempotency-key"] ?? ""));
         const b = api.next;
         const send = (): void => {
           if (res.destroyed) return;
