@@ -155,9 +155,21 @@ describe("Attachment contents: upload, extraction in a worker, receipts, the unr
   it("When attachments were read, then no table holds their text (stored entities decoded, gzipped ones unzipped) and no temp file does", async () => {
     const before = new Set(await readdir(tmpdir()));
     const up = await upload("corr-trace-01", "verslag.pdf", makePdf(`${MARKER} Jan de Vries`));
-    // A blocked check is stored (with a large recipient list, gzipped): it must still hold no text.
+    // A blocked recording check (mode send) is stored (with a large recipient list, gzipped): it must still hold no text.
     const many = Array.from({ length: 400 }, (_, i) => `onbekend${i}@elders-${i}.example`);
-    const r = await check({ to: ["jgz@ggd-voorbeeldregio.example", ...many], correlationId: "corr-trace-01", attachments: [{ name: "verslag.pdf", kind: "file", receipt: up.json.receipt }] });
+    const r = await stack.api<CheckView>(
+      "POST",
+      "/api/check",
+      {
+        subject: "Zie bijlage",
+        body: "Goedemiddag, zie de bijlage.",
+        to: ["jgz@ggd-voorbeeldregio.example", ...many],
+        correlationId: "corr-trace-01",
+        attachments: [{ name: "verslag.pdf", kind: "file", receipt: up.json.receipt }],
+        mode: "send",
+      },
+      { headers: { "idempotency-key": "zv-send-trace-attachments-01" } },
+    );
     assert.equal(r.json.verdict, "block");
     const service = TableServiceClient.fromConnectionString(stack.azurite.connectionString, { allowInsecureConnection: true });
     const prefix = stack.running.storage.tableName("Checks").replace(/Checks$/, "");

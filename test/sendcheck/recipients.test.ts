@@ -202,8 +202,13 @@ describe("Every recipient accounted for: X500, contacts, names and lists through
       assert.equal(r.json.verdict, "block", subject);
       assert.match(r.json.message, /Geen enkele ontvanger.*Kies de adressen opnieuw uit de lijst/);
       assert.equal(r.json.recipients[0]?.reasons[0]?.code, "UNRESOLVED_RECIPIENT");
-      // A blocked check is kept for "Take action".
-      const stored = await stack.api("GET", `/api/checks/${r.json.checkId}`, undefined, { token });
+      // The on-send handler's recording check of it is kept for "Take action" (a query writes nothing).
+      const recorded = await stack.api<CheckView>("POST", "/api/check", { to: [{ address: X500_NOBODY, name: "Weg", type: "externalUser" }], subject, body: "", mode: "send" }, {
+        token,
+        headers: { "accept-language": "nl", "idempotency-key": `zv-send-nobody-${subject.length}` },
+      });
+      assert.equal(recorded.json.verdict, "block");
+      const stored = await stack.api("GET", `/api/checks/${recorded.json.checkId}`, undefined, { token });
       assert.equal(stored.status, 200);
     }
   });
