@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS } from "./enums.js";
+import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS, ATTACHMENT_CAPS_MB } from "./enums.js";
 import { directoryEmail, domainName, id, isoDate, text, line } from "./patterns.js";
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
@@ -127,6 +127,10 @@ export const policyInput = z
     reminderAfterDays: z.number().int().min(1).max(60).default(7),
     /** Reminders per unanswered request at most (0: none). */
     maxReminders: z.number().int().min(0).max(5).default(2),
+    /** Largest attachment whose contents the send check reads, in MB (default 10); larger: the unreadable rule. */
+    attachmentMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perAttachment.min).max(ATTACHMENT_CAPS_MB.perAttachment.max).optional(),
+    /** Largest total of attachment contents per mail, in MB (default 25). */
+    mailAttachmentsMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perMail.min).max(ATTACHMENT_CAPS_MB.perMail.max).optional(),
   })
   .strict();
 export const policy = policyInput.strip();

@@ -63,8 +63,27 @@ export const REASON_CODES = [
   "ADULT_STUDENT_CONSENT_REQUIRED",
   // The party's agreed channel is not plain email (issue 13 item 6).
   "AGREED_CHANNEL",
+  // Every recipient and attachment accounted for (issue 14).
+  "UNRESOLVED_RECIPIENT",
+  "NO_USABLE_RECIPIENT",
+  "INTERNAL_LIST",
+  "ATTACHMENT_UNREADABLE",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** Office.MailboxEnums.RecipientType (Mailbox 1.1), plus "group" for clients that name Microsoft 365 groups. */
+export const RECIPIENT_TYPES = ["user", "distributionList", "group", "externalUser", "other"] as const;
+export type RecipientType = (typeof RECIPIENT_TYPES)[number];
+
+/** What became of an attachment's contents in a check. */
+export const ATTACHMENT_STATUSES = ["read", "unreadable", "too-large", "cloud", "not-sent"] as const;
+export type AttachmentStatus = (typeof ATTACHMENT_STATUSES)[number];
+/** Why the add-in did not upload an attachment's contents. */
+export const ATTACHMENT_UNREAD = ["too-large", "mail-too-large", "unreadable", "cloud"] as const;
+/** Office.MailboxEnums.AttachmentType: a file, an attached item (mail, meeting) or a cloud link. */
+export const ATTACHMENT_KINDS = ["file", "item", "cloud"] as const;
+/** Caps on attachment contents the add-in uploads and the server reads (school policy), in MB. */
+export const ATTACHMENT_CAPS_MB = { perAttachment: { min: 1, max: 100, default: 10 }, perMail: { min: 1, max: 200, default: 25 } } as const;
 
 /** How a consent was given. */
 export const CONSENT_METHODS = ["email", "paper", "oral", "portal"] as const;

@@ -59,15 +59,21 @@ export interface Route<
   params: PS;
   query: Q;
   body: B;
-  /** The body's media type: JSON (default), CSV text (validated by a string schema) or an HTML form (urlencoded). */
+  /**
+   * The body's media type: JSON (default), CSV text (validated by a string schema), an HTML form
+   * (urlencoded), or raw bytes ("binary": application/octet-stream or the file's own type; the server
+   * streams it unparsed and the body schema only types what a client sends).
+   */
   bodyType: BodyType;
+  /** Request headers the route reads (lower-case names), validated like the query. */
+  headers: z.ZodType | undefined;
   response: R;
   produces: Produces;
   /** The success status: 201 for a POST unless said otherwise, 200 for the others. */
   status: number;
 }
 
-export type BodyType = "json" | "csv" | "form";
+export type BodyType = "json" | "csv" | "form" | "binary";
 
 export type AnyRoute = Route<string, z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>;
 
@@ -79,6 +85,7 @@ export type RouteInit<P extends string, PS, Q, B, R> = Pick<Route<P>, "method" |
   query?: Q;
   body?: B;
   bodyType?: BodyType;
+  headers?: z.ZodType;
   /** Required; never a top-level unknown or any. */
   response: NoTopLevelAny<R>;
   produces?: Produces;
@@ -121,6 +128,7 @@ export function route<
     query: init.query as Q,
     body: init.body as B,
     bodyType: init.bodyType ?? "json",
+    headers: init.headers,
     response: init.response as R,
     produces,
     status: init.status ?? (init.method === "post" ? 201 : 200),
@@ -132,7 +140,7 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 type Field<K extends string, S> = S extends z.ZodType ? ({} extends z.input<S> ? { [k in K]?: z.input<S> } : { [k in K]: z.input<S> }) : { [k in K]?: undefined };
 
 /** What a client sends: the path parameters, the query and the body, each as its schema's input. */
-export type RouteInput<Rt extends AnyRoute> = Field<"params", Rt["params"]> & Field<"query", Rt["query"]> & Field<"body", Rt["body"]>;
+export type RouteInput<Rt extends AnyRoute> = Field<"params", Rt["params"]> & Field<"query", Rt["query"]> & Field<"body", Rt["body"]> & { headers?: Record<string, string> };
 /** What a client receives. */
 export type RouteOutput<Rt extends AnyRoute> = z.output<Rt["response"]>;
 /** What a handler receives (parsed and defaulted) and returns. */

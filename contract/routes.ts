@@ -38,7 +38,7 @@ import {
   withdrawalEvent,
   withdrawRequest,
 } from "./register.js";
-import { checkRequest, checkResponse, overrideRequest, overrideResponse } from "./sendcheck.js";
+import { attachmentReceipt, attachmentUploadHeaders, checkRequest, checkResponse, overrideRequest, overrideResponse, uploadBytes } from "./sendcheck.js";
 import {
   breach,
   breachList,
@@ -259,6 +259,14 @@ export const routes = {
       "Check a mail: students, recipients, verdict. A query writes nothing; the on-send handler's recording check (mode send, Idempotency-Key) leaves one pending record and returns the header stamp",
     body: checkRequest,
     response: checkResponse,
+  }),
+  // Attachment contents (issue 14): raw bytes in, a signed receipt out; the check request carries it back.
+  uploadAttachment: route({
+    method: "post", path: "/check/attachments", tag: "sendcheck", access: "staff", scope: { from: "none" }, status: 200,
+    summary:
+      "Upload one attachment's contents for a check (raw bytes; X-ZV-Check names the check, X-ZV-Name the file, percent-encoded). Answers a signed receipt of what was found, never the text; nothing is kept.",
+    bodyType: "binary", body: uploadBytes, headers: attachmentUploadHeaders,
+    response: attachmentReceipt,
   }),
   getCheck: route({
     method: "get", path: "/checks/:id", tag: "sendcheck", access: "staff", scope: { from: "param", name: "id", via: "check" },

@@ -66,7 +66,8 @@ function scopeText(s: SchoolScope): string {
 function row(r: AnyRoute): string {
   const input = [
     r.query ? `query ${sketch(r.query)}` : "",
-    r.body ? (r.bodyType === "csv" ? "text/csv" : sketch(r.body)) : "",
+    r.headers ? `headers ${sketch(r.headers)}` : "",
+    r.body ? (r.bodyType === "csv" ? "text/csv" : r.bodyType === "binary" ? "raw bytes (application/octet-stream)" : sketch(r.body)) : "",
   ]
     .filter(Boolean)
     .join("; ");

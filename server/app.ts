@@ -24,6 +24,8 @@ import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
 import { TextReader } from "./sendcheck/text-reader.js";
 import { sendCheckRoutes } from "./sendcheck/routes.js";
+import { AttachmentReceipts, AttachmentUploads } from "./sendcheck/attachments.js";
+import { ExtractionPool } from "./sendcheck/extract/pool.js";
 import { SentItemsRepository } from "./sentitems/repository.js";
 import { SentItemsService } from "./sentitems/service.js";
 import { sentItemsRoutes } from "./sentitems/routes.js";
@@ -86,6 +88,9 @@ export interface Services {
   portal: ParentPortal;
   followUp: FollowUp;
   parentLinks: ParentLinks;
+  /** Attachment contents: upload, extraction in worker threads, receipts (issue 14). */
+  uploads: AttachmentUploads;
+  extraction: ExtractionPool;
 }
 
 /** Hosts allowed to frame the pages: Teams, Outlook and Office on the web. */
@@ -110,6 +115,9 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
   const registerRepo = new RegisterRepository(storage, keys);
   const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
+  const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
+  const extraction = new ExtractionPool({ budgetMs: config.ATTACHMENT_EXTRACT_BUDGET_MS });
+  const uploads = new AttachmentUploads(directory, extraction, new AttachmentReceipts(config.ATTACHMENT_RECEIPT_SECRET));
   const checkRepo = new CheckRepository(storage);
   const checks = new SendCheckService(
     directory,
@@ -117,8 +125,9 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     checkRepo,
     checkStampKey(config),
     new TextReader({ inlineChars: config.CHECK_INLINE_TEXT_CHARS, budgetMs: config.CHECK_TEXT_BUDGET_MS }),
+    graph.recipients,
+    uploads.receipts,
   );
-  const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
   const register = new RegisterService(registerRepo, directory, { checkpoints, log });
   const links = new ParentLinks(storage, keys);
   const requests = new ConsentRequestService(storage, directory, {
@@ -145,6 +154,8 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     approvals: new ApprovalService(storage, directory, retention, adminLog),
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
+    uploads,
+    extraction,
     sentItems: new SentItemsService({
       checks,
       checkRepo,
@@ -239,7 +250,7 @@ function cors(allowed: () => ReadonlySet<string>): RequestHandler {
     if (origin !== undefined) res.vary("Origin");
     if (ok) {
       res.setHeader("Access-Control-Allow-Origin", origin);
-      res.setHeader("Access-Control-Allow-Headers", "authorization, content-type, accept, accept-language, idempotency-key");
+      res.setHeader("Access-Control-Allow-Headers", "authorization, content-type, accept, accept-language, idempotency-key, x-zv-check, x-zv-name");
       res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
       res.setHeader("Access-Control-Max-Age", "600");
     }
@@ -340,7 +351,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     mail: services.graph,
     rateLimit: { perAddress: config.PARENT_PAGE_RATE_PER_MINUTE, perInstance: config.PARENT_PAGE_RATE_PER_MINUTE_INSTANCE },
   });
-  sendCheckRoutes(api, services.checks);
+  sendCheckRoutes(api, services.checks, services.uploads);
   sentItemsRoutes(api, services.sentItems);
   retentionRoutes(api, services.retention, services.views);
   accountabilityRoutes(api, { log: services.adminLog, approvals: services.approvals, views: services.views });

@@ -85,6 +85,14 @@ const schema = z
     SENT_ITEMS_SUBSCRIPTION_MINUTES: z.coerce.number().int().min(45).max(10080).default(10000),
     /** A subscription is renewed once less than this is left (checked on every scheduled sweep). */
     SENT_ITEMS_RENEW_BEFORE_MINUTES: z.coerce.number().int().min(1).max(10080).default(1440),
+    /**
+     * Signs the receipts of attachment uploads (POST /api/check/attachments). Instances behind one load
+     * balancer must share it; unset: a random key per process (a receipt from another instance then
+     * counts as unread: the unreadable-attachment warning, never an allow).
+     */
+    ATTACHMENT_RECEIPT_SECRET: z.string().min(32).optional(),
+    /** Milliseconds one attachment's text extraction may take in its worker before it counts as unreadable. */
+    ATTACHMENT_EXTRACT_BUDGET_MS: z.coerce.number().int().min(500).max(120000).default(10000),
     /** Seconds between scheduled retention purges (0: off). */
     RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(86400),
 

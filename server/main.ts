@@ -121,6 +121,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       services.sync.close();
       await services.checks.close();
       stopSweep();
+      await services.extraction.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       if (azurite) await azurite.stop();

@@ -182,6 +182,10 @@ export interface Policy {
   reminderAfterDays: number;
   /** Reminders per unanswered request at most (0: none). */
   maxReminders: number;
+  /** Largest attachment whose contents the send check reads, in MB (default 10); larger: the unreadable rule. */
+  attachmentMaxMb?: number;
+  /** Largest total of attachment contents per mail, in MB (default 25). */
+  mailAttachmentsMaxMb?: number;
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;

@@ -20,7 +20,7 @@ export function pageLang(req: Request): Lang {
  * Validates input against a schema; failures are 400 VALIDATION_FAILED with the paths that failed, the
  * field messages in `lang` (a schema's own message, in English, is put in Dutch by the error middleware).
  */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, where: "body" | "query" | "params", lang: Lang = "en"): z.infer<S> {
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: "body" | "query" | "params" | "headers", lang: Lang = "en"): z.infer<S> {
   const r = schema.safeParse(value, { error: (issue) => issueText(issue, lang) });
   if (!r.success) {
     const details = r.error.issues.slice(0, 20).map((i) => ({ path: [where, ...i.path.map(String)].join("."), message: i.message }));
@@ -244,7 +244,8 @@ export class ApiBuilder {
         res.locals.streamedBody = true;
         next();
       });
-    else if (rt.method !== "get")
+    // A binary body is not parsed: the handler streams `req` (and may stop reading at its own cap).
+    else if (rt.method !== "get" && rt.bodyType !== "binary")
       handlers.push(
         rt.bodyType === "csv"
           ? express.text({ type: ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"], limit, defaultCharset: "utf-8" })
@@ -261,10 +262,11 @@ export class ApiBuilder {
     // After the body parser: the idempotency middleware hashes the parsed body.
     if (!anonymous) handlers.push(...(this.opts.extra ?? []));
     handlers.push(async (req, res) => {
+      if (rt.headers) parse(rt.headers, { ...req.headers }, "headers");
       const input = {
         params: rt.params ? parse(rt.params, { ...req.params }, "params", langOf(req)) : undefined,
         query: parse(rt.query ?? z.object({}).strict(), { ...req.query }, "query", langOf(req)),
-        body: rt.body && !stream ? parse(rt.body, req.body, "body", langOf(req)) : undefined,
+        body: rt.body && !stream && rt.bodyType !== "binary" ? parse(rt.body, req.body, "body", langOf(req)) : undefined,
       } as HandlerInput<Rt>;
       const principal = anonymous ? undefined : principalOf(req);
       const schoolIds = principal ? await enforceScope(rt, principal, input, this.opts.schoolsOf) : [];
@@ -326,19 +328,22 @@ function operation(rt: AnyRoute): Record<string, unknown> {
   const params = [...rt.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
   const q = rt.query ? (jsonSchema(rt.query, "input") as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
   const queryParams = Object.entries(q?.properties ?? {}).map(([name, s]) => ({ name, in: "query", required: q?.required?.includes(name) ?? false, schema: s }));
+  const h = rt.headers ? (jsonSchema(rt.headers, "input") as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
+  const headerParams = Object.entries(h?.properties ?? {}).map(([name, s]) => ({ name, in: "header", required: h?.required?.includes(name) ?? false, schema: s }));
   const op: Record<string, unknown> = {
     summary: rt.summary,
     tags: [rt.tag],
     security: rt.access === "anonymous" ? [] : [{ bearer: [] }],
     "x-required-role": rt.access === "anonymous" ? "none" : rt.access,
     "x-school-scope": rt.scope,
-    parameters: [...params, ...queryParams],
+    parameters: [...params, ...queryParams, ...headerParams],
     responses: {
       [String(rt.status)]: { description: "OK", content: { [MEDIA_TYPES[rt.produces]]: { schema: jsonSchema(rt.response, "output") } } },
       default: { description: "Error", content: { "application/json": { schema: jsonSchema(errorBody, "output") } } },
     },
   };
-  const bodyMedia = { csv: "text/csv", form: "application/x-www-form-urlencoded", json: "application/json" }[rt.bodyType];
-  if (rt.body) op.requestBody = { required: true, content: { [bodyMedia]: { schema: jsonSchema(rt.body, "input") } } };
+  const bodyMedia = { csv: "text/csv", form: "application/x-www-form-urlencoded", json: "application/json", binary: "application/octet-stream" }[rt.bodyType];
+  if (rt.bodyType === "binary") op.requestBody = { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } };
+  else if (rt.body) op.requestBody = { required: true, content: { [bodyMedia]: { schema: jsonSchema(rt.body, "input") } } };
   return op;
 }

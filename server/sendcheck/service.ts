@@ -14,16 +14,22 @@ import { truncate } from "./messages.js";
 import { digestOf, stampOf, type DigestParts } from "./digest.js";
 import { TextReader } from "./text-reader.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
-import type { CheckRequest, CheckResponse } from "../../contract/sendcheck.js";
+import type { CheckRequest, CheckResponse, RecipientInput } from "../../contract/sendcheck.js";
+import { checkedRecipients, givenRecipients, type RecipientResolver } from "./recipients.js";
+import { attachmentFindings, attachmentLimits, type AttachmentReceipts } from "./attachments.js";
+import type { AttachmentFinding } from "./content-rules.js";
 
 export type { Lang } from "../../contract/enums.js";
 import type { Lang } from "../../contract/enums.js";
 
 /** A mail to judge: its recipients by field, the texts students are detected in, and a purpose. */
 export interface MailToJudge {
-  to: string[];
-  cc: string[];
-  bcc: string[];
+  /** Plain addresses, or recipients as Outlook gave them (X500, typed names, lists: resolved when a caller is given). */
+  to: (string | RecipientInput)[];
+  cc: (string | RecipientInput)[];
+  bcc: (string | RecipientInput)[];
+  /** What became of the attachments' contents (uploads with receipts), when the add-in sent them. */
+  attachmentFindings?: AttachmentFinding[];
   /** The texts students are detected in, or (a mail whose body is not at hand) the students themselves. */
   texts: string[];
   studentIds?: string[];
@@ -71,6 +77,10 @@ export class SendCheckService {
     private readonly checks: CheckRepository,
     private readonly stampKey: string,
     private readonly reader: TextReader = new TextReader({ inlineChars: 64 * 1024, budgetMs: 5000 }),
+    /** Resolves X500 addresses, names and lists (Graph on behalf of the user); absent: they stay unresolved. */
+    private readonly resolver?: RecipientResolver,
+    /** Verifies the receipts of attachment uploads; absent: attachment contents count as unread. */
+    private readonly receipts?: AttachmentReceipts,
   ) {}
 
   /** Ends the text reader's worker thread. */
@@ -84,11 +94,14 @@ export class SendCheckService {
   }
 
   /** The rules on a mail at a moment: consent in force and ages on `sentAt`. */
-  async judge(tenantId: string, mail: MailToJudge, sentAt: Date, lang: Lang): Promise<Judged> {
+  async judge(tenantId: string, mail: MailToJudge, sentAt: Date, lang: Lang, caller?: { p: Principal; userToken?: string }): Promise<Judged> {
     const snap = await this.directory.snapshot(tenantId);
     // Large texts are read in a worker thread within a time budget (text-reader.ts).
     const read = await this.reader.read(mail.texts, mail.content ? [mail.content.subject, mail.content.body] : []);
     const detected = snap.detector.scanTokens(read.tokens);
+    const found = mail.attachmentFindings ?? [];
+    // Every recipient accounted for: what is not a plain SMTP address is resolved for the caller, or unresolved.
+    const recipients = await checkedRecipients(givenRecipients(mail), caller?.p, caller?.userToken, caller ? this.resolver : undefined);
     if (mail.purposeId && !snap.purposeById.has(mail.purposeId))
       throw new AppError(422, "UNPROCESSABLE", both((t) => t.check.unknownPurpose), [{ path: "purposeId", message: "unknown purpose" }]);
     // Students the user named in the pane (a mail in which none was recognised) count as found.
@@ -97,17 +110,13 @@ export class SendCheckService {
     if (unknown.length > 0)
       throw new AppError(422, "UNPROCESSABLE", both((t) => t.check.unknownStudent), unknown.map(() => ({ path: "studentIds", message: "unknown student" })));
     const scan = { ...detected, students: [...detected.students, ...named.map((studentId) => ({ studentId, matchedBy: "studentNumber" as const }))] };
-    const studentIds = mail.studentIds ?? scan.students.map((d) => d.studentId);
-    const content = mail.content ? contentFacts(mail.content, scan, snap.studentById, read.bsn) : undefined;
+    const studentIds = mail.studentIds ?? [...new Set([...scan.students.map((d) => d.studentId), ...found.flatMap((a) => a.studentIds)])];
+    const content = mail.content ? contentFacts(mail.content, scan, snap.studentById, found, read.bsn) : undefined;
     // One point read per student: the HEAD row holds what the rules need (the consent state).
     const partitions = await Promise.all(studentIds.map((id) => this.register.readState(tenantId, id)));
     const registers = new Map<string, RegisterEvent[]>(studentIds.map((id, i) => [id, partitions[i]?.events ?? []]));
     const out = evaluate({
-      recipients: [
-        ...mail.to.map((address) => ({ address, field: "to" as const })),
-        ...mail.cc.map((address) => ({ address, field: "cc" as const })),
-        ...mail.bcc.map((address) => ({ address, field: "bcc" as const })),
-      ],
+      recipients,
       studentIds,
       directory: snap.directory,
       registers,
@@ -122,7 +131,8 @@ export class SendCheckService {
     return { out, studentIds, policy };
   }
 
-  async check(p: Principal, req: CheckRequest, lang: Lang, idempotencyKey?: string): Promise<CheckResponse> {
+  /** `userToken`: the caller's bearer token, for Graph on behalf of the user (recipient resolution). */
+  async check(p: Principal, req: CheckRequest, lang: Lang, idempotencyKey?: string, userToken?: string): Promise<CheckResponse> {
     const recording = req.mode === "send";
     if (recording && req.sentAt)
       throw new AppError(400, "VALIDATION_FAILED", "A recording check (mode send) is judged at the server's time; sentAt is only for a query", [
@@ -138,7 +148,12 @@ export class SendCheckService {
       ]);
     const now = new Date();
     const sentAt = req.sentAt ? new Date(req.sentAt) : now;
-    const { out, studentIds, policy } = await this.judge(p.tenantId, mailOf(req), sentAt, lang);
+    const limits = attachmentLimits((await this.directory.snapshot(p.tenantId)).directory);
+    const attachments = attachmentFindings(req, p, this.receipts, limits);
+    const { out, studentIds, policy } = await this.judge(p.tenantId, { ...mailOf(req), attachmentFindings: attachments }, sentAt, lang, {
+      p,
+      ...(userToken ? { userToken } : {}),
+    });
     const checkId = recording && idempotencyKey ? recordingCheckId(p, idempotencyKey) : newCheckId();
     const result: CheckResponse = {
       checkId,
@@ -152,7 +167,9 @@ export class SendCheckService {
         failMode: policy.failMode,
         sendBudgetSeconds: policy.sendBudgetSeconds,
         ...(policy.encryptedMailLabelId ? { encryptedMailLabelId: policy.encryptedMailLabelId } : {}),
+        ...limits,
       },
+      ...(attachments.length > 0 ? { attachments: attachments.map((a) => ({ name: a.name, status: a.status, students: a.studentIds.length })) } : {}),
     };
     if (!recording || !idempotencyKey) return result;
 
@@ -300,7 +317,7 @@ function mailOf(req: CheckRequest): MailToJudge {
 
 function digestFor(req: CheckRequest, studentIds: string[]): DigestParts {
   return digestOf({
-    recipients: [...req.to, ...req.cc, ...req.bcc],
+    recipients: [...req.to, ...req.cc, ...req.bcc].map((r) => (typeof r === "string" ? r : r.address || r.name || "")),
     studentIds,
     attachments: req.attachments.map((a) => (a.sha256 ? { name: a.name, sha256: a.sha256 } : { name: a.name })),
     body: req.body,

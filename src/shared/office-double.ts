@@ -56,13 +56,42 @@ export interface EmailAddressDetails {
 export interface AttachmentInput {
   name: string;
   size?: number;
+  /** Office.MailboxEnums.AttachmentType: "file" (default), "item" (an attached mail) or "cloud" (a link). */
+  attachmentType?: "file" | "item" | "cloud";
+  isInline?: boolean;
+  contentType?: string;
+  /**
+   * What getAttachmentContentAsync answers (Mailbox 1.8): `format` "base64" (a file), "eml" (an attached
+   * mail), "iCalendar" or "url" (a cloud attachment). Absent: the call fails, as for an attachment
+   * Outlook cannot give.
+   */
+  content?: { format: "base64" | "eml" | "iCalendar" | "url"; content: string };
 }
 
-/** A message being composed (the item the on-send handler reads). */
+/** A location of an appointment (Office.LocationDetails): a room is a resource with its own mailbox. */
+export interface LocationDetailsDouble {
+  emailAddress: string;
+  displayName: string;
+  locationIdentifier: { id: string; type: "room" | "custom" };
+}
+
+/**
+ * A message (or meeting request) being composed: the item the on-send handler reads. For an
+ * appointment, `to` are the required attendees, `cc` the optional ones and `resources` the rooms.
+ */
 export interface ComposeMail {
   to: string[];
   cc: string[];
   bcc: string[];
+  /**
+   * Recipients exactly as Outlook gives them (X500 addresses, typed names Outlook could not resolve,
+   * distribution lists); when given for a field they replace its plain addresses.
+   */
+  recipients?: Partial<Record<"to" | "cc" | "bcc", EmailAddressDetails[]>>;
+  /** "message" (default) or "appointment" (a meeting being organised). */
+  itemType?: "message" | "appointment";
+  /** Rooms and equipment of an appointment (enhancedLocation, type room). */
+  resources?: string[];
   subject: string;
   /** Plain text body. */
   body: string;
@@ -168,6 +197,7 @@ export type DoubleCall =
   | "subject.getAsync"
   | "body.getAsync"
   | "getAttachmentsAsync"
+  | "getAttachmentContentAsync"
   | "sessionData.getAsync"
   | "sessionData.setAsync"
   | "internetHeaders.getAsync"
@@ -313,6 +343,8 @@ export class OfficeDouble {
   readonly internetHeaders = new Map<string, string>();
   /** The GUID of the sensitivity label applied to the message being composed ("" when none). */
   sensitivityLabel = "";
+  /** The item's notification messages (the InfoBar), by key. */
+  readonly notifications = new Map<string, Record<string, unknown>>();
   /** When internet headers were last set (ms since the epoch): a handler must stamp before it completes. */
   internetHeadersSetAt: number | undefined;
   /** Called by item.sendAsync; without it sendAsync fails (nothing can send). */
@@ -328,6 +360,7 @@ export class OfficeDouble {
   private readonly delay: number;
   private readonly labels: SensitivityLabelDetails[] | undefined;
   private readonly composeItem: object;
+  private readonly appointmentItem: object;
   private readItem: object | undefined;
 
   constructor(opts: OfficeDoubleOptions = {}) {
@@ -336,6 +369,7 @@ export class OfficeDouble {
     this.roaming = { ...(opts.roaming ?? {}) };
     for (const [k, v] of Object.entries(opts.sessionData ?? {})) this.sessionData.set(k, v);
     this.composeItem = this.makeComposeItem();
+    this.appointmentItem = this.makeAppointmentItem(this.composeItem);
     const double = this;
     const lang = opts.displayLanguage ?? "nl-NL";
     const mailboxVersion = opts.mailboxVersion ?? "1.15";
@@ -385,7 +419,8 @@ export class OfficeDouble {
         },
         mailbox: {
           get item(): unknown {
-            return double.current === "read" ? double.readItem : double.composeItem;
+            if (double.current === "read") return double.readItem;
+            return double.composeState.itemType === "appointment" ? double.appointmentItem : double.composeItem;
           },
           userProfile: {
             emailAddress: opts.userEmail ?? "ib@demo",
@@ -509,11 +544,18 @@ export class OfficeDouble {
    * options of the first `event.completed` call; rejects with SendTimeout when it never comes.
    */
   send(opts: { handler?: string; timeoutMs?: number } = {}): Promise<CompletedOptions> {
-    const name = opts.handler ?? "onMessageSendHandler";
+    return this.launch(opts.handler ?? "onMessageSendHandler", "olkMessageSend", opts.timeoutMs);
+  }
+
+  /**
+   * Runs an associated event-based handler as Outlook launches one for `type` (e.g.
+   * "olkAppointmentSend", "olkRecipientsChanged", "olkAttachmentsChanged", "olkNewMessageCompose"):
+   * resolves with the options of its first `event.completed` call.
+   */
+  launch(name: string, type: string, timeoutMs = 300_000, extra: Record<string, unknown> = {}): Promise<CompletedOptions> {
     const fn = this.associated.get(name);
     if (!fn) return Promise.reject(new Error(`No function is associated with "${name}" (is onsend.js loaded?)`));
-    const timeoutMs = opts.timeoutMs ?? 300_000;
-    const event = makeSendEvent();
+    const event = Object.assign(makeSendEvent(), extra, { type }) as SendEventDouble;
     const seen = event.completed;
     event.completed = (options) => {
       this.completions.push({ ...(options ?? {}) });
@@ -556,6 +598,8 @@ export class OfficeDouble {
 
   private recipientField(field: "to" | "cc" | "bcc") {
     const list = (): EmailAddressDetails[] => {
+      const given = this.composeState.recipients?.[field];
+      if (given) return given.map((r) => ({ ...r }));
       const own = domainOf(this.office.context.mailbox.userProfile.emailAddress);
       return this.composeState[field].map((a) => ({
         emailAddress: a,
@@ -566,7 +610,9 @@ export class OfficeDouble {
     const set = (items: unknown[], add: boolean) => {
       const addrs = (Array.isArray(items) ? items : []).map(toAddress).filter((x): x is EmailAddressDetails => !!x && EMAIL.test(x.emailAddress));
       const next = addrs.map((a) => a.emailAddress);
-      this.composeState = { ...this.composeState, [field]: add ? [...this.composeState[field], ...next] : next };
+      const recipients = { ...this.composeState.recipients };
+      delete recipients[field];
+      this.composeState = { ...this.composeState, recipients, [field]: add ? [...this.composeState[field], ...next] : next };
       this.emit("compose");
     };
     return {
@@ -644,16 +690,24 @@ export class OfficeDouble {
         },
       },
       getAttachmentsAsync: (a?: unknown, b?: unknown) => {
-        const { options, cb } = splitArgs<{ id: string; name: string; size: number; attachmentType: string; isInline: boolean }[]>(a, b);
+        const { options, cb } = splitArgs<{ id: string; name: string; size: number; attachmentType: string; isInline: boolean; contentType?: string }[]>(a, b);
         const value = this.composeState.attachments.map((x, i) => ({
           id: String(i),
           name: x.name,
           size: x.size ?? 0,
-          attachmentType: OFFICE_ENUMS.MailboxEnums.AttachmentType.File,
-          isInline: false,
+          attachmentType: x.attachmentType ?? OFFICE_ENUMS.MailboxEnums.AttachmentType.File,
+          isInline: x.isInline ?? false,
+          ...(x.contentType ? { contentType: x.contentType } : {}),
         }));
         this.answer("getAttachmentsAsync", cb, value, options.asyncContext);
       },
+      getAttachmentContentAsync: (id: string, a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<{ format: string; content: string }>(a, b);
+        const content = this.composeState.attachments[Number(id)]?.content;
+        if (!content) this.later(cb, { format: "", content: "" }, "The attachment's content is not available", options.asyncContext);
+        else this.answer("getAttachmentContentAsync", cb, { ...content }, options.asyncContext);
+      },
+      notificationMessages: this.makeNotifications(),
       sessionData: {
         getAsync: (name: string, cb?: DoubleCallback<string>) => this.answer("sessionData.getAsync", cb, this.sessionData.get(name) ?? ""),
         setAsync: (name: string, value: string, cb?: DoubleCallback<void>) => {
@@ -721,6 +775,62 @@ export class OfficeDouble {
           (sent) => this.later(cb, undefined, sent ? undefined : "The message was not sent", options.asyncContext),
           (e: unknown) => this.later(cb, undefined, e instanceof Error ? e.message : "Send failed", options.asyncContext),
         );
+      },
+    };
+  }
+
+  /** item.notificationMessages: the InfoBar messages of the item, by key (at most 5, as Outlook allows). */
+  private makeNotifications(): object {
+    const set = (key: string, details: Record<string, unknown>, replace: boolean, cb: DoubleCallback<void> | undefined, ctx: unknown) => {
+      if (!replace && this.notifications.has(key)) return this.later(cb, undefined, "A notification with this key exists", ctx);
+      if (!this.notifications.has(key) && this.notifications.size >= 5) return this.later(cb, undefined, "At most 5 notifications", ctx);
+      this.notifications.set(key, structuredClone(details));
+      this.emit("compose");
+      this.later(cb, undefined, undefined, ctx);
+    };
+    return {
+      addAsync: (key: string, details: Record<string, unknown>, a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<void>(a, b);
+        set(key, details, false, cb, options.asyncContext);
+      },
+      replaceAsync: (key: string, details: Record<string, unknown>, a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<void>(a, b);
+        set(key, details, true, cb, options.asyncContext);
+      },
+      removeAsync: (key: string, a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<void>(a, b);
+        const had = this.notifications.delete(key);
+        this.emit("compose");
+        this.later(cb, undefined, had ? undefined : "No notification with this key", options.asyncContext);
+      },
+      getAllAsync: (a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<Record<string, unknown>[]>(a, b);
+        this.later(cb, [...this.notifications.entries()].map(([key, d]) => ({ key, ...d })), undefined, options.asyncContext);
+      },
+    };
+  }
+
+  /**
+   * The appointment being organised: the compose item's body, subject, attachments and session data,
+   * with required and optional attendees (the `to` and `cc` lists) and the rooms in enhancedLocation.
+   */
+  private makeAppointmentItem(base: object): object {
+    const b = base as { to: object; cc: object };
+    const rest: Record<string, unknown> = { ...base };
+    delete rest.to;
+    delete rest.cc;
+    delete rest.bcc;
+    return {
+      ...rest,
+      itemType: OFFICE_ENUMS.MailboxEnums.ItemType.Appointment,
+      requiredAttendees: b.to,
+      optionalAttendees: b.cc,
+      enhancedLocation: {
+        getAsync: (a?: unknown, c?: unknown) => {
+          const { options, cb } = splitArgs<LocationDetailsDouble[]>(a, c);
+          const rooms = (this.composeState.resources ?? []).map((r) => ({ emailAddress: r, displayName: r, locationIdentifier: { id: r, type: "room" as const } }));
+          this.later(cb, rooms, undefined, options.asyncContext);
+        },
       },
     };
   }

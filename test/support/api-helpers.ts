@@ -34,7 +34,7 @@ export interface OpenApiOperation {
   summary?: string;
   "x-required-role"?: string;
   parameters?: { name: string; in: string; required?: boolean }[];
-  requestBody?: { required?: boolean; content: { "application/json"?: { schema: JsonSchema }; "text/csv"?: { schema: JsonSchema } } };
+  requestBody?: { required?: boolean; content: { "application/json"?: { schema: JsonSchema }; "text/csv"?: { schema: JsonSchema }; "application/octet-stream"?: { schema: JsonSchema } } };
   responses?: Record<string, unknown>;
 }
 export interface JsonSchema {

@@ -12,6 +12,9 @@ export type Failure = "unreachable" | "timeout" | "invalid" | "auth" | "item" | 
 const TEXT = {
   nl: {
     takeAction: "Actie ondernemen",
+    /** The early warning's InfoBar: its action, and the way out the message itself names (Mac shows no action). */
+    check: "Controleren",
+    earlyHint: " Kies Controleren in het lint.",
     failBlock: {
       unreachable: "Zorgvuldig kon niet controleren of u deze gegevens mag delen: de server is niet bereikbaar. Uw school heeft ingesteld dat er dan niet verzonden wordt. Probeer het zo opnieuw of kies 'Actie ondernemen'.",
       timeout: "Zorgvuldig kon niet op tijd controleren of u deze gegevens mag delen (de server reageerde niet binnen {s} seconden). Uw school heeft ingesteld dat er dan niet verzonden wordt. Probeer het opnieuw.",
@@ -35,6 +38,8 @@ const TEXT = {
   },
   en: {
     takeAction: "Take action",
+    check: "Check",
+    earlyHint: " Choose Check on the ribbon.",
     failBlock: {
       unreachable: "Zorgvuldig could not check whether you may share this information: the server cannot be reached. Your school has set that nothing is sent then. Try again shortly or choose 'Take action'.",
       timeout: "Zorgvuldig could not check in time whether you may share this information (no answer within {s} seconds). Your school has set that nothing is sent then. Try again.",

@@ -54,10 +54,11 @@ export function CheckView() {
           const label = await host.readSensitivityLabel().catch(() => undefined);
           const named = await host.readStudents().catch(() => []);
           res = await api.call(routes.check, {
+            // Every recipient as Outlook gives it (X500, typed names, lists: the server resolves them).
             body: {
-              to: m.to,
-              cc: m.cc,
-              bcc: m.bcc,
+              to: m.details?.to ?? m.to,
+              cc: m.details?.cc ?? m.cc,
+              bcc: m.details?.bcc ?? m.bcc,
               subject: m.subject,
               body: m.bodyText,
               attachments: m.attachments,

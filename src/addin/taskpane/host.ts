@@ -36,9 +36,12 @@ export interface ReadMessage {
 }
 
 export interface ComposeMessage {
+  /** Every recipient's address as Outlook gives it (X500 and typed names included: never filtered). */
   to: string[];
   cc: string[];
   bcc: string[];
+  /** The same recipients with display name and recipientType, for the check (Outlook hosts). */
+  details?: Record<"to" | "cc" | "bcc", { address: string; name?: string; type?: string }[]>;
   subject: string;
   bodyText: string;
   attachments: { name: string; size?: number }[];
@@ -251,7 +254,13 @@ export class OfficeMailHost implements MailHost {
   }
   async readCompose(): Promise<ComposeMessage> {
     const item = this.compose;
-    const addr = (l: Office.EmailAddressDetails[]) => l.map((r) => r.emailAddress).filter((a) => /^[^\s@]+@[^\s@]+$/.test(a));
+    // Every recipient, as Outlook gives it: an X500 address or a typed name is sent too (the server resolves it).
+    const detail = (l: Office.EmailAddressDetails[]) =>
+      l.map((r) => ({
+        address: (r.emailAddress || r.displayName || "?").trim(),
+        ...(r.displayName && r.displayName !== r.emailAddress ? { name: r.displayName } : {}),
+        ...(r.recipientType ? { type: String(r.recipientType) } : {}),
+      }));
     const [to, cc, bcc, subject, bodyText, attachments] = await Promise.all([
       p<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
       p<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
@@ -260,7 +269,17 @@ export class OfficeMailHost implements MailHost {
       p<string>((cb) => item.body.getAsync(Office.CoercionType.Text, cb)),
       p<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb)),
     ]);
-    return { to: addr(to), cc: addr(cc), bcc: addr(bcc), subject, bodyText, attachments: attachments.map((a) => ({ name: a.name, size: a.size })) };
+    const details = { to: detail(to), cc: detail(cc), bcc: detail(bcc) };
+    const addr = (l: { address: string }[]) => l.map((r) => r.address);
+    return {
+      to: addr(details.to),
+      cc: addr(details.cc),
+      bcc: addr(details.bcc),
+      details,
+      subject,
+      bodyText,
+      attachments: attachments.map((a) => ({ name: a.name, size: a.size })),
+    };
   }
   async removeRecipient(address: string): Promise<void> {
     const item = this.compose;
