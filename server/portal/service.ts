@@ -77,7 +77,8 @@ export class ParentPortal {
   async answer(token: string, answer: ParentAnswer, lang: Lang | undefined, now = new Date()): Promise<string> {
     const { link, etag } = await this.links.resolve(token, now);
     const { req, student, events } = await this.model(token, link, lang);
-    const principal: Principal = { tenantId: link.tenantId, userId: PORTAL_USER, roles: [] };
+    // The parents' page acts for one student only: its school is all it may reach.
+    const principal: Principal = { tenantId: link.tenantId, userId: PORTAL_USER, roles: [], schools: [student.schoolId] };
     const by = actorOf(link.holder);
     if (answer === "withdraw") {
       const consent = withdrawableConsent(events, req, link.holder);
