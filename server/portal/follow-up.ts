@@ -52,7 +52,7 @@ export class FollowUp {
     private readonly directory: DirectoryService,
   ) {}
 
-  async list(tenantId: string, filter: RequestState | undefined, now = new Date()): Promise<OpenRequest[]> {
+  async list(tenantId: string, wanted: RequestState | undefined, now = new Date()): Promise<OpenRequest[]> {
     const [all, snap] = await Promise.all([this.requests.list(tenantId), this.directory.snapshot(tenantId)]);
     const links = await this.links.states(all.flatMap((r) => r.letters.flatMap((l) => (l.linkId ? [l.linkId] : []))));
     const eventsOf = new Map<string, Promise<RegisterEvent[]>>();
@@ -88,7 +88,7 @@ export class FollowUp {
         };
       });
       const state = requestState(letters.map((l) => l.state));
-      if (filter && state !== filter) continue;
+      if (wanted && state !== wanted) continue;
       out.push({
         requestId: req.requestId,
         studentId: student.id,

@@ -83,7 +83,7 @@ describe("The parents' page over HTTP", function () {
     assert.equal(mine?.letters[1]?.state, "created");
   });
 
-  it("When a parent gives consent on the page, then it is recorded with method portal and its evidence, and the coordinator sees it at once", async () => {
+  it("[R-PARENT-PAGE] When a parent gives consent on the page, then it is recorded with method portal and its evidence, and the coordinator sees it at once", async () => {
     const link = pathOf(req.letters[0]?.link);
     const before = Date.now();
     const r = await page(stack, link, { answer: "give" });
@@ -182,7 +182,7 @@ describe("The parents' page over HTTP", function () {
     assert.equal((await registerOf(stack, STUDENT)).events.length, eventsBefore);
   });
 
-  it("When a reply mail to a request is recorded, then student, party, purpose, text and holder come from the request, and the same message cannot be recorded twice", async () => {
+  it("[R-ONE-MESSAGE-ONCE] When a reply mail to a request is recorded, then student, party, purpose, text and holder come from the request, and the same message cannot be recorded twice", async () => {
     const sha = "b".repeat(64);
     const body = { decision: "granted", evidence: { messageId: "<reply-1@mail.example>", sender: "Erik.Hoekstra@mail.example", date: new Date().toISOString(), sha256: sha } };
     const r = await stack.api<ConsentEvent>("POST", `/api/consent-requests/${req.requestId}/reply`, body);

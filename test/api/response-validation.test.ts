@@ -54,7 +54,7 @@ describe("Answers checked against the contract", () => {
   });
 
   it("When a test receives an answer that breaks the contract, then the test helper fails", () => {
-    const me = { user: "u", tenantId: "t", roles: ["coordinator"], devMode: true, graph: false };
+    const me = { user: "u", tenantId: "t", roles: ["coordinator"], devMode: true, graph: false, schools: "all" };
     assertAnswerMatchesContract("GET", "/api/me", 200, me);
     assert.throws(() => assertAnswerMatchesContract("GET", "/api/me", 200, { ...me, roles: ["admin"] }), /roles/);
     assert.throws(() => assertAnswerMatchesContract("GET", "/api/me", 201, me), /declared success status/);

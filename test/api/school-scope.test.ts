@@ -67,6 +67,11 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
       "POST /api/consent-requests": { path: "/api/consent-requests", body: { studentId: "sb-1", partyId: "ggd", purposeId: "jgz-consult" } },
       "POST /api/consent-requests/{id}/send": { path: `/api/consent-requests/${ids.requestId}/send` },
       "GET /api/consent-requests/{id}": { path: `/api/consent-requests/${ids.requestId}` },
+      "POST /api/consent-requests/{id}/reply": {
+        path: `/api/consent-requests/${ids.requestId}/reply`,
+        body: { decision: "granted", evidence: { messageId: "<antwoord-b@mail.example>", sender: "bea.buiten@mail.example", date: "2026-09-02T08:00:00Z", sha256: "a".repeat(64) } },
+      },
+      "POST /api/renewals": { path: "/api/renewals", body: { items: [{ studentId: "sb-1", partyId: "ggd", purposeId: "jgz-consult" }] } },
       "GET /api/students/{id}/register": { path: p("/api/students/{id}/register") },
       "GET /api/students/{id}/export": { path: p("/api/students/{id}/export") },
       "GET /api/checks/{id}": { path: `/api/checks/${ids.checkId}` },

@@ -76,7 +76,9 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     await consentGgd(b);
     const mail = { to: [INSPECTIE, GGD], ...about(a, b) };
     const c = await onSend(mail);
-    assert.equal(c.verdict, "allow");
+    // The Inspectie's agreed channel is its own secure channel (issue 13): a warning the sender may pass.
+    assert.deepEqual(c.recipients.map((r) => [r.address, r.verdict]).sort(), [[GGD, "allow"], [INSPECTIE, "warn"]].sort());
+    assert.ok(c.recipients.find((r) => r.address === INSPECTIE)?.reasons.some((x) => x.code === "AGREED_CHANNEL"));
     assert.match(c.stamp ?? "", new RegExp(`^${c.checkId}\\.[A-Za-z0-9_-]{22}$`));
     assert.equal((await disclosuresOf(a)).length, 0, "nothing is logged before the mail is sent");
     const sentAt = new Date(Date.now() + 60_000).toISOString();

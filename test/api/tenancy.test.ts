@@ -274,6 +274,16 @@ describe("Tenancy and roles on every route", function () {
         assert.equal(r.json.recipients[0]?.kind, "unknown");
         noMarkers({ ...r.json, recipients: r.json.recipients.map((x) => ({ ...x, address: "" })) }, route);
       },
+      "POST /api/check/attachments": async (route) => {
+        // An attachment naming tenant B's student, uploaded by tenant A: nobody of B is recognised.
+        const r = await stack.api<{ students: number }>("POST", "/api/check/attachments", undefined, {
+          raw: "Verslag over Bettina Geheimhouder 990001",
+          headers: { "content-type": "text/plain", "x-zv-check": "corr-tenancy-0001", "x-zv-name": "verslag.txt" },
+        });
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        assert.equal(r.json.students, 0);
+        noMarkers({ ...r.json, receipt: "" }, route);
+      },
       "GET /api/checks/{id}": async (route) => notFound(`/api/checks/${b.checkId}`)(route),
       "POST /api/checks/{id}/override": async (route) =>
         notFound(`/api/checks/${b.checkId}/override`, "POST", { reason: "Tenant A probeert tenant B te overrulen" })(route),

@@ -29,6 +29,11 @@ const MIME_1 = Buffer.from(
   "utf8",
 );
 const MIME_2 = Buffer.from(`From: ${STRANGER}\r\nMessage-ID: <reply-2@elders.example>\r\n\r\nJa hoor.\r\n`, "utf8");
+/** Another reply of the same parent (one email is recorded at most once per student). */
+const MIME_3 = Buffer.from(
+  `From: Sanne de Vries <${GUARDIAN}>\r\nTo: ib@regenboog.school.example\r\nSubject: Re: Toestemming GGD\r\nMessage-ID: <reply-3@mail.example>\r\n\r\nAkkoord met de GGD.\r\n`,
+  "utf8",
+);
 const MIME_SHARED = Buffer.from(
   `From: ${GUARDIAN}\r\nTo: zorg@regenboog.school.example\r\nSubject: Toestemming\r\nMessage-ID: <shared-1@mail.example>\r\n\r\nAkkoord.\r\n`,
   "utf8",
@@ -50,6 +55,7 @@ const MESSAGES: Message[] = [
   // Graph shows the address with capitals; the register keeps it in lower case.
   { graphId: "AAMk-1", internetMessageId: "<reply-1@mail.example>", from: "Ouder1.DeVries@Mail.Example", mime: MIME_1, inReplyTo: "<request-1@regenboog.school.example>" },
   { graphId: "AAMk-2", internetMessageId: "<reply-2@elders.example>", from: STRANGER, mime: MIME_2 },
+  { graphId: "AAMk-3", internetMessageId: "<reply-3@mail.example>", from: GUARDIAN, mime: MIME_3 },
 ];
 /** Messages in the shared mailbox SHARED only (not in /me). */
 const SHARED_MESSAGES: Message[] = [{ graphId: "AAMk-S1", internetMessageId: "<shared-1@mail.example>", from: GUARDIAN, mime: MIME_SHARED }];
@@ -163,7 +169,7 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
     coordinator = await token(TENANT, ["coordinator"], "oid-coordinator");
     const me = await api<{ tenantId: string; roles: string[]; devMode: boolean; graph: boolean }>("GET", "/api/me");
     assert.equal(me.status, 200, JSON.stringify(me.json));
-    assert.deepEqual({ ...me.json, user: undefined }, { user: undefined, tenantId: TENANT, roles: ["coordinator"], devMode: false, graph: true });
+    assert.deepEqual({ ...me.json, user: undefined }, { user: undefined, tenantId: TENANT, roles: ["coordinator"], devMode: false, graph: true, schools: "all" });
     const schools = await api<{ schools: unknown[] }>("GET", "/api/schools");
     assert.deepEqual(schools.json.schools, [], "Entra mode seeds no demo school");
     const imported = await api("POST", "/api/import", demoImport());
@@ -329,7 +335,7 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
       const refused = await api<ApiError>("POST", "/api/consents", consent("AAMk-2", { sender: GUARDIAN }));
       assert.equal(refused.status, 422);
       assert.deepEqual(await kept(), [], "nothing kept of a refused consent");
-      const ok = await api<{ evidence: { sha256: string } }>("POST", "/api/consents", { ...consent("AAMk-1"), purposeId: "jgz-consult", partyId: "ggd", givenAt: "2026-03-05T09:15:00Z" });
+      const ok = await api<{ evidence: { sha256: string } }>("POST", "/api/consents", { ...consent("AAMk-3"), purposeId: "jgz-consult", partyId: "ggd", givenAt: "2026-03-05T09:15:00Z" });
       assert.equal(ok.status, 201, JSON.stringify(ok.json));
       assert.deepEqual(await kept(), [`${ok.json.evidence.sha256}.eml`]);
     } finally {

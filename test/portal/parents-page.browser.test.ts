@@ -82,7 +82,7 @@ describe("Parents' page in Chromium: link, give, withdraw; altered and expired l
     await page.close();
   });
 
-  it("When the parent gives consent and then withdraws it, then the page confirms each and the register holds the portal consent and its withdrawal", async () => {
+  it("[R-PARENT-PAGE] When the parent gives consent and then withdraws it, then the page confirms each and the register holds the portal consent and its withdrawal", async () => {
     const page = await context.newPage();
     await page.goto(linkOf(1));
     await page.getByRole("button", { name: "Ja, ik geef toestemming" }).click();

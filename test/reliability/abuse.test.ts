@@ -132,7 +132,8 @@ describe("Abuse: headers, CORS, body size, identifiers, filters", function () {
       for (const m of src.matchAll(/filter\s*:\s*([^,}\n]+)/g)) {
         filters++;
         const arg = (m[1] ?? "").trim();
-        if (!/^(odata`|filter$|string\b)/.test(arg)) offences.push(`${path.basename(f)}: filter: ${arg.slice(0, 60)}`);
+        // A callback (an unzip entry filter, say) is no table filter: it cannot carry OData text.
+        if (!/^(odata`|filter$|string\b|\(?\w+\)?\s*=>)/.test(arg)) offences.push(`${path.basename(f)}: filter: ${arg.slice(0, 60)}`);
       }
       // No filter text glued together by hand.
       if (/(PartitionKey|RowKey)\s+(eq|ne|gt|ge|lt|le)\s+'?\s*["'`]\s*\+/.test(src) || /["'`]\s*\+\s*["']\s*(and|or)\s/.test(src))

@@ -99,7 +99,7 @@ describe("Property: every route survives random and hostile input", function () 
             statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
             // The one 5xx that is right here: a Graph route in dev mode says Graph is not configured.
             const graphOff = r.status === 503 && (r.json as { error?: { code?: string } }).error?.code === "GRAPH_ERROR";
-            assert.ok(r.status < 500 || graphOff, `${method} ${url}: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+            assert.ok(r.status < 500 || graphOff, `${method} ${url}: ${r.status} ${String(JSON.stringify(r.json)).slice(0, 300)}`);
             const now = await snapshot(stack.running.storage);
             if (r.status >= 400) assert.deepEqual(changedTables(last, now), [], `${method} ${url} answered ${r.status} but changed the store`);
             last = now;

@@ -257,7 +257,7 @@ describe("Teams tab in a browser, over the real server", function () {
     await domains.waitFor();
     await domains.fill("niet een domein");
     await page.locator("form[aria-label=Schoolbeleid]").getByRole("button", { name: "Opslaan" }).click();
-    await page.getByText("a domain name like school.nl").waitFor();
+    await page.getByText("moet een domeinnaam zijn, zoals school.nl").waitFor();
     await page.getByRole("alert").filter({ hasText: "Controleer de gemarkeerde velden." }).waitFor();
     await page.close();
   });
