@@ -16,6 +16,14 @@ export function azuriteConnectionString(port: number, host = "127.0.0.1", blobPo
   );
 }
 
+/** A free port that is not `other` (two quick calls can be given the same port). */
+async function freePortOtherThan(other: number): Promise<number> {
+  for (;;) {
+    const p = await freePort();
+    if (p !== other) return p;
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -61,14 +69,30 @@ export class AzuriteProcess {
 
   async start(): Promise<void> {
     if (this.running) return;
-    if (!this.port) this.port = this.opts.port ?? (await freePort());
-    if (!this.blobPort) this.blobPort = this.opts.blobPort ?? (this.opts.port ? this.opts.port + 1 : await freePort());
-    const [table, blob] = await Promise.all([
-      this.spawnService("table", ["--tableHost", "127.0.0.1", "--tablePort", String(this.port)]),
-      alive(this.blobChild) ? Promise.resolve(this.blobChild) : this.spawnService("blob", ["--blobHost", "127.0.0.1", "--blobPort", String(this.blobPort)]),
-    ]);
-    this.child = table;
-    this.blobChild = blob;
+    // Ports chosen here (none configured) may be taken by another process between the choice and the
+    // listen: on the first start only, such a race picks new ports and tries again. A restart keeps its
+    // ports (the running server's connection string names them).
+    const mayRepick = !this.port && !this.opts.port && !this.opts.blobPort;
+    for (let attempt = 1; ; attempt++) {
+      if (!this.port) this.port = this.opts.port ?? (await freePort());
+      if (!this.blobPort) this.blobPort = this.opts.blobPort ?? (this.opts.port ? this.opts.port + 1 : await freePortOtherThan(this.port));
+      const [table, blob] = await Promise.allSettled([
+        this.spawnService("table", ["--tableHost", "127.0.0.1", "--tablePort", String(this.port)]),
+        alive(this.blobChild) ? Promise.resolve(this.blobChild) : this.spawnService("blob", ["--blobHost", "127.0.0.1", "--blobPort", String(this.blobPort)]),
+      ]);
+      if (table.status === "fulfilled" && blob.status === "fulfilled") {
+        this.child = table.value;
+        this.blobChild = blob.value;
+        return;
+      }
+      const failed = [table, blob].find((r): r is PromiseRejectedResult => r.status === "rejected");
+      await Promise.all([table, blob].map((r) => (r.status === "fulfilled" ? stopChild(r.value, true) : undefined)));
+      this.blobChild = undefined;
+      const inUse = failed !== undefined && failed.reason instanceof Error && /EADDRINUSE/.test(failed.reason.message);
+      if (!inUse || !mayRepick || attempt >= 3) throw failed?.reason ?? new Error("Azurite did not start");
+      this.port = 0;
+      this.blobPort = 0;
+    }
   }
 
   private async spawnService(service: "table" | "blob", hostArgs: string[]): Promise<ChildProcess> {
