@@ -5,6 +5,8 @@ import type { Principal } from "../identity/auth.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { RegisterRepository } from "../register/repository.js";
 import { sha256Hex } from "../shared/hash.js";
+import { everyTenant, REAL_TIMERS, type Timers } from "../shared/schedule.js";
+export type { Timers } from "../shared/schedule.js";
 import type { NewEvent } from "../register/domain.js";
 import { newEventId } from "../register/ids.js";
 import type { CheckRepository, StoredCheck } from "../sendcheck/repository.js";
@@ -53,20 +55,6 @@ export interface SentItemsDeps {
 }
 
 /** setInterval and clearInterval, injected in tests (a fake clock). */
-export interface Timers {
-  /** `fn` returns the tick's promise (a fake clock awaits it). */
-  setInterval(fn: () => Promise<void>, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
-const REAL_TIMERS: Timers = {
-  setInterval: (fn, ms) => {
-    const t = setInterval(() => void fn(), ms);
-    t.unref();
-    return t;
-  },
-  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
-};
 
 const BREACH_HOURS = 72;
 
@@ -187,27 +175,14 @@ export class SentItemsService {
    * worst-case lag between a send and its disclosure is the interval. Returns a stop function.
    */
   schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger, timers: Timers = REAL_TIMERS): () => void {
-    if (intervalMs <= 0) return () => undefined;
-    let busy = false;
-    const tick = async (): Promise<void> => {
-      if (busy) return;
-      busy = true;
-      try {
-        for (const tenantId of await tenants()) {
-          // Subscriptions first (renewed before they expire), then the catch-up round.
-          if (this.d.subscriptions) await this.subscribe(tenantId);
-          const r = await this.sweep(tenantId);
-          // Counts only: never an address or a subject.
-          log.info({ tenant: tenantId, messages: r.messages, confirmed: r.confirmed, disclosures: r.disclosures, review: r.review }, "sent items sweep");
-        }
-      } catch (err) {
-        log.warn({ errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined }, "sent items sweep failed");
-      } finally {
-        busy = false;
-      }
+    const round = async (tenantId: string): Promise<void> => {
+      // Subscriptions first (renewed before they expire), then the catch-up round.
+      if (this.d.subscriptions) await this.subscribe(tenantId);
+      const r = await this.sweep(tenantId);
+      // Counts only: never an address or a subject.
+      log.info({ tenant: tenantId, messages: r.messages, confirmed: r.confirmed, disclosures: r.disclosures, review: r.review }, "sent items sweep");
     };
-    const timer = timers.setInterval(tick, intervalMs);
-    return () => timers.clearInterval(timer);
+    return everyTenant(intervalMs, tenants, round, log, "sent items sweep", timers);
   }
 
   /** What one sent message means for the register. */

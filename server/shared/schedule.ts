@@ -1,6 +1,23 @@
 import { AppError } from "./errors.js";
 import type { Logger } from "./logger.js";
 
+/** The clock a schedule runs on (tests pass a fake one). */
+export interface Timers {
+  /** `fn` returns the tick's promise (a fake clock awaits it). */
+  setInterval(fn: () => Promise<void>, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+/** Real timers, unref'd: a schedule never keeps the process alive. */
+export const REAL_TIMERS: Timers = {
+  setInterval: (fn, ms) => {
+    const t = setInterval(() => void fn(), ms);
+    t.unref();
+    return t;
+  },
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+};
+
 /**
  * Runs `job` for every tenant every `intervalMs` (0: never), one run at a time, on an unref'd timer so
  * it never keeps the process alive. A failed run is logged by its error name and code only (no personal
@@ -12,6 +29,7 @@ export function everyTenant(
   job: (tenantId: string) => Promise<void>,
   log: Logger,
   what: string,
+  timers: Timers = REAL_TIMERS,
 ): () => void {
   if (intervalMs <= 0) return () => undefined;
   let busy = false;
@@ -26,7 +44,6 @@ export function everyTenant(
       busy = false;
     }
   };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const timer = timers.setInterval(tick, intervalMs);
+  return () => timers.clearInterval(timer);
 }
