@@ -94,7 +94,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     directory,
     registerRepo,
     checkpoints,
-    register: new RegisterService(registerRepo, directory, { checkpoints, log }),
+    register: new RegisterService(registerRepo, directory, { checkpoints, log }, config.DIRECTORY_CACHE_SECONDS),
     checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),

@@ -35,7 +35,7 @@ export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBo
   api.implement(routes.importDirectory, ({ principal, body }) => dir.import(principal.tenantId, body), { bodyLimit: importBodyLimit });
   api.implement(routes.schools, async ({ principal }) => ({ schools: (await dir.snapshot(principal.tenantId)).directory.schools }));
   api.implement(routes.students, async ({ principal, query }) => ({
-    students: (await dir.search(principal.tenantId, query.query, query.schoolId, query.limit)).map(summary),
+    students: (await dir.search(principal.tenantId, query.query, query.schoolId, query.limit, query.sort)).map(summary),
   }));
   api.implement(routes.student, async ({ principal, params }) => summary(await dir.student(principal.tenantId, params.id)));
   api.implement(routes.confirmAuthority, async ({ principal, body, params }) =>

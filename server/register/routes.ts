@@ -44,6 +44,7 @@ export function registerRoutes(
     return accessExport(snap, student, part.events);
   });
   api.implement(routes.overview, async ({ principal }) => ({ rows: await register.overview(principal.tenantId) }));
+  api.implement(routes.registerRows, async ({ principal, query }) => register.rows(principal.tenantId, query));
   api.implement(routes.stats, ({ principal }) => register.stats(principal.tenantId));
   api.implement(routes.verifyAll, ({ principal }) => register.verifyAll(principal.tenantId));
 }

@@ -6,6 +6,7 @@ import {
   fullName,
   PARENTS_PARTY_ID,
   policyFor,
+  sortNameOf,
   type Party,
   type Policy,
   type Purpose,
@@ -29,8 +30,9 @@ import { newEventId, studentIdOfEvent } from "./ids.js";
 import type { Partition, RegisterRepository } from "./repository.js";
 import { tombstoneSealText } from "./integrity.js";
 import type { CheckpointReport, CheckpointService } from "./checkpoints.js";
+import { RegisterProjection, summarise, type RowsQuery } from "./projection.js";
 import type { Logger } from "../shared/logger.js";
-import type { ConsentRequest, NoticeRequest, OverviewRow, RestrictionRequest, WithdrawRequest } from "../../contract/register.js";
+import type { ConsentRequest, NoticeRequest, OverviewRow, RegisterPage, RestrictionRequest, WithdrawRequest } from "../../contract/register.js";
 
 export type ConsentStatusView = ReturnType<typeof consentStatus> & { partyId: string; purposeId: string };
 
@@ -100,7 +102,13 @@ export class RegisterService {
     private readonly directory: DirectoryService,
     /** The signed checkpoints the audit compares with, and where a failed audit is logged. */
     private readonly audit?: { checkpoints: CheckpointService; log: Logger },
-  ) {}
+    /** Seconds before the overview projection re-reads the HEAD rows (appends of another instance). */
+    projectionTtlSeconds = 60,
+  ) {
+    this.projection = new RegisterProjection(repo, directory, (snap, s, part, at) => this.overviewRow(snap, s, part, at), projectionTtlSeconds);
+  }
+
+  private readonly projection: RegisterProjection;
 
   /** The plain chain checks plus what needs the integrity key: the HEAD's MAC and the tombstones' seals. */
   private chainProblems(studentId: string, part: Partition): ChainProblem[] {
@@ -384,36 +392,36 @@ export class RegisterService {
     return { ok, studentsChecked: all.size, eventsChecked, problems, checkpoint };
   }
 
-  async overview(tenantId: string, at = new Date()): Promise<OverviewRow[]> {
-    const snap = await this.directory.snapshot(tenantId);
-    const all = await this.repo.readAllStates(tenantId);
-    const soon = at.getTime() + 30 * 86400_000;
-    return snap.directory.students.map((s) => {
-      const part: Partition = all.get(s.id) ?? { events: [], head: undefined, complete: true };
-      const statuses = this.statuses(snap, s, part.events, at);
-      const valid = statuses.filter((x) => x.state === "valid");
-      const nextExpiry = valid.map((x) => x.validUntil).filter((x): x is string => !!x).sort()[0];
-      const state: OverviewRow["state"] = statuses.some((x) => x.state === "refused" || x.state === "withdrawn")
-        ? "refused-or-withdrawn"
-        : nextExpiry && new Date(nextExpiry).getTime() <= soon
-          ? "expiring"
-          : valid.length > 0
-            ? "valid"
-            : "missing";
-      return {
-        studentId: s.id,
-        name: fullName(s),
-        studentNumber: s.studentNumber,
-        schoolId: s.schoolId,
-        className: s.className,
-        state,
-        ...(nextExpiry ? { nextExpiry } : {}),
-        parties: [...new Set(statuses.map((x) => x.partyId))],
-        purposes: [...new Set(statuses.map((x) => x.purposeId))],
-        // Events recorded so far: the sequence number of the last one (the state holds only the consent events).
-        eventCount: part.head?.seq ?? part.events.length,
-      };
-    });
+  /** The register overview: one row per student, from the projection kept in memory (projection.ts). */
+  async overview(tenantId: string): Promise<OverviewRow[]> {
+    return this.projection.rows(tenantId);
+  }
+
+  /** One page of the register: search, filters, sort (GET /api/register/rows). */
+  async rows(tenantId: string, q: RowsQuery): Promise<RegisterPage> {
+    return this.projection.page(tenantId, q);
+  }
+
+  /** One student's overview row: the summary and the state per (party, purpose). */
+  overviewRow(snap: DirectorySnapshot, s: Student, part: Partition, at: Date): OverviewRow {
+    const statuses = this.statuses(snap, s, part.events, at);
+    const pairs = statuses.map((x) => ({ partyId: x.partyId, purposeId: x.purposeId, state: x.state, ...(x.validUntil ? { validUntil: x.validUntil } : {}) }));
+    const { state, nextExpiry } = summarise(pairs, at);
+    return {
+      studentId: s.id,
+      name: fullName(s),
+      sortName: sortNameOf(s),
+      studentNumber: s.studentNumber,
+      schoolId: s.schoolId,
+      className: s.className,
+      state,
+      ...(nextExpiry ? { nextExpiry } : {}),
+      parties: [...new Set(statuses.map((x) => x.partyId))],
+      purposes: [...new Set(statuses.map((x) => x.purposeId))],
+      pairs,
+      // Events recorded so far: the sequence number of the last one (the state holds only the consent events).
+      eventCount: part.head?.seq ?? part.events.length,
+    };
   }
 
   /** The tab's overview charts. */
