@@ -72,7 +72,7 @@ const nl = {
   sortDesc: "aflopend gesorteerd",
   sortBy: "Sorteer op {col}",
   gridLabel: "Leerlingen ({count})",
-  gridHelp: "Pijltjestoetsen: leerling kiezen. Enter: openen. Page Up/Down, Home, End: springen.",
+  gridHelp: "Pijltjestoetsen: van cel naar cel. Enter: leerling openen (op een kolomkop: sorteren). Spatie: selecteren. Page Up/Down, Home, End, Ctrl+Home, Ctrl+End: springen.",
   resultCount: "{count} van {total} leerlingen",
   emptyRegister: "Er staan nog geen leerlingen in het register. Importeer leerlingen via POST /api/import (of het beheerscherm van uw leerlingadministratie) en kom daarna terug.",
   emptyFiltered: "Geen leerlingen gevonden met deze zoekterm of filters. Pas de zoekterm aan of wis de filters.",
@@ -271,6 +271,17 @@ const nl = {
   cfgReady: "Klaar: kies Opslaan om het tabblad toe te voegen.",
   cfgBrowser: "Buiten Teams kan dit tabblad niet worden toegevoegd. Voorbeeld: {url}",
   cfgTabName: "Zorgvuldig",
+  // board scale (issue 17): the paged register grid, selection, per party and purpose
+  selectedCount: "{count} geselecteerd",
+  exportSelection: "Selectie downloaden (CSV)",
+  clearSelection: "Selectie wissen",
+  selectAllRows: "Alle geladen leerlingen selecteren",
+  selectRow: "{name} selecteren",
+  rowLoading: "Laden…",
+  stateFor: "Status voor {what}",
+  pairsTitle: "Per partij en doel",
+  pairsCaption: "Status per partij (rijen) en doel (kolommen)",
+  pairNone: "niet gevraagd",
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -339,7 +350,7 @@ const en: Record<MessageKey, string> = {
   sortDesc: "sorted descending",
   sortBy: "Sort by {col}",
   gridLabel: "Students ({count})",
-  gridHelp: "Arrow keys: choose a student. Enter: open. Page Up/Down, Home, End: jump.",
+  gridHelp: "Arrow keys: move from cell to cell. Enter: open the student (on a column header: sort). Space: select. Page Up/Down, Home, End, Ctrl+Home, Ctrl+End: jump.",
   resultCount: "{count} of {total} students",
   emptyRegister: "There are no students in the register yet. Import students through POST /api/import (or your student information system's admin screen) and come back.",
   emptyFiltered: "No students match this search or these filters. Change the search or clear the filters.",
@@ -533,6 +544,17 @@ const en: Record<MessageKey, string> = {
   cfgReady: "Ready: choose Save to add the tab.",
   cfgBrowser: "Outside Teams this tab cannot be added. Preview: {url}",
   cfgTabName: "Zorgvuldig",
+  // board scale (issue 17): the paged register grid, selection, per party and purpose
+  selectedCount: "{count} selected",
+  exportSelection: "Download selection (CSV)",
+  clearSelection: "Clear selection",
+  selectAllRows: "Select all loaded students",
+  selectRow: "Select {name}",
+  rowLoading: "Loading…",
+  stateFor: "State for {what}",
+  pairsTitle: "Per party and purpose",
+  pairsCaption: "State per party (rows) and purpose (columns)",
+  pairNone: "not asked",
 };
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = { nl, en };
