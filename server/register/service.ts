@@ -1,4 +1,4 @@
-import { AppError, notFound } from "../shared/errors.js";
+import { AppError, fieldProblems, notFound, type ErrorCode, type FieldProblem } from "../shared/errors.js";
 import type { Principal } from "../identity/auth.js";
 import {
   ageOn,
@@ -94,6 +94,35 @@ function evidenceToStore(client: ConsentRequest["evidence"], server: Evidence | 
   if (!client) return undefined;
   const { graphMessageId: _unused, ...rest } = client;
   return { ...rest, hashSource: "client" };
+}
+
+/** A moment may lie this far ahead of the server's clock (clocks drift); later is the future. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The problem of a date in the future, for the field `path`. */
+function futureProblem(at: Date, path: string, now = Date.now()): FieldProblem | undefined {
+  if (at.getTime() <= now + CLOCK_SKEW_MS) return undefined;
+  return { path, message: { en: "must not be in the future", nl: "mag niet in de toekomst liggen" } };
+}
+
+/**
+ * Every problem of a request at once (a date in the future, a giver who may not give): one 422 with
+ * each problem at its field, its code the first problem's.
+ */
+function throwProblems(found: { code: ErrorCode; problem: FieldProblem }[]): void {
+  const first = found[0];
+  if (first) throw fieldProblems(first.code, found.map((f) => f.problem));
+}
+
+/** The actor check's refusal as a problem of the field `path` (other errors pass through). */
+function actorProblem(check: () => void, path: string): { code: ErrorCode; problem: FieldProblem } | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof AppError) || e.status !== 422) throw e;
+    return { code: e.code, problem: { path, message: { en: e.message, nl: e.messageIn("nl") } } };
+  }
 }
 
 export class RegisterService {
@@ -224,7 +253,9 @@ export class RegisterService {
     this.partyAndPurpose(snap, req.partyId, req.purposeId);
     const givenAt = new Date(req.givenAt);
     const evidence = evidenceToStore(req.evidence, serverEvidence);
-    this.checkActor(student, policy, req.givenBy, givenAt, "consent", evidence?.sender);
+    const future = futureProblem(givenAt, "givenAt");
+    const actor = actorProblem(() => this.checkActor(student, policy, req.givenBy, givenAt, "consent", evidence?.sender), "givenBy");
+    throwProblems([...(future ? [{ code: "DATE_IN_FUTURE" as const, problem: future }] : []), ...(actor ? [actor] : [])]);
     const now = new Date().toISOString();
     const event: NewEvent = {
       type: "consent",
@@ -254,6 +285,9 @@ export class RegisterService {
       throw e instanceof AppError && e.status === 404 ? notFound("Consent") : e;
     });
     const at = new Date(req.at);
+    const future = futureProblem(at, "at");
+    const actor = actorProblem(() => this.checkActor(student, policy, req.by, at, "withdraw"), "by");
+    throwProblems([...(future ? [{ code: "DATE_IN_FUTURE" as const, problem: future }] : []), ...(actor ? [actor] : [])]);
     return this.appendOnce(p.tenantId, studentId, "withdrawal", requestKey, (current) => {
       const consent = current.events.find((e): e is ConsentEvent => e.type === "consent" && e.id === consentId);
       if (!consent) throw notFound("Consent");
@@ -286,6 +320,8 @@ export class RegisterService {
   async notice(p: Principal, req: NoticeRequest, requestKey?: string): Promise<NoticeEvent> {
     const { snap, student } = await this.context(p.tenantId, req.studentId);
     this.partyAndPurpose(snap, req.partyId, req.purposeId);
+    const future = futureProblem(new Date(req.informedAt), "informedAt");
+    throwProblems(future ? [{ code: "DATE_IN_FUTURE", problem: future }] : []);
     return this.appendOnce(p.tenantId, student.id, "notice", requestKey, () => ({
       type: "notice",
       id: newEventId(student.id),

@@ -47,13 +47,28 @@ const DETAIL_NL: Record<string, string> = {
   "unknown school": "onbekende school",
 };
 
+/** Field problems in the user's language: a message given in both languages, or an English one with a Dutch text above. */
 function localizedDetails(details: unknown, lang: "nl" | "en"): unknown {
-  if (lang !== "nl" || !Array.isArray(details)) return details;
+  if (!Array.isArray(details)) return details;
   return details.map((d: unknown) => {
     if (typeof d !== "object" || d === null) return d;
     const m = (d as { message?: unknown }).message;
+    if (typeof m === "object" && m !== null && typeof (m as Texts).en === "string" && typeof (m as Texts).nl === "string") return { ...d, message: (m as Texts)[lang] };
+    if (lang !== "nl") return d;
     return typeof m === "string" && DETAIL_NL[m] ? { ...d, message: DETAIL_NL[m] } : d;
   });
+}
+
+/** A problem with one field, in both languages (the error middleware answers the user's). */
+export interface FieldProblem {
+  path: string;
+  message: Texts;
+}
+
+/** One 422 naming every field problem at once (the form shows each next to its field, in one round). */
+export function fieldProblems(code: ErrorCode, problems: FieldProblem[]): AppError {
+  const first = problems[0]?.message ?? { en: "The request has problems", nl: "Het verzoek bevat fouten" };
+  return new AppError(422, code, first, problems);
 }
 
 const NOT_FOUND_NL: Record<string, string> = {

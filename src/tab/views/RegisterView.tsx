@@ -25,7 +25,7 @@ import {
   type TableRowId,
 } from "@fluentui/react-components";
 import { DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCell, DataGridRow } from "@fluentui-contrib/react-data-grid-react-window";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
 import type { FixedSizeList, FixedSizeListProps } from "react-window";
 import { routes, type OverviewRow, type TabApi } from "../api.js";
 import type { RegisterPage } from "../../../contract/index.js";
@@ -225,11 +225,11 @@ export function RegisterView(): JSX.Element {
       if (el) {
         focusWanted.current = false;
         el.focus();
-      } else if (tries++ < 30) frame = requestAnimationFrame(attempt);
+      } else if (tries++ < 120) frame = requestAnimationFrame(attempt);
     };
     attempt();
     return () => cancelAnimationFrame(frame);
-  }, [active, paged.pages]);
+  }, [active, paged.pages, selected]);
 
   // The grid counts its header row: aria-rowcount is the rows plus one (the contrib grid sets the rows only).
   useLayoutEffect(() => {
@@ -257,16 +257,6 @@ export function RegisterView(): JSX.Element {
     [rowAt, t, lang, names, focusName, s.placeholder],
   );
 
-  const toggle = (r: OverviewRow | undefined): void => {
-    if (!r) return;
-    setSelected((cur) => {
-      const next = new Map(cur);
-      if (next.has(r.studentId)) next.delete(r.studentId);
-      else next.set(r.studentId, r);
-      return next;
-    });
-  };
-
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const target = e.target as HTMLElement;
     const at = target.closest<HTMLElement>("[data-cell]")?.dataset.cell;
@@ -290,11 +280,8 @@ export function RegisterView(): JSX.Element {
         navigate({ view: "student", id: row.studentId });
       }
     }
-    if (here.row >= 0 && e.key === " " && here.col > 0) {
-      e.preventDefault();
-      e.stopPropagation();
-      toggle(rowAt(here.row));
-    }
+    // Space: the row toggles its selection itself (DataGridRow); the focus stays on this cell.
+    if (here.row >= 0 && e.key === " ") focusWanted.current = true;
   };
 
   const downloadSelection = (): void => {
@@ -314,6 +301,51 @@ export function RegisterView(): JSX.Element {
   };
 
   const tab = (row: number, col: number): 0 | -1 => (active.row === row && active.col === col ? 0 : -1);
+  // The row renderer keeps its identity: the contrib body makes it react-window's row component, and a new
+  // one would remount every row (and drop the focus) on each move. It reads the current state from a ref.
+  const live = useRef({ rowAt, selected, tab, t, navigate, s });
+  live.current = { rowAt, selected, tab, t, navigate, s };
+  const renderRow = useCallback(({ item }: { item: number; rowId: TableRowId }, style: CSSProperties, index: number) => {
+    const { rowAt: at, selected: sel, tab: tb, t: tr, navigate: go, s: st } = live.current;
+    const r = at(item);
+    return (
+      <DataGridRow<number>
+        // By position, not by student: a row's id changes when its page arrives, and a new key would remount it (and drop the focus).
+        key={item}
+        style={style}
+        className={mergeClasses(st.row, r && sel.has(r.studentId) && st.selected)}
+        data-testid="register-row"
+        aria-label={r ? `${r.name}, ${r.studentNumber}, ${tr(STATE_LABEL[r.state])}` : tr("rowLoading")}
+        selectionCell={{
+          checkboxIndicator: {
+            "aria-label": tr("selectRow", { name: r?.name ?? String(index + 1) }),
+            input: { tabIndex: tb(index, 0), "data-cell": `${index}:0` } as Record<string, unknown>,
+          },
+        }}
+        onDoubleClick={() => r && go({ view: "student", id: r.studentId })}
+      >
+        {({ renderCell, columnId }) => {
+          const ci = COLS.findIndex((c) => c.id === columnId) + 1;
+          return (
+            <DataGridCell
+              tabIndex={tb(index, ci)}
+              data-cell={`${index}:${ci}`}
+              className={mergeClasses(st.cell, st.focusable)}
+              onClick={(e) => {
+                // A click on the name opens the student; elsewhere it selects the row.
+                if (ci === 1 && r) {
+                  e.stopPropagation();
+                  go({ view: "student", id: r.studentId });
+                }
+              }}
+            >
+              {renderCell(item)}
+            </DataGridCell>
+          );
+        }}
+      </DataGridRow>
+    );
+  }, []);
   const selectedIds = useMemo(() => new Set<TableRowId>([...selected.keys()]), [selected]);
   const loadedAll = paged.pages.get(0) !== undefined;
   const f = paged.facets;
@@ -470,45 +502,7 @@ export function RegisterView(): JSX.Element {
                       } as Partial<FixedSizeListProps>
                     }
                   >
-                    {({ item, rowId }, style, index) => {
-                      const r = rowAt(item);
-                      return (
-                        <DataGridRow<number>
-                          key={rowId}
-                          style={style}
-                          className={mergeClasses(s.row, r && selected.has(r.studentId) && s.selected)}
-                          data-testid="register-row"
-                          aria-label={r ? `${r.name}, ${r.studentNumber}, ${t(STATE_LABEL[r.state])}` : t("rowLoading")}
-                          selectionCell={{
-                            checkboxIndicator: {
-                              "aria-label": t("selectRow", { name: r?.name ?? String(index + 1) }),
-                              input: { tabIndex: tab(index, 0), "data-cell": `${index}:0` } as Record<string, unknown>,
-                            },
-                          }}
-                          onDoubleClick={() => r && navigate({ view: "student", id: r.studentId })}
-                        >
-                          {({ renderCell, columnId }) => {
-                            const ci = COLS.findIndex((c) => c.id === columnId) + 1;
-                            return (
-                              <DataGridCell
-                                tabIndex={tab(index, ci)}
-                                data-cell={`${index}:${ci}`}
-                                className={mergeClasses(s.cell, s.focusable)}
-                                onClick={(e) => {
-                                  // A click on the name opens the student; elsewhere it selects the row.
-                                  if (ci === 1 && r) {
-                                    e.stopPropagation();
-                                    navigate({ view: "student", id: r.studentId });
-                                  }
-                                }}
-                              >
-                                {renderCell(item)}
-                              </DataGridCell>
-                            );
-                          }}
-                        </DataGridRow>
-                      );
-                    }}
+                    {renderRow}
                   </DataGridBody>
                 </DataGrid>
               </div>
