@@ -282,6 +282,14 @@ const nl = {
   pairsTitle: "Per partij en doel",
   pairsCaption: "Status per partij (rijen) en doel (kolommen)",
   pairNone: "niet gevraagd",
+  // forms that cannot be wrong (issue 17, item 5)
+  dateInFuture: "Deze datum ligt in de toekomst. Kies vandaag of eerder.",
+  validUntilBeforeGiven: "Moet na de datum van de toestemming liggen.",
+  giverNoAuthority: "{name}: geen gezag, kan geen toestemming geven",
+  giverUnconfirmed: "{name}: gezag nog niet bevestigd",
+  giverStudentDecides: "{name}: de leerling is {age} of ouder en beslist zelf",
+  giverTooYoung: "De leerling zelf: pas vanaf {age} jaar",
+  giverHint: "Wie niet kan kiezen, staat grijs met de reden erbij.",
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -555,6 +563,14 @@ const en: Record<MessageKey, string> = {
   pairsTitle: "Per party and purpose",
   pairsCaption: "State per party (rows) and purpose (columns)",
   pairNone: "not asked",
+  // forms that cannot be wrong (issue 17, item 5)
+  dateInFuture: "This date is in the future. Choose today or earlier.",
+  validUntilBeforeGiven: "Must be after the date of the consent.",
+  giverNoAuthority: "{name}: no parental authority, cannot consent",
+  giverUnconfirmed: "{name}: parental authority not confirmed yet",
+  giverStudentDecides: "{name}: the student is {age} or older and decides alone",
+  giverTooYoung: "The student: only from age {age}",
+  giverHint: "Who cannot give it is greyed out with the reason.",
 };
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = { nl, en };
