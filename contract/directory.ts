@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES } from "./enums.js";
+import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS } from "./enums.js";
 import { directoryEmail, domainName, id, isoDate, text, line } from "./patterns.js";
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
@@ -104,6 +104,8 @@ export const policyInput = z
     sendBudgetSeconds: z.number().int().min(SEND_BUDGET_SECONDS.min).max(SEND_BUDGET_SECONDS.max).default(SEND_BUDGET_SECONDS.default),
     internalDomains: z.array(domainName).max(20),
     keepOriginalMessages: z.boolean(),
+    /** Days an on-send check waits for its mail in Sent Items; a mail sent later is judged again. */
+    pendingCheckDays: z.number().int().min(PENDING_CHECK_DAYS.min).max(PENDING_CHECK_DAYS.max).default(PENDING_CHECK_DAYS.default),
     parentalConsentAtAge: z.enum(["lapses", "stays-until-student-acts"]).optional(),
     lateConsentFrom: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD").optional(),
   })

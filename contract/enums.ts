@@ -90,6 +90,12 @@ export type AuthoritySource = (typeof AUTHORITY_SOURCES)[number];
 export const PURPOSE_CATEGORIES = ["progress", "absence", "care", "advice"] as const;
 export type PurposeCategory = (typeof PURPOSE_CATEGORIES)[number];
 
+/** "query": a check that writes nothing; "send": the on-send handler's recording check (docs/SENT-ITEMS.md). */
+export const CHECK_MODES = ["query", "send"] as const;
+export type CheckMode = (typeof CHECK_MODES)[number];
+/** Days an on-send check waits for its mail in Sent Items; a mail sent later is judged again (school policy). */
+export const PENDING_CHECK_DAYS = { min: 1, max: 60, default: 7 } as const;
+
 export const SEND_MODES = ["soft-block", "prompt-user", "block"] as const;
 export type SendMode = (typeof SEND_MODES)[number];
 export const FAIL_MODES = ["block", "prompt"] as const;

@@ -11,6 +11,7 @@ export * from "./routes.js";
 export * from "./directory.js";
 export * from "./register.js";
 export * from "./sendcheck.js";
+export * from "./sentitems.js";
 export * from "./retention.js";
 export * from "./identity.js";
 export * from "./demo.js";

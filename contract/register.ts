@@ -180,7 +180,14 @@ export const disclosureEvent = z.object({
   purposeId: z.string().optional(),
   verdict: z.enum(VERDICTS),
   sentBy: z.string(),
+  /** When the mail was sent (from Sent Items for a confirmed mail). */
   at: z.string(),
+  /** Internet Message-ID of the sent mail (set when Sent Items confirmed it). */
+  internetMessageId: z.string().optional(),
+  /** How it came in the log: a confirmed check, a sent mail without a check that the rules allow, or a decision on the review list. */
+  source: z.enum(["confirmed", "review", "unchecked"]).optional(),
+  /** The coordinator who judged an unchecked or changed send lawful (review list). */
+  decidedBy: z.string().optional(),
 });
 export const overrideEvent = z.object({ ...eventBase, type: z.literal("override"), checkId: z.string(), reason: z.string(), by: z.string(), at: z.string() });
 export const tombstoneEvent = z.object({
@@ -309,6 +316,8 @@ export const accessExport = z.object({
   notices: z.array(z.object({ party: z.string(), purpose: z.string(), informedAt: z.string(), method: z.enum(NOTICE_METHODS) })),
   recipients: z.array(z.object({ party: z.string(), basis: z.enum(DISCLOSURE_BASES), purpose: z.string(), at: z.string(), sentBy: z.string() })),
   overrides: z.array(z.object({ at: z.string(), reason: z.string() })),
+  /** The data breaches that concern the student (the breach register), the wrong recipient redacted. */
+  dataBreaches: z.array(z.object({ what: z.string(), categories: z.array(z.string()), flaggedAt: z.string(), awareAt: z.string(), recipient: z.string() })),
   retention: z.object({
     studentFile: z.string(),
     absenceAndEnrolment: z.string(),

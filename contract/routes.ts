@@ -41,6 +41,7 @@ import {
   withdrawRequest,
 } from "./register.js";
 import { checkRequest, checkResponse, overrideRequest, overrideResponse } from "./sendcheck.js";
+import { breachList, decisionRequest, decisionResponse, mailboxRequest, mailboxResponse, reviewList, reviewQuery, sweepReport } from "./sentitems.js";
 import { legalHold, legalHoldInput, purgeReport, purgeReports, purgeRequest, viewsResponse } from "./retention.js";
 import { graphEvidence, graphEvidenceRequest, me } from "./identity.js";
 
@@ -236,21 +237,52 @@ export const routes = {
   // sendcheck
   check: route({
     method: "post", path: "/check", tag: "sendcheck", access: "staff", scope: { from: "body", field: "subject, body, attachments", via: "mail-content" }, status: 200,
-    summary: "Check a mail before it is sent: students, recipients, verdict",
+    summary:
+      "Check a mail: students, recipients, verdict. A query writes nothing; the on-send handler's recording check (mode send, Idempotency-Key) leaves one pending record and returns the header stamp",
     body: checkRequest,
     response: checkResponse,
   }),
   getCheck: route({
     method: "get", path: "/checks/:id", tag: "sendcheck", access: "staff", scope: { from: "param", name: "id", via: "check" },
-    summary: "A stored check result (never the mail itself)",
+    summary: "A stored check result (never the mail itself): only for the user who made it, or a coordinator",
     params: byId,
     response: checkResponse,
   }),
   override: route({
     method: "post", path: "/checks/:id/override", tag: "sendcheck", access: "staff", scope: { from: "param", name: "id", via: "check" },
-    summary: "Send despite a block, with a recorded reason",
+    summary: "Send despite a block, with a recorded reason bound to the digest of the checked mail (logged once Sent Items confirms the send)",
     params: byId, body: overrideRequest,
     response: overrideResponse,
+  }),
+
+  // sentitems (issue #15): what was sent, confirmed from the senders' Sent Items
+  addMailbox: route({
+    method: "post", path: "/sent-items/mailboxes", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
+    summary: "Sweep a mailbox's Sent Items from now (an add-in user or a shared mailbox they send from)",
+    body: mailboxRequest,
+    response: mailboxResponse,
+  }),
+  sweepSentItems: route({
+    method: "post", path: "/sent-items/sweep", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    summary: "Read the senders' Sent Items now (delta query): confirm pending checks, log what was sent, list what needs review",
+    response: sweepReport,
+  }),
+  reviewList: route({
+    method: "get", path: "/review", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
+    summary: "Te beoordelen: sent mails without a valid check, or changed, that the rules would not allow at the send time (never a body)",
+    query: reviewQuery,
+    response: reviewList,
+  }),
+  decideReview: route({
+    method: "post", path: "/review/:id/decision", tag: "sentitems", access: "coordinator", scope: { from: "param", name: "id", via: "review-item" }, status: 200,
+    summary: "Decide on a reviewed mail: lawful (logged as a disclosure with who decided) or a data breach (72 hours from now)",
+    params: byId, body: decisionRequest,
+    response: decisionResponse,
+  }),
+  breaches: route({
+    method: "get", path: "/breaches", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
+    summary: "The data breach register (datalekkenregister): what, students, recipients, flagged, aware, the 72-hour deadline",
+    response: breachList,
   }),
 
   // retention

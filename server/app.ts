@@ -4,7 +4,7 @@ import path from "node:path";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { devToken, devTokenRequest, routes } from "../contract/index.js";
-import { normalizeOrigin, type Config } from "./config.js";
+import { checkStampKey, normalizeOrigin, type Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
 import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
 import { ApiBuilder, parse } from "./http/api.js";
@@ -22,6 +22,9 @@ import { registerRoutes } from "./register/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
 import { sendCheckRoutes } from "./sendcheck/routes.js";
+import { SentItemsRepository } from "./sentitems/repository.js";
+import { SentItemsService } from "./sentitems/service.js";
+import { sentItemsRoutes } from "./sentitems/routes.js";
 import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
@@ -54,6 +57,7 @@ export interface AppDeps {
 }
 
 export interface Services {
+  sentItems: SentItemsService;
   directory: DirectoryService;
   register: RegisterService;
   registerRepo: RegisterRepository;
@@ -89,18 +93,30 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
   const registerRepo = new RegisterRepository(storage, keys);
   const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
-  const graph = createGraphServices({ config, directory, log, ...(graphAuth ? { auth: graphAuth } : {}) });
+  const checkRepo = new CheckRepository(storage);
+  const checks = new SendCheckService(directory, registerRepo, checkRepo, checkStampKey(config));
+  const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
   return {
     directory,
     registerRepo,
     checkpoints,
     register: new RegisterService(registerRepo, directory, { checkpoints, log }, config.DIRECTORY_CACHE_SECONDS),
-    checks: new SendCheckService(directory, registerRepo, new CheckRepository(storage)),
+    checks,
     requests: new ConsentRequestService(storage, directory),
     retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
     views: new ViewLog(storage),
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
+    sentItems: new SentItemsService({
+      checks,
+      checkRepo,
+      register: registerRepo,
+      repo: new SentItemsRepository(storage),
+      directory,
+      graph: (tenantId) => graph.forApp(tenantId),
+      graphBaseUrl: config.GRAPH_BASE_URL,
+      stampKey: checkStampKey(config),
+    }),
   };
 }
 
@@ -218,8 +234,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     requests: services.requests,
     messages: services.graph,
     mail: services.graph,
+    breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
   });
   sendCheckRoutes(api, services.checks);
+  sentItemsRoutes(api, services.sentItems);
   retentionRoutes(api, services.retention, services.views);
   api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode, graph: services.graph.configured }));
   graphRoutes(api, services.graph, services.directory);

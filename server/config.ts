@@ -69,6 +69,13 @@ const schema = z
     STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(4000),
     RATE_LIMIT_PER_MINUTE_USER: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_PER_MINUTE_TENANT: z.coerce.number().int().min(1).default(6000),
+    /**
+     * Key of the MAC in the x-zorgvuldig-check header the add-in stamps on every checked mail (HMAC-SHA256).
+     * Required in production; elsewhere a fixed development key is used.
+     */
+    CHECK_STAMP_KEY: z.string().min(32, "at least 32 characters").optional(),
+    /** Seconds between sweeps of the senders' Sent Items (delta query; 0: only on demand, POST /api/sent-items/sweep). */
+    SENT_ITEMS_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(0),
     /** Seconds between scheduled retention purges (0: off). */
     RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(86400),
 
@@ -99,6 +106,9 @@ const schema = z
     if (c.ENTRA_CLIENT_ID && c.PUBLIC_URL && !c.PUBLIC_URL.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "must use https outside dev mode" });
     }
+    if (c.NODE_ENV === "production" && !c.CHECK_STAMP_KEY) {
+      ctx.addIssue({ code: "custom", path: ["CHECK_STAMP_KEY"], message: "required in production (the MAC of the check header)" });
+    }
     if (c.ENTRA_CLIENT_ID && c.NODE_ENV === "production" && !c.STORAGE_CONNECTION_STRING) {
       ctx.addIssue({ code: "custom", path: ["STORAGE_CONNECTION_STRING"], message: "required in production" });
     }
@@ -108,6 +118,12 @@ export type Config = z.infer<typeof schema> & { devMode: boolean; validateRespon
 
 export { ConfigError } from "./shared/errors.js";
 import { ConfigError } from "./shared/errors.js";
+/** The development key of the check header's MAC (never used where NODE_ENV is production). */
+export const DEV_CHECK_STAMP_KEY = "zorgvuldig-development-check-stamp-key-not-secret";
+
+export function checkStampKey(c: Pick<Config, "CHECK_STAMP_KEY">): string {
+  return c.CHECK_STAMP_KEY ?? DEV_CHECK_STAMP_KEY;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(

@@ -82,6 +82,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log);
   const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log);
+  const stopSweep = services.graph.configured
+    ? services.sentItems.schedule(config.SENT_ITEMS_SWEEP_SECONDS * 1000, () => services.retention.tenants(), log)
+    : () => undefined;
   const server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, app) : createHttp(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -105,6 +108,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopRetention();
       stopCheckpoints();
       services.sync.close();
+      stopSweep();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       if (azurite) await azurite.stop();

@@ -1,4 +1,4 @@
-import { AUTHORITY_SOURCES, PURPOSE_CATEGORIES, SEND_BUDGET_SECONDS, type AuthoritySource, type PurposeCategory, type FailMode, type GuardianRelation, type Lang, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
+import { AUTHORITY_SOURCES, PURPOSE_CATEGORIES, SEND_BUDGET_SECONDS, PENDING_CHECK_DAYS, type AuthoritySource, type PurposeCategory, type FailMode, type GuardianRelation, type Lang, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
 /**
  * The directory of a tenant (DOMAIN.md): schools, students with their guardians, parties, purposes and
  * each school's policy. Plain objects; storage entities never leave the repository.
@@ -164,6 +164,8 @@ export interface Policy {
   internalDomains: string[];
   /** Keep the original consent email (MIME) besides its hash. */
   keepOriginalMessages: boolean;
+  /** Days an on-send check waits for its mail in Sent Items; a mail sent later is judged again (default 7). */
+  pendingCheckDays: number;
   /**
    * A parent's consent given before the student's consent age: "lapses" on that birthday (default),
    * or "stays-until-student-acts" (EDPB reading): valid until the student decides for the same party
@@ -175,6 +177,7 @@ export interface Policy {
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;
+export const DEFAULT_PENDING_CHECK_DAYS = PENDING_CHECK_DAYS.default;
 
 export function defaultPolicy(schoolId: string): Policy {
   return {
@@ -193,6 +196,7 @@ export function defaultPolicy(schoolId: string): Policy {
     keepOriginalMessages: false,
     parentalConsentAtAge: "lapses",
     lateConsentFrom: "06-01",
+    pendingCheckDays: DEFAULT_PENDING_CHECK_DAYS,
   };
 }
 

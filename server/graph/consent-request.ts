@@ -3,6 +3,7 @@ import { AppError } from "../shared/errors.js";
 import type { ConsentRequestMail, SentRequest } from "../register/ports.js";
 import { graphCall } from "./client.js";
 import { IMMUTABLE_ID } from "./evidence.js";
+import { CHECK_HEADER } from "../../contract/sendcheck.js";
 
 /**
  * Sends a consent request (server/register/requests.ts makes its text) from the coordinator's own
@@ -19,7 +20,8 @@ interface DraftAnswer {
   internetMessageId?: unknown;
 }
 
-export async function sendConsentRequest(graph: Client, mail: ConsentRequestMail): Promise<SentRequest> {
+/** `stamp`: the x-zorgvuldig-check header value the mail carries from creation (the server's own mail counts as checked). */
+export async function sendConsentRequest(graph: Client, mail: ConsentRequestMail, stamp?: string): Promise<SentRequest> {
   if (mail.to.length === 0) throw new AppError(422, "UNPROCESSABLE", "The consent request has no recipient");
   const draft = await graphCall(
     () =>
@@ -30,6 +32,7 @@ export async function sendConsentRequest(graph: Client, mail: ConsentRequestMail
           subject: mail.subject,
           body: { contentType: "HTML", content: mail.bodyHtml },
           toRecipients: mail.to.map((address) => ({ emailAddress: { address } })),
+          ...(stamp ? { internetMessageHeaders: [{ name: CHECK_HEADER, value: stamp }] } : {}),
           // Replies come back to the coordinator, who records them as evidence.
           isDeliveryReceiptRequested: false,
         }) as Promise<DraftAnswer>,

@@ -1,4 +1,7 @@
 import type { Logger } from "pino";
+import { randomBytes } from "node:crypto";
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { stampOf } from "../sendcheck/digest.js";
 import type { DirectoryService } from "../directory/service.js";
 import { policyFor } from "../directory/domain.js";
 import type { MailSender, MessageEvidenceSource } from "../register/ports.js";
@@ -23,12 +26,16 @@ export interface GraphDeps {
   blobStore?: BlobStore;
   /** Injected in tests (no real waiting on Retry-After). */
   sleep?: (ms: number) => Promise<void>;
+  /** Key of the x-zorgvuldig-check stamp the server's own mail carries (config.checkStampKey). */
+  stampKey?: string;
 }
 
 export interface GraphServices extends MessageEvidenceSource, MailSender {
   readonly configured: boolean;
   /** The Graph clients (undefined without Entra credentials). */
   readonly clients: GraphClients | undefined;
+  /** An app-only client for a tenant (reading the senders' Sent Items); 503 when Graph is not configured. */
+  forApp(tenantId: string): Client;
 }
 
 export function createGraphServices(deps: GraphDeps): GraphServices {
@@ -63,7 +70,12 @@ export function createGraphServices(deps: GraphDeps): GraphServices {
       return keepOriginal(store, p.tenantId, ev);
     },
     async send(p, userToken, mail) {
-      return sendConsentRequest(needGraph().forUser(p.tenantId, userToken, SCOPES.consentRequest), mail);
+      // The server's own mail carries a check stamp from creation: Sent Items counts it as checked.
+      const stamp = deps.stampKey ? stampOf(deps.stampKey, p.tenantId, `srv_${randomBytes(12).toString("hex")}`) : undefined;
+      return sendConsentRequest(needGraph().forUser(p.tenantId, userToken, SCOPES.consentRequest), mail, stamp);
+    },
+    forApp(tenantId) {
+      return needGraph().forApp(tenantId);
     },
   };
 }

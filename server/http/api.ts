@@ -90,7 +90,11 @@ export class ApiBuilder {
     return this.implemented;
   }
 
-  implement<Rt extends AnyRoute>(rt: Rt, handler: Handler<Rt>, o: { bodyLimit?: string } = {}): void {
+  /**
+   * `ownIdempotency`: the handler makes the Idempotency-Key its own (POST /api/check: the key becomes the
+   * check id and one insert is the idempotency), so the generic middleware keeps no marker row for it.
+   */
+  implement<Rt extends AnyRoute>(rt: Rt, handler: Handler<Rt>, o: { bodyLimit?: string; ownIdempotency?: boolean } = {}): void {
     this.implemented.push(rt);
     const anonymous = rt.access === "anonymous";
     const access = rt.access;
@@ -105,6 +109,11 @@ export class ApiBuilder {
           : express.json({ limit }),
         checkDepth,
       );
+    if (o.ownIdempotency)
+      handlers.push((_req, res, next) => {
+        res.locals.ownIdempotency = true;
+        next();
+      });
     // After the body parser: the idempotency middleware hashes the parsed body.
     if (!anonymous) handlers.push(...(this.opts.extra ?? []));
     handlers.push(async (req, res) => {

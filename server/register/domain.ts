@@ -118,7 +118,14 @@ export interface DisclosureEvent extends EventBase {
   purposeId?: string;
   verdict: "allow" | "warn" | "block";
   sentBy: string;
+  /** When the mail was sent (from Sent Items for a confirmed mail). */
   at: string;
+  /** Internet Message-ID of the sent mail (set when Sent Items confirmed it). */
+  internetMessageId?: string;
+  /** How it came in the log: a confirmed check, a sent mail without a check that the rules allow, or a coordinator's decision on the review list. */
+  source?: "confirmed" | "review" | "unchecked";
+  /** The coordinator who judged an unchecked or changed send lawful (review list). */
+  decidedBy?: string;
 }
 
 export interface OverrideEvent extends EventBase {

@@ -4,6 +4,14 @@ import type { RegisterEvent } from "./domain.js";
 
 const REDACTED = "[weggelaten: gegevens van anderen]";
 
+/** A data breach that concerns the student (the breach register), as the export shows it. */
+export interface ExportBreach {
+  what: string;
+  flaggedAt: string;
+  awareAt: string;
+  categories: string[];
+}
+
 /**
  * The access export (inzage, art. 15 AVG; DOMAIN.md section 6) of one student. Staff are named by
  * role only; free text written by staff (override reasons) is withheld because it may hold other
@@ -19,7 +27,7 @@ export function restrictedPairs(events: RegisterEvent[]): Set<string> {
   return new Set([...latest].filter(([, on]) => on).map(([k]) => k));
 }
 
-export function accessExport(snap: DirectorySnapshot, student: Student, allEvents: RegisterEvent[], at = new Date()) {
+export function accessExport(snap: DirectorySnapshot, student: Student, allEvents: RegisterEvent[], at = new Date(), breaches: ExportBreach[] = []) {
   const restricted = restrictedPairs(allEvents);
   // Restricted entries (and the restriction itself: its reason and who decided stay in the register) are left out.
   const events = allEvents.filter(
@@ -76,6 +84,8 @@ export function accessExport(snap: DirectorySnapshot, student: Student, allEvent
         : [],
     ),
     overrides: events.flatMap((e) => (e.type === "override" ? [{ at: e.at, reason: REDACTED }] : [])),
+    // The wrong recipient of a breach is someone else's data: always redacted.
+    dataBreaches: breaches.map((b) => ({ what: b.what, categories: b.categories, flaggedAt: b.flaggedAt, awareAt: b.awareAt, recipient: REDACTED })),
     retention: {
       studentFile: `${policy.retention.studentFileYears} jaar na uitschrijving`,
       absenceAndEnrolment: `${policy.retention.absenceYears} jaar na uitschrijving`,

@@ -5,7 +5,7 @@ import type { DirectoryService } from "../directory/service.js";
 import type { RegisterService } from "./service.js";
 import type { RegisterRepository } from "./repository.js";
 import type { ConsentRequestService } from "./requests.js";
-import { accessExport } from "./export.js";
+import { accessExport, type ExportBreach } from "./export.js";
 import type { MailSender, MessageEvidenceSource } from "./ports.js";
 import { recordConsent } from "./record-consent.js";
 
@@ -18,6 +18,8 @@ export function registerRoutes(
     requests: ConsentRequestService;
     messages: MessageEvidenceSource;
     mail: MailSender;
+    /** The data breaches that concern a student (the breach register), for the access export. */
+    breachesOf?: (tenantId: string, studentId: string) => Promise<ExportBreach[]>;
   },
 ): void {
   const { register, repo, directory, requests, mail } = deps;
@@ -41,7 +43,8 @@ export function registerRoutes(
     const student = await directory.student(principal.tenantId, params.id);
     const snap = await directory.snapshot(principal.tenantId);
     const part = await repo.read(principal.tenantId, student.id);
-    return accessExport(snap, student, part.events);
+    const breaches = deps.breachesOf ? await deps.breachesOf(principal.tenantId, student.id) : [];
+    return accessExport(snap, student, part.events, new Date(), breaches);
   });
   api.implement(routes.overview, async ({ principal }) => ({ rows: await register.overview(principal.tenantId) }));
   api.implement(routes.registerRows, async ({ principal, query }) => register.rows(principal.tenantId, query));

@@ -1,17 +1,39 @@
 import { gunzipSync, gzipSync } from "node:zlib";
+import { odata } from "@azure/data-tables";
 import { key, type Entity, type Storage } from "../shared/storage.js";
 import type { CheckResponse } from "../../contract/sendcheck.js";
+import type { DigestParts } from "./digest.js";
 
-/** What a check leaves behind (never the mail body or subject): enough to override it later. */
+/**
+ * What a recording check (the on-send handler's) or an override leaves behind, never the mail body or
+ * subject: the pending record that Sent Items confirms (docs/SENT-ITEMS.md), or an override bound to
+ * the digest of the mail it was given for.
+ */
 export interface StoredCheck {
   checkId: string;
   result: CheckResponse;
   /** Per student and external recipient: what a disclosure would record. */
   disclosures: { studentId: string; recipient: string; partyId?: string; basis: "legal" | "consent" | "guardian" | "information-right"; purposeId?: string }[];
+  /** The user who made the check. */
   sentBy: string;
+  /** The server's time of the check. */
   at: string;
   overriddenAt?: string;
   etag?: string;
+  /** "send": the on-send handler's pending record; "override": an override of a query check. */
+  mode?: "send" | "override";
+  /** sha256 of the Idempotency-Key and the request: a retry with another request is refused. */
+  requestHash?: string;
+  digest?: DigestParts;
+  studentIds?: string[];
+  purposeId?: string;
+  /** After this the pending record has expired: a mail sent later is judged again. */
+  expiresAt?: string;
+  state?: "pending" | "confirmed" | "review" | "override";
+  override?: { reason: string; by: string; at: string; digest: string };
+  /** The override this mail was let through on (its digest matched). */
+  overrideOf?: { checkId: string; reason: string; by: string };
+  confirmed?: { internetMessageId: string; sentAt: string; at: string; disclosures: number };
 }
 
 /**
@@ -42,31 +64,56 @@ function decode(e: Entity): StoredCheck {
   return JSON.parse(gunzipSync(Buffer.concat(parts)).toString("utf8")) as StoredCheck;
 }
 
+/** Top-level properties a query filters on (the record itself is in `data` or z0, z1, ...). */
+function indexed(c: Omit<StoredCheck, "etag">): Record<string, string> {
+  return { ...(c.state ? { state: c.state } : {}), sentBy: c.sentBy, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) };
+}
+
 export class CheckRepository {
   constructor(private readonly storage: Storage) {}
 
+  /** One insert: a second one with the same check id fails with 409 CONFLICT (the idempotency). */
   async save(tenantId: string, c: StoredCheck): Promise<void> {
     const { etag: _e, ...rest } = c;
     await this.storage.run("Checks", (t) =>
-      t.createEntity({ partitionKey: key(tenantId), rowKey: key(c.checkId), ...encode(rest) }),
+      t.createEntity({ partitionKey: key(tenantId), rowKey: key(c.checkId), ...indexed(rest), ...encode(rest) }),
     );
+  }
+
+  /** Replaces a record read before; the ETag makes a concurrent change fail with 409/412. */
+  async replace(tenantId: string, c: StoredCheck): Promise<void> {
+    const { etag, ...rest } = c;
+    await this.storage.run("Checks", (t) =>
+      t.updateEntity(
+        { partitionKey: key(tenantId), rowKey: key(c.checkId), ...indexed(rest), ...encode(rest) },
+        "Replace",
+        etag ? { etag } : {},
+      ),
+    );
+  }
+
+  /**
+   * Removes the check records (pending, confirmed, reviewed, overrides) that expired before `before`:
+   * a mail sent later still has a valid stamp and is judged at its send time without its record.
+   */
+  async purgeExpired(tenantId: string, before: string): Promise<number> {
+    const rows = await this.storage.list("Checks", odata`PartitionKey eq ${key(tenantId)} and expiresAt lt ${before}`, ["PartitionKey", "RowKey"]);
+    await this.storage.transact(
+      "Checks",
+      rows.map((r) => ["delete", { partitionKey: String(r.partitionKey), rowKey: String(r.rowKey) }]),
+    );
+    return rows.length;
+  }
+
+  /** The pending records of a tenant (for the sweep: whose Sent Items to read). */
+  async listPending(tenantId: string): Promise<StoredCheck[]> {
+    const rows = await this.storage.list("Checks", odata`PartitionKey eq ${key(tenantId)} and state eq 'pending'`);
+    return rows.map((e) => ({ ...decode(e), etag: String(e.etag) }));
   }
 
   async get(tenantId: string, checkId: string): Promise<StoredCheck | undefined> {
     const e = await this.storage.getOrUndefined("Checks", key(tenantId), key(checkId));
     if (!e) return undefined;
     return { ...decode(e), etag: String(e.etag) };
-  }
-
-  /** Marks a check overridden; the ETag makes a second, concurrent override fail with 409. */
-  async markOverridden(tenantId: string, c: StoredCheck, at: string): Promise<void> {
-    const { etag, ...rest } = c;
-    await this.storage.run("Checks", (t) =>
-      t.updateEntity(
-        { partitionKey: key(tenantId), rowKey: key(c.checkId), ...encode({ ...rest, overriddenAt: at }) },
-        "Replace",
-        etag ? { etag } : {},
-      ),
-    );
   }
 }

@@ -1,65 +1,119 @@
 import { AppError, notFound } from "../shared/errors.js";
 import type { Principal } from "../identity/auth.js";
-import { policyFor } from "../directory/domain.js";
+import { policyFor, type Policy } from "../directory/domain.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { RegisterRepository } from "../register/repository.js";
+import { canonicalJson, sha256Hex } from "../shared/hash.js";
 import type { NewEvent, RegisterEvent } from "../register/domain.js";
 import { newCheckId, newEventId } from "../register/ids.js";
-import { contentFacts } from "./content-rules.js";
-import { evaluate } from "./rules.js";
+import { isConflict } from "../shared/storage.js";
+import { contentFacts, type MailContent } from "./content-rules.js";
+import { evaluate, type RulesOutput } from "./rules.js";
+import { truncate } from "./messages.js";
+import { digestOf, stampOf, type DigestParts } from "./digest.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
 import type { CheckRequest, CheckResponse } from "../../contract/sendcheck.js";
 
 export type { Lang } from "../../contract/enums.js";
 import type { Lang } from "../../contract/enums.js";
 
+/** A mail to judge: its recipients by field, the texts students are detected in, and a purpose. */
+export interface MailToJudge {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  /** The texts students are detected in, or (a mail whose body is not at hand) the students themselves. */
+  texts: string[];
+  studentIds?: string[];
+  purposeId?: string;
+  /** The subject, body and attachment names, when at hand: the content rules (a BSN, homonyms, attachments). */
+  content?: MailContent;
+}
+
+export interface Judged {
+  out: RulesOutput;
+  studentIds: string[];
+  policy: Policy;
+}
+
+const CHANGED_AFTER_OVERRIDE: Record<Lang, string> = {
+  nl: "Het bericht is gewijzigd na de overschrijving en is opnieuw gecontroleerd.",
+  en: "The message changed after the override and was checked again.",
+};
+const OVERRIDDEN: Record<Lang, string> = {
+  nl: "Verzonden met een vastgelegde overschrijving voor precies dit bericht.",
+  en: "Sent with a recorded override for exactly this message.",
+};
+
+/** The check id of a recording check: derived from the handler's Idempotency-Key, per tenant and user. */
+export function recordingCheckId(p: Principal, idempotencyKey: string): string {
+  return `chk_${sha256Hex(`${p.tenantId}|${p.userId}|${idempotencyKey}`).slice(0, 32)}`;
+}
+
 /**
  * The send check, the hot path. The directory and the detector come from the cache. For a mail about
- * k students it reads k register partitions (in parallel), then writes in parallel:
- *  - block: the check record only (for "Take action" and an override): k+1 round trips;
- *  - allow: one append per student with a disclosure (a single transaction each, using the ETag
- *    of the partition just read): at most 2k, so k+1 for the common one-student mail;
- *  - warn: both.
- * Disclosures stay inside each student's hash chain; that is what costs the extra writes for k > 1.
+ * k students it reads k HEAD rows (in parallel). A check is a query and writes nothing (task pane,
+ * playground, a "what if" with `sentAt`), except the on-send handler's recording check (`mode: "send"`):
+ * one insert of a pending record keyed by the check id that derives from its Idempotency-Key (the insert
+ * is the idempotency). The disclosure log is written only when Sent Items shows the mail was sent
+ * (server/sentitems/service.ts): the log records what was sent, not what was checked.
  */
 export class SendCheckService {
   constructor(
     private readonly directory: DirectoryService,
     private readonly register: RegisterRepository,
     private readonly checks: CheckRepository,
+    private readonly stampKey: string,
   ) {}
 
-  async check(p: Principal, req: CheckRequest, lang: Lang): Promise<CheckResponse> {
-    const snap = await this.directory.snapshot(p.tenantId);
-    const texts = [req.subject, req.body, ...req.attachments.map((a) => a.name)];
-    const scan = snap.detector.scan(texts);
-    const studentIds = scan.students.map((d) => d.studentId);
-    const content = contentFacts(req, scan, snap.studentById);
-    if (req.purposeId && !snap.purposeById.has(req.purposeId))
+  /** The rules on a mail at a moment: consent in force and ages on `sentAt`. */
+  async judge(tenantId: string, mail: MailToJudge, sentAt: Date, lang: Lang): Promise<Judged> {
+    const snap = await this.directory.snapshot(tenantId);
+    const scan = snap.detector.scan(mail.texts);
+    const studentIds = mail.studentIds ?? scan.students.map((d) => d.studentId);
+    const content = mail.content ? contentFacts(mail.content, scan, snap.studentById) : undefined;
+    if (mail.purposeId && !snap.purposeById.has(mail.purposeId))
       throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
-
     // One point read per student: the HEAD row holds what the rules need (the consent state).
-    const partitions = await Promise.all(studentIds.map((id) => this.register.readState(p.tenantId, id)));
+    const partitions = await Promise.all(studentIds.map((id) => this.register.readState(tenantId, id)));
     const registers = new Map<string, RegisterEvent[]>(studentIds.map((id, i) => [id, partitions[i]?.events ?? []]));
-    const sentAt = req.sentAt ? new Date(req.sentAt) : new Date();
-    const recipients = [
-      ...req.to.map((address) => ({ address, field: "to" as const })),
-      ...req.cc.map((address) => ({ address, field: "cc" as const })),
-      ...req.bcc.map((address) => ({ address, field: "bcc" as const })),
-    ];
     const out = evaluate({
-      recipients,
+      recipients: [
+        ...mail.to.map((address) => ({ address, field: "to" as const })),
+        ...mail.cc.map((address) => ({ address, field: "cc" as const })),
+        ...mail.bcc.map((address) => ({ address, field: "bcc" as const })),
+      ],
       studentIds,
       directory: snap.directory,
       registers,
-      ...(req.purposeId ? { purposeId: req.purposeId } : {}),
+      ...(mail.purposeId ? { purposeId: mail.purposeId } : {}),
       sentAt,
       lang,
-      content,
+      ...(content ? { content } : {}),
     });
     const firstStudent = studentIds[0] ? snap.studentById.get(studentIds[0]) : undefined;
     const policy = policyFor(snap.directory, firstStudent?.schoolId ?? snap.directory.schools[0]?.id ?? "");
-    const checkId = newCheckId();
+    return { out, studentIds, policy };
+  }
+
+  async check(p: Principal, req: CheckRequest, lang: Lang, idempotencyKey?: string): Promise<CheckResponse> {
+    const recording = req.mode === "send";
+    if (recording && req.sentAt)
+      throw new AppError(400, "VALIDATION_FAILED", "A recording check (mode send) is judged at the server's time; sentAt is only for a query", [
+        { path: "body.sentAt", message: "not allowed with mode send" },
+      ]);
+    if (recording && !idempotencyKey)
+      throw new AppError(400, "VALIDATION_FAILED", "A recording check (mode send) needs an Idempotency-Key header", [
+        { path: "headers.idempotency-key", message: "required with mode send" },
+      ]);
+    if (req.overrideOf && !recording)
+      throw new AppError(400, "VALIDATION_FAILED", "overrideOf is only used by a recording check (mode send)", [
+        { path: "body.overrideOf", message: "only with mode send" },
+      ]);
+    const now = new Date();
+    const sentAt = req.sentAt ? new Date(req.sentAt) : now;
+    const { out, studentIds, policy } = await this.judge(p.tenantId, mailOf(req), sentAt, lang);
+    const checkId = recording && idempotencyKey ? recordingCheckId(p, idempotencyKey) : newCheckId();
     const result: CheckResponse = {
       checkId,
       verdict: out.verdict,
@@ -69,93 +123,166 @@ export class SendCheckService {
       ...(req.purposeId ? { purposeId: req.purposeId } : {}),
       policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds },
     };
-    // A mail about nobody is kept only when there is something to act on (a BSN, an attachment to explain).
-    if (studentIds.length === 0 && out.verdict === "allow") return result;
+    if (!recording || !idempotencyKey) return result;
 
-    const at = sentAt.toISOString();
-    const stored: StoredCheck = { checkId, result, disclosures: out.disclosures, sentBy: p.userId, at };
-    // The check record is what "Take action" and an override need: kept when there is something to act on.
-    const writes: Promise<unknown>[] = out.verdict === "allow" ? [] : [this.checks.save(p.tenantId, stored)];
-    // A warned mail may still be sent ("send anyway"), so it is logged as well as an allowed one.
-    if (out.verdict !== "block") {
-      studentIds.forEach((studentId, i) => {
-        const mine = out.disclosures.filter((d) => d.studentId === studentId);
-        if (mine.length === 0) return;
-        writes.push(
-          this.register.append(
-            p.tenantId,
-            studentId,
-            () => mine.map((d): NewEvent => disclosureEvent(studentId, checkId, d, out.verdict, p.userId, at)),
-            partitions[i],
-          ),
-        );
-      });
+    const digest = digestFor(req, studentIds);
+    result.digest = digest.digest;
+    result.stamp = stampOf(this.stampKey, p.tenantId, checkId);
+    let overrideOf: StoredCheck["overrideOf"];
+    if (req.overrideOf) {
+      const o = await this.checks.get(p.tenantId, req.overrideOf);
+      const mayUse = o?.override && (o.sentBy === p.userId || p.roles.includes("coordinator"));
+      if (o?.override && mayUse && o.override.digest === digest.digest && out.verdict !== "allow") {
+        overrideOf = { checkId: o.checkId, reason: o.override.reason, by: o.override.by };
+        result.verdict = "allow";
+        result.message = truncate(OVERRIDDEN[lang], 500);
+        result.override = { checkId: o.checkId, reason: o.override.reason };
+      } else if (o?.override && mayUse && out.verdict !== "allow") {
+        result.message = truncate(`${CHANGED_AFTER_OVERRIDE[lang]} ${out.message}`, 500);
+      }
     }
-    await Promise.all(writes);
+    // A mail about no student that is allowed leaves nothing to confirm: the stamp alone says it was
+    // checked. One about nobody with something to act on (a BSN, homonyms, an attachment to explain) is
+    // kept, so the task pane's "Take action" can open on it.
+    if (studentIds.length === 0 && out.verdict === "allow") return result;
+    const expiresAt = new Date(now.getTime() + policy.pendingCheckDays * 86_400_000).toISOString();
+    result.pendingUntil = expiresAt;
+    const requestHash = sha256Hex(canonicalJson(req));
+    const pending: StoredCheck = {
+      checkId,
+      result,
+      disclosures: out.disclosures,
+      sentBy: p.userId,
+      at: now.toISOString(),
+      mode: "send",
+      requestHash,
+      digest,
+      studentIds,
+      ...(req.purposeId ? { purposeId: req.purposeId } : {}),
+      expiresAt,
+      state: "pending",
+      ...(overrideOf ? { overrideOf } : {}),
+    };
+    try {
+      await this.checks.save(p.tenantId, pending);
+    } catch (err) {
+      if (!isConflict(err) && !(err instanceof AppError && err.code === "CONFLICT")) throw err;
+      // A retry of the same send (the answer was lost): the first record answers.
+      const first = await this.checks.get(p.tenantId, checkId);
+      if (!first) throw err;
+      if (first.requestHash !== requestHash || first.sentBy !== p.userId)
+        throw new AppError(422, "UNPROCESSABLE", "This Idempotency-Key was used for a different request");
+      return first.result;
+    }
     return result;
   }
 
+  /** A stored check: only the user who made it, or a coordinator, may read it. */
   async get(p: Principal, checkId: string): Promise<CheckResponse> {
+    return (await this.owned(p, checkId)).result;
+  }
+
+  private async owned(p: Principal, checkId: string): Promise<StoredCheck> {
     const c = await this.checks.get(p.tenantId, checkId);
-    if (!c) throw notFound("Check");
-    return c.result;
+    // Someone else's check is answered as absent: its existence is not disclosed either.
+    if (!c || (c.sentBy !== p.userId && !p.roles.includes("coordinator"))) throw notFound("Check");
+    return c;
   }
 
   /**
-   * Sent despite a block: the reason is recorded in each student's register with the disclosures.
-   * Safe to retry: a student whose register already holds this check's override gets nothing twice.
+   * Lets a blocked or warned mail go with a recorded reason. The override binds to the digest of the
+   * mail it was given for: the on-send handler's next check of this mail passes `overrideOf` and is let
+   * through only when the digest still matches (an edited mail is checked again). Nothing goes in the
+   * disclosure log now: the disclosures (basis "override") and the override itself are logged when
+   * Sent Items confirms the mail was sent. `mail` is the checked mail of a query check (the task pane's).
    */
-  async override(p: Principal, checkId: string, reason: string): Promise<{ checkId: string; overriddenAt: string; disclosures: number }> {
-    const c = await this.checks.get(p.tenantId, checkId);
-    if (!c) throw notFound("Check");
-    if (c.overriddenAt) throw new AppError(409, "CONFLICT", "This check was already overridden");
-    if (c.result.verdict === "allow") throw new AppError(409, "CONFLICT", "This check allowed the mail; there is nothing to override");
+  async override(
+    p: Principal,
+    checkId: string,
+    reason: string,
+    mail: CheckRequest | undefined,
+    lang: Lang,
+  ): Promise<{ checkId: string; overriddenAt: string; digest: string; disclosures: number }> {
     const at = new Date().toISOString();
-    // Every external recipient of the mail is logged as a disclosure on the basis "override".
-    const external = c.result.recipients.filter((r) => r.kind !== "internal" && !(r.kind === "guardian" && r.verdict === "allow"));
-    const written = await Promise.all(
-      c.result.students.map((s) =>
-        this.register.append(p.tenantId, s.id, (current) => {
-          if (current.events.some((e) => e.type === "override" && e.checkId === checkId)) return [];
-          return [
-            { type: "override", id: newEventId(s.id), studentId: s.id, checkId, reason, by: p.userId, at, recordedBy: p.userId, recordedAt: at },
-            ...external.map(
-              (r): NewEvent => ({
-                type: "disclosure",
-                id: newEventId(s.id),
-                studentId: s.id,
-                checkId,
-                ...(r.party ? { partyId: r.party.id } : {}),
-                recipient: r.address,
-                basis: "override",
-                ...(c.result.purposeId ? { purposeId: c.result.purposeId } : {}),
-                verdict: c.result.verdict,
-                sentBy: p.userId,
-                at,
-                recordedBy: p.userId,
-                recordedAt: at,
-              }),
-            ),
-          ];
-        }),
-      ),
-    );
-    if (written.every((w) => w.length === 0)) throw new AppError(409, "CONFLICT", "This check was already overridden");
-    await this.checks.markOverridden(p.tenantId, c, at).catch((e: unknown) => {
-      // The register holds the override; a concurrent marker is harmless.
-      if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
-    });
-    return { checkId, overriddenAt: at, disclosures: written.flat().filter((e) => e.type === "disclosure").length };
+    const stored = await this.checks.get(p.tenantId, checkId);
+    if (stored) {
+      const c = await this.owned(p, checkId);
+      if (c.overriddenAt || c.override) throw new AppError(409, "CONFLICT", "This check was already overridden");
+      if (c.result.verdict === "allow") throw new AppError(409, "CONFLICT", "This check allowed the mail; there is nothing to override");
+      if (!c.digest) throw new AppError(409, "CONFLICT", "This check cannot be overridden (made before overrides bound to content)");
+      const next: StoredCheck = { ...c, override: { reason, by: p.userId, at, digest: c.digest.digest }, overriddenAt: at };
+      await this.checks.replace(p.tenantId, next).catch((e: unknown) => {
+        if (e instanceof AppError && (e.code === "CONFLICT" || e.status === 412)) throw new AppError(409, "CONFLICT", "This check was already overridden");
+        throw e;
+      });
+      return { checkId, overriddenAt: at, digest: c.digest.digest, disclosures: 0 };
+    }
+    if (!mail) throw notFound("Check");
+    const { out, studentIds, policy } = await this.judge(p.tenantId, mailOf(mail), new Date(), lang);
+    if (out.verdict === "allow") throw new AppError(409, "CONFLICT", "This check allowed the mail; there is nothing to override");
+    const digest = digestFor(mail, studentIds);
+    const record: StoredCheck = {
+      checkId,
+      result: {
+        checkId,
+        verdict: out.verdict,
+        message: out.message,
+        students: out.students,
+        recipients: out.recipients,
+        ...(mail.purposeId ? { purposeId: mail.purposeId } : {}),
+        policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds },
+        digest: digest.digest,
+      },
+      disclosures: out.disclosures,
+      sentBy: p.userId,
+      at,
+      mode: "override",
+      digest,
+      studentIds,
+      expiresAt: new Date(Date.parse(at) + policy.pendingCheckDays * 86_400_000).toISOString(),
+      state: "override",
+      override: { reason, by: p.userId, at, digest: digest.digest },
+      overriddenAt: at,
+    };
+    try {
+      await this.checks.save(p.tenantId, record);
+    } catch (e) {
+      if (e instanceof AppError && e.code === "CONFLICT") throw new AppError(409, "CONFLICT", "This check was already overridden");
+      throw e;
+    }
+    return { checkId, overriddenAt: at, digest: digest.digest, disclosures: 0 };
   }
 }
 
-function disclosureEvent(
+function mailOf(req: CheckRequest): MailToJudge {
+  return {
+    to: req.to,
+    cc: req.cc,
+    bcc: req.bcc,
+    texts: [req.subject, req.body, ...req.attachments.map((a) => a.name)],
+    ...(req.purposeId ? { purposeId: req.purposeId } : {}),
+    content: req,
+  };
+}
+
+function digestFor(req: CheckRequest, studentIds: string[]): DigestParts {
+  return digestOf({
+    recipients: [...req.to, ...req.cc, ...req.bcc],
+    studentIds,
+    attachments: req.attachments.map((a) => (a.sha256 ? { name: a.name, sha256: a.sha256 } : { name: a.name })),
+    body: req.body,
+  });
+}
+
+/** A disclosure event of a sent mail (confirmed from Sent Items, or judged lawful on the review list). */
+export function disclosureEvent(
   studentId: string,
   checkId: string,
-  d: StoredCheck["disclosures"][number],
+  d: StoredCheck["disclosures"][number] | { recipient: string; partyId?: string; basis: "override" | "legal" | "consent" | "guardian" | "information-right"; purposeId?: string },
   verdict: "allow" | "warn" | "block",
-  userId: string,
-  at: string,
+  sentBy: string,
+  sent: { at: string; internetMessageId: string },
+  extra: { source: "confirmed" | "review" | "unchecked"; decidedBy?: string; recordedBy: string },
 ): NewEvent {
   return {
     type: "disclosure",
@@ -167,9 +294,12 @@ function disclosureEvent(
     basis: d.basis,
     ...(d.purposeId ? { purposeId: d.purposeId } : {}),
     verdict,
-    sentBy: userId,
-    at,
-    recordedBy: userId,
+    sentBy,
+    at: sent.at,
+    internetMessageId: sent.internetMessageId,
+    source: extra.source,
+    ...(extra.decidedBy ? { decidedBy: extra.decidedBy } : {}),
+    recordedBy: extra.recordedBy,
     recordedAt: new Date().toISOString(),
   };
 }

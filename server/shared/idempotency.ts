@@ -57,7 +57,7 @@ export function idempotency(storage: Storage, opts: { staleMs?: number; ttlMs?: 
 
   return async (req, res, next) => {
     const header = req.get("idempotency-key");
-    if (req.method !== "POST" || header === undefined) return next();
+    if (req.method !== "POST" || header === undefined || res.locals.ownIdempotency === true) return next();
     if (!KEY.test(header)) throw new AppError(400, "VALIDATION_FAILED", "Idempotency-Key must be 1 to 200 visible ASCII characters");
     const p = req.principal;
     if (!p) return next();

@@ -9,6 +9,8 @@ export type TableName =
   | "Policies"
   | "Events"
   | "Checks"
+  | "SentItems"
+  | "Review"
   | "Idempotency"
   | "Views"
   | "Meta";
@@ -21,6 +23,8 @@ export const TABLES: readonly TableName[] = [
   "Policies",
   "Events",
   "Checks",
+  "SentItems",
+  "Review",
   "Idempotency",
   "Views",
   "Meta",

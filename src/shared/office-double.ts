@@ -284,6 +284,8 @@ export class OfficeDouble {
   readonly sessionData = new Map<string, string>();
   /** Internet headers set on the message being composed (Mailbox 1.8). */
   readonly internetHeaders = new Map<string, string>();
+  /** When internet headers were last set (ms since the epoch): a handler must stamp before it completes. */
+  internetHeadersSetAt: number | undefined;
   /** Called by item.sendAsync; without it sendAsync fails (nothing can send). */
   onSendAsync: (() => Promise<boolean>) | undefined;
 
@@ -404,6 +406,7 @@ export class OfficeDouble {
     this.composeState = { ...emptyCompose(), ...structuredClone(mail) };
     this.sessionData.clear();
     this.internetHeaders.clear();
+    this.internetHeadersSetAt = undefined;
     this.current = "compose";
     this.emit("compose");
   }
@@ -613,7 +616,10 @@ export class OfficeDouble {
         },
         setAsync: (headers: Record<string, string>, a?: unknown, b?: unknown) => {
           const { options, cb } = splitArgs<void>(a, b);
-          if (!this.failing.has("internetHeaders.setAsync")) for (const [k, v] of Object.entries(headers)) this.internetHeaders.set(k.toLowerCase(), String(v));
+          if (!this.failing.has("internetHeaders.setAsync")) {
+            for (const [k, v] of Object.entries(headers)) this.internetHeaders.set(k.toLowerCase(), String(v));
+            this.internetHeadersSetAt = Date.now();
+          }
           this.answer("internetHeaders.setAsync", cb, undefined, options.asyncContext);
         },
         removeAsync: (names: string[], a?: unknown, b?: unknown) => {

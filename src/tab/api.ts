@@ -20,6 +20,8 @@ export type {
   StudentRegister,
   StudentSummary,
   WithdrawRequest,
+  Breach,
+  ReviewItem,
 } from "../../contract/index.js";
 export { routes } from "../../contract/routes.js";
 

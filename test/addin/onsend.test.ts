@@ -45,6 +45,7 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     clearTokenCache();
     configure({ apiBaseUrl: api.baseUrl, devMode: true });
     api.checks.length = 0;
+    api.keys.length = 0;
   });
 
   it("When the backend allows, then the event completes once with allowEvent true", async () => {
@@ -52,7 +53,8 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     const { ev } = await send(makeOffice(MAIL));
     assert.equal(ev.calls.length, 1);
     assert.deepEqual(ev.calls[0], { allowEvent: true });
-    // The mail the backend saw: every recipient field, subject, text body and attachment names.
+    // The mail the backend saw: every recipient field, subject, text body and attachment names, as the
+    // recording check (mode send).
     assert.deepEqual(api.checks[0], {
       to: ["jgz@ggd-regio.nl"],
       cc: ["collega@demo-school.nl"],
@@ -60,6 +62,7 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
       subject: MAIL.subject,
       body: MAIL.body,
       attachments: [{ name: "verslag-daan.pdf", size: 12345 }],
+      mode: "send",
     });
   });
 
@@ -242,20 +245,40 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     assert.equal((api.checks[1] as { purposeId?: string }).purposeId, undefined);
   });
 
-  it("When the task pane recorded an override for exactly these recipients, then the mail goes", async () => {
-    api.next = { kind: "json", body: checkAnswer("block") };
+  it("When the task pane recorded an override for exactly these recipients, then the recording check names it (the server compares the digest) and the server's allow lets the mail go", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow", { override: { checkId: "chk_x", reason: "Ouders telefonisch akkoord" } }) };
     const override = JSON.stringify({ checkId: "chk_x", recipients: ["collega@demo-school.nl", "jgz@ggd-regio.nl"] });
     const { ev } = await send(makeOffice(MAIL, { sessionData: { zvOverride: override } }));
     assert.deepEqual(ev.calls, [{ allowEvent: true }]);
+    assert.equal((api.checks[0] as { overrideOf?: string }).overrideOf, "chk_x");
   });
 
-  it("When recipients changed after an override, then the check runs again", async () => {
+  it("When recipients changed after an override, then the check runs again without the override", async () => {
     api.next = { kind: "json", body: checkAnswer("block") };
     const override = JSON.stringify({ checkId: "chk_x", recipients: ["jgz@ggd-regio.nl"] });
     const { ev } = await send(makeOffice(MAIL, { sessionData: { zvOverride: override } }));
     assert.equal(ev.calls.length, 1);
     assert.equal(ev.calls[0]?.allowEvent, false);
+    assert.equal((api.checks[0] as { overrideOf?: string }).overrideOf, undefined);
   });
+
+  for (const verdict of ["allow", "warn", "block"] as const) {
+    it(`When the backend answers ${verdict} with a stamp, then the recording check was asked (mode send, Idempotency-Key) and the mail is stamped with x-zorgvuldig-check BEFORE the event completes`, async () => {
+      const stamp = "chk_0123456789abcdef01234567.AAAAAAAAAAAAAAAAAAAAAA";
+      api.next = { kind: "json", body: checkAnswer(verdict, { stamp }) };
+      const office = makeOffice(MAIL);
+      let completedAt = 0;
+      const handler = createOnMessageSendHandler({ office: () => office as unknown as OfficeLike });
+      const ev = makeEvent();
+      handler({ completed: (o) => ((completedAt = Date.now()), ev.completed(o)) });
+      await ev.first;
+      assert.equal(office.double.internetHeaders.get("x-zorgvuldig-check"), stamp);
+      assert.ok(office.double.internetHeadersSetAt !== undefined && office.double.internetHeadersSetAt <= completedAt, "stamped before completing");
+      const body = api.checks[0] as { mode?: string };
+      assert.equal(body.mode, "send");
+      assert.match(api.keys[0] ?? "", /^zv-send-[0-9a-f]{32}$/);
+    });
+  }
 
   it("When the handler module loads with Office present, then it associates the manifest's function name", async () => {
     const office = makeOffice(MAIL);
@@ -290,7 +313,7 @@ describe("on-send handler against the real backend (Azurite, demo school)", func
         const isCheck = req.url === "/api/check";
         if (isCheck && proxyMode === "slow") await sleep(4500);
         const headers: Record<string, string> = {};
-        for (const h of ["authorization", "content-type", "accept-language", "accept"]) {
+        for (const h of ["authorization", "content-type", "accept-language", "accept", "idempotency-key"]) {
           const v = req.headers[h];
           if (typeof v === "string") headers[h] = v;
         }
@@ -347,7 +370,8 @@ describe("on-send handler against the real backend (Azurite, demo school)", func
   });
 
   it("When the wijkteam gets a report without consent, then sending is blocked with the task pane command and the stored check's id", async () => {
-    const { ev } = await send(makeOffice(mail("team@wijkteam.voorbeeldstad.example", "Daan Jansen")));
+    const office = makeOffice(mail("team@wijkteam.voorbeeldstad.example", "Daan Jansen"));
+    const { ev } = await send(office);
     assert.equal(ev.calls.length, 1);
     const c = ev.calls[0] ?? {};
     assert.equal(c.allowEvent, false);
@@ -359,6 +383,8 @@ describe("on-send handler against the real backend (Azurite, demo school)", func
     assert.equal(stored.status, 200);
     assert.equal(stored.json.verdict, "block");
     assert.equal(c.errorMessage, stored.json.message);
+    // Blocked, and still stamped: "Send Anyway" or SoftBlock-when-unavailable would send it.
+    assert.match(office.double.internetHeaders.get("x-zorgvuldig-check") ?? "", new RegExp(`^${checkId}\\.[A-Za-z0-9_-]{22}$`));
   });
 
   it("When the real backend answers after 4.5 s (through a slow proxy) and the budget is 3 s, then the fail mode applies at 3 s, once", async () => {

@@ -51,6 +51,8 @@ describe("Input validation on every route with a body", function () {
     "POST /api/evidence/graph": { graphMessageId: "AAMkAD-x", studentId: "lln-001" },
     "PUT /api/students/{id}/guardians/{guardianId}/authority": { hasAuthority: true, source: "declaration" },
     "POST /api/students/{id}/restrictions": { partyId: "veilig-thuis", purposeId: "melding-veilig-thuis", reason: "Inzage brengt het kind in gevaar" },
+    "POST /api/sent-items/mailboxes": { mailbox: "ib@demo", since: "2026-10-01T10:00:00Z" },
+    "POST /api/review/{id}/decision": { decision: "breach", note: "Verkeerde ontvanger", categories: ["verslag"] },
   });
   const keyOf = (r: Route): string => `${r.method} ${r.path}`;
   const urlOf = (r: Route): string => fill(r.path, params());

@@ -76,7 +76,7 @@ describe("OpenAPI document", function () {
     // Commands without a body (run the sync, send a prepared request) and the CSV upload are the exceptions.
     assert.deepEqual(
       routes.filter((r) => r.method !== "GET" && !r.op.requestBody?.content["application/json"]).map((r) => `${r.method} ${r.path}`).sort(),
-      ["POST /api/consent-requests/{id}/send", "POST /api/import/csv", "POST /api/sync/sds"],
+      ["POST /api/consent-requests/{id}/send", "POST /api/import/csv", "POST /api/sent-items/sweep", "POST /api/sync/sds"],
     );
     assert.ok(routes.find((r) => r.path === "/api/import/csv")?.op.requestBody?.content["text/csv"]);
     assert.ok(writes.length >= 10);

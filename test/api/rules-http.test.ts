@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startStack, type Stack } from "../support/stack.js";
+import { recordingCheck, sendAndConfirm, startSentStack, sweep, type SentStack } from "../support/sent-items.js";
 import {
   aboutStudent,
   assertError,
@@ -74,17 +75,12 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
     });
 
     // Issue 13 changed this outcome: a parent without authority is a warning naming art. 1:377c BW (was: allow).
-    it("[R-RCPT-NO-AUTHORITY] When a mail about a child goes to its parent without parental authority, then it warns with GUARDIAN_WITHOUT_AUTHORITY (art. 1:377c BW) and is logged on that basis", async () => {
+    it("[R-RCPT-NO-AUTHORITY] When a mail about a child goes to its parent without parental authority, then it warns with GUARDIAN_WITHOUT_AUTHORITY (art. 1:377c BW)", async () => {
       const s = await importStudent(stack, { guardians: [{ hasAuthority: true }, { hasAuthority: false }] });
       const to = s.guardians[1]?.email ?? "";
       const c = await check(stack, { to: [to], ...about(s), sentAt: SENT });
       assert.equal(c.verdict, "warn");
       assert.match(c.message, /1:377c BW/);
-      const reg = await registerOf(stack, s.id);
-      const d = reg.disclosures[0];
-      assert.ok(d && d.type === "disclosure");
-      assert.equal(d.basis, "information-right");
-      assert.equal(d.recipient, to);
       assert.equal(only(c, to), "GUARDIAN_WITHOUT_AUTHORITY");
       // The demo's father without authority (lln-003).
       const demo = await check(stack, { to: ["ron.verhoef@mail.example"], subject: "Daan Jansen", sentAt: SENT });
@@ -331,93 +327,119 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
     });
   });
 
-  describe("The disclosure log and overrides", function () {
-    it("[R-LOG-DISCLOSURE] When a check is allowed, then the disclosure is logged in the student's register", async () => {
-      const s = await importStudent(stack);
-      const c = await check(stack, { to: [INSPECTIE, COLLEAGUE], ...about(s), sentAt: SENT });
+  describe("The disclosure log and overrides (logged when Sent Items shows the mail was sent)", function () {
+    let sent: SentStack;
+    before(async () => {
+      sent = await startSentStack();
+    });
+    after(async () => sent.stop());
+    const reg = (id: string) => registerOf(sent.stack, id);
+    const fresh = () => importStudent(sent.stack);
+
+    it("[R-LOG-DISCLOSURE] When an allowed mail is sent and Sent Items confirms it, then the disclosure is logged in the student's register with the real send time", async () => {
+      const s = await fresh();
+      const at = new Date(Date.now() + 60_000).toISOString();
+      const { check: c, message } = await sendAndConfirm(sent, { to: [INSPECTIE, COLLEAGUE], ...about(s) }, at);
       assert.equal(c.verdict, "allow");
-      const reg = await registerOf(stack, s.id);
-      assert.equal(reg.disclosures.length, 1, "one disclosure: the Inspectie, not the colleague");
-      const d = reg.disclosures[0];
+      const r = await reg(s.id);
+      assert.equal(r.disclosures.length, 1, "one disclosure: the Inspectie, not the colleague");
+      const d = r.disclosures[0];
       assert.ok(d && d.type === "disclosure");
       assert.equal(d.checkId, c.checkId);
       assert.equal(d.partyId, "inspectie");
       assert.equal(d.recipient, INSPECTIE);
       assert.equal(d.basis, "legal");
       assert.equal(d.purposeId, "toezicht");
-      assert.equal(d.at, SENT);
-      assert.equal(reg.chain.verified, true);
+      assert.equal(d.at, at);
+      assert.equal(d.internetMessageId, message.internetMessageId);
+      assert.equal(r.chain.verified, true);
     });
 
-    it("[R-LOG-NOT-SENT] When a check is blocked, then nothing is logged in the register", async () => {
-      const s = await importStudent(stack);
-      const c = await check(stack, { to: [INSPECTIE, "iemand@onbekend-bureau.example"], ...about(s), sentAt: SENT });
-      assert.equal(c.verdict, "block");
-      const reg = await registerOf(stack, s.id);
-      assert.equal(reg.disclosures.length, 0);
-      assert.equal(reg.events.length, 0);
-      // The stored check can be read back, without the mail.
-      const stored = await stack.api<CheckResponse>("GET", `/api/checks/${c.checkId}`);
+    it("[R-RCPT-NO-AUTHORITY] When a mail to a parent without parental authority is sent and Sent Items confirms it, then it is logged on the basis information-right", async () => {
+      const s = await importStudent(sent.stack, { guardians: [{ hasAuthority: true }, { hasAuthority: false }] });
+      const to = s.guardians[1]?.email ?? "";
+      const { check: c, message } = await sendAndConfirm(sent, { to: [to], ...about(s) });
+      assert.equal(c.verdict, "warn");
+      const d = (await reg(s.id)).disclosures[0];
+      assert.ok(d && d.type === "disclosure");
+      assert.equal(d.basis, "information-right");
+      assert.equal(d.recipient, to);
+      assert.equal(d.internetMessageId, message.internetMessageId);
+    });
+
+    it("[R-LOG-NOT-SENT] When a check is blocked, then nothing is logged; the recording check can be read back without the mail, a query check is not kept", async () => {
+      const s = await fresh();
+      const q = await check(sent.stack, { to: [INSPECTIE, "iemand@onbekend-bureau.example"], ...about(s), sentAt: SENT });
+      assert.equal(q.verdict, "block");
+      assertError(await sent.stack.api<ErrorBody>("GET", `/api/checks/${q.checkId}`), 404, "NOT_FOUND");
+      const c = await recordingCheck(sent.stack, { to: [INSPECTIE, "iemand@onbekend-bureau.example"], ...about(s) });
+      await sweep(sent.stack);
+      const r = await reg(s.id);
+      assert.equal(r.disclosures.length, 0);
+      assert.equal(r.events.length, 0);
+      const stored = await sent.stack.api<CheckResponse>("GET", `/api/checks/${c.checkId}`);
       assert.equal(stored.status, 200);
       assert.equal(stored.json.verdict, "block");
       assert.ok(!JSON.stringify(stored.json).includes("Zie bijlage"));
     });
 
-    it("[R-OVERRIDE] When a blocked check is overridden with a reason, then the override and the disclosure are recorded, and a second override is 409", async () => {
-      const s = await importStudent(stack);
-      const c = await check(stack, { to: [GGD], ...about(s), sentAt: SENT });
+    it("[R-OVERRIDE] When a blocked check is overridden with a reason and the mail is sent, then the override and the disclosure are recorded, and a second override is 409", async () => {
+      const s = await fresh();
+      const mail = { to: [GGD], ...about(s) };
+      const c = await recordingCheck(sent.stack, mail);
       assert.equal(c.verdict, "block");
-      const short = await stack.api<ErrorBody>("POST", `/api/checks/${c.checkId}/override`, { reason: "kort" });
+      const short = await sent.stack.api<ErrorBody>("POST", `/api/checks/${c.checkId}/override`, { reason: "kort" });
       assertError(short, 400, "VALIDATION_FAILED");
-      const o = await stack.api<{ checkId: string; disclosures: number }>("POST", `/api/checks/${c.checkId}/override`, {
+      const o = await sent.stack.api<{ checkId: string; disclosures: number }>("POST", `/api/checks/${c.checkId}/override`, {
         reason: "Ouders hebben telefonisch ingestemd; schriftelijk volgt",
       });
       assert.equal(o.status, 201, JSON.stringify(o.json));
-      assert.equal(o.json.disclosures, 1);
-      const reg = await registerOf(stack, s.id);
-      const overrides = reg.events.filter((e) => e.type === "override");
+      assert.equal((await reg(s.id)).events.length, 0, "nothing is logged before the mail is sent");
+      await sendAndConfirm(sent, { ...mail, overrideOf: c.checkId });
+      const r = await reg(s.id);
+      const overrides = r.events.filter((e) => e.type === "override");
       assert.equal(overrides.length, 1);
-      assert.equal(reg.disclosures.length, 1);
-      const d = reg.disclosures[0];
+      assert.equal(r.disclosures.length, 1);
+      const d = r.disclosures[0];
       assert.ok(d && d.type === "disclosure");
       assert.equal(d.basis, "override");
       assert.equal(d.recipient, GGD);
-      assert.equal(d.checkId, c.checkId);
-      assert.equal(reg.chain.verified, true);
+      assert.equal(r.chain.verified, true);
 
-      const again = await stack.api<ErrorBody>("POST", `/api/checks/${c.checkId}/override`, { reason: "Nogmaals, per ongeluk dubbel" });
+      const again = await sent.stack.api<ErrorBody>("POST", `/api/checks/${c.checkId}/override`, { reason: "Nogmaals, per ongeluk dubbel" });
       assertError(again, 409, "CONFLICT");
-      assert.equal((await registerOf(stack, s.id)).events.length, reg.events.length);
-      // An allowed check has nothing to override: no check record is kept for it.
-      const ok = await check(stack, { to: [COLLEAGUE], ...about(s), sentAt: SENT });
+      assert.equal((await reg(s.id)).events.length, r.events.length);
+      // An allowed query check has nothing to override: no check record is kept for it.
+      const ok = await check(sent.stack, { to: [COLLEAGUE], ...about(s), sentAt: SENT });
       assert.equal(ok.verdict, "allow");
-      const none = await stack.api<ErrorBody>("POST", `/api/checks/${ok.checkId}/override`, { reason: "Er is niets om te overrulen" });
+      const none = await sent.stack.api<ErrorBody>("POST", `/api/checks/${ok.checkId}/override`, { reason: "Er is niets om te overrulen" });
       assertError(none, 404, "NOT_FOUND");
     });
-    it("When a mail about a student goes to 120 addresses of a legal-basis party, then the check succeeds and logs all 120 disclosures in one unbroken chain", async () => {
-      const s = await importStudent(stack);
+
+    it("When a mail about a student goes to 120 addresses of a legal-basis party, then the check succeeds and the sent mail logs all 120 disclosures in one unbroken chain", async () => {
+      const s = await fresh();
       const to = Array.from({ length: 120 }, (_, i) => `lpa${i}@leerplicht.voorbeeldstad.example`);
-      const c = await check(stack, { to, ...about(s), sentAt: SENT });
+      const { check: c } = await sendAndConfirm(sent, { to, ...about(s) });
       assert.equal(c.verdict, "warn");
-      const reg = await registerOf(stack, s.id);
-      assert.equal(reg.disclosures.length, 120);
-      assert.deepEqual(reg.events.map((e) => e.seq), Array.from({ length: 120 }, (_, i) => i + 1));
-      assert.equal(reg.chain.verified, true);
+      const r = await reg(s.id);
+      assert.equal(r.disclosures.length, 120);
+      assert.deepEqual(r.events.map((e) => e.seq), Array.from({ length: 120 }, (_, i) => i + 1));
+      assert.equal(r.chain.verified, true);
     });
 
-    it("When a blocked check to 120 unknown recipients is overridden, then the override and all 120 disclosures are recorded", async () => {
-      const s = await importStudent(stack);
+    it("When a blocked check to 120 unknown recipients is overridden and sent, then the override and all 120 disclosures are recorded", async () => {
+      const s = await fresh();
       const to = Array.from({ length: 120 }, (_, i) => `iemand${i}@onbekend${i}.example`);
-      const c = await check(stack, { to, ...about(s), sentAt: SENT });
+      const c = await recordingCheck(sent.stack, { to, ...about(s) });
       assert.equal(c.verdict, "block");
-      const o = await stack.api<{ disclosures: number }>("POST", `/api/checks/${c.checkId}/override`, { reason: "Verzonden aan de hele werkgroep, met akkoord" });
+      const o = await sent.stack.api<{ disclosures: number }>("POST", `/api/checks/${c.checkId}/override`, { reason: "Verzonden aan de hele werkgroep, met akkoord" });
       assert.equal(o.status, 201, JSON.stringify(o.json));
-      assert.equal(o.json.disclosures, 120);
-      const reg = await registerOf(stack, s.id);
-      assert.equal(reg.events.filter((e) => e.type === "override").length, 1);
-      assert.equal(reg.disclosures.length, 120);
-      assert.equal(reg.chain.verified, true);
-      assertError(await stack.api("POST", `/api/checks/${c.checkId}/override`, { reason: "Verzonden aan de hele werkgroep, met akkoord" }), 409, "CONFLICT");
+      await sendAndConfirm(sent, { to, ...about(s), overrideOf: c.checkId });
+      const r = await reg(s.id);
+      assert.equal(r.events.filter((e) => e.type === "override").length, 1);
+      assert.equal(r.disclosures.length, 120);
+      assert.equal(r.chain.verified, true);
+      assertError(await sent.stack.api("POST", `/api/checks/${c.checkId}/override`, { reason: "Verzonden aan de hele werkgroep, met akkoord" }), 409, "CONFLICT");
     });
   });
 
@@ -431,7 +453,7 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
       assert.ok(allowed.message.length <= 500, `${allowed.message.length}`);
       assert.match(allowed.message, /…$/, "the list of 30 names was cut");
       const to = Array.from({ length: 12 }, (_, i) => `persoon${i}@onbekend${i}.example`);
-      const blocked = await check(stack, { to: [...to, GGD, DYSLEXIE], subject: "Groepsoverzicht", body: names, sentAt: SENT });
+      const blocked = await recordingCheck(stack, { to: [...to, GGD, DYSLEXIE], subject: "Groepsoverzicht", body: names });
       assert.equal(blocked.verdict, "block");
       assert.ok(blocked.message.length <= 500, `${blocked.message.length}`);
       assert.match(blocked.message, /\(\+\d+ andere problemen\)$/);

@@ -204,6 +204,21 @@ describe("Tenancy and roles on every route", function () {
         noMarkers(r.json, route);
       },
       "POST /api/evidence/graph": notFound("/api/evidence/graph", "POST", { graphMessageId: "AAMkAD-b", studentId: "b-lln-001" }),
+      "POST /api/sent-items/mailboxes": async (route) => {
+        // A's own list of mailboxes to sweep: B's store is untouched (checked below).
+        const r = await stack.api<Record<string, unknown>>("POST", "/api/sent-items/mailboxes", { mailbox: "ib@b-school.example" });
+        assert.equal(r.status, 201);
+        noMarkers(r.json, route);
+      },
+      "POST /api/sent-items/sweep": async (route) => {
+        // Dev mode: Graph is not configured, so nobody's Sent Items are read.
+        const r = await stack.api("POST", "/api/sent-items/sweep");
+        assertError(r, 503, "GRAPH_ERROR");
+        noMarkers(r.json, route);
+      },
+      "GET /api/review": listed("/api/review"),
+      "POST /api/review/{id}/decision": notFound("/api/review/b-review-1/decision", "POST", { decision: "breach" }),
+      "GET /api/breaches": listed("/api/breaches"),
       "POST /api/sync/sds": async (route) => {
         // Dev mode: Graph is not configured, so nothing of anyone is synced.
         const r = await stack.api("POST", "/api/sync/sds");

@@ -71,15 +71,20 @@ describe("office-sim: the simulated Office.js the playground and the add-in's te
     assert.equal(sim.completions.length, 1);
   });
 
-  it("session data left by the task pane lets the handler allow without a new check", async () => {
+  it("session data left by the task pane makes the handler's recording check name the override, and the server's allow lets it go, stamped", async () => {
     const sim = new OfficeSim();
     const seen: { url: string; body: unknown }[] = [];
-    sim.office.actions.associate(HANDLER_NAME, createOnMessageSendHandler({ office: () => sim.office, fetchImpl: stubFetch(BLOCK, seen) }) as (e: never) => void);
+    const stamp = "chk_test_2.AAAAAAAAAAAAAAAAAAAAAA";
+    const allowed = { ...BLOCK, checkId: "chk_test_2", verdict: "allow", stamp, override: { checkId: "chk_test_1", reason: "Telefonisch akkoord" } };
+    sim.office.actions.associate(HANDLER_NAME, createOnMessageSendHandler({ office: () => sim.office, fetchImpl: stubFetch(allowed, seen) }) as (e: never) => void);
     sim.compose({ to: ["JGZ@ggd-voorbeeldregio.example"], subject: "x", body: "y" });
     sim.sessionData.set(OVERRIDE_KEY, JSON.stringify({ checkId: "chk_test_1", recipients: ["jgz@ggd-voorbeeldregio.example"] }));
     const o = await sim.send();
     assert.equal(o.allowEvent, true);
-    assert.equal(seen.filter((s) => s.url.endsWith("/api/check")).length, 0);
+    const checks = seen.filter((s) => s.url.endsWith("/api/check"));
+    assert.equal(checks.length, 1);
+    assert.deepEqual((checks[0]?.body as { mode?: string; overrideOf?: string }), { ...(checks[0]?.body as object), mode: "send", overrideOf: "chk_test_1" });
+    assert.equal(sim.internetHeaders.get("x-zorgvuldig-check"), stamp);
   });
 
   it("items, context data, new message forms and sendAsync behave like Outlook's", async () => {

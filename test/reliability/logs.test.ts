@@ -58,8 +58,8 @@ describe("Logs carry no personal data", function () {
     const blocked = await stack.api<{ checkId: string; verdict: string }>(
       "POST",
       "/api/check",
-      { to: ["iemand@elders.example", SECRETS.guardianEmail], subject: SECRETS.subject, body: `${SECRETS.body}. ${SECRETS.alias} ${SECRETS.family}` },
-      { token: staff },
+      { to: ["iemand@elders.example", SECRETS.guardianEmail], subject: SECRETS.subject, body: `${SECRETS.body}. ${SECRETS.alias} ${SECRETS.family}`, mode: "send" },
+      { token: staff, headers: { "idempotency-key": "log-send-1" } },
     );
     assert.equal(blocked.json.verdict, "block");
     const ovr = await stack.api("POST", `/api/checks/${blocked.json.checkId}/override`, { reason: SECRETS.reason }, { token: staff });

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildAll } from "../../scripts/build.js";
-import { startStack, type Stack } from "../support/stack.js";
+import type { Stack } from "../support/stack.js";
+import { sendAndConfirm, startSentStack, type SentStack } from "../support/sent-items.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { OverviewRow } from "../../contract/register.js";
 import type { RegisterEvent } from "../../server/register/domain.js";
@@ -14,6 +15,7 @@ import type { RegisterEvent } from "../../server/register/domain.js";
 describe("Teams tab in a browser, over the real server", function () {
   this.timeout(120_000);
   let stack: Stack;
+  let sent: SentStack;
   let browser: Browser;
   let context: BrowserContext;
   /** For axe only: its script is injected inline, which the server's CSP (rightly) forbids. */
@@ -53,7 +55,8 @@ describe("Teams tab in a browser, over the real server", function () {
     this.timeout(240_000);
     await buildAll({ quiet: true });
     // Generous storage timeout: the 10,000-student import shares the machine with other test runs.
-    stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
+    sent = await startSentStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
+    stack = sent.stack;
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", acceptDownloads: true });
     axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
@@ -65,7 +68,7 @@ describe("Teams tab in a browser, over the real server", function () {
 
   after(async () => {
     await browser?.close();
-    await stack?.stop();
+    await sent?.stop();
   });
 
   afterEach(() => {
@@ -185,24 +188,16 @@ describe("Teams tab in a browser, over the real server", function () {
 
   it("When the export page opens after a disclosure, then it holds the disclosure log and the rights, and no other student's name", async () => {
     const jan = row("Jan de Vries");
-    const staff = await stack.token("mentor@demo", ["staff"]);
-    const check = await stack.api<{ verdict: string }>(
-      "POST",
-      "/api/check",
-      {
-        to: ["jgz@ggd-voorbeeldregio.example"],
-        cc: [],
-        bcc: [],
-        subject: "Verslag Jan de Vries",
-        body: "Beste collega, hierbij het verslag over Jan de Vries voor het JGZ-consult.",
-        attachments: [],
-        purposeId: "jgz-consult",
-      },
-      { token: staff },
-    );
-    assert.equal(check.status, 200, JSON.stringify(check.json));
+    // Checked on send, then found in Sent Items: that is when the disclosure is logged.
+    const { check } = await sendAndConfirm(sent, {
+      to: ["jgz@ggd-voorbeeldregio.example"],
+      subject: "Verslag Jan de Vries",
+      body: "Beste collega, hierbij het verslag over Jan de Vries voor het JGZ-consult.",
+      purposeId: "jgz-consult",
+    });
+    assert.equal(check.verdict, "allow");
     const events = await registerOf(jan.studentId);
-    assert.ok(events.some((e) => e.type === "disclosure"), "the check logged a disclosure");
+    assert.ok(events.some((e) => e.type === "disclosure"), "the sent mail logged a disclosure");
 
     const page = await open(`?view=export&student=${jan.studentId}`);
     await page.getByRole("heading", { name: "Inzage (art. 15 AVG): Jan de Vries" }).waitFor();
@@ -225,6 +220,33 @@ describe("Teams tab in a browser, over the real server", function () {
     assert.equal(await page.locator("header").isVisible(), false);
     assert.equal(await page.getByTestId("export-json").isVisible(), false);
     await page.screenshot({ path: path.join(OUT, "export-print.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("When a mail naming a student left without a check, then 'Te beoordelen' lists it (no body) and a breach decision shows the 72-hour countdown", async () => {
+    const daan = row("Daan Jansen");
+    const msg = sent.sim.send(sent.sender, { to: ["iemand@onbekend-bureau.example"], subject: "Verslag Daan Jansen", body: "Vertrouwelijk: het verslag over Daan Jansen." });
+    const r = await stack.api("POST", "/api/sent-items/sweep");
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const page = await open("?view=review", axeContext);
+    await page.getByRole("heading", { name: "Te beoordelen", level: 1 }).waitFor();
+    const line = page.locator("[data-testid=review-table] tr", { hasText: "iemand@onbekend-bureau.example" });
+    await line.waitFor();
+    const text = (await line.textContent()) ?? "";
+    assert.match(text, /Niet gecontroleerd/);
+    assert.match(text, /Daan Jansen/);
+    assert.match(text, /Verslag Daan Jansen/);
+    assert.ok(!text.includes("Vertrouwelijk"), "never the body");
+    assert.ok(msg.internetMessageId.length > 0);
+    await axeCheck(page, "review");
+    await page.screenshot({ path: path.join(OUT, "review.png"), fullPage: true });
+    await line.getByRole("button", { name: "Datalek" }).click();
+    await page.getByText("Besluit vastgelegd.").waitFor();
+    const deadline = page.locator("[data-testid=breach-table] [data-testid=breach-deadline]").first();
+    await deadline.waitFor();
+    assert.match((await deadline.textContent()) ?? "", /nog 7[12] uur/);
+    await axeCheck(page, "breach register");
+    assert.equal((await registerOf(daan.studentId)).filter((e) => e.type === "disclosure" && e.recipient === "iemand@onbekend-bureau.example").length, 0);
     await page.close();
   });
 

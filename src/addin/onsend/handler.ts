@@ -26,7 +26,9 @@ import {
   readSessionOverride,
   readSessionPurpose,
   recipientKey,
+  newSendKey,
   saveKeptPolicy,
+  stampCheckHeader,
   type MailSnapshot,
   type OfficeLike,
 } from "./office.js";
@@ -144,9 +146,10 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
       } catch {
         throw new StepError("item");
       }
-      // The task pane recorded an override (with its reason) for exactly these recipients.
+      // The task pane recorded an override for this mail: the server lets it go only when the mail's
+      // digest still matches the overridden one (an edited mail is checked again).
       const override = await readSessionOverride(office);
-      if (override && override.recipients.join("\n") === recipientKey(mail).join("\n")) return { allowEvent: true };
+      const overrideOf = override && override.recipients.join("\n") === recipientKey(mail).join("\n") ? override.checkId : undefined;
 
       // The purpose the user chose in the task pane; without one the party's default decides (and the
       // server's message names it).
@@ -161,14 +164,22 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
         subject: mail.subject,
         body: mail.body,
         attachments: mail.attachments,
+        // The recording check: one pending record, confirmed when the mail shows up in Sent Items.
+        mode: "send",
       };
       if (purposeId) body.purposeId = purposeId;
-      const res: unknown = await api.post<unknown>("/api/check", body);
+      if (overrideOf) body.overrideOf = overrideOf;
+      const res: unknown = await api.post<unknown>("/api/check", body, { "idempotency-key": newSendKey() });
       if (!isCheckResponse(res)) throw new StepError("invalid");
       const check: CheckResponse = res;
-      // Saved before completing (the runtime may stop right after), within what is left of the budget.
+      // The stamp goes on the mail whatever the verdict ("Send Anyway" and SoftBlock still send), and the
+      // policy is saved, both BEFORE completing (the runtime may stop right after), within the budget.
       const left = budgetMs - (Date.now() - started) - 250;
-      if (left > 0) await within(saveKeptPolicy(office, check.policy), Math.min(left, 1000));
+      if (left > 0) {
+        const writes: Promise<void>[] = [saveKeptPolicy(office, check.policy)];
+        if (check.stamp) writes.push(stampCheckHeader(office, check.stamp));
+        await within(Promise.all(writes).then(() => undefined), Math.min(left, 2000));
+      }
       return completionFor(check, lang);
     };
 

@@ -112,6 +112,42 @@ export async function readSessionPurpose(office: OfficeLike): Promise<string | u
   return typeof id === "string" && id.length > 0 && id.length <= 100 ? id : undefined;
 }
 
+/** The internet header every checked mail carries (CHECK_HEADER in contract/sendcheck.ts). */
+export const CHECK_HEADER_NAME = "x-zorgvuldig-check";
+
+/**
+ * Stamps the message with `x-zorgvuldig-check: <checkId>.<mac>` (Mailbox 1.8 internetHeaders; set
+ * overwrites, never removes) and resolves once Outlook answered, or at once where the API is missing.
+ * Never rejects: a mail without the header is found in Sent Items and judged there.
+ */
+export function stampCheckHeader(office: OfficeLike, value: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    try {
+      const item = office.context.mailbox.item as Office.MessageCompose | undefined;
+      const ih = item && item.internetHeaders;
+      if (!ih || typeof ih.setAsync !== "function") return resolve();
+      const headers: { [name: string]: string } = {};
+      headers[CHECK_HEADER_NAME] = value;
+      ih.setAsync(headers, () => resolve());
+    } catch {
+      resolve();
+    }
+  });
+}
+
+/** An Idempotency-Key for one send: the server derives the check id from it. */
+export function newSendKey(): string {
+  let r = "";
+  const c = (globalObject() as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto;
+  if (c && typeof c.getRandomValues === "function") {
+    const a = c.getRandomValues(new Uint8Array(16));
+    for (let i = 0; i < a.length; i++) r += ((a[i] || 0) + 256).toString(16).slice(1);
+  } else {
+    while (r.length < 32) r += Math.random().toString(16).slice(2);
+  }
+  return "zv-send-" + r.slice(0, 32);
+}
+
 /** The key in the item's session data where the task pane leaves a recorded override. */
 export const OVERRIDE_KEY = "zvOverride";
 

@@ -33,5 +33,6 @@ export function isCheckResponse(x: unknown): x is CheckResponse {
   if (p.sendMode !== "soft-block" && p.sendMode !== "prompt-user" && p.sendMode !== "block") return false;
   const s = p.sendBudgetSeconds;
   if (typeof s !== "number" || s !== Math.floor(s) || s < 5 || s > 120) return false;
+  if (x.stamp !== undefined && (!isStr(x.stamp) || !/^[A-Za-z0-9_:-]{1,100}\.[A-Za-z0-9_-]{22}$/.test(x.stamp))) return false;
   return true;
 }

@@ -129,8 +129,12 @@ export function CheckView() {
   const override = () =>
     act(async () => {
       if (!check || !reasonOk) return undefined;
-      await api.call(routes.override, { params: { id: check.checkId }, body: { reason: reason.trim() } });
       const m = await host.readCompose();
+      // The override binds to this mail's digest: the pane's own check is a query, so the mail goes along.
+      await api.call(routes.override, {
+        params: { id: check.checkId },
+        body: { reason: reason.trim(), mail: { to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments } },
+      });
       await host.markOverride({ checkId: check.checkId, recipients: [...m.to, ...m.cc, ...m.bcc].map((a) => a.toLowerCase()).sort() });
       if (host.canSend()) {
         await host.send();

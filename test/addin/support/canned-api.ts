@@ -12,8 +12,9 @@ export type CheckBehaviour =
 export interface CannedApi {
   baseUrl: string;
   next: CheckBehaviour;
-  /** Bodies POSTed to /api/check. */
+  /** Bodies POSTed to /api/check, and their Idempotency-Key headers. */
   checks: unknown[];
+  keys: string[];
   tokenRequests: number;
   close(): Promise<void>;
 }
@@ -24,6 +25,7 @@ export async function startCannedApi(): Promise<CannedApi> {
     baseUrl: "",
     next: { kind: "json", body: {} },
     checks: [],
+    keys: [],
     tokenRequests: 0,
     close: () =>
       new Promise<void>((resolve) => {
@@ -48,6 +50,7 @@ export async function startCannedApi(): Promise<CannedApi> {
           return;
         }
         api.checks.push(raw ? (JSON.parse(raw) as unknown) : undefined);
+        api.keys.push(String(req.headers["idempotency-key"] ?? ""));
         const b = api.next;
         const send = (): void => {
           if (res.destroyed) return;

@@ -1,0 +1,101 @@
+import { odata } from "@azure/data-tables";
+import { AppError } from "../shared/errors.js";
+import { key, type Entity, type Storage } from "../shared/storage.js";
+import type { Breach as ContractBreach, ReviewItem as ContractReviewItem } from "../../contract/sentitems.js";
+
+/**
+ * The sweep's state per mailbox (SentItems table: PK tenant, RK the mailbox) and the review list and
+ * breach register (Review table: PK tenant, RK "r|<id>" or "b|<id>"). Plain objects in, plain objects out.
+ */
+
+export interface MailboxState {
+  mailbox: string;
+  /** Messages sent before this are not looked at (the first sweep does not judge the past). */
+  since: string;
+  deltaLink?: string;
+  lastSweepAt?: string;
+  etag?: string;
+}
+
+export type { ReviewReason } from "../../contract/sentitems.js";
+/** A review list entry as stored (the contract's shape, with the row's ETag). */
+export type ReviewItem = ContractReviewItem & { etag?: string };
+/** A breach register entry as stored (the contract's shape, with the row's ETag). */
+export type Breach = ContractBreach & { etag?: string };
+
+function parse<T>(e: Entity): T & { etag: string } {
+  return { ...(JSON.parse(String(e.data)) as T), etag: String(e.etag) };
+}
+
+function row(pk: string, rk: string, value: object): { partitionKey: string; rowKey: string; data: string } {
+  const { etag: _e, ...rest } = value as { etag?: string };
+  return { partitionKey: pk, rowKey: rk, data: JSON.stringify(rest) };
+}
+
+export class SentItemsRepository {
+  constructor(private readonly storage: Storage) {}
+
+  async mailboxes(tenantId: string): Promise<MailboxState[]> {
+    const rows = await this.storage.list("SentItems", odata`PartitionKey eq ${key(tenantId)}`);
+    return rows.map((e) => parse<MailboxState>(e));
+  }
+
+  /** Adds a mailbox to sweep; one that is known already is left as it is. */
+  async addMailbox(tenantId: string, mailbox: string, since: string): Promise<void> {
+    await this.storage
+      .run("SentItems", (t) => t.createEntity(row(key(tenantId), key(mailbox.toLowerCase()), { mailbox: mailbox.toLowerCase(), since })))
+      .catch((e: unknown) => {
+        if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
+      });
+  }
+
+  /** Saves the new deltaLink (ETag: of two concurrent sweeps of one mailbox, one keeps its link). */
+  async saveMailbox(tenantId: string, m: MailboxState): Promise<void> {
+    await this.storage.run("SentItems", (t) =>
+      t.updateEntity(row(key(tenantId), key(m.mailbox), m), "Replace", m.etag ? { etag: m.etag } : {}),
+    );
+  }
+
+  /** Creates a review item; false when it exists already (the same message seen again). */
+  async addReview(tenantId: string, item: ReviewItem): Promise<boolean> {
+    try {
+      await this.storage.run("Review", (t) => t.createEntity(row(key(tenantId), `r|${item.id}`, item)));
+      return true;
+    } catch (e) {
+      if (e instanceof AppError && e.code === "CONFLICT") return false;
+      throw e;
+    }
+  }
+
+  async review(tenantId: string, id: string): Promise<ReviewItem | undefined> {
+    const e = await this.storage.getOrUndefined("Review", key(tenantId), `r|${key(id)}`);
+    return e ? parse<ReviewItem>(e) : undefined;
+  }
+
+  async reviews(tenantId: string): Promise<ReviewItem[]> {
+    const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge 'r|' and RowKey lt 'r}'`);
+    return rows.map((e) => parse<ReviewItem>(e));
+  }
+
+  async replaceReview(tenantId: string, item: ReviewItem): Promise<void> {
+    await this.storage.run("Review", (t) => t.updateEntity(row(key(tenantId), `r|${item.id}`, item), "Replace", item.etag ? { etag: item.etag } : {}));
+  }
+
+  async addBreach(tenantId: string, b: Breach): Promise<void> {
+    await this.storage.run("Review", (t) => t.createEntity(row(key(tenantId), `b|${b.id}`, b)));
+  }
+
+  async breach(tenantId: string, id: string): Promise<Breach | undefined> {
+    const e = await this.storage.getOrUndefined("Review", key(tenantId), `b|${key(id)}`);
+    return e ? parse<Breach>(e) : undefined;
+  }
+
+  async breaches(tenantId: string): Promise<Breach[]> {
+    const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge 'b|' and RowKey lt 'b}'`);
+    return rows.map((e) => parse<Breach>(e));
+  }
+
+  async replaceBreach(tenantId: string, b: Breach): Promise<void> {
+    await this.storage.run("Review", (t) => t.updateEntity(row(key(tenantId), `b|${b.id}`, b), "Replace", b.etag ? { etag: b.etag } : {}));
+  }
+}

@@ -1,0 +1,12 @@
+import { routes } from "../../contract/index.js";
+import type { ApiBuilder } from "../http/api.js";
+import type { SentItemsService } from "./service.js";
+
+/** Sent Items, the review list ("Te beoordelen") and the breach register: declared in contract/routes.ts. */
+export function sentItemsRoutes(api: ApiBuilder, sent: SentItemsService): void {
+  api.implement(routes.addMailbox, ({ principal, body }) => sent.addMailbox(principal.tenantId, body.mailbox, body.since));
+  api.implement(routes.sweepSentItems, ({ principal }) => sent.sweep(principal.tenantId));
+  api.implement(routes.reviewList, async ({ principal, query }) => ({ items: await sent.reviewList(principal.tenantId, query.state) }));
+  api.implement(routes.decideReview, ({ principal, params, body }) => sent.decide(principal, params.id, body));
+  api.implement(routes.breaches, async ({ principal }) => ({ breaches: await sent.breaches(principal.tenantId) }));
+}

@@ -1,0 +1,361 @@
+import type { Client } from "@microsoft/microsoft-graph-client";
+import type { Logger } from "../shared/logger.js";
+import { AppError, notFound } from "../shared/errors.js";
+import type { Principal } from "../identity/auth.js";
+import type { DirectoryService } from "../directory/service.js";
+import type { RegisterRepository } from "../register/repository.js";
+import { sha256Hex } from "../shared/hash.js";
+import type { NewEvent } from "../register/domain.js";
+import { newEventId } from "../register/ids.js";
+import type { CheckRepository, StoredCheck } from "../sendcheck/repository.js";
+import { disclosureEvent, type Judged, type SendCheckService } from "../sendcheck/service.js";
+import { htmlToText, sameContent, uniqueRecipients, verifyStamp } from "../sendcheck/digest.js";
+import type { Disclosure } from "../sendcheck/rules.js";
+import { checkHeaderFromMime, sentAttachments, sentItemsDelta, type SentMessage } from "./graph.js";
+import type { Breach, ReviewItem, ReviewReason, SentItemsRepository } from "./repository.js";
+
+/**
+ * Confirmation from Sent Items (docs/SENT-ITEMS.md). The sweep reads each sender's Sent Items with a
+ * delta query and, per message:
+ *  - a valid x-zorgvuldig-check header of a pending record, unchanged (no recipient added, the same
+ *    content digest, sent before the record expired): the record's disclosures for the recipients as
+ *    sent go in each student's chain, with the Internet Message-ID and the real send time;
+ *  - changed, blocked, or without a valid header: judged again at the real send time (consent in force
+ *    and age then). Allowed: logged. Not allowed: the review list ("Te beoordelen");
+ *  - the server's own mail (consent requests, `srv_` stamps): counts as checked, nothing to do.
+ * Appends dedupe on the Internet Message-ID inside the chain's ETag-guarded append, so a message seen
+ * twice, or two sweeps at once, log it once.
+ */
+
+export type { SweepReport } from "../../contract/sentitems.js";
+import type { SweepReport } from "../../contract/sentitems.js";
+
+/** Days a check record is kept after it expired (a late send is still judged, at its send time, without it). */
+export const CHECK_RECORD_GRACE_DAYS = 30;
+
+export type Outcome = "confirmed" | "logged" | "review" | "server" | "nothing";
+
+export interface SentItemsDeps {
+  checks: SendCheckService;
+  checkRepo: CheckRepository;
+  register: RegisterRepository;
+  repo: SentItemsRepository;
+  directory: DirectoryService;
+  /** An app-only Graph client for a tenant (throws 503 when Graph is not configured). */
+  graph: (tenantId: string) => Client;
+  graphBaseUrl: string;
+  stampKey: string;
+}
+
+const BREACH_HOURS = 72;
+
+export class SentItemsService {
+  constructor(private readonly d: SentItemsDeps) {}
+
+  /** Adds a mailbox (an add-in user, or a shared mailbox they send from) to the sweep, from `since`. */
+  async addMailbox(tenantId: string, mailbox: string, since?: string): Promise<{ mailbox: string; since: string }> {
+    // ISO in UTC, so that it compares with Graph's send times as text.
+    const from = new Date(since ?? Date.now()).toISOString();
+    await this.d.repo.addMailbox(tenantId, mailbox, from);
+    return { mailbox: mailbox.toLowerCase(), since: from };
+  }
+
+  /** One delta round over every sender's Sent Items: the senders of pending records and the known mailboxes. */
+  async sweep(tenantId: string): Promise<SweepReport> {
+    const graph = this.d.graph(tenantId);
+    const pending = await this.d.checkRepo.listPending(tenantId);
+    const earliest = new Map<string, string>();
+    for (const c of pending) {
+      const cur = earliest.get(c.sentBy.toLowerCase());
+      if (!cur || c.at < cur) earliest.set(c.sentBy.toLowerCase(), c.at);
+    }
+    let known = await this.d.repo.mailboxes(tenantId);
+    const missing = [...earliest].filter(([m]) => !known.some((k) => k.mailbox === m));
+    if (missing.length > 0) {
+      await Promise.all(missing.map(([m, at]) => this.d.repo.addMailbox(tenantId, m, at)));
+      known = await this.d.repo.mailboxes(tenantId);
+    }
+    const report: SweepReport = { mailboxes: known.length, messages: 0, confirmed: 0, disclosures: 0, review: 0, serverMail: 0, purged: 0 };
+    for (const m of known) {
+      const round = await sentItemsDelta(graph, this.d.graphBaseUrl, m.mailbox, { ...(m.deltaLink ? { deltaLink: m.deltaLink } : {}), since: m.since });
+      for (const msg of round.messages) {
+        if (msg.sentAt < m.since) continue;
+        report.messages++;
+        const r = await this.process(tenantId, graph, m.mailbox, msg);
+        if (r.outcome === "confirmed") report.confirmed++;
+        if (r.outcome === "review") report.review++;
+        if (r.outcome === "server") report.serverMail++;
+        report.disclosures += r.disclosures;
+      }
+      await this.d.repo.saveMailbox(tenantId, { ...m, deltaLink: round.deltaLink, lastSweepAt: new Date().toISOString() }).catch((e: unknown) => {
+        // Another sweep of this mailbox saved its link first: both rounds' work is deduplicated.
+        if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
+      });
+    }
+    // Retention: check records (never a body) go some time after they expired.
+    report.purged = await this.d.checkRepo.purgeExpired(tenantId, new Date(Date.now() - CHECK_RECORD_GRACE_DAYS * 86_400_000).toISOString());
+    return report;
+  }
+
+  /**
+   * Sweeps every tenant's senders every `intervalMs` (unref'd; a tick is skipped while one runs). The
+   * worst-case lag between a send and its disclosure is the interval. Returns a stop function.
+   */
+  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger): () => void {
+    if (intervalMs <= 0) return () => undefined;
+    let busy = false;
+    const tick = async (): Promise<void> => {
+      if (busy) return;
+      busy = true;
+      try {
+        for (const tenantId of await tenants()) {
+          const r = await this.sweep(tenantId);
+          // Counts only: never an address or a subject.
+          log.info({ tenant: tenantId, messages: r.messages, confirmed: r.confirmed, disclosures: r.disclosures, review: r.review }, "sent items sweep");
+        }
+      } catch (err) {
+        log.warn({ errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined }, "sent items sweep failed");
+      } finally {
+        busy = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** What one sent message means for the register. */
+  async process(tenantId: string, graph: Client, mailbox: string, msg: SentMessage): Promise<{ outcome: Outcome; disclosures: number }> {
+    const header = msg.checkHeader ?? (await checkHeaderFromMime(graph, mailbox, msg.graphId));
+    const checkId = verifyStamp(this.d.stampKey, tenantId, header);
+    if (checkId?.startsWith("srv_")) return { outcome: "server", disclosures: 0 };
+    const pending = checkId ? await this.d.checkRepo.get(tenantId, checkId) : undefined;
+    if (pending && pending.state !== "pending") return { outcome: "nothing", disclosures: 0 };
+    const withContent = pending?.digest?.hashedAttachments === true;
+    const attachments = msg.hasAttachments ? await sentAttachments(graph, mailbox, msg.graphId, withContent, (b) => sha256Hex(b)) : [];
+    const body = htmlToText(msg.body);
+    const sentAt = new Date(msg.sentAt);
+    const mail = {
+      to: msg.to,
+      cc: msg.cc,
+      bcc: msg.bcc,
+      texts: [msg.subject, body, ...attachments.map((a) => a.name)],
+      content: { subject: msg.subject, body, attachments },
+      ...(pending?.purposeId ? { purposeId: pending.purposeId } : {}),
+    };
+    const judged = await this.d.checks.judge(tenantId, mail, sentAt, "nl");
+    if (judged.studentIds.length === 0 && !pending) return { outcome: "nothing", disclosures: 0 };
+    const sent = { at: msg.sentAt, internetMessageId: msg.internetMessageId };
+
+    if (pending?.digest) {
+      const asSent = new Set(uniqueRecipients([...msg.to, ...msg.cc, ...msg.bcc]));
+      const added = [...asSent].some((r) => !pending.digest?.recipients.includes(r));
+      const same = sameContent(pending.digest, { studentIds: judged.studentIds, attachments, body });
+      const expired = pending.expiresAt !== undefined && msg.sentAt > pending.expiresAt;
+      const unchanged = !added && same && !expired;
+      if (unchanged && (pending.result.verdict !== "block" || pending.overrideOf)) {
+        const n = await this.logPending(tenantId, pending, asSent, sent);
+        await this.mark(tenantId, pending, "confirmed", { internetMessageId: msg.internetMessageId, sentAt: msg.sentAt, at: new Date().toISOString(), disclosures: n });
+        return { outcome: "confirmed", disclosures: n };
+      }
+      const kind = unchanged ? "blocked" : "changed";
+      if (judged.out.verdict !== "block") {
+        const n = await this.logJudged(tenantId, judged.out.disclosures, judged.out.verdict, pending.checkId, pending.sentBy, sent, "confirmed");
+        await this.mark(tenantId, pending, "confirmed", { internetMessageId: msg.internetMessageId, sentAt: msg.sentAt, at: new Date().toISOString(), disclosures: n });
+        return { outcome: "confirmed", disclosures: n };
+      }
+      await this.toReview(tenantId, mailbox, msg, judged, kind, mail, pending.checkId);
+      await this.mark(tenantId, pending, "review");
+      return { outcome: "review", disclosures: 0 };
+    }
+
+    // No valid header (a phone, offline, Simple MAPI, "Send Anyway" while the add-in was unavailable),
+    // or a header of a check that had no student: judged at the real send time.
+    if (judged.out.verdict === "block") {
+      await this.toReview(tenantId, mailbox, msg, judged, checkId ? "changed" : "unchecked", mail, checkId);
+      return { outcome: "review", disclosures: 0 };
+    }
+    const id = checkId ?? `sent_${sha256Hex(`${mailbox}|${msg.internetMessageId}`).slice(0, 24)}`;
+    const n = await this.logJudged(tenantId, judged.out.disclosures, judged.out.verdict, id, mailbox, sent, checkId ? "confirmed" : "unchecked");
+    return { outcome: "logged", disclosures: n };
+  }
+
+  /** The pending record's disclosures for the recipients as sent (a removed recipient is not disclosed). */
+  private async logPending(tenantId: string, c: StoredCheck, asSent: Set<string>, sent: { at: string; internetMessageId: string }): Promise<number> {
+    if (c.overrideOf) {
+      const o = c.overrideOf;
+      const external = c.result.recipients.filter((r) => asSent.has(r.address) && r.kind !== "internal" && !(r.kind === "guardian" && r.verdict === "allow"));
+      let n = 0;
+      for (const s of c.result.students) {
+        const written = await this.d.register.append(tenantId, s.id, (current) => {
+          if (current.events.some((e) => e.type === "disclosure" && e.internetMessageId === sent.internetMessageId)) return [];
+          return [
+            { type: "override", id: newEventId(s.id), studentId: s.id, checkId: o.checkId, reason: o.reason, by: o.by, at: sent.at, recordedBy: c.sentBy, recordedAt: new Date().toISOString() },
+            ...external.map((r) =>
+              disclosureEvent(s.id, c.checkId, { recipient: r.address, ...(r.party ? { partyId: r.party.id } : {}), basis: "override", ...(c.purposeId ? { purposeId: c.purposeId } : {}) }, "block", c.sentBy, sent, {
+                source: "confirmed",
+                recordedBy: c.sentBy,
+              }),
+            ),
+          ] satisfies NewEvent[];
+        });
+        n += written.filter((e) => e.type === "disclosure").length;
+      }
+      return n;
+    }
+    const list = c.disclosures.filter((d) => asSent.has(d.recipient));
+    return this.logJudged(tenantId, list, c.result.verdict, c.checkId, c.sentBy, sent, "confirmed");
+  }
+
+  /** Appends disclosures per student, once per Internet Message-ID (ETag-guarded appends; nothing lost). */
+  private async logJudged(
+    tenantId: string,
+    list: Disclosure[],
+    verdict: "allow" | "warn" | "block",
+    checkId: string,
+    sentBy: string,
+    sent: { at: string; internetMessageId: string },
+    source: "confirmed" | "unchecked",
+    decidedBy?: string,
+  ): Promise<number> {
+    const byStudent = new Map<string, Disclosure[]>();
+    for (const d of list) byStudent.set(d.studentId, [...(byStudent.get(d.studentId) ?? []), d]);
+    const written = await Promise.all(
+      [...byStudent].map(([studentId, mine]) =>
+        this.d.register.append(tenantId, studentId, (current) =>
+          current.events.some((e) => e.type === "disclosure" && e.internetMessageId === sent.internetMessageId)
+            ? []
+            : mine.map((d) =>
+                disclosureEvent(studentId, checkId, d, verdict, sentBy, sent, {
+                  source: decidedBy ? "review" : source,
+                  ...(decidedBy ? { decidedBy } : {}),
+                  recordedBy: decidedBy ?? sentBy,
+                }),
+              ),
+        ),
+      ),
+    );
+    return written.reduce((n, w) => n + w.length, 0);
+  }
+
+  private async mark(tenantId: string, c: StoredCheck, state: "confirmed" | "review", confirmed?: StoredCheck["confirmed"]): Promise<void> {
+    await this.d.checkRepo.replace(tenantId, { ...c, state, ...(confirmed ? { confirmed } : {}) }).catch((e: unknown) => {
+      // A concurrent sweep marked it first; the appends above were deduplicated.
+      if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
+    });
+  }
+
+  private async toReview(
+    tenantId: string,
+    mailbox: string,
+    msg: SentMessage,
+    judged: Judged,
+    kind: ReviewItem["kind"],
+    mail: { to: string[]; cc: string[]; bcc: string[]; texts: string[]; purposeId?: string },
+    checkId: string | undefined,
+  ): Promise<void> {
+    const en = await this.d.checks.judge(tenantId, { ...mail, studentIds: judged.studentIds }, new Date(msg.sentAt), "en");
+    const snap = await this.d.directory.snapshot(tenantId);
+    const reasons: ReviewReason[] = [];
+    judged.out.recipients.forEach((r, i) => {
+      if (r.verdict !== "block") return;
+      r.reasons.forEach((q, j) => reasons.push({ recipient: r.address, code: q.code, nl: q.message, en: en.out.recipients[i]?.reasons[j]?.message ?? q.message }));
+    });
+    const item: ReviewItem = {
+      id: sha256Hex(`${tenantId}|${mailbox}|${msg.internetMessageId}`).slice(0, 32),
+      kind,
+      mailbox,
+      internetMessageId: msg.internetMessageId,
+      subject: msg.subject.slice(0, 500),
+      sentAt: msg.sentAt,
+      flaggedAt: new Date().toISOString(),
+      to: msg.to,
+      cc: msg.cc,
+      bcc: msg.bcc,
+      students: judged.out.students.map((s) => {
+        const schoolId = snap.studentById.get(s.id)?.schoolId;
+        return { ...s, ...(schoolId ? { schoolId } : {}) };
+      }),
+      reasons,
+      ...(checkId ? { checkId } : {}),
+      ...(mail.purposeId ? { purposeId: mail.purposeId } : {}),
+      state: "open",
+    };
+    await this.d.repo.addReview(tenantId, item);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // The review list and the breach register
+
+  async reviewList(tenantId: string, state?: ReviewItem["state"]): Promise<ReviewItem[]> {
+    const all = await this.d.repo.reviews(tenantId);
+    return all
+      .filter((r) => !state || r.state === state)
+      .sort((a, b) => (a.sentAt < b.sentAt ? 1 : -1))
+      .map(({ etag: _e, ...r }) => r);
+  }
+
+  /**
+   * A coordinator's decision on a reviewed mail. Lawful: the register must support it at the real send
+   * time (with the purpose chosen), then each disclosure is logged with who decided. Breach: a breach
+   * record whose 72 hours run from now (the moment the school became aware).
+   */
+  async decide(
+    p: Principal,
+    id: string,
+    d: { decision: "lawful" | "breach"; purposeId?: string; note?: string; categories?: string[] },
+  ): Promise<{ item: ReviewItem; breach?: Breach; disclosures: number }> {
+    const item = await this.d.repo.review(p.tenantId, id);
+    if (!item) throw notFound("Review item");
+    if (item.state !== "open") throw new AppError(409, "CONFLICT", "This mail was already decided");
+    const at = new Date().toISOString();
+    if (d.decision === "lawful") {
+      const purposeId = d.purposeId ?? item.purposeId;
+      const judged = await this.d.checks.judge(
+        p.tenantId,
+        { to: item.to, cc: item.cc, bcc: item.bcc, texts: [], studentIds: item.students.map((s) => s.id), ...(purposeId ? { purposeId } : {}) },
+        new Date(item.sentAt),
+        "nl",
+      );
+      if (judged.out.verdict === "block")
+        throw new AppError(
+          422,
+          "UNPROCESSABLE",
+          "The register does not support this disclosure at the time it was sent; record the consent or notice first, choose the purpose, or register a data breach",
+          judged.out.recipients.filter((r) => r.verdict === "block").map((r) => ({ path: r.address, message: r.reasons.map((q) => q.code).join(", ") })),
+        );
+      const next: ReviewItem = { ...item, state: "lawful", decision: { by: p.userId, at, ...(d.note ? { note: d.note } : {}), ...(purposeId ? { purposeId } : {}) } };
+      await this.d.repo.replaceReview(p.tenantId, next);
+      const n = await this.logJudged(p.tenantId, judged.out.disclosures, judged.out.verdict, item.checkId ?? `review_${item.id}`, item.mailbox, { at: item.sentAt, internetMessageId: item.internetMessageId }, "confirmed", p.userId);
+      next.decision = { ...next.decision, by: p.userId, at, disclosures: n };
+      const { etag: _e, ...plain } = next;
+      return { item: plain, disclosures: n };
+    }
+    const breach: Breach = {
+      id: `lek_${sha256Hex(`${item.id}|${at}`).slice(0, 20)}`,
+      reviewId: item.id,
+      what: d.note ?? "Leerlinggegevens verzonden aan een ontvanger zonder grondslag",
+      students: item.students.map((s) => ({ id: s.id, name: s.name })),
+      recipients: [...new Set(item.reasons.map((r) => r.recipient))],
+      categories: d.categories ?? [],
+      flaggedAt: item.flaggedAt,
+      awareAt: at,
+      deadline: new Date(Date.parse(at) + BREACH_HOURS * 3_600_000).toISOString(),
+      recordedBy: p.userId,
+    };
+    const next: ReviewItem = { ...item, state: "breach", decision: { by: p.userId, at, ...(d.note ? { note: d.note } : {}), breachId: breach.id } };
+    await this.d.repo.replaceReview(p.tenantId, next);
+    await this.d.repo.addBreach(p.tenantId, breach);
+    const { etag: _e, ...plain } = next;
+    return { item: plain, breach, disclosures: 0 };
+  }
+
+  /** The breaches that concern one student (the access export shows them, the recipient redacted). */
+  async breachesOf(tenantId: string, studentId: string): Promise<Breach[]> {
+    return (await this.breaches(tenantId)).filter((b) => b.students.some((s) => s.id === studentId));
+  }
+
+  async breaches(tenantId: string): Promise<Breach[]> {
+    return (await this.d.repo.breaches(tenantId)).map(({ etag: _e, ...b }) => b).sort((a, b) => (a.awareAt < b.awareAt ? 1 : -1));
+  }
+}

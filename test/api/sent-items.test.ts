@@ -1,0 +1,376 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import type { Stack } from "../support/stack.js";
+import { GraphSim } from "../support/graph-sim.js";
+import { recordingCheck, startSentStack, sweep as sweepNow, type Mail, type SentStack } from "../support/sent-items.js";
+import {
+  assertError,
+  check,
+  grant,
+  importStudent,
+  registerOf,
+  snapshotTables,
+  type CheckResponse,
+  type ErrorBody,
+  type FreshStudent,
+} from "../support/api-helpers.js";
+import type { DisclosureEvent } from "../../server/register/domain.js";
+import { CheckRepository } from "../../server/sendcheck/repository.js";
+import type { Breach, ReviewItem } from "../../server/sentitems/repository.js";
+import type { SweepReport } from "../../server/sentitems/service.js";
+
+/**
+ * Issue #15 over real HTTP, real Azurite and a local Graph simulation (test/support/graph-sim.ts): a check
+ * is a query; the on-send handler's recording check leaves a pending record; the disclosure log is
+ * written when the mail shows up in Sent Items, as it was sent.
+ */
+
+const GGD = "jgz@ggd-voorbeeldregio.example";
+const INSPECTIE = "inspecteur@onderwijsinspectie.example";
+const UNKNOWN = "iemand@onbekend-bureau.example";
+const GIVEN = "2026-09-01T08:00:00.000Z";
+const SENDER = "ib@demo";
+
+describe("The disclosure log records what was sent (Sent Items confirms the checks)", function () {
+  this.timeout(60_000);
+  let stack: Stack;
+  let sim: GraphSim;
+
+  let env: SentStack;
+  before(async () => {
+    env = await startSentStack({}, SENDER);
+    stack = env.stack;
+    sim = env.sim;
+  });
+  after(async () => env.stop());
+
+  const about = (...s: FreshStudent[]) => ({ subject: `Verslag ${s.map((x) => x.name).join(" en ")}`, body: `Beste collega,\n\nHierbij het verslag over ${s.map((x) => x.name).join(" en ")}.\n\nMet vriendelijke groet` });
+  const consentGgd = async (s: FreshStudent, validUntil?: string) => {
+    const guardian = s.guardians[0];
+    assert.ok(guardian);
+    await grant(stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: { guardianId: guardian.id }, givenAt: GIVEN, ...(validUntil ? { validUntil } : {}) });
+  };
+  const onSend = (mail: Mail, key?: string): Promise<CheckResponse> => recordingCheck(stack, mail, key ? { key } : {});
+  const stamped = (c: CheckResponse): Record<string, string> => ({ "x-zorgvuldig-check": c.stamp ?? "" });
+  const sweep = (): Promise<SweepReport> => sweepNow(stack);
+  const disclosuresOf = async (s: FreshStudent): Promise<DisclosureEvent[]> =>
+    (await registerOf(stack, s.id)).disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
+  const review = async (): Promise<ReviewItem[]> => {
+    const r = await stack.api<{ items: ReviewItem[] }>("GET", "/api/review");
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    return r.json.items;
+  };
+
+  it("When a draft is checked three times in the task pane (allowed, warned and blocked), then no table changes at all", async () => {
+    const s = await importStudent(stack);
+    const before = await snapshotTables(stack);
+    for (const to of [[INSPECTIE], ["lpa@leerplicht.voorbeeldstad.example"], [GGD]]) await check(stack, { to, ...about(s) });
+    assert.deepEqual(await snapshotTables(stack), before, "a check is a query");
+    assert.equal((await registerOf(stack, s.id)).events.length, 0);
+  });
+
+  it("When the on-send check is followed by its Sent Items message (header as the extended property), then each student and recipient gets exactly one disclosure with the Internet Message-ID and the real send time", async () => {
+    const a = await importStudent(stack);
+    const b = await importStudent(stack);
+    await consentGgd(a);
+    await consentGgd(b);
+    const mail = { to: [INSPECTIE, GGD], ...about(a, b) };
+    const c = await onSend(mail);
+    assert.equal(c.verdict, "allow");
+    assert.match(c.stamp ?? "", new RegExp(`^${c.checkId}\\.[A-Za-z0-9_-]{22}$`));
+    assert.equal((await disclosuresOf(a)).length, 0, "nothing is logged before the mail is sent");
+    const sentAt = new Date(Date.now() + 60_000).toISOString();
+    const msg = sim.send(SENDER, { ...mail, headers: stamped(c), sentAt });
+    const report = await sweep();
+    const initial = sim.initialRounds;
+    assert.ok(report.confirmed >= 1, JSON.stringify(report));
+    for (const s of [a, b]) {
+      const ds = await disclosuresOf(s);
+      assert.deepEqual(ds.map((d) => d.recipient).sort(), [GGD, INSPECTIE].sort());
+      for (const d of ds) {
+        assert.equal(d.internetMessageId, msg.internetMessageId);
+        assert.equal(d.at, sentAt);
+        assert.equal(d.checkId, c.checkId);
+        assert.equal(d.source, "confirmed");
+      }
+      assert.equal((await registerOf(stack, s.id)).chain.verified, true);
+    }
+    // A second sweep goes on from its delta token (no full reread) and logs nothing twice.
+    await sweep();
+    assert.equal(sim.initialRounds, initial, "the mailbox was not read again from the start");
+    assert.equal((await disclosuresOf(a)).length, 2);
+    // The property was there: the MIME was not needed for this message.
+    assert.ok(!sim.paths.some((p) => p.includes(msg.id) && p.endsWith("$value")));
+  });
+
+  it("When Graph does not return the extended property, then the header is read from the MIME header block only (the stream is stopped) and the send is confirmed", async () => {
+    const s = await importStudent(stack);
+    const mail = { to: [INSPECTIE], ...about(s) };
+    const c = await onSend(mail);
+    const aborted = sim.mimeAborted;
+    const msg = sim.send(SENDER, { ...mail, headers: stamped(c), exposeProperty: false });
+    await sweep();
+    const ds = await disclosuresOf(s);
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0]?.internetMessageId, msg.internetMessageId);
+    assert.ok(sim.paths.some((p) => p === `GET /v1.0/users/${SENDER}/messages/${msg.id}/$value`));
+    assert.ok(sim.mimeAborted > aborted, "the MIME stream was stopped after the headers");
+  });
+
+  it("When Outlook appends the quoted thread to a reply after the check, then the sent mail still matches its check", async () => {
+    const s = await importStudent(stack);
+    await consentGgd(s);
+    const mail = { to: [GGD], subject: `RE: Verslag ${s.name}`, body: `Dank voor uw vraag over ${s.name}. Het verslag volgt.` };
+    const c = await onSend(mail);
+    const quoted = `${mail.body}\r\n\r\n________________________________\r\nVan: GGD <${GGD}>\r\nVerzonden: maandag 2 november 2026 10:00\r\nOnderwerp: Verslag ${s.name}\r\n\r\nKunt u het verslag van ${s.name} sturen?`;
+    sim.send(SENDER, { ...mail, body: quoted, headers: stamped(c) });
+    await sweep();
+    const ds = await disclosuresOf(s);
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0]?.checkId, c.checkId, "confirmed by its own check, not judged as a changed mail");
+    assert.ok(!(await review()).some((r) => r.students.some((x) => x.id === s.id)));
+  });
+
+  it("When three sweeps confirm twelve mails about one student at once, then the chain holds each disclosure exactly once and verifies", async () => {
+    const s = await importStudent(stack);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const mail = { to: [INSPECTIE], subject: `Verslag ${s.name} deel ${i}`, body: `Deel ${i} over ${s.name}.` };
+      const c = await onSend(mail);
+      ids.push(sim.send(SENDER, { ...mail, headers: stamped(c) }).internetMessageId);
+    }
+    await Promise.all([sweep(), sweep(), sweep()]);
+    const reg = await registerOf(stack, s.id);
+    const ds = reg.disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
+    assert.deepEqual(ds.map((d) => d.internetMessageId).sort(), [...ids].sort());
+    assert.equal(reg.chain.verified, true);
+  });
+
+  it("When a pending check is never sent, then after the sweep it is in neither the register nor the export", async () => {
+    const s = await importStudent(stack);
+    const c = await onSend({ to: [INSPECTIE], ...about(s) });
+    assert.ok(c.pendingUntil && Date.parse(c.pendingUntil) - Date.now() > 6.9 * 86_400_000, "waits 7 days by default");
+    await sweep();
+    assert.equal((await registerOf(stack, s.id)).events.length, 0);
+    const exp = await stack.api<Record<string, unknown>>("GET", `/api/students/${s.id}/export`);
+    assert.equal(exp.status, 200, JSON.stringify(exp.json).slice(0, 300));
+    assert.ok(!JSON.stringify(exp.json).includes(c.checkId));
+    assert.ok(!JSON.stringify(exp.json).includes(INSPECTIE));
+  });
+
+  it("When a mail is sent after its pending record expired and the consent ended in between, then it is judged at the real send time and goes to review", async () => {
+    const s = await importStudent(stack);
+    const until = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    await consentGgd(s, until);
+    const mail = { to: [GGD], ...about(s) };
+    const c = await onSend(mail);
+    assert.equal(c.verdict, "allow");
+    const msg = sim.send(SENDER, { ...mail, headers: stamped(c), sentAt: new Date(Date.now() + 8 * 86_400_000).toISOString() });
+    await sweep();
+    assert.equal((await disclosuresOf(s)).length, 0);
+    const item = (await review()).find((r) => r.internetMessageId === msg.internetMessageId);
+    assert.ok(item, "in the review list");
+    assert.equal(item.kind, "changed");
+    assert.ok(item.reasons.some((r) => r.code === "CONSENT_EXPIRED"), JSON.stringify(item.reasons));
+  });
+
+  it("When a check record expired more than 30 days ago, then the sweep removes it (retention), and a mail sent with its stamp is judged at its send time", async () => {
+    const s = await importStudent(stack);
+    const mail = { to: [INSPECTIE], ...about(s) };
+    const old = await onSend(mail);
+    const recent = await onSend({ ...mail, subject: `${mail.subject} (2)` });
+    const repo = new CheckRepository(stack.running.storage);
+    const day = 86_400_000;
+    for (const [c, daysAgo] of [[old, 40], [recent, 1]] as const) {
+      const rec = await repo.get(stack.tenantId, c.checkId);
+      assert.ok(rec);
+      await repo.replace(stack.tenantId, { ...rec, expiresAt: new Date(Date.now() - daysAgo * day).toISOString() });
+    }
+    const report = await sweep();
+    assert.ok(report.purged >= 1, JSON.stringify(report));
+    assert.equal(await repo.get(stack.tenantId, old.checkId), undefined);
+    assert.ok(await repo.get(stack.tenantId, recent.checkId));
+    const msg = sim.send(SENDER, { ...mail, headers: stamped(old) });
+    await sweep();
+    const ds = await disclosuresOf(s);
+    assert.equal(ds.length, 1, "allowed at the send time: logged");
+    assert.equal(ds[0]?.internetMessageId, msg.internetMessageId);
+  });
+
+  it("When a recipient is removed before sending, then only the recipients as sent are disclosed", async () => {
+    const s = await importStudent(stack);
+    await consentGgd(s);
+    const c = await onSend({ to: [INSPECTIE, GGD], ...about(s) });
+    sim.send(SENDER, { to: [INSPECTIE], ...about(s), headers: stamped(c) });
+    await sweep();
+    assert.deepEqual((await disclosuresOf(s)).map((d) => d.recipient), [INSPECTIE]);
+  });
+
+  it("When a recipient is added or the content changes after the check, then the mail is judged again at the real send time: logged if allowed, else reviewed", async () => {
+    const a = await importStudent(stack);
+    const b = await importStudent(stack);
+    await consentGgd(a);
+    // An added recipient the rules allow: logged.
+    const c1 = await onSend({ to: [GGD], ...about(a) });
+    sim.send(SENDER, { to: [GGD, INSPECTIE], ...about(a), headers: stamped(c1) });
+    // An added unknown recipient: reviewed.
+    const c2 = await onSend({ to: [INSPECTIE], ...about(a) });
+    const m2 = sim.send(SENDER, { to: [INSPECTIE, UNKNOWN], ...about(a), headers: stamped(c2) });
+    // Content changed: a second student, without consent for the GGD.
+    const c3 = await onSend({ to: [GGD], ...about(a) });
+    const m3 = sim.send(SENDER, { to: [GGD], ...about(a, b), headers: stamped(c3) });
+    await sweep();
+    const ds = await disclosuresOf(a);
+    assert.deepEqual(ds.map((d) => d.recipient).sort(), [GGD, INSPECTIE].sort(), "only the first mail was logged");
+    assert.equal((await disclosuresOf(b)).length, 0);
+    const items = await review();
+    const r2 = items.find((r) => r.internetMessageId === m2.internetMessageId);
+    const r3 = items.find((r) => r.internetMessageId === m3.internetMessageId);
+    assert.equal(r2?.kind, "changed");
+    assert.ok(r2?.reasons.some((r) => r.recipient === UNKNOWN && r.code === "UNKNOWN_RECIPIENT"));
+    assert.equal(r3?.kind, "changed");
+    assert.ok(r3?.students.some((x) => x.id === b.id));
+    assert.ok(!JSON.stringify(items).includes("Hierbij het verslag"), "never a body");
+  });
+
+  it("When a mail is edited after an override, then it is checked again; unedited, it goes with the override and is logged on that basis when sent", async () => {
+    const s = await importStudent(stack);
+    const mail = { to: [GGD], ...about(s) };
+    const q = await check(stack, mail);
+    assert.equal(q.verdict, "block");
+    const o = await stack.api<{ digest: string }>("POST", `/api/checks/${q.checkId}/override`, { reason: "Ouders hebben telefonisch ingestemd", mail: { ...mail, cc: [], bcc: [], attachments: [] } });
+    assert.equal(o.status, 201, JSON.stringify(o.json));
+    const edited = await onSend({ ...mail, body: `${mail.body} PS: ook het groeidocument.`, overrideOf: q.checkId });
+    assert.equal(edited.verdict, "block", "an edited mail is checked again");
+    assert.equal(edited.override, undefined);
+    const same = await onSend({ ...mail, overrideOf: q.checkId });
+    assert.equal(same.verdict, "allow");
+    assert.equal(same.override?.checkId, q.checkId);
+    assert.equal(same.digest, o.json.digest);
+    const msg = sim.send(SENDER, { ...mail, headers: stamped(same) });
+    await sweep();
+    const reg = await registerOf(stack, s.id);
+    const ds = reg.disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0]?.basis, "override");
+    assert.equal(ds[0]?.internetMessageId, msg.internetMessageId);
+    assert.equal(reg.events.filter((e) => e.type === "override").length, 1);
+    // Someone else may not read or override this user's check.
+    const other = await stack.token("mentor@demo", ["staff"]);
+    assertError(await stack.api<ErrorBody>("GET", `/api/checks/${same.checkId}`, undefined, { token: other }), 404, "NOT_FOUND");
+    assertError(await stack.api<ErrorBody>("POST", `/api/checks/${edited.checkId}/override`, { reason: "Ik overschrijf andermans controle" }, { token: other }), 404, "NOT_FOUND");
+  });
+
+  it("When a recording check carries a backdated sentAt, then it is refused with 400 and nothing is written", async () => {
+    const s = await importStudent(stack);
+    const before = await snapshotTables(stack);
+    const r = await stack.api<ErrorBody>("POST", "/api/check", { to: [GGD], ...about(s), mode: "send", sentAt: "2026-01-02T10:00:00Z" }, { headers: { "idempotency-key": randomUUID() } });
+    assertError(r, 400, "VALIDATION_FAILED");
+    assert.match(r.json.error.message, /sentAt/);
+    const noKey = await stack.api<ErrorBody>("POST", "/api/check", { to: [GGD], ...about(s), mode: "send" });
+    assertError(noKey, 400, "VALIDATION_FAILED");
+    assert.deepEqual(await snapshotTables(stack), before);
+  });
+
+  it("When a recording check is retried with its Idempotency-Key, then the one pending record answers and no idempotency row is kept", async () => {
+    const s = await importStudent(stack);
+    const key = randomUUID();
+    const first = await onSend({ to: [INSPECTIE], ...about(s) }, key);
+    const again = await onSend({ to: [INSPECTIE], ...about(s) }, key);
+    assert.deepEqual(again, first);
+    const other = await stack.api<ErrorBody>("POST", "/api/check", { to: [GGD], ...about(s), mode: "send" }, { headers: { "idempotency-key": key } });
+    assertError(other, 422, "UNPROCESSABLE");
+    const snap = await snapshotTables(stack);
+    assert.equal(snap.Idempotency?.length ?? 0, 0, "no idempotency rows for /api/check");
+  });
+
+  it("When a mail naming a student leaves without a header and the rules would not allow it, then it is in the review list, and a breach decision starts the 72 hours from that moment", async () => {
+    const s = await importStudent(stack);
+    const msg = sim.send(SENDER, { to: [GGD], ...about(s) });
+    // Allowed at the send time, without a check: logged, not reviewed (a parent's own child from a phone).
+    const own = sim.send(SENDER, { to: [s.guardians[0]?.email ?? ""], ...about(s) });
+    await sweep();
+    const items = await review();
+    const item = items.find((r) => r.internetMessageId === msg.internetMessageId);
+    assert.ok(item);
+    assert.equal(item.kind, "unchecked");
+    assert.deepEqual(item.to, [GGD]);
+    assert.equal(item.subject, `Verslag ${s.name}`);
+    assert.ok(item.reasons.some((r) => r.code === "NO_CONSENT" && r.en.length > 0 && r.nl.length > 0));
+    assert.ok(!items.some((r) => r.internetMessageId === own.internetMessageId));
+    const asEn = await stack.api("GET", "/api/review", undefined, { token: await stack.token("mentor@demo", ["staff"]) });
+    assertError(asEn, 403, "FORBIDDEN");
+    const before = Date.now();
+    const d = await stack.api<{ breach: Breach }>("POST", `/api/review/${item.id}/decision`, { decision: "breach", note: "Verslag naar de GGD zonder toestemming", categories: ["verslag"] });
+    assert.equal(d.status, 200, JSON.stringify(d.json));
+    const b = d.json.breach;
+    assert.ok(Date.parse(b.awareAt) >= before - 1000);
+    assert.equal(Date.parse(b.deadline) - Date.parse(b.awareAt), 72 * 3_600_000);
+    assert.equal(b.flaggedAt, item.flaggedAt, "when the software flagged it is kept as well");
+    assert.deepEqual(b.recipients, [GGD]);
+    const list = await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches");
+    assert.ok(list.json.breaches.some((x) => x.id === b.id));
+    assertError(await stack.api("POST", `/api/review/${item.id}/decision`, { decision: "breach" }), 409, "CONFLICT");
+    // The student's access export shows the breach, with the wrong recipient redacted.
+    const exp = await stack.api<{ dataBreaches: { what: string; recipient: string; awareAt: string }[] }>("GET", `/api/students/${s.id}/export`);
+    assert.equal(exp.status, 200);
+    assert.equal(exp.json.dataBreaches.length, 1);
+    assert.equal(exp.json.dataBreaches[0]?.awareAt, b.awareAt);
+    assert.ok(!JSON.stringify(exp.json).includes(GGD), "the wrong recipient is redacted");
+    assert.ok(!(await review()).some((r) => r.id === item.id && r.state === "open"));
+  });
+
+  it("When a reviewed mail is judged lawful, then the register must support it at the send time, and it is logged with who decided", async () => {
+    const s = await importStudent(stack);
+    const msg = sim.send(SENDER, { to: [GGD], ...about(s) });
+    await sweep();
+    const item = (await review()).find((r) => r.internetMessageId === msg.internetMessageId);
+    assert.ok(item);
+    assertError(await stack.api("POST", `/api/review/${item.id}/decision`, { decision: "lawful" }), 422, "UNPROCESSABLE");
+    await consentGgd(s); // the paper consent, given before the mail was sent, recorded now
+    const d = await stack.api<{ disclosures: number }>("POST", `/api/review/${item.id}/decision`, { decision: "lawful", note: "Toestemming op papier" });
+    assert.equal(d.status, 200, JSON.stringify(d.json));
+    const ds = await disclosuresOf(s);
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0]?.decidedBy, SENDER);
+    assert.equal(ds[0]?.source, "review");
+    assert.equal(ds[0]?.internetMessageId, msg.internetMessageId);
+  });
+
+  it("When the server sends a consent request through Graph, then it carries the stamp and never appears in the review list", async () => {
+    const s = await importStudent(stack);
+    const req = await stack.api<{ requestId: string }>("POST", "/api/consent-requests", { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult" });
+    assert.equal(req.status, 201, JSON.stringify(req.json));
+    const sent = await stack.api("POST", `/api/consent-requests/${req.json.requestId}/send`);
+    assert.equal(sent.status, 200, JSON.stringify(sent.json));
+    const report = await sweep();
+    assert.ok(report.serverMail >= 1, JSON.stringify(report));
+    const items = await review();
+    assert.ok(!items.some((r) => r.students.some((x) => x.id === s.id)));
+  });
+});
+
+describe("The scheduled Sent Items sweep", function () {
+  this.timeout(60_000);
+  let env: SentStack;
+  before(async () => {
+    env = await startSentStack({ env: { SENT_ITEMS_SWEEP_SECONDS: "1" } }, SENDER);
+  });
+  after(async () => env.stop());
+
+  it("When the sweep runs on its schedule, then a sent mail is logged without anyone asking (the lag is the interval)", async () => {
+    const s = await importStudent(env.stack);
+    const mail = { to: [INSPECTIE], subject: `Verslag ${s.name}`, body: `Over ${s.name}.` };
+    const c = await recordingCheck(env.stack, mail);
+    const msg = env.sim.send(SENDER, { ...mail, headers: { "x-zorgvuldig-check": c.stamp ?? "" } });
+    let found: DisclosureEvent | undefined;
+    for (let i = 0; i < 100 && !found; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      found = (await registerOf(env.stack, s.id)).disclosures.find((e): e is DisclosureEvent => e.type === "disclosure");
+    }
+    assert.equal(found?.internetMessageId, msg.internetMessageId);
+    for (let i = 0; i < 50 && env.sim.deltaRounds === 0; i++) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(env.sim.deltaRounds > 0, "later rounds go on from the delta token");
+    assert.equal(env.sim.initialRounds, 1, "the mailbox is read from the start once");
+  });
+});

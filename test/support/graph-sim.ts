@@ -1,0 +1,231 @@
+import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { listen, readBody, type Listening } from "../identity/support.js";
+
+/**
+ * A local Microsoft Graph that plays the senders' Sent Items the way Graph really answers:
+ *  - message delta (`/users/{id}/mailFolders/sentitems/messages/delta`) with real delta tokens: a
+ *    deltaLink holds the position in the mailbox's change sequence, so a round from it returns only what
+ *    changed since, and a sweep that rereads everything is visible (`deltaRounds`, `initialRounds`);
+ *  - the check header ONLY as the extended property of the internet-headers property set (when
+ *    `$expand=singleValueExtendedProperties($filter=id eq '...')` asks for it), never in
+ *    internetMessageHeaders of the Sent Items copy (microsoft-graph-docs #18761);
+ *  - `/$value` MIME, streamed in chunks, so a reader that stops after the header block is visible
+ *    (`mimeAborted`);
+ *  - drafts and send for `/me` (the server's consent requests), keeping `internetMessageHeaders` set at
+ *    creation.
+ */
+
+export const CHECK_PROPERTY = "String {00020386-0000-0000-C000-000000000046} Name x-zorgvuldig-check";
+
+export interface SimMail {
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  body: string;
+  /** Internet headers the mail left with (e.g. the add-in's x-zorgvuldig-check). */
+  headers?: Record<string, string>;
+  sentAt?: string;
+  attachments?: { name: string; content: Buffer }[];
+  /** false: Graph does not return the extended property for this message (the MIME fallback is needed). */
+  exposeProperty?: boolean;
+}
+
+export interface SimMessage extends Required<Omit<SimMail, "exposeProperty">> {
+  id: string;
+  internetMessageId: string;
+  exposeProperty: boolean;
+  seq: number;
+}
+
+interface DeltaState {
+  seq: number;
+  expand: boolean;
+  since?: string;
+}
+
+export class GraphSim {
+  readonly mailboxes = new Map<string, SimMessage[]>();
+  private readonly drafts = new Map<string, { mailbox: string; mail: SimMail }>();
+  private seq = 0;
+  /** Rounds started without a delta token (a full reread) and from one. */
+  initialRounds = 0;
+  deltaRounds = 0;
+  /** MIME downloads the client stopped before the end, and those read whole. */
+  mimeAborted = 0;
+  mimeCompleted = 0;
+  readonly paths: string[] = [];
+  /** The mailbox `/me` is (the signed-in user of OBO calls). */
+  me = "ib@demo";
+  private server: Listening | undefined;
+
+  get base(): string {
+    if (!this.server) throw new Error("start the simulation first");
+    return `${this.server.url}/v1.0`;
+  }
+
+  /** A mail leaves a mailbox: it lands in its Sent Items. */
+  send(mailbox: string, mail: SimMail): SimMessage {
+    this.seq += 1;
+    const m: SimMessage = {
+      id: `AAMk${randomBytes(12).toString("hex")}`,
+      internetMessageId: `<${randomBytes(8).toString("hex")}@sim.outlook.example>`,
+      to: mail.to,
+      cc: mail.cc ?? [],
+      bcc: mail.bcc ?? [],
+      subject: mail.subject,
+      body: mail.body,
+      headers: mail.headers ?? {},
+      sentAt: mail.sentAt ?? new Date().toISOString(),
+      attachments: mail.attachments ?? [],
+      exposeProperty: mail.exposeProperty !== false,
+      seq: this.seq,
+    };
+    const list = this.mailboxes.get(mailbox.toLowerCase()) ?? [];
+    list.push(m);
+    this.mailboxes.set(mailbox.toLowerCase(), list);
+    return m;
+  }
+
+  async start(): Promise<this> {
+    this.server = await listen((req, res) => {
+      void readBody(req).then((buf) => this.route(req.method ?? "GET", req.url ?? "/", buf.toString("utf8"), res));
+    });
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await this.server?.close();
+  }
+
+  private token(s: DeltaState): string {
+    return Buffer.from(JSON.stringify(s)).toString("base64url");
+  }
+
+  private route(method: string, url: string, body: string, res: ServerResponse): void {
+    const u = new URL(url, "http://sim");
+    const path = decodeURIComponent(u.pathname);
+    this.paths.push(`${method} ${path}`);
+    let m = /^\/v1\.0\/users\/([^/]+)\/mailFolders\/sentitems\/messages\/delta$/.exec(path);
+    if (method === "GET" && m?.[1]) return this.delta(m[1].toLowerCase(), u, res);
+    m = /^\/v1\.0\/users\/([^/]+)\/messages\/([^/]+)\/\$value$/.exec(path);
+    if (method === "GET" && m?.[1] && m[2]) return this.mime(m[1].toLowerCase(), m[2], res);
+    m = /^\/v1\.0\/users\/([^/]+)\/messages\/([^/]+)\/attachments$/.exec(path);
+    if (method === "GET" && m?.[1] && m[2]) {
+      const msg = this.find(m[1].toLowerCase(), m[2]);
+      if (!msg) return json(res, 404, { error: { code: "ErrorItemNotFound" } });
+      const withContent = !u.searchParams.get("$select");
+      return json(res, 200, { value: msg.attachments.map((a) => ({ name: a.name, ...(withContent ? { contentBytes: a.content.toString("base64") } : {}) })) });
+    }
+    if (method === "POST" && path === "/v1.0/me/messages") {
+      const b = JSON.parse(body) as { subject: string; body: { content: string }; toRecipients: { emailAddress: { address: string } }[]; internetMessageHeaders?: { name: string; value: string }[] };
+      const id = `AAMkDraft${randomBytes(8).toString("hex")}`;
+      const internetMessageId = `<${randomBytes(8).toString("hex")}@sim.outlook.example>`;
+      const headers: Record<string, string> = {};
+      for (const h of b.internetMessageHeaders ?? []) headers[h.name.toLowerCase()] = h.value;
+      this.drafts.set(id, { mailbox: this.me, mail: { to: b.toRecipients.map((r) => r.emailAddress.address), subject: b.subject, body: b.body.content, headers } });
+      this.drafts.set(`${id}#mid`, { mailbox: internetMessageId, mail: { to: [], subject: "", body: "" } });
+      return json(res, 201, { id, internetMessageId });
+    }
+    m = /^\/v1\.0\/me\/messages\/([^/]+)\/send$/.exec(path);
+    if (method === "POST" && m?.[1]) {
+      const d = this.drafts.get(m[1]);
+      const mid = this.drafts.get(`${m[1]}#mid`);
+      if (!d || !mid) return json(res, 404, { error: { code: "ErrorItemNotFound" } });
+      const sent = this.send(d.mailbox, d.mail);
+      sent.internetMessageId = mid.mailbox;
+      res.statusCode = 202;
+      res.end();
+      return;
+    }
+    json(res, 404, { error: { code: "ResourceNotFound", message: "not simulated" } });
+  }
+
+  private find(mailbox: string, id: string): SimMessage | undefined {
+    return (this.mailboxes.get(mailbox) ?? []).find((x) => x.id === id);
+  }
+
+  private delta(mailbox: string, u: URL, res: ServerResponse): void {
+    const tokenParam = u.searchParams.get("$deltatoken");
+    let state: DeltaState;
+    if (tokenParam) {
+      this.deltaRounds++;
+      state = JSON.parse(Buffer.from(tokenParam, "base64url").toString("utf8")) as DeltaState;
+    } else {
+      this.initialRounds++;
+      const since = /receivedDateTime ge (\S+)/.exec(u.searchParams.get("$filter") ?? "")?.[1];
+      state = { seq: 0, expand: (u.searchParams.get("$expand") ?? "").includes(CHECK_PROPERTY), ...(since ? { since } : {}) };
+    }
+    const changed = (this.mailboxes.get(mailbox) ?? []).filter((x) => x.seq > state.seq && (!state.since || x.sentAt >= state.since));
+    const top = this.seq;
+    const link = `${this.base}/users/${encodeURIComponent(mailbox)}/mailFolders/sentitems/messages/delta?$deltatoken=${this.token({ ...state, seq: top })}`;
+    json(res, 200, {
+      "@odata.context": "sim",
+      value: changed.map((x) => this.asGraph(x, state.expand)),
+      "@odata.deltaLink": link,
+    });
+  }
+
+  private asGraph(x: SimMessage, expand: boolean): Record<string, unknown> {
+    const header = x.headers["x-zorgvuldig-check"];
+    const addr = (list: string[]) => list.map((address) => ({ emailAddress: { address } }));
+    return {
+      id: x.id,
+      internetMessageId: x.internetMessageId,
+      subject: x.subject,
+      sentDateTime: x.sentAt,
+      receivedDateTime: x.sentAt,
+      toRecipients: addr(x.to),
+      ccRecipients: addr(x.cc),
+      bccRecipients: addr(x.bcc),
+      body: { contentType: "text", content: x.body },
+      hasAttachments: x.attachments.length > 0,
+      // Never the header itself: Graph does not return it in internetMessageHeaders of Sent Items.
+      ...(expand && x.exposeProperty && header ? { singleValueExtendedProperties: [{ id: CHECK_PROPERTY, value: header }] } : {}),
+    };
+  }
+
+  private mime(mailbox: string, id: string, res: ServerResponse): void {
+    const x = this.find(mailbox, id);
+    if (!x) return json(res, 404, { error: { code: "ErrorItemNotFound" } });
+    const lines = [
+      `From: ${mailbox}`,
+      `To: ${x.to.join(", ")}`,
+      ...(x.cc.length ? [`Cc: ${x.cc.join(", ")}`] : []),
+      `Subject: ${x.subject}`,
+      `Date: ${new Date(x.sentAt).toUTCString()}`,
+      `Message-ID: ${x.internetMessageId}`,
+      ...Object.entries(x.headers).map(([k, v]) => `${k}:\r\n ${v}`),
+      "MIME-Version: 1.0",
+      'Content-Type: text/plain; charset="utf-8"',
+    ];
+    res.statusCode = 200;
+    res.setHeader("content-type", "message/rfc822");
+    // The body is large and streamed: a reader that stops after the headers cancels most of it.
+    const bodyChunks = [Buffer.from(x.body), ...Array.from({ length: 64 }, () => Buffer.alloc(16 * 1024, 0x61))];
+    let done = false;
+    res.on("close", () => {
+      if (!done) this.mimeAborted++;
+    });
+    res.write(lines.join("\r\n") + "\r\n\r\n");
+    const next = (i: number): void => {
+      if (res.destroyed) return;
+      const c = bodyChunks[i];
+      if (!c) {
+        done = true;
+        this.mimeCompleted++;
+        res.end();
+        return;
+      }
+      res.write(c, () => setTimeout(() => next(i + 1), 2));
+    };
+    setTimeout(() => next(0), 5);
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json");
+  res.end(JSON.stringify(body));
+}
