@@ -38,8 +38,9 @@ describe("The register grid at board scale (30,000 students) in a browser", func
 
   before(async function () {
     this.timeout(400_000);
-    await buildAll({ quiet: true });
+    // The stack first: on a busy machine the emulator starts more surely before the build's work.
     stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "30000" } });
+    await buildAll({ quiet: true });
     await seedBoard(stack, TENANT, N, [
       { id: "bord-a", name: "Basisschool De Akker", brin: "11AK" },
       { id: "bord-b", name: "Basisschool Het Baken", brin: "22BK" },
