@@ -7,6 +7,7 @@
  *   BENCH_OUT=path     where to write the document instead
  *   BENCH_CPU_PROF=1   run the server child with --cpu-prof (profiles in bench/profiles/)
  *   BENCH_API_EVENTS=n how many consent events go through POST /api/consents (the rest in-process)
+ *   BENCH_ONLY=bounded only the bounded-work group (bounded.ts), printed, docs not written
  *
  * The groups, one file each: import.ts, floor.ts, checks.ts, detection.ts, bundles.ts, tab.ts; the figures
  * and the document in report.ts, the server child in server-child.ts, the board in board.ts.
@@ -25,11 +26,19 @@ import { runImport } from "./import.js";
 import { fig, log, machine, mb, notes, renderResults, writeDoc } from "./report.js";
 import { devToken, startServerChild } from "./server-child.js";
 import { runTab } from "./tab.js";
+import { runBounded } from "./bounded.js";
 
 async function main(): Promise<void> {
   const now = new Date();
   const desc = machine();
   console.log(`Zorgvuldig benchmarks${SMOKE ? " (SMOKE)" : ""}\n${desc}`);
+
+  // --- Bounded work (its own server children; BENCH_ONLY=bounded runs only this group) ---------------
+  await runBounded();
+  if (process.env.BENCH_ONLY === "bounded") {
+    console.log(`\n${renderResults(desc)}`);
+    return;
+  }
 
   log("building the front ends");
   await bundles();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS } from "./enums.js";
+import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS, ATTACHMENT_CAPS_MB } from "./enums.js";
 import { directoryEmail, domainName, id, isoDate, text, line } from "./patterns.js";
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
@@ -79,13 +79,21 @@ export const purposeInput = z
 export const purpose = purposeInput.strip();
 export type Purpose = z.output<typeof purpose>;
 
+/**
+ * The lowest retention a school may set (issue 16, DOMAIN.md section 6): absence and enrolment 5 years
+ * (Bekostigingsbesluit), the others 1 year, so that a complaint or an access request about the last
+ * school year can still be answered. Lowering a value (above its floor) needs a second person's approval.
+ */
+export const RETENTION_FLOORS = { studentFileYears: 1, absenceYears: 5, referralYears: 1, consentYears: 1, disclosureLogYears: 1 } as const;
+const years = (floor: number) => z.number().int().min(floor, `at least ${floor} (the floor of DOMAIN.md section 6)`).max(100);
+
 export const retentionInput = z
   .object({
-    studentFileYears: z.number().int().min(0).max(100),
-    absenceYears: z.number().int().min(0).max(100),
-    referralYears: z.number().int().min(0).max(100),
-    consentYears: z.number().int().min(0).max(100),
-    disclosureLogYears: z.number().int().min(0).max(100),
+    studentFileYears: years(RETENTION_FLOORS.studentFileYears),
+    absenceYears: years(RETENTION_FLOORS.absenceYears),
+    referralYears: years(RETENTION_FLOORS.referralYears),
+    consentYears: years(RETENTION_FLOORS.consentYears),
+    disclosureLogYears: years(RETENTION_FLOORS.disclosureLogYears),
   })
   .strict();
 
@@ -108,6 +116,21 @@ export const policyInput = z
     pendingCheckDays: z.number().int().min(PENDING_CHECK_DAYS.min).max(PENDING_CHECK_DAYS.max).default(PENDING_CHECK_DAYS.default),
     parentalConsentAtAge: z.enum(["lapses", "stays-until-student-acts"]).optional(),
     lateConsentFrom: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD").optional(),
+    /**
+     * The Microsoft Purview sensitivity label (its id, a GUID) that encrypts mail, for schools with
+     * Purview (Microsoft 365 E5 or the add-on): the task pane offers "Versleuteld verzenden" with it.
+     */
+    encryptedMailLabelId: z.string().trim().regex(/^[0-9A-Za-z-]{1,100}$/, "the label's id (a GUID)").optional(),
+    /** Days a consent request's personal link to the parents' page stays valid. */
+    parentLinkDays: z.number().int().min(1).max(90).default(14),
+    /** Days after sending (or the last reminder) before an unanswered request is reminded. */
+    reminderAfterDays: z.number().int().min(1).max(60).default(7),
+    /** Reminders per unanswered request at most (0: none). */
+    maxReminders: z.number().int().min(0).max(5).default(2),
+    /** Largest attachment whose contents the send check reads, in MB (default 10); larger: the unreadable rule. */
+    attachmentMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perAttachment.min).max(ATTACHMENT_CAPS_MB.perAttachment.max).optional(),
+    /** Largest total of attachment contents per mail, in MB (default 25). */
+    mailAttachmentsMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perMail.min).max(ATTACHMENT_CAPS_MB.perMail.max).optional(),
   })
   .strict();
 export const policy = policyInput.strip();
@@ -125,7 +148,15 @@ export const importRequest = z
 export type ImportRequest = z.infer<typeof importRequest>;
 
 const counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number() });
-export const importResult = z.object({ schools: counts, students: counts, parties: counts, purposes: counts, policies: counts });
+export const importResult = z.object({
+  schools: counts,
+  students: counts,
+  parties: counts,
+  purposes: counts,
+  policies: counts,
+  /** Students whose leftDate was new or changed: their retention clock starts now (issue 16). */
+  leftDatesRecorded: z.number().optional(),
+});
 export type ImportResult = z.infer<typeof importResult>;
 
 export const studentQuery = z

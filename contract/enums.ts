@@ -8,7 +8,11 @@
 export const LANGS = ["nl", "en"] as const;
 export type Lang = (typeof LANGS)[number];
 
-export const ROLES = ["coordinator", "staff", "viewer"] as const;
+/**
+ * "privacy-officer": the board's privacy officer (functionaris gegevensbescherming): sees every school of
+ * the tenant, has a coordinator's rights there, and approves destructive actions (issue 16).
+ */
+export const ROLES = ["coordinator", "staff", "viewer", "privacy-officer"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const VERDICTS = ["allow", "warn", "block"] as const;
@@ -57,8 +61,29 @@ export const REASON_CODES = [
   "PARENT_OF_16_NO_PURPOSE",
   "STUDENT_CONSENT_FOR_PARENTS",
   "ADULT_STUDENT_CONSENT_REQUIRED",
+  // The party's agreed channel is not plain email (issue 13 item 6).
+  "AGREED_CHANNEL",
+  // Every recipient and attachment accounted for (issue 14).
+  "UNRESOLVED_RECIPIENT",
+  "NO_USABLE_RECIPIENT",
+  "INTERNAL_LIST",
+  "ATTACHMENT_UNREADABLE",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** Office.MailboxEnums.RecipientType (Mailbox 1.1), plus "group" for clients that name Microsoft 365 groups. */
+export const RECIPIENT_TYPES = ["user", "distributionList", "group", "externalUser", "other"] as const;
+export type RecipientType = (typeof RECIPIENT_TYPES)[number];
+
+/** What became of an attachment's contents in a check. */
+export const ATTACHMENT_STATUSES = ["read", "unreadable", "too-large", "cloud", "not-sent"] as const;
+export type AttachmentStatus = (typeof ATTACHMENT_STATUSES)[number];
+/** Why the add-in did not upload an attachment's contents. */
+export const ATTACHMENT_UNREAD = ["too-large", "mail-too-large", "unreadable", "cloud"] as const;
+/** Office.MailboxEnums.AttachmentType: a file, an attached item (mail, meeting) or a cloud link. */
+export const ATTACHMENT_KINDS = ["file", "item", "cloud"] as const;
+/** Caps on attachment contents the add-in uploads and the server reads (school policy), in MB. */
+export const ATTACHMENT_CAPS_MB = { perAttachment: { min: 1, max: 100, default: 10 }, perMail: { min: 1, max: 200, default: 25 } } as const;
 
 /** How a consent was given. */
 export const CONSENT_METHODS = ["email", "paper", "oral", "portal"] as const;
@@ -75,6 +100,14 @@ export const PARTY_KINDS = [
   ...["wijkteam", "specialist", "inspectie", "duo", "processor", "other"] as const,
 ] as const;
 export type PartyKind = (typeof PARTY_KINDS)[number];
+
+/**
+ * How a party's agreed channel (free text in the directory, e.g. "versleutelde mail", "beveiligd
+ * portaal") is read: plain email (also when none is agreed), encrypted mail (a Purview sensitivity label
+ * for encrypted mail satisfies it), or another channel (a portal) that no mail satisfies.
+ */
+export const CHANNEL_KINDS = ["email", "encrypted-mail", "other"] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /** The default ground a party receives data on. */
 export const PARTY_BASES = ["legal", "consent"] as const;

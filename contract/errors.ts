@@ -21,6 +21,14 @@ export const ERROR_CODES = [
   "NOT_FOUND",
   "CONFLICT",
   "ALREADY_WITHDRAWN",
+  /** The same email (Internet Message-ID) is already recorded as consent for this student. */
+  "DUPLICATE_MESSAGE",
+  /** A parents'-page link that was altered, made up or never issued. */
+  "LINK_INVALID",
+  /** A parents'-page link past its validity (school policy). */
+  "LINK_EXPIRED",
+  /** A parents'-page link whose answer is already recorded (a link records once). */
+  "ALREADY_ANSWERED",
   "NOT_A_GUARDIAN",
   "NO_AUTHORITY",
   "STUDENT_TOO_YOUNG",
@@ -35,6 +43,10 @@ export const ERROR_CODES = [
   /** One domain for two parties with different bases, not told apart by addresses. */
   "DOMAIN_CONFLICT",
   "UNPROCESSABLE",
+  /** A destructive action (retention lowered, manual purge, restore) needs a second person's approval first (issue 16). */
+  "APPROVAL_REQUIRED",
+  /** The approval must come from another person than the one who proposed. */
+  "SECOND_PERSON_REQUIRED",
   "RATE_LIMITED",
   "STORAGE_UNAVAILABLE",
   /** A register's HEAD fails its keyed MAC (written without the integrity key): the check refuses, never allows. */
@@ -45,6 +57,8 @@ export const ERROR_CODES = [
   "INTERNAL",
   /** Test mode only: the server's answer did not match the route's declared response schema. */
   "RESPONSE_INVALID",
+  /** The mail's text could not be read within the check's time budget (issue 16): the add-in follows the school's fail mode. */
+  "TEXT_TOO_COMPLEX",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -14,4 +14,6 @@ export * from "./sendcheck.js";
 export * from "./sentitems.js";
 export * from "./retention.js";
 export * from "./identity.js";
+export * from "./portal.js";
 export * from "./demo.js";
+export * from "./admin.js";

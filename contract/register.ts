@@ -15,6 +15,13 @@ export const evidenceInput = z
     inReplyTo: z.string().max(998).optional(),
     /** With Graph configured: the Outlook item id, so the server hashes the original MIME itself. */
     graphMessageId: z.string().max(1000).optional(),
+    /**
+     * The item is in a shared or delegated mailbox (Outlook's getSharedPropertiesAsync().targetMailbox):
+     * its owner's address. The server then reads Graph /users/{owner}/messages/{id} (Mail.Read.Shared).
+     */
+    mailboxOwner: z.string().trim().toLowerCase().max(320).regex(/^[^\s@/]+@[^\s@/]+$/, "an email address").optional(),
+    /** The consent request this mail answers ([ZV-r...] in the subject). */
+    requestId: id.optional(),
   })
   .strict();
 
@@ -129,9 +136,13 @@ export const evidence = z.object({
   date: z.string(),
   sha256: sha256Hex,
   /** Where the hash was computed: the task pane ("client") or the server from Graph's MIME. */
-  hashSource: z.enum(["client", "server-mime"]).optional(),
+  hashSource: z.enum(["client", "server-mime", "portal"]).optional(),
+  /** The shared or delegated mailbox the message was in (its owner's address), when not the user's own. */
+  mailbox: z.string().optional(),
   excerpt: z.string().optional(),
   inReplyTo: z.string().optional(),
+  /** The consent request answered (a reply recorded from it, or the parents' page). */
+  requestId: z.string().optional(),
 });
 export type Evidence = z.infer<typeof evidence>;
 const actorOut = z.union([z.object({ guardianId: z.string() }), z.object({ student: z.literal(true) })]);
@@ -197,6 +208,11 @@ export const tombstoneEvent = z.object({
   lastRemovedHash: z.string(),
   removedCount: z.number().int(),
   at: z.string(),
+  /** Who started the purge, who approved it (four eyes) and why. */
+  purgedBy: z.string().optional(),
+  approvedBy: z.string().optional(),
+  reason: z.string().optional(),
+  approvalId: z.string().optional(),
 });
 export const restrictionEvent = z.object({
   ...eventBase,
@@ -228,6 +244,7 @@ export type StudentRegister = z.infer<typeof registerResponse>;
 export const overviewResponse = z.object({ rows: z.array(overviewRow) });
 
 export const statsResponse = z.object({
+  /** Valid consents that end within the next 30 days (the same definition as the overview's "expiring"); the name is kept for the clients. */
   expiringThisMonth: z.array(z.object({ studentId: z.string(), name: z.string(), partyId: z.string(), purposeId: z.string(), validUntil: z.string() })),
   disclosuresPerParty: z.array(z.object({ partyId: z.string(), name: z.string(), count: z.number() })),
   overrides: z.array(z.object({ studentId: z.string(), name: z.string(), checkId: z.string(), at: z.string(), reason: z.string() })),
@@ -274,6 +291,12 @@ export const consentRequestRecord = z.object({
       bodyText: z.string(),
       bodyHtml: z.string(),
       messageId: z.string().optional(),
+      /** The holder's personal link to the parents' page (its id names the link's stored state). */
+      link: z.string().optional(),
+      linkId: z.string().optional(),
+      /** Reminders sent so far, and the last one's moment. */
+      reminders: z.number().int().optional(),
+      lastReminderAt: z.string().optional(),
     }),
   ),
   /** Addressed to the student (16+) rather than the parents. */
@@ -288,6 +311,9 @@ export const consentRequestRecord = z.object({
   /** Internet Message-ID of the sent request (when sent through Graph). */
   messageId: z.string().optional(),
   sendingSince: z.string().optional(),
+  /** When the letters were sent, and until when their links to the parents' page work. */
+  sentAt: z.string().optional(),
+  linkExpiresAt: z.string().optional(),
 });
 export type ConsentRequestRecord = z.infer<typeof consentRequestRecord>;
 

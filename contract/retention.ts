@@ -17,6 +17,11 @@ export const purgeReport = z.object({
   removedByType: z.record(z.string(), z.number()),
   failures: z.number(),
   chainsVerified: z.boolean(),
+  /** Who started the purge ("retention-schedule" for the scheduled one), who approved it and why. */
+  purgedBy: z.string().optional(),
+  approvedBy: z.string().optional(),
+  reason: z.string().optional(),
+  approvalId: z.string().optional(),
 });
 export type PurgeReport = z.infer<typeof purgeReport>;
 

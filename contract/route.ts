@@ -17,16 +17,19 @@ export const MEDIA_TYPES = { json: "application/json", html: "text/html", pdf: "
 export type Produces = keyof typeof MEDIA_TYPES;
 
 /** The records a route may find its school through. */
-export type ScopeVia = "school" | "student" | "consent" | "check" | "consent-request" | "graph-message" | "mail-content" | "review-item";
+export type ScopeVia = "school" | "student" | "consent" | "check" | "consent-request" | "graph-message" | "mail-content" | "review-item" | "approval";
 
 /**
  * How a route finds the school(s) it touches, so per-school authorisation can be enforced by
- * construction: "none" touches no school's data, "tenant" every school of the token's tenant; otherwise
+ * construction: "none" touches no school's data, "tenant" every school of the token's tenant (only for
+ * callers who see every school), "own-schools" the caller's schools; otherwise
  * the school is found through a record named in a path parameter, a body field or a query field.
  */
 export type SchoolScope =
   | { from: "none" }
   | { from: "tenant" }
+  /** A list or summary over the tenant that answers only about the caller's own schools (the handler filters with `schools`). */
+  | { from: "own-schools" }
   | { from: "param"; name: string; via: ScopeVia }
   | { from: "body"; field: string; via: ScopeVia }
   | { from: "query"; field: string; via: ScopeVia };
@@ -56,13 +59,21 @@ export interface Route<
   params: PS;
   query: Q;
   body: B;
-  /** The body's media type: JSON (default) or CSV text (validated by a string schema). */
-  bodyType: "json" | "csv";
+  /**
+   * The body's media type: JSON (default), CSV text (validated by a string schema), an HTML form
+   * (urlencoded), or raw bytes ("binary": application/octet-stream or the file's own type; the server
+   * streams it unparsed and the body schema only types what a client sends).
+   */
+  bodyType: BodyType;
+  /** Request headers the route reads (lower-case names), validated like the query. */
+  headers: z.ZodType | undefined;
   response: R;
   produces: Produces;
   /** The success status: 201 for a POST unless said otherwise, 200 for the others. */
   status: number;
 }
+
+export type BodyType = "json" | "csv" | "form" | "binary";
 
 export type AnyRoute = Route<string, z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>;
 
@@ -73,7 +84,8 @@ type ParamsField<P extends string, PS> = [ParamNames<P>] extends [never]
 export type RouteInit<P extends string, PS, Q, B, R> = Pick<Route<P>, "method" | "path" | "summary" | "tag" | "access" | "scope"> & {
   query?: Q;
   body?: B;
-  bodyType?: "json" | "csv";
+  bodyType?: BodyType;
+  headers?: z.ZodType;
   /** Required; never a top-level unknown or any. */
   response: NoTopLevelAny<R>;
   produces?: Produces;
@@ -116,6 +128,7 @@ export function route<
     query: init.query as Q,
     body: init.body as B,
     bodyType: init.bodyType ?? "json",
+    headers: init.headers,
     response: init.response as R,
     produces,
     status: init.status ?? (init.method === "post" ? 201 : 200),
@@ -127,7 +140,7 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 type Field<K extends string, S> = S extends z.ZodType ? ({} extends z.input<S> ? { [k in K]?: z.input<S> } : { [k in K]: z.input<S> }) : { [k in K]?: undefined };
 
 /** What a client sends: the path parameters, the query and the body, each as its schema's input. */
-export type RouteInput<Rt extends AnyRoute> = Field<"params", Rt["params"]> & Field<"query", Rt["query"]> & Field<"body", Rt["body"]>;
+export type RouteInput<Rt extends AnyRoute> = Field<"params", Rt["params"]> & Field<"query", Rt["query"]> & Field<"body", Rt["body"]> & { headers?: Record<string, string> };
 /** What a client receives. */
 export type RouteOutput<Rt extends AnyRoute> = z.output<Rt["response"]>;
 /** What a handler receives (parsed and defaulted) and returns. */

@@ -40,10 +40,37 @@ import {
   withdrawalEvent,
   withdrawRequest,
 } from "./register.js";
-import { checkRequest, checkResponse, overrideRequest, overrideResponse } from "./sendcheck.js";
-import { breachList, decisionRequest, decisionResponse, mailboxRequest, mailboxResponse, reviewList, reviewQuery, sweepReport } from "./sentitems.js";
+import { attachmentReceipt, attachmentUploadHeaders, checkRequest, checkResponse, overrideRequest, overrideResponse, uploadBytes } from "./sendcheck.js";
+import {
+  breach,
+  breachList,
+  breachUpdate,
+  decisionRequest,
+  decisionResponse,
+  mailboxRequest,
+  mailboxResponse,
+  notificationBody,
+  notificationQuery,
+  reviewList,
+  reviewQuery,
+  subscriptionReport,
+  sweepReport,
+} from "./sentitems.js";
 import { legalHold, legalHoldInput, purgeReport, purgeReports, purgeRequest, viewsResponse } from "./retention.js";
 import { graphEvidence, graphEvidenceRequest, me } from "./identity.js";
+import {
+  openRequestsQuery,
+  openRequestsResponse,
+  parentAnswerForm,
+  parentPageParams,
+  parentPageQuery,
+  renewalPreview,
+  renewalQuery,
+  renewalRequest,
+  renewalResult,
+  replyRecordRequest,
+} from "./portal.js";
+import { adminLogQuery, adminLogResponse, approvalRecord, approvalsResponse, bulkViewsResponse, decisionInput, proposalInput } from "./admin.js";
 
 /**
  * Every route of /api, declared once. The server implements each (server/<component>/routes.ts),
@@ -93,12 +120,12 @@ export const routes = {
     response: importResult,
   }),
   schools: route({
-    method: "get", path: "/schools", tag: "directory", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/schools", tag: "directory", access: "viewer", scope: { from: "own-schools" },
     summary: "The schools of the tenant",
     response: z.object({ schools: z.array(school) }),
   }),
   students: route({
-    method: "get", path: "/students", tag: "directory", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/students", tag: "directory", access: "viewer", scope: { from: "own-schools" },
     summary: "Search students by name or student number",
     query: studentQuery,
     response: z.object({ students: z.array(studentSummary) }),
@@ -116,7 +143,7 @@ export const routes = {
     response: studentSummary,
   }),
   guardianLookup: route({
-    method: "get", path: "/guardians/lookup", tag: "directory", access: "coordinator", scope: { from: "tenant" },
+    method: "get", path: "/guardians/lookup", tag: "directory", access: "coordinator", scope: { from: "own-schools" },
     summary: "Which students a sender's email address is a guardian of",
     query: guardianLookupQuery,
     response: z.object({ matches: z.array(guardianMatch) }),
@@ -212,7 +239,7 @@ export const routes = {
     response: accessExport,
   }),
   overview: route({
-    method: "get", path: "/register/overview", tag: "register", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/register/overview", tag: "register", access: "viewer", scope: { from: "own-schools" },
     summary: "One row per student with the summary of their consents",
     response: overviewResponse,
   }),
@@ -224,7 +251,7 @@ export const routes = {
     response: registerPage,
   }),
   stats: route({
-    method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "own-schools" },
     summary: "Consents expiring this month, disclosures per party, overrides",
     response: statsResponse,
   }),
@@ -241,6 +268,14 @@ export const routes = {
       "Check a mail: students, recipients, verdict. A query writes nothing; the on-send handler's recording check (mode send, Idempotency-Key) leaves one pending record and returns the header stamp",
     body: checkRequest,
     response: checkResponse,
+  }),
+  // Attachment contents (issue 14): raw bytes in, a signed receipt out; the check request carries it back.
+  uploadAttachment: route({
+    method: "post", path: "/check/attachments", tag: "sendcheck", access: "staff", scope: { from: "none" }, status: 200,
+    summary:
+      "Upload one attachment's contents for a check (raw bytes; X-ZV-Check names the check, X-ZV-Name the file, percent-encoded). Answers a signed receipt of what was found, never the text; nothing is kept.",
+    bodyType: "binary", body: uploadBytes, headers: attachmentUploadHeaders,
+    response: attachmentReceipt,
   }),
   getCheck: route({
     method: "get", path: "/checks/:id", tag: "sendcheck", access: "staff", scope: { from: "param", name: "id", via: "check" },
@@ -267,6 +302,17 @@ export const routes = {
     summary: "Read the senders' Sent Items now (delta query): confirm pending checks, log what was sent, list what needs review",
     response: sweepReport,
   }),
+  subscribeSentItems: route({
+    method: "post", path: "/sent-items/subscriptions", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    summary: "Subscribe to change notifications on every sender's Sent Items now (renewing those that expire soon)",
+    response: subscriptionReport,
+  }),
+  graphNotifications: route({
+    method: "post", path: "/graph/notifications", tag: "sentitems", access: "anonymous", scope: { from: "none" }, status: 200, produces: "text",
+    summary: "Microsoft Graph's change and lifecycle notifications (validation handshake: the validationToken echoed as text/plain); answered at once, the work is done after",
+    query: notificationQuery, body: notificationBody,
+    response: z.string(),
+  }),
   reviewList: route({
     method: "get", path: "/review", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
     summary: "Te beoordelen: sent mails without a valid check, or changed, that the rules would not allow at the send time (never a body)",
@@ -283,6 +329,12 @@ export const routes = {
     method: "get", path: "/breaches", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
     summary: "The data breach register (datalekkenregister): what, students, recipients, flagged, aware, the 72-hour deadline",
     response: breachList,
+  }),
+  decideBreach: route({
+    method: "post", path: "/breaches/:id/decisions", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    summary: "Record the decision on notifying the Autoriteit Persoonsgegevens, on informing the parents (each with its reason, once) and the follow-up",
+    params: byId, body: breachUpdate,
+    response: breach,
   }),
 
   // retention
@@ -314,6 +366,79 @@ export const routes = {
     summary: "Who viewed this student's register or export, and when",
     params: byId,
     response: viewsResponse,
+  }),
+
+  // the parents' page and the follow-up of consent requests (issue 17)
+  parentPage: route({
+    method: "get", path: "/parents/:token", tag: "portal", access: "anonymous", scope: { from: "none" },
+    summary: "The parents' page of one consent request (personal signed link; no account): the information text and the answer form",
+    params: parentPageParams, query: parentPageQuery, produces: "html",
+    response: z.string(),
+  }),
+  parentAnswer: route({
+    method: "post", path: "/parents/:token", tag: "portal", access: "anonymous", scope: { from: "none" }, status: 200,
+    summary: "A parent's answer on the parents' page: give, refuse or withdraw consent (recorded with method portal)",
+    params: parentPageParams, query: parentPageQuery, body: parentAnswerForm, bodyType: "form", produces: "html",
+    response: z.string(),
+  }),
+  recordReply: route({
+    method: "post", path: "/consent-requests/:id/reply", tag: "portal", access: "coordinator", scope: { from: "param", name: "id", via: "consent-request" },
+    summary: "Record a parent's reply mail to a consent request: student, party, purpose and text shown come from the request",
+    params: byId, body: replyRecordRequest,
+    response: consentEvent,
+  }),
+  openRequests: route({
+    method: "get", path: "/consent-requests", tag: "portal", access: "coordinator", scope: { from: "tenant" },
+    summary: "The consent requests and where each stands: sent, opened, answered, expired",
+    query: openRequestsQuery,
+    response: openRequestsResponse,
+  }),
+  renewalPreview: route({
+    method: "get", path: "/renewals", tag: "portal", access: "coordinator", scope: { from: "tenant" },
+    summary: "A renewal round's preview: the valid consents that end at this school year's end",
+    query: renewalQuery,
+    response: renewalPreview,
+  }),
+  renewalRound: route({
+    method: "post", path: "/renewals", tag: "portal", access: "coordinator", scope: { from: "body", field: "items[].studentId", via: "student" }, status: 200,
+    summary: "Ask the chosen consents again in one go: one request each (with its parents'-page links), sent when asked",
+    body: renewalRequest,
+    response: renewalResult,
+  }),
+  // accountability: the administrative log and four eyes on destruction (issue 16)
+  adminLog: route({
+    method: "get", path: "/admin-log", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },
+    summary: "The administrative log (imports, directory and policy changes, holds, purges, overrides, exports, approvals), newest first, with its chain verified",
+    query: adminLogQuery,
+    response: adminLogResponse,
+  }),
+  bulkViews: route({
+    method: "get", path: "/audit/views", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },
+    summary: "Bulk reads (student lists, the overview, statistics): who, when, how many students",
+    response: bulkViewsResponse,
+  }),
+  approvals: route({
+    method: "get", path: "/approvals", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },
+    summary: "Proposals of destructive actions and their decisions, newest first",
+    response: approvalsResponse,
+  }),
+  propose: route({
+    method: "post", path: "/approvals", tag: "accountability", access: "coordinator", scope: { from: "body", field: "schoolId", via: "school" },
+    summary: "Propose a retention change below the current value or a purge; a second person approves it",
+    body: proposalInput,
+    response: approvalRecord,
+  }),
+  approve: route({
+    method: "post", path: "/approvals/:id/approve", tag: "accountability", access: "coordinator", scope: { from: "param", name: "id", via: "approval" }, status: 200,
+    summary: "Approve another person's proposal (another coordinator of the school or the privacy officer); it is carried out at once",
+    params: byId, body: decisionInput,
+    response: approvalRecord,
+  }),
+  reject: route({
+    method: "post", path: "/approvals/:id/reject", tag: "accountability", access: "coordinator", scope: { from: "param", name: "id", via: "approval" }, status: 200,
+    summary: "Reject another person's proposal",
+    params: byId, body: decisionInput,
+    response: approvalRecord,
   }),
 } as const;
 

@@ -104,3 +104,47 @@ export type Breach = z.infer<typeof breach>;
 export const reviewList = z.object({ items: z.array(reviewItem) });
 export const decisionResponse = z.object({ item: reviewItem, breach: breach.optional(), disclosures: z.number() });
 export const breachList = z.object({ breaches: z.array(breach) });
+
+/** What subscribing the senders' Sent Items did (POST /api/sent-items/subscriptions). */
+export const subscriptionReport = z.object({ created: z.number(), renewed: z.number(), kept: z.number() });
+
+/** Graph's validation handshake: POST ?validationToken=... answered with the token as text/plain. */
+export const notificationQuery = z.object({ validationToken: z.string().max(1024).optional() }).strict();
+
+/**
+ * A Graph notification POST: change notifications and lifecycle notifications (reauthorizationRequired,
+ * subscriptionRemoved, missed). Only what is used is read; a validation request has no body.
+ */
+export const notificationBody = z
+  .object({
+    value: z
+      .array(
+        z
+          .object({
+            subscriptionId: z.string().max(200).optional(),
+            clientState: z.string().max(256).optional(),
+            tenantId: z.string().max(100).optional(),
+            changeType: z.string().max(50).optional(),
+            lifecycleEvent: z.string().max(50).optional(),
+          })
+          .loose(),
+      )
+      .max(1000),
+  })
+  .loose()
+  .optional();
+
+/**
+ * The decisions on a breach (DOMAIN.md section 7): notifying the Autoriteit Persoonsgegevens (within 72
+ * hours of awareness) and informing the parents, each with its reason, and the follow-up. Each decision
+ * is made once (a second is 409): the register is evidence.
+ */
+export const breachUpdate = z
+  .object({
+    notifyAuthority: z.object({ decision: z.enum(["notify", "not-notify"]), reason: z.string().trim().min(10).max(2000) }).strict().optional(),
+    informParents: z.object({ decision: z.enum(["inform", "not-inform"]), reason: z.string().trim().min(10).max(2000) }).strict().optional(),
+    followUp: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict()
+  .refine((b) => b.notifyAuthority || b.informParents || b.followUp, { message: "give at least one decision or the follow-up" });
+export type BreachUpdate = z.infer<typeof breachUpdate>;

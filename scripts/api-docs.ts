@@ -59,14 +59,15 @@ export function sketch(s: z.ZodType, depth = 0): string {
 }
 
 function scopeText(s: SchoolScope): string {
-  if (s.from === "none" || s.from === "tenant") return s.from;
+  if (s.from === "none" || s.from === "tenant" || s.from === "own-schools") return s.from;
   return `${s.from} \`${s.from === "param" ? s.name : s.field}\` (${s.via})`;
 }
 
 function row(r: AnyRoute): string {
   const input = [
     r.query ? `query ${sketch(r.query)}` : "",
-    r.body ? (r.bodyType === "csv" ? "text/csv" : sketch(r.body)) : "",
+    r.headers ? `headers ${sketch(r.headers)}` : "",
+    r.body ? (r.bodyType === "csv" ? "text/csv" : r.bodyType === "binary" ? "raw bytes (application/octet-stream)" : sketch(r.body)) : "",
   ]
     .filter(Boolean)
     .join("; ");

@@ -27,6 +27,8 @@ export const ENTRIES: Entry[] = [
     options: { target: "es2016", format: "iife", platform: "neutral", mainFields: ["module", "main"] },
     es2016: true,
   },
+  // The same handlers for the browser-based event runtime (commands.html), with nested app authentication.
+  { src: "src/addin/onsend/web.ts", out: "addin/onsend-web.js", options: { format: "iife" } },
   { src: "src/addin/taskpane/main.tsx", out: "addin/taskpane.js" },
   { src: "src/tab/main.tsx", out: "tab/app.js" },
   { src: "src/playground/main.tsx", out: "playground/app.js" },

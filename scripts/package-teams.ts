@@ -10,6 +10,8 @@
  *                    the server's listen address.
  *
  * The filled manifest is validated against the bundled official schema before it is zipped.
+ * `npm run package` then also builds dist/m365Package.zip, the unified app manifest with the Outlook
+ * add-in (scripts/package-unified.ts).
  */
 import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -121,6 +123,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const { zip } = packageTeamsApp();
     const v = teamsVars();
     console.log(`wrote ${path.relative(process.cwd(), zip)} for ${v.PUBLIC_URL} (Teams app ${v.TEAMS_APP_ID}, Entra app ${v.ENTRA_CLIENT_ID})`);
+    // The unified app manifest: the Teams tab and the Outlook add-in in one package (scripts/package-unified.ts).
+    const { packageUnifiedApp } = await import("./package-unified.js");
+    const unified = packageUnifiedApp();
+    console.log(`wrote ${path.relative(process.cwd(), unified.zip)}: Teams tab + Outlook add-in in one manifest (app ${v.TEAMS_APP_ID}); manifest.xml keeps its own id`);
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

@@ -7,7 +7,8 @@ import { devToken, devTokenRequest, routes } from "../contract/index.js";
 import { checkStampKey, normalizeOrigin, type Config } from "./config.js";
 import type { Logger } from "./shared/logger.js";
 import { AppError, errorMiddleware, notFoundRoute, routeOf } from "./shared/errors.js";
-import { ApiBuilder, parse } from "./http/api.js";
+import { ApiBuilder, parse, type SchoolResolver } from "./http/api.js";
+import { studentIdOfEvent } from "./register/ids.js";
 import type { Storage } from "./shared/storage.js";
 import { authenticate, DevIssuer, type TokenVerifier } from "./identity/auth.js";
 import { DirectoryRepository } from "./directory/repository.js";
@@ -21,20 +22,31 @@ import { ConsentRequestService } from "./register/requests.js";
 import { registerRoutes } from "./register/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
+import { TextReader } from "./sendcheck/text-reader.js";
 import { sendCheckRoutes } from "./sendcheck/routes.js";
+import { AttachmentReceipts, AttachmentUploads } from "./sendcheck/attachments.js";
+import { ExtractionPool } from "./sendcheck/extract/pool.js";
 import { SentItemsRepository } from "./sentitems/repository.js";
 import { SentItemsService } from "./sentitems/service.js";
 import { sentItemsRoutes } from "./sentitems/routes.js";
+import { SubscriptionRepository, Subscriptions } from "./sentitems/subscriptions.js";
 import { RetentionService } from "./retention/service.js";
 import { retentionRoutes } from "./retention/routes.js";
 import { ViewLog, viewLogging } from "./accountability/views.js";
+import { AdminLog } from "./accountability/admin-log.js";
+import { ApprovalService } from "./accountability/approvals.js";
+import { accountabilityRoutes, adminLogHook } from "./accountability/routes.js";
 import { idempotency } from "./shared/idempotency.js";
-import { rateLimit } from "./shared/ratelimit.js";
+import { anonymousRateLimit, rateLimit } from "./shared/ratelimit.js";
 import { createGraphServices, type GraphServices } from "./graph/services.js";
 import { graphRoutes } from "./graph/routes.js";
 import { createSyncServices, type SyncServices } from "./sync/service.js";
 import { syncRoutes } from "./sync/routes.js";
 import type { GraphAuth } from "./graph/client.js";
+import { ParentLinks } from "./portal/links.js";
+import { ParentPortal } from "./portal/service.js";
+import { FollowUp } from "./portal/follow-up.js";
+import { portalRoutes } from "./portal/routes.js";
 
 import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
 
@@ -67,8 +79,18 @@ export interface Services {
   requests: ConsentRequestService;
   retention: RetentionService;
   views: ViewLog;
+  /** The administrative log and the four-eyes approvals (issue 16). */
+  adminLog: AdminLog;
+  approvals: ApprovalService;
   graph: GraphServices;
   sync: SyncServices;
+  /** The parents' page and the follow-up of consent requests (issue 17). */
+  portal: ParentPortal;
+  followUp: FollowUp;
+  parentLinks: ParentLinks;
+  /** Attachment contents: upload, extraction in worker threads, receipts (issue 14). */
+  uploads: AttachmentUploads;
+  extraction: ExtractionPool;
 }
 
 /** Hosts allowed to frame the pages: Teams, Outlook and Office on the web. */
@@ -87,26 +109,53 @@ const FRAME_ANCESTORS = [
 
 const ADDIN_ORIGINS_SCRIPT = ["'self'", "https://appsforoffice.microsoft.com", "https://res.cdn.office.net", "https://res-1.cdn.office.net"];
 
-export function createServices(storage: Storage, config: Config, log: Logger, graphAuth?: GraphAuth): Services {
+export function createServices(storage: Storage, config: Config, log: Logger, graphAuth?: GraphAuth, publicOrigin: () => string = () => config.PUBLIC_URL ?? ""): Services {
   const directoryRepo = new DirectoryRepository(storage);
   const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
   const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
   const registerRepo = new RegisterRepository(storage, keys);
   const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
-  const checkRepo = new CheckRepository(storage);
-  const checks = new SendCheckService(directory, registerRepo, checkRepo, checkStampKey(config));
   const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
+  const extraction = new ExtractionPool({ budgetMs: config.ATTACHMENT_EXTRACT_BUDGET_MS });
+  const uploads = new AttachmentUploads(directory, extraction, new AttachmentReceipts(config.ATTACHMENT_RECEIPT_SECRET));
+  const checkRepo = new CheckRepository(storage);
+  const checks = new SendCheckService(
+    directory,
+    registerRepo,
+    checkRepo,
+    checkStampKey(config),
+    new TextReader({ inlineChars: config.CHECK_INLINE_TEXT_CHARS, budgetMs: config.CHECK_TEXT_BUDGET_MS }),
+    graph.recipients,
+    uploads.receipts,
+  );
+  const register = new RegisterService(registerRepo, directory, { checkpoints, log }, config.DIRECTORY_CACHE_SECONDS);
+  const links = new ParentLinks(storage, keys);
+  const requests = new ConsentRequestService(storage, directory, {
+    async issue(tenantId, requestId, holder, expiresAt) {
+      const { linkId, token } = await links.issue(tenantId, requestId, holder, expiresAt);
+      return { linkId, url: `${publicOrigin().replace(/\/$/, "")}/api/parents/${token}` };
+    },
+  });
+  const retention = new RetentionService(storage, directory, directoryRepo, registerRepo);
+  const adminLog = new AdminLog(storage, keys);
   return {
     directory,
     registerRepo,
     checkpoints,
-    register: new RegisterService(registerRepo, directory, { checkpoints, log }, config.DIRECTORY_CACHE_SECONDS),
+    register,
     checks,
-    requests: new ConsentRequestService(storage, directory),
-    retention: new RetentionService(storage, directory, directoryRepo, registerRepo),
+    requests,
+    portal: new ParentPortal(links, requests, register, registerRepo, directory),
+    followUp: new FollowUp(requests, links, registerRepo, register, directory),
+    parentLinks: links,
+    retention,
     views: new ViewLog(storage),
+    adminLog,
+    approvals: new ApprovalService(storage, directory, retention, adminLog),
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
+    uploads,
+    extraction,
     sentItems: new SentItemsService({
       checks,
       checkRepo,
@@ -116,7 +165,60 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
       graph: (tenantId) => graph.forApp(tenantId),
       graphBaseUrl: config.GRAPH_BASE_URL,
       stampKey: checkStampKey(config),
+      log,
+      // Change notifications need an address Graph can post to.
+      ...(config.PUBLIC_URL
+        ? {
+            subscriptions: new Subscriptions(new SubscriptionRepository(storage), {
+              notificationUrl: `${config.PUBLIC_URL.replace(/\/+$/, "")}/api/graph/notifications`,
+              minutes: config.SENT_ITEMS_SUBSCRIPTION_MINUTES,
+              renewBeforeMinutes: config.SENT_ITEMS_RENEW_BEFORE_MINUTES,
+            }),
+          }
+        : {}),
     }),
+  };
+}
+
+/** Where the records a route's scope names belong (server/http/api.ts enforces the school scope with it). */
+function schoolResolver(services: Services): SchoolResolver {
+  const ofStudent = async (tenantId: string, studentId: string): Promise<string[] | undefined> => {
+    const s = (await services.directory.snapshot(tenantId)).studentById.get(studentId);
+    return s ? [s.schoolId] : undefined;
+  };
+  return async (tenantId, via, id) => {
+    switch (via) {
+      case "school":
+        return [id];
+      case "student":
+        return ofStudent(tenantId, id);
+      case "consent": {
+        let studentId: string;
+        try {
+          studentId = studentIdOfEvent(id);
+        } catch {
+          return undefined;
+        }
+        return ofStudent(tenantId, studentId);
+      }
+      case "consent-request": {
+        const r = await services.requests.get({ userId: "", tenantId, roles: [], schools: "all" }, id).catch(() => undefined);
+        return r ? ofStudent(tenantId, r.studentId) : undefined;
+      }
+      case "check": {
+        const c = await services.checks.stored(tenantId, id);
+        if (!c) return undefined;
+        const snap = await services.directory.snapshot(tenantId);
+        return c.result.students.map((s) => snap.studentById.get(s.id)?.schoolId ?? "");
+      }
+      case "approval":
+        return services.approvals.schoolOf(tenantId, id);
+      case "review-item":
+        // Not resolved to a school yet: closed (404) to a caller who sees only some schools.
+        return [""];
+      default:
+        return undefined;
+    }
   };
 }
 
@@ -148,7 +250,7 @@ function cors(allowed: () => ReadonlySet<string>): RequestHandler {
     if (origin !== undefined) res.vary("Origin");
     if (ok) {
       res.setHeader("Access-Control-Allow-Origin", origin);
-      res.setHeader("Access-Control-Allow-Headers", "authorization, content-type, accept, accept-language, idempotency-key");
+      res.setHeader("Access-Control-Allow-Headers", "authorization, content-type, accept, accept-language, idempotency-key, x-zv-check, x-zv-name");
       res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
       res.setHeader("Access-Control-Max-Age", "600");
     }
@@ -175,7 +277,7 @@ function devHostGuard(): RequestHandler {
 
 export function createApp(deps: AppDeps): { app: Express; services: Services; api: ApiBuilder } {
   const { config, storage, log } = deps;
-  const services = createServices(storage, config, log, deps.graphAuth);
+  const services = createServices(storage, config, log, deps.graphAuth, deps.publicOrigin);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.devMode ? false : 1);
@@ -224,7 +326,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   const api = new ApiBuilder({
     defaultBodyLimit: config.BODY_LIMIT,
     extra: [idempotency(storage), viewLogging(services.views)],
+    anonymous: [anonymousRateLimit(config.RATE_LIMIT_PER_MINUTE_ANONYMOUS)],
     validateResponses: config.validateResponses,
+    schoolsOf: schoolResolver(services),
+    afterSuccess: adminLogHook(services.adminLog),
   });
   directoryRoutes(api, services.directory, config.IMPORT_BODY_LIMIT);
   registerRoutes(api, {
@@ -236,10 +341,21 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     mail: services.graph,
     breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
   });
-  sendCheckRoutes(api, services.checks);
+  portalRoutes(api, {
+    portal: services.portal,
+    followUp: services.followUp,
+    requests: services.requests,
+    register: services.register,
+    directory: services.directory,
+    messages: services.graph,
+    mail: services.graph,
+    rateLimit: { perAddress: config.PARENT_PAGE_RATE_PER_MINUTE, perInstance: config.PARENT_PAGE_RATE_PER_MINUTE_INSTANCE },
+  });
+  sendCheckRoutes(api, services.checks, services.uploads);
   sentItemsRoutes(api, services.sentItems);
   retentionRoutes(api, services.retention, services.views);
-  api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, devMode: config.devMode, graph: services.graph.configured }));
+  accountabilityRoutes(api, { log: services.adminLog, approvals: services.approvals, views: services.views });
+  api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, schools: p.schools === "all" ? ("all" as const) : [...p.schools], devMode: config.devMode, graph: services.graph.configured }));
   graphRoutes(api, services.graph, services.directory);
   syncRoutes(api, services.sync, services.directory, config.IMPORT_BODY_LIMIT);
   api.implement(routes.openapi, async () => api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
@@ -263,7 +379,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     app.post("/dev/token", express.json({ limit: "4kb" }), async (req, res) => {
       const b = parse(devTokenRequest, req.body, "body");
       const tenantId = (b.tenantId ?? DEMO_TENANT_ID).toLowerCase();
-      const token = await issuer.issue(b.user, tenantId, b.roles ?? ["coordinator"]);
+      const token = await issuer.issue(b.user, tenantId, b.roles ?? ["coordinator"], undefined, b.schools ?? ["*"]);
       res.status(201).json(devToken.parse({ token, expiresIn: 8 * 3600, tenantId }));
     });
   }
@@ -273,13 +389,24 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     const abs = path.join(deps.distDir, dir);
     app.use(urlPath, express.static(abs, { index: "index.html", fallthrough: true, maxAge: config.devMode ? 0 : "1h" }));
   };
+  // The add-in's settings for its scripts: the backend's address and, in Entra mode, the app and scope
+  // nested app authentication asks a token for (nothing secret).
+  const addinConfig = (): string => {
+    const origin = deps.publicOrigin();
+    const naa = config.ENTRA_CLIENT_ID
+      ? { clientId: config.ENTRA_CLIENT_ID, apiScope: `api://${new URL(origin).host}/${config.ENTRA_CLIENT_ID}/${config.ENTRA_REQUIRED_SCOPE}` }
+      : {};
+    return `var __ZV_CONFIG__=${JSON.stringify({ apiBaseUrl: origin, devMode: config.devMode, ...naa })};\n`;
+  };
+  // The task pane and the event runtime page load it before their bundles.
+  app.get("/addin/config.js", (_req, res) => {
+    res.type("application/javascript").setHeader("Cache-Control", "no-cache").send(addinConfig());
+  });
   // Classic Outlook runs onsend.js without a page: the script itself is told where the backend is.
   app.get("/addin/onsend.js", async (_req, res, next) => {
     try {
       const file = await readFile(path.join(deps.distDir, "addin", "onsend.js"), "utf8");
-      const origin = deps.publicOrigin();
-      const prefix = `var __ZV_CONFIG__=${JSON.stringify({ apiBaseUrl: origin, devMode: config.devMode })};\n`;
-      res.type("application/javascript").setHeader("Cache-Control", "no-cache").send(prefix + file);
+      res.type("application/javascript").setHeader("Cache-Control", "no-cache").send(addinConfig() + file);
     } catch {
       next();
     }

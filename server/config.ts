@@ -69,6 +69,11 @@ const schema = z
     STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(4000),
     RATE_LIMIT_PER_MINUTE_USER: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_PER_MINUTE_TENANT: z.coerce.number().int().min(1).default(6000),
+    /** The parents' page: requests per minute per client address, and per instance (checked before any work). */
+    PARENT_PAGE_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    PARENT_PAGE_RATE_PER_MINUTE_INSTANCE: z.coerce.number().int().min(1).default(1200),
+    /** Minutes between reminder runs for unanswered consent requests (0: off); policy reminderAfterDays / maxReminders decide who. */
+    REMINDER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10080).default(0),
     /**
      * Key of the MAC in the x-zorgvuldig-check header the add-in stamps on every checked mail (HMAC-SHA256).
      * Required in production; elsewhere a fixed development key is used.
@@ -76,6 +81,18 @@ const schema = z
     CHECK_STAMP_KEY: z.string().min(32, "at least 32 characters").optional(),
     /** Seconds between sweeps of the senders' Sent Items (delta query; 0: only on demand, POST /api/sent-items/sweep). */
     SENT_ITEMS_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(0),
+    /** Lifetime asked for change-notification subscriptions on Sent Items (Graph allows at most 10,080 minutes for mail). */
+    SENT_ITEMS_SUBSCRIPTION_MINUTES: z.coerce.number().int().min(45).max(10080).default(10000),
+    /** A subscription is renewed once less than this is left (checked on every scheduled sweep). */
+    SENT_ITEMS_RENEW_BEFORE_MINUTES: z.coerce.number().int().min(1).max(10080).default(1440),
+    /**
+     * Signs the receipts of attachment uploads (POST /api/check/attachments). Instances behind one load
+     * balancer must share it; unset: a random key per process (a receipt from another instance then
+     * counts as unread: the unreadable-attachment warning, never an allow).
+     */
+    ATTACHMENT_RECEIPT_SECRET: z.string().min(32).optional(),
+    /** Milliseconds one attachment's text extraction may take in its worker before it counts as unreadable. */
+    ATTACHMENT_EXTRACT_BUDGET_MS: z.coerce.number().int().min(500).max(120000).default(10000),
     /** Seconds between scheduled retention purges (0: off). */
     RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(86400),
 
@@ -86,10 +103,25 @@ const schema = z
      * rotation. Required in Entra mode (Key Vault reference in production); dev mode uses a public dev key.
      */
     INTEGRITY_KEYS: z.string().min(1).optional(),
+    /** A send check whose texts hold more characters than this reads them in a worker thread (issue 16: bounded work). */
+    CHECK_INLINE_TEXT_CHARS: z.coerce.number().int().min(0).default(65_536),
+    /** Milliseconds one mail's texts may take to read; past it the check is 422 TEXT_TOO_COMPLEX (the add-in's fail mode applies). */
+    CHECK_TEXT_BUDGET_MS: z.coerce.number().int().min(10).default(5000),
+    /** Requests per minute per client address on the anonymous routes (Graph webhook, parents' page, the API document), before any work. */
+    RATE_LIMIT_PER_MINUTE_ANONYMOUS: z.coerce.number().int().min(1).default(120),
     /** Seconds between signed checkpoints of every tenant's chain heads to Blob Storage (0: off). */
     CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
     /** Delegated scope an Entra token must carry in `scp` (space-separated list in the token). */
     ENTRA_REQUIRED_SCOPE: z.string().regex(/^[A-Za-z0-9._-]+$/).default("access_as_user"),
+    /**
+     * Which schools a user works for, from the Entra groups in the token: "groupId=schoolId,groupId2=*"
+     * ("*": every school of the tenant). App roles "school.<schoolId>" count too. Empty and no such roles:
+     * every user sees every school (a single-school tenant). The privacy-officer role always sees all.
+     */
+    SCHOOL_GROUPS: z
+      .string()
+      .regex(/^(\s*[0-9A-Za-z-]{1,64}\s*=\s*([A-Za-z0-9._~:@-]{1,100}|\*)\s*(,|$))*$/, "groupId=schoolId pairs, comma-separated")
+      .default(""),
     /** Client apps (`azp`) allowed to call the API, comma-separated; empty: the Microsoft 365 hosts (KNOWN_CLIENT_APPS) and this app. */
     ENTRA_ALLOWED_CLIENT_APPS: z.string().default(""),
   })
@@ -105,9 +137,6 @@ const schema = z
     }
     if (c.ENTRA_CLIENT_ID && c.PUBLIC_URL && !c.PUBLIC_URL.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "must use https outside dev mode" });
-    }
-    if (c.NODE_ENV === "production" && !c.CHECK_STAMP_KEY) {
-      ctx.addIssue({ code: "custom", path: ["CHECK_STAMP_KEY"], message: "required in production (the MAC of the check header)" });
     }
     if (c.ENTRA_CLIENT_ID && c.NODE_ENV === "production" && !c.STORAGE_CONNECTION_STRING) {
       ctx.addIssue({ code: "custom", path: ["STORAGE_CONNECTION_STRING"], message: "required in production" });
@@ -181,6 +210,8 @@ function securityProblems(c: z.infer<typeof schema>, devMode: boolean): string[]
       out.push("ENTRA_ALLOWED_TENANTS: every entry must be a tenant id (GUID)");
     if (!c.INTEGRITY_KEYS) out.push("INTEGRITY_KEYS: Entra mode needs the register's integrity keys (id:base64 of 32+ bytes; Key Vault reference)");
   }
+  if (c.NODE_ENV === "production" && !c.CHECK_STAMP_KEY)
+    out.push("CHECK_STAMP_KEY: required in production (the MAC of the check header)");
   if (c.INTEGRITY_KEYS) {
     try {
       IntegrityKeys.parse(c.INTEGRITY_KEYS);
@@ -192,6 +223,16 @@ function securityProblems(c: z.infer<typeof schema>, devMode: boolean): string[]
 }
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** SCHOOL_GROUPS as a map: lower-case group id -> school id or "*". */
+export function schoolGroupMap(spec: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const pair of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [g, school] = pair.split("=").map((s) => s.trim());
+    if (g && school) out.set(g.toLowerCase(), school);
+  }
+  return out;
+}
 
 /** ENTRA_ALLOWED_TENANTS as lower-case ids. */
 export function tenantList(spec: string): string[] {

@@ -3,7 +3,7 @@ import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { DestinationStream } from "pino";
-import { tenantList, type Config } from "./config.js";
+import { schoolGroupMap, tenantList, type Config } from "./config.js";
 import { createApp, type Services } from "./app.js";
 import { createLogger, type Logger } from "./shared/logger.js";
 import { Storage } from "./shared/storage.js";
@@ -60,6 +60,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       requiredScope: config.ENTRA_REQUIRED_SCOPE,
       allowedClientApps: config.ENTRA_ALLOWED_CLIENT_APPS.split(",").map((s) => s.trim()).filter(Boolean),
       ...(config.ENTRA_JWKS_URL ? { jwksUrl: config.ENTRA_JWKS_URL } : {}),
+      schoolGroups: schoolGroupMap(config.SCHOOL_GROUPS),
     });
   }
   const distDir = opts.distDir ?? path.resolve(import.meta.dirname, "..", "dist");
@@ -80,7 +81,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const seeded = await seedDemo(services);
     if (seeded) log.info("demo school seeded");
   }
-  const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log);
+  const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log, (tenantId, r) =>
+    services.adminLog.append(tenantId, {
+      by: r.purgedBy ?? "retention-schedule",
+      action: "purge",
+      operation: "schedule",
+      schoolIds: [],
+      target: r.id,
+      ...(r.reason ? { reason: r.reason } : {}),
+      details: { studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures },
+    }),
+  );
   const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log);
   const stopSweep = services.graph.configured
     ? services.sentItems.schedule(config.SENT_ITEMS_SWEEP_SECONDS * 1000, () => services.retention.tenants(), log)
@@ -108,7 +119,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopRetention();
       stopCheckpoints();
       services.sync.close();
+      await services.checks.close();
       stopSweep();
+      await services.extraction.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       if (azurite) await azurite.stop();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { odata } from "@azure/data-tables";
-import type { RequestHandler } from "express";
+import type { RequestHandler, Response } from "express";
 import { key, type Storage } from "../shared/storage.js";
 
 /**
@@ -12,6 +12,25 @@ export interface View {
   at: string;
   what: "register" | "export";
 }
+
+/**
+ * A bulk read (issue 16): a student list, the register overview or the statistics. One row per read in
+ * the tenant's "bulk" partition: who, when, what, how many students and which schools the caller could see.
+ */
+export interface BulkView {
+  by: string;
+  at: string;
+  what: "student-list" | "overview" | "stats";
+  count: number;
+  schools: "all" | string[];
+}
+
+/** Routes whose successful answer is a bulk read, and how many students it holds. */
+const BULK: Record<string, { what: BulkView["what"]; count: (body: Record<string, unknown>) => number }> = {
+  "/students": { what: "student-list", count: (b) => (Array.isArray(b.students) ? b.students.length : 0) },
+  "/register/overview": { what: "overview", count: (b) => (Array.isArray(b.rows) ? b.rows.length : 0) },
+  "/stats": { what: "stats", count: (b) => (Array.isArray(b.expiringThisMonth) ? b.expiringThisMonth.length : 0) + (Array.isArray(b.overrides) ? b.overrides.length : 0) },
+};
 
 /** Routes (as declared in ApiBuilder) whose successful answer counts as a view of the student `:id`. */
 const VIEWED: Record<string, View["what"]> = {
@@ -26,6 +45,29 @@ export class ViewLog {
     const rowKey = `${String(9_999_999_999_999 - at.getTime()).padStart(13, "0")}_${randomBytes(4).toString("hex")}`;
     const view: View = { by, at: at.toISOString(), what };
     await this.storage.run("Views", (t) => t.createEntity({ partitionKey: key(tenantId, studentId), rowKey, ...view }));
+  }
+
+  async recordBulk(tenantId: string, view: BulkView): Promise<void> {
+    const rowKey = `${String(9_999_999_999_999 - new Date(view.at).getTime()).padStart(13, "0")}_${randomBytes(4).toString("hex")}`;
+    await this.storage.run("Views", (t) =>
+      t.createEntity({ partitionKey: key(tenantId, "bulk"), rowKey, by: view.by, at: view.at, what: view.what, count: view.count, schools: JSON.stringify(view.schools) }),
+    );
+  }
+
+  /** Bulk reads, newest first; `visible` keeps those a caller of some schools may see. */
+  async listBulk(tenantId: string, visible: (schools: BulkView["schools"]) => boolean, limit = 200): Promise<BulkView[]> {
+    const rows = await this.storage.list("Views", odata`PartitionKey eq ${key(tenantId, "bulk")}`);
+    return rows
+      .sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)))
+      .map((r): BulkView => ({
+        by: String(r.by),
+        at: String(r.at),
+        what: r.what === "overview" || r.what === "stats" ? r.what : "student-list",
+        count: Number(r.count),
+        schools: JSON.parse(String(r.schools)) as BulkView["schools"],
+      }))
+      .filter((v) => visible(v.schools))
+      .slice(0, limit);
   }
 
   async list(tenantId: string, studentId: string, limit = 200): Promise<View[]> {
@@ -45,22 +87,34 @@ export class ViewLog {
 export function viewLogging(views: ViewLog): RequestHandler {
   return (req, res, next) => {
     const routePath: unknown = req.route?.path;
-    const what = typeof routePath === "string" ? VIEWED[routePath] : undefined;
     const p = req.principal;
+    const bulk = typeof routePath === "string" && req.method === "GET" ? BULK[routePath] : undefined;
+    if (bulk && p) {
+      withheldUnlessRecorded(res, (body) =>
+        views.recordBulk(p.tenantId, { by: p.userId, at: new Date().toISOString(), what: bulk.what, count: bulk.count(body), schools: p.schools === "all" ? "all" : [...p.schools] }),
+      );
+      return next();
+    }
+    const what = typeof routePath === "string" ? VIEWED[routePath] : undefined;
     const studentId = req.params.id;
     if (!what || !p || typeof studentId !== "string") return next();
-    const original = res.json.bind(res);
-    res.json = ((body: unknown) => {
-      if (res.statusCode >= 300) return original(body);
-      views.record(p.tenantId, studentId, p.userId, what).then(
-        () => original(body),
-        () => {
-          res.status(503).setHeader("Retry-After", "5");
-          original({ error: { code: "STORAGE_UNAVAILABLE", message: "The view could not be recorded; try again shortly" } });
-        },
-      );
-      return res;
-    }) as typeof res.json;
+    withheldUnlessRecorded(res, () => views.record(p.tenantId, studentId, p.userId, what));
     next();
   };
+}
+
+/** A successful JSON answer goes out only once `record` has stored the view; if that fails, 503 instead. */
+function withheldUnlessRecorded(res: Response, record: (body: Record<string, unknown>) => Promise<void>): void {
+  const original = res.json.bind(res);
+  res.json = ((body: unknown) => {
+    if (res.statusCode >= 300) return original(body);
+    record(body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {}).then(
+      () => original(body),
+      () => {
+        res.status(503).setHeader("Retry-After", "5");
+        original({ error: { code: "STORAGE_UNAVAILABLE", message: "The view could not be recorded; try again shortly" } });
+      },
+    );
+    return res;
+  }) as typeof res.json;
 }

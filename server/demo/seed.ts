@@ -20,7 +20,7 @@ export async function seedDemo(services: SeedServices, tenantId = DEMO_TENANT, n
   const snap = await services.directory.snapshot(tenantId);
   if (snap.directory.schools.some((s) => s.id === DEMO_SCHOOL_ID)) return false;
   await services.directory.import(tenantId, demoImport());
-  const p: Principal = { userId: "demo-seed", tenantId, roles: ["coordinator"] };
+  const p: Principal = { userId: "demo-seed", tenantId, roles: ["coordinator"], schools: "all" };
   const daysAgo = (d: number): string => new Date(now.getTime() - d * 86400_000).toISOString();
   // Evidence of a demo reply: the hash is of the demo message as it would have arrived.
   const ev = (sender: string, d: number) => {

@@ -305,11 +305,15 @@ export class StudentDetector {
    * or when exactly one of them is in a class the mail mentions ("groep 7", "5b").
    */
   scan(texts: string[]): Scan {
+    return this.scanTokens(texts.map(textTokens));
+  }
+
+  /** `scan` over texts already read by `textTokens` (the send check reads large mails in a worker thread). */
+  scanTokens(texts: readonly (readonly string[])[]): Scan {
     const all: Place[] = [];
     const mentionedClasses = new Set<string>();
     let offset = 0;
-    for (const text of texts) {
-      const tokens = textTokens(text);
+    for (const tokens of texts) {
       const matches = this.automaton.search(tokens);
       const withClass: Match<PatternValue>[] = [];
       for (const m of matches) {

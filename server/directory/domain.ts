@@ -174,6 +174,18 @@ export interface Policy {
   parentalConsentAtAge?: "lapses" | "stays-until-student-acts";
   /** MM-DD: consent given from this day up to the end of the school year runs to the end of the next. */
   lateConsentFrom?: string;
+  /** The Purview sensitivity label (id) that encrypts mail; absent: the school has none configured. */
+  encryptedMailLabelId?: string;
+  /** Days a consent request's personal link to the parents' page stays valid. */
+  parentLinkDays: number;
+  /** Days after sending (or the last reminder) before an unanswered request is reminded. */
+  reminderAfterDays: number;
+  /** Reminders per unanswered request at most (0: none). */
+  maxReminders: number;
+  /** Largest attachment whose contents the send check reads, in MB (default 10); larger: the unreadable rule. */
+  attachmentMaxMb?: number;
+  /** Largest total of attachment contents per mail, in MB (default 25). */
+  mailAttachmentsMaxMb?: number;
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;
@@ -196,6 +208,9 @@ export function defaultPolicy(schoolId: string): Policy {
     keepOriginalMessages: false,
     parentalConsentAtAge: "lapses",
     lateConsentFrom: "06-01",
+    parentLinkDays: 14,
+    reminderAfterDays: 7,
+    maxReminders: 2,
     pendingCheckDays: DEFAULT_PENDING_CHECK_DAYS,
   };
 }

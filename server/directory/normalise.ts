@@ -178,9 +178,22 @@ export function htmlToText(text: string): string {
   return decodeEntities(s).replace(INVISIBLE, "");
 }
 
-/** Without diacritics and with letters such as "ß" and "ĳ" spelled out; case is kept. */
+/** At most this many characters come out of one character's compatibility decomposition here. */
+export const MAX_EXPANSION = 4;
+
+/**
+ * The characters whose compatibility decomposition (NFKD) is longer than `MAX_EXPANSION`: Arabic
+ * ligatures such as U+FDFA (18 characters), squared CJK words, a few symbols. None is part of a name;
+ * each becomes a space before NFKD, so a text grows at most fourfold (a 1 MB body of U+FDFA would
+ * otherwise become 6 million characters and a million words). A unit test checks the list against
+ * every code point of the running Node's Unicode data.
+ */
+export const LONG_DECOMPOSITION =
+  /[\u321D-\u321E\u327C\u3300\u3302\u3304\u3307\u3313\u3315-\u3317\u3319-\u331A\u3320-\u3321\u332B\u332D-\u332E\u3332\u3334\u3336\u333B\u333D\u3340\u3347\u334A\u334C\u3354\u3356\u33AE-\u33AF\uFDFA-\uFDFB\u{16126}-\u{16128}\u{16D6A}\u{1D160}-\u{1D164}\u{1D1BD}-\u{1D1C0}]/gu;
+
+/** Without diacritics and with letters such as "ß" and "ĳ" spelled out; case is kept. Bounded: see `LONG_DECOMPOSITION`. */
 function foldLetters(text: string): string {
-  return text.normalize("NFKD").replace(/\p{M}+/gu, "").replace(FOLDABLE, fold);
+  return text.replace(LONG_DECOMPOSITION, " ").normalize("NFKD").replace(/\p{M}+/gu, "").replace(FOLDABLE, fold);
 }
 
 /**

@@ -42,8 +42,49 @@ function rowKeyOf<K extends DirectoryKind>(kind: K, item: KindRecord[K]): string
   return kind === "policies" ? (item as Policy).schoolId : (item as School | Student | Party | Purpose).id;
 }
 
+/** When a student's leftDate was recorded (issue 16): the retention clock starts no earlier. */
+export interface LeftClock {
+  leftDate: string;
+  recordedAt: string;
+}
+
 export class DirectoryRepository {
   constructor(private readonly storage: Storage) {}
+
+  private clockPk(tenantId: string): string {
+    return key(tenantId, "left-clock");
+  }
+
+  /** Every recorded leftDate of the tenant (one small partition: leavers only). */
+  async leftClocks(tenantId: string): Promise<Map<string, LeftClock>> {
+    const rows = await this.storage.list("Meta", odata`PartitionKey eq ${this.clockPk(tenantId)}`);
+    return new Map(rows.map((r) => [String(r.rowKey), { leftDate: String(r.leftDate), recordedAt: String(r.recordedAt) }]));
+  }
+
+  /**
+   * Records the clocks of students whose leftDate is new or changed (from `now`) and drops those whose
+   * leftDate is gone; an unchanged leftDate keeps its first recording. Returns how many were recorded.
+   */
+  async recordLeftDates(tenantId: string, students: Pick<Student, "id" | "leftDate">[], now: Date): Promise<{ recorded: string[]; cleared: string[] }> {
+    const clocks = await this.leftClocks(tenantId);
+    const pk = this.clockPk(tenantId);
+    const actions: TransactionAction[] = [];
+    const recorded: string[] = [];
+    const cleared: string[] = [];
+    const last = new Map(students.map((s) => [s.id, s.leftDate]));
+    for (const [id, leftDate] of last) {
+      const clock = clocks.get(id);
+      if (leftDate && clock?.leftDate !== leftDate) {
+        actions.push(["upsert", { partitionKey: pk, rowKey: key(id), leftDate, recordedAt: now.toISOString() }, "Replace"]);
+        recorded.push(id);
+      } else if (!leftDate && clock) {
+        actions.push(["delete", { partitionKey: pk, rowKey: key(id) }]);
+        cleared.push(id);
+      }
+    }
+    await this.storage.transact("Meta", actions);
+    return { recorded, cleared };
+  }
 
   async load(tenantId: string): Promise<Directory> {
     const [schools, students, parties, purposes, policies] = await Promise.all([

@@ -1,6 +1,7 @@
 import { routes, type StudentSummary } from "../../contract/index.js";
 import type { ApiBuilder } from "../http/api.js";
 import { AppError } from "../shared/errors.js";
+import { mayAccessSchool } from "../identity/auth.js";
 import { ageOn, fullName, holdsAuthority, type Student } from "./domain.js";
 import type { DirectoryService } from "./service.js";
 
@@ -33,19 +34,21 @@ function sameId(pathId: string | undefined, bodyId: string): void {
 
 export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBodyLimit: string): void {
   api.implement(routes.importDirectory, ({ principal, body }) => dir.import(principal.tenantId, body), { bodyLimit: importBodyLimit });
-  api.implement(routes.schools, async ({ principal }) => ({ schools: (await dir.snapshot(principal.tenantId)).directory.schools }));
-  api.implement(routes.students, async ({ principal, query }) => ({
-    students: (await dir.search(principal.tenantId, query.query, query.schoolId, query.limit, query.sort)).map(summary),
+  api.implement(routes.schools, async ({ principal, schools }) => ({
+    schools: (await dir.snapshot(principal.tenantId)).directory.schools.filter((s) => mayAccessSchool(schools, s.id)),
+  }));
+  api.implement(routes.students, async ({ principal, query, schools }) => ({
+    students: (await dir.search(principal.tenantId, query.query, query.schoolId, query.limit, schools, query.sort)).map(summary),
   }));
   api.implement(routes.student, async ({ principal, params }) => summary(await dir.student(principal.tenantId, params.id)));
   api.implement(routes.confirmAuthority, async ({ principal, body, params }) =>
     summary(await dir.confirmAuthority(principal, params.id, params.guardianId, body)),
   );
-  api.implement(routes.guardianLookup, async ({ principal, query }) => {
+  api.implement(routes.guardianLookup, async ({ principal, query, schools }) => {
     const snap = await dir.snapshot(principal.tenantId);
     const now = new Date();
     return {
-      matches: (snap.guardiansByEmail.get(query.email) ?? []).map(({ student, guardian }) => ({
+      matches: (snap.guardiansByEmail.get(query.email) ?? []).filter(({ student }) => mayAccessSchool(schools, student.schoolId)).map(({ student, guardian }) => ({
         studentId: student.id,
         studentName: fullName(student),
         guardianId: guardian.id,

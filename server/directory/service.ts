@@ -1,7 +1,8 @@
 import { AppError, notFound } from "../shared/errors.js";
+import { mayAccessSchool, type SchoolAccess } from "../identity/auth.js";
 import { StudentDetector } from "./detect.js";
-import { defaultPolicy, familySortKey, fullName, partyProblems, type AuthoritySource, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
-import type { DirectoryRepository, UpsertCounts } from "./repository.js";
+import { defaultPolicy, familySortKey, fullName, partyProblems, policyFor, type RetentionPolicy, type AuthoritySource, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
+import type { DirectoryRepository, LeftClock, UpsertCounts } from "./repository.js";
 import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 
 /** A tenant's directory, indexed for the send check, with the detector built once. */
@@ -107,7 +108,35 @@ export class DirectoryService {
     this.cache.delete(tenantId);
   }
 
-  async import(tenantId: string, req: ImportRequest): Promise<ImportResult> {
+  /** When each leaver's leftDate was recorded (the retention clock, issue 16). */
+  leftClocks(tenantId: string): Promise<Map<string, LeftClock>> {
+    return this.repo.leftClocks(tenantId);
+  }
+
+  /**
+   * A school's retention may only go down with a second person's approval (issue 16): an import or a
+   * policy change that lowers any retention setting is refused unless `approved`.
+   */
+  private async guardRetention(tenantId: string, incoming: Policy[]): Promise<void> {
+    if (incoming.length === 0) return;
+    const stored = await this.repo.list(tenantId, "policies");
+    for (const p of incoming) {
+      const current = policyFor({ policies: stored }, p.schoolId).retention;
+      const lower = (Object.keys(current) as (keyof RetentionPolicy)[]).filter((k) => p.retention[k] < current[k]);
+      if (lower.length > 0)
+        throw new AppError(
+          409,
+          "APPROVAL_REQUIRED",
+          {
+            en: "Lowering a retention period needs a second person's approval: propose it (POST /api/approvals, kind retention-change)",
+            nl: "Een bewaartermijn verlagen vraagt goedkeuring van een tweede persoon: stel het voor (POST /api/approvals, soort retention-change)",
+          },
+          lower.map((k) => ({ path: `retention.${k}`, message: `below the current ${current[k]} years` })),
+        );
+    }
+  }
+
+  async import(tenantId: string, req: ImportRequest): Promise<ImportResult & { leftDatesRecorded: number }> {
     // Referential checks before anything is written: a bad import changes nothing.
     const existing = await this.schoolsAndPurposes(tenantId);
     const schoolIds = new Set([...existing.schools.map((s) => s.id), ...req.schools.map((s) => s.id)]);
@@ -130,6 +159,7 @@ export class DirectoryService {
     });
     if (problems.length) throw new AppError(422, "UNPROCESSABLE", "The import refers to records that do not exist", problems.slice(0, 50));
     if (req.parties.length > 0) this.guardParties(existing.parties, req.parties, purposeIds, "parties");
+    await this.guardRetention(tenantId, req.policies);
 
     const none: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
     try {
@@ -141,7 +171,9 @@ export class DirectoryService {
         this.repo.upsertMany(tenantId, "policies", req.policies),
         this.repo.upsertMany(tenantId, "students", req.students),
       ]);
-      return { schools, purposes, parties, policies, students: students ?? none };
+      // The retention clock of a leaver starts when the leftDate is recorded, not at the date it names.
+      const clocks = req.students.length > 0 ? await this.repo.recordLeftDates(tenantId, req.students, new Date()) : { recorded: [] };
+      return { schools, purposes, parties, policies, students: students ?? none, leftDatesRecorded: clocks.recorded.length };
     } finally {
       this.invalidate(tenantId);
     }
@@ -208,9 +240,11 @@ export class DirectoryService {
     return snap.directory.policies.find((p) => p.schoolId === schoolId) ?? defaultPolicy(schoolId);
   }
 
-  async putPolicy(tenantId: string, policy: Policy): Promise<Policy> {
+  /** Changes a policy; lowering a retention period needs `approved` (the four-eyes flow of server/accountability/approvals.ts). */
+  async putPolicy(tenantId: string, policy: Policy, o: { approved?: boolean } = {}): Promise<Policy> {
     const snap = await this.snapshot(tenantId);
     if (!snap.directory.schools.some((s) => s.id === policy.schoolId)) throw notFound("School");
+    if (!o.approved) await this.guardRetention(tenantId, [policy]);
     await this.repo.upsertMany(tenantId, "policies", [policy]);
     this.invalidate(tenantId);
     return policy;
@@ -250,15 +284,16 @@ export class DirectoryService {
 
   /**
    * Search by name (any part, diacritics-insensitive), class or student number, in one pass over a
-   * folded index built once per snapshot. `sort: "family"` lists by family name ("van den Berg" under B).
+   * folded index built once per snapshot, within the schools the user may see. `sort: "family"` lists by family name ("van den Berg" under B).
    */
-  async search(tenantId: string, query: string | undefined, schoolId: string | undefined, limit: number, sort?: "family"): Promise<Student[]> {
+  async search(tenantId: string, query: string | undefined, schoolId: string | undefined, limit: number, schools: SchoolAccess = "all", sort?: "family"): Promise<Student[]> {
     const snap = await this.snapshot(tenantId);
     const index = searchIndex(snap, sort === "family");
     const terms = fold(query ?? "").trim().split(/\s+/).filter(Boolean);
     const out: Student[] = [];
     for (const { student: s, hay } of index) {
       if (schoolId && s.schoolId !== schoolId) continue;
+      if (!mayAccessSchool(schools, s.schoolId)) continue;
       if (terms.length && !terms.every((t) => hay.includes(t))) continue;
       out.push(s);
       if (out.length >= limit) break;

@@ -46,8 +46,12 @@ export const GRAPH_RESOURCE = "https://graph.microsoft.com";
 export const SCOPES = {
   /** Evidence: read the parent's mail and its MIME. */
   evidence: [`${GRAPH_RESOURCE}/Mail.Read`],
+  /** Evidence from a shared or delegated mailbox (`zorg@`): Graph /users/{owner}/messages. */
+  evidenceShared: [`${GRAPH_RESOURCE}/Mail.Read.Shared`],
   /** Consent requests: create a draft (Mail.ReadWrite) and send it (Mail.Send). */
   consentRequest: [`${GRAPH_RESOURCE}/Mail.ReadWrite`, `${GRAPH_RESOURCE}/Mail.Send`],
+  /** Recipient resolution: X500 / names (users), list expansion (groups), the sender's own contacts. */
+  recipients: [`${GRAPH_RESOURCE}/User.Read.All`, `${GRAPH_RESOURCE}/GroupMember.Read.All`, `${GRAPH_RESOURCE}/Contacts.Read`],
   /** Application permissions (client credentials) always use .default. */
   app: [`${GRAPH_RESOURCE}/.default`],
 } as const;

@@ -7,7 +7,8 @@ import type { BlobStore } from "./blob-store.js";
 
 /**
  * Evidence of an email consent, fetched by the server from the coordinator's own mailbox (delegated
- * Mail.Read, on behalf of the coordinator): the message's identity (Internet Message-ID, sender, date)
+ * Mail.Read, on behalf of the coordinator) or from a shared or delegated mailbox the coordinator may read
+ * (delegated Mail.Read.Shared, /users/{owner}/messages/{id}): the message's identity (Internet Message-ID, sender, date)
  * and the SHA-256 of its original MIME, so later tampering is detectable (DOMAIN.md section 3).
  * The hash is always returned for the register; the MIME is kept only when the school's policy says
  * so (`Policy.keepOriginalMessages`), in a BlobStore.
@@ -27,6 +28,17 @@ export interface FetchEvidenceOptions {
   store?: BlobStore;
   /** Largest MIME accepted (bytes); default 50 MB. */
   maxBytes?: number;
+  /**
+   * The owner of the shared or delegated mailbox the item is in: the message is read at
+   * /users/{owner}/messages/{id} (delegated Mail.Read.Shared) instead of /me/messages/{id}.
+   */
+  mailboxOwner?: string;
+}
+
+/** Where Graph serves a message: the user's own mailbox, or the shared/delegated mailbox of `owner`. */
+export function messagePath(graphMessageId: string, owner?: string): string {
+  const base = owner ? `/users/${encodeURIComponent(owner)}` : "/me";
+  return `${base}/messages/${encodeURIComponent(graphMessageId)}`;
 }
 
 interface GraphAddress {
@@ -52,7 +64,7 @@ export async function keepOriginal(store: BlobStore | undefined, tenantId: strin
 
 export async function fetchEvidence(graph: Client, graphMessageId: string, opts: FetchEvidenceOptions): Promise<ServerEvidence> {
   if (!GRAPH_ID.test(graphMessageId)) throw new AppError(400, "VALIDATION_FAILED", "The Outlook message id is not valid");
-  const path = `/me/messages/${encodeURIComponent(graphMessageId)}`;
+  const path = messagePath(graphMessageId, opts.mailboxOwner);
   const msg = await graphCall(
     () =>
       graph
@@ -82,6 +94,7 @@ export async function fetchEvidence(graph: Client, graphMessageId: string, opts:
     date,
     sha256,
     hashSource: "server-mime",
+    ...(opts.mailboxOwner ? { mailbox: opts.mailboxOwner } : {}),
     ...(excerpt ? { excerpt } : {}),
     ...(typeof inReplyTo === "string" && inReplyTo.trim() ? { inReplyTo: inReplyTo.trim().slice(0, 998) } : {}),
   };

@@ -9,7 +9,7 @@ export function graphRoutes(api: ApiBuilder, graph: GraphServices, directory: Di
   api.implement(routes.graphEvidence, async ({ req, principal, body }) => {
     let schoolId = body.schoolId;
     if (body.studentId) schoolId = (await directory.student(principal.tenantId, body.studentId)).schoolId;
-    const { mime: _mime, storedAs, ...evidence } = await graph.evidence(principal, bearerOf(req), body.graphMessageId, schoolId);
+    const { mime: _mime, storedAs, ...evidence } = await graph.evidence(principal, bearerOf(req), body.graphMessageId, schoolId, undefined, body.mailboxOwner);
     return { ...evidence, kept: storedAs !== undefined };
   });
 }

@@ -10,6 +10,8 @@ import { GraphAuth, GraphClients, SCOPES, type GraphConfig } from "./client.js";
 import { fetchEvidence, keepOriginal } from "./evidence.js";
 import { sendConsentRequest } from "./consent-request.js";
 import { LocalFolderBlobStore, type BlobStore } from "./blob-store.js";
+import { GraphRecipientResolver } from "./recipients.js";
+import type { RecipientResolver } from "../sendcheck/recipients.js";
 
 /**
  * Microsoft Graph as the rest of the server uses it: the register's ports (the evidence of a message,
@@ -34,6 +36,8 @@ export interface GraphServices extends MessageEvidenceSource, MailSender {
   readonly configured: boolean;
   /** The Graph clients (undefined without Entra credentials). */
   readonly clients: GraphClients | undefined;
+  /** Resolves X500 addresses, names and lists on behalf of the user (undefined in dev mode). */
+  readonly recipients: RecipientResolver | undefined;
   /** An app-only client for a tenant (reading the senders' Sent Items); 503 when Graph is not configured. */
   forApp(tenantId: string): Client;
 }
@@ -56,13 +60,19 @@ export function createGraphServices(deps: GraphDeps): GraphServices {
   return {
     configured: clients !== undefined,
     clients,
-    async evidence(p, userToken, graphMessageId, schoolId, keep) {
-      const graph = needGraph().forUser(p.tenantId, userToken, SCOPES.evidence);
+    recipients: clients ? new GraphRecipientResolver((p, token) => clients.forUser(p.tenantId, token, SCOPES.recipients), config.GRAPH_BASE_URL) : undefined,
+    async evidence(p, userToken, graphMessageId, schoolId, keep, mailboxOwner) {
+      const graph = needGraph().forUser(p.tenantId, userToken, mailboxOwner ? SCOPES.evidenceShared : SCOPES.evidence);
       const snap = await directory.snapshot(p.tenantId);
       const school = schoolId ?? (snap.directory.schools.length === 1 ? snap.directory.schools[0]?.id : undefined);
       // Keeping the MIME is the school's choice; without a known school, keep nothing (minimal data).
       const policyKeeps = school ? policyFor(snap.directory, school).keepOriginalMessages : false;
-      return fetchEvidence(graph, graphMessageId, { tenantId: p.tenantId, keep: keep !== false && policyKeeps, ...(store ? { store } : {}) });
+      return fetchEvidence(graph, graphMessageId, {
+        tenantId: p.tenantId,
+        keep: keep !== false && policyKeeps,
+        ...(store ? { store } : {}),
+        ...(mailboxOwner ? { mailboxOwner } : {}),
+      });
     },
     async keepOriginal(p, ev, schoolId) {
       const snap = await directory.snapshot(p.tenantId);

@@ -23,6 +23,41 @@ export interface Principal {
   userId: string;
   tenantId: string;
   roles: Role[];
+  /**
+   * The schools of the tenant the caller works for (issue 16): "all" (the board's privacy officer, a
+   * board-wide claim, or a tenant without school mapping) or these school ids. Enforced once, in
+   * server/http/api.ts, from the school scope every route declares.
+   */
+  schools: SchoolAccess;
+}
+
+export type SchoolAccess = "all" | readonly string[];
+
+export function mayAccessSchool(access: SchoolAccess, schoolId: string): boolean {
+  return access === "all" || access.includes(schoolId);
+}
+
+/**
+ * The schools a verified token gives: the privacy officer every school; a `schools` claim (dev tokens:
+ * ids or "*"); Entra group ids mapped in configuration (SCHOOL_GROUPS) and app roles "school.<id>".
+ * Without any mapping configured (a single-school tenant, dev tokens without the claim) every school.
+ */
+export function schoolsOfClaims(payload: Record<string, unknown>, roles: readonly Role[], groupMap: ReadonlyMap<string, string>): SchoolAccess {
+  if (roles.includes("privacy-officer")) return "all";
+  const found = new Set<string>();
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  for (const s of strings(payload.schools)) found.add(s);
+  for (const g of strings(payload.groups)) {
+    const school = groupMap.get(g.toLowerCase());
+    if (school) found.add(school);
+  }
+  for (const r of strings(payload.roles)) {
+    const m = /^school\.([A-Za-z0-9._~:@-]{1,100})$/i.exec(r);
+    if (m?.[1]) found.add(m[1]);
+  }
+  if (found.has("*")) return "all";
+  if (found.size === 0 && groupMap.size === 0 && !Array.isArray(payload.schools)) return "all";
+  return [...found];
 }
 
 export interface TokenVerifier {
@@ -42,6 +77,8 @@ export interface JwtVerifierOptions {
   requiredScope?: string;
   /** Entra: the client apps (`azp`) that may call the API. */
   allowedClientApps?: string[];
+  /** Group object id (lower case) -> school id or "*" (SCHOOL_GROUPS). */
+  schoolGroups?: ReadonlyMap<string, string>;
 }
 
 /** A token may live at most this long (exp - iat): a token valid for years is refused. */
@@ -111,7 +148,7 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
           .map((r) => r.toLowerCase())
           .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
         if (roles.length === 0 && opts.defaultRoles) roles = opts.defaultRoles;
-        return { userId, tenantId: tid.toLowerCase(), roles };
+        return { userId, tenantId: tid.toLowerCase(), roles, schools: schoolsOfClaims(payload, roles, opts.schoolGroups ?? new Map()) };
       } catch (err) {
         throw mapJoseError(err);
       }
@@ -158,8 +195,9 @@ export class DevIssuer {
     });
   }
 
-  async issue(user: string, tenantId: string, roles: Role[], lifetimeSeconds = 8 * 3600): Promise<string> {
-    return new SignJWT({ tid: tenantId, roles, oid: user, name: user })
+  /** A dev token; `schools` is its school claim (default "*": every school of the tenant). */
+  async issue(user: string, tenantId: string, roles: Role[], lifetimeSeconds = 8 * 3600, schools: readonly string[] = ["*"]): Promise<string> {
+    return new SignJWT({ tid: tenantId, roles, oid: user, name: user, schools: [...schools] })
       .setProtectedHeader({ alg: "RS256", kid: this.jwk.kid ?? "dev" })
       .setIssuer(DevIssuer.ISSUER)
       .setAudience(DevIssuer.AUDIENCE)
@@ -188,6 +226,8 @@ export interface EntraVerifierOptions {
   jwksCooldownMs?: number;
   /** Key sets are cached this long at most (default 24 h). */
   jwksMaxAgeMs?: number;
+  /** Group object id -> school id or "*" (SCHOOL_GROUPS). */
+  schoolGroups?: ReadonlyMap<string, string>;
 }
 
 /** How many tenants' key sets are kept (oldest dropped first). */
@@ -235,6 +275,7 @@ export function entraVerifier(opts: EntraVerifierOptions): TokenVerifier {
     allowedTenants,
     requiredScope: opts.requiredScope ?? "access_as_user",
     allowedClientApps: clientApps,
+    ...(opts.schoolGroups ? { schoolGroups: opts.schoolGroups } : {}),
   });
 }
 
@@ -274,6 +315,7 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
 
 /** What each role may do: coordinators everything, staff the send check, viewers reading. */
 const GRANTS: Record<Role, readonly Role[]> = {
+  "privacy-officer": ["privacy-officer", "coordinator", "staff", "viewer"],
   coordinator: ["coordinator", "staff", "viewer"],
   staff: ["staff"],
   viewer: ["viewer"],

@@ -19,11 +19,15 @@ export interface Evidence {
   /** SHA-256 (hex) of the original message (MIME when the server fetched it). */
   sha256: string;
   /** Where the hash was computed: "client" (task pane) or "server-mime" (from Graph's MIME). */
-  hashSource?: "client" | "server-mime";
+  hashSource?: "client" | "server-mime" | "portal";
+  /** The shared or delegated mailbox the message was in (its owner's address), when not the user's own. */
+  mailbox?: string;
   /** Short excerpt of the parent's words, at most 500 characters. */
   excerpt?: string;
   /** Message id of the consent request this mail answers. */
   inReplyTo?: string;
+  /** The consent request answered (a reply recorded from it, or the parents' page). */
+  requestId?: string;
 }
 
 interface EventBase {
@@ -147,6 +151,11 @@ export interface TombstoneEvent extends EventBase {
   at: string;
   /** Keyed MAC (integrity.ts) made by the purge: a tombstone forged with the storage key lacks a valid one. */
   seal?: { keyId: string; mac: string };
+  /** Who started the purge ("retention-schedule" for the scheduled one), who approved it and why (issue 16). */
+  purgedBy?: string;
+  approvedBy?: string;
+  reason?: string;
+  approvalId?: string;
 }
 
 export type RegisterEvent =

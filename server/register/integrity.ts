@@ -10,9 +10,11 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  * What is sealed (each with its own purpose label, so a MAC of one kind never passes as another):
  *  - "head": a register's HEAD row (partition, sequence, last hash and the send-check state);
  *  - "tombstone": what the retention purge leaves in place of removed events;
- *  - "checkpoint": the periodic Merkle root over all chain heads of a tenant (see checkpoints.ts).
+ *  - "checkpoint": the periodic Merkle root over all chain heads of a tenant (see checkpoints.ts);
+ *  - "parent-link": a consent request's personal link to the parents' page (see server/portal/links.ts).
+ *  - "admin-log": the HEAD of a tenant's administrative log (server/accountability/admin-log.ts).
  */
-export type SealPurpose = "head" | "tombstone" | "checkpoint";
+export type SealPurpose = "head" | "tombstone" | "checkpoint" | "parent-link" | "admin-log";
 
 export interface Seal {
   keyId: string;
@@ -97,6 +99,11 @@ export function tombstoneSealText(t: {
   prevHash: string;
   removedCount: number;
   at: string;
+  purgedBy?: string;
+  approvedBy?: string;
+  reason?: string;
 }): string {
-  return JSON.stringify([t.studentId, t.seq, t.coversUpToSeq, t.lastRemovedHash, t.prevHash, t.removedCount, t.at]);
+  const base = [t.studentId, t.seq, t.coversUpToSeq, t.lastRemovedHash, t.prevHash, t.removedCount, t.at];
+  // Who purged and who approved are sealed too (tombstones from before issue 16's four eyes have neither).
+  return JSON.stringify(t.purgedBy === undefined ? base : [...base, t.purgedBy, t.approvedBy ?? null, t.reason ?? null]);
 }

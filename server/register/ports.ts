@@ -19,8 +19,9 @@ export interface MessageEvidenceSource {
   /**
    * The server's own evidence of a message in the user's mailbox. The MIME is kept when the school's
    * policy says so, unless `keep` is false (then the caller keeps it with keepOriginal once it is sure).
+   * With `mailboxOwner` the message is in that shared or delegated mailbox, not the user's own.
    */
-  evidence(p: Principal, userToken: string, graphMessageId: string, schoolId?: string, keep?: boolean): Promise<ServerEvidence>;
+  evidence(p: Principal, userToken: string, graphMessageId: string, schoolId?: string, keep?: boolean, mailboxOwner?: string): Promise<ServerEvidence>;
   /** Keeps the original message when the school's policy says so; returns where, or undefined. */
   keepOriginal(p: Principal, ev: ServerEvidence, schoolId: string): Promise<string | undefined>;
 }
@@ -41,4 +42,9 @@ export interface SentRequest {
 /** Sends a mail from the user's own mailbox and returns its Internet Message-ID. */
 export interface MailSender {
   send(p: Principal, userToken: string, mail: ConsentRequestMail): Promise<SentRequest>;
+}
+
+/** Issues a holder's personal link to the parents' page (server/portal/links.ts implements it). */
+export interface ParentLinkIssuer {
+  issue(tenantId: string, requestId: string, holder: `g:${string}` | "student", expiresAt: string): Promise<{ linkId: string; url: string }>;
 }

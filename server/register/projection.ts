@@ -10,6 +10,7 @@ import type { OverviewRow, RegisterPage, RegisterSortKey } from "../../contract/
 import { dutchDate, familySortKey, type Student } from "../directory/domain.js";
 import { fold, type DirectoryService, type DirectorySnapshot } from "../directory/service.js";
 import type { Partition, RegisterRepository } from "./repository.js";
+import { mayAccessSchool, type SchoolAccess } from "../identity/auth.js";
 
 type RowState = OverviewRow["state"];
 type Pair = NonNullable<OverviewRow["pairs"]>[number];
@@ -166,12 +167,12 @@ export class RegisterProjection {
   }
 
   /** Every row, in directory order (GET /api/register/overview). */
-  async rows(tenantId: string): Promise<OverviewRow[]> {
-    return (await this.view(tenantId)).entries.map((e) => e.row);
+  async rows(tenantId: string, schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
+    return (await this.view(tenantId)).entries.filter((e) => mayAccessSchool(schools, e.row.schoolId)).map((e) => e.row);
   }
 
   /** One page of the register after search, filters and sort. */
-  async page(tenantId: string, q: RowsQuery): Promise<RegisterPage> {
+  async page(tenantId: string, q: RowsQuery, schools: SchoolAccess = "all"): Promise<RegisterPage> {
     const v = await this.view(tenantId);
     const at = new Date();
     const terms = fold(q.q ?? "").split(/\s+/).filter(Boolean);
@@ -179,6 +180,7 @@ export class RegisterProjection {
     const matches: { e: Entry; state: RowState; nextExpiry: string | undefined; pairs: Pair[] }[] = [];
     for (const e of sortedBy(v, q.sort)) {
       const r = e.row;
+      if (!mayAccessSchool(schools, r.schoolId)) continue;
       if (q.schoolId && r.schoolId !== q.schoolId) continue;
       if (q.className && r.className !== q.className) continue;
       if (terms.length && !terms.every((t) => e.hay.includes(t))) continue;
@@ -209,7 +211,9 @@ export class RegisterProjection {
       const { nextExpiry: _drop, ...rest } = e.row;
       return { ...rest, state, pairs, ...(nextExpiry ? { nextExpiry } : {}) };
     });
-    return { rows, total: matches.length, all: v.entries.length, offset: q.offset, facets: facetsOf(v) };
+    if (schools === "all") return { rows, total: matches.length, all: v.entries.length, offset: q.offset, facets: facetsOf(v) };
+    const mine = v.entries.filter((e) => mayAccessSchool(schools, e.row.schoolId));
+    return { rows, total: matches.length, all: mine.length, offset: q.offset, facets: facetsFrom(mine) };
   }
 }
 
@@ -263,17 +267,22 @@ function sortedBy(v: View, key: RegisterSortKey): Entry[] {
 
 function facetsOf(v: View): RegisterPage["facets"] {
   if (v.facets) return v.facets;
+  v.facets = facetsFrom(v.entries);
+  return v.facets;
+}
+
+/** The values the filters offer, over these entries. */
+function facetsFrom(entries: readonly Entry[]): RegisterPage["facets"] {
   const schools = new Set<string>();
   const classes = new Set<string>();
   const parties = new Set<string>();
   const purposes = new Set<string>();
-  for (const { row } of v.entries) {
+  for (const { row } of entries) {
     schools.add(row.schoolId);
     if (row.className) classes.add(row.className);
     for (const p of row.parties) parties.add(p);
     for (const p of row.purposes) purposes.add(p);
   }
   const sorted = (s: Set<string>, key: (x: string) => string = fold): string[] => [...s].sort((a, b) => cmp(key(a), key(b)));
-  v.facets = { schools: sorted(schools), classes: sorted(classes, numericKey), parties: sorted(parties), purposes: sorted(purposes) };
-  return v.facets;
+  return { schools: sorted(schools), classes: sorted(classes, numericKey), parties: sorted(parties), purposes: sorted(purposes) };
 }

@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
+import { odata } from "@azure/data-tables";
 import { AppError, notFound } from "../shared/errors.js";
 import { key, type Storage } from "../shared/storage.js";
 import type { Principal } from "../identity/auth.js";
 import type { Lang } from "../../contract/enums.js";
-import { ageOn, controllerName, formatDutchDate, fullName, holdsAuthority, policyFor, type Party, type Purpose, type School, type Student } from "../directory/domain.js";
+import { ageOn, controllerName, dutchDate, formatDutchDate, fullName, holdsAuthority, policyFor, type Party, type Purpose, type School, type Student } from "../directory/domain.js";
 import type { DirectoryService } from "../directory/service.js";
-import { defaultValidUntil } from "./service.js";
+import { defaultValidUntil, endOfDutchDay } from "./service.js";
+import type { MailSender, ParentLinkIssuer } from "./ports.js";
 
 /**
  * One mail of a consent request: to one holder of parental authority (never two addresses in one To
@@ -21,6 +23,11 @@ export interface ConsentLetter {
   bodyHtml: string;
   /** Internet Message-ID once sent through Graph. */
   messageId?: string;
+  /** The holder's personal link to the parents' page, and the id of its stored state. */
+  link?: string;
+  linkId?: string;
+  reminders?: number;
+  lastReminderAt?: string;
 }
 
 export interface ConsentRequestRecord {
@@ -47,6 +54,9 @@ export interface ConsentRequestRecord {
   messageId?: string;
   /** Set while one request sends it: a second, concurrent send waits for the first's outcome. */
   sendingSince?: string;
+  sentAt?: string;
+  /** Until when the letters' links to the parents' page work (school policy parentLinkDays). */
+  linkExpiresAt?: string;
 }
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -113,13 +123,15 @@ function letterText(
   informationShown: string,
   allHolders: boolean,
   requestId: string,
+  link?: { url: string; until: string },
 ): string {
   const code = `[ZV-${requestId}]`;
   if (lang === "en") {
     const intro = to.student
       ? `Dear ${to.name},\n\nWe would like to share information about you with ${party.name}. You are 16 or older, so we ask you yourself for consent. Below you can read exactly what that means.`
       : `Dear ${to.name},\n\nWe would like to share information about ${student.givenName} with ${party.name}. For that we ask your consent. We send this letter to each parent with parental authority separately.${allHolders ? " For this purpose we need the consent of every parent with authority." : ""} Below you can read exactly what that means.`;
-    return `${intro}\n\n${informationShown}\n\nDo you consent? Reply to this email with "I consent". If you do not, reply "I do not consent". Please keep the code ${code} in the subject.`;
+    const page = link ? `\n\nYou can also answer on your personal page (no account needed): ${link.url}\nThis link works until ${link.until}. It is meant only for you: do not forward this email.` : "";
+    return `${intro}\n\n${informationShown}\n\nDo you consent? Reply to this email with "I consent". If you do not, reply "I do not consent". Please keep the code ${code} in the subject.${page}`;
   }
   const intro = to.student
     ? `Beste ${to.name},\n\nWij willen graag informatie over jou delen met ${party.name}. Je bent 16 jaar of ouder. Daarom vragen wij jou zelf om toestemming. Hieronder lees je precies wat dat betekent.`
@@ -127,13 +139,31 @@ function letterText(
   const answer = to.student
     ? `Geef je toestemming? Antwoord dan op deze e-mail met „Ik geef toestemming”. Geef je geen toestemming? Antwoord dan met „Ik geef geen toestemming”. Laat de code ${code} in het onderwerp staan.`
     : `Geeft u toestemming? Antwoord dan op deze e-mail met „Ik geef toestemming”. Geeft u geen toestemming? Antwoord dan met „Ik geef geen toestemming”. Laat de code ${code} in het onderwerp staan.`;
-  return `${intro}\n\n${informationShown}\n\n${answer}`;
+  const page = link
+    ? to.student
+      ? `\n\nJe kunt ook antwoorden op je eigen pagina (geen account nodig): ${link.url}\nDeze link werkt tot en met ${link.until}. De link is alleen voor jou: stuur deze e-mail niet door.`
+      : `\n\nU kunt ook antwoorden op uw eigen pagina (geen account nodig): ${link.url}\nDeze link werkt tot en met ${link.until}. De link is alleen voor u: stuur deze e-mail niet door.`
+    : "";
+  return `${intro}\n\n${informationShown}\n\n${answer}${page}`;
+}
+
+/** Sends one letter from the user's mailbox: one recipient per mail, never two holders of authority in one To line. */
+export function letterSender(mail: MailSender, p: Principal, userToken: string): (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string> {
+  return async (letter) => (await mail.send(p, userToken, { to: [letter.to], subject: letter.subject, bodyHtml: letter.bodyHtml })).internetMessageId;
+}
+
+/** The end of the Dutch calendar day an instant falls on (a link "works until and including" that day). */
+function endOfDay(at: Date): string {
+  const [y, m, d] = dutchDate(at);
+  return endOfDutchDay(y, m, d).toISOString();
 }
 
 export class ConsentRequestService {
   constructor(
     private readonly storage: Storage,
     private readonly directory: DirectoryService,
+    /** Issues the letters' personal links to the parents' page (absent: letters without a link). */
+    private readonly links?: ParentLinkIssuer,
   ) {}
 
   async create(p: Principal, input: { studentId: string; partyId: string; purposeId: string; lang?: Lang }): Promise<ConsentRequestRecord> {
@@ -168,10 +198,23 @@ export class ConsentRequestService {
     const recipients: { to: string; name: string; guardianId?: string; student?: true }[] = studentAlone
       ? [{ to: studentDomain ? `${student.studentNumber.toLowerCase()}@${studentDomain}` : "", name: student.givenName, student: true }]
       : holders.map((g) => ({ to: g.emails[0] ?? "", name: g.name, guardianId: g.id }));
-    const letters: ConsentLetter[] = recipients.map((r) => {
-      const bodyText = letterText(lang, { name: r.name, student: r.student === true }, student, party, purpose, informationShown, allHolders, requestId);
-      return { to: r.to, ...(r.guardianId ? { guardianId: r.guardianId } : {}), ...(r.student ? { student: true as const } : {}), subject, bodyText, bodyHtml: html(bodyText) };
-    });
+    const linkExpiresAt = endOfDay(new Date(now.getTime() + policy.parentLinkDays * 86400_000));
+    const letters: ConsentLetter[] = await Promise.all(
+      recipients.map(async (r) => {
+        const issued = this.links ? await this.links.issue(p.tenantId, requestId, r.guardianId ? `g:${r.guardianId}` : "student", linkExpiresAt) : undefined;
+        const link = issued ? { url: issued.url, until: formatDutchDate(new Date(linkExpiresAt), lang) } : undefined;
+        const bodyText = letterText(lang, { name: r.name, student: r.student === true }, student, party, purpose, informationShown, allHolders, requestId, link);
+        return {
+          to: r.to,
+          ...(r.guardianId ? { guardianId: r.guardianId } : {}),
+          ...(r.student ? { student: true as const } : {}),
+          subject,
+          bodyText,
+          bodyHtml: html(bodyText),
+          ...(issued ? { link: issued.url, linkId: issued.linkId } : {}),
+        };
+      }),
+    );
     const first = letters[0];
     const rec: ConsentRequestRecord = {
       requestId,
@@ -188,6 +231,7 @@ export class ConsentRequestService {
       addressedTo,
       createdBy: p.userId,
       createdAt: now.toISOString(),
+      ...(this.links ? { linkExpiresAt } : {}),
     };
     await this.storage.run("Meta", (t) =>
       t.createEntity({ partitionKey: key(p.tenantId, "request"), rowKey: requestId, data: JSON.stringify(rec) }),
@@ -230,14 +274,25 @@ export class ConsentRequestService {
       await save({ ...rec, letters }).catch(() => undefined);
       throw err;
     }
-    const { sendingSince: _s, ...sent } = { ...claimed, letters, ...(letters[0]?.messageId ? { messageId: letters[0].messageId } : {}) };
+    const { sendingSince: _s, ...sent } = { ...claimed, letters, sentAt: new Date().toISOString(), ...(letters[0]?.messageId ? { messageId: letters[0].messageId } : {}) };
     await save(sent);
     return sent;
   }
 
   async get(p: Principal, requestId: string): Promise<ConsentRequestRecord> {
-    const e = await this.storage.getOrUndefined("Meta", key(p.tenantId, "request"), key(requestId));
+    return this.find(p.tenantId, requestId);
+  }
+
+  /** A request of a tenant (the parents' page knows the tenant from its link, not from a token). */
+  async find(tenantId: string, requestId: string): Promise<ConsentRequestRecord> {
+    const e = await this.storage.getOrUndefined("Meta", key(tenantId, "request"), key(requestId));
     if (!e) throw notFound("Consent request");
     return JSON.parse(String(e.data)) as ConsentRequestRecord;
+  }
+
+  /** Every request of a tenant, newest first (the follow-up list). */
+  async list(tenantId: string): Promise<ConsentRequestRecord[]> {
+    const rows = await this.storage.list("Meta", odata`PartitionKey eq ${key(tenantId, "request")}`);
+    return rows.map((e) => JSON.parse(String(e.data)) as ConsentRequestRecord).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 }

@@ -4,7 +4,7 @@ import { bearerOf } from "../identity/auth.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { RegisterService } from "./service.js";
 import type { RegisterRepository } from "./repository.js";
-import type { ConsentRequestService } from "./requests.js";
+import { letterSender, type ConsentRequestService } from "./requests.js";
 import { accessExport, type ExportBreach } from "./export.js";
 import type { MailSender, MessageEvidenceSource } from "./ports.js";
 import { recordConsent } from "./record-consent.js";
@@ -31,11 +31,7 @@ export function registerRoutes(
   api.implement(routes.restrict, ({ principal, body, params, requestKey }) => register.restrict(principal, params.id, body, requestKey));
   api.implement(routes.createConsentRequest, ({ principal, body }) => requests.create(principal, body));
   api.implement(routes.sendConsentRequest, ({ req, principal, params }) =>
-    requests.sendOnce(principal, params.id, async (letter) => {
-      // One recipient per mail: never two holders of authority in one To line.
-      const sent = await mail.send(principal, bearerOf(req), { to: [letter.to], subject: letter.subject, bodyHtml: letter.bodyHtml });
-      return sent.internetMessageId;
-    }),
+    requests.sendOnce(principal, params.id, letterSender(mail, principal, bearerOf(req))),
   );
   api.implement(routes.consentRequest, ({ principal, params }) => requests.get(principal, params.id));
   api.implement(routes.register, ({ principal, params }) => register.register(principal.tenantId, params.id));
@@ -46,8 +42,8 @@ export function registerRoutes(
     const breaches = deps.breachesOf ? await deps.breachesOf(principal.tenantId, student.id) : [];
     return accessExport(snap, student, part.events, new Date(), breaches);
   });
-  api.implement(routes.overview, async ({ principal }) => ({ rows: await register.overview(principal.tenantId) }));
-  api.implement(routes.registerRows, async ({ principal, query }) => register.rows(principal.tenantId, query));
-  api.implement(routes.stats, ({ principal }) => register.stats(principal.tenantId));
+  api.implement(routes.overview, async ({ principal, schools }) => ({ rows: await register.overview(principal.tenantId, schools) }));
+  api.implement(routes.registerRows, async ({ principal, query, schools }) => register.rows(principal.tenantId, query, schools));
+  api.implement(routes.stats, ({ principal, schools }) => register.stats(principal.tenantId, new Date(), schools));
   api.implement(routes.verifyAll, ({ principal }) => register.verifyAll(principal.tenantId));
 }

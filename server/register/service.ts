@@ -1,5 +1,5 @@
 import { AppError, fieldProblems, notFound, type ErrorCode, type FieldProblem } from "../shared/errors.js";
-import type { Principal } from "../identity/auth.js";
+import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
 import {
   ageOn,
   dutchDate,
@@ -89,11 +89,12 @@ function evidenceToStore(client: ConsentRequest["evidence"], server: Evidence | 
       sender: server.sender.toLowerCase(),
       ...(client?.excerpt ? { excerpt: client.excerpt } : {}),
       ...(client?.inReplyTo && !server.inReplyTo ? { inReplyTo: client.inReplyTo } : {}),
+      ...(client?.requestId && !server.requestId ? { requestId: client.requestId } : {}),
     };
   }
   if (!client) return undefined;
-  const { graphMessageId: _unused, ...rest } = client;
-  return { ...rest, hashSource: "client" };
+  const { graphMessageId: _unused, mailboxOwner, ...rest } = client;
+  return { ...rest, hashSource: "client", ...(mailboxOwner ? { mailbox: mailboxOwner } : {}) };
 }
 
 /** A moment may lie this far ahead of the server's clock (clocks drift); later is the future. */
@@ -124,6 +125,9 @@ function actorProblem(check: () => void, path: string): { code: ErrorCode; probl
     return { code: e.code, problem: { path, message: { en: e.message, nl: e.messageIn("nl") } } };
   }
 }
+
+/** A valid consent is "expiring" when it ends within this many days (the overview's rows and numbers alike). */
+export const EXPIRING_DAYS = 30;
 
 export class RegisterService {
   constructor(
@@ -276,7 +280,16 @@ export class RegisterService {
       recordedBy: p.userId,
       recordedAt: now,
     };
-    return this.appendOnce(p.tenantId, student.id, "consent", requestKey, () => event);
+    return this.appendOnce(p.tenantId, student.id, "consent", requestKey, (current) => {
+      // One email is one answer: the same Internet Message-ID is never recorded twice for a student.
+      const messageId = evidence?.messageId;
+      if (messageId && current.events.some((e) => e.type === "consent" && e.evidence?.messageId === messageId))
+        throw new AppError(409, "DUPLICATE_MESSAGE", {
+          en: "This email is already recorded as consent for this student",
+          nl: "Deze e-mail is al vastgelegd als toestemming voor deze leerling",
+        });
+      return event;
+    });
   }
 
   async withdraw(p: Principal, consentId: string, req: WithdrawRequest, requestKey?: string): Promise<WithdrawalEvent> {
@@ -429,13 +442,13 @@ export class RegisterService {
   }
 
   /** The register overview: one row per student, from the projection kept in memory (projection.ts). */
-  async overview(tenantId: string): Promise<OverviewRow[]> {
-    return this.projection.rows(tenantId);
+  async overview(tenantId: string, schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
+    return this.projection.rows(tenantId, schools);
   }
 
   /** One page of the register: search, filters, sort (GET /api/register/rows). */
-  async rows(tenantId: string, q: RowsQuery): Promise<RegisterPage> {
-    return this.projection.page(tenantId, q);
+  async rows(tenantId: string, q: RowsQuery, schools: SchoolAccess = "all"): Promise<RegisterPage> {
+    return this.projection.page(tenantId, q, schools);
   }
 
   /** One student's overview row: the summary and the state per (party, purpose). */
@@ -461,7 +474,7 @@ export class RegisterService {
   }
 
   /** The tab's overview charts. */
-  async stats(tenantId: string, at = new Date()): Promise<{
+  async stats(tenantId: string, at = new Date(), schools: SchoolAccess = "all"): Promise<{
     expiringThisMonth: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[];
     disclosuresPerParty: { partyId: string; name: string; count: number }[];
     overrides: { studentId: string; name: string; checkId: string; at: string; reason: string }[];
@@ -469,15 +482,17 @@ export class RegisterService {
   }> {
     const snap = await this.directory.snapshot(tenantId);
     const all = await this.repo.readAll(tenantId);
-    const monthEnd = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
+    // One definition of "expiring" everywhere (the overview's rows and these numbers): within the next EXPIRING_DAYS days.
+    const soon = new Date(at.getTime() + EXPIRING_DAYS * 86400_000);
     const yearStart = new Date(Date.UTC(at.getUTCMonth() >= 7 ? at.getUTCFullYear() : at.getUTCFullYear() - 1, 7, 1));
     const expiring: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[] = [];
     const perParty = new Map<string, number>();
     const overrides: { studentId: string; name: string; checkId: string; at: string; reason: string }[] = [];
     for (const s of snap.directory.students) {
+      if (!mayAccessSchool(schools, s.schoolId)) continue;
       const events = all.get(s.id)?.events ?? [];
       for (const st of this.statuses(snap, s, events, at)) {
-        if (st.state === "valid" && st.validUntil && new Date(st.validUntil) < monthEnd)
+        if (st.state === "valid" && st.validUntil && new Date(st.validUntil) <= soon)
           expiring.push({ studentId: s.id, name: fullName(s), partyId: st.partyId, purposeId: st.purposeId, validUntil: st.validUntil });
       }
       for (const e of events) {

@@ -27,6 +27,18 @@ export function yearsAfter(isoDate: string, years: number): Date {
   return new Date(Date.UTC(y + years, m - 1, d));
 }
 
+/**
+ * When the retention clock of a student who left starts (issue 16): the later of the date the leftDate
+ * names and the day it was recorded, so an import that moves a leftDate into the past changes nothing
+ * at once. A leftDate stored before the clock was recorded (older data) counts from its own date.
+ */
+export function clockStart(leftDate: string, recordedAt: string | undefined): string {
+  const named = leftDate.slice(0, 10);
+  if (!recordedAt) return named;
+  const recorded = recordedAt.slice(0, 10);
+  return recorded > named ? recorded : named;
+}
+
 export type StudentState = "enrolled" | "on-hold" | "left";
 
 export function studentState(student: Pick<Student, "leftDate">, onHold: boolean, now: Date): StudentState {
@@ -72,12 +84,23 @@ export function planPurge(events: RegisterEvent[], leftDate: string, retention: 
  * The tombstone that replaces `removed` (a leading run, ascending) and any earlier tombstone. It
  * takes the place (seq) of the last removed event and keeps that event's hash.
  */
+/** Who a purge was started by and approved by, and why (issue 16): carried by every tombstone it leaves. */
+export interface PurgeAuthority {
+  purgedBy: string;
+  approvedBy?: string;
+  reason: string;
+  approvalId?: string;
+}
+
+export const SCHEDULED_PURGE: PurgeAuthority = { purgedBy: "retention-schedule", reason: "scheduled purge under the school's approved retention settings" };
+
 export function makeTombstone(
   studentId: string,
   removed: RegisterEvent[],
   previous: TombstoneEvent | undefined,
   at: Date,
   keys?: IntegrityKeys,
+  authority?: PurgeAuthority,
 ): TombstoneEvent {
   const last = removed[removed.length - 1];
   const firstRemoved = removed[0];
@@ -91,6 +114,7 @@ export function makeTombstone(
     prevHash: previous?.prevHash ?? firstRemoved.prevHash,
     removedCount: (previous?.removedCount ?? 0) + removed.length,
     at: iso,
+    ...(authority ? { purgedBy: authority.purgedBy, reason: authority.reason, ...(authority.approvedBy ? { approvedBy: authority.approvedBy } : {}) } : {}),
   };
   const t = chainEvent(
     {
@@ -101,8 +125,11 @@ export function makeTombstone(
       lastRemovedHash: fields.lastRemovedHash,
       removedCount: fields.removedCount,
       at: iso,
-      recordedBy: "retention-purge",
+      recordedBy: authority?.purgedBy ?? "retention-purge",
       recordedAt: iso,
+      ...(authority
+        ? { purgedBy: authority.purgedBy, reason: authority.reason, ...(authority.approvedBy ? { approvedBy: authority.approvedBy } : {}), ...(authority.approvalId ? { approvalId: authority.approvalId } : {}) }
+        : {}),
       // Only the purge holds the integrity key: a tombstone forged with the storage key has no valid seal.
       ...(keys ? { seal: keys.seal("tombstone", tombstoneSealText(fields)) } : {}),
     },
@@ -132,4 +159,9 @@ export interface PurgeReport {
   failures: number;
   /** Whether every chain touched verifies after the purge. */
   chainsVerified: boolean;
+  /** Who started it ("retention-schedule"), who approved it and why (issue 16). */
+  purgedBy?: string;
+  approvedBy?: string;
+  reason?: string;
+  approvalId?: string;
 }

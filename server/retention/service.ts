@@ -10,7 +10,7 @@ import type { DirectoryRepository } from "../directory/repository.js";
 import type { DirectoryService } from "../directory/service.js";
 import { verifyChain, type RegisterEvent, type TombstoneEvent } from "../register/domain.js";
 import { type Partition, type RegisterRepository } from "../register/repository.js";
-import { makeTombstone, planPurge, studentState, type PurgeReport } from "./domain.js";
+import { clockStart, makeTombstone, planPurge, SCHEDULED_PURGE, studentState, type PurgeAuthority, type PurgeReport } from "./domain.js";
 
 const seqKey = (seq: number): string => String(seq).padStart(10, "0");
 /** Events removed per transaction: with the old tombstone, the new one and HEAD it stays under 100 actions. */
@@ -86,18 +86,28 @@ export class RetentionService {
       .map((r) => JSON.parse(String(r.data)) as PurgeReport);
   }
 
-  /** One purge per tenant at a time in this process; a second caller gets the running one's report. */
-  purge(tenantId: string, opts: { dryRun: boolean; trigger: "manual" | "schedule"; now?: Date }): Promise<PurgeReport> {
+  /**
+   * One purge per tenant at a time in this process; a second caller gets the running one's report. A
+   * manual purge that removes anything runs only with an approval's authority (issue 16: four eyes);
+   * the scheduled one runs under the school's approved settings.
+   */
+  purge(tenantId: string, opts: { dryRun: boolean; trigger: "manual" | "schedule"; now?: Date; authority?: PurgeAuthority }): Promise<PurgeReport> {
+    if (!opts.dryRun && opts.trigger === "manual" && !opts.authority?.approvedBy)
+      throw new AppError(409, "APPROVAL_REQUIRED", {
+        en: "A manual purge needs a second person's approval: propose it (POST /api/approvals, kind purge); a dry run needs none",
+        nl: "Handmatig opschonen vraagt goedkeuring van een tweede persoon: stel het voor (POST /api/approvals, soort purge); een proefrun niet",
+      });
     const busy = this.running.get(tenantId);
     if (busy) return busy;
-    const p = this.doPurge(tenantId, opts.dryRun, opts.trigger, opts.now ?? new Date()).finally(() => this.running.delete(tenantId));
+    const authority = opts.authority ?? SCHEDULED_PURGE;
+    const p = this.doPurge(tenantId, opts.dryRun, opts.trigger, opts.now ?? new Date(), authority).finally(() => this.running.delete(tenantId));
     this.running.set(tenantId, p);
     return p;
   }
 
-  private async doPurge(tenantId: string, dryRun: boolean, trigger: "manual" | "schedule", now: Date): Promise<PurgeReport> {
+  private async doPurge(tenantId: string, dryRun: boolean, trigger: "manual" | "schedule", now: Date, authority: PurgeAuthority): Promise<PurgeReport> {
     const snap = await this.directory.snapshot(tenantId);
-    const [all, holds] = await Promise.all([this.register.readAll(tenantId), this.holds(tenantId)]);
+    const [all, holds, clocks] = await Promise.all([this.register.readAll(tenantId), this.holds(tenantId), this.directory.leftClocks(tenantId)]);
     const report: PurgeReport = {
       id: newestFirstKey(now),
       at: now.toISOString(),
@@ -114,6 +124,7 @@ export class RetentionService {
       removedByType: {},
       failures: 0,
       chainsVerified: true,
+      ...authority,
     };
     for (const [studentId, part] of all) {
       const student = snap.studentById.get(studentId);
@@ -138,7 +149,7 @@ export class RetentionService {
         report.failures++;
         continue;
       }
-      const leftDate = student.leftDate ?? "";
+      const leftDate = clockStart(student.leftDate ?? "", clocks.get(studentId)?.recordedAt);
       const plan = planPurge(part.events, leftDate, policyFor(snap.directory, student.schoolId).retention, now);
       report.eventsDeferred += plan.deferred;
       if (plan.remove.length === 0) continue;
@@ -146,7 +157,7 @@ export class RetentionService {
       report.eventsDue += plan.remove.length;
       if (dryRun) continue;
       try {
-        await this.removeLeading(tenantId, studentId, part, plan.existing, plan.remove, plan.all, now);
+        await this.removeLeading(tenantId, studentId, part, plan.existing, plan.remove, plan.all, now, authority);
         report.studentsPurged++;
         report.eventsRemoved += plan.remove.length;
         for (const e of plan.remove) report.removedByType[e.type] = (report.removedByType[e.type] ?? 0) + 1;
@@ -180,6 +191,7 @@ export class RetentionService {
     remove: RegisterEvent[],
     all: boolean,
     now: Date,
+    authority: PurgeAuthority,
   ): Promise<void> {
     const pk = key(tenantId, studentId);
     let previous = existing;
@@ -189,7 +201,7 @@ export class RetentionService {
       const batch = remove.slice(i, i + BATCH);
       const lastInBatch = batch[batch.length - 1];
       if (!lastInBatch) break;
-      const tomb = makeTombstone(studentId, batch, previous, now, this.register.keys);
+      const tomb = makeTombstone(studentId, batch, previous, now, this.register.keys, authority);
       const actions: TransactionAction[] = [];
       if (previous) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(previous.seq) }]);
       for (const e of batch.slice(0, -1)) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(e.seq) }]);
@@ -218,9 +230,11 @@ export class RetentionService {
   }
 
   /** Starts the scheduled purge: every `intervalMs`, unref'd so it never keeps the process alive. Returns a stop function. */
-  schedule(intervalMs: number, log: Logger): () => void {
+  schedule(intervalMs: number, log: Logger, onPurged?: (tenantId: string, r: PurgeReport) => Promise<unknown>): () => void {
     const job = async (tenantId: string): Promise<void> => {
       const r = await this.purge(tenantId, { dryRun: false, trigger: "schedule" });
+      // A run that removed something is in the administrative log (issue 16).
+      if (onPurged && r.eventsRemoved > 0) await onPurged(tenantId, r);
       // Stored answers of idempotent requests hold personal data: kept 24 hours.
       const answersRemoved = await purgeExpiredIdempotency(this.storage, tenantId);
       // Counts only.

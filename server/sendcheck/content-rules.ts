@@ -2,7 +2,7 @@ import { fullName, type Party, type PartyKind, type Student } from "../directory
 import type { Scan } from "../directory/detect.js";
 import type { ReasonParams } from "./messages.js";
 import { htmlToText, normalise, tokenize } from "../directory/normalise.js";
-import type { ReasonCode } from "../../contract/enums.js";
+import type { AttachmentStatus, ReasonCode } from "../../contract/enums.js";
 
 /**
  * The rules about what a mail contains rather than who it is about (DOMAIN.md section 5): homonyms, a
@@ -16,6 +16,20 @@ export interface MailContent {
   attachments: { name: string }[];
 }
 
+/** One attachment of the mail: whether its contents were read, and what was found in them (attachments.ts). */
+export interface AttachmentFinding {
+  name: string;
+  status: AttachmentStatus;
+  /** Why it could not be read (encrypted, no-text, unsupported, ...). */
+  reason?: string;
+  /** A cloud attachment's link. */
+  url?: string;
+  /** Students recognised in its contents. */
+  studentIds: string[];
+  /** A BSN stands in its contents. */
+  bsn?: boolean;
+}
+
 /** What the content rules need to know about one mail; no mail text is kept in it. */
 export interface ContentFacts {
   /** Each unresolved homonym: the students it may be, as "Daan de Boer (5b)", sorted. */
@@ -26,6 +40,8 @@ export interface ContentFacts {
   wholeFiles: string[];
   /** Names of attachments of a mail in which no student is recognised. */
   attachmentsAboutNobody: string[];
+  /** Attachments whose contents could not be read: why, and a cloud attachment's link. */
+  unreadAttachments: { name: string; why: string; url?: string }[];
 }
 
 /** A recipient as the content rules see it. */
@@ -152,18 +168,37 @@ const CARE_PARTIES: ReadonlySet<PartyKind> = new Set<PartyKind>(["swv", "ggd", "
 // ---------------------------------------------------------------------------------------------------
 // Facts and findings
 
-/** Reads a mail once for the content rules. `scan` is the detector's answer for the same mail. */
-export function contentFacts(mail: MailContent, scan: Scan, students: ReadonlyMap<string, Student>): ContentFacts {
+/**
+ * Reads a mail once for the content rules. `scan` is the detector's answer for the same mail (subject,
+ * body, attachment names); `attachments` what became of the attachments' contents (absent: only their
+ * names were checked). An attachment whose contents were not read is named by the unreadable rule
+ * instead of the about-nobody rule, so it is not warned about twice. `bsn`: whether the body and subject
+ * hold a BSN, when the text reader already knows (absent: looked for here).
+ */
+export function contentFacts(
+  mail: MailContent,
+  scan: Scan,
+  students: ReadonlyMap<string, Student>,
+  attachments: readonly AttachmentFinding[] = [],
+  bsn?: boolean,
+): ContentFacts {
   const describe = (id: string): string => {
     const s = students.get(id);
     return s ? `${fullName(s)} (${s.className})` : id;
   };
-  const aboutNobody = scan.students.length === 0 && scan.ambiguous.length === 0;
+  const unread = attachments.filter((a) => a.status !== "read" && a.studentIds.length === 0);
+  const unreadNames = new Set(unread.map((a) => a.name));
+  const aboutNobody = scan.students.length === 0 && scan.ambiguous.length === 0 && attachments.every((a) => a.studentIds.length === 0);
   return {
     homonyms: scan.ambiguous.map((a) => a.candidates.map(describe).sort()),
-    bsn: containsBsn(mail.subject) || containsBsn(mail.body),
+    bsn: (bsn ?? (containsBsn(mail.subject) || containsBsn(mail.body))) || attachments.some((a) => a.bsn === true),
     wholeFiles: mail.attachments.map((a) => a.name).filter(looksLikeWholeFile),
-    attachmentsAboutNobody: aboutNobody ? mail.attachments.map((a) => a.name) : [],
+    attachmentsAboutNobody: aboutNobody ? mail.attachments.map((a) => a.name).filter((n) => !unreadNames.has(n)) : [],
+    unreadAttachments: unread.map((a) => ({
+      name: a.name,
+      why: a.status === "cloud" ? "cloud" : (a.reason ?? a.status),
+      ...(a.url ? { url: a.url } : {}),
+    })),
   };
 }
 
@@ -214,8 +249,30 @@ export function attachmentAboutNobodyRule(r: ContentRecipient, facts: ContentFac
   }));
 }
 
+/**
+ * An attachment whose contents could not be read (encrypted, a scan, over the cap, a cloud link, an
+ * upload that failed) counts as one with no recognisable student: sent to a party outside the school
+ * (a processor excepted: it is no recipient of care reports anyway) or to an unknown address, it is a
+ * warning that names the attachment, why it was not read, and a cloud attachment's link.
+ */
+export function unreadableAttachmentRule(r: ContentRecipient, facts: ContentFacts): ContentFinding[] {
+  const outside = (r.kind === "party" && r.party?.kind !== "processor") || r.kind === "unknown";
+  if (!outside) return [];
+  return facts.unreadAttachments.map((a) => ({
+    verdict: "warn",
+    code: "ATTACHMENT_UNREADABLE",
+    params: { attachment: a.name, why: a.why, ...(a.url ? { url: a.url } : {}) },
+  }));
+}
+
 /** Every content rule for one recipient; none when the mail has no content facts. */
 export function contentFindings(r: ContentRecipient, facts: ContentFacts | undefined): ContentFinding[] {
   if (!facts) return [];
-  return [...bsnRule(r, facts), ...homonymRule(r, facts), ...wholeFileRule(r, facts), ...attachmentAboutNobodyRule(r, facts)];
+  return [
+    ...bsnRule(r, facts),
+    ...homonymRule(r, facts),
+    ...wholeFileRule(r, facts),
+    ...attachmentAboutNobodyRule(r, facts),
+    ...unreadableAttachmentRule(r, facts),
+  ];
 }

@@ -34,6 +34,16 @@ export interface ReasonParams {
   leftDate?: string;
   /** Labels of the purposes a legal basis covers, or that could apply. */
   covered?: string[];
+  /** The party's agreed channel as the directory names it ("beveiligd portaal"). */
+  channel?: string;
+  /** The agreed channel is encrypted mail, which the school's sensitivity label can satisfy. */
+  encryptable?: boolean;
+  /** Why a recipient stayed unresolved, or an attachment unread (a code of recipients.ts / attachments.ts). */
+  why?: string;
+  /** A cloud attachment's link. */
+  url?: string;
+  /** A distribution list's or group's name. */
+  list?: string;
 }
 
 type Template = (p: ReasonParams, lang: Lang) => string;
@@ -66,6 +76,33 @@ const holders = (p: ReasonParams, lang: Lang) =>
   p.holders && p.holders.length > 0 ? joinNames(p.holders, lang) : lang === "nl" ? "de andere ouder met gezag" : "the other holder of parental authority";
 const age = (p: ReasonParams) => p.consentAge ?? 16;
 const attachment = (p: ReasonParams, lang: Lang) => or(p.attachment, lang === "nl" ? "de bijlage" : "the attachment");
+
+const UNRESOLVED_WHY: Record<string, Record<Lang, string>> = {
+  "not-found": { nl: "dit adres is in de adreslijst niet gevonden", en: "this address was not found in the address list" },
+  ambiguous: { nl: "deze naam past bij meer dan één persoon", en: "this name matches more than one person" },
+  "no-graph": { nl: "de adreslijst kon niet worden geraadpleegd", en: "the address list could not be consulted" },
+  "graph-error": { nl: "de adreslijst gaf geen antwoord", en: "the address list did not answer" },
+  "hidden-members": {
+    nl: "de leden van deze lijst zijn niet zichtbaar (verborgen of dynamisch lidmaatschap)",
+    en: "the members of this list cannot be seen (hidden or dynamic membership)",
+  },
+  "empty-list": { nl: "deze lijst heeft geen zichtbare leden", en: "this list has no visible members" },
+};
+const UNREAD_WHY: Record<string, Record<Lang, string>> = {
+  encrypted: { nl: "versleuteld of met wachtwoord", en: "encrypted or password-protected" },
+  "no-text": { nl: "geen tekst (een scan of afbeelding?)", en: "no text (a scan or an image?)" },
+  image: { nl: "een afbeelding", en: "an image" },
+  unsupported: { nl: "een bestandstype dat niet gelezen kan worden", en: "a file type that cannot be read" },
+  timeout: { nl: "lezen duurde te lang", en: "reading took too long" },
+  damaged: { nl: "het bestand is beschadigd", en: "the file is damaged" },
+  "too-large": { nl: "groter dan de grens per bijlage", en: "larger than the limit per attachment" },
+  "mail-too-large": { nl: "de bijlagen samen zijn groter dan de grens per mail", en: "the attachments together exceed the limit per mail" },
+  cloud: { nl: "een koppeling naar een bestand in de cloud", en: "a link to a file in the cloud" },
+  "not-sent": { nl: "de inhoud is niet meegestuurd", en: "its contents were not sent" },
+  unreadable: { nl: "niet leesbaar", en: "unreadable" },
+};
+const whyText = (table: Record<string, Record<Lang, string>>, p: ReasonParams, l: Lang, fallback: string): string =>
+  (table[p.why ?? ""] ?? table[fallback])?.[l] ?? "";
 
 export const REASON_MESSAGES: Templates = {
   NO_STUDENT: {
@@ -245,9 +282,41 @@ export const REASON_MESSAGES: Templates = {
   },
   ATTACHMENT_WITHOUT_STUDENT: {
     nl: (p, l) =>
-      `In deze mail met "${attachment(p, l)}" herkent de controle geen leerling. Over welke leerling gaat het? Zet de naam of het leerlingnummer in het onderwerp, zodat de verstrekking aan ${party(p, l)} getoetst en vastgelegd wordt.`,
+      `In deze mail met "${attachment(p, l)}" herkent de controle geen leerling. Over welke leerling gaat het? Kies de leerling in het taakvenster, of zet de naam of het leerlingnummer in het onderwerp, zodat de verstrekking aan ${party(p, l)} getoetst en vastgelegd wordt.`,
     en: (p, l) =>
-      `The check recognises no student in this mail with "${attachment(p, l)}". Which student is it about? Put the name or student number in the subject, so the disclosure to ${party(p, l)} is checked and logged.`,
+      `The check recognises no student in this mail with "${attachment(p, l)}". Which student is it about? Choose the student in the task pane, or put the name or student number in the subject, so the disclosure to ${party(p, l)} is checked and logged.`,
+  },
+  AGREED_CHANNEL: {
+    nl: (p, l) =>
+      `Met ${party(p, l)} is een ander kanaal afgesproken dan gewone e-mail: ${or(p.channel, "een beveiligd kanaal")}. ${
+        p.encryptable ? "Verstuur versleuteld (in het taakvenster: „Versleuteld verzenden”) of via dat kanaal." : "Verstuur de gegevens via dat kanaal, niet per e-mail."
+      }`,
+    en: (p, l) =>
+      `${party(p, l)} agreed on another channel than plain email: ${or(p.channel, "a secure channel")}. ${
+        p.encryptable ? "Send encrypted (in the task pane: \"Send encrypted\") or through that channel." : "Send the data through that channel, not by email."
+      }`,
+  },
+  UNRESOLVED_RECIPIENT: {
+    nl: (p, l) =>
+      `Ontvanger niet te controleren: ${whyText(UNRESOLVED_WHY, p, l, "not-found")}. Kies het adres opnieuw uit de lijst (of typ het volledige e-mailadres) en verstuur opnieuw.`,
+    en: (p, l) =>
+      `Recipient cannot be checked: ${whyText(UNRESOLVED_WHY, p, l, "not-found")}. Choose the address again from the list (or type the full email address) and send again.`,
+  },
+  NO_USABLE_RECIPIENT: {
+    nl: () =>
+      "Geen enkele ontvanger van deze mail kon worden gecontroleerd. Kies de adressen opnieuw uit de lijst (of typ de volledige e-mailadressen) en verstuur opnieuw.",
+    en: () => "None of the recipients of this mail could be checked. Choose the addresses again from the list (or type the full email addresses) and send again.",
+  },
+  INTERNAL_LIST: {
+    nl: (p) =>
+      `Verzendlijst "${or(p.list, "lijst")}": iedereen op de lijst krijgt deze gegevens. Stuur het alleen aan de collega's die het moeten weten, niet aan de hele lijst.`,
+    en: (p) => `Distribution list "${or(p.list, "list")}": everyone on it receives this data. Send it only to the colleagues who need to know, not to the whole list.`,
+  },
+  ATTACHMENT_UNREADABLE: {
+    nl: (p, l) =>
+      `Bijlage "${attachment(p, l)}" kon niet worden gelezen (${whyText(UNREAD_WHY, p, l, "unreadable")})${p.url ? `: ${p.url}` : ""}. Over welke leerling gaat het? Noem de leerling (naam of leerlingnummer) in de mail, of stuur een leesbare versie.`,
+    en: (p, l) =>
+      `Attachment "${attachment(p, l)}" could not be read (${whyText(UNREAD_WHY, p, l, "unreadable")})${p.url ? `: ${p.url}` : ""}. Which student is it about? Name the student (name or student number) in the mail, or attach a readable version.`,
   },
 };
 

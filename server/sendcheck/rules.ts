@@ -20,6 +20,8 @@ import type { ConsentEvent, RegisterEvent } from "../register/domain.js";
 import { consentStatus, startOf } from "../register/consent-state.js";
 export { consentStatus, type ConsentState, type ConsentStatus } from "../register/consent-state.js";
 import { contentFindings, type ContentFacts } from "./content-rules.js";
+import { agreedChannelRule, channelKind } from "./channel-rule.js";
+import type { CheckedRecipient } from "./recipients.js";
 import { reasonMessage, SUMMARY, truncate, type Lang, type ReasonParams } from "./messages.js";
 import type { ReasonCode, RecipientResult } from "../../contract/sendcheck.js";
 
@@ -33,7 +35,8 @@ export type Verdict = "allow" | "warn" | "block";
 type RecipientBasis = RecipientResult["basis"];
 
 export interface RulesInput {
-  recipients: { address: string; field: "to" | "cc" | "bcc" }[];
+  /** Every recipient: resolved persons, lists followed by their members, unresolved ones (recipients.ts). */
+  recipients: CheckedRecipient[];
   /** Detected students. */
   studentIds: string[];
   directory: Directory;
@@ -45,6 +48,8 @@ export interface RulesInput {
   lang: Lang;
   /** What the mail contains (content-rules.ts): homonyms, a BSN, attachments. */
   content?: ContentFacts;
+  /** The id of the Purview sensitivity label applied to the mail, if any. */
+  sensitivityLabelId?: string;
 }
 
 export interface Disclosure {
@@ -77,9 +82,11 @@ export function worst(a: Verdict, b: Verdict): Verdict {
 
 /** Most serious first: decides which problem the overall message leads with. */
 const SEVERITY: readonly ReasonCode[] = [
+  "NO_USABLE_RECIPIENT",
   "OTHER_STUDENTS_GUARDIAN",
   "BSN_IN_MAIL",
   "OTHER_STUDENTS_ACCOUNT",
+  "UNRESOLVED_RECIPIENT",
   "UNKNOWN_RECIPIENT",
   "PROCESSOR_NOT_A_RECIPIENT",
   "PURPOSE_NOT_COVERED",
@@ -98,8 +105,11 @@ const SEVERITY: readonly ReasonCode[] = [
   "PARENT_OF_16_NO_PURPOSE",
   "PARENTS_NOT_INFORMED",
   "AMBIGUOUS_STUDENT",
+  "ATTACHMENT_UNREADABLE",
   "ATTACHMENT_WITHOUT_STUDENT",
   "WHOLE_FILE",
+  "AGREED_CHANNEL",
+  "INTERNAL_LIST",
   "STUDENT_LEFT",
   "GUARDIAN_WITHOUT_AUTHORITY",
   "OWN_STUDENT_ACCOUNT_UNDER_16",
@@ -414,26 +424,45 @@ export function evaluate(input: RulesInput): RulesOutput {
     lang: input.lang,
   };
 
-  const addresses = [...new Set(input.recipients.map((r) => normAddress(r.address)))].filter((a) => a.length > 0);
+  // The school's label for encrypted mail is applied (each detected student's school's, when they differ).
+  const label = input.sensitivityLabelId;
+  const encrypted = label !== undefined && students.every((s) => policyFor(input.directory, s.schoolId).encryptedMailLabelId === label);
+
+  // One entry per lower-cased address, in input order (a list's member also addressed directly counts once).
+  const seen = new Map<string, CheckedRecipient>();
+  for (const r of input.recipients) {
+    const a = normAddress(r.address);
+    if (a.length > 0 && !seen.has(a)) seen.set(a, r);
+  }
   const recipients: RecipientResult[] = [];
   const disclosures: Disclosure[] = [];
   const problems: { address: string; order: number; finding: Finding }[] = [];
   const notes = new Set<string>();
+  // A mail none of whose recipients can be checked goes nowhere known: blocked, whatever it says.
+  const usable = [...seen.values()].some((r) => !r.unresolved && !r.list);
 
-  addresses.forEach((address, order) => {
-    const c = classify(address, index);
-    const party = c.kind === "party" ? { id: c.party.id, name: c.party.name, kind: c.party.kind } : undefined;
-    const content: Finding[] = contentFindings({ kind: c.kind, ...(c.kind === "party" ? { party: c.party } : {}) }, input.content);
-    const { findings: own, basis } =
-      students.length === 0
-        ? { findings: content.length > 0 ? [] : [{ verdict: "allow", code: "NO_STUDENT", params: {} } satisfies Finding], basis: basisWithoutStudent(c) }
-        : findingsFor(c, ctx);
-    const findings = [...own, ...content];
+  [...seen.entries()].forEach(([address, given], order) => {
+    const c: Classified = given.unresolved ? { kind: "unknown" } : classify(address, index);
+    const channel = c.kind === "party" ? channelKind(c.party.agreedChannel) : "email";
+    const party = c.kind === "party" ? { id: c.party.id, name: c.party.name, kind: c.party.kind, ...(channel !== "email" ? { channel } : {}) } : undefined;
+    const judged = given.unresolved
+      ? unresolvedFindings(given.unresolved, students.length > 0 || !usable)
+      : given.list
+        ? listFindings(c, given.name ?? address, students.length > 0)
+        : personFindings(c, ctx, input.content);
+    const findings = [...judged.findings];
+    const basis = judged.basis;
+    // The party's agreed channel (issue 13 item 6): a person at a party that is not a processor, about a student.
+    if (!given.unresolved && !given.list && c.kind === "party" && c.party.kind !== "processor" && students.length > 0)
+      findings.push(...agreedChannelRule(c.party, encrypted));
     const verdict = findings.reduce<Verdict>((v, f) => worst(v, f.verdict), "allow");
     recipients.push({
       address,
       kind: c.kind,
       ...(party ? { party } : {}),
+      ...(given.name ? { name: given.name } : {}),
+      ...(given.type ? { type: given.type } : {}),
+      ...(given.via ? { via: given.via } : {}),
       verdict,
       basis: verdict === "block" ? "none" : basis,
       reasons: findings.map((f) => ({
@@ -458,9 +487,50 @@ export function evaluate(input: RulesInput): RulesOutput {
     }
   });
 
-  const verdict = recipients.reduce<Verdict>((v, r) => worst(v, r.verdict), "allow");
   const studentList = students.map((s) => ({ id: s.id, name: fullName(s) }));
+  if (!usable) {
+    const message = truncate(`${SUMMARY[input.lang].blocked} ${reasonMessage("NO_USABLE_RECIPIENT", {}, input.lang)}`, MAX_MESSAGE_LENGTH);
+    return { verdict: "block", message, recipients, students: studentList, disclosures: [] };
+  }
+  const verdict = recipients.reduce<Verdict>((v, r) => worst(v, r.verdict), "allow");
   return { verdict, message: summary(problems, studentList, [...notes], input.lang), recipients, students: studentList, disclosures };
+}
+
+type Judged = { findings: Finding[]; basis: RecipientBasis };
+
+/** A single person with an address: the rules of DOMAIN.md sections 1-3, and the content rules. */
+function personFindings(c: Classified, ctx: Context, facts: ContentFacts | undefined): Judged {
+  const content: Finding[] = contentFindings({ kind: c.kind, ...(c.kind === "party" ? { party: c.party } : {}) }, facts);
+  const { findings: own, basis } =
+    ctx.students.length === 0
+      ? { findings: content.length > 0 ? [] : [{ verdict: "allow", code: "NO_STUDENT", params: {} } satisfies Finding], basis: basisWithoutStudent(c) }
+      : findingsFor(c, ctx);
+  return { findings: [...own, ...content], basis };
+}
+
+/**
+ * A recipient that could not be resolved to an address (an X500 address Graph does not know, a typed
+ * name, a list whose members are hidden) is an unknown recipient: blocked when the mail is about a
+ * student (or when no recipient at all can be checked), with the way out ("choose the address again").
+ */
+function unresolvedFindings(why: string, block: boolean): Judged {
+  return { findings: [{ verdict: block ? "block" : "allow", code: "UNRESOLVED_RECIPIENT", params: { why } }], basis: "none" };
+}
+
+/**
+ * A distribution list or group: its members follow as recipients of their own (each judged as a
+ * person); the list itself gets the need-to-know warning when the mail is about a student (DOMAIN.md
+ * section 2: a distribution list needs a need-to-know look).
+ */
+function listFindings(c: Classified, list: string, aboutStudents: boolean): Judged {
+  return {
+    findings: [
+      aboutStudents
+        ? ({ verdict: "warn", code: "INTERNAL_LIST", params: { list } } satisfies Finding)
+        : ({ verdict: "allow", code: "NO_STUDENT", params: {} } satisfies Finding),
+    ],
+    basis: c.kind === "internal" ? "internal" : "none",
+  };
 }
 
 /** The overall message: the most serious problem and its way out, or a short confirmation. */

@@ -1,4 +1,5 @@
 import { AppError, notFound } from "../shared/errors.js";
+import { both } from "../shared/texts.js";
 import type { Principal } from "../identity/auth.js";
 import { policyFor, type Policy } from "../directory/domain.js";
 import type { DirectoryService } from "../directory/service.js";
@@ -11,23 +12,34 @@ import { contentFacts, type MailContent } from "./content-rules.js";
 import { evaluate, type RulesOutput } from "./rules.js";
 import { truncate } from "./messages.js";
 import { digestOf, stampOf, type DigestParts } from "./digest.js";
+import { TextReader } from "./text-reader.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
-import type { CheckRequest, CheckResponse } from "../../contract/sendcheck.js";
+import type { CheckRequest, CheckResponse, RecipientInput } from "../../contract/sendcheck.js";
+import { checkedRecipients, givenRecipients, type RecipientResolver } from "./recipients.js";
+import { attachmentFindings, attachmentLimits, type AttachmentReceipts } from "./attachments.js";
+import type { AttachmentFinding } from "./content-rules.js";
 
 export type { Lang } from "../../contract/enums.js";
 import type { Lang } from "../../contract/enums.js";
 
 /** A mail to judge: its recipients by field, the texts students are detected in, and a purpose. */
 export interface MailToJudge {
-  to: string[];
-  cc: string[];
-  bcc: string[];
+  /** Plain addresses, or recipients as Outlook gave them (X500, typed names, lists: resolved when a caller is given). */
+  to: (string | RecipientInput)[];
+  cc: (string | RecipientInput)[];
+  bcc: (string | RecipientInput)[];
+  /** What became of the attachments' contents (uploads with receipts), when the add-in sent them. */
+  attachmentFindings?: AttachmentFinding[];
   /** The texts students are detected in, or (a mail whose body is not at hand) the students themselves. */
   texts: string[];
   studentIds?: string[];
   purposeId?: string;
   /** The subject, body and attachment names, when at hand: the content rules (a BSN, homonyms, attachments). */
   content?: MailContent;
+  /** Students the user named in the task pane for a mail in which none was recognised: they count as found. */
+  namedStudentIds?: string[];
+  /** The Purview sensitivity label applied to the mail (its id). */
+  sensitivityLabelId?: string;
 }
 
 export interface Judged {
@@ -64,25 +76,47 @@ export class SendCheckService {
     private readonly register: RegisterRepository,
     private readonly checks: CheckRepository,
     private readonly stampKey: string,
+    private readonly reader: TextReader = new TextReader({ inlineChars: 64 * 1024, budgetMs: 5000 }),
+    /** Resolves X500 addresses, names and lists (Graph on behalf of the user); absent: they stay unresolved. */
+    private readonly resolver?: RecipientResolver,
+    /** Verifies the receipts of attachment uploads; absent: attachment contents count as unread. */
+    private readonly receipts?: AttachmentReceipts,
   ) {}
 
+  /** Ends the text reader's worker thread. */
+  close(): Promise<void> {
+    return this.reader.close();
+  }
+
+  /** A stored check (its students find its school for the school scope), or undefined. */
+  stored(tenantId: string, checkId: string): Promise<StoredCheck | undefined> {
+    return this.checks.get(tenantId, checkId);
+  }
+
   /** The rules on a mail at a moment: consent in force and ages on `sentAt`. */
-  async judge(tenantId: string, mail: MailToJudge, sentAt: Date, lang: Lang): Promise<Judged> {
+  async judge(tenantId: string, mail: MailToJudge, sentAt: Date, lang: Lang, caller?: { p: Principal; userToken?: string }): Promise<Judged> {
     const snap = await this.directory.snapshot(tenantId);
-    const scan = snap.detector.scan(mail.texts);
-    const studentIds = mail.studentIds ?? scan.students.map((d) => d.studentId);
-    const content = mail.content ? contentFacts(mail.content, scan, snap.studentById) : undefined;
+    // Large texts are read in a worker thread within a time budget (text-reader.ts).
+    const read = await this.reader.read(mail.texts, mail.content ? [mail.content.subject, mail.content.body] : []);
+    const detected = snap.detector.scanTokens(read.tokens);
+    const found = mail.attachmentFindings ?? [];
+    // Every recipient accounted for: what is not a plain SMTP address is resolved for the caller, or unresolved.
+    const recipients = await checkedRecipients(givenRecipients(mail), caller?.p, caller?.userToken, caller ? this.resolver : undefined);
     if (mail.purposeId && !snap.purposeById.has(mail.purposeId))
-      throw new AppError(422, "UNPROCESSABLE", "Unknown purpose", [{ path: "purposeId", message: "unknown purpose" }]);
+      throw new AppError(422, "UNPROCESSABLE", both((t) => t.check.unknownPurpose), [{ path: "purposeId", message: "unknown purpose" }]);
+    // Students the user named in the pane (a mail in which none was recognised) count as found.
+    const named = (mail.namedStudentIds ?? []).filter((id) => !detected.students.some((d) => d.studentId === id));
+    const unknown = named.filter((id) => !snap.studentById.has(id));
+    if (unknown.length > 0)
+      throw new AppError(422, "UNPROCESSABLE", both((t) => t.check.unknownStudent), unknown.map(() => ({ path: "studentIds", message: "unknown student" })));
+    const scan = { ...detected, students: [...detected.students, ...named.map((studentId) => ({ studentId, matchedBy: "studentNumber" as const }))] };
+    const studentIds = mail.studentIds ?? [...new Set([...scan.students.map((d) => d.studentId), ...found.flatMap((a) => a.studentIds)])];
+    const content = mail.content ? contentFacts(mail.content, scan, snap.studentById, found, read.bsn) : undefined;
     // One point read per student: the HEAD row holds what the rules need (the consent state).
     const partitions = await Promise.all(studentIds.map((id) => this.register.readState(tenantId, id)));
     const registers = new Map<string, RegisterEvent[]>(studentIds.map((id, i) => [id, partitions[i]?.events ?? []]));
     const out = evaluate({
-      recipients: [
-        ...mail.to.map((address) => ({ address, field: "to" as const })),
-        ...mail.cc.map((address) => ({ address, field: "cc" as const })),
-        ...mail.bcc.map((address) => ({ address, field: "bcc" as const })),
-      ],
+      recipients,
       studentIds,
       directory: snap.directory,
       registers,
@@ -90,13 +124,15 @@ export class SendCheckService {
       sentAt,
       lang,
       ...(content ? { content } : {}),
+      ...(mail.sensitivityLabelId ? { sensitivityLabelId: mail.sensitivityLabelId } : {}),
     });
     const firstStudent = studentIds[0] ? snap.studentById.get(studentIds[0]) : undefined;
     const policy = policyFor(snap.directory, firstStudent?.schoolId ?? snap.directory.schools[0]?.id ?? "");
     return { out, studentIds, policy };
   }
 
-  async check(p: Principal, req: CheckRequest, lang: Lang, idempotencyKey?: string): Promise<CheckResponse> {
+  /** `userToken`: the caller's bearer token, for Graph on behalf of the user (recipient resolution). */
+  async check(p: Principal, req: CheckRequest, lang: Lang, idempotencyKey?: string, userToken?: string): Promise<CheckResponse> {
     const recording = req.mode === "send";
     if (recording && req.sentAt)
       throw new AppError(400, "VALIDATION_FAILED", "A recording check (mode send) is judged at the server's time; sentAt is only for a query", [
@@ -112,7 +148,12 @@ export class SendCheckService {
       ]);
     const now = new Date();
     const sentAt = req.sentAt ? new Date(req.sentAt) : now;
-    const { out, studentIds, policy } = await this.judge(p.tenantId, mailOf(req), sentAt, lang);
+    const limits = attachmentLimits((await this.directory.snapshot(p.tenantId)).directory);
+    const attachments = attachmentFindings(req, p, this.receipts, limits);
+    const { out, studentIds, policy } = await this.judge(p.tenantId, { ...mailOf(req), attachmentFindings: attachments }, sentAt, lang, {
+      p,
+      ...(userToken ? { userToken } : {}),
+    });
     const checkId = recording && idempotencyKey ? recordingCheckId(p, idempotencyKey) : newCheckId();
     const result: CheckResponse = {
       checkId,
@@ -121,7 +162,14 @@ export class SendCheckService {
       students: out.students,
       recipients: out.recipients,
       ...(req.purposeId ? { purposeId: req.purposeId } : {}),
-      policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds },
+      policy: {
+        sendMode: policy.sendMode,
+        failMode: policy.failMode,
+        sendBudgetSeconds: policy.sendBudgetSeconds,
+        ...(policy.encryptedMailLabelId ? { encryptedMailLabelId: policy.encryptedMailLabelId } : {}),
+        ...limits,
+      },
+      ...(attachments.length > 0 ? { attachments: attachments.map((a) => ({ name: a.name, status: a.status, students: a.studentIds.length })) } : {}),
     };
     if (!recording || !idempotencyKey) return result;
 
@@ -207,19 +255,19 @@ export class SendCheckService {
     const stored = await this.checks.get(p.tenantId, checkId);
     if (stored) {
       const c = await this.owned(p, checkId);
-      if (c.overriddenAt || c.override) throw new AppError(409, "CONFLICT", "This check was already overridden");
-      if (c.result.verdict === "allow") throw new AppError(409, "CONFLICT", "This check allowed the mail; there is nothing to override");
+      if (c.overriddenAt || c.override) throw new AppError(409, "CONFLICT", both((t) => t.check.alreadyOverridden));
+      if (c.result.verdict === "allow") throw new AppError(409, "CONFLICT", both((t) => t.check.nothingToOverride));
       if (!c.digest) throw new AppError(409, "CONFLICT", "This check cannot be overridden (made before overrides bound to content)");
       const next: StoredCheck = { ...c, override: { reason, by: p.userId, at, digest: c.digest.digest }, overriddenAt: at };
       await this.checks.replace(p.tenantId, next).catch((e: unknown) => {
-        if (e instanceof AppError && (e.code === "CONFLICT" || e.status === 412)) throw new AppError(409, "CONFLICT", "This check was already overridden");
+        if (e instanceof AppError && (e.code === "CONFLICT" || e.status === 412)) throw new AppError(409, "CONFLICT", both((t) => t.check.alreadyOverridden));
         throw e;
       });
       return { checkId, overriddenAt: at, digest: c.digest.digest, disclosures: 0 };
     }
     if (!mail) throw notFound("Check");
     const { out, studentIds, policy } = await this.judge(p.tenantId, mailOf(mail), new Date(), lang);
-    if (out.verdict === "allow") throw new AppError(409, "CONFLICT", "This check allowed the mail; there is nothing to override");
+    if (out.verdict === "allow") throw new AppError(409, "CONFLICT", both((t) => t.check.nothingToOverride));
     const digest = digestFor(mail, studentIds);
     const record: StoredCheck = {
       checkId,
@@ -247,7 +295,7 @@ export class SendCheckService {
     try {
       await this.checks.save(p.tenantId, record);
     } catch (e) {
-      if (e instanceof AppError && e.code === "CONFLICT") throw new AppError(409, "CONFLICT", "This check was already overridden");
+      if (e instanceof AppError && e.code === "CONFLICT") throw new AppError(409, "CONFLICT", both((t) => t.check.alreadyOverridden));
       throw e;
     }
     return { checkId, overriddenAt: at, digest: digest.digest, disclosures: 0 };
@@ -262,12 +310,14 @@ function mailOf(req: CheckRequest): MailToJudge {
     texts: [req.subject, req.body, ...req.attachments.map((a) => a.name)],
     ...(req.purposeId ? { purposeId: req.purposeId } : {}),
     content: req,
+    ...(req.studentIds ? { namedStudentIds: req.studentIds } : {}),
+    ...(req.sensitivityLabelId ? { sensitivityLabelId: req.sensitivityLabelId } : {}),
   };
 }
 
 function digestFor(req: CheckRequest, studentIds: string[]): DigestParts {
   return digestOf({
-    recipients: [...req.to, ...req.cc, ...req.bcc],
+    recipients: [...req.to, ...req.cc, ...req.bcc].map((r) => (typeof r === "string" ? r : r.address || r.name || "")),
     studentIds,
     attachments: req.attachments.map((a) => (a.sha256 ? { name: a.name, sha256: a.sha256 } : { name: a.name })),
     body: req.body,

@@ -13,6 +13,7 @@ import { htmlToText, sameContent, uniqueRecipients, verifyStamp } from "../sendc
 import type { Disclosure } from "../sendcheck/rules.js";
 import { checkHeaderFromMime, sentAttachments, sentItemsDelta, type SentMessage } from "./graph.js";
 import type { Breach, ReviewItem, ReviewReason, SentItemsRepository } from "./repository.js";
+import type { NotificationItem, SubscriptionReport, Subscriptions } from "./subscriptions.js";
 
 /**
  * Confirmation from Sent Items (docs/SENT-ITEMS.md). The sweep reads each sender's Sent Items with a
@@ -28,7 +29,7 @@ import type { Breach, ReviewItem, ReviewReason, SentItemsRepository } from "./re
  */
 
 export type { SweepReport } from "../../contract/sentitems.js";
-import type { SweepReport } from "../../contract/sentitems.js";
+import type { BreachUpdate, SweepReport } from "../../contract/sentitems.js";
 
 /** Days a check record is kept after it expired (a late send is still judged, at its send time, without it). */
 export const CHECK_RECORD_GRACE_DAYS = 30;
@@ -45,12 +46,96 @@ export interface SentItemsDeps {
   graph: (tenantId: string) => Client;
   graphBaseUrl: string;
   stampKey: string;
+  /** Change notifications on the senders' Sent Items (undefined: the delta sweep alone; no PUBLIC_URL). */
+  subscriptions?: Subscriptions;
+  /** Problems of background work (counts and codes only). */
+  log?: Logger;
 }
+
+/** setInterval and clearInterval, injected in tests (a fake clock). */
+export interface Timers {
+  /** `fn` returns the tick's promise (a fake clock awaits it). */
+  setInterval(fn: () => Promise<void>, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const REAL_TIMERS: Timers = {
+  setInterval: (fn, ms) => {
+    const t = setInterval(() => void fn(), ms);
+    t.unref();
+    return t;
+  },
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+};
 
 const BREACH_HOURS = 72;
 
 export class SentItemsService {
+  /** Background work started by notifications, per tenant (one delta round at a time, one more queued). */
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly background = new Set<Promise<void>>();
+
   constructor(private readonly d: SentItemsDeps) {}
+
+  // -------------------------------------------------------------------------------------------------
+  // Change notifications (server/sentitems/subscriptions.ts)
+
+  /** Subscribes every known sender's Sent Items, renewing what expires within the renewal window. */
+  async subscribe(tenantId: string, now = new Date()): Promise<SubscriptionReport> {
+    if (!this.d.subscriptions) throw new AppError(503, "GRAPH_ERROR", "Change notifications need PUBLIC_URL (the address Graph posts to)");
+    const mailboxes = (await this.d.repo.mailboxes(tenantId)).map((m) => m.mailbox);
+    return this.d.subscriptions.ensure(tenantId, this.d.graph(tenantId), mailboxes, now);
+  }
+
+  /**
+   * Graph's notification POST: answered at once (Graph wants an answer within 3 seconds), the work is
+   * done after. Items whose clientState does not match their subscription are ignored.
+   */
+  notified(items: NotificationItem[]): void {
+    const work = (async () => {
+      for (const item of items.slice(0, 100)) {
+        const tenantId = item.tenantId;
+        if (!tenantId || !this.d.subscriptions) continue;
+        const sub = await this.d.subscriptions.verify(tenantId, item);
+        if (!sub) continue;
+        const graph = this.d.graph(tenantId);
+        if (item.lifecycleEvent === "reauthorizationRequired") {
+          if (!(await this.d.subscriptions.renew(tenantId, graph, sub, new Date()))) await this.d.subscriptions.replace(tenantId, graph, sub, new Date());
+          continue;
+        }
+        if (item.lifecycleEvent === "subscriptionRemoved") await this.d.subscriptions.replace(tenantId, graph, sub, new Date());
+        // A change, a removed subscription or missed notifications: one delta round catches up.
+        await this.sweepSoon(tenantId);
+      }
+    })().catch((err: unknown) => {
+      this.d.log?.warn({ errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined }, "sent items notification failed");
+    });
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+  }
+
+  /** Resolves when the work notifications started is done (tests; a graceful stop). */
+  async idle(): Promise<void> {
+    while (this.background.size > 0 || this.running.size > 0) await Promise.allSettled([...this.background, ...this.running.values()]);
+  }
+
+  /** One delta round for the tenant; while one runs, one more is queued (never two at once, none lost). */
+  private sweepSoon(tenantId: string): Promise<void> {
+    const current = this.running.get(tenantId);
+    if (current) {
+      this.again.add(tenantId);
+      return current;
+    }
+    const run = (async () => {
+      do {
+        this.again.delete(tenantId);
+        await this.sweep(tenantId);
+      } while (this.again.has(tenantId));
+    })().finally(() => this.running.delete(tenantId));
+    this.running.set(tenantId, run);
+    return run;
+  }
 
   /** Adds a mailbox (an add-in user, or a shared mailbox they send from) to the sweep, from `since`. */
   async addMailbox(tenantId: string, mailbox: string, since?: string): Promise<{ mailbox: string; since: string }> {
@@ -101,7 +186,7 @@ export class SentItemsService {
    * Sweeps every tenant's senders every `intervalMs` (unref'd; a tick is skipped while one runs). The
    * worst-case lag between a send and its disclosure is the interval. Returns a stop function.
    */
-  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger): () => void {
+  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger, timers: Timers = REAL_TIMERS): () => void {
     if (intervalMs <= 0) return () => undefined;
     let busy = false;
     const tick = async (): Promise<void> => {
@@ -109,6 +194,8 @@ export class SentItemsService {
       busy = true;
       try {
         for (const tenantId of await tenants()) {
+          // Subscriptions first (renewed before they expire), then the catch-up round.
+          if (this.d.subscriptions) await this.subscribe(tenantId);
           const r = await this.sweep(tenantId);
           // Counts only: never an address or a subject.
           log.info({ tenant: tenantId, messages: r.messages, confirmed: r.confirmed, disclosures: r.disclosures, review: r.review }, "sent items sweep");
@@ -119,9 +206,8 @@ export class SentItemsService {
         busy = false;
       }
     };
-    const timer = setInterval(() => void tick(), intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    const timer = timers.setInterval(tick, intervalMs);
+    return () => timers.clearInterval(timer);
   }
 
   /** What one sent message means for the register. */
@@ -348,6 +434,26 @@ export class SentItemsService {
     await this.d.repo.addBreach(p.tenantId, breach);
     const { etag: _e, ...plain } = next;
     return { item: plain, breach, disclosures: 0 };
+  }
+
+  /** The decisions on a breach: each decision once (409 after), the follow-up may be rewritten. */
+  async decideBreach(p: Principal, id: string, d: BreachUpdate): Promise<Breach> {
+    const b = await this.d.repo.breach(p.tenantId, id);
+    if (!b) throw notFound("Breach");
+    if ((d.notifyAuthority && b.notifyAuthority) || (d.informParents && b.informParents)) throw new AppError(409, "CONFLICT", "This decision on the breach was already recorded");
+    const at = new Date().toISOString();
+    const next: Breach = {
+      ...b,
+      ...(d.notifyAuthority ? { notifyAuthority: { ...d.notifyAuthority, at, by: p.userId } } : {}),
+      ...(d.informParents ? { informParents: { ...d.informParents, at, by: p.userId } } : {}),
+      ...(d.followUp ? { followUp: d.followUp } : {}),
+    };
+    await this.d.repo.replaceBreach(p.tenantId, next).catch((e: unknown) => {
+      if (e instanceof AppError && (e.code === "CONFLICT" || e.status === 412)) throw new AppError(409, "CONFLICT", "The breach changed meanwhile; reload it");
+      throw e;
+    });
+    const { etag: _e, ...plain } = next;
+    return plain;
   }
 
   /** The breaches that concern one student (the access export shows them, the recipient redacted). */

@@ -2,6 +2,8 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 
 import type { ErrorBody, ErrorCode } from "../../contract/errors.js";
+import type { Lang } from "../../contract/enums.js";
+import { detailIn, errorText } from "./texts.js";
 
 /** The stable error codes are part of the contract (contract/errors.ts). */
 export type { ErrorBody, ErrorCode };
@@ -31,32 +33,35 @@ export class AppError extends Error {
   }
 
   /** The message in the user's language (English when no Dutch text was written). */
-  messageIn(lang: "nl" | "en"): string {
+  messageIn(lang: Lang): string {
     return lang === "nl" && this.messageNl ? this.messageNl : this.message;
   }
 }
 
-/** Dutch texts of the validation messages users meet in forms (schema refinements). */
-const DETAIL_NL: Record<string, string> = {
-  "must be after givenAt": "moet na het moment van toestemming liggen",
-  "oral consent needs who heard it": "bij mondelinge toestemming: wie heeft het gehoord",
-  "email consent needs its evidence": "toestemming per e-mail heeft het bewijs van die e-mail nodig",
-  "a 'not informed' record needs the reason": "vastleggen dat de ouders niet zijn geïnformeerd vraagt de reden",
-  "unknown purpose": "onbekend doel",
-  "unknown party": "onbekende partij",
-  "unknown school": "onbekende school",
-};
-
-/** Field problems in the user's language: a message given in both languages, or an English one with a Dutch text above. */
-function localizedDetails(details: unknown, lang: "nl" | "en"): unknown {
+/** Field problems in the user's language: a message given in both languages, or an English one from the catalogue. */
+function localizedDetails(details: unknown, lang: Lang): unknown {
   if (!Array.isArray(details)) return details;
   return details.map((d: unknown) => {
     if (typeof d !== "object" || d === null) return d;
     const m = (d as { message?: unknown }).message;
     if (typeof m === "object" && m !== null && typeof (m as Texts).en === "string" && typeof (m as Texts).nl === "string") return { ...d, message: (m as Texts)[lang] };
     if (lang !== "nl") return d;
-    return typeof m === "string" && DETAIL_NL[m] ? { ...d, message: DETAIL_NL[m] } : d;
+    return typeof m === "string" ? { ...d, message: detailIn(m, lang) } : d;
   });
+}
+
+/** The request's language: English when the client prefers it (Accept-Language), Dutch otherwise. */
+export function requestLang(req: { acceptsLanguages?: (...langs: string[]) => string | false }): Lang {
+  return typeof req.acceptsLanguages === "function" && req.acceptsLanguages("nl", "en") === "en" ? "en" : "nl";
+}
+
+/**
+ * The message of an error in `lang`: its own text in that language; an error written in English only
+ * gets its code's text in Dutch, with the English as a technical detail.
+ */
+export function errorMessage(e: AppError, lang: Lang): string {
+  if (lang === "en" || e.messageNl) return e.messageIn(lang);
+  return `${errorText(e.code, "nl")} (Technisch: ${e.message})`;
 }
 
 /** A problem with one field, in both languages (the error middleware answers the user's). */
@@ -111,8 +116,8 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     }
     if (appErr.headers) for (const [k, v] of Object.entries(appErr.headers)) res.setHeader(k, v);
     // The user's language (Dutch unless the client asks for English), as the rest of the API answers.
-    const lang = typeof req.acceptsLanguages === "function" && req.acceptsLanguages("nl", "en") === "en" ? "en" : "nl";
-    const body: ErrorBody = { error: { code: appErr.code, message: appErr.messageIn(lang) } };
+    const lang = requestLang(req);
+    const body: ErrorBody = { error: { code: appErr.code, message: errorMessage(appErr, lang) } };
     if (appErr.details !== undefined) body.error.details = localizedDetails(appErr.details, lang);
     res.status(appErr.status).json(body);
   };

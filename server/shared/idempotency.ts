@@ -57,7 +57,9 @@ export function idempotency(storage: Storage, opts: { staleMs?: number; ttlMs?: 
 
   return async (req, res, next) => {
     const header = req.get("idempotency-key");
-    if (req.method !== "POST" || header === undefined || res.locals.ownIdempotency === true) return next();
+    // The handler owns the key (the check), or the body is streamed and not read here (the CSV import,
+    // an upsert that is idempotent by itself).
+    if (req.method !== "POST" || header === undefined || res.locals.ownIdempotency === true || res.locals.streamedBody === true) return next();
     if (!KEY.test(header)) throw new AppError(400, "VALIDATION_FAILED", "Idempotency-Key must be 1 to 200 visible ASCII characters");
     const p = req.principal;
     if (!p) return next();

@@ -58,3 +58,20 @@ export function rateLimit(opts: { perUserPerMinute: number; perTenantPerMinute: 
     next();
   };
 }
+
+/**
+ * The anonymous routes' limit (the Graph webhook, the parents' page, the API document): per client
+ * address, checked before anything else runs for the request (no body read, no token, no storage).
+ * Behind the App Service front end the address is the client's (trust proxy 1).
+ */
+export function anonymousRateLimit(perMinute: number): RequestHandler {
+  const addresses = new SlidingWindowLimiter(perMinute);
+  return (req, _res, next) => {
+    const wait = addresses.take(req.ip ?? req.socket.remoteAddress ?? "unknown");
+    if (wait > 0) {
+      next(new AppError(429, "RATE_LIMITED", "Too many requests; try again later", undefined, { "Retry-After": String(wait) }));
+      return;
+    }
+    next();
+  };
+}

@@ -11,9 +11,11 @@ export type TableName =
   | "Checks"
   | "SentItems"
   | "Review"
+  | "Subscriptions"
   | "Idempotency"
   | "Views"
-  | "Meta";
+  | "Meta"
+  | "AdminLog";
 
 export const TABLES: readonly TableName[] = [
   "Schools",
@@ -25,9 +27,11 @@ export const TABLES: readonly TableName[] = [
   "Checks",
   "SentItems",
   "Review",
+  "Subscriptions",
   "Idempotency",
   "Views",
   "Meta",
+  "AdminLog",
 ];
 
 export type Entity = TableEntityResult<Record<string, unknown>>;

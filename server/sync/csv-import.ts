@@ -1,3 +1,7 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parse, type Options as CsvOptions } from "csv-parse";
+import { parse as parseSync } from "csv-parse/sync";
 import { studentInput } from "../../contract/directory.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { ImportRequest, ImportResult } from "../../contract/directory.js";
@@ -38,56 +42,50 @@ export interface ParsedCsv {
 
 const EMAIL = /^[^\s@/\\#?|]+@[^\s@/\\#?|]+\.[^\s@/\\#?|]+$/;
 
+/** Characters of one record (all its fields); a longer one is refused (a hostile quote never closed, say). */
+export const MAX_RECORD_CHARS = 64 * 1024;
+/** Data rows of one import; a school has far fewer students. More is 413. */
+export const MAX_CSV_ROWS = 100_000;
+
+/** csv-parse as this import reads: RFC 4180-style, a quote opens a field only at its start, a BOM is fine. */
+function parserOptions(delimiter: string): CsvOptions {
+  return {
+    delimiter,
+    bom: true,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_empty_values: true,
+    max_record_size: MAX_RECORD_CHARS,
+  };
+}
+
+/** A parser's complaint as the API's 400 (no field content: it may be personal data). */
+function csvError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  const code = typeof e === "object" && e !== null && "code" in e ? String(e.code) : "";
+  const line = typeof e === "object" && e !== null && "lines" in e ? Number(e.lines) : undefined;
+  const what =
+    code === "CSV_QUOTE_NOT_CLOSED"
+      ? "The CSV has an unclosed quote"
+      : code === "CSV_MAX_RECORD_SIZE"
+        ? `A row of the CSV is longer than ${MAX_RECORD_CHARS} characters`
+        : "The CSV cannot be read";
+  return new AppError(400, "VALIDATION_FAILED", line ? `${what} (line ${line})` : what);
+}
+
 /** RFC 4180-style records with a chosen delimiter; quotes may hold delimiters and line breaks. */
 export function parseDelimited(text: string, delimiter = ";"): string[][] {
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  let i = 0;
-  while (i < s.length) {
-    const c = s[i];
-    if (quoted) {
-      if (c === '"') {
-        if (s[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && field.trim() === "") {
-      quoted = true;
-      field = "";
-      i++;
-    } else if (c === delimiter) {
-      row.push(field);
-      field = "";
-      i++;
-    } else if (c === "\r" || c === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i += c === "\r" && s[i + 1] === "\n" ? 2 : 1;
-    } else {
-      field += c;
-      i++;
-    }
+  try {
+    return parseSync(text, parserOptions(delimiter)) as string[][];
+  } catch (e) {
+    throw csvError(e);
   }
-  if (quoted) throw new AppError(400, "VALIDATION_FAILED", "The CSV has an unclosed quote");
-  if (field !== "" || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ""));
+}
+
+/** The delimiter the header line uses: ";" (the student systems' default), else a tab, else ",". */
+export function delimiterOf(firstLine: string): string {
+  return firstLine.includes(";") ? ";" : firstLine.includes("\t") ? "\t" : ",";
 }
 
 const MONTHS_OK = (y: number, m: number, d: number): boolean => {
@@ -133,24 +131,54 @@ const RELATIONS: Record<string, GuardianIn["relation"]> = {
 
 const REQUIRED = ["leerlingnummer", "voornaam", "achternaam", "geboortedatum"] as const;
 
-/** The CSV as an ImportRequest for one school (students with guardians; nothing else). */
-export function parseStudentCsv(text: string, schoolId: string): ParsedCsv {
-  const firstLine = (text.split(/\r?\n/, 1)[0] ?? "").replace(/^\uFEFF/, "");
-  const delimiter = firstLine.includes(";") ? ";" : firstLine.includes("\t") ? "\t" : ",";
-  const rows = parseDelimited(text, delimiter);
-  const header = rows.shift();
-  if (!header) throw new AppError(400, "VALIDATION_FAILED", "The CSV is empty");
-  const col = new Map(header.map((h, i) => [h.trim().toLowerCase().replace(/\s+/g, "_"), i]));
-  const missing = REQUIRED.filter((c) => !col.has(c));
-  if (missing.length)
-    throw new AppError(400, "VALIDATION_FAILED", "The CSV misses required columns", missing.map((c) => ({ path: `header.${c}`, message: "missing column" })));
+/**
+ * Reads the rows of one export, one at a time: the header first, then each data row becomes a student
+ * (or an error). Only the students kept are held, never the text: memory grows with the students of
+ * the school, not with the bytes sent.
+ */
+export class StudentCsvReader {
+  private col: Map<string, number> | undefined;
+  private line = 1;
+  readonly errors: CsvProblem[] = [];
+  readonly warnings: CsvProblem[] = [];
+  readonly students: StudentIn[] = [];
+  private readonly seen = new Set<string>();
+  rows = 0;
 
-  const errors: CsvProblem[] = [];
-  const warnings: CsvProblem[] = [];
-  const students: StudentIn[] = [];
-  const seen = new Set<string>();
-  rows.forEach((r, idx) => {
-    const line = idx + 2;
+  constructor(private readonly schoolId: string) {}
+
+  /** One record of the parser (the first is the header). */
+  record(r: string[]): void {
+    if (!this.col) {
+      this.header(r);
+      return;
+    }
+    this.line++;
+    this.rows++;
+    if (this.rows > MAX_CSV_ROWS) throw new AppError(413, "BODY_TOO_LARGE", `The CSV has more than ${MAX_CSV_ROWS} rows; import one school at a time`);
+    this.row(r, this.col, this.line);
+  }
+
+  /** What was read; 400 when there was not even a header. */
+  finish(): ParsedCsv {
+    if (!this.col) throw new AppError(400, "VALIDATION_FAILED", "The CSV is empty");
+    return { request: { schools: [], students: this.students, parties: [], purposes: [], policies: [] }, errors: this.errors, warnings: this.warnings, rows: this.rows };
+  }
+
+  private header(header: string[]): void {
+    const col = new Map(header.map((h, i) => [h.trim().toLowerCase().replace(/\s+/g, "_"), i]));
+    const missing = REQUIRED.filter((c) => !col.has(c));
+    if (missing.length)
+      throw new AppError(400, "VALIDATION_FAILED", "The CSV misses required columns", missing.map((c) => ({ path: `header.${c}`, message: "missing column" })));
+    this.col = col;
+  }
+
+  private row(r: string[], col: Map<string, number>, line: number): void {
+    const { errors, warnings, schoolId } = this;
+    // Problems are counted, but only the first 200 of each are kept (the report shows no more).
+    const problem = (list: CsvProblem[], p: CsvProblem): void => {
+      if (list.length < 200) list.push(p);
+    };
     const get = (name: string): string => {
       const i = col.get(name);
       return i === undefined ? "" : (r[i] ?? "").trim();
@@ -158,12 +186,12 @@ export function parseStudentCsv(text: string, schoolId: string): ParsedCsv {
     const studentNumber = get("leerlingnummer");
     const birthDate = parseDutchDate(get("geboortedatum"));
     if (!birthDate) {
-      errors.push({ row: line, field: "geboortedatum", message: "not a date (dd-mm-jjjj)" });
+      problem(errors, { row: line, field: "geboortedatum", message: "not a date (dd-mm-jjjj)" });
       return;
     }
     const id = studentIdFor(schoolId, studentNumber);
-    if (seen.has(id)) {
-      errors.push({ row: line, field: "leerlingnummer", message: "appears twice; the first row is used" });
+    if (this.seen.has(id)) {
+      problem(errors, { row: line, field: "leerlingnummer", message: "appears twice; the first row is used" });
       return;
     }
     const guardians: GuardianIn[] = [];
@@ -176,10 +204,10 @@ export function parseStudentCsv(text: string, schoolId: string): ParsedCsv {
         .map((e) => e.trim().toLowerCase())
         .filter(Boolean);
       const emails = all.filter((e) => EMAIL.test(e) && e.length <= 320).slice(0, 5);
-      if (emails.length < all.length) warnings.push({ row: line, field: `ouder${n}_email`, message: "an address that is not valid was left out" });
+      if (emails.length < all.length) problem(warnings, { row: line, field: `ouder${n}_email`, message: "an address that is not valid was left out" });
       let hasAuthority = parseGezag(get(`ouder${n}_gezag`));
       if (hasAuthority === undefined) {
-        warnings.push({ row: line, field: `ouder${n}_gezag`, message: "gezag unknown: recorded as no authority" });
+        problem(warnings, { row: line, field: `ouder${n}_gezag`, message: "gezag unknown: recorded as no authority" });
         hasAuthority = false;
       }
       const relation = RELATIONS[get(`ouder${n}_relatie`).toLowerCase()] ?? "parent";
@@ -206,13 +234,63 @@ export function parseStudentCsv(text: string, schoolId: string): ParsedCsv {
     };
     const parsed = studentInput.safeParse(candidate);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, 5)) errors.push({ row: line, field: csvField(issue.path), message: issue.message });
+      for (const issue of parsed.error.issues.slice(0, 5)) problem(errors, { row: line, field: csvField(issue.path), message: issue.message });
       return;
     }
-    seen.add(id);
-    students.push(parsed.data);
-  });
-  return { request: { schools: [], students, parties: [], purposes: [], policies: [] }, errors, warnings, rows: rows.length };
+    this.seen.add(id);
+    this.students.push(parsed.data);
+  }
+}
+
+/** The CSV as an ImportRequest for one school (students with guardians; nothing else). */
+export function parseStudentCsv(text: string, schoolId: string): ParsedCsv {
+  const firstLine = text.slice(0, text.search(/\r?\n|$/)).replace(/^\uFEFF/, "");
+  const reader = new StudentCsvReader(schoolId);
+  for (const r of parseDelimited(text, delimiterOf(firstLine))) reader.record(r);
+  return reader.finish();
+}
+
+/** Bytes of the header line looked at to choose the delimiter; a header longer than this is refused. */
+const MAX_HEADER_BYTES = 64 * 1024;
+
+/**
+ * The CSV read from a stream of UTF-8 bytes (chunks as they arrive) by csv-parse, row by row: memory
+ * stays flat in the size of the body (only the students kept are held). The delimiter is chosen from
+ * the header line, so the first chunks are held until its line break.
+ */
+export async function readStudentCsv(chunks: AsyncIterable<Buffer>, schoolId: string): Promise<ParsedCsv> {
+  const reader = new StudentCsvReader(schoolId);
+  const it = chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let firstLine: string | undefined;
+  while (firstLine === undefined) {
+    const n = await it.next();
+    if (n.done) break;
+    head.push(n.value);
+    const all = Buffer.concat(head);
+    const end = [all.indexOf(10), all.indexOf(13)].filter((i) => i !== -1);
+    if (end.length) firstLine = all.subarray(0, Math.min(...end)).toString("utf8");
+    else if (all.length > MAX_HEADER_BYTES) throw new AppError(400, "VALIDATION_FAILED", "The first line of the CSV (the header) is too long");
+  }
+  const parser = parse(parserOptions(delimiterOf((firstLine ?? Buffer.concat(head).toString("utf8")).replace(/^\uFEFF/, ""))));
+  async function* all(): AsyncGenerator<Buffer> {
+    yield* head;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+  }
+  // The first error wins: the body's own (too large, bad encoding) or the parser's.
+  const piping = pipeline(Readable.from(all()), parser).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  try {
+    for await (const r of parser) reader.record(r as string[]);
+  } catch (e) {
+    const first = await piping;
+    throw csvError(first instanceof AppError ? first : e);
+  }
+  const failed = await piping;
+  if (failed) throw csvError(failed);
+  return reader.finish();
 }
 
 /** Maps a studentInput path back to the CSV column it came from. */
@@ -244,13 +322,41 @@ export interface CsvImportReport {
   guardiansKept: number;
 }
 
-/** Parses, merges with what is stored (merge.ts rules; the CSV's gezag wins) and imports. */
-export async function importStudentCsv(directory: DirectoryService, tenantId: string, schoolId: string, text: string): Promise<CsvImportReport> {
-  const parsed = parseStudentCsv(text, schoolId);
+/** Students written per call of the directory's import (each is a bounded set of transactions). */
+const WRITE_BATCH = 1000;
+
+/**
+ * The school first (404 before a byte of the body is read), then the stream parsed to the end (a bad
+ * CSV is a 400 before anything is written), then merged with what is stored (merge.ts rules; the CSV's
+ * gezag wins) and written in batches. The same file imported twice leaves the same directory.
+ */
+export async function importStudentCsv(
+  directory: DirectoryService,
+  tenantId: string,
+  schoolId: string,
+  body: () => AsyncIterable<Buffer>,
+): Promise<CsvImportReport> {
   const snap = await directory.snapshot(tenantId);
   if (!snap.directory.schools.some((s) => s.id === schoolId)) throw new AppError(404, "NOT_FOUND", "School not found");
+  const parsed = await readStudentCsv(body(), schoolId);
   const stats: MergeStats = { guardiansKept: 0 };
-  const students = parsed.request.students.map((s) => mergeStudent(snap.studentById.get(s.id), s, { authorityFromSource: true }, stats));
-  const result = await directory.import(tenantId, { ...parsed.request, students });
-  return { result, rows: parsed.rows, errors: parsed.errors.slice(0, 200), warnings: parsed.warnings.slice(0, 200), guardiansKept: stats.guardiansKept };
+  const existing = (await directory.snapshot(tenantId)).studentById;
+  const all = parsed.request.students;
+  const result: ImportResult = {
+    schools: { created: 0, updated: 0, unchanged: 0 },
+    purposes: { created: 0, updated: 0, unchanged: 0 },
+    parties: { created: 0, updated: 0, unchanged: 0 },
+    policies: { created: 0, updated: 0, unchanged: 0 },
+    students: { created: 0, updated: 0, unchanged: 0 },
+  };
+  for (let i = 0; i < all.length || i === 0; i += WRITE_BATCH) {
+    const students = all.slice(i, i + WRITE_BATCH).map((s) => mergeStudent(existing.get(s.id), s, { authorityFromSource: true }, stats));
+    const r = await directory.import(tenantId, { ...parsed.request, students });
+    for (const k of ["schools", "purposes", "parties", "policies", "students"] as const) {
+      result[k].created += r[k].created;
+      result[k].updated += r[k].updated;
+      result[k].unchanged += r[k].unchanged;
+    }
+  }
+  return { result, rows: parsed.rows, errors: parsed.errors, warnings: parsed.warnings, guardiansKept: stats.guardiansKept };
 }

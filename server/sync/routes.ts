@@ -6,7 +6,8 @@ import type { SyncServices } from "./service.js";
 
 export function syncRoutes(api: ApiBuilder, sync: SyncServices, directory: DirectoryService, importBodyLimit: string): void {
   api.implement(routes.syncSds, ({ principal }) => sync.sds(principal));
-  api.implement(routes.importCsv, ({ principal, query, body }) => importStudentCsv(directory, principal.tenantId, query.schoolId, body), {
+  // Streamed: the school is checked before the body is read, and the body is parsed as it arrives.
+  api.implementStream(routes.importCsv, ({ principal, query, body }) => importStudentCsv(directory, principal.tenantId, query.schoolId, body), {
     bodyLimit: importBodyLimit,
   });
 }

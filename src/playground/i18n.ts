@@ -1,6 +1,6 @@
 /** Texts of the playground (the simulated Outlook around the add-in). Dutch first, English via ?lang=en. */
-export type { Lang } from "../../contract/enums.js";
-import type { Lang } from "../../contract/enums.js";
+import { defineCatalogue, texts, type Lang, type Texts } from "../../contract/i18n.js";
+export type { Lang };
 
 const nl = {
   title: "Zorgvuldig — speeltuin",
@@ -60,7 +60,7 @@ const nl = {
   listLabel: "Berichten",
 };
 
-export type Strings = typeof nl;
+export type Strings = Texts<typeof nl>;
 
 const en: Strings = {
   title: "Zorgvuldig — playground",
@@ -113,14 +113,16 @@ const en: Strings = {
   selectMessage: "Choose a message to read it.",
   sentEmpty: "Nothing sent yet.",
   newMessageOpened: "The add-in opened a new message; it is ready under New message.",
-  kindGuardian: (student: string) => `parent/guardian of ${student}`,
+  kindGuardian: (student: string) => `parent or guardian of ${student}`,
   kindColleague: "colleague",
   suggestions: "Suggestions",
   listLabel: "Messages",
 };
 
+export const catalogue = defineCatalogue(nl, en);
+
 export function strings(lang: Lang): Strings {
-  return lang === "en" ? en : nl;
+  return texts(catalogue, lang);
 }
 
 export function langFromSearch(search: string): Lang {

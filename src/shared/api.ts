@@ -45,7 +45,7 @@ export class ApiClient {
         ...(body === undefined ? {} : { "content-type": "application/json" }),
         ...extraHeaders,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
     });
     const text = await res.text();
     let json: unknown = undefined;
@@ -68,12 +68,14 @@ export class ApiClient {
 
   /**
    * Calls a route of the contract: `call(routes.student, { params: { id } })`. The input and the answer
-   * are typed by the route's schemas (contract/routes.ts).
+   * are typed by the route's schemas (contract/routes.ts). A binary route's body is sent as raw bytes
+   * (application/octet-stream unless the input's headers name another type).
    */
   call<Rt extends AnyRoute>(route: Rt, ...args: CallArgs<Rt>): Promise<RouteOutput<Rt>> {
-    const input = (args[0] ?? {}) as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+    const input = (args[0] ?? {}) as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, string> };
     const url = urlOf(route, input.params, input.query);
-    return this.request<RouteOutput<Rt>>(route.method.toUpperCase(), url, route.method === "get" ? undefined : (input.body ?? {}));
+    const headers = route.bodyType === "binary" ? Object.assign({ "content-type": "application/octet-stream" }, input.headers) : input.headers;
+    return this.request<RouteOutput<Rt>>(route.method.toUpperCase(), url, route.method === "get" ? undefined : (input.body ?? {}), headers);
   }
 
   get<T>(path: string): Promise<T> {

@@ -21,7 +21,11 @@
  * - `roamingSettings.get/set/remove` are synchronous, `saveAsync` persists them;
  * - `getInitializationContextAsync` fails when there is no context data;
  * - `event.completed` of an OnMessageSend event counts once: later calls are ignored;
- * - `auth.getAccessToken` rejects (code 13012) when single sign-on is not available.
+ * - `auth.getAccessToken` rejects (code 13012) when single sign-on is not available;
+ * - sensitivity labels (Mailbox 1.13, Microsoft 365 E5 / Purview): `context.sensitivityLabelsCatalog`
+ *   `getIsEnabledAsync` and `getAsync` (SensitivityLabelDetails `{ id, name, color, tooltip, children }`),
+ *   `item.sensitivityLabel.getAsync` (the applied label's GUID, "" when none) and `setAsync(id | details)`,
+ *   which fails for a label not in the catalog or when the catalog is off.
  * A call can be made to fail on purpose (`fail("body.getAsync")`), as Outlook does when an item is gone.
  */
 
@@ -52,13 +56,42 @@ export interface EmailAddressDetails {
 export interface AttachmentInput {
   name: string;
   size?: number;
+  /** Office.MailboxEnums.AttachmentType: "file" (default), "item" (an attached mail) or "cloud" (a link). */
+  attachmentType?: "file" | "item" | "cloud";
+  isInline?: boolean;
+  contentType?: string;
+  /**
+   * What getAttachmentContentAsync answers (Mailbox 1.8): `format` "base64" (a file), "eml" (an attached
+   * mail), "iCalendar" or "url" (a cloud attachment). Absent: the call fails, as for an attachment
+   * Outlook cannot give.
+   */
+  content?: { format: "base64" | "eml" | "iCalendar" | "url"; content: string };
 }
 
-/** A message being composed (the item the on-send handler reads). */
+/** A location of an appointment (Office.LocationDetails): a room is a resource with its own mailbox. */
+export interface LocationDetailsDouble {
+  emailAddress: string;
+  displayName: string;
+  locationIdentifier: { id: string; type: "room" | "custom" };
+}
+
+/**
+ * A message (or meeting request) being composed: the item the on-send handler reads. For an
+ * appointment, `to` are the required attendees, `cc` the optional ones and `resources` the rooms.
+ */
 export interface ComposeMail {
   to: string[];
   cc: string[];
   bcc: string[];
+  /**
+   * Recipients exactly as Outlook gives them (X500 addresses, typed names Outlook could not resolve,
+   * distribution lists); when given for a field they replace its plain addresses.
+   */
+  recipients?: Partial<Record<"to" | "cc" | "bcc", EmailAddressDetails[]>>;
+  /** "message" (default) or "appointment" (a meeting being organised). */
+  itemType?: "message" | "appointment";
+  /** Rooms and equipment of an appointment (enhancedLocation, type room). */
+  resources?: string[];
   subject: string;
   /** Plain text body. */
   body: string;
@@ -73,6 +106,8 @@ export interface ReadMail {
   subject: string;
   body: string;
   dateTimeCreated: Date;
+  /** The item is in a shared or delegated mailbox (getSharedPropertiesAsync answers; else it fails). */
+  shared?: { targetMailbox: string; owner: string };
 }
 
 /**
@@ -133,11 +168,25 @@ export interface OfficeDoubleOptions {
   mailboxVersion?: string;
   /** Delay of every callback in ms (default 0: still asynchronous). */
   asyncDelayMs?: number;
-  /** Single sign-on: undefined = not available (the default; the add-in falls back to a dev token). */
-  sso?: () => Promise<string>;
+  /**
+   * Single sign-on: undefined = not available (the default; the add-in falls back to a dev token). Gets
+   * the AuthOptions the add-in passed (also recorded in `ssoCalls`).
+   */
+  sso?: (options?: unknown) => Promise<string>;
   bodyBackgroundColor?: string;
   /** What mailbox.diagnostics.hostName says. */
   hostName?: string;
+  /** The tenant's Purview sensitivity labels; absent: the catalog is not enabled (no E5 / Purview). */
+  sensitivityLabels?: SensitivityLabelDetails[];
+}
+
+/** Office.SensitivityLabelDetails. */
+export interface SensitivityLabelDetails {
+  id: string;
+  name: string;
+  color: string;
+  tooltip: string;
+  children: SensitivityLabelDetails[];
 }
 
 /** The async calls the double can be told to fail. */
@@ -148,11 +197,13 @@ export type DoubleCall =
   | "subject.getAsync"
   | "body.getAsync"
   | "getAttachmentsAsync"
+  | "getAttachmentContentAsync"
   | "sessionData.getAsync"
   | "sessionData.setAsync"
   | "internetHeaders.getAsync"
   | "internetHeaders.setAsync"
-  | "roamingSettings.saveAsync";
+  | "roamingSettings.saveAsync"
+  | "sensitivityLabel.setAsync";
 
 type Handler = (event: never) => void;
 export type ChangeKind = "compose" | "item" | "newMessage" | "roaming";
@@ -184,6 +235,10 @@ export interface OfficeGlobalDouble {
     contentLanguage: string;
     officeTheme: { bodyBackgroundColor: string; bodyForegroundColor: string; controlBackgroundColor: string; controlForegroundColor: string };
     requirements: { isSetSupported(name: string, version?: string): boolean };
+    sensitivityLabelsCatalog: {
+      getIsEnabledAsync(a?: unknown, b?: unknown): void;
+      getAsync(a?: unknown, b?: unknown): void;
+    };
     roamingSettings: {
       get(name: string): unknown;
       set(name: string, value: unknown): void;
@@ -273,6 +328,8 @@ export class OfficeDouble {
   readonly office: OfficeGlobalDouble;
   /** Handlers registered with Office.actions.associate, by name. */
   readonly associated = new Map<string, Handler>();
+  /** The options of every auth.getAccessToken call, in order. */
+  readonly ssoCalls: unknown[] = [];
   /** Every displayNewMessageForm call, in order. */
   readonly newMessages: NewMessageFormParams[] = [];
   /** Every event.completed call of every send, in order. */
@@ -284,6 +341,10 @@ export class OfficeDouble {
   readonly sessionData = new Map<string, string>();
   /** Internet headers set on the message being composed (Mailbox 1.8). */
   readonly internetHeaders = new Map<string, string>();
+  /** The GUID of the sensitivity label applied to the message being composed ("" when none). */
+  sensitivityLabel = "";
+  /** The item's notification messages (the InfoBar), by key. */
+  readonly notifications = new Map<string, Record<string, unknown>>();
   /** When internet headers were last set (ms since the epoch): a handler must stamp before it completes. */
   internetHeadersSetAt: number | undefined;
   /** Called by item.sendAsync; without it sendAsync fails (nothing can send). */
@@ -297,14 +358,18 @@ export class OfficeDouble {
   private listeners = new Set<ChangeListener>();
   private failing = new Map<DoubleCall, string>();
   private readonly delay: number;
+  private readonly labels: SensitivityLabelDetails[] | undefined;
   private readonly composeItem: object;
+  private readonly appointmentItem: object;
   private readItem: object | undefined;
 
   constructor(opts: OfficeDoubleOptions = {}) {
     this.delay = opts.asyncDelayMs ?? 0;
+    this.labels = opts.sensitivityLabels;
     this.roaming = { ...(opts.roaming ?? {}) };
     for (const [k, v] of Object.entries(opts.sessionData ?? {})) this.sessionData.set(k, v);
     this.composeItem = this.makeComposeItem();
+    this.appointmentItem = this.makeAppointmentItem(this.composeItem);
     const double = this;
     const lang = opts.displayLanguage ?? "nl-NL";
     const mailboxVersion = opts.mailboxVersion ?? "1.15";
@@ -326,6 +391,18 @@ export class OfficeDouble {
             return false;
           },
         },
+        sensitivityLabelsCatalog: {
+          getIsEnabledAsync: (a?: unknown, b?: unknown) => {
+            const { options, cb } = splitArgs<boolean>(a, b);
+            this.later(cb, opts.sensitivityLabels !== undefined, undefined, options.asyncContext);
+          },
+          getAsync: (a?: unknown, b?: unknown) => {
+            const { options, cb } = splitArgs<SensitivityLabelDetails[]>(a, b);
+            const labels = opts.sensitivityLabels;
+            if (labels === undefined) this.later(cb, [], "The catalog of sensitivity labels is not enabled", options.asyncContext);
+            else this.later(cb, structuredClone(labels), undefined, options.asyncContext);
+          },
+        },
         roamingSettings: {
           get: (name: string) => this.roaming[name],
           set: (name: string, value: unknown) => {
@@ -342,7 +419,8 @@ export class OfficeDouble {
         },
         mailbox: {
           get item(): unknown {
-            return double.current === "read" ? double.readItem : double.composeItem;
+            if (double.current === "read") return double.readItem;
+            return double.composeState.itemType === "appointment" ? double.appointmentItem : double.composeItem;
           },
           userProfile: {
             emailAddress: opts.userEmail ?? "ib@demo",
@@ -357,8 +435,10 @@ export class OfficeDouble {
         },
       },
       auth: {
-        getAccessToken: (): Promise<string> =>
-          opts.sso ? opts.sso() : Promise.reject(Object.assign(new Error("Single sign-on is not available"), { code: 13012 })),
+        getAccessToken: (options?: unknown): Promise<string> => {
+          this.ssoCalls.push(options);
+          return opts.sso ? opts.sso(options) : Promise.reject(Object.assign(new Error("Single sign-on is not available"), { code: 13012 }));
+        },
       },
       actions: {
         associate: (name: string, fn: Handler) => {
@@ -404,6 +484,7 @@ export class OfficeDouble {
   /** Starts (or replaces) the message being composed and makes it the current item. */
   compose(mail: Partial<ComposeMail>): void {
     this.composeState = { ...emptyCompose(), ...structuredClone(mail) };
+    this.sensitivityLabel = "";
     this.sessionData.clear();
     this.internetHeaders.clear();
     this.internetHeadersSetAt = undefined;
@@ -463,11 +544,18 @@ export class OfficeDouble {
    * options of the first `event.completed` call; rejects with SendTimeout when it never comes.
    */
   send(opts: { handler?: string; timeoutMs?: number } = {}): Promise<CompletedOptions> {
-    const name = opts.handler ?? "onMessageSendHandler";
+    return this.launch(opts.handler ?? "onMessageSendHandler", "olkMessageSend", opts.timeoutMs);
+  }
+
+  /**
+   * Runs an associated event-based handler as Outlook launches one for `type` (e.g.
+   * "olkAppointmentSend", "olkRecipientsChanged", "olkAttachmentsChanged", "olkNewMessageCompose"):
+   * resolves with the options of its first `event.completed` call.
+   */
+  launch(name: string, type: string, timeoutMs = 300_000, extra: Record<string, unknown> = {}): Promise<CompletedOptions> {
     const fn = this.associated.get(name);
     if (!fn) return Promise.reject(new Error(`No function is associated with "${name}" (is onsend.js loaded?)`));
-    const timeoutMs = opts.timeoutMs ?? 300_000;
-    const event = makeSendEvent();
+    const event = Object.assign(makeSendEvent(), extra, { type }) as SendEventDouble;
     const seen = event.completed;
     event.completed = (options) => {
       this.completions.push({ ...(options ?? {}) });
@@ -510,6 +598,8 @@ export class OfficeDouble {
 
   private recipientField(field: "to" | "cc" | "bcc") {
     const list = (): EmailAddressDetails[] => {
+      const given = this.composeState.recipients?.[field];
+      if (given) return given.map((r) => ({ ...r }));
       const own = domainOf(this.office.context.mailbox.userProfile.emailAddress);
       return this.composeState[field].map((a) => ({
         emailAddress: a,
@@ -520,7 +610,9 @@ export class OfficeDouble {
     const set = (items: unknown[], add: boolean) => {
       const addrs = (Array.isArray(items) ? items : []).map(toAddress).filter((x): x is EmailAddressDetails => !!x && EMAIL.test(x.emailAddress));
       const next = addrs.map((a) => a.emailAddress);
-      this.composeState = { ...this.composeState, [field]: add ? [...this.composeState[field], ...next] : next };
+      const recipients = { ...this.composeState.recipients };
+      delete recipients[field];
+      this.composeState = { ...this.composeState, recipients, [field]: add ? [...this.composeState[field], ...next] : next };
       this.emit("compose");
     };
     return {
@@ -577,17 +669,45 @@ export class OfficeDouble {
           this.later(cb, undefined, undefined, options.asyncContext);
         },
       },
+      sensitivityLabel: {
+        getAsync: (a?: unknown, b?: unknown) => {
+          const { options, cb } = splitArgs<string>(a, b);
+          this.later(cb, this.sensitivityLabel, undefined, options.asyncContext);
+        },
+        setAsync: (label: unknown, a?: unknown, b?: unknown) => {
+          const { options, cb } = splitArgs<void>(a, b);
+          const id = typeof label === "string" ? label : label && typeof label === "object" && "id" in label ? String((label as { id: unknown }).id) : "";
+          const known = (labels: SensitivityLabelDetails[]): boolean => labels.some((l) => l.id === id || known(l.children));
+          const catalog = this.labels;
+          const error =
+            this.failing.get("sensitivityLabel.setAsync") ??
+            (catalog === undefined ? "The catalog of sensitivity labels is not enabled" : !known(catalog) ? "The sensitivity label is not in the catalog" : undefined);
+          if (!error) {
+            this.sensitivityLabel = id;
+            this.emit("compose");
+          }
+          this.later(cb, undefined, error, options.asyncContext);
+        },
+      },
       getAttachmentsAsync: (a?: unknown, b?: unknown) => {
-        const { options, cb } = splitArgs<{ id: string; name: string; size: number; attachmentType: string; isInline: boolean }[]>(a, b);
+        const { options, cb } = splitArgs<{ id: string; name: string; size: number; attachmentType: string; isInline: boolean; contentType?: string }[]>(a, b);
         const value = this.composeState.attachments.map((x, i) => ({
           id: String(i),
           name: x.name,
           size: x.size ?? 0,
-          attachmentType: OFFICE_ENUMS.MailboxEnums.AttachmentType.File,
-          isInline: false,
+          attachmentType: x.attachmentType ?? OFFICE_ENUMS.MailboxEnums.AttachmentType.File,
+          isInline: x.isInline ?? false,
+          ...(x.contentType ? { contentType: x.contentType } : {}),
         }));
         this.answer("getAttachmentsAsync", cb, value, options.asyncContext);
       },
+      getAttachmentContentAsync: (id: string, a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<{ format: string; content: string }>(a, b);
+        const content = this.composeState.attachments[Number(id)]?.content;
+        if (!content) this.later(cb, { format: "", content: "" }, "The attachment's content is not available", options.asyncContext);
+        else this.answer("getAttachmentContentAsync", cb, { ...content }, options.asyncContext);
+      },
+      notificationMessages: this.makeNotifications(),
       sessionData: {
         getAsync: (name: string, cb?: DoubleCallback<string>) => this.answer("sessionData.getAsync", cb, this.sessionData.get(name) ?? ""),
         setAsync: (name: string, value: string, cb?: DoubleCallback<void>) => {
@@ -659,6 +779,62 @@ export class OfficeDouble {
     };
   }
 
+  /** item.notificationMessages: the InfoBar messages of the item, by key (at most 5, as Outlook allows). */
+  private makeNotifications(): object {
+    const set = (key: string, details: Record<string, unknown>, replace: boolean, cb: DoubleCallback<void> | undefined, ctx: unknown) => {
+      if (!replace && this.notifications.has(key)) return this.later(cb, undefined, "A notification with this key exists", ctx);
+      if (!this.notifications.has(key) && this.notifications.size >= 5) return this.later(cb, undefined, "At most 5 notifications", ctx);
+      this.notifications.set(key, structuredClone(details));
+      this.emit("compose");
+      this.later(cb, undefined, undefined, ctx);
+    };
+    return {
+      addAsync: (key: string, details: Record<string, unknown>, a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<void>(a, b);
+        set(key, details, false, cb, options.asyncContext);
+      },
+      replaceAsync: (key: string, details: Record<string, unknown>, a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<void>(a, b);
+        set(key, details, true, cb, options.asyncContext);
+      },
+      removeAsync: (key: string, a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<void>(a, b);
+        const had = this.notifications.delete(key);
+        this.emit("compose");
+        this.later(cb, undefined, had ? undefined : "No notification with this key", options.asyncContext);
+      },
+      getAllAsync: (a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<Record<string, unknown>[]>(a, b);
+        this.later(cb, [...this.notifications.entries()].map(([key, d]) => ({ key, ...d })), undefined, options.asyncContext);
+      },
+    };
+  }
+
+  /**
+   * The appointment being organised: the compose item's body, subject, attachments and session data,
+   * with required and optional attendees (the `to` and `cc` lists) and the rooms in enhancedLocation.
+   */
+  private makeAppointmentItem(base: object): object {
+    const b = base as { to: object; cc: object };
+    const rest: Record<string, unknown> = { ...base };
+    delete rest.to;
+    delete rest.cc;
+    delete rest.bcc;
+    return {
+      ...rest,
+      itemType: OFFICE_ENUMS.MailboxEnums.ItemType.Appointment,
+      requiredAttendees: b.to,
+      optionalAttendees: b.cc,
+      enhancedLocation: {
+        getAsync: (a?: unknown, c?: unknown) => {
+          const { options, cb } = splitArgs<LocationDetailsDouble[]>(a, c);
+          const rooms = (this.composeState.resources ?? []).map((r) => ({ emailAddress: r, displayName: r, locationIdentifier: { id: r, type: "room" as const } }));
+          this.later(cb, rooms, undefined, options.asyncContext);
+        },
+      },
+    };
+  }
+
   private makeReadItem(): object | undefined {
     const m = this.readMail;
     if (!m) return undefined;
@@ -685,6 +861,13 @@ export class OfficeDouble {
       addHandlerAsync: (_eventType: string, _handler: unknown, a?: unknown, b?: unknown) => {
         const { options, cb } = splitArgs<void>(a, b);
         this.later(cb, undefined, undefined, options.asyncContext);
+      },
+      // Mailbox 1.8: only an item in a shared folder or a shared/delegated mailbox has shared properties.
+      getSharedPropertiesAsync: (a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<object | undefined>(a, b);
+        const sh = m.shared;
+        const value = sh ? { targetMailbox: sh.targetMailbox, owner: sh.owner, targetRestUrl: "https://outlook.office.com/api", delegatePermissions: 1 } : undefined;
+        this.later(cb, value, sh ? undefined : "The item is not in a shared folder", options.asyncContext);
       },
     };
   }

@@ -17,6 +17,7 @@ import { StudentView } from "./views/StudentView.js";
 import { ExportView } from "./views/ExportView.js";
 import { DirectoryView } from "./views/DirectoryView.js";
 import { OverviewView } from "./views/OverviewView.js";
+import { RequestsView } from "./views/RequestsView.js";
 import { ReviewView } from "./views/ReviewView.js";
 
 /**
@@ -81,6 +82,7 @@ const useStyles = makeStyles({
 const NAV: { route: Route; label: MessageKey }[] = [
   { route: { view: "register" }, label: "navRegister" },
   { route: { view: "overview" }, label: "navOverview" },
+  { route: { view: "requests" }, label: "navRequests" },
   { route: { view: "directory" }, label: "navDirectory" },
   { route: { view: "review" }, label: "navReview" },
 ];
@@ -207,6 +209,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             {route.view === "register" ? <RegisterView /> : null}
             {route.view === "overview" ? <OverviewView /> : null}
             {route.view === "directory" ? <DirectoryView /> : null}
+            {route.view === "requests" ? <RequestsView /> : null}
             {route.view === "review" ? <ReviewView /> : null}
             {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
             {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}

@@ -7,6 +7,7 @@ export type Route =
   | { view: "register" }
   | { view: "overview" }
   | { view: "directory" }
+  | { view: "requests" }
   | { view: "review" }
   | { view: "student"; id: string }
   | { view: "export"; id: string };
@@ -16,7 +17,7 @@ export function routeFromParams(p: URLSearchParams): Route {
   const id = p.get("student") ?? "";
   if (view === "student" && id) return { view, id };
   if (view === "export" && id) return { view, id };
-  if (view === "overview" || view === "directory" || view === "review") return { view };
+  if (view === "overview" || view === "directory" || view === "review" || view === "requests") return { view };
   return { view: "register" };
 }
 

@@ -1,11 +1,12 @@
 /**
- * Texts of the tab in Dutch (default) and English. Every key exists in both languages (the English
- * table is typed against the Dutch one). `{name}` placeholders are filled by t().
+ * Texts of the tab in Dutch (default) and English: a catalogue of the one mechanism (contract/i18n.ts).
+ * Every key exists in both languages (the English table is typed against the Dutch one). `{name}`
+ * placeholders are filled by t().
  */
 import { createContext, useContext } from "react";
+import { defineCatalogue, fill, langOf, texts, type Lang, type Texts } from "../../contract/i18n.js";
 
-export type { Lang } from "../../contract/enums.js";
-import type { Lang } from "../../contract/enums.js";
+export type { Lang };
 
 const nl = {
   appName: "Zorgvuldig",
@@ -276,13 +277,13 @@ const nl = {
 
   // Overview
   ovTitle: "Overzicht",
-  ovExpiring: "Toestemmingen die deze maand verlopen",
-  ovExpiringNone: "Deze maand verlopen er geen toestemmingen.",
+  ovExpiring: "Toestemmingen die binnen 30 dagen verlopen",
+  ovExpiringNone: "Er verlopen binnen 30 dagen geen toestemmingen.",
   ovDisclosures: "Verstrekkingen per partij dit schooljaar",
   ovDisclosuresNone: "Dit schooljaar is nog niets verstrekt.",
   ovOverrides: "Genegeerde waarschuwingen",
   ovOverridesNone: "Er zijn geen waarschuwingen genegeerd.",
-  ovByWeek: "Verloopt per week",
+  ovByWeek: "Verloopt per week, vanaf vandaag",
   ovWeek: "week {n}",
   ovChartAlt: "{label}: {count}",
   ovTableCaption: "Gegevens van de grafiek",
@@ -315,11 +316,47 @@ const nl = {
   giverStudentDecides: "{name}: de leerling is {age} of ouder en beslist zelf",
   giverTooYoung: "De leerling zelf: pas vanaf {age} jaar",
   giverHint: "Wie niet kan kiezen, staat grijs met de reden erbij.",
+
+  // Open verzoeken and the renewal round (issue 17)
+  navRequests: "Open verzoeken",
+  rqTitle: "Open verzoeken",
+  rqIntro: "Alle toestemmingsverzoeken en hoe ver elke brief is: verstuurd, geopend op de ouderpagina, beantwoord of verlopen.",
+  rqFilter: "Toon",
+  rqAll: "Alle verzoeken",
+  rqNone: "Er zijn geen verzoeken met deze status.",
+  rqStudent: "Leerling",
+  rqParty: "Partij en doel",
+  rqAsked: "Gevraagd op",
+  rqState: "Status",
+  rqPerHolder: "Per ouder of leerling",
+  rqLinkUntil: "link geldig t/m {date}",
+  rqStateCreated: "Aangemaakt",
+  rqStateSent: "Verstuurd",
+  rqStateOpened: "Geopend",
+  rqStateAnswered: "Beantwoord",
+  rqStateExpired: "Verlopen",
+  rqGranted: "toestemming",
+  rqRefused: "geen toestemming",
+  rqWithdrawn: "ingetrokken",
+  rqReminders: "{n} herinnering(en)",
+  rnTitle: "Verlengingsronde",
+  rnIntro: "Kies de toestemmingen die aan het eind van dit schooljaar aflopen en vraag ze in één keer opnieuw. Elke ouder met gezag krijgt een eigen brief met een persoonlijke link.",
+  rnPreview: "Toon de toestemmingen die dit schooljaar aflopen",
+  rnNone: "Geen geldige toestemmingen die op of voor {date} aflopen.",
+  rnCount: "{n} toestemmingen lopen af op of voor {date}.",
+  rnChoose: "Kies",
+  rnChooseOne: "Opnieuw vragen: {name}, {party}",
+  rnUntil: "Geldig tot",
+  rnAlreadyAsked: "Er staat al een verzoek open.",
+  rnSend: "Verstuur {n} verzoeken",
+  rnCreate: "Maak {n} verzoeken",
+  rnDone: "{n} verzoeken gemaakt.",
+  rnFailed: "{n} niet gelukt.",
 } as const;
 
 export type MessageKey = keyof typeof nl;
 
-const en: Record<MessageKey, string> = {
+const en: Texts<typeof nl> = {
   appName: "Zorgvuldig",
   appTagline: "Consent register for student care",
   skipToContent: "Skip to content",
@@ -583,13 +620,13 @@ const en: Record<MessageKey, string> = {
   emptySchools: "There are no schools yet. Import the school first through POST /api/import.",
 
   ovTitle: "Overview",
-  ovExpiring: "Consents that expire this month",
-  ovExpiringNone: "No consents expire this month.",
+  ovExpiring: "Consents that expire within 30 days",
+  ovExpiringNone: "No consents expire within 30 days.",
   ovDisclosures: "Disclosures per party this school year",
   ovDisclosuresNone: "Nothing was disclosed this school year.",
   ovOverrides: "Overridden warnings",
   ovOverridesNone: "No warnings were overridden.",
-  ovByWeek: "Expiring per week",
+  ovByWeek: "Expiring per week, from today",
   ovWeek: "week {n}",
   ovChartAlt: "{label}: {count}",
   ovTableCaption: "Data of the chart",
@@ -621,25 +658,56 @@ const en: Record<MessageKey, string> = {
   giverStudentDecides: "{name}: the student is {age} or older and decides alone",
   giverTooYoung: "The student: only from age {age}",
   giverHint: "Who cannot give it is greyed out with the reason.",
+
+  navRequests: "Open requests",
+  rqTitle: "Open requests",
+  rqIntro: "Every consent request and how far each letter got: sent, opened on the parents' page, answered or expired.",
+  rqFilter: "Show",
+  rqAll: "All requests",
+  rqNone: "There are no requests with this status.",
+  rqStudent: "Student",
+  rqParty: "Party and purpose",
+  rqAsked: "Asked on",
+  rqState: "Status",
+  rqPerHolder: "Per parent or student",
+  rqLinkUntil: "link valid until {date}",
+  rqStateCreated: "Created",
+  rqStateSent: "Sent",
+  rqStateOpened: "Opened",
+  rqStateAnswered: "Answered",
+  rqStateExpired: "Expired",
+  rqGranted: "consent",
+  rqRefused: "no consent",
+  rqWithdrawn: "withdrawn",
+  rqReminders: "{n} reminder(s)",
+  rnTitle: "Renewal round",
+  rnIntro: "Choose the consents that end at the end of this school year and ask them again in one go. Every parent with authority gets a letter of their own with a personal link.",
+  rnPreview: "Show the consents that end this school year",
+  rnNone: "No valid consents end on or before {date}.",
+  rnCount: "{n} consents end on or before {date}.",
+  rnChoose: "Choose",
+  rnChooseOne: "Ask again: {name}, {party}",
+  rnUntil: "Valid until",
+  rnAlreadyAsked: "A request is already open.",
+  rnSend: "Send {n} requests",
+  rnCreate: "Create {n} requests",
+  rnDone: "{n} requests created.",
+  rnFailed: "{n} failed.",
 };
 
-const TABLES: Record<Lang, Record<MessageKey, string>> = { nl, en };
+export const catalogue = defineCatalogue(nl, en);
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function translator(lang: Lang): Translate {
-  const table = TABLES[lang];
-  return (key, params) => {
-    const text = table[key];
-    if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
-  };
+  const table = texts(catalogue, lang);
+  return (key, params) => fill(table[key], params);
 }
 
 /** nl unless the user asked for English (?lang=en, or an English Teams/browser locale). */
 export function pickLang(explicit: string | null | undefined, locale: string | undefined): Lang {
   if (explicit === "en" || explicit === "nl") return explicit;
-  return locale?.toLowerCase().startsWith("en") ? "en" : "nl";
+  return langOf(locale);
 }
 
 export function formatDate(iso: string | undefined, lang: Lang, withTime = false): string {

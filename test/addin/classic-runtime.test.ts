@@ -6,6 +6,7 @@ import { ENTRIES, entryBuildOptions } from "../../scripts/build.js";
 import { findEs2017Uses } from "../../scripts/check-es2016.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { makeEvent, makeOffice, type FakeMail } from "./support/fake-office.js";
+import { makePdf } from "../sendcheck/documents.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -24,14 +25,14 @@ const REMOVE_ES2017_PLUS = `
 `;
 
 /** Loads the script as the server serves it into an ES2016-like sandbox; returns the handler Outlook would call. */
-function loadClassic(code: string, office: ReturnType<typeof makeOffice>): { handler: (e: unknown) => void; ctx: vm.Context } {
+function loadClassic(code: string, office: ReturnType<typeof makeOffice>, name = "onMessageSendHandler"): { handler: (e: unknown) => void; ctx: vm.Context } {
   const ctx = vm.createContext({ Office: office, fetch, setTimeout, clearTimeout });
   vm.runInContext(REMOVE_ES2017_PLUS, ctx);
   for (const gone of ["globalThis", "window", "document", "localStorage", "location", "AbortController", "self"])
     assert.equal(vm.runInContext(`typeof ${gone}`, ctx), "undefined", gone);
   assert.equal(vm.runInContext(`typeof "x".padStart + typeof Object.entries + typeof Promise.prototype.finally`, ctx), "undefinedundefinedundefined");
   vm.runInContext(code, ctx, { filename: "onsend.js" });
-  const handler = office.associated.get("onMessageSendHandler");
+  const handler = office.associated.get(name);
   assert.equal(typeof handler, "function", "Office.actions.associate ran at load");
   return { handler: handler as unknown as (e: unknown) => void, ctx };
 }
@@ -101,6 +102,127 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
       assert.equal(office.roaming["zv.sendBudgetSeconds"], 20);
     });
   }
+
+  /** Runs the built handler in the sandbox and returns the check the server stored for the event's answer. */
+  async function sendThrough(mail: FakeMail, name = "onMessageSendHandler") {
+    const office = makeOffice(mail, { userEmail: "ib@regenboog.school.example" });
+    const { handler } = loadClassic(served, office, name);
+    const ev = makeEvent();
+    handler(ev);
+    const first = await ev.first;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(ev.calls.length, 1, "completed once");
+    assert.equal(first.allowEvent, false, String(first.errorMessage));
+    const { checkId } = JSON.parse(String(first.contextData)) as { checkId: string };
+    const stored = await stack.api<{ verdict: string; message: string; students: { name: string }[]; recipients: { address: string; reasons: { code: string }[] }[] }>(
+      "GET",
+      `/api/checks/${checkId}`,
+    );
+    assert.equal(stored.status, 200);
+    return stored.json;
+  }
+
+  it("When a meeting invite (MDO) about a student has the GGD as optional attendee, then OnAppointmentSend checks every attendee and blocks", async () => {
+    const stored = await sendThrough(
+      {
+        itemType: "appointment",
+        to: ["juf.anna@regenboog.school.example"],
+        cc: ["jgz@ggd-voorbeeldregio.example"],
+        resources: ["lokaal-12@regenboog.school.example"],
+        subject: "MDO Daan Jansen",
+        body: "Agenda: zorgen over Daan Jansen, verslag van de GGD.",
+      },
+      "onAppointmentSendHandler",
+    );
+    assert.equal(stored.verdict, "block");
+    assert.deepEqual(stored.students.map((s) => s.name), ["Daan Jansen"]);
+    // Required, optional and the room: every attendee is a recipient.
+    assert.deepEqual(stored.recipients.map((r) => r.address).sort(), [
+      "jgz@ggd-voorbeeldregio.example",
+      "juf.anna@regenboog.school.example",
+      "lokaal-12@regenboog.school.example",
+    ]);
+  });
+
+  it("When a mail about a student goes to an X500 address the server cannot resolve (no Graph), then it is blocked with the fix-it text, not dropped", async () => {
+    const x500 = "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=0a0b0c0d0e0f00112233445566778899-wijkcoach";
+    const stored = await sendThrough({
+      to: [],
+      details: { to: [{ emailAddress: x500, displayName: "Wijkcoach", recipientType: "externalUser" }] },
+      subject: "Verslag Daan Jansen",
+      body: "Zie bijlage.",
+    });
+    assert.equal(stored.verdict, "block");
+    assert.deepEqual(stored.recipients.map((r) => r.reasons.map((x) => x.code)), [["UNRESOLVED_RECIPIENT"]]);
+    assert.match(stored.message, /Kies de adressen opnieuw uit de lijst/);
+  });
+
+  it("When the only mention of the student is in an attached PDF to the wijkteam, then the built handler uploads its bytes and the server blocks", async () => {
+    const pdf = makePdf("Verslag over Daan Jansen, groep 7");
+    const stored = await sendThrough({
+      to: ["team@wijkteam.voorbeeldstad.example"],
+      subject: "Verslag",
+      body: "Zie bijlage.",
+      attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64", content: pdf.toString("base64") } }],
+    });
+    assert.equal(stored.verdict, "block");
+    assert.deepEqual(stored.students.map((s) => s.name), ["Daan Jansen"]);
+  });
+
+  /** Launches an early handler of the built bundle on the office's item; resolves once it completed (exactly once). */
+  async function launchEarly(office: ReturnType<typeof makeOffice>, name: string): Promise<void> {
+    const { handler } = loadClassic(served, office, name);
+    const ev = makeEvent();
+    handler(ev);
+    await ev.first;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(ev.calls.length, 1, "completed once");
+    assert.deepEqual({ ...ev.calls[0] }, {}, "compose events complete without options");
+  }
+
+  it("When a recipient is added to a mail about a student without consent, then the dry run shows an InfoBar with Controleren that says what to do; an allowed change clears it", async () => {
+    const office = makeOffice(
+      { to: ["team@wijkteam.voorbeeldstad.example"], subject: "Verslag Daan Jansen", body: "Hierbij het verslag over Daan Jansen." },
+      { userEmail: "ib@regenboog.school.example" },
+    );
+    await launchEarly(office, "onRecipientsChangedHandler");
+    const notice = office.double.notifications.get("zvEarly") as { type: string; message: string; icon: string; actions: { actionText: string; actionType: string; commandId: string }[] };
+    assert.ok(notice, "an InfoBar message");
+    assert.equal(notice.type, "insightMessage");
+    assert.ok(notice.message.length <= 150, notice.message);
+    assert.match(notice.message, /Kies Controleren in het lint\.$/);
+    assert.deepEqual(notice.actions, [{ actionText: "Controleren", actionType: "showTaskPane", commandId: "msgComposeCheckButton" }]);
+    office.double.updateCompose({ to: ["juf.anna@regenboog.school.example"] });
+    await launchEarly(office, "onRecipientsChangedHandler");
+    assert.equal(office.double.notifications.has("zvEarly"), false);
+  });
+
+  it("When an attachment naming a student is added for the wijkteam, then the dry run reads its contents and warns in the InfoBar", async () => {
+    const pdf = makePdf("Verslag over Daan Jansen, groep 7");
+    const office = makeOffice(
+      {
+        to: ["team@wijkteam.voorbeeldstad.example"],
+        subject: "Verslag",
+        body: "Zie bijlage.",
+        attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64", content: pdf.toString("base64") } }],
+      },
+      { userEmail: "ib@regenboog.school.example" },
+    );
+    await launchEarly(office, "onRecipientsChangedHandler");
+    // Names only on a recipient change: "verslag.pdf" alone names nobody, so no student, no block.
+    const before = office.double.notifications.get("zvEarly") as { message: string } | undefined;
+    assert.ok(!before || !/Daan/.test(before.message));
+    await launchEarly(office, "onAttachmentsChangedHandler");
+    const notice = office.double.notifications.get("zvEarly") as { message: string } | undefined;
+    assert.ok(notice, "an InfoBar message");
+    assert.match(notice.message, /Daan Jansen|Niet verzenden/);
+  });
+
+  it("When a new message is opened, then the warm-up gets a token and reaches the server, and completes once", async () => {
+    const office = makeOffice({ to: [], subject: "", body: "" }, { userEmail: "ib@regenboog.school.example" });
+    await launchEarly(office, "onNewMessageComposeHandler");
+    assert.equal(office.double.notifications.size, 0);
+  });
 
   it("When the same sandbox also lacks fetch's AbortController and the server is gone, then the fail mode blocks, once", async () => {
     const office = makeOffice(cases[0]?.mail ?? { to: [], subject: "", body: "" });

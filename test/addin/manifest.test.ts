@@ -44,8 +44,7 @@ describe("Outlook add-in manifest (manifest.xml)", () => {
 
   it("When Outlook reads the launch events, then OnMessageSend runs the associated handler in SoftBlock mode", () => {
     const events = all.filter((e) => e.tag === "LaunchEvent").map((e) => e.node);
-    assert.equal(events.length, 1);
-    const ev = events[0] ?? {};
+    const ev = events.find((e) => attr(e, "Type") === "OnMessageSend") ?? {};
     assert.equal(attr(ev, "Type"), "OnMessageSend");
     assert.equal(attr(ev, "SendMode"), "SoftBlock");
     assert.equal(attr(ev, "FunctionName"), HANDLER_NAME);
@@ -54,6 +53,18 @@ describe("Outlook add-in manifest (manifest.xml)", () => {
     assert.match(src, /associate\(HANDLER_NAME,/);
     const bundle = path.join(root, "dist/addin/onsend.js");
     if (existsSync(bundle)) assert.ok(readFileSync(bundle, "utf8").includes(`"${HANDLER_NAME}"`), "bundle carries the name");
+  });
+
+  it("When a meeting is sent or a mail changes, then OnAppointmentSend (SoftBlock) and the early-warning events name functions the handler bundle associates", () => {
+    const events = all.filter((e) => e.tag === "LaunchEvent").map((e) => e.node);
+    const byType = new Map(events.map((e) => [attr(e, "Type"), e]));
+    assert.deepEqual([...byType.keys()].sort(), ["OnAppointmentSend", "OnMessageAttachmentsChanged", "OnMessageRecipientsChanged", "OnMessageSend", "OnNewMessageCompose"]);
+    assert.equal(attr(byType.get("OnAppointmentSend") ?? {}, "SendMode"), "SoftBlock");
+    const bundle = path.join(root, "dist/addin/onsend.js");
+    for (const e of events) {
+      const name = attr(e, "FunctionName");
+      if (existsSync(bundle)) assert.ok(readFileSync(bundle, "utf8").includes(`"${name}"`), `bundle associates ${name}`);
+    }
   });
 
   it("When the manifest declares requirements, then Mailbox 1.15 is asked in VersionOverrides 1.1", () => {

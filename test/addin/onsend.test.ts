@@ -53,17 +53,68 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     const { ev } = await send(makeOffice(MAIL));
     assert.equal(ev.calls.length, 1);
     assert.deepEqual(ev.calls[0], { allowEvent: true });
-    // The mail the backend saw: every recipient field, subject, text body and attachment names, as the
+    // The mail the backend saw: every recipient field, subject, text body and the attachment (not readable here), as the
     // recording check (mode send).
-    assert.deepEqual(api.checks[0], {
-      to: ["jgz@ggd-regio.nl"],
-      cc: ["collega@demo-school.nl"],
+    const seen = api.checks[0] as Record<string, unknown>;
+    assert.match(String(seen.correlationId), /^[a-z0-9]{24}$/);
+    assert.deepEqual({ ...seen, correlationId: undefined }, {
+      // With Outlook's recipientType (the double: "user" inside the user's domain, "externalUser" outside).
+      to: [{ address: "jgz@ggd-regio.nl", type: "externalUser" }],
+      cc: [{ address: "collega@demo-school.nl", type: "externalUser" }],
       bcc: [],
       subject: MAIL.subject,
       body: MAIL.body,
-      attachments: [{ name: "verslag-daan.pdf", size: 12345 }],
+      attachments: [{ name: "verslag-daan.pdf", size: 12345, kind: "file", unread: "unreadable" }],
+      correlationId: undefined,
       mode: "send",
     });
+  });
+
+  it("When Outlook gives X500, unresolved and list recipients and attachments with contents, then the request holds every recipient with its type, the uploads and their receipts", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    api.uploads.length = 0;
+    const x500 = "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=1c2ee2e6aada4b35ac22a42017cc6977-testtest";
+    const pdf = Buffer.from("%PDF-1.4 verslag over Daan", "latin1");
+    const office = makeOffice({
+      to: [],
+      subject: "Zie bijlage",
+      body: "Zie bijlage.",
+      details: {
+        to: [
+          { emailAddress: x500, displayName: "Test Test", recipientType: "externalUser" },
+          { emailAddress: "", displayName: "Jan Zonder Adres", recipientType: "other" },
+        ],
+        cc: [{ emailAddress: "zorgteam@demo-school.nl", displayName: "Zorgteam", recipientType: "distributionList" }],
+      },
+      attachments: [
+        { name: "verslag.pdf", size: pdf.length, content: { format: "base64", content: pdf.toString("base64") } },
+        { name: "Re: aanmelding", size: 40, attachmentType: "item", content: { format: "eml", content: "Subject: aanmelding Daan\r\n\r\nTekst é" } },
+        { name: "dossier.docx", size: 1000, attachmentType: "cloud", content: { format: "url", content: "https://school-my.sharepoint.example/d/dossier.docx" } },
+        { name: "enorm.pdf", size: 11 * 1024 * 1024 },
+        { name: "logo.png", size: 10, isInline: true },
+      ],
+    });
+    const { ev } = await send(office);
+    assert.deepEqual(ev.calls, [{ allowEvent: true }]);
+    const seen = api.checks[0] as { to: unknown; cc: unknown; attachments: unknown; correlationId: string };
+    assert.deepEqual(seen.to, [
+      { address: x500, name: "Test Test", type: "externalUser" },
+      { address: "Jan Zonder Adres", name: "Jan Zonder Adres", type: "other" },
+    ]);
+    assert.deepEqual(seen.cc, [{ address: "zorgteam@demo-school.nl", name: "Zorgteam", type: "distributionList" }]);
+    assert.deepEqual(seen.attachments, [
+      { name: "verslag.pdf", kind: "file", size: pdf.length, receipt: "receipt-of-verslag.pdf" },
+      { name: "Re: aanmelding", kind: "item", size: 40, receipt: "receipt-of-Re: aanmelding" },
+      { name: "dossier.docx", kind: "cloud", size: 1000, unread: "cloud", url: "https://school-my.sharepoint.example/d/dossier.docx" },
+      { name: "enorm.pdf", kind: "file", size: 11 * 1024 * 1024, unread: "too-large" },
+    ]);
+    // Raw bytes, tied to this check; the attached mail as UTF-8 EML.
+    assert.deepEqual(api.uploads.map((u) => [u.check, u.name, u.contentType]), [
+      [seen.correlationId, "verslag.pdf", "application/octet-stream"],
+      [seen.correlationId, "Re: aanmelding", "message/rfc822"],
+    ]);
+    assert.ok(api.uploads[0]?.bytes.equals(pdf));
+    assert.equal(api.uploads[1]?.bytes.toString("utf8"), "Subject: aanmelding Daan\r\n\r\nTekst é");
   });
 
   it("When the backend warns, then the user is prompted (PromptUser) with the backend's message", async () => {
@@ -243,6 +294,28 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     api.next = { kind: "json", body: checkAnswer("allow") };
     await send(makeOffice(MAIL, { sessionData: { zvPurpose: "{not json" } }));
     assert.equal((api.checks[1] as { purposeId?: string }).purposeId, undefined);
+  });
+
+  it("[R-CHANNEL-ENCRYPTED] When a sensitivity label is applied to the mail, then the handler's check carries its id; without one (or without labels) none is sent", async () => {
+    const labels = [{ id: "8a1b2c3d-0000-4000-8000-00000000e2e2", name: "Versleuteld" }];
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sensitivityLabels: labels, appliedLabel: "8a1b2c3d-0000-4000-8000-00000000e2e2" }));
+    assert.equal((api.checks[0] as { sensitivityLabelId?: string }).sensitivityLabelId, "8a1b2c3d-0000-4000-8000-00000000e2e2");
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sensitivityLabels: labels }));
+    assert.equal((api.checks[1] as { sensitivityLabelId?: string }).sensitivityLabelId, undefined);
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL));
+    assert.equal((api.checks[2] as { sensitivityLabelId?: string }).sensitivityLabelId, undefined);
+  });
+
+  it("[R-ATTACH-PICK] When the task pane named the student of the mail in the item's session data, then the handler's check carries it; a malformed mark is ignored", async () => {
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sessionData: { zvStudents: JSON.stringify({ studentIds: ["lln-003"] }) } }));
+    assert.deepEqual((api.checks[0] as { studentIds?: string[] }).studentIds, ["lln-003"]);
+    api.next = { kind: "json", body: checkAnswer("allow") };
+    await send(makeOffice(MAIL, { sessionData: { zvStudents: JSON.stringify({ studentIds: "lln-003" }) } }));
+    assert.equal((api.checks[1] as { studentIds?: string[] }).studentIds, undefined);
   });
 
   it("When the task pane recorded an override for exactly these recipients, then the recording check names it (the server compares the digest) and the server's allow lets the mail go", async () => {

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { startStack, type Stack } from "../support/stack.js";
+import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import { buildAddin, buildOfficeDoubleScript } from "./support/build-addin.js";
 import type { PaneOffice, PaneSetup } from "./support/office-double-page.js";
@@ -241,6 +242,52 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     await box.fill(name);
     await page.getByRole("option", { name: new RegExp(`^${name} `) }).click();
   }
+
+  it("[R-CHANNEL-ENCRYPTED] When the school configured its Purview label for encrypted mail, then the pane offers \"Versleuteld verzenden\" for a party whose agreed channel is encrypted mail; it applies the label and the warning clears", async () => {
+    const label = { id: "8a1b2c3d-0000-4000-8000-00000000e2e2", name: "Vertrouwelijk - versleuteld" };
+    const policy = await stack.api<Record<string, unknown>>("GET", `/api/policies/${DEMO_SCHOOL_ID}`);
+    assert.equal(policy.status, 200);
+    const put = await stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, { ...policy.json, encryptedMailLabelId: label.id });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    try {
+      const compose = { to: ["intake@letterwijs.example"], cc: [], bcc: [], subject: "Verslag Daan Jansen", bodyText: "Over Daan Jansen.", attachments: [] };
+      // Without Purview (no label catalog) the warning stands and nothing is offered.
+      const plain = await open("check", { compose });
+      await plain.getByText(/ander kanaal afgesproken dan gewone e-mail: versleutelde mail/).first().waitFor();
+      assert.equal(await plain.getByRole("button", { name: "Versleuteld verzenden" }).count(), 0);
+      await plain.context().close();
+
+      const page = await open("check", { compose, sensitivityLabels: [{ id: "00000000-0000-4000-8000-000000000001", name: "Openbaar" }, label] });
+      await page.getByText(/ander kanaal afgesproken dan gewone e-mail: versleutelde mail/).first().waitFor();
+      await noSeriousAxeViolations(page);
+      await page.screenshot({ path: path.join(shots, "check-encrypt-offered.png"), fullPage: true });
+      await page.getByRole("button", { name: "Versleuteld verzenden" }).click();
+      await page.getByText(/Het label „Vertrouwelijk - versleuteld” is toegepast/).waitFor();
+      assert.equal(await page.evaluate(() => window.__ZV_OFFICE__?.double.sensitivityLabel), label.id);
+      // Checked again with the label: the channel warning is gone (the consent question remains).
+      assert.equal(await page.getByText(/ander kanaal afgesproken/).count(), 0);
+      assert.equal(await page.getByRole("button", { name: "Versleuteld verzenden" }).count(), 0);
+      await page.screenshot({ path: path.join(shots, "check-encrypted.png"), fullPage: true });
+      await page.context().close();
+    } finally {
+      await stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, policy.json);
+    }
+  });
+
+  it("[R-ATTACH-PICK] When the check recognises no student in a mail with an attachment to the GGD, then the pane lets the user choose the student, the choice travels with the mail and the check judges that student", async () => {
+    const compose = { to: ["jgz@ggd-voorbeeldregio.example"], cc: [], bcc: [], subject: "Zie bijlage", bodyText: "Bijgaand het verslag.", attachments: [{ name: "scan001.pdf", size: 1000 }] };
+    const page = await open("check", { compose });
+    await page.getByText(/Over welke leerling gaat het\?/).first().waitFor();
+    const pick = page.getByLabel("Over welke leerling gaat deze e-mail?");
+    await page.getByRole("option", { name: /^Daan Jansen/ }).first().waitFor({ state: "attached" });
+    await noSeriousAxeViolations(page);
+    await pick.selectOption({ label: (await page.getByRole("option", { name: /^Daan Jansen/ }).first().textContent()) ?? "" });
+    await page.getByRole("listitem").filter({ hasText: /^Daan Jansen$/ }).waitFor();
+    assert.equal(await page.evaluate(() => window.__ZV_OFFICE__?.double.sessionData.get("zvStudents")), JSON.stringify({ studentIds: ["lln-003"] }));
+    assert.equal(await page.getByText(/Over welke leerling gaat het\?/).count(), 0);
+    await page.screenshot({ path: path.join(shots, "check-named-student.png"), fullPage: true });
+    await page.context().close();
+  });
 
   async function composeRequest(studentName: string, party: string, purpose: string): Promise<{ page: Page; log: Seen }> {
     const page = await open("request", { compose: { to: [], cc: [], bcc: [], subject: "", bodyText: "", attachments: [] } });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { checkResponse, type CheckResponse } from "../../contract/index.js";
+import { CHECK_HEADER } from "../../contract/sendcheck.js";
 import { isCheckResponse } from "../../src/addin/onsend/validate.js";
+import { CHECK_HEADER_NAME } from "../../src/addin/onsend/office.js";
 
 /**
  * The on-send handler keeps a hand-written guard of the POST /api/check answer (zod would not fit its
@@ -19,6 +21,9 @@ const recipient0 = valid.recipients[0] as unknown as Record<string, unknown>;
 
 const samples: [string, unknown][] = [
   ["a full answer", valid],
+  ["a recording check's answer (stamp, pending, digest)", { ...valid, stamp: "chk_0123.AAAAAAAAAAAAAAAAAAAAAA", pendingUntil: "2026-12-06T10:00:00.000Z", digest: "ab12" }],
+  ["a stamp that is not a string", { ...valid, stamp: 42 }],
+  ["a stamp without its MAC", { ...valid, stamp: "chk_0123" }],
   ["no students, no recipients", { ...valid, students: [], recipients: [], verdict: "allow", message: "" }],
   ["a 500-character message", { ...valid, message: "x".repeat(500) }],
   ["prompt-user with fail mode prompt", { ...valid, policy: { sendMode: "prompt-user", failMode: "prompt", sendBudgetSeconds: 30 } }],
@@ -54,5 +59,9 @@ describe("On-send guard and the contract", () => {
     const newer = { ...v, recipients: [{ ...recipient0, kind: "colleague-board", reasons: [{ code: "NEW_RULE", message: "Nieuw" }] }] };
     assert.equal(isCheckResponse(newer), true);
     assert.equal(checkResponse.safeParse(newer).success, false);
+  });
+
+  it("When the handler stamps a mail, then it uses the contract's header name", () => {
+    assert.equal(CHECK_HEADER_NAME, CHECK_HEADER);
   });
 });

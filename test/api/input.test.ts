@@ -44,15 +44,21 @@ describe("Input validation on every route with a body", function () {
     "POST /api/consents/{id}/withdraw": { by: { guardianId: "lln-001-o2" }, at: "2026-09-03T08:00:00Z", reason: "x" },
     "POST /api/notices": { studentId: "lln-001", partyId: "leerplicht", purposeId: "verzuimmelding", informedAt: "2026-09-02T08:00:00Z", method: "letter" },
     "POST /api/consent-requests": { studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult", lang: "nl" },
+    "POST /api/consent-requests/{id}/reply": { decision: "granted", evidence: { messageId: "<a@b.example>", sender: "ouder@mail.example", date: "2026-09-01T08:00:00Z", sha256: "a".repeat(64) } },
+    "POST /api/renewals": { items: [{ studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult" }], send: false },
     "POST /api/check": { to: ["jgz@ggd-voorbeeldregio.example"], cc: [], bcc: [], subject: "Jan de Vries", body: "", attachments: [], sentAt: "2026-10-01T10:00:00Z" },
     "POST /api/checks/{id}/override": { reason: "Een reden van voldoende lengte" },
     "POST /api/retention/purge": { dryRun: true },
+    "POST /api/approvals": { kind: "purge", reason: "Jaarlijkse opschoning" },
+    "POST /api/approvals/{id}/approve": { reason: "Gecontroleerd en akkoord" },
+    "POST /api/approvals/{id}/reject": { reason: "Nog niet, eerst overleg" },
     "PUT /api/students/{id}/legal-hold": { hold: true, reason: "Lopend inzageverzoek" },
     "POST /api/evidence/graph": { graphMessageId: "AAMkAD-x", studentId: "lln-001" },
     "PUT /api/students/{id}/guardians/{guardianId}/authority": { hasAuthority: true, source: "declaration" },
     "POST /api/students/{id}/restrictions": { partyId: "veilig-thuis", purposeId: "melding-veilig-thuis", reason: "Inzage brengt het kind in gevaar" },
     "POST /api/sent-items/mailboxes": { mailbox: "ib@demo", since: "2026-10-01T10:00:00Z" },
     "POST /api/review/{id}/decision": { decision: "breach", note: "Verkeerde ontvanger", categories: ["verslag"] },
+    "POST /api/breaches/{id}/decisions": { notifyAuthority: { decision: "not-notify", reason: "Ontvanger heeft de mail aantoonbaar verwijderd" } },
   });
   const keyOf = (r: Route): string => `${r.method} ${r.path}`;
   const urlOf = (r: Route): string => fill(r.path, params());

@@ -73,12 +73,19 @@ describe("OpenAPI document", function () {
 
   it("When a route takes a body, then the document has its request schema, and the schema accepts valid and rejects invalid requests", () => {
     const writes = routes.filter((r) => r.method !== "GET" && r.op.requestBody?.content["application/json"]);
-    // Commands without a body (run the sync, send a prepared request) and the CSV upload are the exceptions.
+    // Commands without a body (run the sync, send a prepared request), the CSV upload and the attachment upload (raw bytes) are the exceptions.
     assert.deepEqual(
       routes.filter((r) => r.method !== "GET" && !r.op.requestBody?.content["application/json"]).map((r) => `${r.method} ${r.path}`).sort(),
-      ["POST /api/consent-requests/{id}/send", "POST /api/import/csv", "POST /api/sent-items/sweep", "POST /api/sync/sds"],
+      ["POST /api/check/attachments", "POST /api/consent-requests/{id}/send", "POST /api/import/csv", "POST /api/sent-items/subscriptions", "POST /api/sent-items/sweep", "POST /api/sync/sds"],
     );
     assert.ok(routes.find((r) => r.path === "/api/import/csv")?.op.requestBody?.content["text/csv"]);
+    const upload = routes.find((r) => r.path === "/api/check/attachments")?.op;
+    assert.ok(upload?.requestBody?.content["application/octet-stream"]);
+    // The headers that tie an upload to its check are declared, required.
+    assert.deepEqual(
+      (upload.parameters ?? []).filter((p) => p.in === "header").map((p) => `${p.name}:${String(p.required)}`).sort(),
+      ["x-zv-check:true", "x-zv-name:true"],
+    );
     assert.ok(writes.length >= 10);
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats.default(ajv);

@@ -38,9 +38,10 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
 
   const about = aboutStudent;
   const g = guardianActor;
-  // The one reason that decides; PURPOSE_ASSUMED (the default purpose named, issue 13) accompanies it.
+  // The one reason that decides on the basis; PURPOSE_ASSUMED (the default purpose named) and
+  // AGREED_CHANNEL (a party's channel other than plain email, test/api/channel-http.test.ts) accompany it.
   const only = (c: CheckResponse, address: string): string => {
-    const codes = codesOf(c, address).filter((x) => x !== "PURPOSE_ASSUMED");
+    const codes = codesOf(c, address).filter((x) => x !== "PURPOSE_ASSUMED" && x !== "AGREED_CHANNEL");
     assert.equal(codes.length, 1, JSON.stringify(codes));
     return codes[0] ?? "";
   };
@@ -124,11 +125,12 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
       assert.ok(codesOf(earlier, LEERPLICHT).includes("PARENTS_NOT_INFORMED"));
     });
 
-    it("[R-INSPECTIE] When a mail goes to the Inspectie, then it is allowed on LEGAL_BASIS without any notice to parents", async () => {
+    it("[R-INSPECTIE] When a mail goes to the Inspectie, then it is lawful on LEGAL_BASIS without any notice to parents; the one warning is its agreed secure channel", async () => {
       const s = await importStudent(stack);
       const c = await check(stack, { to: [INSPECTIE], ...about(s), sentAt: SENT });
-      assert.equal(c.verdict, "allow");
+      assert.equal(c.verdict, "warn");
       assert.equal(only(c, INSPECTIE), "LEGAL_BASIS");
+      assert.ok(codesOf(c, INSPECTIE).includes("AGREED_CHANNEL"));
       assert.equal(c.recipients[0]?.basis, "legal");
     });
 
@@ -180,8 +182,10 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
 
       await grant(stack, { studentId: s.id, partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie", by: g(s, 1), givenAt: "2026-09-10T08:00:00Z" });
       const both = await check(stack, { to: [DYSLEXIE], ...about(s), sentAt: SENT });
-      assert.equal(both.verdict, "allow");
+      // Lawful on consent; the practice's agreed channel (encrypted mail) is the one remaining warning.
+      assert.equal(both.verdict, "warn");
       assert.equal(only(both, DYSLEXIE), "CONSENT_VALID");
+      assert.deepEqual(codesOf(both, DYSLEXIE).filter((x) => x !== "CONSENT_VALID" && x !== "PURPOSE_ASSUMED"), ["AGREED_CHANNEL"]);
     });
 
     it("[R-CONSENT-REFUSAL-WINS] When one holder consented and the other refused, then the refusal wins (CONSENT_REFUSED)", async () => {
@@ -295,7 +299,8 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
       const s = await importStudent(stack, { schoolId: school.id });
       await grant(stack, { studentId: s.id, partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie", by: g(s, 0), givenAt: GIVEN });
       const c = await check(stack, { to: [DYSLEXIE], ...about(s), sentAt: SENT });
-      assert.equal(c.verdict, "allow");
+      // Lawful on consent; the practice's agreed channel (encrypted mail) is the one remaining warning.
+      assert.equal(c.verdict, "warn");
       assert.equal(only(c, DYSLEXIE), "CONSENT_VALID");
     });
 
@@ -338,18 +343,20 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
 
     it("[R-LOG-DISCLOSURE] When an allowed mail is sent and Sent Items confirms it, then the disclosure is logged in the student's register with the real send time", async () => {
       const s = await fresh();
+      // The GGD with consent: allowed (the Inspectie would warn about its agreed secure channel).
+      await grant(sent.stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: g(s, 0), givenAt: GIVEN });
       const at = new Date(Date.now() + 60_000).toISOString();
-      const { check: c, message } = await sendAndConfirm(sent, { to: [INSPECTIE, COLLEAGUE], ...about(s) }, at);
+      const { check: c, message } = await sendAndConfirm(sent, { to: [GGD, COLLEAGUE], ...about(s) }, at);
       assert.equal(c.verdict, "allow");
       const r = await reg(s.id);
-      assert.equal(r.disclosures.length, 1, "one disclosure: the Inspectie, not the colleague");
+      assert.equal(r.disclosures.length, 1, "one disclosure: the GGD, not the colleague");
       const d = r.disclosures[0];
       assert.ok(d && d.type === "disclosure");
       assert.equal(d.checkId, c.checkId);
-      assert.equal(d.partyId, "inspectie");
-      assert.equal(d.recipient, INSPECTIE);
-      assert.equal(d.basis, "legal");
-      assert.equal(d.purposeId, "toezicht");
+      assert.equal(d.partyId, "ggd");
+      assert.equal(d.recipient, GGD);
+      assert.equal(d.basis, "consent");
+      assert.equal(d.purposeId, "jgz-consult");
       assert.equal(d.at, at);
       assert.equal(d.internetMessageId, message.internetMessageId);
       assert.equal(r.chain.verified, true);

@@ -284,7 +284,7 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.equal(snap.Idempotency?.length ?? 0, 0, "no idempotency rows for /api/check");
   });
 
-  it("When a mail naming a student leaves without a header and the rules would not allow it, then it is in the review list, and a breach decision starts the 72 hours from that moment", async () => {
+  it("When a mail naming a student leaves without a header and the rules would not allow it, then it is in the review list, a breach decision starts the 72 hours from that moment, and the decisions on notifying the AP and informing the parents are recorded once", async () => {
     const s = await importStudent(stack);
     const msg = sim.send(SENDER, { to: [GGD], ...about(s) });
     // Allowed at the send time, without a check: logged, not reviewed (a parent's own child from a phone).
@@ -318,6 +318,21 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.equal(exp.json.dataBreaches[0]?.awareAt, b.awareAt);
     assert.ok(!JSON.stringify(exp.json).includes(GGD), "the wrong recipient is redacted");
     assert.ok(!(await review()).some((r) => r.id === item.id && r.state === "open"));
+    // The decisions on the breach: notifying the AP and informing the parents, each with its reason, once.
+    const path = `/api/breaches/${b.id}/decisions`;
+    assertError(await stack.api("POST", "/api/breaches/lek_unknown/decisions", { followUp: "Nagaan" }), 404, "NOT_FOUND");
+    assertError(await stack.api("POST", path, {}), 400, "VALIDATION_FAILED");
+    const decided = await stack.api<Breach>("POST", path, {
+      notifyAuthority: { decision: "not-notify", reason: "Ontvanger (GGD) heeft de mail aantoonbaar verwijderd; geen risico" },
+      informParents: { decision: "inform", reason: "Ouders hebben recht het te weten" },
+      followUp: "Collega's gewezen op de toestemmingscheck",
+    });
+    assert.equal(decided.status, 200, JSON.stringify(decided.json));
+    assert.equal(decided.json.notifyAuthority?.decision, "not-notify");
+    assert.equal(decided.json.informParents?.by, "ib@demo");
+    assertError(await stack.api("POST", path, { notifyAuthority: { decision: "notify", reason: "Toch melden bij de AP" } }), 409, "CONFLICT");
+    const again = await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches");
+    assert.equal(again.json.breaches.find((x) => x.id === b.id)?.followUp, "Collega's gewezen op de toestemmingscheck");
   });
 
   it("When a reviewed mail is judged lawful, then the register must support it at the send time, and it is logged with who decided", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { startStack, type Stack } from "../support/stack.js";
 import {
+  approvedPurge,
   assertError,
   fill,
   routesOf,
@@ -124,6 +125,16 @@ describe("Tenancy and roles on every route", function () {
     };
     return {
       "GET /api/me": listed("/api/me", (j) => assert.equal(j.tenantId, stack.tenantId)),
+      // Issue 16: the administrative log, bulk views and approvals are per tenant too.
+      "GET /api/admin-log": listed("/api/admin-log?limit=1000"),
+      "GET /api/audit/views": listed("/api/audit/views"),
+      "GET /api/approvals": listed("/api/approvals"),
+      "POST /api/approvals": notFound("/api/approvals", "POST", {
+        kind: "retention-change", schoolId: "b-school", reason: "Tenant A verlaagt bij B",
+        retention: { studentFileYears: 1, absenceYears: 5, referralYears: 1, consentYears: 1, disclosureLogYears: 1 },
+      }),
+      "POST /api/approvals/{id}/approve": notFound("/api/approvals/ap-van-b/approve", "POST", { reason: "Tenant A keurt goed" }),
+      "POST /api/approvals/{id}/reject": notFound("/api/approvals/ap-van-b/reject", "POST", { reason: "Tenant A wijst af" }),
       "GET /api/schools": listed("/api/schools"),
       "GET /api/students": listed("/api/students?query=Geheimhouder", (j) => assert.deepEqual(j.students, [])),
       "GET /api/guardians/lookup": listed(`/api/guardians/lookup?email=${encodeURIComponent("geheim.ouder@b-tenant.example")}`, (j) => assert.deepEqual(j.matches, [])),
@@ -197,6 +208,20 @@ describe("Tenancy and roles on every route", function () {
       "POST /api/consent-requests": notFound("/api/consent-requests", "POST", { studentId: "b-lln-001", partyId: "ggd", purposeId: "jgz-consult" }),
       "GET /api/consent-requests/{id}": async (route) => notFound(`/api/consent-requests/${b.requestId}`)(route),
       "POST /api/consent-requests/{id}/send": async (route) => notFound(`/api/consent-requests/${b.requestId}/send`, "POST")(route),
+      "GET /api/consent-requests": listed("/api/consent-requests"),
+      "POST /api/consent-requests/{id}/reply": async (route) =>
+        notFound(`/api/consent-requests/${b.requestId}/reply`, "POST", {
+          decision: "granted", evidence: { messageId: "<b@b-tenant.example>", sender: "ouder@b-tenant.example", date: "2026-09-01T08:00:00Z", sha256: "a".repeat(64) },
+        })(route),
+      "GET /api/renewals": listed("/api/renewals"),
+      "POST /api/renewals": async (route) => {
+        // B's student is not A's: nothing is made, the item fails as not found.
+        const r = await stack.api<{ created: unknown[]; failed: { code: string }[] }>("POST", "/api/renewals", { items: [{ studentId: "b-lln-001", partyId: "b-party", purposeId: "b-purpose" }] });
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        assert.deepEqual(r.json.created, []);
+        assert.equal(r.json.failed[0]?.code, "NOT_FOUND");
+        noMarkers(r.json, route);
+      },
       "POST /api/import/csv": async (route) => {
         const csv = "leerlingnummer,voornaam,achternaam,geboortedatum\n990001,Overschreven,Geheimhouder,2015-02-02\n";
         const r = await stack.api("POST", "/api/import/csv?schoolId=b-school", undefined, { raw: csv, headers: { "content-type": "text/csv" } });
@@ -216,6 +241,23 @@ describe("Tenancy and roles on every route", function () {
         assertError(r, 503, "GRAPH_ERROR");
         noMarkers(r.json, route);
       },
+      "POST /api/sent-items/subscriptions": async (route) => {
+        // Dev mode without PUBLIC_URL or Graph: nobody's mailbox is subscribed.
+        const r = await stack.api("POST", "/api/sent-items/subscriptions");
+        assertError(r, 503, "GRAPH_ERROR");
+        noMarkers(r.json, route);
+      },
+      "POST /api/graph/notifications": async (route) => {
+        // Anonymous (Graph calls it): a notification naming B's tenant without B's clientState does nothing.
+        const r = await fetch(`${stack.baseUrl}/api/graph/notifications`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ value: [{ subscriptionId: "b-sub", clientState: "guess", tenantId: "b-tenant", changeType: "created" }] }),
+        });
+        assert.equal(r.status, 200);
+        noMarkers(await r.text(), route);
+      },
+      "POST /api/breaches/{id}/decisions": notFound("/api/breaches/b-breach-1/decisions", "POST", { followUp: "Nagaan" }),
       "GET /api/review": listed("/api/review"),
       "POST /api/review/{id}/decision": notFound("/api/review/b-review-1/decision", "POST", { decision: "breach" }),
       "GET /api/breaches": listed("/api/breaches"),
@@ -237,7 +279,7 @@ describe("Tenancy and roles on every route", function () {
         notFound(`/api/checks/${b.checkId}/override`, "POST", { reason: "Tenant A probeert tenant B te overrulen" })(route),
       "POST /api/retention/purge": async (route) => {
         // A real purge of tenant A: it must not reach tenant B (B's store is compared below).
-        const r = await stack.api<{ studentsChecked: number; eventsRemoved: number }>("POST", "/api/retention/purge", { dryRun: false });
+        const r = await approvedPurge(stack);
         assert.equal(r.status, 200, JSON.stringify(r.json));
         assert.equal(r.json.eventsRemoved, 0);
         noMarkers(r.json, route);
@@ -315,7 +357,7 @@ describe("Tenancy and roles on every route", function () {
   describe("Roles", function () {
     const body = (r: Route): unknown => (r.op.requestBody?.content["application/json"] ? {} : undefined);
     const pathOf = (r: Route): string => fill(r.path, { id: "lln-001", schoolId: "obs-de-regenboog", guardianId: "lln-001-o1" });
-    const ALLOWED: Record<Role, Role[]> = { coordinator: ["coordinator", "staff", "viewer"], staff: ["staff"], viewer: ["viewer"] };
+    const ALLOWED: Record<Role, Role[]> = { "privacy-officer": ["privacy-officer", "coordinator", "staff", "viewer"], coordinator: ["coordinator", "staff", "viewer"], staff: ["staff"], viewer: ["viewer"] };
 
     it("When a request carries no token, then every /api route but the OpenAPI document answers 401 UNAUTHENTICATED", async () => {
       for (const r of routes) {

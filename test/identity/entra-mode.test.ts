@@ -29,6 +29,14 @@ const MIME_1 = Buffer.from(
   "utf8",
 );
 const MIME_2 = Buffer.from(`From: ${STRANGER}\r\nMessage-ID: <reply-2@elders.example>\r\n\r\nJa hoor.\r\n`, "utf8");
+const MIME_SHARED = Buffer.from(
+  `From: ${GUARDIAN}\r\nTo: zorg@regenboog.school.example\r\nSubject: Toestemming\r\nMessage-ID: <shared-1@mail.example>\r\n\r\nAkkoord.\r\n`,
+  "utf8",
+);
+/** The school's shared care mailbox the coordinator reads (Graph: /users/{owner}/messages). */
+const SHARED = "zorg@regenboog.school.example";
+/** A shared mailbox Graph does not let the coordinator read (no Mail.Read.Shared grant on it). */
+const LOCKED = "directie@regenboog.school.example";
 
 interface Message {
   graphId: string;
@@ -43,6 +51,8 @@ const MESSAGES: Message[] = [
   { graphId: "AAMk-1", internetMessageId: "<reply-1@mail.example>", from: "Ouder1.DeVries@Mail.Example", mime: MIME_1, inReplyTo: "<request-1@regenboog.school.example>" },
   { graphId: "AAMk-2", internetMessageId: "<reply-2@elders.example>", from: STRANGER, mime: MIME_2 },
 ];
+/** Messages in the shared mailbox SHARED only (not in /me). */
+const SHARED_MESSAGES: Message[] = [{ graphId: "AAMk-S1", internetMessageId: "<shared-1@mail.example>", from: GUARDIAN, mime: MIME_SHARED }];
 
 interface ApiError {
   error: { code: string; message: string };
@@ -90,11 +100,18 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
     jwks.keys.push(key.jwk);
     graph = await startGraphStub([
       (c, res) => {
-        const m = /^\/v1\.0\/me\/messages\/([^/?]+)(\/\$value)?(?:\?|$)/.exec(c.path);
-        if (c.method !== "GET" || !m?.[1]) return false;
-        const msg = MESSAGES.find((x) => encodeURIComponent(x.graphId) === m[1]);
+        const u = /^\/v1\.0\/users\/([^/?]+)\/messages\//.exec(c.path);
+        if (c.method !== "GET" || decodeURIComponent(u?.[1] ?? "") !== LOCKED) return false;
+        return sendJson(res, 403, { error: { code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again." } });
+      },
+      (c, res) => {
+        const m = /^\/v1\.0\/(?:me|users\/([^/?]+))\/messages\/([^/?]+)(\/\$value)?(?:\?|$)/.exec(c.path);
+        if (c.method !== "GET" || !m?.[2]) return false;
+        const inShared = decodeURIComponent(m[1] ?? "") === SHARED;
+        if (m[1] && !inShared) return false;
+        const msg = (inShared ? SHARED_MESSAGES : MESSAGES).find((x) => encodeURIComponent(x.graphId) === m[2]);
         if (!msg) return false;
-        if (m[2]) {
+        if (m[3]) {
           res.statusCode = 200;
           res.setHeader("content-type", "text/plain");
           res.end(msg.mime);
@@ -206,6 +223,48 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
     for (const c of graph.calls) assert.match(c.authorization ?? "", /^Bearer graph-token-\d+$/);
   });
 
+  it("When a consent is recorded from an item in a shared mailbox, then the server reads /users/{owner}/messages/{id} with Mail.Read.Shared and keeps the hash of that MIME, the mailbox named", async () => {
+    const r = await api<{ id: string; evidence: EvidenceView & { mailbox?: string } } & ApiError>(
+      "POST",
+      "/api/consents",
+      { ...consent("AAMk-S1", { mailboxOwner: "Zorg@Regenboog.School.Example" }), givenAt: "2026-03-06T09:15:00Z" },
+    );
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.equal(r.json.evidence.hashSource, "server-mime");
+    assert.equal(r.json.evidence.sha256, createHash("sha256").update(MIME_SHARED).digest("hex"));
+    assert.equal(r.json.evidence.messageId, "<shared-1@mail.example>");
+    assert.equal(r.json.evidence.mailbox, SHARED);
+    assert.equal(graphCalls("GET", `/v1.0/users/${encodeURIComponent(SHARED)}/messages/AAMk-S1/$value`), 1);
+    assert.equal(graph.calls.filter((c) => c.path.startsWith("/v1.0/me/")).length, 0, "not the coordinator's own mailbox");
+    assert.ok(authority.tokenCalls[0]?.scope.includes("https://graph.microsoft.com/Mail.Read.Shared"), authority.tokenCalls[0]?.scope);
+  });
+
+  it("When Graph may not read the shared mailbox (403), then the consent is recorded with the pane's evidence: hashSource client, the mailbox named", async () => {
+    const r = await api<{ id: string; evidence: EvidenceView & { mailbox?: string } } & ApiError>(
+      "POST",
+      "/api/consents",
+      { ...consent("AAMk-L1", { mailboxOwner: LOCKED, sender: GUARDIAN }), givenAt: "2026-03-07T09:15:00Z" },
+    );
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.equal(graphCalls("GET", `/v1.0/users/${encodeURIComponent(LOCKED)}/messages/AAMk-L1`), 1, "Graph was asked first");
+    const reg = await api<RegisterView>("GET", "/api/students/lln-001/register");
+    const ev = reg.json.events.find((e) => e.id === r.json.id)?.evidence as (EvidenceView & { mailbox?: string }) | undefined;
+    assert.ok(ev);
+    assert.equal(ev.hashSource, "client");
+    assert.equal(ev.sha256, "ab".repeat(32));
+    assert.equal(ev.messageId, "<what-the-pane-saw@client.example>");
+    assert.equal(ev.mailbox, LOCKED);
+  });
+
+  it("When the shared-mailbox item's sender is not a guardian and Graph may not read it, then the pane's sender decides: 422 NOT_A_GUARDIAN, nothing written", async () => {
+    const before = await api<RegisterView>("GET", "/api/students/lln-001/register");
+    const r = await api<ApiError>("POST", "/api/consents", { ...consent("AAMk-L2", { mailboxOwner: LOCKED, sender: STRANGER }), givenAt: "2026-03-08T09:15:00Z" });
+    assert.equal(r.status, 422, JSON.stringify(r.json));
+    assert.equal(r.json.error.code, "NOT_A_GUARDIAN");
+    const after = await api<RegisterView>("GET", "/api/students/lln-001/register");
+    assert.deepEqual(after.json.events, before.json.events);
+  });
+
   it("When a consent's Graph sender is not a guardian of the student, then it is refused (422 NOT_A_GUARDIAN) and nothing is written", async () => {
     const before = await api<RegisterView>("GET", "/api/students/lln-001/register");
     // The pane claims the guardian's address; Graph says otherwise, and Graph is believed.
@@ -290,6 +349,20 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
     // Two parents with authority: one draft and one send each, not more.
     assert.equal(graphCalls("POST", "/v1.0/me/messages"), 2, "one draft per parent");
     assert.equal(graph.calls.filter((c) => c.method === "POST" && /\/send$/.test(c.path)).length, 2, "one send per parent");
+  });
+
+  it("When the add-in's pages load /addin/config.js in Entra mode, then it names the backend, the Entra app and the API scope nested app authentication asks for", async () => {
+    const res = await fetch(`${stack.baseUrl}/addin/config.js`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /javascript/);
+    const m = /^var __ZV_CONFIG__=(\{.*\});\n$/.exec(await res.text());
+    assert.ok(m?.[1]);
+    assert.deepEqual(JSON.parse(m[1]), {
+      apiBaseUrl: "https://zorg.example.nl",
+      devMode: false,
+      clientId: CLIENT_ID,
+      apiScope: `api://zorg.example.nl/${CLIENT_ID}/access_as_user`,
+    });
   });
 
   it("When dev-only endpoints are asked for in Entra mode, then /dev/token and /playground/ are 404 (the tab is served)", async () => {

@@ -51,7 +51,18 @@ describe("office-sim: the simulated Office.js the playground and the add-in's te
     const office: OfficeLike = sim.office; // compile-time: the simulation has the surface the handler uses
     sim.compose({ to: ["jgz@ggd-voorbeeldregio.example", "not an address"], cc: ["ib@regenboog.school.example"], subject: "S", body: "B", attachments: [{ name: "a.pdf", size: 10 }] });
     const mail = await readComposeItem(office);
-    assert.deepEqual(mail, { to: ["jgz@ggd-voorbeeldregio.example"], cc: ["ib@regenboog.school.example"], bcc: [], subject: "S", body: "B", attachments: [{ name: "a.pdf", size: 10 }] });
+    // Every recipient as Outlook gives it, with its type: the typed text that is no address is kept (the server resolves or blocks it).
+    assert.deepEqual(mail, {
+      to: [
+        { address: "jgz@ggd-voorbeeldregio.example", type: "externalUser" },
+        { address: "not an address", type: "externalUser" },
+      ],
+      cc: [{ address: "ib@regenboog.school.example", type: "user" }],
+      bcc: [],
+      subject: "S",
+      body: "B",
+      attachments: [{ id: "0", name: "a.pdf", size: 10, kind: "file" }],
+    });
   });
 
   it("runs an associated handler like Outlook: one event, resolved with event.completed's options", async () => {
@@ -66,7 +77,7 @@ describe("office-sim: the simulated Office.js the playground and the add-in's te
     assert.equal(o.sendModeOverride, undefined);
     const check = seen.find((s) => s.url.endsWith("/api/check"));
     assert.ok(check);
-    assert.deepEqual((check.body as { to: string[] }).to, ["jgz@ggd-voorbeeldregio.example"]);
+    assert.deepEqual((check.body as { to: unknown[] }).to, [{ address: "jgz@ggd-voorbeeldregio.example", type: "externalUser" }]);
     assert.equal(sim.roaming[FAIL_MODE_SETTING], "prompt", "the school's fail mode was saved in roaming settings");
     assert.equal(sim.completions.length, 1);
   });

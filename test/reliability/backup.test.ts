@@ -9,6 +9,7 @@ import { startStack, type Stack } from "../support/stack.js";
 import { Storage } from "../../server/shared/storage.js";
 import { compareBackups, exportTenant, parseBackup, restoreTenant } from "../../server/backup/service.js";
 import { verifyChains } from "../../scripts/backup.js";
+import { ageLeftClocks, approvedPurge } from "../support/api-helpers.js";
 import { leaver, paperConsent } from "./support.js";
 
 const OTHER_TENANT = "3c4d5e6f-7a8b-4c9d-8e0f-a1b2c3d4e5f6";
@@ -25,7 +26,8 @@ describe("Tenant backup and restore", function () {
     await stack.api("POST", "/api/import", { students: [leaver("bak-1", "2018-07-31"), leaver("bak-2", undefined)] });
     await stack.api("POST", "/api/consents", paperConsent("bak-1", "2016-09-01T10:00:00Z"), { headers: { "idempotency-key": "bak-c1" } });
     await stack.api("POST", "/api/consents", paperConsent("bak-2", "2016-09-01T10:00:00Z"));
-    await stack.api("POST", "/api/retention/purge", { dryRun: false });
+    await ageLeftClocks(stack);
+    await approvedPurge(stack);
     await stack.api("GET", "/api/students/lln-001/register");
     await stack.api("POST", "/api/check", { to: ["x@elders.example"], subject: "Jan de Vries", body: "" });
     const other = await stack.token("ib@elders", ["coordinator"], OTHER_TENANT);

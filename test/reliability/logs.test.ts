@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { startStack, type Stack } from "../support/stack.js";
 import { sha256Hex } from "../../server/shared/hash.js";
+import { approvedPurge } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "./support.js";
 
 /** Everything personal the scenario below sends: none of it may reach a log line. */
@@ -70,7 +71,7 @@ describe("Logs carry no personal data", function () {
     assert.equal((await stack.api("GET", `/api/students?query=${SECRETS.family}`)).status, 200);
     // A failing request with personal data in the body too.
     assert.equal((await stack.api("POST", "/api/consents", { studentId: SECRETS.family, note: SECRETS.body })).status, 400);
-    await stack.api("POST", "/api/retention/purge", { dryRun: false });
+    await approvedPurge(stack);
 
     await new Promise((r) => setTimeout(r, 100));
     const text = stack.logs.join("\n");

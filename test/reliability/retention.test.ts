@@ -5,6 +5,7 @@ import { makeTombstone, planPurge, studentState } from "../../server/retention/d
 import { defaultPolicy } from "../../server/directory/domain.js";
 import type { PurgeReport } from "../../server/retention/domain.js";
 import { changedTables, leaver, paperConsent, snapshot, DEMO_SCHOOL_ID } from "./support.js";
+import { ageLeftClocks, approvedPurge } from "../support/api-helpers.js";
 
 const retention = defaultPolicy("x").retention;
 
@@ -82,7 +83,8 @@ describe("Retention: tombstones keep the chain verifiable", () => {
 describe("Retention: the purge over HTTP", function () {
   this.timeout(90_000);
   let stack: Stack;
-  const purge = (dryRun: boolean) => stack.api<PurgeReport>("POST", "/api/retention/purge", { dryRun });
+  // A real purge needs a second person's approval (issue 16); a dry run does not.
+  const purge = (dryRun: boolean) => (dryRun ? stack.api<PurgeReport>("POST", "/api/retention/purge", { dryRun }) : approvedPurge(stack));
   const verify = async () => (await stack.api<{ ok: boolean; problems: unknown[] }>("GET", "/api/audit/verify")).json;
 
   before(async () => {
@@ -111,6 +113,8 @@ describe("Retention: the purge over HTTP", function () {
     // ret-gone keeps one event past the purge: a consent recorded for a student who left in the future.
     // 250 events: the purge needs three transactions.
     for (let i = 0; i < 250; i += 50) await repo.append(stack.tenantId, "ret-many", () => Array.from({ length: 50 }, (_, j) => notice("ret-many", i + j)));
+    // The leftDates were recorded years ago (the retention clock starts at the recording, issue 16).
+    await ageLeftClocks(stack);
     const hold = await stack.api("PUT", "/api/students/ret-held/legal-hold", { hold: true, reason: "Lopende klacht bij de geschillencommissie" });
     assert.equal(hold.status, 200, JSON.stringify(hold.json));
   });
@@ -206,6 +210,7 @@ describe("Retention: the schedule", function () {
     const stack = await startStack({ env: { RETENTION_INTERVAL_SECONDS: "1" } });
     try {
       await stack.api("POST", "/api/import", { students: [leaver("sch-1", "2018-07-31")] });
+      await ageLeftClocks(stack);
       await stack.api("POST", "/api/consents", paperConsent("sch-1", "2016-09-01T10:00:00Z"));
       let reports: PurgeReport[] = [];
       for (let i = 0; i < 40 && !reports.some((r) => r.eventsRemoved > 0); i++) {

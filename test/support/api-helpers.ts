@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { TableClient } from "@azure/data-tables";
+import { TableClient, odata } from "@azure/data-tables";
 import type { Stack } from "./stack.js";
-import { TABLES, type TableName } from "../../server/shared/storage.js";
+import { TABLES, key, type TableName } from "../../server/shared/storage.js";
+import type { PurgeReport } from "../../contract/retention.js";
 import type { ErrorBody } from "../../server/shared/errors.js";
 import type { CheckResponse } from "../../contract/sendcheck.js";
 import type { ConsentEvent, RegisterEvent, ChainProblem } from "../../server/register/domain.js";
@@ -33,7 +34,7 @@ export interface OpenApiOperation {
   summary?: string;
   "x-required-role"?: string;
   parameters?: { name: string; in: string; required?: boolean }[];
-  requestBody?: { required?: boolean; content: { "application/json"?: { schema: JsonSchema }; "text/csv"?: { schema: JsonSchema } } };
+  requestBody?: { required?: boolean; content: { "application/json"?: { schema: JsonSchema }; "text/csv"?: { schema: JsonSchema }; "application/octet-stream"?: { schema: JsonSchema } } };
   responses?: Record<string, unknown>;
 }
 export interface JsonSchema {
@@ -250,7 +251,7 @@ export async function registerOf(stack: Stack, studentId: string, token?: string
 
 export async function check(
   stack: Stack,
-  mail: { to: string[]; cc?: string[]; subject?: string; body?: string; sentAt?: string; purposeId?: string },
+  mail: { to: string[]; cc?: string[]; subject?: string; body?: string; sentAt?: string; purposeId?: string; sensitivityLabelId?: string },
   opts: { token?: string; headers?: Record<string, string> } = {},
 ): Promise<CheckResponse> {
   const r = await stack.api<CheckResponse>(
@@ -298,3 +299,30 @@ export async function snapshotTables(stack: Stack, filter?: (pk: string) => bool
 }
 
 export const iso = (d: string): string => new Date(d).toISOString();
+
+// ---------------------------------------------------------------------------------------------------
+// Four eyes (issue 16)
+
+/**
+ * A purge the way it now runs: proposed by the default coordinator and approved by a second one. The
+ * answer is the purge's report (as POST /api/retention/purge answered before approvals existed).
+ */
+export async function approvedPurge(stack: Stack, reason = "Opschonen volgens de bewaartermijnen"): Promise<{ status: number; json: PurgeReport }> {
+  const p = await stack.api<{ id: string }>("POST", "/api/approvals", { kind: "purge", reason });
+  assert.equal(p.status, 201, JSON.stringify(p.json));
+  const second = await stack.token("ib-tweede@demo", ["coordinator"]);
+  const d = await stack.api<{ state: string; result?: { reportId?: string } }>("POST", `/api/approvals/${p.json.id}/approve`, { reason: "Gecontroleerd en akkoord" }, { token: second });
+  assert.equal(d.status, 200, JSON.stringify(d.json));
+  const reports = await stack.api<{ reports: PurgeReport[] }>("GET", "/api/retention/reports");
+  const report = reports.json.reports.find((r) => r.id === d.json.result?.reportId);
+  assert.ok(report, "the approved purge wrote its report");
+  return { status: 200, json: report };
+}
+
+/** Time passes for the retention clocks: every recorded leftDate of the tenant counts as recorded at `recordedAt`. */
+export async function ageLeftClocks(stack: Stack, recordedAt = "2000-01-01T00:00:00.000Z"): Promise<void> {
+  const pk = key(stack.tenantId, "left-clock");
+  const rows = await stack.running.storage.list("Meta", odata`PartitionKey eq ${pk}`);
+  for (const r of rows)
+    await stack.running.storage.run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: String(r.rowKey), leftDate: String(r.leftDate), recordedAt }, "Replace"));
+}

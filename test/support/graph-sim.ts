@@ -13,7 +13,12 @@ import { listen, readBody, type Listening } from "../identity/support.js";
  *  - `/$value` MIME, streamed in chunks, so a reader that stops after the header block is visible
  *    (`mimeAborted`);
  *  - drafts and send for `/me` (the server's consent requests), keeping `internetMessageHeaders` set at
- *    creation.
+ *    creation;
+ *  - change-notification subscriptions on a mailbox's Sent Items with real expiry on the simulation's
+ *    clock (`now`): the validation handshake on creation (the URL must echo `validationToken` as
+ *    text/plain), at most 10,080 minutes, PATCH to renew (404 once expired), a notification with the
+ *    subscription's clientState for each mail sent while it is live, lifecycle notifications on demand,
+ *    and `dropNotifications` to lose some on purpose.
  */
 
 export const CHECK_PROPERTY = "String {00020386-0000-0000-C000-000000000046} Name x-zorgvuldig-check";
@@ -31,6 +36,19 @@ export interface SimMail {
   /** false: Graph does not return the extended property for this message (the MIME fallback is needed). */
   exposeProperty?: boolean;
 }
+
+export interface SimSubscription {
+  id: string;
+  mailbox: string;
+  resource: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string | undefined;
+  clientState: string;
+  expiresAt: number;
+}
+
+/** Graph's maximum lifetime of a subscription to Outlook messages. */
+const MAX_MINUTES = 10_080;
 
 export interface SimMessage extends Required<Omit<SimMail, "exposeProperty">> {
   id: string;
@@ -59,6 +77,20 @@ export class GraphSim {
   /** The mailbox `/me` is (the signed-in user of OBO calls). */
   me = "ib@demo";
   private server: Listening | undefined;
+  /** The simulation's clock (ms): subscriptions expire on it. */
+  now: () => number = () => Date.now();
+  /** The tenant notifications name. */
+  tenantId = "";
+  /** Notifications go to this origin instead of the notification URL's (the local server behind PUBLIC_URL). */
+  deliverTo: string | undefined;
+  readonly subscriptions = new Map<string, SimSubscription>();
+  /** How many of the next change notifications are lost on purpose. */
+  dropNotifications = 0;
+  dropped = 0;
+  /** Answers of the notification URL: status per delivered notification. */
+  readonly delivered: { kind: "change" | "lifecycle"; status: number }[] = [];
+  readonly handshakes: { status: number; ok: boolean }[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
 
   get base(): string {
     if (!this.server) throw new Error("start the simulation first");
@@ -85,7 +117,102 @@ export class GraphSim {
     const list = this.mailboxes.get(mailbox.toLowerCase()) ?? [];
     list.push(m);
     this.mailboxes.set(mailbox.toLowerCase(), list);
+    this.expire();
+    for (const sub of this.subscriptions.values()) {
+      if (sub.mailbox !== mailbox.toLowerCase()) continue;
+      if (this.dropNotifications > 0) {
+        this.dropNotifications--;
+        this.dropped++;
+        continue;
+      }
+      this.post("change", sub.notificationUrl, {
+        value: [
+          {
+            subscriptionId: sub.id,
+            clientState: sub.clientState,
+            changeType: "created",
+            resource: `${sub.resource}/${m.id}`,
+            resourceData: { "@odata.type": "#Microsoft.Graph.Message", id: m.id },
+            subscriptionExpirationDateTime: new Date(sub.expiresAt).toISOString(),
+            tenantId: this.tenantId,
+          },
+        ],
+      });
+    }
     return m;
+  }
+
+  /** Graph sends a lifecycle notification for a subscription. */
+  lifecycle(id: string, lifecycleEvent: "reauthorizationRequired" | "subscriptionRemoved" | "missed", clientState?: string): void {
+    const sub = this.subscriptions.get(id);
+    if (!sub) throw new Error(`no subscription ${id}`);
+    if (lifecycleEvent === "subscriptionRemoved") this.subscriptions.delete(id);
+    this.post("lifecycle", sub.lifecycleNotificationUrl ?? sub.notificationUrl, {
+      value: [{ subscriptionId: id, clientState: clientState ?? sub.clientState, lifecycleEvent, tenantId: this.tenantId, subscriptionExpirationDateTime: new Date(sub.expiresAt).toISOString() }],
+    });
+  }
+
+  /** The live subscriptions of a mailbox (not expired on the simulation's clock). */
+  live(mailbox: string): SimSubscription[] {
+    this.expire();
+    return [...this.subscriptions.values()].filter((x) => x.mailbox === mailbox.toLowerCase());
+  }
+
+  /** Graph deletes a subscription once it expired (the clock going back later does not revive it). */
+  private expire(): void {
+    for (const [id, x] of this.subscriptions) if (x.expiresAt <= this.now()) this.subscriptions.delete(id);
+  }
+
+  /** Resolves once every notification sent so far was answered. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private target(url: string): string {
+    if (!this.deliverTo) return url;
+    const u = new URL(url);
+    return `${this.deliverTo}${u.pathname}${u.search}`;
+  }
+
+  private post(kind: "change" | "lifecycle", url: string, body: unknown): void {
+    const p = fetch(this.target(url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+      .then(async (r) => {
+        await r.text();
+        this.delivered.push({ kind, status: r.status });
+      })
+      .catch(() => {
+        this.delivered.push({ kind, status: 0 });
+      });
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async createSubscription(body: string, res: ServerResponse): Promise<void> {
+    const b = JSON.parse(body) as { changeType?: string; notificationUrl?: string; lifecycleNotificationUrl?: string; resource?: string; expirationDateTime?: string; clientState?: string };
+    const mailbox = /^users\/([^/]+)\/mailFolders\('sentitems'\)\/messages$/.exec(b.resource ?? "")?.[1]?.toLowerCase();
+    const expiresAt = Date.parse(b.expirationDateTime ?? "");
+    if (!mailbox || !b.notificationUrl || !b.clientState || !Number.isFinite(expiresAt)) return json(res, 400, { error: { code: "InvalidRequest" } });
+    if (expiresAt > this.now() + MAX_MINUTES * 60_000) return json(res, 400, { error: { code: "InvalidRequest", message: "expirationDateTime too far in the future" } });
+    // The validation handshake: Graph posts a token and wants it back, as text/plain, with 200.
+    const token = `Validation: ${randomBytes(8).toString("hex")} <&>`;
+    const url = new URL(this.target(b.notificationUrl));
+    url.searchParams.set("validationToken", token);
+    const answer = await fetch(url, { method: "POST", headers: { "content-type": "text/plain" } }).catch(() => undefined);
+    const text = answer ? await answer.text() : "";
+    const ok = answer?.status === 200 && (answer.headers.get("content-type") ?? "").startsWith("text/plain") && text === token;
+    this.handshakes.push({ status: answer?.status ?? 0, ok });
+    if (!ok) return json(res, 400, { error: { code: "ValidationError", message: "Subscription validation request failed" } });
+    const sub: SimSubscription = {
+      id: randomBytes(8).toString("hex"),
+      mailbox,
+      resource: b.resource ?? "",
+      notificationUrl: b.notificationUrl,
+      lifecycleNotificationUrl: b.lifecycleNotificationUrl,
+      clientState: b.clientState,
+      expiresAt,
+    };
+    this.subscriptions.set(sub.id, sub);
+    json(res, 201, { id: sub.id, resource: sub.resource, expirationDateTime: new Date(expiresAt).toISOString() });
   }
 
   async start(): Promise<this> {
@@ -138,6 +265,21 @@ export class GraphSim {
       res.statusCode = 202;
       res.end();
       return;
+    }
+    if (method === "POST" && path === "/v1.0/subscriptions") {
+      void this.createSubscription(body, res);
+      return;
+    }
+    m = /^\/v1\.0\/subscriptions\/([^/]+)$/.exec(path);
+    if (method === "PATCH" && m?.[1]) {
+      this.expire();
+      const sub = this.subscriptions.get(m[1]);
+      // An expired subscription is gone: renewing it is 404 (it must be created anew).
+      if (!sub || sub.expiresAt <= this.now()) return json(res, 404, { error: { code: "ResourceNotFound" } });
+      const expiresAt = Date.parse((JSON.parse(body) as { expirationDateTime?: string }).expirationDateTime ?? "");
+      if (!Number.isFinite(expiresAt) || expiresAt > this.now() + MAX_MINUTES * 60_000) return json(res, 400, { error: { code: "InvalidRequest" } });
+      sub.expiresAt = expiresAt;
+      return json(res, 200, { id: sub.id, expirationDateTime: new Date(expiresAt).toISOString() });
     }
     json(res, 404, { error: { code: "ResourceNotFound", message: "not simulated" } });
   }

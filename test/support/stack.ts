@@ -55,7 +55,8 @@ export interface Stack {
   tenantId: string;
   /** Captured log lines (JSON strings). */
   logs: string[];
-  token(user?: string, roles?: Role[], tenantId?: string): Promise<string>;
+  /** A dev token; `schools` is its school claim (default "*": every school of the tenant). */
+  token(user?: string, roles?: Role[], tenantId?: string, schools?: string[]): Promise<string>;
   /** fetch with JSON and a bearer token for the demo tenant coordinator unless given. */
   api<T = Record<string, unknown>>(
     method: string,
@@ -93,13 +94,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...(opts.graphAuth ? { graphAuth: opts.graphAuth } : {}),
   });
   const tokens = new Map<string, string>();
-  const token = async (user = "ib@demo", roles: Role[] = ["coordinator"], tenantId = DEMO_TENANT): Promise<string> => {
-    const k = `${user}|${roles.join(",")}|${tenantId}`;
+  const token = async (user = "ib@demo", roles: Role[] = ["coordinator"], tenantId = DEMO_TENANT, schools: string[] = ["*"]): Promise<string> => {
+    const k = `${user}|${roles.join(",")}|${tenantId}|${schools.join(",")}`;
     const cached = tokens.get(k);
     if (cached) return cached;
     const issuer = running.devIssuer;
     if (!issuer) throw new Error("not in dev mode");
-    const t = await issuer.issue(user, tenantId, roles);
+    const t = await issuer.issue(user, tenantId, roles, undefined, schools);
     tokens.set(k, t);
     return t;
   };

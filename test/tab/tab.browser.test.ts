@@ -263,7 +263,7 @@ describe("Teams tab in a browser, over the real server", function () {
 
   it("When the overview opens, then the charts have text alternatives and the expiring consent is listed", async () => {
     const page = await open("?view=overview");
-    await page.getByRole("heading", { name: "Toestemmingen die deze maand verlopen" }).waitFor();
+    await page.getByRole("heading", { name: "Toestemmingen die binnen 30 dagen verlopen" }).waitFor();
     const expiring = Number(await page.getByTestId("stat-expiring").textContent());
     const stats = await stack.api<{ expiringThisMonth: unknown[] }>("GET", "/api/stats");
     assert.equal(expiring, stats.json.expiringThisMonth.length);

@@ -8,6 +8,7 @@ import {
   homonymRule,
   looksLikeWholeFile,
   passesElevenTest,
+  unreadableAttachmentRule,
   wholeFileRule,
   type ContentFacts,
   type ContentRecipient,
@@ -21,7 +22,7 @@ import { directory, jan, parties, registers, sam, SENT_AT } from "./fixtures.js"
 const BSN = "111222333"; // passes the eleven-test
 const NOT_BSN = "111222334";
 
-const none: ContentFacts = { homonyms: [], bsn: false, wholeFiles: [], attachmentsAboutNobody: [] };
+const none: ContentFacts = { homonyms: [], bsn: false, wholeFiles: [], attachmentsAboutNobody: [], unreadAttachments: [] };
 const party = (p: Pick<Party, "name" | "kind" | "defaultBasis">): ContentRecipient => ({ kind: "party", party: p });
 const ggd = party(parties.ggd);
 const duo = party({ name: "DUO", kind: "duo", defaultBasis: "legal" });
@@ -109,9 +110,41 @@ describe("content rules: whole file and attachments about nobody", () => {
     const students = new Map([jan, sam].map((s) => [s.id, s]));
     const mail = (subject: string) => ({ subject, body: "Zie bijlage.", attachments: [{ name: "scan001.pdf" }, { name: "Leerlingdossier.pdf" }] });
     const aboutNobody = contentFacts(mail("Verslag"), detector.scan(["Verslag"]), students);
-    assert.deepEqual(aboutNobody, { homonyms: [], bsn: false, wholeFiles: ["Leerlingdossier.pdf"], attachmentsAboutNobody: ["scan001.pdf", "Leerlingdossier.pdf"] });
+    assert.deepEqual(aboutNobody, {
+      homonyms: [],
+      bsn: false,
+      wholeFiles: ["Leerlingdossier.pdf"],
+      attachmentsAboutNobody: ["scan001.pdf", "Leerlingdossier.pdf"],
+      unreadAttachments: [],
+    });
     const aboutJan = contentFacts(mail("Verslag Jan de Vries"), detector.scan(["Verslag Jan de Vries"]), students);
     assert.deepEqual(aboutJan.attachmentsAboutNobody, []);
+  });
+
+  it("When attachment contents were read, then a student found in them makes the mail about someone, a BSN in them counts, and an unread one is named once (unreadable rule, not about-nobody)", () => {
+    const detector = new StudentDetector([jan, sam]);
+    const students = new Map([jan, sam].map((s) => [s.id, s]));
+    const mail = { subject: "Verslag", body: "Zie bijlage.", attachments: [{ name: "verslag.pdf" }, { name: "scan001.pdf" }] };
+    const scan = detector.scan(["Verslag", "Zie bijlage."]);
+    const read = contentFacts(mail, scan, students, [
+      { name: "verslag.pdf", status: "read", studentIds: [jan.id], bsn: true },
+      { name: "scan001.pdf", status: "unreadable", reason: "no-text", studentIds: [] },
+    ]);
+    assert.equal(read.bsn, true);
+    assert.deepEqual(read.attachmentsAboutNobody, []);
+    assert.deepEqual(read.unreadAttachments, [{ name: "scan001.pdf", why: "no-text" }]);
+    const nobody = contentFacts(mail, scan, students, [
+      { name: "verslag.pdf", status: "read", studentIds: [] },
+      { name: "scan001.pdf", status: "cloud", url: "https://x.example/s", studentIds: [] },
+    ]);
+    assert.deepEqual(nobody.attachmentsAboutNobody, ["verslag.pdf"]);
+    assert.deepEqual(nobody.unreadAttachments, [{ name: "scan001.pdf", why: "cloud", url: "https://x.example/s" }]);
+    // To a care party or an unknown address a warning; to a colleague, a parent or a processor nothing.
+    assert.deepEqual(codes(unreadableAttachmentRule(ggd, nobody)), ["ATTACHMENT_UNREADABLE"]);
+    assert.deepEqual(codes(unreadableAttachmentRule({ kind: "unknown" }, nobody)), ["ATTACHMENT_UNREADABLE"]);
+    assert.deepEqual(unreadableAttachmentRule({ kind: "internal" }, nobody), []);
+    assert.deepEqual(unreadableAttachmentRule({ kind: "guardian" }, nobody), []);
+    assert.deepEqual(unreadableAttachmentRule(party({ name: "Fotograaf", kind: "processor", defaultBasis: "consent" }), nobody), []);
   });
 });
 

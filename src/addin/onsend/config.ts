@@ -20,6 +20,10 @@ export interface AddinConfig {
   timeoutMs?: number;
   /** Roles asked for a development token. */
   devRoles: string[];
+  /** Entra app (client) id for nested app authentication; unset in dev mode (then no NAA). */
+  clientId?: string;
+  /** The API's delegated scope for nested app authentication (api://host/clientId/access_as_user). */
+  apiScope?: string;
 }
 
 export const DEFAULT_API_BASE = "https://localhost:3000";
@@ -66,5 +70,11 @@ export function resolveConfig(): AddinConfig {
     devRoles: pick("devRoles", ["coordinator"]),
   };
   if (typeof timeoutMs === "number" && timeoutMs > 0) out.timeoutMs = timeoutMs;
+  const clientId = (injected && injected.clientId) || fromGlobal.clientId;
+  const apiScope = (injected && injected.apiScope) || fromGlobal.apiScope;
+  if (typeof clientId === "string" && clientId && typeof apiScope === "string" && apiScope) {
+    out.clientId = clientId;
+    out.apiScope = apiScope;
+  }
   return out;
 }

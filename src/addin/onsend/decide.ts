@@ -4,7 +4,8 @@
  * 20, contextData at most 3 KB.
  */
 import type { CheckResponse } from "../../../contract/sendcheck.js";
-import { SECONDS, t, type Failure, type Lang } from "./messages.js";
+import { t, type Failure, type Lang } from "./messages.js";
+import { fill } from "../../../contract/i18n.js";
 
 /** The task pane button the Smart Alert's action button opens (manifest.xml). */
 export const CHECK_COMMAND_ID = "msgComposeCheckButton";
@@ -74,7 +75,7 @@ export function completionFor(res: CheckResponse, lang: Lang): Completion {
  */
 export function failCompletion(mode: "block" | "prompt", failure: Failure, lang: Lang, seconds: number): Completion {
   const tx = t(lang);
-  const text = (s: string): string => clip(s.split(SECONDS).join(String(seconds)), 500);
+  const text = (s: string): string => clip(fill(s, { s: seconds }), 500);
   if (mode === "prompt") return { allowEvent: false, errorMessage: text(tx.failPrompt[failure]), sendModeOverride: PROMPT_USER };
   return {
     allowEvent: false,

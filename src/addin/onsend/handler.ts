@@ -14,7 +14,9 @@
  * runtime: no DOM, no storage, no runtime imports. Nothing personal is logged.
  */
 import { ApiClient, ApiError } from "../../shared/api.js";
-import type { CheckRequest, CheckResponse } from "../../../contract/sendcheck.js";
+import type { CheckResponse } from "../../../contract/sendcheck.js";
+import { buildCheckRequest } from "./request.js";
+import { associateEarlyHandlers } from "./early.js";
 import { DEFAULT_SEND_BUDGET_MS, resolveConfig } from "./config.js";
 import { completeFailedCompletion, completionFor, failCompletion, PROMPT_USER, type Completion } from "./decide.js";
 import type { Failure } from "./messages.js";
@@ -25,6 +27,7 @@ import {
   readKeptPolicy,
   readSessionOverride,
   readSessionPurpose,
+  readSessionStudents,
   recipientKey,
   newSendKey,
   saveKeptPolicy,
@@ -36,6 +39,8 @@ import { getAccessToken, TokenError } from "./token.js";
 import { isCheckResponse } from "./validate.js";
 
 export const HANDLER_NAME = "onMessageSendHandler";
+/** OnAppointmentSend: the same handler; readComposeItem reads a meeting's attendees as its recipients. */
+export const APPOINTMENT_HANDLER_NAME = "onAppointmentSendHandler";
 
 /** The part of Office's MailboxEvent the handler uses. */
 export interface SendEvent {
@@ -59,6 +64,10 @@ function classify(e: unknown): Failure {
   if (e instanceof StepError) return e.failure;
   if (e instanceof TokenError) return "auth";
   if (e instanceof ApiError) {
+    // The backend needs the user to sign in again (a claims challenge) or to consent: only the task pane
+    // can show that, so the Smart Alert says so and its button opens the pane.
+    if (e.code === "INTERACTION_REQUIRED") return "signin";
+    if (e.code === "CONSENT_REQUIRED") return "consent";
     if (e.status === 401 || e.status === 403) return "auth";
     if (e.status >= 500 || e.status === 429) return "unreachable";
     return "invalid";
@@ -154,20 +163,18 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
       // The purpose the user chose in the task pane; without one the party's default decides (and the
       // server's message names it).
       const purposeId = await readSessionPurpose(office);
+      // The students the user named in the pane for a mail in which the check recognised none.
+      const studentIds = await readSessionStudents(office);
       const profile = office.context.mailbox.userProfile;
       const tokenDeps = { fetchImpl: signalled, user: (profile && profile.emailAddress) || undefined };
       const api = new ApiClient({ baseUrl: cfg.apiBaseUrl, lang, fetchImpl: signalled, getToken: () => getAccessToken(cfg, tokenDeps) });
-      const body: CheckRequest = {
-        to: mail.to,
-        cc: mail.cc,
-        bcc: mail.bcc,
-        subject: mail.subject,
-        body: mail.body,
-        attachments: mail.attachments,
-        // The recording check: one pending record, confirmed when the mail shows up in Sent Items.
-        mode: "send",
-      };
-      if (purposeId) body.purposeId = purposeId;
+      // Every recipient as Outlook gave it; attachment contents uploaded first, their receipts in the check.
+      const body = await buildCheckRequest(office, api, mail, purposeId);
+      // The recording check: one pending record, confirmed when the mail shows up in Sent Items.
+      body.mode = "send";
+      if (studentIds) body.studentIds = studentIds;
+      // The school's label for encrypted mail satisfies a party's agreed channel of encrypted mail.
+      if (mail.sensitivityLabelId) body.sensitivityLabelId = mail.sensitivityLabelId;
       if (overrideOf) body.overrideOf = overrideOf;
       const res: unknown = await api.post<unknown>("/api/check", body, { "idempotency-key": newSendKey() });
       if (!isCheckResponse(res)) throw new StepError("invalid");
@@ -193,4 +200,6 @@ export const onMessageSendHandler = createOnMessageSendHandler();
 const office = officeGlobal();
 if (office && office.actions && typeof office.actions.associate === "function") {
   office.actions.associate(HANDLER_NAME, onMessageSendHandler as (event: never) => void);
+  office.actions.associate(APPOINTMENT_HANDLER_NAME, onMessageSendHandler as (event: never) => void);
+  associateEarlyHandlers(office);
 }

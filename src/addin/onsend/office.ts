@@ -3,6 +3,8 @@
  * being composed, the roaming settings and the session data the task pane shares with the handler.
  */
 import { globalObject } from "./global.js";
+import { langOf, type Lang } from "../../../contract/i18n.js";
+import type { RecipientType } from "../../../contract/enums.js";
 
 /** The parts of Office.js the handler uses (the real `Office` global satisfies it; tests pass a double). */
 export interface OfficeLike {
@@ -21,13 +23,32 @@ export interface OfficeLike {
   actions?: { associate(name: string, fn: (event: never) => void): void };
 }
 
+/** A recipient exactly as Outlook gives it: the address may be X500 or a typed name; never dropped. */
+export interface RecipientDetail {
+  address: string;
+  name?: string;
+  /** Office's recipientType; the server keeps an unknown one as "other". */
+  type?: RecipientType;
+}
+
+/** An attachment: "file", "item" (an attached mail) or "cloud" (a link), as Office.MailboxEnums.AttachmentType. */
+export interface AttachmentInfo {
+  id: string;
+  name: string;
+  size?: number;
+  kind: "file" | "item" | "cloud";
+  contentType?: string;
+}
+
 export interface MailSnapshot {
-  to: string[];
-  cc: string[];
-  bcc: string[];
+  to: RecipientDetail[];
+  cc: RecipientDetail[];
+  bcc: RecipientDetail[];
   subject: string;
   body: string;
-  attachments: { name: string; size?: number }[];
+  attachments: AttachmentInfo[];
+  /** The GUID of the Purview sensitivity label applied to the mail (Mailbox 1.13), when there is one. */
+  sensitivityLabelId?: string;
 }
 
 type Callback<T> = (r: Office.AsyncResult<T>) => void;
@@ -52,37 +73,108 @@ export function officeGlobal(): OfficeLike | undefined {
   return g.Office;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
-function addresses(list: Office.EmailAddressDetails[] | undefined): string[] {
-  return (list || []).map((r) => String((r && r.emailAddress) || "").trim()).filter((a) => EMAIL.test(a));
+/** Every recipient with its address, display name and recipientType; one with neither address nor name is kept as "?". */
+function details(list: Office.EmailAddressDetails[] | undefined): RecipientDetail[] {
+  return (list || []).map((r) => {
+    const address = String((r && r.emailAddress) || "").trim();
+    const name = String((r && r.displayName) || "").trim();
+    const out: RecipientDetail = { address: address || name || "?" };
+    if (name && name !== address) out.name = name;
+    // Passed on as Outlook gives it; the server maps an unknown value to "other".
+    if (r && r.recipientType) out.type = String(r.recipientType) as RecipientType;
+    return out;
+  });
 }
 
-/** Reads recipients, subject, plain-text body and attachment names of the message being sent. */
+/**
+ * The applied sensitivity label's GUID (Mailbox 1.13; Purview), or "" where the host has no labels or
+ * cannot tell: the check then judges the mail as not encrypted, the safe side.
+ */
+function readLabel(item: Office.MessageCompose): Promise<string> {
+  const sl = item.sensitivityLabel as Office.SensitivityLabel | undefined;
+  if (!sl || typeof sl.getAsync !== "function") return Promise.resolve("");
+  return getAsyncP<string>((cb) => sl.getAsync(cb)).then(
+    (v) => (typeof v === "string" && v.length <= 100 ? v : ""),
+    () => "",
+  );
+}
+
+function attachmentKind(type: unknown): AttachmentInfo["kind"] {
+  const t = String(type || "file").toLowerCase();
+  return t === "cloud" ? "cloud" : t === "item" ? "item" : "file";
+}
+
+/** Office.MailboxEnums.BodyMode.FullBody: the body with the quoted earlier messages. */
+const FULL_BODY = "fullBody";
+
+/**
+ * The recipients of the item: To, Cc and Bcc of a message; of a meeting being organised
+ * (OnAppointmentSend) the required attendees as To, the optional ones as Cc and the rooms and other
+ * resources (enhancedLocation, Mailbox 1.8) as Bcc, so every attendee is checked like a recipient.
+ */
+function readRecipientFields(item: Office.MessageCompose | Office.AppointmentCompose): Promise<Office.EmailAddressDetails[]>[] {
+  const appointment = item as Office.AppointmentCompose;
+  if (appointment.requiredAttendees && !(item as Office.MessageCompose).to) {
+    const loc = appointment.enhancedLocation;
+    return [
+      getAsyncP<Office.EmailAddressDetails[]>((cb) => appointment.requiredAttendees.getAsync(cb)),
+      appointment.optionalAttendees ? getAsyncP<Office.EmailAddressDetails[]>((cb) => appointment.optionalAttendees.getAsync(cb)) : Promise.resolve([]),
+      loc && typeof loc.getAsync === "function"
+        ? getAsyncP<Office.LocationDetails[]>((cb) => loc.getAsync(cb)).then((rooms) =>
+            (rooms || [])
+              .filter((r) => r && r.emailAddress)
+              .map((r) => ({ emailAddress: r.emailAddress, displayName: r.displayName || r.emailAddress, recipientType: "other" }) as Office.EmailAddressDetails),
+          )
+        : Promise.resolve([]),
+    ];
+  }
+  const m = item as Office.MessageCompose;
+  return [
+    getAsyncP<Office.EmailAddressDetails[]>((cb) => m.to.getAsync(cb)),
+    getAsyncP<Office.EmailAddressDetails[]>((cb) => m.cc.getAsync(cb)),
+    m.bcc ? getAsyncP<Office.EmailAddressDetails[]>((cb) => m.bcc.getAsync(cb)) : Promise.resolve([]),
+  ];
+}
+
+/**
+ * Reads recipients, subject, full plain-text body and the attachments of the message (or meeting
+ * request) being sent, and its sensitivity label.
+ */
 export async function readComposeItem(office: OfficeLike): Promise<MailSnapshot> {
   const item = office.context.mailbox.item as Office.MessageCompose | undefined;
   if (!item) throw new Error("No item");
   const text = (office.CoercionType && office.CoercionType.Text) || "text";
-  const [to, cc, bcc, subject, body, attachments] = await Promise.all([
-    getAsyncP<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
-    getAsyncP<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
-    item.bcc ? getAsyncP<Office.EmailAddressDetails[]>((cb) => item.bcc.getAsync(cb)) : Promise.resolve([]),
+  const fields = readRecipientFields(item);
+  const [to, cc, bcc, subject, body, attachments, label] = await Promise.all([
+    fields[0],
+    fields[1],
+    fields[2],
     getAsyncP<string>((cb) => item.subject.getAsync(cb)),
-    getAsyncP<string>((cb) => item.body.getAsync(text as Office.CoercionType, cb)),
+    // The full body (Mailbox 1.14 bodyMode): the quoted earlier mail counts too; older clients ignore the option.
+    getAsyncP<string>((cb) => item.body.getAsync(text as Office.CoercionType, { bodyMode: FULL_BODY } as Office.AsyncContextOptions, cb)),
     typeof item.getAttachmentsAsync === "function"
       ? getAsyncP<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb))
       : Promise.resolve([] as Office.AttachmentDetailsCompose[]),
+    readLabel(item),
   ]);
-  return {
-    to: addresses(to),
-    cc: addresses(cc),
-    bcc: addresses(bcc),
+  const snapshot: MailSnapshot = {
+    to: details(to),
+    cc: details(cc),
+    bcc: details(bcc),
     subject: subject || "",
     body: body || "",
-    attachments: (attachments || []).map((a) =>
-      typeof a.size === "number" && a.size >= 0 ? { name: String(a.name || ""), size: Math.floor(a.size) } : { name: String(a.name || "") },
-    ),
+    attachments: (attachments || [])
+      .filter((a) => !a.isInline)
+      .map((a) => {
+        const out: AttachmentInfo = { id: String(a.id || ""), name: String(a.name || ""), kind: attachmentKind(a.attachmentType) };
+        if (typeof a.size === "number" && a.size >= 0) out.size = Math.floor(a.size);
+        const ct = (a as { contentType?: unknown }).contentType;
+        if (ct) out.contentType = String(ct);
+        return out;
+      }),
   };
+  if (label) snapshot.sensitivityLabelId = label;
+  return snapshot;
 }
 
 /**
@@ -110,6 +202,101 @@ export async function readSessionPurpose(office: OfficeLike): Promise<string | u
   const v = await readSessionJson(office, PURPOSE_KEY);
   const id = v && v.purposeId;
   return typeof id === "string" && id.length > 0 && id.length <= 100 ? id : undefined;
+}
+
+/**
+ * The key in the item's session data where the task pane leaves the students the user named for a mail
+ * in which the check recognised none, as `{"studentIds":["..."]}`.
+ */
+export const STUDENTS_KEY = "zvStudents";
+
+/** The students the task pane named for this mail, if any. */
+export async function readSessionStudents(office: OfficeLike): Promise<string[] | undefined> {
+  const v = await readSessionJson(office, STUDENTS_KEY);
+  const ids = v && v.studentIds;
+  if (!Array.isArray(ids)) return undefined;
+  const ok = ids.filter((x): x is string => typeof x === "string" && x.length > 0 && x.length <= 100).slice(0, 20);
+  return ok.length > 0 ? ok : undefined;
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Base64 to bytes without `atob` (absent in classic Outlook's JavaScript-only runtime). */
+export function base64ToBytes(b64: string): Uint8Array {
+  const clean = b64.replace(/[^A-Za-z0-9+/]/g, "");
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let n = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    const a = B64.indexOf(clean.charAt(i));
+    const b = B64.indexOf(clean.charAt(i + 1));
+    const c = i + 2 < clean.length ? B64.indexOf(clean.charAt(i + 2)) : -1;
+    const d = i + 3 < clean.length ? B64.indexOf(clean.charAt(i + 3)) : -1;
+    out[n++] = (a << 2) | (b >> 4);
+    if (c >= 0) out[n++] = ((b & 15) << 4) | (c >> 2);
+    if (d >= 0) out[n++] = ((c & 3) << 6) | d;
+  }
+  return out.subarray(0, n);
+}
+
+/** A string as UTF-8 bytes without `TextEncoder` (an attached mail arrives as EML text). */
+export function utf8Bytes(s: string): Uint8Array {
+  const encoded = unescape(encodeURIComponent(s));
+  const out = new Uint8Array(encoded.length);
+  for (let i = 0; i < encoded.length; i++) out[i] = encoded.charCodeAt(i);
+  return out;
+}
+
+/** An attachment's contents, or why the add-in did not read them. */
+export type AttachmentContent =
+  | { bytes: Uint8Array; contentType?: string }
+  | { unread: "too-large" | "mail-too-large" | "unreadable" | "cloud"; url?: string };
+
+/**
+ * Reads each attachment's contents with getAttachmentContentAsync (Mailbox 1.8), within the caps (MB per
+ * attachment, MB per mail): a file arrives as Base64, an attached mail as EML, a cloud attachment as a URL
+ * only. Same order as `list`; never rejects.
+ */
+export async function readAttachmentContents(
+  office: OfficeLike,
+  list: AttachmentInfo[],
+  caps: { attachmentMaxMb: number; mailAttachmentsMaxMb: number },
+): Promise<AttachmentContent[]> {
+  const item = office.context.mailbox.item as Office.MessageCompose | undefined;
+  const canRead = !!item && typeof item.getAttachmentContentAsync === "function";
+  const per = caps.attachmentMaxMb * 1024 * 1024;
+  const total = caps.mailAttachmentsMaxMb * 1024 * 1024;
+  let used = 0;
+  const out: AttachmentContent[] = [];
+  for (const a of list) {
+    if (a.kind !== "cloud" && typeof a.size === "number" && a.size > per) {
+      out.push({ unread: "too-large" });
+      continue;
+    }
+    if (a.kind !== "cloud" && used + (a.size || 0) > total) {
+      out.push({ unread: "mail-too-large" });
+      continue;
+    }
+    if (!canRead || !item) {
+      out.push(a.kind === "cloud" ? { unread: "cloud" } : { unread: "unreadable" });
+      continue;
+    }
+    try {
+      const c = await getAsyncP<Office.AttachmentContent>((cb) => item.getAttachmentContentAsync(a.id, cb));
+      const format = String((c && c.format) || "").toLowerCase();
+      const content = String((c && c.content) || "");
+      if (format === "url") out.push({ unread: "cloud", url: content });
+      else if (format === "base64" || format === "eml" || format === "icalendar") {
+        const bytes = format === "base64" ? base64ToBytes(content) : utf8Bytes(content);
+        used += bytes.length;
+        if (bytes.length > per) out.push({ unread: "too-large" });
+        else if (used > total) out.push({ unread: "mail-too-large" });
+        else out.push(format === "eml" ? { bytes, contentType: "message/rfc822" } : a.contentType ? { bytes, contentType: a.contentType } : { bytes });
+      } else out.push({ unread: "unreadable" });
+    } catch {
+      out.push(a.kind === "cloud" ? { unread: "cloud" } : { unread: "unreadable" });
+    }
+  }
+  return out;
 }
 
 /** The internet header every checked mail carries (CHECK_HEADER in contract/sendcheck.ts). */
@@ -165,11 +352,19 @@ export async function readSessionOverride(office: OfficeLike): Promise<SessionOv
 }
 
 export function recipientKey(m: Pick<MailSnapshot, "to" | "cc" | "bcc">): string[] {
-  return [...m.to, ...m.cc, ...m.bcc].map((a) => a.toLowerCase()).sort();
+  return [...m.to, ...m.cc, ...m.bcc].map((r) => r.address.toLowerCase()).sort();
 }
 
 export const FAIL_MODE_SETTING = "zv.failMode";
 export const SEND_BUDGET_SETTING = "zv.sendBudgetSeconds";
+export const ATTACHMENT_CAPS_SETTING = "zv.attachmentCapsMb";
+
+/** The school's caps on attachment contents, as last learned (defaults 10 MB per attachment, 25 MB per mail). */
+export function readAttachmentCaps(office: OfficeLike | undefined): { attachmentMaxMb: number; mailAttachmentsMaxMb: number } {
+  const v = roamingGet(office, ATTACHMENT_CAPS_SETTING);
+  const m = typeof v === "string" ? /^(\d{1,3}),(\d{1,3})$/.exec(v) : null;
+  return m ? { attachmentMaxMb: Number(m[1]), mailAttachmentsMaxMb: Number(m[2]) } : { attachmentMaxMb: 10, mailAttachmentsMaxMb: 25 };
+}
 
 /** What the handler remembers of the school's policy for the next send (roaming settings). */
 export interface KeptPolicy {
@@ -201,14 +396,20 @@ export function readKeptPolicy(office: OfficeLike | undefined): KeptPolicy {
  * event: the JavaScript-only runtime may stop right after `event.completed`, so a save started then
  * may never finish. Never rejects: roaming settings are a convenience, the defaults are the safe side.
  */
-export function saveKeptPolicy(office: OfficeLike | undefined, p: Required<KeptPolicy>): Promise<void> {
+export function saveKeptPolicy(
+  office: OfficeLike | undefined,
+  p: Required<KeptPolicy> & { attachmentMaxMb?: number; mailAttachmentsMaxMb?: number },
+): Promise<void> {
   return new Promise<void>((resolve) => {
     try {
       const rs = office && office.context.roamingSettings;
       if (!rs) return resolve();
-      if (rs.get(FAIL_MODE_SETTING) === p.failMode && rs.get(SEND_BUDGET_SETTING) === p.sendBudgetSeconds) return resolve();
+      const caps = p.attachmentMaxMb && p.mailAttachmentsMaxMb ? `${p.attachmentMaxMb},${p.mailAttachmentsMaxMb}` : undefined;
+      const capsSame = caps === undefined || rs.get(ATTACHMENT_CAPS_SETTING) === caps;
+      if (rs.get(FAIL_MODE_SETTING) === p.failMode && rs.get(SEND_BUDGET_SETTING) === p.sendBudgetSeconds && capsSame) return resolve();
       rs.set(FAIL_MODE_SETTING, p.failMode);
       rs.set(SEND_BUDGET_SETTING, p.sendBudgetSeconds);
+      if (caps !== undefined) rs.set(ATTACHMENT_CAPS_SETTING, caps);
       rs.saveAsync(() => resolve());
     } catch {
       resolve();
@@ -216,7 +417,6 @@ export function saveKeptPolicy(office: OfficeLike | undefined, p: Required<KeptP
   });
 }
 
-export function displayLang(office: OfficeLike | undefined): "nl" | "en" {
-  const l = (office && office.context.displayLanguage) || "nl";
-  return /^en/i.test(l) ? "en" : "nl";
+export function displayLang(office: OfficeLike | undefined): Lang {
+  return langOf(office && office.context.displayLanguage);
 }

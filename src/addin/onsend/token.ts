@@ -1,26 +1,29 @@
 /**
- * The bearer token for the backend: Office single sign-on (`OfficeRuntime.auth.getAccessToken`) where the
- * host supports it; otherwise, in dev mode only, a development token from the backend's POST /dev/token.
+ * The bearer token for the backend in an event handler, in the add-in's one order (src/addin/auth/chain.ts):
+ * nested app authentication where the browser runtime registered it (onsend/web.ts; silent only), then
+ * Office single sign-on (`OfficeRuntime.auth.getAccessToken`, no prompts: an event handler has no UI),
+ * then, in dev mode only, a development token from the backend's POST /dev/token.
+ * Classic Outlook's JavaScript-only runtime (onsend.js, ES2016, under 30 KB) registers no NAA: the legacy
+ * SSO is its first source.
  */
+import { TokenChain, TokenError, type TokenSource } from "../auth/chain.js";
+import { officeSsoSource, type SsoAuth } from "../auth/office-sso.js";
 import type { AddinConfig } from "./config.js";
 import { globalObject } from "./global.js";
 
-interface OfficeRuntimeLike {
-  auth?: { getAccessToken(options?: { allowSignInPrompt?: boolean; allowConsentPrompt?: boolean; forMSGraphAccess?: boolean }): Promise<string> };
-}
-
-export class TokenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TokenError";
-  }
-}
+export { TokenError };
 
 let cached: { key: string; token: string; exp: number } | undefined;
+let preferred: TokenSource | undefined;
 
 /** Forgets a cached development token (tests; after a 401). */
 export function clearTokenCache(): void {
   cached = undefined;
+}
+
+/** The source tried before Office SSO (the browser runtime's NAA); undefined to remove it. */
+export function preferTokenSource(s: TokenSource | undefined): void {
+  preferred = s;
 }
 
 export interface TokenDeps {
@@ -31,18 +34,22 @@ export interface TokenDeps {
   now?: () => number;
 }
 
-export async function getAccessToken(cfg: AddinConfig, deps: TokenDeps): Promise<string> {
-  const rt = (globalObject() as { OfficeRuntime?: OfficeRuntimeLike }).OfficeRuntime;
-  if (rt && rt.auth && typeof rt.auth.getAccessToken === "function") {
-    try {
-      // No prompts: an event handler has no UI to show them in.
-      return await rt.auth.getAccessToken({ allowSignInPrompt: false, allowConsentPrompt: false, forMSGraphAccess: false });
-    } catch (e) {
-      if (!cfg.devMode) throw new TokenError("Single sign-on failed");
-    }
-  }
-  if (!cfg.devMode) throw new TokenError("Single sign-on is not available");
-  return devToken(cfg, deps);
+function runtimeAuth(): SsoAuth | undefined {
+  const g = globalObject() as { OfficeRuntime?: { auth?: SsoAuth } };
+  return g.OfficeRuntime && g.OfficeRuntime.auth;
+}
+
+/** The handler's sources, in order. */
+export function handlerTokenChain(cfg: AddinConfig, deps: TokenDeps): TokenChain {
+  const sources: TokenSource[] = [];
+  if (preferred) sources.push(preferred);
+  sources.push(officeSsoSource(runtimeAuth, false));
+  if (cfg.devMode) sources.push({ name: "dev", acquire: () => devToken(cfg, deps) });
+  return new TokenChain(sources);
+}
+
+export function getAccessToken(cfg: AddinConfig, deps: TokenDeps): Promise<string> {
+  return handlerTokenChain(cfg, deps).acquire();
 }
 
 async function devToken(cfg: AddinConfig, deps: TokenDeps): Promise<string> {

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { Badge, Button, Field, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
 import type { CheckResponse, RecipientResult } from "../../../contract/sendcheck.js";
-import type { Party, Purpose } from "../../../contract/directory.js";
+import type { Party, Purpose, StudentSummary } from "../../../contract/directory.js";
+import type { SensitivityLabelInfo } from "./host.js";
 import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
 import { routes } from "./api.js";
 
@@ -34,6 +35,11 @@ export function CheckView() {
   const [reason, setReason] = useState("");
   const [reasonTouched, setReasonTouched] = useState(false);
   const [noticeMethod, setNoticeMethod] = useState<NoticeMethod>("email");
+  /** The tenant's sensitivity labels (Purview), undefined without a catalog. */
+  const [labels, setLabels] = useState<SensitivityLabelInfo[]>();
+  /** Students to pick from when the check recognised none in a mail with an attachment (loaded when asked). */
+  const [studentOptions, setStudentOptions] = useState<StudentSummary[]>();
+  const [namedStudent, setNamedStudent] = useState("");
 
   const run = useCallback(
     async (checkId?: string) => {
@@ -45,8 +51,21 @@ export function CheckView() {
         else {
           const m = await host.readCompose();
           const chosen = await host.readPurpose();
+          const label = await host.readSensitivityLabel().catch(() => undefined);
+          const named = await host.readStudents().catch(() => []);
           res = await api.call(routes.check, {
-            body: { to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments, ...(chosen ? { purposeId: chosen } : {}) },
+            // Every recipient as Outlook gives it (X500, typed names, lists: the server resolves them).
+            body: {
+              to: m.details?.to ?? m.to,
+              cc: m.details?.cc ?? m.cc,
+              bcc: m.details?.bcc ?? m.bcc,
+              subject: m.subject,
+              body: m.bodyText,
+              attachments: m.attachments,
+              ...(chosen ? { purposeId: chosen } : {}),
+              ...(label ? { sensitivityLabelId: label } : {}),
+              ...(named.length > 0 ? { studentIds: named } : {}),
+            },
           });
         }
         setCheck(res);
@@ -63,6 +82,7 @@ export function CheckView() {
     void (async () => {
       void api.call(routes.parties).then((r) => setParties(r.parties), () => undefined);
       void api.call(routes.purposes).then((r) => setPurposes(r.purposes), () => undefined);
+      void host.sensitivityLabels().then(setLabels, () => undefined);
       setPurposeId((await host.readPurpose().catch(() => undefined)) ?? "");
       await run(parseContext(await host.initializationContext()));
     })();
@@ -88,6 +108,18 @@ export function CheckView() {
     act(async () => {
       setPurposeId(id);
       await host.setPurpose(id || undefined);
+      await run();
+      return undefined;
+    });
+  /** The user names the student of a mail in which the check recognised none; it travels with the mail too. */
+  const studentAsked = check?.recipients.some((r) => r.reasons.some((q) => q.code === "ATTACHMENT_WITHOUT_STUDENT")) ?? false;
+  useEffect(() => {
+    if (studentAsked && !studentOptions) void api.call(routes.students, { query: { limit: 2000 } }).then((r) => setStudentOptions(r.students), () => undefined);
+  }, [api, studentAsked, studentOptions]);
+  const nameStudent = (id: string) =>
+    act(async () => {
+      setNamedStudent(id);
+      await host.setStudents(id ? [id] : []);
       await run();
       return undefined;
     });
@@ -125,6 +157,15 @@ export function CheckView() {
       return t.informedRecorded;
     });
 
+  /** The school's label for encrypted mail, when it configured one and the tenant's catalog has it. */
+  const encryptLabel = labels?.find((l) => l.id === check?.policy.encryptedMailLabelId);
+  const encrypt = (label: SensitivityLabelInfo) =>
+    act(async () => {
+      await host.applySensitivityLabel(label.id);
+      await run();
+      return t.encryptApplied(label.name);
+    });
+
   const reasonOk = reason.trim().length >= 10;
   const override = () =>
     act(async () => {
@@ -160,6 +201,18 @@ export function CheckView() {
             </Badge>
             <Text>{check.message}</Text>
           </div>
+          {(studentAsked || namedStudent) && (
+            <Field label={t.whichStudent} hint={t.whichStudentHint} validationState={studentAsked ? "warning" : "none"}>
+              <Select value={namedStudent} onChange={(_, d) => void nameStudent(d.value)} disabled={busy || !studentOptions}>
+                <option value="">{t.choose}</option>
+                {(studentOptions ?? []).map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.className ? `${s.name} (${s.className})` : s.name}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )}
           {check.students.length > 0 && (
             <Field
               label={t.purposeOfMail}
@@ -194,6 +247,7 @@ export function CheckView() {
               {check.recipients.map((r) => {
                 const needsConsent = r.kind === "party" && r.reasons.some((q) => CONSENT_CODES.has(q.code));
                 const needsNotice = r.kind === "party" && r.reasons.some((q) => q.code === "PARENTS_NOT_INFORMED");
+                const canEncrypt = encryptLabel && r.party?.channel === "encrypted-mail" && r.reasons.some((q) => q.code === "AGREED_CHANNEL");
                 return (
                   <li key={r.address} className="zv-recipient">
                     <div className="zv-row">
@@ -218,6 +272,11 @@ export function CheckView() {
                         {needsConsent && (
                           <Button size="small" onClick={() => void requestConsent(r)} disabled={busy}>
                             {t.requestConsent}
+                          </Button>
+                        )}
+                        {canEncrypt && (
+                          <Button size="small" appearance="primary" onClick={() => void encrypt(encryptLabel)} disabled={busy}>
+                            {t.encryptSend}
                           </Button>
                         )}
                         {needsNotice && (

@@ -40,6 +40,8 @@ export function RecordView() {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string>();
   const [done, setDone] = useState<string>();
+  /** The consent was recorded with the pane's hash because Graph could not read the shared mailbox. */
+  const [clientHashNote, setClientHashNote] = useState<string>();
 
   const identify = async () => {
     setState({ s: "loading" });
@@ -96,6 +98,16 @@ export function RecordView() {
     setSaving(true);
     setSaveError(undefined);
     try {
+      const evidence = {
+        messageId: data.msg.internetMessageId,
+        sender: data.msg.from,
+        date: data.msg.date,
+        sha256: data.sha256,
+        ...(data.serverHash && data.msg.restId ? { graphMessageId: data.msg.restId } : {}),
+        ...(data.msg.mailboxOwner ? { mailboxOwner: data.msg.mailboxOwner } : {}),
+        ...(excerpt ? { excerpt } : {}),
+        ...(data.request?.messageId ? { inReplyTo: data.request.messageId } : {}),
+      };
       const body: ConsentRequest = {
         studentId: match.studentId,
         partyId,
@@ -105,17 +117,14 @@ export function RecordView() {
         method: "email",
         givenAt: data.msg.date,
         ...(data.request ? { informationShown: data.request.informationShown } : {}),
-        evidence: {
-          messageId: data.msg.internetMessageId,
-          sender: data.msg.from,
-          date: data.msg.date,
-          sha256: data.sha256,
-          ...(data.serverHash && data.msg.restId ? { graphMessageId: data.msg.restId } : {}),
-          ...(excerpt ? { excerpt } : {}),
-          ...(data.request?.messageId ? { inReplyTo: data.request.messageId } : {}),
-        },
+        evidence,
       };
-      await api.call(routes.recordConsent, { body });
+      // A reply to a request: the server takes student, party, purpose and the text shown from the request.
+      const event = data.request
+        ? await api.call(routes.recordReply, { params: { id: data.request.requestId }, body: { decision, evidence } })
+        : await api.call(routes.recordConsent, { body });
+      const mailbox = event.evidence?.mailbox;
+      if (mailbox && event.evidence?.hashSource === "client") setClientHashNote(t.sharedMailboxClientHash(mailbox));
       setDone(t.recorded);
     } catch (e) {
       setSaveError(errorText(e));
@@ -234,8 +243,12 @@ export function RecordView() {
             </dl>
           </section>
           {saveError && <Problem title={t.error}>{saveError}</Problem>}
+          {!data.serverHash && data.msg.mailboxOwner && !done && <Text data-testid="client-hash-note">{t.sharedMailboxClientHash(data.msg.mailboxOwner)}</Text>}
           {done ? (
-            <Success>{done}</Success>
+            <>
+              <Success>{done}</Success>
+              {clientHashNote && <Text data-testid="client-hash-note">{clientHashNote}</Text>}
+            </>
           ) : (
             <Button appearance="primary" disabled={saving || !match || !partyId || !purposeId} onClick={() => void record()}>
               {saving ? t.loading : t.record}

@@ -1,14 +1,38 @@
 /** The task pane's view of the backend: the contract's routes and types, and a few helpers for mails. */
-import { ApiClient } from "../../shared/api.js";
+import { ApiClient, ApiError, type ApiClientOptions } from "../../shared/api.js";
+import { challengeOf, type Challenge } from "../auth/chain.js";
 import { REQUEST_TAG } from "../../../contract/patterns.js";
 import type { MailHost } from "./host.js";
 
 export type { ConsentRequestRecord as ConsentRequestView, GuardianMatch } from "../../../contract/index.js";
 export { routes } from "../../../contract/routes.js";
 
+/**
+ * The task pane's client of the backend: every answer that asks the user to sign in again or to consent
+ * (INTERACTION_REQUIRED with Entra's claims, CONSENT_REQUIRED) is reported to `onChallenge` (the pane
+ * shows the prompt) and still thrown to the caller.
+ */
+export class PaneApiClient extends ApiClient {
+  constructor(
+    opts: ApiClientOptions,
+    private readonly onChallenge: (c: Challenge) => void,
+  ) {
+    super(opts);
+  }
+  override async request<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<T> {
+    try {
+      return await super.request<T>(method, path, body, extraHeaders);
+    } catch (e) {
+      const c = e instanceof ApiError ? challengeOf(e.code, e.details) : undefined;
+      if (c) this.onChallenge(c);
+      throw e;
+    }
+  }
+}
+
 /** The task pane's client of the backend, for the signed-in user and their language. */
-export function taskpaneClient(host: MailHost): ApiClient {
-  return new ApiClient({ baseUrl: host.apiBaseUrl(), getToken: host.getToken, lang: host.language() });
+export function taskpaneClient(host: MailHost, onChallenge: (c: Challenge) => void = () => undefined): ApiClient {
+  return new PaneApiClient({ baseUrl: host.apiBaseUrl(), getToken: host.getToken, lang: host.language() }, onChallenge);
 }
 
 /** SHA-256 (hex) of text, in the browser (crypto.subtle). */

@@ -5,7 +5,12 @@
  * in this file.
  */
 import { devTokenProvider, type TokenProvider } from "../../shared/api.js";
+import { TokenChain, type Challenge, type TokenSource } from "../auth/chain.js";
+import { hostSupportsNaa, naaSource } from "../auth/naa.js";
+import { officeSsoSource } from "../auth/office-sso.js";
+import { resolveConfig } from "../onsend/config.js";
 import type { ThemeKind } from "../../shared/theme.js";
+import { langOf } from "../../../contract/i18n.js";
 
 export type { Lang } from "../../../contract/enums.js";
 import type { Lang } from "../../../contract/enums.js";
@@ -23,12 +28,20 @@ export interface ReadMessage {
   date: string;
   /** The item's id for Microsoft Graph (REST id), when the host can tell it. */
   restId?: string;
+  /**
+   * The item is in a shared folder or a shared/delegated mailbox (`getSharedPropertiesAsync`): the
+   * address of that mailbox (its owner), e.g. zorg@school.nl. Undefined for the user's own mailbox.
+   */
+  mailboxOwner?: string;
 }
 
 export interface ComposeMessage {
+  /** Every recipient's address as Outlook gives it (X500 and typed names included: never filtered). */
   to: string[];
   cc: string[];
   bcc: string[];
+  /** The same recipients with display name and recipientType, for the check (Outlook hosts). */
+  details?: Record<"to" | "cc" | "bcc", { address: string; name?: string; type?: string }[]>;
   subject: string;
   bodyText: string;
   attachments: { name: string; size?: number }[];
@@ -48,8 +61,8 @@ export interface NewMessage {
 export interface PurposeMark {
   purposeId: string;
 }
-import { PURPOSE_KEY } from "../onsend/office.js";
-export { PURPOSE_KEY };
+import { PURPOSE_KEY, STUDENTS_KEY } from "../onsend/office.js";
+export { PURPOSE_KEY, STUDENTS_KEY };
 
 /** Left in the item's session data after an override, for the on-send handler (see onsend/office.ts). */
 export interface OverrideMark {
@@ -64,6 +77,11 @@ export interface MailHost {
   theme(): ThemeKind;
   userEmail(): string;
   getToken: TokenProvider;
+  /**
+   * Signs in again with UI, as the backend asked (INTERACTION_REQUIRED with Entra's claims, or
+   * CONSENT_REQUIRED); later `getToken` calls give the new token.
+   */
+  challenge(c: Challenge): Promise<void>;
   /** Data the Smart Alert passed (contextData), or undefined. */
   initializationContext(): Promise<string | undefined>;
   /** Called when Outlook passes new context data to an open pane. */
@@ -79,8 +97,38 @@ export interface MailHost {
   /** The purpose chosen for this mail (session data PURPOSE_KEY), or undefined for the party's default. */
   readPurpose(): Promise<string | undefined>;
   setPurpose(purposeId: string | undefined): Promise<void>;
+  /** The students the user named for a mail in which none was recognised (session data STUDENTS_KEY). */
+  readStudents(): Promise<string[]>;
+  setStudents(studentIds: string[]): Promise<void>;
+  /**
+   * The tenant's Microsoft Purview sensitivity labels (Mailbox 1.13, `sensitivityLabelsCatalog`), nested
+   * labels flattened; undefined when the host has no catalog or it is not enabled (no Purview licence).
+   */
+  sensitivityLabels(): Promise<SensitivityLabelInfo[] | undefined>;
+  /** The id (GUID) of the label applied to the mail being composed, or undefined. */
+  readSensitivityLabel(): Promise<string | undefined>;
+  /** Applies a label of the catalog to the mail being composed (`item.sensitivityLabel.setAsync`). */
+  applySensitivityLabel(id: string): Promise<void>;
   canSend(): boolean;
   send(): Promise<void>;
+}
+
+export interface SensitivityLabelInfo {
+  id: string;
+  name: string;
+}
+
+/** Labels and their sublabels, in one list. */
+export function flattenLabels(labels: readonly { id: string; name: string; children?: readonly { id: string; name: string; children?: unknown }[] }[]): SensitivityLabelInfo[] {
+  const out: SensitivityLabelInfo[] = [];
+  const walk = (list: readonly { id: string; name: string; children?: unknown }[]) => {
+    for (const l of list) {
+      out.push({ id: l.id, name: l.name });
+      if (Array.isArray(l.children)) walk(l.children as { id: string; name: string; children?: unknown }[]);
+    }
+  };
+  walk(labels);
+  return out;
 }
 
 export const OVERRIDE_KEY = "zvOverride";
@@ -108,10 +156,19 @@ const isLocal = (origin: string): boolean => /^https?:\/\/(localhost|127\.0\.0\.
 /** Outlook through Office.js. Construct after Office.onReady. */
 export class OfficeMailHost implements MailHost {
   readonly kind = "office" as const;
-  private readonly dev: TokenProvider;
+  /** Nested app authentication, then Office SSO, then (on a local backend only) a development token. */
+  readonly tokens: TokenChain;
 
   constructor(private readonly origin: string = window.location.origin) {
-    this.dev = devTokenProvider(origin, this.userEmail().replace(/[^A-Za-z0-9._@-]/g, "") || "dev@localhost");
+    const sources: TokenSource[] = [];
+    const cfg = resolveConfig();
+    if (cfg.clientId && cfg.apiScope && hostSupportsNaa(Office)) sources.push(naaSource({ clientId: cfg.clientId, scope: cfg.apiScope }, true));
+    sources.push(officeSsoSource(() => Office.auth, true));
+    if (isLocal(origin)) {
+      const dev = devTokenProvider(origin, this.userEmail().replace(/[^A-Za-z0-9._@-]/g, "") || "dev@localhost");
+      sources.push({ name: "dev", acquire: dev, challenge: dev });
+    }
+    this.tokens = new TokenChain(sources);
   }
 
   private get compose(): Office.MessageCompose {
@@ -125,7 +182,7 @@ export class OfficeMailHost implements MailHost {
     return this.origin;
   }
   language(): Lang {
-    return /^en/i.test(Office.context.displayLanguage || "") ? "en" : "nl";
+    return langOf(Office.context.displayLanguage);
   }
   theme(): ThemeKind {
     if (window.matchMedia && window.matchMedia("(forced-colors: active)").matches) return "contrast";
@@ -139,14 +196,10 @@ export class OfficeMailHost implements MailHost {
   userEmail(): string {
     return Office.context.mailbox.userProfile?.emailAddress ?? "";
   }
-  getToken: TokenProvider = async () => {
-    try {
-      return await Office.auth.getAccessToken({ allowSignInPrompt: true, allowConsentPrompt: true, forMSGraphAccess: false });
-    } catch (e) {
-      if (isLocal(this.origin)) return this.dev();
-      throw e;
-    }
-  };
+  getToken: TokenProvider = () => this.tokens.acquire();
+  async challenge(c: Challenge): Promise<void> {
+    await this.tokens.challenge(c);
+  }
   async initializationContext(): Promise<string | undefined> {
     const item = this.compose;
     if (typeof item.getInitializationContextAsync !== "function") return undefined;
@@ -175,8 +228,10 @@ export class OfficeMailHost implements MailHost {
       item.itemId && typeof mailbox.convertToRestId === "function"
         ? mailbox.convertToRestId(item.itemId, Office.MailboxEnums.RestVersion.v2_0)
         : undefined;
+    const mailboxOwner = await this.sharedMailbox(item);
     return {
       ...(restId ? { restId } : {}),
+      ...(mailboxOwner ? { mailboxOwner } : {}),
       internetMessageId: item.internetMessageId ?? "",
       from: (item.from?.emailAddress ?? "").toLowerCase(),
       fromName: item.from?.displayName ?? "",
@@ -185,9 +240,27 @@ export class OfficeMailHost implements MailHost {
       date: when.toISOString(),
     };
   }
+  /** The shared or delegated mailbox the item is in (Mailbox 1.8, SupportsSharedFolders), or undefined. */
+  private async sharedMailbox(item: Office.MessageRead): Promise<string | undefined> {
+    if (typeof item.getSharedPropertiesAsync !== "function") return undefined;
+    try {
+      const props = await p<Office.SharedProperties>((cb) => item.getSharedPropertiesAsync(cb));
+      const owner = (props.targetMailbox || props.owner || "").trim().toLowerCase();
+      return owner && owner !== this.userEmail().toLowerCase() ? owner : undefined;
+    } catch {
+      // Not in a shared folder: Outlook fails the call.
+      return undefined;
+    }
+  }
   async readCompose(): Promise<ComposeMessage> {
     const item = this.compose;
-    const addr = (l: Office.EmailAddressDetails[]) => l.map((r) => r.emailAddress).filter((a) => /^[^\s@]+@[^\s@]+$/.test(a));
+    // Every recipient, as Outlook gives it: an X500 address or a typed name is sent too (the server resolves it).
+    const detail = (l: Office.EmailAddressDetails[]) =>
+      l.map((r) => ({
+        address: (r.emailAddress || r.displayName || "?").trim(),
+        ...(r.displayName && r.displayName !== r.emailAddress ? { name: r.displayName } : {}),
+        ...(r.recipientType ? { type: String(r.recipientType) } : {}),
+      }));
     const [to, cc, bcc, subject, bodyText, attachments] = await Promise.all([
       p<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
       p<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
@@ -196,7 +269,17 @@ export class OfficeMailHost implements MailHost {
       p<string>((cb) => item.body.getAsync(Office.CoercionType.Text, cb)),
       p<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb)),
     ]);
-    return { to: addr(to), cc: addr(cc), bcc: addr(bcc), subject, bodyText, attachments: attachments.map((a) => ({ name: a.name, size: a.size })) };
+    const details = { to: detail(to), cc: detail(cc), bcc: detail(bcc) };
+    const addr = (l: { address: string }[]) => l.map((r) => r.address);
+    return {
+      to: addr(details.to),
+      cc: addr(details.cc),
+      bcc: addr(details.bcc),
+      details,
+      subject,
+      bodyText,
+      attachments: attachments.map((a) => ({ name: a.name, size: a.size })),
+    };
   }
   async removeRecipient(address: string): Promise<void> {
     const item = this.compose;
@@ -235,6 +318,42 @@ export class OfficeMailHost implements MailHost {
     if (!sd) return;
     if (purposeId) await p<void>((cb) => sd.setAsync(PURPOSE_KEY, JSON.stringify({ purposeId } satisfies PurposeMark), cb));
     else await p<void>((cb) => sd.removeAsync(PURPOSE_KEY, cb));
+  }
+  async sensitivityLabels(): Promise<SensitivityLabelInfo[] | undefined> {
+    const catalog = Office.context.sensitivityLabelsCatalog as Office.SensitivityLabelsCatalog | undefined;
+    if (!catalog || !Office.context.requirements.isSetSupported("Mailbox", "1.13")) return undefined;
+    try {
+      if (!(await p<boolean>((cb) => catalog.getIsEnabledAsync(cb)))) return undefined;
+      return flattenLabels(await p<Office.SensitivityLabelDetails[]>((cb) => catalog.getAsync(cb)));
+    } catch {
+      return undefined;
+    }
+  }
+  async readSensitivityLabel(): Promise<string | undefined> {
+    const sl = this.compose.sensitivityLabel as Office.SensitivityLabel | undefined;
+    if (!sl || !Office.context.requirements.isSetSupported("Mailbox", "1.13")) return undefined;
+    const id = await p<string>((cb) => sl.getAsync(cb)).catch(() => "");
+    return id || undefined;
+  }
+  async applySensitivityLabel(id: string): Promise<void> {
+    await p<void>((cb) => this.compose.sensitivityLabel.setAsync(id, cb));
+  }
+  async readStudents(): Promise<string[]> {
+    const sd = this.compose.sessionData;
+    if (!sd) return [];
+    const raw = await p<string>((cb) => sd.getAsync(STUDENTS_KEY, cb)).catch(() => "");
+    try {
+      const v = raw ? (JSON.parse(raw) as { studentIds?: unknown }) : {};
+      return Array.isArray(v.studentIds) ? v.studentIds.filter((x): x is string => typeof x === "string") : [];
+    } catch {
+      return [];
+    }
+  }
+  async setStudents(studentIds: string[]): Promise<void> {
+    const sd = this.compose.sessionData;
+    if (!sd) return;
+    if (studentIds.length > 0) await p<void>((cb) => sd.setAsync(STUDENTS_KEY, JSON.stringify({ studentIds }), cb));
+    else await p<void>((cb) => sd.removeAsync(STUDENTS_KEY, cb));
   }
   canSend(): boolean {
     return typeof this.compose.sendAsync === "function" && Office.context.requirements.isSetSupported("Mailbox", "1.15");

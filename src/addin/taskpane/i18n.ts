@@ -1,5 +1,5 @@
-/** Every text of the task pane, Dutch first, English second. */
-import type { Lang } from "./host.js";
+/** Every text of the task pane, Dutch first, English second: a catalogue of contract/i18n.ts. */
+import { defineCatalogue, texts, type Lang, type Texts } from "../../../contract/i18n.js";
 
 const nl = {
   appTitle: "Zorgvuldig",
@@ -40,6 +40,10 @@ const nl = {
   overrideDone: "De reden is vastgelegd.",
   pressSend: "Druk nu op Verzenden in Outlook.",
   sent: "Het bericht wordt verzonden.",
+  encryptSend: "Versleuteld verzenden",
+  whichStudent: "Over welke leerling gaat deze e-mail?",
+  whichStudentHint: "De controle herkent geen leerling in de e-mail of de bijlage. Kies de leerling: dan wordt de e-mail gecontroleerd en vastgelegd.",
+  encryptApplied: (label: string) => `Het label „${label}” is toegepast: de e-mail wordt versleuteld verzonden.`,
   // record
   recordTitle: "Toestemming vastleggen",
   recordIntro: "Zorgvuldig legt vast wat deze ouder in deze e-mail antwoordt, met de e-mail als bewijs.",
@@ -87,9 +91,20 @@ const nl = {
   studentHint: "Zoekt in alle leerlingen van uw scholen; school en klas staan erbij.",
   noStudentFound: "Geen leerling gevonden. Zoek op achternaam, klas of leerlingnummer.",
   moreStudents: "Typ verder om de keuze te verkleinen.",
+  // sign-in asked for by the backend (INTERACTION_REQUIRED, CONSENT_REQUIRED)
+  signInTitle: "Opnieuw aanmelden",
+  signInText: "Microsoft 365 vraagt u opnieuw aan te melden (bijvoorbeeld met een extra verificatiestap) voordat Zorgvuldig verder kan.",
+  signInButton: "Aanmelden",
+  consentTitle: "Toestemming nodig",
+  consentText: "Zorgvuldig heeft uw toestemming nodig om namens u uw mailbox te gebruiken (bijvoorbeeld om het originele bericht als bewijs te lezen). Geef die hier, of vraag uw beheerder om toestemming voor de hele school.",
+  consentButton: "Toestemming geven",
+  signInBusy: "Bezig met aanmelden…",
+  signInFailed: "Aanmelden is niet gelukt. Probeer het opnieuw of vraag uw beheerder.",
+  sharedMailboxClientHash: (mailbox: string) =>
+    `Dit bericht staat in de gedeelde mailbox ${mailbox}. Zorgvuldig kon het origineel daar niet zelf ophalen (geen toegang via Microsoft Graph), dus is het bewijs de SHA-256 van de tekst zoals Outlook die hier toont (berekend in dit venster). Vraag de beheerder om Mail.Read.Shared als u het origineel wilt laten vastleggen.`,
 };
 
-export type Strings = typeof nl;
+export type Strings = Texts<typeof nl>;
 
 const en: Strings = {
   appTitle: "Zorgvuldig",
@@ -129,6 +144,10 @@ const en: Strings = {
   overrideDone: "The reason was recorded.",
   pressSend: "Now press Send in Outlook.",
   sent: "The message is being sent.",
+  encryptSend: "Send encrypted",
+  whichStudent: "Which student is this email about?",
+  whichStudentHint: "The check recognises no student in the email or its attachment. Choose the student: the email is then checked and logged.",
+  encryptApplied: (label: string) => `The label "${label}" was applied: the email is sent encrypted.`,
   recordTitle: "Record consent",
   recordIntro: "Zorgvuldig records what this parent answers in this email, with the email as evidence.",
   identify: "Check the sender",
@@ -136,7 +155,7 @@ const en: Strings = {
   refusedNotGuardian: "The sender is not a known parent or guardian of a student. Nothing is recorded.",
   refusedNoAuthority: "The sender does not hold parental authority and cannot consent. Nothing is recorded.",
   refusedStudentAge: "The student is 16 or older and consents alone; a parent no longer can. Nothing is recorded.",
-  refusedOtherStudent: "The sender is not a parent/guardian with authority of the student in the request. Nothing is recorded.",
+  refusedOtherStudent: "The sender is not a parent with authority or guardian of the student in the request. Nothing is recorded.",
   refusedTitle: "Not recorded",
   answersRequest: (id: string) => `This answers request ${id}.`,
   requestNotFound: "The request in the subject was not found; choose party and purpose yourself.",
@@ -173,8 +192,20 @@ const en: Strings = {
   studentHint: "Searches every student of your schools; school and class are shown.",
   noStudentFound: "No student found. Search by family name, class or student number.",
   moreStudents: "Keep typing to narrow the choice.",
+  signInTitle: "Sign in again",
+  signInText: "Microsoft 365 asks you to sign in again (for example with an extra verification step) before Zorgvuldig can continue.",
+  signInButton: "Sign in",
+  consentTitle: "Consent needed",
+  consentText: "Zorgvuldig needs your consent to use your mailbox on your behalf (for example to read the original message as evidence). Give it here, or ask your administrator to consent for the whole school.",
+  consentButton: "Give consent",
+  signInBusy: "Signing in…",
+  signInFailed: "Signing in did not work. Try again or ask your administrator.",
+  sharedMailboxClientHash: (mailbox: string) =>
+    `This message is in the shared mailbox ${mailbox}. Zorgvuldig could not fetch the original there itself (no access through Microsoft Graph), so the evidence is the SHA-256 of the text as Outlook shows it here (computed in this pane). Ask your administrator for Mail.Read.Shared to have the original recorded.`,
 };
 
+export const catalogue = defineCatalogue(nl, en);
+
 export function strings(lang: Lang): Strings {
-  return lang === "en" ? en : nl;
+  return texts(catalogue, lang);
 }

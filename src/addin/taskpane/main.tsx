@@ -6,6 +6,7 @@ import { createRoot } from "react-dom/client";
 import { App, parseMode } from "./App.js";
 import { OfficeMailHost, type MailHost } from "./host.js";
 import { strings } from "./i18n.js";
+import { langOf } from "../../../contract/i18n.js";
 
 function mount(host: MailHost): void {
   const el = document.getElementById("root");
@@ -18,5 +19,5 @@ if (typeof Office !== "undefined" && typeof Office.onReady === "function") {
   void Office.onReady(() => mount(new OfficeMailHost()));
 } else {
   const el = document.getElementById("root");
-  if (el) el.textContent = strings(/^en/i.test(navigator.language) ? "en" : "nl").notInOutlook;
+  if (el) el.textContent = strings(langOf(navigator.language)).notInOutlook;
 }

@@ -13,13 +13,13 @@ const useStyles = makeStyles({
   list: { paddingLeft: tokens.spacingHorizontalL, margin: 0 },
 });
 
-/** Consents expiring this month grouped by the week (1-5) of the month they end in. */
-export function expiringPerWeek(items: Stats["expiringThisMonth"], t: Translate): Bar[] {
+/** Consents expiring within the next 30 days grouped by the week from now (1-5) they end in. */
+export function expiringPerWeek(items: Stats["expiringThisMonth"], t: Translate, now = new Date()): Bar[] {
   const weeks = new Map<number, number>();
   for (const e of items) {
     const d = new Date(e.validUntil);
     if (Number.isNaN(d.getTime())) continue;
-    const w = Math.floor((d.getUTCDate() - 1) / 7) + 1;
+    const w = Math.max(1, Math.floor((d.getTime() - now.getTime()) / (7 * 86400_000)) + 1);
     weeks.set(w, (weeks.get(w) ?? 0) + 1);
   }
   return [...weeks.entries()].sort((a, b) => a[0] - b[0]).map(([w, count]) => ({ label: t("ovWeek", { n: w }), value: count }));
@@ -52,7 +52,7 @@ export function OverviewView(): JSX.Element {
             <>
               <BarChart title={t("ovByWeek")} bars={expiringPerWeek(st.expiringThisMonth, t)} />
               <ul className={s.list}>
-                {st.expiringThisMonth.slice(0, 10).map((e) => (
+                {st.expiringThisMonth.map((e) => (
                   <li key={`${e.studentId}-${e.partyId}-${e.purposeId}`}>
                     <Link href={href({ view: "student", id: e.studentId })} onClick={open(e.studentId)}>
                       {e.name}

@@ -14,6 +14,8 @@ export interface CannedApi {
   next: CheckBehaviour;
   /** Bodies POSTed to /api/check, and their Idempotency-Key headers. */
   checks: unknown[];
+  /** Attachment uploads: their headers and bytes. */
+  uploads: { check: string; name: string; contentType: string; bytes: Buffer }[];
   keys: string[];
   tokenRequests: number;
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export async function startCannedApi(): Promise<CannedApi> {
     baseUrl: "",
     next: { kind: "json", body: {} },
     checks: [],
+    uploads: [],
     keys: [],
     tokenRequests: 0,
     close: () =>
@@ -35,8 +38,19 @@ export async function startCannedApi(): Promise<CannedApi> {
   };
   const server = http.createServer((req, res) => {
     let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => {
+      chunks.push(c);
+      raw += c.toString("utf8");
+    });
     req.on("end", () => {
+      if (req.method === "POST" && req.url === "/api/check/attachments") {
+        const name = decodeURIComponent(String(req.headers["x-zv-name"] ?? ""));
+        api.uploads.push({ check: String(req.headers["x-zv-check"] ?? ""), name, contentType: String(req.headers["content-type"] ?? ""), bytes: Buffer.concat(chunks) });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ receipt: `receipt-of-${name}`, name, status: "read", students: 0 }));
+        return;
+      }
       if (req.method === "POST" && req.url === "/dev/token") {
         api.tokenRequests++;
         res.writeHead(200, { "content-type": "application/json" });

@@ -3,7 +3,14 @@
  * message being composed, roaming settings, session data and the Smart Alerts enums, every getAsync
  * answering asynchronously as Outlook does.
  */
-import { makeSendEvent, OfficeDouble, type OfficeGlobalDouble, type SendEventDouble } from "../../../src/shared/office-double.js";
+import {
+  makeSendEvent,
+  OfficeDouble,
+  type AttachmentInput,
+  type EmailAddressDetails,
+  type OfficeGlobalDouble,
+  type SendEventDouble,
+} from "../../../src/shared/office-double.js";
 
 export interface FakeMail {
   to: string[];
@@ -11,7 +18,12 @@ export interface FakeMail {
   bcc?: string[];
   subject: string;
   body: string;
-  attachments?: { name: string; size: number }[];
+  attachments?: AttachmentInput[];
+  /** Recipients exactly as Outlook gives them (X500, typed names, lists); replace the plain lists when given. */
+  details?: { to?: EmailAddressDetails[]; cc?: EmailAddressDetails[]; bcc?: EmailAddressDetails[] };
+  /** A meeting being organised: `to` required, `cc` optional attendees, `resources` rooms. */
+  itemType?: "message" | "appointment";
+  resources?: string[];
 }
 
 export interface FakeOfficeOptions {
@@ -21,6 +33,9 @@ export interface FakeOfficeOptions {
   /** Make reading the body fail (as Outlook does when the item is gone). */
   failBody?: boolean;
   userEmail?: string;
+  /** The tenant's sensitivity labels (absent: no catalog) and the label applied to the mail. */
+  sensitivityLabels?: { id: string; name: string }[];
+  appliedLabel?: string;
 }
 
 /** The `Office` global of the double, with what the double saw. */
@@ -40,10 +55,22 @@ export function makeOffice(mail: FakeMail, opts: FakeOfficeOptions = {}): FakeOf
     displayLanguage: opts.displayLanguage ?? "nl-NL",
     userEmail: opts.userEmail ?? "ib@demo",
     ...(opts.roaming ? { roaming: opts.roaming } : {}),
+    ...(opts.sensitivityLabels ? { sensitivityLabels: opts.sensitivityLabels.map((l) => ({ ...l, color: "#000000", tooltip: l.name, children: [] })) } : {}),
   });
-  double.compose({ to: mail.to, cc: mail.cc ?? [], bcc: mail.bcc ?? [], subject: mail.subject, body: mail.body, attachments: mail.attachments ?? [] });
+  double.compose({
+    to: mail.to,
+    cc: mail.cc ?? [],
+    bcc: mail.bcc ?? [],
+    subject: mail.subject,
+    body: mail.body,
+    attachments: mail.attachments ?? [],
+    ...(mail.details ? { recipients: mail.details } : {}),
+    ...(mail.itemType ? { itemType: mail.itemType } : {}),
+    ...(mail.resources ? { resources: mail.resources } : {}),
+  });
   for (const [k, v] of Object.entries(opts.sessionData ?? {})) double.sessionData.set(k, v);
   if (opts.failBody) double.fail("body.getAsync");
+  if (opts.appliedLabel) double.sensitivityLabel = opts.appliedLabel;
   const office = { ...double.office, associated: double.associated, roaming: double.roaming, sessionData: double.sessionData, double };
   return Object.defineProperty(office, "saves", { get: () => double.saves, enumerable: true }) as FakeOffice;
 }

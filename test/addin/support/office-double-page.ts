@@ -9,12 +9,28 @@ import { OfficeDouble } from "../../../src/shared/office-double.js";
 /** What a test puts in front of the pane: the message it opens on and the data a Smart Alert passed. */
 export interface PaneSetup {
   /** A received message (read mode). */
-  read?: { internetMessageId: string; from: string; fromName: string; subject: string; bodyText: string; date: string };
+  read?: {
+    internetMessageId: string;
+    from: string;
+    fromName: string;
+    subject: string;
+    bodyText: string;
+    date: string;
+    /** The item is in this shared mailbox (getSharedPropertiesAsync answers with it as targetMailbox). */
+    sharedMailbox?: string;
+  };
   /** The message being composed. */
   compose?: { to: string[]; cc: string[]; bcc: string[]; subject: string; bodyText: string; attachments: { name: string; size?: number }[] };
   initializationContext?: string;
   displayLanguage?: string;
   userEmail?: string;
+  /**
+   * Office SSO answers (the double's auth.getAccessToken gives this backend's development token; every
+   * call's AuthOptions are in `double.ssoCalls`). Unset: SSO is unavailable (the pane falls back to dev).
+   */
+  sso?: boolean;
+  /** The tenant's Purview sensitivity labels; absent: no catalog (no Purview licence). */
+  sensitivityLabels?: { id: string; name: string }[];
 }
 
 /** What the page exposes to the test. */
@@ -32,7 +48,17 @@ declare global {
 }
 
 const setup: PaneSetup = window.__ZV_PANE_SETUP__ ?? {};
-const double = new OfficeDouble({ displayLanguage: setup.displayLanguage ?? "nl-NL", userEmail: setup.userEmail ?? "ib@demo" });
+const user = setup.userEmail ?? "ib@demo";
+const ssoToken = async (): Promise<string> => {
+  const res = await fetch("/dev/token", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user, roles: ["coordinator"] }) });
+  return ((await res.json()) as { token: string }).token;
+};
+const double = new OfficeDouble({
+  displayLanguage: setup.displayLanguage ?? "nl-NL",
+  userEmail: user,
+  ...(setup.sso ? { sso: ssoToken } : {}),
+  ...(setup.sensitivityLabels ? { sensitivityLabels: setup.sensitivityLabels.map((l) => ({ ...l, color: "#7a1d8c", tooltip: l.name, children: [] })) } : {}),
+});
 const sent: PaneOffice["sent"] = [];
 if (setup.compose) {
   const c = setup.compose;
@@ -47,6 +73,7 @@ if (setup.read) {
     subject: r.subject,
     body: r.bodyText,
     dateTimeCreated: new Date(r.date),
+    ...(r.sharedMailbox ? { shared: { targetMailbox: r.sharedMailbox, owner: r.sharedMailbox } } : {}),
   });
 }
 if (setup.initializationContext !== undefined) double.setInitializationContext(setup.initializationContext, false);

@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { id, line } from "./patterns.js";
+import { retentionInput } from "./directory.js";
+
+/**
+ * Issue 16: the administrative log (changes and decisions, a hash chain of its own) and the four-eyes
+ * approvals of destructive actions (a retention change below the current value, a manual purge).
+ * The view log (contract/retention.ts) is for reads; this log is for changes.
+ */
+
+export const ADMIN_ACTIONS = [
+  "import",
+  "directory-change",
+  "policy-change",
+  "authority-change",
+  "legal-hold",
+  "purge",
+  "restore",
+  "override",
+  "export",
+  "proposal",
+  "approval",
+  "rejection",
+  "role-change",
+  "breach-decision",
+] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+/** One entry: who, when, what and why. Ids only (schools, students, records), never names or addresses. */
+export const adminLogEntry = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  by: z.string(),
+  action: z.enum(ADMIN_ACTIONS),
+  /** The API operation ("PUT /policies/:schoolId") or "schedule". */
+  operation: z.string(),
+  schoolIds: z.array(z.string()),
+  target: z.string().optional(),
+  reason: z.string().optional(),
+  /** The second person of a four-eyes decision. */
+  approvedBy: z.string().optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AdminLogEntry = z.infer<typeof adminLogEntry>;
+
+export const adminLogQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
+export const adminLogResponse = z.object({
+  /** Newest first. */
+  entries: z.array(adminLogEntry),
+  total: z.number(),
+  /** The whole chain recomputed, and the HEAD's keyed MAC checked. */
+  verified: z.boolean(),
+  problems: z.array(z.object({ seq: z.number(), problem: z.string() })),
+});
+export type AdminLogResponse = z.infer<typeof adminLogResponse>;
+
+/** What needs a second person. */
+export const APPROVAL_KINDS = ["retention-change", "purge"] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+export const APPROVAL_STATES = ["proposed", "approved", "rejected", "executed"] as const;
+
+const reason = line(500).refine((s) => s.length >= 5, "say why (at least 5 characters)");
+
+/** A proposal: a retention change names the school and the new settings; a purge only why. */
+export const proposalInput = z
+  .object({ kind: z.enum(APPROVAL_KINDS), schoolId: id.optional(), retention: retentionInput.optional(), reason })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.kind === "retention-change" && (!p.schoolId || !p.retention))
+      ctx.addIssue({ code: "custom", path: ["retention"], message: "a retention change names schoolId and retention" });
+    if (p.kind === "purge" && (p.schoolId || p.retention)) ctx.addIssue({ code: "custom", path: ["kind"], message: "a purge covers every school: no schoolId or retention" });
+  });
+export type ProposalInput = z.infer<typeof proposalInput>;
+
+export const decisionInput = z.object({ reason }).strict();
+
+export const approvalRecord = z.object({
+  id: z.string(),
+  kind: z.enum(APPROVAL_KINDS),
+  state: z.enum(APPROVAL_STATES),
+  schoolId: z.string().optional(),
+  retention: retentionInput.optional(),
+  proposedBy: z.string(),
+  proposedAt: z.string(),
+  reason: z.string(),
+  decidedBy: z.string().optional(),
+  decidedAt: z.string().optional(),
+  decisionReason: z.string().optional(),
+  /** What the approved action did (a purge: its report id and counts). */
+  result: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type ApprovalRecord = z.infer<typeof approvalRecord>;
+export const approvalsResponse = z.object({ approvals: z.array(approvalRecord) });
+
+/** A bulk read in the view log: a student list, the overview or the statistics. */
+export const bulkViewsResponse = z.object({
+  views: z.array(
+    z.object({ by: z.string(), at: z.string(), what: z.enum(["student-list", "overview", "stats"]), count: z.number(), schools: z.union([z.literal("all"), z.array(z.string())]) }),
+  ),
+});

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { DECISIONS, LANGS } from "./enums.js";
+import { id } from "./patterns.js";
+import { evidenceInput } from "./register.js";
+
+/**
+ * The parents' page (issue 17): a consent request's personal link opens a page served by the backend,
+ * without a Microsoft account, where a holder of parental authority (or the student from 16) gives or
+ * refuses consent, or withdraws it. And the coordinator's follow-up of the requests.
+ */
+
+/**
+ * A personal link's token: `<link id>.<key id>.<HMAC>`. The MAC (SHA-256, a key from configuration)
+ * binds the link id to the tenant, the request, the holder and the expiry stored with it.
+ */
+export const PARENT_TOKEN_PATTERN = /^[0-9a-f]{16}\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{43}$/;
+export const parentToken = z.string().regex(PARENT_TOKEN_PATTERN, "a parents'-page link token");
+export const parentPageParams = z.object({ token: parentToken }).strict();
+export const parentPageQuery = z.object({ lang: z.enum(LANGS).optional() }).strict();
+
+export const PARENT_ANSWERS = ["give", "refuse", "withdraw"] as const;
+export type ParentAnswer = (typeof PARENT_ANSWERS)[number];
+/** What the page's form posts (application/x-www-form-urlencoded). */
+export const parentAnswerForm = z.object({ answer: z.enum(PARENT_ANSWERS), lang: z.enum(LANGS).optional() }).strict();
+
+/** Where a consent request stands, per letter and as a whole. */
+export const REQUEST_STATES = ["created", "sent", "opened", "answered", "expired"] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export const openRequestLetter = z.object({
+  /** Who is asked: a guardian or the student. */
+  holder: z.string(),
+  name: z.string(),
+  state: z.enum(REQUEST_STATES),
+  openedAt: z.string().optional(),
+  answeredAt: z.string().optional(),
+  decision: z.enum(DECISIONS).optional(),
+  withdrawnAt: z.string().optional(),
+  reminders: z.number().int(),
+  lastReminderAt: z.string().optional(),
+});
+export const openRequest = z.object({
+  requestId: z.string(),
+  studentId: z.string(),
+  studentName: z.string(),
+  className: z.string(),
+  partyId: z.string(),
+  partyName: z.string(),
+  purposeId: z.string(),
+  purposeLabel: z.string(),
+  createdAt: z.string(),
+  sentAt: z.string().optional(),
+  linkExpiresAt: z.string().optional(),
+  /** The whole request: answered once every letter is, expired once the links are and not all answered. */
+  state: z.enum(REQUEST_STATES),
+  letters: z.array(openRequestLetter),
+});
+export type OpenRequest = z.infer<typeof openRequest>;
+export const openRequestsQuery = z.object({ state: z.enum(REQUEST_STATES).optional() }).strict();
+export const openRequestsResponse = z.object({ requests: z.array(openRequest) });
+
+/** A renewal round: the consents that end this school year, previewed, then asked again in one go. */
+export const renewalQuery = z.object({ schoolId: id.optional() }).strict();
+export const renewalCandidate = z.object({
+  studentId: z.string(),
+  studentName: z.string(),
+  className: z.string(),
+  partyId: z.string(),
+  partyName: z.string(),
+  purposeId: z.string(),
+  purposeLabel: z.string(),
+  validUntil: z.string(),
+  /** An open (unanswered, unexpired) request for the same student, party and purpose already exists. */
+  openRequestId: z.string().optional(),
+});
+export const renewalPreview = z.object({ schoolYearEnd: z.string(), candidates: z.array(renewalCandidate) });
+export const renewalRequest = z
+  .object({
+    items: z.array(z.object({ studentId: id, partyId: id, purposeId: id }).strict()).min(1).max(500),
+    lang: z.enum(LANGS).optional(),
+    /** Send through Graph now (Entra mode); false: only write the requests (the links work at once). */
+    send: z.boolean().default(false),
+  })
+  .strict();
+export const renewalResult = z.object({
+  created: z.array(z.object({ studentId: z.string(), partyId: z.string(), purposeId: z.string(), requestId: z.string(), sent: z.boolean() })),
+  failed: z.array(z.object({ studentId: z.string(), partyId: z.string(), purposeId: z.string(), code: z.string(), message: z.string() })),
+});
+export type RenewalResult = z.infer<typeof renewalResult>;
+
+/** A reply mail to a request, recorded in one click: student, party and purpose come from the request. */
+export const replyRecordRequest = z
+  .object({
+    decision: z.enum(DECISIONS),
+    evidence: evidenceInput.omit({ requestId: true }),
+  })
+  .strict();
+export type ReplyRecordRequest = z.infer<typeof replyRecordRequest>;

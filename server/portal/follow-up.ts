@@ -1,0 +1,217 @@
+import type { Lang, OpenRequest, RenewalResult, ReplyRecordRequest, RequestState } from "../../contract/index.js";
+import { dutchDate, fullName, policyFor } from "../directory/domain.js";
+import type { DirectoryService } from "../directory/service.js";
+import type { Principal } from "../identity/auth.js";
+import type { ConsentEvent, RegisterEvent } from "../register/domain.js";
+import type { RegisterRepository } from "../register/repository.js";
+import type { ConsentRequestRecord, ConsentRequestService } from "../register/requests.js";
+import { endOfDutchDay, type RegisterService } from "../register/service.js";
+import { recordConsent, type RecordConsentDeps } from "../register/record-consent.js";
+import { AppError } from "../shared/errors.js";
+import type { ParentLink, ParentLinks } from "./links.js";
+
+/**
+ * The coordinator's follow-up of consent requests (issue 17): the list of requests and where each
+ * stands, a reply mail recorded in one click (student, party, purpose and text shown from the request),
+ * and the renewal round (the consents that end this school year, asked again in one go).
+ */
+
+const holderKey = (l: { guardianId?: string; student?: true }): string => (l.student ? "student" : `g:${l.guardianId ?? ""}`);
+const actorKey = (a: ConsentEvent["givenBy"]): string => ("student" in a ? "student" : `g:${a.guardianId}`);
+
+/** The state of one letter: answered (on the page or by a recorded reply), expired, opened, sent or only created. */
+function letterState(req: ConsentRequestRecord, link: ParentLink | undefined, reply: ConsentEvent | undefined, now: Date): RequestState {
+  if (link?.answeredAt || reply) return "answered";
+  if (req.linkExpiresAt && Date.parse(req.linkExpiresAt) <= now.getTime()) return "expired";
+  if (link?.openedAt) return "opened";
+  return req.sentAt || req.messageId ? "sent" : "created";
+}
+
+/** The whole request: answered when every letter is; otherwise the furthest any letter got, expired when the links are. */
+function requestState(states: RequestState[]): RequestState {
+  if (states.length > 0 && states.every((s) => s === "answered")) return "answered";
+  if (states.includes("expired")) return "expired";
+  for (const s of ["opened", "answered", "sent"] as const) if (states.includes(s)) return s === "answered" ? "opened" : s;
+  return "created";
+}
+
+/** The end of the school year a moment falls in (policy MM-DD, Dutch time). */
+export function schoolYearEndOf(schoolYearEnd: string, at: Date): Date {
+  const [mm, dd] = schoolYearEnd.split("-").map(Number) as [number, number];
+  const [y] = dutchDate(at);
+  const end = endOfDutchDay(y, mm, dd);
+  return end.getTime() < at.getTime() ? endOfDutchDay(y + 1, mm, dd) : end;
+}
+
+export class FollowUp {
+  constructor(
+    private readonly requests: ConsentRequestService,
+    private readonly links: ParentLinks,
+    private readonly repo: RegisterRepository,
+    private readonly register: RegisterService,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  async list(tenantId: string, filter: RequestState | undefined, now = new Date()): Promise<OpenRequest[]> {
+    const [all, snap] = await Promise.all([this.requests.list(tenantId), this.directory.snapshot(tenantId)]);
+    const links = await this.links.states(all.flatMap((r) => r.letters.flatMap((l) => (l.linkId ? [l.linkId] : []))));
+    const eventsOf = new Map<string, Promise<RegisterEvent[]>>();
+    const events = (studentId: string): Promise<RegisterEvent[]> => {
+      let p = eventsOf.get(studentId);
+      if (!p) eventsOf.set(studentId, (p = this.repo.read(tenantId, studentId).then((x) => x.events)));
+      return p;
+    };
+    const out: OpenRequest[] = [];
+    for (const req of all) {
+      const student = snap.studentById.get(req.studentId);
+      if (!student) continue;
+      const evs = await events(req.studentId);
+      const withdrawn = new Map(evs.flatMap((e) => (e.type === "withdrawal" ? [[e.consentId, e.at] as const] : [])));
+      const letters = req.letters.map((l) => {
+        const link = l.linkId ? links.get(l.linkId) : undefined;
+        const reply = evs.find((e): e is ConsentEvent => e.type === "consent" && e.evidence?.requestId === req.requestId && actorKey(e.givenBy) === holderKey(l));
+        const answeredAt = link?.answeredAt ?? reply?.givenAt;
+        const decision = link?.decision ?? reply?.decision;
+        const consentId = link?.consentId ?? reply?.id;
+        const withdrawnAt = consentId ? withdrawn.get(consentId) : undefined;
+        const name = l.student ? fullName(student) : (student.guardians.find((g) => g.id === l.guardianId)?.name ?? l.to);
+        return {
+          holder: holderKey(l),
+          name,
+          state: letterState(req, link, reply, now),
+          ...(link?.openedAt ? { openedAt: link.openedAt } : {}),
+          ...(answeredAt ? { answeredAt } : {}),
+          ...(decision ? { decision } : {}),
+          ...(withdrawnAt ? { withdrawnAt } : {}),
+          reminders: l.reminders ?? 0,
+          ...(l.lastReminderAt ? { lastReminderAt: l.lastReminderAt } : {}),
+        };
+      });
+      const state = requestState(letters.map((l) => l.state));
+      if (filter && state !== filter) continue;
+      out.push({
+        requestId: req.requestId,
+        studentId: student.id,
+        studentName: fullName(student),
+        className: student.className,
+        partyId: req.partyId,
+        partyName: snap.partyById.get(req.partyId)?.name ?? req.partyId,
+        purposeId: req.purposeId,
+        purposeLabel: snap.purposeById.get(req.purposeId)?.label ?? req.purposeId,
+        createdAt: req.createdAt,
+        ...(req.sentAt ? { sentAt: req.sentAt } : {}),
+        ...(req.linkExpiresAt ? { linkExpiresAt: req.linkExpiresAt } : {}),
+        state,
+        letters,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * A reply to a request, recorded in one click: the request names the student, party, purpose and the
+   * text shown; the sender names who answered (the letter sent to that address, else a holder with it).
+   */
+  async recordReply(deps: RecordConsentDeps, p: Principal, requestId: string, body: ReplyRecordRequest, opts: { requestKey: string | undefined; userToken: () => string }): Promise<ConsentEvent> {
+    const req = await this.requests.get(p, requestId);
+    const student = await this.directory.student(p.tenantId, req.studentId);
+    const sender = body.evidence.sender.toLowerCase();
+    const letter = req.letters.find((l) => l.to.toLowerCase() === sender);
+    const guardian = student.guardians.find((g) => g.emails.some((e) => e.toLowerCase() === sender));
+    const givenBy = letter?.student ? { student: true as const } : letter?.guardianId ? { guardianId: letter.guardianId } : guardian ? { guardianId: guardian.id } : undefined;
+    if (!givenBy)
+      throw new AppError(422, "NOT_A_GUARDIAN", {
+        en: "The sender of this reply was not asked in this request and is not a registered parent of the student",
+        nl: "De afzender van dit antwoord is niet gevraagd in dit verzoek en staat niet geregistreerd als ouder van de leerling",
+      });
+    const inReplyTo = body.evidence.inReplyTo ?? letter?.messageId ?? req.messageId;
+    return recordConsent(
+      deps,
+      p,
+      {
+        studentId: req.studentId,
+        partyId: req.partyId,
+        purposeId: req.purposeId,
+        decision: body.decision,
+        givenBy,
+        method: "email",
+        givenAt: body.evidence.date,
+        informationShown: req.informationShown,
+        evidence: { ...body.evidence, ...(inReplyTo ? { inReplyTo } : {}), requestId: req.requestId },
+      },
+      opts,
+    );
+  }
+
+  /** The valid consents that end at this school year's end (per the student's school policy), and any open request for them. */
+  async renewalPreview(tenantId: string, schoolId: string | undefined, now = new Date()): Promise<{ schoolYearEnd: string; candidates: RenewalCandidate[] }> {
+    const snap = await this.directory.snapshot(tenantId);
+    const [states, open] = await Promise.all([this.repo.readAllStates(tenantId), this.list(tenantId, undefined, now)]);
+    const openFor = new Map<string, string>();
+    for (const r of open) if (r.state !== "answered" && r.state !== "expired") openFor.set(`${r.studentId}\u0000${r.partyId}\u0000${r.purposeId}`, r.requestId);
+    const candidates: RenewalCandidate[] = [];
+    let yearEnd: Date | undefined;
+    for (const s of snap.directory.students) {
+      if (schoolId && s.schoolId !== schoolId) continue;
+      const end = schoolYearEndOf(policyFor(snap.directory, s.schoolId).schoolYearEnd, now);
+      yearEnd ??= end;
+      const events = states.get(s.id)?.events ?? [];
+      for (const st of this.register.statuses(snap, s, events, now)) {
+        const party = snap.partyById.get(st.partyId);
+        if (st.state !== "valid" || !st.validUntil || !party || Date.parse(st.validUntil) > end.getTime()) continue;
+        const openRequestId = openFor.get(`${s.id}\u0000${st.partyId}\u0000${st.purposeId}`);
+        candidates.push({
+          studentId: s.id,
+          studentName: fullName(s),
+          className: s.className,
+          partyId: st.partyId,
+          partyName: party.name,
+          purposeId: st.purposeId,
+          purposeLabel: snap.purposeById.get(st.purposeId)?.label ?? st.purposeId,
+          validUntil: st.validUntil,
+          ...(openRequestId ? { openRequestId } : {}),
+        });
+      }
+    }
+    candidates.sort((a, b) => a.className.localeCompare(b.className) || a.studentName.localeCompare(b.studentName) || a.partyName.localeCompare(b.partyName));
+    return { schoolYearEnd: (yearEnd ?? schoolYearEndOf("07-31", now)).toISOString(), candidates };
+  }
+
+  /** Writes one request per chosen consent (each with its parents'-page links) and sends them when asked. */
+  async renewalRound(
+    p: Principal,
+    items: { studentId: string; partyId: string; purposeId: string }[],
+    lang: Lang | undefined,
+    send: ((req: ConsentRequestRecord) => Promise<unknown>) | undefined,
+    msgLang: Lang,
+  ): Promise<RenewalResult> {
+    const result: RenewalResult = { created: [], failed: [] };
+    for (const item of items) {
+      try {
+        const req = await this.requests.create(p, { ...item, ...(lang ? { lang } : {}) });
+        let sent = false;
+        if (send) {
+          await send(req);
+          sent = true;
+        }
+        result.created.push({ ...item, requestId: req.requestId, sent });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        result.failed.push({ ...item, code: err.code, message: err.messageIn(msgLang) });
+      }
+    }
+    return result;
+  }
+}
+
+export interface RenewalCandidate {
+  studentId: string;
+  studentName: string;
+  className: string;
+  partyId: string;
+  partyName: string;
+  purposeId: string;
+  purposeLabel: string;
+  validUntil: string;
+  openRequestId?: string;
+}

@@ -1,0 +1,276 @@
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Link,
+  Select,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title2,
+  Title3,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { useState, type MouseEvent } from "react";
+import { REQUEST_STATES, type RenewalResult, type RequestState } from "../../../contract/index.js";
+import { routes } from "../api.js";
+import { useApp, useLoad } from "../context.js";
+import { formatDate, useI18n, type MessageKey } from "../i18n.js";
+import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
+
+/**
+ * "Open verzoeken" (issue 17): every consent request and where each letter stands (sent, opened on the
+ * parents' page, answered, expired), and the renewal round: the consents that end this school year,
+ * previewed and asked again in one go.
+ */
+
+const useStyles = makeStyles({
+  bar: { display: "flex", gap: tokens.spacingHorizontalM, alignItems: "end", flexWrap: "wrap", margin: `${tokens.spacingVerticalM} 0` },
+  label: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
+  section: { marginTop: tokens.spacingVerticalXXL },
+  letters: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  wrap: { overflowX: "auto" },
+});
+
+const STATE_KEY: Record<RequestState, MessageKey> = {
+  created: "rqStateCreated",
+  sent: "rqStateSent",
+  opened: "rqStateOpened",
+  answered: "rqStateAnswered",
+  expired: "rqStateExpired",
+};
+const STATE_COLOR: Record<RequestState, "informative" | "brand" | "success" | "warning" | "subtle"> = {
+  created: "subtle",
+  sent: "informative",
+  opened: "brand",
+  answered: "success",
+  expired: "warning",
+};
+
+export function RequestsView(): JSX.Element {
+  const { api, navigate, href } = useApp();
+  const { t, lang } = useI18n();
+  const s = useStyles();
+  const [filter, setFilter] = useState<RequestState | "">("");
+  const list = useLoad(() => api.call(routes.openRequests, { query: filter ? { state: filter } : {} }), [api, filter]);
+  const open = (id: string) => (e: MouseEvent) => {
+    e.preventDefault();
+    navigate({ view: "student", id });
+  };
+
+  return (
+    <section aria-labelledby="rq-title">
+      <Title2 as="h1" block id="rq-title">
+        {t("rqTitle")}
+      </Title2>
+      <Text block>{t("rqIntro")}</Text>
+      <div className={s.bar}>
+        <label className={s.label}>
+          <Text weight="semibold">{t("rqFilter")}</Text>
+          <Select value={filter} data-testid="rq-filter" onChange={(_, d) => setFilter((REQUEST_STATES as readonly string[]).includes(d.value) ? (d.value as RequestState) : "")}>
+            <option value="">{t("rqAll")}</option>
+            {REQUEST_STATES.map((st) => (
+              <option key={st} value={st}>
+                {t(STATE_KEY[st])}
+              </option>
+            ))}
+          </Select>
+        </label>
+      </div>
+      {list.loading && !list.data ? <Loading /> : null}
+      {list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : null}
+      {list.data && list.data.requests.length === 0 ? <Empty>{t("rqNone")}</Empty> : null}
+      {list.data && list.data.requests.length > 0 ? (
+        <div className={s.wrap}>
+          <Table aria-label={t("rqTitle")} data-testid="rq-table" size="small">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>{t("rqStudent")}</TableHeaderCell>
+                <TableHeaderCell>{t("rqParty")}</TableHeaderCell>
+                <TableHeaderCell>{t("rqAsked")}</TableHeaderCell>
+                <TableHeaderCell>{t("rqState")}</TableHeaderCell>
+                <TableHeaderCell>{t("rqPerHolder")}</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {list.data.requests.map((r) => (
+                <TableRow key={r.requestId} data-testid={`rq-${r.requestId}`}>
+                  <TableCell>
+                    <Link href={href({ view: "student", id: r.studentId })} onClick={open(r.studentId)}>
+                      {r.studentName}
+                    </Link>{" "}
+                    ({r.className})
+                  </TableCell>
+                  <TableCell>
+                    {r.partyName}: {r.purposeLabel}
+                  </TableCell>
+                  <TableCell>
+                    {formatDate(r.sentAt ?? r.createdAt, lang)}
+                    {r.linkExpiresAt ? (
+                      <Text block size={200}>
+                        {t("rqLinkUntil", { date: formatDate(r.linkExpiresAt, lang) })}
+                      </Text>
+                    ) : null}
+                  </TableCell>
+                  <TableCell>
+                    <Badge appearance="tint" color={STATE_COLOR[r.state]}>
+                      {t(STATE_KEY[r.state])}
+                    </Badge>
+                  </TableCell>
+                  <TableCell>
+                    <ul className={s.letters}>
+                      {r.letters.map((l) => (
+                        <li key={l.holder}>
+                          {l.name}: {t(STATE_KEY[l.state])}
+                          {l.decision ? ` (${t(l.decision === "granted" ? "rqGranted" : "rqRefused")}${l.withdrawnAt ? `, ${t("rqWithdrawn")}` : ""})` : ""}
+                          {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}` : ""}
+                        </li>
+                      ))}
+                    </ul>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      ) : null}
+      <RenewalRound onDone={list.reload} />
+    </section>
+  );
+}
+
+/** Choose the consents that end this school year, preview them, and send the requests in one go. */
+function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
+  const { api, href, navigate } = useApp();
+  const { t, lang } = useI18n();
+  const s = useStyles();
+  const [shown, setShown] = useState(false);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<RenewalResult | undefined>();
+  const [error, setError] = useState<unknown>();
+  const keyOf = (c: { studentId: string; partyId: string; purposeId: string }) => `${c.studentId}|${c.partyId}|${c.purposeId}`;
+  const preview = useLoad(
+    async () => {
+      if (!shown) return undefined;
+      const [p, me] = await Promise.all([api.call(routes.renewalPreview, { query: {} }), api.call(routes.me)]);
+      setChosen(new Set(p.candidates.filter((c) => !c.openRequestId).map(keyOf)));
+      return { ...p, graph: me.graph };
+    },
+    [api, shown],
+  );
+  const send = async () => {
+    const data = preview.data;
+    if (!data) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const items = data.candidates.filter((c) => chosen.has(keyOf(c))).map((c) => ({ studentId: c.studentId, partyId: c.partyId, purposeId: c.purposeId }));
+      const r = await api.call(routes.renewalRound, { body: { items, lang, send: data.graph } });
+      setResult(r);
+      onDone();
+      preview.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="rn-title" className={s.section}>
+      <Title3 as="h2" block id="rn-title">
+        {t("rnTitle")}
+      </Title3>
+      <Text block>{t("rnIntro")}</Text>
+      {!shown ? (
+        <div className={s.bar}>
+          <Button appearance="primary" data-testid="rn-preview" onClick={() => setShown(true)}>
+            {t("rnPreview")}
+          </Button>
+        </div>
+      ) : null}
+      {shown && preview.loading && !preview.data ? <Loading /> : null}
+      {preview.error ? <ErrorBox error={preview.error} onRetry={preview.reload} /> : null}
+      {result ? (
+        <Success>
+          {t("rnDone", { n: result.created.length })}
+          {result.failed.length ? ` ${t("rnFailed", { n: result.failed.length })}` : ""}
+        </Success>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+      {preview.data ? (
+        preview.data.candidates.length === 0 ? (
+          <Empty>{t("rnNone", { date: formatDate(preview.data.schoolYearEnd, lang) })}</Empty>
+        ) : (
+          <>
+            <Text block>{t("rnCount", { n: preview.data.candidates.length, date: formatDate(preview.data.schoolYearEnd, lang) })}</Text>
+            <div className={s.wrap}>
+              <Table aria-label={t("rnTitle")} data-testid="rn-table" size="small">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>{t("rnChoose")}</TableHeaderCell>
+                    <TableHeaderCell>{t("rqStudent")}</TableHeaderCell>
+                    <TableHeaderCell>{t("rqParty")}</TableHeaderCell>
+                    <TableHeaderCell>{t("rnUntil")}</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {preview.data.candidates.map((c) => {
+                    const k = keyOf(c);
+                    return (
+                      <TableRow key={k}>
+                        <TableCell>
+                          <Checkbox
+                            checked={chosen.has(k)}
+                            aria-label={t("rnChooseOne", { name: c.studentName, party: c.partyName })}
+                            onChange={(_, d) => {
+                              const next = new Set(chosen);
+                              if (d.checked === true) next.add(k);
+                              else next.delete(k);
+                              setChosen(next);
+                            }}
+                          />
+                        </TableCell>
+                        <TableCell>
+                          <Link
+                            href={href({ view: "student", id: c.studentId })}
+                            onClick={(e) => {
+                              e.preventDefault();
+                              navigate({ view: "student", id: c.studentId });
+                            }}
+                          >
+                            {c.studentName}
+                          </Link>{" "}
+                          ({c.className})
+                        </TableCell>
+                        <TableCell>
+                          {c.partyName}: {c.purposeLabel}
+                          {c.openRequestId ? (
+                            <Text block size={200}>
+                              {t("rnAlreadyAsked")}
+                            </Text>
+                          ) : null}
+                        </TableCell>
+                        <TableCell>{formatDate(c.validUntil, lang)}</TableCell>
+                      </TableRow>
+                    );
+                  })}
+                </TableBody>
+              </Table>
+            </div>
+            <div className={s.bar}>
+              <Button appearance="primary" data-testid="rn-send" disabled={busy || chosen.size === 0} onClick={() => void send()}>
+                {preview.data.graph ? t("rnSend", { n: chosen.size }) : t("rnCreate", { n: chosen.size })}
+              </Button>
+            </div>
+          </>
+        )
+      ) : null}
+    </section>
+  );
+}

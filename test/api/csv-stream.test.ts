@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { gzipSync } from "node:zlib";
+import { startStack, type Stack } from "../support/stack.js";
+import { snapshotTables } from "../support/api-helpers.js";
+import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
+import { MAX_RECORD_CHARS } from "../../server/sync/csv-import.js";
+
+/**
+ * Issue 16, item 6: the CSV import reads its body as a stream. The school is checked before a byte of
+ * the body is read, the body is parsed as it arrives, and a bad body (an unclosed quote at the very end,
+ * a bomb, bytes that do not decode) is a 4xx that writes nothing.
+ */
+const HEADER = "leerlingnummer;voornaam;tussenvoegsel;achternaam;geboortedatum;klas;ouder1_naam;ouder1_email;ouder1_gezag\n";
+const rows = (n: number, from = 700_000): string =>
+  Array.from({ length: n }, (_, i) => `${from + i};Kind${i};;Stroom;01-02-2015;groep 3;Ouder ${i};ouder${i}@example.nl;ja\n`).join("");
+
+describe("CSV import as a stream: the school first, memory flat, nothing written on a 4xx", function () {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ env: { IMPORT_BODY_LIMIT: "512kb" } });
+  });
+  after(async () => stack.stop());
+
+  const send = async (
+    schoolId: string,
+    body: BodyInit,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: { error?: { code: string }; rows?: number; result?: { students: { created: number } } } }> => {
+    const res = await fetch(`${stack.baseUrl}/api/import/csv?schoolId=${encodeURIComponent(schoolId)}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await stack.token()}`, "content-type": "text/csv; charset=utf-8", ...headers },
+      body,
+      ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+    } as RequestInit);
+    return { status: res.status, json: (await res.json()) as { error?: { code: string } } };
+  };
+
+  it("When the school is not the tenant's, then 404 comes back while the body is still being sent (it is never read)", async () => {
+    let pulls = 0;
+    let release: () => void = () => undefined;
+    const stalled = new Promise<void>((r) => (release = r));
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        pulls++;
+        if (pulls === 1) controller.enqueue(new TextEncoder().encode(HEADER));
+        else {
+          // The rest of the body never comes until the answer is in.
+          await stalled;
+          controller.close();
+        }
+      },
+    });
+    const r = await send("someone-elses-school", body);
+    release();
+    assert.equal(r.status, 404);
+    assert.equal(r.json.error?.code, "NOT_FOUND");
+  });
+
+  it("When 2,000 good rows end in an unclosed quote, then 400 VALIDATION_FAILED and no table changed", async () => {
+    const before = await snapshotTables(stack);
+    const r = await send(DEMO_SCHOOL_ID, `${HEADER}${rows(2000)}9;"Kapot;;X;01-01-2015;3;;;\n`);
+    assert.equal(r.status, 400, JSON.stringify(r.json));
+    assert.equal(r.json.error?.code, "VALIDATION_FAILED");
+    assert.deepEqual(await snapshotTables(stack), before);
+  });
+
+  it("When one row is longer than the record limit, then 400 and nothing is written", async () => {
+    const before = await snapshotTables(stack);
+    const r = await send(DEMO_SCHOOL_ID, `${HEADER}${rows(10)}1;"${"x".repeat(MAX_RECORD_CHARS + 10)}";;X;01-01-2015;3;;;\n`);
+    assert.equal(r.status, 400, JSON.stringify(r.json));
+    assert.deepEqual(await snapshotTables(stack), before);
+  });
+
+  it("When the body is larger than the limit (by Content-Length, or as a gzip bomb that inflates past it), then 413 BODY_TOO_LARGE and nothing is written", async () => {
+    const before = await snapshotTables(stack);
+    const big = await send(DEMO_SCHOOL_ID, `${HEADER}${rows(8000)}`);
+    assert.equal(big.status, 413, JSON.stringify(big.json));
+    assert.equal(big.json.error?.code, "BODY_TOO_LARGE");
+    const bomb = gzipSync(Buffer.from(`${HEADER}${"\n".repeat(4 * 1024 * 1024)}`));
+    assert.ok(bomb.length < 64 * 1024);
+    const b = await send(DEMO_SCHOOL_ID, new Uint8Array(bomb), { "content-encoding": "gzip" });
+    assert.equal(b.status, 413, JSON.stringify(b.json));
+    assert.deepEqual(await snapshotTables(stack), before);
+  });
+
+  it("When a body claims gzip or brotli but is not, or claims another charset, then a 4xx with its code and nothing is written", async () => {
+    const before = await snapshotTables(stack);
+    for (const enc of ["gzip", "br", "deflate"]) {
+      const r = await send(DEMO_SCHOOL_ID, `${HEADER}${rows(3)}`, { "content-encoding": enc });
+      assert.equal(r.status, 400, `${enc}: ${JSON.stringify(r.json)}`);
+      assert.equal(r.json.error?.code, "BAD_ENCODING");
+    }
+    const latin = await send(DEMO_SCHOOL_ID, `${HEADER}${rows(3)}`, { "content-type": "text/csv; charset=iso-8859-1" });
+    assert.equal(latin.status, 415);
+    const json = await send(DEMO_SCHOOL_ID, `${HEADER}${rows(3)}`, { "content-type": "application/json" });
+    assert.equal(json.status, 400);
+    assert.deepEqual(await snapshotTables(stack), before);
+  });
+
+  it("When a genuine gzip export arrives in many small chunks, then every row is imported", async () => {
+    const text = gzipSync(Buffer.from(`\uFEFF${HEADER}${rows(1500, 800_000)}`));
+    let at = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= text.length) return controller.close();
+        controller.enqueue(new Uint8Array(text.subarray(at, at + 1000)));
+        at += 1000;
+      },
+    });
+    const r = await send(DEMO_SCHOOL_ID, body, { "content-encoding": "gzip" });
+    assert.equal(r.status, 200, JSON.stringify(r.json).slice(0, 500));
+    assert.equal(r.json.rows, 1500);
+    assert.equal(r.json.result?.students.created, 1500);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * "Open verzoeken" and the renewal round of the Teams tab in headless Chromium over the real stack
+ * (Azurite + the server + the demo school). Axe clean in light, dark and high contrast; screenshots in
+ * test-output/requests/.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { buildAll } from "../../scripts/build.js";
+import { startStack, type Stack } from "../support/stack.js";
+import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
+import type { OpenRequest } from "../../contract/portal.js";
+import type { ConsentRequestRecord } from "../../server/register/requests.js";
+
+describe("Tab: open requests and the renewal round, over the real server", function () {
+  this.timeout(180_000);
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let OUT = "";
+  let req: ConsentRequestRecord;
+  const pageErrors: string[] = [];
+
+  async function open(q: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(`${q}: ${e.message}`));
+    await page.goto(`${stack.baseUrl}/tab/${q}`);
+    return page;
+  }
+
+  before(async function () {
+    this.timeout(240_000);
+    await buildAll({ quiet: true });
+    stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
+    // bypassCSP: axe is injected as an inline script.
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
+    OUT = screenshotDir("requests");
+    const r = await stack.api<ConsentRequestRecord>("POST", "/api/consent-requests", { studentId: "lln-002", partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" });
+    assert.equal(r.status, 201);
+    req = r.json;
+    // The mother answers on the parents' page.
+    const link = req.letters[0]?.link;
+    assert.ok(link);
+    const answered = await fetch(`${stack.baseUrl}${new URL(link).pathname}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "answer=give",
+    });
+    assert.equal(answered.status, 200);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  afterEach(() => {
+    assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
+  });
+
+  it("When the coordinator opens Open verzoeken, then the request shows per parent what happened, in light, dark and high contrast", async () => {
+    for (const theme of ["light", "dark", "contrast"] as const) {
+      const page = await open(`?view=requests&theme=${theme}`);
+      await page.getByRole("heading", { name: "Open verzoeken", level: 1 }).waitFor();
+      const row = page.getByTestId(`rq-${req.requestId}`);
+      await row.waitFor();
+      const text = await row.innerText();
+      assert.match(text, /Noor van der Berg/);
+      assert.match(text, /Marieke van der Berg: Beantwoord \(toestemming\)/);
+      assert.match(text, /Erik Hoekstra: Aangemaakt/);
+      assert.match(text, /Geopend|Beantwoord/);
+      assert.deepEqual(await runAxe(page), [], `requests (${theme})`);
+      await page.screenshot({ path: path.join(OUT, `1-open-requests-${theme}.png`), fullPage: true });
+      await page.close();
+    }
+  });
+
+  it("When the coordinator runs the renewal round, then the consents ending this school year are previewed and the requests are made in one go", async () => {
+    const before = await stack.api<{ requests: OpenRequest[] }>("GET", "/api/consent-requests");
+    const page = await open("?view=requests");
+    await page.getByTestId("rn-preview").click();
+    const table = page.getByTestId("rn-table");
+    await table.waitFor();
+    const candidates = await table.locator("tbody tr").count();
+    assert.ok(candidates > 0, "the demo has consents that end this school year");
+    // Leave the first one out.
+    await table.locator("tbody tr").first().getByRole("checkbox").uncheck();
+    const chosen = await table.locator("tbody tr input[type=checkbox]:checked").count();
+    assert.deepEqual(await runAxe(page), [], "renewal preview");
+    await page.screenshot({ path: path.join(OUT, "2-renewal-preview.png"), fullPage: true });
+    await page.getByTestId("rn-send").click();
+    await page.getByText(`${chosen} verzoeken gemaakt.`).waitFor();
+    await page.screenshot({ path: path.join(OUT, "3-renewal-done.png"), fullPage: true });
+    const after = await stack.api<{ requests: OpenRequest[] }>("GET", "/api/consent-requests");
+    assert.equal(after.json.requests.length, before.json.requests.length + chosen);
+    // Each new request has a personal link per holder, and the preview now marks them as already asked.
+    const fresh = after.json.requests.filter((r) => !before.json.requests.some((b) => b.requestId === r.requestId));
+    assert.ok(fresh.every((r) => r.linkExpiresAt && r.letters.length > 0));
+    await page.close();
+  });
+});
