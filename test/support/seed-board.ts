@@ -22,7 +22,8 @@ export function boardStudent(i: number, schoolId: string): Student {
     aliases: [],
     studentNumber: String(500_000 + i),
     birthDate: "2015-04-01",
-    className: `groep ${3 + (i % 6)}${"abc"[i % 3] ?? "a"}`,
+    // 18 classes (groep 3a to 8c), each every 18th student.
+    className: `groep ${3 + (i % 6)}${"abc"[Math.floor(i / 6) % 3] ?? "a"}`,
     guardians: [],
   };
 }

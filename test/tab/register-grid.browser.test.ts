@@ -118,20 +118,20 @@ describe("The register grid at board scale (30,000 students) in a browser", func
   it("When a class filter and a search are set and a student is opened and left, then the filters, sort and count are still there", async () => {
     const page = await open("view=register&sort=className&dir=asc");
     await page.getByTestId("register-count").filter({ hasText: `${N} van ${N}` }).waitFor({ timeout: 60_000 });
-    await page.getByLabel("Klas").selectOption("groep 5b");
-    await page.getByTestId("register-count").filter({ hasText: `${N / 18} van ${N}` }).waitFor();
+    await page.getByLabel("Klas").selectOption("groep 4b");
+    await page.getByTestId("register-count").filter({ hasText: `${Math.ceil(N / 18)} van ${N}` }).waitFor();
     await page.getByLabel("Zoek op naam of leerlingnummer").fill("Berg");
     const count = page.getByTestId("register-count");
     await page.waitForFunction(() => /^\d+ van 30000/.test(document.querySelector("[data-testid=register-count]")?.textContent ?? "") && !document.querySelector("[data-testid=register-count]")?.textContent?.startsWith("1667"));
     const before = await count.textContent();
     assert.match(page.url(), /q=Berg/);
-    assert.match(page.url(), /class=groep\+5b/);
+    assert.match(page.url(), /class=groep\+4b/);
     await page.locator('[data-cell="0:1"]').focus();
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: /^Register van .*Berg/ }).waitFor();
     await page.getByRole("link", { name: "Terug naar het register" }).click();
     await page.getByTestId("register-count").filter({ hasText: before ?? "" }).waitFor();
-    assert.equal(await page.getByLabel("Klas").inputValue(), "groep 5b");
+    assert.equal(await page.getByLabel("Klas").inputValue(), "groep 4b");
     assert.equal(await page.getByLabel("Zoek op naam of leerlingnummer").inputValue(), "Berg");
     // The browser's back button as well.
     await page.locator('[data-cell="1:1"]').focus();
@@ -143,7 +143,7 @@ describe("The register grid at board scale (30,000 students) in a browser", func
   });
 
   it("When rows are selected by Space and the selection is downloaded, then the CSV holds exactly those students", async () => {
-    const page = await open("view=register&q=Noor0");
+    const page = await open("view=register&q=Noor1");
     await page.getByTestId("register-count").filter({ hasText: /^\d+ van/ }).waitFor({ timeout: 60_000 });
     await page.locator('[data-cell="0:1"]').focus();
     await page.keyboard.press("Space");
@@ -175,22 +175,20 @@ describe("The register grid at board scale (30,000 students) in a browser", func
       const bad = await runAxe(page);
       assert.deepEqual(bad, [], JSON.stringify(bad, null, 2));
       // The selected row's text against its background: at least 4.5:1 (high contrast: not white on cyan).
-      const ratio = await page.evaluate(() => {
-        const row = document.querySelector<HTMLElement>('[role=grid] [role=row][aria-selected="true"]');
-        const cell = row?.querySelector<HTMLElement>("[data-cell$=':2']");
+      // A string expression: tsx's keepNames would wrap named inner functions in a __name the page lacks.
+      const ratio = await page.evaluate<number>(`(() => {
+        const row = document.querySelector('[role=grid] [role=row][aria-selected="true"]');
+        const cell = row && row.querySelector("[data-cell$=':2']");
         if (!row || !cell) return 0;
-        const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
-        const lum = (c: number[]): number => {
-          const [r = 0, g = 0, b = 0] = c.map((v) => {
-            const x = v / 255;
-            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-          });
+        const rgb = (c) => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+        const lum = (c) => {
+          const [r = 0, g = 0, b = 0] = c.map((v) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
           return 0.2126 * r + 0.7152 * g + 0.0722 * b;
         };
         const fg = lum(rgb(getComputedStyle(cell).color));
         const bg = lum(rgb(getComputedStyle(row).backgroundColor));
         return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-      });
+      })()`);
       assert.ok(ratio >= 4.5, `selected row contrast ${ratio.toFixed(2)}:1 in ${theme}`);
       await page.screenshot({ path: path.join(OUT, `register-30000-${theme}.png`) });
       await page.close();
