@@ -25,7 +25,7 @@ import {
   type TableRowId,
 } from "@fluentui/react-components";
 import { DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCell, DataGridRow } from "@fluentui-contrib/react-data-grid-react-window";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent } from "react";
 import type { FixedSizeList, FixedSizeListProps } from "react-window";
 import { routes, type OverviewRow, type TabApi } from "../api.js";
 import type { RegisterPage } from "../../../contract/index.js";
@@ -69,6 +69,9 @@ const useStyles = makeStyles({
   placeholder: { color: tokens.colorNeutralForeground3 },
   hidden: { display: "none" },
 });
+
+/** The header cell's own `sortable` (its type omits it; the virtualised grid does not give its sort to the cells). */
+const SORTABLE = { sortable: true };
 
 export const STATE_LABEL: Record<RowState, MessageKey> = {
   valid: "stateValid",
@@ -212,7 +215,7 @@ export function RegisterView(): JSX.Element {
 
   // The active cell stays inside the grid when the rows change.
   useEffect(() => {
-    setActive((a) => (a.row >= total ? { row: Math.max(total - 1, -1), col: a.col } : a));
+    setActive((a) => (total > 0 && a.row >= total ? { row: total - 1, col: a.col } : a));
   }, [total]);
 
   // After a move, focus the active cell once its row is rendered (the list may first have to scroll there).
@@ -237,7 +240,11 @@ export function RegisterView(): JSX.Element {
   });
 
   const set = <K extends keyof Filters>(k: K, v: Filters[K]): void => setFilters((x) => ({ ...x, [k]: v }));
-  const toggleSort = (key: SortKey): void => setSort((cur) => (cur.key === key ? { key, dir: cur.dir === "asc" ? "desc" : "asc" } : { key, dir: "asc" }));
+  const toggleSort = (key: SortKey): void => {
+    // The grid reloads its rows: the focus comes back to this header once they are there.
+    focusWanted.current = true;
+    setSort((cur) => (cur.key === key ? { key, dir: cur.dir === "asc" ? "desc" : "asc" } : { key, dir: "asc" }));
+  };
   const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
 
   const columns: TableColumnDefinition<number>[] = useMemo(
@@ -245,8 +252,6 @@ export function RegisterView(): JSX.Element {
       COLS.map((c) =>
         createTableColumn<number>({
           columnId: c.id,
-          // The server sorts: the grid keeps the order it is given.
-          ...(c.sortable ? { compare: () => 0 } : {}),
           renderHeaderCell: () => (c.id === "state" && focusName ? t("stateFor", { what: focusName }) : t(c.label)),
           renderCell: (i) => {
             const r = rowAt(i);
@@ -256,6 +261,14 @@ export function RegisterView(): JSX.Element {
       ),
     [rowAt, t, lang, names, focusName, s.placeholder],
   );
+
+  // The focused cell is the active one (one tab stop): a click or a focus() moves it as the arrows do.
+  const onFocus = (e: FocusEvent<HTMLDivElement>): void => {
+    const at = (e.target as HTMLElement).closest<HTMLElement>("[data-cell]")?.dataset.cell;
+    if (!at) return;
+    const [row = 0, col = 0] = at.split(":").map(Number);
+    setActive((a) => (a.row === row && a.col === col ? a : { row, col }));
+  };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const target = e.target as HTMLElement;
@@ -438,7 +451,7 @@ export function RegisterView(): JSX.Element {
             {total === 0 ? (
               <Empty>{t("emptyFiltered")}</Empty>
             ) : (
-              <div ref={gridRef} className={s.grid} onKeyDown={onKeyDown}>
+              <div ref={gridRef} className={s.grid} onKeyDown={onKeyDown} onFocus={onFocus}>
                 <span id="register-grid-help" className={s.hidden}>
                   {t("gridHelp")}
                 </span>
@@ -447,11 +460,6 @@ export function RegisterView(): JSX.Element {
                   columns={columns}
                   getRowId={(i: number) => rowAt(i)?.studentId ?? `#${i}`}
                   focusMode="none"
-                  sortable
-                  sortState={{ sortColumn: sort.key, sortDirection: sort.dir === "asc" ? "ascending" : "descending" }}
-                  onSortChange={(_, d) => {
-                    if (d.sortColumn) toggleSort(d.sortColumn as SortKey);
-                  }}
                   selectionMode="multiselect"
                   selectedItems={selectedIds}
                   onSelectionChange={(_, d) => {
@@ -479,7 +487,14 @@ export function RegisterView(): JSX.Element {
                         const ci = COLS.findIndex((c) => c.id === columnId) + 1;
                         const sortable = COLS[ci - 1]?.sortable ?? false;
                         return sortable ? (
-                          <DataGridHeaderCell button={{ tabIndex: tab(-1, ci), "data-cell": `-1:${ci}`, className: s.focusable } as Record<string, unknown>}>
+                          // The header cells sort themselves (the virtualised grid does not pass its sort to them):
+                          // aria-sort and the arrow from the URL's sort, Enter or a click on the button toggles.
+                          <DataGridHeaderCell
+                            {...SORTABLE}
+                            sortDirection={sort.key === columnId ? (sort.dir === "asc" ? "ascending" : "descending") : undefined}
+                            onClick={() => toggleSort(columnId as SortKey)}
+                            button={{ tabIndex: tab(-1, ci), "data-cell": `-1:${ci}`, className: s.focusable } as Record<string, unknown>}
+                          >
                             {renderHeaderCell()}
                           </DataGridHeaderCell>
                         ) : (
