@@ -164,6 +164,8 @@ export const studentQuery = z
     query: z.string().max(200).optional(),
     schoolId: id.optional(),
     limit: z.coerce.number().int().min(1).max(20000).default(50),
+    /** "family": family name first ("van den Berg" under B); default the directory's order. */
+    sort: z.enum(["family"]).optional(),
   })
   .strict();
 

@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   "STUDENT_DECIDES",
   /** A guardian whose parental authority the school has not confirmed. */
   "AUTHORITY_UNCONFIRMED",
+  /** A consent, withdrawal or notice dated in the future. */
+  "DATE_IN_FUTURE",
   /** A consent-by-nature party marked legal without a statute and an explicit confirmation. */
   "LEGAL_BASIS_NOT_CONFIRMED",
   /** One domain for two parties with different bases, not told apart by addresses. */

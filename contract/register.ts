@@ -109,6 +109,10 @@ export const overviewRow = z.object({
   parties: z.array(z.string()),
   purposes: z.array(z.string()),
   eventCount: z.number(),
+  /** The state per (party, purpose) the register mentions: which party or purpose is missing, not only the summary. */
+  pairs: z.array(z.object({ partyId: z.string(), purposeId: z.string(), state: z.enum(CONSENT_STATES), validUntil: z.string().optional() })).optional(),
+  /** "van den Berg, Noor": the name as a register sorts it (family name first, the particle after). */
+  sortName: z.string().optional(),
 });
 export type OverviewRow = z.infer<typeof overviewRow>;
 export type ConsentStatus = z.infer<typeof consentStatusView>;
@@ -352,3 +356,41 @@ export const accessExport = z.object({
   decisionTerm: z.string(),
 });
 export type AccessExport = z.infer<typeof accessExport>;
+
+/* ---- Board scale: the register paged on the server (issue 17, item 3) ---------------------------- */
+
+export const REGISTER_SORT_KEYS = ["name", "studentNumber", "schoolId", "className", "state", "nextExpiry", "eventCount"] as const;
+export type RegisterSortKey = (typeof REGISTER_SORT_KEYS)[number];
+
+/**
+ * GET /api/register/rows: search, filters, sort and one page. With a party or purpose the state is the
+ * student's state for that party or purpose ("missing" when the register never mentions it).
+ */
+export const registerQuery = z
+  .object({
+    q: z.string().max(200).optional(),
+    state: z.enum(OVERVIEW_STATES).optional(),
+    partyId: id.optional(),
+    purposeId: id.optional(),
+    schoolId: id.optional(),
+    className: z.string().max(20).optional(),
+    /** "name" sorts by family name without its particle ("van den Berg" under B), then given name. */
+    sort: z.enum(REGISTER_SORT_KEYS).default("name"),
+    dir: z.enum(["asc", "desc"]).default("asc"),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export type RegisterQuery = z.input<typeof registerQuery>;
+
+export const registerPage = z.object({
+  rows: z.array(overviewRow),
+  /** Rows matching the search and filters. */
+  total: z.number().int(),
+  /** Students in the register (unfiltered). */
+  all: z.number().int(),
+  offset: z.number().int(),
+  /** The values the filter menus offer (over the whole register). */
+  facets: z.object({ schools: z.array(z.string()), classes: z.array(z.string()), parties: z.array(z.string()), purposes: z.array(z.string()) }),
+});
+export type RegisterPage = z.infer<typeof registerPage>;

@@ -32,6 +32,8 @@ import {
   restrictionEvent,
   restrictionRequest,
   overviewResponse,
+  registerPage,
+  registerQuery,
   registerResponse,
   statsResponse,
   verifyResponse,
@@ -240,6 +242,13 @@ export const routes = {
     method: "get", path: "/register/overview", tag: "register", access: "viewer", scope: { from: "own-schools" },
     summary: "One row per student with the summary of their consents",
     response: overviewResponse,
+  }),
+  // board scale (issue 17): the register searched, filtered, sorted and paged on the server
+  registerRows: route({
+    method: "get", path: "/register/rows", tag: "register", access: "viewer", scope: { from: "tenant" },
+    summary: "One page of the register: search, filters (state, party, purpose, school, class), sort (family name first)",
+    query: registerQuery,
+    response: registerPage,
   }),
   stats: route({
     method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "own-schools" },

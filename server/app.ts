@@ -128,7 +128,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     graph.recipients,
     uploads.receipts,
   );
-  const register = new RegisterService(registerRepo, directory, { checkpoints, log });
+  const register = new RegisterService(registerRepo, directory, { checkpoints, log }, config.DIRECTORY_CACHE_SECONDS);
   const links = new ParentLinks(storage, keys);
   const requests = new ConsentRequestService(storage, directory, {
     async issue(tenantId, requestId, holder, expiresAt) {

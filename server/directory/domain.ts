@@ -229,6 +229,30 @@ export function fullName(s: Pick<Student, "givenName" | "tussenvoegsel" | "famil
   return [s.givenName, s.tussenvoegsel, s.familyName].filter((x) => x && x.length > 0).join(" ");
 }
 
+/** Dutch name particles (tussenvoegsels): "van den Berg" sorts under B. */
+const PARTICLES = /^(?:(?:van|von|de|der|den|het|ter|ten|te|in|op|'t|la|le|du|d'|del|della|di|da|dos|el|al|van't)\s+)+/i;
+
+/** The family name without a particle the source left in it ("van den Berg" -> "Berg"), and that particle. */
+export function splitParticle(s: Pick<Student, "tussenvoegsel" | "familyName">): { particle: string | undefined; family: string } {
+  if (s.tussenvoegsel) return { particle: s.tussenvoegsel, family: s.familyName };
+  const m = PARTICLES.exec(s.familyName);
+  if (!m || m[0].length >= s.familyName.length) return { particle: undefined, family: s.familyName };
+  return { particle: m[0].trim(), family: s.familyName.slice(m[0].length) };
+}
+
+/** "Berg, Noor van den": how a Dutch register lists a student (family name first, the particle last). */
+export function sortNameOf(s: Pick<Student, "givenName" | "tussenvoegsel" | "familyName">): string {
+  const { particle, family } = splitParticle(s);
+  return `${family}, ${s.givenName}${particle ? ` ${particle}` : ""}`;
+}
+
+/** A key that sorts students by family name (without particle), given name, particle: plain string order. */
+export function familySortKey(s: Pick<Student, "givenName" | "tussenvoegsel" | "familyName" | "id">): string {
+  const { particle, family } = splitParticle(s);
+  const fold = (x: string): string => x.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/ı/g, "i");
+  return `${fold(family)}\u0001${fold(s.givenName)}\u0001${fold(particle ?? "")}\u0001${s.id}`;
+}
+
 /** A school's policy; settings added later take their default when the stored policy predates them. */
 export function policyFor(dir: Pick<Directory, "policies">, schoolId: string): Policy {
   const stored = dir.policies.find((p) => p.schoolId === schoolId);

@@ -38,7 +38,7 @@ export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBo
     schools: (await dir.snapshot(principal.tenantId)).directory.schools.filter((s) => mayAccessSchool(schools, s.id)),
   }));
   api.implement(routes.students, async ({ principal, query, schools }) => ({
-    students: (await dir.search(principal.tenantId, query.query, query.schoolId, query.limit, schools)).map(summary),
+    students: (await dir.search(principal.tenantId, query.query, query.schoolId, query.limit, schools, query.sort)).map(summary),
   }));
   api.implement(routes.student, async ({ principal, params }) => summary(await dir.student(principal.tenantId, params.id)));
   api.implement(routes.confirmAuthority, async ({ principal, body, params }) =>

@@ -1,7 +1,7 @@
 import { AppError, notFound } from "../shared/errors.js";
 import { mayAccessSchool, type SchoolAccess } from "../identity/auth.js";
 import { StudentDetector } from "./detect.js";
-import { defaultPolicy, fullName, partyProblems, policyFor, type RetentionPolicy, type AuthoritySource, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
+import { defaultPolicy, familySortKey, fullName, partyProblems, policyFor, type RetentionPolicy, type AuthoritySource, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
 import type { DirectoryRepository, LeftClock, UpsertCounts } from "./repository.js";
 import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 
@@ -282,18 +282,19 @@ export class DirectoryService {
     return s;
   }
 
-  /** Search by name (any part, diacritics-insensitive) or student number. */
-  async search(tenantId: string, query: string | undefined, schoolId: string | undefined, limit: number, schools: SchoolAccess = "all"): Promise<Student[]> {
+  /**
+   * Search by name (any part, diacritics-insensitive), class or student number, in one pass over a
+   * folded index built once per snapshot, within the schools the user may see. `sort: "family"` lists by family name ("van den Berg" under B).
+   */
+  async search(tenantId: string, query: string | undefined, schoolId: string | undefined, limit: number, schools: SchoolAccess = "all", sort?: "family"): Promise<Student[]> {
     const snap = await this.snapshot(tenantId);
-    const q = fold(query ?? "").trim();
+    const index = searchIndex(snap, sort === "family");
+    const terms = fold(query ?? "").trim().split(/\s+/).filter(Boolean);
     const out: Student[] = [];
-    for (const s of snap.directory.students) {
+    for (const { student: s, hay } of index) {
       if (schoolId && s.schoolId !== schoolId) continue;
       if (!mayAccessSchool(schools, s.schoolId)) continue;
-      if (q) {
-        const hay = fold([fullName(s), s.familyName + ", " + s.givenName, s.studentNumber, ...s.aliases].join(" | "));
-        if (!q.split(/\s+/).every((t) => hay.includes(t))) continue;
-      }
+      if (terms.length && !terms.every((t) => hay.includes(t))) continue;
       out.push(s);
       if (out.length >= limit) break;
     }
@@ -301,6 +302,34 @@ export class DirectoryService {
   }
 }
 
+/** The folded search text of every student, in directory order and by family name; built once per snapshot. */
+const searchIndexes = new WeakMap<DirectorySnapshot, { plain: SearchEntry[]; family?: SearchEntry[] }>();
+interface SearchEntry {
+  student: Student;
+  hay: string;
+}
+
+function searchIndex(snap: DirectorySnapshot, byFamily: boolean): SearchEntry[] {
+  let idx = searchIndexes.get(snap);
+  if (!idx) {
+    idx = {
+      plain: snap.directory.students.map((s) => ({
+        student: s,
+        hay: fold([fullName(s), s.familyName + ", " + s.givenName, s.studentNumber, s.className, ...s.aliases].join(" | ")),
+      })),
+    };
+    searchIndexes.set(snap, idx);
+  }
+  if (!byFamily) return idx.plain;
+  if (!idx.family) {
+    const keyed = idx.plain.map((e) => ({ e, k: familySortKey(e.student) }));
+    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    idx.family = keyed.map((x) => x.e);
+  }
+  return idx.family;
+}
+
+/** Lower case without diacritics ("Çelik" -> "celik", the Turkish dotless "Aydın" -> "aydin"). */
 export function fold(s: string): string {
-  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/ı/g, "i");
 }

@@ -87,6 +87,18 @@ const seqKey = (seq: number): string => String(seq).padStart(10, "0");
 export class RegisterRepository {
   /** Appends in flight per partition: writers in this process queue instead of colliding. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Told the new state of a student's register after each append of this instance (the overview projection). */
+  private readonly appended: ((tenantId: string, studentId: string, state: Partition) => void)[] = [];
+
+  onAppended(fn: (tenantId: string, studentId: string, state: Partition) => void): void {
+    this.appended.push(fn);
+  }
+
+  private tell(tenantId: string, studentId: string, seq: number, hash: string, events: RegisterEvent[]): void {
+    if (this.appended.length === 0) return;
+    const state: Partition = { events: projectState(events), head: { seq, hash, etag: "", sealed: true }, complete: false };
+    for (const fn of this.appended) fn(tenantId, studentId, state);
+  }
 
   constructor(
     private readonly storage: Storage,
@@ -196,6 +208,7 @@ export class RegisterRepository {
       try {
         await this.storage.run("Events", (t) => t.submitTransaction(actions));
         written.push(...chained);
+        this.tell(tenantId, studentId, seq, prev, [...current.events, ...chained]);
         pending = fresh.slice(chunk.length);
         if (pending.length === 0) return written;
         attempt = -1;

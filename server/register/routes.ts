@@ -42,7 +42,8 @@ export function registerRoutes(
     const breaches = deps.breachesOf ? await deps.breachesOf(principal.tenantId, student.id) : [];
     return accessExport(snap, student, part.events, new Date(), breaches);
   });
-  api.implement(routes.overview, async ({ principal, schools }) => ({ rows: await register.overview(principal.tenantId, new Date(), schools) }));
+  api.implement(routes.overview, async ({ principal, schools }) => ({ rows: await register.overview(principal.tenantId, schools) }));
+  api.implement(routes.registerRows, async ({ principal, query, schools }) => register.rows(principal.tenantId, query, schools));
   api.implement(routes.stats, ({ principal, schools }) => register.stats(principal.tenantId, new Date(), schools));
   api.implement(routes.verifyAll, ({ principal }) => register.verifyAll(principal.tenantId));
 }

@@ -1,4 +1,4 @@
-import { AppError, notFound } from "../shared/errors.js";
+import { AppError, fieldProblems, notFound, type ErrorCode, type FieldProblem } from "../shared/errors.js";
 import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
 import {
   ageOn,
@@ -6,6 +6,7 @@ import {
   fullName,
   PARENTS_PARTY_ID,
   policyFor,
+  sortNameOf,
   type Party,
   type Policy,
   type Purpose,
@@ -29,8 +30,9 @@ import { newEventId, studentIdOfEvent } from "./ids.js";
 import type { Partition, RegisterRepository } from "./repository.js";
 import { tombstoneSealText } from "./integrity.js";
 import type { CheckpointReport, CheckpointService } from "./checkpoints.js";
+import { RegisterProjection, summarise, type RowsQuery } from "./projection.js";
 import type { Logger } from "../shared/logger.js";
-import type { ConsentRequest, NoticeRequest, OverviewRow, RestrictionRequest, WithdrawRequest } from "../../contract/register.js";
+import type { ConsentRequest, NoticeRequest, OverviewRow, RegisterPage, RestrictionRequest, WithdrawRequest } from "../../contract/register.js";
 
 export type ConsentStatusView = ReturnType<typeof consentStatus> & { partyId: string; purposeId: string };
 
@@ -95,6 +97,35 @@ function evidenceToStore(client: ConsentRequest["evidence"], server: Evidence | 
   return { ...rest, hashSource: "client", ...(mailboxOwner ? { mailbox: mailboxOwner } : {}) };
 }
 
+/** A moment may lie this far ahead of the server's clock (clocks drift); later is the future. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The problem of a date in the future, for the field `path`. */
+function futureProblem(at: Date, path: string, now = Date.now()): FieldProblem | undefined {
+  if (at.getTime() <= now + CLOCK_SKEW_MS) return undefined;
+  return { path, message: { en: "must not be in the future", nl: "mag niet in de toekomst liggen" } };
+}
+
+/**
+ * Every problem of a request at once (a date in the future, a giver who may not give): one 422 with
+ * each problem at its field, its code the first problem's.
+ */
+function throwProblems(found: { code: ErrorCode; problem: FieldProblem }[]): void {
+  const first = found[0];
+  if (first) throw fieldProblems(first.code, found.map((f) => f.problem));
+}
+
+/** The actor check's refusal as a problem of the field `path` (other errors pass through). */
+function actorProblem(check: () => void, path: string): { code: ErrorCode; problem: FieldProblem } | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof AppError) || e.status !== 422) throw e;
+    return { code: e.code, problem: { path, message: { en: e.message, nl: e.messageIn("nl") } } };
+  }
+}
+
 /** A valid consent is "expiring" when it ends within this many days (the overview's rows and numbers alike). */
 export const EXPIRING_DAYS = 30;
 
@@ -104,7 +135,13 @@ export class RegisterService {
     private readonly directory: DirectoryService,
     /** The signed checkpoints the audit compares with, and where a failed audit is logged. */
     private readonly audit?: { checkpoints: CheckpointService; log: Logger },
-  ) {}
+    /** Seconds before the overview projection re-reads the HEAD rows (appends of another instance). */
+    projectionTtlSeconds = 60,
+  ) {
+    this.projection = new RegisterProjection(repo, directory, (snap, s, part, at) => this.overviewRow(snap, s, part, at), projectionTtlSeconds);
+  }
+
+  private readonly projection: RegisterProjection;
 
   /** The plain chain checks plus what needs the integrity key: the HEAD's MAC and the tombstones' seals. */
   private chainProblems(studentId: string, part: Partition): ChainProblem[] {
@@ -220,7 +257,9 @@ export class RegisterService {
     this.partyAndPurpose(snap, req.partyId, req.purposeId);
     const givenAt = new Date(req.givenAt);
     const evidence = evidenceToStore(req.evidence, serverEvidence);
-    this.checkActor(student, policy, req.givenBy, givenAt, "consent", evidence?.sender);
+    const future = futureProblem(givenAt, "givenAt");
+    const actor = actorProblem(() => this.checkActor(student, policy, req.givenBy, givenAt, "consent", evidence?.sender), "givenBy");
+    throwProblems([...(future ? [{ code: "DATE_IN_FUTURE" as const, problem: future }] : []), ...(actor ? [actor] : [])]);
     const now = new Date().toISOString();
     const event: NewEvent = {
       type: "consent",
@@ -259,6 +298,9 @@ export class RegisterService {
       throw e instanceof AppError && e.status === 404 ? notFound("Consent") : e;
     });
     const at = new Date(req.at);
+    const future = futureProblem(at, "at");
+    const actor = actorProblem(() => this.checkActor(student, policy, req.by, at, "withdraw"), "by");
+    throwProblems([...(future ? [{ code: "DATE_IN_FUTURE" as const, problem: future }] : []), ...(actor ? [actor] : [])]);
     return this.appendOnce(p.tenantId, studentId, "withdrawal", requestKey, (current) => {
       const consent = current.events.find((e): e is ConsentEvent => e.type === "consent" && e.id === consentId);
       if (!consent) throw notFound("Consent");
@@ -291,6 +333,8 @@ export class RegisterService {
   async notice(p: Principal, req: NoticeRequest, requestKey?: string): Promise<NoticeEvent> {
     const { snap, student } = await this.context(p.tenantId, req.studentId);
     this.partyAndPurpose(snap, req.partyId, req.purposeId);
+    const future = futureProblem(new Date(req.informedAt), "informedAt");
+    throwProblems(future ? [{ code: "DATE_IN_FUTURE", problem: future }] : []);
     return this.appendOnce(p.tenantId, student.id, "notice", requestKey, () => ({
       type: "notice",
       id: newEventId(student.id),
@@ -397,36 +441,36 @@ export class RegisterService {
     return { ok, studentsChecked: all.size, eventsChecked, problems, checkpoint };
   }
 
-  async overview(tenantId: string, at = new Date(), schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
-    const snap = await this.directory.snapshot(tenantId);
-    const all = await this.repo.readAllStates(tenantId);
-    const soon = at.getTime() + EXPIRING_DAYS * 86400_000;
-    return snap.directory.students.filter((s) => mayAccessSchool(schools, s.schoolId)).map((s) => {
-      const part: Partition = all.get(s.id) ?? { events: [], head: undefined, complete: true };
-      const statuses = this.statuses(snap, s, part.events, at);
-      const valid = statuses.filter((x) => x.state === "valid");
-      const nextExpiry = valid.map((x) => x.validUntil).filter((x): x is string => !!x).sort()[0];
-      const state: OverviewRow["state"] = statuses.some((x) => x.state === "refused" || x.state === "withdrawn")
-        ? "refused-or-withdrawn"
-        : nextExpiry && new Date(nextExpiry).getTime() <= soon
-          ? "expiring"
-          : valid.length > 0
-            ? "valid"
-            : "missing";
-      return {
-        studentId: s.id,
-        name: fullName(s),
-        studentNumber: s.studentNumber,
-        schoolId: s.schoolId,
-        className: s.className,
-        state,
-        ...(nextExpiry ? { nextExpiry } : {}),
-        parties: [...new Set(statuses.map((x) => x.partyId))],
-        purposes: [...new Set(statuses.map((x) => x.purposeId))],
-        // Events recorded so far: the sequence number of the last one (the state holds only the consent events).
-        eventCount: part.head?.seq ?? part.events.length,
-      };
-    });
+  /** The register overview: one row per student, from the projection kept in memory (projection.ts). */
+  async overview(tenantId: string, schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
+    return this.projection.rows(tenantId, schools);
+  }
+
+  /** One page of the register: search, filters, sort (GET /api/register/rows). */
+  async rows(tenantId: string, q: RowsQuery, schools: SchoolAccess = "all"): Promise<RegisterPage> {
+    return this.projection.page(tenantId, q, schools);
+  }
+
+  /** One student's overview row: the summary and the state per (party, purpose). */
+  overviewRow(snap: DirectorySnapshot, s: Student, part: Partition, at: Date): OverviewRow {
+    const statuses = this.statuses(snap, s, part.events, at);
+    const pairs = statuses.map((x) => ({ partyId: x.partyId, purposeId: x.purposeId, state: x.state, ...(x.validUntil ? { validUntil: x.validUntil } : {}) }));
+    const { state, nextExpiry } = summarise(pairs, at);
+    return {
+      studentId: s.id,
+      name: fullName(s),
+      sortName: sortNameOf(s),
+      studentNumber: s.studentNumber,
+      schoolId: s.schoolId,
+      className: s.className,
+      state,
+      ...(nextExpiry ? { nextExpiry } : {}),
+      parties: [...new Set(statuses.map((x) => x.partyId))],
+      purposes: [...new Set(statuses.map((x) => x.purposeId))],
+      pairs,
+      // Events recorded so far: the sequence number of the last one (the state holds only the consent events).
+      eventCount: part.head?.seq ?? part.events.length,
+    };
   }
 
   /** The tab's overview charts. */

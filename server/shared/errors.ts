@@ -38,11 +38,14 @@ export class AppError extends Error {
   }
 }
 
+/** Field problems in the user's language: a message given in both languages, or an English one from the catalogue. */
 function localizedDetails(details: unknown, lang: Lang): unknown {
-  if (lang !== "nl" || !Array.isArray(details)) return details;
+  if (!Array.isArray(details)) return details;
   return details.map((d: unknown) => {
     if (typeof d !== "object" || d === null) return d;
     const m = (d as { message?: unknown }).message;
+    if (typeof m === "object" && m !== null && typeof (m as Texts).en === "string" && typeof (m as Texts).nl === "string") return { ...d, message: (m as Texts)[lang] };
+    if (lang !== "nl") return d;
     return typeof m === "string" ? { ...d, message: detailIn(m, lang) } : d;
   });
 }
@@ -59,6 +62,18 @@ export function requestLang(req: { acceptsLanguages?: (...langs: string[]) => st
 export function errorMessage(e: AppError, lang: Lang): string {
   if (lang === "en" || e.messageNl) return e.messageIn(lang);
   return `${errorText(e.code, "nl")} (Technisch: ${e.message})`;
+}
+
+/** A problem with one field, in both languages (the error middleware answers the user's). */
+export interface FieldProblem {
+  path: string;
+  message: Texts;
+}
+
+/** One 422 naming every field problem at once (the form shows each next to its field, in one round). */
+export function fieldProblems(code: ErrorCode, problems: FieldProblem[]): AppError {
+  const first = problems[0]?.message ?? { en: "The request has problems", nl: "Het verzoek bevat fouten" };
+  return new AppError(422, code, first, problems);
 }
 
 const NOT_FOUND_NL: Record<string, string> = {

@@ -49,6 +49,7 @@ const nl = {
     SECOND_PERSON_REQUIRED: "Een voorstel moet worden goedgekeurd door een ander dan wie het deed.",
     TEXT_TOO_COMPLEX: "Deze e-mail kon niet op tijd worden gelezen voor de controle. Maak de tekst korter of probeer het opnieuw.",
     RESPONSE_INVALID: "Het antwoord van de server klopt niet met zijn beschrijving (testmodus).",
+    DATE_IN_FUTURE: "Een datum ligt in de toekomst. Kies vandaag of eerder.",
   },
   validation: {
     bodyRequired: "Er zijn geen gegevens meegestuurd.",
@@ -149,6 +150,7 @@ const en: Texts<typeof nl> = {
     SECOND_PERSON_REQUIRED: "A proposal must be approved by someone other than its proposer.",
     TEXT_TOO_COMPLEX: "This email could not be read in time for the check. Shorten the text or try again.",
     RESPONSE_INVALID: "The server's answer does not match its description (test mode).",
+    DATE_IN_FUTURE: "A date is in the future. Choose today or earlier.",
   },
   validation: {
     bodyRequired: "A request body is required.",

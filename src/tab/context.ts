@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
 import type { TabApi, Party, Purpose, School } from "./api.js";
 import type { Host } from "./host.js";
+import { REGISTER_PARAMS } from "./model.js";
 
 export type Route =
   | { view: "register" }
@@ -23,7 +24,8 @@ export function routeFromParams(p: URLSearchParams): Route {
 /** The URL of a route, keeping the language and theme parameters of the current one. */
 export function hrefOf(route: Route, current: URLSearchParams): string {
   const p = new URLSearchParams();
-  for (const keep of ["lang", "theme", "host", "school", "tenant"]) {
+  // The register's filters and sort travel along, so "back to the register" finds them again.
+  for (const keep of ["lang", "theme", "host", "tenant", ...REGISTER_PARAMS]) {
     const v = current.get(keep);
     if (v) p.set(keep, v);
   }

@@ -1,8 +1,12 @@
-/** Pure logic of the register grid: search, filters, sorting. No React, no DOM; unit-tested. */
-import type { OverviewRow } from "./api.js";
+/**
+ * Pure logic of the register grid: its filters and sort as URL parameters and as the server's query,
+ * and where a key moves the active cell. No React, no DOM; unit-tested. The search, filtering, sorting
+ * and paging themselves run on the server (GET /api/register/rows).
+ */
+import { OVERVIEW_STATES, REGISTER_SORT_KEYS, type OverviewRow, type RegisterQuery, type RegisterSortKey } from "../../contract/index.js";
 
 export type RowState = OverviewRow["state"];
-export const ROW_STATES: readonly RowState[] = ["valid", "missing", "expiring", "refused-or-withdrawn"];
+export const ROW_STATES: readonly RowState[] = OVERVIEW_STATES;
 
 export interface Filters {
   query: string;
@@ -15,10 +19,69 @@ export interface Filters {
 
 export const NO_FILTERS: Filters = { query: "", state: "", partyId: "", purposeId: "", schoolId: "", className: "" };
 
-export type SortKey = "name" | "studentNumber" | "schoolId" | "className" | "state" | "nextExpiry" | "eventCount";
+export type SortKey = RegisterSortKey;
 export interface Sort {
   key: SortKey;
   dir: "asc" | "desc";
+}
+export const DEFAULT_SORT: Sort = { key: "name", dir: "asc" };
+
+/** The URL parameter of each filter: kept in the address, so they survive opening a student and coming back. */
+const PARAM: Record<keyof Filters, string> = { query: "q", state: "state", partyId: "party", purposeId: "purpose", schoolId: "school", className: "class" };
+/** Every parameter the register keeps in the URL (hrefOf carries them to the student page and back). */
+export const REGISTER_PARAMS: readonly string[] = [...Object.values(PARAM), "sort", "dir"];
+
+export function filtersFromParams(p: URLSearchParams): { filters: Filters; sort: Sort } {
+  const state = p.get(PARAM.state) ?? "";
+  const key = p.get("sort") ?? "";
+  return {
+    filters: {
+      query: p.get(PARAM.query) ?? "",
+      state: (ROW_STATES as readonly string[]).includes(state) ? (state as RowState) : "",
+      partyId: p.get(PARAM.partyId) ?? "",
+      purposeId: p.get(PARAM.purposeId) ?? "",
+      schoolId: p.get(PARAM.schoolId) ?? "",
+      className: p.get(PARAM.className) ?? "",
+    },
+    sort: {
+      key: (REGISTER_SORT_KEYS as readonly string[]).includes(key) ? (key as SortKey) : DEFAULT_SORT.key,
+      dir: p.get("dir") === "desc" ? "desc" : "asc",
+    },
+  };
+}
+
+/** The URL parameters with these filters and this sort (others, such as lang and theme, kept). */
+export function paramsWith(current: URLSearchParams, filters: Filters, sort: Sort): URLSearchParams {
+  const p = new URLSearchParams(current);
+  for (const k of Object.keys(PARAM) as (keyof Filters)[]) {
+    const v = filters[k];
+    if (v) p.set(PARAM[k], v);
+    else p.delete(PARAM[k]);
+  }
+  if (sort.key !== DEFAULT_SORT.key || sort.dir !== DEFAULT_SORT.dir) {
+    p.set("sort", sort.key);
+    p.set("dir", sort.dir);
+  } else {
+    p.delete("sort");
+    p.delete("dir");
+  }
+  return p;
+}
+
+/** The server's query for one page. */
+export function queryOf(f: Filters, sort: Sort, offset: number, limit: number): RegisterQuery {
+  return {
+    ...(f.query.trim() ? { q: f.query.trim() } : {}),
+    ...(f.state ? { state: f.state } : {}),
+    ...(f.partyId ? { partyId: f.partyId } : {}),
+    ...(f.purposeId ? { purposeId: f.purposeId } : {}),
+    ...(f.schoolId ? { schoolId: f.schoolId } : {}),
+    ...(f.className ? { className: f.className } : {}),
+    sort: sort.key,
+    dir: sort.dir,
+    offset,
+    limit,
+  };
 }
 
 /** Lower case without diacritics, so "Noël" matches "noel" and "Çelik" matches "celik". */
@@ -26,102 +89,47 @@ export function fold(s: string): string {
   return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 }
 
-export interface IndexedRow {
-  row: OverviewRow;
-  /** Folded name and student number, for search. */
-  key: string;
+/**
+ * A cell of the grid: row -1 is the header row, 0.. the body rows (of all `rows`, loaded or not);
+ * col 0.. the columns.
+ */
+export interface Cell {
+  row: number;
+  col: number;
 }
 
-export function indexRows(rows: OverviewRow[]): IndexedRow[] {
-  return rows.map((row) => ({ row, key: `${fold(row.name)}\u0000${fold(row.studentNumber)}` }));
-}
-
-const collator = new Intl.Collator("nl", { sensitivity: "base", numeric: true });
-const STATE_ORDER: Record<RowState, number> = { "refused-or-withdrawn": 0, missing: 1, expiring: 2, valid: 3 };
-
-export function compareRows(a: OverviewRow, b: OverviewRow, key: SortKey): number {
-  switch (key) {
-    case "eventCount":
-      return a.eventCount - b.eventCount;
-    case "state":
-      return STATE_ORDER[a.state] - STATE_ORDER[b.state];
-    case "nextExpiry":
-      // Students without an end date sort last ascending.
-      return (a.nextExpiry ?? "\uffff").localeCompare(b.nextExpiry ?? "\uffff");
-    default:
-      return collator.compare(a[key], b[key]);
-  }
-}
-
-/** Sorted copy; ties broken by name then id so the order is stable and total. */
-export function sortRows(rows: IndexedRow[], sort: Sort): IndexedRow[] {
-  const sign = sort.dir === "asc" ? 1 : -1;
-  return [...rows].sort(
-    (x, y) =>
-      sign * compareRows(x.row, y.row, sort.key) ||
-      collator.compare(x.row.name, y.row.name) ||
-      (x.row.studentId < y.row.studentId ? -1 : x.row.studentId > y.row.studentId ? 1 : 0),
-  );
-}
-
-export function filterRows(rows: IndexedRow[], f: Filters): OverviewRow[] {
-  const terms = fold(f.query).split(/\s+/).filter(Boolean);
-  const out: OverviewRow[] = [];
-  for (const { row, key } of rows) {
-    if (f.state && row.state !== f.state) continue;
-    if (f.schoolId && row.schoolId !== f.schoolId) continue;
-    if (f.className && row.className !== f.className) continue;
-    if (f.partyId && !row.parties.includes(f.partyId)) continue;
-    if (f.purposeId && !row.purposes.includes(f.purposeId)) continue;
-    if (terms.length && !terms.every((t) => key.includes(t))) continue;
-    out.push(row);
-  }
-  return out;
-}
-
-/** Distinct values for the filter menus, sorted. */
-export function facets(rows: OverviewRow[]): { schools: string[]; classes: string[]; parties: string[]; purposes: string[] } {
-  const schools = new Set<string>();
-  const classes = new Set<string>();
-  const parties = new Set<string>();
-  const purposes = new Set<string>();
-  for (const r of rows) {
-    schools.add(r.schoolId);
-    if (r.className) classes.add(r.className);
-    for (const p of r.parties) parties.add(p);
-    for (const p of r.purposes) purposes.add(p);
-  }
-  const sorted = (s: Set<string>): string[] => [...s].sort((a, b) => collator.compare(a, b));
-  return { schools: sorted(schools), classes: sorted(classes), parties: sorted(parties), purposes: sorted(purposes) };
-}
-
-/** The window of rows to render for a scroll position (with overscan), for a fixed row height. */
-export function visibleRange(scrollTop: number, viewport: number, rowHeight: number, total: number, overscan = 8): { start: number; end: number } {
-  const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
-  const count = Math.ceil(viewport / rowHeight);
-  const start = Math.min(total, Math.max(0, first - overscan));
-  const end = Math.min(total, first + count + overscan);
-  return { start, end: Math.max(start, end) };
-}
-
-/** Where a keyboard key moves the active row in a grid of `total` rows with `page` rows per screen. */
-export function moveActive(key: string, current: number, total: number, page: number): number | undefined {
-  if (total === 0) return undefined;
-  const clamp = (n: number): number => Math.max(0, Math.min(total - 1, n));
+/**
+ * Where a key moves the active cell (the ARIA grid pattern): arrows by one cell, Home/End to the first
+ * or last cell of the row, Ctrl+Home/Ctrl+End to the first or last row, Page Up/Down by a screen.
+ * Undefined: the key is not a move.
+ */
+export function moveCell(key: string, ctrl: boolean, at: Cell, rows: number, cols: number, page: number): Cell | undefined {
+  const row = (r: number): number => Math.max(-1, Math.min(rows - 1, r));
+  const col = (c: number): number => Math.max(0, Math.min(cols - 1, c));
   switch (key) {
     case "ArrowDown":
-      return clamp(current + 1);
+      return { row: row(at.row + 1), col: at.col };
     case "ArrowUp":
-      return clamp(current - 1);
+      return { row: row(at.row - 1), col: at.col };
+    case "ArrowRight":
+      return { row: at.row, col: col(at.col + 1) };
+    case "ArrowLeft":
+      return { row: at.row, col: col(at.col - 1) };
     case "PageDown":
-      return clamp(current + page);
+      return { row: row(Math.max(0, at.row) + page), col: at.col };
     case "PageUp":
-      return clamp(current - page);
+      return { row: at.row <= 0 ? -1 : Math.max(0, at.row - page), col: at.col };
     case "Home":
-      return 0;
+      return ctrl ? { row: rows > 0 ? 0 : -1, col: at.col } : { row: at.row, col: 0 };
     case "End":
-      return total - 1;
+      return ctrl ? { row: rows - 1, col: at.col } : { row: at.row, col: cols - 1 };
     default:
       return undefined;
   }
+}
+
+/** A CSV of rows (semicolon-separated, as Dutch spreadsheets expect), quoted where needed. */
+export function csvOf(header: string[], rows: string[][]): string {
+  const cell = (v: string): string => (/[";\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? "'" : "") + v.replace(/"/g, '""')}"` : v);
+  return [header, ...rows].map((r) => r.map(cell).join(";")).join("\r\n") + "\r\n";
 }

@@ -4,77 +4,60 @@ import { fieldErrors } from "../../src/tab/api.js";
 import { hrefOf, routeFromParams } from "../../src/tab/context.js";
 import { createBrowserHost, parseThemeParam, teamsHost, themeFromTeams, type TeamsSdk } from "../../src/tab/host.js";
 import { pickLang, translator } from "../../src/tab/i18n.js";
-import { facets, filterRows, fold, indexRows, moveActive, NO_FILTERS, sortRows, visibleRange } from "../../src/tab/model.js";
-import type { OverviewRow } from "../../contract/register.js";
+import { DEFAULT_SORT, NO_FILTERS, csvOf, filtersFromParams, fold, moveCell, paramsWith, queryOf } from "../../src/tab/model.js";
 
-const row = (i: number, over: Partial<OverviewRow> = {}): OverviewRow => ({
-  studentId: `s${i}`,
-  name: `Leerling ${i}`,
-  studentNumber: String(1000 + i),
-  schoolId: i % 2 ? "a" : "b",
-  className: `${i % 3}A`,
-  state: (["valid", "missing", "expiring", "refused-or-withdrawn"] as const)[i % 4] ?? "valid",
-  parties: i % 2 ? ["ggd"] : [],
-  purposes: i % 2 ? ["jgz"] : [],
-  eventCount: i % 7,
-  ...over,
-});
+describe("tab model: the register's URL, query, keyboard and CSV", () => {
+  it("When filters and sort go into the URL and back, then they are the same and lang and theme stay", () => {
+    const filters = { ...NO_FILTERS, query: "van den berg", state: "missing" as const, partyId: "ggd", className: "groep 7" };
+    const sort = { key: "className" as const, dir: "desc" as const };
+    const p = paramsWith(new URLSearchParams("lang=en&theme=dark&view=register"), filters, sort);
+    assert.equal(p.get("lang"), "en");
+    assert.equal(p.get("theme"), "dark");
+    assert.deepEqual(filtersFromParams(p), { filters, sort });
+    // Cleared filters and the default sort leave no parameters behind.
+    const cleared = paramsWith(p, NO_FILTERS, DEFAULT_SORT);
+    assert.equal(cleared.toString(), "lang=en&theme=dark&view=register");
+  });
 
-describe("tab model: search, filters, sorting, windowing", () => {
-  const rows = [row(0, { name: "Zoë Bakker" }), row(1, { name: "Hüseyin Yılmaz" }), row(2, { name: "Jan de Vries", studentNumber: "X77" }), ...Array.from({ length: 20_000 }, (_, i) => row(i + 3))];
-  const indexed = indexRows(rows);
+  it("When the URL holds nonsense, then the filters and sort fall back to their defaults", () => {
+    assert.deepEqual(filtersFromParams(new URLSearchParams("state=maybe&sort=shoe&dir=up")), { filters: NO_FILTERS, sort: DEFAULT_SORT });
+  });
 
-  it("When searching without diacritics, then names with diacritics match", () => {
+  it("When a student is opened from a filtered register, then the student's URL carries the filters and the way back restores them", () => {
+    const current = new URLSearchParams("view=register&q=bakker&state=valid&sort=state&dir=desc&lang=en");
+    const student = new URLSearchParams(hrefOf({ view: "student", id: "s1" }, current).slice(1));
+    const back = new URLSearchParams(hrefOf({ view: "register" }, student).slice(1));
+    assert.deepEqual(filtersFromParams(back), filtersFromParams(current));
+    assert.equal(back.get("lang"), "en");
+  });
+
+  it("When the query for a page is made, then empty filters are left out and paging is explicit", () => {
+    assert.deepEqual(queryOf({ ...NO_FILTERS, query: "  zoe ", schoolId: "s-a" }, DEFAULT_SORT, 200, 100), { q: "zoe", schoolId: "s-a", sort: "name", dir: "asc", offset: 200, limit: 100 });
+  });
+
+  it("When grid keys are pressed, then the active cell moves by cell, row, page and to the ends, and stays in the grid", () => {
+    const at = { row: 5, col: 2 };
+    assert.deepEqual(moveCell("ArrowDown", false, at, 30_000, 9, 10), { row: 6, col: 2 });
+    assert.deepEqual(moveCell("ArrowRight", false, at, 30_000, 9, 10), { row: 5, col: 3 });
+    assert.deepEqual(moveCell("ArrowLeft", false, { row: 5, col: 0 }, 30_000, 9, 10), { row: 5, col: 0 });
+    assert.deepEqual(moveCell("ArrowUp", false, { row: 0, col: 2 }, 30_000, 9, 10), { row: -1, col: 2 }, "up from the first row is the header");
+    assert.deepEqual(moveCell("ArrowUp", false, { row: -1, col: 2 }, 30_000, 9, 10), { row: -1, col: 2 });
+    assert.deepEqual(moveCell("PageDown", false, at, 30_000, 9, 10), { row: 15, col: 2 });
+    assert.deepEqual(moveCell("PageUp", false, at, 30_000, 9, 10), { row: 0, col: 2 });
+    assert.deepEqual(moveCell("Home", false, at, 30_000, 9, 10), { row: 5, col: 0 });
+    assert.deepEqual(moveCell("End", false, at, 30_000, 9, 10), { row: 5, col: 8 });
+    assert.deepEqual(moveCell("End", true, at, 30_000, 9, 10), { row: 29_999, col: 2 });
+    assert.deepEqual(moveCell("Home", true, at, 30_000, 9, 10), { row: 0, col: 2 });
+    assert.deepEqual(moveCell("ArrowDown", false, { row: 29_999, col: 1 }, 30_000, 9, 10), { row: 29_999, col: 1 });
+    assert.equal(moveCell("x", false, at, 30_000, 9, 10), undefined);
+  });
+
+  it("When rows are written as CSV, then fields with separators are quoted and formulas are defused", () => {
+    assert.equal(csvOf(["Naam", "Klas"], [["Berg; Noor", "=1+1"], ["Sem", "groep 5"]]), 'Naam;Klas\r\n"Berg; Noor";"\'=1+1"\r\nSem;groep 5\r\n');
+  });
+
+  it("When folding names, then diacritics are gone", () => {
     assert.equal(fold("Zoë Çelik"), "zoe celik");
-    assert.deepEqual(filterRows(indexed, { ...NO_FILTERS, query: "zoe bak" }).map((r) => r.name), ["Zoë Bakker"]);
-    assert.deepEqual(filterRows(indexed, { ...NO_FILTERS, query: "huseyin" }).map((r) => r.name), ["Hüseyin Yılmaz"]);
-  });
-
-  it("When searching by student number, then that student is found", () => {
-    assert.deepEqual(filterRows(indexed, { ...NO_FILTERS, query: "x77" }).map((r) => r.studentId), ["s2"]);
-  });
-
-  it("When filters are combined, then every row matches all of them", () => {
-    const out = filterRows(indexed, { ...NO_FILTERS, state: "missing", partyId: "ggd", schoolId: "a", className: "0A" });
-    assert.ok(out.length > 0);
-    for (const r of out) assert.ok(r.state === "missing" && r.parties.includes("ggd") && r.schoolId === "a" && r.className === "0A");
-  });
-
-  it("When sorting 20,000 rows by events descending, then the order is total and fast", () => {
-    const t0 = performance.now();
-    const sorted = sortRows(indexed, { key: "eventCount", dir: "desc" });
-    const ms = performance.now() - t0;
-    for (let i = 1; i < sorted.length; i++) assert.ok((sorted[i - 1]?.row.eventCount ?? 0) >= (sorted[i]?.row.eventCount ?? 0));
-    assert.ok(ms < 1500, `sorting took ${ms} ms`);
-    const again = sortRows(indexed, { key: "eventCount", dir: "desc" });
-    assert.deepEqual(again.map((r) => r.row.studentId), sorted.map((r) => r.row.studentId));
-  });
-
-  it("When sorting names, then Dutch collation puts numbers in numeric order", () => {
-    const s = sortRows(indexRows([row(10), row(9), row(100)]), { key: "name", dir: "asc" }).map((r) => r.row.name);
-    assert.deepEqual(s, ["Leerling 9", "Leerling 10", "Leerling 100"]);
-  });
-
-  it("When computing facets, then values are distinct and sorted", () => {
-    const f = facets(rows.slice(0, 10));
-    assert.deepEqual(f.schools, ["a", "b"]);
-    assert.deepEqual(f.parties, ["ggd"]);
-  });
-
-  it("When scrolled, then only the visible window plus overscan is rendered", () => {
-    assert.deepEqual(visibleRange(0, 440, 44, 10_000, 5), { start: 0, end: 15 });
-    assert.deepEqual(visibleRange(44 * 5000, 440, 44, 10_000, 5), { start: 4995, end: 5015 });
-    assert.deepEqual(visibleRange(44 * 20_000, 440, 44, 10_000, 5), { start: 10_000, end: 10_000 });
-  });
-
-  it("When pressing grid keys, then the active row moves and stays in range", () => {
-    assert.equal(moveActive("ArrowDown", 0, 10, 5), 1);
-    assert.equal(moveActive("ArrowUp", 0, 10, 5), 0);
-    assert.equal(moveActive("PageDown", 8, 10, 5), 9);
-    assert.equal(moveActive("End", 0, 10, 5), 9);
-    assert.equal(moveActive("Home", 7, 10, 5), 0);
-    assert.equal(moveActive("x", 3, 10, 5), undefined);
-    assert.equal(moveActive("ArrowDown", 0, 0, 5), undefined);
   });
 });
 

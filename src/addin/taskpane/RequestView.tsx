@@ -1,16 +1,14 @@
-import { useEffect, useMemo, useState } from "react";
-import { Button, Field, Input, Select, Text, Title3 } from "@fluentui/react-components";
+import { useEffect, useState } from "react";
+import { Button, Field, Select, Text, Title3 } from "@fluentui/react-components";
 import type { Party, Purpose } from "../../../contract/directory.js";
-import type { StudentSummary } from "../../../contract/directory.js";
 import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
 import { routes } from "./api.js";
+import { StudentPicker } from "./StudentPicker.js";
 
 export function RequestView() {
   const { host, api, t } = useApp();
-  const [students, setStudents] = useState<StudentSummary[]>([]);
   const [parties, setParties] = useState<Party[]>([]);
   const [purposes, setPurposes] = useState<Purpose[]>([]);
-  const [query, setQuery] = useState("");
   const [studentId, setStudentId] = useState("");
   const [partyId, setPartyId] = useState("");
   const [purposeId, setPurposeId] = useState("");
@@ -19,20 +17,14 @@ export function RequestView() {
   const [done, setDone] = useState<string>();
 
   useEffect(() => {
-    Promise.all([api.call(routes.students, { query: { limit: 200 } }), api.call(routes.parties), api.call(routes.purposes)])
-      .then(([s, p, q]) => {
-        setStudents(s.students);
+    Promise.all([api.call(routes.parties), api.call(routes.purposes)])
+      .then(([p, q]) => {
         setParties(p.parties.filter((x) => x.defaultBasis === "consent" && x.kind !== "processor"));
         setPurposes(q.purposes);
       })
       .catch((e: unknown) => setError(errorText(e)))
       .finally(() => setBusy(false));
   }, [api]);
-
-  const shown = useMemo(() => {
-    const q = query.trim().toLowerCase();
-    return q ? students.filter((s) => s.name.toLowerCase().includes(q) || s.studentNumber.includes(q)) : students;
-  }, [students, query]);
 
   const compose = async () => {
     setBusy(true);
@@ -64,19 +56,7 @@ export function RequestView() {
       <Text>{t.requestIntro}</Text>
       {busy && <Busy label={t.loading} />}
       {error && <Problem title={t.error}>{error}</Problem>}
-      <Field label={t.search}>
-        <Input type="search" value={query} onChange={(_, d) => setQuery(d.value)} />
-      </Field>
-      <Field label={t.student} required>
-        <Select value={studentId} onChange={(_, d) => setStudentId(d.value)}>
-          <option value="">{t.choose}</option>
-          {shown.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name} ({s.className})
-            </option>
-          ))}
-        </Select>
-      </Field>
+      <StudentPicker value={studentId} onChange={setStudentId} />
       <Field label={t.party} required>
         <Select
           value={partyId}

@@ -86,6 +86,11 @@ const nl = {
   compose: "Verzoek in deze e-mail zetten",
   composed: "Het verzoek staat in de e-mail. Elke ouder met gezag krijgt een eigen e-mail (nooit twee adressen in één Aan-regel). Controleer en verstuur elke e-mail.",
   studentAlone: "Deze leerling is 16 of ouder en geeft zelf toestemming: de e-mail is aan de leerling gericht. Voeg het adres van de leerling toe als het ontbreekt.",
+  // the student picker (issue 17): a search over every student of the user's schools
+  studentPlaceholder: "Typ een naam, klas of leerlingnummer",
+  studentHint: "Zoekt in alle leerlingen van uw scholen; school en klas staan erbij.",
+  noStudentFound: "Geen leerling gevonden. Zoek op achternaam, klas of leerlingnummer.",
+  moreStudents: "Typ verder om de keuze te verkleinen.",
   // sign-in asked for by the backend (INTERACTION_REQUIRED, CONSENT_REQUIRED)
   signInTitle: "Opnieuw aanmelden",
   signInText: "Microsoft 365 vraagt u opnieuw aan te melden (bijvoorbeeld met een extra verificatiestap) voordat Zorgvuldig verder kan.",
@@ -183,6 +188,10 @@ const en: Strings = {
   compose: "Put the request in this email",
   composed: "The request is in the email. Each parent with authority gets an own email (never two addresses in one To line). Review and send each email.",
   studentAlone: "This student is 16 or older and consents alone: the email is addressed to the student. Add the student's address if it is missing.",
+  studentPlaceholder: "Type a name, class or student number",
+  studentHint: "Searches every student of your schools; school and class are shown.",
+  noStudentFound: "No student found. Search by family name, class or student number.",
+  moreStudents: "Keep typing to narrow the choice.",
   signInTitle: "Sign in again",
   signInText: "Microsoft 365 asks you to sign in again (for example with an extra verification step) before Zorgvuldig can continue.",
   signInButton: "Sign in",

@@ -1,10 +1,37 @@
-import { Badge, Button, Field, Input, Select, Text, Title2, makeStyles, tokens } from "@fluentui/react-components";
-import { useDeferredValue, useMemo, useState } from "react";
-import { routes, type OverviewRow } from "../api.js";
-import { useApp, useLoad } from "../context.js";
-import { formatDate, useI18n, type MessageKey, type Translate, type Lang } from "../i18n.js";
-import { NO_FILTERS, ROW_STATES, facets, filterRows, indexRows, sortRows, type Filters, type RowState, type Sort, type SortKey } from "../model.js";
-import { VirtualGrid, type GridColumn } from "../components/VirtualGrid.js";
+/**
+ * The register: Fluent UI's DataGrid, virtualised with react-window (@fluentui-contrib), over the
+ * server's paged register (GET /api/register/rows: search, filters, sort and paging happen there, so
+ * 30,000 students cost one page). Filters and sort live in the URL.
+ *
+ * Keyboard (the ARIA grid pattern): the grid is one tab stop (a roving tabindex over its cells); arrow
+ * keys move from cell to cell, also past the rendered window (the list scrolls to the row, then the
+ * cell takes focus); Home/End the first or last cell of the row, Ctrl+Home/Ctrl+End the first or last
+ * row, Page Up/Down a screen. Enter opens the student (on a header: sorts), Space selects the row.
+ * `aria-selected` is the selection, never the focus.
+ */
+import {
+  Badge,
+  Button,
+  Field,
+  Input,
+  Select,
+  Text,
+  Title2,
+  createTableColumn,
+  makeStyles,
+  mergeClasses,
+  tokens,
+  type TableColumnDefinition,
+  type TableRowId,
+} from "@fluentui/react-components";
+import { DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCell, DataGridRow } from "@fluentui-contrib/react-data-grid-react-window";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent } from "react";
+import type { FixedSizeList, FixedSizeListProps } from "react-window";
+import { routes, type OverviewRow, type TabApi } from "../api.js";
+import type { RegisterPage } from "../../../contract/index.js";
+import { useApp } from "../context.js";
+import { formatDate, useI18n, type Lang, type MessageKey, type Translate } from "../i18n.js";
+import { NO_FILTERS, ROW_STATES, csvOf, filtersFromParams, moveCell, paramsWith, queryOf, type Cell, type Filters, type RowState, type Sort, type SortKey } from "../model.js";
 import { Empty, ErrorBox, Loading } from "../components/common.js";
 
 const useStyles = makeStyles({
@@ -15,10 +42,36 @@ const useStyles = makeStyles({
     alignItems: "flex-end",
     marginBottom: tokens.spacingVerticalM,
   },
-  search: { minWidth: "260px", flexGrow: 1 },
-  select: { minWidth: "160px" },
+  search: { minWidth: "220px", flexGrow: 1 },
+  select: { minWidth: "150px" },
   count: { display: "block", marginBottom: tokens.spacingVerticalS },
+  bulk: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "center", minHeight: "32px", marginBottom: tokens.spacingVerticalS },
+  grid: {
+    border: `1px solid ${tokens.colorNeutralStroke1}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    overflowX: "auto",
+  },
+  header: { backgroundColor: tokens.colorNeutralBackground3 },
+  row: { cursor: "pointer" },
+  // A selected row keeps the selected foreground with the selected background: in high contrast the
+  // background is the highlight colour (cyan) and only the highlight text colour (black) is readable on it.
+  selected: {
+    backgroundColor: tokens.colorNeutralBackground1Selected,
+    color: tokens.colorNeutralForeground1Selected,
+    ":hover": { backgroundColor: tokens.colorNeutralBackground1Selected, color: tokens.colorNeutralForeground1Selected },
+  },
+  cell: { minWidth: 0, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  focusable: {
+    ":focus-visible": { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: "-2px" },
+    ":focus": { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: "-2px" },
+  },
+  placeholder: { color: tokens.colorNeutralForeground3 },
+  hidden: { display: "none" },
 });
+
+/** The header cell's own `sortable` (its type omits it; the virtualised grid does not give its sort to the cells). */
+const SORTABLE = { sortable: true };
 
 export const STATE_LABEL: Record<RowState, MessageKey> = {
   valid: "stateValid",
@@ -43,40 +96,272 @@ export function StateBadge({ state }: { state: RowState }): JSX.Element {
   );
 }
 
-/** The grid's columns, defined once. */
-function registerColumns(t: Translate, lang: Lang, names: ReturnType<typeof useApp>["names"]): GridColumn<OverviewRow, SortKey>[] {
-  return [
-    { id: "name", header: t("colName"), width: "minmax(180px, 2fr)", sortKey: "name", render: (r) => <Text weight="semibold">{r.name}</Text> },
-    { id: "number", header: t("colNumber"), width: "minmax(110px, 1fr)", sortKey: "studentNumber", render: (r) => r.studentNumber },
-    { id: "school", header: t("colSchool"), width: "minmax(120px, 1.2fr)", sortKey: "schoolId", render: (r) => names.school(r.schoolId) },
-    { id: "class", header: t("colClass"), width: "70px", sortKey: "className", render: (r) => r.className },
-    { id: "state", header: t("colState"), width: "minmax(170px, 1.4fr)", sortKey: "state", render: (r) => <StateBadge state={r.state} /> },
-    { id: "expiry", header: t("colExpiry"), width: "minmax(100px, 1fr)", sortKey: "nextExpiry", render: (r) => formatDate(r.nextExpiry, lang) },
-    { id: "parties", header: t("colParties"), width: "minmax(140px, 1.5fr)", render: (r) => r.parties.map((p) => names.party(p)).join(", ") },
-    { id: "events", header: t("colEvents"), width: "130px", sortKey: "eventCount", render: (r) => r.eventCount },
-  ];
+const PAGE = 100;
+const ROW_HEIGHT = 44;
+
+interface Paged {
+  /** The query the pages belong to. */
+  key: string;
+  total: number | undefined;
+  all: number;
+  facets: RegisterPage["facets"];
+  pages: Map<number, OverviewRow[]>;
+  error: unknown;
 }
+
+/** The server's pages of one query: the first at once, the others when the list shows their rows. */
+function useRegisterPages(api: TabApi, filters: Filters, sort: Sort): Paged & { ensure(from: number, to: number): void; reload(): void } {
+  const key = JSON.stringify([filters, sort]);
+  const [tick, setTick] = useState(0);
+  const empty = (): Paged => ({ key, total: undefined, all: 0, facets: { schools: [], classes: [], parties: [], purposes: [] }, pages: new Map(), error: undefined });
+  const [state, setState] = useState<Paged>(empty);
+  const asked = useRef(new Set<string>());
+  const current = useRef(key);
+  current.current = key;
+
+  const fetchPage = useCallback(
+    (n: number, k: string, f: Filters, s: Sort) => {
+      const id = `${k}#${n}`;
+      if (asked.current.has(id)) return;
+      asked.current.add(id);
+      api.call(routes.registerRows, { query: queryOf(f, s, n * PAGE, PAGE) }).then(
+        (page) => {
+          if (current.current !== k) return;
+          setState((st) => {
+            const base = st.key === k ? st : { ...empty(), key: k };
+            const pages = new Map(base.pages);
+            pages.set(n, page.rows);
+            return { ...base, pages, total: page.total, all: page.all, facets: page.facets, error: undefined };
+          });
+        },
+        (error: unknown) => {
+          asked.current.delete(id);
+          if (current.current === k) setState((st) => ({ ...st, error }));
+        },
+      );
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api],
+  );
+
+  // A new query: its first page (typing waits a moment so each key is not a request).
+  useEffect(() => {
+    asked.current.clear();
+    const wait = setTimeout(() => fetchPage(0, key, filters, sort), filters.query ? 200 : 0);
+    return () => clearTimeout(wait);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, tick, fetchPage]);
+
+  const ensure = useCallback(
+    (from: number, to: number) => {
+      for (let n = Math.floor(from / PAGE); n <= Math.floor(to / PAGE); n++) fetchPage(n, key, filters, sort);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [key, fetchPage],
+  );
+  const view = state.key === key ? state : { ...state, key, pages: new Map<number, OverviewRow[]>() };
+  return { ...view, ensure, reload: () => setTick((n) => n + 1) };
+}
+
+interface Col {
+  id: SortKey | "parties";
+  label: MessageKey;
+  width: number;
+  sortable: boolean;
+  render(r: OverviewRow, ctx: { t: Translate; lang: Lang; names: ReturnType<typeof useApp>["names"] }): JSX.Element | string | number;
+}
+
+const COLS: Col[] = [
+  { id: "name", label: "colName", width: 220, sortable: true, render: (r) => <Text weight="semibold">{r.name}</Text> },
+  { id: "studentNumber", label: "colNumber", width: 120, sortable: true, render: (r) => r.studentNumber },
+  { id: "schoolId", label: "colSchool", width: 160, sortable: true, render: (r, c) => c.names.school(r.schoolId) },
+  { id: "className", label: "colClass", width: 100, sortable: true, render: (r) => r.className },
+  { id: "state", label: "colState", width: 190, sortable: true, render: (r) => <StateBadge state={r.state} /> },
+  { id: "nextExpiry", label: "colExpiry", width: 130, sortable: true, render: (r, c) => formatDate(r.nextExpiry, c.lang) },
+  { id: "parties", label: "colParties", width: 200, sortable: false, render: (r, c) => r.parties.map((p) => c.names.party(p)).join(", ") },
+  { id: "eventCount", label: "colEvents", width: 110, sortable: true, render: (r) => r.eventCount },
+];
 
 export function RegisterView(): JSX.Element {
   const { api, names, navigate } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
-  const params = new URLSearchParams(window.location.search);
-  const [filters, setFilters] = useState<Filters>({ ...NO_FILTERS, schoolId: params.get("school") ?? "" });
-  const [sort, setSort] = useState<Sort>({ key: "name", dir: "asc" });
-  const loaded = useLoad(() => api.call(routes.overview).then((r) => r.rows), [api]);
+  const initial = useMemo(() => filtersFromParams(new URLSearchParams(window.location.search)), []);
+  const [filters, setFilters] = useState<Filters>(initial.filters);
+  const [sort, setSort] = useState<Sort>(initial.sort);
+  const paged = useRegisterPages(api, filters, sort);
+  const [selected, setSelected] = useState<Map<string, OverviewRow>>(new Map());
+  const [active, setActive] = useState<Cell>({ row: 0, col: 1 });
+  const focusWanted = useRef(false);
+  const listRef = useRef<FixedSizeList>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const [height, setHeight] = useState(560);
 
-  const indexed = useMemo(() => indexRows(loaded.data ?? []), [loaded.data]);
-  const sorted = useMemo(() => sortRows(indexed, sort), [indexed, sort]);
-  const f = useMemo(() => facets(loaded.data ?? []), [loaded.data]);
-  // Typing stays responsive: filtering 10,000+ rows runs at a lower priority than the input.
-  const deferred = useDeferredValue(filters);
-  const visible = useMemo(() => filterRows(sorted, deferred), [sorted, deferred]);
-  const columns = useMemo(() => registerColumns(t, lang, names), [t, lang, names]);
+  // Filters and sort in the URL (replaced, not pushed: the back button leaves the register).
+  useEffect(() => {
+    const p = paramsWith(new URLSearchParams(window.location.search), filters, sort);
+    window.history.replaceState(null, "", `?${p.toString()}`);
+  }, [filters, sort]);
+
+  useLayoutEffect(() => {
+    setHeight(Math.max(300, Math.min(640, Math.round(window.innerHeight * 0.62))));
+  }, []);
+
+  const total = paged.total ?? 0;
+  const rowAt = useCallback((i: number): OverviewRow | undefined => paged.pages.get(Math.floor(i / PAGE))?.[i % PAGE], [paged.pages]);
+  const items = useMemo(() => Array.from({ length: total }, (_, i) => i), [total]);
+  const colCount = COLS.length + 1; // the selection column first
+  const focusName = filters.partyId || filters.purposeId ? [names.party(filters.partyId), names.purpose(filters.purposeId)].filter(Boolean).join(" · ") : "";
+
+  // The active cell stays inside the grid when the rows change.
+  useEffect(() => {
+    setActive((a) => (total > 0 && a.row >= total ? { row: total - 1, col: a.col } : a));
+  }, [total]);
+
+  // After a move, focus the active cell once its row is rendered (the list may first have to scroll there).
+  useEffect(() => {
+    if (!focusWanted.current) return;
+    let tries = 0;
+    let frame = 0;
+    const attempt = (): void => {
+      const el = gridRef.current?.querySelector<HTMLElement>(`[data-cell="${active.row}:${active.col}"]`);
+      if (el) {
+        focusWanted.current = false;
+        el.focus();
+      } else if (tries++ < 120) frame = requestAnimationFrame(attempt);
+    };
+    attempt();
+    return () => cancelAnimationFrame(frame);
+  }, [active, paged.pages, selected]);
+
+  // The grid counts its header row: aria-rowcount is the rows plus one (the contrib grid sets the rows only).
+  useLayoutEffect(() => {
+    gridRef.current?.querySelector("[role=grid]")?.setAttribute("aria-rowcount", String(total + 1));
+  });
 
   const set = <K extends keyof Filters>(k: K, v: Filters[K]): void => setFilters((x) => ({ ...x, [k]: v }));
-  const toggleSort = (key: SortKey): void => setSort((cur) => (cur.key === key ? { key, dir: cur.dir === "asc" ? "desc" : "asc" } : { key, dir: "asc" }));
+  const toggleSort = (key: SortKey): void => {
+    // The grid reloads its rows: the focus comes back to this header once they are there.
+    focusWanted.current = true;
+    setSort((cur) => (cur.key === key ? { key, dir: cur.dir === "asc" ? "desc" : "asc" } : { key, dir: "asc" }));
+  };
   const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+
+  const columns: TableColumnDefinition<number>[] = useMemo(
+    () =>
+      COLS.map((c) =>
+        createTableColumn<number>({
+          columnId: c.id,
+          renderHeaderCell: () => (c.id === "state" && focusName ? t("stateFor", { what: focusName }) : t(c.label)),
+          renderCell: (i) => {
+            const r = rowAt(i);
+            return r ? c.render(r, { t, lang, names }) : c.id === "name" ? <span className={s.placeholder}>{t("rowLoading")}</span> : "";
+          },
+        }),
+      ),
+    [rowAt, t, lang, names, focusName, s.placeholder],
+  );
+
+  // The focused cell is the active one (one tab stop): a click or a focus() moves it as the arrows do.
+  const onFocus = (e: FocusEvent<HTMLDivElement>): void => {
+    const at = (e.target as HTMLElement).closest<HTMLElement>("[data-cell]")?.dataset.cell;
+    if (!at) return;
+    const [row = 0, col = 0] = at.split(":").map(Number);
+    setActive((a) => (a.row === row && a.col === col ? a : { row, col }));
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const target = e.target as HTMLElement;
+    const at = target.closest<HTMLElement>("[data-cell]")?.dataset.cell;
+    if (!at) return;
+    const [r = 0, c = 0] = at.split(":").map(Number);
+    const here = { row: r, col: c };
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    const next = moveCell(e.key, e.ctrlKey || e.metaKey, here, total, colCount, page);
+    if (next) {
+      e.preventDefault();
+      e.stopPropagation();
+      focusWanted.current = true;
+      if (next.row >= 0) listRef.current?.scrollToItem(next.row);
+      setActive(next);
+      return;
+    }
+    if (here.row >= 0 && e.key === "Enter") {
+      const row = rowAt(here.row);
+      if (row) {
+        e.preventDefault();
+        navigate({ view: "student", id: row.studentId });
+      }
+    }
+    // Space: the row toggles its selection itself (DataGridRow); the focus stays on this cell.
+    if (here.row >= 0 && e.key === " ") focusWanted.current = true;
+  };
+
+  const downloadSelection = (): void => {
+    const rows = [...selected.values()];
+    const csv = csvOf(
+      [t("colName"), t("colNumber"), t("colSchool"), t("colClass"), t("colState"), t("colExpiry")],
+      rows.map((r) => [r.name, r.studentNumber, names.school(r.schoolId), r.className, t(STATE_LABEL[r.state]), formatDate(r.nextExpiry, lang)]),
+    );
+    const url = URL.createObjectURL(new Blob(["\ufeff", csv], { type: "text/csv;charset=utf-8" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = "leerlingen.csv";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  const tab = (row: number, col: number): 0 | -1 => (active.row === row && active.col === col ? 0 : -1);
+  // The row renderer keeps its identity: the contrib body makes it react-window's row component, and a new
+  // one would remount every row (and drop the focus) on each move. It reads the current state from a ref.
+  const live = useRef({ rowAt, selected, tab, t, navigate, s });
+  live.current = { rowAt, selected, tab, t, navigate, s };
+  const renderRow = useCallback(({ item }: { item: number; rowId: TableRowId }, style: CSSProperties, index: number) => {
+    const { rowAt: at, selected: sel, tab: tb, t: tr, navigate: go, s: st } = live.current;
+    const r = at(item);
+    return (
+      <DataGridRow<number>
+        // By position, not by student: a row's id changes when its page arrives, and a new key would remount it (and drop the focus).
+        key={item}
+        style={style}
+        className={mergeClasses(st.row, r && sel.has(r.studentId) && st.selected)}
+        data-testid="register-row"
+        aria-label={r ? `${r.name}, ${r.studentNumber}, ${tr(STATE_LABEL[r.state])}` : tr("rowLoading")}
+        selectionCell={{
+          checkboxIndicator: {
+            "aria-label": tr("selectRow", { name: r?.name ?? String(index + 1) }),
+            input: { tabIndex: tb(index, 0), "data-cell": `${index}:0` } as Record<string, unknown>,
+          },
+        }}
+        onDoubleClick={() => r && go({ view: "student", id: r.studentId })}
+      >
+        {({ renderCell, columnId }) => {
+          const ci = COLS.findIndex((c) => c.id === columnId) + 1;
+          return (
+            <DataGridCell
+              tabIndex={tb(index, ci)}
+              data-cell={`${index}:${ci}`}
+              className={mergeClasses(st.cell, st.focusable)}
+              onClick={(e) => {
+                // A click on the name opens the student; elsewhere it selects the row.
+                if (ci === 1 && r) {
+                  e.stopPropagation();
+                  go({ view: "student", id: r.studentId });
+                }
+              }}
+            >
+              {renderCell(item)}
+            </DataGridCell>
+          );
+        }}
+      </DataGridRow>
+    );
+  }, []);
+  const selectedIds = useMemo(() => new Set<TableRowId>([...selected.keys()]), [selected]);
+  const loadedAll = paged.pages.get(0) !== undefined;
+  const f = paged.facets;
 
   return (
     <section aria-labelledby="register-title">
@@ -86,13 +371,7 @@ export function RegisterView(): JSX.Element {
       <p>{t("registerIntro")}</p>
       <div className={s.filters} role="search">
         <Field label={t("searchLabel")} className={s.search}>
-          <Input
-            type="search"
-            value={filters.query}
-            placeholder={t("searchPlaceholder")}
-            onChange={(_, d) => set("query", d.value)}
-            data-testid="register-search"
-          />
+          <Input type="search" value={filters.query} placeholder={t("searchPlaceholder")} onChange={(_, d) => set("query", d.value)} data-testid="register-search" />
         </Field>
         <Field label={t("filterState")} className={s.select}>
           <Select value={filters.state} onChange={(_, d) => set("state", (ROW_STATES as readonly string[]).includes(d.value) ? (d.value as RowState) : "")}>
@@ -107,7 +386,7 @@ export function RegisterView(): JSX.Element {
         <Field label={t("filterParty")} className={s.select}>
           <Select value={filters.partyId} onChange={(_, d) => set("partyId", d.value)}>
             <option value="">{t("filterAll")}</option>
-            {f.parties.map((p) => (
+            {uniqueWith(f.parties, filters.partyId).map((p) => (
               <option key={p} value={p}>
                 {names.party(p)}
               </option>
@@ -117,7 +396,7 @@ export function RegisterView(): JSX.Element {
         <Field label={t("filterPurpose")} className={s.select}>
           <Select value={filters.purposeId} onChange={(_, d) => set("purposeId", d.value)}>
             <option value="">{t("filterAll")}</option>
-            {f.purposes.map((p) => (
+            {uniqueWith(f.purposes, filters.purposeId).map((p) => (
               <option key={p} value={p}>
                 {names.purpose(p)}
               </option>
@@ -128,7 +407,7 @@ export function RegisterView(): JSX.Element {
           <Field label={t("filterSchool")} className={s.select}>
             <Select value={filters.schoolId} onChange={(_, d) => set("schoolId", d.value)}>
               <option value="">{t("filterAll")}</option>
-              {f.schools.map((p) => (
+              {uniqueWith(f.schools, filters.schoolId).map((p) => (
                 <option key={p} value={p}>
                   {names.school(p)}
                 </option>
@@ -139,7 +418,7 @@ export function RegisterView(): JSX.Element {
         <Field label={t("filterClass")} className={s.select}>
           <Select value={filters.className} onChange={(_, d) => set("className", d.value)}>
             <option value="">{t("filterAll")}</option>
-            {f.classes.map((c) => (
+            {uniqueWith(f.classes, filters.className).map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>
@@ -150,35 +429,115 @@ export function RegisterView(): JSX.Element {
           {t("clearFilters")}
         </Button>
       </div>
-      {loaded.loading && !loaded.data ? <Loading /> : null}
-      {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
-      {loaded.data ? (
-        loaded.data.length === 0 ? (
+      {paged.error ? <ErrorBox error={paged.error} onRetry={paged.reload} /> : null}
+      {!loadedAll && !paged.error ? <Loading /> : null}
+      {loadedAll ? (
+        paged.all === 0 ? (
           <Empty>{t("emptyRegister")}</Empty>
         ) : (
           <>
             <Text className={s.count} role="status" aria-live="polite" data-testid="register-count">
-              {t("resultCount", { count: visible.length, total: loaded.data.length })}
+              {t("resultCount", { count: total, total: paged.all })}
             </Text>
-            {visible.length === 0 ? (
+            <div className={s.bulk} data-testid="register-bulk">
+              <Text>{t("selectedCount", { count: selected.size })}</Text>
+              <Button size="small" disabled={selected.size === 0} onClick={downloadSelection}>
+                {t("exportSelection")}
+              </Button>
+              <Button size="small" appearance="subtle" disabled={selected.size === 0} onClick={() => setSelected(new Map())}>
+                {t("clearSelection")}
+              </Button>
+            </div>
+            {total === 0 ? (
               <Empty>{t("emptyFiltered")}</Empty>
             ) : (
-              <VirtualGrid<OverviewRow, SortKey>
-                label={t("gridLabel", { count: visible.length })}
-                description={t("gridHelp")}
-                rows={visible}
-                columns={columns}
-                rowId={(r) => r.studentId}
-                rowLabel={(r) => `${r.name}, ${r.studentNumber}, ${t(STATE_LABEL[r.state])}`}
-                onOpen={(r) => navigate({ view: "student", id: r.studentId })}
-                sort={sort}
-                onSort={toggleSort}
-                sortLabels={{ asc: t("sortAsc"), desc: t("sortDesc"), sortBy: (col) => t("sortBy", { col }) }}
-              />
+              <div ref={gridRef} className={s.grid} onKeyDown={onKeyDown} onFocus={onFocus}>
+                <span id="register-grid-help" className={s.hidden}>
+                  {t("gridHelp")}
+                </span>
+                <DataGrid
+                  items={items}
+                  columns={columns}
+                  getRowId={(i: number) => rowAt(i)?.studentId ?? `#${i}`}
+                  focusMode="none"
+                  selectionMode="multiselect"
+                  selectedItems={selectedIds}
+                  onSelectionChange={(_, d) => {
+                    const next = new Map<string, OverviewRow>();
+                    for (const id of d.selectedItems) {
+                      const key = String(id);
+                      const known = selected.get(key) ?? findLoaded(paged.pages, key);
+                      if (known) next.set(key, known);
+                    }
+                    setSelected(next);
+                  }}
+                  columnSizingOptions={Object.fromEntries(COLS.map((c) => [c.id, { idealWidth: c.width, minWidth: Math.min(c.width, 90) }]))}
+                  resizableColumns
+                  aria-label={t("gridLabel", { count: total })}
+                  aria-describedby="register-grid-help"
+                  data-testid="register-grid"
+                >
+                  <DataGridHeader className={s.header}>
+                    <DataGridRow
+                      selectionCell={{
+                        checkboxIndicator: { "aria-label": t("selectAllRows"), input: { tabIndex: tab(-1, 0), "data-cell": "-1:0" } as Record<string, unknown> },
+                      }}
+                    >
+                      {({ renderHeaderCell, columnId }) => {
+                        const ci = COLS.findIndex((c) => c.id === columnId) + 1;
+                        const sortable = COLS[ci - 1]?.sortable ?? false;
+                        return sortable ? (
+                          // The header cells sort themselves (the virtualised grid does not pass its sort to them):
+                          // aria-sort and the arrow from the URL's sort, Enter or a click on the button toggles.
+                          <DataGridHeaderCell
+                            {...SORTABLE}
+                            sortDirection={sort.key === columnId ? (sort.dir === "asc" ? "ascending" : "descending") : undefined}
+                            onClick={() => toggleSort(columnId as SortKey)}
+                            button={{ tabIndex: tab(-1, ci), "data-cell": `-1:${ci}`, className: s.focusable } as Record<string, unknown>}
+                          >
+                            {renderHeaderCell()}
+                          </DataGridHeaderCell>
+                        ) : (
+                          <DataGridHeaderCell tabIndex={tab(-1, ci)} data-cell={`-1:${ci}`} className={s.focusable}>
+                            {renderHeaderCell()}
+                          </DataGridHeaderCell>
+                        );
+                      }}
+                    </DataGridRow>
+                  </DataGridHeader>
+                  <DataGridBody<number>
+                    itemSize={ROW_HEIGHT}
+                    height={height}
+                    listProps={
+                      {
+                        ref: listRef,
+                        overscanCount: 6,
+                        onItemsRendered: ({ overscanStartIndex, overscanStopIndex }: { overscanStartIndex: number; overscanStopIndex: number }) =>
+                          paged.ensure(overscanStartIndex, overscanStopIndex),
+                      } as Partial<FixedSizeListProps>
+                    }
+                  >
+                    {renderRow}
+                  </DataGridBody>
+                </DataGrid>
+              </div>
             )}
           </>
         )
       ) : null}
     </section>
   );
+}
+
+function findLoaded(pages: Map<number, OverviewRow[]>, id: string): OverviewRow | undefined {
+  for (const rows of pages.values()) {
+    const r = rows.find((x) => x.studentId === id);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** The facet values, with the chosen one kept even when the server no longer lists it. */
+function uniqueWith(values: readonly string[], chosen: string): string[] {
+  return chosen && !values.includes(chosen) ? [chosen, ...values] : [...values];
 }

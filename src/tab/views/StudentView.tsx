@@ -10,6 +10,7 @@ import { useStyles } from "./student/styles.js";
 import { EventItem } from "./student/Timeline.js";
 import { ConsentForm, NoticeForm, WithdrawDialog } from "./student/forms.js";
 import { StatusTable } from "./student/StatusTable.js";
+import { PairsMatrix } from "./student/PairsMatrix.js";
 
 
 export function StudentView({ id }: { id: string }): JSX.Element {
@@ -17,8 +18,14 @@ export function StudentView({ id }: { id: string }): JSX.Element {
   const { t, lang } = useI18n();
   const s = useStyles();
   const reg = useLoad<StudentRegister>(() => api.call(routes.register, { params: { id } }), [api, id]);
-  const guardiansLoad = useLoad<Guardian[]>(async () => (await api.call(routes.student, { params: { id } })).guardians, [api, id]);
-  const guardians = guardiansLoad.data ?? [];
+  const studentLoad = useLoad(async () => {
+    const student = await api.call(routes.student, { params: { id } });
+    const policy = await api.call(routes.policy, { params: { schoolId: student.schoolId } }).catch(() => undefined);
+    return { guardians: student.guardians as Guardian[], who: { birthDate: student.birthDate, consentAge: policy?.studentConsentAge ?? 16 } };
+  }, [api, id]);
+  const guardiansLoad = studentLoad;
+  const guardians = studentLoad.data?.guardians ?? [];
+  const who = studentLoad.data?.who;
   const [message, setMessage] = useState<MessageKey>();
   const [withdrawing, setWithdrawing] = useState<ConsentEvent>();
 
@@ -65,6 +72,12 @@ export function StudentView({ id }: { id: string }): JSX.Element {
         <div>
           <Title3 as="h2" block>{t("currentStatus")}</Title3>
           {r.status.length ? <StatusTable status={r.status} names={names} guardians={guardians} t={t} lang={lang} /> : <p>{t("statusEmpty")}</p>}
+          {r.status.length > 1 ? (
+            <>
+              <Title3 as="h2" block>{t("pairsTitle")}</Title3>
+              <PairsMatrix status={r.status} names={names} t={t} />
+            </>
+          ) : null}
           <Title3 as="h2" block>{t("timeline")}</Title3>
           {events.length ? (
             <ol className={s.timeline} aria-label={t("timeline")} data-testid="timeline">
@@ -86,11 +99,11 @@ export function StudentView({ id }: { id: string }): JSX.Element {
         </div>
         <aside aria-label={t("actions")}>
           {guardiansLoad.error ? <ErrorBox error={guardiansLoad.error} onRetry={guardiansLoad.reload} /> : null}
-          <ConsentForm studentId={id} guardians={guardians} onDone={done} />
+          <ConsentForm studentId={id} guardians={guardians} who={who} onDone={done} />
           <NoticeForm studentId={id} onDone={done} />
         </aside>
       </div>
-      {withdrawing ? <WithdrawDialog consent={withdrawing} guardians={guardians} onClose={() => setWithdrawing(undefined)} onDone={done} /> : null}
+      {withdrawing ? <WithdrawDialog consent={withdrawing} guardians={guardians} who={who} onClose={() => setWithdrawing(undefined)} onDone={done} /> : null}
     </section>
   );
 }

@@ -6,22 +6,51 @@ import { useSave } from "../../components/useSave.js";
 import { useApp } from "../../context.js";
 import { useI18n, type MessageKey } from "../../i18n.js";
 import { ErrorBox } from "../../components/common.js";
-import { type Guardian, METHOD_LABEL, dateToIso, todayStr, toActor } from "./labels.js";
+import { type Guardian, METHOD_LABEL, dateToIso, giverProblem, todayStr, toActor } from "./labels.js";
 import { useStyles } from "./styles.js";
 
-export function ActorSelect(props: { id: string; value: string; onChange(v: string): void; guardians: Guardian[] }): JSX.Element {
+/** The student facts that decide who may give consent: the birth date and the school's consent age. */
+export interface GiverContext {
+  birthDate: string;
+  consentAge: number;
+}
+
+/**
+ * Who gave (or withdraws) it. Who cannot on that date (a parent without or with unconfirmed authority,
+ * parents once the student decides alone, the student below the consent age) is offered disabled, with
+ * the reason in the option's text.
+ */
+export function ActorSelect(props: { id: string; value: string; onChange(v: string): void; guardians: Guardian[]; who: GiverContext | undefined; date: string }): JSX.Element {
   const { t } = useI18n();
+  const why = (giver: { guardian: Guardian } | { student: true }): ReturnType<typeof giverProblem> =>
+    props.who ? giverProblem(giver, props.who.birthDate, props.who.consentAge, props.date) : undefined;
+  const age = String(props.who?.consentAge ?? 16);
+  const studentWhy = why({ student: true });
   return (
     <Select id={props.id} value={props.value} onChange={(_, d) => props.onChange(d.value)}>
       <option value="">{t("chooseGuardian")}</option>
-      {props.guardians.map((g) => (
-        <option key={g.id} value={`g:${g.id}`}>
-          {g.hasAuthority ? g.name : t("guardianNoAuthority", { name: g.name })}
-        </option>
-      ))}
-      <option value="student">{t("studentSelf")}</option>
+      {props.guardians.map((g) => {
+        const problem = why({ guardian: g });
+        return (
+          <option key={g.id} value={`g:${g.id}`} disabled={problem !== undefined}>
+            {problem ? t(problem, { name: g.name, age }) : g.hasAuthority ? g.name : t("guardianNoAuthority", { name: g.name })}
+          </option>
+        );
+      })}
+      <option value="student" disabled={studentWhy !== undefined}>
+        {studentWhy ? t(studentWhy, { age }) : t("studentSelf")}
+      </option>
     </Select>
   );
+}
+
+/** The giver's own problem on a date (a choice made before the date changed), as a message. */
+function giverMessage(by: string, guardians: Guardian[], who: GiverContext | undefined, date: string, t: ReturnType<typeof useI18n>["t"]): string | undefined {
+  const actor = toActor(by);
+  if (!actor || !who) return undefined;
+  const guardian = "guardianId" in actor ? guardians.find((g) => g.id === actor.guardianId) : undefined;
+  const problem = "student" in actor ? giverProblem({ student: true }, who.birthDate, who.consentAge, date) : guardian ? giverProblem({ guardian }, who.birthDate, who.consentAge, date) : undefined;
+  return problem ? t(problem, { name: guardian?.name ?? "", age: String(who.consentAge) }) : undefined;
 }
 export function PartyPurpose(props: { party: string; purpose: string; setParty(v: string): void; setPurpose(v: string): void; errors: Record<string, string> }): JSX.Element {
   const { names } = useApp();
@@ -52,7 +81,7 @@ export function PartyPurpose(props: { party: string; purpose: string; setParty(v
   );
 }
 
-export function ConsentForm({ studentId, guardians, onDone }: { studentId: string; guardians: Guardian[]; onDone(msg: MessageKey): void }): JSX.Element {
+export function ConsentForm({ studentId, guardians, who, onDone }: { studentId: string; guardians: Guardian[]; who?: GiverContext; onDone(msg: MessageKey): void }): JSX.Element {
   const { api } = useApp();
   const { t } = useI18n();
   const s = useStyles();
@@ -73,8 +102,13 @@ export function ConsentForm({ studentId, guardians, onDone }: { studentId: strin
     const actor = toActor(by);
     if (!party) local.partyId = t("required");
     if (!purpose) local.purposeId = t("required");
+    // Every problem at once, each next to its field (one round).
+    const giver = giverMessage(by, guardians, who, givenAt, t);
     if (!actor) local.givenBy = t("required");
+    else if (giver) local.givenBy = giver;
     if (!givenAt) local.givenAt = t("required");
+    else if (givenAt > todayStr()) local.givenAt = t("dateInFuture");
+    if (validUntil && givenAt && validUntil <= givenAt) local.validUntil = t("validUntilBeforeGiven");
     if (method === "oral" && !heardBy.trim()) local.heardBy = t("heardByRequired");
     if (!check(local) || !actor) return;
     const req: ConsentRequest = {
@@ -110,8 +144,8 @@ export function ConsentForm({ studentId, guardians, onDone }: { studentId: strin
           <option value="refused">{t("decisionRefused")}</option>
         </Select>
       </Field>
-      <Field label={t("givenBy")} required validationMessage={errors.givenBy}>
-        <ActorSelect id="consent-by" value={by} onChange={setBy} guardians={guardians} />
+      <Field label={t("givenBy")} required validationMessage={errors.givenBy} hint={t("giverHint")}>
+        <ActorSelect id="consent-by" value={by} onChange={setBy} guardians={guardians} who={who} date={givenAt} />
       </Field>
       <Field label={t("fMethod")}>
         <Select value={method} onChange={(_, d) => setMethod(d.value === "oral" ? "oral" : d.value === "portal" ? "portal" : "paper")} data-testid="consent-method">
@@ -159,6 +193,7 @@ export function NoticeForm({ studentId, onDone }: { studentId: string; onDone(ms
     if (!party) local.partyId = t("required");
     if (!purpose) local.purposeId = t("required");
     if (!at) local.informedAt = t("required");
+    else if (at > todayStr()) local.informedAt = t("dateInFuture");
     if (!check(local)) return;
     await run(async () => {
       await api.call(routes.notice, { body: { studentId, partyId: party, purposeId: purpose, informedAt: dateToIso(at), method } });
@@ -192,7 +227,7 @@ export function NoticeForm({ studentId, onDone }: { studentId: string; onDone(ms
   );
 }
 
-export function WithdrawDialog(props: { consent: ConsentEvent; guardians: Guardian[]; onClose(): void; onDone(msg: MessageKey): void }): JSX.Element {
+export function WithdrawDialog(props: { consent: ConsentEvent; guardians: Guardian[]; who?: GiverContext; onClose(): void; onDone(msg: MessageKey): void }): JSX.Element {
   const { api, names } = useApp();
   const { t } = useI18n();
   const s = useStyles();
@@ -205,8 +240,14 @@ export function WithdrawDialog(props: { consent: ConsentEvent; guardians: Guardi
   const submit = async (ev: FormEvent): Promise<void> => {
     ev.preventDefault();
     const actor = toActor(by);
-    if (!actor) {
-      setErrors({ by: t("required") });
+    const local: Record<string, string> = {};
+    const giver = giverMessage(by, props.guardians, props.who, at, t);
+    if (!actor) local.by = t("required");
+    else if (giver) local.by = giver;
+    if (!at) local.at = t("required");
+    else if (at > todayStr()) local.at = t("dateInFuture");
+    if (Object.keys(local).length > 0 || !actor) {
+      setErrors(local);
       return;
     }
     setError(undefined);
@@ -228,7 +269,7 @@ export function WithdrawDialog(props: { consent: ConsentEvent; guardians: Guardi
                 {names.party(props.consent.partyId)} · {names.purpose(props.consent.purposeId)}
               </Text>
               <Field label={t("withdrawBy")} required validationMessage={errors.by}>
-                <ActorSelect id="withdraw-by" value={by} onChange={setBy} guardians={props.guardians} />
+                <ActorSelect id="withdraw-by" value={by} onChange={setBy} guardians={props.guardians} who={props.who} date={at} />
               </Field>
               <Field label={t("givenAtLabel")} required validationMessage={errors.at}>
                 <Input type="date" value={at} max={todayStr()} onChange={(_, d) => setAt(d.value)} />

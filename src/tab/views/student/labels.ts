@@ -60,10 +60,35 @@ export function actorName(a: Actor, guardians: Guardian[], t: Translate): string
 
 /** A date input's value as an ISO date-time: now for today, noon for another day. */
 export function dateToIso(date: string, endOfDay = false): string {
-  const today = new Date().toISOString().slice(0, 10);
-  if (!endOfDay && date === today) return new Date().toISOString();
+  if (!endOfDay && date === todayStr()) return new Date().toISOString();
   return new Date(`${date}T${endOfDay ? "23:59:59" : "12:00:00"}`).toISOString();
 }
-export const todayStr = (): string => new Date().toISOString().slice(0, 10);
+/** Today as YYYY-MM-DD in the user's own time zone (the date inputs' value and maximum). */
+export const todayStr = (): string => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+};
+
+/** Age in whole years on a date (YYYY-MM-DD). */
+export function ageOn(birthDate: string, date: string): number {
+  const [by = 0, bm = 0, bd = 0] = birthDate.split("-").map(Number);
+  const [y = 0, m = 0, d = 0] = date.split("-").map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** Who may give (or withdraw) consent on a date, and why not: the reason's text key, or undefined when they may. */
+export function giverProblem(
+  giver: { guardian: Guardian } | { student: true },
+  birthDate: string,
+  consentAge: number,
+  date: string,
+): "giverNoAuthority" | "giverUnconfirmed" | "giverStudentDecides" | "giverTooYoung" | undefined {
+  const adult = ageOn(birthDate, date || todayStr()) >= consentAge;
+  if ("student" in giver) return adult ? undefined : "giverTooYoung";
+  if (adult) return "giverStudentDecides";
+  if (!giver.guardian.hasAuthority) return "giverNoAuthority";
+  if (!giver.guardian.authorityConfirmed) return "giverUnconfirmed";
+  return undefined;
+}
 
 export const toActor = (v: string): Actor | undefined => (v === "student" ? { student: true } : v.startsWith("g:") ? { guardianId: v.slice(2) } : undefined);
