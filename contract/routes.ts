@@ -245,7 +245,7 @@ export const routes = {
   }),
   // board scale (issue 17): the register searched, filtered, sorted and paged on the server
   registerRows: route({
-    method: "get", path: "/register/rows", tag: "register", access: "viewer", scope: { from: "tenant" },
+    method: "get", path: "/register/rows", tag: "register", access: "viewer", scope: { from: "own-schools" },
     summary: "One page of the register: search, filters (state, party, purpose, school, class), sort (family name first)",
     query: registerQuery,
     response: registerPage,

@@ -139,6 +139,7 @@ describe("Tenancy and roles on every route", function () {
       "GET /api/students": listed("/api/students?query=Geheimhouder", (j) => assert.deepEqual(j.students, [])),
       "GET /api/guardians/lookup": listed(`/api/guardians/lookup?email=${encodeURIComponent("geheim.ouder@b-tenant.example")}`, (j) => assert.deepEqual(j.matches, [])),
       "GET /api/register/overview": listed("/api/register/overview"),
+      "GET /api/register/rows": listed("/api/register/rows"),
       "GET /api/students/{id}": async (route) => {
         await notFound("/api/students/b-lln-001")(route);
         const r = await get("/api/students/lln-001");
