@@ -131,6 +131,12 @@ export const policyInput = z
     attachmentMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perAttachment.min).max(ATTACHMENT_CAPS_MB.perAttachment.max).optional(),
     /** Largest total of attachment contents per mail, in MB (default 25). */
     mailAttachmentsMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perMail.min).max(ATTACHMENT_CAPS_MB.perMail.max).optional(),
+    /**
+     * The reasons a user picks from to send a warned or blocked mail anyway in the task pane (like
+     * Purview's policy-tip justifications); a typed reason stays possible. Absent: the default list
+     * (DEFAULT_OVERRIDE_REASONS, in the user's language).
+     */
+    overrideReasons: z.array(z.string().trim().min(10).max(200)).min(1).max(10).optional(),
   })
   .strict();
 export const policy = policyInput.strip();

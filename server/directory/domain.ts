@@ -186,6 +186,8 @@ export interface Policy {
   attachmentMaxMb?: number;
   /** Largest total of attachment contents per mail, in MB (default 25). */
   mailAttachmentsMaxMb?: number;
+  /** The school's reasons to pick from for sending anyway (absent: DEFAULT_OVERRIDE_REASONS). */
+  overrideReasons?: string[];
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;

@@ -89,7 +89,9 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
         assert.deepEqual({ ...first }, { allowEvent: true });
       } else {
         assert.equal(first.allowEvent, false);
-        assert.equal(first.sendModeOverride, c.verdict === "warn" ? "promptUser" : undefined);
+        // A warning is a SoftBlock too: "Actie ondernemen" opens the pane, where sending anyway asks a reason.
+        assert.equal(first.sendModeOverride, undefined);
+        assert.equal(first.commandId, "msgComposeCheckButton");
         // The check the server stored is the one Outlook shows.
         const { checkId } = JSON.parse(String(first.contextData)) as { checkId: string };
         const stored = await stack.api<{ verdict: string; message: string }>("GET", `/api/checks/${checkId}`);

@@ -117,13 +117,15 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     assert.equal(api.uploads[1]?.bytes.toString("utf8"), "Subject: aanmelding Daan\r\n\r\nTekst é");
   });
 
-  it("When the backend warns, then the user is prompted (PromptUser) with the backend's message", async () => {
+  it("When the backend warns, then sending waits (SoftBlock, no Send Anyway) with the backend's message and 'Actie ondernemen' opening the pane", async () => {
     api.next = { kind: "json", body: checkAnswer("warn") };
     const { ev } = await send(makeOffice(MAIL));
     assert.equal(ev.calls.length, 1);
     const c = ev.calls[0] ?? {};
     assert.equal(c.allowEvent, false);
-    assert.equal(c.sendModeOverride, "promptUser");
+    assert.equal(c.sendModeOverride, undefined);
+    assert.equal(c.cancelLabel, "Actie ondernemen");
+    assert.equal(c.commandId, "msgComposeCheckButton");
     assert.equal(c.errorMessage, checkAnswer("warn").message);
   });
 
@@ -420,11 +422,12 @@ describe("on-send handler against the real backend (Azurite, demo school)", func
     assert.deepEqual(ev.calls, [{ allowEvent: true }]);
   });
 
-  it("When leerplicht gets a report but the parents were not informed, then Outlook asks the user (warn)", async () => {
+  it("When leerplicht gets a report but the parents were not informed, then the mail waits (warn, SoftBlock) and the pane is one click away", async () => {
     const { ev } = await send(makeOffice(mail("lpa@leerplicht.voorbeeldstad.example", "Daan Jansen")));
     assert.equal(ev.calls.length, 1);
     assert.equal(ev.calls[0]?.allowEvent, false);
-    assert.equal(ev.calls[0]?.sendModeOverride, "promptUser");
+    assert.equal(ev.calls[0]?.sendModeOverride, undefined);
+    assert.equal(ev.calls[0]?.commandId, "msgComposeCheckButton");
     assert.ok(String(ev.calls[0]?.errorMessage).length > 0);
   });
 
