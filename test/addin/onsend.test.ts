@@ -436,13 +436,15 @@ describe("on-send handler against the real backend (Azurite, demo school)", func
     const chosen = await send(makeOffice(m, { sessionData: { zvPurpose: JSON.stringify({ purposeId: "onderzoek-dyslexie" }) } }));
     assert.equal(chosen.ev.calls.length, 1);
     assert.equal(chosen.ev.calls[0]?.allowEvent, false);
-    assert.equal(chosen.ev.calls[0]?.sendModeOverride, undefined, "blocked, not a warning");
+    assert.equal(chosen.ev.calls[0]?.sendModeOverride, undefined);
     const { checkId } = JSON.parse(String(chosen.ev.calls[0]?.contextData)) as { checkId: string };
     const stored = await stack.api<{ verdict: string; purposeId?: string; recipients: { reasons: { code: string }[] }[] }>("GET", `/api/checks/${checkId}`);
     assert.equal(stored.json.purposeId, "onderzoek-dyslexie");
     assert.ok(stored.json.recipients[0]?.reasons.some((r) => r.code === "PURPOSE_NOT_COVERED"), JSON.stringify(stored.json.recipients));
     const dflt = await send(makeOffice(m));
-    assert.equal(dflt.ev.calls[0]?.sendModeOverride, "promptUser", "the default purpose (absence report) only warns");
+    const { checkId: dfltId } = JSON.parse(String(dflt.ev.calls[0]?.contextData)) as { checkId: string };
+    const dfltCheck = await stack.api<{ verdict: string }>("GET", `/api/checks/${dfltId}`);
+    assert.equal(dfltCheck.json.verdict, "warn", "the default purpose (absence report) only warns");
   });
 
   it("When the wijkteam gets a report without consent, then sending is blocked with the task pane command and the stored check's id", async () => {
