@@ -7,6 +7,8 @@ import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./com
 import { routes } from "./api.js";
 
 const CONSENT_CODES = new Set(["NO_CONSENT", "CONSENT_EXPIRED", "CONSENT_WITHDRAWN", "SECOND_GUARDIAN_REQUIRED", "CONSENT_REFUSED"]);
+/** Reasons that ask which student the mail is about (an attachment naming nobody, or one that could not be read). */
+const STUDENT_CODES = new Set(["ATTACHMENT_WITHOUT_STUDENT", "ATTACHMENT_UNREADABLE"]);
 /** Reasons that ask the user to choose the purpose of the mail. */
 const PURPOSE_CODES = new Set(["PURPOSE_AMBIGUOUS", "PARENT_OF_16_NO_PURPOSE", "NO_PURPOSE", "PURPOSE_NOT_COVERED"]);
 const NOTICE_METHODS = ["email", "letter", "meeting", "paper", "oral", "portal"] as const;
@@ -103,7 +105,7 @@ export function CheckView() {
       return undefined;
     });
   /** The user names the student of a mail in which the check recognised none; it travels with the mail too. */
-  const studentAsked = check?.recipients.some((r) => r.reasons.some((q) => q.code === "ATTACHMENT_WITHOUT_STUDENT")) ?? false;
+  const studentAsked = check?.recipients.some((r) => r.reasons.some((q) => STUDENT_CODES.has(q.code))) ?? false;
   useEffect(() => {
     if (studentAsked && !studentOptions) void api.call(routes.students, { query: { limit: 2000 } }).then((r) => setStudentOptions(r.students), () => undefined);
   }, [api, studentAsked, studentOptions]);
