@@ -25,6 +25,26 @@ function reportText(bytes: number): string {
   return line.repeat(Math.ceil(bytes / line.length)).slice(0, bytes);
 }
 
+/** A .docx of about `bytes` bytes: numbered notes with varied (so barely compressible) reference codes. */
+function docxOf(bytes: number): Buffer {
+  let seed = 7;
+  const code = (): string => {
+    let out = "";
+    for (let i = 0; i < 24; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      out += "abcdefghijklmnopqrstuvwxyz0123456789".charAt(seed % 36);
+    }
+    return out;
+  };
+  const lines: string[] = [];
+  let doc = makeDocx(["Groeidocument Daan Bench"]);
+  while (doc.length < bytes) {
+    for (let i = 0; i < 500; i++) lines.push(`${lines.length + 1}. Notitie ${code()} ${code()}: Daan Bench werkt goed mee.`);
+    doc = makeDocx(lines);
+  }
+  return doc;
+}
+
 export async function runAttachments(): Promise<void> {
   const azurite = new AzuriteProcess();
   await azurite.start();
@@ -43,7 +63,7 @@ export async function runAttachments(): Promise<void> {
     if (!imp.ok) throw new Error(`import: ${imp.status} ${await imp.text()}`);
 
     const pdf = makePdf(reportText(2 * MB - 1000));
-    const docx = makeDocx(Array.from({ length: 2200 }, (_, i) => `${i}. ${reportText(90)}`));
+    const docx = docxOf(200 * 1024);
     let corr = 0;
     const upload = async (bytes: Buffer, name: string, contentType: string, correlationId: string): Promise<{ receipt: string; ms: number }> => {
       const t0 = performance.now();
@@ -71,7 +91,7 @@ export async function runAttachments(): Promise<void> {
     const whole: number[] = [];
     const share: number[] = [];
     let students = 0;
-    for (let i = 0; i < (SMOKE ? 3 : 20); i++) {
+    for (let i = 0; i < (SMOKE ? 2 : 20); i++) {
       const correlationId = `benchattach${String(corr++).padStart(6, "0")}`;
       const t0 = performance.now();
       const [a, b] = await Promise.all([
