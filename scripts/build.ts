@@ -5,7 +5,7 @@
  *  - the static HTML pages and assets next to them.
  */
 import { build, type BuildOptions } from "esbuild";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { assertEs2016 } from "./check-es2016.js";
 
@@ -87,7 +87,12 @@ export async function buildAll(opts: { quiet?: boolean } = {}): Promise<void> {
     assertEs2016(readFileSync(file, "utf8"), path.relative(root, file));
   }
   for (const d of STATIC_DIRS) copyStatic(d);
+  // Marks a complete build: tests reuse dist/ when this stamp is newer than every source file.
+  writeFileSync(path.join(dist, BUILD_STAMP), new Date().toISOString());
 }
+
+/** The file buildAll writes last; its mtime says when dist/ was last built whole. */
+export const BUILD_STAMP = ".built";
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   buildAll().catch((err: unknown) => {
