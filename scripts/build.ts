@@ -93,6 +93,25 @@ export async function buildAll(opts: { quiet?: boolean } = {}): Promise<void> {
 
 /** The file buildAll writes last; its mtime says when dist/ was last built whole. */
 export const BUILD_STAMP = ".built";
+/** What the bundles and the copied pages are made of. */
+const BUILD_SOURCES = ["src", "contract", "assets", "scripts/build.ts", "scripts/check-es2016.ts", "package-lock.json"];
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const name of readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, name)));
+  return max;
+}
+
+/** True when dist/ holds a whole build made after every source last changed. */
+export function distIsFresh(): boolean {
+  const stamp = path.join(dist, BUILD_STAMP);
+  if (!existsSync(stamp)) return false;
+  const built = statSync(stamp).mtimeMs;
+  return BUILD_SOURCES.every((s) => newestMtime(path.join(root, s)) <= built);
+}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   buildAll().catch((err: unknown) => {
