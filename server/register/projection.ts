@@ -6,7 +6,8 @@
  * overview answer from it without reading storage: at 30,000 students a scan of the HEAD rows costs
  * seconds on Azurite, a page from memory milliseconds.
  */
-import type { OverviewRow, RegisterPage, RegisterSortKey } from "../../contract/register.js";
+import type { OverviewRow, RegisterPage } from "../../contract/register.js";
+import type { RegisterSortKey } from "../../contract/enums.js";
 import { dutchDate, familySortKey, type Student } from "../directory/domain.js";
 import { fold, type DirectoryService, type DirectorySnapshot } from "../directory/service.js";
 import type { Partition, RegisterRepository } from "./repository.js";
