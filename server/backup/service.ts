@@ -227,7 +227,8 @@ const same = (a: BackupRow | undefined, b: BackupRow): boolean => a !== undefine
  * What a restore writes, or RESTORE_CONFLICT before anything is written:
  * - a register chain (a student's Events partition) is written whole when the store has none; when
  *   the store has one, every event of the backup must be there unchanged (the live chain is the same or
- *   longer) and nothing is written; otherwise the restore is refused: it would replace history.
+ *   longer) and nothing is written; a partition without its HEAD whose rows are all the backup's (a
+ *   restore interrupted half-way) is completed; otherwise the restore is refused: it would replace history.
  * - the administrative log: when the live log holds the backup's entries unchanged, nothing is written;
  *   else the backup's log goes aside, whole, to the partition "tenant|restored|<restoreId>" (the live
  *   log keeps running, the old one is kept beside it). A kept-aside partition the store already has
@@ -259,8 +260,16 @@ export async function planRestore(storage: Storage, b: TenantBackup, restoreId: 
           if (name === "Events") plan.chainsRestored++;
           continue;
         }
-        if (part.every((r) => r.rowKey === "HEAD" || same(have.get(r.rowKey), r))) {
+        if (have.has("HEAD") && part.every((r) => r.rowKey === "HEAD" || same(have.get(r.rowKey), r))) {
           plan.kept += part.length;
+          continue;
+        }
+        // A partition an interrupted restore left half-written (its HEAD comes last): every row there is the
+        // backup's, so the missing ones complete it.
+        const mine = new Map(part.map((r) => [r.rowKey, r]));
+        if (!have.has("HEAD") && [...have.values()].every((r) => same(mine.get(r.rowKey), r))) {
+          writes.push(...part.filter((r) => !have.has(r.rowKey)));
+          plan.kept += have.size;
           continue;
         }
         if (name === "AdminLog" && pk === key(b.tenantId)) {

@@ -110,7 +110,7 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
     assert.equal(list.json.backups.find((b) => b.name === "goed.zvbackup")?.keyId, "k1");
   });
 
-  it("When a lost register is restored, then nothing happens until a second person approves, and then the chain is back and the administrative log names both people", async () => {
+  it("[R-FOUR-EYES] When a lost register is restored, then nothing happens until a second person approves, and then the chain is back and the administrative log names both people", async () => {
     await dropPartition("bak-1");
     const before = await snapshot(stack.running.storage);
     const prop = await propose("goed.zvbackup");
@@ -158,6 +158,20 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
     assert.equal((await eventsOf("bak-2")).length, 0);
     const list = (await stack.api<{ approvals: ApprovalRecord[] }>("GET", "/api/approvals", undefined, { token: po })).json.approvals;
     assert.equal(list.find((a) => a.id === prop.json.id)?.state, "failed");
+  });
+
+  it("When a restore was cut off half-way (a register partition without its HEAD), then an approved restore of the same backup completes it", async () => {
+    const head = (await eventsOf("bak-1")).find((e) => e.rowKey === "HEAD");
+    assert.ok(head);
+    await tableClient(stack, "Events").deleteEntity(String(head.partitionKey), "HEAD");
+    const prop = await propose("goed.zvbackup");
+    assert.equal(prop.status, 201, JSON.stringify(prop.json));
+    const ok = await stack.api<ApprovalRecord>("POST", `/api/approvals/${prop.json.id}/approve`, { reason: "Afmaken" }, { token: po });
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    assert.equal(ok.json.result?.verified, true);
+    const reg = (await stack.api<RegisterView>("GET", "/api/students/bak-1/register", undefined, { token: po })).json;
+    assert.equal(reg.chain.verified, true, JSON.stringify(reg.chain));
+    assert.ok((await eventsOf("bak-1")).some((e) => e.rowKey === "HEAD"));
   });
 
   it("When the backup script exports over an older 0644 file, then the file is 0600 and encrypted with the current key; its restore command points to the API", async () => {
