@@ -23,6 +23,8 @@ export const ADMIN_ACTIONS = [
   "rejection",
   "role-change",
   "breach-decision",
+  /** Register HEADs from before the keyed MAC sealed again after their SHA-256 chain verified (approved). */
+  "reseal",
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -57,7 +59,7 @@ export const adminLogResponse = z.object({
 export type AdminLogResponse = z.infer<typeof adminLogResponse>;
 
 /** What needs a second person. */
-export const APPROVAL_KINDS = ["retention-change", "purge", "restore"] as const;
+export const APPROVAL_KINDS = ["retention-change", "purge", "restore", "reseal"] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 /** "failed": approved, but the action was refused when carried out (a restore whose backup or store changed); `result.error` says why. */
 export const APPROVAL_STATES = ["proposed", "approved", "rejected", "executed", "failed"] as const;
@@ -67,7 +69,10 @@ export const backupName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 
 
 const reason = line(500).refine((s) => s.length >= 5, "say why (at least 5 characters)");
 
-/** A proposal: a retention change names the school and the new settings; a purge only why; a restore the stored backup. */
+/**
+ * A proposal: a retention change names the school and the new settings; a purge only why; a restore the
+ * stored backup; a reseal (HEAD rows from before the keyed MAC, sealed again when their chain verifies) only why.
+ */
 export const proposalInput = z
   .object({ kind: z.enum(APPROVAL_KINDS), schoolId: id.optional(), retention: retentionInput.optional(), backup: backupName.optional(), reason })
   .strict()
@@ -75,7 +80,7 @@ export const proposalInput = z
     if (p.kind === "retention-change" && (!p.schoolId || !p.retention))
       ctx.addIssue({ code: "custom", path: ["retention"], message: "a retention change names schoolId and retention" });
     if (p.kind !== "retention-change" && (p.schoolId || p.retention))
-      ctx.addIssue({ code: "custom", path: ["kind"], message: "a purge or restore covers every school: no schoolId or retention" });
+      ctx.addIssue({ code: "custom", path: ["kind"], message: "a purge, restore or reseal covers every school: no schoolId or retention" });
     if ((p.kind === "restore") !== (p.backup !== undefined)) ctx.addIssue({ code: "custom", path: ["backup"], message: "a restore names its backup (and only a restore)" });
   });
 export type ProposalInput = z.infer<typeof proposalInput>;

@@ -160,7 +160,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     retention,
     views: new ViewLog(storage),
     adminLog,
-    approvals: new ApprovalService(storage, directory, retention, adminLog, backups),
+    approvals: new ApprovalService(storage, directory, retention, adminLog, { backups, register: registerRepo }),
     backups,
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),

@@ -35,13 +35,18 @@ export interface Restorer {
   restore(tenantId: string, name: string, sha256: string, restoreId: string): Promise<Record<string, number | boolean>>;
 }
 
+/** What the approval service needs of the register (server/register/repository.ts): sealing pre-MAC HEAD rows whose chain verifies. */
+export interface Resealer {
+  resealUnsealed(tenantId: string): Promise<{ chains: number; resealed: number; refused: number }>;
+}
+
 export class ApprovalService {
   constructor(
     private readonly storage: Storage,
     private readonly directory: DirectoryService,
     private readonly retention: Purger,
     private readonly log: AdminLog,
-    private readonly backups?: Restorer,
+    private readonly ports: { backups?: Restorer; register?: Resealer } = {},
   ) {}
 
   private pk(tenantId: string): string {
@@ -102,8 +107,8 @@ export class ApprovalService {
   }
 
   private restorer(): Restorer {
-    if (!this.backups) throw new AppError(404, "NOT_FOUND", "Backups are not configured here (BACKUP_DIR)");
-    return this.backups;
+    if (!this.ports.backups) throw new AppError(404, "NOT_FOUND", "Backups are not configured here (BACKUP_DIR)");
+    return this.ports.backups;
   }
 
   async list(p: Principal): Promise<ApprovalRecord[]> {
@@ -213,6 +218,20 @@ export class ApprovalService {
         target: rec.id,
         reason: rec.reason,
         details: { ...result, backupSha256: rec.backupSha256 },
+      });
+      return result;
+    }
+    if (rec.kind === "reseal" && this.ports.register) {
+      const result = await this.ports.register.resealUnsealed(p.tenantId);
+      await this.log.append(p.tenantId, {
+        by: rec.proposedBy,
+        approvedBy,
+        action: "reseal",
+        operation: "approval",
+        schoolIds: [],
+        target: rec.id,
+        reason: rec.reason,
+        details: result,
       });
       return result;
     }
