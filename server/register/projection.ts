@@ -167,6 +167,11 @@ export class RegisterProjection {
       .finally(() => this.refreshing.delete(tenantId));
   }
 
+  /** Drops a tenant's view (a restore wrote rows under it): the next call reads the HEAD rows again. */
+  forget(tenantId: string): void {
+    this.views.delete(tenantId);
+  }
+
   /** Every row, in directory order (GET /api/register/overview). */
   async rows(tenantId: string, schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
     return (await this.view(tenantId)).entries.filter((e) => mayAccessSchool(schools, e.row.schoolId)).map((e) => e.row);
