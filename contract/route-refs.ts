@@ -62,4 +62,5 @@ export const routes: RouteRefs = {
   propose: { method: "post", path: "/approvals", bodyType: "json" },
   approve: { method: "post", path: "/approvals/:id/approve", bodyType: "json" },
   reject: { method: "post", path: "/approvals/:id/reject", bodyType: "json" },
+  backups: { method: "get", path: "/backups", bodyType: "json" },
 };
