@@ -13,7 +13,7 @@ import { SentItemsRepository, type ReviewItem } from "../../server/sentitems/rep
 import type { Timers } from "../../server/shared/schedule.js";
 import type { ConsentRequestRecord } from "../../server/register/requests.js";
 import type { PurgeReport } from "../../contract/retention.js";
-import type { ConsentEvent } from "../support/api-helpers.js";
+import { setPolicy, type ConsentEvent } from "../support/api-helpers.js";
 
 /**
  * Retention of every copy (issue 16 item 7, docs/RETENTION.md) over real HTTP and Azurite, on the
@@ -175,7 +175,7 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     await rm(evidenceDir, { recursive: true, force: true });
   });
 
-  it("When the scheduled run comes an hour later, then every copy is still there (R-RETAIN-IDEMPOTENCY, R-RETAIN-CHECKS, R-RETAIN-VIEWS)", async () => {
+  it("[R-RETAIN-COPIES] When the scheduled run comes an hour later, then every copy is still there and the report counts none removed per copy", async () => {
     await clock.runAt(at(3600_000));
     const r = await lastReport();
     assert.equal(r.trigger, "schedule");
@@ -187,7 +187,7 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     assert.deepEqual(await originals(), Object.values(sha).sort());
   });
 
-  it("When 25 hours have passed, then the stored answers are gone (R-RETAIN-IDEMPOTENCY) and a retry with the old key is done as a new request", async () => {
+  it("[R-RETAIN-IDEMPOTENCY] [R-RETAIN-ORIGINALS] When 25 hours have passed, then the stored answers and an original no consent refers to are gone, and a retry with the old key is done as a new request", async () => {
     await clock.runAt(at(25 * 3600_000));
     const r = await lastReport();
     assert.ok((r.copies?.idempotency ?? 0) >= 1, JSON.stringify(r.copies));
@@ -206,7 +206,7 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     assert.equal(reg.events.filter((e) => e.type === "consent").length, 1);
   });
 
-  it("When the check record's expiry plus the school's checkRecordDays has passed, then the record is gone from every table (R-RETAIN-CHECKS)", async () => {
+  it("[R-RETAIN-CHECKS] When the check record's expiry plus the school's checkRecordDays has passed, then the record is gone from every table", async () => {
     await clock.runAt(at(36 * DAY));
     assert.deepEqual((await scan())(ids.checkId), ["Checks"], "7 + 30 days have not passed yet");
     await clock.runAt(at(38 * DAY));
@@ -218,7 +218,7 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     for (const id of [ids.leftReq, ids.enrolledAnswered]) assert.deepEqual(m(id), ["Events", "Meta"], `${id}: a consent refers to it`);
   });
 
-  it("When the consent retention has passed, then unanswered requests, their links, old views, decided review items and unreferenced originals are gone, and evidence a kept consent refers to stays (R-RETAIN-REQUESTS, R-RETAIN-LINKS, R-RETAIN-VIEWS, R-RETAIN-REVIEW, R-RETAIN-ORIGINALS)", async () => {
+  it("[R-RETAIN-REQUESTS] [R-RETAIN-LINKS] [R-RETAIN-VIEWS] [R-RETAIN-REVIEW] [R-RETAIN-ORIGINALS] When the consent retention has passed, then unanswered requests, their links, old views, decided review items and unreferenced originals are gone, and evidence a kept consent refers to stays", async () => {
     const before = await stack.running.services.registerRepo.read(stack.tenantId, "rc-enrolled");
     await clock.runAt(at((2 * 365 + 3) * DAY));
     const r = await lastReport();
@@ -246,5 +246,17 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     assert.equal(r.copies?.reviewItems, 1);
     // Originals: the leaver's went with its consent; the enrolled student's backs a kept consent.
     assert.deepEqual(await originals(), [sha.enrolled]);
+  });
+
+  it("[R-RETAIN-VIEWS] When a school keeps its view log longer (policy viewLogYears), then the scheduled run keeps its views that long", async () => {
+    const policy = await setPolicy(stack, DEMO_SCHOOL_ID, { viewLogYears: 5 });
+    assert.equal(policy.viewLogYears, 5);
+    assert.equal((await stack.api("GET", "/api/students/rc-enrolled/register")).status, 200);
+    const pk = key(stack.tenantId, "rc-enrolled");
+    const views = async () => stack.running.storage.list("Views", odata`PartitionKey eq ${pk}`);
+    await clock.runAt(at((4 * 365 + 3) * DAY));
+    assert.equal((await views()).length, 1, "4 years: kept under the school's 5");
+    await clock.runAt(at((5 * 365 + 3) * DAY));
+    assert.equal((await views()).length, 0);
   });
 });

@@ -176,7 +176,7 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.ok(item.reasons.some((r) => r.code === "CONSENT_EXPIRED"), JSON.stringify(item.reasons));
   });
 
-  it("When a check record expired more than 30 days ago, then the retention run removes it (R-RETAIN-CHECKS), and a mail sent with its stamp is judged at its send time", async () => {
+  it("[R-RETAIN-CHECKS] When a check record expired more than 30 days ago, then the retention run removes it, and a mail sent with its stamp is judged at its send time", async () => {
     const s = await importStudent(stack);
     const mail = { to: [INSPECTIE], ...about(s) };
     const old = await onSend(mail);
