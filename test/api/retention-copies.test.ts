@@ -5,7 +5,7 @@ import path from "node:path";
 import { odata } from "@azure/data-tables";
 import { startStack, type Stack } from "../support/stack.js";
 import { recordingCheck } from "../support/sent-items.js";
-import { leaver, DEMO_SCHOOL_ID } from "../reliability/support.js";
+import { changedTables, leaver, snapshot, DEMO_SCHOOL_ID } from "../reliability/support.js";
 import { TABLES, key } from "../../server/shared/storage.js";
 import { sha256Hex } from "../../server/shared/hash.js";
 import { LocalFolderBlobStore } from "../../server/graph/blob-store.js";
@@ -218,8 +218,14 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     for (const id of [ids.leftReq, ids.enrolledAnswered]) assert.deepEqual(m(id), ["Events", "Meta"], `${id}: a consent refers to it`);
   });
 
-  it("[R-RETAIN-REQUESTS] [R-RETAIN-LINKS] [R-RETAIN-VIEWS] [R-RETAIN-REVIEW] [R-RETAIN-ORIGINALS] When the consent retention has passed, then unanswered requests, their links, old views, decided review items and unreferenced originals are gone, and evidence a kept consent refers to stays", async () => {
+  it("[R-RETAIN-COPIES] [R-RETAIN-REQUESTS] [R-RETAIN-LINKS] [R-RETAIN-VIEWS] [R-RETAIN-REVIEW] [R-RETAIN-ORIGINALS] When the consent retention has passed, then a dry run only counts, and the run removes unanswered requests, their links, old views, decided review items and unreferenced originals, and evidence a kept consent refers to stays", async () => {
     const before = await stack.running.services.registerRepo.read(stack.tenantId, "rc-enrolled");
+    // A dry run at that time counts per copy what would go, and changes nothing.
+    const tables = await snapshot(stack.running.storage);
+    const dry = await stack.running.services.retention.purge(stack.tenantId, { dryRun: true, trigger: "manual", now: at((2 * 365 + 3) * DAY) });
+    assert.ok((dry.copies?.consentRequests ?? 0) >= 2 && dry.copies?.views === 2 && dry.copies.reviewItems === 1, JSON.stringify(dry.copies));
+    assert.deepEqual(changedTables(tables, await snapshot(stack.running.storage)), []);
+    assert.equal((await originals()).length, 2);
     await clock.runAt(at((2 * 365 + 3) * DAY));
     const r = await lastReport();
     // The leaver's chain went by its rule (the student purge), and with it what only it referred to.
