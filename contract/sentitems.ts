@@ -39,6 +39,8 @@ export type DecisionRequest = z.infer<typeof decisionRequest>;
 export const sweepReport = z.object({
   mailboxes: z.number(),
   messages: z.number(),
+  /** Meetings the senders organised whose calendar event changed (read through the calendar). */
+  meetings: z.number(),
   confirmed: z.number(),
   disclosures: z.number(),
   review: z.number(),
@@ -65,6 +67,8 @@ export const reviewItem = z.object({
   bcc: z.array(z.string()),
   students: z.array(z.object({ id: z.string(), name: z.string(), schoolId: z.string().optional() })),
   reasons: z.array(reviewReason),
+  /** A meeting invitation (the organiser's calendar event; internetMessageId is its iCalUId). */
+  meeting: z.boolean().optional(),
   checkId: z.string().optional(),
   purposeId: z.string().optional(),
   state: z.enum(REVIEW_STATES),
