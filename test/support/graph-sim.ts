@@ -18,7 +18,11 @@ import { listen, readBody, type Listening } from "../identity/support.js";
  *    clock (`now`): the validation handshake on creation (the URL must echo `validationToken` as
  *    text/plain), at most 10,080 minutes, PATCH to renew (404 once expired), a notification with the
  *    subscription's clientState for each mail sent while it is live, lifecycle notifications on demand,
- *    and `dropNotifications` to lose some on purpose.
+ *    and `dropNotifications` to lose some on purpose;
+ *  - the organisers' calendars (`meeting`, `changeMeeting`): calendarView delta with its date window kept
+ *    in the token and no `$expand` (as v1.0), each event with the add-in's custom properties only when
+ *    `$expand` names `cecp-<add-in id>` exactly (the name is case-sensitive), and subscriptions on
+ *    `users/{id}/events` notifying created and updated events.
  */
 
 export const CHECK_PROPERTY = "String {00020386-0000-0000-C000-000000000046} Name x-zorgvuldig-check";
