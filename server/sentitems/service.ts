@@ -32,7 +32,9 @@ import type { NotificationItem, SubscriptionReport, Subscriptions } from "./subs
  */
 
 export type { SweepReport } from "../../contract/sentitems.js";
-import type { BreachUpdate, SweepReport } from "../../contract/sentitems.js";
+import type { BreachRequest, BreachUpdate, OverrideBreachRequest, SweepReport } from "../../contract/sentitems.js";
+import { randomUUID } from "node:crypto";
+import { fullName } from "../directory/domain.js";
 
 /** Days a check record is kept after it expired (a late send is still judged, at its send time, without it). */
 export const CHECK_RECORD_GRACE_DAYS = 30;
@@ -460,6 +462,7 @@ export class SentItemsService {
     }
     const breach: Breach = {
       id: `lek_${sha256Hex(`${item.id}|${at}`).slice(0, 20)}`,
+      source: "review",
       reviewId: item.id,
       what: d.note ?? "Leerlinggegevens verzonden aan een ontvanger zonder grondslag",
       students: item.students.map((s) => ({ id: s.id, name: s.name })),
@@ -495,6 +498,58 @@ export class SentItemsService {
     });
     const { etag: _e, ...plain } = next;
     return plain;
+  }
+
+  /**
+   * A breach registered by hand (DOMAIN.md section 7): the 72 hours run from when the school became aware
+   * (default now; never in the future).
+   */
+  async openBreach(p: Principal, d: BreachRequest): Promise<Breach> {
+    const snap = await this.d.directory.snapshot(p.tenantId);
+    const students = d.studentIds.map((id) => {
+      const s = snap.studentById.get(id);
+      if (!s) throw notFound("Student");
+      return { id, name: fullName(s) };
+    });
+    return this.addBreach(p, { source: "hand", what: d.what, students, recipients: (d.recipients ?? []).map((r) => r.toLowerCase()), categories: d.categories ?? [] }, d.awareAt);
+  }
+
+  /**
+   * A breach from an override found wrong: the overridden check (a task-pane override, or the recording
+   * check let through on one) names the students and the recipients it blocked.
+   */
+  async overrideBreach(p: Principal, checkId: string, d: OverrideBreachRequest): Promise<Breach> {
+    const c = await this.d.checkRepo.get(p.tenantId, checkId);
+    if (!c) throw notFound("Check");
+    if (!c.override && !c.overrideOf) throw new AppError(422, "UNPROCESSABLE", "This check was not overridden: register the breach by hand or from the review list");
+    const blocked = c.result.recipients.filter((r) => r.verdict === "block").map((r) => r.address);
+    return this.addBreach(
+      p,
+      {
+        source: "override",
+        checkId,
+        what: d.what ?? `Doorgezonden ondanks de blokkade (overruled: ${(c.override?.reason ?? c.overrideOf?.reason ?? "").slice(0, 300)})`,
+        students: c.result.students.map((s) => ({ id: s.id, name: s.name })),
+        recipients: blocked,
+        categories: d.categories ?? [],
+      },
+      d.awareAt,
+    );
+  }
+
+  private async addBreach(p: Principal, b: Pick<Breach, "source" | "what" | "students" | "recipients" | "categories"> & { checkId?: string }, awareAt?: string): Promise<Breach> {
+    const now = new Date().toISOString();
+    const aware = new Date(awareAt ?? now).toISOString();
+    const breach: Breach = {
+      id: `lek_${sha256Hex(`${p.tenantId}|${now}|${randomUUID()}`).slice(0, 20)}`,
+      ...b,
+      flaggedAt: now,
+      awareAt: aware,
+      deadline: new Date(Date.parse(aware) + BREACH_HOURS * 3_600_000).toISOString(),
+      recordedBy: p.userId,
+    };
+    await this.d.repo.addBreach(p.tenantId, breach);
+    return breach;
   }
 
   /** The breaches that concern one student (the access export shows them, the recipient redacted). */
