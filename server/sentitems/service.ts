@@ -36,9 +36,6 @@ import type { BreachRequest, BreachUpdate, OverrideBreachRequest, SweepReport } 
 import { randomUUID } from "node:crypto";
 import { fullName } from "../directory/domain.js";
 
-/** Days a check record is kept after it expired (a late send is still judged, at its send time, without it). */
-export const CHECK_RECORD_GRACE_DAYS = 30;
-
 export type Outcome = "confirmed" | "logged" | "review" | "server" | "nothing";
 
 export interface SentItemsDeps {
@@ -161,7 +158,7 @@ export class SentItemsService {
       await Promise.all(missing.map(([m, at]) => this.d.repo.addMailbox(tenantId, m, at)));
       known = await this.d.repo.mailboxes(tenantId);
     }
-    const report: SweepReport = { mailboxes: known.length, messages: 0, meetings: 0, confirmed: 0, disclosures: 0, review: 0, serverMail: 0, purged: 0 };
+    const report: SweepReport = { mailboxes: known.length, messages: 0, meetings: 0, confirmed: 0, disclosures: 0, review: 0, serverMail: 0 };
     const count = (r: { outcome: Outcome; disclosures: number }): void => {
       if (r.outcome === "confirmed") report.confirmed++;
       if (r.outcome === "review") report.review++;
@@ -185,8 +182,7 @@ export class SentItemsService {
         if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
       });
     }
-    // Retention: check records (never a body) go some time after they expired.
-    report.purged = await this.d.checkRepo.purgeExpired(tenantId, new Date(Date.now() - CHECK_RECORD_GRACE_DAYS * 86_400_000).toISOString());
+    // Check records are purged by the retention run (server/retention/service.ts, R-RETAIN-CHECKS), not here.
     return report;
   }
 
