@@ -23,6 +23,12 @@ export { REASON_CODES, type ReasonCode } from "./enums.js";
 
 /** The internet header the on-send handler stamps on every mail it checked: `<checkId>.<mac>`. */
 export const CHECK_HEADER = "x-zorgvuldig-check";
+/**
+ * A meeting has no internet headers: the handler keeps the stamp as this custom property of the item
+ * (`loadCustomPropertiesAsync`), which Graph shows on the organiser's calendar event as the named property
+ * `cecp-<add-in id>` of PS_PUBLIC_STRINGS (a JSON object of every custom property; docs/OUTLOOK.md).
+ */
+export const CHECK_CUSTOM_PROPERTY = "zvCheck";
 
 
 /**

@@ -187,6 +187,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
       graphBaseUrl: config.GRAPH_BASE_URL,
       stampKey: checkStampKey(config),
       log,
+      addinIds: config.OUTLOOK_ADDIN_IDS,
       // Change notifications need an address Graph can post to.
       ...(config.PUBLIC_URL
         ? {
@@ -194,6 +195,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
               notificationUrl: `${config.PUBLIC_URL.replace(/\/+$/, "")}/api/graph/notifications`,
               minutes: config.SENT_ITEMS_SUBSCRIPTION_MINUTES,
               renewBeforeMinutes: config.SENT_ITEMS_RENEW_BEFORE_MINUTES,
+              meetings: config.OUTLOOK_ADDIN_IDS.length > 0,
             }),
           }
         : {}),

@@ -13,6 +13,8 @@ export interface MailboxState {
   /** Messages sent before this are not looked at (the first sweep does not judge the past). */
   since: string;
   deltaLink?: string;
+  /** The calendarView delta of the mailbox's calendar (meetings it organised). */
+  eventsDeltaLink?: string;
   lastSweepAt?: string;
   etag?: string;
 }

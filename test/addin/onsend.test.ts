@@ -355,6 +355,21 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     });
   }
 
+  it("When a meeting is sent (OnAppointmentSend; an appointment has no internet headers), then its check is saved as the add-in's custom property zvCheck BEFORE the event completes", async () => {
+    const stamp = "chk_0123456789abcdef01234567.AAAAAAAAAAAAAAAAAAAAAA";
+    api.next = { kind: "json", body: checkAnswer("warn", { stamp }) };
+    const office = makeOffice({ ...MAIL, itemType: "appointment" });
+    let completedAt = 0;
+    const handler = createOnMessageSendHandler({ office: () => office as unknown as OfficeLike });
+    const ev = makeEvent();
+    handler({ completed: (o) => ((completedAt = Date.now()), ev.completed(o)) });
+    await ev.first;
+    assert.equal(office.double.customProperties.get("zvCheck"), stamp);
+    assert.ok(office.double.customPropertiesSavedAt !== undefined && office.double.customPropertiesSavedAt <= completedAt, "saved before completing");
+    assert.equal(office.double.internetHeaders.size, 0);
+    assert.equal((api.checks[0] as { mode?: string }).mode, "send");
+  });
+
   it("When the handler module loads with Office present, then it associates the manifest's function name", async () => {
     const office = makeOffice(MAIL);
     (globalThis as unknown as { Office?: unknown }).Office = office;

@@ -29,7 +29,7 @@ import {
   recipientKey,
   newSendKey,
   saveKeptPolicy,
-  stampCheckHeader,
+  stampCheck,
   type MailSnapshot,
   type OfficeLike,
 } from "./office.js";
@@ -170,12 +170,12 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
       const res: unknown = await api.post<unknown>("/api/check", body, { "idempotency-key": newSendKey() });
       if (!isCheckResponse(res)) throw new StepError("invalid");
       const check: CheckResponse = res;
-      // The stamp goes on the mail whatever the verdict ("Send Anyway" and SoftBlock still send), and the
+      // The stamp goes on the mail (a meeting: its custom property) whatever the verdict ("Send Anyway" and SoftBlock still send), and the
       // policy is saved, both BEFORE completing (the runtime may stop right after), within the budget.
       const left = budgetMs - (Date.now() - started) - 250;
       if (left > 0) {
         const writes: Promise<void>[] = [saveKeptPolicy(office, check.policy)];
-        if (check.stamp) writes.push(stampCheckHeader(office, check.stamp));
+        if (check.stamp) writes.push(stampCheck(office, check.stamp));
         await within(Promise.all(writes).then(() => undefined), Math.min(left, 2000));
       }
       return completionFor(check, lang);
