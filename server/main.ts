@@ -92,7 +92,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       details: { studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures },
     }),
   );
-  const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log);
+  // Each run audits the register first (the tab's banner reads the outcome); a failed audit writes no checkpoint.
+  const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log, async (tenantId) =>
+    (await services.register.verifyAll(tenantId)).ok,
+  );
   const stopSweep = services.graph.configured
     ? services.sentItems.schedule(config.SENT_ITEMS_SWEEP_SECONDS * 1000, () => services.retention.tenants(), log)
     : () => undefined;

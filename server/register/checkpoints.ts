@@ -222,9 +222,14 @@ export class CheckpointService {
     return problems;
   }
 
-  /** Every `intervalMs`, a checkpoint of every tenant; unref'd. Returns a stop function. */
-  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger): () => void {
+  /**
+   * Every `intervalMs`, a checkpoint of every tenant; unref'd. Returns a stop function. `audit`, when
+   * given, runs first (main.ts: the full audit of the register); a failed audit writes no checkpoint,
+   * so the last good one stays the reference.
+   */
+  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger, audit?: (tenantId: string) => Promise<boolean>): () => void {
     const job = async (tenantId: string): Promise<void> => {
+      if (audit && !(await audit(tenantId))) return;
       const cp = await this.write(tenantId);
       // Counts only.
       log.info({ tenant: tenantId, chains: cp.chains, events: cp.events, unsealed: cp.unsealed }, "register checkpoint");

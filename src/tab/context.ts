@@ -9,6 +9,7 @@ export type Route =
   | { view: "directory" }
   | { view: "requests" }
   | { view: "review" }
+  | { view: "adminlog" }
   | { view: "student"; id: string }
   | { view: "export"; id: string };
 
@@ -17,7 +18,7 @@ export function routeFromParams(p: URLSearchParams): Route {
   const id = p.get("student") ?? "";
   if (view === "student" && id) return { view, id };
   if (view === "export" && id) return { view, id };
-  if (view === "overview" || view === "directory" || view === "review" || view === "requests") return { view };
+  if (view === "overview" || view === "directory" || view === "review" || view === "requests" || view === "adminlog") return { view };
   return { view: "register" };
 }
 
@@ -64,6 +65,8 @@ export interface AppContextValue {
   reloadNames(): void;
   navigate(route: Route): void;
   href(route: Route): string;
+  /** Asks the last audit's outcome again (the banner), e.g. after an audit run from the admin log view. */
+  recheckAudit(): void;
 }
 
 export const AppContext = createContext<AppContextValue | undefined>(undefined);
