@@ -26,7 +26,7 @@ export function routeFromParams(p: URLSearchParams): Route {
 export function hrefOf(route: Route, current: URLSearchParams): string {
   const p = new URLSearchParams();
   // The register's filters and sort travel along, so "back to the register" finds them again.
-  for (const keep of ["lang", "theme", "host", "tenant", ...REGISTER_PARAMS]) {
+  for (const keep of ["lang", "theme", "host", "tenant", "role", ...REGISTER_PARAMS]) {
     const v = current.get(keep);
     if (v) p.set(keep, v);
   }

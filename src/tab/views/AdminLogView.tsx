@@ -28,6 +28,7 @@ import { routes } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type MessageKey, type Translate } from "../i18n.js";
 import { ErrorBox, LoadedList } from "../components/common.js";
+import { useGridFocus } from "../components/useGridFocus.js";
 import { ADMIN_LOG_PAGE, detailsText, pageInfo } from "../audit.js";
 
 const useStyles = makeStyles({
@@ -38,6 +39,8 @@ const useStyles = makeStyles({
   cell: { display: "block", whiteSpace: "normal", overflowWrap: "anywhere", paddingTop: tokens.spacingVerticalXS, paddingBottom: tokens.spacingVerticalXS },
   pager: { display: "flex", gap: tokens.spacingHorizontalM, alignItems: "center", flexWrap: "wrap" },
   bar: { display: "flex", gap: tokens.spacingHorizontalM, alignItems: "center", flexWrap: "wrap" },
+  focusable: { ":focus-visible": { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: "-2px" } },
+  hidden: { display: "none" },
 });
 
 function columns(t: Translate, lang: "nl" | "en", cell: string, names: (ids: string[]) => string): TableColumnDefinition<AdminLogEntry>[] {
@@ -93,18 +96,7 @@ export function AdminLogView(): JSX.Element {
           return (
             <>
               <div className={s.grid}>
-                <DataGrid items={d.entries} columns={cols} getRowId={(e: AdminLogEntry) => e.seq} focusMode="composite" aria-labelledby="al-title" data-testid="al-grid">
-                  <DataGridHeader className={s.header}>
-                    <DataGridRow>{({ renderHeaderCell }) => <DataGridHeaderCell>{renderHeaderCell()}</DataGridHeaderCell>}</DataGridRow>
-                  </DataGridHeader>
-                  <DataGridBody<AdminLogEntry>>
-                    {({ item, rowId }) => (
-                      <DataGridRow<AdminLogEntry> key={rowId} data-seq={item.seq}>
-                        {({ renderCell }) => <DataGridCell>{renderCell(item)}</DataGridCell>}
-                      </DataGridRow>
-                    )}
-                  </DataGridBody>
-                </DataGrid>
+                <EntriesGrid entries={d.entries} columns={cols} />
               </div>
               <nav aria-label={t("alPages")} className={s.pager}>
                 <Button disabled={page.newer === undefined} onClick={() => page.newer !== undefined && setOffset(page.newer)}>
@@ -123,6 +115,47 @@ export function AdminLogView(): JSX.Element {
       </LoadedList>
       <RegisterAudit onAudited={recheckAudit} />
     </section>
+  );
+}
+
+/** The entries in a DataGrid; the keyboard moves from cell to cell (one tab stop, useGridFocus). */
+function EntriesGrid({ entries, columns: cols }: { entries: AdminLogEntry[]; columns: TableColumnDefinition<AdminLogEntry>[] }): JSX.Element {
+  const s = useStyles();
+  const { t } = useI18n();
+  const g = useGridFocus(entries.length, cols.length);
+  const index = new Map(entries.map((e, i) => [e.seq, i]));
+  const colIndex = new Map(cols.map((c, i) => [c.columnId, i]));
+  return (
+    <div ref={g.grid} onKeyDown={g.onKeyDown} onFocus={g.onFocus}>
+      <DataGrid items={entries} columns={cols} getRowId={(e: AdminLogEntry) => e.seq} focusMode="none" aria-labelledby="al-title" aria-describedby="al-grid-help" data-testid="al-grid">
+        <DataGridHeader className={s.header}>
+          <DataGridRow>
+            {({ renderHeaderCell, columnId }) => (
+              <DataGridHeaderCell tabIndex={g.tab(-1, colIndex.get(columnId) ?? 0)} data-cell={`-1:${colIndex.get(columnId) ?? 0}`} className={s.focusable}>
+                {renderHeaderCell()}
+              </DataGridHeaderCell>
+            )}
+          </DataGridRow>
+        </DataGridHeader>
+        <DataGridBody<AdminLogEntry>>
+          {({ item, rowId }) => (
+            <DataGridRow<AdminLogEntry> key={rowId} data-seq={item.seq}>
+              {({ renderCell, columnId }) => {
+                const at = `${index.get(item.seq) ?? 0}:${colIndex.get(columnId) ?? 0}`;
+                return (
+                  <DataGridCell tabIndex={g.tab(index.get(item.seq) ?? 0, colIndex.get(columnId) ?? 0)} data-cell={at} className={s.focusable}>
+                    {renderCell(item)}
+                  </DataGridCell>
+                );
+              }}
+            </DataGridRow>
+          )}
+        </DataGridBody>
+      </DataGrid>
+      <span id="al-grid-help" className={s.hidden}>
+        {t("alGridHelp")}
+      </span>
+    </div>
   );
 }
 
