@@ -117,7 +117,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
   const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
   const registerRepo = new RegisterRepository(storage, keys);
-  const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
+  const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.account, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
   const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
   const extraction = new ExtractionPool({ budgetMs: config.ATTACHMENT_EXTRACT_BUDGET_MS });
   const uploads = new AttachmentUploads(directory, extraction, new AttachmentReceipts(config.ATTACHMENT_RECEIPT_SECRET));
