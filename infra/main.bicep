@@ -1,7 +1,7 @@
 // Zorgvuldig on Azure, without keys: a Storage account (Table service: the register; Blob service: the
 // signed checkpoints in a container with a time-based immutability policy) that refuses shared-key
 // access, reached by the App Service's user-assigned managed identity through RBAC; the secrets (client
-// secret, integrity keys, check-stamp key, backup key) in Key Vault, read by the same identity as Key
+// secret, integrity keys, check-stamp key, backup keys) in Key Vault, read by the same identity as Key
 // Vault references; TLS 1.2 at least; public network access configurable, with an optional private
 // endpoint for Storage. What each measure protects against: docs/SECURITY.md.
 @description('Azure region')
@@ -31,9 +31,9 @@ param integrityKeys string
 @secure()
 param checkStampKey string
 
-@description('Key of the tenant backups (BACKUP_KEY, for scripts/backup.ts); stored in Key Vault')
+@description('Keys of the tenant backups (BACKUP_KEYS), "id:base64" of exactly 32 bytes, newest first; stored in Key Vault')
 @secure()
-param backupKey string
+param backupKeys string
 
 @description('Whether Storage and Key Vault answer on their public endpoints (false: only through private endpoints)')
 param publicNetworkAccess bool = true
@@ -156,7 +156,7 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 var secrets = [
   { name: 'integrity-keys', value: integrityKeys }
   { name: 'check-stamp-key', value: checkStampKey }
-  { name: 'backup-key', value: backupKey }
+  { name: 'backup-keys', value: backupKeys }
   { name: 'entra-client-secret', value: empty(entraClientSecret) ? 'unused' : entraClientSecret }
 ]
 
@@ -208,7 +208,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'INTEGRITY_KEYS', value: kvRef[0] }
         { name: 'CHECK_STAMP_KEY', value: kvRef[1] }
-        { name: 'BACKUP_KEY', value: kvRef[2] }
+        { name: 'BACKUP_KEYS', value: kvRef[2] }
       ], empty(entraClientSecret) ? [] : [
         { name: 'ENTRA_CLIENT_SECRET', value: kvRef[3] }
       ])

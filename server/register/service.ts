@@ -452,6 +452,10 @@ export class RegisterService {
     return this.audit?.status ? this.audit.status.read(tenantId) : { state: "unchecked", problems: {} };
   }
 
+  /** Rows were written under the register's feet (a restore): the overview is read again. */
+  forgetOverview(tenantId: string): void {
+    this.projection.forget(tenantId);
+  }
 
   /** The register overview: one row per student, from the projection kept in memory (projection.ts). */
   async overview(tenantId: string, schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
