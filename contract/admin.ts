@@ -47,7 +47,10 @@ export const adminLogEntry = z.object({
 });
 export type AdminLogEntry = z.infer<typeof adminLogEntry>;
 
-export const adminLogQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
+/** One page of the log, newest first: `offset` entries skipped, at most `limit` given. */
+export const adminLogQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(1000).default(200), offset: z.coerce.number().int().min(0).max(10_000_000).default(0) })
+  .strict();
 export const adminLogResponse = z.object({
   /** Newest first. */
   entries: z.array(adminLogEntry),
@@ -114,6 +117,21 @@ export const bulkViewsResponse = z.object({
     z.object({ by: z.string(), at: z.string(), what: z.enum(["student-list", "overview", "stats"]), count: z.number(), schools: z.union([z.literal("all"), z.array(z.string())]) }),
   ),
 });
+
+/**
+ * The outcome of the last audit of the tenant's register (GET /api/audit/verify, or the scheduled audit
+ * that runs before each checkpoint), kept so the tab can ask at load at the cost of one row: "failed"
+ * shows the banner on every view. Counts per kind of problem only, never a student.
+ */
+export const AUDIT_STATES = ["ok", "failed", "unchecked"] as const;
+export const auditStatusResponse = z.object({
+  state: z.enum(AUDIT_STATES),
+  /** When the last audit ran. */
+  at: z.string().optional(),
+  /** Problems found, by kind ("truncated": 1); "status-mac-invalid" when the stored outcome itself was written without the key. */
+  problems: z.record(z.string(), z.number().int()),
+});
+export type AuditStatus = z.infer<typeof auditStatusResponse>;
 
 /** The stored backups of the caller's tenant (BACKUP_DIR; from their headers, nothing decrypted), newest first. */
 export const backupsResponse = z.object({

@@ -59,6 +59,7 @@ export const routes: RouteRefs = {
   renewalPreview: { method: "get", path: "/renewals", bodyType: "json" },
   renewalRound: { method: "post", path: "/renewals", bodyType: "json" },
   adminLog: { method: "get", path: "/admin-log", bodyType: "json" },
+  auditStatus: { method: "get", path: "/audit/status", bodyType: "json" },
   bulkViews: { method: "get", path: "/audit/views", bodyType: "json" },
   approvals: { method: "get", path: "/approvals", bodyType: "json" },
   propose: { method: "post", path: "/approvals", bodyType: "json" },

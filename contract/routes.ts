@@ -72,7 +72,7 @@ import {
   renewalResult,
   replyRecordRequest,
 } from "./portal.js";
-import { adminLogQuery, adminLogResponse, approvalRecord, approvalsResponse, backupsResponse, bulkViewsResponse, decisionInput, proposalInput } from "./admin.js";
+import { adminLogQuery, adminLogResponse, auditStatusResponse, approvalRecord, approvalsResponse, backupsResponse, bulkViewsResponse, decisionInput, proposalInput } from "./admin.js";
 
 /**
  * Every route of /api, declared once. The server implements each (server/<component>/routes.ts),
@@ -425,6 +425,11 @@ export const routes = {
     summary: "The administrative log (imports, directory and policy changes, holds, purges, overrides, exports, approvals), newest first, with its chain verified",
     query: adminLogQuery,
     response: adminLogResponse,
+  }),
+  auditStatus: route({
+    method: "get", path: "/audit/status", tag: "accountability", access: "any", scope: { from: "none" },
+    summary: "The outcome of the last audit of the register (ok, failed with counts per kind, or not checked yet): one row, asked by the tab at load",
+    response: auditStatusResponse,
   }),
   bulkViews: route({
     method: "get", path: "/audit/views", tag: "accountability", access: "coordinator", scope: { from: "own-schools" },

@@ -18,6 +18,7 @@ import { RegisterRepository } from "./register/repository.js";
 import { IntegrityKeys } from "./register/integrity.js";
 import { BlobCheckpointStore, CheckpointService } from "./register/checkpoints.js";
 import { RegisterService } from "./register/service.js";
+import { AuditStatusStore } from "./register/audit-status.js";
 import { ConsentRequestService } from "./register/requests.js";
 import { registerRoutes } from "./register/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
@@ -78,6 +79,8 @@ export interface Services {
   registerRepo: RegisterRepository;
   /** Signed checkpoints of the chain heads in Blob Storage (issue 16). */
   checkpoints: CheckpointService;
+  /** The outcome of the last register audit (the tab's banner). */
+  auditStatus: AuditStatusStore;
   checks: SendCheckService;
   requests: ConsentRequestService;
   retention: RetentionService;
@@ -119,7 +122,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const directory = new DirectoryService(directoryRepo, config.DIRECTORY_CACHE_SECONDS);
   const keys = IntegrityKeys.fromConfig(config.INTEGRITY_KEYS);
   const registerRepo = new RegisterRepository(storage, keys);
-  const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.connection, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
+  const checkpoints = new CheckpointService(registerRepo, keys, new BlobCheckpointStore(storage.account, `${config.TABLE_PREFIX.toLowerCase()}-checkpoints`));
   const graph = createGraphServices({ config, directory, log, stampKey: checkStampKey(config), ...(graphAuth ? { auth: graphAuth } : {}) });
   const extraction = new ExtractionPool({ budgetMs: config.ATTACHMENT_EXTRACT_BUDGET_MS });
   const uploads = new AttachmentUploads(directory, extraction, new AttachmentReceipts(config.ATTACHMENT_RECEIPT_SECRET));
@@ -133,7 +136,8 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     graph.recipients,
     uploads.receipts,
   );
-  const register = new RegisterService(registerRepo, directory, { checkpoints, log }, config.DIRECTORY_CACHE_SECONDS);
+  const auditStatus = new AuditStatusStore(storage, keys);
+  const register = new RegisterService(registerRepo, directory, { checkpoints, log, status: auditStatus }, config.DIRECTORY_CACHE_SECONDS);
   const links = new ParentLinks(storage, keys);
   const requests = new ConsentRequestService(storage, directory, {
     async issue(tenantId, requestId, holder, expiresAt) {
@@ -162,6 +166,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     directory,
     registerRepo,
     checkpoints,
+    auditStatus,
     register,
     checks,
     requests,

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { IntegrityKeys } from "./register/integrity.js";
+import { AppServiceManagedIdentity } from "./shared/managed-identity.js";
+import type { StorageAccount } from "./shared/storage.js";
 import { BackupKeys } from "./backup/crypto.js";
 
 /**
@@ -23,6 +25,17 @@ const schema = z
     PUBLIC_URL: z.string().url().optional(),
     /** Azure Table Storage / Azurite / Cosmos DB Table API connection string. Unset: embedded Azurite. */
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+    /**
+     * Keyless storage (Azure): the account's Table and Blob endpoints (https), reached with the app's
+     * managed identity instead of a connection string. Both or neither; never with a connection string.
+     */
+    STORAGE_TABLE_ENDPOINT: z.string().url().optional(),
+    STORAGE_BLOB_ENDPOINT: z.string().url().optional(),
+    /** Set by App Service when the app has a managed identity (read, never configured by hand). */
+    IDENTITY_ENDPOINT: z.string().url().optional(),
+    IDENTITY_HEADER: z.string().min(1).optional(),
+    /** The client id of a user-assigned managed identity; unset: the system-assigned one. */
+    AZURE_CLIENT_ID: z.string().uuid().optional(),
     /** Prefix for every table name (lets tests and environments share one account). */
     TABLE_PREFIX: z
       .string()
@@ -158,9 +171,10 @@ const schema = z
     if (c.ENTRA_CLIENT_ID && c.PUBLIC_URL && !c.PUBLIC_URL.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "must use https outside dev mode" });
     }
-    if (c.ENTRA_CLIENT_ID && c.NODE_ENV === "production" && !c.STORAGE_CONNECTION_STRING) {
-      ctx.addIssue({ code: "custom", path: ["STORAGE_CONNECTION_STRING"], message: "required in production" });
+    if (c.ENTRA_CLIENT_ID && c.NODE_ENV === "production" && !c.STORAGE_CONNECTION_STRING && !c.STORAGE_TABLE_ENDPOINT) {
+      ctx.addIssue({ code: "custom", path: ["STORAGE_TABLE_ENDPOINT"], message: "required in production (or STORAGE_CONNECTION_STRING)" });
     }
+    for (const issue of storageProblems(c)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
   });
 
 export type Config = z.infer<typeof schema> & { devMode: boolean; validateResponses: boolean };
@@ -221,6 +235,8 @@ function securityProblems(c: z.infer<typeof schema>, devMode: boolean): string[]
   if (devMode) {
     if (c.NODE_ENV === "production")
       out.push("NODE_ENV: dev mode (no ENTRA_CLIENT_ID, self-issued tokens) never runs with NODE_ENV=production; set ENTRA_CLIENT_ID");
+    if (c.STORAGE_TABLE_ENDPOINT || c.STORAGE_BLOB_ENDPOINT)
+      out.push("STORAGE_TABLE_ENDPOINT: dev mode (no ENTRA_CLIENT_ID) only uses storage on this machine; keyless Azure storage needs ENTRA_CLIENT_ID");
     if (c.STORAGE_CONNECTION_STRING && !storageIsLoopback(c.STORAGE_CONNECTION_STRING))
       out.push("STORAGE_CONNECTION_STRING: dev mode (no ENTRA_CLIENT_ID) only uses storage on this machine (loopback endpoints); set ENTRA_CLIENT_ID");
   } else {
@@ -265,6 +281,38 @@ export function schoolGroupMap(spec: string): Map<string, string> {
 /** ENTRA_ALLOWED_TENANTS as lower-case ids. */
 export function tenantList(spec: string): string[] {
   return spec.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
+
+type StorageSettings = Pick<z.infer<typeof schema>, "STORAGE_CONNECTION_STRING" | "STORAGE_TABLE_ENDPOINT" | "STORAGE_BLOB_ENDPOINT" | "IDENTITY_ENDPOINT" | "IDENTITY_HEADER">;
+
+/** Connection string (Azurite, development) or endpoints with a managed identity (Azure): one, complete. */
+function storageProblems(c: StorageSettings): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const byEndpoint = c.STORAGE_TABLE_ENDPOINT !== undefined || c.STORAGE_BLOB_ENDPOINT !== undefined;
+  if (!byEndpoint) return out;
+  if (c.STORAGE_CONNECTION_STRING)
+    out.push({ path: "STORAGE_TABLE_ENDPOINT", message: "give either STORAGE_CONNECTION_STRING or the endpoints with a managed identity, not both" });
+  for (const k of ["STORAGE_TABLE_ENDPOINT", "STORAGE_BLOB_ENDPOINT"] as const) {
+    const v = c[k];
+    if (v === undefined) out.push({ path: k, message: "required with the other storage endpoint (keyless storage needs both)" });
+    else if (!v.startsWith("https://")) out.push({ path: k, message: "must use https (OAuth tokens are never sent in the clear)" });
+  }
+  if (!c.IDENTITY_ENDPOINT || !c.IDENTITY_HEADER)
+    out.push({ path: "IDENTITY_ENDPOINT", message: "keyless storage needs the app's managed identity (IDENTITY_ENDPOINT and IDENTITY_HEADER, set by App Service)" });
+  return out;
+}
+
+/** The storage the configuration names: a connection string, or the endpoints with the managed identity; undefined: embedded Azurite. */
+export function storageAccountOf(c: Config, fetchImpl?: typeof fetch): StorageAccount | undefined {
+  if (c.STORAGE_CONNECTION_STRING) return c.STORAGE_CONNECTION_STRING;
+  if (!c.STORAGE_TABLE_ENDPOINT || !c.STORAGE_BLOB_ENDPOINT || !c.IDENTITY_ENDPOINT || !c.IDENTITY_HEADER) return undefined;
+  const credential = new AppServiceManagedIdentity({
+    endpoint: c.IDENTITY_ENDPOINT,
+    header: c.IDENTITY_HEADER,
+    ...(c.AZURE_CLIENT_ID ? { clientId: c.AZURE_CLIENT_ID } : {}),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+  return { tableUrl: c.STORAGE_TABLE_ENDPOINT, blobUrl: c.STORAGE_BLOB_ENDPOINT, credential };
 }
 
 /** Whether every endpoint a storage connection string names is on this machine. */

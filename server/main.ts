@@ -3,10 +3,10 @@ import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { DestinationStream } from "pino";
-import { schoolGroupMap, tenantList, type Config } from "./config.js";
+import { schoolGroupMap, storageAccountOf, tenantList, type Config } from "./config.js";
 import { createApp, type Services } from "./app.js";
 import { createLogger, type Logger } from "./shared/logger.js";
-import { Storage } from "./shared/storage.js";
+import { Storage, type StorageAccount } from "./shared/storage.js";
 import { AzuriteProcess } from "./shared/azurite.js";
 import { DevIssuer, entraVerifier, type TokenVerifier } from "./identity/auth.js";
 import { seedDemo } from "./demo/seed.js";
@@ -37,7 +37,7 @@ export interface StartOptions {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
   const log = createLogger(config.LOG_LEVEL, opts.logDestination);
   let azurite: AzuriteProcess | undefined;
-  let conn = opts.connectionString ?? config.STORAGE_CONNECTION_STRING;
+  let conn: StorageAccount | undefined = opts.connectionString ?? storageAccountOf(config);
   if (!conn) {
     azurite = new AzuriteProcess({ location: path.join(config.DATA_DIR, "azurite") });
     await azurite.start();
@@ -92,7 +92,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       details: { studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures },
     }),
   );
-  const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log);
+  // Each run audits the register first (the tab's banner reads the outcome); a failed audit writes no checkpoint.
+  const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log, async (tenantId) =>
+    (await services.register.verifyAll(tenantId)).ok,
+  );
   const stopSweep = services.graph.configured
     ? services.sentItems.schedule(config.SENT_ITEMS_SWEEP_SECONDS * 1000, () => services.retention.tenants(), log)
     : () => undefined;

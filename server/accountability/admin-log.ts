@@ -73,13 +73,14 @@ export class AdminLog {
   }
 
   /**
-   * The log, newest first, as far as the caller's schools reach (an entry about no school, a
+   * One page of the log (`offset` entries skipped), newest first, as far as the caller's schools reach (an entry about no school, a
    * tenant-wide one, is shown to all who may read the log), with the whole chain verified.
    */
   async read(
     tenantId: string,
     schools: SchoolAccess,
     limit: number,
+    offset = 0,
   ): Promise<{ entries: AdminLogEntry[]; total: number; verified: boolean; problems: { seq: number; problem: string }[] }> {
     const rows = await this.storage.list("AdminLog", odata`PartitionKey eq ${key(tenantId)}`);
     const headRow = rows.find((r) => r.rowKey === "HEAD");
@@ -98,7 +99,7 @@ export class AdminLog {
       if (!last || last.seq !== Number(headRow.seq) || last.hash !== String(headRow.hash)) problems.push({ seq: Number(headRow.seq), problem: "head-mismatch" });
     } else if (entries.length > 0) problems.push({ seq: 0, problem: "head-mismatch" });
     const visible = entries.filter((e) => e.schoolIds.length === 0 || e.schoolIds.some((s) => mayAccessSchool(schools, s))).reverse();
-    return { entries: visible.slice(0, limit), total: visible.length, verified: problems.length === 0, problems };
+    return { entries: visible.slice(offset, offset + limit), total: visible.length, verified: problems.length === 0, problems };
   }
 }
 

@@ -70,7 +70,7 @@ export function adminLogHook(log: AdminLog) {
 
 export function accountabilityRoutes(api: ApiBuilder, deps: { log: AdminLog; approvals: ApprovalService; views: ViewLog }): void {
   const { log, approvals, views } = deps;
-  api.implement(routes.adminLog, ({ principal, query, schools }) => log.read(principal.tenantId, schools, query.limit));
+  api.implement(routes.adminLog, ({ principal, query, schools }) => log.read(principal.tenantId, schools, query.limit, query.offset));
   api.implement(routes.bulkViews, async ({ principal, schools }) => ({
     views: await views.listBulk(principal.tenantId, (s) => (s === "all" ? schools === "all" : s.some((x) => mayAccessSchool(schools, x)))),
   }));

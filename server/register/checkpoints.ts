@@ -7,6 +7,7 @@ import type { Partition, RegisterRepository } from "./repository.js";
 import type { Logger } from "../shared/logger.js";
 import { everyTenant } from "../shared/schedule.js";
 import { AppError } from "../shared/errors.js";
+import type { StorageAccount } from "../shared/storage.js";
 
 /**
  * Signed checkpoints of a tenant's register, kept outside the table. A keyed MAC on each HEAD stops a
@@ -91,10 +92,11 @@ export class BlobCheckpointStore implements CheckpointStore {
   private readonly container: ContainerClient;
   private created: Promise<unknown> | undefined;
 
-  constructor(connectionString: string, containerName: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString, {
-      retryOptions: { maxTries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 800, tryTimeoutInMs: 5000 },
-    }).getContainerClient(containerName);
+  constructor(account: StorageAccount, containerName: string) {
+    const options = { retryOptions: { maxTries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 800, tryTimeoutInMs: 5000 } };
+    const service =
+      typeof account === "string" ? BlobServiceClient.fromConnectionString(account, options) : new BlobServiceClient(account.blobUrl, account.credential, options);
+    this.container = service.getContainerClient(containerName);
   }
 
   private ensure(): Promise<unknown> {
@@ -222,9 +224,14 @@ export class CheckpointService {
     return problems;
   }
 
-  /** Every `intervalMs`, a checkpoint of every tenant; unref'd. Returns a stop function. */
-  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger): () => void {
+  /**
+   * Every `intervalMs`, a checkpoint of every tenant; unref'd. Returns a stop function. `audit`, when
+   * given, runs first (main.ts: the full audit of the register); a failed audit writes no checkpoint,
+   * so the last good one stays the reference.
+   */
+  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger, audit?: (tenantId: string) => Promise<boolean>): () => void {
     const job = async (tenantId: string): Promise<void> => {
+      if (audit && !(await audit(tenantId))) return;
       const cp = await this.write(tenantId);
       // Counts only.
       log.info({ tenant: tenantId, chains: cp.chains, events: cp.events, unsealed: cp.unsealed }, "register checkpoint");

@@ -13,8 +13,9 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  *  - "checkpoint": the periodic Merkle root over all chain heads of a tenant (see checkpoints.ts);
  *  - "parent-link": a consent request's personal link to the parents' page (see server/portal/links.ts).
  *  - "admin-log": the HEAD of a tenant's administrative log (server/accountability/admin-log.ts).
+ *  - "audit-status": the outcome of the last audit of a tenant's register (audit-status.ts).
  */
-export type SealPurpose = "head" | "tombstone" | "checkpoint" | "parent-link" | "admin-log";
+export type SealPurpose = "head" | "tombstone" | "checkpoint" | "parent-link" | "admin-log" | "audit-status";
 
 export interface Seal {
   keyId: string;

@@ -46,4 +46,5 @@ export function registerRoutes(
   api.implement(routes.registerRows, async ({ principal, query, schools }) => register.rows(principal.tenantId, query, schools));
   api.implement(routes.stats, ({ principal, schools }) => register.stats(principal.tenantId, new Date(), schools));
   api.implement(routes.verifyAll, ({ principal }) => register.verifyAll(principal.tenantId));
+  api.implement(routes.auditStatus, ({ principal }) => register.auditStatus(principal.tenantId));
 }

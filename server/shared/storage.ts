@@ -1,5 +1,13 @@
 import { TableClient, RestError, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "./errors.js";
+import type { TokenCredential } from "./managed-identity.js";
+
+/**
+ * Where the tables and the checkpoint blobs are: a connection string (Azurite, development), or in
+ * Azure the account's Table and Blob endpoints with an OAuth credential (the app's managed identity;
+ * shared-key access off, see infra/main.bicep).
+ */
+export type StorageAccount = string | { tableUrl: string; blobUrl: string; credential: TokenCredential };
 
 export type TableName =
   | "Schools"
@@ -55,14 +63,15 @@ export class Storage {
   private readonly ensured = new Set<TableName>();
 
   constructor(
-    private readonly connectionString: string,
+    readonly account: StorageAccount,
     private readonly prefix: string,
     private readonly timeoutMs: number,
   ) {}
 
-  /** The connection string (its Blob endpoint holds the register's checkpoints). */
+  /** The connection string (its Blob endpoint holds the register's checkpoints); only when configured by one. */
   get connection(): string {
-    return this.connectionString;
+    if (typeof this.account !== "string") throw new Error("storage is configured by endpoint and credential, not a connection string");
+    return this.account;
   }
 
   tableName(name: TableName): string {
@@ -72,10 +81,11 @@ export class Storage {
   client(name: TableName): TableClient {
     let c = this.clients.get(name);
     if (!c) {
-      c = TableClient.fromConnectionString(this.connectionString, this.tableName(name), {
-        allowInsecureConnection: true,
-        retryOptions: { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 800 },
-      });
+      const retryOptions = { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 800 };
+      c =
+        typeof this.account === "string"
+          ? TableClient.fromConnectionString(this.account, this.tableName(name), { allowInsecureConnection: true, retryOptions })
+          : new TableClient(this.account.tableUrl, this.tableName(name), this.account.credential, { retryOptions });
       this.clients.set(name, c);
     }
     return c;

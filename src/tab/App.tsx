@@ -1,5 +1,8 @@
 import {
   FluentProvider,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
   Select,
   Text,
   makeStyles,
@@ -9,7 +12,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } fr
 import { routes, type TabApi } from "./api.js";
 import { AppContext, hrefOf, makeNames, routeFromParams, useLoad, type AppContextValue, type Route } from "./context.js";
 import type { Host, HostTheme } from "./host.js";
-import { I18nContext, translator, type Lang, type MessageKey } from "./i18n.js";
+import { I18nContext, formatDate, translator, useI18n, type Lang, type MessageKey } from "./i18n.js";
 import { THEMES, colorSchemeOf, themeStyle } from "../shared/theme.js";
 import { ErrorBox } from "./components/common.js";
 import { RegisterView } from "./views/RegisterView.js";
@@ -19,6 +22,9 @@ import { DirectoryView } from "./views/DirectoryView.js";
 import { OverviewView } from "./views/OverviewView.js";
 import { RequestsView } from "./views/RequestsView.js";
 import { ReviewView } from "./views/ReviewView.js";
+import { AdminLogView } from "./views/AdminLogView.js";
+import { auditFailed, mayReadAdminLog, problemCount } from "./audit.js";
+import type { AuditStatus } from "../../contract/index.js";
 
 /**
  * Follows the host's theme live (Teams theme changes, or the dev switcher) and stops listening when the
@@ -68,6 +74,7 @@ const useStyles = makeStyles({
     fontWeight: tokens.fontWeightSemibold,
     boxShadow: `inset 0 -3px 0 ${tokens.colorCompoundBrandStroke}`,
   },
+  banner: { marginBottom: tokens.spacingVerticalL },
   dev: { marginLeft: "auto", display: "flex", gap: tokens.spacingHorizontalM, alignItems: "center", flexWrap: "wrap" },
   devLabel: { display: "flex", gap: tokens.spacingHorizontalXS, alignItems: "center" },
   main: { padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXL}`, maxWidth: "1400px", marginLeft: "auto", marginRight: "auto", outlineStyle: "none" },
@@ -79,13 +86,32 @@ const useStyles = makeStyles({
   },
 });
 
-const NAV: { route: Route; label: MessageKey }[] = [
+const NAV: { route: Route; label: MessageKey; show?: "adminLog" }[] = [
   { route: { view: "register" }, label: "navRegister" },
   { route: { view: "overview" }, label: "navOverview" },
   { route: { view: "requests" }, label: "navRequests" },
   { route: { view: "directory" }, label: "navDirectory" },
   { route: { view: "review" }, label: "navReview" },
+  { route: { view: "adminlog" }, label: "navAdminLog", show: "adminLog" },
 ];
+
+/**
+ * The banner of a failed audit (issue 16), on every view: what it means and what to do. The tab asks for
+ * the last audit's outcome once at load (GET /api/audit/status, one row), and again after an audit run
+ * from the admin log view; the audit itself runs on the server (hourly, before each checkpoint).
+ */
+function AuditBanner({ status }: { status: AuditStatus }): JSX.Element {
+  const { t, lang } = useI18n();
+  const s = useStyles();
+  return (
+    <MessageBar intent="error" role="alert" layout="multiline" data-testid="audit-banner" className={`${s.banner} zv-noprint`}>
+      <MessageBarBody>
+        <MessageBarTitle>{t("auditBannerTitle")}</MessageBarTitle>
+        {t("auditBannerText", { date: formatDate(status.at, lang, true), n: problemCount(status), kinds: Object.keys(status.problems).join(", ") })}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
 
 export function App({ host, api, initialLang }: { host: Host; api: TabApi; initialLang: Lang }): JSX.Element {
   const s = useStyles();
@@ -107,6 +133,11 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
 
   const lookups = useLoad(() => Promise.all([api.call(routes.parties).then((r) => r.parties), api.call(routes.purposes).then((r) => r.purposes), api.call(routes.schools).then((r) => r.schools)]), [api]);
   const names = useMemo(() => makeNames(lookups.data?.[0] ?? [], lookups.data?.[1] ?? [], lookups.data?.[2] ?? []), [lookups.data]);
+  // Who is calling (the admin log is for coordinators and the privacy officer) and the last audit's
+  // outcome: asked once at load, one row each. Failing to ask shows no banner (the views show errors).
+  const me = useLoad(() => api.call(routes.me), [api]);
+  const audit = useLoad(() => api.call(routes.auditStatus), [api]);
+  const show = { adminLog: mayReadAdminLog(me.data?.roles ?? []) };
 
   const setParam = (key: string, value: string): void => {
     const p = new URLSearchParams(window.location.search);
@@ -121,6 +152,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
       names,
       reloadNames: lookups.reload,
       href: (r: Route) => hrefOf(r, new URLSearchParams(window.location.search)),
+      recheckAudit: audit.reload,
       navigate: (r: Route) => {
         window.history.pushState(null, "", hrefOf(r, new URLSearchParams(window.location.search)));
         setRoute(r);
@@ -129,7 +161,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
         requestAnimationFrame(() => mainRef.current?.focus());
       },
     }),
-    [api, host, names, lookups.reload],
+    [api, host, names, lookups.reload, audit.reload],
   );
 
   const go = (r: Route) => (e: MouseEvent<HTMLAnchorElement>) => {
@@ -154,7 +186,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
               <Text size={200}>{t("appTagline")}</Text>
             </div>
             <nav aria-label={t("navLabel")} className={s.nav}>
-              {NAV.map((n) => (
+              {NAV.filter((n) => !n.show || show[n.show]).map((n) => (
                 <a
                   key={n.route.view}
                   href={ctx.href(n.route)}
@@ -205,12 +237,14 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             ) : null}
           </header>
           <main id="content" ref={mainRef} tabIndex={-1} className={s.main}>
+            {auditFailed(audit.data) ? <AuditBanner status={audit.data} /> : null}
             {lookups.error ? <ErrorBox error={lookups.error} onRetry={lookups.reload} /> : null}
             {route.view === "register" ? <RegisterView /> : null}
             {route.view === "overview" ? <OverviewView /> : null}
             {route.view === "directory" ? <DirectoryView /> : null}
             {route.view === "requests" ? <RequestsView /> : null}
             {route.view === "review" ? <ReviewView /> : null}
+            {route.view === "adminlog" ? <AdminLogView /> : null}
             {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
             {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}
           </main>

@@ -9,6 +9,7 @@ export type Route =
   | { view: "directory" }
   | { view: "requests" }
   | { view: "review" }
+  | { view: "adminlog" }
   | { view: "student"; id: string }
   | { view: "export"; id: string };
 
@@ -17,7 +18,7 @@ export function routeFromParams(p: URLSearchParams): Route {
   const id = p.get("student") ?? "";
   if (view === "student" && id) return { view, id };
   if (view === "export" && id) return { view, id };
-  if (view === "overview" || view === "directory" || view === "review" || view === "requests") return { view };
+  if (view === "overview" || view === "directory" || view === "review" || view === "requests" || view === "adminlog") return { view };
   return { view: "register" };
 }
 
@@ -25,7 +26,7 @@ export function routeFromParams(p: URLSearchParams): Route {
 export function hrefOf(route: Route, current: URLSearchParams): string {
   const p = new URLSearchParams();
   // The register's filters and sort travel along, so "back to the register" finds them again.
-  for (const keep of ["lang", "theme", "host", "tenant", ...REGISTER_PARAMS]) {
+  for (const keep of ["lang", "theme", "host", "tenant", "role", ...REGISTER_PARAMS]) {
     const v = current.get(keep);
     if (v) p.set(keep, v);
   }
@@ -64,6 +65,8 @@ export interface AppContextValue {
   reloadNames(): void;
   navigate(route: Route): void;
   href(route: Route): string;
+  /** Asks the last audit's outcome again (the banner), e.g. after an audit run from the admin log view. */
+  recheckAudit(): void;
 }
 
 export const AppContext = createContext<AppContextValue | undefined>(undefined);

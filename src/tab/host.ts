@@ -170,8 +170,11 @@ export async function detectHost(win: Window, params: URLSearchParams): Promise<
   const initialTheme = parseThemeParam(params.get("theme"));
   // Dev only: ?tenant=<guid> signs in to another (test) tenant; the backend refuses dev tokens outside dev mode.
   const tenantId = params.get("tenant") ?? undefined;
+  // Dev only: ?role=viewer (or privacy-officer) signs in with that role instead of coordinator.
+  const role = params.get("role");
+  const roles = role === "viewer" || role === "privacy-officer" ? [role] : undefined;
   const browser = (): Host =>
-    createBrowserHost({ origin: win.location.origin, ...(initialTheme ? { initialTheme } : {}), ...(tenantId ? { tenantId } : {}) });
+    createBrowserHost({ origin: win.location.origin, ...(initialTheme ? { initialTheme } : {}), ...(tenantId ? { tenantId } : {}), ...(roles ? { roles } : {}) });
   if (params.get("host") === "browser" || !looksLikeTeams(win)) return browser();
   try {
     return await Promise.race([

@@ -128,6 +128,8 @@ describe("Tenancy and roles on every route", function () {
       // Issue 16: the administrative log, bulk views and approvals are per tenant too.
       "GET /api/admin-log": listed("/api/admin-log?limit=1000"),
       "GET /api/audit/views": listed("/api/audit/views"),
+      // The last audit's outcome is the caller's own tenant's (tenant B's audit never shows here).
+      "GET /api/audit/status": listed("/api/audit/status", (j) => assert.notEqual(j.state, "failed")),
       "GET /api/approvals": listed("/api/approvals"),
       "POST /api/approvals": notFound("/api/approvals", "POST", {
         kind: "retention-change", schoolId: "b-school", reason: "Tenant A verlaagt bij B",

@@ -2,6 +2,7 @@ import { Button, MessageBar, MessageBarBody, MessageBarTitle, MessageBarActions,
 import type { ReactNode } from "react";
 import { ApiError } from "../api.js";
 import { useI18n, type MessageKey } from "../i18n.js";
+import type { Loaded } from "../context.js";
 
 /** What the user should do next, by the kind of failure. */
 export function errorAdvice(err: unknown): MessageKey {
@@ -66,5 +67,20 @@ export function SchoolSelect(props: { schools: readonly { id: string; name: stri
         </option>
       ))}
     </Select>
+  );
+}
+
+/**
+ * A list's loading, error, empty and loaded states in one place: the spinner until the first answer,
+ * the error with a retry, the empty text, else `children` with the data (kept while it reloads).
+ */
+export function LoadedList<T>(props: { state: Loaded<T>; isEmpty(data: T): boolean; empty: ReactNode; children(data: T): ReactNode }): JSX.Element {
+  const { state } = props;
+  return (
+    <>
+      {state.loading && state.data === undefined ? <Loading /> : null}
+      {state.error ? <ErrorBox error={state.error} onRetry={state.reload} /> : null}
+      {state.data !== undefined ? props.isEmpty(state.data) ? <Empty>{props.empty}</Empty> : props.children(state.data) : null}
+    </>
   );
 }

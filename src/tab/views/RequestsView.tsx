@@ -22,7 +22,7 @@ import type { RenewalResult } from "../../../contract/index.js";
 import { routes } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type MessageKey } from "../i18n.js";
-import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
+import { Empty, ErrorBox, LoadedList, Loading, Success } from "../components/common.js";
 
 /**
  * "Open verzoeken" (issue 17): every consent request and where each letter stands (sent, opened on the
@@ -83,63 +83,62 @@ export function RequestsView(): JSX.Element {
           </Select>
         </label>
       </div>
-      {list.loading && !list.data ? <Loading /> : null}
-      {list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : null}
-      {list.data && list.data.requests.length === 0 ? <Empty>{t("rqNone")}</Empty> : null}
-      {list.data && list.data.requests.length > 0 ? (
-        <div className={s.wrap}>
-          <Table aria-label={t("rqTitle")} data-testid="rq-table" size="small">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t("rqStudent")}</TableHeaderCell>
-                <TableHeaderCell>{t("rqParty")}</TableHeaderCell>
-                <TableHeaderCell>{t("rqAsked")}</TableHeaderCell>
-                <TableHeaderCell>{t("rqState")}</TableHeaderCell>
-                <TableHeaderCell>{t("rqPerHolder")}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.data.requests.map((r) => (
-                <TableRow key={r.requestId} data-testid={`rq-${r.requestId}`}>
-                  <TableCell>
-                    <Link href={href({ view: "student", id: r.studentId })} onClick={open(r.studentId)}>
-                      {r.studentName}
-                    </Link>{" "}
-                    ({r.className})
-                  </TableCell>
-                  <TableCell>
-                    {r.partyName}: {r.purposeLabel}
-                  </TableCell>
-                  <TableCell>
-                    {formatDate(r.sentAt ?? r.createdAt, lang)}
-                    {r.linkExpiresAt ? (
-                      <Text block size={200}>
-                        {t("rqLinkUntil", { date: formatDate(r.linkExpiresAt, lang) })}
-                      </Text>
-                    ) : null}
-                  </TableCell>
-                  <TableCell>
-                    <Badge appearance="tint" color={STATE_COLOR[r.state]}>
-                      {t(STATE_KEY[r.state])}
-                    </Badge>
-                  </TableCell>
-                  <TableCell>
-                    <ul className={s.letters}>
-                      {r.letters.map((l) => (
-                        <li key={l.holder}>
-                          {l.name}: {t(STATE_KEY[l.state])}
-                          {l.decision ? ` (${t(l.decision === "granted" ? "rqGranted" : "rqRefused")}${l.withdrawnAt ? `, ${t("rqWithdrawn")}` : ""})` : ""}
-                          {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}` : ""}
-                        </li>
-                      ))}
-                    </ul>
-                  </TableCell>
+      <LoadedList state={list} isEmpty={(d) => d.requests.length === 0} empty={t("rqNone")}>
+        {(data) => (
+          <div className={s.wrap}>
+            <Table aria-label={t("rqTitle")} data-testid="rq-table" size="small">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>{t("rqStudent")}</TableHeaderCell>
+                  <TableHeaderCell>{t("rqParty")}</TableHeaderCell>
+                  <TableHeaderCell>{t("rqAsked")}</TableHeaderCell>
+                  <TableHeaderCell>{t("rqState")}</TableHeaderCell>
+                  <TableHeaderCell>{t("rqPerHolder")}</TableHeaderCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      ) : null}
+              </TableHeader>
+              <TableBody>
+                {data.requests.map((r) => (
+                  <TableRow key={r.requestId} data-testid={`rq-${r.requestId}`}>
+                    <TableCell>
+                      <Link href={href({ view: "student", id: r.studentId })} onClick={open(r.studentId)}>
+                        {r.studentName}
+                      </Link>{" "}
+                      ({r.className})
+                    </TableCell>
+                    <TableCell>
+                      {r.partyName}: {r.purposeLabel}
+                    </TableCell>
+                    <TableCell>
+                      {formatDate(r.sentAt ?? r.createdAt, lang)}
+                      {r.linkExpiresAt ? (
+                        <Text block size={200}>
+                          {t("rqLinkUntil", { date: formatDate(r.linkExpiresAt, lang) })}
+                        </Text>
+                      ) : null}
+                    </TableCell>
+                    <TableCell>
+                      <Badge appearance="tint" color={STATE_COLOR[r.state]}>
+                        {t(STATE_KEY[r.state])}
+                      </Badge>
+                    </TableCell>
+                    <TableCell>
+                      <ul className={s.letters}>
+                        {r.letters.map((l) => (
+                          <li key={l.holder}>
+                            {l.name}: {t(STATE_KEY[l.state])}
+                            {l.decision ? ` (${t(l.decision === "granted" ? "rqGranted" : "rqRefused")}${l.withdrawnAt ? `, ${t("rqWithdrawn")}` : ""})` : ""}
+                            {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}` : ""}
+                          </li>
+                        ))}
+                      </ul>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        )}
+      </LoadedList>
       <RenewalRound onDone={list.reload} />
     </section>
   );
