@@ -68,7 +68,7 @@ export class SubscriptionRepository {
 
 export interface SubscriptionOptions {
   /** Where Graph posts change and lifecycle notifications (PUBLIC_URL + /api/graph/notifications). */
-  notificationUrl: string;
+  notificationUrl: string | (() => string);
   /** Lifetime asked for (at most 10,080 minutes). */
   minutes: number;
   /** Renew once less than this is left. */
@@ -117,12 +117,13 @@ export class Subscriptions {
   async create(tenantId: string, graph: Client, mailbox: string, now: Date): Promise<Subscription> {
     const clientState = randomBytes(24).toString("base64url");
     const expiresAt = this.expiry(now);
+    const url = typeof this.opts.notificationUrl === "function" ? this.opts.notificationUrl() : this.opts.notificationUrl;
     const answer = await graphCall(
       () =>
         graph.api("/subscriptions").post({
           changeType: "created",
-          notificationUrl: this.opts.notificationUrl,
-          lifecycleNotificationUrl: this.opts.notificationUrl,
+          notificationUrl: url,
+          lifecycleNotificationUrl: url,
           resource: `users/${mailbox}/mailFolders('sentitems')/messages`,
           expirationDateTime: expiresAt,
           clientState,
