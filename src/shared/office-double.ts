@@ -488,6 +488,8 @@ export class OfficeDouble {
     this.sessionData.clear();
     this.internetHeaders.clear();
     this.internetHeadersSetAt = undefined;
+    // A new item has no InfoBar messages of its own yet.
+    this.notifications.clear();
     this.current = "compose";
     this.emit("compose");
   }
