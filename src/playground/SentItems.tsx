@@ -119,8 +119,8 @@ function Body({ text, t }: { text: string; t: Strings }) {
       {parts.map((p, i) =>
         i % 2 === 1 ? (
           <Fragment key={i}>
-            <Link href={p} target="_blank" rel="noopener noreferrer" data-testid="sent-link" aria-label={p.includes("/api/parents/") ? t.openParentPage : undefined}>
-              {p}
+            <Link href={p} target="_blank" rel="noopener noreferrer" data-testid="sent-link">
+              {p.includes("/api/parents/") ? t.openParentPage : p}
             </Link>
           </Fragment>
         ) : (
