@@ -370,7 +370,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     });
     await addRecipient(page, "Aan", "jgz@ggd-voorbeeldregio.example");
     const bar = page.getByTestId("infobar");
-    await bar.waitFor({ timeout: 60_000 });
+    await bar.waitFor();
     assert.equal(checks.length, 1, "one early check, on the recipient change");
     assert.equal((JSON.parse(checks[0] ?? "{}") as { mode?: string }).mode, undefined, "the early check is a query: it records nothing");
     const text = await bar.innerText();
