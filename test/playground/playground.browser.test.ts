@@ -374,7 +374,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     assert.equal(checks.length, 1, "one early check, on the recipient change");
     assert.equal((JSON.parse(checks[0] ?? "{}") as { mode?: string }).mode, undefined, "the early check is a query: it records nothing");
     const text = await bar.innerText();
-    assert.match(text, /Daan Jansen/);
+    assert.match(text, /Niet verzenden\. jgz@ggd-voorbeeldregio\.example: Geen toestemming/, "the recipient and the problem, cut to Outlook's 150 characters");
     assert.match(text, /Controleren/, "the message itself names the way out (Mac shows no action button)");
     await axeCheck(page, "InfoBar");
     await page.screenshot({ path: path.join(OUT, "11-infobar.png"), fullPage: true });
