@@ -33,6 +33,8 @@ interface RecipientFieldProps {
 function RecipientField({ label, field, value, book, t, onChange }: RecipientFieldProps) {
   const id = useId();
   const [text, setText] = useState("");
+  // A fresh combobox once focus leaves: Fluent keeps aria-activedescendant on an option that is gone.
+  const [generation, setGeneration] = useState(0);
   const suggestions = useMemo(() => {
     const q = text.trim().toLowerCase();
     if (!q) return [];
@@ -75,6 +77,7 @@ function RecipientField({ label, field, value, book, t, onChange }: RecipientFie
           </TagGroup>
         )}
         <Combobox
+          key={generation}
           id={`${id}-input`}
           className="pg-recipient-input"
           freeform
@@ -94,6 +97,7 @@ function RecipientField({ label, field, value, book, t, onChange }: RecipientFie
           }}
           onBlur={() => {
             if (text.trim()) add(text);
+            setGeneration((g) => g + 1);
           }}
         >
           {suggestions.map((s) => (
