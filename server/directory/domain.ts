@@ -1,4 +1,4 @@
-import { AUTHORITY_SOURCES, PURPOSE_CATEGORIES, SEND_BUDGET_SECONDS, PENDING_CHECK_DAYS, type AuthoritySource, type PurposeCategory, type FailMode, type GuardianRelation, type Lang, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
+import { AUTHORITY_SOURCES, PURPOSE_CATEGORIES, SEND_BUDGET_SECONDS, PENDING_CHECK_DAYS, CHECK_RECORD_DAYS, VIEW_LOG_YEARS, type AuthoritySource, type PurposeCategory, type FailMode, type GuardianRelation, type Lang, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
 /**
  * The directory of a tenant (DOMAIN.md): schools, students with their guardians, parties, purposes and
  * each school's policy. Plain objects; storage entities never leave the repository.
@@ -112,9 +112,13 @@ export const categoryOf = (p: Pick<Purpose, "category">): PurposeCategory => p.c
 /** Kinds whose disclosures are consent by nature: `legal` only with a statute and an explicit confirmation. */
 export const CONSENT_BY_NATURE: readonly PartyKind[] = ["smw", "wijkteam", "specialist", "ggd"];
 
-/** The purposes a party's legal basis covers (none when its basis is consent). */
+/**
+ * The purposes a party's legal basis covers. A legal party: its `legalPurposeIds`, else its default
+ * purpose. A consent party: only the purposes it lists in `legalPurposeIds`, e.g. the GGD, which needs
+ * consent for a consult but receives the class list on the basis of the Wet publieke gezondheid.
+ */
 export function legalPurposes(party: Party): string[] {
-  if (party.defaultBasis !== "legal") return [];
+  if (party.defaultBasis !== "legal") return party.legalPurposeIds ?? [];
   if (party.legalPurposeIds && party.legalPurposeIds.length > 0) return party.legalPurposeIds;
   return party.defaultPurposeId ? [party.defaultPurposeId] : [];
 }
@@ -166,6 +170,10 @@ export interface Policy {
   keepOriginalMessages: boolean;
   /** Days an on-send check waits for its mail in Sent Items; a mail sent later is judged again (default 7). */
   pendingCheckDays: number;
+  /** Days a check record is kept after it was confirmed or expired (default 30; docs/RETENTION.md). */
+  checkRecordDays: number;
+  /** Years a view-log row is kept after the view (default 2; docs/RETENTION.md). */
+  viewLogYears: number;
   /**
    * A parent's consent given before the student's consent age: "lapses" on that birthday (default),
    * or "stays-until-student-acts" (EDPB reading): valid until the student decides for the same party
@@ -212,6 +220,8 @@ export function defaultPolicy(schoolId: string): Policy {
     reminderAfterDays: 7,
     maxReminders: 2,
     pendingCheckDays: DEFAULT_PENDING_CHECK_DAYS,
+    checkRecordDays: CHECK_RECORD_DAYS.default,
+    viewLogYears: VIEW_LOG_YEARS.default,
   };
 }
 
@@ -336,9 +346,12 @@ export function partyProblems(
   for (const p of parties) {
     const path = changed.get(p.id);
     if (path === undefined) continue;
-    if (p.defaultBasis === "legal" && CONSENT_BY_NATURE.includes(p.kind) && !(p.statute && p.legalBasisConfirmed === true))
+    // Consent by nature: legal (as a whole, or for listed purposes such as the GGD's class list) only
+    // with a statute and an explicit confirmation.
+    const claimsLegal = p.defaultBasis === "legal" || (p.legalPurposeIds ?? []).length > 0;
+    if (claimsLegal && CONSENT_BY_NATURE.includes(p.kind) && !(p.statute && p.legalBasisConfirmed === true))
       out.push({
-        path: `${path}.defaultBasis`,
+        path: `${path}.${p.defaultBasis === "legal" ? "defaultBasis" : "legalPurposeIds"}`,
         code: "LEGAL_BASIS_NOT_CONFIRMED",
         message: `a ${p.kind} party is consent by nature: legal only with a statute and legalBasisConfirmed true`,
       });
