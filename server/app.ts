@@ -70,6 +70,8 @@ export interface AppDeps {
    * listens). Never derived from a request's Host header.
    */
   publicOrigin: () => string;
+  /** Dev mode only: the local Outlook simulation's routes (scripts/dev/outlook-sim.ts), at /dev/outlook. */
+  devRoutes?: RequestHandler;
 }
 
 export interface Services {
@@ -193,11 +195,12 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
       stampKey: checkStampKey(config),
       log,
       addinIds: config.OUTLOOK_ADDIN_IDS,
-      // Change notifications need an address Graph can post to.
-      ...(config.PUBLIC_URL
+      // Change notifications need an address Graph can post to: PUBLIC_URL, or in dev mode with a Graph
+      // (the local simulation of npm start) the address this server listens on.
+      ...(config.PUBLIC_URL || (config.devMode && graph.configured)
         ? {
             subscriptions: new Subscriptions(new SubscriptionRepository(storage), {
-              notificationUrl: `${config.PUBLIC_URL.replace(/\/+$/, "")}/api/graph/notifications`,
+              notificationUrl: () => `${(config.PUBLIC_URL ?? publicOrigin()).replace(/\/+$/, "")}/api/graph/notifications`,
               minutes: config.SENT_ITEMS_SUBSCRIPTION_MINUTES,
               renewBeforeMinutes: config.SENT_ITEMS_RENEW_BEFORE_MINUTES,
               meetings: config.OUTLOOK_ADDIN_IDS.length > 0,
@@ -412,6 +415,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
       res.status(201).json(devToken.parse({ token, expiresIn: 8 * 3600, tenantId }));
     });
   }
+
+  if (config.devMode && deps.devRoutes) app.use("/dev/outlook", deps.devRoutes);
 
   // The built front ends. The playground is a simulation and exists only in dev mode.
   const serve = (urlPath: string, dir: string): void => {

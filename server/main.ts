@@ -1,3 +1,4 @@
+import type { RequestHandler } from "express";
 import { createServer as createHttp, type Server } from "node:http";
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -32,6 +33,8 @@ export interface StartOptions {
   tls?: { key: string; cert: string };
   /** Graph token acquisition instead of one made from config (tests: MSAL on a fake authority). */
   graphAuth?: GraphAuth;
+  /** Dev mode only: the local Outlook simulation's routes, mounted at /dev/outlook (scripts/dev/outlook-sim.ts). */
+  devRoutes?: RequestHandler;
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
@@ -76,6 +79,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     distDir,
     ...(devIssuer ? { devIssuer } : {}),
     ...(opts.graphAuth ? { graphAuth: opts.graphAuth } : {}),
+    ...(opts.devRoutes ? { devRoutes: opts.devRoutes } : {}),
   });
   if (config.devMode && config.SEED_DEMO) {
     const seeded = await seedDemo(services);

@@ -73,7 +73,7 @@ export class SubscriptionRepository {
 
 export interface SubscriptionOptions {
   /** Where Graph posts change and lifecycle notifications (PUBLIC_URL + /api/graph/notifications). */
-  notificationUrl: string;
+  notificationUrl: string | (() => string);
   /** Lifetime asked for (at most 10,080 minutes). */
   minutes: number;
   /** Renew once less than this is left. */
@@ -133,13 +133,14 @@ export class Subscriptions {
   async create(tenantId: string, graph: Client, mailbox: string, now: Date, kind: WatchedResource = "sentitems"): Promise<Subscription> {
     const clientState = randomBytes(24).toString("base64url");
     const expiresAt = this.expiry(now);
+    const url = typeof this.opts.notificationUrl === "function" ? this.opts.notificationUrl() : this.opts.notificationUrl;
     const answer = await graphCall(
       () =>
         graph.api("/subscriptions").post({
           // A meeting is sent when it is created, and again (an update) when it changes.
           changeType: kind === "events" ? "created,updated" : "created",
-          notificationUrl: this.opts.notificationUrl,
-          lifecycleNotificationUrl: this.opts.notificationUrl,
+          notificationUrl: url,
+          lifecycleNotificationUrl: url,
           resource: kind === "events" ? `users/${mailbox}/events` : `users/${mailbox}/mailFolders('sentitems')/messages`,
           expirationDateTime: expiresAt,
           clientState,

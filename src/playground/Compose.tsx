@@ -2,10 +2,13 @@
 import { useId, useMemo, useState, type RefObject } from "react";
 import {
   Button,
+  Checkbox,
   Combobox,
   Field,
   Input,
   Label,
+  MessageBar,
+  MessageBarBody,
   Option,
   Tag,
   TagGroup,
@@ -30,6 +33,8 @@ interface RecipientFieldProps {
 function RecipientField({ label, field, value, book, t, onChange }: RecipientFieldProps) {
   const id = useId();
   const [text, setText] = useState("");
+  // A fresh combobox once focus leaves: Fluent keeps aria-activedescendant on an option that is gone.
+  const [generation, setGeneration] = useState(0);
   const suggestions = useMemo(() => {
     const q = text.trim().toLowerCase();
     if (!q) return [];
@@ -72,6 +77,7 @@ function RecipientField({ label, field, value, book, t, onChange }: RecipientFie
           </TagGroup>
         )}
         <Combobox
+          key={generation}
           id={`${id}-input`}
           className="pg-recipient-input"
           freeform
@@ -91,6 +97,7 @@ function RecipientField({ label, field, value, book, t, onChange }: RecipientFie
           }}
           onBlur={() => {
             if (text.trim()) add(text);
+            setGeneration((g) => g + 1);
           }}
         >
           {suggestions.map((s) => (
@@ -110,12 +117,24 @@ export interface ComposeProps {
   t: Strings;
   busy: boolean;
   sendRef: RefObject<HTMLButtonElement>;
+  /** The add-in's InfoBar messages on this item (item.notificationMessages). */
+  notices: { key: string; message: string }[];
   onChange(patch: Partial<SimComposeMail>): void;
   onSend(): void;
   onDiscard(): void;
 }
 
-export function Compose({ mail, book, t, busy, sendRef, onChange, onSend, onDiscard }: ComposeProps) {
+/** A chosen file as Outlook holds an attachment: its bytes, read with getAttachmentContentAsync as base64. */
+async function attachmentOf(file: File): Promise<SimComposeMail["attachments"][number]> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { name: file.name, size: file.size, contentType: file.type || "application/octet-stream", content: { format: "base64", content: btoa(bin) } };
+}
+
+export function Compose({ mail, book, t, busy, sendRef, notices, onChange, onSend, onDiscard }: ComposeProps) {
+  const meeting = mail.itemType === "appointment";
+  const fileId = useId();
   const [attText, setAttText] = useState(mail.attachments.map((a) => a.name).join(", "));
   const attKey = mail.attachments.map((a) => a.name).join(", ");
   const [lastAtt, setLastAtt] = useState(attKey);
@@ -144,9 +163,24 @@ export function Compose({ mail, book, t, busy, sendRef, onChange, onSend, onDisc
           {t.discard}
         </Button>
       </div>
-      <RecipientField label={t.to} field="to" value={mail.to} book={book} t={t} onChange={(to) => onChange({ to })} />
-      <RecipientField label={t.cc} field="cc" value={mail.cc} book={book} t={t} onChange={(cc) => onChange({ cc })} />
-      <RecipientField label={t.bcc} field="bcc" value={mail.bcc} book={book} t={t} onChange={(bcc) => onChange({ bcc })} />
+      {notices.length > 0 && (
+        <div className="pg-infobar" role="region" aria-label={t.infoBar} data-testid="infobar">
+          {notices.map((n) => (
+            <MessageBar key={n.key} intent="info">
+              <MessageBarBody>{n.message}</MessageBarBody>
+            </MessageBar>
+          ))}
+        </div>
+      )}
+      <Checkbox
+        label={t.meeting}
+        checked={meeting}
+        onChange={(_e, d) => onChange({ itemType: d.checked === true ? "appointment" : "message", ...(d.checked === true ? { bcc: [] } : {}) })}
+        data-testid="meeting"
+      />
+      <RecipientField label={meeting ? t.requiredAttendees : t.to} field="to" value={mail.to} book={book} t={t} onChange={(to) => onChange({ to })} />
+      <RecipientField label={meeting ? t.optionalAttendees : t.cc} field="cc" value={mail.cc} book={book} t={t} onChange={(cc) => onChange({ cc })} />
+      {!meeting && <RecipientField label={t.bcc} field="bcc" value={mail.bcc} book={book} t={t} onChange={(bcc) => onChange({ bcc })} />}
       <Field label={t.subject}>
         <Input value={mail.subject} onChange={(_e, d) => onChange({ subject: d.value })} data-testid="subject" />
       </Field>
@@ -169,6 +203,20 @@ export function Compose({ mail, book, t, busy, sendRef, onChange, onSend, onDisc
           data-testid="attachments"
         />
       </Field>
+      <div className="pg-attach">
+        <Label htmlFor={fileId}>{t.attachFile}</Label>
+        <input
+          id={fileId}
+          type="file"
+          multiple
+          data-testid="attach-file"
+          onChange={(e) => {
+            const files = [...(e.currentTarget.files ?? [])];
+            e.currentTarget.value = "";
+            void Promise.all(files.map(attachmentOf)).then((added) => onChange({ attachments: [...mail.attachments, ...added] }));
+          }}
+        />
+      </div>
     </form>
   );
 }

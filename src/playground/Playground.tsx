@@ -20,21 +20,22 @@ import { THEMES, themeStyle } from "../shared/theme.js";
 import type { Party } from "../../contract/directory.js";
 import type { StudentSummary } from "../../contract/directory.js";
 import { htmlToText, type OfficeSim, type SimCompletedOptions, type SimComposeMail } from "./office-sim.js";
-import { addressBook, inboxMessages, tourExamples, type AddressEntry, type InboxMessage, type TourExample } from "./demo.js";
+import { addressBook, inboxMessages, tourExamples, USER_EMAIL, type AddressEntry, type InboxMessage, type TourExample } from "./demo.js";
 import { strings, type Lang } from "./i18n.js";
 import { Compose } from "./Compose.js";
 import { Inbox } from "./Inbox.js";
 import { SmartAlert } from "./SmartAlert.js";
 import { TaskPane } from "./TaskPane.js";
+import { deliverOutbox, OutboxView, SENT_ITEMS_PATH, SentItemsView, type OutboxItem, type SentItem } from "./SentItems.js";
+import { ConsentTour } from "./ConsentTour.js";
 
-type Folder = "compose" | "inbox" | "sent";
+type Folder = "compose" | "inbox" | "outbox" | "sent";
 type Status = { intent: "info" | "success" | "warning" | "error"; text: string } | undefined;
+type Notice = { key: string; message: string };
 
-interface SentItem {
-  to: string[];
-  subject: string;
-  at: Date;
-}
+/** The add-in's InfoBar messages of the item (item.notificationMessages). */
+const noticesOf = (sim: OfficeSim): Notice[] =>
+  [...sim.notifications.entries()].map(([key, d]) => ({ key, message: typeof d.message === "string" ? d.message : "" }));
 
 export interface PlaygroundProps {
   sim: OfficeSim;
@@ -73,7 +74,12 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
   const [alert, setAlert] = useState<SimCompletedOptions>();
   const [last, setLast] = useState<SimCompletedOptions>();
   const [pane, setPane] = useState<{ mode: Mode; key: number }>();
-  const [sent, setSent] = useState<SentItem[]>([]);
+  const [outbox, setOutbox] = useState<OutboxItem[]>([]);
+  const [sentItems, setSentItems] = useState<SentItem[]>();
+  const [sentError, setSentError] = useState<string>();
+  const [syncing, setSyncing] = useState(false);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const outboxKey = useRef(0);
   const [book, setBook] = useState<AddressEntry[]>([]);
   const [inbox, setInbox] = useState<InboxMessage[]>();
   const [selected, setSelected] = useState<string>();
@@ -86,7 +92,10 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
   useEffect(
     () =>
       sim.subscribe((kind) => {
-        if (kind === "compose") setMail(sim.composeSnapshot());
+        if (kind === "compose") {
+          setMail(sim.composeSnapshot());
+          setNotices(noticesOf(sim));
+        }
         if (kind === "newMessage") {
           const p = sim.newMessages[sim.newMessages.length - 1];
           if (!p) return;
@@ -149,8 +158,11 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
 
   const deliver = useCallback(() => {
     const m = sim.composeSnapshot();
-    setSent((s) => [{ to: [...m.to, ...m.cc, ...m.bcc], subject: m.subject, at: new Date() }, ...s]);
-    setStatus({ intent: "success", text: t.sentOk(m.subject) });
+    // Outlook sends it (with the stamp the add-in set) on the next Send/Receive.
+    outboxKey.current += 1;
+    const item: OutboxItem = { key: outboxKey.current, mail: m, stamp: sim.internetHeaders.get("x-zorgvuldig-check") };
+    setOutbox((o) => [...o, item]);
+    setStatus({ intent: "success", text: `${m.itemType === "appointment" ? t.meetingSent(m.subject) : t.sentOk(m.subject)}. ${t.inOutbox}` });
     sim.compose({});
     // The compose window closes, and its task pane with it.
     setPane((p) => {
@@ -177,7 +189,7 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
     setSending(true);
     setStatus({ intent: "info", text: t.checking });
     try {
-      const o = await sim.send();
+      const o = m.itemType === "appointment" ? await sim.launch("onAppointmentSendHandler", "olkAppointmentSend") : await sim.send();
       setLast(o);
       if (o.allowEvent) {
         deliver();
@@ -202,6 +214,49 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
     };
   }, [sim, send]);
 
+  const loadSentItems = useCallback(async () => {
+    try {
+      const r = await api.get<{ items: SentItem[] }>(`${SENT_ITEMS_PATH}?mailbox=${encodeURIComponent(USER_EMAIL)}`);
+      setSentItems(r.items);
+      setSentError(undefined);
+    } catch {
+      setSentError(t.noGraphSim);
+    }
+  }, [api, t]);
+
+  useEffect(() => {
+    if (folder === "sent") void loadSentItems();
+  }, [folder, loadSentItems]);
+
+  /** Send/Receive: the Outbox leaves; what left is in Sent Items, where the server confirms it. */
+  const sendReceive = async () => {
+    if (outbox.length === 0) return;
+    setSyncing(true);
+    try {
+      await deliverOutbox(api, USER_EMAIL, outbox);
+      const n = outbox.length;
+      setOutbox([]);
+      setStatus({ intent: "success", text: t.delivered(n) });
+      await loadSentItems();
+    } catch {
+      setStatus({ intent: "error", text: t.deliverFailed });
+    } finally {
+      setSyncing(false);
+    }
+  };
+
+  /** Outlook's compose events: a recipient or attachment change runs the add-in's early check (InfoBar). */
+  const changeCompose = (patch: Partial<SimComposeMail>) => {
+    sim.updateCompose(patch);
+    const event =
+      patch.to || patch.cc || patch.bcc
+        ? (["onRecipientsChangedHandler", "olkRecipientsChanged"] as const)
+        : patch.attachments
+          ? (["onAttachmentsChangedHandler", "olkAttachmentsChanged"] as const)
+          : undefined;
+    if (event && sim.associated.has(event[0])) void sim.launch(event[0], event[1], 30_000).catch(() => undefined);
+  };
+
   const fill = (ex: TourExample) => {
     sim.compose(ex.mail);
     setFolder("compose");
@@ -220,7 +275,8 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
   const folders: [Folder, string, number | undefined][] = [
     ["compose", t.newMessage, undefined],
     ["inbox", t.inbox, inbox?.length],
-    ["sent", t.sent, sent.length || undefined],
+    ["outbox", t.outbox, outbox.length || undefined],
+    ["sent", t.sent, sentItems?.length || undefined],
   ];
 
   return (
@@ -232,6 +288,10 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
           {t.simBadge}
         </Badge>
         <span className="pg-spacer" />
+        <Button onClick={() => void sendReceive()} disabled={syncing || outbox.length === 0} data-testid="send-receive">
+          {t.sendReceive}
+          {outbox.length ? ` (${outbox.length})` : ""}
+        </Button>
         <Link href={t.otherLangHref} lang={lang === "en" ? "nl" : "en"}>
           {t.otherLang}
         </Link>
@@ -268,6 +328,10 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
           </div>
           {folder === "compose" && (
             <>
+              <ConsentTour t={t} onFill={() => {
+                const ggd = tour.find((x) => x.id === "ggd");
+                if (ggd) fill(ggd);
+              }} />
               <section className="pg-tour" aria-labelledby="pg-tour-title">
                 <h2 id="pg-tour-title" className="pg-h2">
                   {t.tourTitle}
@@ -295,7 +359,8 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
                 t={t}
                 busy={sending}
                 sendRef={sendRef}
-                onChange={(patch) => sim.updateCompose(patch)}
+                notices={notices}
+                onChange={changeCompose}
                 onSend={() => void send()}
                 onDiscard={() => {
                   sim.compose({});
@@ -312,24 +377,8 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
           {folder === "inbox" && (
             <Inbox messages={inbox} selectedId={selected} lang={lang} t={t} onSelect={setSelected} onRecordConsent={recordConsent} />
           )}
-          {folder === "sent" && (
-            <section aria-labelledby="pg-sent-title">
-              <h2 id="pg-sent-title" className="pg-h2">
-                {t.sent}
-              </h2>
-              {sent.length === 0 ? (
-                <Text>{t.sentEmpty}</Text>
-              ) : (
-                <ul className="pg-sent-list" data-testid="sent-list">
-                  {sent.map((s, i) => (
-                    <li key={i}>
-                      <strong>{s.subject || "—"}</strong> → {s.to.join(", ")} ({s.at.toLocaleTimeString(lang === "en" ? "en-GB" : "nl-NL")})
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
-          )}
+          {folder === "outbox" && <OutboxView outbox={outbox} busy={syncing} onSendReceive={() => void sendReceive()} t={t} />}
+          {folder === "sent" && <SentItemsView items={sentItems} error={sentError} api={api} lang={lang} t={t} />}
           <details className="pg-details">
             <summary>{t.details}</summary>
             <pre data-testid="completed-json">{last ? JSON.stringify(last, null, 2) : t.noDetails}</pre>

@@ -494,6 +494,8 @@ export class OfficeDouble {
     this.internetHeadersSetAt = undefined;
     this.customProperties.clear();
     this.customPropertiesSavedAt = undefined;
+    // A new item has no InfoBar messages of its own yet.
+    this.notifications.clear();
     this.current = "compose";
     this.emit("compose");
   }

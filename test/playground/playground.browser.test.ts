@@ -12,10 +12,22 @@ import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { SimCompletedOptions as Completed } from "../../src/playground/office-sim.js";
 import { DEFAULT_OVERRIDE_REASONS, type CheckResponse } from "../../contract/sendcheck.js";
 import type { RegisterEvent } from "../../server/register/domain.js";
+import { startDevGraph, type DevGraph } from "../../scripts/dev/outlook-sim.js";
+import { USER_EMAIL } from "../../src/playground/demo.js";
+
+/**
+ * What the send handlers passed to event.completed, in order (the early handlers of the InfoBar complete
+ * their events too, without options; they are left out). Runs in the page.
+ */
+const SEND_COMPLETIONS = (): Completed[] => {
+  const w = window as unknown as { __ZV_PLAYGROUND__?: { sim: { completions: Completed[] } } };
+  return (w.__ZV_PLAYGROUND__?.sim.completions ?? []).filter((c) => "allowEvent" in c);
+};
 
 describe("Playground: the real add-in in a simulated Outlook, over the real server", function () {
   this.timeout(120_000);
   let stack: Stack;
+  let devGraph: DevGraph;
   let browser: Browser;
   let context: BrowserContext;
   /** Where the screenshots go (test-output/playground). */
@@ -50,17 +62,15 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
 
   /** Clicks Send and returns the backend's check answer and what the handler passed to event.completed. */
   async function send(page: Page): Promise<{ check: CheckResponse; completed: Completed }> {
-    const [resp] = await Promise.all([page.waitForResponse(isCheck), page.getByTestId("send").click()]);
+    const count = () => page.evaluate(SEND_COMPLETIONS).then((c) => c.length);
+    const before = await count();
+    // The handler's recording check (an early check of the InfoBar may still be under way: it is a query).
+    const isSendCheck = (r: Response): boolean => isCheck(r) && (JSON.parse(r.request().postData() ?? "{}") as { mode?: string }).mode === "send";
+    const [resp] = await Promise.all([page.waitForResponse(isSendCheck), page.getByTestId("send").click()]);
     const check = (await resp.json()) as CheckResponse;
-    await page.waitForFunction(() => {
-      const el = document.querySelector('[data-testid="completed-json"]');
-      return !!el && el.textContent?.trim().startsWith("{");
-    });
-    const completed = await page.evaluate(() => {
-      const w = window as unknown as { __ZV_PLAYGROUND__?: { sim: { completions: unknown[] } } };
-      const c = w.__ZV_PLAYGROUND__?.sim.completions ?? [];
-      return c[c.length - 1] as Completed;
-    });
+    await page.waitForFunction(`(${SEND_COMPLETIONS.toString()})().length > ${before}`);
+    const completed = (await page.evaluate(SEND_COMPLETIONS)).at(-1);
+    assert.ok(completed);
     return { check, completed };
   }
 
@@ -75,7 +85,11 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
   before(async function () {
     this.timeout(240_000);
     await ensureBuilt();
-    stack = await startStack({ seedDemo: true });
+    // As npm start runs it: the local Graph simulation behind the server, Sent Items subscribed. No
+    // scheduled sweep: a sent mail is confirmed by its change notification alone.
+    devGraph = await startDevGraph({ sweepSeconds: 0 });
+    stack = await startStack({ seedDemo: true, graphAuth: devGraph.graphAuth, env: devGraph.env, devRoutes: devGraph.routes });
+    await devGraph.connect(stack.running, stack.tenantId, [USER_EMAIL]);
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "nl-NL" });
     OUT = screenshotDir("playground");
@@ -84,6 +98,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
   after(async () => {
     await browser?.close();
     await stack?.stop();
+    await devGraph?.close();
   });
 
   afterEach(() => {
@@ -335,5 +350,161 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     } finally {
       await prod.stop();
     }
+  });
+
+  /** Types an address into a recipient field (To, or Required for a meeting) and leaves the field. */
+  async function addRecipient(page: Page, field: string, address: string): Promise<void> {
+    const box = page.getByRole("combobox", { name: field });
+    await box.click();
+    await box.pressSequentially(address);
+    await box.press("Tab");
+    await page.getByRole("group", { name: field }).getByText(address).waitFor();
+  }
+
+  const lastCompletion = async (page: Page): Promise<Completed | undefined> => (await page.evaluate(SEND_COMPLETIONS)).at(-1);
+
+  it("When a recipient is added to a mail about a student, then the add-in's early check shows the InfoBar before Send", async () => {
+    const page = await open();
+    await page.getByTestId("subject").fill("Aanmelding consult");
+    await page.getByTestId("body").fill("Beste jeugdarts,\n\nGraag bespreken we Daan Jansen met u.");
+    assert.equal(await page.getByTestId("infobar").count(), 0, "no InfoBar without recipients");
+    const checks: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/api/check") && r.method() === "POST") checks.push(r.postData() ?? "");
+    });
+    await addRecipient(page, "Aan", "jgz@ggd-voorbeeldregio.example");
+    const bar = page.getByTestId("infobar");
+    await bar.waitFor();
+    assert.equal(checks.length, 1, "one early check, on the recipient change");
+    assert.equal((JSON.parse(checks[0] ?? "{}") as { mode?: string }).mode, undefined, "the early check is a query: it records nothing");
+    const text = await bar.innerText();
+    assert.match(text, /Niet verzenden\. jgz@ggd-voorbeeldregio\.example: Geen toestemming/, "the recipient and the problem, cut to Outlook's 150 characters");
+    assert.match(text, /Controleren/, "the message itself names the way out (Mac shows no action button)");
+    await axeCheck(page, "InfoBar");
+    await page.screenshot({ path: path.join(OUT, "11-infobar.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("When a report is attached whose contents name a student (not its file name), then the add-in reads it and Send is stopped", async () => {
+    const page = await open();
+    await addRecipient(page, "Aan", "jgz@ggd-voorbeeldregio.example");
+    await page.getByTestId("subject").fill("Verslag");
+    await page.getByTestId("body").fill("Beste jeugdarts,\n\nZie bijlage.");
+    await page.getByTestId("attach-file").setInputFiles({
+      name: "verslag.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("Verslag van het MDO\n\nDaan Jansen (groep 6) is vaak moe en heeft moeite met concentreren.\n", "utf8"),
+    });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="attachments"]') as HTMLInputElement | null)?.value === "verslag.txt");
+    const [upload, { check }] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/check/attachments") && r.request().method() === "POST"),
+      send(page),
+    ]);
+    assert.equal(upload.status(), 200, "the bytes are uploaded as they are");
+    assert.equal(check.verdict, "block");
+    assert.deepEqual(check.students.map((x) => x.name), ["Daan Jansen"]);
+    assert.deepEqual(check.attachments?.map((a) => [a.name, a.status, a.students]), [["verslag.txt", "read", 1]]);
+    await page.getByRole("alertdialog").waitFor();
+    assert.match(await page.getByTestId("smart-alert-message").innerText(), /Daan Jansen/);
+    await page.screenshot({ path: path.join(OUT, "12-attached-report.png"), fullPage: true });
+    await page.getByRole("alertdialog").getByRole("button", { name: "Niet verzenden" }).click();
+    await page.close();
+  });
+
+  it("When a meeting request about a student invites the GGD, then OnAppointmentSend checks the invite and stops it", async () => {
+    const page = await open();
+    await page.getByTestId("meeting").click();
+    await addRecipient(page, "Vereist", "jgz@ggd-voorbeeldregio.example");
+    await page.getByTestId("subject").fill("MDO Daan Jansen");
+    await page.getByTestId("body").fill("Agenda: de ontwikkeling van Daan Jansen.");
+    const [req, { check, completed }] = await Promise.all([page.waitForRequest((r) => r.url().endsWith("/api/check") && r.method() === "POST"), send(page)]);
+    const sentBody = JSON.parse(req.postData() ?? "{}") as { to?: { address?: string; type?: string }[] | string[] };
+    assert.match(JSON.stringify(sentBody.to), /jgz@ggd-voorbeeldregio\.example/, "the required attendee is a recipient");
+    assert.equal(check.verdict, "block");
+    assert.ok(codes(check).includes("NO_CONSENT"), codes(check).join());
+    assert.equal(completed.allowEvent, false);
+    assert.deepEqual(await lastCompletion(page), completed);
+    await page.getByRole("alertdialog").waitFor();
+    await axeCheck(page, "meeting alert");
+    await page.screenshot({ path: path.join(OUT, "13-meeting.png"), fullPage: true });
+    await page.getByRole("alertdialog").getByRole("button", { name: "Niet verzenden" }).click();
+    await page.close();
+  });
+
+  // Last: it gives Sem van Dijk's consent, which the earlier tests rely on being absent.
+  it("The consent tour: stopped, consent requested, the parent answers on the parents' page, sent again, and a disclosure only once Verzonden items has the mail", async () => {
+    const page = await open();
+    const tourStart = page.getByTestId("consent-tour-start");
+    await tourStart.focus();
+    await page.keyboard.press("Enter");
+    // 1. Stopped: no consent for the GGD.
+    const first = await send(page);
+    assert.equal(first.check.verdict, "block");
+    assert.ok(codes(first.check).includes("NO_CONSENT"), codes(first.check).join());
+    const sem = first.check.students.find((x) => x.name === "Sem van Dijk");
+    assert.ok(sem, "the check found Sem");
+    await axeCheck(page, "tour: stopped");
+    await page.screenshot({ path: path.join(OUT, "20-tour-1-stopped.png"), fullPage: true });
+
+    // 2. Request consent from the task pane; the letter (with its personal link) is sent and waits in the Outbox.
+    await page.getByRole("alertdialog").getByRole("button", { name: "Actie ondernemen" }).click();
+    await page.getByTestId("taskpane").getByRole("button", { name: "Toestemming vragen" }).click();
+    await page.getByTestId("status").getByText("De add-in opende een nieuw bericht").waitFor();
+    const letter = await send(page);
+    assert.equal(letter.check.verdict, "allow", JSON.stringify(letter.check.recipients));
+    await page.getByTestId("status").getByText("Postvak UIT").waitFor();
+    assert.equal(devGraph.sim.mailboxes.get(USER_EMAIL)?.length ?? 0, 0, "nothing is in Sent Items before Send/Receive");
+
+    // 3. Send/Receive (by keyboard); the letter is in Verzonden items, its link opens the parents' page.
+    await page.getByTestId("send-receive").focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("status").getByText("1 bericht verzonden").waitFor();
+    await page.getByTestId("folder-sent").click();
+    const letterItem = page.getByTestId("sent-item").filter({ hasText: /\[ZV-/ });
+    await letterItem.waitFor();
+    await letterItem.getByText("Bericht").click();
+    const link = letterItem.getByRole("link", { name: "Open de ouderpagina (nieuw tabblad)" });
+    assert.match((await link.getAttribute("href")) ?? "", new RegExp(`^${stack.baseUrl}/api/parents/`));
+    await axeCheck(page, "tour: Verzonden items");
+    await page.screenshot({ path: path.join(OUT, "21-tour-2-letter-in-sent-items.png"), fullPage: true });
+    const [parents] = await Promise.all([context.waitForEvent("page"), link.click()]);
+    await parents.waitForLoadState();
+
+    // 4. The parent gives consent on the parents' page: recorded at once, method portal.
+    await parents.getByRole("button", { name: "Ja, ik geef toestemming" }).click();
+    assert.match(await parents.getByRole("status").innerText(), /Uw toestemming is bewaard/);
+    await parents.screenshot({ path: path.join(OUT, "22-tour-3-parents-page.png"), fullPage: true });
+    await parents.close();
+    const consent = (await registerOf(sem.id)).find((e) => e.type === "consent" && "method" in e && e.method === "portal");
+    assert.ok(consent, "the parent's answer is in the register");
+
+    // 5. Sent again: allowed now; a disclosure only once Verzonden items has it.
+    await page.getByTestId("folder-compose").click();
+    await page.getByTestId("consent-tour-again").click();
+    const again = await send(page);
+    assert.notEqual(again.check.verdict, "block", JSON.stringify(again.check.recipients));
+    assert.ok(codes(again.check).includes("CONSENT_VALID"), codes(again.check).join());
+    if (again.check.verdict === "warn") await page.getByRole("alertdialog").getByRole("button", { name: "Toch verzenden" }).click();
+    await page.getByTestId("status").getByText("Postvak UIT").waitFor();
+    const disclosuresOfSem = async () => (await registerOf(sem.id)).filter((e) => e.type === "disclosure" && e.checkId === again.check.checkId);
+    assert.deepEqual(await disclosuresOfSem(), [], "checked and in the Outbox: not a disclosure");
+    await page.getByTestId("folder-outbox").click();
+    await page.getByTestId("outbox-list").getByText("jgz@ggd-voorbeeldregio.example").waitFor();
+    await page.getByTestId("folder-sent").click();
+    assert.equal(await page.getByTestId("sent-item").filter({ hasText: "Aanmelding consult" }).count(), 0, "not in Verzonden items yet");
+    await page.getByTestId("send-receive").click();
+    const consult = page.getByTestId("sent-item").filter({ hasText: "Aanmelding consult" });
+    await consult.waitFor();
+    await consult.getByTestId("register-status").getByText("vastgelegd als verstrekking in het register van Sem van Dijk").waitFor({ timeout: 20_000 });
+    const inSent = devGraph.sim.mailboxes.get(USER_EMAIL)?.find((m) => m.subject === "Aanmelding consult");
+    assert.ok(inSent, "the mail is in the simulated Sent Items");
+    assert.ok(inSent.headers["x-zorgvuldig-check"]?.startsWith(`${again.check.checkId}.`), "with the handler's stamp");
+    const logged = await disclosuresOfSem();
+    assert.equal(logged.length, 1);
+    assert.equal("internetMessageId" in (logged[0] ?? {}) ? (logged[0] as { internetMessageId?: string }).internetMessageId : undefined, inSent.internetMessageId);
+    assert.equal(devGraph.sim.deltaRounds + devGraph.sim.initialRounds > 0, true, "read by the server's delta query");
+    await axeCheck(page, "tour: confirmed");
+    await page.screenshot({ path: path.join(OUT, "23-tour-4-confirmed.png"), fullPage: true });
+    await page.close();
   });
 });

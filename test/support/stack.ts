@@ -1,3 +1,4 @@
+import type { RequestHandler } from "express";
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { loadConfig } from "../../server/config.js";
@@ -49,6 +50,8 @@ export interface StackOptions {
   distDir?: string;
   /** Graph token acquisition for the server (Entra mode tests: MSAL on a fake authority). */
   graphAuth?: GraphAuth;
+  /** Dev mode: the local Outlook simulation's routes (scripts/dev/outlook-sim.ts), at /dev/outlook. */
+  devRoutes?: RequestHandler;
 }
 
 export interface Stack {
@@ -95,6 +98,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     logDestination: dest,
     ...(opts.distDir ? { distDir: opts.distDir } : {}),
     ...(opts.graphAuth ? { graphAuth: opts.graphAuth } : {}),
+    ...(opts.devRoutes ? { devRoutes: opts.devRoutes } : {}),
   });
   const tokens = new Map<string, string>();
   const token = async (user = "ib@demo", roles: Role[] = ["coordinator"], tenantId = DEMO_TENANT, schools: string[] = ["*"]): Promise<string> => {

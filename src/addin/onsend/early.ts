@@ -99,7 +99,9 @@ function once(event: ComposeEvent): () => void {
 function apiFor(office: OfficeLike, fetchImpl: typeof fetch | undefined, lang: "nl" | "en"): ApiClient {
   const cfg = resolveConfig();
   const profile = office.context.mailbox.userProfile;
-  const f = fetchImpl || fetch;
+  // Wrapped: called as a method of another object (tokenDeps.fetchImpl(...)), the browser's own fetch
+  // throws "Illegal invocation" (found by the playground's InfoBar test).
+  const f: typeof fetch = fetchImpl || ((input, init) => fetch(input, init));
   const tokenDeps = { fetchImpl: f, user: (profile && profile.emailAddress) || undefined };
   return new ApiClient({ baseUrl: cfg.apiBaseUrl, lang, fetchImpl: f, getToken: () => getAccessToken(cfg, tokenDeps) });
 }
