@@ -19,6 +19,9 @@ import { DirectoryView } from "./views/DirectoryView.js";
 import { OverviewView } from "./views/OverviewView.js";
 import { RequestsView } from "./views/RequestsView.js";
 import { ReviewView } from "./views/ReviewView.js";
+import { ImportView } from "./views/ImportView.js";
+import { GuardiansView } from "./views/GuardiansView.js";
+import { SetupView } from "./views/SetupView.js";
 
 /**
  * Follows the host's theme live (Teams theme changes, or the dev switcher) and stops listening when the
@@ -85,6 +88,7 @@ const NAV: { route: Route; label: MessageKey }[] = [
   { route: { view: "requests" }, label: "navRequests" },
   { route: { view: "directory" }, label: "navDirectory" },
   { route: { view: "review" }, label: "navReview" },
+  { route: { view: "setup" }, label: "navSetup" },
 ];
 
 export function App({ host, api, initialLang }: { host: Host; api: TabApi; initialLang: Lang }): JSX.Element {
@@ -137,7 +141,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
     e.preventDefault();
     ctx.navigate(r);
   };
-  const activeTop = route.view === "student" || route.view === "export" ? "register" : route.view;
+  const activeTop = route.view === "student" || route.view === "export" ? "register" : route.view === "import" || route.view === "guardians" ? "setup" : route.view;
 
   return (
     <FluentProvider theme={THEMES[theme]} style={themeStyle(theme)} className={s.root} data-theme={theme}>
@@ -211,6 +215,9 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             {route.view === "directory" ? <DirectoryView /> : null}
             {route.view === "requests" ? <RequestsView /> : null}
             {route.view === "review" ? <ReviewView /> : null}
+            {route.view === "setup" ? <SetupView /> : null}
+            {route.view === "import" ? <ImportView /> : null}
+            {route.view === "guardians" ? <GuardiansView key={route.id ?? ""} id={route.id} /> : null}
             {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
             {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}
           </main>

@@ -9,6 +9,9 @@ export type Route =
   | { view: "directory" }
   | { view: "requests" }
   | { view: "review" }
+  | { view: "setup" }
+  | { view: "import" }
+  | { view: "guardians"; id?: string }
   | { view: "student"; id: string }
   | { view: "export"; id: string };
 
@@ -17,7 +20,8 @@ export function routeFromParams(p: URLSearchParams): Route {
   const id = p.get("student") ?? "";
   if (view === "student" && id) return { view, id };
   if (view === "export" && id) return { view, id };
-  if (view === "overview" || view === "directory" || view === "review" || view === "requests") return { view };
+  if (view === "overview" || view === "directory" || view === "review" || view === "requests" || view === "setup" || view === "import") return { view };
+  if (view === "guardians") return id ? { view, id } : { view };
   return { view: "register" };
 }
 
@@ -31,6 +35,7 @@ export function hrefOf(route: Route, current: URLSearchParams): string {
   }
   p.set("view", route.view);
   if (route.view === "student" || route.view === "export") p.set("student", route.id);
+  if (route.view === "guardians" && route.id) p.set("student", route.id);
   return `?${p.toString()}`;
 }
 
