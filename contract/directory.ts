@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS, ATTACHMENT_CAPS_MB } from "./enums.js";
+import { RETENTION_FLOORS, GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS, ATTACHMENT_CAPS_MB } from "./enums.js";
 import { directoryEmail, domainName, id, isoDate, text, line } from "./patterns.js";
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
@@ -93,7 +93,7 @@ export type Purpose = z.output<typeof purpose>;
  * (Bekostigingsbesluit), the others 1 year, so that a complaint or an access request about the last
  * school year can still be answered. Lowering a value (above its floor) needs a second person's approval.
  */
-export const RETENTION_FLOORS = { studentFileYears: 1, absenceYears: 5, referralYears: 1, consentYears: 1, disclosureLogYears: 1 } as const;
+export { RETENTION_FLOORS };
 const years = (floor: number) => z.number().int().min(floor, `at least ${floor} (the floor of DOMAIN.md section 6)`).max(100);
 
 export const retentionInput = z

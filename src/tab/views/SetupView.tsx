@@ -7,7 +7,7 @@ import { Badge, Button, Checkbox, Field, Input, Link, Text, Title2, Title3, make
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { routes, type Party, type Purpose } from "../api.js";
 import { DEFAULT_PARTIES, DEFAULT_PURPOSES } from "../../../contract/defaults.js";
-import { RETENTION_FLOORS } from "../../../contract/directory.js";
+import { RETENTION_FLOORS } from "../../../contract/enums.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate } from "../i18n.js";
 import { ErrorBox, Loading, SchoolSelect, Success } from "../components/common.js";
