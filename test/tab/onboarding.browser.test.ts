@@ -150,7 +150,9 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
     await form.getByLabel("Reden voor het verlagen").fill("Kortere termijn na besluit van het bestuur");
     await form.getByRole("button", { name: "Stel verlaging voor" }).click();
     await form.getByText("Voorstel gedaan: het wacht op goedkeuring van een tweede persoon.").waitFor();
-    assert.match(await page.getByTestId("retention-pending").innerText(), /wacht op goedkeuring[\s\S]*Toestemmingen en bewijs: 1/);
+    const pending = page.getByTestId("retention-pending");
+    await pending.filter({ hasText: "Toestemmingen en bewijs: 1" }).waitFor();
+    assert.match(await pending.innerText(), /wacht op goedkeuring[\s\S]*Toestemmingen en bewijs: 1/);
     const approvals = await stack.api<{ approvals: ApprovalRecord[] }>("GET", "/api/approvals");
     assert.ok(approvals.json.approvals.some((a) => a.state === "proposed" && a.retention?.consentYears === 1));
     const policy = await stack.api<{ retention: { consentYears: number } }>("GET", "/api/policies/obs-de-regenboog");
