@@ -43,7 +43,6 @@ export const sweepReport = z.object({
   disclosures: z.number(),
   review: z.number(),
   serverMail: z.number(),
-  purged: z.number(),
 });
 export type SweepReport = z.infer<typeof sweepReport>;
 

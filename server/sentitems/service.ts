@@ -33,9 +33,6 @@ import type { NotificationItem, SubscriptionReport, Subscriptions } from "./subs
 export type { SweepReport } from "../../contract/sentitems.js";
 import type { BreachUpdate, SweepReport } from "../../contract/sentitems.js";
 
-/** Days a check record is kept after it expired (a late send is still judged, at its send time, without it). */
-export const CHECK_RECORD_GRACE_DAYS = 30;
-
 export type Outcome = "confirmed" | "logged" | "review" | "server" | "nothing";
 
 export interface SentItemsDeps {
@@ -148,7 +145,7 @@ export class SentItemsService {
       await Promise.all(missing.map(([m, at]) => this.d.repo.addMailbox(tenantId, m, at)));
       known = await this.d.repo.mailboxes(tenantId);
     }
-    const report: SweepReport = { mailboxes: known.length, messages: 0, confirmed: 0, disclosures: 0, review: 0, serverMail: 0, purged: 0 };
+    const report: SweepReport = { mailboxes: known.length, messages: 0, confirmed: 0, disclosures: 0, review: 0, serverMail: 0 };
     for (const m of known) {
       const round = await sentItemsDelta(graph, this.d.graphBaseUrl, m.mailbox, { ...(m.deltaLink ? { deltaLink: m.deltaLink } : {}), since: m.since });
       for (const msg of round.messages) {
@@ -165,8 +162,7 @@ export class SentItemsService {
         if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
       });
     }
-    // Retention: check records (never a body) go some time after they expired.
-    report.purged = await this.d.checkRepo.purgeExpired(tenantId, new Date(Date.now() - CHECK_RECORD_GRACE_DAYS * 86_400_000).toISOString());
+    // Check records are purged by the retention run (server/retention/service.ts, R-RETAIN-CHECKS), not here.
     return report;
   }
 
