@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS, ATTACHMENT_CAPS_MB, CHECK_RECORD_DAYS, VIEW_LOG_YEARS } from "./enums.js";
+import { RETENTION_FLOORS, GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS, ATTACHMENT_CAPS_MB, CHECK_RECORD_DAYS, VIEW_LOG_YEARS } from "./enums.js";
 import { directoryEmail, domainName, id, isoDate, text, line } from "./patterns.js";
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
@@ -29,6 +29,15 @@ export const guardianInput = z
 /** Confirming (or correcting) a guardian's parental authority: the parents' declaration or a gezagsregister extract. */
 export const authorityConfirmation = z
   .object({ hasAuthority: z.boolean(), source: z.enum(AUTHORITY_SOURCES) })
+  .strict();
+
+/** A guardian's name, email addresses and relation, as the school corrects them (authority has its own route). */
+export const guardianContactInput = z
+  .object({
+    name: text(200),
+    emails: z.array(directoryEmail).max(5),
+    relation: z.enum(GUARDIAN_RELATIONS),
+  })
   .strict();
 
 export const studentInput = z
@@ -84,7 +93,7 @@ export type Purpose = z.output<typeof purpose>;
  * (Bekostigingsbesluit), the others 1 year, so that a complaint or an access request about the last
  * school year can still be answered. Lowering a value (above its floor) needs a second person's approval.
  */
-export const RETENTION_FLOORS = { studentFileYears: 1, absenceYears: 5, referralYears: 1, consentYears: 1, disclosureLogYears: 1 } as const;
+export { RETENTION_FLOORS };
 const years = (floor: number) => z.number().int().min(floor, `at least ${floor} (the floor of DOMAIN.md section 6)`).max(100);
 
 export const retentionInput = z
@@ -208,14 +217,30 @@ export type GuardianMatch = z.infer<typeof guardianMatch>;
 
 /** A problem with one row of a CSV import: its line and field, never a name or an address. */
 const csvProblem = z.object({ row: z.number(), field: z.string(), message: z.string() });
-export const csvImportQuery = z.object({ schoolId: id }).strict();
+/** `dryRun=true`: read, check and compare with what is stored, write nothing (the import wizard's preview). */
+export const csvImportQuery = z.object({ schoolId: id, dryRun: z.enum(["true", "false"]).optional() }).strict();
 export const csvImportBody = z.string().min(1, "Send the export as text/csv (UTF-8)");
+/** One data row as a dry run read it (for the coordinator who sent the file; never logged). */
+export const csvPreviewRow = z.object({
+  row: z.number(),
+  studentNumber: z.string(),
+  name: z.string(),
+  className: z.string(),
+  guardians: z.number(),
+  /** new, changed or unchanged against what is stored; error: left out (its problems are in `errors`). */
+  outcome: z.enum(["new", "changed", "unchanged", "error"]),
+});
+export type CsvPreviewRow = z.infer<typeof csvPreviewRow>;
 export const csvImportReport = z.object({
   result: importResult,
   rows: z.number(),
   errors: z.array(csvProblem),
   warnings: z.array(csvProblem),
   guardiansKept: z.number(),
+  /** Present on a dry run: nothing was written. */
+  dryRun: z.boolean().optional(),
+  /** A dry run's rows (at most 2,000; the counts in `result` cover all). */
+  preview: z.array(csvPreviewRow).optional(),
 });
 export type CsvImportReport = z.infer<typeof csvImportReport>;
 

@@ -185,3 +185,9 @@ export type RegisterSortKey = (typeof REGISTER_SORT_KEYS)[number];
 
 /** The `[ZV-<requestId>]` tag a consent request's subject carries (and replies keep). */
 export const REQUEST_TAG = /\[ZV-([A-Za-z0-9._~:@-]{1,100})\]/;
+
+/**
+ * The lowest retention (years) a school may set (DOMAIN.md section 6; contract/directory.ts explains).
+ * Here, without zod, so the tab's settings screen can show them.
+ */
+export const RETENTION_FLOORS = { studentFileYears: 1, absenceYears: 5, referralYears: 1, consentYears: 1, disclosureLogYears: 1 } as const;

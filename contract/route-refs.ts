@@ -66,4 +66,5 @@ export const routes: RouteRefs = {
   approve: { method: "post", path: "/approvals/:id/approve", bodyType: "json" },
   reject: { method: "post", path: "/approvals/:id/reject", bodyType: "json" },
   backups: { method: "get", path: "/backups", bodyType: "json" },
+  putGuardian: { method: "put", path: "/students/:id/guardians/:guardianId", bodyType: "json" },
 };

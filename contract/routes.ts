@@ -10,6 +10,7 @@ import {
   importRequest,
   importResult,
   csvImportReport,
+  guardianContactInput,
   party,
   partyInput,
   policy,
@@ -103,7 +104,7 @@ export const routes = {
   }),
   importCsv: route({
     method: "post", path: "/import/csv", tag: "identity", access: "coordinator", scope: { from: "query", field: "schoolId", via: "school" }, status: 200,
-    summary: "Import a student-system export (semicolon-separated CSV) into one school",
+    summary: "Import a student-system export (CSV; ParnasSys, Magister, Somtoday headings recognised) into one school; dryRun=true previews it row by row and writes nothing",
     bodyType: "csv", body: csvImportBody, query: csvImportQuery,
     response: csvImportReport,
   }),
@@ -464,6 +465,13 @@ export const routes = {
     method: "get", path: "/backups", tag: "accountability", access: "coordinator", scope: { from: "tenant" },
     summary: "The stored (encrypted) backups of this tenant a restore may name, newest first (from their headers)",
     response: backupsResponse,
+  }),
+  // onboarding in the tab (issue 17, item 4): a guardian's addresses corrected by the school
+  putGuardian: route({
+    method: "put", path: "/students/:id/guardians/:guardianId", tag: "directory", access: "coordinator", scope: student(),
+    summary: "Correct a guardian's name, email addresses and relation (parental authority is confirmed apart)",
+    params: z.object({ id, guardianId: id }).strict(), body: guardianContactInput,
+    response: studentSummary,
   }),
 } as const;
 

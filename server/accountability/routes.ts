@@ -37,11 +37,13 @@ function counts(result: unknown, prefix = ""): Details {
  */
 const LOGGED = new Map<AnyRoute, Logged>([
   [routes.importDirectory, { action: "import", details: counts }],
-  [routes.importCsv, { action: "import", details: (r) => counts((r as { result?: unknown }).result) }],
+  // A dry run (the import wizard's preview) writes nothing, so it is no change to log.
+  [routes.importCsv, { action: "import", when: (i) => str(i.query, "dryRun") !== "true", details: (r) => counts((r as { result?: unknown }).result) }],
   [routes.syncSds, { action: "import", details: (r) => counts((r as { result?: unknown }).result) }],
   [routes.putParty, { action: "directory-change", target: (i) => str(i.params, "id") }],
   [routes.putPurpose, { action: "directory-change", target: (i) => str(i.params, "id") }],
   [routes.confirmAuthority, { action: "authority-change", target: (i) => str(i.params, "id") }],
+  [routes.putGuardian, { action: "directory-change", target: (i) => str(i.params, "id") }],
   [routes.putPolicy, { action: "policy-change", target: (i) => str(i.params, "schoolId") }],
   [routes.setLegalHold, { action: "legal-hold", target: (i) => str(i.params, "id"), details: (r) => ({ hold: (r as { legalHold?: boolean }).legalHold === true }) }],
   [routes.override, { action: "override", target: (i) => str(i.params, "id") }],

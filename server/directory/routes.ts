@@ -44,6 +44,7 @@ export function directoryRoutes(api: ApiBuilder, dir: DirectoryService, importBo
   api.implement(routes.confirmAuthority, async ({ principal, body, params }) =>
     summary(await dir.confirmAuthority(principal, params.id, params.guardianId, body)),
   );
+  api.implement(routes.putGuardian, async ({ principal, body, params }) => summary(await dir.updateGuardian(principal.tenantId, params.id, params.guardianId, body)));
   api.implement(routes.guardianLookup, async ({ principal, query, schools }) => {
     const snap = await dir.snapshot(principal.tenantId);
     const now = new Date();

@@ -276,6 +276,30 @@ export class DirectoryService {
     return updated;
   }
 
+  /**
+   * The school corrects a guardian's name, addresses or relation. Authority and its confirmation stay
+   * as they are (they change only through confirmAuthority); an address another guardian of the same
+   * student already has is refused.
+   */
+  async updateGuardian(tenantId: string, studentId: string, guardianId: string, c: Pick<Guardian, "name" | "emails" | "relation">): Promise<Student> {
+    const stored = await this.repo.get(tenantId, "students", studentId);
+    if (!stored) throw notFound("Student");
+    if (!stored.guardians.some((g) => g.id === guardianId)) throw notFound("Guardian");
+    const emails = [...new Set(c.emails.map((e) => e.trim().toLowerCase()))];
+    const taken = emails.findIndex((e) => stored.guardians.some((g) => g.id !== guardianId && g.emails.some((x) => x.toLowerCase() === e)));
+    if (taken !== -1)
+      throw new AppError(
+        422,
+        "UNPROCESSABLE",
+        { en: "Another guardian of this student already has this address", nl: "Een andere ouder of voogd van deze leerling heeft dit adres al" },
+        [{ path: `emails.${taken}`, message: { en: "already another guardian's address", nl: "al het adres van een andere ouder of voogd" } }],
+      );
+    const updated: Student = { ...stored, guardians: stored.guardians.map((g) => (g.id === guardianId ? { ...g, name: c.name, emails, relation: c.relation } : g)) };
+    await this.repo.upsertMany(tenantId, "students", [updated]);
+    this.invalidate(tenantId);
+    return updated;
+  }
+
   async student(tenantId: string, studentId: string): Promise<Student> {
     const s = (await this.snapshot(tenantId)).studentById.get(studentId);
     if (!s) throw notFound("Student");

@@ -106,6 +106,14 @@ const nl = {
     equalsPath: "moet gelijk zijn aan het adres",
     missingColumn: "kolom ontbreekt",
   },
+  /** Row problems of a student-system import (CSV), next to the row in the import wizard. */
+  csv: {
+    dateInvalid: "geen geldige datum (dd-mm-jjjj)",
+    dateFuture: "geboortedatum ligt in de toekomst",
+    duplicateNumber: "leerlingnummer staat twee keer in het bestand; de eerste rij telt",
+    emailLeftOut: "een ongeldig e-mailadres is weggelaten",
+    gezagUnknown: "gezag onbekend: vastgelegd als zonder gezag (bevestig het gezag later)",
+  },
   check: {
     unknownPurpose: "Onbekend doel.",
     unknownStudent: "Deze leerling bestaat niet (meer).",
@@ -209,6 +217,13 @@ const en: Texts<typeof nl> = {
     equalsPathId: "must equal the path id",
     equalsPath: "must equal the path",
     missingColumn: "missing column",
+  },
+  csv: {
+    dateInvalid: "not a date (dd-mm-jjjj)",
+    dateFuture: "the date of birth is in the future",
+    duplicateNumber: "appears twice; the first row is used",
+    emailLeftOut: "an address that is not valid was left out",
+    gezagUnknown: "gezag unknown: recorded as no authority",
   },
   check: {
     unknownPurpose: "Unknown purpose.",

@@ -6,6 +6,12 @@ import { studentInput } from "../../contract/directory.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 import { AppError } from "../shared/errors.js";
+import { detailIn, issueText, serverText } from "../shared/texts.js";
+import { proposeMapping, REQUIRED_COLUMNS } from "../../contract/csv-columns.js";
+import type { Lang } from "../../contract/i18n.js";
+import type { CsvPreviewRow } from "../../contract/directory.js";
+import { canonicalJson } from "../shared/hash.js";
+import type { Student } from "../directory/domain.js";
 import { guardianIdFor, mergeStudent, studentIdFor, type GuardianIn, type MergeStats, type StudentIn } from "./merge.js";
 
 /**
@@ -17,7 +23,9 @@ import { guardianIdFor, mergeStudent, studentIdFor, type GuardianIn, type MergeS
  *   ouder1_naam;ouder1_email;ouder1_gezag;ouder2_naam;ouder2_email;ouder2_gezag
  *
  * Optional columns: roepnaam (an alias), ouderN_relatie (moeder, vader, ouder, voogd, pleegouder),
- * up to ouder4. Column order is free (the header decides), names are case-insensitive.
+ * up to ouder4. Column order is free (the header decides), names are case-insensitive. The headings of
+ * the student systems' own exports are recognised too (contract/csv-columns.ts, docs/IMPORT.md):
+ * "Stamnummer", "Roepnaam", "Voorvoegsel", "Groep", "E-mailadres ouder/verzorger 1", ...
  * Dates: dd-mm-jjjj, dd/mm/jjjj or jjjj-mm-dd. Gezag: ja/nee (also j/n, 1/0, true/false, yes/no);
  * empty gezag means "not known" and is recorded as no authority (with a warning): only a holder of
  * parental authority may consent, so an unknown is not treated as a yes.
@@ -38,6 +46,8 @@ export interface ParsedCsv {
   warnings: CsvProblem[];
   /** Data rows read (without the header and empty lines). */
   rows: number;
+  /** Each data row as read (a preview only; the first MAX_PREVIEW_ROWS). */
+  preview: CsvPreviewRow[];
 }
 
 const EMAIL = /^[^\s@/\\#?|]+@[^\s@/\\#?|]+\.[^\s@/\\#?|]+$/;
@@ -46,6 +56,8 @@ const EMAIL = /^[^\s@/\\#?|]+@[^\s@/\\#?|]+\.[^\s@/\\#?|]+$/;
 export const MAX_RECORD_CHARS = 64 * 1024;
 /** Data rows of one import; a school has far fewer students. More is 413. */
 export const MAX_CSV_ROWS = 100_000;
+/** Rows a preview (dry run) lists; the counts cover every row. */
+export const MAX_PREVIEW_ROWS = 2000;
 
 /** csv-parse as this import reads: RFC 4180-style, a quote opens a field only at its start, a BOM is fine. */
 function parserOptions(delimiter: string): CsvOptions {
@@ -129,7 +141,10 @@ const RELATIONS: Record<string, GuardianIn["relation"]> = {
   guardian: "guardian",
 };
 
-const REQUIRED = ["leerlingnummer", "voornaam", "achternaam", "geboortedatum"] as const;
+/** Today's date in the Netherlands (jjjj-mm-dd): a birth date after it is refused. */
+function dutchToday(now: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
 
 /**
  * Reads the rows of one export, one at a time: the header first, then each data row becomes a student
@@ -143,9 +158,18 @@ export class StudentCsvReader {
   readonly warnings: CsvProblem[] = [];
   readonly students: StudentIn[] = [];
   private readonly seen = new Set<string>();
+  readonly preview: CsvPreviewRow[] = [];
   rows = 0;
+  private readonly today: string;
 
-  constructor(private readonly schoolId: string) {}
+  /** `lang`: the language of the row problems (the request's). */
+  constructor(
+    private readonly schoolId: string,
+    private readonly lang: Lang = "en",
+    now: Date = new Date(),
+  ) {
+    this.today = dutchToday(now);
+  }
 
   /** One record of the parser (the first is the header). */
   record(r: string[]): void {
@@ -162,12 +186,19 @@ export class StudentCsvReader {
   /** What was read; 400 when there was not even a header. */
   finish(): ParsedCsv {
     if (!this.col) throw new AppError(400, "VALIDATION_FAILED", "The CSV is empty");
-    return { request: { schools: [], students: this.students, parties: [], purposes: [], policies: [] }, errors: this.errors, warnings: this.warnings, rows: this.rows };
+    return {
+      request: { schools: [], students: this.students, parties: [], purposes: [], policies: [] },
+      errors: this.errors,
+      warnings: this.warnings,
+      rows: this.rows,
+      preview: this.preview,
+    };
   }
 
   private header(header: string[]): void {
-    const col = new Map(header.map((h, i) => [h.trim().toLowerCase().replace(/\s+/g, "_"), i]));
-    const missing = REQUIRED.filter((c) => !col.has(c));
+    // The import's own names, or the headings of a student system's export (contract/csv-columns.ts).
+    const col = new Map(Object.entries(proposeMapping(header)));
+    const missing = REQUIRED_COLUMNS.filter((c) => !col.has(c));
     if (missing.length)
       throw new AppError(400, "VALIDATION_FAILED", "The CSV misses required columns", missing.map((c) => ({ path: `header.${c}`, message: "missing column" })));
     this.col = col;
@@ -183,15 +214,22 @@ export class StudentCsvReader {
       const i = col.get(name);
       return i === undefined ? "" : (r[i] ?? "").trim();
     };
+    const t = serverText(this.lang).csv;
     const studentNumber = get("leerlingnummer");
+    const name = [get("voornaam"), get("tussenvoegsel"), get("achternaam")].filter(Boolean).join(" ");
+    const seen = (outcome: CsvPreviewRow["outcome"], guardians = 0): void => {
+      if (this.preview.length < MAX_PREVIEW_ROWS) this.preview.push({ row: line, studentNumber: studentNumber.slice(0, 40), name: name.slice(0, 300), className: get("klas").slice(0, 40), guardians, outcome });
+    };
     const birthDate = parseDutchDate(get("geboortedatum"));
-    if (!birthDate) {
-      problem(errors, { row: line, field: "geboortedatum", message: "not a date (dd-mm-jjjj)" });
+    if (!birthDate || birthDate > this.today) {
+      problem(errors, { row: line, field: "geboortedatum", message: birthDate ? t.dateFuture : t.dateInvalid });
+      seen("error");
       return;
     }
     const id = studentIdFor(schoolId, studentNumber);
     if (this.seen.has(id)) {
-      problem(errors, { row: line, field: "leerlingnummer", message: "appears twice; the first row is used" });
+      problem(errors, { row: line, field: "leerlingnummer", message: t.duplicateNumber });
+      seen("error");
       return;
     }
     const guardians: GuardianIn[] = [];
@@ -204,10 +242,10 @@ export class StudentCsvReader {
         .map((e) => e.trim().toLowerCase())
         .filter(Boolean);
       const emails = all.filter((e) => EMAIL.test(e) && e.length <= 320).slice(0, 5);
-      if (emails.length < all.length) problem(warnings, { row: line, field: `ouder${n}_email`, message: "an address that is not valid was left out" });
+      if (emails.length < all.length) problem(warnings, { row: line, field: `ouder${n}_email`, message: t.emailLeftOut });
       let hasAuthority = parseGezag(get(`ouder${n}_gezag`));
       if (hasAuthority === undefined) {
-        problem(warnings, { row: line, field: `ouder${n}_gezag`, message: "gezag unknown: recorded as no authority" });
+        problem(warnings, { row: line, field: `ouder${n}_gezag`, message: t.gezagUnknown });
         hasAuthority = false;
       }
       const relation = RELATIONS[get(`ouder${n}_relatie`).toLowerCase()] ?? "parent";
@@ -232,20 +270,24 @@ export class StudentCsvReader {
       className: get("klas"),
       guardians,
     };
-    const parsed = studentInput.safeParse(candidate);
+    const lang = this.lang;
+    const parsed = studentInput.safeParse(candidate, { error: (issue) => issueText(issue, lang) });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, 5)) problem(errors, { row: line, field: csvField(issue.path), message: issue.message });
+      for (const issue of parsed.error.issues.slice(0, 5)) problem(errors, { row: line, field: csvField(issue.path), message: detailIn(issue.message, lang) });
+      seen("error");
       return;
     }
     this.seen.add(id);
     this.students.push(parsed.data);
+    // The outcome is settled against the stored directory later (importStudentCsv); "new" until then.
+    seen("new", guardians.length);
   }
 }
 
 /** The CSV as an ImportRequest for one school (students with guardians; nothing else). */
-export function parseStudentCsv(text: string, schoolId: string): ParsedCsv {
+export function parseStudentCsv(text: string, schoolId: string, lang: Lang = "en"): ParsedCsv {
   const firstLine = text.slice(0, text.search(/\r?\n|$/)).replace(/^\uFEFF/, "");
-  const reader = new StudentCsvReader(schoolId);
+  const reader = new StudentCsvReader(schoolId, lang);
   for (const r of parseDelimited(text, delimiterOf(firstLine))) reader.record(r);
   return reader.finish();
 }
@@ -258,8 +300,8 @@ const MAX_HEADER_BYTES = 64 * 1024;
  * stays flat in the size of the body (only the students kept are held). The delimiter is chosen from
  * the header line, so the first chunks are held until its line break.
  */
-export async function readStudentCsv(chunks: AsyncIterable<Buffer>, schoolId: string): Promise<ParsedCsv> {
-  const reader = new StudentCsvReader(schoolId);
+export async function readStudentCsv(chunks: AsyncIterable<Buffer>, schoolId: string, lang: Lang = "en"): Promise<ParsedCsv> {
+  const reader = new StudentCsvReader(schoolId, lang);
   const it = chunks[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let firstLine: string | undefined;
@@ -320,6 +362,9 @@ export interface CsvImportReport {
   warnings: CsvProblem[];
   /** Guardians kept on a student although this export no longer lists them (never deleted). */
   guardiansKept: number;
+  /** A dry run: what the import would do, row by row; nothing was written. */
+  dryRun?: boolean;
+  preview?: CsvPreviewRow[];
 }
 
 /** Students written per call of the directory's import (each is a bounded set of transactions). */
@@ -335,10 +380,11 @@ export async function importStudentCsv(
   tenantId: string,
   schoolId: string,
   body: () => AsyncIterable<Buffer>,
+  o: { dryRun?: boolean; lang?: Lang } = {},
 ): Promise<CsvImportReport> {
   const snap = await directory.snapshot(tenantId);
   if (!snap.directory.schools.some((s) => s.id === schoolId)) throw new AppError(404, "NOT_FOUND", "School not found");
-  const parsed = await readStudentCsv(body(), schoolId);
+  const parsed = await readStudentCsv(body(), schoolId, o.lang ?? "en");
   const stats: MergeStats = { guardiansKept: 0 };
   const existing = (await directory.snapshot(tenantId)).studentById;
   const all = parsed.request.students;
@@ -349,6 +395,7 @@ export async function importStudentCsv(
     policies: { created: 0, updated: 0, unchanged: 0 },
     students: { created: 0, updated: 0, unchanged: 0 },
   };
+  if (o.dryRun) return dryRun(parsed, existing, result, stats);
   for (let i = 0; i < all.length || i === 0; i += WRITE_BATCH) {
     const students = all.slice(i, i + WRITE_BATCH).map((s) => mergeStudent(existing.get(s.id), s, { authorityFromSource: true }, stats));
     const r = await directory.import(tenantId, { ...parsed.request, students });
@@ -359,4 +406,21 @@ export async function importStudentCsv(
     }
   }
   return { result, rows: parsed.rows, errors: parsed.errors, warnings: parsed.warnings, guardiansKept: stats.guardiansKept };
+}
+
+/**
+ * What the import would do, written nowhere: each good row merged with what is stored (the same rules
+ * as the import) and compared with it. The rows' problems are the import's own (the same reader).
+ */
+function dryRun(parsed: ParsedCsv, existing: Map<string, Student>, result: ImportResult, stats: MergeStats): CsvImportReport {
+  const outcome = new Map<string, CsvPreviewRow["outcome"]>();
+  for (const s of parsed.request.students) {
+    const stored = existing.get(s.id);
+    const merged = mergeStudent(stored, s, { authorityFromSource: true }, stats);
+    const o = !stored ? "new" : canonicalJson(merged) === canonicalJson(stored) ? "unchanged" : "changed";
+    outcome.set(s.studentNumber, o);
+    result.students[o === "new" ? "created" : o === "changed" ? "updated" : "unchanged"]++;
+  }
+  const preview = parsed.preview.map((r) => (r.outcome === "error" ? r : { ...r, outcome: outcome.get(r.studentNumber) ?? r.outcome }));
+  return { result, rows: parsed.rows, errors: parsed.errors, warnings: parsed.warnings, guardiansKept: stats.guardiansKept, dryRun: true, preview };
 }

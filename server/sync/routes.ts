@@ -7,7 +7,7 @@ import type { SyncServices } from "./service.js";
 export function syncRoutes(api: ApiBuilder, sync: SyncServices, directory: DirectoryService, importBodyLimit: string): void {
   api.implement(routes.syncSds, ({ principal }) => sync.sds(principal));
   // Streamed: the school is checked before the body is read, and the body is parsed as it arrives.
-  api.implementStream(routes.importCsv, ({ principal, query, body }) => importStudentCsv(directory, principal.tenantId, query.schoolId, body), {
+  api.implementStream(routes.importCsv, ({ principal, query, body, lang }) => importStudentCsv(directory, principal.tenantId, query.schoolId, body, { dryRun: query.dryRun === "true", lang }), {
     bodyLimit: importBodyLimit,
   });
 }

@@ -76,8 +76,15 @@ export class ApiClient {
   call<Rt extends AnyRoute>(route: Rt | RouteRef<Rt>, ...args: CallArgs<Rt>): Promise<RouteOutput<Rt>> {
     const input = (args[0] ?? {}) as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, string> };
     const url = urlOf(route, input.params, input.query);
-    const headers = route.bodyType === "binary" ? Object.assign({ "content-type": "application/octet-stream" }, input.headers) : input.headers;
-    return this.request<RouteOutput<Rt>>(route.method.toUpperCase(), url, route.method === "get" ? undefined : (input.body ?? {}), headers);
+    const headers =
+      route.bodyType === "binary"
+        ? Object.assign({ "content-type": "application/octet-stream" }, input.headers)
+        : route.bodyType === "csv"
+          ? Object.assign({ "content-type": "text/csv; charset=utf-8" }, input.headers)
+          : input.headers;
+    // A CSV route's body is its text, sent as UTF-8 bytes (not as JSON).
+    const body = route.bodyType === "csv" && typeof input.body === "string" ? new TextEncoder().encode(input.body) : (input.body ?? {});
+    return this.request<RouteOutput<Rt>>(route.method.toUpperCase(), url, route.method === "get" ? undefined : body, headers);
   }
 
   get<T>(path: string): Promise<T> {

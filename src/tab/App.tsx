@@ -25,6 +25,9 @@ import { ReviewView } from "./views/ReviewView.js";
 import { AdminLogView } from "./views/AdminLogView.js";
 import { auditFailed, mayReadAdminLog, problemCount } from "./audit.js";
 import type { AuditStatus } from "../../contract/index.js";
+import { ImportView } from "./views/ImportView.js";
+import { GuardiansView } from "./views/GuardiansView.js";
+import { SetupView } from "./views/SetupView.js";
 
 /**
  * Follows the host's theme live (Teams theme changes, or the dev switcher) and stops listening when the
@@ -93,6 +96,7 @@ const NAV: { route: Route; label: MessageKey; show?: "adminLog" }[] = [
   { route: { view: "directory" }, label: "navDirectory" },
   { route: { view: "review" }, label: "navReview" },
   { route: { view: "adminlog" }, label: "navAdminLog", show: "adminLog" },
+  { route: { view: "setup" }, label: "navSetup" },
 ];
 
 /**
@@ -169,7 +173,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
     e.preventDefault();
     ctx.navigate(r);
   };
-  const activeTop = route.view === "student" || route.view === "export" ? "register" : route.view;
+  const activeTop = route.view === "student" || route.view === "export" ? "register" : route.view === "import" || route.view === "guardians" ? "setup" : route.view;
 
   return (
     <FluentProvider theme={THEMES[theme]} style={themeStyle(theme)} className={s.root} data-theme={theme}>
@@ -245,6 +249,9 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             {route.view === "requests" ? <RequestsView /> : null}
             {route.view === "review" ? <ReviewView /> : null}
             {route.view === "adminlog" ? <AdminLogView /> : null}
+            {route.view === "setup" ? <SetupView /> : null}
+            {route.view === "import" ? <ImportView /> : null}
+            {route.view === "guardians" ? <GuardiansView key={route.id ?? ""} id={route.id} /> : null}
             {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
             {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}
           </main>

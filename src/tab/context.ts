@@ -10,6 +10,9 @@ export type Route =
   | { view: "requests" }
   | { view: "review" }
   | { view: "adminlog" }
+  | { view: "setup" }
+  | { view: "import" }
+  | { view: "guardians"; id?: string }
   | { view: "student"; id: string }
   | { view: "export"; id: string };
 
@@ -18,7 +21,8 @@ export function routeFromParams(p: URLSearchParams): Route {
   const id = p.get("student") ?? "";
   if (view === "student" && id) return { view, id };
   if (view === "export" && id) return { view, id };
-  if (view === "overview" || view === "directory" || view === "review" || view === "requests" || view === "adminlog") return { view };
+  if (view === "overview" || view === "directory" || view === "review" || view === "requests" || view === "adminlog" || view === "setup" || view === "import") return { view };
+  if (view === "guardians") return id ? { view, id } : { view };
   return { view: "register" };
 }
 
@@ -32,6 +36,7 @@ export function hrefOf(route: Route, current: URLSearchParams): string {
   }
   p.set("view", route.view);
   if (route.view === "student" || route.view === "export") p.set("student", route.id);
+  if (route.view === "guardians" && route.id) p.set("student", route.id);
   return `?${p.toString()}`;
 }
 

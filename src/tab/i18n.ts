@@ -17,6 +17,7 @@ const nl = {
   navOverview: "Overzicht",
   navDirectory: "Partijen en beleid",
   navReview: "Te beoordelen",
+  navSetup: "Inrichten",
   rvTitle: "Te beoordelen",
   rvIntro: "Verzonden mails uit Verzonden items die niet (of anders) gecontroleerd zijn en die de regels op het moment van verzenden niet toestaan. De inhoud van de mail wordt niet bewaard.",
   rvEmpty: "Er is niets te beoordelen.",
@@ -100,7 +101,7 @@ const nl = {
   gridLabel: "Leerlingen ({count})",
   gridHelp: "Pijltjestoetsen: van cel naar cel. Enter: leerling openen (op een kolomkop: sorteren). Spatie: selecteren. Page Up/Down, Home, End, Ctrl+Home, Ctrl+End: springen.",
   resultCount: "{count} van {total} leerlingen",
-  emptyRegister: "Er staan nog geen leerlingen in het register. Importeer leerlingen via POST /api/import (of het beheerscherm van uw leerlingadministratie) en kom daarna terug.",
+  emptyRegister: "Er staan nog geen leerlingen in het register. Importeer ze uit uw leerlingadministratie:",
   emptyFiltered: "Geen leerlingen gevonden met deze zoekterm of filters. Pas de zoekterm aan of wis de filters.",
   openStudent: "Open {name}",
 
@@ -274,7 +275,7 @@ const nl = {
   pSendBudgetHint: "Daarna geldt de instelling hierboven. Outlook meldt na 5 seconden dat het langer duurt; 20 seconden is de standaard.",
   pInternalDomains: "Interne domeinen (één per regel)",
   pKeepOriginals: "Originele toestemmingsmails bewaren",
-  emptySchools: "Er zijn nog geen scholen. Importeer eerst de school via POST /api/import.",
+  emptySchools: "Er zijn nog geen scholen. Voeg de school toe en importeer de leerlingen:",
 
   // Overview
   ovTitle: "Overzicht",
@@ -407,6 +408,7 @@ const en: Texts<typeof nl> = {
   navOverview: "Overview",
   navDirectory: "Parties and policy",
   navReview: "To review",
+  navSetup: "Set up",
   rvTitle: "To review",
   rvIntro: "Mails from Sent Items that were not checked (or changed after the check) and that the rules would not allow at the time they were sent. The mail's content is never stored.",
   rvEmpty: "There is nothing to review.",
@@ -489,7 +491,7 @@ const en: Texts<typeof nl> = {
   gridLabel: "Students ({count})",
   gridHelp: "Arrow keys: move from cell to cell. Enter: open the student (on a column header: sort). Space: select. Page Up/Down, Home, End, Ctrl+Home, Ctrl+End: jump.",
   resultCount: "{count} of {total} students",
-  emptyRegister: "There are no students in the register yet. Import students through POST /api/import (or your student information system's admin screen) and come back.",
+  emptyRegister: "There are no students in the register yet. Import them from your student information system:",
   emptyFiltered: "No students match this search or these filters. Change the search or clear the filters.",
   openStudent: "Open {name}",
 
@@ -660,7 +662,7 @@ const en: Texts<typeof nl> = {
   pSendBudgetHint: "After that the setting above applies. Outlook says it is taking longer after 5 seconds; 20 seconds is the default.",
   pInternalDomains: "Internal domains (one per line)",
   pKeepOriginals: "Keep the original consent emails",
-  emptySchools: "There are no schools yet. Import the school first through POST /api/import.",
+  emptySchools: "There are no schools yet. Add the school and import its students:",
 
   ovTitle: "Overview",
   ovExpiring: "Consents that expire within 30 days",

@@ -55,6 +55,7 @@ describe("Input validation on every route with a body", function () {
     "PUT /api/students/{id}/legal-hold": { hold: true, reason: "Lopend inzageverzoek" },
     "POST /api/evidence/graph": { graphMessageId: "AAMkAD-x", studentId: "lln-001" },
     "PUT /api/students/{id}/guardians/{guardianId}/authority": { hasAuthority: true, source: "declaration" },
+    "PUT /api/students/{id}/guardians/{guardianId}": { name: "Sanne Jansen", emails: ["ouder1.jansen@mail.example"], relation: "mother" },
     "POST /api/students/{id}/restrictions": { partyId: "veilig-thuis", purposeId: "melding-veilig-thuis", reason: "Inzage brengt het kind in gevaar" },
     "POST /api/sent-items/mailboxes": { mailbox: "ib@demo", since: "2026-10-01T10:00:00Z" },
     "POST /api/review/{id}/decision": { decision: "breach", note: "Verkeerde ontvanger", categories: ["verslag"] },

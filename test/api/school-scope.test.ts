@@ -58,6 +58,7 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
       "POST /api/import": { path: "/api/import", body: { students: [{ ...B_STUDENT, className: "6" }] } },
       "GET /api/students/{id}": { path: p("/api/students/{id}") },
       "PUT /api/students/{id}/guardians/{guardianId}/authority": { path: p("/api/students/{id}/guardians/{guardianId}/authority"), body: { hasAuthority: false, source: "other" } },
+      "PUT /api/students/{id}/guardians/{guardianId}": { path: p("/api/students/{id}/guardians/{guardianId}"), body: { name: "School A", emails: ["a@example.nl"], relation: "parent" } },
       "GET /api/policies/{schoolId}": { path: p("/api/policies/{schoolId}") },
       "PUT /api/policies/{schoolId}": { path: p("/api/policies/{schoolId}"), body: { ...defaultPolicy(B), sendMode: "block" } },
       "POST /api/consents": { path: "/api/consents", body: paperConsent("sb-1", "2026-09-02T08:00:00Z") },

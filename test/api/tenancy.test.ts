@@ -308,6 +308,7 @@ describe("Tenancy and roles on every route", function () {
       "GET /api/students/{id}/legal-hold": notFound("/api/students/b-lln-001/legal-hold"),
       "PUT /api/students/{id}/legal-hold": notFound("/api/students/b-lln-001/legal-hold", "PUT", { hold: false, reason: "Tenant A heft op" }),
       "PUT /api/students/{id}/guardians/{guardianId}/authority": notFound("/api/students/b-lln-001/guardians/b-lln-001-o1/authority", "PUT", { hasAuthority: false, source: "other" }),
+      "PUT /api/students/{id}/guardians/{guardianId}": notFound("/api/students/b-lln-001/guardians/b-lln-001-o1", "PUT", { name: "Tenant A", emails: ["a@example.nl"], relation: "parent" }),
       "POST /api/students/{id}/restrictions": notFound("/api/students/b-lln-001/restrictions", "POST", {
         partyId: "veilig-thuis", purposeId: "melding-veilig-thuis", reason: "Tenant A schermt af bij tenant B",
       }),

@@ -9,6 +9,7 @@ import { catalogue as taskpane } from "../../src/addin/taskpane/i18n.js";
 import { catalogue as playground } from "../../src/playground/i18n.js";
 import { catalogue as onsend } from "../../src/addin/onsend/messages.js";
 import { serverTexts } from "../../server/shared/texts.js";
+import { onboardingTexts } from "../../src/tab/views/onboarding/texts.js";
 
 /** The one translation mechanism (contract/i18n.ts) and the catalogue of every surface. */
 
@@ -42,6 +43,7 @@ describe("One translation mechanism (contract/i18n.ts)", () => {
     ["playground", playground],
     ["on-send handler", onsend],
     ["server", serverTexts],
+    ["tab onboarding", onboardingTexts],
   ];
   for (const [name, c] of catalogues) {
     it(`When the ${name} catalogue is read, then Dutch and English have the same texts with the same placeholders, none empty`, () => {

@@ -7,6 +7,7 @@ import { useSave } from "../components/useSave.js";
 import { useApp, useLoad } from "../context.js";
 import { useI18n } from "../i18n.js";
 import { Empty, ErrorBox, Loading, SchoolSelect, Success } from "../components/common.js";
+import { ImportLink } from "./onboarding/ImportLink.js";
 
 const ID_PATTERN = /^[A-Za-z0-9._~:@-]{1,100}$/;
 
@@ -434,7 +435,9 @@ export function DirectoryView(): JSX.Element {
           {t("policy")}
         </Title3>
         {schools.length === 0 ? (
-          <Empty>{t("emptySchools")}</Empty>
+          <Empty>
+            {t("emptySchools")} <ImportLink />
+          </Empty>
         ) : (
           <>
             <Field label={t("fSchool")}>

@@ -33,6 +33,7 @@ import { useApp } from "../context.js";
 import { formatDate, useI18n, type Lang, type MessageKey, type Translate } from "../i18n.js";
 import { NO_FILTERS, ROW_STATES, csvOf, filtersFromParams, moveCell, paramsWith, queryOf, type Cell, type Filters, type RowState, type Sort, type SortKey } from "../model.js";
 import { Empty, ErrorBox, Loading } from "../components/common.js";
+import { ImportLink } from "./onboarding/ImportLink.js";
 
 const useStyles = makeStyles({
   filters: {
@@ -433,7 +434,9 @@ export function RegisterView(): JSX.Element {
       {!loadedAll && !paged.error ? <Loading /> : null}
       {loadedAll ? (
         paged.all === 0 ? (
-          <Empty>{t("emptyRegister")}</Empty>
+          <Empty>
+            {t("emptyRegister")} <ImportLink />
+          </Empty>
         ) : (
           <>
             <Text className={s.count} role="status" aria-live="polite" data-testid="register-count">
