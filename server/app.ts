@@ -20,6 +20,7 @@ import { BlobCheckpointStore, CheckpointService } from "./register/checkpoints.j
 import { RegisterService } from "./register/service.js";
 import { ConsentRequestService } from "./register/requests.js";
 import { registerRoutes } from "./register/routes.js";
+import { documentRoutes } from "./documents/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
 import { TextReader } from "./sendcheck/text-reader.js";
@@ -339,6 +340,13 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     requests: services.requests,
     messages: services.graph,
     mail: services.graph,
+    breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
+  });
+  documentRoutes(api, {
+    directory: services.directory,
+    repo: services.registerRepo,
+    register: services.register,
+    requests: services.requests,
     breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
   });
   portalRoutes(api, {
