@@ -109,11 +109,11 @@ export class Pen {
   letterhead(lines: string[], right: string[]): void {
     const d = this.doc;
     const top = d.y;
-    d.font("bold").fontSize(this.size * 1.15).text(lines[0] ?? "", MARGIN.left, top, { width: this.width * 0.62 });
+    d.font("bold").fontSize(this.size * 1.15).text(lines[0] ?? "", MARGIN.left, top, { width: this.width * 0.7 });
     d.font("regular").fontSize(this.size);
-    for (const l of lines.slice(1)) d.text(l, { width: this.width * 0.62 });
+    for (const l of lines.slice(1)) d.text(l, { width: this.width * 0.7 });
     const leftEnd = d.y;
-    d.text(right.join("\n"), MARGIN.left + this.width * 0.62, top, { width: this.width * 0.38, align: "right" });
+    d.text(right.join("\n"), MARGIN.left + this.width * 0.7, top, { width: this.width * 0.3, align: "right" });
     d.y = Math.max(leftEnd, d.y);
     d.x = MARGIN.left;
     this.gap(1.2);
