@@ -7,7 +7,7 @@ export const BOARD_TENANT = "5b0a4d7e-2c1f-4e8a-9d3b-6f7e8a9b0c1d";
 export const TABLE_PREFIX = "bench";
 
 export const SIZES = SMOKE
-  ? { students: 500, parties: 200, events: 1000, schools: 5, tabStudents: 300, runSeconds: 2, c1Seconds: 1, chunk: 250, apiEvents: 1000, floorReads: 300, naiveRuns: 1, detectRuns: 5 }
+  ? { students: 500, parties: 200, events: 400, schools: 5, tabStudents: 300, runSeconds: 1, c1Seconds: 1, chunk: 250, apiEvents: 200, floorReads: 300, naiveRuns: 1, detectRuns: 5 }
   : { students: 30_000, parties: 200, events: 150_000, schools: 40, tabStudents: 30_000, runSeconds: 10, c1Seconds: 3, chunk: 5_000, apiEvents: 1_000, floorReads: 3_000, naiveRuns: 2, detectRuns: 30 };
 if (process.env.BENCH_STUDENTS) SIZES.students = Number(process.env.BENCH_STUDENTS);
 if (process.env.BENCH_EVENTS) SIZES.events = Number(process.env.BENCH_EVENTS);

@@ -23,6 +23,8 @@ export const ADMIN_ACTIONS = [
   "rejection",
   "role-change",
   "breach-decision",
+  /** Register HEADs from before the keyed MAC sealed again after their SHA-256 chain verified (approved). */
+  "reseal",
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -57,20 +59,29 @@ export const adminLogResponse = z.object({
 export type AdminLogResponse = z.infer<typeof adminLogResponse>;
 
 /** What needs a second person. */
-export const APPROVAL_KINDS = ["retention-change", "purge"] as const;
+export const APPROVAL_KINDS = ["retention-change", "purge", "restore", "reseal"] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
-export const APPROVAL_STATES = ["proposed", "approved", "rejected", "executed"] as const;
+/** "failed": approved, but the action was refused when carried out (a restore whose backup or store changed); `result.error` says why. */
+export const APPROVAL_STATES = ["proposed", "approved", "rejected", "executed", "failed"] as const;
+
+/** A stored backup's file name in BACKUP_DIR (no path, no leading dot). */
+export const backupName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "a backup's file name: letters, digits and . _ - (at most 100), no path");
 
 const reason = line(500).refine((s) => s.length >= 5, "say why (at least 5 characters)");
 
-/** A proposal: a retention change names the school and the new settings; a purge only why. */
+/**
+ * A proposal: a retention change names the school and the new settings; a purge only why; a restore the
+ * stored backup; a reseal (HEAD rows from before the keyed MAC, sealed again when their chain verifies) only why.
+ */
 export const proposalInput = z
-  .object({ kind: z.enum(APPROVAL_KINDS), schoolId: id.optional(), retention: retentionInput.optional(), reason })
+  .object({ kind: z.enum(APPROVAL_KINDS), schoolId: id.optional(), retention: retentionInput.optional(), backup: backupName.optional(), reason })
   .strict()
   .superRefine((p, ctx) => {
     if (p.kind === "retention-change" && (!p.schoolId || !p.retention))
       ctx.addIssue({ code: "custom", path: ["retention"], message: "a retention change names schoolId and retention" });
-    if (p.kind === "purge" && (p.schoolId || p.retention)) ctx.addIssue({ code: "custom", path: ["kind"], message: "a purge covers every school: no schoolId or retention" });
+    if (p.kind !== "retention-change" && (p.schoolId || p.retention))
+      ctx.addIssue({ code: "custom", path: ["kind"], message: "a purge, restore or reseal covers every school: no schoolId or retention" });
+    if ((p.kind === "restore") !== (p.backup !== undefined)) ctx.addIssue({ code: "custom", path: ["backup"], message: "a restore names its backup (and only a restore)" });
   });
 export type ProposalInput = z.infer<typeof proposalInput>;
 
@@ -88,6 +99,9 @@ export const approvalRecord = z.object({
   decidedBy: z.string().optional(),
   decidedAt: z.string().optional(),
   decisionReason: z.string().optional(),
+  /** A restore: the stored backup and the SHA-256 of its file when proposed (the approval restores exactly that file). */
+  backup: z.string().optional(),
+  backupSha256: z.string().optional(),
   /** What the approved action did (a purge: its report id and counts). */
   result: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
@@ -99,4 +113,9 @@ export const bulkViewsResponse = z.object({
   views: z.array(
     z.object({ by: z.string(), at: z.string(), what: z.enum(["student-list", "overview", "stats"]), count: z.number(), schools: z.union([z.literal("all"), z.array(z.string())]) }),
   ),
+});
+
+/** The stored backups of the caller's tenant (BACKUP_DIR; from their headers, nothing decrypted), newest first. */
+export const backupsResponse = z.object({
+  backups: z.array(z.object({ name: z.string(), exportedAt: z.string(), keyId: z.string(), bytes: z.number(), counts: z.record(z.string(), z.number()) })),
 });

@@ -168,3 +168,14 @@ export const CHAIN_PROBLEMS = [
   "chain-deleted",
 ] as const;
 export type ChainProblemKind = (typeof CHAIN_PROBLEMS)[number];
+
+/** Where a consent request stands, per letter and as a whole. */
+export const REQUEST_STATES = ["created", "sent", "opened", "answered", "expired"] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+/** What the register's rows can be sorted by (issue 17, item 3). */
+export const REGISTER_SORT_KEYS = ["name", "studentNumber", "schoolId", "className", "state", "nextExpiry", "eventCount"] as const;
+export type RegisterSortKey = (typeof REGISTER_SORT_KEYS)[number];
+
+/** The `[ZV-<requestId>]` tag a consent request's subject carries (and replies keep). */
+export const REQUEST_TAG = /\[ZV-([A-Za-z0-9._~:@-]{1,100})\]/;

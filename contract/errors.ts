@@ -59,6 +59,19 @@ export const ERROR_CODES = [
   "RESPONSE_INVALID",
   /** The mail's text could not be read within the check's time budget (issue 16): the add-in follows the school's fail mode. */
   "TEXT_TOO_COMPLEX",
+  // Backups and restores (issue 16): an encrypted backup that cannot be trusted changes nothing.
+  /** Not a Zorgvuldig backup (format, version, header), or an unencrypted one. */
+  "BACKUP_INVALID",
+  /** The backup's key id is not among the configured BACKUP_KEYS. */
+  "BACKUP_KEY_UNKNOWN",
+  /** AES-256-GCM refused the backup: the wrong key under its key id, or altered bytes. */
+  "BACKUP_DECRYPT_FAILED",
+  /** The backup is of another tenant than the caller's. */
+  "BACKUP_WRONG_TENANT",
+  /** A row of the backup fails its check (table, keys, tenant, shape, chain): the whole restore is refused. */
+  "BACKUP_ROW_INVALID",
+  /** The restore would replace or rewrite history that exists in the store: refused, nothing written. */
+  "RESTORE_CONFLICT",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -30,6 +30,3 @@ const NO_CONTROLS = "must not contain control characters or direction overrides"
 export const line = (max: number) => z.string().trim().max(max).refine((s) => !CONTROL_CHARACTERS.test(s), NO_CONTROLS);
 /** A required name or label (see `line`). */
 export const text = (max: number) => line(max).refine((s) => s.length >= 1, "must not be empty");
-
-/** The `[ZV-<requestId>]` tag a consent request's subject carries (and replies keep). */
-export const REQUEST_TAG = /\[ZV-([A-Za-z0-9._~:@-]{1,100})\]/;

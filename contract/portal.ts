@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DECISIONS, LANGS } from "./enums.js";
+import { DECISIONS, LANGS, REQUEST_STATES } from "./enums.js";
 import { id } from "./patterns.js";
 import { evidenceInput } from "./register.js";
 
@@ -23,9 +23,6 @@ export type ParentAnswer = (typeof PARENT_ANSWERS)[number];
 /** What the page's form posts (application/x-www-form-urlencoded). */
 export const parentAnswerForm = z.object({ answer: z.enum(PARENT_ANSWERS), lang: z.enum(LANGS).optional() }).strict();
 
-/** Where a consent request stands, per letter and as a whole. */
-export const REQUEST_STATES = ["created", "sent", "opened", "answered", "expired"] as const;
-export type RequestState = (typeof REQUEST_STATES)[number];
 
 export const openRequestLetter = z.object({
   /** Who is asked: a guardian or the student. */

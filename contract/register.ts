@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHAIN_PROBLEMS, CONSENT_METHODS, CONSENT_STATES, DECISIONS, DISCLOSURE_BASES, LANGS, NOTICE_METHODS, OVERVIEW_STATES, VERDICTS } from "./enums.js";
+import { CHAIN_PROBLEMS, CONSENT_METHODS, CONSENT_STATES, DECISIONS, DISCLOSURE_BASES, LANGS, NOTICE_METHODS, OVERVIEW_STATES, REGISTER_SORT_KEYS, VERDICTS } from "./enums.js";
 import { directoryEmail, id, isoDateTime, sha256Hex } from "./patterns.js";
 
 export const actor = z.union([z.object({ guardianId: id }).strict(), z.object({ student: z.literal(true) }).strict()]);
@@ -359,8 +359,6 @@ export type AccessExport = z.infer<typeof accessExport>;
 
 /* ---- Board scale: the register paged on the server (issue 17, item 3) ---------------------------- */
 
-export const REGISTER_SORT_KEYS = ["name", "studentNumber", "schoolId", "className", "state", "nextExpiry", "eventCount"] as const;
-export type RegisterSortKey = (typeof REGISTER_SORT_KEYS)[number];
 
 /**
  * GET /api/register/rows: search, filters, sort and one page. With a party or purpose the state is the

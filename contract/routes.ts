@@ -71,7 +71,7 @@ import {
   renewalResult,
   replyRecordRequest,
 } from "./portal.js";
-import { adminLogQuery, adminLogResponse, approvalRecord, approvalsResponse, bulkViewsResponse, decisionInput, proposalInput } from "./admin.js";
+import { adminLogQuery, adminLogResponse, approvalRecord, approvalsResponse, backupsResponse, bulkViewsResponse, decisionInput, proposalInput } from "./admin.js";
 
 /**
  * Every route of /api, declared once. The server implements each (server/<component>/routes.ts),
@@ -447,7 +447,7 @@ export const routes = {
   }),
   propose: route({
     method: "post", path: "/approvals", tag: "accountability", access: "coordinator", scope: { from: "body", field: "schoolId", via: "school" },
-    summary: "Propose a retention change below the current value or a purge; a second person approves it",
+    summary: "Propose a retention change below the current value, a purge or a restore of a stored backup; a second person approves it",
     body: proposalInput,
     response: approvalRecord,
   }),
@@ -462,6 +462,12 @@ export const routes = {
     summary: "Reject another person's proposal",
     params: byId, body: decisionInput,
     response: approvalRecord,
+  }),
+  // backups: a restore is proposed with POST /approvals {kind: "restore", backup} and runs when a second person approves (issue 16)
+  backups: route({
+    method: "get", path: "/backups", tag: "accountability", access: "coordinator", scope: { from: "tenant" },
+    summary: "The stored (encrypted) backups of this tenant a restore may name, newest first (from their headers)",
+    response: backupsResponse,
   }),
 } as const;
 

@@ -1,58 +1,68 @@
 /**
- * Tenant backup and restore.
+ * Tenant backup (export only).
  *
- *   STORAGE_CONNECTION_STRING=... TABLE_PREFIX=zv tsx scripts/backup.ts export --tenant <tenant-id> --out backup.json
- *   STORAGE_CONNECTION_STRING=... TABLE_PREFIX=zvrestore tsx scripts/backup.ts restore --in backup.json
+ *   STORAGE_CONNECTION_STRING=... TABLE_PREFIX=zv BACKUP_KEYS=k1:<base64 of 32 bytes> \
+ *     tsx scripts/backup.ts export --tenant <tenant-id> --out $BACKUP_DIR/tenant-2026-11-30.zvbackup
  *
- * Export writes every row of the tenant in every table (file mode 0600: it holds personal data).
- * Restore needs a store without rows of that tenant (a new TABLE_PREFIX or account), writes the rows,
- * re-exports and compares row by row, and verifies every event chain. Exit code 0 only when both hold.
+ * Export writes every row of the tenant in every table, encrypted with AES-256-GCM under the first key
+ * of BACKUP_KEYS (its key id in the file's header), to a file only its owner can read (0600, also over
+ * an older file). A restore is not done here: it goes through the API with a second person's approval
+ * (POST /api/approvals {"kind": "restore", "backup": "<file name in BACKUP_DIR>"}); see docs/SECURITY.md.
  */
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Storage } from "../server/shared/storage.js";
-import { exportTenant, parseBackup, restoreTenant } from "../server/backup/service.js";
-import { RegisterRepository } from "../server/register/repository.js";
-import { verifyChain } from "../server/register/domain.js";
-import { IntegrityKeys } from "../server/register/integrity.js";
+import { encryptBackup, exportTenant } from "../server/backup/service.js";
+import { BackupKeys } from "../server/backup/crypto.js";
+import { storageIsLoopback } from "../server/config.js";
 
-export async function verifyChains(storage: Storage, tenantId: string): Promise<{ ok: boolean; studentsChecked: number; problems: number }> {
-  const all = await new RegisterRepository(storage, IntegrityKeys.fromConfig(process.env.INTEGRITY_KEYS)).readAll(tenantId);
-  let problems = 0;
-  for (const [studentId, part] of all) problems += verifyChain(studentId, part.events, part.head).length;
-  return { ok: problems === 0, studentsChecked: all.size, problems };
-}
+export const RESTORE_MOVED =
+  "Restore is no longer done by this script: it needs a second person's approval. Put the backup file in the server's BACKUP_DIR, " +
+  'propose it with POST /api/approvals {"kind":"restore","backup":"<file name>","reason":"..."} and let another coordinator or the privacy officer approve it (docs/SECURITY.md).';
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { tenant: { type: "string" }, out: { type: "string" }, in: { type: "string" } },
+    strict: false,
+    options: { tenant: { type: "string" }, out: { type: "string" } },
   });
+  const cmd = positionals[0];
+  if (cmd === "restore") {
+    console.error(RESTORE_MOVED);
+    return 2;
+  }
   const conn = process.env.STORAGE_CONNECTION_STRING;
   const prefix = process.env.TABLE_PREFIX ?? "zv";
   if (!conn || !/^[A-Za-z][A-Za-z0-9]{0,29}$/.test(prefix)) {
     console.error("Set STORAGE_CONNECTION_STRING and a valid TABLE_PREFIX");
     return 2;
   }
-  const storage = new Storage(conn, prefix, 30_000);
-  const cmd = positionals[0];
-  if (cmd === "export" && values.tenant && values.out) {
-    const backup = await exportTenant(storage, values.tenant.toLowerCase());
-    writePrivate(values.out, JSON.stringify(backup));
-    console.log(JSON.stringify({ exported: backup.counts }));
+  // The public dev key only for storage on this machine (like the server's dev mode); anywhere else a real key.
+  const spec = process.env.BACKUP_KEYS;
+  if (!spec && !storageIsLoopback(conn)) {
+    console.error("Set BACKUP_KEYS (id:base64 of 32 bytes): backups are encrypted");
+    return 2;
+  }
+  let keys: BackupKeys;
+  try {
+    keys = BackupKeys.fromConfig(spec);
+  } catch (err) {
+    console.error(`BACKUP_KEYS: ${err instanceof Error ? err.message : "invalid"}`);
+    return 2;
+  }
+  const tenant = typeof values.tenant === "string" ? values.tenant : undefined;
+  const out = typeof values.out === "string" ? values.out : undefined;
+  if (cmd === "export" && tenant && out) {
+    const storage = new Storage(conn, prefix, 30_000);
+    const backup = await exportTenant(storage, tenant.toLowerCase());
+    writePrivate(out, encryptBackup(keys, backup));
+    console.log(JSON.stringify({ exported: backup.counts, keyId: keys.currentId }));
     return 0;
   }
-  if (cmd === "restore" && values.in) {
-    const backup = parseBackup(readFileSync(values.in, "utf8"));
-    const r = await restoreTenant(storage, backup);
-    const chains = await verifyChains(storage, backup.tenantId);
-    console.log(JSON.stringify({ restored: r.rows, verified: r.verified, differences: r.differences, chains }));
-    return r.verified && chains.ok ? 0 : 1;
-  }
-  console.error("usage: backup.ts export --tenant <id> --out <file> | restore --in <file>");
+  console.error("usage: backup.ts export --tenant <id> --out <file>");
   return 2;
 }
 
@@ -69,13 +79,15 @@ export { main };
 
 /**
  * Writes a file only its owner can read, whatever existed at that path before: `writeFile`'s mode applies
- * only when it creates the file, so an existing 0644 backup would stay readable. The data goes to a new
- * 0600 file beside it, which then replaces the old one (rename: never a moment with the old mode).
+ * only when it creates the file (and the umask may narrow it), so an existing 0644 backup would stay
+ * readable. The data goes to a new file beside it, set to 0600 after opening (fchmod), which then
+ * replaces the old one (rename: never a moment with the old mode or the old contents half-written).
  */
 export function writePrivate(file: string, data: string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", 0o600);
   try {
+    fchmodSync(fd, 0o600);
     writeSync(fd, data);
   } finally {
     closeSync(fd);

@@ -5,7 +5,7 @@
  *  - the static HTML pages and assets next to them.
  */
 import { build, type BuildOptions } from "esbuild";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { assertEs2016 } from "./check-es2016.js";
 
@@ -87,6 +87,30 @@ export async function buildAll(opts: { quiet?: boolean } = {}): Promise<void> {
     assertEs2016(readFileSync(file, "utf8"), path.relative(root, file));
   }
   for (const d of STATIC_DIRS) copyStatic(d);
+  // Marks a complete build: tests reuse dist/ when this stamp is newer than every source file.
+  writeFileSync(path.join(dist, BUILD_STAMP), new Date().toISOString());
+}
+
+/** The file buildAll writes last; its mtime says when dist/ was last built whole. */
+export const BUILD_STAMP = ".built";
+/** What the bundles and the copied pages are made of. */
+const BUILD_SOURCES = ["src", "contract", "assets", "scripts/build.ts", "scripts/check-es2016.ts", "package-lock.json"];
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const name of readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, name)));
+  return max;
+}
+
+/** True when dist/ holds a whole build made after every source last changed. */
+export function distIsFresh(): boolean {
+  const stamp = path.join(dist, BUILD_STAMP);
+  if (!existsSync(stamp)) return false;
+  const built = statSync(stamp).mtimeMs;
+  return BUILD_SOURCES.every((s) => newestMtime(path.join(root, s)) <= built);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

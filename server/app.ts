@@ -37,6 +37,9 @@ import { ViewLog, viewLogging } from "./accountability/views.js";
 import { AdminLog } from "./accountability/admin-log.js";
 import { ApprovalService } from "./accountability/approvals.js";
 import { accountabilityRoutes, adminLogHook } from "./accountability/routes.js";
+import { BackupService } from "./backup/service.js";
+import { BackupKeys } from "./backup/crypto.js";
+import { backupRoutes } from "./backup/routes.js";
 import { idempotency } from "./shared/idempotency.js";
 import { anonymousRateLimit, rateLimit } from "./shared/ratelimit.js";
 import { createGraphServices, type GraphServices } from "./graph/services.js";
@@ -83,6 +86,8 @@ export interface Services {
   /** The administrative log and the four-eyes approvals (issue 16). */
   adminLog: AdminLog;
   approvals: ApprovalService;
+  /** Stored encrypted backups and the approved restore (issue 16). */
+  backups: BackupService;
   graph: GraphServices;
   sync: SyncServices;
   /** The parents' page and the follow-up of consent requests (issue 17). */
@@ -139,6 +144,10 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   });
   const retention = new RetentionService(storage, directory, directoryRepo, registerRepo);
   const adminLog = new AdminLog(storage, keys);
+  const backups = new BackupService(storage, BackupKeys.fromConfig(config.BACKUP_KEYS), keys, config.BACKUP_DIR, (tenantId) => {
+    directory.invalidate(tenantId);
+    register.forgetOverview(tenantId);
+  });
   return {
     directory,
     registerRepo,
@@ -152,7 +161,8 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     retention,
     views: new ViewLog(storage),
     adminLog,
-    approvals: new ApprovalService(storage, directory, retention, adminLog),
+    approvals: new ApprovalService(storage, directory, retention, adminLog, { backups, register: registerRepo }),
+    backups,
     graph,
     sync: createSyncServices({ clients: graph.clients, directory, config, log }),
     uploads,
@@ -363,6 +373,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   sentItemsRoutes(api, services.sentItems);
   retentionRoutes(api, services.retention, services.views);
   accountabilityRoutes(api, { log: services.adminLog, approvals: services.approvals, views: services.views });
+  backupRoutes(api, services.backups);
   api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, schools: p.schools === "all" ? ("all" as const) : [...p.schools], devMode: config.devMode, graph: services.graph.configured }));
   graphRoutes(api, services.graph, services.directory);
   syncRoutes(api, services.sync, services.directory, config.IMPORT_BODY_LIMIT);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IntegrityKeys } from "./register/integrity.js";
+import { BackupKeys } from "./backup/crypto.js";
 
 /**
  * The whole configuration of the backend, read from the environment once and validated.
@@ -122,6 +123,15 @@ const schema = z
       .string()
       .regex(/^(\s*[0-9A-Za-z-]{1,64}\s*=\s*([A-Za-z0-9._~:@-]{1,100}|\*)\s*(,|$))*$/, "groupId=schoolId pairs, comma-separated")
       .default(""),
+    /**
+     * Keys of the tenant backups (AES-256-GCM): "id:base64,id2:base64", exactly 32 bytes each. The first
+     * encrypts new backups; every listed key still decrypts old ones (a backup names its key id in its
+     * header), so an old key stays listed after a rotation. Required in Entra mode when BACKUP_DIR is
+     * set (Key Vault reference in production); dev mode uses a public dev key when unset.
+     */
+    BACKUP_KEYS: z.string().min(1).optional(),
+    /** Folder of stored tenant backups a restore may name (POST /api/approvals {kind: "restore", backup}); unset: none. */
+    BACKUP_DIR: z.string().min(1).optional(),
     /** Client apps (`azp`) allowed to call the API, comma-separated; empty: the Microsoft 365 hosts (KNOWN_CLIENT_APPS) and this app. */
     ENTRA_ALLOWED_CLIENT_APPS: z.string().default(""),
   })
@@ -209,6 +219,7 @@ function securityProblems(c: z.infer<typeof schema>, devMode: boolean): string[]
     else if (tenantList(c.ENTRA_ALLOWED_TENANTS).some((t) => !TENANT_ID.test(t)))
       out.push("ENTRA_ALLOWED_TENANTS: every entry must be a tenant id (GUID)");
     if (!c.INTEGRITY_KEYS) out.push("INTEGRITY_KEYS: Entra mode needs the register's integrity keys (id:base64 of 32+ bytes; Key Vault reference)");
+    if (c.BACKUP_DIR && !c.BACKUP_KEYS) out.push("BACKUP_KEYS: Entra mode with BACKUP_DIR needs the backup keys (id:base64 of 32 bytes; Key Vault reference)");
   }
   if (c.NODE_ENV === "production" && !c.CHECK_STAMP_KEY)
     out.push("CHECK_STAMP_KEY: required in production (the MAC of the check header)");
@@ -217,6 +228,13 @@ function securityProblems(c: z.infer<typeof schema>, devMode: boolean): string[]
       IntegrityKeys.parse(c.INTEGRITY_KEYS);
     } catch (err) {
       out.push(`INTEGRITY_KEYS: ${err instanceof Error ? err.message : "invalid"}`);
+    }
+  }
+  if (c.BACKUP_KEYS) {
+    try {
+      BackupKeys.parse(c.BACKUP_KEYS);
+    } catch (err) {
+      out.push(`BACKUP_KEYS: ${err instanceof Error ? err.message : "invalid"}`);
     }
   }
   return out;

@@ -9,10 +9,11 @@ import type { PurgeReport } from "../../contract/retention.js";
 import type { AdminLog } from "./admin-log.js";
 
 /**
- * Four eyes on destruction (issue 16): lowering a retention period and a manual purge are proposed by
- * one person and carried out only when a second person approves: another coordinator of the school,
- * or the board's privacy officer (who sees every school, so a school with one coordinator is never
- * locked out). A purge touches every school: its proposer and approver must see every school. Every
+ * Four eyes on destruction (issue 16): lowering a retention period, a manual purge and a restore of a
+ * stored backup are proposed by one person and carried out only when a second person approves: another
+ * coordinator of the school, or the board's privacy officer (who sees every school, so a school with one
+ * coordinator is never locked out). A purge or a restore touches every school: its proposer and
+ * approver must see every school. Every
  * step (proposal, approval, rejection, and what the approval did) is in the administrative log with
  * who, when and why; the purge's tombstones name both people.
  */
@@ -24,12 +25,28 @@ export interface Purger {
   ): Promise<PurgeReport>;
 }
 
+/**
+ * What the approval service needs of the backups (server/backup/service.ts, a port like Purger): check a
+ * stored backup for the caller's tenant (decrypts, every row, the store's chains; throws with a code)
+ * and restore exactly the file that was proposed (its SHA-256).
+ */
+export interface Restorer {
+  check(tenantId: string, name: string): Promise<{ sha256: string; exportedAt: string; rows: number }>;
+  restore(tenantId: string, name: string, sha256: string, restoreId: string): Promise<Record<string, number | boolean>>;
+}
+
+/** What the approval service needs of the register (server/register/repository.ts): sealing pre-MAC HEAD rows whose chain verifies. */
+export interface Resealer {
+  resealUnsealed(tenantId: string): Promise<{ chains: number; resealed: number; refused: number }>;
+}
+
 export class ApprovalService {
   constructor(
     private readonly storage: Storage,
     private readonly directory: DirectoryService,
     private readonly retention: Purger,
     private readonly log: AdminLog,
+    private readonly ports: { backups?: Restorer; register?: Resealer } = {},
   ) {}
 
   private pk(tenantId: string): string {
@@ -57,7 +74,9 @@ export class ApprovalService {
 
   async propose(p: Principal, input: ProposalInput): Promise<ApprovalRecord> {
     if (input.kind === "retention-change") await this.directory.policy(p.tenantId, input.schoolId ?? "");
-    else if (p.schools !== "all") throw new AppError(403, "FORBIDDEN", "A purge touches every school: only someone who sees every school may propose it");
+    else if (p.schools !== "all") throw new AppError(403, "FORBIDDEN", `A ${input.kind} touches every school: only someone who sees every school may propose it`);
+    // A restore is checked whole before anyone is asked to approve it: a backup that would be refused is refused now.
+    const checked = input.kind === "restore" ? await this.restorer().check(p.tenantId, input.backup ?? "") : undefined;
     const at = new Date();
     const id = `ap-${String(9_999_999_999_999 - at.getTime()).padStart(13, "0")}-${randomBytes(4).toString("hex")}`;
     const rec: ApprovalRecord = {
@@ -65,6 +84,7 @@ export class ApprovalService {
       kind: input.kind,
       state: "proposed",
       ...(input.kind === "retention-change" && input.schoolId && input.retention ? { schoolId: input.schoolId, retention: input.retention } : {}),
+      ...(checked && input.backup ? { backup: input.backup, backupSha256: checked.sha256 } : {}),
       proposedBy: p.userId,
       proposedAt: at.toISOString(),
       reason: input.reason,
@@ -77,9 +97,18 @@ export class ApprovalService {
       schoolIds: rec.schoolId ? [rec.schoolId] : [],
       target: id,
       reason: input.reason,
-      details: { kind: input.kind, ...(rec.retention ? flat("retention", rec.retention) : {}) },
+      details: {
+        kind: input.kind,
+        ...(rec.retention ? flat("retention", rec.retention) : {}),
+        ...(checked && rec.backup ? { backup: rec.backup, backupSha256: checked.sha256, backupExportedAt: checked.exportedAt, backupRows: checked.rows } : {}),
+      },
     });
     return rec;
+  }
+
+  private restorer(): Restorer {
+    if (!this.ports.backups) throw new AppError(404, "NOT_FOUND", "Backups are not configured here (BACKUP_DIR)");
+    return this.ports.backups;
   }
 
   async list(p: Principal): Promise<ApprovalRecord[]> {
@@ -115,7 +144,27 @@ export class ApprovalService {
       details: { kind: rec.kind, proposedBy: rec.proposedBy },
     });
     if (!approve) return decided;
-    const result = await this.execute(p, decided);
+    let result: Record<string, string | number | boolean>;
+    try {
+      result = await this.execute(p, decided);
+    } catch (err) {
+      // A restore refused when carried out (the file or the store changed since the proposal): the record
+      // says so, the log says who asked, who approved and why it was refused, and the caller gets the error.
+      if (decided.kind !== "restore" || !(err instanceof AppError)) throw err;
+      const failed: ApprovalRecord = { ...decided, state: "failed", result: { error: err.code } };
+      await this.storage.run("Meta", (t) => t.upsertEntity({ partitionKey: this.pk(p.tenantId), rowKey: key(id), data: JSON.stringify(failed) }, "Replace"));
+      await this.log.append(p.tenantId, {
+        by: rec.proposedBy,
+        approvedBy: p.userId,
+        action: "restore",
+        operation: "approval",
+        schoolIds: [],
+        target: id,
+        reason: rec.reason,
+        details: { backup: rec.backup ?? "", refused: err.code },
+      });
+      throw err;
+    }
     const executed: ApprovalRecord = { ...decided, state: "executed", result };
     await this.storage.run("Meta", (t) => t.upsertEntity({ partitionKey: this.pk(p.tenantId), rowKey: key(id), data: JSON.stringify(executed) }, "Replace"));
     return executed;
@@ -154,6 +203,35 @@ export class ApprovalService {
         target: rec.id,
         reason: rec.reason,
         details: { ...result, ...flat("removed", r.removedByType) },
+      });
+      return result;
+    }
+    if (rec.kind === "restore" && rec.backup && rec.backupSha256) {
+      const r = await this.restorer().restore(p.tenantId, rec.backup, rec.backupSha256, rec.id);
+      const result = { backup: rec.backup, ...r };
+      await this.log.append(p.tenantId, {
+        by: rec.proposedBy,
+        approvedBy,
+        action: "restore",
+        operation: "approval",
+        schoolIds: [],
+        target: rec.id,
+        reason: rec.reason,
+        details: { ...result, backupSha256: rec.backupSha256 },
+      });
+      return result;
+    }
+    if (rec.kind === "reseal" && this.ports.register) {
+      const result = await this.ports.register.resealUnsealed(p.tenantId);
+      await this.log.append(p.tenantId, {
+        by: rec.proposedBy,
+        approvedBy,
+        action: "reseal",
+        operation: "approval",
+        schoolIds: [],
+        target: rec.id,
+        reason: rec.reason,
+        details: result,
       });
       return result;
     }

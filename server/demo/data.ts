@@ -132,6 +132,8 @@ export function demoImport(): ImportRequest {
       { id: "verzuimmelding", label: "Verzuimmelding", farReaching: false, category: "absence" },
       { id: "voortgang", label: "Voortgang en resultaten", farReaching: false, category: "progress" },
       { id: "onderwijskundig-rapport", label: "Onderwijskundig rapport bij overstap", farReaching: false, category: "progress" },
+      // The class list for the JGZ (Wet publieke gezondheid): name, date of birth, BRIN, type of education, enrolment date, class; never the file, never a BSN.
+      { id: "klassenlijst-jgz", label: "Klassenlijst voor de jeugdgezondheidszorg (naam, geboortedatum, klas)", farReaching: false, category: "progress" },
       { id: "jgz-consult", label: "Consult jeugdarts of jeugdverpleegkundige (JGZ)", farReaching: false, category: "care", specialCategory: true },
       { id: "smw-begeleiding", label: "Begeleiding door schoolmaatschappelijk werk", farReaching: false, category: "care" },
       { id: "jeugdhulp", label: "Verwijzing naar jeugdhulp via het wijkteam", farReaching: true, category: "care" },
@@ -148,7 +150,7 @@ export function demoImport(): ImportRequest {
       // From a primary school to any school, also secondary: the onderwijskundig rapport is a legal duty (art. 42 WPO).
       { id: "nieuwe-school-vo", name: "Voorbeeld College (VO)", kind: "new-school-primary", domains: ["voorbeeldcollege.example"], addresses: [], defaultBasis: "legal", statute: "art. 42 WPO (onderwijskundig rapport)", defaultPurposeId: "onderwijskundig-rapport", informParents: true },
       { id: "veilig-thuis", name: "Veilig Thuis Voorbeeldregio", kind: "veilig-thuis", domains: ["veiligthuis-voorbeeldregio.example"], addresses: [], defaultBasis: "legal", statute: "Wmo 2015 art. 5.2.6, meldcode", defaultPurposeId: "vt-advies", legalPurposeIds: ["melding-veilig-thuis", "vt-advies"], informParents: true },
-      { id: "ggd", name: "GGD Voorbeeldregio (JGZ)", kind: "ggd", domains: ["ggd-voorbeeldregio.example"], addresses: [], defaultBasis: "consent", statute: "Wet publieke gezondheid", defaultPurposeId: "jgz-consult", informParents: true },
+      { id: "ggd", name: "GGD Voorbeeldregio (JGZ)", kind: "ggd", domains: ["ggd-voorbeeldregio.example"], addresses: [], defaultBasis: "consent", statute: "Wet publieke gezondheid", defaultPurposeId: "jgz-consult", legalPurposeIds: ["klassenlijst-jgz"], legalBasisConfirmed: true, informParents: true },
       { id: "smw", name: "Schoolmaatschappelijk werk Voorbeeldstad", kind: "smw", domains: ["smw-voorbeeldstad.example"], addresses: [], defaultBasis: "consent", defaultPurposeId: "smw-begeleiding", informParents: true },
       { id: "wijkteam", name: "Wijkteam Centrum", kind: "wijkteam", domains: ["wijkteam.voorbeeldstad.example"], addresses: [], defaultBasis: "consent", defaultPurposeId: "jeugdhulp", informParents: true },
       { id: "dyslexiepraktijk", name: "Dyslexiepraktijk Letterwijs", kind: "specialist", domains: ["letterwijs.example"], addresses: [], defaultBasis: "consent", defaultPurposeId: "onderzoek-dyslexie", agreedChannel: "versleutelde mail", informParents: true },

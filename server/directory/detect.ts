@@ -216,6 +216,9 @@ function addressed(tokens: readonly string[], start: number): boolean {
   return before !== undefined && TITLES.has(before);
 }
 
+/** The schools a sender works for: "all" (the board) or these school ids. */
+export type SenderSchools = "all" | readonly string[];
+
 interface Place {
   order: number;
   start: number;
@@ -255,6 +258,7 @@ function places(matches: Match<PatternValue>[], order: number): Place[] {
 export class StudentDetector {
   private readonly ids: string[];
   private readonly classes: string[];
+  private readonly schools: string[];
   private readonly automaton: AhoCorasick<PatternValue>;
   /** Class key -> given name (its tokens joined) -> the students of that class with that given name. */
   private readonly byClassAndGiven = new Map<string, Map<string, number[]>>();
@@ -264,6 +268,7 @@ export class StudentDetector {
   constructor(students: readonly Student[]) {
     this.ids = students.map((s) => s.id);
     this.classes = students.map((s) => classKey(s.className));
+    this.schools = students.map((s) => s.schoolId);
     // Given names, particles, family names and classes repeat: normalise each distinct one once.
     const cache = new Map<string, string[]>();
     const cachedTokenize = (text: string): string[] => {
@@ -304,12 +309,19 @@ export class StudentDetector {
    * is resolved when one of them is named unambiguously elsewhere in the mail (by student number, say),
    * or when exactly one of them is in a class the mail mentions ("groep 7", "5b").
    */
-  scan(texts: string[]): Scan {
-    return this.scanTokens(texts.map(textTokens));
+  scan(texts: string[], senderSchools?: SenderSchools): Scan {
+    return this.scanTokens(texts.map(textTokens), senderSchools);
   }
 
-  /** `scan` over texts already read by `textTokens` (the send check reads large mails in a worker thread). */
-  scanTokens(texts: readonly (readonly string[])[]): Scan {
+  /**
+   * `scan` over texts already read by `textTokens` (the send check reads large mails in a worker thread).
+   * `senderSchools`: the schools the sender works for ("all" or absent: the whole board). Initials with
+   * the family name and a first name with the class count when unique among the students of those
+   * schools (DOMAIN.md section 5): "N. van der Berg" from a coordinator of De Akker is De Akker's Noor,
+   * even when another school of the board has an N. van der Berg, and "Daan uit 5b" is the Daan of the
+   * sender's 5b. A full name matching students at two schools stays a homonym.
+   */
+  scanTokens(texts: readonly (readonly string[])[], senderSchools?: SenderSchools): Scan {
     const all: Place[] = [];
     const mentionedClasses = new Set<string>();
     let offset = 0;
@@ -335,8 +347,15 @@ export class StudentDetector {
       } else pending.push(p);
     }
     const ambiguous = new Map<string, Place>();
+    const mine = (candidates: number[]): number[] =>
+      senderSchools === undefined || senderSchools === "all" ? candidates : candidates.filter((c) => senderSchools.includes(this.schools[c] ?? ""));
     for (const p of pending) {
       if (p.candidates.some((c) => found.has(c))) continue; // "Daan de Boer (123456)"
+      const [ownOnly, ...otherOwn] = p.matchedBy === "initials" || p.matchedBy === "firstNameAndClass" ? mine(p.candidates) : [];
+      if (ownOnly !== undefined && otherOwn.length === 0) {
+        if (!found.has(ownOnly)) found.set(ownOnly, { order: p.order, matchedBy: p.matchedBy });
+        continue;
+      }
       const inClass = p.candidates.filter((c) => mentionedClasses.has(this.classes[c] ?? ""));
       const [resolved] = inClass;
       if (inClass.length === 1 && resolved !== undefined) {

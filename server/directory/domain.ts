@@ -112,9 +112,13 @@ export const categoryOf = (p: Pick<Purpose, "category">): PurposeCategory => p.c
 /** Kinds whose disclosures are consent by nature: `legal` only with a statute and an explicit confirmation. */
 export const CONSENT_BY_NATURE: readonly PartyKind[] = ["smw", "wijkteam", "specialist", "ggd"];
 
-/** The purposes a party's legal basis covers (none when its basis is consent). */
+/**
+ * The purposes a party's legal basis covers. A legal party: its `legalPurposeIds`, else its default
+ * purpose. A consent party: only the purposes it lists in `legalPurposeIds`, e.g. the GGD, which needs
+ * consent for a consult but receives the class list on the basis of the Wet publieke gezondheid.
+ */
 export function legalPurposes(party: Party): string[] {
-  if (party.defaultBasis !== "legal") return [];
+  if (party.defaultBasis !== "legal") return party.legalPurposeIds ?? [];
   if (party.legalPurposeIds && party.legalPurposeIds.length > 0) return party.legalPurposeIds;
   return party.defaultPurposeId ? [party.defaultPurposeId] : [];
 }
@@ -336,9 +340,12 @@ export function partyProblems(
   for (const p of parties) {
     const path = changed.get(p.id);
     if (path === undefined) continue;
-    if (p.defaultBasis === "legal" && CONSENT_BY_NATURE.includes(p.kind) && !(p.statute && p.legalBasisConfirmed === true))
+    // Consent by nature: legal (as a whole, or for listed purposes such as the GGD's class list) only
+    // with a statute and an explicit confirmation.
+    const claimsLegal = p.defaultBasis === "legal" || (p.legalPurposeIds ?? []).length > 0;
+    if (claimsLegal && CONSENT_BY_NATURE.includes(p.kind) && !(p.statute && p.legalBasisConfirmed === true))
       out.push({
-        path: `${path}.defaultBasis`,
+        path: `${path}.${p.defaultBasis === "legal" ? "defaultBasis" : "legalPurposeIds"}`,
         code: "LEGAL_BASIS_NOT_CONFIRMED",
         message: `a ${p.kind} party is consent by nature: legal only with a statute and legalBasisConfirmed true`,
       });

@@ -31,6 +31,29 @@ export const MIN_KEY_BYTES = 32;
  */
 const DEV_KEY = Buffer.from("zorgvuldig-dev-integrity-key-not-a-secret-0000", "utf8");
 
+/**
+ * A rotatable key list as configuration gives it: "id:base64key,id2:base64key". The first id is the
+ * current key (it makes new MACs or ciphertexts), every listed key still verifies or decrypts old ones.
+ * `check` says what is wrong with one key (its length) or nothing. Throws with a reason.
+ */
+export function parseKeyList(spec: string, check: (id: string, key: Buffer) => string | undefined): { keys: Map<string, Buffer>; first: string } {
+  const keys = new Map<string, Buffer>();
+  let first: string | undefined;
+  for (const part of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const i = part.indexOf(":");
+    const id = i > 0 ? part.slice(0, i) : "";
+    const key = Buffer.from(part.slice(i + 1), "base64");
+    if (!KEY_ID.test(id)) throw new Error("each key is id:base64, the id letters, digits, - or _ (at most 32)");
+    const problem = check(id, key);
+    if (problem) throw new Error(problem);
+    if (keys.has(id)) throw new Error(`key id ${id} is listed twice`);
+    keys.set(id, key);
+    first ??= id;
+  }
+  if (!first) throw new Error("no key given");
+  return { keys, first };
+}
+
 export class IntegrityKeys {
   private constructor(
     private readonly keys: ReadonlyMap<string, Buffer>,
@@ -39,19 +62,7 @@ export class IntegrityKeys {
 
   /** "id:base64key,id2:base64key": the first makes new MACs, all verify. Throws with a reason. */
   static parse(spec: string): IntegrityKeys {
-    const keys = new Map<string, Buffer>();
-    let first: string | undefined;
-    for (const part of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
-      const i = part.indexOf(":");
-      const id = i > 0 ? part.slice(0, i) : "";
-      const key = Buffer.from(part.slice(i + 1), "base64");
-      if (!KEY_ID.test(id)) throw new Error("each key is id:base64, the id letters, digits, - or _ (at most 32)");
-      if (key.length < MIN_KEY_BYTES) throw new Error(`key ${id} has fewer than ${MIN_KEY_BYTES} bytes`);
-      if (keys.has(id)) throw new Error(`key id ${id} is listed twice`);
-      keys.set(id, key);
-      first ??= id;
-    }
-    if (!first) throw new Error("no key given");
+    const { keys, first } = parseKeyList(spec, (id, key) => (key.length < MIN_KEY_BYTES ? `key ${id} has fewer than ${MIN_KEY_BYTES} bytes` : undefined));
     return new IntegrityKeys(keys, first);
   }
 

@@ -6,7 +6,8 @@
  * overview answer from it without reading storage: at 30,000 students a scan of the HEAD rows costs
  * seconds on Azurite, a page from memory milliseconds.
  */
-import type { OverviewRow, RegisterPage, RegisterSortKey } from "../../contract/register.js";
+import type { OverviewRow, RegisterPage } from "../../contract/register.js";
+import type { RegisterSortKey } from "../../contract/enums.js";
 import { dutchDate, familySortKey, type Student } from "../directory/domain.js";
 import { fold, type DirectoryService, type DirectorySnapshot } from "../directory/service.js";
 import type { Partition, RegisterRepository } from "./repository.js";
@@ -164,6 +165,11 @@ export class RegisterProjection {
       .then(([states, snap]) => this.views.set(tenantId, Promise.resolve(this.build(snap, states, new Date(), Date.now()))))
       .catch(() => undefined) // the old view keeps serving; the next call tries again
       .finally(() => this.refreshing.delete(tenantId));
+  }
+
+  /** Drops a tenant's view (a restore wrote rows under it): the next call reads the HEAD rows again. */
+  forget(tenantId: string): void {
+    this.views.delete(tenantId);
   }
 
   /** Every row, in directory order (GET /api/register/overview). */

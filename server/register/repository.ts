@@ -258,6 +258,35 @@ export class RegisterRepository {
     return new Map([...byStudent].map(([id, list]) => [id, toPartition(this.keys, list)]));
   }
 
+  /**
+   * HEAD rows written before the keyed MAC existed fail it, and the send check refuses on them (issue 16).
+   * This seals them again with the current integrity key, but only a chain whose SHA-256 chain verifies
+   * whole (hashes, links, HEAD and its state: verifyChain); any other stays unsealed and is counted. Run
+   * only as an approved one-off operation (POST /approvals {kind: "reseal"}): sealing is vouching.
+   */
+  async resealUnsealed(tenantId: string): Promise<{ chains: number; resealed: number; refused: number }> {
+    const all = await this.readAll(tenantId);
+    let resealed = 0;
+    let refused = 0;
+    for (const [studentId, part] of all) {
+      const head = part.head;
+      if (!head || head.sealed) continue;
+      if (verifyChain(studentId, part.events, head).length > 0) {
+        refused++;
+        continue;
+      }
+      const row = this.headEntity(this.partitionKey(tenantId, studentId), head.seq, head.hash, part.events);
+      try {
+        await this.storage.run("Events", (t) => t.updateEntity(row, "Replace", { etag: head.etag }));
+        resealed++;
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+        refused++; // changed meanwhile: left for the next run
+      }
+    }
+    return { chains: all.size, resealed, refused };
+  }
+
   /** Only the HEAD rows of the tenant, with their MAC verified (the checkpoints). */
   async readHeads(tenantId: string): Promise<Map<string, Head>> {
     const lo = `${key(tenantId)}|`;

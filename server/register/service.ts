@@ -441,6 +441,11 @@ export class RegisterService {
     return { ok, studentsChecked: all.size, eventsChecked, problems, checkpoint };
   }
 
+  /** Rows were written under the register's feet (a restore): the overview is read again. */
+  forgetOverview(tenantId: string): void {
+    this.projection.forget(tenantId);
+  }
+
   /** The register overview: one row per student, from the projection kept in memory (projection.ts). */
   async overview(tenantId: string, schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
     return this.projection.rows(tenantId, schools);

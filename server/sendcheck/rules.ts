@@ -363,7 +363,9 @@ function partyFindings(party: Party, ctx: Context): Finding[] {
   // What was assumed comes after the judgement: the first reason stays the one that decides.
   if (!chosen) {
     out.push({ verdict: "allow", code: "PURPOSE_ASSUMED", params: { party: party.name, purpose: purpose.label } });
-    const candidates = new Set(legalPurposes(party));
+    // A legal party's covered purposes compete with its default; a consent party's few legal purposes
+    // (the GGD's class list) are chosen explicitly, so they do not make every mail to it ambiguous.
+    const candidates = new Set(party.defaultBasis === "legal" ? legalPurposes(party) : []);
     for (const s of ctx.students)
       for (const e of ctx.registers.get(s.id) ?? []) if (e.type === "consent" && e.partyId === party.id) candidates.add(e.purposeId);
     candidates.add(purpose.id);

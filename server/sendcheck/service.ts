@@ -98,7 +98,7 @@ export class SendCheckService {
     const snap = await this.directory.snapshot(tenantId);
     // Large texts are read in a worker thread within a time budget (text-reader.ts).
     const read = await this.reader.read(mail.texts, mail.content ? [mail.content.subject, mail.content.body] : []);
-    const detected = snap.detector.scanTokens(read.tokens);
+    const detected = snap.detector.scanTokens(read.tokens, caller?.p.schools);
     const found = mail.attachmentFindings ?? [];
     // Every recipient accounted for: what is not a plain SMTP address is resolved for the caller, or unresolved.
     const recipients = await checkedRecipients(givenRecipients(mail), caller?.p, caller?.userToken, caller ? this.resolver : undefined);

@@ -16,6 +16,12 @@ export function azuriteConnectionString(port: number, host = "127.0.0.1", blobPo
   );
 }
 
+/**
+ * How long one emulator service may take to say it listens: a busy 2-core machine (tests beside a build)
+ * needs more than a quiet one; AZURITE_START_TIMEOUT_MS overrides it.
+ */
+const START_TIMEOUT_MS = Number(process.env.AZURITE_START_TIMEOUT_MS ?? 60_000);
+
 /** A free port that is not `other` (two quick calls can be given the same port). */
 async function freePortOtherThan(other: number): Promise<number> {
   for (;;) {
@@ -118,7 +124,7 @@ export class AzuriteProcess {
     }
     await new Promise<void>((resolve, reject) => {
       let out = "";
-      const timer = setTimeout(() => reject(new Error(`Azurite did not start within 20s:\n${out}`)), 20000);
+      const timer = setTimeout(() => reject(new Error(`Azurite did not start within ${START_TIMEOUT_MS / 1000}s:\n${out}`)), START_TIMEOUT_MS);
       const onData = (chunk: Buffer): void => {
         out += chunk.toString();
         if (/successfully (listening|listens|started)/.test(out)) {

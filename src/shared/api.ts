@@ -1,4 +1,5 @@
 import type { AnyRoute, RouteInput, RouteOutput } from "../../contract/route.js";
+import type { RouteRef } from "../../contract/route-ref.js";
 import { urlOf } from "../../contract/url.js";
 
 /**
@@ -68,10 +69,11 @@ export class ApiClient {
 
   /**
    * Calls a route of the contract: `call(routes.student, { params: { id } })`. The input and the answer
-   * are typed by the route's schemas (contract/routes.ts). A binary route's body is sent as raw bytes
+   * are typed by the route's schemas (contract/routes.ts); the front ends pass the route's reference
+   * (contract/route-refs.ts: method, path, body type), so their bundles carry no schemas. A binary route's body is sent as raw bytes
    * (application/octet-stream unless the input's headers name another type).
    */
-  call<Rt extends AnyRoute>(route: Rt, ...args: CallArgs<Rt>): Promise<RouteOutput<Rt>> {
+  call<Rt extends AnyRoute>(route: Rt | RouteRef<Rt>, ...args: CallArgs<Rt>): Promise<RouteOutput<Rt>> {
     const input = (args[0] ?? {}) as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, string> };
     const url = urlOf(route, input.params, input.query);
     const headers = route.bodyType === "binary" ? Object.assign({ "content-type": "application/octet-stream" }, input.headers) : input.headers;

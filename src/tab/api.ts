@@ -23,7 +23,7 @@ export type {
   Breach,
   ReviewItem,
 } from "../../contract/index.js";
-export { routes } from "../../contract/routes.js";
+export { routes } from "../../contract/route-refs.js";
 
 /** The tab's client of the backend. */
 export type TabApi = ApiClient;

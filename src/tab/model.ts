@@ -3,7 +3,8 @@
  * and where a key moves the active cell. No React, no DOM; unit-tested. The search, filtering, sorting
  * and paging themselves run on the server (GET /api/register/rows).
  */
-import { OVERVIEW_STATES, REGISTER_SORT_KEYS, type OverviewRow, type RegisterQuery, type RegisterSortKey } from "../../contract/index.js";
+import { OVERVIEW_STATES, REGISTER_SORT_KEYS, type RegisterSortKey } from "../../contract/enums.js";
+import type { OverviewRow, RegisterQuery } from "../../contract/index.js";
 
 export type RowState = OverviewRow["state"];
 export const ROW_STATES: readonly RowState[] = OVERVIEW_STATES;

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import vm from "node:vm";
-import { build } from "esbuild";
-import { ENTRIES, entryBuildOptions } from "../../scripts/build.js";
+import { ensureBuilt } from "../support/built.js";
 import { findEs2017Uses } from "../../scripts/check-es2016.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { makeEvent, makeOffice, type FakeMail } from "./support/fake-office.js";
@@ -43,9 +42,7 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
   let served = "";
 
   before(async () => {
-    const entry = ENTRIES.find((e) => e.src === "src/addin/onsend/handler.ts");
-    assert.ok(entry);
-    await build(entryBuildOptions(entry, path.join(root, "dist"), { logLevel: "error" }));
+    await ensureBuilt();
     stack = await startStack({ seedDemo: true });
     const res = await fetch(`${stack.baseUrl}/addin/onsend.js`);
     assert.equal(res.status, 200);

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { parse } from "acorn";
-import { buildAll } from "../../scripts/build.js";
+import { ensureBuilt } from "../support/built.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 describe("The on-send script as the server serves it", function () {
   this.timeout(120_000);
   let stack: Stack;
   before(async () => {
-    await buildAll({ quiet: true });
+    await ensureBuilt();
     stack = await startStack({ seedDemo: false });
   });
   after(async () => stack.stop());

@@ -127,6 +127,42 @@ describe("Four eyes on destruction: the erase-and-rewrite attack", function () {
     assert.ok(log.entries.some((e) => e.action === "policy-change" && e.by === "ib@demo" && e.approvedBy === "fg@demo"));
   });
 
+  it("[R-FOUR-EYES] When HEAD rows were written before the keyed MAC, then only an approved reseal seals them again, and only those whose SHA-256 chain verifies", async () => {
+    const ids = ["fe-oud-1", "fe-oud-2"];
+    const imp = await stack.api("POST", "/api/import", { students: ids.map((id) => ({ ...leaver(id, undefined), birthDate: "2015-03-01" })) }, { token: a });
+    assert.equal(imp.status, 200, JSON.stringify(imp.json));
+    for (const id of ids) assert.equal((await stack.api("POST", "/api/consents", paperConsent(id, "2026-09-01T10:00:00Z"), { token: a })).status, 201);
+    // As written before the MAC existed: no mac, no key id. The second one's chain was also tampered with (HEAD moved).
+    for (const id of ids) {
+      const pk = key(stack.tenantId, id);
+      const head = await stack.running.storage.getOrUndefined("Events", pk, "HEAD");
+      assert.ok(head);
+      const { etag: _e, timestamp: _t, mac: _m, macKeyId: _k, ...rest } = head;
+      const row = { ...rest, partitionKey: pk, rowKey: "HEAD", ...(id === "fe-oud-2" ? { hash: "0".repeat(64) } : {}) };
+      await stack.running.storage.run("Events", (t) => t.updateEntity(row, "Replace"));
+    }
+    const unsealed = async (): Promise<string[]> => {
+      const v = await stack.api<{ problems: { studentId: string; problem: string }[] }>("GET", "/api/audit/verify", undefined, { token: po });
+      return v.json.problems.filter((p) => p.problem === "head-mac-invalid").map((p) => p.studentId).sort();
+    };
+    assert.deepEqual(await unsealed(), ids);
+    assertError(await stack.api("POST", "/api/consents", paperConsent("fe-oud-1", "2026-09-02T10:00:00Z"), { token: a }), 503, "REGISTER_INTEGRITY");
+    const prop = await stack.api<ApprovalRecord>("POST", "/api/approvals", { kind: "reseal", reason: "Koppen van voor de MAC opnieuw verzegelen" }, { token: po });
+    assert.equal(prop.status, 201, JSON.stringify(prop.json));
+    assert.deepEqual(await unsealed(), ids, "nothing is sealed before the approval");
+    const board = await stack.token("ib-bestuur@demo", ["coordinator"]);
+    const ok = await stack.api<ApprovalRecord>("POST", `/api/approvals/${prop.json.id}/approve`, { reason: "Keten gecontroleerd" }, { token: board });
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    assert.equal(ok.json.result?.resealed, 1);
+    assert.equal(ok.json.result?.refused, 1);
+    assert.deepEqual(await unsealed(), ["fe-oud-2"], "a chain that does not verify stays unsealed");
+    assert.equal((await stack.api("POST", "/api/consents", paperConsent("fe-oud-1", "2026-09-02T10:00:00Z"), { token: a })).status, 201);
+    const entry = (await adminLog()).entries.find((e) => e.action === "reseal" && e.target === prop.json.id);
+    assert.ok(entry);
+    assert.equal(entry.by, "fg@demo");
+    assert.equal(entry.approvedBy, "ib-bestuur@demo");
+  });
+
   it("When a row of the administrative log is changed in the table, then reading the log reports it", async () => {
     const pk = key(stack.tenantId);
     const rowKey = "0000000001";

@@ -105,6 +105,27 @@ describe("Rules of issue 13 over HTTP", function () {
       assert.equal((await registerOf(stack, s.id)).disclosures.length, 0);
     });
 
+    it("[R-GGD-CLASS-LIST] When the class list goes to the GGD with its purpose, then the Wet publieke gezondheid covers it, while a consult still needs consent, a BSN in the list is blocked, and a wijkteam cannot list a legal purpose unconfirmed", async () => {
+      const GGD = DEMO_ADDRESS.ggd;
+      const s = await importStudent(stack);
+      const list = { subject: "Klassenlijst groep 6", body: `Naam\tGeboortedatum\tKlas\n${s.name}\t2015-05-05\tgroep 6` };
+      const classList = await check(stack, { to: [GGD], ...list, sentAt: SENT, purposeId: "klassenlijst-jgz" });
+      assert.ok(codesOf(classList, GGD).includes("LEGAL_BASIS"), JSON.stringify(classList.recipients));
+      assert.equal(classList.recipients[0]?.basis, "legal");
+      // Without a chosen purpose the GGD's default (a consult) is judged: consent, and no ambiguity warning for the class list.
+      const consult = await check(stack, { to: [GGD], ...about(s), sentAt: SENT });
+      assert.equal(consult.verdict, "block");
+      assert.ok(codesOf(consult, GGD).includes("NO_CONSENT"));
+      assert.ok(!codesOf(consult, GGD).includes("PURPOSE_AMBIGUOUS"));
+      // Never a BSN, also not in the class list.
+      const withBsn = await check(stack, { to: [GGD], subject: list.subject, body: `${list.body}\nBSN: 111222333`, sentAt: SENT, purposeId: "klassenlijst-jgz" });
+      assert.equal(withBsn.verdict, "block");
+      assert.ok(codesOf(withBsn, GGD).includes("BSN_IN_MAIL"));
+      // Consent by nature: a legal purpose on a wijkteam needs a statute and the explicit confirmation.
+      const wijk = { id: "wijkteam-c", name: "Wijkteam Oost", kind: "wijkteam", domains: ["wijkteam-oost.example"], addresses: [], defaultBasis: "consent", defaultPurposeId: "jeugdhulp", legalPurposeIds: ["jeugdhulp"], informParents: true };
+      assertError(await stack.api<ErrorBody>("PUT", "/api/parties/wijkteam-c", wijk), 422, "LEGAL_BASIS_NOT_CONFIRMED");
+    });
+
     it("[R-NOTICE-PURPOSE] When parents were informed of one purpose of a legal party, then another purpose of that party still warns PARENTS_NOT_INFORMED, reported together with LEGAL_BASIS", async () => {
       const put = await stack.api("PUT", "/api/parties/swv-twee", {
         id: "swv-twee", name: "SWV Tweede Regio", kind: "swv", domains: ["swv-tweede.example"], defaultBasis: "legal", statute: "art. 18a WPO",

@@ -135,6 +135,8 @@ describe("Tenancy and roles on every route", function () {
       }),
       "POST /api/approvals/{id}/approve": notFound("/api/approvals/ap-van-b/approve", "POST", { reason: "Tenant A keurt goed" }),
       "POST /api/approvals/{id}/reject": notFound("/api/approvals/ap-van-b/reject", "POST", { reason: "Tenant A wijst af" }),
+      // Stored backups are listed per tenant from their headers (test/reliability/backup.test.ts lists them with another tenant's beside).
+      "GET /api/backups": listed("/api/backups", (j) => assert.deepEqual(j.backups, [])),
       "GET /api/schools": listed("/api/schools"),
       "GET /api/students": listed("/api/students?query=Geheimhouder", (j) => assert.deepEqual(j.students, [])),
       "GET /api/guardians/lookup": listed(`/api/guardians/lookup?email=${encodeURIComponent("geheim.ouder@b-tenant.example")}`, (j) => assert.deepEqual(j.matches, [])),

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
-import { buildAll } from "../../scripts/build.js";
+import { ensureBuilt } from "../support/built.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { SimCompletedOptions as Completed } from "../../src/playground/office-sim.js";
@@ -74,7 +74,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
 
   before(async function () {
     this.timeout(240_000);
-    await buildAll({ quiet: true });
+    await ensureBuilt();
     stack = await startStack({ seedDemo: true });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "nl-NL" });

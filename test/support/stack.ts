@@ -23,9 +23,12 @@ export async function sharedAzurite(): Promise<AzuriteProcess> {
     shared = a;
     return a;
   })();
-  const a = await sharedStarting;
-  sharedStarting = undefined;
-  return a;
+  try {
+    return await sharedStarting;
+  } finally {
+    // A start that failed (a slow machine) is tried again by the next test file, not inherited by it.
+    sharedStarting = undefined;
+  }
 }
 
 /**

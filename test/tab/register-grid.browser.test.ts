@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { buildAll } from "../../scripts/build.js";
+import { ensureBuilt } from "../support/built.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import { seedBoard } from "../support/seed-board.js";
@@ -40,7 +40,7 @@ describe("The register grid at board scale (30,000 students) in a browser", func
     this.timeout(400_000);
     // The stack first: on a busy machine the emulator starts more surely before the build's work.
     stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "30000" } });
-    await buildAll({ quiet: true });
+    await ensureBuilt();
     await seedBoard(stack, TENANT, N, [
       { id: "bord-a", name: "Basisschool De Akker", brin: "11AK" },
       { id: "bord-b", name: "Basisschool Het Baken", brin: "22BK" },

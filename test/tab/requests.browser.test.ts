@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { buildAll } from "../../scripts/build.js";
+import { ensureBuilt } from "../support/built.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { OpenRequest } from "../../contract/portal.js";
@@ -30,7 +30,7 @@ describe("Tab: open requests and the renewal round, over the real server", funct
 
   before(async function () {
     this.timeout(240_000);
-    await buildAll({ quiet: true });
+    await ensureBuilt();
     stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
     // bypassCSP: axe is injected as an inline script.
     browser = await launchBrowser();

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { buildAll } from "../../scripts/build.js";
+import { ensureBuilt } from "../support/built.js";
 import type { Stack } from "../support/stack.js";
 import { sendAndConfirm, startSentStack, type SentStack } from "../support/sent-items.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
@@ -54,7 +54,7 @@ describe("Teams tab in a browser, over the real server", function () {
 
   before(async function () {
     this.timeout(240_000);
-    await buildAll({ quiet: true });
+    await ensureBuilt();
     // Generous storage timeout: the 10,000-student import shares the machine with other test runs.
     sent = await startSentStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
     stack = sent.stack;

@@ -225,6 +225,25 @@ describe("StudentDetector: names as Dutch people write them", () => {
     assert.deepEqual(on("S. Bakkers rapport"), [sem.id]);
   });
 
+  it("[R-NAMES-SENDER-SCHOOL] When initials or a first name with the class fit students of two schools, then they count when unique among the sender's schools; a full name stays a homonym", () => {
+    const ninaElsewhere: Student = { ...nina, schoolId: "sch-2" };
+    const semElsewhere: Student = { ...sem, id: "st-sem-2", familyName: "Smit", studentNumber: "600001", schoolId: "sch-2" };
+    const twoSchools = new StudentDetector([noor, ninaElsewhere, sem, semElsewhere]);
+    // Board-wide, "N. van der Berg" fits Noor (sch-1) and Nina (sch-2); a coordinator of sch-1 means Noor.
+    assert.deepEqual(twoSchools.scan(["Verslag N. van der Berg"]).students, []);
+    assert.deepEqual(twoSchools.scan(["Verslag N. van der Berg"], ["sch-1"]).students, [{ studentId: noor.id, matchedBy: "initials" }]);
+    assert.deepEqual(twoSchools.scan(["Verslag N. van der Berg"], ["sch-2"]).students.map((d) => d.studentId), [ninaElsewhere.id]);
+    assert.equal(twoSchools.scan(["Verslag N. van der Berg"], "all").ambiguous.length, 1);
+    // "Sem uit 5b": each school has a 5b with a Sem; the sender's own 5b decides.
+    assert.deepEqual(twoSchools.scan(["Sem uit 5b"]).students, []);
+    assert.deepEqual(twoSchools.scan(["Sem uit 5b"], ["sch-2"]).students, [{ studentId: semElsewhere.id, matchedBy: "firstNameAndClass" }]);
+    // A full name that fits students of two schools is a homonym, whoever sends it.
+    const twin: Student = { ...noor, id: "st-noor-2", studentNumber: "600002", schoolId: "sch-2" };
+    const homonyms = new StudentDetector([noor, twin]);
+    assert.deepEqual(homonyms.scan(["Verslag Noor van der Berg"], ["sch-1"]).students, []);
+    assert.equal(homonyms.scan(["Verslag Noor van der Berg"], ["sch-1"]).ambiguous.length, 1);
+  });
+
   it("When an initial with the family name follows a title (Dhr., mevrouw, Geachte), then it is an adult, not the student", () => {
     assert.deepEqual(on("Geachte dhr. J. de Vries,", "Mevrouw J. de Vries belde", "Beste J. de Vries"), []);
     assert.deepEqual(on("Gesprek over J. de Vries"), [jan.id]);

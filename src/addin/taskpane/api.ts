@@ -1,11 +1,11 @@
 /** The task pane's view of the backend: the contract's routes and types, and a few helpers for mails. */
 import { ApiClient, ApiError, type ApiClientOptions } from "../../shared/api.js";
 import { challengeOf, type Challenge } from "../auth/chain.js";
-import { REQUEST_TAG } from "../../../contract/patterns.js";
+import { REQUEST_TAG } from "../../../contract/enums.js";
 import type { MailHost } from "./host.js";
 
 export type { ConsentRequestRecord as ConsentRequestView, GuardianMatch } from "../../../contract/index.js";
-export { routes } from "../../../contract/routes.js";
+export { routes } from "../../../contract/route-refs.js";
 
 /**
  * The task pane's client of the backend: every answer that asks the user to sign in again or to consent

@@ -95,11 +95,15 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
       <Field label={t("fStatute")} validationMessage={fe("statute")}>
         <Input value={p.statute ?? ""} onChange={(_, d) => setP({ ...p, statute: d.value })} />
       </Field>
-      {p.defaultBasis === "legal" ? (
+      <Field
+        label={t("fLegalPurposes")}
+        hint={t(p.defaultBasis === "legal" ? "fLegalPurposesHint" : "fLegalPurposesConsentHint")}
+        validationMessage={fe("legalPurposeIds")}
+      >
+        <Textarea value={legalPurposes} onChange={(_, d) => setLegalPurposes(d.value)} />
+      </Field>
+      {p.defaultBasis === "legal" || lines(legalPurposes).length > 0 ? (
         <>
-          <Field label={t("fLegalPurposes")} hint={t("fLegalPurposesHint")} validationMessage={fe("legalPurposeIds")}>
-            <Textarea value={legalPurposes} onChange={(_, d) => setLegalPurposes(d.value)} />
-          </Field>
           <Checkbox
             label={t("fLegalConfirmed")}
             checked={p.legalBasisConfirmed === true}

@@ -17,7 +17,8 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useState, type MouseEvent } from "react";
-import { REQUEST_STATES, type RenewalResult, type RequestState } from "../../../contract/index.js";
+import { REQUEST_STATES, type RequestState } from "../../../contract/enums.js";
+import type { RenewalResult } from "../../../contract/index.js";
 import { routes } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type MessageKey } from "../i18n.js";
