@@ -84,7 +84,7 @@ export class ApiClient {
    * Fetches a document route's answer (a PDF, say) as a Blob: `download(routes.accessLetter, { params: { id } })`.
    * Errors arrive as JSON and are thrown as ApiError, as `call` does.
    */
-  async download<Rt extends AnyRoute>(route: Rt, ...args: CallArgs<Rt>): Promise<Blob> {
+  async download<Rt extends AnyRoute>(route: Rt | RouteRef<Rt>, ...args: CallArgs<Rt>): Promise<Blob> {
     const input = (args[0] ?? {}) as { params?: Record<string, string>; query?: Record<string, unknown> };
     const token = await this.opts.getToken();
     const f = this.opts.fetchImpl ?? fetch;
