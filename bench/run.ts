@@ -8,8 +8,9 @@
  *   BENCH_CPU_PROF=1   run the server child with --cpu-prof (profiles in bench/profiles/)
  *   BENCH_API_EVENTS=n how many consent events go through POST /api/consents (the rest in-process)
  *   BENCH_ONLY=bounded only the bounded-work group (bounded.ts), printed, docs not written
+ *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts), likewise
  *
- * The groups, one file each: import.ts, floor.ts, checks.ts, detection.ts, bundles.ts, tab.ts; the figures
+ * The groups, one file each: bounded.ts, attachments.ts, import.ts, floor.ts, checks.ts, detection.ts, bundles.ts, tab.ts; the figures
  * and the document in report.ts, the server child in server-child.ts, the board in board.ts.
  */
 import os from "node:os";
@@ -27,6 +28,7 @@ import { fig, log, machine, mb, notes, renderResults, writeDoc } from "./report.
 import { devToken, startServerChild } from "./server-child.js";
 import { runTab } from "./tab.js";
 import { runBounded } from "./bounded.js";
+import { runAttachments } from "./attachments.js";
 
 async function main(): Promise<void> {
   const now = new Date();
@@ -34,8 +36,10 @@ async function main(): Promise<void> {
   console.log(`Zorgvuldig benchmarks${SMOKE ? " (SMOKE)" : ""}\n${desc}`);
 
   // --- Bounded work (its own server children; BENCH_ONLY=bounded runs only this group) ---------------
-  await runBounded();
-  if (process.env.BENCH_ONLY === "bounded") {
+  if (process.env.BENCH_ONLY !== "attachments") await runBounded();
+  // --- Attachment contents (its own server child; BENCH_ONLY=attachments runs only this group) --------
+  if (process.env.BENCH_ONLY !== "bounded") await runAttachments();
+  if (process.env.BENCH_ONLY === "bounded" || process.env.BENCH_ONLY === "attachments") {
     console.log(`\n${renderResults(desc)}`);
     return;
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS, ATTACHMENT_CAPS_MB } from "./enums.js";
+import { GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS, ATTACHMENT_CAPS_MB, CHECK_RECORD_DAYS, VIEW_LOG_YEARS } from "./enums.js";
 import { directoryEmail, domainName, id, isoDate, text, line } from "./patterns.js";
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
@@ -114,6 +114,10 @@ export const policyInput = z
     keepOriginalMessages: z.boolean(),
     /** Days an on-send check waits for its mail in Sent Items; a mail sent later is judged again. */
     pendingCheckDays: z.number().int().min(PENDING_CHECK_DAYS.min).max(PENDING_CHECK_DAYS.max).default(PENDING_CHECK_DAYS.default),
+    /** Days a check record (pending, confirmed, reviewed, override) is kept after it was confirmed or expired. */
+    checkRecordDays: z.number().int().min(CHECK_RECORD_DAYS.min).max(CHECK_RECORD_DAYS.max).default(CHECK_RECORD_DAYS.default),
+    /** Years a row of the view log (who read a register, an export, a list) is kept after the view. */
+    viewLogYears: z.number().int().min(VIEW_LOG_YEARS.min).max(VIEW_LOG_YEARS.max).default(VIEW_LOG_YEARS.default),
     parentalConsentAtAge: z.enum(["lapses", "stays-until-student-acts"]).optional(),
     lateConsentFrom: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "MM-DD").optional(),
     /**
@@ -131,6 +135,12 @@ export const policyInput = z
     attachmentMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perAttachment.min).max(ATTACHMENT_CAPS_MB.perAttachment.max).optional(),
     /** Largest total of attachment contents per mail, in MB (default 25). */
     mailAttachmentsMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perMail.min).max(ATTACHMENT_CAPS_MB.perMail.max).optional(),
+    /**
+     * The reasons a user picks from to send a warned or blocked mail anyway in the task pane (like
+     * Purview's policy-tip justifications); a typed reason stays possible. Absent: the default list
+     * (DEFAULT_OVERRIDE_REASONS, in the user's language).
+     */
+    overrideReasons: z.array(z.string().trim().min(10).max(200)).min(1).max(10).optional(),
   })
   .strict();
 export const policy = policyInput.strip();

@@ -128,6 +128,12 @@ export const CHECK_MODES = ["query", "send"] as const;
 export type CheckMode = (typeof CHECK_MODES)[number];
 /** Days an on-send check waits for its mail in Sent Items; a mail sent later is judged again (school policy). */
 export const PENDING_CHECK_DAYS = { min: 1, max: 60, default: 7 } as const;
+/**
+ * Retention of copies (issue 16, docs/RETENTION.md): days a check record is kept after it was confirmed
+ * or expired, and years a view-log row is kept after the view (school policy).
+ */
+export const CHECK_RECORD_DAYS = { min: 1, max: 365, default: 30 } as const;
+export const VIEW_LOG_YEARS = { min: 1, max: 20, default: 2 } as const;
 
 export const SEND_MODES = ["soft-block", "prompt-user", "block"] as const;
 export type SendMode = (typeof SEND_MODES)[number];

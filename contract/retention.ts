@@ -17,6 +17,21 @@ export const purgeReport = z.object({
   removedByType: z.record(z.string(), z.number()),
   failures: z.number(),
   chainsVerified: z.boolean(),
+  /**
+   * Copies of personal data removed by their retention rules (docs/RETENTION.md), per copy; in a dry run
+   * what would go. Absent in reports stored before copies were purged.
+   */
+  copies: z
+    .object({
+      idempotency: z.number(),
+      checks: z.number(),
+      consentRequests: z.number(),
+      parentLinks: z.number(),
+      views: z.number(),
+      reviewItems: z.number(),
+      originals: z.number(),
+    })
+    .optional(),
   /** Who started the purge ("retention-schedule" for the scheduled one), who approved it and why. */
   purgedBy: z.string().optional(),
   approvedBy: z.string().optional(),

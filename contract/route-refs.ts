@@ -45,6 +45,8 @@ export const routes: RouteRefs = {
   decideReview: { method: "post", path: "/review/:id/decision", bodyType: "json" },
   breaches: { method: "get", path: "/breaches", bodyType: "json" },
   decideBreach: { method: "post", path: "/breaches/:id/decisions", bodyType: "json" },
+  openBreach: { method: "post", path: "/breaches", bodyType: "json" },
+  overrideBreach: { method: "post", path: "/checks/:id/breach", bodyType: "json" },
   purge: { method: "post", path: "/retention/purge", bodyType: "json" },
   purgeReports: { method: "get", path: "/retention/reports", bodyType: "json" },
   legalHold: { method: "get", path: "/students/:id/legal-hold", bodyType: "json" },

@@ -46,6 +46,8 @@ import {
   breach,
   breachList,
   breachUpdate,
+  breachRequest,
+  overrideBreachRequest,
   decisionRequest,
   decisionResponse,
   mailboxRequest,
@@ -338,6 +340,18 @@ export const routes = {
     method: "post", path: "/breaches/:id/decisions", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
     summary: "Record the decision on notifying the Autoriteit Persoonsgegevens, on informing the parents (each with its reason, once) and the follow-up",
     params: byId, body: breachUpdate,
+    response: breach,
+  }),
+  openBreach: route({
+    method: "post", path: "/breaches", tag: "sentitems", access: "coordinator", scope: { from: "body", field: "studentIds[]", via: "student" },
+    summary: "Register a data breach by hand: what happened, students, recipients, categories, when the school became aware (the 72 hours run from it)",
+    body: breachRequest,
+    response: breach,
+  }),
+  overrideBreach: route({
+    method: "post", path: "/checks/:id/breach", tag: "sentitems", access: "coordinator", scope: { from: "param", name: "id", via: "check" },
+    summary: "Register a data breach from an override found wrong: the overridden check's students and the recipients it blocked",
+    params: byId, body: overrideBreachRequest,
     response: breach,
   }),
 

@@ -23,6 +23,12 @@ export { REASON_CODES, type ReasonCode } from "./enums.js";
 
 /** The internet header the on-send handler stamps on every mail it checked: `<checkId>.<mac>`. */
 export const CHECK_HEADER = "x-zorgvuldig-check";
+/**
+ * A meeting has no internet headers: the handler keeps the stamp as this custom property of the item
+ * (`loadCustomPropertiesAsync`), which Graph shows on the organiser's calendar event as the named property
+ * `cecp-<add-in id>` of PS_PUBLIC_STRINGS (a JSON object of every custom property; docs/OUTLOOK.md).
+ */
+export const CHECK_CUSTOM_PROPERTY = "zvCheck";
 
 
 /**
@@ -146,6 +152,8 @@ export const checkResponse = z.object({
     /** Caps on the attachment contents the add-in uploads (policy; defaults 10 and 25 MB). */
     attachmentMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perAttachment.min).max(ATTACHMENT_CAPS_MB.perAttachment.max).optional(),
     mailAttachmentsMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perMail.min).max(ATTACHMENT_CAPS_MB.perMail.max).optional(),
+    /** A warned or blocked mail: the reasons the task pane offers for sending anyway (the school's list or the default). */
+    overrideReasons: z.array(z.string()).optional(),
   }),
   /** What became of each attachment's contents (never the text itself). */
   attachments: z.array(z.object({ name: z.string(), status: z.enum(ATTACHMENT_STATUSES), students: z.number().int().min(0) })).optional(),
@@ -183,8 +191,34 @@ export const attachmentReceipt = z.object({
   reason: z.string().optional(),
   /** How many students were recognised in it. */
   students: z.number().int().min(0),
+  /**
+   * SHA-256 (hex) of the bytes received (not for an upload over the cap). The add-in keeps it with the
+   * receipt and sends it as the attachment's `sha256`, so the check's digest covers the contents.
+   */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type AttachmentReceipt = z.infer<typeof attachmentReceipt>;
+
+/**
+ * The reasons offered for sending anyway when the school set none (policy `overrideReasons`), like
+ * Purview's policy-tip justifications; the user may also type one. Each at least 10 characters.
+ */
+export const DEFAULT_OVERRIDE_REASONS: Record<"nl" | "en", readonly string[]> = {
+  nl: [
+    "De ouders hebben mondeling toestemming gegeven; de schriftelijke bevestiging volgt.",
+    "Spoed: de veiligheid van de leerling gaat voor (meldcode).",
+    "De ontvanger heeft een wettelijke taak voor dit doel.",
+    "Dit is een vals alarm: de e-mail gaat niet over deze leerling.",
+    "Overlegd met en goedgekeurd door de directie of de privacyfunctionaris.",
+  ],
+  en: [
+    "The parents consented orally; the written confirmation follows.",
+    "Urgent: the student's safety comes first (reporting code).",
+    "The recipient has a statutory task for this purpose.",
+    "This is a false alarm: the mail is not about this student.",
+    "Discussed with and approved by the head or the data protection officer.",
+  ],
+};
 
 export const overrideRequest = z
   .object({

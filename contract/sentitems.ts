@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { id, isoDateTime } from "./patterns.js";
+import { id, isoDateTime, mailAddress } from "./patterns.js";
 
 /** Sent Items, the review list ("Te beoordelen") and the data breach register (docs/SENT-ITEMS.md). */
 
@@ -39,11 +39,12 @@ export type DecisionRequest = z.infer<typeof decisionRequest>;
 export const sweepReport = z.object({
   mailboxes: z.number(),
   messages: z.number(),
+  /** Meetings the senders organised whose calendar event changed (read through the calendar). */
+  meetings: z.number(),
   confirmed: z.number(),
   disclosures: z.number(),
   review: z.number(),
   serverMail: z.number(),
-  purged: z.number(),
 });
 export type SweepReport = z.infer<typeof sweepReport>;
 
@@ -65,6 +66,8 @@ export const reviewItem = z.object({
   bcc: z.array(z.string()),
   students: z.array(z.object({ id: z.string(), name: z.string(), schoolId: z.string().optional() })),
   reasons: z.array(reviewReason),
+  /** A meeting invitation (the organiser's calendar event; internetMessageId is its iCalUId). */
+  meeting: z.boolean().optional(),
   checkId: z.string().optional(),
   purposeId: z.string().optional(),
   state: z.enum(REVIEW_STATES),
@@ -84,7 +87,11 @@ export type ReviewItem = z.infer<typeof reviewItem>;
 /** An entry of the data breach register (datalekkenregister, DOMAIN.md section 7). */
 export const breach = z.object({
   id: z.string(),
+  /** How it was opened: from the review list, from an override found wrong, or by hand. */
+  source: z.enum(["review", "override", "hand"]).optional(),
   reviewId: z.string().optional(),
+  /** The overridden check (source override). */
+  checkId: z.string().optional(),
   what: z.string(),
   students: z.array(z.object({ id: z.string(), name: z.string() })),
   recipients: z.array(z.string()),
@@ -148,3 +155,29 @@ export const breachUpdate = z
   .strict()
   .refine((b) => b.notifyAuthority || b.informParents || b.followUp, { message: "give at least one decision or the follow-up" });
 export type BreachUpdate = z.infer<typeof breachUpdate>;
+
+/** When the school became aware: not in the future (the 72 hours run from it). */
+const awareAt = isoDateTime.refine((v) => Date.parse(v) <= Date.now() + 60_000, { message: "not in the future" });
+
+/** A breach registered by hand (a lost laptop, a list on the wrong screen): DOMAIN.md section 7. */
+export const breachRequest = z
+  .object({
+    what: z.string().trim().min(5).max(2000),
+    studentIds: z.array(id).min(1).max(50),
+    recipients: z.array(mailAddress).max(50).optional(),
+    categories: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+    /** When the school became aware (default: now). */
+    awareAt: awareAt.optional(),
+  })
+  .strict();
+export type BreachRequest = z.infer<typeof breachRequest>;
+
+/** A breach from an override found wrong: the check names the students and recipients. */
+export const overrideBreachRequest = z
+  .object({
+    what: z.string().trim().min(5).max(2000).optional(),
+    categories: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+    awareAt: awareAt.optional(),
+  })
+  .strict();
+export type OverrideBreachRequest = z.infer<typeof overrideBreachRequest>;

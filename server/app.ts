@@ -40,7 +40,7 @@ import { accountabilityRoutes, adminLogHook } from "./accountability/routes.js";
 import { BackupService } from "./backup/service.js";
 import { BackupKeys } from "./backup/crypto.js";
 import { backupRoutes } from "./backup/routes.js";
-import { idempotency } from "./shared/idempotency.js";
+import { idempotency, IDEMPOTENCY_TTL_MS, purgeExpiredIdempotency } from "./shared/idempotency.js";
 import { anonymousRateLimit, rateLimit } from "./shared/ratelimit.js";
 import { createGraphServices, type GraphServices } from "./graph/services.js";
 import { graphRoutes } from "./graph/routes.js";
@@ -142,7 +142,18 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
       return { linkId, url: `${publicOrigin().replace(/\/$/, "")}/api/parents/${token}` };
     },
   });
-  const retention = new RetentionService(storage, directory, directoryRepo, registerRepo);
+  const views = new ViewLog(storage);
+  const sentItemsRepo = new SentItemsRepository(storage);
+  // Every copy of personal data is purged through its owner's repository (docs/RETENTION.md).
+  const retention = new RetentionService(storage, directory, directoryRepo, registerRepo, {
+    idempotency: (tenantId, now, dryRun) => purgeExpiredIdempotency(storage, tenantId, now.getTime(), IDEMPOTENCY_TTL_MS, dryRun),
+    checks: checkRepo,
+    requests,
+    links,
+    views,
+    reviews: sentItemsRepo,
+    originals: graph.originals,
+  });
   const adminLog = new AdminLog(storage, keys);
   const backups = new BackupService(storage, BackupKeys.fromConfig(config.BACKUP_KEYS), keys, config.BACKUP_DIR, (tenantId) => {
     directory.invalidate(tenantId);
@@ -159,7 +170,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     followUp: new FollowUp(requests, links, registerRepo, register, directory),
     parentLinks: links,
     retention,
-    views: new ViewLog(storage),
+    views,
     adminLog,
     approvals: new ApprovalService(storage, directory, retention, adminLog, { backups, register: registerRepo }),
     backups,
@@ -171,12 +182,13 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
       checks,
       checkRepo,
       register: registerRepo,
-      repo: new SentItemsRepository(storage),
+      repo: sentItemsRepo,
       directory,
       graph: (tenantId) => graph.forApp(tenantId),
       graphBaseUrl: config.GRAPH_BASE_URL,
       stampKey: checkStampKey(config),
       log,
+      addinIds: config.OUTLOOK_ADDIN_IDS,
       // Change notifications need an address Graph can post to.
       ...(config.PUBLIC_URL
         ? {
@@ -184,6 +196,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
               notificationUrl: `${config.PUBLIC_URL.replace(/\/+$/, "")}/api/graph/notifications`,
               minutes: config.SENT_ITEMS_SUBSCRIPTION_MINUTES,
               renewBeforeMinutes: config.SENT_ITEMS_RENEW_BEFORE_MINUTES,
+              meetings: config.OUTLOOK_ADDIN_IDS.length > 0,
             }),
           }
         : {}),

@@ -87,6 +87,16 @@ const schema = z
     /** A subscription is renewed once less than this is left (checked on every scheduled sweep). */
     SENT_ITEMS_RENEW_BEFORE_MINUTES: z.coerce.number().int().min(1).max(10080).default(1440),
     /**
+     * The add-in ids whose custom property stamps a meeting (comma-separated): manifest.xml's Id and the
+     * unified manifest's id (TEAMS_APP_ID). Outlook keeps an add-in's custom properties in the named
+     * property `cecp-<id>`, so the server must know the id of the add-in the school deployed. Empty: off.
+     */
+    OUTLOOK_ADDIN_IDS: z
+      .string()
+      .default("d66a3e8c-d929-403a-a498-69f463cd0d8e,5f0c6a2e-7d3b-4c1a-9e8f-2b4d6a8c0e11")
+      .transform((v) => v.split(",").map((x) => x.trim()).filter((x) => x.length > 0))
+      .pipe(z.array(z.string().regex(/^(urn:uuid:)?\{?[0-9A-Fa-f-]{36}\}?$/, "a GUID"))),
+    /**
      * Signs the receipts of attachment uploads (POST /api/check/attachments). Instances behind one load
      * balancer must share it; unset: a random key per process (a receipt from another instance then
      * counts as unread: the unreadable-attachment warning, never an allow).

@@ -71,6 +71,29 @@ export class ViewLog {
       .slice(0, limit);
   }
 
+  /**
+   * The retention purge of the view log (R-RETAIN-VIEWS in docs/RETENTION.md): every row of the tenant,
+   * per student or bulk; removes those `due` says and returns how many (`dryRun`: counts only).
+   */
+  async purgeWhere(
+    tenantId: string,
+    due: (v: { studentId: string; at: string } | { bulk: true; at: string; schools: BulkView["schools"] }) => boolean,
+    dryRun = false,
+  ): Promise<number> {
+    const lo = `${key(tenantId)}|`;
+    const hi = `${key(tenantId)}}`;
+    const rows = await this.storage.list("Views", odata`PartitionKey gt ${lo} and PartitionKey lt ${hi}`, ["PartitionKey", "RowKey", "at", "schools"]);
+    const bulkPk = key(tenantId, "bulk");
+    const gone = rows
+      .filter((r) =>
+        String(r.partitionKey) === bulkPk
+          ? due({ bulk: true, at: String(r.at), schools: JSON.parse(String(r.schools ?? '"all"')) as BulkView["schools"] })
+          : due({ studentId: String(r.partitionKey).slice(lo.length), at: String(r.at) }),
+      )
+      .map((r) => ({ partitionKey: String(r.partitionKey), rowKey: String(r.rowKey) }));
+    return dryRun ? gone.length : this.storage.deleteRows("Views", gone);
+  }
+
   async list(tenantId: string, studentId: string, limit = 200): Promise<View[]> {
     const rows = await this.storage.list("Views", odata`PartitionKey eq ${key(tenantId, studentId)}`, ["by", "at", "what"]);
     return rows

@@ -1,4 +1,4 @@
-import { AUTHORITY_SOURCES, PURPOSE_CATEGORIES, SEND_BUDGET_SECONDS, PENDING_CHECK_DAYS, type AuthoritySource, type PurposeCategory, type FailMode, type GuardianRelation, type Lang, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
+import { AUTHORITY_SOURCES, PURPOSE_CATEGORIES, SEND_BUDGET_SECONDS, PENDING_CHECK_DAYS, CHECK_RECORD_DAYS, VIEW_LOG_YEARS, type AuthoritySource, type PurposeCategory, type FailMode, type GuardianRelation, type Lang, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
 /**
  * The directory of a tenant (DOMAIN.md): schools, students with their guardians, parties, purposes and
  * each school's policy. Plain objects; storage entities never leave the repository.
@@ -170,6 +170,10 @@ export interface Policy {
   keepOriginalMessages: boolean;
   /** Days an on-send check waits for its mail in Sent Items; a mail sent later is judged again (default 7). */
   pendingCheckDays: number;
+  /** Days a check record is kept after it was confirmed or expired (default 30; docs/RETENTION.md). */
+  checkRecordDays: number;
+  /** Years a view-log row is kept after the view (default 2; docs/RETENTION.md). */
+  viewLogYears: number;
   /**
    * A parent's consent given before the student's consent age: "lapses" on that birthday (default),
    * or "stays-until-student-acts" (EDPB reading): valid until the student decides for the same party
@@ -190,6 +194,8 @@ export interface Policy {
   attachmentMaxMb?: number;
   /** Largest total of attachment contents per mail, in MB (default 25). */
   mailAttachmentsMaxMb?: number;
+  /** The school's reasons to pick from for sending anyway (absent: DEFAULT_OVERRIDE_REASONS). */
+  overrideReasons?: string[];
 }
 
 export const DEFAULT_SEND_BUDGET_SECONDS = SEND_BUDGET_SECONDS.default;
@@ -216,6 +222,8 @@ export function defaultPolicy(schoolId: string): Policy {
     reminderAfterDays: 7,
     maxReminders: 2,
     pendingCheckDays: DEFAULT_PENDING_CHECK_DAYS,
+    checkRecordDays: CHECK_RECORD_DAYS.default,
+    viewLogYears: VIEW_LOG_YEARS.default,
   };
 }
 

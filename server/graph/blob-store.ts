@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 
@@ -15,6 +15,11 @@ export interface BlobStore {
   /** Stores `data` under a key derived from tenant and hash; returns a reference to find it again. */
   put(tenantId: string, sha256: string, data: Buffer): Promise<string>;
   get(ref: string): Promise<Buffer | undefined>;
+  /**
+   * The retention purge of kept originals (R-RETAIN-ORIGINALS in docs/RETENTION.md): removes the tenant's
+   * blobs `due` says (by their hash and when they were stored); returns how many (`dryRun`: counts only).
+   */
+  purgeWhere(tenantId: string, due: (sha256: string, storedAt: Date) => boolean, dryRun?: boolean): Promise<number>;
 }
 
 const SAFE = /^[A-Za-z0-9._-]+$/;
@@ -32,6 +37,23 @@ export class LocalFolderBlobStore implements BlobStore {
     await writeFile(tmp, data, { mode: 0o600 });
     await rename(tmp, file);
     return `local:${tenantId}/${sha256}.eml`;
+  }
+
+  async purgeWhere(tenantId: string, due: (sha256: string, storedAt: Date) => boolean, dryRun = false): Promise<number> {
+    if (!SAFE.test(tenantId)) return 0;
+    const dir = path.join(this.root, tenantId);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const m = /^([0-9a-f]{64})\.eml$/.exec(name);
+      if (!m?.[1]) continue;
+      const file = path.join(dir, name);
+      const info = await stat(file).catch(() => undefined);
+      if (!info || !due(m[1], info.mtime)) continue;
+      if (!dryRun) await unlink(file).catch(() => undefined);
+      removed++;
+    }
+    return removed;
   }
 
   async get(ref: string): Promise<Buffer | undefined> {

@@ -40,6 +40,8 @@ export interface GraphServices extends MessageEvidenceSource, MailSender {
   readonly recipients: RecipientResolver | undefined;
   /** An app-only client for a tenant (reading the senders' Sent Items); 503 when Graph is not configured. */
   forApp(tenantId: string): Client;
+  /** Where kept original messages are (undefined: none configured); the retention purge removes them there. */
+  readonly originals: BlobStore | undefined;
 }
 
 export function createGraphServices(deps: GraphDeps): GraphServices {
@@ -87,5 +89,6 @@ export function createGraphServices(deps: GraphDeps): GraphServices {
     forApp(tenantId) {
       return needGraph().forApp(tenantId);
     },
+    originals: store,
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { odata } from "@azure/data-tables";
 import { PARENT_TOKEN_PATTERN, type Decision } from "../../contract/index.js";
 import { AppError } from "../shared/errors.js";
 import { isConflict, key, type Storage } from "../shared/storage.js";
@@ -95,6 +96,22 @@ export class ParentLinks {
       if (!isConflict(err)) throw err;
     });
     return next;
+  }
+
+  /**
+   * The retention purge of a tenant's links (R-RETAIN-LINKS in docs/RETENTION.md): removes those `due`
+   * says, returns how many (`dryRun`: counts, removes nothing). Links share one partition (the page finds
+   * a link by its id alone), so the tenant is read from each row.
+   */
+  async purgeWhere(tenantId: string, due: (l: ParentLink) => boolean, dryRun = false): Promise<number> {
+    const rows = await this.storage.list("Meta", odata`PartitionKey eq ${PK}`);
+    const gone = rows
+      .filter((e) => {
+        const l = JSON.parse(String(e.data)) as ParentLink;
+        return l.tenantId === tenantId && due(l);
+      })
+      .map((e) => ({ partitionKey: PK, rowKey: String(e.rowKey) }));
+    return dryRun ? gone.length : this.storage.deleteRows("Meta", gone);
   }
 
   /** The stored state of links by id (the follow-up list); unknown ids are left out. */

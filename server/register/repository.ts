@@ -1,7 +1,7 @@
 import { odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
 import { key, isConflict, type Entity, type Storage } from "../shared/storage.js";
-import { GENESIS_HASH, chainEvent, projectState, verifyChain, type NewEvent, type RegisterEvent } from "./domain.js";
+import { GENESIS_HASH, chainEvent, projectState, verifyChain, type NewEvent, type RegisterEvent, type TombstoneEvent } from "./domain.js";
 import { headSealText, type IntegrityKeys } from "./integrity.js";
 
 /**
@@ -83,6 +83,8 @@ const HEAD = "HEAD";
 /** Azure Tables allows 100 actions in one transaction; the HEAD row is one of them. */
 const MAX_EVENTS_PER_TRANSACTION = 99;
 const seqKey = (seq: number): string => String(seq).padStart(10, "0");
+/** Events removed per purge transaction: with the old tombstone, the new one and HEAD it stays under 100 actions. */
+const PURGE_BATCH = 97;
 
 export class RegisterRepository {
   /** Appends in flight per partition: writers in this process queue instead of colliding. */
@@ -285,6 +287,55 @@ export class RegisterRepository {
       }
     }
     return { chains: all.size, resealed, refused };
+  }
+
+  /**
+   * The retention purge's removal of a leading run of events (issue 12: the purge goes through this
+   * repository; the rules are in server/retention/domain.ts). At most PURGE_BATCH events per
+   * transaction: each deletes the previous tombstone and the batch, and puts the tombstone `tombstone`
+   * makes in the place of the batch's last event, so the chain verifies after every transaction (a crash
+   * between two leaves a valid chain). Each also replaces HEAD with its ETag (a concurrent append wins):
+   * its state (what the send check reads) drops the removed consents at once, and when every event goes
+   * it points at the tombstone. Returns how many events were removed.
+   */
+  async purgeLeading(
+    tenantId: string,
+    studentId: string,
+    part: Partition,
+    plan: { existing: TombstoneEvent | undefined; remove: RegisterEvent[]; all: boolean },
+    tombstone: (batch: RegisterEvent[], previous: TombstoneEvent | undefined) => TombstoneEvent,
+  ): Promise<number> {
+    const pk = this.partitionKey(tenantId, studentId);
+    return this.serial(pk, async () => {
+      let previous = plan.existing;
+      let head = part.head;
+      const removed = new Set<number>();
+      for (let i = 0; i < plan.remove.length; i += PURGE_BATCH) {
+        const batch = plan.remove.slice(i, i + PURGE_BATCH);
+        const lastInBatch = batch[batch.length - 1];
+        if (!lastInBatch) break;
+        const tomb = tombstone(batch, previous);
+        const actions: TransactionAction[] = [];
+        if (previous) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(previous.seq) }]);
+        for (const e of batch.slice(0, -1)) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(e.seq) }]);
+        actions.push([
+          "update",
+          { partitionKey: pk, rowKey: seqKey(lastInBatch.seq), type: tomb.type, seq: tomb.seq, hash: tomb.hash, data: JSON.stringify(tomb) },
+          "Replace",
+        ]);
+        const finalBatch = i + PURGE_BATCH >= plan.remove.length;
+        if (!head) throw new AppError(409, "CONFLICT", "The register has no head");
+        for (const e of batch) removed.add(e.seq);
+        const remaining = part.events.filter((e) => !removed.has(e.seq) && e.type !== "tombstone");
+        const [seq, hash] = plan.all && finalBatch ? [tomb.seq, tomb.hash] : [head.seq, head.hash];
+        actions.push(["update", this.headEntity(pk, seq, hash, remaining), "Replace", { etag: head.etag }]);
+        await this.storage.run("Events", (t) => t.submitTransaction(actions));
+        previous = tomb;
+        const fresh = await this.storage.getOrUndefined("Events", pk, HEAD);
+        head = fresh ? { ...head, etag: String(fresh.etag) } : undefined;
+      }
+      return removed.size;
+    });
   }
 
   /** Only the HEAD rows of the tenant, with their MAC verified (the checkpoints). */

@@ -290,6 +290,24 @@ export class ConsentRequestService {
     return JSON.parse(String(e.data)) as ConsentRequestRecord;
   }
 
+  /**
+   * The retention purge of consent requests (R-RETAIN-REQUESTS in docs/RETENTION.md): removes those `due`
+   * says and returns how many, and the ids of the requests that are kept (their links stay). `dryRun`:
+   * counts, removes nothing.
+   */
+  async purgeWhere(tenantId: string, due: (r: ConsentRequestRecord) => boolean, dryRun = false): Promise<{ removed: number; kept: Set<string> }> {
+    const pk = key(tenantId, "request");
+    const rows = await this.storage.list("Meta", odata`PartitionKey eq ${pk}`);
+    const kept = new Set<string>();
+    const gone: { partitionKey: string; rowKey: string }[] = [];
+    for (const e of rows) {
+      const r = JSON.parse(String(e.data)) as ConsentRequestRecord;
+      if (due(r)) gone.push({ partitionKey: pk, rowKey: String(e.rowKey) });
+      else kept.add(r.requestId);
+    }
+    return { removed: dryRun ? gone.length : await this.storage.deleteRows("Meta", gone), kept };
+  }
+
   /** Every request of a tenant, newest first (the follow-up list). */
   async list(tenantId: string): Promise<ConsentRequestRecord[]> {
     const rows = await this.storage.list("Meta", odata`PartitionKey eq ${key(tenantId, "request")}`);

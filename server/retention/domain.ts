@@ -159,9 +159,71 @@ export interface PurgeReport {
   failures: number;
   /** Whether every chain touched verifies after the purge. */
   chainsVerified: boolean;
+  /** Copies removed by their rules (in a dry run: due), per copy (docs/RETENTION.md). */
+  copies?: CopyCounts;
   /** Who started it ("retention-schedule"), who approved it and why (issue 16). */
   purgedBy?: string;
   approvedBy?: string;
   reason?: string;
   approvalId?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Copies (issue 16 item 7, DOMAIN.md section 6: "every copy of personal data falls under a retention
+// rule"). docs/RETENTION.md lists each copy, its owner and its rule; the rules are these pure functions.
+// The periods are school policy settings; the owning component's repository removes the rows.
+
+/** The copies the scheduled purge removes besides the register's events, each counted in the report. */
+export const COPIES = ["idempotency", "checks", "consentRequests", "parentLinks", "views", "reviewItems", "originals"] as const;
+export type CopyName = (typeof COPIES)[number];
+export type CopyCounts = Record<CopyName, number>;
+
+export function noCopies(): CopyCounts {
+  return { idempotency: 0, checks: 0, consentRequests: 0, parentLinks: 0, views: 0, reviewItems: 0, originals: 0 };
+}
+
+const DAY_MS = 86_400_000;
+
+/** R-RETAIN-CHECKS: a check record goes `checkRecordDays` after it was confirmed, or else after it expired. */
+export function checkRecordDue(c: { at: string; expiresAt?: string; confirmedAt?: string }, checkRecordDays: number, now: Date): boolean {
+  const from = c.confirmedAt ?? c.expiresAt ?? c.at;
+  return Date.parse(from) + checkRecordDays * DAY_MS <= now.getTime();
+}
+
+/** R-RETAIN-VIEWS: a view-log row goes `viewLogYears` after the view. */
+export function viewDue(at: string, viewLogYears: number, now: Date): boolean {
+  return yearsAfter(at, viewLogYears).getTime() <= now.getTime();
+}
+
+/**
+ * R-RETAIN-REQUESTS: a consent request (the text shown to the parent, the letters) is evidence as long as a
+ * kept register event refers to it; when none does, it goes once the student's consent records are due
+ * (`consentYears` after the retention clock starts), or `consentYears` after it was made (never answered).
+ */
+export function consentRequestDue(createdAt: string, referenced: boolean, studentConsentDue: boolean, consentYears: number, now: Date): boolean {
+  if (referenced) return false;
+  return studentConsentDue || yearsAfter(createdAt, consentYears).getTime() <= now.getTime();
+}
+
+/** R-RETAIN-LINKS: a parents' page link goes once it has expired and its consent request is gone. */
+export function parentLinkDue(expiresAt: string, requestKept: boolean, now: Date): boolean {
+  return !requestKept && Date.parse(expiresAt) <= now.getTime();
+}
+
+/**
+ * R-RETAIN-REVIEW: an open review item stays (work to do); a decided one whose decision made a breach record
+ * stays with the breach register; another decided one goes `disclosureLogYears` after the decision (the
+ * decision itself is in the register: a disclosure event naming who decided).
+ */
+export function reviewItemDue(item: { state: string; decision?: { at: string } }, inBreach: boolean, disclosureLogYears: number, now: Date): boolean {
+  if (item.state === "open" || !item.decision || inBreach) return false;
+  return yearsAfter(item.decision.at, disclosureLogYears).getTime() <= now.getTime();
+}
+
+/** Time between keeping an original message and recording the consent it backs (the purge never races it). */
+export const ORIGINAL_GRACE_MS = DAY_MS;
+
+/** R-RETAIN-ORIGINALS: a kept original message goes when no kept consent's evidence has its hash. */
+export function originalDue(referenced: boolean, storedAt: Date, now: Date): boolean {
+  return !referenced && storedAt.getTime() + ORIGINAL_GRACE_MS <= now.getTime();
 }

@@ -1,20 +1,82 @@
 import { randomBytes } from "node:crypto";
-import { odata, type TransactionAction } from "@azure/data-tables";
+import { odata } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
 import { key, type Storage } from "../shared/storage.js";
 import type { Logger } from "../shared/logger.js";
-import { everyTenant } from "../shared/schedule.js";
-import { purgeExpiredIdempotency } from "../shared/idempotency.js";
-import { policyFor } from "../directory/domain.js";
+import { everyTenant, REAL_TIMERS, type Timers } from "../shared/schedule.js";
+import { defaultPolicy, policyFor, type Directory, type Policy, type Student } from "../directory/domain.js";
 import type { DirectoryRepository } from "../directory/repository.js";
 import type { DirectoryService } from "../directory/service.js";
-import { verifyChain, type RegisterEvent, type TombstoneEvent } from "../register/domain.js";
-import { type Partition, type RegisterRepository } from "../register/repository.js";
-import { clockStart, makeTombstone, planPurge, SCHEDULED_PURGE, studentState, type PurgeAuthority, type PurgeReport } from "./domain.js";
+import { verifyChain, type RegisterEvent } from "../register/domain.js";
+import { type RegisterRepository } from "../register/repository.js";
+import {
+  checkRecordDue,
+  clockStart,
+  consentRequestDue,
+  makeTombstone,
+  noCopies,
+  originalDue,
+  parentLinkDue,
+  planPurge,
+  reviewItemDue,
+  SCHEDULED_PURGE,
+  studentState,
+  viewDue,
+  yearsAfter,
+  type CopyCounts,
+  type PurgeAuthority,
+  type PurgeReport,
+} from "./domain.js";
 
-const seqKey = (seq: number): string => String(seq).padStart(10, "0");
-/** Events removed per transaction: with the old tombstone, the new one and HEAD it stays under 100 actions. */
-const BATCH = 97;
+/**
+ * The components that own copies of personal data, each through a purge method on its own repository
+ * (issue 12: the retention component never writes another component's rows). Ports, wired in app.ts,
+ * so that retention imports none of them. Each method removes what `due` says and returns a count;
+ * `dryRun` counts only. The rules are in ./domain.ts, the list in docs/RETENTION.md.
+ */
+export interface CopyOwners {
+  /** server/shared/idempotency.ts: stored answers (R-RETAIN-IDEMPOTENCY, a fixed 24 hours). */
+  idempotency(tenantId: string, now: Date, dryRun: boolean): Promise<number>;
+  /** server/sendcheck/repository.ts: pending, confirmed, reviewed and override check records. */
+  checks: { purgeWhere(tenantId: string, due: (c: CheckCopy) => boolean, dryRun: boolean): Promise<number> };
+  /** server/register/requests.ts: consent requests (the text shown, the letters). */
+  requests: { purgeWhere(tenantId: string, due: (r: RequestCopy) => boolean, dryRun: boolean): Promise<{ removed: number; kept: Set<string> }> };
+  /** server/portal/links.ts: the parents' page links. */
+  links: { purgeWhere(tenantId: string, due: (l: { requestId: string; expiresAt: string }) => boolean, dryRun: boolean): Promise<number> };
+  /** server/accountability/views.ts: the view log. */
+  views: { purgeWhere(tenantId: string, due: (v: ViewCopy) => boolean, dryRun: boolean): Promise<number> };
+  /** server/sentitems/repository.ts: the review list ("Te beoordelen"). */
+  reviews: { purgeReviewsWhere(tenantId: string, due: (item: ReviewCopy, inBreach: boolean) => boolean, dryRun: boolean): Promise<number> };
+  /** server/graph/blob-store.ts: kept original messages (absent: none configured). */
+  originals?: { purgeWhere(tenantId: string, due: (sha256: string, storedAt: Date) => boolean, dryRun: boolean): Promise<number> } | undefined;
+}
+
+/** What the rules read of each copy. */
+export interface CheckCopy {
+  at: string;
+  expiresAt?: string;
+  confirmed?: { at: string };
+  studentIds?: string[];
+  disclosures: { studentId: string }[];
+}
+export interface RequestCopy {
+  requestId: string;
+  studentId: string;
+  createdAt: string;
+}
+export type ViewCopy = { studentId: string; at: string } | { bulk: true; at: string; schools: "all" | string[] };
+export interface ReviewCopy {
+  state: string;
+  decision?: { at: string };
+  students: { id: string; schoolId?: string }[];
+}
+
+/** Per student: the policy of its school, whether a hold stops every purge, whether its consent records are due. */
+interface StudentRetention {
+  policy: Policy;
+  onHold: boolean;
+  consentDue: boolean;
+}
 
 export interface LegalHold {
   studentId: string;
@@ -37,6 +99,7 @@ export class RetentionService {
     private readonly directory: DirectoryService,
     private readonly directoryRepo: DirectoryRepository,
     private readonly register: RegisterRepository,
+    private readonly owners?: CopyOwners,
   ) {}
 
   private holdPk(tenantId: string): string {
@@ -126,7 +189,11 @@ export class RetentionService {
       chainsVerified: true,
       ...authority,
     };
+    const isOnHold = (s: Student): boolean => s.legalHold === true || holds.get(s.id)?.legalHold === true;
+    /** The events each chain keeps after this run (in a dry run: would keep): what copies may still refer to. */
+    const kept = new Map<string, RegisterEvent[]>();
     for (const [studentId, part] of all) {
+      kept.set(studentId, part.events);
       const student = snap.studentById.get(studentId);
       report.studentsChecked++;
       // A chain without a directory record is kept: nothing says the student left.
@@ -134,8 +201,7 @@ export class RetentionService {
         report.studentsEnrolled++;
         continue;
       }
-      const onHold = student.legalHold === true || holds.get(studentId)?.legalHold === true;
-      const state = studentState(student, onHold, now);
+      const state = studentState(student, isOnHold(student), now);
       if (state === "enrolled") {
         report.studentsEnrolled++;
         continue;
@@ -155,9 +221,16 @@ export class RetentionService {
       if (plan.remove.length === 0) continue;
       report.studentsWithDueEvents++;
       report.eventsDue += plan.remove.length;
-      if (dryRun) continue;
+      const going = new Set(plan.remove.map((e) => e.seq));
+      if (dryRun) {
+        kept.set(studentId, part.events.filter((e) => !going.has(e.seq)));
+        continue;
+      }
       try {
-        await this.removeLeading(tenantId, studentId, part, plan.existing, plan.remove, plan.all, now, authority);
+        await this.register.purgeLeading(tenantId, studentId, part, plan, (batch, previous) =>
+          makeTombstone(studentId, batch, previous, now, this.register.keys, authority),
+        );
+        kept.set(studentId, part.events.filter((e) => !going.has(e.seq)));
         report.studentsPurged++;
         report.eventsRemoved += plan.remove.length;
         for (const e of plan.remove) report.removedByType[e.type] = (report.removedByType[e.type] ?? 0) + 1;
@@ -166,6 +239,16 @@ export class RetentionService {
       } catch {
         report.failures++;
       }
+    }
+    if (this.owners) {
+      const students = new Map<string, StudentRetention>();
+      for (const s of snap.directory.students) {
+        const policy = policyFor(snap.directory, s.schoolId);
+        const state = studentState(s, isOnHold(s), now);
+        const start = state === "left" ? clockStart(s.leftDate ?? "", clocks.get(s.id)?.recordedAt) : undefined;
+        students.set(s.id, { policy, onHold: state === "on-hold", consentDue: start !== undefined && yearsAfter(start, policy.retention.consentYears).getTime() <= now.getTime() });
+      }
+      report.copies = await this.purgeCopies(this.owners, tenantId, snap.directory, students, kept, now, dryRun);
     }
     if (!dryRun) {
       await this.storage.run("Meta", (t) =>
@@ -176,51 +259,81 @@ export class RetentionService {
   }
 
   /**
-   * Removes a leading run of events, at most BATCH per transaction. Each transaction deletes the
-   * previous tombstone and the batch, and puts the new tombstone in the place of the batch's last
-   * event, so the chain verifies after every transaction (a crash between two leaves a valid chain).
-   * Each transaction also replaces HEAD, with its ETag (a concurrent append wins): its state (what the
-   * send check reads) drops the removed consents at once, and when every event goes it points at the
-   * tombstone.
+   * Every copy by its rule (docs/RETENTION.md), each through its owner's repository. Evidence is never
+   * touched here: a consent request or a kept original that a kept event refers to stays, the breach
+   * register stays, and the chains change only through the student purge above.
    */
-  private async removeLeading(
+  private async purgeCopies(
+    owners: CopyOwners,
     tenantId: string,
-    studentId: string,
-    part: Partition,
-    existing: TombstoneEvent | undefined,
-    remove: RegisterEvent[],
-    all: boolean,
+    dir: Directory,
+    students: Map<string, StudentRetention>,
+    kept: Map<string, RegisterEvent[]>,
     now: Date,
-    authority: PurgeAuthority,
-  ): Promise<void> {
-    const pk = key(tenantId, studentId);
-    let previous = existing;
-    let head = part.head;
-    const removed = new Set<number>();
-    for (let i = 0; i < remove.length; i += BATCH) {
-      const batch = remove.slice(i, i + BATCH);
-      const lastInBatch = batch[batch.length - 1];
-      if (!lastInBatch) break;
-      const tomb = makeTombstone(studentId, batch, previous, now, this.register.keys, authority);
-      const actions: TransactionAction[] = [];
-      if (previous) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(previous.seq) }]);
-      for (const e of batch.slice(0, -1)) actions.push(["delete", { partitionKey: pk, rowKey: seqKey(e.seq) }]);
-      actions.push([
-        "update",
-        { partitionKey: pk, rowKey: seqKey(lastInBatch.seq), type: tomb.type, seq: tomb.seq, hash: tomb.hash, data: JSON.stringify(tomb) },
-        "Replace",
-      ]);
-      const finalBatch = i + BATCH >= remove.length;
-      if (!head) throw new AppError(409, "CONFLICT", "The register has no head");
-      for (const e of batch) removed.add(e.seq);
-      const remaining = part.events.filter((e) => !removed.has(e.seq) && e.type !== "tombstone");
-      const [seq, hash] = all && finalBatch ? [tomb.seq, tomb.hash] : [head.seq, head.hash];
-      actions.push(["update", this.register.headEntity(pk, seq, hash, remaining), "Replace", { etag: head.etag }]);
-      await this.storage.run("Events", (t) => t.submitTransaction(actions));
-      previous = tomb;
-      const fresh = await this.storage.getOrUndefined("Events", pk, "HEAD");
-      head = fresh ? { ...head, etag: String(fresh.etag) } : undefined;
-    }
+    dryRun: boolean,
+  ): Promise<CopyCounts> {
+    const copies = noCopies();
+    const requestIds = new Set<string>();
+    const hashes = new Set<string>();
+    for (const events of kept.values())
+      for (const e of events) {
+        if (e.type !== "consent" || !e.evidence) continue;
+        if (e.evidence.requestId) requestIds.add(e.evidence.requestId);
+        hashes.add(e.evidence.sha256);
+      }
+    // A copy about students uses the longest period among their schools; a student on hold keeps it.
+    const policies = dir.policies.length > 0 ? dir.policies.map((p) => policyFor(dir, p.schoolId)) : [defaultPolicy("")];
+    const longest = (ids: string[], of: (p: Policy) => number): number | undefined => {
+      const known = ids.map((id) => students.get(id));
+      if (known.some((s) => s?.onHold)) return undefined;
+      const ps = known.flatMap((s) => (s ? [s.policy] : []));
+      return Math.max(...(ps.length > 0 ? ps : policies).map(of));
+    };
+    const ofSchools = (schools: "all" | string[], of: (p: Policy) => number): number =>
+      Math.max(...(schools === "all" || schools.length === 0 ? policies : schools.map((id) => policyFor(dir, id))).map(of));
+
+    copies.idempotency = await owners.idempotency(tenantId, now, dryRun);
+    copies.checks = await owners.checks.purgeWhere(
+      tenantId,
+      (c) => {
+        const days = longest(c.studentIds ?? c.disclosures.map((d) => d.studentId), (p) => p.checkRecordDays);
+        return days !== undefined && checkRecordDue({ at: c.at, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}), ...(c.confirmed ? { confirmedAt: c.confirmed.at } : {}) }, days, now);
+      },
+      dryRun,
+    );
+    const requests = await owners.requests.purgeWhere(
+      tenantId,
+      (r) => {
+        const s = students.get(r.studentId);
+        // A request about a student the directory no longer has is kept: nothing says the student left.
+        if (!s || s.onHold) return false;
+        return consentRequestDue(r.createdAt, requestIds.has(r.requestId), s.consentDue, s.policy.retention.consentYears, now);
+      },
+      dryRun,
+    );
+    copies.consentRequests = requests.removed;
+    copies.parentLinks = await owners.links.purgeWhere(tenantId, (l) => parentLinkDue(l.expiresAt, requests.kept.has(l.requestId), now), dryRun);
+    copies.views = await owners.views.purgeWhere(
+      tenantId,
+      (v) => {
+        const years = "bulk" in v ? ofSchools(v.schools, (p) => p.viewLogYears) : longest([v.studentId], (p) => p.viewLogYears);
+        return years !== undefined && viewDue(v.at, years, now);
+      },
+      dryRun,
+    );
+    copies.reviewItems = await owners.reviews.purgeReviewsWhere(
+      tenantId,
+      (item, inBreach) => {
+        const years = longest(
+          item.students.map((s) => s.id),
+          (p) => p.retention.disclosureLogYears,
+        );
+        return years !== undefined && reviewItemDue(item, inBreach, years, now);
+      },
+      dryRun,
+    );
+    if (owners.originals) copies.originals = await owners.originals.purgeWhere(tenantId, (sha256, storedAt) => originalDue(hashes.has(sha256), storedAt, now), dryRun);
+    return copies;
   }
 
   /** Every tenant with a directory (the schedule purges them all). */
@@ -229,17 +342,25 @@ export class RetentionService {
     return [...new Set(rows.map((r) => String(r.partitionKey)))];
   }
 
-  /** Starts the scheduled purge: every `intervalMs`, unref'd so it never keeps the process alive. Returns a stop function. */
-  schedule(intervalMs: number, log: Logger, onPurged?: (tenantId: string, r: PurgeReport) => Promise<unknown>): () => void {
+  /**
+   * Starts the scheduled purge: every `intervalMs`, unref'd so it never keeps the process alive, under the
+   * school's approved settings (no approval per run). `timers` and `clock` are the real ones unless a test
+   * passes a fake clock. Returns a stop function.
+   */
+  schedule(
+    intervalMs: number,
+    log: Logger,
+    onPurged?: (tenantId: string, r: PurgeReport) => Promise<unknown>,
+    timers: Timers = REAL_TIMERS,
+    clock: () => Date = () => new Date(),
+  ): () => void {
     const job = async (tenantId: string): Promise<void> => {
-      const r = await this.purge(tenantId, { dryRun: false, trigger: "schedule" });
+      const r = await this.purge(tenantId, { dryRun: false, trigger: "schedule", now: clock() });
       // A run that removed something is in the administrative log (issue 16).
       if (onPurged && r.eventsRemoved > 0) await onPurged(tenantId, r);
-      // Stored answers of idempotent requests hold personal data: kept 24 hours.
-      const answersRemoved = await purgeExpiredIdempotency(this.storage, tenantId);
       // Counts only.
-      log.info({ tenant: tenantId, studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures, answersRemoved }, "retention purge");
+      log.info({ tenant: tenantId, studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures, copies: r.copies }, "retention purge");
     };
-    return everyTenant(intervalMs, () => this.tenants(), job, log, "retention purge");
+    return everyTenant(intervalMs, () => this.tenants(), job, log, "retention purge", timers);
   }
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Principal } from "../identity/auth.js";
 import type { Directory } from "../directory/domain.js";
@@ -53,6 +53,8 @@ interface ReceiptPayload {
   ids: string[];
   /** A BSN stands in the contents (content-rules.ts). */
   b?: 1;
+  /** SHA-256 (hex) of the uploaded bytes: the add-in keeps it to reuse the receipt while the file is unchanged. */
+  h?: string;
   /** expiry, ms since epoch */
   exp: number;
 }
@@ -119,7 +121,8 @@ export function attachmentFindings(
       continue;
     }
     const r = receipts?.verify(a.receipt, p, req.correlationId);
-    if (!r || r.n !== a.name) {
+    // A content hash the client claims must be the one the receipt was signed for.
+    if (!r || r.n !== a.name || (a.sha256 !== undefined && r.h !== undefined && a.sha256 !== r.h)) {
       out.push({ name: a.name, status: "not-sent", studentIds: [] });
       continue;
     }
@@ -186,13 +189,14 @@ export class AttachmentUploads {
     const bytes = await readCapped(stream, max);
     if (!bytes) return this.answer({ ...base, s: max + 1, st: "too-large", r: "too-large", ids: [] });
     if (bytes.length === 0) throw new AppError(400, "VALIDATION_FAILED", "The attachment upload is empty");
+    const h = createHash("sha256").update(bytes).digest("hex");
     const extracted = await this.pool.extract(bytes, meta.name, meta.contentType);
-    if (extracted.status !== "read") return this.answer({ ...base, s: bytes.length, st: "unreadable", r: extracted.reason, ids: [] });
+    if (extracted.status !== "read") return this.answer({ ...base, s: bytes.length, st: "unreadable", r: extracted.reason, ids: [], h });
     const ids = [...new Set(snap.detector.detect([extracted.text]).map((d) => d.studentId))];
-    return this.answer({ ...base, s: bytes.length, st: "read", ids, ...(containsBsn(extracted.text) ? { b: 1 as const } : {}) });
+    return this.answer({ ...base, s: bytes.length, st: "read", ids, h, ...(containsBsn(extracted.text) ? { b: 1 as const } : {}) });
   }
 
   private answer(p: Omit<ReceiptPayload, "v" | "exp">): AttachmentReceipt {
-    return { receipt: this.receipts.sign(p), name: p.n, status: p.st, ...(p.r ? { reason: p.r } : {}), students: p.ids.length };
+    return { receipt: this.receipts.sign(p), name: p.n, status: p.st, ...(p.r ? { reason: p.r } : {}), students: p.ids.length, ...(p.h ? { sha256: p.h } : {}) };
   }
 }

@@ -93,16 +93,14 @@ export class CheckRepository {
   }
 
   /**
-   * Removes the check records (pending, confirmed, reviewed, overrides) that expired before `before`:
-   * a mail sent later still has a valid stamp and is judged at its send time without its record.
+   * The retention purge of check records (pending, confirmed, reviewed, overrides; R-RETAIN-CHECKS in
+   * docs/RETENTION.md): removes those `due` says, returns how many (`dryRun`: counts, removes nothing). A
+   * mail sent later still has a valid stamp and is judged at its send time without its record.
    */
-  async purgeExpired(tenantId: string, before: string): Promise<number> {
-    const rows = await this.storage.list("Checks", odata`PartitionKey eq ${key(tenantId)} and expiresAt lt ${before}`, ["PartitionKey", "RowKey"]);
-    await this.storage.transact(
-      "Checks",
-      rows.map((r) => ["delete", { partitionKey: String(r.partitionKey), rowKey: String(r.rowKey) }]),
-    );
-    return rows.length;
+  async purgeWhere(tenantId: string, due: (c: StoredCheck) => boolean, dryRun = false): Promise<number> {
+    const rows = await this.storage.list("Checks", odata`PartitionKey eq ${key(tenantId)}`);
+    const gone = rows.filter((e) => due(decode(e))).map((e) => ({ partitionKey: String(e.partitionKey), rowKey: String(e.rowKey) }));
+    return dryRun ? gone.length : this.storage.deleteRows("Checks", gone);
   }
 
   /** The pending records of a tenant (for the sweep: whose Sent Items to read). */

@@ -14,7 +14,7 @@ import { truncate } from "./messages.js";
 import { digestOf, stampOf, type DigestParts } from "./digest.js";
 import { TextReader } from "./text-reader.js";
 import type { CheckRepository, StoredCheck } from "./repository.js";
-import type { CheckRequest, CheckResponse, RecipientInput } from "../../contract/sendcheck.js";
+import { DEFAULT_OVERRIDE_REASONS, type CheckRequest, type CheckResponse, type RecipientInput } from "../../contract/sendcheck.js";
 import { checkedRecipients, givenRecipients, type RecipientResolver } from "./recipients.js";
 import { attachmentFindings, attachmentLimits, type AttachmentReceipts } from "./attachments.js";
 import type { AttachmentFinding } from "./content-rules.js";
@@ -168,6 +168,8 @@ export class SendCheckService {
         sendBudgetSeconds: policy.sendBudgetSeconds,
         ...(policy.encryptedMailLabelId ? { encryptedMailLabelId: policy.encryptedMailLabelId } : {}),
         ...limits,
+        // A mail that may not simply go: the reasons the pane offers for sending it anyway.
+        ...(out.verdict !== "allow" ? { overrideReasons: [...(policy.overrideReasons ?? DEFAULT_OVERRIDE_REASONS[lang])] } : {}),
       },
       ...(attachments.length > 0 ? { attachments: attachments.map((a) => ({ name: a.name, status: a.status, students: a.studentIds.length })) } : {}),
     };
@@ -278,7 +280,7 @@ export class SendCheckService {
         students: out.students,
         recipients: out.recipients,
         ...(mail.purposeId ? { purposeId: mail.purposeId } : {}),
-        policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds },
+        policy: { sendMode: policy.sendMode, failMode: policy.failMode, sendBudgetSeconds: policy.sendBudgetSeconds, overrideReasons: [...(policy.overrideReasons ?? DEFAULT_OVERRIDE_REASONS[lang])] },
         digest: digest.digest,
       },
       disclosures: out.disclosures,

@@ -55,8 +55,10 @@ export interface SentMessage {
   bcc: string[];
   body: string;
   hasAttachments: boolean;
-  /** The x-zorgvuldig-check header value from the extended property, if Graph returned it. */
+  /** The x-zorgvuldig-check header value from the extended property (a meeting: its custom property), if Graph returned it. */
   checkHeader?: string;
+  /** An organiser's calendar event (server/sentitems/meetings.ts): no MIME, the iCalUId as its id. */
+  meeting?: boolean;
 }
 
 const addresses = (list: GraphAddress[] | undefined): string[] =>
@@ -152,15 +154,16 @@ export function headerValue(block: string, name: string): string | undefined {
   return undefined;
 }
 
-/** Attachment names (and, when `withContent`, the SHA-256 of each file's content) of a sent message. */
+/** Attachment names (and, when `withContent`, the SHA-256 of each file's content) of a sent message or meeting. */
 export async function sentAttachments(
   graph: Client,
   mailbox: string,
   graphId: string,
   withContent: boolean,
   hash: (b: Buffer) => string,
+  collection: "messages" | "events" = "messages",
 ): Promise<{ name: string; sha256?: string }[]> {
-  const path = `${mailboxPath(mailbox)}/messages/${encodeURIComponent(graphId)}/attachments`;
+  const path = `${mailboxPath(mailbox)}/${collection}/${encodeURIComponent(graphId)}/attachments`;
   const r = withContent ? graph.api(path) : graph.api(path).select(["name"]);
   const answer = await graphCall(() => r.headers(IMMUTABLE_ID).get() as Promise<{ value?: { name?: unknown; contentBytes?: unknown }[] }>);
   return (answer.value ?? []).map((a) => {

@@ -13,6 +13,8 @@ export interface MailboxState {
   /** Messages sent before this are not looked at (the first sweep does not judge the past). */
   since: string;
   deltaLink?: string;
+  /** The calendarView delta of the mailbox's calendar (meetings it organised). */
+  eventsDeltaLink?: string;
   lastSweepAt?: string;
   etag?: string;
 }
@@ -75,6 +77,18 @@ export class SentItemsRepository {
   async reviews(tenantId: string): Promise<ReviewItem[]> {
     const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge 'r|' and RowKey lt 'r}'`);
     return rows.map((e) => parse<ReviewItem>(e));
+  }
+
+  /**
+   * The retention purge of the review list (R-RETAIN-REVIEW in docs/RETENTION.md): removes the items `due`
+   * says, told whether a breach record refers to the item; returns how many (`dryRun`: counts only).
+   * The breach register itself is never purged here.
+   */
+  async purgeReviewsWhere(tenantId: string, due: (item: ReviewItem, inBreach: boolean) => boolean, dryRun = false): Promise<number> {
+    const [items, breaches] = await Promise.all([this.reviews(tenantId), this.breaches(tenantId)]);
+    const inBreach = new Set(breaches.map((b) => b.reviewId).filter((id): id is string => id !== undefined));
+    const gone = items.filter((i) => due(i, inBreach.has(i.id))).map((i) => ({ partitionKey: key(tenantId), rowKey: `r|${i.id}` }));
+    return dryRun ? gone.length : this.storage.deleteRows("Review", gone);
   }
 
   async replaceReview(tenantId: string, item: ReviewItem): Promise<void> {

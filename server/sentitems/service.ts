@@ -14,7 +14,8 @@ import { disclosureEvent, type Judged, type SendCheckService } from "../sendchec
 import { htmlToText, sameContent, uniqueRecipients, verifyStamp } from "../sendcheck/digest.js";
 import type { Disclosure } from "../sendcheck/rules.js";
 import { checkHeaderFromMime, sentAttachments, sentItemsDelta, type SentMessage } from "./graph.js";
-import type { Breach, ReviewItem, ReviewReason, SentItemsRepository } from "./repository.js";
+import { calendarDelta, customPropertyId, meetingOf } from "./meetings.js";
+import type { Breach, MailboxState, ReviewItem, ReviewReason, SentItemsRepository } from "./repository.js";
 import type { NotificationItem, SubscriptionReport, Subscriptions } from "./subscriptions.js";
 
 /**
@@ -31,10 +32,9 @@ import type { NotificationItem, SubscriptionReport, Subscriptions } from "./subs
  */
 
 export type { SweepReport } from "../../contract/sentitems.js";
-import type { BreachUpdate, SweepReport } from "../../contract/sentitems.js";
-
-/** Days a check record is kept after it expired (a late send is still judged, at its send time, without it). */
-export const CHECK_RECORD_GRACE_DAYS = 30;
+import type { BreachRequest, BreachUpdate, OverrideBreachRequest, SweepReport } from "../../contract/sentitems.js";
+import { randomUUID } from "node:crypto";
+import { fullName } from "../directory/domain.js";
 
 export type Outcome = "confirmed" | "logged" | "review" | "server" | "nothing";
 
@@ -52,6 +52,11 @@ export interface SentItemsDeps {
   subscriptions?: Subscriptions;
   /** Problems of background work (counts and codes only). */
   log?: Logger;
+  /**
+   * The add-in ids (manifest.xml's Id, the unified manifest's id) whose custom property `zvCheck` stamps
+   * a meeting; empty: meetings are not read.
+   */
+  addinIds?: string[];
 }
 
 /** setInterval and clearInterval, injected in tests (a fake clock). */
@@ -64,7 +69,12 @@ export class SentItemsService {
   private readonly again = new Set<string>();
   private readonly background = new Set<Promise<void>>();
 
-  constructor(private readonly d: SentItemsDeps) {}
+  /** The extended-property ids of the add-ins' custom properties on calendar events. */
+  private readonly meetingProperties: string[];
+
+  constructor(private readonly d: SentItemsDeps) {
+    this.meetingProperties = [...new Set((d.addinIds ?? []).map(customPropertyId))];
+  }
 
   // -------------------------------------------------------------------------------------------------
   // Change notifications (server/sentitems/subscriptions.ts)
@@ -148,26 +158,64 @@ export class SentItemsService {
       await Promise.all(missing.map(([m, at]) => this.d.repo.addMailbox(tenantId, m, at)));
       known = await this.d.repo.mailboxes(tenantId);
     }
-    const report: SweepReport = { mailboxes: known.length, messages: 0, confirmed: 0, disclosures: 0, review: 0, serverMail: 0, purged: 0 };
+    const report: SweepReport = { mailboxes: known.length, messages: 0, meetings: 0, confirmed: 0, disclosures: 0, review: 0, serverMail: 0 };
+    const count = (r: { outcome: Outcome; disclosures: number }): void => {
+      if (r.outcome === "confirmed") report.confirmed++;
+      if (r.outcome === "review") report.review++;
+      if (r.outcome === "server") report.serverMail++;
+      report.disclosures += r.disclosures;
+    };
     for (const m of known) {
       const round = await sentItemsDelta(graph, this.d.graphBaseUrl, m.mailbox, { ...(m.deltaLink ? { deltaLink: m.deltaLink } : {}), since: m.since });
       for (const msg of round.messages) {
         if (msg.sentAt < m.since) continue;
         report.messages++;
-        const r = await this.process(tenantId, graph, m.mailbox, msg);
-        if (r.outcome === "confirmed") report.confirmed++;
-        if (r.outcome === "review") report.review++;
-        if (r.outcome === "server") report.serverMail++;
-        report.disclosures += r.disclosures;
+        count(await this.process(tenantId, graph, m.mailbox, msg));
       }
-      await this.d.repo.saveMailbox(tenantId, { ...m, deltaLink: round.deltaLink, lastSweepAt: new Date().toISOString() }).catch((e: unknown) => {
+      const eventsDeltaLink = await this.meetingRound(tenantId, graph, m, (r) => {
+        report.meetings++;
+        count(r);
+      });
+      const next = { ...m, deltaLink: round.deltaLink, ...(eventsDeltaLink ? { eventsDeltaLink } : {}), lastSweepAt: new Date().toISOString() };
+      await this.d.repo.saveMailbox(tenantId, next).catch((e: unknown) => {
         // Another sweep of this mailbox saved its link first: both rounds' work is deduplicated.
         if (!(e instanceof AppError && e.code === "CONFLICT")) throw e;
       });
     }
-    // Retention: check records (never a body) go some time after they expired.
-    report.purged = await this.d.checkRepo.purgeExpired(tenantId, new Date(Date.now() - CHECK_RECORD_GRACE_DAYS * 86_400_000).toISOString());
+    // Check records are purged by the retention run (server/retention/service.ts, R-RETAIN-CHECKS), not here.
     return report;
+  }
+
+  /**
+   * One calendarView delta round over the mailbox's calendar: each meeting it organised and sent (changed
+   * since the last round) is read with the add-ins' custom properties and judged like a sent mail. Returns
+   * the new deltaLink, or the old one when the app may not read calendars (Calendars.Read not granted or
+   * outside its RBAC scope: the mail sweep goes on).
+   */
+  private async meetingRound(
+    tenantId: string,
+    graph: Client,
+    m: MailboxState,
+    seen: (r: { outcome: Outcome; disclosures: number }) => void,
+  ): Promise<string | undefined> {
+    if (this.meetingProperties.length === 0) return m.eventsDeltaLink;
+    let round: { eventIds: string[]; deltaLink: string };
+    try {
+      round = await calendarDelta(graph, this.d.graphBaseUrl, m.mailbox, { ...(m.eventsDeltaLink ? { deltaLink: m.eventsDeltaLink } : {}), since: m.since });
+    } catch (e) {
+      if (e instanceof AppError && e.status === 403) {
+        this.d.log?.warn({ code: e.code }, "calendar not readable: meetings are not confirmed");
+        return m.eventsDeltaLink;
+      }
+      throw e;
+    }
+    for (const id of round.eventIds) {
+      const meeting = await meetingOf(graph, m.mailbox, id, this.meetingProperties);
+      // Meetings changed before the mailbox was added are its past: not judged.
+      if (!meeting || meeting.sentAt < m.since) continue;
+      seen(await this.process(tenantId, graph, m.mailbox, meeting));
+    }
+    return round.deltaLink;
   }
 
   /**
@@ -187,13 +235,21 @@ export class SentItemsService {
 
   /** What one sent message means for the register. */
   async process(tenantId: string, graph: Client, mailbox: string, msg: SentMessage): Promise<{ outcome: Outcome; disclosures: number }> {
-    const header = msg.checkHeader ?? (await checkHeaderFromMime(graph, mailbox, msg.graphId));
+    // A meeting has no MIME headers: its stamp is the custom property or nothing.
+    const header = msg.checkHeader ?? (msg.meeting ? undefined : await checkHeaderFromMime(graph, mailbox, msg.graphId));
     const checkId = verifyStamp(this.d.stampKey, tenantId, header);
     if (checkId?.startsWith("srv_")) return { outcome: "server", disclosures: 0 };
-    const pending = checkId ? await this.d.checkRepo.get(tenantId, checkId) : undefined;
-    if (pending && pending.state !== "pending") return { outcome: "nothing", disclosures: 0 };
+    let pending = checkId ? await this.d.checkRepo.get(tenantId, checkId) : undefined;
+    if (pending && pending.state !== "pending") {
+      // A meeting is seen again whenever its event changes (replies, a new time). Attendees added since its
+      // check, without a new check (a phone): judged again at the change; anything else is done.
+      const checked = new Set(pending.digest?.recipients ?? []);
+      const added = msg.meeting && uniqueRecipients([...msg.to, ...msg.cc, ...msg.bcc]).some((r) => !checked.has(r));
+      if (!added) return { outcome: "nothing", disclosures: 0 };
+      pending = undefined;
+    }
     const withContent = pending?.digest?.hashedAttachments === true;
-    const attachments = msg.hasAttachments ? await sentAttachments(graph, mailbox, msg.graphId, withContent, (b) => sha256Hex(b)) : [];
+    const attachments = msg.hasAttachments ? await sentAttachments(graph, mailbox, msg.graphId, withContent, (b) => sha256Hex(b), msg.meeting ? "events" : "messages") : [];
     const body = htmlToText(msg.body);
     const sentAt = new Date(msg.sentAt);
     const mail = {
@@ -237,7 +293,8 @@ export class SentItemsService {
       return { outcome: "review", disclosures: 0 };
     }
     const id = checkId ?? `sent_${sha256Hex(`${mailbox}|${msg.internetMessageId}`).slice(0, 24)}`;
-    const n = await this.logJudged(tenantId, judged.out.disclosures, judged.out.verdict, id, mailbox, sent, checkId ? "confirmed" : "unchecked");
+    const confirmedCheck = checkId !== undefined && pending !== undefined;
+    const n = await this.logJudged(tenantId, judged.out.disclosures, judged.out.verdict, id, mailbox, sent, confirmedCheck || (checkId && !msg.meeting) ? "confirmed" : "unchecked");
     return { outcome: "logged", disclosures: n };
   }
 
@@ -268,7 +325,10 @@ export class SentItemsService {
     return this.logJudged(tenantId, list, c.result.verdict, c.checkId, c.sentBy, sent, "confirmed");
   }
 
-  /** Appends disclosures per student, once per Internet Message-ID (ETag-guarded appends; nothing lost). */
+  /**
+   * Appends disclosures per student, once per Internet Message-ID and recipient (ETag-guarded appends;
+   * nothing lost): a mail seen twice logs nothing more; a meeting's update logs only attendees it added.
+   */
   private async logJudged(
     tenantId: string,
     list: Disclosure[],
@@ -283,17 +343,18 @@ export class SentItemsService {
     for (const d of list) byStudent.set(d.studentId, [...(byStudent.get(d.studentId) ?? []), d]);
     const written = await Promise.all(
       [...byStudent].map(([studentId, mine]) =>
-        this.d.register.append(tenantId, studentId, (current) =>
-          current.events.some((e) => e.type === "disclosure" && e.internetMessageId === sent.internetMessageId)
-            ? []
-            : mine.map((d) =>
-                disclosureEvent(studentId, checkId, d, verdict, sentBy, sent, {
-                  source: decidedBy ? "review" : source,
-                  ...(decidedBy ? { decidedBy } : {}),
-                  recordedBy: decidedBy ?? sentBy,
-                }),
-              ),
-        ),
+        this.d.register.append(tenantId, studentId, (current) => {
+          const done = new Set(current.events.flatMap((e) => (e.type === "disclosure" && e.internetMessageId === sent.internetMessageId ? [e.recipient] : [])));
+          return mine
+            .filter((d) => !done.has(d.recipient))
+            .map((d) =>
+              disclosureEvent(studentId, checkId, d, verdict, sentBy, sent, {
+                source: decidedBy ? "review" : source,
+                ...(decidedBy ? { decidedBy } : {}),
+                recordedBy: decidedBy ?? sentBy,
+              }),
+            );
+        }),
       ),
     );
     return written.reduce((n, w) => n + w.length, 0);
@@ -322,8 +383,10 @@ export class SentItemsService {
       if (r.verdict !== "block") return;
       r.reasons.forEach((q, j) => reasons.push({ recipient: r.address, code: q.code, nl: q.message, en: en.out.recipients[i]?.reasons[j]?.message ?? q.message }));
     });
+    // A meeting is one item per set of attendees (its event changes with every reply); a mail, per message.
+    const who = msg.meeting ? `|${uniqueRecipients([...msg.to, ...msg.cc, ...msg.bcc]).join(",")}` : "";
     const item: ReviewItem = {
-      id: sha256Hex(`${tenantId}|${mailbox}|${msg.internetMessageId}`).slice(0, 32),
+      id: sha256Hex(`${tenantId}|${mailbox}|${msg.internetMessageId}${who}`).slice(0, 32),
       kind,
       mailbox,
       internetMessageId: msg.internetMessageId,
@@ -338,6 +401,7 @@ export class SentItemsService {
         return { ...s, ...(schoolId ? { schoolId } : {}) };
       }),
       reasons,
+      ...(msg.meeting ? { meeting: true } : {}),
       ...(checkId ? { checkId } : {}),
       ...(mail.purposeId ? { purposeId: mail.purposeId } : {}),
       state: "open",
@@ -394,6 +458,7 @@ export class SentItemsService {
     }
     const breach: Breach = {
       id: `lek_${sha256Hex(`${item.id}|${at}`).slice(0, 20)}`,
+      source: "review",
       reviewId: item.id,
       what: d.note ?? "Leerlinggegevens verzonden aan een ontvanger zonder grondslag",
       students: item.students.map((s) => ({ id: s.id, name: s.name })),
@@ -429,6 +494,58 @@ export class SentItemsService {
     });
     const { etag: _e, ...plain } = next;
     return plain;
+  }
+
+  /**
+   * A breach registered by hand (DOMAIN.md section 7): the 72 hours run from when the school became aware
+   * (default now; never in the future).
+   */
+  async openBreach(p: Principal, d: BreachRequest): Promise<Breach> {
+    const snap = await this.d.directory.snapshot(p.tenantId);
+    const students = d.studentIds.map((id) => {
+      const s = snap.studentById.get(id);
+      if (!s) throw notFound("Student");
+      return { id, name: fullName(s) };
+    });
+    return this.addBreach(p, { source: "hand", what: d.what, students, recipients: (d.recipients ?? []).map((r) => r.toLowerCase()), categories: d.categories ?? [] }, d.awareAt);
+  }
+
+  /**
+   * A breach from an override found wrong: the overridden check (a task-pane override, or the recording
+   * check let through on one) names the students and the recipients it blocked.
+   */
+  async overrideBreach(p: Principal, checkId: string, d: OverrideBreachRequest): Promise<Breach> {
+    const c = await this.d.checkRepo.get(p.tenantId, checkId);
+    if (!c) throw notFound("Check");
+    if (!c.override && !c.overrideOf) throw new AppError(422, "UNPROCESSABLE", "This check was not overridden: register the breach by hand or from the review list");
+    const blocked = c.result.recipients.filter((r) => r.verdict === "block").map((r) => r.address);
+    return this.addBreach(
+      p,
+      {
+        source: "override",
+        checkId,
+        what: d.what ?? `Doorgezonden ondanks de blokkade (overruled: ${(c.override?.reason ?? c.overrideOf?.reason ?? "").slice(0, 300)})`,
+        students: c.result.students.map((s) => ({ id: s.id, name: s.name })),
+        recipients: blocked,
+        categories: d.categories ?? [],
+      },
+      d.awareAt,
+    );
+  }
+
+  private async addBreach(p: Principal, b: Pick<Breach, "source" | "what" | "students" | "recipients" | "categories"> & { checkId?: string }, awareAt?: string): Promise<Breach> {
+    const now = new Date().toISOString();
+    const aware = new Date(awareAt ?? now).toISOString();
+    const breach: Breach = {
+      id: `lek_${sha256Hex(`${p.tenantId}|${now}|${randomUUID()}`).slice(0, 20)}`,
+      ...b,
+      flaggedAt: now,
+      awareAt: aware,
+      deadline: new Date(Date.parse(aware) + BREACH_HOURS * 3_600_000).toISOString(),
+      recordedBy: p.userId,
+    };
+    await this.d.repo.addBreach(p.tenantId, breach);
+    return breach;
   }
 
   /** The breaches that concern one student (the access export shows them, the recipient redacted). */

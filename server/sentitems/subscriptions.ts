@@ -24,9 +24,14 @@ import { key, type Storage } from "../shared/storage.js";
 /** Graph's maximum lifetime of a subscription to Outlook messages. */
 export const MAX_SUBSCRIPTION_MINUTES = 10_080;
 
+/** What a subscription watches: a mailbox's Sent Items, or its calendar (meetings it organised). */
+export type WatchedResource = "sentitems" | "events";
+
 export interface Subscription {
   id: string;
   mailbox: string;
+  /** Absent on subscriptions made before meetings were read: Sent Items. */
+  resource?: WatchedResource;
   clientState: string;
   expiresAt: string;
   etag?: string;
@@ -73,6 +78,8 @@ export interface SubscriptionOptions {
   minutes: number;
   /** Renew once less than this is left. */
   renewBeforeMinutes: number;
+  /** Also subscribe each mailbox's calendar (meetings confirmed through the organiser's calendar). */
+  meetings?: boolean;
 }
 
 export interface SubscriptionReport {
@@ -93,8 +100,10 @@ export class Subscriptions {
   async ensure(tenantId: string, graph: Client, mailboxes: string[], now: Date): Promise<SubscriptionReport> {
     const report: SubscriptionReport = { created: 0, renewed: 0, kept: 0 };
     const known = await this.repo.list(tenantId);
-    for (const mailbox of mailboxes) {
-      const mine = known.filter((s) => s.mailbox === mailbox).sort((a, b) => (a.expiresAt < b.expiresAt ? 1 : -1));
+    const kinds: WatchedResource[] = this.opts.meetings ? ["sentitems", "events"] : ["sentitems"];
+    const pairs = mailboxes.flatMap((mailbox) => kinds.map((kind) => ({ mailbox, kind })));
+    for (const { mailbox, kind } of pairs) {
+      const mine = known.filter((s) => s.mailbox === mailbox && (s.resource ?? "sentitems") === kind).sort((a, b) => (a.expiresAt < b.expiresAt ? 1 : -1));
       const s = mine[0];
       if (s && Date.parse(s.expiresAt) > now.getTime()) {
         if (Date.parse(s.expiresAt) - now.getTime() > this.opts.renewBeforeMinutes * 60_000) {
@@ -107,30 +116,38 @@ export class Subscriptions {
         }
       }
       if (s) await this.repo.remove(tenantId, s.id);
-      await this.create(tenantId, graph, mailbox, now);
+      try {
+        await this.create(tenantId, graph, mailbox, now, kind);
+      } catch (e) {
+        // The app may not read this calendar (Calendars.Read not granted, or outside its RBAC scope): the
+        // delta sweep still reads it where it can; Sent Items are unaffected.
+        if (kind === "events" && e instanceof AppError && e.status === 403) continue;
+        throw e;
+      }
       report.created++;
     }
     return report;
   }
 
   /** Creates a subscription (Graph first validates the notification URL with the handshake). */
-  async create(tenantId: string, graph: Client, mailbox: string, now: Date): Promise<Subscription> {
+  async create(tenantId: string, graph: Client, mailbox: string, now: Date, kind: WatchedResource = "sentitems"): Promise<Subscription> {
     const clientState = randomBytes(24).toString("base64url");
     const expiresAt = this.expiry(now);
     const answer = await graphCall(
       () =>
         graph.api("/subscriptions").post({
-          changeType: "created",
+          // A meeting is sent when it is created, and again (an update) when it changes.
+          changeType: kind === "events" ? "created,updated" : "created",
           notificationUrl: this.opts.notificationUrl,
           lifecycleNotificationUrl: this.opts.notificationUrl,
-          resource: `users/${mailbox}/mailFolders('sentitems')/messages`,
+          resource: kind === "events" ? `users/${mailbox}/events` : `users/${mailbox}/mailFolders('sentitems')/messages`,
           expirationDateTime: expiresAt,
           clientState,
           latestSupportedTlsVersion: "v1_2",
         }) as Promise<{ id?: unknown; expirationDateTime?: unknown }>,
     );
     if (typeof answer.id !== "string") throw new AppError(502, "GRAPH_ERROR", "Microsoft Graph did not return the subscription's id");
-    const s: Subscription = { id: answer.id, mailbox, clientState, expiresAt: typeof answer.expirationDateTime === "string" ? answer.expirationDateTime : expiresAt };
+    const s: Subscription = { id: answer.id, mailbox, resource: kind, clientState, expiresAt: typeof answer.expirationDateTime === "string" ? answer.expirationDateTime : expiresAt };
     await this.repo.put(tenantId, s);
     return s;
   }
@@ -138,7 +155,7 @@ export class Subscriptions {
   /** Graph removed a subscription: forget it and make a new one for the same mailbox. */
   async replace(tenantId: string, graph: Client, s: Subscription, now: Date): Promise<Subscription> {
     await this.repo.remove(tenantId, s.id);
-    return this.create(tenantId, graph, s.mailbox, now);
+    return this.create(tenantId, graph, s.mailbox, now, s.resource ?? "sentitems");
   }
 
   /** Extends a subscription; false when Graph no longer knows it (then it is created anew). */

@@ -137,15 +137,14 @@ function capture(res: Response, before: (status: number, body: string) => Promis
   }) as typeof res.json;
 }
 
-/** Removes the tenant's stored answers older than `ttlMs` (retention: they hold personal data). Returns how many. */
-export async function purgeExpiredIdempotency(storage: Storage, tenantId: string, now = Date.now(), ttlMs = IDEMPOTENCY_TTL_MS): Promise<number> {
+/**
+ * Removes the tenant's idempotency rows older than `ttlMs` (retention, R-RETAIN-IDEMPOTENCY: a stored
+ * answer holds personal data): stored answers, and pending markers of requests that died (taken over
+ * after a minute; a day later nobody retries them). Returns how many; `dryRun` counts and removes nothing.
+ */
+export async function purgeExpiredIdempotency(storage: Storage, tenantId: string, now = Date.now(), ttlMs = IDEMPOTENCY_TTL_MS, dryRun = false): Promise<number> {
   const pk = key(tenantId);
-  const rows = await storage.list("Idempotency", odata`PartitionKey eq ${pk} and createdAt lt ${now - ttlMs}`, ["PartitionKey", "RowKey", "state"]);
-  let removed = 0;
-  for (const r of rows) {
-    if (r.state !== "done") continue; // a pending marker belongs to a request in flight (or is taken over)
-    await storage.run("Idempotency", (t) => t.deleteEntity(pk, String(r.rowKey))).catch(() => undefined);
-    removed++;
-  }
-  return removed;
+  const rows = await storage.list("Idempotency", odata`PartitionKey eq ${pk} and createdAt lt ${now - ttlMs}`, ["PartitionKey", "RowKey"]);
+  if (dryRun) return rows.length;
+  return storage.deleteRows("Idempotency", rows.map((r) => ({ partitionKey: pk, rowKey: String(r.rowKey) })));
 }

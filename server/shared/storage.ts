@@ -152,6 +152,39 @@ export class Storage {
     await Promise.all(Array.from({ length: Math.min(4, queue.length) }, worker));
   }
 
+  /**
+   * Deletes rows (the retention purges): in transactions of up to 100 per partition; a transaction that
+   * fails because a row went in between is done row by row, a row already gone not counted. Returns how
+   * many rows this call removed.
+   */
+  async deleteRows(name: TableName, rows: readonly { partitionKey: string; rowKey: string }[]): Promise<number> {
+    const byPk = new Map<string, string[]>();
+    for (const r of rows) byPk.set(r.partitionKey, [...(byPk.get(r.partitionKey) ?? []), r.rowKey]);
+    let removed = 0;
+    for (const [pk, rks] of byPk) {
+      for (let i = 0; i < rks.length; i += 100) {
+        const chunk = rks.slice(i, i + 100);
+        try {
+          await this.run(name, (c) => c.submitTransaction(chunk.map((rk): TransactionAction => ["delete", { partitionKey: pk, rowKey: rk }])));
+          removed += chunk.length;
+        } catch (err) {
+          if (!(err instanceof AppError && (err.code === "NOT_FOUND" || err.code === "CONFLICT"))) throw err;
+          for (const rk of chunk) {
+            const gone = await this.run(name, (c) => c.deleteEntity(pk, rk)).then(
+              () => true,
+              (e: unknown) => {
+                if (e instanceof AppError && e.code === "NOT_FOUND") return false;
+                throw e;
+              },
+            );
+            if (gone) removed++;
+          }
+        }
+      }
+    }
+    return removed;
+  }
+
   private withTimeout<T>(p: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const t = new Promise<never>((_, reject) => {

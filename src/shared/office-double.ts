@@ -347,6 +347,10 @@ export class OfficeDouble {
   readonly notifications = new Map<string, Record<string, unknown>>();
   /** When internet headers were last set (ms since the epoch): a handler must stamp before it completes. */
   internetHeadersSetAt: number | undefined;
+  /** The add-in's custom properties of the item being composed, as last saved (Mailbox 1.1 saveAsync). */
+  readonly customProperties = new Map<string, string>();
+  /** When custom properties were last saved (ms since the epoch). */
+  customPropertiesSavedAt: number | undefined;
   /** Called by item.sendAsync; without it sendAsync fails (nothing can send). */
   onSendAsync: (() => Promise<boolean>) | undefined;
 
@@ -488,6 +492,8 @@ export class OfficeDouble {
     this.sessionData.clear();
     this.internetHeaders.clear();
     this.internetHeadersSetAt = undefined;
+    this.customProperties.clear();
+    this.customPropertiesSavedAt = undefined;
     this.current = "compose";
     this.emit("compose");
   }
@@ -748,6 +754,25 @@ export class OfficeDouble {
           this.later(cb, undefined, undefined, options.asyncContext);
         },
       },
+      loadCustomPropertiesAsync: (a?: unknown, b?: unknown) => {
+        const { options, cb } = splitArgs<object>(a, b);
+        // A copy: set and remove change it, saveAsync writes it back (the item keeps what was saved).
+        const working = new Map(this.customProperties);
+        const props = {
+          get: (name: string) => working.get(name),
+          getAll: () => Object.fromEntries(working),
+          set: (name: string, value: unknown) => void working.set(name, String(value)),
+          remove: (name: string) => void working.delete(name),
+          saveAsync: (c?: unknown, d?: unknown) => {
+            const saved = splitArgs<void>(c, d);
+            this.customProperties.clear();
+            for (const [k, v] of working) this.customProperties.set(k, v);
+            this.customPropertiesSavedAt = Date.now();
+            this.later(saved.cb, undefined, undefined, saved.options.asyncContext);
+          },
+        };
+        this.later(cb, props, undefined, options.asyncContext);
+      },
       getInitializationContextAsync: (a?: unknown, b?: unknown) => {
         const { options, cb } = splitArgs<string>(a, b);
         // Outlook fails the call when there is no context data.
@@ -820,6 +845,8 @@ export class OfficeDouble {
     delete rest.to;
     delete rest.cc;
     delete rest.bcc;
+    // An appointment has no internet headers (AppointmentCompose): a meeting carries its check as a custom property.
+    delete rest.internetHeaders;
     return {
       ...rest,
       itemType: OFFICE_ENUMS.MailboxEnums.ItemType.Appointment,

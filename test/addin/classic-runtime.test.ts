@@ -6,6 +6,8 @@ import { findEs2017Uses } from "../../scripts/check-es2016.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { makeEvent, makeOffice, type FakeMail } from "./support/fake-office.js";
 import { makePdf } from "../sendcheck/documents.js";
+import { createHash } from "node:crypto";
+import { CheckRepository } from "../../server/sendcheck/repository.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -24,8 +26,13 @@ const REMOVE_ES2017_PLUS = `
 `;
 
 /** Loads the script as the server serves it into an ES2016-like sandbox; returns the handler Outlook would call. */
-function loadClassic(code: string, office: ReturnType<typeof makeOffice>, name = "onMessageSendHandler"): { handler: (e: unknown) => void; ctx: vm.Context } {
-  const ctx = vm.createContext({ Office: office, fetch, setTimeout, clearTimeout });
+function loadClassic(
+  code: string,
+  office: ReturnType<typeof makeOffice>,
+  name = "onMessageSendHandler",
+  fetchImpl: typeof fetch = fetch,
+): { handler: (e: unknown) => void; ctx: vm.Context } {
+  const ctx = vm.createContext({ Office: office, fetch: fetchImpl, setTimeout, clearTimeout });
   vm.runInContext(REMOVE_ES2017_PLUS, ctx);
   for (const gone of ["globalThis", "window", "document", "localStorage", "location", "AbortController", "self"])
     assert.equal(vm.runInContext(`typeof ${gone}`, ctx), "undefined", gone);
@@ -86,7 +93,9 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
         assert.deepEqual({ ...first }, { allowEvent: true });
       } else {
         assert.equal(first.allowEvent, false);
-        assert.equal(first.sendModeOverride, c.verdict === "warn" ? "promptUser" : undefined);
+        // A warning is a SoftBlock too: "Actie ondernemen" opens the pane, where sending anyway asks a reason.
+        assert.equal(first.sendModeOverride, undefined);
+        assert.equal(first.commandId, "msgComposeCheckButton");
         // The check the server stored is the one Outlook shows.
         const { checkId } = JSON.parse(String(first.contextData)) as { checkId: string };
         const stored = await stack.api<{ verdict: string; message: string }>("GET", `/api/checks/${checkId}`);
@@ -167,8 +176,8 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
   });
 
   /** Launches an early handler of the built bundle on the office's item; resolves once it completed (exactly once). */
-  async function launchEarly(office: ReturnType<typeof makeOffice>, name: string): Promise<void> {
-    const { handler } = loadClassic(served, office, name);
+  async function launchEarly(office: ReturnType<typeof makeOffice>, name: string, fetchImpl: typeof fetch = fetch): Promise<void> {
+    const { handler } = loadClassic(served, office, name, fetchImpl);
     const ev = makeEvent();
     handler(ev);
     await ev.first;
@@ -213,6 +222,81 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
     const notice = office.double.notifications.get("zvEarly") as { message: string } | undefined;
     assert.ok(notice, "an InfoBar message");
     assert.match(notice.message, /Daan Jansen|Niet verzenden/);
+  });
+
+  /** Sends the office's item through the built handler; the check id from the stamp it set, and the first completion. */
+  async function sendItem(office: ReturnType<typeof makeOffice>, fetchImpl: typeof fetch = fetch) {
+    const { handler } = loadClassic(served, office, "onMessageSendHandler", fetchImpl);
+    const ev = makeEvent();
+    handler(ev);
+    const first = await ev.first;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(ev.calls.length, 1, "completed once");
+    const checkId = String(office.double.internetHeaders.get("x-zorgvuldig-check") ?? "").split(".")[0] ?? "";
+    assert.ok(checkId, "the mail was stamped");
+    return { first, checkId };
+  }
+
+  it("When the early warning uploaded an attachment, then Send reuses its receipt (no second upload) and still judges its contents; a changed file is uploaded again", async () => {
+    const pdf = makePdf("Verslag over Daan Jansen, groep 7");
+    const office = makeOffice(
+      {
+        to: ["team@wijkteam.voorbeeldstad.example"],
+        subject: "Verslag",
+        body: "Zie bijlage.",
+        attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64", content: pdf.toString("base64") } }],
+      },
+      { userEmail: "ib@regenboog.school.example" },
+    );
+    const uploads: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      if (String(input).includes("/api/check/attachments")) uploads.push(String(input));
+      return fetch(input, init);
+    };
+    await launchEarly(office, "onAttachmentsChangedHandler", counting);
+    assert.equal(uploads.length, 1, "the early warning uploaded the file");
+    const kept = JSON.parse(office.sessionData.get("zvUploads") ?? "{}") as { c: string; a: { i: string; n: string; s: number; h: string; r: string }[] };
+    assert.deepEqual(
+      kept.a.map((k) => [k.i, k.n, k.s, k.h]),
+      [["0", "verslag.pdf", pdf.length, createHash("sha256").update(pdf).digest("hex")]],
+      "kept by id, name, size and the server's content hash",
+    );
+
+    const sent = await sendItem(office, counting);
+    assert.equal(uploads.length, 1, "Send did not upload the same file again");
+    assert.equal(sent.first.allowEvent, false);
+    const stored = await stack.api<{ verdict: string; students: { name: string }[]; attachments?: { name: string; status: string }[] }>("GET", `/api/checks/${sent.checkId}`);
+    assert.equal(stored.json.verdict, "block");
+    assert.deepEqual(stored.json.students.map((s) => s.name), ["Daan Jansen"], "the contents were judged");
+    assert.deepEqual(stored.json.attachments, [{ name: "verslag.pdf", status: "read", students: 1 }]);
+
+    // A kept hash that is not the receipt's is refused by the server (the file counts as not sent).
+    office.sessionData.set("zvUploads", JSON.stringify({ ...kept, a: kept.a.map((k) => ({ ...k, h: "0".repeat(64) })) }));
+    office.double.internetHeaders.clear();
+    const forged = await sendItem(office, counting);
+    const forgedCheck = await stack.api<{ attachments?: { status: string }[] }>("GET", `/api/checks/${forged.checkId}`);
+    assert.deepEqual(forgedCheck.json.attachments?.map((a) => a.status), ["not-sent"]);
+
+    // Another file (another size) under the same attachment id: uploaded at Send.
+    const other = makePdf("Verslag over Jan de Vries, groep 5, met een langere tekst");
+    office.double.updateCompose({ attachments: [{ name: "verslag.pdf", size: other.length, content: { format: "base64", content: other.toString("base64") } }] });
+    office.double.internetHeaders.clear();
+    await sendItem(office, counting);
+    assert.equal(uploads.length, 2, "the changed file was uploaded");
+  });
+
+  it("[R-ATTACH-PICK] When the pane named the student of a mail (zvStudents), then the built handler's recording check carries it into the pending record", async () => {
+    const office = makeOffice(
+      { to: ["jgz@ggd-voorbeeldregio.example"], subject: "Zie bijlage", body: "Bijgaand het verslag.", attachments: [{ name: "scan001.pdf", size: 1000 }] },
+      { userEmail: "ib@regenboog.school.example", sessionData: { zvStudents: JSON.stringify({ studentIds: ["lln-003"] }) } },
+    );
+    const { checkId } = await sendItem(office);
+    const pending = await new CheckRepository(stack.running.storage).get(stack.tenantId, checkId);
+    assert.ok(pending, "a pending record");
+    assert.equal(pending.mode, "send");
+    assert.equal(pending.state, "pending");
+    assert.deepEqual(pending.studentIds, ["lln-003"]);
+    assert.deepEqual(pending.result.students.map((s) => s.name), ["Daan Jansen"]);
   });
 
   it("When a new message is opened, then the warm-up gets a token and reaches the server, and completes once", async () => {

@@ -55,4 +55,34 @@ describe("The Smart Alert's text (decide.ts)", () => {
     assert.equal(c.cancelLabel, "Actie ondernemen");
     assert.equal(c.contextData, JSON.stringify({ checkId: "chk_0123456789abcdef01234567" }));
   });
+
+  it("When two recipients have the same problem, then the dialog says the sentence once, naming both", () => {
+    const res = answer(
+      [blocked("a@wijkteam.example", reasonB), blocked("b@wijkteam.example", reasonB), blocked("c@ggd.example", reasonA)],
+      `Niet verzenden. c@ggd.example: ${reasonA} (+2 andere problemen)`,
+    );
+    const text = markdown(res);
+    assert.equal(text.split(reasonB).length - 1, 1, text);
+    assert.equal(text.split(reasonA).length - 1, 1, text);
+    assert.match(text, /- \*\*a@wijkteam\.example, b@wijkteam\.example\*\*: /);
+  });
+
+  it("When the summary cut its sentence short, then the list does not say that sentence again in full", () => {
+    const long = `${reasonA} ${"Lees de uitleg in het taakvenster. ".repeat(3)}`.trim();
+    const res = answer([blocked("team@wijkteam.example", long)], `Niet verzenden. team@wijkteam.example: ${long.slice(0, 80)}…`);
+    assert.equal(markdown(res), res.message);
+  });
+
+  it("When the verdict warns, then the dialog is a SoftBlock (no Send Anyway) whose 'Actie ondernemen' opens the pane; only the prompt-user send mode gets Outlook's choice", () => {
+    const warn = { ...answer([{ ...blocked("lpa@leerplicht.example", reasonA), verdict: "warn" as const }], `Let op. ${reasonA}`), verdict: "warn" as const };
+    const c = completionFor(warn, "nl");
+    assert.equal(c.allowEvent, false);
+    assert.equal(c.sendModeOverride, undefined);
+    assert.equal(c.cancelLabel, "Actie ondernemen");
+    assert.ok((c.cancelLabel ?? "").length <= 20);
+    assert.equal(c.commandId, "msgComposeCheckButton");
+    assert.ok((completionFor(warn, "en").cancelLabel ?? "").length <= 20);
+    const school = completionFor({ ...warn, policy: { ...warn.policy, sendMode: "prompt-user" } }, "nl");
+    assert.equal(school.sendModeOverride, "promptUser");
+  });
 });

@@ -117,13 +117,15 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     assert.equal(api.uploads[1]?.bytes.toString("utf8"), "Subject: aanmelding Daan\r\n\r\nTekst é");
   });
 
-  it("When the backend warns, then the user is prompted (PromptUser) with the backend's message", async () => {
+  it("When the backend warns, then sending waits (SoftBlock, no Send Anyway) with the backend's message and 'Actie ondernemen' opening the pane", async () => {
     api.next = { kind: "json", body: checkAnswer("warn") };
     const { ev } = await send(makeOffice(MAIL));
     assert.equal(ev.calls.length, 1);
     const c = ev.calls[0] ?? {};
     assert.equal(c.allowEvent, false);
-    assert.equal(c.sendModeOverride, "promptUser");
+    assert.equal(c.sendModeOverride, undefined);
+    assert.equal(c.cancelLabel, "Actie ondernemen");
+    assert.equal(c.commandId, "msgComposeCheckButton");
     assert.equal(c.errorMessage, checkAnswer("warn").message);
   });
 
@@ -353,6 +355,21 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     });
   }
 
+  it("When a meeting is sent (OnAppointmentSend; an appointment has no internet headers), then its check is saved as the add-in's custom property zvCheck BEFORE the event completes", async () => {
+    const stamp = "chk_0123456789abcdef01234567.AAAAAAAAAAAAAAAAAAAAAA";
+    api.next = { kind: "json", body: checkAnswer("warn", { stamp }) };
+    const office = makeOffice({ ...MAIL, itemType: "appointment" });
+    let completedAt = 0;
+    const handler = createOnMessageSendHandler({ office: () => office as unknown as OfficeLike });
+    const ev = makeEvent();
+    handler({ completed: (o) => ((completedAt = Date.now()), ev.completed(o)) });
+    await ev.first;
+    assert.equal(office.double.customProperties.get("zvCheck"), stamp);
+    assert.ok(office.double.customPropertiesSavedAt !== undefined && office.double.customPropertiesSavedAt <= completedAt, "saved before completing");
+    assert.equal(office.double.internetHeaders.size, 0);
+    assert.equal((api.checks[0] as { mode?: string }).mode, "send");
+  });
+
   it("When the handler module loads with Office present, then it associates the manifest's function name", async () => {
     const office = makeOffice(MAIL);
     (globalThis as unknown as { Office?: unknown }).Office = office;
@@ -420,11 +437,12 @@ describe("on-send handler against the real backend (Azurite, demo school)", func
     assert.deepEqual(ev.calls, [{ allowEvent: true }]);
   });
 
-  it("When leerplicht gets a report but the parents were not informed, then Outlook asks the user (warn)", async () => {
+  it("When leerplicht gets a report but the parents were not informed, then the mail waits (warn, SoftBlock) and the pane is one click away", async () => {
     const { ev } = await send(makeOffice(mail("lpa@leerplicht.voorbeeldstad.example", "Daan Jansen")));
     assert.equal(ev.calls.length, 1);
     assert.equal(ev.calls[0]?.allowEvent, false);
-    assert.equal(ev.calls[0]?.sendModeOverride, "promptUser");
+    assert.equal(ev.calls[0]?.sendModeOverride, undefined);
+    assert.equal(ev.calls[0]?.commandId, "msgComposeCheckButton");
     assert.ok(String(ev.calls[0]?.errorMessage).length > 0);
   });
 
@@ -433,13 +451,15 @@ describe("on-send handler against the real backend (Azurite, demo school)", func
     const chosen = await send(makeOffice(m, { sessionData: { zvPurpose: JSON.stringify({ purposeId: "onderzoek-dyslexie" }) } }));
     assert.equal(chosen.ev.calls.length, 1);
     assert.equal(chosen.ev.calls[0]?.allowEvent, false);
-    assert.equal(chosen.ev.calls[0]?.sendModeOverride, undefined, "blocked, not a warning");
+    assert.equal(chosen.ev.calls[0]?.sendModeOverride, undefined);
     const { checkId } = JSON.parse(String(chosen.ev.calls[0]?.contextData)) as { checkId: string };
     const stored = await stack.api<{ verdict: string; purposeId?: string; recipients: { reasons: { code: string }[] }[] }>("GET", `/api/checks/${checkId}`);
     assert.equal(stored.json.purposeId, "onderzoek-dyslexie");
     assert.ok(stored.json.recipients[0]?.reasons.some((r) => r.code === "PURPOSE_NOT_COVERED"), JSON.stringify(stored.json.recipients));
     const dflt = await send(makeOffice(m));
-    assert.equal(dflt.ev.calls[0]?.sendModeOverride, "promptUser", "the default purpose (absence report) only warns");
+    const { checkId: dfltId } = JSON.parse(String(dflt.ev.calls[0]?.contextData)) as { checkId: string };
+    const dfltCheck = await stack.api<{ verdict: string }>("GET", `/api/checks/${dfltId}`);
+    assert.equal(dfltCheck.json.verdict, "warn", "the default purpose (absence report) only warns");
   });
 
   it("When the wijkteam gets a report without consent, then sending is blocked with the task pane command and the stored check's id", async () => {

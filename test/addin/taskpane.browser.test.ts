@@ -9,6 +9,8 @@ import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import { buildAddin, buildOfficeDoubleScript } from "./support/build-addin.js";
 import type { PaneOffice, PaneSetup } from "./support/office-double-page.js";
+import { DEFAULT_OVERRIDE_REASONS } from "../../contract/sendcheck.js";
+import { makePdf } from "../sendcheck/documents.js";
 
 interface RegisterAnswer {
   events: { type: string; decision?: string; partyId?: string; purposeId?: string; givenBy?: unknown; method?: string; informationShown?: string; evidence?: Record<string, unknown> }[];
@@ -180,7 +182,14 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     assert.match(newMail?.subject ?? "", /\[ZV-[A-Za-z0-9]+\]/);
 
     const before = (await register("lln-003")).events.length;
-    await page.getByLabel("Reden (minstens 10 tekens)").fill("Spoedoverleg met wijkteam, ouder mondeling akkoord.");
+    // The reason is picked from the school's list (here the default list), as Purview's policy tips do.
+    const picked = DEFAULT_OVERRIDE_REASONS.nl[0] ?? "";
+    const reasons = page.getByRole("radiogroup", { name: /Waarom verzendt u toch\?/ });
+    assert.deepEqual(
+      await reasons.getByRole("radio").evaluateAll((els) => els.map((e) => e.getAttribute("value"))),
+      [...DEFAULT_OVERRIDE_REASONS.nl, "__own__"],
+    );
+    await reasons.getByRole("radio", { name: picked }).check();
     await page.getByRole("button", { name: "Reden vastleggen en verzenden" }).click();
     await page.getByText("De reden is vastgelegd.", { exact: false }).waitFor();
     const after = await outlook();
@@ -191,7 +200,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     assert.equal((await register("lln-003")).events.length, before);
     const again = await stack.api<{ verdict: string; override?: { reason: string } }>("POST", "/api/check", { ...mail, mode: "send", overrideOf: chk.json.checkId }, { headers: { "idempotency-key": "pane-send-2" } });
     assert.equal(again.json.verdict, "allow", JSON.stringify(again.json));
-    assert.equal(again.json.override?.reason, "Spoedoverleg met wijkteam, ouder mondeling akkoord.");
+    assert.equal(again.json.override?.reason, picked);
     await page.screenshot({ path: path.join(shots, "check-overridden.png"), fullPage: true });
     await page.context().close();
   });
@@ -277,7 +286,16 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
   });
 
   it("[R-ATTACH-PICK] When the check recognises no student in a mail with an attachment to the GGD, then the pane lets the user choose the student, the choice travels with the mail and the check judges that student", async () => {
-    const compose = { to: ["jgz@ggd-voorbeeldregio.example"], cc: [], bcc: [], subject: "Zie bijlage", bodyText: "Bijgaand het verslag.", attachments: [{ name: "scan001.pdf", size: 1000 }] };
+    // The pane reads the attachment as the handler does: readable, and it names nobody.
+    const pdf = makePdf("Verslag van het onderzoek, zie de toelichting.");
+    const compose = {
+      to: ["jgz@ggd-voorbeeldregio.example"],
+      cc: [],
+      bcc: [],
+      subject: "Zie bijlage",
+      bodyText: "Bijgaand het verslag.",
+      attachments: [{ name: "scan001.pdf", size: pdf.length, content: { format: "base64" as const, content: pdf.toString("base64") } }],
+    };
     const page = await open("check", { compose });
     await page.getByText(/Over welke leerling gaat het\?/).first().waitFor();
     const pick = page.getByLabel("Over welke leerling gaat deze e-mail?");
@@ -319,6 +337,31 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     const body = log.body;
     assert.match(body, /Beste Hüseyin/);
     assert.match(body, /vragen wij jou zelf om toestemming/);
+    await page.context().close();
+  });
+
+  it("When the pane opens on a meeting invite with an attached report, then it checks the attendees and the attachment's contents as the on-send handler does, and keeps the upload for Send", async () => {
+    const pdf = makePdf("Verslag MDO over Daan Jansen, groep 7");
+    const compose = {
+      itemType: "appointment" as const,
+      to: ["juf.anna@regenboog.school.example"],
+      cc: ["jgz@ggd-voorbeeldregio.example"],
+      bcc: [],
+      resources: ["lokaal12@regenboog.school.example"],
+      subject: "MDO",
+      bodyText: "Zie bijlage.",
+      attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64" as const, content: pdf.toString("base64") } }],
+    };
+    const page = await open("check", { compose });
+    // The student is only in the PDF, the GGD only an optional attendee: the pane sees both.
+    await page.getByRole("listitem").filter({ hasText: /^Daan Jansen$/ }).waitFor();
+    await page.getByText("jgz@ggd-voorbeeldregio.example", { exact: true }).waitFor();
+    await page.getByText("lokaal12@regenboog.school.example", { exact: true }).waitFor();
+    await page.getByText("Niet verzenden", { exact: true }).first().waitFor();
+    const kept = JSON.parse((await page.evaluate(() => window.__ZV_OFFICE__?.double.sessionData.get("zvUploads"))) ?? "{}") as { a?: { n: string; h: string }[] };
+    assert.deepEqual(kept.a?.map((k) => [k.n, k.h]), [["verslag.pdf", createHash("sha256").update(pdf).digest("hex")]], "the receipt is kept for the on-send check");
+    await noSeriousAxeViolations(page);
+    await page.screenshot({ path: path.join(shots, "check-meeting-attachment.png"), fullPage: true });
     await page.context().close();
   });
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { checkResponse, type CheckResponse } from "../../contract/index.js";
-import { CHECK_HEADER } from "../../contract/sendcheck.js";
+import { CHECK_CUSTOM_PROPERTY, CHECK_HEADER } from "../../contract/sendcheck.js";
 import { isCheckResponse } from "../../src/addin/onsend/validate.js";
-import { CHECK_HEADER_NAME } from "../../src/addin/onsend/office.js";
+import { CHECK_HEADER_NAME, CHECK_PROPERTY_NAME } from "../../src/addin/onsend/office.js";
 
 /**
  * The on-send handler keeps a hand-written guard of the POST /api/check answer (zod would not fit its
@@ -63,5 +63,9 @@ describe("On-send guard and the contract", () => {
 
   it("When the handler stamps a mail, then it uses the contract's header name", () => {
     assert.equal(CHECK_HEADER_NAME, CHECK_HEADER);
+  });
+
+  it("When the handler stamps a meeting, then it uses the contract's custom property name", () => {
+    assert.equal(CHECK_PROPERTY_NAME, CHECK_CUSTOM_PROPERTY);
   });
 });

@@ -85,6 +85,8 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
       "POST /api/approvals": { path: "/api/approvals", body: { kind: "retention-change", schoolId: B, reason: "School A verlaagt B", retention: defaultPolicy(B).retention } },
       "POST /api/approvals/{id}/approve": { path: `/api/approvals/${ids.approvalId}/approve`, body: { reason: "School A keurt B goed" } },
       "POST /api/review/{id}/decision": { path: "/api/review/rv-b/decision", body: { decision: "breach", note: "School A beslist over B" } },
+      "POST /api/breaches": { path: "/api/breaches", body: { what: "School A meldt over B", studentIds: ["sb-1"] } },
+      "POST /api/checks/{id}/breach": { path: `/api/checks/${ids.checkId}/breach`, body: {} },
       "POST /api/approvals/{id}/reject": { path: `/api/approvals/${ids.approvalId}/reject`, body: { reason: "School A wijst B af" } },
     };
   };

@@ -16,6 +16,8 @@ import {
 } from "../support/api-helpers.js";
 import type { DisclosureEvent } from "../../server/register/domain.js";
 import { CheckRepository } from "../../server/sendcheck/repository.js";
+import { DEFAULT_OVERRIDE_REASONS } from "../../contract/sendcheck.js";
+import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import type { Breach, ReviewItem } from "../../server/sentitems/repository.js";
 import type { SweepReport } from "../../server/sentitems/service.js";
 
@@ -176,7 +178,7 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.ok(item.reasons.some((r) => r.code === "CONSENT_EXPIRED"), JSON.stringify(item.reasons));
   });
 
-  it("When a check record expired more than 30 days ago, then the sweep removes it (retention), and a mail sent with its stamp is judged at its send time", async () => {
+  it("[R-RETAIN-CHECKS] When a check record expired more than 30 days ago, then the retention run removes it, and a mail sent with its stamp is judged at its send time", async () => {
     const s = await importStudent(stack);
     const mail = { to: [INSPECTIE], ...about(s) };
     const old = await onSend(mail);
@@ -188,8 +190,8 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
       assert.ok(rec);
       await repo.replace(stack.tenantId, { ...rec, expiresAt: new Date(Date.now() - daysAgo * day).toISOString() });
     }
-    const report = await sweep();
-    assert.ok(report.purged >= 1, JSON.stringify(report));
+    const report = await stack.running.services.retention.purge(stack.tenantId, { dryRun: false, trigger: "schedule" });
+    assert.ok((report.copies?.checks ?? 0) >= 1, JSON.stringify(report));
     assert.equal(await repo.get(stack.tenantId, old.checkId), undefined);
     assert.ok(await repo.get(stack.tenantId, recent.checkId));
     const msg = sim.send(SENDER, { ...mail, headers: stamped(old) });
@@ -233,6 +235,33 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.equal(r3?.kind, "changed");
     assert.ok(r3?.students.some((x) => x.id === b.id));
     assert.ok(!JSON.stringify(items).includes("Hierbij het verslag"), "never a body");
+  });
+
+  it("When a mail may not simply go, then the check offers the school's list of reasons to send anyway (default list in the user's language); a reason picked from it is recorded as the override bound to the digest", async () => {
+    const s = await importStudent(stack);
+    const mail = { to: [GGD], ...about(s) };
+    const dflt = await check(stack, mail);
+    assert.equal(dflt.verdict, "block");
+    assert.deepEqual(dflt.policy.overrideReasons, [...DEFAULT_OVERRIDE_REASONS.nl]);
+    const en = await stack.api<CheckResponse>("POST", "/api/check", mail, { headers: { "accept-language": "en" } });
+    assert.deepEqual(en.json.policy.overrideReasons, [...DEFAULT_OVERRIDE_REASONS.en]);
+    // The school's own list (policy overrideReasons); a reason under 10 characters is refused and changes nothing.
+    const policy = await stack.api<Record<string, unknown>>("GET", `/api/policies/${DEMO_SCHOOL_ID}`);
+    const own = ["Overleg met de jeugdarts is vandaag, ouders zijn ingelicht.", "Gemeld bij de aandachtsfunctionaris."];
+    assertError(await stack.api<ErrorBody>("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, { ...policy.json, overrideReasons: ["kort"] }), 400, "VALIDATION_FAILED");
+    const put = await stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, { ...policy.json, overrideReasons: own });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    try {
+      const q = await check(stack, mail);
+      assert.deepEqual(q.policy.overrideReasons, own);
+      const o = await stack.api<{ digest: string }>("POST", `/api/checks/${q.checkId}/override`, { reason: own[1], mail: { ...mail, cc: [], bcc: [], attachments: [] } });
+      assert.equal(o.status, 201, JSON.stringify(o.json));
+      const same = await onSend({ ...mail, overrideOf: q.checkId });
+      assert.equal(same.verdict, "allow");
+      assert.deepEqual(same.override, { checkId: q.checkId, reason: own[1] });
+    } finally {
+      await stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, policy.json);
+    }
   });
 
   it("When a mail is edited after an override, then it is checked again; unedited, it goes with the override and is logged on that basis when sent", async () => {

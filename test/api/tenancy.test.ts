@@ -273,6 +273,8 @@ describe("Tenancy and roles on every route", function () {
       "GET /api/review": listed("/api/review"),
       "POST /api/review/{id}/decision": notFound("/api/review/b-review-1/decision", "POST", { decision: "breach" }),
       "GET /api/breaches": listed("/api/breaches"),
+      "POST /api/breaches": notFound("/api/breaches", "POST", { what: "Tenant A meldt over B", studentIds: ["b-lln-001"] }),
+      "POST /api/checks/{id}/breach": async (route) => notFound(`/api/checks/${b.checkId}/breach`, "POST", {})(route),
       "POST /api/sync/sds": async (route) => {
         // Dev mode: Graph is not configured, so nothing of anyone is synced.
         const r = await stack.api("POST", "/api/sync/sds");

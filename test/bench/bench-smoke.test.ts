@@ -29,6 +29,8 @@ const FIGURES: [string, RegExp][] = [
   ["Bounded", /Server RSS growth, \d+ MB CSV import, a school not the tenant's: -?\d+ MB \(status 404/],
   ["Bounded", /Server RSS growth, \d+ MB CSV import, a real school: -?\d+ MB \(status 200/],
   ["Bounded", /Small check beside 1 MB U\+FDFA bodies \(2 in flight\), added delay: p99 \+[\d.]+ ms/],
+  ["Attachments", /Check with a 2 MB PDF and a 200 KB docx \(uploads \+ check\): p50 [\d.]+ ms, p99 [\d.]+ ms; extraction share p50 \d+%, \d+ student/],
+  ["Attachments", /Small check beside 10 MB PDF uploads, added delay: p99 \+[\d.]+ ms/],
   ["Bundles", /On-send handler, minified: ([\d.]+ KB|not built)/],
   ["Bundles", /Task pane JS, gzip: ([\d.]+ KB|not built)/],
   ["Bundles", /Tab initial JS, gzip: ([\d.]+ KB|not built)/],

@@ -10,7 +10,7 @@ import { ensureBuilt } from "../support/built.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { SimCompletedOptions as Completed } from "../../src/playground/office-sim.js";
-import type { CheckResponse } from "../../contract/sendcheck.js";
+import { DEFAULT_OVERRIDE_REASONS, type CheckResponse } from "../../contract/sendcheck.js";
 import type { RegisterEvent } from "../../server/register/domain.js";
 
 describe("Playground: the real add-in in a simulated Outlook, over the real server", function () {
@@ -188,17 +188,21 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     await page.close();
   });
 
-  it("guided example 4: to leerplicht warns (parents not informed); Send anyway sends", async () => {
+  it("guided example 4: to leerplicht warns (parents not informed); the warning holds the mail (SoftBlock) and sending anyway in the pane asks a reason from the school's list", async () => {
     const page = await open();
     await page.getByTestId("tour-leerplicht").click();
     const { check, completed } = await send(page);
     assert.equal(check.verdict, "warn");
     assert.ok(codes(check).includes("PARENTS_NOT_INFORMED"), codes(check).join());
-    assert.equal(completed.sendModeOverride, "promptUser");
+    assert.equal(completed.sendModeOverride, undefined, "no Send Anyway: Outlook would ask no reason");
     const dialog = page.getByRole("alertdialog");
     await dialog.waitFor();
+    assert.equal(await dialog.getByRole("button", { name: "Toch verzenden" }).count(), 0);
     await page.screenshot({ path: path.join(OUT, "06-leerplicht-warning.png"), fullPage: true });
-    await dialog.getByRole("button", { name: "Toch verzenden" }).click();
+    await dialog.getByRole("button", { name: "Actie ondernemen" }).click();
+    const pane = page.getByTestId("taskpane");
+    await pane.getByRole("radiogroup", { name: /Waarom verzendt u toch\?/ }).getByRole("radio", { name: DEFAULT_OVERRIDE_REASONS.nl[2] ?? "" }).check();
+    await pane.getByRole("button", { name: "Reden vastleggen en verzenden" }).click();
     await page.getByTestId("status").getByText("Verzonden (gesimuleerd): Verzuimmelding").waitFor();
     await page.close();
   });

@@ -213,13 +213,15 @@ describe("Retention: the schedule", function () {
       await ageLeftClocks(stack);
       await stack.api("POST", "/api/consents", paperConsent("sch-1", "2016-09-01T10:00:00Z"));
       let reports: PurgeReport[] = [];
-      for (let i = 0; i < 40 && !reports.some((r) => r.eventsRemoved > 0); i++) {
+      const logged = (): boolean => stack.logs.some((l) => l.includes("retention purge"));
+      // The report is stored before the run logs it: wait for both.
+      for (let i = 0; i < 40 && !(reports.some((r) => r.eventsRemoved > 0) && logged()); i++) {
         await new Promise((r) => setTimeout(r, 250));
         reports = (await stack.api<{ reports: PurgeReport[] }>("GET", "/api/retention/reports")).json.reports;
       }
       const done = reports.find((r) => r.eventsRemoved > 0);
       assert.equal(done?.trigger, "schedule");
-      assert.ok(stack.logs.some((l) => l.includes("retention purge")));
+      assert.ok(logged());
     } finally {
       await stack.stop();
     }

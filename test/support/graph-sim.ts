@@ -18,10 +18,40 @@ import { listen, readBody, type Listening } from "../identity/support.js";
  *    clock (`now`): the validation handshake on creation (the URL must echo `validationToken` as
  *    text/plain), at most 10,080 minutes, PATCH to renew (404 once expired), a notification with the
  *    subscription's clientState for each mail sent while it is live, lifecycle notifications on demand,
- *    and `dropNotifications` to lose some on purpose.
+ *    and `dropNotifications` to lose some on purpose;
+ *  - the organisers' calendars (`meeting`, `changeMeeting`): calendarView delta with its date window kept
+ *    in the token and no `$expand` (as v1.0), each event with the add-in's custom properties only when
+ *    `$expand` names `cecp-<add-in id>` exactly (the name is case-sensitive), and subscriptions on
+ *    `users/{id}/events` notifying created and updated events.
  */
 
 export const CHECK_PROPERTY = "String {00020386-0000-0000-C000-000000000046} Name x-zorgvuldig-check";
+/** manifest.xml's add-in id: Outlook keeps the add-in's custom properties in `cecp-<id>` (PS_PUBLIC_STRINGS). */
+export const ADDIN_ID = "d66a3e8c-d929-403a-a498-69f463cd0d8e";
+export const CUSTOM_PROPERTIES = `String {00020329-0000-0000-C000-000000000046} Name cecp-${ADDIN_ID}`;
+
+/** A meeting the mailbox organises (its calendar event). */
+export interface SimMeeting {
+  required: string[];
+  optional?: string[];
+  rooms?: string[];
+  subject: string;
+  body: string;
+  /** The add-in's custom properties as the handler saved them (e.g. { zvCheck: stamp }). */
+  customProperties?: Record<string, string>;
+  /** Saved but its invitations not sent. */
+  isDraft?: boolean;
+  /** When the meeting takes place (default: tomorrow). */
+  start?: string;
+}
+
+export interface SimEvent {
+  id: string;
+  iCalUId: string;
+  meeting: SimMeeting;
+  lastModified: string;
+  seq: number;
+}
 
 export interface SimMail {
   to: string[];
@@ -40,6 +70,7 @@ export interface SimMail {
 export interface SimSubscription {
   id: string;
   mailbox: string;
+  kind: "sentitems" | "events";
   resource: string;
   notificationUrl: string;
   lifecycleNotificationUrl: string | undefined;
@@ -65,11 +96,16 @@ interface DeltaState {
 
 export class GraphSim {
   readonly mailboxes = new Map<string, SimMessage[]>();
+  /** Each mailbox's calendar: the meetings it organised. */
+  readonly calendars = new Map<string, SimEvent[]>();
   private readonly drafts = new Map<string, { mailbox: string; mail: SimMail }>();
   private seq = 0;
   /** Rounds started without a delta token (a full reread) and from one. */
   initialRounds = 0;
   deltaRounds = 0;
+  /** The same for the calendars' calendarView delta (meetings). */
+  calendarInitialRounds = 0;
+  calendarDeltaRounds = 0;
   /** MIME downloads the client stopped before the end, and those read whole. */
   mimeAborted = 0;
   mimeCompleted = 0;
@@ -117,9 +153,35 @@ export class GraphSim {
     const list = this.mailboxes.get(mailbox.toLowerCase()) ?? [];
     list.push(m);
     this.mailboxes.set(mailbox.toLowerCase(), list);
+    this.notify(mailbox, "sentitems", "created", m.id, "#Microsoft.Graph.Message");
+    return m;
+  }
+
+  /** The organiser sends a meeting: its event lands in the organiser's calendar. */
+  meeting(mailbox: string, meeting: SimMeeting): SimEvent {
+    this.seq += 1;
+    const list = this.calendars.get(mailbox.toLowerCase()) ?? [];
+    const iCalUId = `040000008200E00074C5B7101A82E008${randomBytes(16).toString("hex").toUpperCase()}`;
+    const e: SimEvent = { id: `AAMkEvt${randomBytes(10).toString("hex")}`, iCalUId, meeting, lastModified: new Date().toISOString(), seq: this.seq };
+    list.push(e);
+    this.calendars.set(mailbox.toLowerCase(), list);
+    this.notify(mailbox, "events", "created", e.id, "#Microsoft.Graph.Event");
+    return e;
+  }
+
+  /** The organiser's event changes (an update sent, an attendee's reply): the delta shows it again. */
+  changeMeeting(mailbox: string, e: SimEvent, changes: Partial<SimMeeting> = {}): SimEvent {
+    this.seq += 1;
+    Object.assign(e, { meeting: { ...e.meeting, ...changes }, lastModified: new Date().toISOString(), seq: this.seq });
+    this.notify(mailbox, "events", "updated", e.id, "#Microsoft.Graph.Event");
+    return e;
+  }
+
+  /** A change notification to each live subscription of the mailbox's resource (some dropped on purpose). */
+  private notify(mailbox: string, kind: "sentitems" | "events", changeType: string, id: string, odataType: string): void {
     this.expire();
     for (const sub of this.subscriptions.values()) {
-      if (sub.mailbox !== mailbox.toLowerCase()) continue;
+      if (sub.mailbox !== mailbox.toLowerCase() || sub.kind !== kind) continue;
       if (this.dropNotifications > 0) {
         this.dropNotifications--;
         this.dropped++;
@@ -130,16 +192,15 @@ export class GraphSim {
           {
             subscriptionId: sub.id,
             clientState: sub.clientState,
-            changeType: "created",
-            resource: `${sub.resource}/${m.id}`,
-            resourceData: { "@odata.type": "#Microsoft.Graph.Message", id: m.id },
+            changeType,
+            resource: `${sub.resource}/${id}`,
+            resourceData: { "@odata.type": odataType, id },
             subscriptionExpirationDateTime: new Date(sub.expiresAt).toISOString(),
             tenantId: this.tenantId,
           },
         ],
       });
     }
-    return m;
   }
 
   /** Graph sends a lifecycle notification for a subscription. */
@@ -152,10 +213,10 @@ export class GraphSim {
     });
   }
 
-  /** The live subscriptions of a mailbox (not expired on the simulation's clock). */
-  live(mailbox: string): SimSubscription[] {
+  /** The live subscriptions of a mailbox's Sent Items (or calendar), not expired on the simulation's clock. */
+  live(mailbox: string, kind: "sentitems" | "events" = "sentitems"): SimSubscription[] {
     this.expire();
-    return [...this.subscriptions.values()].filter((x) => x.mailbox === mailbox.toLowerCase());
+    return [...this.subscriptions.values()].filter((x) => x.mailbox === mailbox.toLowerCase() && x.kind === kind);
   }
 
   /** Graph deletes a subscription once it expired (the clock going back later does not revive it). */
@@ -189,7 +250,9 @@ export class GraphSim {
 
   private async createSubscription(body: string, res: ServerResponse): Promise<void> {
     const b = JSON.parse(body) as { changeType?: string; notificationUrl?: string; lifecycleNotificationUrl?: string; resource?: string; expirationDateTime?: string; clientState?: string };
-    const mailbox = /^users\/([^/]+)\/mailFolders\('sentitems'\)\/messages$/.exec(b.resource ?? "")?.[1]?.toLowerCase();
+    const mail = /^users\/([^/]+)\/mailFolders\('sentitems'\)\/messages$/.exec(b.resource ?? "")?.[1]?.toLowerCase();
+    const calendar = /^users\/([^/]+)\/events$/.exec(b.resource ?? "")?.[1]?.toLowerCase();
+    const mailbox = mail ?? calendar;
     const expiresAt = Date.parse(b.expirationDateTime ?? "");
     if (!mailbox || !b.notificationUrl || !b.clientState || !Number.isFinite(expiresAt)) return json(res, 400, { error: { code: "InvalidRequest" } });
     if (expiresAt > this.now() + MAX_MINUTES * 60_000) return json(res, 400, { error: { code: "InvalidRequest", message: "expirationDateTime too far in the future" } });
@@ -205,6 +268,7 @@ export class GraphSim {
     const sub: SimSubscription = {
       id: randomBytes(8).toString("hex"),
       mailbox,
+      kind: calendar ? "events" : "sentitems",
       resource: b.resource ?? "",
       notificationUrl: b.notificationUrl,
       lifecycleNotificationUrl: b.lifecycleNotificationUrl,
@@ -238,6 +302,12 @@ export class GraphSim {
     if (method === "GET" && m?.[1]) return this.delta(m[1].toLowerCase(), u, res);
     m = /^\/v1\.0\/users\/([^/]+)\/messages\/([^/]+)\/\$value$/.exec(path);
     if (method === "GET" && m?.[1] && m[2]) return this.mime(m[1].toLowerCase(), m[2], res);
+    m = /^\/v1\.0\/users\/([^/]+)\/calendarView\/delta$/.exec(path);
+    if (method === "GET" && m?.[1]) return this.calendarDelta(m[1].toLowerCase(), u, res);
+    m = /^\/v1\.0\/users\/([^/]+)\/events\/([^/]+)$/.exec(path);
+    if (method === "GET" && m?.[1] && m[2]) return this.event(m[1].toLowerCase(), m[2], u, res);
+    m = /^\/v1\.0\/users\/([^/]+)\/events\/([^/]+)\/attachments$/.exec(path);
+    if (method === "GET" && m?.[1] && m[2]) return json(res, 200, { value: [] });
     m = /^\/v1\.0\/users\/([^/]+)\/messages\/([^/]+)\/attachments$/.exec(path);
     if (method === "GET" && m?.[1] && m[2]) {
       const msg = this.find(m[1].toLowerCase(), m[2]);
@@ -307,6 +377,63 @@ export class GraphSim {
       value: changed.map((x) => this.asGraph(x, state.expand)),
       "@odata.deltaLink": link,
     });
+  }
+
+  /**
+   * calendarView delta as v1.0 has it: a date window on the first call (kept in the token), no $expand
+   * (Graph refuses it), the events of the window changed since the token, with their default properties.
+   */
+  private calendarDelta(mailbox: string, u: URL, res: ServerResponse): void {
+    if (u.searchParams.has("$expand")) return json(res, 400, { error: { code: "ErrorInvalidUrlQuery", message: "$expand is not supported on delta" } });
+    const tokenParam = u.searchParams.get("$deltatoken");
+    let state: { seq: number; start: string; end: string };
+    if (tokenParam) {
+      this.calendarDeltaRounds++;
+      state = JSON.parse(Buffer.from(tokenParam, "base64url").toString("utf8")) as typeof state;
+    } else {
+      const start = u.searchParams.get("startDateTime");
+      const end = u.searchParams.get("endDateTime");
+      if (!start || !end) return json(res, 400, { error: { code: "ErrorInvalidParameter", message: "startDateTime and endDateTime are required" } });
+      this.calendarInitialRounds++;
+      state = { seq: 0, start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+    }
+    const changed = (this.calendars.get(mailbox) ?? []).filter((e) => {
+      const at = e.meeting.start ?? new Date(Date.now() + 86_400_000).toISOString();
+      return e.seq > state.seq && at >= state.start && at <= state.end;
+    });
+    const link = `${this.base}/users/${encodeURIComponent(mailbox)}/calendarView/delta?$deltatoken=${this.token({ ...state, seq: this.seq } as unknown as DeltaState)}`;
+    json(res, 200, { value: changed.map((e) => this.eventAsGraph(e, [])), "@odata.deltaLink": link });
+  }
+
+  /** One event, with the extended properties `$expand=singleValueExtendedProperties($filter=id eq '...' or ...)` names. */
+  private event(mailbox: string, id: string, u: URL, res: ServerResponse): void {
+    const e = (this.calendars.get(mailbox) ?? []).find((x) => x.id === id);
+    if (!e) return json(res, 404, { error: { code: "ErrorItemNotFound" } });
+    const asked = [...(u.searchParams.get("$expand") ?? "").matchAll(/id eq '([^']+)'/g)].map((x) => x[1] ?? "");
+    json(res, 200, this.eventAsGraph(e, asked));
+  }
+
+  private eventAsGraph(e: SimEvent, asked: string[]): Record<string, unknown> {
+    const m = e.meeting;
+    const attendee = (type: string) => (address: string) => ({ type, emailAddress: { address }, status: { response: "none" } });
+    // The property set's GUID is compared as a GUID, the name case-sensitively (as Graph does).
+    const same = (a: string, b: string): boolean => a.replace(/\{[^}]+\}/, (g) => g.toLowerCase()) === b.replace(/\{[^}]+\}/, (g) => g.toLowerCase());
+    const props = m.customProperties && asked.some((a) => same(a, CUSTOM_PROPERTIES)) ? [{ id: CUSTOM_PROPERTIES, value: JSON.stringify(m.customProperties) }] : undefined;
+    return {
+      id: e.id,
+      iCalUId: e.iCalUId,
+      subject: m.subject,
+      type: "singleInstance",
+      isOrganizer: true,
+      isDraft: m.isDraft === true,
+      isCancelled: false,
+      lastModifiedDateTime: e.lastModified,
+      start: { dateTime: m.start ?? new Date(Date.now() + 86_400_000).toISOString(), timeZone: "UTC" },
+      attendees: [...m.required.map(attendee("required")), ...(m.optional ?? []).map(attendee("optional")), ...(m.rooms ?? []).map(attendee("resource"))],
+      body: { contentType: "text", content: m.body },
+      hasAttachments: false,
+      ...(props ? { singleValueExtendedProperties: props } : {}),
+    };
   }
 
   private asGraph(x: SimMessage, expand: boolean): Record<string, unknown> {

@@ -31,25 +31,41 @@ function md(s: string): string {
   return s.replace(/([\\`*_[\]#|<>~])/g, "\\$1");
 }
 
+/** The summary already says this sentence (also when the summary cut it short with "…"). */
+function said(summary: string, sentence: string): boolean {
+  if (summary.indexOf(sentence) >= 0) return true;
+  const cut = summary.lastIndexOf("…");
+  return cut > 0 && sentence.indexOf(summary.slice(Math.max(0, cut - 40), cut).trim()) >= 0;
+}
+
 /**
- * The dialog's Markdown: the summary, a blank line, then one list item per recipient that is not
- * allowed, with only the problems the summary does not already say (one sentence per problem, never
- * the same sentence twice). Outlook's documented list form ends every item with "\r" ("- item\r");
- * items that do not fit in 500 characters are left out whole, never cut in the middle.
+ * The dialog's Markdown: the summary, a blank line, then one list item per problem the summary does not
+ * already say: one sentence per problem, never the same sentence twice (recipients with the same problem
+ * share one item). Outlook's documented list form ends every item with "\r" ("- item\r"); items that do
+ * not fit in 500 characters are left out whole, never cut in the middle.
  */
 export function markdown(res: CheckResponse): string {
   const head = md(res.message);
-  let out = head;
-  let first = true;
+  const order: string[] = [];
+  const who: { [sentence: string]: string[] } = {};
   for (const r of res.recipients) {
     if (r.verdict === "allow") continue;
-    const fresh = r.reasons.filter((q) => res.message.indexOf(q.message) < 0);
-    if (fresh.length === 0) continue;
-    const why = fresh.map((q) => q.message).join(" ");
-    const next = out + (first ? "\n\n" : "") + "- **" + md(r.address) + "**: " + md(why) + "\r";
+    for (const q of r.reasons) {
+      if (said(res.message, q.message)) continue;
+      if (!who[q.message]) {
+        who[q.message] = [];
+        order.push(q.message);
+      }
+      const list = who[q.message] || [];
+      if (list.indexOf(r.address) < 0) list.push(r.address);
+    }
+  }
+  let out = head;
+  for (let i = 0; i < order.length; i++) {
+    const sentence = order[i] || "";
+    const next = out + (i === 0 ? "\n\n" : "") + "- **" + md((who[sentence] || []).join(", ")) + "**: " + md(sentence) + "\r";
     if (next.length > 500) break;
     out = next;
-    first = false;
   }
   return clip(out, 500);
 }
@@ -64,8 +80,11 @@ export function completionFor(res: CheckResponse, lang: Lang): Completion {
     commandId: CHECK_COMMAND_ID,
     contextData: JSON.stringify({ checkId: res.checkId }),
   };
-  // A warning lets the user choose; a block does too only where the school set the prompt-user send mode.
-  if (res.verdict === "warn" || res.policy.sendMode === "prompt-user") base.sendModeOverride = PROMPT_USER;
+  // A warning too is a SoftBlock (the manifest's send mode): Outlook's "Send Anyway" would tell the add-in
+  // nothing and ask no reason, so the way on is "Actie ondernemen", which opens the pane, where sending
+  // anyway asks a reason bound to this content. Only a school that chose the prompt-user send mode gets
+  // Outlook's own choice.
+  if (res.policy.sendMode === "prompt-user") base.sendModeOverride = PROMPT_USER;
   return base;
 }
 

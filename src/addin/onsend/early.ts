@@ -106,12 +106,11 @@ function apiFor(office: OfficeLike, fetchImpl: typeof fetch | undefined, lang: "
 
 /**
  * The dry-run request: a query (no `mode: "send"`: the server writes nothing), with attachment contents
- * when attachments changed, names only otherwise.
+ * when attachments changed (kept for the send check to reuse), otherwise names only for attachments not
+ * uploaded before.
  */
 async function dryRunRequest(office: OfficeLike, api: ApiClient, mail: MailSnapshot, withContents: boolean): Promise<CheckRequestBody> {
-  return withContents
-    ? buildCheckRequest(office, api, mail)
-    : { to: mail.to, cc: mail.cc, bcc: mail.bcc, subject: mail.subject, body: mail.body, attachments: mail.attachments.map((a) => ({ name: a.name })) };
+  return buildCheckRequest(office, api, mail, withContents);
 }
 
 export function createEarlyCheckHandler(what: "recipients" | "attachments", deps: EarlyDeps = {}): (event: ComposeEvent) => void {

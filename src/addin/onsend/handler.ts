@@ -26,12 +26,10 @@ import {
   readComposeItem,
   readKeptPolicy,
   readSessionOverride,
-  readSessionPurpose,
-  readSessionStudents,
   recipientKey,
   newSendKey,
   saveKeptPolicy,
-  stampCheckHeader,
+  stampCheck,
   type MailSnapshot,
   type OfficeLike,
 } from "./office.js";
@@ -160,31 +158,24 @@ export function createOnMessageSendHandler(deps: HandlerDeps = {}): (event: Send
       const override = await readSessionOverride(office);
       const overrideOf = override && override.recipients.join("\n") === recipientKey(mail).join("\n") ? override.checkId : undefined;
 
-      // The purpose the user chose in the task pane; without one the party's default decides (and the
-      // server's message names it).
-      const purposeId = await readSessionPurpose(office);
-      // The students the user named in the pane for a mail in which the check recognised none.
-      const studentIds = await readSessionStudents(office);
       const profile = office.context.mailbox.userProfile;
       const tokenDeps = { fetchImpl: signalled, user: (profile && profile.emailAddress) || undefined };
       const api = new ApiClient({ baseUrl: cfg.apiBaseUrl, lang, fetchImpl: signalled, getToken: () => getAccessToken(cfg, tokenDeps) });
-      // Every recipient as Outlook gave it; attachment contents uploaded first, their receipts in the check.
-      const body = await buildCheckRequest(office, api, mail, purposeId);
+      // Every recipient as Outlook gave it; attachment contents uploaded first (or the early warning's
+      // receipts of the same files reused), their receipts in the check; the pane's purpose and students.
+      const body = await buildCheckRequest(office, api, mail);
       // The recording check: one pending record, confirmed when the mail shows up in Sent Items.
       body.mode = "send";
-      if (studentIds) body.studentIds = studentIds;
-      // The school's label for encrypted mail satisfies a party's agreed channel of encrypted mail.
-      if (mail.sensitivityLabelId) body.sensitivityLabelId = mail.sensitivityLabelId;
       if (overrideOf) body.overrideOf = overrideOf;
       const res: unknown = await api.post<unknown>("/api/check", body, { "idempotency-key": newSendKey() });
       if (!isCheckResponse(res)) throw new StepError("invalid");
       const check: CheckResponse = res;
-      // The stamp goes on the mail whatever the verdict ("Send Anyway" and SoftBlock still send), and the
+      // The stamp goes on the mail (a meeting: its custom property) whatever the verdict ("Send Anyway" and SoftBlock still send), and the
       // policy is saved, both BEFORE completing (the runtime may stop right after), within the budget.
       const left = budgetMs - (Date.now() - started) - 250;
       if (left > 0) {
         const writes: Promise<void>[] = [saveKeptPolicy(office, check.policy)];
-        if (check.stamp) writes.push(stampCheckHeader(office, check.stamp));
+        if (check.stamp) writes.push(stampCheck(office, check.stamp));
         await within(Promise.all(writes).then(() => undefined), Math.min(left, 2000));
       }
       return completionFor(check, lang);

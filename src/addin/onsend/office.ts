@@ -322,6 +322,47 @@ export function stampCheckHeader(office: OfficeLike, value: string): Promise<voi
   });
 }
 
+/** The custom property a meeting carries its check in (CHECK_CUSTOM_PROPERTY in contract/sendcheck.ts). */
+export const CHECK_PROPERTY_NAME = "zvCheck";
+
+interface CustomPropertiesLike {
+  set(name: string, value: string): void;
+  saveAsync(callback: (r: Office.AsyncResult<void>) => void): void;
+}
+
+/**
+ * Stamps a meeting (an appointment has no internet headers) with its check as the item's custom property
+ * `zvCheck` (Mailbox 1.1: load, set, save); Graph shows it on the organiser's calendar event. Resolves once
+ * Outlook saved it, or at once where the API is missing. Never rejects: an unstamped meeting is found in
+ * the organiser's calendar and judged there.
+ */
+export function stampCheckProperty(office: OfficeLike, value: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    try {
+      const item = office.context.mailbox.item as Office.AppointmentCompose | undefined;
+      if (!item || typeof item.loadCustomPropertiesAsync !== "function") return resolve();
+      item.loadCustomPropertiesAsync((r) => {
+        try {
+          const props = r && (r.value as unknown as CustomPropertiesLike | undefined);
+          if (String(r && r.status) === "failed" || !props) return resolve();
+          props.set(CHECK_PROPERTY_NAME, value);
+          props.saveAsync(() => resolve());
+        } catch {
+          resolve();
+        }
+      });
+    } catch {
+      resolve();
+    }
+  });
+}
+
+/** Stamps the item being sent: a message with the internet header, a meeting with the custom property. */
+export function stampCheck(office: OfficeLike, value: string): Promise<void> {
+  const item = office.context.mailbox.item as { internetHeaders?: unknown } | undefined;
+  return item && item.internetHeaders ? stampCheckHeader(office, value) : stampCheckProperty(office, value);
+}
+
 /** An Idempotency-Key for one send: the server derives the check id from it. */
 export function newSendKey(): string {
   let r = "";

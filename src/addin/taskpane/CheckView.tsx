@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { Badge, Button, Field, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
+import { Badge, Button, Field, Radio, RadioGroup, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
 import type { CheckResponse, RecipientResult } from "../../../contract/sendcheck.js";
 import type { Party, Purpose, StudentSummary } from "../../../contract/directory.js";
 import type { SensitivityLabelInfo } from "./host.js";
@@ -7,10 +7,15 @@ import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./com
 import { routes } from "./api.js";
 
 const CONSENT_CODES = new Set(["NO_CONSENT", "CONSENT_EXPIRED", "CONSENT_WITHDRAWN", "SECOND_GUARDIAN_REQUIRED", "CONSENT_REFUSED"]);
+/** Reasons that ask which student the mail is about (an attachment naming nobody, or one that could not be read). */
+const STUDENT_CODES = new Set(["ATTACHMENT_WITHOUT_STUDENT", "ATTACHMENT_UNREADABLE"]);
 /** Reasons that ask the user to choose the purpose of the mail. */
 const PURPOSE_CODES = new Set(["PURPOSE_AMBIGUOUS", "PARENT_OF_16_NO_PURPOSE", "NO_PURPOSE", "PURPOSE_NOT_COVERED"]);
 const NOTICE_METHODS = ["email", "letter", "meeting", "paper", "oral", "portal"] as const;
 type NoticeMethod = (typeof NOTICE_METHODS)[number];
+
+/** The value of the "another reason" choice: the typed reason counts. */
+const OWN = "__own__";
 
 function parseContext(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
@@ -34,6 +39,8 @@ export function CheckView() {
   const [note, setNote] = useState<string>();
   const [reason, setReason] = useState("");
   const [reasonTouched, setReasonTouched] = useState(false);
+  /** A reason picked from the school's list (policy overrideReasons), or OWN: the typed one counts. */
+  const [picked, setPicked] = useState(OWN);
   const [noticeMethod, setNoticeMethod] = useState<NoticeMethod>("email");
   /** The tenant's sensitivity labels (Purview), undefined without a catalog. */
   const [labels, setLabels] = useState<SensitivityLabelInfo[]>();
@@ -49,24 +56,10 @@ export function CheckView() {
         let res: CheckResponse;
         if (checkId) res = await api.call(routes.getCheck, { params: { id: checkId } });
         else {
-          const m = await host.readCompose();
-          const chosen = await host.readPurpose();
-          const label = await host.readSensitivityLabel().catch(() => undefined);
-          const named = await host.readStudents().catch(() => []);
-          res = await api.call(routes.check, {
-            // Every recipient as Outlook gives it (X500, typed names, lists: the server resolves them).
-            body: {
-              to: m.details?.to ?? m.to,
-              cc: m.details?.cc ?? m.cc,
-              bcc: m.details?.bcc ?? m.bcc,
-              subject: m.subject,
-              body: m.bodyText,
-              attachments: m.attachments,
-              ...(chosen ? { purposeId: chosen } : {}),
-              ...(label ? { sensitivityLabelId: label } : {}),
-              ...(named.length > 0 ? { studentIds: named } : {}),
-            },
-          });
+          // The same request as the on-send handler's (a meeting's attendees, the attachments' contents,
+          // the purpose and students left in the session data, the label), as a query: nothing is written.
+          const { body } = await host.readCheck(api);
+          res = await api.call(routes.check, { body });
         }
         setCheck(res);
       } catch (e) {
@@ -112,7 +105,7 @@ export function CheckView() {
       return undefined;
     });
   /** The user names the student of a mail in which the check recognised none; it travels with the mail too. */
-  const studentAsked = check?.recipients.some((r) => r.reasons.some((q) => q.code === "ATTACHMENT_WITHOUT_STUDENT")) ?? false;
+  const studentAsked = check?.recipients.some((r) => r.reasons.some((q) => STUDENT_CODES.has(q.code))) ?? false;
   useEffect(() => {
     if (studentAsked && !studentOptions) void api.call(routes.students, { query: { limit: 2000 } }).then((r) => setStudentOptions(r.students), () => undefined);
   }, [api, studentAsked, studentOptions]);
@@ -166,17 +159,18 @@ export function CheckView() {
       return t.encryptApplied(label.name);
     });
 
-  const reasonOk = reason.trim().length >= 10;
+  /** The reason to record: the one picked from the school's list, or the one typed. */
+  const chosenReason = (picked === OWN ? reason : picked).trim();
+  const reasonOk = chosenReason.length >= 10;
+  const listReasons = check?.policy.overrideReasons ?? [];
   const override = () =>
     act(async () => {
       if (!check || !reasonOk) return undefined;
-      const m = await host.readCompose();
-      // The override binds to this mail's digest: the pane's own check is a query, so the mail goes along.
-      await api.call(routes.override, {
-        params: { id: check.checkId },
-        body: { reason: reason.trim(), mail: { to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, body: m.bodyText, attachments: m.attachments } },
-      });
-      await host.markOverride({ checkId: check.checkId, recipients: [...m.to, ...m.cc, ...m.bcc].map((a) => a.toLowerCase()).sort() });
+      // The override binds to this mail's digest: the pane's own check is a query, so the mail goes along,
+      // read as the handler reads it (the attachments' kept receipts: no second upload).
+      const m = await host.readCheck(api);
+      await api.call(routes.override, { params: { id: check.checkId }, body: { reason: chosenReason, mail: m.body } });
+      await host.markOverride({ checkId: check.checkId, recipients: m.recipients });
       if (host.canSend()) {
         await host.send();
         return `${t.overrideDone} ${t.sent}`;
@@ -308,13 +302,32 @@ export function CheckView() {
                 {t.overrideTitle}
               </Title3>
               <Text size={200}>{t.overrideHelp}</Text>
+              {listReasons.length > 0 && (
+                <Field label={t.overridePick} required>
+                  <RadioGroup value={picked} onChange={(_, d) => setPicked(d.value)}>
+                    {listReasons.map((r) => (
+                      <Radio key={r} value={r} label={r} />
+                    ))}
+                    <Radio value={OWN} label={t.overrideOwn} />
+                  </RadioGroup>
+                </Field>
+              )}
               <Field
                 label={t.overrideReason}
-                required
-                validationState={reasonTouched && !reasonOk ? "error" : "none"}
-                validationMessage={reasonTouched && !reasonOk ? t.overrideTooShort : undefined}
+                required={picked === OWN}
+                validationState={picked === OWN && reasonTouched && !reasonOk ? "error" : "none"}
+                validationMessage={picked === OWN && reasonTouched && !reasonOk ? t.overrideTooShort : undefined}
               >
-                <Textarea value={reason} onChange={(_, d) => setReason(d.value)} onBlur={() => setReasonTouched(true)} resize="vertical" />
+                {/* Typing a reason chooses "another reason". */}
+                <Textarea
+                  value={reason}
+                  onChange={(_, d) => {
+                    setReason(d.value);
+                    setPicked(OWN);
+                  }}
+                  onBlur={() => setReasonTouched(true)}
+                  resize="vertical"
+                />
               </Field>
               <Button appearance="primary" disabled={busy || !reasonOk} onClick={() => void override()}>
                 {t.overrideButton}

@@ -9,6 +9,10 @@ import { TokenChain, type Challenge, type TokenSource } from "../auth/chain.js";
 import { hostSupportsNaa, naaSource } from "../auth/naa.js";
 import { officeSsoSource } from "../auth/office-sso.js";
 import { resolveConfig } from "../onsend/config.js";
+import { readComposeItem, recipientKey, type OfficeLike } from "../onsend/office.js";
+import { buildCheckRequest } from "../onsend/request.js";
+import type { ApiClient } from "../../shared/api.js";
+import type { CheckRequestBody } from "../../../contract/sendcheck.js";
 import type { ThemeKind } from "../../shared/theme.js";
 import { langOf } from "../../../contract/i18n.js";
 
@@ -35,16 +39,16 @@ export interface ReadMessage {
   mailboxOwner?: string;
 }
 
-export interface ComposeMessage {
-  /** Every recipient's address as Outlook gives it (X500 and typed names included: never filtered). */
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  /** The same recipients with display name and recipientType, for the check (Outlook hosts). */
-  details?: Record<"to" | "cc" | "bcc", { address: string; name?: string; type?: string }[]>;
-  subject: string;
-  bodyText: string;
-  attachments: { name: string; size?: number }[];
+/**
+ * The check of the item being composed, built exactly as the on-send handler builds it (onsend/request.ts):
+ * every recipient (a meeting's required and optional attendees and rooms), the full body, the attachments'
+ * contents (uploaded raw, or the kept receipts of files uploaded before), the purpose, the students named
+ * and the sensitivity label.
+ */
+export interface ComposeCheck {
+  body: CheckRequestBody;
+  /** The recipients' addresses, lower-cased and sorted: what an override mark names. */
+  recipients: string[];
 }
 
 export interface NewMessage {
@@ -87,7 +91,8 @@ export interface MailHost {
   /** Called when Outlook passes new context data to an open pane. */
   onInitializationContext(cb: (data: string) => void): void;
   readMessage(): Promise<ReadMessage>;
-  readCompose(): Promise<ComposeMessage>;
+  /** The check request of the item being composed (a message or a meeting), its attachments uploaded through `api`. */
+  readCheck(api: ApiClient): Promise<ComposeCheck>;
   removeRecipient(address: string): Promise<void>;
   setRecipients(to: string[]): Promise<void>;
   setSubject(subject: string): Promise<void>;
@@ -252,39 +257,18 @@ export class OfficeMailHost implements MailHost {
       return undefined;
     }
   }
-  async readCompose(): Promise<ComposeMessage> {
-    const item = this.compose;
-    // Every recipient, as Outlook gives it: an X500 address or a typed name is sent too (the server resolves it).
-    const detail = (l: Office.EmailAddressDetails[]) =>
-      l.map((r) => ({
-        address: (r.emailAddress || r.displayName || "?").trim(),
-        ...(r.displayName && r.displayName !== r.emailAddress ? { name: r.displayName } : {}),
-        ...(r.recipientType ? { type: String(r.recipientType) } : {}),
-      }));
-    const [to, cc, bcc, subject, bodyText, attachments] = await Promise.all([
-      p<Office.EmailAddressDetails[]>((cb) => item.to.getAsync(cb)),
-      p<Office.EmailAddressDetails[]>((cb) => item.cc.getAsync(cb)),
-      p<Office.EmailAddressDetails[]>((cb) => item.bcc.getAsync(cb)),
-      p<string>((cb) => item.subject.getAsync(cb)),
-      p<string>((cb) => item.body.getAsync(Office.CoercionType.Text, cb)),
-      p<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb)),
-    ]);
-    const details = { to: detail(to), cc: detail(cc), bcc: detail(bcc) };
-    const addr = (l: { address: string }[]) => l.map((r) => r.address);
-    return {
-      to: addr(details.to),
-      cc: addr(details.cc),
-      bcc: addr(details.bcc),
-      details,
-      subject,
-      bodyText,
-      attachments: attachments.map((a) => ({ name: a.name, size: a.size })),
-    };
+  async readCheck(api: ApiClient): Promise<ComposeCheck> {
+    const office = Office as unknown as OfficeLike;
+    const mail = await readComposeItem(office);
+    return { body: await buildCheckRequest(office, api, mail), recipients: recipientKey(mail) };
   }
   async removeRecipient(address: string): Promise<void> {
     const item = this.compose;
+    const meeting = Office.context.mailbox.item as Office.AppointmentCompose;
     const lc = address.toLowerCase();
-    for (const field of [item.to, item.cc, item.bcc]) {
+    // A meeting's attendees (OnAppointmentSend reads them as its recipients), else To, Cc and Bcc.
+    const fields = item.to ? [item.to, item.cc, item.bcc] : [meeting.requiredAttendees, meeting.optionalAttendees];
+    for (const field of fields.filter((f) => !!f)) {
       const list = await p<Office.EmailAddressDetails[]>((cb) => field.getAsync(cb));
       const kept = list.filter((r) => r.emailAddress.toLowerCase() !== lc);
       if (kept.length !== list.length) await p<void>((cb) => field.setAsync(kept, cb));

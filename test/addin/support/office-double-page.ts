@@ -4,7 +4,7 @@
  * `window.__ZV_PANE_SETUP__`. The task pane then starts exactly as in Outlook (Office.onReady, then the
  * real OfficeMailHost); the test reads what Outlook would have seen from `window.__ZV_OFFICE__`.
  */
-import { OfficeDouble } from "../../../src/shared/office-double.js";
+import { OfficeDouble, type AttachmentInput } from "../../../src/shared/office-double.js";
 
 /** What a test puts in front of the pane: the message it opens on and the data a Smart Alert passed. */
 export interface PaneSetup {
@@ -20,7 +20,18 @@ export interface PaneSetup {
     sharedMailbox?: string;
   };
   /** The message being composed. */
-  compose?: { to: string[]; cc: string[]; bcc: string[]; subject: string; bodyText: string; attachments: { name: string; size?: number }[] };
+  compose?: {
+    to: string[];
+    cc: string[];
+    bcc: string[];
+    subject: string;
+    bodyText: string;
+    /** With `content`, getAttachmentContentAsync gives it (a file as base64). */
+    attachments: AttachmentInput[];
+    /** "appointment": a meeting being organised (`to` required, `cc` optional attendees, `resources` rooms). */
+    itemType?: "message" | "appointment";
+    resources?: string[];
+  };
   initializationContext?: string;
   displayLanguage?: string;
   userEmail?: string;
@@ -62,7 +73,16 @@ const double = new OfficeDouble({
 const sent: PaneOffice["sent"] = [];
 if (setup.compose) {
   const c = setup.compose;
-  double.compose({ to: c.to, cc: c.cc, bcc: c.bcc, subject: c.subject, body: c.bodyText, attachments: c.attachments });
+  double.compose({
+    to: c.to,
+    cc: c.cc,
+    bcc: c.bcc,
+    subject: c.subject,
+    body: c.bodyText,
+    attachments: c.attachments,
+    ...(c.itemType ? { itemType: c.itemType } : {}),
+    ...(c.resources ? { resources: c.resources } : {}),
+  });
 }
 if (setup.read) {
   const r = setup.read;
