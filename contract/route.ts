@@ -75,6 +75,9 @@ export interface Route<
 
 export type BodyType = "json" | "csv" | "form" | "binary";
 
+/** A PDF document's bytes: the answer of a route that produces "pdf" (documents for parents, issue 17). */
+export const pdfBytes = z.instanceof(Uint8Array);
+
 export type AnyRoute = Route<string, z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>;
 
 type ParamsField<P extends string, PS> = [ParamNames<P>] extends [never]
@@ -97,7 +100,7 @@ const pathParams = (path: string): string[] => [...path.matchAll(/:([A-Za-z]+)/g
 /**
  * Declares a route. Checked here (at load) as well as by the type: the path's parameters and the params
  * schema name the same fields, a response schema is given and is not a top-level unknown/any, and a
- * non-JSON answer is a string.
+ * non-JSON answer is a string (a PDF: its bytes, `pdfBytes`).
  */
 export function route<
   const P extends string,
@@ -115,7 +118,8 @@ export function route<
   if (!(response instanceof z.ZodType) || response instanceof z.ZodAny || response instanceof z.ZodUnknown)
     throw new Error(`${where}: a response schema is required (not unknown/any)`);
   const produces = init.produces ?? "json";
-  if (produces !== "json" && !(response instanceof z.ZodString)) throw new Error(`${where}: a ${produces} answer is a string`);
+  if (produces === "pdf" ? !(response instanceof z.ZodCustom) : produces !== "json" && !(response instanceof z.ZodString))
+    throw new Error(`${where}: a ${produces} answer is ${produces === "pdf" ? "bytes (pdfBytes)" : "a string"}`);
   if (init.scope.from === "param" && !names.includes(init.scope.name)) throw new Error(`${where}: scope names an unknown parameter`);
   return {
     method: init.method,

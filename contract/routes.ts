@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { route } from "./route.js";
+import { pdfBytes, route } from "./route.js";
+import { LANGS } from "./enums.js";
 import { id } from "./patterns.js";
 import {
   authorityConfirmation,
@@ -84,6 +85,9 @@ import { adminLogQuery, adminLogResponse, auditStatusResponse, approvalRecord, a
 const byId = z.object({ id }).strict();
 const bySchool = z.object({ schoolId: id }).strict();
 const student = (name = "id") => ({ from: "param", name, via: "student" }) as const;
+/** The language of a document for parents: Dutch unless asked otherwise. */
+const documentQuery = z.object({ lang: z.enum(LANGS).optional() }).strict();
+const classOverviewQuery = z.object({ schoolId: id, className: z.string().min(1).max(20), lang: z.enum(LANGS).optional() }).strict();
 
 export const routes = {
   // identity
@@ -419,6 +423,25 @@ export const routes = {
     summary: "Ask the chosen consents again in one go: one request each (with its parents'-page links), sent when asked",
     body: renewalRequest,
     response: renewalResult,
+  }),
+  // documents for parents (issue 17 item 7): PDF made on the server, Dutch unless ?lang=en
+  accessLetter: route({
+    method: "get", path: "/students/:id/export.pdf", tag: "documents", access: "coordinator", scope: student(), produces: "pdf",
+    summary: "The parents' access export as a letter (PDF): board and school, addressee, date, the disclosure log as a table, evidence details in an appendix",
+    params: byId, query: documentQuery,
+    response: pdfBytes,
+  }),
+  classOverview: route({
+    method: "get", path: "/register/class.pdf", tag: "documents", access: "coordinator", scope: { from: "query", field: "schoolId", via: "school" }, produces: "pdf",
+    summary: "A printable overview of one class: students x the state of consent per party and purpose (PDF)",
+    query: classOverviewQuery,
+    response: pdfBytes,
+  }),
+  consentForm: route({
+    method: "get", path: "/consent-requests/:id/form.pdf", tag: "documents", access: "coordinator", scope: { from: "param", name: "id", via: "consent-request" }, produces: "pdf",
+    summary: "A consent request on paper (PDF, in the request's language): one form per letter, with the same text as the request mail and boxes to tick and sign",
+    params: byId,
+    response: pdfBytes,
   }),
   // accountability: the administrative log and four eyes on destruction (issue 16)
   adminLog: route({

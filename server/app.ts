@@ -21,6 +21,7 @@ import { RegisterService } from "./register/service.js";
 import { AuditStatusStore } from "./register/audit-status.js";
 import { ConsentRequestService } from "./register/requests.js";
 import { registerRoutes } from "./register/routes.js";
+import { documentRoutes } from "./documents/routes.js";
 import { CheckRepository } from "./sendcheck/repository.js";
 import { SendCheckService } from "./sendcheck/service.js";
 import { TextReader } from "./sendcheck/text-reader.js";
@@ -370,6 +371,13 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     requests: services.requests,
     messages: services.graph,
     mail: services.graph,
+    breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
+  });
+  documentRoutes(api, {
+    directory: services.directory,
+    repo: services.registerRepo,
+    register: services.register,
+    requests: services.requests,
     breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
   });
   portalRoutes(api, {

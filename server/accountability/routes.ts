@@ -48,6 +48,7 @@ const LOGGED = new Map<AnyRoute, Logged>([
   [routes.setLegalHold, { action: "legal-hold", target: (i) => str(i.params, "id"), details: (r) => ({ hold: (r as { legalHold?: boolean }).legalHold === true }) }],
   [routes.override, { action: "override", target: (i) => str(i.params, "id") }],
   [routes.accessExport, { action: "export", target: (i) => str(i.params, "id") }],
+  [routes.accessLetter, { action: "export", target: (i) => str(i.params, "id") }],
   [routes.restrict, { action: "directory-change", target: (i) => str(i.params, "id") }],
   [routes.decideReview, { action: "breach-decision", target: (i) => str(i.params, "id") }],
 ]);

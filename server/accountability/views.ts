@@ -36,6 +36,7 @@ const BULK: Record<string, { what: BulkView["what"]; count: (body: Record<string
 const VIEWED: Record<string, View["what"]> = {
   "/students/:id/register": "register",
   "/students/:id/export": "export",
+  "/students/:id/export.pdf": "export",
 };
 
 export class ViewLog {
@@ -126,9 +127,27 @@ export function viewLogging(views: ViewLog): RequestHandler {
   };
 }
 
-/** A successful JSON answer goes out only once `record` has stored the view; if that fails, 503 instead. */
+/**
+ * A successful JSON answer (or document: a PDF's bytes) goes out only once `record` has stored the view;
+ * if that fails, 503 instead.
+ */
 function withheldUnlessRecorded(res: Response, record: (body: Record<string, unknown>) => Promise<void>): void {
   const original = res.json.bind(res);
+  const send = res.send.bind(res);
+  // res.json sends a string through res.send: only bytes are a document's answer here.
+  res.send = ((body: unknown) => {
+    if (!Buffer.isBuffer(body) || res.statusCode >= 300) return send(body);
+    record({}).then(
+      () => send(body),
+      () => {
+        res.status(503).setHeader("Retry-After", "5");
+        res.removeHeader("Cache-Control");
+        res.type("application/json");
+        original({ error: { code: "STORAGE_UNAVAILABLE", message: "The view could not be recorded; try again shortly" } });
+      },
+    );
+    return res;
+  }) as typeof res.send;
   res.json = ((body: unknown) => {
     if (res.statusCode >= 300) return original(body);
     record(body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {}).then(

@@ -280,6 +280,9 @@ export class ApiBuilder {
       if (this.opts.validateResponses) checkAnswer(rt, result);
       if (principal && this.opts.afterSuccess) await this.opts.afterSuccess(rt, { principal, input: input as HandlerInput<AnyRoute>, result, schoolIds });
       if (rt.produces === "json") res.status(rt.status).json(result);
+      // A document for parents holds personal data: never kept by a cache.
+      else if (result instanceof Uint8Array)
+        res.status(rt.status).type(MEDIA_TYPES[rt.produces]).setHeader("Cache-Control", "no-store").send(Buffer.from(result.buffer, result.byteOffset, result.byteLength));
       else res.status(rt.status).type(MEDIA_TYPES[rt.produces]).send(result);
     });
     const pageErrors = m.htmlErrors;
@@ -338,7 +341,10 @@ function operation(rt: AnyRoute): Record<string, unknown> {
     "x-school-scope": rt.scope,
     parameters: [...params, ...queryParams, ...headerParams],
     responses: {
-      [String(rt.status)]: { description: "OK", content: { [MEDIA_TYPES[rt.produces]]: { schema: jsonSchema(rt.response, "output") } } },
+      [String(rt.status)]: {
+        description: "OK",
+        content: { [MEDIA_TYPES[rt.produces]]: { schema: rt.produces === "pdf" ? { type: "string", format: "binary" } : jsonSchema(rt.response, "output") } },
+      },
       default: { description: "Error", content: { "application/json": { schema: jsonSchema(errorBody, "output") } } },
     },
   };

@@ -1,6 +1,7 @@
 import { controllerName, fullName, policyFor, type Student } from "../directory/domain.js";
-import type { DirectorySnapshot } from "../directory/service.js";
+import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
 import type { RegisterEvent } from "./domain.js";
+import type { RegisterRepository } from "./repository.js";
 
 const REDACTED = "[weggelaten: gegevens van anderen]";
 
@@ -107,4 +108,21 @@ export function accessExport(snap: DirectorySnapshot, student: Student, allEvent
     ],
     decisionTerm: "Op een verzoek om correctie, verwijdering of bezwaar beslist de school binnen een maand, een weigering met redenen.",
   };
+}
+
+/** Where an access export comes from: the directory, the student's events and the breach register. */
+export interface ExportSources {
+  directory: DirectoryService;
+  repo: RegisterRepository;
+  /** The data breaches that concern a student (the breach register). */
+  breachesOf?: (tenantId: string, studentId: string) => Promise<ExportBreach[]>;
+}
+
+/** The access export of one student, read from its sources (the JSON route and the PDF letter both use it). */
+export async function loadAccessExport(src: ExportSources, tenantId: string, studentId: string, at = new Date()): Promise<ReturnType<typeof accessExport>> {
+  const student = await src.directory.student(tenantId, studentId);
+  const snap = await src.directory.snapshot(tenantId);
+  const part = await src.repo.read(tenantId, student.id);
+  const breaches = src.breachesOf ? await src.breachesOf(tenantId, student.id) : [];
+  return accessExport(snap, student, part.events, at, breaches);
 }

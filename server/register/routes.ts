@@ -5,7 +5,7 @@ import type { DirectoryService } from "../directory/service.js";
 import type { RegisterService } from "./service.js";
 import type { RegisterRepository } from "./repository.js";
 import { letterSender, type ConsentRequestService } from "./requests.js";
-import { accessExport, type ExportBreach } from "./export.js";
+import { loadAccessExport, type ExportBreach } from "./export.js";
 import type { MailSender, MessageEvidenceSource } from "./ports.js";
 import { recordConsent } from "./record-consent.js";
 
@@ -35,13 +35,7 @@ export function registerRoutes(
   );
   api.implement(routes.consentRequest, ({ principal, params }) => requests.get(principal, params.id));
   api.implement(routes.register, ({ principal, params }) => register.register(principal.tenantId, params.id));
-  api.implement(routes.accessExport, async ({ principal, params }) => {
-    const student = await directory.student(principal.tenantId, params.id);
-    const snap = await directory.snapshot(principal.tenantId);
-    const part = await repo.read(principal.tenantId, student.id);
-    const breaches = deps.breachesOf ? await deps.breachesOf(principal.tenantId, student.id) : [];
-    return accessExport(snap, student, part.events, new Date(), breaches);
-  });
+  api.implement(routes.accessExport, ({ principal, params }) => loadAccessExport(deps, principal.tenantId, params.id));
   api.implement(routes.overview, async ({ principal, schools }) => ({ rows: await register.overview(principal.tenantId, schools) }));
   api.implement(routes.registerRows, async ({ principal, query, schools }) => register.rows(principal.tenantId, query, schools));
   api.implement(routes.stats, ({ principal, schools }) => register.stats(principal.tenantId, new Date(), schools));

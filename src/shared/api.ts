@@ -87,6 +87,23 @@ export class ApiClient {
     return this.request<RouteOutput<Rt>>(route.method.toUpperCase(), url, route.method === "get" ? undefined : body, headers);
   }
 
+  /**
+   * Fetches a document route's answer (a PDF, say) as a Blob: `download(routes.accessLetter, { params: { id } })`.
+   * Errors arrive as JSON and are thrown as ApiError, as `call` does.
+   */
+  async download<Rt extends AnyRoute>(route: Rt | RouteRef<Rt>, ...args: CallArgs<Rt>): Promise<Blob> {
+    const input = (args[0] ?? {}) as { params?: Record<string, string>; query?: Record<string, unknown> };
+    const token = await this.opts.getToken();
+    const f = this.opts.fetchImpl ?? fetch;
+    const res = await f(`${this.opts.baseUrl}${urlOf(route, input.params, input.query)}`, {
+      method: route.method.toUpperCase(),
+      headers: { authorization: `Bearer ${token}`, "accept-language": this.opts.lang ?? "nl" },
+    });
+    if (res.ok) return res.blob();
+    const err = ((await res.json().catch(() => undefined)) as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    throw new ApiError(res.status, typeof err?.code === "string" ? err.code : "HTTP_" + res.status, typeof err?.message === "string" ? err.message : res.statusText, err?.details);
+  }
+
   get<T>(path: string): Promise<T> {
     return this.request<T>("GET", path);
   }

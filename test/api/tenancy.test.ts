@@ -166,6 +166,15 @@ describe("Tenancy and roles on every route", function () {
         assert.equal(r.status, 200);
         noMarkers(r.json, route);
       },
+      // Documents for parents (issue 17 item 7): B's student, school and request are not A's.
+      "GET /api/students/{id}/export.pdf": async (route) => {
+        await notFound("/api/students/b-lln-001/export.pdf")(route);
+        const r = await get("/api/students/lln-001/export.pdf");
+        assert.equal(r.status, 200);
+        noMarkers(r.json, route);
+      },
+      "GET /api/register/class.pdf": notFound("/api/register/class.pdf?schoolId=b-school&className=groep%204"),
+      "GET /api/consent-requests/{id}/form.pdf": async (route) => notFound(`/api/consent-requests/${b.requestId}/form.pdf`)(route),
       "GET /api/parties": listed("/api/parties"),
       "PUT /api/parties/{id}": async (route) => {
         // B's purpose does not exist for A.

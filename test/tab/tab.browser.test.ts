@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
+import { readFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ensureBuilt } from "../support/built.js";
 import type { Stack } from "../support/stack.js";
@@ -215,6 +216,14 @@ describe("Teams tab in a browser, over the real server", function () {
     // The JSON download is the server's export.
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-json").click()]);
     assert.match(download.suggestedFilename(), new RegExp(`^inzage-${jan.studentId}-\\d{4}-\\d{2}-\\d{2}\\.json$`));
+    // The letter (PDF) is the server's too: its disclosure log read back whole, with page numbers (issue 17 item 7).
+    const [pdf] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-pdf").click()]);
+    assert.match(pdf.suggestedFilename(), new RegExp(`^inzage-${jan.studentId}-\\d{4}-\\d{2}-\\d{2}\\.pdf$`));
+    const { extractText, getDocumentProxy } = await import("unpdf");
+    const letter = (await extractText(await getDocumentProxy(new Uint8Array(await readFile(await pdf.path()))), { mergePages: true })).text;
+    const letterWords = new Set(letter.split(/\s+/));
+    for (const w of "GGD Voorbeeldregio (JGZ) toestemming Jan de Vries".split(" ")) assert.ok(letterWords.has(w), `"${w}" is whole in the letter`);
+    assert.match(letter, /pagina 1 van \d/);
     // Printing hides the navigation and the buttons.
     await page.emulateMedia({ media: "print" });
     assert.equal(await page.locator("header").isVisible(), false);

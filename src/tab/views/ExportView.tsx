@@ -11,6 +11,7 @@ import { ErrorBox, Loading } from "../components/common.js";
 import { labelOf } from "./export/labels.js";
 import { Value } from "./export/Value.js";
 import { downloadJson } from "./export/download.js";
+import { PdfButton } from "../components/PdfButton.js";
 
 const useStyles = makeStyles({
   actions: { display: "flex", gap: tokens.spacingHorizontalM, flexWrap: "wrap", marginBottom: tokens.spacingVerticalL },
@@ -56,6 +57,18 @@ export function ExportView({ id }: { id: string }): JSX.Element {
         <Button appearance="primary" onClick={() => window.print()}>
           {t("exportPrint")}
         </Button>
+        <PdfButton
+          label={t("docLetterPdf")}
+          fileName={`inzage-${id}-${new Date().toISOString().slice(0, 10)}.pdf`}
+          fetchPdf={() => api.download(routes.accessLetter, { params: { id } })}
+          testId="export-pdf"
+        />
+        <PdfButton
+          label={t("docLetterPdfEn")}
+          fileName={`access-${id}-${new Date().toISOString().slice(0, 10)}.pdf`}
+          fetchPdf={() => api.download(routes.accessLetter, { params: { id }, query: { lang: "en" } })}
+          testId="export-pdf-en"
+        />
         <Button onClick={() => downloadJson(doc, `inzage-${id}-${new Date().toISOString().slice(0, 10)}.json`)} data-testid="export-json">
           {t("exportJson")}
         </Button>

@@ -28,6 +28,7 @@ import { DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCel
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent } from "react";
 import type { FixedSizeList, FixedSizeListProps } from "react-window";
 import { routes, type OverviewRow, type TabApi } from "../api.js";
+import { PdfButton } from "../components/PdfButton.js";
 import type { RegisterPage } from "../../../contract/index.js";
 import { useApp } from "../context.js";
 import { formatDate, useI18n, type Lang, type MessageKey, type Translate } from "../i18n.js";
@@ -363,6 +364,8 @@ export function RegisterView(): JSX.Element {
   const selectedIds = useMemo(() => new Set<TableRowId>([...selected.keys()]), [selected]);
   const loadedAll = paged.pages.get(0) !== undefined;
   const f = paged.facets;
+  // The class overview (PDF) is of one class of one school: the chosen school, or the only one.
+  const classSchool = filters.schoolId || (f.schools.length === 1 ? (f.schools[0] ?? "") : "");
 
   return (
     <section aria-labelledby="register-title">
@@ -450,6 +453,15 @@ export function RegisterView(): JSX.Element {
               <Button size="small" appearance="subtle" disabled={selected.size === 0} onClick={() => setSelected(new Map())}>
                 {t("clearSelection")}
               </Button>
+              {classSchool && filters.className ? (
+                <PdfButton
+                  size="small"
+                  label={t("docClassPdf", { className: filters.className })}
+                  fileName={`klasoverzicht-${filters.className.replace(/\s+/g, "-")}.pdf`}
+                  fetchPdf={() => api.download(routes.classOverview, { query: { schoolId: classSchool, className: filters.className, lang } })}
+                  testId="register-class-pdf"
+                />
+              ) : null}
             </div>
             {total === 0 ? (
               <Empty>{t("emptyFiltered")}</Empty>

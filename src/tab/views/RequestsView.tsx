@@ -23,6 +23,7 @@ import { routes } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type MessageKey } from "../i18n.js";
 import { Empty, ErrorBox, LoadedList, Loading, Success } from "../components/common.js";
+import { PdfButton } from "../components/PdfButton.js";
 
 /**
  * "Open verzoeken" (issue 17): every consent request and where each letter stands (sent, opened on the
@@ -94,6 +95,7 @@ export function RequestsView(): JSX.Element {
                   <TableHeaderCell>{t("rqAsked")}</TableHeaderCell>
                   <TableHeaderCell>{t("rqState")}</TableHeaderCell>
                   <TableHeaderCell>{t("rqPerHolder")}</TableHeaderCell>
+                  <TableHeaderCell>{t("rqPaper")}</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -131,6 +133,16 @@ export function RequestsView(): JSX.Element {
                           </li>
                         ))}
                       </ul>
+                    </TableCell>
+                    <TableCell>
+                      <PdfButton
+                        size="small"
+                        label={t("docFormPdf")}
+                        ariaLabel={t("docFormPdfFor", { name: r.studentName })}
+                        fileName={`toestemmingsformulier-${r.requestId}.pdf`}
+                        fetchPdf={() => api.download(routes.consentForm, { params: { id: r.requestId } })}
+                        testId={`rq-form-${r.requestId}`}
+                      />
                     </TableCell>
                   </TableRow>
                 ))}

@@ -1,0 +1,182 @@
+/**
+ * The parents' access export (inzage, art. 15 AVG; DOMAIN.md section 7) as a letter in PDF. The content
+ * is the access export the server already makes (server/register/export.ts), laid out for parents:
+ * the board and the school, the addressee, the date, the disclosure log as a table, consents,
+ * refusals and withdrawals, breaches, retention, sources and rights; the evidence details (Message-IDs,
+ * hashes, the information text shown) only in the appendix.
+ */
+import type { AccessExport } from "../../contract/register.js";
+import type { Lang } from "../../contract/enums.js";
+import { fill, texts } from "../../contract/i18n.js";
+import { formatDutchDate } from "../directory/domain.js";
+import { shortDate, writeDocument, type Pen, type PdfBytes } from "./pdf.js";
+import { BASIS, DECISION, METHOD, RELATION, documentTexts } from "./texts.js";
+
+const word = <K extends string>(table: Record<K, { nl: string; en: string }>, code: string, lang: Lang): string =>
+  (table as Record<string, { nl: string; en: string } | undefined>)[code]?.[lang] ?? code;
+
+/** The rows of the disclosure log as the letter's table shows them (the test reads them too). */
+export function disclosureRows(doc: AccessExport, lang: Lang): string[][] {
+  return [...doc.recipients]
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .map((r) => [shortDate(r.at), r.party, r.purpose, word(BASIS, r.basis, lang)]);
+}
+
+/** The rows of the consents table: date, decision (and withdrawal), to whom, what for, by whom, how, until. */
+export function consentRows(doc: AccessExport, lang: Lang): string[][] {
+  const t = texts(documentTexts, lang);
+  return [...doc.consents]
+    .sort((a, b) => a.givenAt.localeCompare(b.givenAt))
+    .map((c) => [
+      shortDate(c.givenAt),
+      word(DECISION, c.decision, lang) + (c.withdrawnAt ? `, ${fill(t.withdrawnOn, { date: shortDate(c.withdrawnAt) })}` : ""),
+      c.party,
+      c.purpose,
+      c.givenBy,
+      word(METHOD, c.method, lang),
+      c.decision === "granted" ? shortDate(c.validUntil) : "",
+    ]);
+}
+
+export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc.generatedAt)): Promise<PdfBytes> {
+  const t = texts(documentTexts, lang);
+  const c = doc.controller;
+  const board = c?.board ?? c?.school ?? c?.name ?? "";
+  const student = doc.student.name;
+  const holders = doc.guardians.filter((g) => g.hasAuthority).map((g) => g.name);
+  const names = holders.length > 1 ? `${holders.slice(0, -1).join(", ")} ${t.and} ${holders[holders.length - 1] ?? ""}` : (holders[0] ?? "");
+  const date = formatDutchDate(at, lang);
+  const title = fill(t.accessTitle, { name: student });
+  return writeDocument(lang, { title, author: board, subject: t.accessSubject }, `${board} · ${title}`, (pen: Pen) => {
+    pen.letterhead(
+      [board, ...(c?.school && c.school !== board ? [c.school] : []), ...(c ? [`BRIN ${c.brin}`] : [])],
+      [`${t.date}: ${date}`],
+    );
+    pen.pairs([[t.to, `${names ? `${names}, ` : ""}${fill(t.toParents, { name: student })}`]]);
+    pen.title(title);
+    pen.para(t.accessSubject, { bold: true });
+    pen.para(names ? fill(t.dear, { names }) : t.dearParents);
+    pen.para(fill(t.accessIntro, { name: student }));
+
+    pen.heading(fill(t.secData, { name: student }));
+    pen.pairs([
+      [t.name, student],
+      [t.studentNumber, doc.student.studentNumber],
+      [t.birthDate, shortDate(doc.student.birthDate)],
+      [t.className, doc.student.className],
+      ...(doc.student.leftDate ? [[t.leftDate, shortDate(doc.student.leftDate)] as [string, string]] : []),
+    ]);
+    if (doc.guardians.length > 0) {
+      pen.heading(t.secGuardians);
+      pen.table(
+        [
+          { header: t.name },
+          { header: t.relation },
+          { header: t.authority },
+        ],
+        doc.guardians.map((g) => [g.name, word(RELATION, g.relation, lang), g.hasAuthority ? t.yes : t.no]),
+      );
+    }
+    pen.heading(t.secPurposes);
+    if (doc.purposes.length > 0) pen.bullets(doc.purposes);
+    else pen.para(t.none);
+    pen.heading(t.secCategories);
+    pen.bullets(doc.categories);
+
+    pen.heading(t.secRecipients);
+    const disclosures = disclosureRows(doc, lang);
+    if (disclosures.length === 0) pen.para(fill(t.noRecipients, { name: student }));
+    else
+      pen.table(
+        [
+          { header: t.date },
+          { header: t.toWhom },
+          { header: t.what },
+          { header: t.basis },
+        ],
+        disclosures,
+      );
+
+    pen.heading(t.secConsents);
+    const consents = consentRows(doc, lang);
+    if (consents.length === 0) pen.para(t.noConsents);
+    else
+      pen.table(
+        [
+          { header: t.date },
+          { header: t.decision },
+          { header: t.toWhom },
+          { header: t.purpose },
+          { header: t.givenBy },
+          { header: t.how },
+          { header: t.validUntil },
+        ],
+        consents,
+      );
+    if (doc.notices.length > 0) {
+      pen.heading(t.secNotices);
+      pen.table(
+        [
+          { header: t.date },
+          { header: t.toWhom },
+          { header: t.purpose },
+          { header: t.how },
+        ],
+        doc.notices.map((n) => [shortDate(n.informedAt), n.party, n.purpose, word(METHOD, n.method, lang)]),
+      );
+    }
+    if (doc.overrides.length > 0) {
+      pen.heading(t.secOverrides);
+      pen.para(fill(t.overrides, { dates: doc.overrides.map((o) => shortDate(o.at)).join(", "), name: student }));
+    }
+    if (doc.dataBreaches.length > 0) {
+      pen.heading(t.secBreaches);
+      pen.para(fill(t.breachesIntro, { name: student }));
+      pen.table(
+        [
+          { header: t.flaggedAt },
+          { header: t.awareAt },
+          { header: t.what },
+          { header: t.categories },
+          { header: t.recipient },
+        ],
+        doc.dataBreaches.map((b) => [shortDate(b.flaggedAt), shortDate(b.awareAt), b.what, b.categories.join(", "), b.recipient]),
+      );
+    }
+    pen.heading(t.secRetention);
+    pen.pairs([
+      [t.retStudentFile, doc.retention.studentFile],
+      [t.retAbsence, doc.retention.absenceAndEnrolment],
+      [t.retReferral, doc.retention.referral],
+      [t.retConsents, doc.retention.consentRecords],
+      [t.retDisclosures, doc.retention.disclosureLog],
+    ]);
+    pen.heading(t.secSources);
+    pen.bullets(doc.sources);
+    pen.heading(t.secRights);
+    pen.bullets(doc.rights);
+    pen.para(doc.decisionTerm);
+    pen.para(`${t.closing}\n${board}${c?.school && c.school !== board ? `\n${c.school}` : ""}`);
+
+    // The appendix: evidence details, nowhere else in the letter.
+    pen.heading(t.appendix, 60);
+    const withEvidence = doc.consents.filter((x) => x.evidence || x.informationShown);
+    if (withEvidence.length === 0) pen.para(t.appendixNone);
+    else {
+      pen.para(t.appendixIntro, { small: true });
+      for (const x of [...withEvidence].sort((a, b) => a.givenAt.localeCompare(b.givenAt))) {
+        pen.para(fill(t.evidenceOf, { decision: word(DECISION, x.decision, lang), date: shortDate(x.givenAt), party: x.party, purpose: x.purpose }), { bold: true });
+        if (x.evidence)
+          pen.pairs(
+            [
+              ["Message-ID", x.evidence.messageId],
+              [t.messageDate, shortDate(x.evidence.date)],
+              ["SHA-256", x.evidence.sha256],
+            ],
+            { mono: true },
+          );
+        if (x.informationShown) pen.pairs([[t.informationShown, x.informationShown]], { small: true });
+      }
+    }
+  });
+}
