@@ -266,11 +266,15 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     await page.getByRole("group", { name: "Aan" }).getByText("intake@letterwijs.example").waitFor();
     const after = await send(page);
     // Lawful now; the one warning left is the practice's agreed channel (encrypted mail), which the
-    // simulated Outlook (no Purview labels) cannot apply: the user sends anyway.
+    // simulated Outlook (no Purview labels) cannot apply: the user sends anyway, through the pane with a
+    // reason (a warning holds the mail: SoftBlock).
     assert.equal(after.check.verdict, "warn", JSON.stringify(after.check.recipients));
     assert.ok(codes(after.check).includes("CONSENT_VALID"));
     assert.deepEqual(codes(after.check).filter((c) => c !== "CONSENT_VALID" && c !== "PURPOSE_ASSUMED"), ["AGREED_CHANNEL"]);
-    await page.getByRole("alertdialog").getByRole("button", { name: "Toch verzenden" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Actie ondernemen" }).click();
+    const warned = page.getByTestId("taskpane");
+    await warned.getByRole("radiogroup", { name: /Waarom verzendt u toch\?/ }).getByRole("radio", { name: DEFAULT_OVERRIDE_REASONS.nl[0] ?? "" }).check();
+    await warned.getByRole("button", { name: "Reden vastleggen en verzenden" }).click();
     await page.getByTestId("status").getByText("Verzonden (gesimuleerd)").waitFor();
     await page.screenshot({ path: path.join(OUT, "08-letterwijs-sent.png"), fullPage: true });
     await page.close();
@@ -484,7 +488,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     const again = await send(page);
     assert.notEqual(again.check.verdict, "block", JSON.stringify(again.check.recipients));
     assert.ok(codes(again.check).includes("CONSENT_VALID"), codes(again.check).join());
-    if (again.check.verdict === "warn") await page.getByRole("alertdialog").getByRole("button", { name: "Toch verzenden" }).click();
+    assert.equal(again.check.verdict, "allow", JSON.stringify(again.check.recipients));
     await page.getByTestId("status").getByText("Postvak UIT").waitFor();
     const disclosuresOfSem = async () => (await registerOf(sem.id)).filter((e) => e.type === "disclosure" && e.checkId === again.check.checkId);
     assert.deepEqual(await disclosuresOfSem(), [], "checked and in the Outbox: not a disclosure");

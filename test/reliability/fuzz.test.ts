@@ -59,7 +59,7 @@ function carry(kind: string, raw: string | undefined): { raw: string | undefined
 const value: fc.Arbitrary<unknown> = fc.oneof(nasty, fc.jsonValue({ maxDepth: 2 }), fc.array(nasty, { maxLength: 3 }), fc.dictionary(nasty, nasty, { maxKeys: 3 }));
 
 describe("Property: every route survives random and hostile input", function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let stack: Stack;
   let api: OpenApi;
   before(async () => {

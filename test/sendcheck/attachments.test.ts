@@ -25,6 +25,7 @@ interface Receipt {
   status: string;
   reason?: string;
   students: number;
+  sha256?: string;
 }
 interface CheckView {
   checkId: string;
@@ -65,7 +66,8 @@ describe("Attachment contents: upload, extraction in a worker, receipts, the unr
   it("When a PDF naming a student is attached, then its text is read and the student is detected (the mail itself names nobody)", async () => {
     const up = await upload("corr-pdf-0001", "verslag.pdf", makePdf(`${MARKER} over Jan de Vries, groep 7`));
     assert.equal(up.status, 200, JSON.stringify(up.json));
-    assert.deepEqual({ ...up.json, receipt: undefined }, { receipt: undefined, name: "verslag.pdf", status: "read", students: 1 });
+    assert.match(String(up.json.sha256), /^[0-9a-f]{64}$/, "the upload's content hash, signed into the receipt");
+    assert.deepEqual({ ...up.json, receipt: undefined, sha256: undefined }, { receipt: undefined, sha256: undefined, name: "verslag.pdf", status: "read", students: 1 });
     const r = await check({
       to: ["wijkteam@wijkteam.voorbeeldstad.example"],
       correlationId: "corr-pdf-0001",
