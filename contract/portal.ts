@@ -35,6 +35,11 @@ export const openRequestLetter = z.object({
   withdrawnAt: z.string().optional(),
   reminders: z.number().int(),
   lastReminderAt: z.string().optional(),
+  /**
+   * A reminder is due (school policy reminderAfterDays / maxReminders): sent by the server, not answered,
+   * the link still works, the last mail (request or reminder) at least N days ago, fewer than M reminders.
+   */
+  reminderDue: z.boolean(),
 });
 export const openRequest = z.object({
   requestId: z.string(),
@@ -53,6 +58,9 @@ export const openRequest = z.object({
   letters: z.array(openRequestLetter),
 });
 export type OpenRequest = z.infer<typeof openRequest>;
+/** What a reminder round of one request did: how many letters were reminded, and the request as it stands now. */
+export const remindResult = z.object({ reminded: z.number().int(), request: openRequest });
+export type RemindResult = z.infer<typeof remindResult>;
 export const openRequestsQuery = z.object({ state: z.enum(REQUEST_STATES).optional() }).strict();
 export const openRequestsResponse = z.object({ requests: z.array(openRequest) });
 

@@ -56,6 +56,7 @@ export const routes: RouteRefs = {
   parentAnswer: { method: "post", path: "/parents/:token", bodyType: "form" },
   recordReply: { method: "post", path: "/consent-requests/:id/reply", bodyType: "json" },
   openRequests: { method: "get", path: "/consent-requests", bodyType: "json" },
+  remindConsentRequest: { method: "post", path: "/consent-requests/:id/remind", bodyType: "json" },
   renewalPreview: { method: "get", path: "/renewals", bodyType: "json" },
   renewalRound: { method: "post", path: "/renewals", bodyType: "json" },
   accessLetter: { method: "get", path: "/students/:id/export.pdf", bodyType: "json" },

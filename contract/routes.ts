@@ -72,6 +72,7 @@ import {
   renewalQuery,
   renewalRequest,
   renewalResult,
+  remindResult,
   replyRecordRequest,
 } from "./portal.js";
 import { adminLogQuery, adminLogResponse, auditStatusResponse, approvalRecord, approvalsResponse, backupsResponse, bulkViewsResponse, decisionInput, proposalInput } from "./admin.js";
@@ -411,6 +412,13 @@ export const routes = {
     summary: "The consent requests and where each stands: sent, opened, answered, expired",
     query: openRequestsQuery,
     response: openRequestsResponse,
+  }),
+  // reminders of unanswered requests (issue 17 item 2): the coordinator sends the due ones, as the request was sent
+  remindConsentRequest: route({
+    method: "post", path: "/consent-requests/:id/remind", tag: "portal", access: "coordinator", scope: { from: "param", name: "id", via: "consent-request" }, status: 200,
+    summary: "Send a reminder for each letter of a request that is due (policy reminderAfterDays / maxReminders) from the coordinator's mailbox, and count it",
+    params: byId,
+    response: remindResult,
   }),
   renewalPreview: route({
     method: "get", path: "/renewals", tag: "portal", access: "coordinator", scope: { from: "tenant" },

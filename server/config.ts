@@ -86,8 +86,6 @@ const schema = z
     /** The parents' page: requests per minute per client address, and per instance (checked before any work). */
     PARENT_PAGE_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     PARENT_PAGE_RATE_PER_MINUTE_INSTANCE: z.coerce.number().int().min(1).default(1200),
-    /** Minutes between reminder runs for unanswered consent requests (0: off); policy reminderAfterDays / maxReminders decide who. */
-    REMINDER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10080).default(0),
     /**
      * Key of the MAC in the x-zorgvuldig-check header the add-in stamps on every checked mail (HMAC-SHA256).
      * Required in production; elsewhere a fixed development key is used.

@@ -1,13 +1,13 @@
-import type { Lang, OpenRequest, RenewalResult, ReplyRecordRequest, RequestState } from "../../contract/index.js";
+import type { Lang, OpenRequest, RemindResult, RenewalResult, ReplyRecordRequest, RequestState } from "../../contract/index.js";
 import { dutchDate, fullName, policyFor } from "../directory/domain.js";
-import type { DirectoryService } from "../directory/service.js";
+import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
 import type { Principal } from "../identity/auth.js";
 import type { ConsentEvent, RegisterEvent } from "../register/domain.js";
 import type { RegisterRepository } from "../register/repository.js";
-import type { ConsentRequestRecord, ConsentRequestService } from "../register/requests.js";
+import type { ConsentLetter, ConsentRequestRecord, ConsentRequestService } from "../register/requests.js";
 import { endOfDutchDay, type RegisterService } from "../register/service.js";
 import { recordConsent, type RecordConsentDeps } from "../register/record-consent.js";
-import { AppError } from "../shared/errors.js";
+import { AppError, notFound } from "../shared/errors.js";
 import type { ParentLink, ParentLinks } from "./links.js";
 
 /**
@@ -33,6 +33,24 @@ function requestState(states: RequestState[]): RequestState {
   if (states.includes("expired")) return "expired";
   for (const s of ["opened", "answered", "sent"] as const) if (states.includes(s)) return s === "answered" ? "opened" : s;
   return "created";
+}
+
+/**
+ * A letter is due for a reminder (school policy reminderAfterDays / maxReminders): the server sent it
+ * (a letter sent by hand from Outlook is reminded by hand), it is not answered and its link still works,
+ * the last mail to this holder (the request or a reminder) went at least N days ago, fewer than M reminders.
+ */
+export function reminderDue(
+  req: ConsentRequestRecord,
+  letter: ConsentLetter,
+  state: RequestState,
+  policy: { reminderAfterDays: number; maxReminders: number },
+  now: Date,
+): boolean {
+  if ((state !== "sent" && state !== "opened") || !letter.messageId || !letter.to) return false;
+  if ((letter.reminders ?? 0) >= policy.maxReminders) return false;
+  const last = letter.lastReminderAt ?? req.sentAt;
+  return last !== undefined && now.getTime() - Date.parse(last) >= policy.reminderAfterDays * 86400_000;
 }
 
 /** The end of the school year a moment falls in (policy MM-DD, Dutch time). */
@@ -63,49 +81,77 @@ export class FollowUp {
     };
     const out: OpenRequest[] = [];
     for (const req of all) {
-      const student = snap.studentById.get(req.studentId);
-      if (!student) continue;
-      const evs = await events(req.studentId);
-      const withdrawn = new Map(evs.flatMap((e) => (e.type === "withdrawal" ? [[e.consentId, e.at] as const] : [])));
-      const letters = req.letters.map((l) => {
-        const link = l.linkId ? links.get(l.linkId) : undefined;
-        const reply = evs.find((e): e is ConsentEvent => e.type === "consent" && e.evidence?.requestId === req.requestId && actorKey(e.givenBy) === holderKey(l));
-        const answeredAt = link?.answeredAt ?? reply?.givenAt;
-        const decision = link?.decision ?? reply?.decision;
-        const consentId = link?.consentId ?? reply?.id;
-        const withdrawnAt = consentId ? withdrawn.get(consentId) : undefined;
-        const name = l.student ? fullName(student) : (student.guardians.find((g) => g.id === l.guardianId)?.name ?? l.to);
-        return {
-          holder: holderKey(l),
-          name,
-          state: letterState(req, link, reply, now),
-          ...(link?.openedAt ? { openedAt: link.openedAt } : {}),
-          ...(answeredAt ? { answeredAt } : {}),
-          ...(decision ? { decision } : {}),
-          ...(withdrawnAt ? { withdrawnAt } : {}),
-          reminders: l.reminders ?? 0,
-          ...(l.lastReminderAt ? { lastReminderAt: l.lastReminderAt } : {}),
-        };
-      });
-      const state = requestState(letters.map((l) => l.state));
-      if (wanted && state !== wanted) continue;
-      out.push({
-        requestId: req.requestId,
-        studentId: student.id,
-        studentName: fullName(student),
-        className: student.className,
-        partyId: req.partyId,
-        partyName: snap.partyById.get(req.partyId)?.name ?? req.partyId,
-        purposeId: req.purposeId,
-        purposeLabel: snap.purposeById.get(req.purposeId)?.label ?? req.purposeId,
-        createdAt: req.createdAt,
-        ...(req.sentAt ? { sentAt: req.sentAt } : {}),
-        ...(req.linkExpiresAt ? { linkExpiresAt: req.linkExpiresAt } : {}),
-        state,
-        letters,
-      });
+      if (!snap.studentById.has(req.studentId)) continue;
+      const view = this.view(snap, req, links, await events(req.studentId), now);
+      if (view && (!wanted || view.state === wanted)) out.push(view);
     }
     return out;
+  }
+
+  /** One request where it stands (the list's entry). */
+  async one(tenantId: string, req: ConsentRequestRecord, now = new Date()): Promise<OpenRequest> {
+    const [snap, links, read] = await Promise.all([
+      this.directory.snapshot(tenantId),
+      this.links.states(req.letters.flatMap((l) => (l.linkId ? [l.linkId] : []))),
+      this.repo.read(tenantId, req.studentId),
+    ]);
+    const view = this.view(snap, req, links, read.events, now);
+    if (!view) throw notFound("Student");
+    return view;
+  }
+
+  /**
+   * Sends the reminders due for one request from the coordinator's mailbox (`send`, as the request was
+   * sent: the same letter and link, the server's check stamp) and counts them. Due is decided again on
+   * the stored record when it is claimed, so a second click sends nothing.
+   */
+  async remind(p: Principal, requestId: string, send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>, now = () => new Date()): Promise<RemindResult> {
+    const reminded = await this.requests.remindOnce(p, requestId, async (rec) => (await this.one(p.tenantId, rec, now())).letters.flatMap((l, i) => (l.reminderDue ? [i] : [])), send);
+    return { reminded, request: await this.one(p.tenantId, await this.requests.get(p, requestId), now()) };
+  }
+
+  private view(snap: DirectorySnapshot, req: ConsentRequestRecord, links: Map<string, ParentLink>, evs: RegisterEvent[], now: Date): OpenRequest | undefined {
+    const student = snap.studentById.get(req.studentId);
+    if (!student) return undefined;
+    const policy = policyFor(snap.directory, student.schoolId);
+    const withdrawn = new Map(evs.flatMap((e) => (e.type === "withdrawal" ? [[e.consentId, e.at] as const] : [])));
+    const letters = req.letters.map((l) => {
+      const link = l.linkId ? links.get(l.linkId) : undefined;
+      const reply = evs.find((e): e is ConsentEvent => e.type === "consent" && e.evidence?.requestId === req.requestId && actorKey(e.givenBy) === holderKey(l));
+      const answeredAt = link?.answeredAt ?? reply?.givenAt;
+      const decision = link?.decision ?? reply?.decision;
+      const consentId = link?.consentId ?? reply?.id;
+      const withdrawnAt = consentId ? withdrawn.get(consentId) : undefined;
+      const name = l.student ? fullName(student) : (student.guardians.find((g) => g.id === l.guardianId)?.name ?? l.to);
+      const state = letterState(req, link, reply, now);
+      return {
+        holder: holderKey(l),
+        name,
+        state,
+        ...(link?.openedAt ? { openedAt: link.openedAt } : {}),
+        ...(answeredAt ? { answeredAt } : {}),
+        ...(decision ? { decision } : {}),
+        ...(withdrawnAt ? { withdrawnAt } : {}),
+        reminders: l.reminders ?? 0,
+        ...(l.lastReminderAt ? { lastReminderAt: l.lastReminderAt } : {}),
+        reminderDue: reminderDue(req, l, state, policy, now),
+      };
+    });
+    return {
+      requestId: req.requestId,
+      studentId: student.id,
+      studentName: fullName(student),
+      className: student.className,
+      partyId: req.partyId,
+      partyName: snap.partyById.get(req.partyId)?.name ?? req.partyId,
+      purposeId: req.purposeId,
+      purposeLabel: snap.purposeById.get(req.purposeId)?.label ?? req.purposeId,
+      createdAt: req.createdAt,
+      ...(req.sentAt ? { sentAt: req.sentAt } : {}),
+      ...(req.linkExpiresAt ? { linkExpiresAt: req.linkExpiresAt } : {}),
+      state: requestState(letters.map((l) => l.state)),
+      letters,
+    };
   }
 
   /**

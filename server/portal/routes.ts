@@ -51,6 +51,7 @@ export function portalRoutes(
     followUp.recordReply(deps, principal, params.id, body, { requestKey, userToken: () => bearerOf(req) }),
   );
   api.implement(routes.openRequests, async ({ principal, query }) => ({ requests: await followUp.list(principal.tenantId, query.state) }));
+  api.implement(routes.remindConsentRequest, ({ req, principal, params }) => followUp.remind(principal, params.id, letterSender(mail, principal, bearerOf(req))));
   api.implement(routes.renewalPreview, ({ principal, query }) => followUp.renewalPreview(principal.tenantId, query.schoolId));
   api.implement(routes.renewalRound, ({ req, principal, body, lang }) =>
     followUp.renewalRound(

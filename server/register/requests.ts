@@ -147,6 +147,17 @@ function letterText(
   return `${intro}\n\n${informationShown}\n\n${answer}${page}`;
 }
 
+/** A reminder's subject: the request's own (its [ZV-...] code stays, so a reply is still recognised). */
+const reminderSubject = (lang: Lang, subject: string): string => `${lang === "en" ? "Reminder" : "Herinnering"}: ${subject}`;
+
+/** The line above a reminded letter (B1); the letter below it is the one sent before, with the same link. */
+function reminderLine(lang: Lang, student: boolean): string {
+  if (lang === "en") return "A reminder: we have not received your answer to the question below yet. You are free to say yes or no.";
+  return student
+    ? "Een herinnering: wij hebben jouw antwoord op de vraag hieronder nog niet gekregen. Je mag ja of nee zeggen."
+    : "Een herinnering: wij hebben uw antwoord op de vraag hieronder nog niet gekregen. U mag ja of nee zeggen.";
+}
+
 /** Sends one letter from the user's mailbox: one recipient per mail, never two holders of authority in one To line. */
 export function letterSender(mail: MailSender, p: Principal, userToken: string): (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string> {
   return async (letter) => (await mail.send(p, userToken, { to: [letter.to], subject: letter.subject, bodyHtml: letter.bodyHtml })).internetMessageId;
@@ -277,6 +288,51 @@ export class ConsentRequestService {
     const { sendingSince: _s, ...sent } = { ...claimed, letters, sentAt: new Date().toISOString(), ...(letters[0]?.messageId ? { messageId: letters[0].messageId } : {}) };
     await save(sent);
     return sent;
+  }
+
+  /**
+   * Sends a reminder for the letters `due` picks from the stored record (issue 17 item 2): the same letter
+   * (the same personal link) under a short reminder line, one recipient per mail. Counts first, claimed
+   * with the record's ETag (a second click at the same time gets 409, a later one finds nothing due), then
+   * sends; a letter whose send fails gets its count back and the error is thrown. Returns the letters reminded.
+   */
+  async remindOnce(
+    p: Principal,
+    requestId: string,
+    due: (rec: ConsentRequestRecord) => Promise<number[]>,
+    send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>,
+  ): Promise<number> {
+    const pk = key(p.tenantId, "request");
+    const e = await this.storage.getOrUndefined("Meta", pk, key(requestId));
+    if (!e) throw notFound("Consent request");
+    const rec = JSON.parse(String(e.data)) as ConsentRequestRecord;
+    const indexes = new Set((await due(rec)).filter((i) => (rec.letters[i]?.to.length ?? 0) > 0));
+    if (indexes.size === 0) return 0;
+    const at = new Date().toISOString();
+    const letters = rec.letters.map((l, i) => (indexes.has(i) ? { ...l, reminders: (l.reminders ?? 0) + 1, lastReminderAt: at } : l));
+    await this.storage.run("Meta", (t) =>
+      t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify({ ...rec, letters }) }, "Replace", { etag: String(e.etag) }),
+    );
+    const failed: number[] = [];
+    let error: unknown;
+    for (const i of indexes) {
+      const l = rec.letters[i];
+      if (!l) continue;
+      try {
+        await send({ to: l.to, subject: reminderSubject(rec.lang, l.subject), bodyHtml: html(reminderLine(rec.lang, l.student === true)) + l.bodyHtml });
+      } catch (err) {
+        failed.push(i);
+        error ??= err;
+      }
+    }
+    if (failed.length > 0) {
+      const back = letters.map((l, i) => (failed.includes(i) ? (rec.letters[i] ?? l) : l));
+      await this.storage
+        .run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify({ ...rec, letters: back }) }, "Replace"))
+        .catch(() => undefined);
+      throw error;
+    }
+    return indexes.size;
   }
 
   async get(p: Principal, requestId: string): Promise<ConsentRequestRecord> {

@@ -70,6 +70,7 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
       "POST /api/notices": { path: "/api/notices", body: { studentId: "sb-1", partyId: "leerplicht", purposeId: "verzuim", informedAt: "2026-09-01T08:00:00Z", method: "letter" } },
       "POST /api/consent-requests": { path: "/api/consent-requests", body: { studentId: "sb-1", partyId: "ggd", purposeId: "jgz-consult" } },
       "POST /api/consent-requests/{id}/send": { path: `/api/consent-requests/${ids.requestId}/send` },
+      "POST /api/consent-requests/{id}/remind": { path: `/api/consent-requests/${ids.requestId}/remind` },
       "GET /api/consent-requests/{id}": { path: `/api/consent-requests/${ids.requestId}` },
       "POST /api/consent-requests/{id}/reply": {
         path: `/api/consent-requests/${ids.requestId}/reply`,

@@ -222,6 +222,7 @@ describe("Tenancy and roles on every route", function () {
       "POST /api/consent-requests": notFound("/api/consent-requests", "POST", { studentId: "b-lln-001", partyId: "ggd", purposeId: "jgz-consult" }),
       "GET /api/consent-requests/{id}": async (route) => notFound(`/api/consent-requests/${b.requestId}`)(route),
       "POST /api/consent-requests/{id}/send": async (route) => notFound(`/api/consent-requests/${b.requestId}/send`, "POST")(route),
+      "POST /api/consent-requests/{id}/remind": async (route) => notFound(`/api/consent-requests/${b.requestId}/remind`, "POST")(route),
       "GET /api/consent-requests": listed("/api/consent-requests"),
       "POST /api/consent-requests/{id}/reply": async (route) =>
         notFound(`/api/consent-requests/${b.requestId}/reply`, "POST", {

@@ -6,6 +6,9 @@ import path from "node:path";
 import { startStack, type Stack } from "../support/stack.js";
 import { GraphAuth } from "../../server/graph/client.js";
 import { DEMO_SCHOOL_ID, demoImport } from "../../server/demo/data.js";
+import { key as storageKey } from "../../server/shared/storage.js";
+import { CHECK_HEADER } from "../../contract/sendcheck.js";
+import type { OpenRequest, RemindResult } from "../../contract/portal.js";
 import { FakeAuthority, makeKey, mint, sendJson, startGraphStub, startJwks, type TestKey } from "./support.js";
 
 /**
@@ -79,7 +82,7 @@ interface RequestRecord {
   to: string[];
   subject: string;
   messageId?: string;
-  letters: { to: string; subject: string; messageId?: string }[];
+  letters: { to: string; subject: string; messageId?: string; link?: string }[];
 }
 
 /** Drafts the Graph stub created (each gets its own id). */
@@ -355,6 +358,85 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
     // Two parents with authority: one draft and one send each, not more.
     assert.equal(graphCalls("POST", "/v1.0/me/messages"), 2, "one draft per parent");
     assert.equal(graph.calls.filter((c) => c.method === "POST" && /\/send$/.test(c.path)).length, 2, "one send per parent");
+  });
+
+  it("When a sent request is not answered for the policy's days, then Open verzoeken marks the letter due, one click sends a reminder with the same link and the server's check stamp and counts it; never to an answered letter, never more than the policy's maximum", async () => {
+    const created = await api<RequestRecord>("POST", "/api/consent-requests", { studentId: "lln-002", partyId: "ggd", purposeId: "jgz-consult" });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const id = created.json.requestId;
+    assert.equal((await api<RequestRecord>("POST", `/api/consent-requests/${id}/send`)).status, 200);
+    const [marieke, erik] = created.json.letters;
+    assert.ok(marieke?.link && erik?.link);
+    const letters = async () => {
+      const list = await api<{ requests: OpenRequest[] }>("GET", "/api/consent-requests");
+      return list.json.requests.find((r) => r.requestId === id)?.letters ?? [];
+    };
+    const remind = () => api<RemindResult>("POST", `/api/consent-requests/${id}/remind`);
+    /** The clock moved on: the last mail of each letter (the request, or its last reminder) went `days` ago. */
+    const backdate = async (days: number) => {
+      const pk = storageKey(TENANT, "request");
+      const e = await stack.running.storage.getOrUndefined("Meta", pk, storageKey(id));
+      assert.ok(e);
+      const rec = JSON.parse(String(e.data)) as { sentAt: string; letters: { lastReminderAt?: string }[] };
+      const ago = new Date(Date.now() - days * 86400_000).toISOString();
+      rec.sentAt = ago;
+      for (const l of rec.letters) if (l.lastReminderAt) l.lastReminderAt = ago;
+      await stack.running.storage.run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: storageKey(id), data: JSON.stringify(rec) }, "Replace"));
+    };
+
+    // Just sent: nothing due, nothing sent.
+    assert.deepEqual((await letters()).map((l) => l.reminderDue), [false, false]);
+    graph.calls.length = 0;
+    assert.equal((await remind()).json.reminded, 0);
+    assert.equal(graph.calls.length, 0, "nothing sent");
+
+    // Erik answers on his page; six days later nothing is due yet, seven days later Marieke's letter is.
+    const answered = await fetch(`${stack.baseUrl}${new URL(erik.link).pathname}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "answer=give",
+    });
+    assert.equal(answered.status, 200);
+    await backdate(6);
+    assert.deepEqual((await letters()).map((l) => l.reminderDue), [false, false]);
+    await backdate(7);
+    assert.deepEqual((await letters()).map((l) => [l.state, l.reminderDue]), [["sent", true], ["answered", false]]);
+
+    graph.calls.length = 0;
+    const first = await remind();
+    assert.equal(first.status, 200, JSON.stringify(first.json));
+    assert.equal(first.json.reminded, 1);
+    const sentDrafts = graph.calls.filter((c) => c.method === "POST" && c.path === "/v1.0/me/messages");
+    assert.equal(sentDrafts.length, 1, "only the unanswered letter");
+    assert.equal(graph.calls.filter((c) => /\/send$/.test(c.path)).length, 1);
+    const draft = JSON.parse(sentDrafts[0]?.body ?? "{}") as {
+      subject: string;
+      body: { content: string };
+      toRecipients: { emailAddress: { address: string } }[];
+      internetMessageHeaders?: { name: string; value: string }[];
+    };
+    assert.deepEqual(draft.toRecipients.map((t) => t.emailAddress.address), [marieke.to]);
+    assert.equal(draft.subject, `Herinnering: ${created.json.subject}`);
+    assert.match(draft.body.content, /Een herinnering: wij hebben uw antwoord/);
+    assert.ok(draft.body.content.includes(marieke.link), "the same personal link");
+    assert.ok(draft.internetMessageHeaders?.some((h) => h.name === CHECK_HEADER && h.value.length > 0), "the server's check stamp");
+    const [m1, e1] = first.json.request.letters;
+    assert.equal(m1?.reminders, 1);
+    assert.ok(m1?.lastReminderAt);
+    assert.equal(m1?.reminderDue, false);
+    assert.equal(e1?.reminders, 0);
+
+    // A second click sends nothing; seven days on the second reminder goes; then the policy's maximum (2) is reached.
+    graph.calls.length = 0;
+    assert.equal((await remind()).json.reminded, 0);
+    assert.equal(graph.calls.length, 0, "nothing sent");
+    await backdate(7);
+    assert.equal((await remind()).json.reminded, 1);
+    await backdate(30);
+    assert.deepEqual((await letters()).map((l) => [l.reminders, l.reminderDue]), [[2, false], [0, false]]);
+    graph.calls.length = 0;
+    assert.equal((await remind()).json.reminded, 0);
+    assert.equal(graph.calls.length, 0, "nothing sent");
   });
 
   it("When the add-in's pages load /addin/config.js in Entra mode, then it names the backend, the Entra app and the API scope nested app authentication asks for", async () => {

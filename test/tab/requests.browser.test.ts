@@ -11,6 +11,7 @@ import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { OpenRequest } from "../../contract/portal.js";
 import type { ConsentRequestRecord } from "../../server/register/requests.js";
+import { key } from "../../server/shared/storage.js";
 
 describe("Tab: open requests and the renewal round, over the real server", function () {
   this.timeout(180_000);
@@ -48,6 +49,14 @@ describe("Tab: open requests and the renewal round, over the real server", funct
       body: "answer=give",
     });
     assert.equal(answered.status, 200);
+    // The father's letter went out eight days ago (the server sent it) and is still unanswered: a reminder is due.
+    const pk = key(stack.tenantId, "request");
+    const e = await stack.running.storage.getOrUndefined("Meta", pk, key(req.requestId));
+    assert.ok(e);
+    const rec = JSON.parse(String(e.data)) as ConsentRequestRecord;
+    const sentAt = new Date(Date.now() - 8 * 86400_000).toISOString();
+    const letters = rec.letters.map((l, i) => (i === 1 ? { ...l, messageId: "<request-erik@regenboog.school.example>" } : l));
+    await stack.running.storage.run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: key(req.requestId), data: JSON.stringify({ ...rec, letters, sentAt }) }, "Replace"));
   });
 
   after(async () => {
@@ -59,7 +68,7 @@ describe("Tab: open requests and the renewal round, over the real server", funct
     assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
   });
 
-  it("When the coordinator opens Open verzoeken, then the request shows per parent what happened, in light, dark and high contrast", async () => {
+  it("When the coordinator opens Open verzoeken, then the request shows per parent what happened and whose reminder is due, in light, dark and high contrast", async () => {
     for (const theme of ["light", "dark", "contrast"] as const) {
       const page = await open(`?view=requests&theme=${theme}`);
       await page.getByRole("heading", { name: "Open verzoeken", level: 1 }).waitFor();
@@ -68,7 +77,9 @@ describe("Tab: open requests and the renewal round, over the real server", funct
       const text = await row.innerText();
       assert.match(text, /Noor van der Berg/);
       assert.match(text, /Marieke van der Berg: Beantwoord \(toestemming\)/);
-      assert.match(text, /Erik Hoekstra: Aangemaakt/);
+      assert.match(text, /Erik Hoekstra: Verstuurd, herinnering nodig/);
+      // Without Microsoft Graph (dev mode) the server cannot send: no button, the mark alone.
+      assert.equal(await page.getByTestId("rq-remind").count(), 0);
       assert.match(text, /Geopend|Beantwoord/);
       assert.deepEqual(await runAxe(page), [], `requests (${theme})`);
       await page.screenshot({ path: path.join(OUT, `1-open-requests-${theme}.png`), fullPage: true });

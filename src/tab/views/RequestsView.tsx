@@ -59,7 +59,30 @@ export function RequestsView(): JSX.Element {
   const { t, lang } = useI18n();
   const s = useStyles();
   const [filter, setFilter] = useState<RequestState | "">("");
-  const list = useLoad(() => api.call(routes.openRequests, { query: filter ? { state: filter } : {} }), [api, filter]);
+  const list = useLoad(async () => {
+    const [l, me] = await Promise.all([api.call(routes.openRequests, { query: filter ? { state: filter } : {} }), api.call(routes.me)]);
+    return { ...l, graph: me.graph };
+  }, [api, filter]);
+  const [reminding, setReminding] = useState(false);
+  const [reminded, setReminded] = useState<number | undefined>();
+  const [remindError, setRemindError] = useState<unknown>();
+  /** Sends every due reminder (one call per request with a due letter), from the coordinator's mailbox through Graph. */
+  const remindAll = async (ids: string[]) => {
+    setReminding(true);
+    setRemindError(undefined);
+    let n = 0;
+    try {
+      for (const id of ids) n += (await api.call(routes.remindConsentRequest, { params: { id } })).reminded;
+    } catch (err) {
+      setRemindError(err);
+    } finally {
+      setReminded(n);
+      setReminding(false);
+      list.reload();
+    }
+  };
+  const due = list.data?.requests.filter((r) => r.letters.some((l) => l.reminderDue)) ?? [];
+  const dueLetters = due.reduce((n, r) => n + r.letters.filter((l) => l.reminderDue).length, 0);
   const open = (id: string) => (e: MouseEvent) => {
     e.preventDefault();
     navigate({ view: "student", id });
@@ -83,7 +106,14 @@ export function RequestsView(): JSX.Element {
             ))}
           </Select>
         </label>
+        {list.data?.graph && dueLetters > 0 ? (
+          <Button appearance="primary" data-testid="rq-remind" disabled={reminding} onClick={() => void remindAll(due.map((r) => r.requestId))}>
+            {t("rqRemindAll", { n: dueLetters })}
+          </Button>
+        ) : null}
       </div>
+      {reminded !== undefined && reminded > 0 ? <Success>{t("rqReminded", { n: reminded })}</Success> : null}
+      {remindError ? <ErrorBox error={remindError} /> : null}
       <LoadedList state={list} isEmpty={(d) => d.requests.length === 0} empty={t("rqNone")}>
         {(data) => (
           <div className={s.wrap}>
@@ -130,6 +160,12 @@ export function RequestsView(): JSX.Element {
                             {l.name}: {t(STATE_KEY[l.state])}
                             {l.decision ? ` (${t(l.decision === "granted" ? "rqGranted" : "rqRefused")}${l.withdrawnAt ? `, ${t("rqWithdrawn")}` : ""})` : ""}
                             {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}` : ""}
+                            {l.reminderDue ? (
+                              <>
+                                {", "}
+                                <Text weight="semibold">{t("rqReminderDue")}</Text>
+                              </>
+                            ) : null}
                           </li>
                         ))}
                       </ul>
