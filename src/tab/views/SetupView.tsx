@@ -123,7 +123,8 @@ function Defaults(): JSX.Element {
 type RetentionKey = keyof typeof RETENTION_FLOORS;
 const RETENTION_KEYS = Object.keys(RETENTION_FLOORS) as RetentionKey[];
 
-function describe(t: OnboardingT, r: Partial<Record<RetentionKey, number>>): string {
+/** A retention proposal's values in words (also the approvals view). */
+export function describeRetention(t: OnboardingT, r: Partial<Record<RetentionKey, number>>): string {
   return RETENTION_KEYS.filter((k) => r[k] !== undefined)
     .map((k) => `${t(`ret_${k}`)}: ${r[k]}`)
     .join("; ");
@@ -198,7 +199,7 @@ function Retention(): JSX.Element {
                   <Badge appearance="filled" color="warning">
                     {t("rtState_proposed")}
                   </Badge>{" "}
-                  <Text>{t("rtPending", { by: a.proposedBy, date: formatDate(a.proposedAt, lang), values: describe(t, a.retention ?? {}) })}</Text>
+                  <Text>{t("rtPending", { by: a.proposedBy, date: formatDate(a.proposedAt, lang), values: describeRetention(t, a.retention ?? {}) })}</Text>
                 </p>
               ))
             ) : (
@@ -239,7 +240,7 @@ function Retention(): JSX.Element {
                   .map((a) => (
                     <li key={a.id}>
                       <Text>
-                        {formatDate(a.decidedAt ?? a.proposedAt, lang)}: {t(`rtState_${a.state}`)} ({describe(t, a.retention ?? {})})
+                        {formatDate(a.decidedAt ?? a.proposedAt, lang)}: {t(`rtState_${a.state}`)} ({describeRetention(t, a.retention ?? {})})
                       </Text>
                     </li>
                   ))}
