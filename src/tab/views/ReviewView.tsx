@@ -176,6 +176,11 @@ function BreachTable({ breaches, onChanged }: { breaches: Breach[]; onChanged():
                 {b.students.map((x) => x.name).join(", ")}
                 <br />
                 <Text size={200}>{b.what}</Text>
+                {b.categories.length ? (
+                  <Text block size={200}>
+                    {t("boCategories")}: {b.categories.join(", ")}
+                  </Text>
+                ) : null}
               </TableCell>
               <TableCell>{b.recipients.join(", ")}</TableCell>
               <TableCell>{formatDate(b.flaggedAt, lang, true)}</TableCell>
@@ -185,7 +190,7 @@ function BreachTable({ breaches, onChanged }: { breaches: Breach[]; onChanged():
               </TableCell>
               <TableCell data-testid="breach-decisions">
                 <DecisionsText breach={b} />
-                <Button size="small" onClick={() => setChosen(b.id)} aria-expanded={chosen === b.id} aria-controls="br-decide">
+                <Button size="small" onClick={() => setChosen(b.id)} aria-label={`${t("brDecide")}: ${b.what}`} aria-expanded={chosen === b.id} aria-controls="br-decide">
                   {t("brDecide")}
                 </Button>
               </TableCell>
