@@ -49,7 +49,7 @@ describe("Tab: approvals (four eyes) and the data breach forms, over the real se
     assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
   });
 
-  it("When another coordinator proposed a shorter retention, then the tab's user approves it by keyboard with a reason and it is carried out, while their own purge proposal waits for a second person and, approved anyway, shows the server's refusal in words", async () => {
+  it("When another coordinator proposed a shorter retention, then the tab's user finds it from Inrichten and approves it by keyboard with a reason and it is carried out, while their own purge proposal waits for a second person and, approved anyway, shows the server's refusal in words", async () => {
     const other = await stack.token("mentor@demo", ["coordinator"]);
     const policy = await stack.api<Policy>("GET", `/api/policies/${DEMO_SCHOOL_ID}`);
     const lower = await stack.api<ApprovalRecord>(
@@ -63,7 +63,9 @@ describe("Tab: approvals (four eyes) and the data breach forms, over the real se
     const own = await stack.api<ApprovalRecord>("POST", "/api/approvals", { kind: "purge", reason: "Jaarlijkse opschoning" });
     assert.equal(own.status, 201, JSON.stringify(own.json));
 
-    const page = await open("?view=approvals");
+    // Coordinators find it from the retention settings, where a proposal waits.
+    const page = await open("?view=setup");
+    await page.getByRole("link", { name: "Naar Goedkeuringen: daar beslist een tweede persoon" }).click();
     await page.getByRole("heading", { name: "Goedkeuringen (vier ogen)", level: 1 }).waitFor();
     const ownRow = page.locator(`[data-approval="${own.json.id}"]`);
     await ownRow.getByText("Wacht op een tweede persoon").waitFor();

@@ -131,7 +131,7 @@ export function describeRetention(t: OnboardingT, r: Partial<Record<RetentionKey
 }
 
 function Retention(): JSX.Element {
-  const { api, names } = useApp();
+  const { api, names, href, navigate } = useApp();
   const { t, lang } = useOnboardingTexts();
   const s = useStyles();
   const schools = [...names.schools.values()];
@@ -194,14 +194,19 @@ function Retention(): JSX.Element {
         <form className={s.form} onSubmit={(e) => void submit(e)} noValidate data-testid="retention">
           <div role="status" data-testid="retention-pending">
             {pending.length ? (
-              pending.map((a) => (
-                <p key={a.id}>
-                  <Badge appearance="filled" color="warning">
-                    {t("rtState_proposed")}
-                  </Badge>{" "}
-                  <Text>{t("rtPending", { by: a.proposedBy, date: formatDate(a.proposedAt, lang), values: describeRetention(t, a.retention ?? {}) })}</Text>
-                </p>
-              ))
+              <>
+                {pending.map((a) => (
+                  <p key={a.id}>
+                    <Badge appearance="filled" color="warning">
+                      {t("rtState_proposed")}
+                    </Badge>{" "}
+                    <Text>{t("rtPending", { by: a.proposedBy, date: formatDate(a.proposedAt, lang), values: describeRetention(t, a.retention ?? {}) })}</Text>
+                  </p>
+                ))}
+                <Link href={href({ view: "approvals" })} onClick={(e) => (e.preventDefault(), navigate({ view: "approvals" }))}>
+                  {t("rtToApprovals")}
+                </Link>
+              </>
             ) : (
               <Text>{t("rtNoPending")}</Text>
             )}
