@@ -23,6 +23,7 @@ import { OverviewView } from "./views/OverviewView.js";
 import { RequestsView } from "./views/RequestsView.js";
 import { ReviewView } from "./views/ReviewView.js";
 import { AdminLogView } from "./views/AdminLogView.js";
+import { ApprovalsView } from "./views/ApprovalsView.js";
 import { auditFailed, mayReadAdminLog, problemCount } from "./audit.js";
 import type { AuditStatus } from "../../contract/index.js";
 import { ImportView } from "./views/ImportView.js";
@@ -96,6 +97,7 @@ const NAV: { route: Route; label: MessageKey; show?: "adminLog" }[] = [
   { route: { view: "directory" }, label: "navDirectory" },
   { route: { view: "review" }, label: "navReview" },
   { route: { view: "adminlog" }, label: "navAdminLog", show: "adminLog" },
+  { route: { view: "approvals" }, label: "navApprovals", show: "adminLog" },
   { route: { view: "setup" }, label: "navSetup" },
 ];
 
@@ -249,6 +251,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             {route.view === "requests" ? <RequestsView /> : null}
             {route.view === "review" ? <ReviewView /> : null}
             {route.view === "adminlog" ? <AdminLogView /> : null}
+            {route.view === "approvals" ? <ApprovalsView /> : null}
             {route.view === "setup" ? <SetupView /> : null}
             {route.view === "import" ? <ImportView /> : null}
             {route.view === "guardians" ? <GuardiansView key={route.id ?? ""} id={route.id} /> : null}

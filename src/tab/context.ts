@@ -10,6 +10,7 @@ export type Route =
   | { view: "requests" }
   | { view: "review" }
   | { view: "adminlog" }
+  | { view: "approvals" }
   | { view: "setup" }
   | { view: "import" }
   | { view: "guardians"; id?: string }
@@ -21,7 +22,7 @@ export function routeFromParams(p: URLSearchParams): Route {
   const id = p.get("student") ?? "";
   if (view === "student" && id) return { view, id };
   if (view === "export" && id) return { view, id };
-  if (view === "overview" || view === "directory" || view === "review" || view === "requests" || view === "adminlog" || view === "setup" || view === "import") return { view };
+  if (view === "overview" || view === "directory" || view === "review" || view === "requests" || view === "adminlog" || view === "approvals" || view === "setup" || view === "import") return { view };
   if (view === "guardians") return id ? { view, id } : { view };
   return { view: "register" };
 }

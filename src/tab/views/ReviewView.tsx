@@ -1,15 +1,26 @@
-import { Button, Field, Input, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
-import { useState } from "react";
-import { routes, type Breach, type ReviewItem } from "../api.js";
+import { Button, Checkbox, Field, Input, Radio, RadioGroup, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { useState, type FormEvent } from "react";
+import { routes, type Breach, type ReviewItem, type StudentSummary } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type MessageKey } from "../i18n.js";
 import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
+import { useSave } from "../components/useSave.js";
 
 const useStyles = makeStyles({
   stack: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
   actions: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap", alignItems: "end" },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "720px" },
+  fieldset: { border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalM, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
 });
+
+/** "a, b; c" as a list of its trimmed, non-empty parts. */
+function parts(text: string): string[] {
+  return text
+    .split(/[,;\n]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
 
 /** Hours until the 72-hour deadline (DOMAIN.md section 7), rounded down; negative when passed. */
 export function hoursLeft(deadline: string, now = Date.now()): number {
@@ -132,15 +143,19 @@ export function ReviewView(): JSX.Element {
         </Title3>
         {breaches.error ? <ErrorBox error={breaches.error} onRetry={breaches.reload} /> : null}
         {breaches.data && breaches.data.length === 0 ? <Empty>{t("brEmpty")}</Empty> : null}
-        {breaches.data && breaches.data.length > 0 ? <BreachTable breaches={breaches.data} /> : null}
+        {breaches.data && breaches.data.length > 0 ? <BreachTable breaches={breaches.data} onChanged={breaches.reload} /> : null}
       </section>
+      <OpenBreach onOpened={breaches.reload} />
     </div>
   );
 }
 
-function BreachTable({ breaches }: { breaches: Breach[] }): JSX.Element {
+function BreachTable({ breaches, onChanged }: { breaches: Breach[]; onChanged(): void }): JSX.Element {
   const { t, lang } = useI18n();
+  const [chosen, setChosen] = useState<string>();
+  const open = breaches.find((b) => b.id === chosen);
   return (
+    <>
     <Table aria-labelledby="br-title" data-testid="breach-table">
       <TableHeader>
         <TableRow>
@@ -149,6 +164,7 @@ function BreachTable({ breaches }: { breaches: Breach[] }): JSX.Element {
           <TableHeaderCell>{t("brFlagged")}</TableHeaderCell>
           <TableHeaderCell>{t("brAware")}</TableHeaderCell>
           <TableHeaderCell>{t("brDeadline")}</TableHeaderCell>
+          <TableHeaderCell>{t("brDecisions")}</TableHeaderCell>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -160,6 +176,11 @@ function BreachTable({ breaches }: { breaches: Breach[] }): JSX.Element {
                 {b.students.map((x) => x.name).join(", ")}
                 <br />
                 <Text size={200}>{b.what}</Text>
+                {b.categories.length ? (
+                  <Text block size={200}>
+                    {t("boCategories")}: {b.categories.join(", ")}
+                  </Text>
+                ) : null}
               </TableCell>
               <TableCell>{b.recipients.join(", ")}</TableCell>
               <TableCell>{formatDate(b.flaggedAt, lang, true)}</TableCell>
@@ -167,10 +188,257 @@ function BreachTable({ breaches }: { breaches: Breach[] }): JSX.Element {
               <TableCell data-testid="breach-deadline">
                 {formatDate(b.deadline, lang, true)} ({h >= 0 ? t("brLeft", { h }) : t("brOverdue")})
               </TableCell>
+              <TableCell data-testid="breach-decisions">
+                <DecisionsText breach={b} />
+                <Button size="small" onClick={() => setChosen(b.id)} aria-label={`${t("brDecide")}: ${b.what}`} aria-expanded={chosen === b.id} aria-controls="br-decide">
+                  {t("brDecide")}
+                </Button>
+              </TableCell>
             </TableRow>
           );
         })}
       </TableBody>
     </Table>
+    {open ? (
+      <BreachDecisions
+        key={open.id}
+        breach={open}
+        onDone={() => {
+          setChosen(undefined);
+          onChanged();
+        }}
+      />
+    ) : null}
+    </>
+  );
+}
+
+/** The decisions taken so far, in words. */
+function DecisionsText({ breach: b }: { breach: Breach }): JSX.Element {
+  const { t } = useI18n();
+  const s = useStyles();
+  const lines = [
+    b.notifyAuthority ? `${t(b.notifyAuthority.decision === "notify" ? "brAP_notify" : "brAP_not")}: ${b.notifyAuthority.reason}` : t("brAP_open"),
+    b.informParents ? `${t(b.informParents.decision === "inform" ? "brPar_inform" : "brPar_not")}: ${b.informParents.reason}` : t("brPar_open"),
+    ...(b.followUp ? [`${t("brFollowUp")}: ${b.followUp}`] : []),
+  ];
+  return (
+    <ul className={s.list}>
+      {lines.map((l, i) => (
+        <li key={i}>
+          <Text size={200}>{l}</Text>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The decisions on a breach (DOMAIN.md section 7): notify the Autoriteit Persoonsgegevens or not and
+ * inform the parents or not, each with its reason and each once (what is decided shows as text), and the
+ * follow-up (POST /api/breaches/{id}/decisions).
+ */
+function BreachDecisions({ breach: b, onDone }: { breach: Breach; onDone(): void }): JSX.Element {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const s = useStyles();
+  const save = useSave();
+  const [ap, setAp] = useState<"notify" | "not-notify" | "">("");
+  const [apReason, setApReason] = useState("");
+  const [par, setPar] = useState<"inform" | "not-inform" | "">("");
+  const [parReason, setParReason] = useState("");
+  const [followUp, setFollowUp] = useState(b.followUp ?? "");
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const local: Record<string, string> = {};
+    if (ap && apReason.trim().length < 10) local["notifyAuthority.reason"] = t("brReasonHint");
+    if (par && parReason.trim().length < 10) local["informParents.reason"] = t("brReasonHint");
+    const fu = followUp.trim() && followUp.trim() !== (b.followUp ?? "") ? followUp.trim() : undefined;
+    if (!ap && !par && !fu) local.form = t("brNothing");
+    if (!save.check(local)) return;
+    await save.run(async () => {
+      await api.call(routes.decideBreach, {
+        params: { id: b.id },
+        body: {
+          ...(ap ? { notifyAuthority: { decision: ap, reason: apReason.trim() } } : {}),
+          ...(par ? { informParents: { decision: par, reason: parReason.trim() } } : {}),
+          ...(fu ? { followUp: fu } : {}),
+        },
+      });
+      onDone();
+    });
+  };
+
+  return (
+    <form id="br-decide" className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="br-decide-title" data-testid="breach-decide">
+      <Title3 as="h3" block id="br-decide-title">
+        {t("brDecideTitle", { what: b.what })}
+      </Title3>
+      {b.notifyAuthority ? null : (
+        <fieldset className={s.fieldset}>
+          <legend>{t("brAP")}</legend>
+          <Field label={t("brChoice")}>
+            <RadioGroup value={ap} onChange={(_, d) => setAp(d.value === "notify" || d.value === "not-notify" ? d.value : "")}>
+              <Radio value="notify" label={t("brAP_notify")} />
+              <Radio value="not-notify" label={t("brAP_not")} />
+            </RadioGroup>
+          </Field>
+          <Field label={t("brReason")} hint={t("brReasonHint")} validationMessage={save.errors["notifyAuthority.reason"]}>
+            <Textarea value={apReason} onChange={(_, d) => setApReason(d.value)} data-testid="br-ap-reason" />
+          </Field>
+        </fieldset>
+      )}
+      {b.informParents ? null : (
+        <fieldset className={s.fieldset}>
+          <legend>{t("brPar")}</legend>
+          <Field label={t("brChoice")}>
+            <RadioGroup value={par} onChange={(_, d) => setPar(d.value === "inform" || d.value === "not-inform" ? d.value : "")}>
+              <Radio value="inform" label={t("brPar_inform")} />
+              <Radio value="not-inform" label={t("brPar_not")} />
+            </RadioGroup>
+          </Field>
+          <Field label={t("brReason")} hint={t("brReasonHint")} validationMessage={save.errors["informParents.reason"]}>
+            <Textarea value={parReason} onChange={(_, d) => setParReason(d.value)} data-testid="br-par-reason" />
+          </Field>
+        </fieldset>
+      )}
+      <Field label={t("brFollowUp")} hint={t("brFollowUpHint")} validationMessage={save.errors.followUp ?? save.errors.form}>
+        <Textarea value={followUp} onChange={(_, d) => setFollowUp(d.value)} />
+      </Field>
+      {save.error ? <ErrorBox error={save.error} /> : null}
+      <div>
+        <Button type="submit" appearance="primary" disabled={save.busy}>
+          {t("brDecideSave")}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** A local date-time ("2026-11-30T10:15", from datetime-local) as ISO, or undefined when empty or invalid. */
+function isoOfLocal(v: string): string | undefined {
+  const ms = v ? Date.parse(v) : NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/**
+ * A breach registered by hand (a lost laptop, a list on the wrong screen; DOMAIN.md section 7): what
+ * happened, the students (found by name), the recipients and categories of data, and when the school
+ * became aware (the 72 hours run from it; empty is now). POST /api/breaches.
+ */
+function OpenBreach({ onOpened }: { onOpened(): void }): JSX.Element {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const s = useStyles();
+  const save = useSave();
+  const search = useSave();
+  const [what, setWhat] = useState("");
+  const [query, setQuery] = useState("");
+  const [found, setFound] = useState<StudentSummary[]>();
+  const [students, setStudents] = useState<Map<string, StudentSummary>>(new Map());
+  const [recipients, setRecipients] = useState("");
+  const [categories, setCategories] = useState("");
+  const [aware, setAware] = useState("");
+  const [opened, setOpened] = useState(false);
+
+  const find = async (): Promise<void> => {
+    await search.run(async () => {
+      setFound((await api.call(routes.students, { query: { query: query.trim(), limit: 20, sort: "family" } })).students);
+    });
+  };
+  const toggle = (st: StudentSummary, on: boolean): void => {
+    const next = new Map(students);
+    if (on) next.set(st.id, st);
+    else next.delete(st.id);
+    setStudents(next);
+  };
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setOpened(false);
+    const local: Record<string, string> = {};
+    if (what.trim().length < 5) local.what = t("brWhatHint");
+    if (students.size === 0) local.studentIds = t("brStudentsHint");
+    if (aware && !isoOfLocal(aware)) local.awareAt = t("brAwareHint");
+    if (!save.check(local)) return;
+    const awareAt = isoOfLocal(aware);
+    const rec = parts(recipients);
+    const cat = parts(categories);
+    await save.run(async () => {
+      await api.call(routes.openBreach, {
+        body: { what: what.trim(), studentIds: [...students.keys()], ...(rec.length ? { recipients: rec } : {}), ...(cat.length ? { categories: cat } : {}), ...(awareAt ? { awareAt } : {}) },
+      });
+      setOpened(true);
+      setWhat("");
+      setStudents(new Map());
+      setFound(undefined);
+      setQuery("");
+      setRecipients("");
+      setCategories("");
+      setAware("");
+      onOpened();
+    });
+  };
+  const shown = [...students.values(), ...(found ?? []).filter((f) => !students.has(f.id))];
+
+  return (
+    <section aria-labelledby="bo-title" className={s.stack}>
+      <Title3 as="h2" block id="bo-title">
+        {t("boTitle")}
+      </Title3>
+      <Text>{t("boIntro")}</Text>
+      <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="bo-title" data-testid="breach-open">
+        <Field label={t("boWhat")} hint={t("brWhatHint")} required validationMessage={save.errors.what}>
+          <Textarea value={what} onChange={(_, d) => setWhat(d.value)} data-testid="bo-what" />
+        </Field>
+        <fieldset className={s.fieldset}>
+          <legend>{t("boStudents")}</legend>
+          <div className={s.actions}>
+            <Field label={t("boSearch")}>
+              <Input
+                value={query}
+                onChange={(_, d) => setQuery(d.value)}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter") {
+                    e.preventDefault();
+                    void find();
+                  }
+                }}
+                data-testid="bo-search"
+              />
+            </Field>
+            <Button type="button" onClick={() => void find()} disabled={search.busy}>
+              {t("boSearchBtn")}
+            </Button>
+          </div>
+          {search.error ? <ErrorBox error={search.error} /> : null}
+          {found && found.length === 0 ? <Text role="status">{t("boNone")}</Text> : null}
+          {shown.map((st) => (
+            <Checkbox key={st.id} checked={students.has(st.id)} onChange={(_, d) => toggle(st, d.checked === true)} label={`${st.name} (${st.className || "-"}, ${st.studentNumber})`} />
+          ))}
+          {save.errors.studentIds ? (
+            <Text role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
+              {save.errors.studentIds}
+            </Text>
+          ) : null}
+        </fieldset>
+        <Field label={t("boRecipients")} hint={t("boListHint")} validationMessage={save.errors.recipients}>
+          <Input value={recipients} onChange={(_, d) => setRecipients(d.value)} data-testid="bo-recipients" />
+        </Field>
+        <Field label={t("boCategories")} hint={t("boCategoriesHint")} validationMessage={save.errors.categories}>
+          <Input value={categories} onChange={(_, d) => setCategories(d.value)} data-testid="bo-categories" />
+        </Field>
+        <Field label={t("boAware")} hint={t("brAwareHint")} validationMessage={save.errors.awareAt}>
+          <Input type="datetime-local" value={aware} onChange={(_, d) => setAware(d.value)} data-testid="bo-aware" />
+        </Field>
+        {save.error ? <ErrorBox error={save.error} /> : null}
+        {opened ? <Success>{t("boOpened")}</Success> : null}
+        <div>
+          <Button type="submit" appearance="primary" disabled={save.busy}>
+            {t("boSubmit")}
+          </Button>
+        </div>
+      </form>
+    </section>
   );
 }

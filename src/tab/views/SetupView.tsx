@@ -123,14 +123,15 @@ function Defaults(): JSX.Element {
 type RetentionKey = keyof typeof RETENTION_FLOORS;
 const RETENTION_KEYS = Object.keys(RETENTION_FLOORS) as RetentionKey[];
 
-function describe(t: OnboardingT, r: Partial<Record<RetentionKey, number>>): string {
+/** A retention proposal's values in words (also the approvals view). */
+export function describeRetention(t: OnboardingT, r: Partial<Record<RetentionKey, number>>): string {
   return RETENTION_KEYS.filter((k) => r[k] !== undefined)
     .map((k) => `${t(`ret_${k}`)}: ${r[k]}`)
     .join("; ");
 }
 
 function Retention(): JSX.Element {
-  const { api, names } = useApp();
+  const { api, names, href, navigate } = useApp();
   const { t, lang } = useOnboardingTexts();
   const s = useStyles();
   const schools = [...names.schools.values()];
@@ -193,14 +194,19 @@ function Retention(): JSX.Element {
         <form className={s.form} onSubmit={(e) => void submit(e)} noValidate data-testid="retention">
           <div role="status" data-testid="retention-pending">
             {pending.length ? (
-              pending.map((a) => (
-                <p key={a.id}>
-                  <Badge appearance="filled" color="warning">
-                    {t("rtState_proposed")}
-                  </Badge>{" "}
-                  <Text>{t("rtPending", { by: a.proposedBy, date: formatDate(a.proposedAt, lang), values: describe(t, a.retention ?? {}) })}</Text>
-                </p>
-              ))
+              <>
+                {pending.map((a) => (
+                  <p key={a.id}>
+                    <Badge appearance="filled" color="warning">
+                      {t("rtState_proposed")}
+                    </Badge>{" "}
+                    <Text>{t("rtPending", { by: a.proposedBy, date: formatDate(a.proposedAt, lang), values: describeRetention(t, a.retention ?? {}) })}</Text>
+                  </p>
+                ))}
+                <Link href={href({ view: "approvals" })} onClick={(e) => (e.preventDefault(), navigate({ view: "approvals" }))}>
+                  {t("rtToApprovals")}
+                </Link>
+              </>
             ) : (
               <Text>{t("rtNoPending")}</Text>
             )}
@@ -239,7 +245,7 @@ function Retention(): JSX.Element {
                   .map((a) => (
                     <li key={a.id}>
                       <Text>
-                        {formatDate(a.decidedAt ?? a.proposedAt, lang)}: {t(`rtState_${a.state}`)} ({describe(t, a.retention ?? {})})
+                        {formatDate(a.decidedAt ?? a.proposedAt, lang)}: {t(`rtState_${a.state}`)} ({describeRetention(t, a.retention ?? {})})
                       </Text>
                     </li>
                   ))}

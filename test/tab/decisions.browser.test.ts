@@ -1,0 +1,153 @@
+/**
+ * The tab's decision screens (issue 16 item 1, issue 15 item 8) in headless Chromium over the real stack
+ * (Azurite + the server + the demo school): a second person approves another coordinator's proposal while
+ * the proposer's own waits, and a data breach is registered by hand and decided on. Axe clean (light);
+ * screenshots in test-output/decisions/.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { ensureBuilt } from "../support/built.js";
+import { startStack, type Stack } from "../support/stack.js";
+import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
+import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
+import type { ApprovalRecord, Breach } from "../../contract/index.js";
+import type { Policy } from "../../contract/directory.js";
+
+describe("Tab: approvals (four eyes) and the data breach forms, over the real server", function () {
+  this.timeout(180_000);
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let OUT = "";
+  const pageErrors: string[] = [];
+
+  async function open(q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(`${q}: ${e.message}`));
+    await before?.(page);
+    await page.goto(`${stack.baseUrl}/tab/${q}`);
+    return page;
+  }
+
+  before(async function () {
+    this.timeout(240_000);
+    await ensureBuilt();
+    stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
+    browser = await launchBrowser();
+    // bypassCSP: axe is injected as an inline script.
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
+    OUT = screenshotDir("decisions");
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  afterEach(() => {
+    assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
+  });
+
+  it("When another coordinator proposed a shorter retention, then the tab's user finds it from Inrichten and approves it by keyboard with a reason and it is carried out, while their own purge proposal waits for a second person and, approved anyway, shows the server's refusal in words", async () => {
+    const other = await stack.token("mentor@demo", ["coordinator"]);
+    const policy = await stack.api<Policy>("GET", `/api/policies/${DEMO_SCHOOL_ID}`);
+    const lower = await stack.api<ApprovalRecord>(
+      "POST",
+      "/api/approvals",
+      { kind: "retention-change", schoolId: DEMO_SCHOOL_ID, retention: { ...policy.json.retention, consentYears: 1 }, reason: "Bestuursbesluit bewaartermijnen" },
+      { token: other },
+    );
+    assert.equal(lower.status, 201, JSON.stringify(lower.json));
+    // The tab's user (ib@demo) proposes a purge themselves.
+    const own = await stack.api<ApprovalRecord>("POST", "/api/approvals", { kind: "purge", reason: "Jaarlijkse opschoning" });
+    assert.equal(own.status, 201, JSON.stringify(own.json));
+
+    // Coordinators find it from the retention settings, where a proposal waits.
+    const page = await open("?view=setup");
+    await page.getByRole("link", { name: "Naar Goedkeuringen: daar beslist een tweede persoon" }).click();
+    await page.getByRole("heading", { name: "Goedkeuringen (vier ogen)", level: 1 }).waitFor();
+    const ownRow = page.locator(`[data-approval="${own.json.id}"]`);
+    await ownRow.getByText("Wacht op een tweede persoon").waitFor();
+    assert.equal(await ownRow.getByRole("button", { name: "Goedkeuren" }).count(), 0, "no approve button on one's own proposal");
+    const row = page.locator(`[data-approval="${lower.json.id}"]`);
+    assert.match(await row.innerText(), /Kortere bewaartermijn[\s\S]*Toestemmingen en bewijs: 1[\s\S]*mentor@demo[\s\S]*Bestuursbesluit bewaartermijnen/);
+    assert.deepEqual(await runAxe(page), [], "approvals");
+    await page.screenshot({ path: path.join(OUT, "1-approvals.png"), fullPage: true });
+
+    // Keyboard: a too short reason is refused in the form, then Enter in the reason field approves.
+    const reason = row.getByRole("textbox", { name: /Reden van uw besluit/ });
+    await reason.focus();
+    await page.keyboard.type("ok");
+    await page.keyboard.press("Enter");
+    await row.getByText("Minstens 5 tekens; komt in het beheerlog.").first().waitFor();
+    assert.equal((await stack.api<{ approvals: ApprovalRecord[] }>("GET", "/api/approvals")).json.approvals.find((a) => a.id === lower.json.id)?.state, "proposed");
+    await page.keyboard.type(" na overleg met de FG");
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").filter({ hasText: "Goedgekeurd en uitgevoerd." }).waitFor();
+    await page.getByTestId("ap-decided-list").getByText(/goedgekeurd en uitgevoerd \(ib@demo/).waitFor();
+    const after = (await stack.api<{ approvals: ApprovalRecord[] }>("GET", "/api/approvals")).json.approvals;
+    const done = after.find((a) => a.id === lower.json.id);
+    assert.deepEqual([done?.state, done?.decidedBy, done?.decisionReason], ["executed", "ib@demo", "ok na overleg met de FG"]);
+    assert.equal((await stack.api<Policy>("GET", `/api/policies/${DEMO_SCHOOL_ID}`)).json.retention.consentYears, 1);
+    await page.close();
+
+    // Who the user is could not be asked (GET /api/me fails): the buttons show, and the server's 403 is said plainly.
+    const blind = await open("?view=approvals", (p) => p.route("**/api/me", (r) => r.abort()));
+    const ownBlind = blind.locator(`[data-approval="${own.json.id}"]`);
+    await ownBlind.getByRole("textbox", { name: /Reden van uw besluit/ }).fill("Ik keur het zelf goed");
+    await ownBlind.getByRole("button", { name: "Goedkeuren" }).click();
+    const refusal = ownBlind.getByRole("alert").filter({ hasText: "U kunt uw eigen voorstel niet goedkeuren" });
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /een andere coördinator van de school of de privacyfunctionaris/);
+    assert.equal((await stack.api<{ approvals: ApprovalRecord[] }>("GET", "/api/approvals")).json.approvals.find((a) => a.id === own.json.id)?.state, "proposed");
+    await blind.close();
+  });
+
+  it("When a coordinator registers a breach by hand (what, a student found by number, recipients, categories, aware two hours ago) and records the decisions, then the register shows it with its deadline and the API has both decisions with their reasons", async () => {
+    const page = await open("?view=review");
+    const form = page.getByTestId("breach-open");
+    await form.getByRole("textbox", { name: /Wat is er gebeurd/ }).fill("Laptop met de zorglijst van groep 5 in de trein laten liggen");
+    await form.getByRole("textbox", { name: /Leerling zoeken/ }).fill("250101");
+    await form.getByRole("textbox", { name: /Leerling zoeken/ }).press("Enter");
+    await form.getByRole("checkbox", { name: /250101/ }).check();
+    await form.getByRole("textbox", { name: /Ontvangers/ }).fill("vinder@mail.example");
+    await form.getByRole("textbox", { name: /Soorten gegevens/ }).fill("verslag, medisch");
+    const aware = new Date(Date.now() - 2 * 3_600_000);
+    const local = new Date(aware.getTime() - aware.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await form.getByLabel("Bekend sinds").fill(local);
+    await form.getByRole("button", { name: "Datalek registreren" }).click();
+    await form.getByRole("status").filter({ hasText: "Datalek geregistreerd" }).waitFor();
+
+    const list = (await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches")).json.breaches;
+    const b = list.find((x) => x.what.startsWith("Laptop met de zorglijst"));
+    assert.ok(b, JSON.stringify(list.map((x) => x.what)));
+    assert.deepEqual([b.source, b.students.map((s) => s.id), b.recipients, b.categories], ["hand", ["vl-001"], ["vinder@mail.example"], ["verslag", "medisch"]]);
+    assert.ok(Math.abs(Date.parse(b.awareAt) - aware.getTime()) < 60_000, `${b.awareAt} is about two hours ago`);
+
+    const row = page.getByTestId("breach-table").getByRole("row").filter({ hasText: "Laptop met de zorglijst" });
+    assert.match(await row.getByTestId("breach-deadline").innerText(), /nog (69|70) uur/);
+    assert.match(await row.innerText(), /Soorten gegevens: verslag, medisch/);
+    await row.getByRole("button", { name: "Besluiten vastleggen: Laptop met de zorglijst van groep 5 in de trein laten liggen" }).click();
+    const decide = page.getByTestId("breach-decide");
+    const ap = decide.getByRole("group", { name: "Melden bij de Autoriteit Persoonsgegevens" });
+    await ap.getByRole("radio", { name: "Niet melden bij de AP" }).check();
+    await ap.getByRole("textbox", { name: /Reden/ }).fill("Laptop versleuteld, geen risico voor de leerling");
+    const par = decide.getByRole("group", { name: "Ouders informeren" });
+    await par.getByRole("radio", { name: "Ouders informeren" }).check();
+    await par.getByRole("textbox", { name: /Reden/ }).fill("Ouders hebben recht om het te weten");
+    await decide.getByRole("textbox", { name: /Vervolg/ }).fill("Zorglijsten niet meer lokaal opslaan");
+    assert.deepEqual(await runAxe(page), [], "review with both breach forms");
+    await page.screenshot({ path: path.join(OUT, "2-breach-forms.png"), fullPage: true });
+    await decide.getByRole("button", { name: "Besluiten vastleggen" }).click();
+    await decide.waitFor({ state: "detached" });
+    await row.getByText("Niet melden bij de AP: Laptop versleuteld").waitFor();
+
+    const decided = (await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches")).json.breaches.find((x) => x.id === b.id);
+    assert.deepEqual(
+      [decided?.notifyAuthority?.decision, decided?.notifyAuthority?.reason, decided?.informParents?.decision, decided?.informParents?.by, decided?.followUp],
+      ["not-notify", "Laptop versleuteld, geen risico voor de leerling", "inform", "ib@demo", "Zorglijsten niet meer lokaal opslaan"],
+    );
+    await page.close();
+  });
+});
