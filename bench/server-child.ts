@@ -89,10 +89,10 @@ export async function devToken(base: string, user: string, roles: string[], tena
   return ((await res.json()) as { token: string }).token;
 }
 
-export async function call<T>(base: string, token: string, method: string, p: string, body?: unknown): Promise<{ status: number; json: T }> {
+export async function call<T>(base: string, token: string, method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: T }> {
   const res = await fetch(`${base}${p}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
