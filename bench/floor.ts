@@ -48,13 +48,15 @@ export function floor(conn: string, students: number): Promise<Floor> {
 
 /**
  * The floor of a recording check (mode send) of a one-student mail: one point read of a HEAD row, then
- * one insert of a `recordChars`-character row into the Checks table (as the pending record is stored:
- * one `data` string and its indexed properties), one after the other as the check does them.
+ * one insert of a `recordChars`-character row (as the pending record is stored: one `data` string and its
+ * indexed properties), one after the other as the check does them. The rows go to a table of their own, so
+ * that the server never reads them as pending records.
  * `oneStudent`: every read is of the same student's HEAD row.
  */
 export async function readInsertFloor(conn: string, students: number, recordChars: number, oneStudent: boolean): Promise<Floor> {
   const events = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}Events`, { allowInsecureConnection: true });
-  const checks = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}Checks`, { allowInsecureConnection: true });
+  const checks = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}FloorChecks`, { allowInsecureConnection: true });
+  await checks.createTable();
   const data = "x".repeat(recordChars);
   const run = `floor${oneStudent ? "1" : "n"}${Date.now().toString(36)}`;
   let row = 0;

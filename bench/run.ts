@@ -9,9 +9,9 @@
  *   BENCH_API_EVENTS=n how many consent events go through POST /api/consents (the rest in-process)
  *   BENCH_ONLY=bounded only the bounded-work group (bounded.ts), printed, docs not written
  *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts), likewise
- *   BENCH_ONLY=checks  only the import, the floor, the checks and the recording checks, likewise
+ *   BENCH_ONLY=checks  only the import, the floor, the checks, the recording checks and the confirmation, likewise
  *
- * The groups, one file each: bounded.ts, attachments.ts, import.ts, floor.ts, checks.ts, recording.ts, detection.ts, bundles.ts, tab.ts; the figures
+ * The groups, one file each: bounded.ts, attachments.ts, import.ts, floor.ts, checks.ts, recording.ts, confirm.ts, detection.ts, bundles.ts, tab.ts; the figures
  * and the document in report.ts, the server child in server-child.ts, the board in board.ts.
  */
 import os from "node:os";
@@ -31,6 +31,7 @@ import { runTab } from "./tab.js";
 import { runBounded } from "./bounded.js";
 import { runAttachments } from "./attachments.js";
 import { runRecording } from "./recording.js";
+import { runConfirm } from "./confirm.js";
 
 async function main(): Promise<void> {
   const now = new Date();
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
 
     // --- Recording checks (mode send: one point read + one insert of a pending record) ----------------
     await runRecording(azurite.connectionString, base, staff, students, seeded);
+    // --- Confirmation (Sent Items in the Graph simulation, one sweep appends to the chains) -----------
+    await runConfirm(base, coord, students, seeded);
     if (only === "checks") {
       console.log(`\n${renderResults(desc)}`);
       return;

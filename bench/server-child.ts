@@ -19,7 +19,7 @@ export async function startServerChild(connectionString: string): Promise<Server
   const args = [...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), "--import", "tsx", path.join(root, "bench", "server-entry.ts")];
   const child = spawn(process.execPath, args, {
     cwd: root,
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    stdio: ["ignore", process.env.BENCH_SERVER_LOG === "1" ? "inherit" : "ignore", "pipe", "ipc"],
     env: {
       ...process.env,
       // Dev mode (self-issued tokens, loopback Azurite) refuses NODE_ENV=production; express and pino

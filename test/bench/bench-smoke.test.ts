@@ -27,6 +27,8 @@ const FIGURES: [string, RegExp][] = [
   ["Recording", /Recording check \(mode send\), 2 KB mail, 1 student, always the same student: 1 connection: p50 [\d.]+ ms, p99 [\d.]+ ms, \d+\/s; p50 = [\d.]+x floor \(read \+ insert\).*1 student/],
   ["Recording", /Recording check \(mode send\), 2 KB mail, 1 student, always the same student: 10 connections, \d+ s: p50 [\d.]+ ms, p99 [\d.]+ ms; p50 = [\d.]+x floor \(read \+ insert, 10 in flight\)/],
   ["Recording", /Recording check \(mode send\), 2 KB mail, 1 student, always the same student: throughput at 10 connections: \d+ checks\/s \(target >= 300 checks\/s: (met|MISSED)\)/],
+  ["Confirmation", /Sent Items sweep of one mailbox, \d+ mails about 1 student, different students: \d+ messages\/s appended to chains \(\d+ confirmed, \d+ disclosures/],
+  ["Confirmation", /Sent Items sweep of one mailbox, \d+ mails about 1 student, always the same student: \d+ messages\/s appended to chains \(\d+ confirmed, \d+ disclosures/],
   ["Detection", /StudentDetector, 100 KB mail, 500 students: [\d.]+ ms per mail \(found 5/],
   ["Detection", /Naive: one RegExp per student: [\d.]+ ms per mail/],
   ["Detection", /Speed-up: [\d.]+x/],
