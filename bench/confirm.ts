@@ -25,7 +25,7 @@ export async function runConfirm(base: string, coord: string, students: BoardStu
   const active = Math.max(5, Math.min(students.length, seeded));
   const mail = new MailTemplate(2_000, 1);
   const run = Date.now().toString(36);
-  const count = SMOKE ? 40 : 400;
+  const count = SMOKE ? 20 : 400;
   for (const oneStudent of [false, true]) {
     // A sender of its own per case, so that each sweep reads only this case's mails.
     const sender = `verzender${oneStudent ? "1" : "n"}@bestuur`;

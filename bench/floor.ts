@@ -18,14 +18,14 @@ export interface Floor {
   c10p50: number;
 }
 
-/** `op(i)` timed: 200 warm-up calls, `reads` one after the other, then 10 in flight for a while (as the checks run). */
-async function measure(op: (i: number) => Promise<unknown>, reads: number): Promise<Floor> {
+/** `op(i)` timed: `warmUp` calls, `reads` one after the other, then 10 in flight for a while (as the checks run). */
+async function measure(op: (i: number) => Promise<unknown>, reads: number, warmUp = 200): Promise<Floor> {
   const timed = async (i: number): Promise<number> => {
     const t = performance.now();
     await op(i);
     return performance.now() - t;
   };
-  for (let i = 0; i < 200; i++) await timed(i * 7);
+  for (let i = 0; i < warmUp; i++) await timed(i * 7);
   const lat: number[] = [];
   for (let i = 0; i < reads; i++) lat.push(await timed(i * 13));
   const s = stats(lat);
@@ -64,7 +64,7 @@ export async function readInsertFloor(conn: string, students: number, recordChar
   return measure(async (i) => {
     await events.getEntity(key(BOARD_TENANT, studentId(oneStudent ? 0 : i % students)), "HEAD");
     await checks.createEntity({ partitionKey: key(BOARD_TENANT), rowKey: `${run}_${row++}`, state: "pending", sentBy: "mentor@bestuur", expiresAt, data });
-  }, Math.ceil(SIZES.floorReads / 3));
+  }, SMOKE ? 60 : 1_000, SMOKE ? 20 : 200);
 }
 
 /** The Floor figures, over the first `seeded` students' registers; returns the floor the checks compare with. */
