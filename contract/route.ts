@@ -17,7 +17,7 @@ export const MEDIA_TYPES = { json: "application/json", html: "text/html", pdf: "
 export type Produces = keyof typeof MEDIA_TYPES;
 
 /** The records a route may find its school through. */
-export type ScopeVia = "school" | "student" | "consent" | "check" | "consent-request" | "graph-message" | "mail-content" | "review-item" | "approval";
+export type ScopeVia = "school" | "student" | "consent" | "check" | "consent-request" | "graph-message" | "mail-content" | "review-item" | "breach" | "approval";
 
 /**
  * How a route finds the school(s) it touches, so per-school authorisation can be enforced by

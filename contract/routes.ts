@@ -321,8 +321,8 @@ export const routes = {
     response: z.string(),
   }),
   reviewList: route({
-    method: "get", path: "/review", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
-    summary: "Te beoordelen: sent mails without a valid check, or changed, that the rules would not allow at the send time (never a body)",
+    method: "get", path: "/review", tag: "sentitems", access: "coordinator", scope: { from: "own-schools" },
+    summary: "Te beoordelen: sent mails without a valid check, or changed, that the rules would not allow at the send time (never a body); only those whose students are all of the caller's schools",
     query: reviewQuery,
     response: reviewList,
   }),
@@ -333,12 +333,12 @@ export const routes = {
     response: decisionResponse,
   }),
   breaches: route({
-    method: "get", path: "/breaches", tag: "sentitems", access: "coordinator", scope: { from: "tenant" },
-    summary: "The data breach register (datalekkenregister): what, students, recipients, flagged, aware, the 72-hour deadline",
+    method: "get", path: "/breaches", tag: "sentitems", access: "coordinator", scope: { from: "own-schools" },
+    summary: "The data breach register (datalekkenregister): what, students, recipients, flagged, aware, the 72-hour deadline; only those whose students are all of the caller's schools",
     response: breachList,
   }),
   decideBreach: route({
-    method: "post", path: "/breaches/:id/decisions", tag: "sentitems", access: "coordinator", scope: { from: "tenant" }, status: 200,
+    method: "post", path: "/breaches/:id/decisions", tag: "sentitems", access: "coordinator", scope: { from: "param", name: "id", via: "breach" }, status: 200,
     summary: "Record the decision on notifying the Autoriteit Persoonsgegevens, on informing the parents (each with its reason, once) and the follow-up",
     params: byId, body: breachUpdate,
     response: breach,

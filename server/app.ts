@@ -246,8 +246,9 @@ function schoolResolver(services: Services): SchoolResolver {
       case "approval":
         return services.approvals.schoolOf(tenantId, id);
       case "review-item":
-        // Not resolved to a school yet: closed (404) to a caller who sees only some schools.
-        return [""];
+        return services.sentItems.reviewSchools(tenantId, id);
+      case "breach":
+        return services.sentItems.breachSchools(tenantId, id);
       default:
         return undefined;
     }

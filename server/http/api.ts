@@ -87,6 +87,7 @@ const NOT_FOUND_AS: Record<ScopeVia, string> = {
   "mail-content": "Student",
   approval: "Approval",
   "review-item": "Review item",
+  breach: "Breach",
 };
 
 /** The values at a scope's field spec ("studentId", "students[].schoolId, policies[].schoolId") of a parsed body or query. */

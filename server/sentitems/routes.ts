@@ -13,10 +13,10 @@ export function sentItemsRoutes(api: ApiBuilder, sent: SentItemsService): void {
     sent.notified(body?.value ?? []);
     return "";
   });
-  api.implement(routes.reviewList, async ({ principal, query }) => ({ items: await sent.reviewList(principal.tenantId, query.state) }));
+  api.implement(routes.reviewList, async ({ principal, query, schools }) => ({ items: await sent.reviewList(principal.tenantId, query.state, schools) }));
   api.implement(routes.decideReview, ({ principal, params, body }) => sent.decide(principal, params.id, body));
   api.implement(routes.decideBreach, ({ principal, params, body }) => sent.decideBreach(principal, params.id, body));
   api.implement(routes.openBreach, ({ principal, body }) => sent.openBreach(principal, body));
   api.implement(routes.overrideBreach, ({ principal, params, body }) => sent.overrideBreach(principal, params.id, body));
-  api.implement(routes.breaches, async ({ principal }) => ({ breaches: await sent.breaches(principal.tenantId) }));
+  api.implement(routes.breaches, async ({ principal, schools }) => ({ breaches: await sent.breaches(principal.tenantId, schools) }));
 }

@@ -1,8 +1,8 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import type { Logger } from "../shared/logger.js";
 import { AppError, notFound } from "../shared/errors.js";
-import type { Principal } from "../identity/auth.js";
-import type { DirectoryService } from "../directory/service.js";
+import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
+import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
 import type { RegisterRepository } from "../register/repository.js";
 import { sha256Hex } from "../shared/hash.js";
 import { everyTenant, REAL_TIMERS, type Timers } from "../shared/schedule.js";
@@ -412,10 +412,39 @@ export class SentItemsService {
   // -------------------------------------------------------------------------------------------------
   // The review list and the breach register
 
-  async reviewList(tenantId: string, state?: ReviewItem["state"]): Promise<ReviewItem[]> {
-    const all = await this.d.repo.reviews(tenantId);
+  /**
+   * The schools a review item or breach belongs to, through its students (the directory's school of
+   * each; one no longer known counts as "" and so does a record about no student): only a caller who
+   * sees every one of them may see or decide it, so such a record stays with the privacy officer.
+   */
+  private schoolsOfStudents(snap: DirectorySnapshot, students: readonly { id: string; schoolId?: string }[]): string[] {
+    if (students.length === 0) return [""];
+    return [...new Set(students.map((s) => snap.studentById.get(s.id)?.schoolId ?? s.schoolId ?? ""))];
+  }
+
+  private async visible(tenantId: string, schools: SchoolAccess): Promise<(students: readonly { id: string; schoolId?: string }[]) => boolean> {
+    if (schools === "all") return () => true;
+    const snap = await this.d.directory.snapshot(tenantId);
+    return (students) => this.schoolsOfStudents(snap, students).every((s) => mayAccessSchool(schools, s));
+  }
+
+  /** The schools of a review item (undefined when there is none): server/app.ts's SchoolResolver. */
+  async reviewSchools(tenantId: string, id: string): Promise<string[] | undefined> {
+    const item = await this.d.repo.review(tenantId, id);
+    return item ? this.schoolsOfStudents(await this.d.directory.snapshot(tenantId), item.students) : undefined;
+  }
+
+  /** The schools of a breach (undefined when there is none): server/app.ts's SchoolResolver. */
+  async breachSchools(tenantId: string, id: string): Promise<string[] | undefined> {
+    const b = await this.d.repo.breach(tenantId, id);
+    return b ? this.schoolsOfStudents(await this.d.directory.snapshot(tenantId), b.students) : undefined;
+  }
+
+  /** The review list: with `schools`, only the items whose students are all of those schools. */
+  async reviewList(tenantId: string, state?: ReviewItem["state"], schools: SchoolAccess = "all"): Promise<ReviewItem[]> {
+    const [all, maySee] = await Promise.all([this.d.repo.reviews(tenantId), this.visible(tenantId, schools)]);
     return all
-      .filter((r) => !state || r.state === state)
+      .filter((r) => (!state || r.state === state) && maySee(r.students))
       .sort((a, b) => (a.sentAt < b.sentAt ? 1 : -1))
       .map(({ etag: _e, ...r }) => r);
   }
@@ -553,7 +582,12 @@ export class SentItemsService {
     return (await this.breaches(tenantId)).filter((b) => b.students.some((s) => s.id === studentId));
   }
 
-  async breaches(tenantId: string): Promise<Breach[]> {
-    return (await this.d.repo.breaches(tenantId)).map(({ etag: _e, ...b }) => b).sort((a, b) => (a.awareAt < b.awareAt ? 1 : -1));
+  /** The breach register: with `schools`, only the breaches whose students are all of those schools. */
+  async breaches(tenantId: string, schools: SchoolAccess = "all"): Promise<Breach[]> {
+    const [all, maySee] = await Promise.all([this.d.repo.breaches(tenantId), this.visible(tenantId, schools)]);
+    return all
+      .filter((b) => maySee(b.students))
+      .map(({ etag: _e, ...b }) => b)
+      .sort((a, b) => (a.awareAt < b.awareAt ? 1 : -1));
   }
 }

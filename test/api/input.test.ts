@@ -60,6 +60,8 @@ describe("Input validation on every route with a body", function () {
     "POST /api/sent-items/mailboxes": { mailbox: "ib@demo", since: "2026-10-01T10:00:00Z" },
     "POST /api/review/{id}/decision": { decision: "breach", note: "Verkeerde ontvanger", categories: ["verslag"] },
     "POST /api/breaches/{id}/decisions": { notifyAuthority: { decision: "not-notify", reason: "Ontvanger heeft de mail aantoonbaar verwijderd" } },
+    "POST /api/breaches": { what: "Verslag naar de verkeerde GGD gestuurd", studentIds: ["lln-001"], recipients: ["jgz@ggd-elders.example"] },
+    "POST /api/checks/{id}/breach": { what: "Doorgezonden ondanks de blokkade", categories: ["verslag"] },
   });
   const keyOf = (r: Route): string => `${r.method} ${r.path}`;
   const urlOf = (r: Route): string => fill(r.path, params());

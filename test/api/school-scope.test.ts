@@ -22,7 +22,7 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
   let routes: Route[];
   let coordA: string;
   let viewerA: string;
-  const ids = { consentId: "", checkId: "", requestId: "", approvalId: "" };
+  const ids = { consentId: "", checkId: "", requestId: "", approvalId: "", breachId: "" };
 
   before(async () => {
     stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
@@ -44,6 +44,9 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
     });
     assert.equal(prop.status, 201, JSON.stringify(prop.json));
     ids.approvalId = prop.json.id;
+    const breach = await stack.api<{ id: string }>("POST", "/api/breaches", { what: "Verslag van Berend naar de verkeerde GGD", studentIds: ["sb-1"], recipients: ["jgz@ggd-elders.example"] });
+    assert.equal(breach.status, 201, JSON.stringify(breach.json));
+    ids.breachId = breach.json.id;
     coordA = await stack.token("ib-a@demo", ["coordinator"], stack.tenantId, [DEMO_SCHOOL_ID]);
     viewerA = await stack.token("kijker-a@demo", ["viewer"], stack.tenantId, [DEMO_SCHOOL_ID]);
   });
@@ -87,6 +90,7 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
       "POST /api/approvals/{id}/approve": { path: `/api/approvals/${ids.approvalId}/approve`, body: { reason: "School A keurt B goed" } },
       "POST /api/review/{id}/decision": { path: "/api/review/rv-b/decision", body: { decision: "breach", note: "School A beslist over B" } },
       "POST /api/breaches": { path: "/api/breaches", body: { what: "School A meldt over B", studentIds: ["sb-1"] } },
+      "POST /api/breaches/{id}/decisions": { path: `/api/breaches/${ids.breachId}/decisions`, body: { followUp: "School A volgt B op" } },
       "POST /api/checks/{id}/breach": { path: `/api/checks/${ids.checkId}/breach`, body: {} },
       "POST /api/approvals/{id}/reject": { path: `/api/approvals/${ids.approvalId}/reject`, body: { reason: "School A wijst B af" } },
     };
@@ -137,6 +141,8 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
     assert.equal((await stack.api("GET", "/api/students/sb-1", undefined, { token })).status, 200);
     const list = await stack.api<{ students: { id: string }[] }>("GET", "/api/students?query=Buitenschools", undefined, { token });
     assert.deepEqual(list.json.students.map((s) => s.id), ["sb-1"]);
+    const breaches = await stack.api<{ breaches: { id: string }[] }>("GET", "/api/breaches", undefined, { token });
+    assert.ok(breaches.json.breaches.some((b) => b.id === ids.breachId), "school B's breach is in the privacy officer's register");
     const views = await stack.api<{ views: { by: string; what: string; count: number }[] }>("GET", "/api/audit/views", undefined, { token });
     assert.ok(views.json.views.some((v) => v.by === "fg@demo" && v.what === "student-list" && v.count === 1), JSON.stringify(views.json));
     assert.ok(views.json.views.some((v) => v.by === "kijker-a@demo" && v.what === "overview"));

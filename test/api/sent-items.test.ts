@@ -383,6 +383,53 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.equal(ds[0]?.internetMessageId, msg.internetMessageId);
   });
 
+  it("When a coordinator of school A looks at the review list and the breach register, then A's items are there to decide, B's and a mail about both schools are 404 and not listed, and the privacy officer sees and decides them all", async () => {
+    const B = "school-review-b";
+    const imp = await stack.api("POST", "/api/import", { schools: [{ id: B, name: "Andere School", brin: "66BB" }] });
+    assert.equal(imp.status, 200, JSON.stringify(imp.json));
+    const a = await importStudent(stack);
+    const b = await importStudent(stack, { schoolId: B });
+    const mails = [a, b].map((s) => sim.send(SENDER, { to: [GGD], ...about(s) }));
+    const both = sim.send(SENDER, { to: [GGD], ...about(a, b) });
+    await sweep();
+    const coordA = await stack.token("ib-a@demo", ["coordinator"], stack.tenantId, [DEMO_SCHOOL_ID]);
+    const officer = await stack.token("fg@demo", ["privacy-officer"]);
+    const listOf = async (token: string): Promise<ReviewItem[]> => {
+      const r = await stack.api<{ items: ReviewItem[] }>("GET", "/api/review", undefined, { token });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      return r.json.items;
+    };
+    const all = await listOf(officer);
+    const [itemA, itemB, itemBoth] = [...mails, both].map((m) => all.find((r) => r.internetMessageId === m.internetMessageId));
+    assert.ok(itemA && itemB && itemBoth, "the privacy officer sees every school's items");
+    assert.deepEqual(itemBoth.students.map((s) => s.id).sort(), [a.id, b.id].sort());
+    const seenByA = (await listOf(coordA)).map((r) => r.id);
+    assert.ok(seenByA.includes(itemA.id));
+    assert.ok(!seenByA.includes(itemB.id) && !seenByA.includes(itemBoth.id), "school B's item and the one about both schools are not listed for A");
+    assertError(await stack.api("POST", `/api/review/${itemB.id}/decision`, { decision: "breach" }, { token: coordA }), 404, "NOT_FOUND");
+    assertError(await stack.api("POST", `/api/review/${itemBoth.id}/decision`, { decision: "breach" }, { token: coordA }), 404, "NOT_FOUND");
+    const decidedA = await stack.api<{ breach: Breach }>("POST", `/api/review/${itemA.id}/decision`, { decision: "breach", note: "Verslag naar de GGD zonder toestemming" }, { token: coordA });
+    assert.equal(decidedA.status, 200, JSON.stringify(decidedA.json));
+    assert.equal(decidedA.json.breach.recordedBy, "ib-a@demo");
+    const decidedB = await stack.api<{ breach: Breach }>("POST", `/api/review/${itemB.id}/decision`, { decision: "breach", note: "Verslag van school B naar de GGD" }, { token: officer });
+    assert.equal(decidedB.status, 200, JSON.stringify(decidedB.json));
+    // The breach register: the same scope, through the breach's students.
+    const breachesOf = async (token: string): Promise<string[]> => {
+      const r = await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches", undefined, { token });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      return r.json.breaches.map((x) => x.id);
+    };
+    const [breachA, breachB] = [decidedA.json.breach.id, decidedB.json.breach.id];
+    const forA = await breachesOf(coordA);
+    assert.ok(forA.includes(breachA) && !forA.includes(breachB), JSON.stringify(forA));
+    const forOfficer = await breachesOf(officer);
+    assert.ok(forOfficer.includes(breachA) && forOfficer.includes(breachB));
+    const followUp = { followUp: "Collega's gewezen op de toestemmingscheck" };
+    assertError(await stack.api("POST", `/api/breaches/${breachB}/decisions`, followUp, { token: coordA }), 404, "NOT_FOUND");
+    assert.equal((await stack.api("POST", `/api/breaches/${breachA}/decisions`, followUp, { token: coordA })).status, 200);
+    assert.equal((await stack.api("POST", `/api/breaches/${breachB}/decisions`, followUp, { token: officer })).status, 200);
+  });
+
   it("When the server sends a consent request through Graph, then it carries the stamp and never appears in the review list", async () => {
     const s = await importStudent(stack);
     const req = await stack.api<{ requestId: string }>("POST", "/api/consent-requests", { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult" });
