@@ -39,10 +39,11 @@ export class MailTemplate {
     const text = mailText(bytes, Array.from({ length: slots }, () => marker));
     this.pieces = text.split(`${marker},`).map((p) => JSON.stringify(p).slice(1, -1));
   }
-  body(names: string[], to: string[], subject: string): string {
+  /** `extra`: more members of the body, e.g. `,"mode":"send"` (pre-serialised, starting with a comma). */
+  body(names: string[], to: (string | { address: string; name?: string; type?: string })[], subject: string, extra = ""): string {
     let b = this.pieces[0] ?? "";
     for (let k = 0; k < this.slots; k++) b += JSON.stringify(`${names[k] ?? ""},`).slice(1, -1) + (this.pieces[k + 1] ?? "");
-    return `{"to":${JSON.stringify(to)},"cc":[],"bcc":[],"subject":${JSON.stringify(subject)},"body":"${b}","attachments":[],"purposeId":"zorg"}`;
+    return `{"to":${JSON.stringify(to)},"cc":[],"bcc":[],"subject":${JSON.stringify(subject)},"body":"${b}","attachments":[],"purposeId":"zorg"${extra}}`;
   }
 }
 
@@ -51,6 +52,8 @@ export interface CheckCase {
   label: string;
   /** The n-th request's body. */
   body(n: number): string;
+  /** Headers of the n-th request beside the token (e.g. its Idempotency-Key). */
+  headers?(n: number): Record<string, string>;
   target?: { ratio: number };
 }
 
@@ -73,7 +76,10 @@ export function load(url: string, token: string, c: CheckCase, connections: numb
     method: "POST",
     path: "/api/check",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    setupRequest: (req) => ({ ...req, body: c.body(n++) }),
+    setupRequest: (req) => {
+      const i = n++;
+      return { ...req, body: c.body(i), ...(c.headers ? { headers: { ...request.headers, ...c.headers(i) } } : {}) };
+    },
   };
   return new Promise((resolve, reject) => {
     const inst = autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 30, requests: [request] }, (err, r) => {
@@ -88,7 +94,8 @@ export function load(url: string, token: string, c: CheckCase, connections: numb
       void (async () => {
         while (lat.length < MIN_SAMPLES) {
           const t = performance.now();
-          const res = await call(url, token, "POST", "/api/check", JSON.parse(c.body(n++)));
+          const i = n++;
+          const res = await call(url, token, "POST", "/api/check", JSON.parse(c.body(i)), c.headers?.(i));
           if (res.status >= 200 && res.status < 300) lat.push(performance.now() - t);
           else break;
         }

@@ -9,8 +9,9 @@
  *   BENCH_API_EVENTS=n how many consent events go through POST /api/consents (the rest in-process)
  *   BENCH_ONLY=bounded only the bounded-work group (bounded.ts), printed, docs not written
  *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts), likewise
+ *   BENCH_ONLY=checks  only the import, the floor, the checks, the recording checks and the confirmation, likewise
  *
- * The groups, one file each: bounded.ts, attachments.ts, import.ts, floor.ts, checks.ts, detection.ts, bundles.ts, tab.ts; the figures
+ * The groups, one file each: bounded.ts, attachments.ts, import.ts, floor.ts, checks.ts, recording.ts, confirm.ts, detection.ts, bundles.ts, tab.ts; the figures
  * and the document in report.ts, the server child in server-child.ts, the board in board.ts.
  */
 import os from "node:os";
@@ -29,23 +30,29 @@ import { devToken, startServerChild } from "./server-child.js";
 import { runTab } from "./tab.js";
 import { runBounded } from "./bounded.js";
 import { runAttachments } from "./attachments.js";
+import { runRecording } from "./recording.js";
+import { runConfirm } from "./confirm.js";
 
 async function main(): Promise<void> {
   const now = new Date();
   const desc = machine();
   console.log(`Zorgvuldig benchmarks${SMOKE ? " (SMOKE)" : ""}\n${desc}`);
 
+  const only = process.env.BENCH_ONLY;
+  if (only && !["bounded", "attachments", "checks"].includes(only)) throw new Error(`BENCH_ONLY=${only}: one of bounded, attachments, checks`);
   // --- Bounded work (its own server children; BENCH_ONLY=bounded runs only this group) ---------------
-  if (process.env.BENCH_ONLY !== "attachments") await runBounded();
+  if (!only || only === "bounded") await runBounded();
   // --- Attachment contents (its own server child; BENCH_ONLY=attachments runs only this group) --------
-  if (process.env.BENCH_ONLY !== "bounded") await runAttachments();
-  if (process.env.BENCH_ONLY === "bounded" || process.env.BENCH_ONLY === "attachments") {
+  if (!only || only === "attachments") await runAttachments();
+  if (only === "bounded" || only === "attachments") {
     console.log(`\n${renderResults(desc)}`);
     return;
   }
 
-  log("building the front ends");
-  await bundles();
+  if (!only) {
+    log("building the front ends");
+    await bundles();
+  }
 
   log("starting Azurite (in memory) and the server child");
   const azurite = new AzuriteProcess();
@@ -67,6 +74,15 @@ async function main(): Promise<void> {
 
     // --- Checks ---------------------------------------------------------------------------------------
     await runChecks(base, staff, students, seeded, fl);
+
+    // --- Recording checks (mode send: one point read + one insert of a pending record) ----------------
+    await runRecording(azurite.connectionString, base, staff, students, seeded);
+    // --- Confirmation (Sent Items in the Graph simulation, one sweep appends to the chains) -----------
+    await runConfirm(base, coord, students, seeded);
+    if (only === "checks") {
+      console.log(`\n${renderResults(desc)}`);
+      return;
+    }
 
     // --- Detection (this process) -------------------------------------------------------------------
     log("detection: StudentDetector against one RegExp per student");

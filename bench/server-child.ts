@@ -19,7 +19,7 @@ export async function startServerChild(connectionString: string): Promise<Server
   const args = [...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), "--import", "tsx", path.join(root, "bench", "server-entry.ts")];
   const child = spawn(process.execPath, args, {
     cwd: root,
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    stdio: ["ignore", process.env.BENCH_SERVER_LOG === "1" ? "inherit" : "ignore", "pipe", "ipc"],
     env: {
       ...process.env,
       // Dev mode (self-issued tokens, loopback Azurite) refuses NODE_ENV=production; express and pino
@@ -89,10 +89,10 @@ export async function devToken(base: string, user: string, roles: string[], tena
   return ((await res.json()) as { token: string }).token;
 }
 
-export async function call<T>(base: string, token: string, method: string, p: string, body?: unknown): Promise<{ status: number; json: T }> {
+export async function call<T>(base: string, token: string, method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: T }> {
   const res = await fetch(`${base}${p}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();

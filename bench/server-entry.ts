@@ -3,9 +3,13 @@
  * bench/run.ts with an IPC channel: it reports "ready" with its URL, answers "memory" with its RSS and
  * peak RSS, and on "stop" closes and exits (which writes a CPU profile when run with --cpu-prof).
  * Configuration comes from the environment (STORAGE_CONNECTION_STRING, TABLE_PREFIX, LOG_LEVEL).
+ * Graph is the local simulation (scripts/dev/graph-sim.ts, as `npm start` wires it): the bench puts mails
+ * in a sender's Sent Items through POST /dev/outlook/sent-items and confirms them with the sweep
+ * (bench/confirm.ts). No scheduled sweep and no subscriptions: the bench sweeps on demand.
  */
 import { loadConfig } from "../server/config.js";
 import { startServer } from "../server/main.js";
+import { startDevGraph } from "../scripts/dev/outlook-sim.js";
 
 export type ToServer = { type: "memory" } | { type: "stop" };
 export type FromServer =
@@ -20,8 +24,10 @@ function send(m: FromServer): void {
   process.send?.(m);
 }
 
-const config = loadConfig({ ...process.env, HOST: "127.0.0.1", PORT: "0", SEED_DEMO: "false" });
-const running = await startServer(config);
+const graph = await startDevGraph({ sweepSeconds: 0 });
+const config = loadConfig({ ...process.env, ...graph.env, HOST: "127.0.0.1", PORT: "0", SEED_DEMO: "false" });
+const running = await startServer(config, { graphAuth: graph.graphAuth, devRoutes: graph.routes });
+const close = (): Promise<void> => running.close().finally(() => graph.close());
 
 process.on("message", (m: unknown) => {
   if (!isToServer(m)) return;
@@ -29,10 +35,10 @@ process.on("message", (m: unknown) => {
     const mem = process.memoryUsage();
     send({ type: "memory", rssBytes: mem.rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: mem.heapUsed });
   } else {
-    void running.close().finally(() => process.exit(0));
+    void close().finally(() => process.exit(0));
   }
 });
 process.on("disconnect", () => {
-  void running.close().finally(() => process.exit(0));
+  void close().finally(() => process.exit(0));
 });
 send({ type: "ready", url: running.url });

@@ -1,0 +1,104 @@
+/**
+ * Recording checks (issue 15): `POST /api/check` with `mode: "send"` and an Idempotency-Key, as the on-send
+ * handler sends it (src/addin/onsend/handler.ts: recipients as Outlook gives them, a correlation id, the
+ * purpose), of a 2 KB mail about one student. Such a check does one point read of the student's HEAD row
+ * and one insert of the pending record that Sent Items confirms later; its floor (that read plus an insert
+ * of a row of the same size, one after the other) is measured in the same run (floor.ts). Two kinds of
+ * mail: every request about a different student, and every request about one student. Each on 1 and 10
+ * connections; targets: p50 within 2x the floor, at least 300 checks/s at 10 connections.
+ */
+import { performance } from "node:perf_hooks";
+import { TableClient } from "@azure/data-tables";
+import { key } from "../server/shared/storage.js";
+import { partyDomain, partyOfStudent, type BoardStudent } from "./board.js";
+import { MailTemplate, load, type CheckCase } from "./checks.js";
+import { BOARD_TENANT, CONNECTIONS, SIZES, TABLE_PREFIX } from "./config.js";
+import { readInsertFloor, type Floor } from "./floor.js";
+import { fig, log, ms, notes, rate, ratio } from "./report.js";
+import { call } from "./server-child.js";
+
+interface RecordingCase extends CheckCase {
+  /** Every request about the same student. */
+  oneStudent: boolean;
+}
+
+export async function runRecording(conn: string, base: string, staff: string, students: BoardStudent[], seeded: number): Promise<void> {
+  const active = Math.max(5, Math.min(students.length, seeded));
+  const mail = new MailTemplate(2_000, 1);
+  // Idempotency-Keys and correlation ids unique to this run (the server derives the check id from the key).
+  const run = Date.now().toString(36);
+  const body = (i: number, n: number): string =>
+    mail.body(
+      [students[i % active]?.fullName ?? ""],
+      [{ address: `zorg@${partyDomain(partyOfStudent(i % active, SIZES.parties))}`, name: "Zorgpartner", type: "externalUser" }],
+      "Overleg over de begeleiding",
+      `,"correlationId":"zvbench${run}${n}","mode":"send"`,
+    );
+  const cases: RecordingCase[] = [
+    { id: "rec-many", label: "Recording check (mode send), 2 KB mail, 1 student, different students", oneStudent: false, body: (n: number) => body(n, n) },
+    { id: "rec-one", label: "Recording check (mode send), 2 KB mail, 1 student, always the same student", oneStudent: true, body: (n: number) => body(0, n) },
+  ].map((c) => ({ ...c, headers: (n: number) => ({ "idempotency-key": `zv-send-${run}-${c.id}-${n}` }), target: { ratio: 2 } }));
+
+  // One recording check outside the measurement: it must leave a pending record; its size is the floor's insert.
+  const sample = await call<{ verdict: string; checkId: string; stamp?: string; pendingUntil?: string; students: unknown[] }>(
+    base,
+    staff,
+    "POST",
+    "/api/check",
+    JSON.parse(body(1, 0)),
+    { "idempotency-key": `zv-send-${run}-sample` },
+  );
+  if (sample.status >= 300 || !sample.json.stamp || !sample.json.pendingUntil)
+    throw new Error(`recording check: ${sample.status} ${JSON.stringify(sample.json).slice(0, 300)} (expected a stamp and a pending record)`);
+  const checks = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}Checks`, { allowInsecureConnection: true });
+  const stored = await checks.getEntity<{ data?: string }>(key(BOARD_TENANT), key(sample.json.checkId));
+  const recordChars = typeof stored.data === "string" ? stored.data.length : 0;
+  if (recordChars === 0) throw new Error("the pending record of a one-student mail is not a single data string");
+  const what = `verdict ${sample.json.verdict}, ${sample.json.students.length} student(s), pending record ${recordChars} chars`;
+
+  log("recording-check floor: HEAD point read + insert of a pending record");
+  const floors = new Map<boolean, Floor>();
+  for (const oneStudent of [false, true]) {
+    const fl = await readInsertFloor(conn, active, recordChars, oneStudent);
+    floors.set(oneStudent, fl);
+    fig(
+      "Floor",
+      `Azurite point read + insert of a ${recordChars}-char pending record, ${oneStudent ? "always the same student" : "different students"}`,
+      `1 in flight p50 ${ms(fl.p50)}, p99 ${ms(fl.p99)}; 10 in flight p50 ${ms(fl.c10p50)}`,
+    );
+  }
+
+  let offset = 1_000;
+  for (const c of cases) {
+    const fl = floors.get(c.oneStudent);
+    if (!fl) continue;
+    log(`check "${c.label}": ${what}`);
+    const t = performance.now();
+    await load(base, staff, c, CONNECTIONS, 1, offset);
+    offset += 100_000;
+    const one = await load(base, staff, c, 1, SIZES.c1Seconds, offset);
+    offset += 100_000;
+    const ten = await load(base, staff, c, CONNECTIONS, SIZES.runSeconds, offset);
+    offset += 100_000;
+    const bad = one.errors + one.non2xx + ten.errors + ten.non2xx;
+    if (bad > 0) notes.push(`${c.label}: ${bad} failed or non-2xx responses during the runs`);
+    const r1 = one.p50 / fl.p50;
+    fig(
+      "Recording",
+      `${c.label}: 1 connection`,
+      `p50 ${ms(one.p50)}, p99 ${ms(one.p99)}, ${rate(one.rps)}/s; p50 = ${ratio(r1)} floor (read + insert) (${what})`,
+      "p50 <= 2x floor",
+      r1 <= 2,
+    );
+    const r10 = ten.p50 / fl.c10p50;
+    fig(
+      "Recording",
+      `${c.label}: ${CONNECTIONS} connections, ${SIZES.runSeconds} s`,
+      `p50 ${ms(ten.p50)}, p99 ${ms(ten.p99)}; p50 = ${ratio(r10)} floor (read + insert, 10 in flight), ${ratio(ten.p50 / fl.p50)} floor (1 in flight)`,
+      "p50 <= 2x floor (10 in flight)",
+      r10 <= 2,
+    );
+    fig("Recording", `${c.label}: throughput at ${CONNECTIONS} connections`, `${rate(ten.rps)} checks/s`, ">= 300 checks/s", ten.rps >= 300);
+    log(`  ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+}
