@@ -11,6 +11,8 @@ export const DEFAULT_PURPOSES: readonly Purpose[] = [
   { id: "tlv-aanvraag", label: "Aanvraag toelaatbaarheidsverklaring en ondersteuning (SWV)", farReaching: false, category: "care" },
   { id: "onderwijskundig-rapport", label: "Onderwijskundig rapport bij overstap", farReaching: false, category: "progress" },
   { id: "overstap-vo", label: "Overdracht naar een nieuwe school (VO naar VO)", farReaching: true, category: "progress" },
+  // The class list for the JGZ (Wet publieke gezondheid): name, date of birth, BRIN, type of education, enrolment date, class; never the file, never a BSN.
+  { id: "klassenlijst-jgz", label: "Klassenlijst voor de jeugdgezondheidszorg (naam, geboortedatum, klas)", farReaching: false, category: "progress" },
   { id: "jgz-consult", label: "Consult jeugdarts of jeugdverpleegkundige (JGZ)", farReaching: false, category: "care", specialCategory: true },
   { id: "smw-begeleiding", label: "Begeleiding door schoolmaatschappelijk werk", farReaching: false, category: "care" },
   { id: "jeugdhulp", label: "Verwijzing naar jeugdhulp via het wijkteam", farReaching: true, category: "care" },
@@ -27,7 +29,7 @@ export const DEFAULT_PARTIES: readonly Party[] = [
   { id: "nieuwe-school", name: "Ontvangende school (vanuit het primair onderwijs)", kind: "new-school-primary", domains: [], addresses: [], defaultBasis: "legal", statute: "art. 42 WPO (onderwijskundig rapport)", defaultPurposeId: "onderwijskundig-rapport", legalPurposeIds: ["onderwijskundig-rapport"], informParents: true },
   { id: "nieuwe-school-vo", name: "Ontvangende school (VO naar VO)", kind: "new-school-secondary", domains: [], addresses: [], defaultBasis: "consent", defaultPurposeId: "overstap-vo", informParents: true },
   { id: "veilig-thuis", name: "Veilig Thuis", kind: "veilig-thuis", domains: [], addresses: [], defaultBasis: "legal", statute: "Wmo 2015 art. 5.2.6, meldcode", defaultPurposeId: "vt-advies", legalPurposeIds: ["melding-veilig-thuis", "vt-advies"], informParents: true },
-  { id: "ggd", name: "GGD (jeugdgezondheidszorg)", kind: "ggd", domains: [], addresses: [], defaultBasis: "consent", statute: "Wet publieke gezondheid", defaultPurposeId: "jgz-consult", informParents: true },
+  { id: "ggd", name: "GGD (jeugdgezondheidszorg)", kind: "ggd", domains: [], addresses: [], defaultBasis: "consent", statute: "Wet publieke gezondheid", defaultPurposeId: "jgz-consult", legalPurposeIds: ["klassenlijst-jgz"], legalBasisConfirmed: true, informParents: true },
   { id: "smw", name: "Schoolmaatschappelijk werk", kind: "smw", domains: [], addresses: [], defaultBasis: "consent", defaultPurposeId: "smw-begeleiding", informParents: true },
   { id: "wijkteam", name: "Wijkteam / jeugdhulp", kind: "wijkteam", domains: [], addresses: [], defaultBasis: "consent", defaultPurposeId: "jeugdhulp", informParents: true },
   { id: "specialist", name: "Externe specialist (orthopedagoog, dyslexie, logopedie)", kind: "specialist", domains: [], addresses: [], defaultBasis: "consent", defaultPurposeId: "onderzoek-specialist", agreedChannel: "versleutelde mail", informParents: true },

@@ -6,6 +6,15 @@ import type { ImportRequest } from "../../contract/directory.js";
  */
 export const DEMO_SCHOOL_ID = "obs-de-regenboog";
 import { DEMO_COLLEAGUES, DEMO_DOMAIN } from "../../contract/demo.js";
+import { DEFAULT_PURPOSES } from "../../contract/defaults.js";
+import type { Purpose } from "../../contract/directory.js";
+
+/** A purpose of DOMAIN.md's defaults (contract/defaults.ts), as a new school adopts it. */
+function standardPurpose(id: string): Purpose {
+  const p = DEFAULT_PURPOSES.find((x) => x.id === id);
+  if (!p) throw new Error(`no default purpose ${id}`);
+  return { ...p };
+}
 
 export { DEMO_COLLEAGUES, DEMO_DOMAIN };
 /** The students' own accounts (`{studentNumber}@...`): students, not colleagues. */
@@ -128,20 +137,19 @@ export function demoImport(): ImportRequest {
       { id: DEMO_SECOND_SCHOOL_ID, name: "OBS De Vlieger", boardName: DEMO_BOARD, brin: "98ZZ", internalDomains: ["vlieger.school.example"] },
     ],
     purposes: [
-      { id: "tlv-aanvraag", label: "Aanvraag toelaatbaarheidsverklaring en ondersteuning (SWV)", farReaching: false, category: "care" },
-      { id: "verzuimmelding", label: "Verzuimmelding", farReaching: false, category: "absence" },
-      { id: "voortgang", label: "Voortgang en resultaten", farReaching: false, category: "progress" },
-      { id: "onderwijskundig-rapport", label: "Onderwijskundig rapport bij overstap", farReaching: false, category: "progress" },
-      // The class list for the JGZ (Wet publieke gezondheid): name, date of birth, BRIN, type of education, enrolment date, class; never the file, never a BSN.
-      { id: "klassenlijst-jgz", label: "Klassenlijst voor de jeugdgezondheidszorg (naam, geboortedatum, klas)", farReaching: false, category: "progress" },
-      { id: "jgz-consult", label: "Consult jeugdarts of jeugdverpleegkundige (JGZ)", farReaching: false, category: "care", specialCategory: true },
-      { id: "smw-begeleiding", label: "Begeleiding door schoolmaatschappelijk werk", farReaching: false, category: "care" },
-      { id: "jeugdhulp", label: "Verwijzing naar jeugdhulp via het wijkteam", farReaching: true, category: "care" },
+      standardPurpose("tlv-aanvraag"),
+      standardPurpose("verzuimmelding"),
+      standardPurpose("voortgang"),
+      standardPurpose("onderwijskundig-rapport"),
+      standardPurpose("klassenlijst-jgz"),
+      standardPurpose("jgz-consult"),
+      standardPurpose("smw-begeleiding"),
+      standardPurpose("jeugdhulp"),
       { id: "onderzoek-dyslexie", label: "Onderzoek naar dyslexie door een externe specialist", farReaching: true, category: "care", specialCategory: true },
-      { id: "overstap-vo", label: "Overdracht naar een nieuwe school (VO naar VO)", farReaching: true, category: "progress" },
-      { id: "vt-advies", label: "Advies vragen bij Veilig Thuis (meldcode stap 2, zonder naam)", farReaching: false, category: "advice" },
-      { id: "melding-veilig-thuis", label: "Melding bij Veilig Thuis (meldcode)", farReaching: false, category: "care" },
-      { id: "toezicht", label: "Toezicht door de Inspectie van het Onderwijs", farReaching: false, category: "progress" },
+      standardPurpose("overstap-vo"),
+      standardPurpose("vt-advies"),
+      standardPurpose("melding-veilig-thuis"),
+      standardPurpose("toezicht"),
     ],
     parties: [
       { id: "leerplicht", name: "Leerplicht Voorbeeldstad", kind: "leerplicht", domains: ["leerplicht.voorbeeldstad.example"], addresses: [], defaultBasis: "legal", statute: "Leerplichtwet 1969", defaultPurposeId: "verzuimmelding", legalPurposeIds: ["verzuimmelding"], informParents: true },
