@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { buildAll } from "../../scripts/build.js";
+import { ensureBuilt } from "../support/built.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import { tableClient } from "../support/api-helpers.js";
@@ -32,7 +32,7 @@ describe("Tab: the administrative log and the audit banner, over the real server
 
   before(async function () {
     this.timeout(240_000);
-    await buildAll({ quiet: true });
+    await ensureBuilt();
     stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000", CHECKPOINT_INTERVAL_SECONDS: "0" } });
     browser = await launchBrowser();
     // bypassCSP: axe is injected as an inline script.

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { buildAll } from "../../scripts/build.js";
+import { ensureBuilt } from "../support/built.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import type { ApprovalRecord, StudentSummary } from "../../contract/index.js";
@@ -49,7 +49,7 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
 
   before(async function () {
     this.timeout(240_000);
-    await buildAll({ quiet: true });
+    await ensureBuilt();
     stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
     browser = await launchBrowser();
     // bypassCSP: axe is injected as an inline script.
