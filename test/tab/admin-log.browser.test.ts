@@ -6,10 +6,10 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ensureBuilt } from "../support/built.js";
-import { startStack, type Stack } from "../support/stack.js";
-import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
+import type { Page } from "playwright-core";
+import { useTabBrowser } from "../support/tab-browser.js";
+import type { Stack } from "../support/stack.js";
+import { runAxe } from "../support/browser.js";
 import { tableClient } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import type { AdminLogResponse, ApprovalRecord, AuditStatus } from "../../contract/index.js";
@@ -17,27 +17,15 @@ import type { Policy } from "../../contract/directory.js";
 
 describe("Tab: the administrative log and the audit banner, over the real server", function () {
   this.timeout(180_000);
+  const tab = useTabBrowser("admin-log", { CHECKPOINT_INTERVAL_SECONDS: "0" });
   let stack: Stack;
-  let browser: Browser;
-  let context: BrowserContext;
   let OUT = "";
-  const pageErrors: string[] = [];
 
-  async function open(q: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(`${q}: ${e.message}`));
-    await page.goto(`${stack.baseUrl}/tab/${q}`);
-    return page;
-  }
+  const open = (q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> => tab.open(q, before);
 
   before(async function () {
-    this.timeout(240_000);
-    await ensureBuilt();
-    stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000", CHECKPOINT_INTERVAL_SECONDS: "0" } });
-    browser = await launchBrowser();
-    // bypassCSP: axe is injected as an inline script.
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
-    OUT = screenshotDir("admin-log");
+    stack = tab.stack;
+    OUT = tab.out;
     // A four-eyes decision: the coordinator proposes a shorter retention, the privacy officer approves.
     const po = await stack.token("fg@demo", ["privacy-officer"]);
     const policy = await stack.api<Policy>("GET", `/api/policies/${DEMO_SCHOOL_ID}`);
@@ -49,14 +37,7 @@ describe("Tab: the administrative log and the audit banner, over the real server
     assert.equal(ok.status, 200, JSON.stringify(ok.json));
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
 
-  afterEach(() => {
-    assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
-  });
 
   it("When a coordinator opens the Beheerlog, then each change shows what, who, when, why and the approver, pages come from the server and the chain verifies, in light, dark and high contrast", async () => {
     const all = await stack.api<AdminLogResponse>("GET", "/api/admin-log");

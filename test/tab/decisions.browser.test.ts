@@ -6,48 +6,28 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ensureBuilt } from "../support/built.js";
-import { startStack, type Stack } from "../support/stack.js";
-import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
+import type { Page } from "playwright-core";
+import { useTabBrowser } from "../support/tab-browser.js";
+import type { Stack } from "../support/stack.js";
+import { runAxe } from "../support/browser.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import type { ApprovalRecord, Breach } from "../../contract/index.js";
 import type { Policy } from "../../contract/directory.js";
 
 describe("Tab: approvals (four eyes) and the data breach forms, over the real server", function () {
   this.timeout(180_000);
+  const tab = useTabBrowser("decisions");
   let stack: Stack;
-  let browser: Browser;
-  let context: BrowserContext;
   let OUT = "";
-  const pageErrors: string[] = [];
 
-  async function open(q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> {
-    const page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(`${q}: ${e.message}`));
-    await before?.(page);
-    await page.goto(`${stack.baseUrl}/tab/${q}`);
-    return page;
-  }
+  const open = (q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> => tab.open(q, before);
 
   before(async function () {
-    this.timeout(240_000);
-    await ensureBuilt();
-    stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
-    browser = await launchBrowser();
-    // bypassCSP: axe is injected as an inline script.
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
-    OUT = screenshotDir("decisions");
+    stack = tab.stack;
+    OUT = tab.out;
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
 
-  afterEach(() => {
-    assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
-  });
 
   it("When another coordinator proposed a shorter retention, then the tab's user finds it from Inrichten and approves it by keyboard with a reason and it is carried out, while their own purge proposal waits for a second person and, approved anyway, shows the server's refusal in words", async () => {
     const other = await stack.token("mentor@demo", ["coordinator"]);

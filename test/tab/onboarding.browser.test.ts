@@ -7,10 +7,10 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ensureBuilt } from "../support/built.js";
-import { startStack, type Stack } from "../support/stack.js";
-import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
+import type { Page } from "playwright-core";
+import { useTabBrowser } from "../support/tab-browser.js";
+import type { Stack } from "../support/stack.js";
+import { runAxe } from "../support/browser.js";
 import type { ApprovalRecord, StudentSummary } from "../../contract/index.js";
 
 /** A Magister-like export (Windows-1252 bytes: "Zoë"), the second data row with an impossible date. */
@@ -24,18 +24,11 @@ const EXPORT = Buffer.from(
 
 describe("Tab: onboarding (import wizard, guardians and authority, defaults and retention), over the real server", function () {
   this.timeout(180_000);
+  const tab = useTabBrowser("onboarding");
   let stack: Stack;
-  let browser: Browser;
-  let context: BrowserContext;
   let OUT = "";
-  const pageErrors: string[] = [];
 
-  async function open(q: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(`${q}: ${e.message}`));
-    await page.goto(`${stack.baseUrl}/tab/${q}`);
-    return page;
-  }
+  const open = (q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> => tab.open(q, before);
 
   /** Axe in the three Teams themes, switched with the dev theme switch (no reload); a screenshot of each. */
   async function themesClean(page: Page, name: string): Promise<void> {
@@ -48,23 +41,11 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
   }
 
   before(async function () {
-    this.timeout(240_000);
-    await ensureBuilt();
-    stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
-    browser = await launchBrowser();
-    // bypassCSP: axe is injected as an inline script.
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
-    OUT = screenshotDir("onboarding");
+    stack = tab.stack;
+    OUT = tab.out;
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
 
-  afterEach(() => {
-    assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
-  });
 
   it("When a coordinator imports an export with a bad row through the wizard, then the row's Dutch error shows next to it and, after confirming, the good rows are imported", async () => {
     const page = await open("?view=import");

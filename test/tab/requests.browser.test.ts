@@ -5,38 +5,26 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ensureBuilt } from "../support/built.js";
-import { startStack, type Stack } from "../support/stack.js";
-import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
+import type { Page } from "playwright-core";
+import { useTabBrowser } from "../support/tab-browser.js";
+import type { Stack } from "../support/stack.js";
+import { runAxe } from "../support/browser.js";
 import type { OpenRequest } from "../../contract/portal.js";
 import type { ConsentRequestRecord } from "../../server/register/requests.js";
 import { key } from "../../server/shared/storage.js";
 
 describe("Tab: open requests and the renewal round, over the real server", function () {
   this.timeout(180_000);
+  const tab = useTabBrowser("requests");
   let stack: Stack;
-  let browser: Browser;
-  let context: BrowserContext;
   let OUT = "";
   let req: ConsentRequestRecord;
-  const pageErrors: string[] = [];
 
-  async function open(q: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(`${q}: ${e.message}`));
-    await page.goto(`${stack.baseUrl}/tab/${q}`);
-    return page;
-  }
+  const open = (q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> => tab.open(q, before);
 
   before(async function () {
-    this.timeout(240_000);
-    await ensureBuilt();
-    stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000" } });
-    // bypassCSP: axe is injected as an inline script.
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
-    OUT = screenshotDir("requests");
+    stack = tab.stack;
+    OUT = tab.out;
     const r = await stack.api<ConsentRequestRecord>("POST", "/api/consent-requests", { studentId: "lln-002", partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" });
     assert.equal(r.status, 201);
     req = r.json;
@@ -59,14 +47,7 @@ describe("Tab: open requests and the renewal round, over the real server", funct
     await stack.running.storage.run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: key(req.requestId), data: JSON.stringify({ ...rec, letters, sentAt }) }, "Replace"));
   });
 
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
 
-  afterEach(() => {
-    assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
-  });
 
   it("When the coordinator opens Open verzoeken, then the request shows per parent what happened and whose reminder is due, in light, dark and high contrast", async () => {
     for (const theme of ["light", "dark", "contrast"] as const) {
