@@ -109,6 +109,29 @@ export function load(url: string, token: string, c: CheckCase, connections: numb
 }
 
 /** The Checks figures for a board whose first `seeded` students have a register; `fl` is the floor. */
+/**
+ * The measurement of one case: a warm-up at 10 connections, then one connection (unloaded latency), then
+ * 10 connections (latency under load, throughput); failed or non-2xx answers are noted. Each run uses its
+ * own range of mails from `offset` (`steps`: how far each run moves it on).
+ */
+export async function oneAndTen(
+  base: string,
+  token: string,
+  c: CheckCase,
+  offset: number,
+  steps: [warm: number, one: number, ten: number],
+): Promise<{ one: LoadResult; ten: LoadResult; offset: number }> {
+  await load(base, token, c, CONNECTIONS, 1, offset);
+  offset += steps[0];
+  const one = await load(base, token, c, 1, SIZES.c1Seconds, offset);
+  offset += steps[1];
+  const ten = await load(base, token, c, CONNECTIONS, SIZES.runSeconds, offset);
+  offset += steps[2];
+  const bad = one.errors + one.non2xx + ten.errors + ten.non2xx;
+  if (bad > 0) notes.push(`${c.label}: ${bad} failed or non-2xx responses during the runs`);
+  return { one, ten, offset };
+}
+
 export async function runChecks(base: string, staff: string, students: BoardStudent[], seeded: number, fl: { p50: number; c10p50: number }): Promise<void> {
   // Mails name students whose register was seeded (all of them unless the seeding budget ran out).
   const active = Math.max(5, Math.min(students.length, seeded));
@@ -157,15 +180,9 @@ export async function runChecks(base: string, staff: string, students: BoardStud
     if (sample.status >= 300) throw new Error(`check ${c.id}: ${sample.status} ${JSON.stringify(sample.json).slice(0, 300)}`);
     const what = `verdict ${sample.json.verdict}, ${sample.json.students.length} student(s), ${sample.json.recipients.length} recipient(s)`;
     log(`check "${c.label}": ${what}`);
-    // Warm-up, then one connection (unloaded latency), then 10 connections (latency under load, throughput).
-    await load(base, staff, c, CONNECTIONS, 1, offset);
-    offset += 5_000;
-    const one = await load(base, staff, c, 1, SIZES.c1Seconds, offset);
-    offset += 5_000;
-    const ten = await load(base, staff, c, CONNECTIONS, SIZES.runSeconds, offset);
-    offset += 20_000;
-    const bad = one.errors + one.non2xx + ten.errors + ten.non2xx;
-    if (bad > 0) notes.push(`${c.label}: ${bad} failed or non-2xx responses during the runs`);
+    const run = await oneAndTen(base, staff, c, offset, [5_000, 5_000, 20_000]);
+    const { one, ten } = run;
+    offset = run.offset;
     const r1 = one.p50 / fl.p50;
     fig(
       "Checks",

@@ -11,10 +11,10 @@ import { performance } from "node:perf_hooks";
 import { TableClient } from "@azure/data-tables";
 import { key } from "../server/shared/storage.js";
 import { partyDomain, partyOfStudent, type BoardStudent } from "./board.js";
-import { MailTemplate, load, type CheckCase } from "./checks.js";
+import { MailTemplate, oneAndTen, type CheckCase } from "./checks.js";
 import { BOARD_TENANT, CONNECTIONS, SIZES, TABLE_PREFIX } from "./config.js";
 import { readInsertFloor, type Floor } from "./floor.js";
-import { fig, log, ms, notes, rate, ratio } from "./report.js";
+import { fig, log, ms, rate, ratio } from "./report.js";
 import { call } from "./server-child.js";
 
 interface RecordingCase extends CheckCase {
@@ -74,14 +74,9 @@ export async function runRecording(conn: string, base: string, staff: string, st
     if (!fl) continue;
     log(`check "${c.label}": ${what}`);
     const t = performance.now();
-    await load(base, staff, c, CONNECTIONS, 1, offset);
-    offset += 100_000;
-    const one = await load(base, staff, c, 1, SIZES.c1Seconds, offset);
-    offset += 100_000;
-    const ten = await load(base, staff, c, CONNECTIONS, SIZES.runSeconds, offset);
-    offset += 100_000;
-    const bad = one.errors + one.non2xx + ten.errors + ten.non2xx;
-    if (bad > 0) notes.push(`${c.label}: ${bad} failed or non-2xx responses during the runs`);
+    const run = await oneAndTen(base, staff, c, offset, [100_000, 100_000, 100_000]);
+    const { one, ten } = run;
+    offset = run.offset;
     const r1 = one.p50 / fl.p50;
     fig(
       "Recording",
