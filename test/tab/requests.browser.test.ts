@@ -73,7 +73,8 @@ describe("Tab: open requests and the renewal round, over the real server", funct
     const page = await open("?view=requests");
     await page.getByTestId("rn-preview").click();
     const table = page.getByTestId("rn-table");
-    await table.waitFor();
+    // The preview reads every consent of the school: give it longer on a machine running two test files at once.
+    await table.waitFor({ timeout: 60_000 });
     const candidates = await table.locator("tbody tr").count();
     assert.ok(candidates > 0, "the demo has consents that end this school year");
     // Leave the first one out.
