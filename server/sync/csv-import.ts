@@ -389,8 +389,8 @@ export interface CsvImportReport {
   preview?: CsvPreviewRow[];
 }
 
-/** Students read, merged and written per batch (each batch a bounded set of transactions). */
-export const WRITE_BATCH = 1000;
+/** Students read, merged and written per batch by default (IMPORT_BATCH_ROWS; each batch a bounded set of transactions). */
+const WRITE_BATCH = 1000;
 
 /** The body's bytes kept for the second pass, in pieces of about this many bytes. */
 const SPOOL_PIECE = 1024 * 1024;
@@ -443,7 +443,7 @@ export async function importStudentCsv(
   tenantId: string,
   schoolId: string,
   body: () => AsyncIterable<Buffer>,
-  o: { dryRun?: boolean; lang?: Lang } = {},
+  o: { dryRun?: boolean; lang?: Lang; batchRows?: number } = {},
 ): Promise<CsvImportReport> {
   if (!(await directory.hasSchool(tenantId, schoolId))) throw new AppError(404, "NOT_FOUND", "School not found");
   const lang = o.lang ?? "en";
@@ -484,7 +484,7 @@ export async function importStudentCsv(
       result.students[o === "new" ? "created" : o === "changed" ? "updated" : "unchanged"]++;
     }
   };
-  await readStudentCsv(spool.replay(), schoolId, lang, { batches: { size: WRITE_BATCH, take } });
+  await readStudentCsv(spool.replay(), schoolId, lang, { batches: { size: o.batchRows ?? WRITE_BATCH, take } });
   const report = { result, rows: checked.rows, errors: checked.errors, warnings: checked.warnings, guardiansKept: stats.guardiansKept };
   if (!o.dryRun) return report;
   const preview = checked.preview.map((r) => (r.outcome === "error" ? r : { ...r, outcome: outcome.get(studentIdFor(schoolId, r.studentNumber)) ?? r.outcome }));
