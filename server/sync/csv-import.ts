@@ -433,7 +433,7 @@ const noCounts = (): ImportResult["students"] => ({ created: 0, updated: 0, unch
  * memory holds neither the parsed file nor the directory:
  * 1. the stream is read to the end and every row checked (a bad CSV is a 400 or 413 before anything is
  *    written); only the report (counts, the first problems, the preview) and the body's bytes are kept;
- * 2. the kept bytes are read again, WRITE_BATCH students at a time: each batch is merged with the
+ * 2. the kept bytes are read again, IMPORT_BATCH_ROWS students at a time: each batch is merged with the
  *    stored records of its students (point reads; merge.ts rules, the CSV's gezag wins), written, and
  *    dropped. Which students are stored, and their content hashes, are listed once (not per batch).
  * A dry run does the same without writing. The same file imported twice leaves the same directory.
@@ -479,9 +479,9 @@ export async function importStudentCsv(
     // What the import would count: the same comparison as the repository's (the content hash).
     for (const m of merged) {
       const prev = stored.get(m.id);
-      const o = prev === undefined ? "new" : sha256Hex(canonicalJson(m)) === prev ? "unchanged" : "changed";
-      if (previewIds.has(m.id)) outcome.set(m.id, o);
-      result.students[o === "new" ? "created" : o === "changed" ? "updated" : "unchanged"]++;
+      const would = prev === undefined ? "new" : sha256Hex(canonicalJson(m)) === prev ? "unchanged" : "changed";
+      if (previewIds.has(m.id)) outcome.set(m.id, would);
+      result.students[would === "new" ? "created" : would === "changed" ? "updated" : "unchanged"]++;
     }
   };
   await readStudentCsv(spool.replay(), schoolId, lang, { batches: { size: o.batchRows ?? WRITE_BATCH, take } });
