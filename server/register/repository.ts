@@ -81,7 +81,7 @@ export function integrityError(): AppError {
 
 const HEAD = "HEAD";
 /** Azure Tables allows 100 actions in one transaction; the HEAD row is one of them. */
-const MAX_EVENTS_PER_TRANSACTION = 99;
+export const MAX_EVENTS_PER_TRANSACTION = 99;
 const seqKey = (seq: number): string => String(seq).padStart(10, "0");
 /** Events removed per purge transaction: with the old tombstone, the new one and HEAD it stays under 100 actions. */
 const PURGE_BATCH = 97;
