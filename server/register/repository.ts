@@ -90,8 +90,8 @@ function sameFields(a: HeadFields, b: HeadFields): boolean {
   return a.pk === b.pk && a.seq === b.seq && a.hash === b.hash && a.json === b.json && a.seal.keyId === b.seal.keyId && a.seal.mac === b.seal.mac;
 }
 
-/** HEAD rows whose MAC verified, kept per process (the least recently read dropped first). */
-const VERIFIED_HEADS = 20_000;
+/** HEAD rows whose MAC verified, kept per process (the least recently read dropped first): at most about 2,000 x 8 KB for small states. */
+const VERIFIED_HEADS = 2_000;
 
 /** The send check and appends never decide on a HEAD whose MAC does not verify: 503, never allow. */
 export function integrityError(): AppError {
