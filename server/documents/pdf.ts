@@ -15,14 +15,16 @@
  * Rules of the layout: text is left aligned (no justification, no letter spacing), a table column is
  * never narrower than its longest word (so no cell breaks a word), a heading is never the last thing
  * on a page, a table row never splits across pages (the header row is repeated), every page has
- * "pagina N van M", and a last page that would hold only a few lines is avoided by setting the whole
+ * "pagina N van M" ("Page N of M"), and a last page that would hold only a few lines is avoided by setting the whole
  * document a little tighter.
  */
 import PDFDocument from "pdfkit";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import type { Lang } from "../../contract/enums.js";
+import { fill, texts } from "../../contract/i18n.js";
 import { dutchDate } from "../directory/domain.js";
+import { documentTexts } from "./texts.js";
 
 const require = createRequire(import.meta.url);
 const fontFile = (name: string): string => require.resolve(`dejavu-fonts-ttf/ttf/${name}`);
@@ -40,13 +42,17 @@ function loadFonts(): { regular: Buffer; bold: Buffer; mono: Buffer } {
 /** A document's bytes (the routes answer them as application/pdf). */
 export type PdfBytes = Uint8Array<ArrayBuffer>;
 
-/** "01-09-2026": a date as the Dutch write it, on the Dutch calendar day. */
-export function shortDate(iso: string | undefined): string {
+/**
+ * A date in a table, on the Dutch calendar day: "01-09-2026" as the Dutch write it, "01/09/2026" in
+ * English (British order, as the letter's `en-GB` language says).
+ */
+export function shortDate(iso: string | undefined, lang: Lang): string {
   if (!iso) return "";
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   const [y, m, d] = dutchDate(at);
-  return `${String(d).padStart(2, "0")}-${String(m).padStart(2, "0")}-${y}`;
+  const sep = lang === "en" ? "/" : "-";
+  return `${String(d).padStart(2, "0")}${sep}${String(m).padStart(2, "0")}${sep}${y}`;
 }
 
 export interface Column {
@@ -304,7 +310,7 @@ export class Pen {
       d.page.margins.bottom = 0;
       d.font("regular").fontSize(7.5).fillColor("#444");
       d.text(footerLeft, MARGIN.left, y, { width: this.width * 0.75, height: 10, ellipsis: true });
-      const page = this.lang === "nl" ? `pagina ${i + 1} van ${n}` : `page ${i + 1} of ${n}`;
+      const page = fill(texts(documentTexts, this.lang).pageOf, { n: i + 1, total: n });
       d.text(page, MARGIN.left + this.width * 0.75, y, { width: this.width * 0.25, align: "right", lineBreak: false });
       d.page.margins.bottom = saved;
     }

@@ -23,7 +23,7 @@ export function documentRoutes(
 ): void {
   const { directory, register, requests } = deps;
   api.implement(routes.accessLetter, async ({ principal, params, query }) =>
-    accessLetterPdf(await loadAccessExport(deps, principal.tenantId, params.id), query.lang ?? "nl"),
+    accessLetterPdf(await loadAccessExport(deps, principal.tenantId, params.id, query.lang ?? "nl"), query.lang ?? "nl"),
   );
   api.implement(routes.classOverview, async ({ principal, query, schools }) => {
     const snap = await directory.snapshot(principal.tenantId);

@@ -4,6 +4,7 @@ import { startStack, type Stack } from "../support/stack.js";
 import { accessExport, type AccessExport } from "../../contract/register.js";
 import { accessLetterPdf, consentRows, disclosureRows } from "../../server/documents/access-letter.js";
 import { DEMO_BOARD } from "../../server/demo/data.js";
+import { BASIS, DECISION, METHOD, RELATION, STATE, documentTexts } from "../../server/documents/texts.js";
 
 /**
  * Issue 17 item 7: documents for parents as PDF. The text is read back from the PDF (unpdf, pdf.js) as
@@ -27,6 +28,36 @@ function assertWholeWords(text: string, rows: string[][], what: string): void {
   const found = words(text);
   for (const row of rows) for (const cell of row) for (const w of cell.split(/\s+/).filter(Boolean)) assert.ok(found.has(w), `${what}: "${w}" (of "${cell}") is not whole in the PDF text`);
 }
+
+/** The words of a text (letters only, lower case), at least three letters long. */
+const vocabulary = (text: string): string[] => (text.toLowerCase().match(/\p{L}{3,}/gu) ?? []);
+
+/** Every text of a catalogue table, functions filled with a sample number. */
+const allTexts = (table: object): string[] =>
+  Object.values(table).flatMap((v: unknown) => (typeof v === "string" ? [v] : typeof v === "function" ? [String((v as (n: number) => string)(2))] : []));
+
+/**
+ * The Dutch words of the documents' own texts (the Dutch catalogue: headings, table headings, labels,
+ * the access export's content, the codes in words) that no English text of the catalogue uses.
+ */
+function dutchWords(): Set<string> {
+  const tables = [BASIS, DECISION, METHOD, RELATION, STATE];
+  const en = new Set([...allTexts(documentTexts.en), ...tables.flatMap((x) => Object.values(x).map((w) => w.en))].flatMap(vocabulary));
+  const nl = [...allTexts(documentTexts.nl), ...tables.flatMap((x) => Object.values(x).map((w) => w.nl))].flatMap(vocabulary);
+  return new Set(nl.filter((w) => !en.has(w)));
+}
+
+/** No Dutch word of the catalogue in an English document, except in the school's own data (names, parties, purposes). */
+function assertNoDutch(text: string, data: string[], what: string): void {
+  const own = new Set(data.flatMap(vocabulary));
+  const dutch = dutchWords();
+  const found = [...new Set(vocabulary(text))].filter((w) => dutch.has(w) && !own.has(w));
+  assert.deepEqual(found, [], `${what}: Dutch words in the English document: ${found.join(", ")}\n${text.slice(0, 1500)}`);
+}
+
+/** Every string in a value (the school's data of a fixture). */
+const strings = (v: unknown): string[] =>
+  typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(strings) : v !== null && typeof v === "object" ? Object.values(v).flatMap(strings) : [];
 
 const HASH = (n: number): string => n.toString(16).padStart(2, "0").repeat(32);
 const MESSAGE_ID = (n: number): string => `<CAFx${n}toestemming.antwoord@mail.voorbeeld.example>`;
@@ -119,11 +150,18 @@ describe("Documents for parents: the access export as a PDF letter", function ()
     }
   });
 
-  it("When the letter is asked in English, then its headings and page numbers are English", async () => {
+  it("When the letter is asked in English, then its headings, table headings, dates, appendix and page numbers are English, with no Dutch word of the catalogue", async () => {
     const en = await pages(await accessLetterPdf(doc, "en"));
+    const all = en.join("\n");
     assert.match(en[0] ?? "", /Date: 30 November 2026/);
-    assert.match(en.join("\n"), /To whom we gave data/);
-    assert.match(en[0] ?? "", new RegExp(`page 1 of ${en.length}\\b`));
+    assert.match(all, /To whom we gave data/);
+    assert.match(all, /Appendix: evidence of the consents/);
+    assert.match(all, /withdrawn\s+on\s+01\/10\/2026/, "dates in tables in British order");
+    en.forEach((page, i) => assert.match(page, new RegExp(`Page ${i + 1} of ${en.length}\\b`), `page ${i + 1}`));
+    assertWholeWords(all, disclosureRows(doc, "en"), "disclosure log");
+    assertWholeWords(all, consentRows(doc, "en"), "consents");
+    // The fixture's own strings are the school's data (Dutch here on purpose): the letter's words must not be.
+    assertNoDutch(all, strings(doc), "access letter");
   });
 });
 
@@ -181,6 +219,58 @@ describe("Documents for parents over HTTP: letter, class overview, paper form", 
     assert.ok(rows.json.rows.some((row) => row.studentId === "lln-001"));
     for (const row of rows.json.rows) assert.ok(text.includes(row.sortName ?? row.name), `${row.sortName ?? row.name} is on the overview: ${text.slice(0, 400)}`);
     assert.equal((await pdf("/api/register/class.pdf?schoolId=bestaat-niet&className=groep%205")).status, 404);
+  });
+
+  it("When the letter, the class overview and the paper form are asked in English, then none has a Dutch word of the catalogue, and page numbers and dates are English", async () => {
+    const parties = await stack.api<{ parties: unknown[] }>("GET", "/api/parties");
+    const purposes = await stack.api<{ purposes: unknown[] }>("GET", "/api/purposes");
+    const ex = await stack.api<AccessExport>("GET", "/api/students/lln-001/export");
+    const e = ex.json;
+    // The school's own data (names, parties, purposes, the information text a parent was shown) stays as entered.
+    const data = [
+      ...strings(parties.json),
+      ...strings(purposes.json),
+      e.student.name,
+      e.student.className,
+      e.controller?.school ?? "",
+      e.controller?.board ?? "",
+      ...e.guardians.map((g) => g.name),
+      ...e.consents.flatMap((c) => [c.party, c.purpose, c.informationShown ?? "", c.evidence?.messageId ?? ""]),
+      ...e.consents.filter((c) => e.guardians.some((g) => g.name === c.givenBy)).map((c) => c.givenBy),
+    ];
+    const letter = await pdf("/api/students/lln-001/export.pdf?lang=en");
+    assert.equal(letter.status, 200);
+    const lt = await pages(letter.bytes);
+    const all = lt.join("\n");
+    assert.match(all, /Access to the data of Jan de Vries/);
+    assert.match(all, /years after the student left/, "the retention periods are English");
+    assert.match(all, /Access \(art\. 15 GDPR\)/, "the rights are English");
+    assert.match(all, /Appendix: evidence of the consents/);
+    assert.match(all, /\d{2}\/\d{2}\/\d{4}/);
+    lt.forEach((page, i) => assert.match(page, new RegExp(`Page ${i + 1} of ${lt.length}\\b`)));
+    assertNoDutch(all, data, "access letter");
+
+    const className = e.student.className;
+    const rows = await stack.api<{ rows: { name: string; sortName?: string }[] }>(
+      "GET", `/api/register/rows?schoolId=obs-de-regenboog&className=${encodeURIComponent(className)}&limit=500`,
+    );
+    const overview = await pdf(`/api/register/class.pdf?schoolId=obs-de-regenboog&className=${encodeURIComponent(className)}&lang=en`);
+    assert.equal(overview.status, 200);
+    const ot = (await pages(overview.bytes)).join("\n");
+    assert.match(ot, new RegExp(`Consents of class ${className}`));
+    assert.match(ot, /Page 1 of \d/);
+    assertNoDutch(ot, [...data, ...rows.json.rows.flatMap((r) => [r.name, r.sortName ?? ""])], "class overview");
+
+    const req = await stack.api<{ requestId: string }>("POST", "/api/consent-requests", {
+      studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult", lang: "en",
+    });
+    assert.equal(req.status, 201, JSON.stringify(req.json));
+    const form = await pdf(`/api/consent-requests/${req.json.requestId}/form.pdf`);
+    assert.equal(form.status, 200);
+    const ft = (await pages(form.bytes)).join("\n");
+    assert.match(ft, /I do not consent/);
+    assert.match(ft, new RegExp(`Reference: ZV-${req.json.requestId}`));
+    assertNoDutch(ft, data, "consent form");
   });
 
   it("When a consent request is printed on paper, then the form carries the mail's own text for each parent, the boxes and the reference", async () => {
