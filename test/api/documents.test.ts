@@ -21,6 +21,67 @@ async function pages(pdf: Uint8Array): Promise<string[]> {
   }
 }
 
+interface Tagged {
+  /** The catalog's flags as written in the file. */
+  raw: { marked: boolean; structTreeRoot: boolean; displayDocTitle: boolean };
+  marked: boolean;
+  lang: string;
+  title: string;
+  /** Every structure element, all pages, in reading order: its role and the text of its own marked content. */
+  elements: { role: string; text: string }[];
+}
+
+type StructNode = { role?: string; type?: string; id?: string; children?: StructNode[] };
+
+/** A PDF's tagging as a reader (pdf.js) sees it: MarkInfo, language, title and the structure tree. */
+async function tagging(pdf: Uint8Array): Promise<Tagged> {
+  const raw = Buffer.from(pdf).toString("latin1");
+  const doc = await getDocumentProxy(new Uint8Array(pdf), { isEvalSupported: false, useSystemFonts: false, disableFontFace: true, verbosity: 0 });
+  try {
+    const info = (await doc.getMetadata()).info as { Language?: string; Title?: string };
+    const elements: Tagged["elements"] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      // The text of each marked-content id.
+      const byId = new Map<string, string>();
+      let open: string | undefined;
+      for (const item of (await page.getTextContent({ includeMarkedContent: true })).items) {
+        if ("type" in item && item.type === "beginMarkedContentProps" && typeof item.id === "string") open = item.id;
+        else if ("type" in item && item.type === "endMarkedContent") open = undefined;
+        else if ("str" in item && open) byId.set(open, `${byId.get(open) ?? ""}${item.str}${item.hasEOL ? " " : ""}`);
+      }
+      const walk = (node: StructNode): void => {
+        if (node.role && node.role !== "Root") {
+          const own = (node.children ?? []).filter((c) => c.type === "content").map((c) => byId.get(c.id ?? "") ?? "").join("").trim();
+          elements.push({ role: node.role, text: own });
+        }
+        for (const c of node.children ?? []) walk(c);
+      };
+      walk((await page.getStructTree()) as StructNode);
+    }
+    return {
+      raw: { marked: /\/MarkInfo \d+ 0 R/.test(raw) && /\/Marked true/.test(raw), structTreeRoot: /\/StructTreeRoot \d+ 0 R/.test(raw), displayDocTitle: /\/DisplayDocTitle true/.test(raw) },
+      marked: (await doc.getMarkInfo())?.Marked === true,
+      lang: info.Language ?? "",
+      title: info.Title ?? "",
+      elements,
+    };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** A tagged PDF with its language and title, whose structure holds `roles` (each at least once). */
+function assertTagged(t: Tagged, expect: { lang: string; title: string; roles: string[] }): void {
+  assert.deepEqual(t.raw, { marked: true, structTreeRoot: true, displayDocTitle: true }, "MarkInfo << /Marked true >>, a StructTreeRoot, and the title shown");
+  assert.equal(t.marked, true);
+  assert.equal(t.lang, expect.lang);
+  assert.equal(t.title, expect.title);
+  const roles = new Set(t.elements.map((e) => e.role));
+  for (const r of expect.roles) assert.ok(roles.has(r), `a ${r} element in ${[...roles].join(", ")}`);
+  assert.equal(t.elements[0]?.role, "Document", "one Document element holds the rest");
+}
+
 const words = (text: string): Set<string> => new Set(text.split(/\s+/).filter(Boolean));
 
 /** Every word of every cell appears whole (not split over lines or by spaces) in the text. */
@@ -135,6 +196,21 @@ describe("Documents for parents: the access export as a PDF letter", function ()
     assert.ok(body(text[n - 1] ?? "") > body(text[0] ?? "") * 0.2, `the last page holds more than a few lines: ${JSON.stringify(text[n - 1])}`);
   });
 
+  it("When the letter is made, then it is a tagged PDF in Dutch with its title, the title an H1, headings H2, the tables with header cells and the lists as lists", async () => {
+    const t = await tagging(await accessLetterPdf(doc, "nl"));
+    assertTagged(t, { lang: "nl-NL", title: "Inzage in de gegevens van Zoë Bakker", roles: ["H1", "H2", "P", "L", "LI", "Lbl", "LBody", "Table", "THead", "TBody", "TR", "TH", "TD"] });
+    const of = (role: string): string[] => t.elements.filter((e) => e.role === role).map((e) => e.text.replace(/\s+/g, " "));
+    assert.deepEqual(of("H1"), ["Inzage in de gegevens van Zoë Bakker"]);
+    for (const h of ["Aan wie wij gegevens gaven", "Uw rechten", "Bijlage: bewijs van de toestemmingen"]) assert.ok(of("H2").includes(h), `${h} is a heading: ${of("H2").join(" | ")}`);
+    for (const th of ["Datum", "Aan wie", "Waarvoor", "Grondslag", "Beslissing"]) assert.ok(of("TH").includes(th), `${th} is a header cell`);
+    assert.ok(of("TD").includes("wettelijke grondslag"), "a disclosure's basis is a data cell");
+    // The header repeated on a following page is page furniture, not a second header row.
+    // Three tables have a date column (disclosures, consents, notices); the disclosures' header repeated
+    // on its next page is page furniture, not a second header row.
+    assert.equal(of("TH").filter((x) => x === "Datum").length, 3);
+    assert.ok(!t.elements.some((e) => /pagina \d+ van/.test(e.text)), "the page numbers are artifacts");
+  });
+
   it("When the letter shows evidence, then Message-IDs and hashes appear only in the appendix, after its heading", () => {
     const all = text.join("\n");
     const appendix = all.indexOf("Bijlage: bewijs van de toestemmingen");
@@ -218,6 +294,11 @@ describe("Documents for parents over HTTP: letter, class overview, paper form", 
     );
     assert.ok(rows.json.rows.some((row) => row.studentId === "lln-001"));
     for (const row of rows.json.rows) assert.ok(text.includes(row.sortName ?? row.name), `${row.sortName ?? row.name} is on the overview: ${text.slice(0, 400)}`);
+    // Tagged: the class table with the students' names as data cells.
+    const tagged = await tagging(r.bytes);
+    assertTagged(tagged, { lang: "nl-NL", title: `Toestemmingen van klas ${className}`, roles: ["H1", "P", "Table", "THead", "TBody", "TR", "TH", "TD"] });
+    assert.ok(tagged.elements.some((e) => e.role === "TH" && e.text === "Leerling"));
+    assert.ok(tagged.elements.some((e) => e.role === "TD" && e.text.replace(/\s+/g, " ") === "gegeven t/m 31-07-2027"));
     assert.equal((await pdf("/api/register/class.pdf?schoolId=bestaat-niet&className=groep%205")).status, 404);
   });
 
@@ -259,6 +340,7 @@ describe("Documents for parents over HTTP: letter, class overview, paper form", 
     const ot = (await pages(overview.bytes)).join("\n");
     assert.match(ot, new RegExp(`Consents of class ${className}`));
     assert.match(ot, /Page 1 of \d/);
+    assert.equal((await tagging(overview.bytes)).lang, "en-GB");
     assertNoDutch(ot, [...data, ...rows.json.rows.flatMap((r) => [r.name, r.sortName ?? ""])], "class overview");
 
     const req = await stack.api<{ requestId: string }>("POST", "/api/consent-requests", {
@@ -292,5 +374,10 @@ describe("Documents for parents over HTTP: letter, class overview, paper form", 
     assert.match(text, /Handtekening/);
     assert.match(text, new RegExp(`Kenmerk: ZV-${req.json.requestId}`));
     assert.ok(!/Antwoord dan op deze e-mail/.test(text), "the paper answers by ticking a box, not by mail");
+    // Tagged: a heading per form, the boxes read as "☐ Ik geef toestemming".
+    const tagged = await tagging(r.bytes);
+    assertTagged(tagged, { lang: "nl-NL", title: `Toestemmingsformulier ZV-${req.json.requestId}`, roles: ["H1", "H2", "P", "Span"] });
+    assert.equal(tagged.elements.filter((e) => e.role === "H1").length, req.json.letters.length, "one form (H1) per letter");
+    assert.ok(Buffer.from(r.bytes).toString("latin1").includes("/ActualText"), "the tick box has an actual text");
   });
 });
