@@ -302,6 +302,31 @@ describe("Documents for parents over HTTP: letter, class overview, paper form", 
     assert.equal((await pdf("/api/register/class.pdf?schoolId=bestaat-niet&className=groep%205")).status, 404);
   });
 
+  it("When a class overview is printed, then the view log holds it as a bulk read (who, when, the school, the class, how many students), and a refused print records nothing", async () => {
+    type Bulk = { views: { by: string; at: string; what: string; count: number; schools: "all" | string[]; className?: string }[] };
+    const classViews = async (): Promise<Bulk["views"]> => (await stack.api<Bulk>("GET", "/api/audit/views")).json.views.filter((v) => v.what === "class-overview");
+    const before = await classViews();
+    const jan = await stack.api<{ className: string }>("GET", "/api/students/lln-001");
+    const className = jan.json.className;
+    const rows = await stack.api<{ rows: unknown[] }>("GET", `/api/register/rows?schoolId=obs-de-regenboog&className=${encodeURIComponent(className)}&limit=500`);
+    const started = Date.now();
+    assert.equal((await pdf(`/api/register/class.pdf?schoolId=obs-de-regenboog&className=${encodeURIComponent(className)}`)).status, 200);
+    const after = await classViews();
+    assert.equal(after.length, before.length + 1);
+    const v = after[0];
+    assert.ok(v);
+    assert.equal(v.by, "ib@demo");
+    assert.deepEqual(v.schools, ["obs-de-regenboog"]);
+    assert.equal(v.className, className);
+    assert.equal(v.count, rows.json.rows.length);
+    assert.ok(Date.parse(v.at) >= started - 1000, "newest first");
+    // Refused (a viewer) or not found: no sheet, no record.
+    const viewer = await stack.token("kijker@demo", ["viewer"]);
+    assert.equal((await pdf(`/api/register/class.pdf?schoolId=obs-de-regenboog&className=${encodeURIComponent(className)}`, viewer)).status, 403);
+    assert.equal((await pdf("/api/register/class.pdf?schoolId=bestaat-niet&className=groep%205")).status, 404);
+    assert.equal((await classViews()).length, after.length);
+  });
+
   it("When the letter, the class overview and the paper form are asked in English, then none has a Dutch word of the catalogue, and page numbers and dates are English", async () => {
     const parties = await stack.api<{ parties: unknown[] }>("GET", "/api/parties");
     const purposes = await stack.api<{ purposes: unknown[] }>("GET", "/api/purposes");
