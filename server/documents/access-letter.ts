@@ -40,13 +40,36 @@ export function consentRows(doc: AccessExport, lang: Lang): string[][] {
     ]);
 }
 
-export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc.generatedAt)): Promise<PdfBytes> {
+/** Who the letter is sent to by post: the holders of authority living at one address (the export itself holds no addresses). */
+export interface Addressee {
+  names: string[];
+  street: string;
+  postcode: string;
+  town: string;
+}
+
+/** The holders of authority with a postal address, grouped by address (parents at one address share one block). */
+export function addresseesOf(guardians: { name: string; hasAuthority: boolean; address?: { street: string; postcode: string; town: string } }[]): Addressee[] {
+  const blocks = new Map<string, Addressee>();
+  for (const g of guardians) {
+    if (!g.hasAuthority || !g.address) continue;
+    const { street, postcode, town } = g.address;
+    const k = [street, postcode, town].map((x) => x.toLowerCase()).join("\u0000");
+    const block = blocks.get(k);
+    if (block) block.names.push(g.name);
+    else blocks.set(k, { names: [g.name], street, postcode, town });
+  }
+  return [...blocks.values()];
+}
+
+export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc.generatedAt), addressees: Addressee[] = []): Promise<PdfBytes> {
   const t = texts(documentTexts, lang);
   const c = doc.controller;
   const board = c?.board ?? c?.school ?? c?.name ?? "";
   const student = doc.student.name;
   const holders = doc.guardians.filter((g) => g.hasAuthority).map((g) => g.name);
-  const names = holders.length > 1 ? `${holders.slice(0, -1).join(", ")} ${t.and} ${holders[holders.length - 1] ?? ""}` : (holders[0] ?? "");
+  const join = (xs: string[]): string => (xs.length > 1 ? `${xs.slice(0, -1).join(", ")} ${t.and} ${xs[xs.length - 1] ?? ""}` : (xs[0] ?? ""));
+  const names = join(holders);
   const date = formatDutchDate(at, lang);
   const title = fill(t.accessTitle, { name: student });
   return writeDocument(lang, { title, author: board, subject: t.accessSubject }, `${board} · ${title}`, (pen: Pen) => {
@@ -54,7 +77,10 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
       [board, ...(c?.school && c.school !== board ? [c.school] : []), ...(c ? [`BRIN ${c.brin}`] : [])],
       [`${t.date}: ${date}`],
     );
-    pen.pairs([[t.to, `${names ? `${names}, ` : ""}${fill(t.toParents, { name: student })}`]]);
+    // The addressee block (as a window envelope shows it: names, street and number, "1234 AB  TOWN"),
+    // one per address; without an address, the holders by name.
+    if (addressees.length > 0) for (const a of addressees) pen.para([join(a.names), a.street, `${a.postcode}  ${a.town.toUpperCase()}`].join("\n"));
+    else pen.pairs([[t.to, `${names ? `${names}, ` : ""}${fill(t.toParents, { name: student })}`]]);
     pen.title(title);
     pen.para(t.accessSubject, { bold: true });
     pen.para(names ? fill(t.dear, { names }) : t.dearParents);

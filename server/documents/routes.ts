@@ -11,7 +11,7 @@ import type { RegisterService } from "../register/service.js";
 import type { ConsentRequestService } from "../register/requests.js";
 import type { ViewLog } from "../accountability/views.js";
 import { loadAccessExport, type ExportSources } from "../register/export.js";
-import { accessLetterPdf } from "./access-letter.js";
+import { accessLetterPdf, addresseesOf } from "./access-letter.js";
 import { classOverviewPdf } from "./class-overview.js";
 import { consentFormPdf } from "./consent-form.js";
 
@@ -23,9 +23,12 @@ export function documentRoutes(
   deps: ExportSources & { directory: DirectoryService; register: RegisterService; requests: ConsentRequestService; views: ViewLog },
 ): void {
   const { directory, register, requests, views } = deps;
-  api.implement(routes.accessLetter, async ({ principal, params, query }) =>
-    accessLetterPdf(await loadAccessExport(deps, principal.tenantId, params.id, query.lang ?? "nl"), query.lang ?? "nl"),
-  );
+  api.implement(routes.accessLetter, async ({ principal, params, query }) => {
+    const doc = await loadAccessExport(deps, principal.tenantId, params.id, query.lang ?? "nl");
+    // The addresses come from the directory: the export (also answered as JSON) leaves them out.
+    const student = await directory.student(principal.tenantId, params.id);
+    return accessLetterPdf(doc, query.lang ?? "nl", new Date(doc.generatedAt), addresseesOf(student.guardians));
+  });
   api.implement(routes.classOverview, async ({ principal, query, schools }) => {
     const snap = await directory.snapshot(principal.tenantId);
     const school = snap.directory.schools.find((s) => s.id === query.schoolId);

@@ -380,6 +380,33 @@ describe("Documents for parents over HTTP: letter, class overview, paper form", 
     assertNoDutch(ft, data, "consent form");
   });
 
+  it("When a guardian's postal address is set, then it is validated (Dutch postcode), kept through other corrections, and heads the access letter as its addressee block", async () => {
+    type Student = { guardians: { id: string; name: string; emails: string[]; relation: string; hasAuthority: boolean; address?: { street: string; postcode: string; town: string } }[] };
+    const jan = await stack.api<Student>("GET", "/api/students/lln-001");
+    const holders = jan.json.guardians.filter((g) => g.hasAuthority);
+    const g = holders[0];
+    assert.ok(g);
+    const put = (body: Record<string, unknown>) => stack.api<Student & { error?: { code: string; details?: { path: string; message: string }[] } }>("PUT", `/api/students/lln-001/guardians/${g.id}`, { name: g.name, emails: g.emails, relation: g.relation, ...body });
+    // A bad postcode: 400 naming the field, in Dutch; nothing stored.
+    const bad = await put({ address: { street: "Dorpsstraat 12a", postcode: "0123 AB", town: "Utrecht" } });
+    assert.equal(bad.status, 400, JSON.stringify(bad.json));
+    assert.ok(bad.json.error?.details?.some((d) => d.path === "body.address.postcode" && /postcode/.test(d.message)), JSON.stringify(bad.json));
+    assert.equal((await stack.api<Student>("GET", "/api/students/lln-001")).json.guardians.find((x) => x.id === g.id)?.address, undefined);
+    // A good one, written loosely: stored as "3511 AB".
+    const ok = await put({ address: { street: "Dorpsstraat 12a", postcode: "3511ab", town: "Utrecht" } });
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    assert.deepEqual(ok.json.guardians.find((x) => x.id === g.id)?.address, { street: "Dorpsstraat 12a", postcode: "3511 AB", town: "Utrecht" });
+    // A correction without an address keeps it.
+    assert.equal((await put({})).json.guardians.find((x) => x.id === g.id)?.address?.postcode, "3511 AB");
+    const text = (await pages((await pdf("/api/students/lln-001/export.pdf")).bytes)).join("\n");
+    assert.match(text, new RegExp(`${g.name}\\s+Dorpsstraat 12a\\s+3511 AB\\s+UTRECHT`), text.slice(0, 400));
+    assert.ok(!/Aan:? .*de ouders met gezag van/.test(text), "the addressee block replaces the 'Aan' line");
+    // null removes it: the letter names the holders again.
+    const removed = await put({ address: null });
+    assert.equal(removed.json.guardians.find((x) => x.id === g.id)?.address, undefined);
+    assert.match((await pages((await pdf("/api/students/lln-001/export.pdf")).bytes)).join("\n"), /de ouders met gezag van Jan de Vries/);
+  });
+
   it("When a consent request is printed on paper, then the form carries the mail's own text for each parent, the boxes and the reference", async () => {
     const req = await stack.api<{ requestId: string; informationShown: string; letters: { bodyText: string }[] }>("POST", "/api/consent-requests", {
       studentId: "lln-001", partyId: "ggd", purposeId: "jgz-consult",
