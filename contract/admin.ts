@@ -111,10 +111,17 @@ export const approvalRecord = z.object({
 export type ApprovalRecord = z.infer<typeof approvalRecord>;
 export const approvalsResponse = z.object({ approvals: z.array(approvalRecord) });
 
-/** A bulk read in the view log: a student list, the overview or the statistics. */
+/** A bulk read in the view log: a student list, the overview, the statistics or a printed class overview (with its class). */
 export const bulkViewsResponse = z.object({
   views: z.array(
-    z.object({ by: z.string(), at: z.string(), what: z.enum(["student-list", "overview", "stats"]), count: z.number(), schools: z.union([z.literal("all"), z.array(z.string())]) }),
+    z.object({
+      by: z.string(),
+      at: z.string(),
+      what: z.enum(["student-list", "overview", "stats", "class-overview"]),
+      count: z.number(),
+      schools: z.union([z.literal("all"), z.array(z.string())]),
+      className: z.string().optional(),
+    }),
   ),
 });
 

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { RETENTION_FLOORS, GUARDIAN_RELATIONS, PARTY_BASES, PARTY_KINDS, PURPOSE_CATEGORIES, AUTHORITY_SOURCES, FAIL_MODES, SEND_BUDGET_SECONDS, SEND_MODES, PENDING_CHECK_DAYS, ATTACHMENT_CAPS_MB, CHECK_RECORD_DAYS, VIEW_LOG_YEARS } from "./enums.js";
-import { directoryEmail, domainName, id, isoDate, text, line } from "./patterns.js";
+import { directoryEmail, domainName, dutchPostcode, id, isoDate, text, line } from "./patterns.js";
+
+/** A guardian's postal address (optional): street and house number, postcode, town. The access letter's addressee block. */
+export const postalAddress = z.object({ street: text(200), postcode: dutchPostcode, town: text(100) }).strict();
+export type PostalAddress = z.output<typeof postalAddress>;
 
 /** The directory of a tenant: schools, students with guardians, parties, purposes, each school's policy. */
 
@@ -17,6 +21,7 @@ export const guardianInput = z
     emails: z.array(directoryEmail).max(5).default([]),
     relation: z.enum(GUARDIAN_RELATIONS).default("parent"),
     hasAuthority: z.boolean(),
+    address: postalAddress.optional(),
     /** false: the source did not state custody; counts as without authority until confirmed. */
     authorityConfirmed: z.boolean().optional(),
     authoritySource: z
@@ -31,12 +36,16 @@ export const authorityConfirmation = z
   .object({ hasAuthority: z.boolean(), source: z.enum(AUTHORITY_SOURCES) })
   .strict();
 
-/** A guardian's name, email addresses and relation, as the school corrects them (authority has its own route). */
+/**
+ * A guardian's name, email addresses, relation and postal address, as the school corrects them (authority
+ * has its own route); `address: null` removes a stored address, no `address` keeps it.
+ */
 export const guardianContactInput = z
   .object({
     name: text(200),
     emails: z.array(directoryEmail).max(5),
     relation: z.enum(GUARDIAN_RELATIONS),
+    address: postalAddress.nullable().optional(),
   })
   .strict();
 
@@ -200,7 +209,7 @@ export const studentSummary = z.object({
   className: z.string(),
   birthDate: z.string(),
   leftDate: z.string().optional(),
-  guardians: z.array(z.object({ id: z.string(), name: z.string(), emails: z.array(z.string()), relation: z.enum(GUARDIAN_RELATIONS), hasAuthority: z.boolean(), authorityConfirmed: z.boolean() })),
+  guardians: z.array(z.object({ id: z.string(), name: z.string(), emails: z.array(z.string()), relation: z.enum(GUARDIAN_RELATIONS), hasAuthority: z.boolean(), authorityConfirmed: z.boolean(), address: postalAddress.optional() })),
 });
 export type StudentSummary = z.infer<typeof studentSummary>;
 

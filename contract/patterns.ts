@@ -9,6 +9,14 @@ export const isoDateTime = z.iso.datetime({ offset: true });
 
 /** An address as a mail client gives it (the send check's recipients). */
 export const mailAddress = z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, "an email address");
+/** A Dutch postcode: four digits (the first not 0), two letters (never SA, SD or SS), written "1234 AB". */
+export const DUTCH_POSTCODE = /^([1-9][0-9]{3}) ?(?!SA|SD|SS)([A-Z]{2})$/;
+export const dutchPostcode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(DUTCH_POSTCODE, "a Dutch postcode like 1234 AB")
+  .transform((s) => s.replace(DUTCH_POSTCODE, "$1 $2"));
 /** An address kept in the directory (lower case, no key-unsafe characters). */
 export const directoryEmail = z.string().trim().toLowerCase().max(320).regex(/^[^\s@/\\#?|]+@[^\s@/\\#?|]+\.[^\s@/\\#?|]+$/, "an email address");
 export const domainName = z

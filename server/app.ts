@@ -379,6 +379,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     repo: services.registerRepo,
     register: services.register,
     requests: services.requests,
+    views: services.views,
     breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
   });
   portalRoutes(api, {

@@ -16,14 +16,18 @@ export interface View {
 /**
  * A bulk read (issue 16): a student list, the register overview or the statistics. One row per read in
  * the tenant's "bulk" partition: who, when, what, how many students and which schools the caller could see.
+ * A printed class overview (issue 17 item 7) is one too: its school and class, and how many students it shows.
  */
 export interface BulkView {
   by: string;
   at: string;
-  what: "student-list" | "overview" | "stats";
+  what: "student-list" | "overview" | "stats" | "class-overview";
   count: number;
   schools: "all" | string[];
+  className?: string;
 }
+
+const BULK_WHATS: readonly BulkView["what"][] = ["student-list", "overview", "stats", "class-overview"];
 
 /** Routes whose successful answer is a bulk read, and how many students it holds. */
 const BULK: Record<string, { what: BulkView["what"]; count: (body: Record<string, unknown>) => number }> = {
@@ -51,7 +55,16 @@ export class ViewLog {
   async recordBulk(tenantId: string, view: BulkView): Promise<void> {
     const rowKey = `${String(9_999_999_999_999 - new Date(view.at).getTime()).padStart(13, "0")}_${randomBytes(4).toString("hex")}`;
     await this.storage.run("Views", (t) =>
-      t.createEntity({ partitionKey: key(tenantId, "bulk"), rowKey, by: view.by, at: view.at, what: view.what, count: view.count, schools: JSON.stringify(view.schools) }),
+      t.createEntity({
+        partitionKey: key(tenantId, "bulk"),
+        rowKey,
+        by: view.by,
+        at: view.at,
+        what: view.what,
+        count: view.count,
+        schools: JSON.stringify(view.schools),
+        ...(view.className !== undefined ? { className: view.className } : {}),
+      }),
     );
   }
 
@@ -63,9 +76,10 @@ export class ViewLog {
       .map((r): BulkView => ({
         by: String(r.by),
         at: String(r.at),
-        what: r.what === "overview" || r.what === "stats" ? r.what : "student-list",
+        what: BULK_WHATS.find((w) => w === r.what) ?? "student-list",
         count: Number(r.count),
         schools: JSON.parse(String(r.schools)) as BulkView["schools"],
+        ...(typeof r.className === "string" ? { className: r.className } : {}),
       }))
       .filter((v) => visible(v.schools))
       .slice(0, limit);

@@ -1,3 +1,4 @@
+import type { PostalAddress } from "../../contract/directory.js";
 import { AUTHORITY_SOURCES, PURPOSE_CATEGORIES, SEND_BUDGET_SECONDS, PENDING_CHECK_DAYS, CHECK_RECORD_DAYS, VIEW_LOG_YEARS, type AuthoritySource, type PurposeCategory, type FailMode, type GuardianRelation, type Lang, type PartyBasis, type PartyKind, type SendMode } from "../../contract/enums.js";
 /**
  * The directory of a tenant (DOMAIN.md): schools, students with their guardians, parties, purposes and
@@ -29,6 +30,8 @@ export interface Guardian {
   relation: GuardianRelation;
   /** Holds parental authority (ouderlijk gezag). Only holders consent for a child under 16. */
   hasAuthority: boolean;
+  /** The postal address, when the school has it (the access letter's addressee block). */
+  address?: PostalAddress;
   /**
    * Whether the school knows the authority: false for a guardian new from a sync that does not carry
    * custody (SDS), until the school confirms it. Absent = confirmed (registered before, or an import

@@ -24,6 +24,7 @@ export function summary(s: Student): StudentSummary {
       relation: g.relation,
       hasAuthority: g.hasAuthority,
       authorityConfirmed: g.authorityConfirmed !== false,
+      ...(g.address ? { address: g.address } : {}),
     })),
   };
 }

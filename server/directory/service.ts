@@ -5,6 +5,12 @@ import { defaultPolicy, familySortKey, fullName, partyProblems, policyFor, type 
 import type { DirectoryRepository, LeftClock, UpsertCounts } from "./repository.js";
 import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 
+/** A guardian without the stored address (a correction with `address: null` removes it). */
+function withoutAddress(g: Guardian): Omit<Guardian, "address"> {
+  const { address: _gone, ...rest } = g;
+  return rest;
+}
+
 /** A tenant's directory, indexed for the send check, with the detector built once. */
 export interface DirectorySnapshot {
   directory: Directory;
@@ -305,7 +311,12 @@ export class DirectoryService {
    * as they are (they change only through confirmAuthority); an address another guardian of the same
    * student already has is refused.
    */
-  async updateGuardian(tenantId: string, studentId: string, guardianId: string, c: Pick<Guardian, "name" | "emails" | "relation">): Promise<Student> {
+  async updateGuardian(
+    tenantId: string,
+    studentId: string,
+    guardianId: string,
+    c: Pick<Guardian, "name" | "emails" | "relation"> & { address?: Guardian["address"] | null },
+  ): Promise<Student> {
     const stored = await this.repo.get(tenantId, "students", studentId);
     if (!stored) throw notFound("Student");
     if (!stored.guardians.some((g) => g.id === guardianId)) throw notFound("Guardian");
@@ -318,7 +329,7 @@ export class DirectoryService {
         { en: "Another guardian of this student already has this address", nl: "Een andere ouder of voogd van deze leerling heeft dit adres al" },
         [{ path: `emails.${taken}`, message: { en: "already another guardian's address", nl: "al het adres van een andere ouder of voogd" } }],
       );
-    const updated: Student = { ...stored, guardians: stored.guardians.map((g) => (g.id === guardianId ? { ...g, name: c.name, emails, relation: c.relation } : g)) };
+    const updated: Student = { ...stored, guardians: stored.guardians.map((g) => (g.id === guardianId ? { ...(c.address === null ? withoutAddress(g) : g), name: c.name, emails, relation: c.relation, ...(c.address ? { address: c.address } : {}) } : g)) };
     await this.repo.upsertMany(tenantId, "students", [updated]);
     this.invalidate(tenantId);
     return updated;

@@ -12,6 +12,8 @@ import { formatDutchDate } from "../directory/domain.js";
 import { shortDate, writeDocument, type Pen, type PdfBytes } from "./pdf.js";
 import { BASIS, DECISION, METHOD, RELATION, documentTexts } from "./texts.js";
 
+const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 const word = <K extends string>(table: Record<K, { nl: string; en: string }>, code: string, lang: Lang): string =>
   (table as Record<string, { nl: string; en: string } | undefined>)[code]?.[lang] ?? code;
 
@@ -19,7 +21,7 @@ const word = <K extends string>(table: Record<K, { nl: string; en: string }>, co
 export function disclosureRows(doc: AccessExport, lang: Lang): string[][] {
   return [...doc.recipients]
     .sort((a, b) => a.at.localeCompare(b.at))
-    .map((r) => [shortDate(r.at), r.party, r.purpose, word(BASIS, r.basis, lang)]);
+    .map((r) => [shortDate(r.at, lang), r.party, r.purpose, word(BASIS, r.basis, lang)]);
 }
 
 /** The rows of the consents table: date, decision (and withdrawal), to whom, what for, by whom, how, until. */
@@ -28,23 +30,46 @@ export function consentRows(doc: AccessExport, lang: Lang): string[][] {
   return [...doc.consents]
     .sort((a, b) => a.givenAt.localeCompare(b.givenAt))
     .map((c) => [
-      shortDate(c.givenAt),
-      word(DECISION, c.decision, lang) + (c.withdrawnAt ? `, ${fill(t.withdrawnOn, { date: shortDate(c.withdrawnAt) })}` : ""),
+      shortDate(c.givenAt, lang),
+      word(DECISION, c.decision, lang) + (c.withdrawnAt ? `, ${fill(t.withdrawnOn, { date: shortDate(c.withdrawnAt, lang) })}` : ""),
       c.party,
       c.purpose,
       c.givenBy,
       word(METHOD, c.method, lang),
-      c.decision === "granted" ? shortDate(c.validUntil) : "",
+      c.decision === "granted" ? shortDate(c.validUntil, lang) : "",
     ]);
 }
 
-export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc.generatedAt)): Promise<PdfBytes> {
+/** Who the letter is sent to by post: the holders of authority living at one address (the export itself holds no addresses). */
+export interface Addressee {
+  names: string[];
+  street: string;
+  postcode: string;
+  town: string;
+}
+
+/** The holders of authority with a postal address, grouped by address (parents at one address share one block). */
+export function addresseesOf(guardians: { name: string; hasAuthority: boolean; address?: { street: string; postcode: string; town: string } }[]): Addressee[] {
+  const blocks = new Map<string, Addressee>();
+  for (const g of guardians) {
+    if (!g.hasAuthority || !g.address) continue;
+    const { street, postcode, town } = g.address;
+    const k = [street, postcode, town].map((x) => x.toLowerCase()).join("\u0000");
+    const block = blocks.get(k);
+    if (block) block.names.push(g.name);
+    else blocks.set(k, { names: [g.name], street, postcode, town });
+  }
+  return [...blocks.values()];
+}
+
+export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc.generatedAt), addressees: Addressee[] = []): Promise<PdfBytes> {
   const t = texts(documentTexts, lang);
   const c = doc.controller;
   const board = c?.board ?? c?.school ?? c?.name ?? "";
   const student = doc.student.name;
   const holders = doc.guardians.filter((g) => g.hasAuthority).map((g) => g.name);
-  const names = holders.length > 1 ? `${holders.slice(0, -1).join(", ")} ${t.and} ${holders[holders.length - 1] ?? ""}` : (holders[0] ?? "");
+  const join = (xs: string[]): string => (xs.length > 1 ? `${xs.slice(0, -1).join(", ")} ${t.and} ${xs[xs.length - 1] ?? ""}` : (xs[0] ?? ""));
+  const names = join(holders);
   const date = formatDutchDate(at, lang);
   const title = fill(t.accessTitle, { name: student });
   return writeDocument(lang, { title, author: board, subject: t.accessSubject }, `${board} · ${title}`, (pen: Pen) => {
@@ -52,7 +77,10 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
       [board, ...(c?.school && c.school !== board ? [c.school] : []), ...(c ? [`BRIN ${c.brin}`] : [])],
       [`${t.date}: ${date}`],
     );
-    pen.pairs([[t.to, `${names ? `${names}, ` : ""}${fill(t.toParents, { name: student })}`]]);
+    // The addressee block (as a window envelope shows it: names, street and number, "1234 AB  TOWN"),
+    // one per address; without an address, the holders by name.
+    if (addressees.length > 0) for (const a of addressees) pen.para([join(a.names), a.street, `${a.postcode}  ${a.town.toUpperCase()}`].join("\n"));
+    else pen.pairs([[t.to, `${names ? `${names}, ` : ""}${fill(t.toParents, { name: student })}`]]);
     pen.title(title);
     pen.para(t.accessSubject, { bold: true });
     pen.para(names ? fill(t.dear, { names }) : t.dearParents);
@@ -62,9 +90,9 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
     pen.pairs([
       [t.name, student],
       [t.studentNumber, doc.student.studentNumber],
-      [t.birthDate, shortDate(doc.student.birthDate)],
+      [t.birthDate, shortDate(doc.student.birthDate, lang)],
       [t.className, doc.student.className],
-      ...(doc.student.leftDate ? [[t.leftDate, shortDate(doc.student.leftDate)] as [string, string]] : []),
+      ...(doc.student.leftDate ? [[t.leftDate, shortDate(doc.student.leftDate, lang)] as [string, string]] : []),
     ]);
     if (doc.guardians.length > 0) {
       pen.heading(t.secGuardians);
@@ -122,12 +150,12 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
           { header: t.purpose },
           { header: t.how },
         ],
-        doc.notices.map((n) => [shortDate(n.informedAt), n.party, n.purpose, word(METHOD, n.method, lang)]),
+        doc.notices.map((n) => [shortDate(n.informedAt, lang), n.party, n.purpose, word(METHOD, n.method, lang)]),
       );
     }
     if (doc.overrides.length > 0) {
       pen.heading(t.secOverrides);
-      pen.para(fill(t.overrides, { dates: doc.overrides.map((o) => shortDate(o.at)).join(", "), name: student }));
+      pen.para(fill(t.overrides, { dates: doc.overrides.map((o) => shortDate(o.at, lang)).join(", "), name: student }));
     }
     if (doc.dataBreaches.length > 0) {
       pen.heading(t.secBreaches);
@@ -140,7 +168,7 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
           { header: t.categories },
           { header: t.recipient },
         ],
-        doc.dataBreaches.map((b) => [shortDate(b.flaggedAt), shortDate(b.awareAt), b.what, b.categories.join(", "), b.recipient]),
+        doc.dataBreaches.map((b) => [shortDate(b.flaggedAt, lang), shortDate(b.awareAt, lang), b.what, b.categories.join(", "), b.recipient]),
       );
     }
     pen.heading(t.secRetention);
@@ -165,12 +193,12 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
     else {
       pen.para(t.appendixIntro, { small: true });
       for (const x of [...withEvidence].sort((a, b) => a.givenAt.localeCompare(b.givenAt))) {
-        pen.para(fill(t.evidenceOf, { decision: word(DECISION, x.decision, lang), date: shortDate(x.givenAt), party: x.party, purpose: x.purpose }), { bold: true });
+        pen.para(fill(t.evidenceOf, { decision: capital(word(DECISION, x.decision, lang)), date: shortDate(x.givenAt, lang), party: x.party, purpose: x.purpose }), { bold: true });
         if (x.evidence)
           pen.pairs(
             [
               ["Message-ID", x.evidence.messageId],
-              [t.messageDate, shortDate(x.evidence.date)],
+              [t.messageDate, shortDate(x.evidence.date, lang)],
               ["SHA-256", x.evidence.sha256],
             ],
             { mono: true },

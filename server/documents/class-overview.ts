@@ -33,7 +33,7 @@ export function classTable(input: ClassOverviewInput, lang: Lang): { header: str
       ...columns.map((c) => {
         const p = (r.pairs ?? []).find((x) => x.partyId === c.partyId && x.purposeId === c.purposeId);
         if (!p) return STATE.none[lang];
-        return STATE[p.state][lang] + (p.state === "valid" && p.validUntil ? ` ${fill(t.upTo, { date: shortDate(p.validUntil) })}` : "");
+        return STATE[p.state][lang] + (p.state === "valid" && p.validUntil ? ` ${fill(t.upTo, { date: shortDate(p.validUntil, lang) })}` : "");
       }),
     ]),
   };

@@ -15,14 +15,16 @@
  * Rules of the layout: text is left aligned (no justification, no letter spacing), a table column is
  * never narrower than its longest word (so no cell breaks a word), a heading is never the last thing
  * on a page, a table row never splits across pages (the header row is repeated), every page has
- * "pagina N van M", and a last page that would hold only a few lines is avoided by setting the whole
+ * "pagina N van M" ("Page N of M"), and a last page that would hold only a few lines is avoided by setting the whole
  * document a little tighter.
  */
 import PDFDocument from "pdfkit";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import type { Lang } from "../../contract/enums.js";
+import { fill, texts } from "../../contract/i18n.js";
 import { dutchDate } from "../directory/domain.js";
+import { documentTexts } from "./texts.js";
 
 const require = createRequire(import.meta.url);
 const fontFile = (name: string): string => require.resolve(`dejavu-fonts-ttf/ttf/${name}`);
@@ -40,13 +42,17 @@ function loadFonts(): { regular: Buffer; bold: Buffer; mono: Buffer } {
 /** A document's bytes (the routes answer them as application/pdf). */
 export type PdfBytes = Uint8Array<ArrayBuffer>;
 
-/** "01-09-2026": a date as the Dutch write it, on the Dutch calendar day. */
-export function shortDate(iso: string | undefined): string {
+/**
+ * A date in a table, on the Dutch calendar day: "01-09-2026" as the Dutch write it, "01/09/2026" in
+ * English (British order, as the letter's `en-GB` language says).
+ */
+export function shortDate(iso: string | undefined, lang: Lang): string {
   if (!iso) return "";
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   const [y, m, d] = dutchDate(at);
-  return `${String(d).padStart(2, "0")}-${String(m).padStart(2, "0")}-${y}`;
+  const sep = lang === "en" ? "/" : "-";
+  return `${String(d).padStart(2, "0")}${sep}${String(m).padStart(2, "0")}${sep}${y}`;
 }
 
 export interface Column {
@@ -60,10 +66,20 @@ const MARGIN = { top: 56, bottom: 62, left: 62, right: 62 };
 const ALMOST_EMPTY = 0.18;
 const SCALES = [1, 0.94, 0.88, 0.82];
 
-/** The pen: writes one document at one scale. */
+type Element = PDFKit.PDFStructureElement;
+
+/**
+ * The pen: writes one document at one scale, as a tagged PDF (PDF/UA's checklist as far as pdfkit
+ * goes): the document language and title, and a logical structure in reading order: the title H1,
+ * headings H2, paragraphs P, lists L (LI, Lbl, LBody), tables (THead and TBody of TR with TH and TD;
+ * label-value pairs as rows of TH and TD). Shading, rules and the page footer are artifacts, and so is
+ * a table header repeated on a following page.
+ */
 export class Pen {
   readonly doc: PDFKit.PDFDocument;
   private readonly size: number;
+  /** The structure root ("Document") every element is added to, in reading order. */
+  private readonly root: Element;
 
   constructor(
     readonly lang: Lang,
@@ -78,6 +94,8 @@ export class Pen {
       margins: MARGIN,
       bufferPages: true,
       autoFirstPage: true,
+      pdfVersion: "1.7",
+      tagged: true,
       lang: lang === "nl" ? "nl-NL" : "en-GB",
       displayTitle: true,
       info: { Title: info.title, Author: info.author, ...(info.subject ? { Subject: info.subject } : {}), Creator: "Zorgvuldig" },
@@ -87,6 +105,33 @@ export class Pen {
     this.doc.registerFont("mono", f.mono);
     this.size = 10 * scale;
     this.doc.font("regular").fontSize(this.size);
+    this.root = this.doc.struct("Document");
+    this.doc.addStructure(this.root);
+  }
+
+  /** A group element (Table, TR, L, ...) under `parent`; the caller ends it. */
+  private group(type: string, parent: Element = this.root): Element {
+    const el = this.doc.struct(type);
+    parent.add(el);
+    return el;
+  }
+
+  /** What `draw` writes, as one structure element of `type` under `parent` (the page must have room first). */
+  private tag(type: string, draw: () => void, parent: Element = this.root, options: Parameters<PDFKit.PDFDocument["struct"]>[1] = {}): void {
+    const el = this.doc.struct(type, options);
+    parent.add(el);
+    const content = this.doc.markStructureContent(type);
+    draw();
+    this.doc.endMarkedContent();
+    el.add(content);
+    el.end();
+  }
+
+  /** What `draw` writes, outside the logical structure (shading, rules, page furniture). */
+  private artifact(draw: () => void, type: "Layout" | "Pagination" = "Layout"): void {
+    this.doc.markContent("Artifact", { type });
+    draw();
+    this.doc.endMarkedContent();
   }
 
   get width(): number {
@@ -109,18 +154,19 @@ export class Pen {
   letterhead(lines: string[], right: string[]): void {
     const d = this.doc;
     const top = d.y;
-    d.font("bold").fontSize(this.size * 1.15).text(lines[0] ?? "", MARGIN.left, top, { width: this.width * 0.7 });
+    this.tag("P", () => d.font("bold").fontSize(this.size * 1.15).text(lines[0] ?? "", MARGIN.left, top, { width: this.width * 0.7 }));
     d.font("regular").fontSize(this.size);
-    for (const l of lines.slice(1)) d.text(l, { width: this.width * 0.7 });
+    for (const l of lines.slice(1)) this.tag("P", () => d.text(l, { width: this.width * 0.7 }));
     const leftEnd = d.y;
-    d.text(right.join("\n"), MARGIN.left + this.width * 0.7, top, { width: this.width * 0.3, align: "right" });
+    d.y = top;
+    right.forEach((l, i) => this.tag("P", () => d.text(l, MARGIN.left + this.width * 0.7, i === 0 ? top : d.y, { width: this.width * 0.3, align: "right" })));
     d.y = Math.max(leftEnd, d.y);
     d.x = MARGIN.left;
     this.gap(1.2);
   }
 
   title(text: string): void {
-    this.doc.font("bold").fontSize(this.size * 1.35).text(text, MARGIN.left, this.doc.y, { width: this.width });
+    this.tag("H1", () => this.doc.font("bold").fontSize(this.size * 1.35).text(text, MARGIN.left, this.doc.y, { width: this.width }));
     this.doc.font("regular").fontSize(this.size);
     this.gap(0.5);
   }
@@ -131,7 +177,7 @@ export class Pen {
     d.font("bold").fontSize(this.size * 1.1);
     const h = d.heightOfString(text, { width: this.width });
     this.ensure(h + keepWith);
-    d.text(text, MARGIN.left, d.y, { width: this.width });
+    this.tag("H2", () => d.text(text, MARGIN.left, d.y, { width: this.width }));
     d.font("regular").fontSize(this.size);
     this.gap(0.25);
   }
@@ -142,7 +188,7 @@ export class Pen {
     for (const p of text.split("\n")) {
       const h = d.heightOfString(p, { width: this.width });
       this.ensure(Math.min(h, this.size * 2.6));
-      d.text(p, MARGIN.left, d.y, { width: this.width, lineGap: this.size * 0.15 });
+      this.tag("P", () => d.text(p, MARGIN.left, d.y, { width: this.width, lineGap: this.size * 0.15 }));
     }
     d.font("regular").fontSize(this.size);
     this.gap(0.4);
@@ -150,13 +196,17 @@ export class Pen {
 
   bullets(items: string[]): void {
     const d = this.doc;
+    const list = this.group("L");
     for (const item of items) {
       const h = d.heightOfString(item, { width: this.width - 14 });
       this.ensure(h);
       const y = d.y;
-      d.text("•", MARGIN.left, y, { width: 12 });
-      d.text(item, MARGIN.left + 14, y, { width: this.width - 14 });
+      const li = this.group("LI", list);
+      this.tag("Lbl", () => d.text("•", MARGIN.left, y, { width: 12 }), li);
+      this.tag("LBody", () => d.text(item, MARGIN.left + 14, y, { width: this.width - 14 }), li);
+      li.end();
     }
+    list.end();
     d.x = MARGIN.left;
     this.gap(0.4);
   }
@@ -170,16 +220,20 @@ export class Pen {
     const font = o.mono ? "mono" : "regular";
     // Evidence details (a SHA-256 is 64 characters) stay on one line.
     const valueSize = o.mono ? size * 0.8 : size;
+    const table = this.group("Table");
     for (const [label, value] of rows) {
       const lh = d.font("bold").fontSize(size).heightOfString(label, { width: lw - 6 });
       const vh = d.font(font).fontSize(valueSize).heightOfString(value, { width: this.width - lw });
       const h = Math.max(lh, vh, size * 1.2);
       this.ensure(Math.max(lh, Math.min(vh, size * 2.6)));
       const y = d.y;
-      d.font("bold").fontSize(size).text(label, MARGIN.left, y, { width: lw - 6 });
-      d.font(font).fontSize(valueSize).text(value, MARGIN.left + lw, y + (size - valueSize) * 0.8, { width: this.width - lw });
+      const tr = this.group("TR", table);
+      this.tag("TH", () => d.font("bold").fontSize(size).text(label, MARGIN.left, y, { width: lw - 6 }), tr);
+      this.tag("TD", () => d.font(font).fontSize(valueSize).text(value, MARGIN.left + lw, y + (size - valueSize) * 0.8, { width: this.width - lw }), tr);
+      tr.end();
       d.y = Math.max(d.y, y + h);
     }
+    table.end();
     d.font("regular").fontSize(this.size);
     d.x = MARGIN.left;
     this.gap(0.4);
@@ -226,30 +280,44 @@ export class Pen {
           return d.heightOfString(text || " ", { width: (widths[i] ?? 0) - 2 * pad });
         }),
       ) + 2 * pad;
-    const drawRow = (cells: string[], header: boolean, shade: boolean): void => {
+    /** One row: in the structure as a TR of `group` (THead or TBody), or, without a group, an artifact (a repeated header). */
+    const drawRow = (cells: string[], header: boolean, shade: boolean, group?: Element): void => {
       const h = cellHeight(cells, header);
       const y = d.y;
-      if (header || shade) d.save().rect(MARGIN.left, y, this.width, h).fill(header ? "#e6e6e6" : "#f5f5f5").restore();
+      if (header || shade) this.artifact(() => d.save().rect(MARGIN.left, y, this.width, h).fill(header ? "#e6e6e6" : "#f5f5f5").restore());
+      const tr = group ? this.group("TR", group) : undefined;
       let x = MARGIN.left;
       cells.forEach((text, i) => {
-        d.fillColor("#000").font(header ? "bold" : fontOf(i)).fontSize(size);
-        d.text(text, x + pad, y + pad, { width: (widths[i] ?? 0) - 2 * pad });
+        const left = x;
+        const draw = (): void => {
+          d.fillColor("#000").font(header ? "bold" : fontOf(i)).fontSize(size);
+          d.text(text, left + pad, y + pad, { width: (widths[i] ?? 0) - 2 * pad });
+        };
+        if (tr) this.tag(header ? "TH" : "TD", draw, tr);
+        else this.artifact(draw, "Pagination");
         x += widths[i] ?? 0;
       });
-      d.moveTo(MARGIN.left, y + h).lineTo(MARGIN.left + this.width, y + h).lineWidth(0.4).strokeColor("#999").stroke();
+      tr?.end();
+      this.artifact(() => d.moveTo(MARGIN.left, y + h).lineTo(MARGIN.left + this.width, y + h).lineWidth(0.4).strokeColor("#999").stroke());
       d.y = y + h;
     };
     const headers = columns.map((c) => c.header);
     const headerH = cellHeight(headers, true);
     this.ensure(headerH + (rows[0] ? cellHeight(rows[0], false) : 0));
-    drawRow(headers, true, false);
+    const table = this.group("Table");
+    const head = this.group("THead", table);
+    drawRow(headers, true, false, head);
+    head.end();
+    const body = this.group("TBody", table);
     rows.forEach((r, n) => {
       if (this.room() < cellHeight(r, false)) {
         d.addPage();
         drawRow(headers, true, false);
       }
-      drawRow(r, false, n % 2 === 1);
+      drawRow(r, false, n % 2 === 1, body);
     });
+    body.end();
+    table.end();
     d.font("regular").fontSize(this.size).fillColor("#000");
     d.x = MARGIN.left;
     this.gap(0.6);
@@ -261,8 +329,11 @@ export class Pen {
     const box = this.size * 1.1;
     this.ensure(box * 1.8);
     const y = d.y;
-    d.rect(MARGIN.left, y, box, box).lineWidth(0.8).strokeColor("#000").stroke();
-    d.text(label, MARGIN.left + box * 1.8, y + box * 0.05, { width: this.width - box * 1.8 });
+    // Read as "☐ label": the box is a Span whose actual text is the ballot box character.
+    const p = this.group("P");
+    this.tag("Span", () => d.rect(MARGIN.left, y, box, box).lineWidth(0.8).strokeColor("#000").stroke(), p, { actual: "\u2610 " });
+    this.tag("Span", () => d.text(label, MARGIN.left + box * 1.8, y + box * 0.05, { width: this.width - box * 1.8 }), p);
+    p.end();
     d.y = Math.max(d.y, y + box) + this.size * 0.5;
     d.x = MARGIN.left;
   }
@@ -272,8 +343,8 @@ export class Pen {
     const d = this.doc;
     this.ensure(this.size * 3.2);
     const y = d.y + this.size * 1.6;
-    d.text(label, MARGIN.left, y - this.size * 1.1, { width: this.width * 0.3 });
-    d.moveTo(MARGIN.left + this.width * 0.3, y).lineTo(MARGIN.left + this.width, y).lineWidth(0.6).strokeColor("#000").stroke();
+    this.tag("P", () => d.text(label, MARGIN.left, y - this.size * 1.1, { width: this.width * 0.3 }));
+    this.artifact(() => d.moveTo(MARGIN.left + this.width * 0.3, y).lineTo(MARGIN.left + this.width, y).lineWidth(0.6).strokeColor("#000").stroke());
     d.y = y + this.size * 0.9;
     d.x = MARGIN.left;
   }
@@ -303,9 +374,11 @@ export class Pen {
       const saved = d.page.margins.bottom;
       d.page.margins.bottom = 0;
       d.font("regular").fontSize(7.5).fillColor("#444");
-      d.text(footerLeft, MARGIN.left, y, { width: this.width * 0.75, height: 10, ellipsis: true });
-      const page = this.lang === "nl" ? `pagina ${i + 1} van ${n}` : `page ${i + 1} of ${n}`;
-      d.text(page, MARGIN.left + this.width * 0.75, y, { width: this.width * 0.25, align: "right", lineBreak: false });
+      const page = fill(texts(documentTexts, this.lang).pageOf, { n: i + 1, total: n });
+      this.artifact(() => {
+        d.text(footerLeft, MARGIN.left, y, { width: this.width * 0.75, height: 10, ellipsis: true });
+        d.text(page, MARGIN.left + this.width * 0.75, y, { width: this.width * 0.25, align: "right", lineBreak: false });
+      }, "Pagination");
       d.page.margins.bottom = saved;
     }
     return new Promise((resolve, reject) => {

@@ -9,8 +9,9 @@ import { notFound } from "../shared/errors.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { RegisterService } from "../register/service.js";
 import type { ConsentRequestService } from "../register/requests.js";
+import type { ViewLog } from "../accountability/views.js";
 import { loadAccessExport, type ExportSources } from "../register/export.js";
-import { accessLetterPdf } from "./access-letter.js";
+import { accessLetterPdf, addresseesOf } from "./access-letter.js";
 import { classOverviewPdf } from "./class-overview.js";
 import { consentFormPdf } from "./consent-form.js";
 
@@ -19,12 +20,15 @@ const CLASS_LIMIT = 500;
 
 export function documentRoutes(
   api: ApiBuilder,
-  deps: ExportSources & { directory: DirectoryService; register: RegisterService; requests: ConsentRequestService },
+  deps: ExportSources & { directory: DirectoryService; register: RegisterService; requests: ConsentRequestService; views: ViewLog },
 ): void {
-  const { directory, register, requests } = deps;
-  api.implement(routes.accessLetter, async ({ principal, params, query }) =>
-    accessLetterPdf(await loadAccessExport(deps, principal.tenantId, params.id), query.lang ?? "nl"),
-  );
+  const { directory, register, requests, views } = deps;
+  api.implement(routes.accessLetter, async ({ principal, params, query }) => {
+    const doc = await loadAccessExport(deps, principal.tenantId, params.id, query.lang ?? "nl");
+    // The addresses come from the directory: the export (also answered as JSON) leaves them out.
+    const student = await directory.student(principal.tenantId, params.id);
+    return accessLetterPdf(doc, query.lang ?? "nl", new Date(doc.generatedAt), addresseesOf(student.guardians));
+  });
   api.implement(routes.classOverview, async ({ principal, query, schools }) => {
     const snap = await directory.snapshot(principal.tenantId);
     const school = snap.directory.schools.find((s) => s.id === query.schoolId);
@@ -34,7 +38,7 @@ export function documentRoutes(
       { schoolId: school.id, className: query.className, sort: "name", dir: "asc", offset: 0, limit: CLASS_LIMIT },
       schools,
     );
-    return classOverviewPdf(
+    const pdf = await classOverviewPdf(
       {
         school: { name: school.name, ...(school.boardName ? { board: school.boardName } : {}) },
         className: query.className,
@@ -44,6 +48,17 @@ export function documentRoutes(
       },
       query.lang ?? "nl",
     );
+    // Many students' consents on one sheet: a bulk read, recorded in the view log before the sheet goes
+    // out (if the record cannot be stored, the answer is an error and no sheet leaves).
+    await views.recordBulk(principal.tenantId, {
+      by: principal.userId,
+      at: new Date().toISOString(),
+      what: "class-overview",
+      count: page.rows.length,
+      schools: [school.id],
+      className: query.className,
+    });
+    return pdf;
   });
   api.implement(routes.consentForm, async ({ principal, params }) => {
     const rec = await requests.get(principal, params.id);

@@ -2,8 +2,9 @@ import { controllerName, fullName, policyFor, type Student } from "../directory/
 import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
 import type { RegisterEvent } from "./domain.js";
 import type { RegisterRepository } from "./repository.js";
-
-const REDACTED = "[weggelaten: gegevens van anderen]";
+import type { Lang } from "../../contract/enums.js";
+import { texts } from "../../contract/i18n.js";
+import { documentTexts } from "../documents/texts.js";
 
 /** A data breach that concerns the student (the breach register), as the export shows it. */
 export interface ExportBreach {
@@ -28,7 +29,8 @@ export function restrictedPairs(events: RegisterEvent[]): Set<string> {
   return new Set([...latest].filter(([, on]) => on).map(([k]) => k));
 }
 
-export function accessExport(snap: DirectorySnapshot, student: Student, allEvents: RegisterEvent[], at = new Date(), breaches: ExportBreach[] = []) {
+export function accessExport(snap: DirectorySnapshot, student: Student, allEvents: RegisterEvent[], at = new Date(), breaches: ExportBreach[] = [], lang: Lang = "nl") {
+  const t = texts(documentTexts, lang);
   const restricted = restrictedPairs(allEvents);
   // Restricted entries (and the restriction itself: its reason and who decided stay in the register) are left out.
   const events = allEvents.filter(
@@ -36,13 +38,13 @@ export function accessExport(snap: DirectorySnapshot, student: Student, allEvent
   );
   const policy = policyFor(snap.directory, student.schoolId);
   const school = snap.directory.schools.find((s) => s.id === student.schoolId);
-  const party = (id?: string): string => (id ? (snap.partyById.get(id)?.name ?? id) : "onbekende ontvanger");
+  const party = (id?: string): string => (id ? (snap.partyById.get(id)?.name ?? id) : t.unknownRecipient);
   const purpose = (id?: string): string => (id ? (snap.purposeById.get(id)?.label ?? id) : "");
-  const guardian = (id: string): string => student.guardians.find((g) => g.id === id)?.name ?? "ouder met gezag of voogd";
-  const by = (a: { guardianId: string } | { student: true }): string => ("student" in a ? "de leerling zelf" : guardian(a.guardianId));
+  const guardian = (id: string): string => student.guardians.find((g) => g.id === id)?.name ?? t.aGuardian;
+  const by = (a: { guardianId: string } | { student: true }): string => ("student" in a ? t.theStudent : guardian(a.guardianId));
   return {
     generatedAt: at.toISOString(),
-    controller: school ? { name: controllerName(school, "nl"), school: school.name, brin: school.brin, ...(school.boardName ? { board: school.boardName } : {}) } : undefined,
+    controller: school ? { name: controllerName(school, lang), school: school.name, brin: school.brin, ...(school.boardName ? { board: school.boardName } : {}) } : undefined,
     student: {
       name: fullName(student),
       studentNumber: student.studentNumber,
@@ -51,12 +53,7 @@ export function accessExport(snap: DirectorySnapshot, student: Student, allEvent
       ...(student.leftDate ? { leftDate: student.leftDate } : {}),
     },
     guardians: student.guardians.map((g) => ({ name: g.name, relation: g.relation, hasAuthority: g.hasAuthority })),
-    categories: [
-      "Identificerende gegevens (naam, leerlingnummer, geboortedatum, klas)",
-      "Gegevens van ouders met gezag, voogden en ouders zonder gezag (naam, relatie, gezag)",
-      "Toestemmingen, weigeringen en intrekkingen met bewijs",
-      "Verstrekkingen aan derden (verstrekkingenregister)",
-    ],
+    categories: [t.catIdentity, t.catGuardians, t.catConsents, t.catDisclosures],
     purposes: [...new Set(events.flatMap((e) => ("purposeId" in e && e.purposeId ? [purpose(e.purposeId)] : [])))],
     consents: events.flatMap((e) =>
       e.type === "consent"
@@ -81,32 +78,22 @@ export function accessExport(snap: DirectorySnapshot, student: Student, allEvent
     ),
     recipients: events.flatMap((e) =>
       e.type === "disclosure"
-        ? [{ party: party(e.partyId), basis: e.basis, purpose: purpose(e.purposeId), at: e.at, sentBy: "medewerker van de school" }]
+        ? [{ party: party(e.partyId), basis: e.basis, purpose: purpose(e.purposeId), at: e.at, sentBy: t.staffMember }]
         : [],
     ),
-    overrides: events.flatMap((e) => (e.type === "override" ? [{ at: e.at, reason: REDACTED }] : [])),
+    overrides: events.flatMap((e) => (e.type === "override" ? [{ at: e.at, reason: t.redacted }] : [])),
     // The wrong recipient of a breach is someone else's data: always redacted.
-    dataBreaches: breaches.map((b) => ({ what: b.what, categories: b.categories, flaggedAt: b.flaggedAt, awareAt: b.awareAt, recipient: REDACTED })),
+    dataBreaches: breaches.map((b) => ({ what: b.what, categories: b.categories, flaggedAt: b.flaggedAt, awareAt: b.awareAt, recipient: t.redacted })),
     retention: {
-      studentFile: `${policy.retention.studentFileYears} jaar na uitschrijving`,
-      absenceAndEnrolment: `${policy.retention.absenceYears} jaar na uitschrijving`,
-      referral: `${policy.retention.referralYears} jaar na uitschrijving`,
-      consentRecords: `zolang de verwerking duurt, daarna ${policy.retention.consentYears} jaar`,
-      disclosureLog: `${policy.retention.disclosureLogYears} jaar na uitschrijving`,
+      studentFile: t.yearsAfterLeaving(policy.retention.studentFileYears),
+      absenceAndEnrolment: t.yearsAfterLeaving(policy.retention.absenceYears),
+      referral: t.yearsAfterLeaving(policy.retention.referralYears),
+      consentRecords: t.whileProcessing(policy.retention.consentYears),
+      disclosureLog: t.yearsAfterLeaving(policy.retention.disclosureLogYears),
     },
-    sources: [
-      "De leerlingadministratie van de school",
-      "Ouders met gezag, voogden en de leerling zelf (toestemmingen en berichten)",
-      "De school (registratie van verstrekkingen)",
-    ],
-    rights: [
-      "Inzage (art. 15 AVG): binnen een maand, kosteloos",
-      "Correctie (art. 16 AVG) en verwijdering (art. 17 AVG)",
-      "Beperking van de verwerking (art. 18 AVG) en bezwaar (art. 21 AVG)",
-      "Toestemming intrekken, op elk moment",
-      "Een klacht indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)",
-    ],
-    decisionTerm: "Op een verzoek om correctie, verwijdering of bezwaar beslist de school binnen een maand, een weigering met redenen.",
+    sources: [t.srcAdministration, t.srcParents, t.srcSchool],
+    rights: [t.rightAccess, t.rightRectify, t.rightRestrict, t.rightWithdraw, t.rightComplain],
+    decisionTerm: t.decisionTerm,
   };
 }
 
@@ -119,10 +106,10 @@ export interface ExportSources {
 }
 
 /** The access export of one student, read from its sources (the JSON route and the PDF letter both use it). */
-export async function loadAccessExport(src: ExportSources, tenantId: string, studentId: string, at = new Date()): Promise<ReturnType<typeof accessExport>> {
+export async function loadAccessExport(src: ExportSources, tenantId: string, studentId: string, lang: Lang = "nl", at = new Date()): Promise<ReturnType<typeof accessExport>> {
   const student = await src.directory.student(tenantId, studentId);
   const snap = await src.directory.snapshot(tenantId);
   const part = await src.repo.read(tenantId, student.id);
   const breaches = src.breachesOf ? await src.breachesOf(tenantId, student.id) : [];
-  return accessExport(snap, student, part.events, at, breaches);
+  return accessExport(snap, student, part.events, at, breaches, lang);
 }

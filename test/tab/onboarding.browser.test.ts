@@ -100,6 +100,13 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
     await card.waitFor();
     assert.match(await card.getByTestId("authority-state").innerText(), /ouder zonder gezag/);
     await card.getByLabel("E-mailadressen (één per regel)").fill("ron.verhoef@nieuw.example");
+    // A postal address with a postcode that is not Dutch: the error next to the field, nothing stored.
+    await card.getByLabel("Straat en huisnummer").fill("Dorpsstraat 12a");
+    await card.getByLabel("Postcode").fill("0123 AB");
+    await card.getByLabel("Woonplaats").fill("Utrecht");
+    await card.getByRole("button", { name: "Adressen opslaan" }).click();
+    await card.getByText("moet een postcode zijn, zoals 1234 AB").waitFor();
+    await card.getByLabel("Postcode").fill("3511ab");
     await card.getByRole("button", { name: "Adressen opslaan" }).click();
     await card.getByText("Opgeslagen.").waitFor();
     await card.getByRole("radio", { name: "Ja, ouder met gezag of voogd" }).check();
@@ -109,6 +116,7 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
     const stored = await stack.api<StudentSummary>("GET", "/api/students/lln-003");
     const ron = stored.json.guardians.find((g) => g.id === "lln-003-o2");
     assert.deepEqual([ron?.emails, ron?.hasAuthority, ron?.authorityConfirmed], [["ron.verhoef@nieuw.example"], true, true]);
+    assert.deepEqual(ron?.address, { street: "Dorpsstraat 12a", postcode: "3511 AB", town: "Utrecht" });
     await page.getByTestId("legal-hold-state").waitFor();
     assert.deepEqual(await runAxe(page), [], "guardians");
     await page.screenshot({ path: path.join(OUT, "5-guardians.png"), fullPage: true });

@@ -141,6 +141,9 @@ function GuardianCard({ studentId, g, onSaved }: { studentId: string; g: Guardia
   const [name, setName] = useState(g.name);
   const [emails, setEmails] = useState(g.emails.join("\n"));
   const [relation, setRelation] = useState<GuardianRelation>(g.relation);
+  const [street, setStreet] = useState(g.address?.street ?? "");
+  const [postcode, setPostcode] = useState(g.address?.postcode ?? "");
+  const [town, setTown] = useState(g.address?.town ?? "");
   const [has, setHas] = useState<"yes" | "no">(g.hasAuthority ? "yes" : "no");
   const [source, setSource] = useState<AuthoritySource>("declaration");
   const contact = useSave();
@@ -156,9 +159,14 @@ function GuardianCard({ studentId, g, onSaved }: { studentId: string; g: Guardia
     const local: Record<string, string> = {};
     if (!name.trim()) local.name = t("gdName");
     if (bad) local.emails = t("gdEmailInvalid", { email: bad });
+    // The postal address: all three or none (none removes a stored one); the server checks the postcode.
+    const address = { street: street.trim(), postcode: postcode.trim(), town: town.trim() };
+    const anyAddress = Boolean(address.street || address.postcode || address.town);
+    if (anyAddress && !(address.street && address.postcode && address.town)) local.address = t("gdAddressIncomplete");
     if (!contact.check(local)) return;
     await contact.run(async () => {
-      onSaved(await api.call(routes.putGuardian, { params: { id: studentId, guardianId: g.id }, body: { name: name.trim(), emails: list, relation } }));
+      const body = { name: name.trim(), emails: list, relation, ...(anyAddress ? { address } : g.address ? { address: null } : {}) };
+      onSaved(await api.call(routes.putGuardian, { params: { id: studentId, guardianId: g.id }, body }));
       setSaved("contact");
     });
   };
@@ -195,7 +203,19 @@ function GuardianCard({ studentId, g, onSaved }: { studentId: string; g: Guardia
             ))}
           </Select>
         </Field>
-        {contact.error && !emailError ? <ErrorBox error={contact.error} /> : null}
+        <fieldset className={s.form}>
+          <legend>{t("gdAddress")}</legend>
+          <Field label={t("gdStreet")} validationMessage={contact.errors["address.street"] ?? contact.errors.address}>
+            <Input value={street} onChange={(_, d) => setStreet(d.value)} autoComplete="street-address" />
+          </Field>
+          <Field label={t("gdPostcode")} validationMessage={contact.errors["address.postcode"]}>
+            <Input value={postcode} onChange={(_, d) => setPostcode(d.value)} autoComplete="postal-code" />
+          </Field>
+          <Field label={t("gdTown")} validationMessage={contact.errors["address.town"]}>
+            <Input value={town} onChange={(_, d) => setTown(d.value)} autoComplete="address-level2" />
+          </Field>
+        </fieldset>
+        {contact.error && !emailError && !Object.keys(contact.errors).some((k) => k.startsWith("address")) ? <ErrorBox error={contact.error} /> : null}
         {saved === "contact" ? <Success>{t("gdSaved")}</Success> : null}
         <Button type="submit" disabled={contact.busy}>
           {t("gdSaveContact")}
