@@ -11,6 +11,7 @@ import { Storage, type StorageAccount } from "./shared/storage.js";
 import { AzuriteProcess } from "./shared/azurite.js";
 import { DevIssuer, entraVerifier, type TokenVerifier } from "./identity/auth.js";
 import { seedDemo } from "./demo/seed.js";
+import { REAL_TIMERS, type Timers } from "./shared/schedule.js";
 import type { GraphAuth } from "./graph/client.js";
 
 export interface Running {
@@ -35,6 +36,15 @@ export interface StartOptions {
   graphAuth?: GraphAuth;
   /** Dev mode only: the local Outlook simulation's routes, mounted at /dev/outlook (scripts/dev/outlook-sim.ts). */
   devRoutes?: RequestHandler;
+}
+
+/**
+ * The scheduled checkpoint of every tenant: each run audits the register first (the outcome is what
+ * GET /api/audit/status and the tab's banner show); a failed audit writes no checkpoint, so the last
+ * good one stays the reference. `timers` are the real ones unless a test drives them.
+ */
+export function scheduleAuditedCheckpoints(services: Services, intervalMs: number, log: Logger, timers: Timers = REAL_TIMERS): () => void {
+  return services.checkpoints.schedule(intervalMs, () => services.retention.tenants(), log, async (tenantId) => (await services.register.verifyAll(tenantId)).ok, timers);
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
@@ -96,10 +106,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       details: { studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures },
     }),
   );
-  // Each run audits the register first (the tab's banner reads the outcome); a failed audit writes no checkpoint.
-  const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log, async (tenantId) =>
-    (await services.register.verifyAll(tenantId)).ok,
-  );
+  const stopCheckpoints = scheduleAuditedCheckpoints(services, config.CHECKPOINT_INTERVAL_SECONDS * 1000, log);
   const stopSweep = services.graph.configured
     ? services.sentItems.schedule(config.SENT_ITEMS_SWEEP_SECONDS * 1000, () => services.retention.tenants(), log)
     : () => undefined;

@@ -10,7 +10,7 @@ import { TABLES, key } from "../../server/shared/storage.js";
 import { sha256Hex } from "../../server/shared/hash.js";
 import { LocalFolderBlobStore } from "../../server/graph/blob-store.js";
 import { SentItemsRepository, type ReviewItem } from "../../server/sentitems/repository.js";
-import type { Timers } from "../../server/shared/schedule.js";
+import { FakeClock } from "../support/fake-clock.js";
 import type { ConsentRequestRecord } from "../../server/register/requests.js";
 import type { PurgeReport } from "../../contract/retention.js";
 import { setPolicy, type ConsentEvent } from "../support/api-helpers.js";
@@ -23,25 +23,6 @@ import { setPolicy, type ConsentEvent } from "../support/api-helpers.js";
 
 const DAY = 86_400_000;
 const GGD = "jgz@ggd-voorbeeldregio.example";
-
-/** The schedule's timers, fired by hand; `now` is the clock the run reads. */
-class FakeClock implements Timers {
-  now = new Date();
-  private fn: (() => Promise<void>) | undefined;
-  setInterval(fn: () => Promise<void>, _ms: number): unknown {
-    this.fn = fn;
-    return 1;
-  }
-  clearInterval(): void {
-    this.fn = undefined;
-  }
-  /** Moves the clock to `at` and lets one scheduled run happen. */
-  async runAt(at: Date): Promise<void> {
-    this.now = at;
-    assert.ok(this.fn, "the schedule is running");
-    await this.fn();
-  }
-}
 
 describe("Retention of every copy: the scheduled run over HTTP with a fake clock", function () {
   this.timeout(60_000);
