@@ -39,6 +39,30 @@ export interface StartOptions {
 }
 
 /**
+ * The scheduled retention run of every tenant, under the schools' approved settings; a run that removed
+ * events or directory records goes into the administrative log. `timers` and `clock` are the real ones
+ * unless a test drives them.
+ */
+export function scheduleRetention(services: Services, intervalMs: number, log: Logger, timers: Timers = REAL_TIMERS, clock: () => Date = () => new Date()): () => void {
+  return services.retention.schedule(
+    intervalMs,
+    log,
+    (tenantId, r) =>
+      services.adminLog.append(tenantId, {
+        by: r.purgedBy ?? "retention-schedule",
+        action: "purge",
+        operation: "schedule",
+        schoolIds: [],
+        target: r.id,
+        ...(r.reason ? { reason: r.reason } : {}),
+        details: { studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, directoryRecords: r.directoryRecords ?? 0, failures: r.failures },
+      }),
+    timers,
+    clock,
+  );
+}
+
+/**
  * The scheduled checkpoint of every tenant: each run audits the register first (the outcome is what
  * GET /api/audit/status and the tab's banner show); a failed audit writes no checkpoint, so the last
  * good one stays the reference. `timers` are the real ones unless a test drives them.
@@ -95,17 +119,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const seeded = await seedDemo(services);
     if (seeded) log.info("demo school seeded");
   }
-  const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log, (tenantId, r) =>
-    services.adminLog.append(tenantId, {
-      by: r.purgedBy ?? "retention-schedule",
-      action: "purge",
-      operation: "schedule",
-      schoolIds: [],
-      target: r.id,
-      ...(r.reason ? { reason: r.reason } : {}),
-      details: { studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures },
-    }),
-  );
+  const stopRetention = scheduleRetention(services, config.RETENTION_INTERVAL_SECONDS * 1000, log);
   const stopCheckpoints = scheduleAuditedCheckpoints(services, config.CHECKPOINT_INTERVAL_SECONDS * 1000, log);
   const stopSweep = services.graph.configured
     ? services.sentItems.schedule(config.SENT_ITEMS_SWEEP_SECONDS * 1000, () => services.retention.tenants(), log)
