@@ -224,12 +224,12 @@ export function reviewItemDue(item: { state: string; decision?: { at: string } }
 
 /**
  * R-RETAIN-DIRECTORY: a leaver's directory record (the student, the guardians' names and addresses) goes
- * once the chain holds nothing but its tombstone (or was never started) and `studentFileYears` after the
- * retention clock started have passed. Earlier it would stop the chain's own purge (a chain without a
+ * once the chain holds nothing but its tombstone and `studentFileYears` after the retention clock started
+ * have passed (a leaver without any chain keeps the record: its events may still come). Earlier it would stop the chain's own purge (a chain without a
  * directory record is kept: nothing says the student left).
  */
 export function directoryRecordDue(events: readonly Pick<RegisterEvent, "type">[], clockStartDate: string, studentFileYears: number, now: Date): boolean {
-  return events.every((e) => e.type === "tombstone") && yearsAfter(clockStartDate, studentFileYears).getTime() <= now.getTime();
+  return events.length > 0 && events.every((e) => e.type === "tombstone") && yearsAfter(clockStartDate, studentFileYears).getTime() <= now.getTime();
 }
 
 /** Time between keeping an original message and recording the consent it backs (the purge never races it). */
