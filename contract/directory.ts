@@ -184,6 +184,8 @@ export const importResult = z.object({
   policies: counts,
   /** Students whose leftDate was new or changed: their retention clock starts now (issue 16). */
   leftDatesRecorded: z.number().optional(),
+  /** Leavers whose directory record the retention run removed: not re-created (R-RETAIN-DIRECTORY). */
+  alreadyRemoved: z.number().optional(),
 });
 export type ImportResult = z.infer<typeof importResult>;
 

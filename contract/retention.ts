@@ -32,6 +32,8 @@ export const purgeReport = z.object({
       originals: z.number(),
     })
     .optional(),
+  /** Leavers' directory records (student and guardians) removed, R-RETAIN-DIRECTORY; in a dry run what would go. */
+  directoryRecords: z.number().optional(),
   /** Who started the purge ("retention-schedule" for the scheduled one), who approved it and why. */
   purgedBy: z.string().optional(),
   approvedBy: z.string().optional(),

@@ -11,6 +11,7 @@ import { Storage, type StorageAccount } from "./shared/storage.js";
 import { AzuriteProcess } from "./shared/azurite.js";
 import { DevIssuer, entraVerifier, type TokenVerifier } from "./identity/auth.js";
 import { seedDemo } from "./demo/seed.js";
+import { REAL_TIMERS, type Timers } from "./shared/schedule.js";
 import type { GraphAuth } from "./graph/client.js";
 
 export interface Running {
@@ -35,6 +36,39 @@ export interface StartOptions {
   graphAuth?: GraphAuth;
   /** Dev mode only: the local Outlook simulation's routes, mounted at /dev/outlook (scripts/dev/outlook-sim.ts). */
   devRoutes?: RequestHandler;
+}
+
+/**
+ * The scheduled retention run of every tenant, under the schools' approved settings; a run that removed
+ * events or directory records goes into the administrative log. `timers` and `clock` are the real ones
+ * unless a test drives them.
+ */
+export function scheduleRetention(services: Services, intervalMs: number, log: Logger, timers: Timers = REAL_TIMERS, clock: () => Date = () => new Date()): () => void {
+  return services.retention.schedule(
+    intervalMs,
+    log,
+    (tenantId, r) =>
+      services.adminLog.append(tenantId, {
+        by: r.purgedBy ?? "retention-schedule",
+        action: "purge",
+        operation: "schedule",
+        schoolIds: [],
+        target: r.id,
+        ...(r.reason ? { reason: r.reason } : {}),
+        details: { studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, directoryRecords: r.directoryRecords ?? 0, failures: r.failures },
+      }),
+    timers,
+    clock,
+  );
+}
+
+/**
+ * The scheduled checkpoint of every tenant: each run audits the register first (the outcome is what
+ * GET /api/audit/status and the tab's banner show); a failed audit writes no checkpoint, so the last
+ * good one stays the reference. `timers` are the real ones unless a test drives them.
+ */
+export function scheduleAuditedCheckpoints(services: Services, intervalMs: number, log: Logger, timers: Timers = REAL_TIMERS): () => void {
+  return services.checkpoints.schedule(intervalMs, () => services.retention.tenants(), log, async (tenantId) => (await services.register.verifyAll(tenantId)).ok, timers);
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
@@ -85,21 +119,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const seeded = await seedDemo(services);
     if (seeded) log.info("demo school seeded");
   }
-  const stopRetention = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, log, (tenantId, r) =>
-    services.adminLog.append(tenantId, {
-      by: r.purgedBy ?? "retention-schedule",
-      action: "purge",
-      operation: "schedule",
-      schoolIds: [],
-      target: r.id,
-      ...(r.reason ? { reason: r.reason } : {}),
-      details: { studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures },
-    }),
-  );
-  // Each run audits the register first (the tab's banner reads the outcome); a failed audit writes no checkpoint.
-  const stopCheckpoints = services.checkpoints.schedule(config.CHECKPOINT_INTERVAL_SECONDS * 1000, () => services.retention.tenants(), log, async (tenantId) =>
-    (await services.register.verifyAll(tenantId)).ok,
-  );
+  const stopRetention = scheduleRetention(services, config.RETENTION_INTERVAL_SECONDS * 1000, log);
+  const stopCheckpoints = scheduleAuditedCheckpoints(services, config.CHECKPOINT_INTERVAL_SECONDS * 1000, log);
   const stopSweep = services.graph.configured
     ? services.sentItems.schedule(config.SENT_ITEMS_SWEEP_SECONDS * 1000, () => services.retention.tenants(), log)
     : () => undefined;

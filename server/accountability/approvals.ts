@@ -202,7 +202,7 @@ export class ApprovalService {
         schoolIds: [],
         target: rec.id,
         reason: rec.reason,
-        details: { ...result, ...flat("removed", r.removedByType) },
+        details: { ...result, directoryRecords: r.directoryRecords ?? 0, ...flat("removed", r.removedByType) },
       });
       return result;
     }

@@ -48,8 +48,59 @@ export interface LeftClock {
   recordedAt: string;
 }
 
+/**
+ * A leaver's directory record removed by the retention run (R-RETAIN-DIRECTORY): what a later import
+ * needs to recognise the student (the id, and a hash of school and student number), never a name.
+ */
+export interface RemovedStudent {
+  id: string;
+  numberHash: string;
+  removedAt: string;
+}
+
+/** The student number as the marker keeps it: hashed, with its school. */
+export function studentNumberHash(s: Pick<Student, "schoolId" | "studentNumber">): string {
+  return sha256Hex(`${s.schoolId}|${s.studentNumber.trim().toLowerCase()}`);
+}
+
 export class DirectoryRepository {
   constructor(private readonly storage: Storage) {}
+
+  private removedPk(tenantId: string): string {
+    return key(tenantId, "removed-student");
+  }
+
+  /** The leavers whose records the retention run removed (one small partition). */
+  async removedStudents(tenantId: string): Promise<RemovedStudent[]> {
+    const rows = await this.storage.list("Meta", odata`PartitionKey eq ${this.removedPk(tenantId)}`);
+    return rows.map((r) => ({ id: String(r.studentId), numberHash: String(r.numberHash), removedAt: String(r.removedAt) }));
+  }
+
+  /**
+   * Removes leavers' directory records (the student with its guardians' names and addresses, and the
+   * recorded left clock), R-RETAIN-DIRECTORY. The marker goes first, so an import in between never
+   * brings the leaver back. Returns how many records this call removed.
+   */
+  async removeLeavers(tenantId: string, students: Pick<Student, "id" | "schoolId" | "studentNumber">[], now: Date): Promise<number> {
+    if (students.length === 0) return 0;
+    const markers: TransactionAction[] = students.map((s) => [
+      "upsert",
+      { partitionKey: this.removedPk(tenantId), rowKey: key(s.id), studentId: s.id, numberHash: studentNumberHash(s), removedAt: now.toISOString() },
+      "Replace",
+    ]);
+    await this.storage.transact("Meta", markers);
+    const removed = await this.storage.deleteRows(
+      KIND_TABLE.students,
+      students.map((s) => ({ partitionKey: this.partitionOf(tenantId, "students", s.id), rowKey: key(s.id) })),
+    );
+    await this.storage.deleteRows("Meta", students.map((s) => ({ partitionKey: this.clockPk(tenantId), rowKey: key(s.id) })));
+    return removed;
+  }
+
+  /** A removed student who is enrolled again (an import without a leftDate): the marker goes. */
+  async forgetRemoved(tenantId: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.storage.deleteRows("Meta", ids.map((id) => ({ partitionKey: this.removedPk(tenantId), rowKey: key(id) })));
+  }
 
   private clockPk(tenantId: string): string {
     return key(tenantId, "left-clock");

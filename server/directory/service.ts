@@ -2,7 +2,7 @@ import { AppError, notFound } from "../shared/errors.js";
 import { mayAccessSchool, type SchoolAccess } from "../identity/auth.js";
 import { StudentDetector } from "./detect.js";
 import { defaultPolicy, familySortKey, fullName, partyProblems, policyFor, type RetentionPolicy, type AuthoritySource, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
-import type { DirectoryRepository, LeftClock, UpsertCounts } from "./repository.js";
+import { studentNumberHash, type DirectoryRepository, type LeftClock, type UpsertCounts } from "./repository.js";
 import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 
 /** A guardian without the stored address (a correction with `address: null` removes it). */
@@ -163,6 +163,38 @@ export class DirectoryService {
   }
 
   /**
+   * R-RETAIN-DIRECTORY: a leaver whose record the retention run removed (same id, or same school and
+   * student number) is not re-created by the student system's next export while it is still a leaver
+   * (counted as already removed); enrolled again (no leftDate, or one still ahead), it is imported as
+   * new and its marker goes.
+   */
+  private async withoutRemovedLeavers(
+    tenantId: string,
+    students: Student[],
+    now: Date,
+  ): Promise<{ students: Student[]; alreadyRemoved: number; reEnrolled: string[] }> {
+    if (students.length === 0) return { students, alreadyRemoved: 0, reEnrolled: [] };
+    const removed = await this.repo.removedStudents(tenantId);
+    if (removed.length === 0) return { students, alreadyRemoved: 0, reEnrolled: [] };
+    const byId = new Set(removed.map((r) => r.id));
+    const byNumber = new Map(removed.map((r) => [r.numberHash, r.id]));
+    const today = now.toISOString().slice(0, 10);
+    let alreadyRemoved = 0;
+    const reEnrolled: string[] = [];
+    const kept = students.filter((s) => {
+      const marker = byId.has(s.id) ? s.id : byNumber.get(studentNumberHash(s));
+      if (marker === undefined) return true;
+      if (s.leftDate && s.leftDate.slice(0, 10) <= today) {
+        alreadyRemoved++;
+        return false;
+      }
+      reEnrolled.push(marker);
+      return true;
+    });
+    return { students: kept, alreadyRemoved, reEnrolled };
+  }
+
+  /**
    * `storedStudents`: the stored students' hashes (`studentHashes`) when the caller imports in batches
    * and listed them once; each batch then compares with them instead of listing every student again.
    */
@@ -192,6 +224,8 @@ export class DirectoryService {
     await this.guardRetention(tenantId, req.policies);
 
     const none: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+    const { students: incoming, alreadyRemoved, reEnrolled } = await this.withoutRemovedLeavers(tenantId, req.students, new Date());
+    req = { ...req, students: incoming };
     try {
       // Order matters for readers: schools and purposes before what refers to them.
       const schools = await this.repo.upsertMany(tenantId, "schools", req.schools);
@@ -203,7 +237,8 @@ export class DirectoryService {
       ]);
       // The retention clock of a leaver starts when the leftDate is recorded, not at the date it names.
       const clocks = req.students.length > 0 ? await this.repo.recordLeftDates(tenantId, req.students, new Date()) : { recorded: [] };
-      return { schools, purposes, parties, policies, students: students ?? none, leftDatesRecorded: clocks.recorded.length };
+      await this.repo.forgetRemoved(tenantId, reEnrolled);
+      return { schools, purposes, parties, policies, students: students ?? none, leftDatesRecorded: clocks.recorded.length, ...(alreadyRemoved > 0 ? { alreadyRemoved } : {}) };
     } finally {
       this.invalidate(tenantId);
     }

@@ -5,7 +5,7 @@ import type { ChainProblem, RegisterEvent } from "./domain.js";
 import type { IntegrityKeys } from "./integrity.js";
 import type { Partition, RegisterRepository } from "./repository.js";
 import type { Logger } from "../shared/logger.js";
-import { everyTenant } from "../shared/schedule.js";
+import { everyTenant, REAL_TIMERS, type Timers } from "../shared/schedule.js";
 import { AppError } from "../shared/errors.js";
 import type { StorageAccount } from "../shared/storage.js";
 
@@ -227,9 +227,15 @@ export class CheckpointService {
   /**
    * Every `intervalMs`, a checkpoint of every tenant; unref'd. Returns a stop function. `audit`, when
    * given, runs first (main.ts: the full audit of the register); a failed audit writes no checkpoint,
-   * so the last good one stays the reference.
+   * so the last good one stays the reference. `timers` are the real ones unless a test drives them.
    */
-  schedule(intervalMs: number, tenants: () => Promise<string[]>, log: Logger, audit?: (tenantId: string) => Promise<boolean>): () => void {
+  schedule(
+    intervalMs: number,
+    tenants: () => Promise<string[]>,
+    log: Logger,
+    audit?: (tenantId: string) => Promise<boolean>,
+    timers: Timers = REAL_TIMERS,
+  ): () => void {
     const job = async (tenantId: string): Promise<void> => {
       if (audit && !(await audit(tenantId))) return;
       const cp = await this.write(tenantId);
@@ -237,6 +243,6 @@ export class CheckpointService {
       log.info({ tenant: tenantId, chains: cp.chains, events: cp.events, unsealed: cp.unsealed }, "register checkpoint");
       if (cp.unsealed > 0) log.error({ tenant: tenantId, unsealed: cp.unsealed }, "register checkpoint: chains whose HEAD fails its MAC");
     };
-    return everyTenant(intervalMs, tenants, job, log, "register checkpoint");
+    return everyTenant(intervalMs, tenants, job, log, "register checkpoint", timers);
   }
 }

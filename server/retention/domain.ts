@@ -161,6 +161,8 @@ export interface PurgeReport {
   chainsVerified: boolean;
   /** Copies removed by their rules (in a dry run: due), per copy (docs/RETENTION.md). */
   copies?: CopyCounts;
+  /** Leavers' directory records removed (in a dry run: due), R-RETAIN-DIRECTORY. */
+  directoryRecords?: number;
   /** Who started it ("retention-schedule"), who approved it and why (issue 16). */
   purgedBy?: string;
   approvedBy?: string;
@@ -218,6 +220,16 @@ export function parentLinkDue(expiresAt: string, requestKept: boolean, now: Date
 export function reviewItemDue(item: { state: string; decision?: { at: string } }, inBreach: boolean, disclosureLogYears: number, now: Date): boolean {
   if (item.state === "open" || !item.decision || inBreach) return false;
   return yearsAfter(item.decision.at, disclosureLogYears).getTime() <= now.getTime();
+}
+
+/**
+ * R-RETAIN-DIRECTORY: a leaver's directory record (the student, the guardians' names and addresses) goes
+ * once the chain holds nothing but its tombstone and `studentFileYears` after the retention clock started
+ * have passed (a leaver without any chain keeps the record: its events may still come). Earlier it would stop the chain's own purge (a chain without a
+ * directory record is kept: nothing says the student left).
+ */
+export function directoryRecordDue(events: readonly Pick<RegisterEvent, "type">[], clockStartDate: string, studentFileYears: number, now: Date): boolean {
+  return events.length > 0 && events.every((e) => e.type === "tombstone") && yearsAfter(clockStartDate, studentFileYears).getTime() <= now.getTime();
 }
 
 /** Time between keeping an original message and recording the consent it backs (the purge never races it). */

@@ -13,6 +13,7 @@ import {
   checkRecordDue,
   clockStart,
   consentRequestDue,
+  directoryRecordDue,
   makeTombstone,
   noCopies,
   originalDue,
@@ -250,6 +251,15 @@ export class RetentionService {
       }
       report.copies = await this.purgeCopies(this.owners, tenantId, snap.directory, students, kept, now, dryRun);
     }
+    // Last, once the copies about them are done: leavers whose chain is only a tombstone and whose
+    // student file period has passed leave the directory (R-RETAIN-DIRECTORY), through its repository.
+    const leaving = snap.directory.students.filter((s) => {
+      if (studentState(s, isOnHold(s), now) !== "left") return false;
+      const start = clockStart(s.leftDate ?? "", clocks.get(s.id)?.recordedAt);
+      return directoryRecordDue(kept.get(s.id) ?? [], start, policyFor(snap.directory, s.schoolId).retention.studentFileYears, now);
+    });
+    report.directoryRecords = dryRun ? leaving.length : await this.directoryRepo.removeLeavers(tenantId, leaving, now);
+    if (!dryRun && leaving.length > 0) this.directory.invalidate(tenantId);
     if (!dryRun) {
       await this.storage.run("Meta", (t) =>
         t.createEntity({ partitionKey: this.reportPk(tenantId), rowKey: report.id, data: JSON.stringify(report) }),
@@ -357,9 +367,9 @@ export class RetentionService {
     const job = async (tenantId: string): Promise<void> => {
       const r = await this.purge(tenantId, { dryRun: false, trigger: "schedule", now: clock() });
       // A run that removed something is in the administrative log (issue 16).
-      if (onPurged && r.eventsRemoved > 0) await onPurged(tenantId, r);
+      if (onPurged && (r.eventsRemoved > 0 || (r.directoryRecords ?? 0) > 0)) await onPurged(tenantId, r);
       // Counts only.
-      log.info({ tenant: tenantId, studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, failures: r.failures, copies: r.copies }, "retention purge");
+      log.info({ tenant: tenantId, studentsPurged: r.studentsPurged, eventsRemoved: r.eventsRemoved, directoryRecords: r.directoryRecords, failures: r.failures, copies: r.copies }, "retention purge");
     };
     return everyTenant(intervalMs, () => this.tenants(), job, log, "retention purge", timers);
   }

@@ -158,6 +158,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
       names,
       reloadNames: lookups.reload,
       href: (r: Route) => hrefOf(r, new URLSearchParams(window.location.search)),
+      roles: me.data?.roles ?? [],
       recheckAudit: audit.reload,
       navigate: (r: Route) => {
         window.history.pushState(null, "", hrefOf(r, new URLSearchParams(window.location.search)));
@@ -167,7 +168,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
         requestAnimationFrame(() => mainRef.current?.focus());
       },
     }),
-    [api, host, names, lookups.reload, audit.reload],
+    [api, host, names, lookups.reload, audit.reload, me.data],
   );
 
   const go = (r: Route) => (e: MouseEvent<HTMLAnchorElement>) => {
@@ -249,7 +250,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             {route.view === "overview" ? <OverviewView /> : null}
             {route.view === "directory" ? <DirectoryView /> : null}
             {route.view === "requests" ? <RequestsView /> : null}
-            {route.view === "review" ? <ReviewView /> : null}
+            {route.view === "review" ? <ReviewView key={route.override?.checkId ?? ""} {...(route.override ? { override: route.override } : {})} /> : null}
             {route.view === "adminlog" ? <AdminLogView /> : null}
             {route.view === "approvals" ? <ApprovalsView /> : null}
             {route.view === "setup" ? <SetupView /> : null}

@@ -4,9 +4,14 @@
  */
 import type { AdminLogEntry, AuditStatus, Role } from "../../contract/index.js";
 
+/** A coordinator or the board's privacy officer (who passes every route whose access is coordinator). */
+export function actsAsCoordinator(roles: readonly Role[]): boolean {
+  return roles.includes("coordinator") || roles.includes("privacy-officer");
+}
+
 /** The log is for coordinators and the board's privacy officer (the route's access: coordinator). */
 export function mayReadAdminLog(roles: readonly Role[]): boolean {
-  return roles.includes("coordinator") || roles.includes("privacy-officer");
+  return actsAsCoordinator(roles);
 }
 
 /** Entries per page of the log view. */

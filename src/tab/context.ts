@@ -1,14 +1,22 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
 import type { TabApi, Party, Purpose, School } from "./api.js";
+import type { Role } from "../../contract/index.js";
 import type { Host } from "./host.js";
 import { REGISTER_PARAMS } from "./model.js";
+
+/** An override found wrong, to open as a data breach (its check id travels in the URL as `check`). */
+export interface OverrideRef {
+  checkId: string;
+  /** The reason given for sending anyway, when the view that opened it knew it (not kept in the URL). */
+  reason?: string;
+}
 
 export type Route =
   | { view: "register" }
   | { view: "overview" }
   | { view: "directory" }
   | { view: "requests" }
-  | { view: "review" }
+  | { view: "review"; override?: OverrideRef }
   | { view: "adminlog" }
   | { view: "approvals" }
   | { view: "setup" }
@@ -22,6 +30,8 @@ export function routeFromParams(p: URLSearchParams): Route {
   const id = p.get("student") ?? "";
   if (view === "student" && id) return { view, id };
   if (view === "export" && id) return { view, id };
+  const check = p.get("check");
+  if (view === "review" && check) return { view, override: { checkId: check } };
   if (view === "overview" || view === "directory" || view === "review" || view === "requests" || view === "adminlog" || view === "approvals" || view === "setup" || view === "import") return { view };
   if (view === "guardians") return id ? { view, id } : { view };
   return { view: "register" };
@@ -38,6 +48,7 @@ export function hrefOf(route: Route, current: URLSearchParams): string {
   p.set("view", route.view);
   if (route.view === "student" || route.view === "export") p.set("student", route.id);
   if (route.view === "guardians" && route.id) p.set("student", route.id);
+  if (route.view === "review" && route.override) p.set("check", route.override.checkId);
   return `?${p.toString()}`;
 }
 
@@ -71,6 +82,8 @@ export interface AppContextValue {
   reloadNames(): void;
   navigate(route: Route): void;
   href(route: Route): string;
+  /** The caller's roles (GET /api/me; empty until known or when it could not be asked). */
+  roles: readonly Role[];
   /** Asks the last audit's outcome again (the banner), e.g. after an audit run from the admin log view. */
   recheckAudit(): void;
 }

@@ -469,6 +469,16 @@ const nl = {
   boAware: "Bekend sinds",
   boOpened: "Datalek geregistreerd. De 72 uur lopen.",
   boSubmit: "Datalek registreren",
+  ovBreachFromOverride: "Als datalek registreren",
+  ovBreachFromOverrideFor: "Als datalek registreren: uitzondering voor {name} op {date}",
+  boFromOverrideTitle: "Datalek registreren vanuit een genegeerde blokkade",
+  boFromOverrideIntro: "De leerlingen en de geblokkeerde ontvangers komen uit de controle die toch is verzonden; vul aan wat er gebeurd is en wanneer de school het wist.",
+  boFromOverrideWhat: "Toch verzonden ondanks de blokkade; de uitzondering bleek onterecht. Reden die werd opgegeven: {reason}",
+  boFromOverrideWhatNoReason: "Toch verzonden ondanks de blokkade; de uitzondering bleek onterecht.",
+  boFromOverrideFixed: "Uit de controle",
+  boFromOverrideNone: "geen",
+  boFromOverrideGone: "De controle van deze uitzondering wordt niet meer bewaard (bewaartermijn). Registreer het datalek met de hand: kies de leerling en vul de ontvangers in.",
+  boFromOverrideCancel: "Met de hand registreren",
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -927,6 +937,16 @@ const en: Texts<typeof nl> = {
   boAware: "Aware since",
   boOpened: "Data breach registered. The 72 hours are running.",
   boSubmit: "Register data breach",
+  ovBreachFromOverride: "Register as data breach",
+  ovBreachFromOverrideFor: "Register as data breach: override for {name} on {date}",
+  boFromOverrideTitle: "Register a data breach from an overridden block",
+  boFromOverrideIntro: "The students and the blocked recipients come from the check that was sent anyway; add what happened and when the school became aware.",
+  boFromOverrideWhat: "Sent anyway despite the block; the override turned out to be wrong. Reason given: {reason}",
+  boFromOverrideWhatNoReason: "Sent anyway despite the block; the override turned out to be wrong.",
+  boFromOverrideFixed: "From the check",
+  boFromOverrideNone: "none",
+  boFromOverrideGone: "The check of this override is no longer kept (retention). Register the breach by hand: choose the student and fill in the recipients.",
+  boFromOverrideCancel: "Register by hand",
 };
 
 export const catalogue = defineCatalogue(nl, en);

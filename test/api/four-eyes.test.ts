@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { verifyChain } from "../../server/register/domain.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { assertError, type RegisterView } from "../support/api-helpers.js";
 import { leaver, paperConsent, DEMO_SCHOOL_ID } from "../reliability/support.js";
@@ -104,13 +105,15 @@ describe("Four eyes on destruction: the erase-and-rewrite attack", function () {
     assert.equal(done.json.state, "executed");
     assert.ok(Number(done.json.result?.eventsRemoved) >= 1, JSON.stringify(done.json.result));
 
-    const reg = await register();
+    // Read from the register itself: when the chain is only its tombstone and the student file period
+    // passed, the directory record goes with the purge (R-RETAIN-DIRECTORY) and the register view with it.
+    const reg = await stack.running.services.registerRepo.read(stack.tenantId, SID);
     const tomb = reg.events.find((e) => e.type === "tombstone");
     assert.ok(tomb && tomb.type === "tombstone", JSON.stringify(reg.events.map((e) => e.type)));
     assert.equal(tomb.purgedBy, "fg@demo");
     assert.equal(tomb.approvedBy, "ib-bestuur@demo");
     assert.equal(tomb.reason, "Jaarlijkse opschoning");
-    assert.equal(reg.chain.verified, true);
+    assert.deepEqual(verifyChain(SID, reg.events, reg.head), []);
     const reports = await stack.api<{ reports: PurgeReport[] }>("GET", "/api/retention/reports", undefined, { token: po });
     assert.equal(reports.json.reports[0]?.purgedBy, "fg@demo");
     assert.equal(reports.json.reports[0]?.approvedBy, "ib-bestuur@demo");

@@ -10,7 +10,9 @@ import { TABLES, key } from "../../server/shared/storage.js";
 import { sha256Hex } from "../../server/shared/hash.js";
 import { LocalFolderBlobStore } from "../../server/graph/blob-store.js";
 import { SentItemsRepository, type ReviewItem } from "../../server/sentitems/repository.js";
-import type { Timers } from "../../server/shared/schedule.js";
+import { FakeClock } from "../support/fake-clock.js";
+import { scheduleRetention } from "../../server/main.js";
+import type { AdminLogResponse, ImportResult } from "../../contract/index.js";
 import type { ConsentRequestRecord } from "../../server/register/requests.js";
 import type { PurgeReport } from "../../contract/retention.js";
 import { setPolicy, type ConsentEvent } from "../support/api-helpers.js";
@@ -23,25 +25,6 @@ import { setPolicy, type ConsentEvent } from "../support/api-helpers.js";
 
 const DAY = 86_400_000;
 const GGD = "jgz@ggd-voorbeeldregio.example";
-
-/** The schedule's timers, fired by hand; `now` is the clock the run reads. */
-class FakeClock implements Timers {
-  now = new Date();
-  private fn: (() => Promise<void>) | undefined;
-  setInterval(fn: () => Promise<void>, _ms: number): unknown {
-    this.fn = fn;
-    return 1;
-  }
-  clearInterval(): void {
-    this.fn = undefined;
-  }
-  /** Moves the clock to `at` and lets one scheduled run happen. */
-  async runAt(at: Date): Promise<void> {
-    this.now = at;
-    assert.ok(this.fn, "the schedule is running");
-    await this.fn();
-  }
-}
 
 describe("Retention of every copy: the scheduled run over HTTP with a fake clock", function () {
   this.timeout(60_000);
@@ -167,7 +150,8 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
       deadline: at(3 * DAY).toISOString(),
       recordedBy: "ib@demo",
     });
-    stop = stack.running.services.retention.schedule(1000, stack.running.log, undefined, clock, () => clock.now);
+    // The schedule as main.ts starts it (a run that removed something goes into the administrative log).
+    stop = scheduleRetention(stack.running.services, 1000, stack.running.log, clock, () => clock.now);
   });
   after(async () => {
     stop?.();
@@ -264,5 +248,42 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     assert.equal((await views()).length, 1, "4 years: kept under the school's 5");
     await clock.runAt(at((5 * 365 + 3) * DAY));
     assert.equal((await views()).length, 0);
+  });
+  it("[R-RETAIN-DIRECTORY] When a leaver's chain is only a tombstone and studentFileYears have passed since the clock started, then the run removed the student and guardians from the directory with an administrative-log entry, and a later import of the same leaver is counted as already removed until it comes back enrolled", async () => {
+    // The run at two years and three days (above) left rc-left's chain a tombstone and its file period (2 years) passed.
+    const reports = (await stack.api<{ reports: PurgeReport[] }>("GET", "/api/retention/reports")).json.reports;
+    const run = reports.find((r) => (r.directoryRecords ?? 0) > 0);
+    assert.equal(run?.directoryRecords, 1, JSON.stringify(reports.map((r) => r.directoryRecords)));
+    assert.equal(run.trigger, "schedule");
+    const log = await stack.api<AdminLogResponse>("GET", "/api/admin-log");
+    const entry = log.json.entries.find((e) => e.target === run.id);
+    assert.deepEqual([entry?.action, entry?.operation, entry?.by, entry?.details.directoryRecords], ["purge", "schedule", "retention-schedule", 1]);
+    assert.equal(log.json.verified, true);
+    // Gone from the directory: the record, the guardian's name and address, the left clock.
+    assert.equal((await stack.api("GET", "/api/students/rc-left")).status, 404);
+    const m = await scan();
+    assert.deepEqual(m("greet.rc-left@mail.example"), []);
+    assert.ok(!m("Gerritrcleft").includes("Students"));
+    assert.deepEqual(await stack.running.services.directory.leftClocks(stack.tenantId).then((c) => [...c.keys()].filter((k) => k === "rc-left")), []);
+    // The chain stays (its tombstone), and the student on hold and the enrolled one keep their records.
+    assert.deepEqual((await stack.running.services.registerRepo.read(stack.tenantId, "rc-left")).events.map((e) => e.type), ["tombstone"]);
+    for (const id of ["rc-held", "rc-enrolled"]) assert.equal((await stack.api("GET", `/api/students/${id}`)).status, 200, id);
+
+    // The student system still exports the leaver: ignored, counted; by id or by school and number.
+    const again = await stack.api<ImportResult>("POST", "/api/import", { students: [leaver("rc-left", yesterday), { ...leaver("rc-left-new-id", yesterday), studentNumber: "rcleft" }] });
+    assert.equal(again.status, 200, JSON.stringify(again.json));
+    assert.equal(again.json.alreadyRemoved, 2);
+    assert.equal(again.json.students.created, 0);
+    assert.equal((await stack.api("GET", "/api/students/rc-left")).status, 404);
+    assert.deepEqual((await scan())("greet.rc-left@mail.example"), []);
+    // A later run finds nothing to remove.
+    await clock.runAt(at((5 * 365 + 4) * DAY));
+    assert.equal((await lastReport()).directoryRecords, 0);
+    // Enrolled again (no leftDate): imported as new, and a later leaving starts over.
+    const back = await stack.api<ImportResult>("POST", "/api/import", { students: [leaver("rc-left", undefined)] });
+    assert.equal(back.status, 200, JSON.stringify(back.json));
+    assert.equal(back.json.alreadyRemoved, undefined);
+    assert.equal(back.json.students.created, 1);
+    assert.equal((await stack.api("GET", "/api/students/rc-left")).status, 200);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The tab's decision screens (issue 16 item 1, issue 15 item 8) in headless Chromium over the real stack
  * (Azurite + the server + the demo school): a second person approves another coordinator's proposal while
- * the proposer's own waits, and a data breach is registered by hand and decided on. Axe clean (light);
- * screenshots in test-output/decisions/.
+ * the proposer's own waits, a data breach is registered by hand and decided on, and an override found
+ * wrong is registered as a breach from the overview. Axe clean (light); screenshots in test-output/decisions/.
  */
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -12,6 +12,8 @@ import type { Stack } from "../support/stack.js";
 import { runAxe } from "../support/browser.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import type { ApprovalRecord, Breach } from "../../contract/index.js";
+import { check, importStudent } from "../support/api-helpers.js";
+import { newEventId } from "../../server/register/ids.js";
 import type { Policy } from "../../contract/directory.js";
 
 describe("Tab: approvals (four eyes) and the data breach forms, over the real server", function () {
@@ -128,6 +130,62 @@ describe("Tab: approvals (four eyes) and the data breach forms, over the real se
       [decided?.notifyAuthority?.decision, decided?.notifyAuthority?.reason, decided?.informParents?.decision, decided?.informParents?.by, decided?.followUp],
       ["not-notify", "Laptop versleuteld, geen risico voor de leerling", "inform", "ib@demo", "Zorglijsten niet meer lokaal opslaan"],
     );
+    await page.close();
+  });
+  it("When a coordinator finds an override wrong in the overview, then by keyboard \"Als datalek registreren\" opens the breach form prefilled from its check (students, blocked recipients, the reason given), also in English, and saving it registers a breach that names the check", async () => {
+    // An override (the task pane's "send anyway" with a reason) whose mail Sent Items confirmed: the
+    // confirmation writes the override event into the student's chain, done here straight on the
+    // register repository (the confirmation itself is tested in test/api/sent-items.test.ts).
+    const s = await importStudent(stack);
+    const GGD = "jgz@ggd-voorbeeldregio.example";
+    const mail = { to: [GGD], subject: `Verslag ${s.name}`, body: `Over ${s.name}.` };
+    const q = await check(stack, mail);
+    assert.equal(q.verdict, "block");
+    const reason = "Ouders hebben telefonisch ingestemd";
+    const o = await stack.api("POST", `/api/checks/${q.checkId}/override`, { reason, mail: { ...mail, cc: [], bcc: [], attachments: [] } });
+    assert.equal(o.status, 201, JSON.stringify(o.json));
+    const now = new Date().toISOString();
+    await stack.running.services.registerRepo.append(stack.tenantId, s.id, () => [
+      { type: "override", id: newEventId(s.id), studentId: s.id, checkId: q.checkId, reason, by: "ib@demo", at: now, recordedBy: "ib@demo", recordedAt: now },
+    ]);
+
+    const page = await open("?view=overview");
+    const button = page.getByRole("button", { name: new RegExp(`^Als datalek registreren: uitzondering voor ${s.name} op `) });
+    assert.equal(await button.innerText(), "Als datalek registreren");
+    await button.focus();
+    await page.keyboard.press("Enter");
+    const form = page.getByTestId("breach-from-override");
+    await form.getByRole("heading", { name: "Datalek registreren vanuit een genegeerde blokkade", level: 2 }).waitFor();
+    const fixed = form.getByTestId("bo-from-check");
+    await fixed.getByText(`Betrokken leerlingen: ${s.name}`).waitFor();
+    await fixed.getByText(`Ontvangers (e-mailadressen): ${GGD}`).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === "bo-title");
+    assert.match(new URL(page.url()).search, new RegExp(`check=${q.checkId}`));
+    const what = form.getByRole("textbox", { name: /Wat is er gebeurd/ });
+    assert.match(await what.inputValue(), /Toch verzonden ondanks de blokkade[\s\S]*Ouders hebben telefonisch ingestemd/);
+    assert.deepEqual(await runAxe(page), [], "breach form from an override");
+    await page.screenshot({ path: path.join(OUT, "3-breach-from-override.png"), fullPage: true });
+
+    // The same in English (the language switch of the tab in a browser).
+    await page.getByRole("combobox", { name: "Taal" }).selectOption("en");
+    await form.getByRole("heading", { name: "Register a data breach from an overridden block" }).waitFor();
+    await fixed.getByText(`Students concerned: ${s.name}`).waitFor();
+    await page.getByRole("combobox", { name: "Language" }).selectOption("nl");
+
+    // Keyboard: Tab from "what" to the categories, type, Enter saves.
+    await what.focus();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type(" De GGD had geen toestemming.");
+    await form.getByRole("textbox", { name: /Soorten gegevens/ }).focus();
+    await page.keyboard.type("verslag");
+    await page.keyboard.press("Enter");
+    await form.getByRole("status").filter({ hasText: "Datalek geregistreerd" }).waitFor();
+
+    const b = (await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches")).json.breaches.find((x) => x.checkId === q.checkId);
+    assert.ok(b, "a breach names the check");
+    assert.deepEqual([b.source, b.students.map((x) => x.id), b.recipients, b.categories], ["override", [s.id], [GGD], ["verslag"]]);
+    assert.match(b.what, /Ouders hebben telefonisch ingestemd De GGD had geen toestemming\.$/);
+    await page.getByTestId("breach-table").getByRole("row").filter({ hasText: "Toch verzonden ondanks de blokkade" }).waitFor();
     await page.close();
   });
 });

@@ -75,6 +75,10 @@ describe("tab plumbing: i18n, routes, host, errors", () => {
     assert.equal(href, "?lang=en&theme=dark&view=student&student=lln-001");
     assert.deepEqual(routeFromParams(new URLSearchParams(href.slice(1))), { view: "student", id: "lln-001" });
     assert.deepEqual(routeFromParams(new URLSearchParams("view=student")), { view: "register" });
+    // An override opened as a breach: only its check id travels in the URL (never the reason given).
+    const review = hrefOf({ view: "review", override: { checkId: "chk_1", reason: "Ouders stemden in" } }, new URLSearchParams("lang=en"));
+    assert.equal(review, "?lang=en&view=review&check=chk_1");
+    assert.deepEqual(routeFromParams(new URLSearchParams(review.slice(1))), { view: "review", override: { checkId: "chk_1" } });
   });
 
   it("When Teams reports a theme, then it maps to light, dark or high contrast", () => {

@@ -1,10 +1,11 @@
-import { Card, CardHeader, Link, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Card, CardHeader, Link, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import type { MouseEvent } from "react";
 import { routes, type Stats } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type Translate } from "../i18n.js";
 import { BarChart, type Bar } from "../components/BarChart.js";
 import { ErrorBox, Loading } from "../components/common.js";
+import { actsAsCoordinator } from "../audit.js";
 
 const useStyles = makeStyles({
   grid: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(340px, 1fr))", gap: tokens.spacingHorizontalL },
@@ -26,7 +27,7 @@ export function expiringPerWeek(items: Stats["expiringThisMonth"], t: Translate,
 }
 
 export function OverviewView(): JSX.Element {
-  const { api, names, navigate, href } = useApp();
+  const { api, names, navigate, href, roles } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
   const loaded = useLoad(() => api.call(routes.stats), [api]);
@@ -86,7 +87,18 @@ export function OverviewView(): JSX.Element {
                   <Link href={href({ view: "student", id: o.studentId })} onClick={open(o.studentId)}>
                     {o.name}
                   </Link>{" "}
-                  ({formatDate(o.at, lang)}): {o.reason}
+                  ({formatDate(o.at, lang)}): {o.reason}{" "}
+                  {/* An override found wrong becomes a breach record (issue 15 item 8): the form, prefilled from the override's check. */}
+                  {actsAsCoordinator(roles) ? (
+                    <Button
+                      size="small"
+                      appearance="subtle"
+                      aria-label={t("ovBreachFromOverrideFor", { name: o.name, date: formatDate(o.at, lang) })}
+                      onClick={() => navigate({ view: "review", override: { checkId: o.checkId, reason: o.reason } })}
+                    >
+                      {t("ovBreachFromOverride")}
+                    </Button>
+                  ) : null}
                 </li>
               ))}
             </ul>

@@ -1,7 +1,7 @@
 import { Button, Checkbox, Field, Input, Radio, RadioGroup, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
-import { useState, type FormEvent } from "react";
-import { routes, type Breach, type ReviewItem, type StudentSummary } from "../api.js";
-import { useApp, useLoad } from "../context.js";
+import { useEffect, useState, type FormEvent } from "react";
+import { ApiError, routes, type Breach, type ReviewItem, type StudentSummary } from "../api.js";
+import { useApp, useLoad, type OverrideRef } from "../context.js";
 import { formatDate, useI18n, type MessageKey } from "../i18n.js";
 import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
 import { useSave } from "../components/useSave.js";
@@ -31,9 +31,10 @@ export function hoursLeft(deadline: string, now = Date.now()): number {
  * "Te beoordelen" (coordinators): the mails found in Sent Items that the rules would not allow at the
  * time they were sent, with recipients, students, subject and reasons (never a body), and the decision:
  * lawful (logged as a disclosure with who decided) or a data breach; and the breach register with the
- * 72-hour countdown from the moment the school became aware.
+ * 72-hour countdown from the moment the school became aware. With `override` (the overview's "Als
+ * datalek registreren" on an override found wrong), the breach form comes first, prefilled from it.
  */
-export function ReviewView(): JSX.Element {
+export function ReviewView({ override }: { override?: OverrideRef }): JSX.Element {
   const { api, href, navigate } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
@@ -57,8 +58,10 @@ export function ReviewView(): JSX.Element {
     }
   };
 
+  const openForm = <OpenBreach onOpened={breaches.reload} {...(override ? { override } : {})} />;
   return (
     <div className={s.stack}>
+      {override ? openForm : null}
       <section aria-labelledby="rv-title" className={s.stack}>
         <Title2 as="h1" block id="rv-title">
           {t("rvTitle")}
@@ -145,7 +148,7 @@ export function ReviewView(): JSX.Element {
         {breaches.data && breaches.data.length === 0 ? <Empty>{t("brEmpty")}</Empty> : null}
         {breaches.data && breaches.data.length > 0 ? <BreachTable breaches={breaches.data} onChanged={breaches.reload} /> : null}
       </section>
-      <OpenBreach onOpened={breaches.reload} />
+      {override ? null : openForm}
     </div>
   );
 }
@@ -326,14 +329,41 @@ function isoOfLocal(v: string): string | undefined {
  * A breach registered by hand (a lost laptop, a list on the wrong screen; DOMAIN.md section 7): what
  * happened, the students (found by name), the recipients and categories of data, and when the school
  * became aware (the 72 hours run from it; empty is now). POST /api/breaches.
+ *
+ * From an override found wrong (`override`): the overridden check names the students and the recipients
+ * it blocked (shown, not editable: the server takes them from the check), "what" is prefilled with the
+ * reason given, and it is saved as POST /api/checks/{id}/breach (the breach names its check). A check no
+ * longer kept (retention) leaves the form by hand, with "what" still prefilled.
  */
-function OpenBreach({ onOpened }: { onOpened(): void }): JSX.Element {
+function OpenBreach({ onOpened, override }: { onOpened(): void; override?: OverrideRef }): JSX.Element {
   const { api } = useApp();
   const { t } = useI18n();
   const s = useStyles();
   const save = useSave();
   const search = useSave();
-  const [what, setWhat] = useState("");
+  const [bound, setBound] = useState(override);
+  const checked = useLoad(async () => {
+    if (!bound) return undefined;
+    try {
+      return await api.call(routes.getCheck, { params: { id: bound.checkId } });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  }, [api, bound?.checkId]);
+  const check = bound ? checked.data : undefined;
+  useEffect(() => {
+    // Opened from an override: once the check is read, the form is where the user continues (after the
+    // App's own move of focus to the page, one frame after navigating).
+    if (!override || checked.loading) return;
+    const frame = requestAnimationFrame(() => {
+      const title = document.getElementById("bo-title");
+      title?.scrollIntoView({ block: "start" });
+      title?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [override, checked.loading]);
+  const [what, setWhat] = useState(override ? (override.reason ? t("boFromOverrideWhat", { reason: override.reason }) : t("boFromOverrideWhatNoReason")) : "");
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<StudentSummary[]>();
   const [students, setStudents] = useState<Map<string, StudentSummary>>(new Map());
@@ -358,16 +388,23 @@ function OpenBreach({ onOpened }: { onOpened(): void }): JSX.Element {
     setOpened(false);
     const local: Record<string, string> = {};
     if (what.trim().length < 5) local.what = t("brWhatHint");
-    if (students.size === 0) local.studentIds = t("brStudentsHint");
+    if (!check && students.size === 0) local.studentIds = t("brStudentsHint");
     if (aware && !isoOfLocal(aware)) local.awareAt = t("brAwareHint");
     if (!save.check(local)) return;
     const awareAt = isoOfLocal(aware);
     const rec = parts(recipients);
     const cat = parts(categories);
     await save.run(async () => {
-      await api.call(routes.openBreach, {
-        body: { what: what.trim(), studentIds: [...students.keys()], ...(rec.length ? { recipients: rec } : {}), ...(cat.length ? { categories: cat } : {}), ...(awareAt ? { awareAt } : {}) },
-      });
+      if (check)
+        await api.call(routes.overrideBreach, {
+          params: { id: check.checkId },
+          body: { what: what.trim(), ...(cat.length ? { categories: cat } : {}), ...(awareAt ? { awareAt } : {}) },
+        });
+      else
+        await api.call(routes.openBreach, {
+          body: { what: what.trim(), studentIds: [...students.keys()], ...(rec.length ? { recipients: rec } : {}), ...(cat.length ? { categories: cat } : {}), ...(awareAt ? { awareAt } : {}) },
+        });
+      setBound(undefined);
       setOpened(true);
       setWhat("");
       setStudents(new Map());
@@ -380,17 +417,37 @@ function OpenBreach({ onOpened }: { onOpened(): void }): JSX.Element {
     });
   };
   const shown = [...students.values(), ...(found ?? []).filter((f) => !students.has(f.id))];
+  const blocked = check ? check.recipients.filter((r) => r.verdict === "block").map((r) => r.address) : [];
 
   return (
-    <section aria-labelledby="bo-title" className={s.stack}>
-      <Title3 as="h2" block id="bo-title">
-        {t("boTitle")}
+    <section aria-labelledby="bo-title" className={s.stack} data-testid={override ? "breach-from-override" : undefined}>
+      <Title3 as="h2" block id="bo-title" tabIndex={-1}>
+        {bound ? t("boFromOverrideTitle") : t("boTitle")}
       </Title3>
-      <Text>{t("boIntro")}</Text>
+      <Text>{check ? t("boFromOverrideIntro") : t("boIntro")}</Text>
+      {bound && checked.loading ? <Loading /> : null}
+      {bound && checked.error ? <ErrorBox error={checked.error} onRetry={checked.reload} /> : null}
+      {bound && checked.data === null ? <Text role="status">{t("boFromOverrideGone")}</Text> : null}
       <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="bo-title" data-testid="breach-open">
         <Field label={t("boWhat")} hint={t("brWhatHint")} required validationMessage={save.errors.what}>
           <Textarea value={what} onChange={(_, d) => setWhat(d.value)} data-testid="bo-what" />
         </Field>
+        {check ? (
+          <fieldset className={s.fieldset} data-testid="bo-from-check">
+            <legend>{t("boFromOverrideFixed")}</legend>
+            <Text>
+              {t("boStudents")}: {check.students.map((x) => x.name).join(", ") || t("boFromOverrideNone")}
+            </Text>
+            <Text>
+              {t("boRecipients")}: {blocked.join(", ") || t("boFromOverrideNone")}
+            </Text>
+            <div>
+              <Button type="button" size="small" onClick={() => setBound(undefined)}>
+                {t("boFromOverrideCancel")}
+              </Button>
+            </div>
+          </fieldset>
+        ) : (
         <fieldset className={s.fieldset}>
           <legend>{t("boStudents")}</legend>
           <div className={s.actions}>
@@ -422,9 +479,12 @@ function OpenBreach({ onOpened }: { onOpened(): void }): JSX.Element {
             </Text>
           ) : null}
         </fieldset>
-        <Field label={t("boRecipients")} hint={t("boListHint")} validationMessage={save.errors.recipients}>
-          <Input value={recipients} onChange={(_, d) => setRecipients(d.value)} data-testid="bo-recipients" />
-        </Field>
+        )}
+        {check ? null : (
+          <Field label={t("boRecipients")} hint={t("boListHint")} validationMessage={save.errors.recipients}>
+            <Input value={recipients} onChange={(_, d) => setRecipients(d.value)} data-testid="bo-recipients" />
+          </Field>
+        )}
         <Field label={t("boCategories")} hint={t("boCategoriesHint")} validationMessage={save.errors.categories}>
           <Input value={categories} onChange={(_, d) => setCategories(d.value)} data-testid="bo-categories" />
         </Field>
