@@ -5,7 +5,8 @@
  * proposal waits for a second person and gets no buttons; should the server still refuse
  * (403 SECOND_PERSON_REQUIRED) the view says so in words, not as a general error.
  */
-import { Badge, Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, TableCell, TableRow, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { HeadedTable } from "../components/HeadedTable.js";
 import { useState, type FormEvent } from "react";
 import type { ApprovalRecord } from "../../../contract/index.js";
 import { ApiError, routes } from "../api.js";
@@ -45,47 +46,37 @@ export function ApprovalsView(): JSX.Element {
       {done ? <Success>{t(done)}</Success> : null}
       <LoadedList state={list} isEmpty={(d) => pending(d).length === 0} empty={t("apNone")}>
         {(d) => (
-          <Table aria-labelledby="ap-title" data-testid="ap-pending">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t("apWhat")}</TableHeaderCell>
-                <TableHeaderCell>{t("apBy")}</TableHeaderCell>
-                <TableHeaderCell>{t("apWhy")}</TableHeaderCell>
-                <TableHeaderCell>{t("apDecision")}</TableHeaderCell>
+          <HeadedTable aria-labelledby="ap-title" data-testid="ap-pending" columns={[t("apWhat"), t("apBy"), t("apWhy"), t("apDecision")]}>
+            {pending(d).map((a) => (
+              <TableRow key={a.id} data-approval={a.id}>
+                <TableCell>
+                  <What approval={a} />
+                </TableCell>
+                <TableCell>
+                  {a.proposedBy}
+                  <Text block size={200}>
+                    {formatDate(a.proposedAt, lang, true)}
+                  </Text>
+                </TableCell>
+                <TableCell>{a.reason}</TableCell>
+                <TableCell>
+                  {me.data && me.data.user === a.proposedBy ? (
+                    <Badge appearance="tint" color="warning" data-testid="ap-own">
+                      {t("apWaitSecond")}
+                    </Badge>
+                  ) : (
+                    <Decide
+                      approval={a}
+                      onDone={(k) => {
+                        setDone(k);
+                        list.reload();
+                      }}
+                    />
+                  )}
+                </TableCell>
               </TableRow>
-            </TableHeader>
-            <TableBody>
-              {pending(d).map((a) => (
-                <TableRow key={a.id} data-approval={a.id}>
-                  <TableCell>
-                    <What approval={a} />
-                  </TableCell>
-                  <TableCell>
-                    {a.proposedBy}
-                    <Text block size={200}>
-                      {formatDate(a.proposedAt, lang, true)}
-                    </Text>
-                  </TableCell>
-                  <TableCell>{a.reason}</TableCell>
-                  <TableCell>
-                    {me.data && me.data.user === a.proposedBy ? (
-                      <Badge appearance="tint" color="warning" data-testid="ap-own">
-                        {t("apWaitSecond")}
-                      </Badge>
-                    ) : (
-                      <Decide
-                        approval={a}
-                        onDone={(k) => {
-                          setDone(k);
-                          list.reload();
-                        }}
-                      />
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+            ))}
+          </HeadedTable>
         )}
       </LoadedList>
       {list.data && decided(list.data).length > 0 ? (

@@ -13,17 +13,14 @@ import {
   MessageBar,
   MessageBarBody,
   Select,
-  Table,
-  TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   Title2,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { HeadedTable } from "../components/HeadedTable.js";
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { routes } from "../api.js";
 import type { CsvImportReport } from "../../../contract/index.js";
@@ -252,45 +249,32 @@ export function ImportView(): JSX.Element {
               {preview.errors.length ? t("wzErrorsNote") : null} {preview.warnings.length ? t("wzWarningsNote") : null}
             </MessageBarBody>
           </MessageBar>
-          <Table aria-label={t("wzTableCaption")} size="small" data-testid="wz-preview">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t("wzColRow")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColNumber")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColName")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColClass")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColGuardians")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColResult")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColProblems")}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {(preview.preview ?? []).map((r) => {
-                const problems = [...preview.errors, ...preview.warnings].filter((p) => p.row === r.row);
-                return (
-                  <TableRow key={r.row} className={r.outcome === "error" ? s.bad : undefined} data-row={r.row} data-outcome={r.outcome}>
-                    <TableCell>{r.row}</TableCell>
-                    <TableCell>{r.studentNumber}</TableCell>
-                    <TableCell>{r.name}</TableCell>
-                    <TableCell>{r.className}</TableCell>
-                    <TableCell>{r.guardians}</TableCell>
-                    <TableCell>
-                      <Badge appearance={r.outcome === "error" ? "filled" : "tint"} color={r.outcome === "error" ? "danger" : r.outcome === "new" ? "success" : "informative"}>
-                        {t(`wzOutcome_${r.outcome}`)}
-                      </Badge>
-                    </TableCell>
-                    <TableCell>
-                      {problems.map((p, i) => (
-                        <span key={i} className={s.problem}>
-                          {headingOf(p.field)}: {p.message}
-                        </span>
-                      ))}
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
+          <HeadedTable aria-label={t("wzTableCaption")} size="small" data-testid="wz-preview" columns={[t("wzColRow"), t("wzColNumber"), t("wzColName"), t("wzColClass"), t("wzColGuardians"), t("wzColResult"), t("wzColProblems")]}>
+            {(preview.preview ?? []).map((r) => {
+              const problems = [...preview.errors, ...preview.warnings].filter((p) => p.row === r.row);
+              return (
+                <TableRow key={r.row} className={r.outcome === "error" ? s.bad : undefined} data-row={r.row} data-outcome={r.outcome}>
+                  <TableCell>{r.row}</TableCell>
+                  <TableCell>{r.studentNumber}</TableCell>
+                  <TableCell>{r.name}</TableCell>
+                  <TableCell>{r.className}</TableCell>
+                  <TableCell>{r.guardians}</TableCell>
+                  <TableCell>
+                    <Badge appearance={r.outcome === "error" ? "filled" : "tint"} color={r.outcome === "error" ? "danger" : r.outcome === "new" ? "success" : "informative"}>
+                      {t(`wzOutcome_${r.outcome}`)}
+                    </Badge>
+                  </TableCell>
+                  <TableCell>
+                    {problems.map((p, i) => (
+                      <span key={i} className={s.problem}>
+                        {headingOf(p.field)}: {p.message}
+                      </span>
+                    ))}
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </HeadedTable>
           {(preview.preview?.length ?? 0) < preview.rows ? <Text>{t("wzMoreRows", { n: preview.preview?.length ?? 0 })}</Text> : null}
           {save.error ? <ErrorBox error={save.error} /> : null}
           {save.busy ? <Loading /> : null}

@@ -4,11 +4,7 @@ import {
   Checkbox,
   Link,
   Select,
-  Table,
-  TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   Title2,
@@ -16,6 +12,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { HeadedTable } from "../components/HeadedTable.js";
 import { useState, type MouseEvent } from "react";
 import { REQUEST_STATES, type RequestState } from "../../../contract/enums.js";
 import type { RenewalResult } from "../../../contract/index.js";
@@ -117,73 +114,61 @@ export function RequestsView(): JSX.Element {
       <LoadedList state={list} isEmpty={(d) => d.requests.length === 0} empty={t("rqNone")}>
         {(data) => (
           <div className={s.wrap}>
-            <Table aria-label={t("rqTitle")} data-testid="rq-table" size="small">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell>{t("rqStudent")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqParty")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqAsked")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqState")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqPerHolder")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqPaper")}</TableHeaderCell>
+            <HeadedTable aria-label={t("rqTitle")} data-testid="rq-table" size="small" columns={[t("rqStudent"), t("rqParty"), t("rqAsked"), t("rqState"), t("rqPerHolder"), t("rqPaper")]}>
+              {data.requests.map((r) => (
+                <TableRow key={r.requestId} data-testid={`rq-${r.requestId}`}>
+                  <TableCell>
+                    <Link href={href({ view: "student", id: r.studentId })} onClick={open(r.studentId)}>
+                      {r.studentName}
+                    </Link>{" "}
+                    ({r.className})
+                  </TableCell>
+                  <TableCell>
+                    {r.partyName}: {r.purposeLabel}
+                  </TableCell>
+                  <TableCell>
+                    {formatDate(r.sentAt ?? r.createdAt, lang)}
+                    {r.linkExpiresAt ? (
+                      <Text block size={200}>
+                        {t("rqLinkUntil", { date: formatDate(r.linkExpiresAt, lang) })}
+                      </Text>
+                    ) : null}
+                  </TableCell>
+                  <TableCell>
+                    <Badge appearance="tint" color={STATE_COLOR[r.state]}>
+                      {t(STATE_KEY[r.state])}
+                    </Badge>
+                  </TableCell>
+                  <TableCell>
+                    <ul className={s.letters}>
+                      {r.letters.map((l) => (
+                        <li key={l.holder}>
+                          {l.name}: {t(STATE_KEY[l.state])}
+                          {l.decision ? ` (${t(l.decision === "granted" ? "rqGranted" : "rqRefused")}${l.withdrawnAt ? `, ${t("rqWithdrawn")}` : ""})` : ""}
+                          {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}` : ""}
+                          {l.reminderDue ? (
+                            <>
+                              {", "}
+                              <Text weight="semibold">{t("rqReminderDue")}</Text>
+                            </>
+                          ) : null}
+                        </li>
+                      ))}
+                    </ul>
+                  </TableCell>
+                  <TableCell>
+                    <PdfButton
+                      size="small"
+                      label={t("docFormPdf")}
+                      ariaLabel={t("docFormPdfFor", { name: r.studentName })}
+                      fileName={`toestemmingsformulier-${r.requestId}.pdf`}
+                      fetchPdf={() => api.download(routes.consentForm, { params: { id: r.requestId } })}
+                      testId={`rq-form-${r.requestId}`}
+                    />
+                  </TableCell>
                 </TableRow>
-              </TableHeader>
-              <TableBody>
-                {data.requests.map((r) => (
-                  <TableRow key={r.requestId} data-testid={`rq-${r.requestId}`}>
-                    <TableCell>
-                      <Link href={href({ view: "student", id: r.studentId })} onClick={open(r.studentId)}>
-                        {r.studentName}
-                      </Link>{" "}
-                      ({r.className})
-                    </TableCell>
-                    <TableCell>
-                      {r.partyName}: {r.purposeLabel}
-                    </TableCell>
-                    <TableCell>
-                      {formatDate(r.sentAt ?? r.createdAt, lang)}
-                      {r.linkExpiresAt ? (
-                        <Text block size={200}>
-                          {t("rqLinkUntil", { date: formatDate(r.linkExpiresAt, lang) })}
-                        </Text>
-                      ) : null}
-                    </TableCell>
-                    <TableCell>
-                      <Badge appearance="tint" color={STATE_COLOR[r.state]}>
-                        {t(STATE_KEY[r.state])}
-                      </Badge>
-                    </TableCell>
-                    <TableCell>
-                      <ul className={s.letters}>
-                        {r.letters.map((l) => (
-                          <li key={l.holder}>
-                            {l.name}: {t(STATE_KEY[l.state])}
-                            {l.decision ? ` (${t(l.decision === "granted" ? "rqGranted" : "rqRefused")}${l.withdrawnAt ? `, ${t("rqWithdrawn")}` : ""})` : ""}
-                            {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}` : ""}
-                            {l.reminderDue ? (
-                              <>
-                                {", "}
-                                <Text weight="semibold">{t("rqReminderDue")}</Text>
-                              </>
-                            ) : null}
-                          </li>
-                        ))}
-                      </ul>
-                    </TableCell>
-                    <TableCell>
-                      <PdfButton
-                        size="small"
-                        label={t("docFormPdf")}
-                        ariaLabel={t("docFormPdfFor", { name: r.studentName })}
-                        fileName={`toestemmingsformulier-${r.requestId}.pdf`}
-                        fetchPdf={() => api.download(routes.consentForm, { params: { id: r.requestId } })}
-                        testId={`rq-form-${r.requestId}`}
-                      />
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+              ))}
+            </HeadedTable>
           </div>
         )}
       </LoadedList>
@@ -258,58 +243,48 @@ function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
           <>
             <Text block>{t("rnCount", { n: preview.data.candidates.length, date: formatDate(preview.data.schoolYearEnd, lang) })}</Text>
             <div className={s.wrap}>
-              <Table aria-label={t("rnTitle")} data-testid="rn-table" size="small">
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell>{t("rnChoose")}</TableHeaderCell>
-                    <TableHeaderCell>{t("rqStudent")}</TableHeaderCell>
-                    <TableHeaderCell>{t("rqParty")}</TableHeaderCell>
-                    <TableHeaderCell>{t("rnUntil")}</TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {preview.data.candidates.map((c) => {
-                    const k = keyOf(c);
-                    return (
-                      <TableRow key={k}>
-                        <TableCell>
-                          <Checkbox
-                            checked={chosen.has(k)}
-                            aria-label={t("rnChooseOne", { name: c.studentName, party: c.partyName })}
-                            onChange={(_, d) => {
-                              const next = new Set(chosen);
-                              if (d.checked === true) next.add(k);
-                              else next.delete(k);
-                              setChosen(next);
-                            }}
-                          />
-                        </TableCell>
-                        <TableCell>
-                          <Link
-                            href={href({ view: "student", id: c.studentId })}
-                            onClick={(e) => {
-                              e.preventDefault();
-                              navigate({ view: "student", id: c.studentId });
-                            }}
-                          >
-                            {c.studentName}
-                          </Link>{" "}
-                          ({c.className})
-                        </TableCell>
-                        <TableCell>
-                          {c.partyName}: {c.purposeLabel}
-                          {c.openRequestId ? (
-                            <Text block size={200}>
-                              {t("rnAlreadyAsked")}
-                            </Text>
-                          ) : null}
-                        </TableCell>
-                        <TableCell>{formatDate(c.validUntil, lang)}</TableCell>
-                      </TableRow>
-                    );
-                  })}
-                </TableBody>
-              </Table>
+              <HeadedTable aria-label={t("rnTitle")} data-testid="rn-table" size="small" columns={[t("rnChoose"), t("rqStudent"), t("rqParty"), t("rnUntil")]}>
+                {preview.data.candidates.map((c) => {
+                  const k = keyOf(c);
+                  return (
+                    <TableRow key={k}>
+                      <TableCell>
+                        <Checkbox
+                          checked={chosen.has(k)}
+                          aria-label={t("rnChooseOne", { name: c.studentName, party: c.partyName })}
+                          onChange={(_, d) => {
+                            const next = new Set(chosen);
+                            if (d.checked === true) next.add(k);
+                            else next.delete(k);
+                            setChosen(next);
+                          }}
+                        />
+                      </TableCell>
+                      <TableCell>
+                        <Link
+                          href={href({ view: "student", id: c.studentId })}
+                          onClick={(e) => {
+                            e.preventDefault();
+                            navigate({ view: "student", id: c.studentId });
+                          }}
+                        >
+                          {c.studentName}
+                        </Link>{" "}
+                        ({c.className})
+                      </TableCell>
+                      <TableCell>
+                        {c.partyName}: {c.purposeLabel}
+                        {c.openRequestId ? (
+                          <Text block size={200}>
+                            {t("rnAlreadyAsked")}
+                          </Text>
+                        ) : null}
+                      </TableCell>
+                      <TableCell>{formatDate(c.validUntil, lang)}</TableCell>
+                    </TableRow>
+                  );
+                })}
+              </HeadedTable>
             </div>
             <div className={s.bar}>
               <Button appearance="primary" data-testid="rn-send" disabled={busy || chosen.size === 0} onClick={() => void send()}>

@@ -1,4 +1,5 @@
-import { Button, Checkbox, Field, Input, Radio, RadioGroup, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Checkbox, Field, Input, Radio, RadioGroup, TableCell, TableRow, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { HeadedTable } from "../components/HeadedTable.js";
 import { useState, type FormEvent } from "react";
 import { routes, type Breach, type ReviewItem, type StudentSummary } from "../api.js";
 import { useApp, useLoad } from "../context.js";
@@ -70,71 +71,58 @@ export function ReviewView(): JSX.Element {
         {items.error ? <ErrorBox error={items.error} onRetry={items.reload} /> : null}
         {items.data && items.data.length === 0 ? <Empty>{t("rvEmpty")}</Empty> : null}
         {items.data && items.data.length > 0 ? (
-          <Table aria-labelledby="rv-title" data-testid="review-table">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t("rvSent")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvKind")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvTo")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvStudents")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvSubject")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvReasons")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvNote")}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.data.map((r) => (
-                <TableRow key={r.id} data-review={r.id}>
-                  <TableCell>
-                    {formatDate(r.sentAt, lang, true)}
-                    <br />
-                    <Text size={200}>
-                      {t("rvFrom")}: {r.mailbox}
-                    </Text>
-                  </TableCell>
-                  <TableCell>{t(`rvKind_${r.kind}` as MessageKey)}</TableCell>
-                  <TableCell>{[...r.to, ...r.cc, ...r.bcc].join(", ")}</TableCell>
-                  <TableCell>
-                    {r.students.map((st, i) => (
-                      <span key={st.id}>
-                        {i > 0 ? ", " : ""}
-                        <a
-                          href={href({ view: "student", id: st.id })}
-                          onClick={(e) => {
-                            e.preventDefault();
-                            navigate({ view: "student", id: st.id });
-                          }}
-                        >
-                          {st.name}
-                        </a>
-                      </span>
+          <HeadedTable aria-labelledby="rv-title" data-testid="review-table" columns={[t("rvSent"), t("rvKind"), t("rvTo"), t("rvStudents"), t("rvSubject"), t("rvReasons"), t("rvNote")]}>
+            {items.data.map((r) => (
+              <TableRow key={r.id} data-review={r.id}>
+                <TableCell>
+                  {formatDate(r.sentAt, lang, true)}
+                  <br />
+                  <Text size={200}>
+                    {t("rvFrom")}: {r.mailbox}
+                  </Text>
+                </TableCell>
+                <TableCell>{t(`rvKind_${r.kind}` as MessageKey)}</TableCell>
+                <TableCell>{[...r.to, ...r.cc, ...r.bcc].join(", ")}</TableCell>
+                <TableCell>
+                  {r.students.map((st, i) => (
+                    <span key={st.id}>
+                      {i > 0 ? ", " : ""}
+                      <a
+                        href={href({ view: "student", id: st.id })}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          navigate({ view: "student", id: st.id });
+                        }}
+                      >
+                        {st.name}
+                      </a>
+                    </span>
+                  ))}
+                </TableCell>
+                <TableCell>{r.subject}</TableCell>
+                <TableCell>
+                  <ul className={s.list}>
+                    {r.reasons.map((q, i) => (
+                      <li key={i}>
+                        {q.recipient}: {lang === "en" ? q.en : q.nl}
+                      </li>
                     ))}
-                  </TableCell>
-                  <TableCell>{r.subject}</TableCell>
-                  <TableCell>
-                    <ul className={s.list}>
-                      {r.reasons.map((q, i) => (
-                        <li key={i}>
-                          {q.recipient}: {lang === "en" ? q.en : q.nl}
-                        </li>
-                      ))}
-                    </ul>
-                  </TableCell>
-                  <TableCell>
-                    <div className={s.actions}>
-                      <Field label={t("rvNote")}>
-                        <Input value={note[r.id] ?? ""} onChange={(_, d) => setNote({ ...note, [r.id]: d.value })} />
-                      </Field>
-                      <Button onClick={() => void decide(r, "lawful")}>{t("rvLawful")}</Button>
-                      <Button appearance="primary" onClick={() => void decide(r, "breach")}>
-                        {t("rvBreach")}
-                      </Button>
-                    </div>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+                  </ul>
+                </TableCell>
+                <TableCell>
+                  <div className={s.actions}>
+                    <Field label={t("rvNote")}>
+                      <Input value={note[r.id] ?? ""} onChange={(_, d) => setNote({ ...note, [r.id]: d.value })} />
+                    </Field>
+                    <Button onClick={() => void decide(r, "lawful")}>{t("rvLawful")}</Button>
+                    <Button appearance="primary" onClick={() => void decide(r, "breach")}>
+                      {t("rvBreach")}
+                    </Button>
+                  </div>
+                </TableCell>
+              </TableRow>
+            ))}
+          </HeadedTable>
         ) : null}
       </section>
       <section aria-labelledby="br-title" className={s.stack}>
@@ -156,49 +144,37 @@ function BreachTable({ breaches, onChanged }: { breaches: Breach[]; onChanged():
   const open = breaches.find((b) => b.id === chosen);
   return (
     <>
-    <Table aria-labelledby="br-title" data-testid="breach-table">
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t("rvStudents")}</TableHeaderCell>
-          <TableHeaderCell>{t("rvTo")}</TableHeaderCell>
-          <TableHeaderCell>{t("brFlagged")}</TableHeaderCell>
-          <TableHeaderCell>{t("brAware")}</TableHeaderCell>
-          <TableHeaderCell>{t("brDeadline")}</TableHeaderCell>
-          <TableHeaderCell>{t("brDecisions")}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {breaches.map((b) => {
-          const h = hoursLeft(b.deadline);
-          return (
-            <TableRow key={b.id}>
-              <TableCell>
-                {b.students.map((x) => x.name).join(", ")}
-                <br />
-                <Text size={200}>{b.what}</Text>
-                {b.categories.length ? (
-                  <Text block size={200}>
-                    {t("boCategories")}: {b.categories.join(", ")}
-                  </Text>
-                ) : null}
-              </TableCell>
-              <TableCell>{b.recipients.join(", ")}</TableCell>
-              <TableCell>{formatDate(b.flaggedAt, lang, true)}</TableCell>
-              <TableCell>{formatDate(b.awareAt, lang, true)}</TableCell>
-              <TableCell data-testid="breach-deadline">
-                {formatDate(b.deadline, lang, true)} ({h >= 0 ? t("brLeft", { h }) : t("brOverdue")})
-              </TableCell>
-              <TableCell data-testid="breach-decisions">
-                <DecisionsText breach={b} />
-                <Button size="small" onClick={() => setChosen(b.id)} aria-label={`${t("brDecide")}: ${b.what}`} aria-expanded={chosen === b.id} aria-controls="br-decide">
-                  {t("brDecide")}
-                </Button>
-              </TableCell>
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+    <HeadedTable aria-labelledby="br-title" data-testid="breach-table" columns={[t("rvStudents"), t("rvTo"), t("brFlagged"), t("brAware"), t("brDeadline"), t("brDecisions")]}>
+      {breaches.map((b) => {
+        const h = hoursLeft(b.deadline);
+        return (
+          <TableRow key={b.id}>
+            <TableCell>
+              {b.students.map((x) => x.name).join(", ")}
+              <br />
+              <Text size={200}>{b.what}</Text>
+              {b.categories.length ? (
+                <Text block size={200}>
+                  {t("boCategories")}: {b.categories.join(", ")}
+                </Text>
+              ) : null}
+            </TableCell>
+            <TableCell>{b.recipients.join(", ")}</TableCell>
+            <TableCell>{formatDate(b.flaggedAt, lang, true)}</TableCell>
+            <TableCell>{formatDate(b.awareAt, lang, true)}</TableCell>
+            <TableCell data-testid="breach-deadline">
+              {formatDate(b.deadline, lang, true)} ({h >= 0 ? t("brLeft", { h }) : t("brOverdue")})
+            </TableCell>
+            <TableCell data-testid="breach-decisions">
+              <DecisionsText breach={b} />
+              <Button size="small" onClick={() => setChosen(b.id)} aria-label={`${t("brDecide")}: ${b.what}`} aria-expanded={chosen === b.id} aria-controls="br-decide">
+                {t("brDecide")}
+              </Button>
+            </TableCell>
+          </TableRow>
+        );
+      })}
+    </HeadedTable>
     {open ? (
       <BreachDecisions
         key={open.id}
