@@ -5,7 +5,8 @@
  * proposal waits for a second person and gets no buttons; should the server still refuse
  * (403 SECOND_PERSON_REQUIRED) the view says so in words, not as a general error.
  */
-import { Badge, Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, TableCell, TableRow, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, TableCell, TableRow, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { TitledSection } from "../components/layout.js";
 import { HeadedTable } from "../components/HeadedTable.js";
 import { useState, type FormEvent } from "react";
 import type { ApprovalRecord } from "../../../contract/index.js";
@@ -38,10 +39,7 @@ export function ApprovalsView(): JSX.Element {
   const decided = (all: ApprovalRecord[]) => all.filter((a) => a.state !== "proposed").slice(0, 10);
 
   return (
-    <section aria-labelledby="ap-title" className={s.stack}>
-      <Title2 as="h1" block id="ap-title">
-        {t("apTitle")}
-      </Title2>
+    <TitledSection id="ap-title" className={s.stack} title={t("apTitle")}>
       <Text block>{t("apIntro")}</Text>
       {done ? <Success>{t(done)}</Success> : null}
       <LoadedList state={list} isEmpty={(d) => pending(d).length === 0} empty={t("apNone")}>
@@ -80,10 +78,7 @@ export function ApprovalsView(): JSX.Element {
         )}
       </LoadedList>
       {list.data && decided(list.data).length > 0 ? (
-        <section aria-labelledby="ap-decided" className={s.section}>
-          <Title3 as="h2" block id="ap-decided">
-            {t("apDecided")}
-          </Title3>
+        <TitledSection id="ap-decided" level={2} className={s.section} title={t("apDecided")}>
           <ul className={s.list} data-testid="ap-decided-list">
             {decided(list.data).map((a) => (
               <li key={a.id}>
@@ -95,9 +90,9 @@ export function ApprovalsView(): JSX.Element {
               </li>
             ))}
           </ul>
-        </section>
+        </TitledSection>
       ) : null}
-    </section>
+    </TitledSection>
   );
 }
 

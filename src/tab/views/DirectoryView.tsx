@@ -1,5 +1,6 @@
 /** Parties, purposes and school policy: lists with edit forms that show the server's own error messages. */
-import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { TitledSection } from "../components/layout.js";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { routes, type Party, type Policy, type Purpose } from "../api.js";
 import { PARTY_KINDS, PURPOSE_CATEGORIES } from "../../../contract/enums.js";
@@ -386,15 +387,9 @@ export function DirectoryView(): JSX.Element {
   };
 
   return (
-    <section aria-labelledby="dir-title">
-      <Title2 as="h1" block id="dir-title">
-        {t("dirTitle")}
-      </Title2>
+    <TitledSection id="dir-title" title={t("dirTitle")}>
       {message ? <Success>{t("saved")}</Success> : null}
-      <section className={s.section} aria-labelledby="parties-title">
-        <Title3 as="h2" block id="parties-title">
-          {t("parties")}
-        </Title3>
+      <TitledSection id="parties-title" level={2} className={s.section} title={t("parties")}>
         <EditableTable
           rows={parties}
           columns={[
@@ -410,11 +405,8 @@ export function DirectoryView(): JSX.Element {
           onNew={() => setParty({ p: emptyParty(), isNew: true })}
           form={party ? <PartyForm initial={party.p} isNew={party.isNew} onSaved={saved} /> : null}
         />
-      </section>
-      <section className={s.section} aria-labelledby="purposes-title">
-        <Title3 as="h2" block id="purposes-title">
-          {t("purposes")}
-        </Title3>
+      </TitledSection>
+      <TitledSection id="purposes-title" level={2} className={s.section} title={t("purposes")}>
         <EditableTable
           rows={purposes}
           columns={[
@@ -429,11 +421,8 @@ export function DirectoryView(): JSX.Element {
           onNew={() => setPurpose({ p: { id: "", label: "", farReaching: false }, isNew: true })}
           form={purpose ? <PurposeForm initial={purpose.p} isNew={purpose.isNew} onSaved={saved} /> : null}
         />
-      </section>
-      <section className={s.section} aria-labelledby="policy-title">
-        <Title3 as="h2" block id="policy-title">
-          {t("policy")}
-        </Title3>
+      </TitledSection>
+      <TitledSection id="policy-title" level={2} className={s.section} title={t("policy")}>
         {schools.length === 0 ? (
           <Empty>
             {t("emptySchools")} <ImportLink />
@@ -447,7 +436,7 @@ export function DirectoryView(): JSX.Element {
             {schoolId ? <PolicyForm key={schoolId} schoolId={schoolId} /> : null}
           </>
         )}
-      </section>
-    </section>
+      </TitledSection>
+    </TitledSection>
   );
 }

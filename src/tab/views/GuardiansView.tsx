@@ -9,17 +9,16 @@ import {
   Card,
   Field,
   Input,
-  Link,
   Radio,
   RadioGroup,
   Select,
   Text,
   Textarea,
-  Title2,
   Title3,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { RouteLink, TitledSection } from "../components/layout.js";
 import { useState, type FormEvent } from "react";
 import { routes, type StudentSummary } from "../api.js";
 import { AUTHORITY_SOURCES, GUARDIAN_RELATIONS, type AuthoritySource, type GuardianRelation } from "../../../contract/enums.js";
@@ -42,7 +41,7 @@ const useStyles = makeStyles({
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function GuardiansView({ id }: { id?: string }): JSX.Element {
-  const { api, href, navigate } = useApp();
+  const { api } = useApp();
   const { t } = useOnboardingTexts();
   const s = useStyles();
   const [query, setQuery] = useState("");
@@ -57,13 +56,10 @@ export function GuardiansView({ id }: { id?: string }): JSX.Element {
   };
 
   return (
-    <section aria-labelledby="gd-title">
-      <Title2 as="h1" block id="gd-title">
-        {t("gdTitle")}
-      </Title2>
-      <Link href={href({ view: "setup" })} onClick={(e) => (e.preventDefault(), navigate({ view: "setup" }))}>
+    <TitledSection id="gd-title" title={t("gdTitle")}>
+      <RouteLink to={{ view: "setup" }}>
         {t("back")}
-      </Link>
+      </RouteLink>
       <p>
         <Text>{t("gdIntro")}</Text>
       </p>
@@ -81,14 +77,9 @@ export function GuardiansView({ id }: { id?: string }): JSX.Element {
           <ul className={s.results} aria-label={t("gdResults")}>
             {found.map((st) => (
               <li key={st.id}>
-                <Link
-                  href={href({ view: "guardians", id: st.id })}
-                  aria-label={t("gdChoose", { name: st.name })}
-                  aria-current={st.id === id ? "true" : undefined}
-                  onClick={(e) => (e.preventDefault(), navigate({ view: "guardians", id: st.id }))}
-                >
+                <RouteLink to={{ view: "guardians", id: st.id }} aria-label={t("gdChoose", { name: st.name })} aria-current={st.id === id ? "true" : undefined}>
                   {t("gdStudent", { name: st.name, class: st.className || "-" })} ({st.studentNumber})
-                </Link>
+                </RouteLink>
               </li>
             ))}
           </ul>
@@ -97,7 +88,7 @@ export function GuardiansView({ id }: { id?: string }): JSX.Element {
         )
       ) : null}
       {id ? <StudentGuardians id={id} /> : null}
-    </section>
+    </TitledSection>
   );
 }
 
@@ -246,10 +237,7 @@ function LegalHoldPanel({ studentId }: { studentId: string }): JSX.Element {
     });
   };
   return (
-    <section className={s.section} aria-labelledby="lh-title">
-      <Title3 as="h2" block id="lh-title">
-        {t("lhTitle")}
-      </Title3>
+    <TitledSection id="lh-title" level={2} className={s.section} title={t("lhTitle")}>
       <Text>{t("lhIntro")}</Text>
       {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
       {h ? (
@@ -271,6 +259,6 @@ function LegalHoldPanel({ studentId }: { studentId: string }): JSX.Element {
       ) : (
         <Loading />
       )}
-    </section>
+    </TitledSection>
   );
 }

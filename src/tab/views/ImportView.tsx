@@ -9,17 +9,16 @@ import {
   Field,
   Input,
   Label,
-  Link,
   MessageBar,
   MessageBarBody,
   Select,
   TableCell,
   TableRow,
   Text,
-  Title2,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { RouteLink, TitledSection } from "../components/layout.js";
 import { HeadedTable } from "../components/HeadedTable.js";
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { routes } from "../api.js";
@@ -69,7 +68,7 @@ function columnLabel(t: OnboardingT, c: CsvColumn): string {
 }
 
 export function ImportView(): JSX.Element {
-  const { api, names, reloadNames, href, navigate } = useApp();
+  const { api, names, reloadNames } = useApp();
   const { t } = useOnboardingTexts();
   const s = useStyles();
   const schools = [...names.schools.values()];
@@ -134,13 +133,10 @@ export function ImportView(): JSX.Element {
 
   const good = preview ? preview.result.students.created + preview.result.students.updated + preview.result.students.unchanged : 0;
   return (
-    <section aria-labelledby="wz-title">
-      <Title2 as="h1" block id="wz-title">
-        {t("wzTitle")}
-      </Title2>
-      <Link href={href({ view: "setup" })} onClick={(e) => (e.preventDefault(), navigate({ view: "setup" }))}>
+    <TitledSection id="wz-title" title={t("wzTitle")}>
+      <RouteLink to={{ view: "setup" }}>
         {t("back")}
-      </Link>
+      </RouteLink>
       <p>
         <Text>{t("wzIntro")}</Text>
       </p>
@@ -301,12 +297,12 @@ export function ImportView(): JSX.Element {
             <Text>{t("wzDoneNext")}</Text>
           </p>
           <div className={s.buttons}>
-            <Link href={href({ view: "guardians" })} onClick={(e) => (e.preventDefault(), navigate({ view: "guardians" }))}>
+            <RouteLink to={{ view: "guardians" }}>
               {t("linkGuardians")}
-            </Link>
-            <Link href={href({ view: "register" })} onClick={(e) => (e.preventDefault(), navigate({ view: "register" }))}>
+            </RouteLink>
+            <RouteLink to={{ view: "register" }}>
               {t("wzToRegister")}
-            </Link>
+            </RouteLink>
             <Button
               onClick={() => {
                 setFile(undefined);
@@ -320,7 +316,7 @@ export function ImportView(): JSX.Element {
           </div>
         </div>
       ) : null}
-    </section>
+    </TitledSection>
   );
 }
 

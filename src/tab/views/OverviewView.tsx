@@ -1,5 +1,5 @@
-import { Card, CardHeader, Link, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
-import type { MouseEvent } from "react";
+import { Card, CardHeader, Text, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { RouteLink, TitledSection } from "../components/layout.js";
 import { routes, type Stats } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type Translate } from "../i18n.js";
@@ -26,22 +26,15 @@ export function expiringPerWeek(items: Stats["expiringThisMonth"], t: Translate,
 }
 
 export function OverviewView(): JSX.Element {
-  const { api, names, navigate, href } = useApp();
+  const { api, names } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
   const loaded = useLoad(() => api.call(routes.stats), [api]);
   if (loaded.loading && !loaded.data) return <Loading />;
   if (loaded.error || !loaded.data) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;
   const st = loaded.data;
-  const open = (id: string) => (e: MouseEvent) => {
-    e.preventDefault();
-    navigate({ view: "student", id });
-  };
   return (
-    <section aria-labelledby="ov-title">
-      <Title2 as="h1" block id="ov-title">
-        {t("ovTitle")}
-      </Title2>
+    <TitledSection id="ov-title" title={t("ovTitle")}>
       <div className={s.grid}>
         <Card className={s.card}>
           <CardHeader header={<Title3 as="h2" block>{t("ovExpiring")}</Title3>} />
@@ -54,9 +47,9 @@ export function OverviewView(): JSX.Element {
               <ul className={s.list}>
                 {st.expiringThisMonth.map((e) => (
                   <li key={`${e.studentId}-${e.partyId}-${e.purposeId}`}>
-                    <Link href={href({ view: "student", id: e.studentId })} onClick={open(e.studentId)}>
+                    <RouteLink to={{ view: "student", id: e.studentId }}>
                       {e.name}
-                    </Link>
+                    </RouteLink>
                     : {names.party(e.partyId)}, {formatDate(e.validUntil, lang)}
                   </li>
                 ))}
@@ -83,9 +76,9 @@ export function OverviewView(): JSX.Element {
             <ul className={s.list}>
               {st.overrides.slice(0, 10).map((o) => (
                 <li key={o.checkId}>
-                  <Link href={href({ view: "student", id: o.studentId })} onClick={open(o.studentId)}>
+                  <RouteLink to={{ view: "student", id: o.studentId }}>
                     {o.name}
-                  </Link>{" "}
+                  </RouteLink>{" "}
                   ({formatDate(o.at, lang)}): {o.reason}
                 </li>
               ))}
@@ -95,6 +88,6 @@ export function OverviewView(): JSX.Element {
           )}
         </Card>
       </div>
-    </section>
+    </TitledSection>
   );
 }

@@ -16,7 +16,6 @@ import {
   Input,
   Select,
   Text,
-  Title2,
   createTableColumn,
   makeStyles,
   mergeClasses,
@@ -24,6 +23,7 @@ import {
   type TableColumnDefinition,
   type TableRowId,
 } from "@fluentui/react-components";
+import { TitledSection } from "../components/layout.js";
 import { DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCell, DataGridRow } from "@fluentui-contrib/react-data-grid-react-window";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent } from "react";
 import type { FixedSizeList, FixedSizeListProps } from "react-window";
@@ -368,10 +368,7 @@ export function RegisterView(): JSX.Element {
   const classSchool = filters.schoolId || (f.schools.length === 1 ? (f.schools[0] ?? "") : "");
 
   return (
-    <section aria-labelledby="register-title">
-      <Title2 as="h1" block id="register-title">
-        {t("registerTitle")}
-      </Title2>
+    <TitledSection id="register-title" title={t("registerTitle")}>
       <p>{t("registerIntro")}</p>
       <div className={s.filters} role="search">
         <Field label={t("searchLabel")} className={s.search}>
@@ -540,7 +537,7 @@ export function RegisterView(): JSX.Element {
           </>
         )
       ) : null}
-    </section>
+    </TitledSection>
   );
 }
 

@@ -2,18 +2,16 @@ import {
   Badge,
   Button,
   Checkbox,
-  Link,
   Select,
   TableCell,
   TableRow,
   Text,
-  Title2,
-  Title3,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { RouteLink, TitledSection } from "../components/layout.js";
 import { HeadedTable } from "../components/HeadedTable.js";
-import { useState, type MouseEvent } from "react";
+import { useState } from "react";
 import { REQUEST_STATES, type RequestState } from "../../../contract/enums.js";
 import type { RenewalResult } from "../../../contract/index.js";
 import { routes } from "../api.js";
@@ -52,7 +50,7 @@ const STATE_COLOR: Record<RequestState, "informative" | "brand" | "success" | "w
 };
 
 export function RequestsView(): JSX.Element {
-  const { api, navigate, href } = useApp();
+  const { api } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
   const [filter, setFilter] = useState<RequestState | "">("");
@@ -80,16 +78,9 @@ export function RequestsView(): JSX.Element {
   };
   const due = list.data?.requests.filter((r) => r.letters.some((l) => l.reminderDue)) ?? [];
   const dueLetters = due.reduce((n, r) => n + r.letters.filter((l) => l.reminderDue).length, 0);
-  const open = (id: string) => (e: MouseEvent) => {
-    e.preventDefault();
-    navigate({ view: "student", id });
-  };
 
   return (
-    <section aria-labelledby="rq-title">
-      <Title2 as="h1" block id="rq-title">
-        {t("rqTitle")}
-      </Title2>
+    <TitledSection id="rq-title" title={t("rqTitle")}>
       <Text block>{t("rqIntro")}</Text>
       <div className={s.bar}>
         <label className={s.label}>
@@ -118,9 +109,9 @@ export function RequestsView(): JSX.Element {
               {data.requests.map((r) => (
                 <TableRow key={r.requestId} data-testid={`rq-${r.requestId}`}>
                   <TableCell>
-                    <Link href={href({ view: "student", id: r.studentId })} onClick={open(r.studentId)}>
+                    <RouteLink to={{ view: "student", id: r.studentId }}>
                       {r.studentName}
-                    </Link>{" "}
+                    </RouteLink>{" "}
                     ({r.className})
                   </TableCell>
                   <TableCell>
@@ -173,13 +164,13 @@ export function RequestsView(): JSX.Element {
         )}
       </LoadedList>
       <RenewalRound onDone={list.reload} />
-    </section>
+    </TitledSection>
   );
 }
 
 /** Choose the consents that end this school year, preview them, and send the requests in one go. */
 function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
-  const { api, href, navigate } = useApp();
+  const { api } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
   const [shown, setShown] = useState(false);
@@ -215,10 +206,7 @@ function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
     }
   };
   return (
-    <section aria-labelledby="rn-title" className={s.section}>
-      <Title3 as="h2" block id="rn-title">
-        {t("rnTitle")}
-      </Title3>
+    <TitledSection id="rn-title" level={2} className={s.section} title={t("rnTitle")}>
       <Text block>{t("rnIntro")}</Text>
       {!shown ? (
         <div className={s.bar}>
@@ -261,15 +249,9 @@ function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
                         />
                       </TableCell>
                       <TableCell>
-                        <Link
-                          href={href({ view: "student", id: c.studentId })}
-                          onClick={(e) => {
-                            e.preventDefault();
-                            navigate({ view: "student", id: c.studentId });
-                          }}
-                        >
+                        <RouteLink to={{ view: "student", id: c.studentId }}>
                           {c.studentName}
-                        </Link>{" "}
+                        </RouteLink>{" "}
                         ({c.className})
                       </TableCell>
                       <TableCell>
@@ -294,6 +276,6 @@ function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
           </>
         )
       ) : null}
-    </section>
+    </TitledSection>
   );
 }

@@ -1,4 +1,5 @@
-import { Button, Checkbox, Field, Input, Radio, RadioGroup, TableCell, TableRow, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Checkbox, Field, Input, Radio, RadioGroup, TableCell, TableRow, Text, Textarea, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { TitledSection } from "../components/layout.js";
 import { HeadedTable } from "../components/HeadedTable.js";
 import { useState, type FormEvent } from "react";
 import { routes, type Breach, type ReviewItem, type StudentSummary } from "../api.js";
@@ -60,10 +61,7 @@ export function ReviewView(): JSX.Element {
 
   return (
     <div className={s.stack}>
-      <section aria-labelledby="rv-title" className={s.stack}>
-        <Title2 as="h1" block id="rv-title">
-          {t("rvTitle")}
-        </Title2>
+      <TitledSection id="rv-title" className={s.stack} title={t("rvTitle")}>
         <Text>{t("rvIntro")}</Text>
         {done ? <Success>{done}</Success> : null}
         {failed ? <ErrorBox error={failed} /> : null}
@@ -124,15 +122,12 @@ export function ReviewView(): JSX.Element {
             ))}
           </HeadedTable>
         ) : null}
-      </section>
-      <section aria-labelledby="br-title" className={s.stack}>
-        <Title3 as="h2" block id="br-title">
-          {t("brTitle")}
-        </Title3>
+      </TitledSection>
+      <TitledSection id="br-title" level={2} className={s.stack} title={t("brTitle")}>
         {breaches.error ? <ErrorBox error={breaches.error} onRetry={breaches.reload} /> : null}
         {breaches.data && breaches.data.length === 0 ? <Empty>{t("brEmpty")}</Empty> : null}
         {breaches.data && breaches.data.length > 0 ? <BreachTable breaches={breaches.data} onChanged={breaches.reload} /> : null}
-      </section>
+      </TitledSection>
       <OpenBreach onOpened={breaches.reload} />
     </div>
   );
@@ -358,10 +353,7 @@ function OpenBreach({ onOpened }: { onOpened(): void }): JSX.Element {
   const shown = [...students.values(), ...(found ?? []).filter((f) => !students.has(f.id))];
 
   return (
-    <section aria-labelledby="bo-title" className={s.stack}>
-      <Title3 as="h2" block id="bo-title">
-        {t("boTitle")}
-      </Title3>
+    <TitledSection id="bo-title" level={2} className={s.stack} title={t("boTitle")}>
       <Text>{t("boIntro")}</Text>
       <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="bo-title" data-testid="breach-open">
         <Field label={t("boWhat")} hint={t("brWhatHint")} required validationMessage={save.errors.what}>
@@ -415,6 +407,6 @@ function OpenBreach({ onOpened }: { onOpened(): void }): JSX.Element {
           </Button>
         </div>
       </form>
-    </section>
+    </TitledSection>
   );
 }
