@@ -4,22 +4,7 @@
  * with whether the log's own hash chain verifies; and the last audit of the register, which the privacy
  * officer can run again here (GET /api/audit/verify: it needs every school).
  */
-import {
-  Button,
-  DataGrid,
-  DataGridBody,
-  DataGridCell,
-  DataGridHeader,
-  DataGridHeaderCell,
-  DataGridRow,
-  MessageBar,
-  MessageBarBody,
-  Text,
-  createTableColumn,
-  makeStyles,
-  tokens,
-  type TableColumnDefinition,
-} from "@fluentui/react-components";
+import { Button, DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCell, DataGridRow, MessageBar, MessageBarBody, Text, createTableColumn, makeStyles, tokens, type TableColumnDefinition } from "@fluentui/react-components";
 import { TitledSection } from "../components/layout.js";
 import { useMemo, useState } from "react";
 import type { AdminLogEntry } from "../../../contract/index.js";

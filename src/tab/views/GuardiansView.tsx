@@ -3,22 +3,8 @@
  * guardians, their addresses corrected and their parental authority confirmed one by one (a guardian
  * whose authority is unconfirmed counts as without authority), and the student's legal hold.
  */
-import {
-  Badge,
-  Button,
-  Card,
-  Field,
-  Input,
-  Radio,
-  RadioGroup,
-  Select,
-  Text,
-  Textarea,
-  Title3,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
-import { RouteLink, TitledSection } from "../components/layout.js";
+import { Badge, Button, Card, Field, Input, Radio, RadioGroup, Text, Textarea, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { RouteLink, TitledSection, OptionSelect } from "../components/layout.js";
 import { useState, type FormEvent } from "react";
 import { routes, type StudentSummary } from "../api.js";
 import { AUTHORITY_SOURCES, GUARDIAN_RELATIONS, type AuthoritySource, type GuardianRelation } from "../../../contract/enums.js";
@@ -27,6 +13,7 @@ import { formatDate } from "../i18n.js";
 import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
 import { useSave } from "../components/useSave.js";
 import { useOnboardingTexts } from "./onboarding/texts.js";
+import { SetupStep } from "./onboarding/SetupStep.js";
 
 type Guardian = StudentSummary["guardians"][number];
 
@@ -56,13 +43,7 @@ export function GuardiansView({ id }: { id?: string }): JSX.Element {
   };
 
   return (
-    <TitledSection id="gd-title" title={t("gdTitle")}>
-      <RouteLink to={{ view: "setup" }}>
-        {t("back")}
-      </RouteLink>
-      <p>
-        <Text>{t("gdIntro")}</Text>
-      </p>
+    <SetupStep id="gd-title" title={t("gdTitle")} intro={t("gdIntro")}>
       <form className={s.search} onSubmit={(e) => void find(e)} role="search">
         <Field label={t("gdSearch")}>
           <Input value={query} onChange={(_, d) => setQuery(d.value)} data-testid="gd-search" />
@@ -88,7 +69,7 @@ export function GuardiansView({ id }: { id?: string }): JSX.Element {
         )
       ) : null}
       {id ? <StudentGuardians id={id} /> : null}
-    </TitledSection>
+    </SetupStep>
   );
 }
 
@@ -178,13 +159,7 @@ function GuardianCard({ studentId, g, onSaved }: { studentId: string; g: Guardia
           <Textarea value={emails} onChange={(_, d) => setEmails(d.value)} />
         </Field>
         <Field label={t("gdRelation")}>
-          <Select value={relation} onChange={(_, d) => setRelation(GUARDIAN_RELATIONS.find((r) => r === d.value) ?? "parent")}>
-            {GUARDIAN_RELATIONS.map((r) => (
-              <option key={r} value={r}>
-                {t(`rel_${r}`)}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={relation} onChange={(_, d) => setRelation(GUARDIAN_RELATIONS.find((r) => r === d.value) ?? "parent")} options={GUARDIAN_RELATIONS} label={(r) => t(`rel_${r}`)} />
         </Field>
         {contact.error && !emailError ? <ErrorBox error={contact.error} /> : null}
         {saved === "contact" ? <Success>{t("gdSaved")}</Success> : null}
@@ -200,13 +175,7 @@ function GuardianCard({ studentId, g, onSaved }: { studentId: string; g: Guardia
           </RadioGroup>
         </Field>
         <Field label={t("gdSource")}>
-          <Select value={source} onChange={(_, d) => setSource(AUTHORITY_SOURCES.find((x) => x === d.value) ?? "other")}>
-            {AUTHORITY_SOURCES.map((x) => (
-              <option key={x} value={x}>
-                {t(`gdSource_${x}`)}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={source} onChange={(_, d) => setSource(AUTHORITY_SOURCES.find((x) => x === d.value) ?? "other")} options={AUTHORITY_SOURCES} label={(x) => t(`gdSource_${x}`)} />
         </Field>
         {authority.error ? <ErrorBox error={authority.error} /> : null}
         {saved === "authority" ? <Success>{t("gdSaved")}</Success> : null}

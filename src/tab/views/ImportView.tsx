@@ -3,22 +3,8 @@
  * in four steps: the file, the columns (the systems' headings recognised, contract/csv-columns.ts), a
  * check of every row by the server's own reader without writing (dryRun), then the import.
  */
-import {
-  Badge,
-  Button,
-  Field,
-  Input,
-  Label,
-  MessageBar,
-  MessageBarBody,
-  Select,
-  TableCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
-import { RouteLink, TitledSection } from "../components/layout.js";
+import { Badge, Button, Field, Input, Label, MessageBar, MessageBarBody, Select, TableCell, TableRow, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { RouteLink } from "../components/layout.js";
 import { HeadedTable } from "../components/HeadedTable.js";
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { routes } from "../api.js";
@@ -29,6 +15,7 @@ import { ErrorBox, Loading, SchoolSelect, Success } from "../components/common.j
 import { useSave } from "../components/useSave.js";
 import { dataLineCount, decodeExport, headingsOf, withMappedHeader, type Mapping } from "./onboarding/csv.js";
 import { useOnboardingTexts, type OnboardingKey, type OnboardingT } from "./onboarding/texts.js";
+import { SetupStep } from "./onboarding/SetupStep.js";
 
 const useStyles = makeStyles({
   steps: { display: "flex", gap: tokens.spacingHorizontalL, listStyleType: "none", padding: 0, margin: `${tokens.spacingVerticalM} 0`, flexWrap: "wrap" },
@@ -133,13 +120,7 @@ export function ImportView(): JSX.Element {
 
   const good = preview ? preview.result.students.created + preview.result.students.updated + preview.result.students.unchanged : 0;
   return (
-    <TitledSection id="wz-title" title={t("wzTitle")}>
-      <RouteLink to={{ view: "setup" }}>
-        {t("back")}
-      </RouteLink>
-      <p>
-        <Text>{t("wzIntro")}</Text>
-      </p>
+    <SetupStep id="wz-title" title={t("wzTitle")} intro={t("wzIntro")}>
       <ol className={s.steps} aria-label={t("wzSteps")}>
         {STEPS.map((k, i) => (
           <li key={k} className={`${s.step} ${i === step ? s.current : ""}`} aria-current={i === step ? "step" : undefined}>
@@ -316,7 +297,7 @@ export function ImportView(): JSX.Element {
           </div>
         </div>
       ) : null}
-    </TitledSection>
+    </SetupStep>
   );
 }
 

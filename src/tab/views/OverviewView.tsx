@@ -1,4 +1,5 @@
 import { Card, CardHeader, Text, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import type { ReactNode } from "react";
 import { RouteLink, TitledSection } from "../components/layout.js";
 import { routes, type Stats } from "../api.js";
 import { useApp, useLoad } from "../context.js";
@@ -36,11 +37,7 @@ export function OverviewView(): JSX.Element {
   return (
     <TitledSection id="ov-title" title={t("ovTitle")}>
       <div className={s.grid}>
-        <Card className={s.card}>
-          <CardHeader header={<Title3 as="h2" block>{t("ovExpiring")}</Title3>} />
-          <Text className={s.big} data-testid="stat-expiring">
-            {st.expiringThisMonth.length}
-          </Text>
+        <StatCard title={t("ovExpiring")} count={st.expiringThisMonth.length} testId="stat-expiring">
           {st.expiringThisMonth.length ? (
             <>
               <BarChart title={t("ovByWeek")} bars={expiringPerWeek(st.expiringThisMonth, t)} />
@@ -58,20 +55,15 @@ export function OverviewView(): JSX.Element {
           ) : (
             <Text>{t("ovExpiringNone")}</Text>
           )}
-        </Card>
-        <Card className={s.card}>
-          <CardHeader header={<Title3 as="h2" block>{t("ovDisclosures")}</Title3>} />
+        </StatCard>
+        <StatCard title={t("ovDisclosures")}>
           {st.disclosuresPerParty.length ? (
             <BarChart title={t("ovDisclosures")} bars={st.disclosuresPerParty.map((d) => ({ label: d.name || names.party(d.partyId), value: d.count }))} />
           ) : (
             <Text>{t("ovDisclosuresNone")}</Text>
           )}
-        </Card>
-        <Card className={s.card}>
-          <CardHeader header={<Title3 as="h2" block>{t("ovOverrides")}</Title3>} />
-          <Text className={s.big} data-testid="stat-overrides">
-            {st.overrides.length}
-          </Text>
+        </StatCard>
+        <StatCard title={t("ovOverrides")} count={st.overrides.length} testId="stat-overrides">
           {st.overrides.length ? (
             <ul className={s.list}>
               {st.overrides.slice(0, 10).map((o) => (
@@ -86,8 +78,24 @@ export function OverviewView(): JSX.Element {
           ) : (
             <Text>{t("ovOverridesNone")}</Text>
           )}
-        </Card>
+        </StatCard>
       </div>
     </TitledSection>
+  );
+}
+
+/** One card of the overview: its h2 and, when given, the big number (`testId` names it for the tests). */
+function StatCard(props: { title: string; count?: number; testId?: string; children: ReactNode }): JSX.Element {
+  const s = useStyles();
+  return (
+    <Card className={s.card}>
+      <CardHeader header={<Title3 as="h2" block>{props.title}</Title3>} />
+      {props.count !== undefined ? (
+        <Text className={s.big} data-testid={props.testId}>
+          {props.count}
+        </Text>
+      ) : null}
+      {props.children}
+    </Card>
   );
 }

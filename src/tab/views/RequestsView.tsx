@@ -1,15 +1,5 @@
-import {
-  Badge,
-  Button,
-  Checkbox,
-  Select,
-  TableCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
-import { RouteLink, TitledSection } from "../components/layout.js";
+import { Badge, Button, Checkbox, TableCell, TableRow, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { RouteLink, TitledSection, OptionSelect } from "../components/layout.js";
 import { HeadedTable } from "../components/HeadedTable.js";
 import { useState } from "react";
 import { REQUEST_STATES, type RequestState } from "../../../contract/enums.js";
@@ -85,14 +75,7 @@ export function RequestsView(): JSX.Element {
       <div className={s.bar}>
         <label className={s.label}>
           <Text weight="semibold">{t("rqFilter")}</Text>
-          <Select value={filter} data-testid="rq-filter" onChange={(_, d) => setFilter((REQUEST_STATES as readonly string[]).includes(d.value) ? (d.value as RequestState) : "")}>
-            <option value="">{t("rqAll")}</option>
-            {REQUEST_STATES.map((st) => (
-              <option key={st} value={st}>
-                {t(STATE_KEY[st])}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={filter} data-testid="rq-filter" onChange={(_, d) => setFilter((REQUEST_STATES as readonly string[]).includes(d.value) ? (d.value as RequestState) : "")} options={REQUEST_STATES} label={(st) => t(STATE_KEY[st])} allLabel={t("rqAll")} />
         </label>
         {list.data?.graph && dueLetters > 0 ? (
           <Button appearance="primary" data-testid="rq-remind" disabled={reminding} onClick={() => void remindAll(due.map((r) => r.requestId))}>
