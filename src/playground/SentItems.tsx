@@ -9,23 +9,12 @@ import { Fragment, useEffect, useState } from "react";
 import { Badge, Button, Link, Text } from "@fluentui/react-components";
 import type { ApiClient } from "../shared/api.js";
 import type { CheckResponse } from "../../contract/sendcheck.js";
+import type { SentItemView } from "../../contract/demo.js";
 import type { SimComposeMail } from "./office-sim.js";
 import type { Lang, Strings } from "./i18n.js";
 
 /** A message of the simulated Sent Items (the shape /dev/outlook/sent-items answers). */
-export interface SentItem {
-  id: string;
-  internetMessageId: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  body: string;
-  sentAt: string;
-  /** The check id of its x-zorgvuldig-check stamp ("" without one). */
-  checkId: string;
-  attachments: string[];
-}
+export type SentItem = SentItemView;
 
 /** A mail Outlook has accepted but not sent yet, with the stamp the add-in set on it. */
 export interface OutboxItem {
