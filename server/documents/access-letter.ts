@@ -9,7 +9,7 @@ import type { AccessExport } from "../../contract/register.js";
 import type { Lang } from "../../contract/enums.js";
 import { fill, texts } from "../../contract/i18n.js";
 import { formatDutchDate } from "../directory/domain.js";
-import { shortDate, writeDocument, type Pen, type PdfBytes } from "./pdf.js";
+import { headers, shortDate, writeDocument, type Pen, type PdfBytes } from "./pdf.js";
 import { BASIS, DECISION, METHOD, RELATION, documentTexts } from "./texts.js";
 
 const word = <K extends string>(table: Record<K, { nl: string; en: string }>, code: string, lang: Lang): string =>
@@ -69,11 +69,7 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
     if (doc.guardians.length > 0) {
       pen.heading(t.secGuardians);
       pen.table(
-        [
-          { header: t.name },
-          { header: t.relation },
-          { header: t.authority },
-        ],
+        headers(t.name, t.relation, t.authority),
         doc.guardians.map((g) => [g.name, word(RELATION, g.relation, lang), g.hasAuthority ? t.yes : t.no]),
       );
     }
@@ -88,12 +84,7 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
     if (disclosures.length === 0) pen.para(fill(t.noRecipients, { name: student }));
     else
       pen.table(
-        [
-          { header: t.date },
-          { header: t.toWhom },
-          { header: t.what },
-          { header: t.basis },
-        ],
+        headers(t.date, t.toWhom, t.what, t.basis),
         disclosures,
       );
 
@@ -102,26 +93,13 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
     if (consents.length === 0) pen.para(t.noConsents);
     else
       pen.table(
-        [
-          { header: t.date },
-          { header: t.decision },
-          { header: t.toWhom },
-          { header: t.purpose },
-          { header: t.givenBy },
-          { header: t.how },
-          { header: t.validUntil },
-        ],
+        headers(t.date, t.decision, t.toWhom, t.purpose, t.givenBy, t.how, t.validUntil),
         consents,
       );
     if (doc.notices.length > 0) {
       pen.heading(t.secNotices);
       pen.table(
-        [
-          { header: t.date },
-          { header: t.toWhom },
-          { header: t.purpose },
-          { header: t.how },
-        ],
+        headers(t.date, t.toWhom, t.purpose, t.how),
         doc.notices.map((n) => [shortDate(n.informedAt), n.party, n.purpose, word(METHOD, n.method, lang)]),
       );
     }
@@ -133,13 +111,7 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
       pen.heading(t.secBreaches);
       pen.para(fill(t.breachesIntro, { name: student }));
       pen.table(
-        [
-          { header: t.flaggedAt },
-          { header: t.awareAt },
-          { header: t.what },
-          { header: t.categories },
-          { header: t.recipient },
-        ],
+        headers(t.flaggedAt, t.awareAt, t.what, t.categories, t.recipient),
         doc.dataBreaches.map((b) => [shortDate(b.flaggedAt), shortDate(b.awareAt), b.what, b.categories.join(", "), b.recipient]),
       );
     }
