@@ -1,5 +1,5 @@
 import { Link, Select, Title2, Title3, type SelectProps } from "@fluentui/react-components";
-import type { ReactNode } from "react";
+import type { FormEvent, ReactNode } from "react";
 import { useApp, type Route } from "../context.js";
 
 /**
@@ -55,5 +55,21 @@ export function OptionSelect<T extends string>(props: Omit<SelectProps, "childre
         </option>
       ))}
     </Select>
+  );
+}
+
+/**
+ * An edit form named by its h3 heading (`id` is the heading's id); the browser's own validation is off
+ * (noValidate: the form shows its and the server's messages). Other props (id, data-testid) go to the form.
+ */
+export function TitledForm(props: { titleId: string; title: ReactNode; className?: string; onSubmit(e: FormEvent): void; id?: string; "data-testid"?: string; children: ReactNode }): JSX.Element {
+  const { titleId, title, onSubmit, children, ...form } = props;
+  return (
+    <form {...form} onSubmit={onSubmit} noValidate aria-labelledby={titleId}>
+      <Title3 as="h3" block id={titleId}>
+        {title}
+      </Title3>
+      {children}
+    </form>
   );
 }

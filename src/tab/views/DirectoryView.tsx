@@ -1,6 +1,6 @@
 /** Parties, purposes and school policy: lists with edit forms that show the server's own error messages. */
-import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title3, makeStyles, tokens } from "@fluentui/react-components";
-import { TitledSection, OptionSelect } from "../components/layout.js";
+import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
+import { TitledSection, OptionSelect, TitledForm } from "../components/layout.js";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { routes, type Party, type Policy, type Purpose } from "../api.js";
 import { PARTY_KINDS, PURPOSE_CATEGORIES } from "../../../contract/enums.js";
@@ -85,10 +85,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
 
   const fe = (k: string): string | undefined => errors[k] ?? Object.entries(errors).find(([key]) => key.startsWith(`${k}.`))?.[1];
   return (
-    <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="party-form-title">
-      <Title3 as="h3" block id="party-form-title">
-        {isNew ? t("newParty") : t("editParty")}
-      </Title3>
+    <TitledForm titleId="party-form-title" className={s.form} onSubmit={(e) => void submit(e)} title={isNew ? t("newParty") : t("editParty")}>
       <Field label={t("fId")} hint={t("fIdHint")} required validationMessage={fe("id")}>
         <Input value={p.id} disabled={!isNew} onChange={(_, d) => setP({ ...p, id: d.value })} />
       </Field>
@@ -137,7 +134,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
       <Button type="submit" appearance="primary" disabled={busy}>
         {t("save")}
       </Button>
-    </form>
+    </TitledForm>
   );
 }
 
@@ -167,10 +164,7 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
     });
   };
   return (
-    <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="purpose-form-title">
-      <Title3 as="h3" block id="purpose-form-title">
-        {isNew ? t("newPurpose") : t("editPurpose")}
-      </Title3>
+    <TitledForm titleId="purpose-form-title" className={s.form} onSubmit={(e) => void submit(e)} title={isNew ? t("newPurpose") : t("editPurpose")}>
       <Field label={t("fId")} hint={t("fIdHint")} required validationMessage={errors.id}>
         <Input value={p.id} disabled={!isNew} onChange={(_, d) => setP({ ...p, id: d.value })} />
       </Field>
@@ -190,7 +184,7 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
       <Button type="submit" appearance="primary" disabled={busy}>
         {t("save")}
       </Button>
-    </form>
+    </TitledForm>
   );
 }
 

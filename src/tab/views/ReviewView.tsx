@@ -1,5 +1,5 @@
-import { Button, Checkbox, Field, Input, Radio, RadioGroup, TableCell, TableRow, Text, Textarea, Title3, makeStyles, tokens } from "@fluentui/react-components";
-import { TitledSection } from "../components/layout.js";
+import { Button, Checkbox, Field, Input, Radio, RadioGroup, TableCell, TableRow, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
+import { TitledSection, TitledForm } from "../components/layout.js";
 import { HeadedTable } from "../components/HeadedTable.js";
 import { useState, type FormEvent } from "react";
 import { routes, type Breach, type ReviewItem, type StudentSummary } from "../api.js";
@@ -242,37 +242,12 @@ function BreachDecisions({ breach: b, onDone }: { breach: Breach; onDone(): void
   };
 
   return (
-    <form id="br-decide" className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="br-decide-title" data-testid="breach-decide">
-      <Title3 as="h3" block id="br-decide-title">
-        {t("brDecideTitle", { what: b.what })}
-      </Title3>
+    <TitledForm titleId="br-decide-title" id="br-decide" data-testid="breach-decide" className={s.form} onSubmit={(e) => void submit(e)} title={t("brDecideTitle", { what: b.what })}>
       {b.notifyAuthority ? null : (
-        <fieldset className={s.fieldset}>
-          <legend>{t("brAP")}</legend>
-          <Field label={t("brChoice")}>
-            <RadioGroup value={ap} onChange={(_, d) => setAp(d.value === "notify" || d.value === "not-notify" ? d.value : "")}>
-              <Radio value="notify" label={t("brAP_notify")} />
-              <Radio value="not-notify" label={t("brAP_not")} />
-            </RadioGroup>
-          </Field>
-          <Field label={t("brReason")} hint={t("brReasonHint")} validationMessage={save.errors["notifyAuthority.reason"]}>
-            <Textarea value={apReason} onChange={(_, d) => setApReason(d.value)} data-testid="br-ap-reason" />
-          </Field>
-        </fieldset>
+        <DecisionFieldset<"notify" | "not-notify"> legend={t("brAP")} choices={[["notify", t("brAP_notify")], ["not-notify", t("brAP_not")]]} choice={ap} onChoice={setAp} reason={apReason} onReason={setApReason} reasonError={save.errors["notifyAuthority.reason"]} reasonTestId="br-ap-reason" />
       )}
       {b.informParents ? null : (
-        <fieldset className={s.fieldset}>
-          <legend>{t("brPar")}</legend>
-          <Field label={t("brChoice")}>
-            <RadioGroup value={par} onChange={(_, d) => setPar(d.value === "inform" || d.value === "not-inform" ? d.value : "")}>
-              <Radio value="inform" label={t("brPar_inform")} />
-              <Radio value="not-inform" label={t("brPar_not")} />
-            </RadioGroup>
-          </Field>
-          <Field label={t("brReason")} hint={t("brReasonHint")} validationMessage={save.errors["informParents.reason"]}>
-            <Textarea value={parReason} onChange={(_, d) => setParReason(d.value)} data-testid="br-par-reason" />
-          </Field>
-        </fieldset>
+        <DecisionFieldset<"inform" | "not-inform"> legend={t("brPar")} choices={[["inform", t("brPar_inform")], ["not-inform", t("brPar_not")]]} choice={par} onChoice={setPar} reason={parReason} onReason={setParReason} reasonError={save.errors["informParents.reason"]} reasonTestId="br-par-reason" />
       )}
       <Field label={t("brFollowUp")} hint={t("brFollowUpHint")} validationMessage={save.errors.followUp ?? save.errors.form}>
         <Textarea value={followUp} onChange={(_, d) => setFollowUp(d.value)} />
@@ -283,7 +258,7 @@ function BreachDecisions({ breach: b, onDone }: { breach: Breach; onDone(): void
           {t("brDecideSave")}
         </Button>
       </div>
-    </form>
+    </TitledForm>
   );
 }
 
@@ -408,5 +383,35 @@ function OpenBreach({ onOpened }: { onOpened(): void }): JSX.Element {
         </div>
       </form>
     </TitledSection>
+  );
+}
+
+/** One decision of a breach (notify the AP, inform the parents): the two choices and the reason. */
+function DecisionFieldset<C extends string>(props: {
+  legend: string;
+  choices: readonly (readonly [C, string])[];
+  choice: C | "";
+  onChoice(c: C | ""): void;
+  reason: string;
+  onReason(r: string): void;
+  reasonError: string | undefined;
+  reasonTestId: string;
+}): JSX.Element {
+  const { t } = useI18n();
+  const s = useStyles();
+  return (
+    <fieldset className={s.fieldset}>
+      <legend>{props.legend}</legend>
+      <Field label={t("brChoice")}>
+        <RadioGroup value={props.choice} onChange={(_, d) => props.onChoice(props.choices.find(([c]) => c === d.value)?.[0] ?? "")}>
+          {props.choices.map(([c, label]) => (
+            <Radio key={c} value={c} label={label} />
+          ))}
+        </RadioGroup>
+      </Field>
+      <Field label={t("brReason")} hint={t("brReasonHint")} validationMessage={props.reasonError}>
+        <Textarea value={props.reason} onChange={(_, d) => props.onReason(d.value)} data-testid={props.reasonTestId} />
+      </Field>
+    </fieldset>
   );
 }

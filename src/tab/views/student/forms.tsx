@@ -1,6 +1,6 @@
 /** The forms of the student page: record a consent or refusal, a notice to parents, a withdrawal. */
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
-import { OptionSelect } from "../../components/layout.js";
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Text, Textarea } from "@fluentui/react-components";
+import { OptionSelect, TitledForm } from "../../components/layout.js";
 import { useState, type FormEvent } from "react";
 import { routes, type ConsentEvent, type ConsentRequest, type NoticeRequest } from "../../api.js";
 import { useSave } from "../../components/useSave.js";
@@ -119,10 +119,7 @@ export function ConsentForm({ studentId, guardians, who, onDone }: { studentId: 
   };
 
   return (
-    <form className={s.form} onSubmit={(e) => void submit(e)} aria-labelledby="consent-form-title" noValidate>
-      <Title3 as="h3" block id="consent-form-title">
-        {t("actConsent")}
-      </Title3>
+    <TitledForm titleId="consent-form-title" className={s.form} onSubmit={(e) => void submit(e)} title={t("actConsent")}>
       <Text size={200}>{t("emailViaAddin")}</Text>
       <PartyPurpose party={party} purpose={purpose} setParty={setParty} setPurpose={setPurpose} errors={errors} />
       <Field label={t("decision")}>
@@ -159,7 +156,7 @@ export function ConsentForm({ studentId, guardians, who, onDone }: { studentId: 
       <Button type="submit" appearance="primary" disabled={busy}>
         {t("actConsent")}
       </Button>
-    </form>
+    </TitledForm>
   );
 }
 
@@ -189,10 +186,7 @@ export function NoticeForm({ studentId, onDone }: { studentId: string; onDone(ms
   };
 
   return (
-    <form className={s.form} onSubmit={(e) => void submit(e)} aria-labelledby="notice-form-title" noValidate>
-      <Title3 as="h3" block id="notice-form-title">
-        {t("actNotice")}
-      </Title3>
+    <TitledForm titleId="notice-form-title" className={s.form} onSubmit={(e) => void submit(e)} title={t("actNotice")}>
       <PartyPurpose party={party} purpose={purpose} setParty={setParty} setPurpose={setPurpose} errors={errors} />
       <Field label={t("fMethod")}>
         <OptionSelect value={method} onChange={(_, d) => setMethod(methods.find((m) => m === d.value) ?? "letter")} options={methods} label={(m) => t(METHOD_LABEL[m] ?? "unknown")} />
@@ -204,7 +198,7 @@ export function NoticeForm({ studentId, onDone }: { studentId: string; onDone(ms
       <Button type="submit" disabled={busy}>
         {t("actNotice")}
       </Button>
-    </form>
+    </TitledForm>
   );
 }
 
