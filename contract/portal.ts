@@ -41,8 +41,8 @@ export const openRequestLetter = z.object({
    */
   reminderDue: z.boolean(),
 });
-export const openRequest = z.object({
-  requestId: z.string(),
+/** Who a request or a renewal is about and for what, by id and by name (the lists show both). */
+const aboutNamed = {
   studentId: z.string(),
   studentName: z.string(),
   className: z.string(),
@@ -50,6 +50,10 @@ export const openRequest = z.object({
   partyName: z.string(),
   purposeId: z.string(),
   purposeLabel: z.string(),
+};
+export const openRequest = z.object({
+  requestId: z.string(),
+  ...aboutNamed,
   createdAt: z.string(),
   sentAt: z.string().optional(),
   linkExpiresAt: z.string().optional(),
@@ -67,13 +71,7 @@ export const openRequestsResponse = z.object({ requests: z.array(openRequest) })
 /** A renewal round: the consents that end this school year, previewed, then asked again in one go. */
 export const renewalQuery = z.object({ schoolId: id.optional() }).strict();
 export const renewalCandidate = z.object({
-  studentId: z.string(),
-  studentName: z.string(),
-  className: z.string(),
-  partyId: z.string(),
-  partyName: z.string(),
-  purposeId: z.string(),
-  purposeLabel: z.string(),
+  ...aboutNamed,
   validUntil: z.string(),
   /** An open (unanswered, unexpired) request for the same student, party and purpose already exists. */
   openRequestId: z.string().optional(),

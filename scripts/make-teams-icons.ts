@@ -47,38 +47,27 @@ function coverage(size: number, x: number, y: number, shape: (u: number, v: numb
   return hit / (n * n);
 }
 
-export function drawColorIcon(size = 192): PNG {
+/**
+ * A square icon of the shield ring (`ring` its width) with the check mark (`stroke` its width): each
+ * pixel's RGBA from `pixel`, given how much of the pixel the drawing covers (0 to 1).
+ */
+function drawIcon(size: number, ring: number, stroke: number, pixel: (c: number) => [number, number, number, number]): PNG {
   const png = new PNG({ width: size, height: size });
-  // Outline of the shield (ring) and a check mark inside, white on the accent colour.
-  const shape = (u: number, v: number): boolean =>
-    (insideShield(u, v, 0) && !insideShield(u, v, 0.045)) || onCheck(u, v, 0.035);
+  const shape = (u: number, v: number): boolean => (insideShield(u, v, 0) && !insideShield(u, v, ring)) || onCheck(u, v, stroke);
   for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
-      const c = coverage(size, x, y, shape);
-      const i = (y * size + x) * 4;
-      png.data[i] = Math.round(ACCENT.r + (255 - ACCENT.r) * c);
-      png.data[i + 1] = Math.round(ACCENT.g + (255 - ACCENT.g) * c);
-      png.data[i + 2] = Math.round(ACCENT.b + (255 - ACCENT.b) * c);
-      png.data[i + 3] = 255;
-    }
+    for (let x = 0; x < size; x++) png.data.set(pixel(coverage(size, x, y, shape)), (y * size + x) * 4);
   return png;
 }
 
+/** Outline of the shield (ring) and a check mark inside, white on the accent colour. */
+export function drawColorIcon(size = 192): PNG {
+  const toWhite = (base: number, c: number): number => Math.round(base + (255 - base) * c);
+  return drawIcon(size, 0.045, 0.035, (c) => [toWhite(ACCENT.r, c), toWhite(ACCENT.g, c), toWhite(ACCENT.b, c), 255]);
+}
+
+/** White where drawn; fully transparent (and still white) elsewhere, as Teams requires. */
 export function drawOutlineIcon(size = 32): PNG {
-  const png = new PNG({ width: size, height: size });
-  const shape = (u: number, v: number): boolean =>
-    (insideShield(u, v, 0) && !insideShield(u, v, 0.07)) || onCheck(u, v, 0.05);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
-      const a = Math.round(coverage(size, x, y, shape) * 255);
-      const i = (y * size + x) * 4;
-      // White where drawn; fully transparent (and still white) elsewhere, as Teams requires.
-      png.data[i] = 255;
-      png.data[i + 1] = 255;
-      png.data[i + 2] = 255;
-      png.data[i + 3] = a;
-    }
-  return png;
+  return drawIcon(size, 0.07, 0.05, (c) => [255, 255, 255, Math.round(c * 255)]);
 }
 
 export function writeIcons(dir = path.join(root, "appPackage")): { color: string; outline: string } {

@@ -102,20 +102,27 @@ interface ManifestShape {
 export function packageTeamsApp(opts: { env?: Record<string, string | undefined>; out?: string } = {}): { zip: string; manifest: unknown } {
   const vars = teamsVars(opts.env ?? process.env);
   const manifest = renderFile("manifest.json", vars) as ManifestShape;
-  const langFiles = (manifest.localizationInfo?.additionalLanguages ?? []).map((l) => l.file);
+  const zip = writeAppPackage(manifest, vars, opts.out ?? DEFAULT_ZIP, "The app package");
+  return { zip, manifest };
+}
+
+/**
+ * Validates a rendered Teams (or unified) manifest with its language files and writes the app package:
+ * the manifest, the language files and the two icons, at the root of the zip (Teams wants no folder).
+ * `what` names the package in the error when it does not validate. Returns the zip's path.
+ */
+export function writeAppPackage(manifest: unknown, vars: TeamsVars, out: string, what: string): string {
+  const shape = manifest as ManifestShape;
+  const langFiles = (shape.localizationInfo?.additionalLanguages ?? []).map((l) => l.file);
   const localizations = langFiles.map((f) => renderFile(f, vars));
   const problems = validateAppPackage(manifest, localizations);
-  if (problems.length) throw new Error(`The app package does not validate:\n  ${problems.join("\n  ")}`);
-
+  if (problems.length) throw new Error(`${what} does not validate:\n  ${problems.join("\n  ")}`);
   const files: Record<string, Uint8Array> = { "manifest.json": strToU8(JSON.stringify(manifest, null, 2)) };
   langFiles.forEach((f, i) => (files[f] = strToU8(JSON.stringify(localizations[i], null, 2))));
-  for (const icon of [manifest.icons.color, manifest.icons.outline]) files[icon] = readFileSync(path.join(APP_PACKAGE_DIR, icon));
-
-  const out = opts.out ?? DEFAULT_ZIP;
+  for (const icon of [shape.icons.color, shape.icons.outline]) files[icon] = readFileSync(path.join(APP_PACKAGE_DIR, icon));
   mkdirSync(path.dirname(out), { recursive: true });
-  // Teams wants the files at the root of the zip, no folder.
   writeFileSync(out, zipSync(files, { level: 9 }));
-  return { zip: out, manifest };
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

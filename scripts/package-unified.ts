@@ -13,11 +13,9 @@
  * The result is validated offline against the schema bundled in @microsoft/app-manifest (the Microsoft 365
  * Agents Toolkit's package) before it is zipped.
  */
-import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { zipSync, strToU8 } from "fflate";
 import { renderManifest } from "./manifest.js";
-import { APP_PACKAGE_DIR, renderFile, teamsVars, validateAppPackage, type TeamsVars } from "./package-teams.js";
+import { renderFile, teamsVars, writeAppPackage, type TeamsVars } from "./package-teams.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 export const DEFAULT_UNIFIED_ZIP = path.join(root, "dist", "m365Package.zip");
@@ -190,16 +188,6 @@ export function packageUnifiedApp(opts: { env?: Record<string, string | undefine
   const env = opts.env ?? process.env;
   const vars = teamsVars(env);
   const { manifest, xml } = buildUnifiedManifest(vars, vars.ENTRA_CLIENT_ID);
-  const teams = manifest as { icons: { color: string; outline: string }; localizationInfo?: { additionalLanguages?: { file: string }[] } };
-  const langFiles = (teams.localizationInfo?.additionalLanguages ?? []).map((l) => l.file);
-  const localizations = langFiles.map((f) => renderFile(f, vars));
-  const problems = validateAppPackage(manifest, localizations);
-  if (problems.length) throw new Error(`The unified app manifest does not validate:\n  ${problems.join("\n  ")}`);
-  const files: Record<string, Uint8Array> = { "manifest.json": strToU8(JSON.stringify(manifest, null, 2)) };
-  langFiles.forEach((f, i) => (files[f] = strToU8(JSON.stringify(localizations[i], null, 2))));
-  for (const icon of [teams.icons.color, teams.icons.outline]) files[icon] = readFileSync(path.join(APP_PACKAGE_DIR, icon));
-  const out = opts.out ?? DEFAULT_UNIFIED_ZIP;
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, zipSync(files, { level: 9 }));
-  return { zip: out, manifest, xml };
+  const zip = writeAppPackage(manifest, vars, opts.out ?? DEFAULT_UNIFIED_ZIP, "The unified app manifest");
+  return { zip, manifest, xml };
 }

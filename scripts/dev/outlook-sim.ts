@@ -16,6 +16,7 @@ import express, { Router } from "express";
 import { GraphAuth } from "../../server/graph/client.js";
 import type { Running } from "../../server/main.js";
 import { SentItemsRepository } from "../../server/sentitems/repository.js";
+import type { SentItemView } from "../../contract/demo.js";
 import { GraphSim } from "./graph-sim.js";
 import { FakeAuthority } from "./local-services.js";
 
@@ -33,20 +34,8 @@ interface SentBody {
   attachments?: unknown;
 }
 
-/** A message of the simulated Sent Items, as the playground lists it. */
-export interface SentItemView {
-  id: string;
-  internetMessageId: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  body: string;
-  sentAt: string;
-  /** The check id of the x-zorgvuldig-check stamp ("" without one). */
-  checkId: string;
-  attachments: string[];
-}
+/** A message of the simulated Sent Items, as the playground lists it (contract/demo.ts). */
+export type { SentItemView };
 
 const strings = (x: unknown, max = 50): string[] =>
   Array.isArray(x) ? x.filter((v): v is string => typeof v === "string" && v.length <= 320).slice(0, max) : [];

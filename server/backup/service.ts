@@ -120,6 +120,30 @@ function headState(r: BackupRow): string | undefined {
 /** The administrative log's partitions: the tenant's own, or one kept aside by an earlier restore. */
 const adminPartition = (tenantId: string, pk: string): boolean => pk === key(tenantId) || /^[^|]+\|restored\|[^|]+$/.test(pk);
 
+/** One partition of a chain in a backup: its entries (register events or log entries) and its HEAD row. */
+interface ChainRows<E> {
+  items: E[];
+  head?: BackupRow;
+}
+
+/**
+ * Files a chain's row under its partition: the HEAD (with seq and hash), else an entry whose row key is
+ * its sequence number and that `agrees` with its row. `invalid` makes the error (a problem of its own, or
+ * without one the entry's shape).
+ */
+function fileChainRow<E>(parts: Map<string, ChainRows<E>>, r: BackupRow, agrees: (e: Record<string, unknown>) => boolean, invalid: (problem?: string) => AppError): void {
+  const part = parts.get(r.partitionKey) ?? { items: [] };
+  parts.set(r.partitionKey, part);
+  if (r.rowKey === "HEAD") {
+    if (typeof r.seq !== "number" || typeof r.hash !== "string") throw invalid("HEAD without seq and hash");
+    part.head = r;
+  } else {
+    const e = parseJson(r.data);
+    if (!SEQ_KEY.test(r.rowKey) || !e || e.seq !== Number(r.rowKey) || !agrees(e)) throw invalid();
+    part.items.push(e as unknown as E);
+  }
+}
+
 /**
  * Checks every row of a backup for the caller's tenant; the first bad row refuses the whole restore
  * (BACKUP_ROW_INVALID naming the table, its place and the problem). Then recomputes every register
@@ -132,8 +156,8 @@ export function validateBackup(b: TenantBackup, tenantId: string): void {
     if (!(TABLES as readonly string[]).includes(name)) throw rowInvalid(name.slice(0, 40), 0, "unknown table");
     if (!Array.isArray(rows)) throw rowInvalid(name, 0, "not a list of rows");
     const seen = new Set<string>();
-    const events = new Map<string, { events: RegisterEvent[]; head?: BackupRow }>();
-    const admin = new Map<string, { entries: AdminLogEntry[]; head?: BackupRow }>();
+    const events = new Map<string, ChainRows<RegisterEvent>>();
+    const admin = new Map<string, ChainRows<AdminLogEntry>>();
     rows.forEach((row: unknown, i) => {
       if (row === null || typeof row !== "object" || Array.isArray(row)) throw rowInvalid(name, i, "not an entity");
       const r = row as Record<string, unknown>;
@@ -156,28 +180,10 @@ export function validateBackup(b: TenantBackup, tenantId: string): void {
       const br = r as BackupRow;
       if (name === "Events") {
         if (parts.length !== 2) throw rowInvalid(name, i, "partition key shape (tenant|student)");
-        const part = events.get(pk) ?? { events: [] };
-        events.set(pk, part);
-        if (rk === "HEAD") {
-          if (typeof r.seq !== "number" || typeof r.hash !== "string") throw rowInvalid(name, i, "HEAD without seq and hash");
-          part.head = br;
-        } else {
-          const e = parseJson(r.data);
-          if (!SEQ_KEY.test(rk) || !e || e.seq !== Number(rk) || e.seq !== r.seq || e.hash !== r.hash || e.type !== r.type) throw rowInvalid(name, i, "event row shape");
-          part.events.push(e as unknown as RegisterEvent);
-        }
+        fileChainRow(events, br, (e) => e.seq === r.seq && e.hash === r.hash && e.type === r.type, (why) => rowInvalid(name, i, why ?? "event row shape"));
       } else if (name === "AdminLog") {
         if (!adminPartition(tenantId, pk)) throw rowInvalid(name, i, "partition key shape");
-        const part = admin.get(pk) ?? { entries: [] };
-        admin.set(pk, part);
-        if (rk === "HEAD") {
-          if (typeof r.seq !== "number" || typeof r.hash !== "string") throw rowInvalid(name, i, "HEAD without seq and hash");
-          part.head = br;
-        } else {
-          const e = parseJson(r.data);
-          if (!SEQ_KEY.test(rk) || !e || e.seq !== Number(rk)) throw rowInvalid(name, i, "log entry shape");
-          part.entries.push(e as unknown as AdminLogEntry);
-        }
+        fileChainRow(admin, br, () => true, (why) => rowInvalid(name, i, why ?? "log entry shape"));
       }
     });
     let p = 0;
@@ -186,7 +192,7 @@ export function validateBackup(b: TenantBackup, tenantId: string): void {
       const head = part.head ? { seq: Number(part.head.seq), hash: String(part.head.hash), ...(state ? { state: JSON.parse(state) as RegisterEvent[] } : {}) } : undefined;
       let problems: unknown[];
       try {
-        problems = verifyChain(pk.split("|")[1] ?? "", part.events, head);
+        problems = verifyChain(pk.split("|")[1] ?? "", part.items, head);
       } catch {
         problems = ["unreadable"];
       }
@@ -194,7 +200,7 @@ export function validateBackup(b: TenantBackup, tenantId: string): void {
       p++;
     }
     for (const [, part] of admin) {
-      const entries = [...part.entries].sort((a, b) => a.seq - b.seq);
+      const entries = [...part.items].sort((a, b) => a.seq - b.seq);
       const last = entries[entries.length - 1];
       let problems: unknown[];
       try {

@@ -96,19 +96,7 @@ export class AhoCorasick<V> {
       for (const v of byDepth[d] ?? []) {
         const p = parent[v] ?? ROOT;
         const sym = symbolOf[v] ?? -1;
-        let f = ROOT;
-        if (p !== ROOT) {
-          let g = this.fail[p] ?? ROOT;
-          for (;;) {
-            const next = this.child(g, sym);
-            if (next !== undefined) {
-              f = next;
-              break;
-            }
-            if (g === ROOT) break;
-            g = this.fail[g] ?? ROOT;
-          }
-        }
+        const f = p === ROOT ? ROOT : this.step(this.fail[p] ?? ROOT, sym);
         this.fail[v] = f;
         this.dictLink[v] = this.outputs[f] ? f : (this.dictLink[f] ?? -1);
       }
@@ -130,15 +118,7 @@ export class AhoCorasick<V> {
         state = ROOT; // a token no pattern contains: nothing can continue through it
         continue;
       }
-      for (;;) {
-        const next = this.child(state, sym);
-        if (next !== undefined) {
-          state = next;
-          break;
-        }
-        if (state === ROOT) break;
-        state = this.fail[state] ?? ROOT;
-      }
+      state = this.step(state, sym);
       for (let node = this.outputs[state] ? state : (this.dictLink[state] ?? -1); node !== -1; node = this.dictLink[node] ?? -1) {
         for (const index of this.outputs[node] ?? []) {
           const entry = this.entries[index];
@@ -147,6 +127,15 @@ export class AhoCorasick<V> {
       }
     }
     return matches;
+  }
+
+  /** The goto of `node` on `sym`, following failure links until a node has it (the root when none does). */
+  private step(node: number, sym: number): number {
+    for (let s = node; ; s = this.fail[s] ?? ROOT) {
+      const next = this.child(s, sym);
+      if (next !== undefined) return next;
+      if (s === ROOT) return ROOT;
+    }
   }
 
   private child(node: number, sym: number): number | undefined {

@@ -9,7 +9,7 @@ import type { AccessExport } from "../../contract/register.js";
 import type { Lang } from "../../contract/enums.js";
 import { fill, texts } from "../../contract/i18n.js";
 import { formatDutchDate } from "../directory/domain.js";
-import { shortDate, writeDocument, type Pen, type PdfBytes } from "./pdf.js";
+import { headers, shortDate, writeDocument, type Pen, type PdfBytes } from "./pdf.js";
 import { BASIS, DECISION, METHOD, RELATION, documentTexts } from "./texts.js";
 
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -97,11 +97,7 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
     if (doc.guardians.length > 0) {
       pen.heading(t.secGuardians);
       pen.table(
-        [
-          { header: t.name },
-          { header: t.relation },
-          { header: t.authority },
-        ],
+        headers(t.name, t.relation, t.authority),
         doc.guardians.map((g) => [g.name, word(RELATION, g.relation, lang), g.hasAuthority ? t.yes : t.no]),
       );
     }
@@ -116,12 +112,7 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
     if (disclosures.length === 0) pen.para(fill(t.noRecipients, { name: student }));
     else
       pen.table(
-        [
-          { header: t.date },
-          { header: t.toWhom },
-          { header: t.what },
-          { header: t.basis },
-        ],
+        headers(t.date, t.toWhom, t.what, t.basis),
         disclosures,
       );
 
@@ -130,26 +121,13 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
     if (consents.length === 0) pen.para(t.noConsents);
     else
       pen.table(
-        [
-          { header: t.date },
-          { header: t.decision },
-          { header: t.toWhom },
-          { header: t.purpose },
-          { header: t.givenBy },
-          { header: t.how },
-          { header: t.validUntil },
-        ],
+        headers(t.date, t.decision, t.toWhom, t.purpose, t.givenBy, t.how, t.validUntil),
         consents,
       );
     if (doc.notices.length > 0) {
       pen.heading(t.secNotices);
       pen.table(
-        [
-          { header: t.date },
-          { header: t.toWhom },
-          { header: t.purpose },
-          { header: t.how },
-        ],
+        headers(t.date, t.toWhom, t.purpose, t.how),
         doc.notices.map((n) => [shortDate(n.informedAt, lang), n.party, n.purpose, word(METHOD, n.method, lang)]),
       );
     }
@@ -161,13 +139,7 @@ export function accessLetterPdf(doc: AccessExport, lang: Lang, at = new Date(doc
       pen.heading(t.secBreaches);
       pen.para(fill(t.breachesIntro, { name: student }));
       pen.table(
-        [
-          { header: t.flaggedAt },
-          { header: t.awareAt },
-          { header: t.what },
-          { header: t.categories },
-          { header: t.recipient },
-        ],
+        headers(t.flaggedAt, t.awareAt, t.what, t.categories, t.recipient),
         doc.dataBreaches.map((b) => [shortDate(b.flaggedAt, lang), shortDate(b.awareAt, lang), b.what, b.categories.join(", "), b.recipient]),
       );
     }

@@ -60,6 +60,11 @@ export interface Column {
   mono?: boolean;
 }
 
+/** Plain columns by their headers, in order. */
+export function headers(...names: string[]): Column[] {
+  return names.map((header) => ({ header }));
+}
+
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = { top: 56, bottom: 62, left: 62, right: 62 };
 /** A last page filled less than this (a share of the text area) counts as almost empty. */

@@ -69,14 +69,29 @@ export class SentItemsRepository {
     }
   }
 
-  async review(tenantId: string, id: string): Promise<ReviewItem | undefined> {
-    const e = await this.storage.getOrUndefined("Review", key(tenantId), `r|${key(id)}`);
-    return e ? parse<ReviewItem>(e) : undefined;
+  /** One row of the Review table: kind "r" a review item, "b" a breach. */
+  private async one<T>(tenantId: string, kind: "r" | "b", id: string): Promise<T | undefined> {
+    const e = await this.storage.getOrUndefined("Review", key(tenantId), `${kind}|${key(id)}`);
+    return e ? parse<T>(e) : undefined;
   }
 
-  async reviews(tenantId: string): Promise<ReviewItem[]> {
-    const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge 'r|' and RowKey lt 'r}'`);
-    return rows.map((e) => parse<ReviewItem>(e));
+  /** Every row of one kind of the Review table ("r|..." up to "r}", the next character after "|"). */
+  private async all<T>(tenantId: string, kind: "r" | "b"): Promise<T[]> {
+    const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge ${`${kind}|`} and RowKey lt ${`${kind}}`}`);
+    return rows.map((e) => parse<T>(e));
+  }
+
+  /** Replaces a row of the Review table on its ETag (when it has one). */
+  private async replace(tenantId: string, kind: "r" | "b", value: { id: string; etag?: string }): Promise<void> {
+    await this.storage.run("Review", (t) => t.updateEntity(row(key(tenantId), `${kind}|${value.id}`, value), "Replace", value.etag ? { etag: value.etag } : {}));
+  }
+
+  review(tenantId: string, id: string): Promise<ReviewItem | undefined> {
+    return this.one<ReviewItem>(tenantId, "r", id);
+  }
+
+  reviews(tenantId: string): Promise<ReviewItem[]> {
+    return this.all<ReviewItem>(tenantId, "r");
   }
 
   /**
@@ -91,25 +106,23 @@ export class SentItemsRepository {
     return dryRun ? gone.length : this.storage.deleteRows("Review", gone);
   }
 
-  async replaceReview(tenantId: string, item: ReviewItem): Promise<void> {
-    await this.storage.run("Review", (t) => t.updateEntity(row(key(tenantId), `r|${item.id}`, item), "Replace", item.etag ? { etag: item.etag } : {}));
+  replaceReview(tenantId: string, item: ReviewItem): Promise<void> {
+    return this.replace(tenantId, "r", item);
   }
 
   async addBreach(tenantId: string, b: Breach): Promise<void> {
     await this.storage.run("Review", (t) => t.createEntity(row(key(tenantId), `b|${b.id}`, b)));
   }
 
-  async breach(tenantId: string, id: string): Promise<Breach | undefined> {
-    const e = await this.storage.getOrUndefined("Review", key(tenantId), `b|${key(id)}`);
-    return e ? parse<Breach>(e) : undefined;
+  breach(tenantId: string, id: string): Promise<Breach | undefined> {
+    return this.one<Breach>(tenantId, "b", id);
   }
 
-  async breaches(tenantId: string): Promise<Breach[]> {
-    const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge 'b|' and RowKey lt 'b}'`);
-    return rows.map((e) => parse<Breach>(e));
+  breaches(tenantId: string): Promise<Breach[]> {
+    return this.all<Breach>(tenantId, "b");
   }
 
-  async replaceBreach(tenantId: string, b: Breach): Promise<void> {
-    await this.storage.run("Review", (t) => t.updateEntity(row(key(tenantId), `b|${b.id}`, b), "Replace", b.etag ? { etag: b.etag } : {}));
+  replaceBreach(tenantId: string, b: Breach): Promise<void> {
+    return this.replace(tenantId, "b", b);
   }
 }

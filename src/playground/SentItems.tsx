@@ -5,27 +5,16 @@
  * and logs the disclosure. Each Sent Items message shows what the register says about it, read from the
  * register itself (GET /api/students/{id}/register), never assumed.
  */
-import { Fragment, useEffect, useState } from "react";
+import { Fragment, useEffect, useState, type ReactNode } from "react";
 import { Badge, Button, Link, Text } from "@fluentui/react-components";
 import type { ApiClient } from "../shared/api.js";
 import type { CheckResponse } from "../../contract/sendcheck.js";
+import type { SentItemView } from "../../contract/demo.js";
 import type { SimComposeMail } from "./office-sim.js";
 import type { Lang, Strings } from "./i18n.js";
 
 /** A message of the simulated Sent Items (the shape /dev/outlook/sent-items answers). */
-export interface SentItem {
-  id: string;
-  internetMessageId: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  body: string;
-  sentAt: string;
-  /** The check id of its x-zorgvuldig-check stamp ("" without one). */
-  checkId: string;
-  attachments: string[];
-}
+export type SentItem = SentItemView;
 
 /** A mail Outlook has accepted but not sent yet, with the stamp the add-in set on it. */
 export interface OutboxItem {
@@ -175,11 +164,7 @@ function SentCard({ item, api, lang, t }: { item: SentItem; api: ApiClient; lang
 
 export function SentItemsView({ items, error, api, lang, t }: { items: SentItem[] | undefined; error: string | undefined; api: ApiClient; lang: Lang; t: Strings }) {
   return (
-    <section aria-labelledby="pg-sent-title">
-      <h2 id="pg-sent-title" className="pg-h2">
-        {t.sent}
-      </h2>
-      <Text>{t.sentItemsIntro}</Text>
+    <Folder id="pg-sent-title" title={t.sent} intro={t.sentItemsIntro}>
       {error ? (
         <p>{error}</p>
       ) : !items ? (
@@ -193,17 +178,13 @@ export function SentItemsView({ items, error, api, lang, t }: { items: SentItem[
           ))}
         </div>
       )}
-    </section>
+    </Folder>
   );
 }
 
 export function OutboxView({ outbox, busy, onSendReceive, t }: { outbox: OutboxItem[]; busy: boolean; onSendReceive(): void; t: Strings }) {
   return (
-    <section aria-labelledby="pg-outbox-title">
-      <h2 id="pg-outbox-title" className="pg-h2">
-        {t.outbox}
-      </h2>
-      <Text>{t.outboxIntro}</Text>
+    <Folder id="pg-outbox-title" title={t.outbox} intro={t.outboxIntro}>
       {outbox.length === 0 ? (
         <p>{t.outboxEmpty}</p>
       ) : (
@@ -218,6 +199,19 @@ export function OutboxView({ outbox, busy, onSendReceive, t }: { outbox: OutboxI
       <Button appearance="primary" onClick={onSendReceive} disabled={busy || outbox.length === 0}>
         {t.sendReceive}
       </Button>
+    </Folder>
+  );
+}
+
+/** A folder of the simulated Outlook: its h2 (`id` names the section) and what it holds. */
+function Folder(props: { id: string; title: string; intro: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id} className="pg-h2">
+        {props.title}
+      </h2>
+      <Text>{props.intro}</Text>
+      {props.children}
     </section>
   );
 }

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
-import { Badge, Button, Field, Radio, RadioGroup, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
+import { Badge, Button, Field, Radio, RadioGroup, Select, Text, Textarea } from "@fluentui/react-components";
 import type { CheckResponse, RecipientResult } from "../../../contract/sendcheck.js";
 import type { Party, Purpose, StudentSummary } from "../../../contract/directory.js";
 import type { SensitivityLabelInfo } from "./host.js";
-import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
+import { Busy, errorText, Problem, Success, useApp, PurposeOptions, PaneSection } from "./common.js";
 import { routes } from "./api.js";
 
 const CONSENT_CODES = new Set(["NO_CONSENT", "CONSENT_EXPIRED", "CONSENT_WITHDRAWN", "SECOND_GUARDIAN_REQUIRED", "CONSENT_REFUSED"]);
@@ -180,10 +180,7 @@ export function CheckView() {
 
   const intent = check?.verdict === "allow" ? "success" : check?.verdict === "warn" ? "warning" : "danger";
   return (
-    <section aria-labelledby="check-title" className="zv-stack">
-      <Title3 as="h1" id="check-title">
-        {t.checkTitle}
-      </Title3>
+    <PaneSection id="check-title" className="zv-stack" title={t.checkTitle}>
       {busy && <Busy label={t.loading} />}
       {error && <Problem title={t.error}>{error}</Problem>}
       {note && <Success>{note}</Success>}
@@ -219,10 +216,7 @@ export function CheckView() {
               </Select>
             </Field>
           )}
-          <section aria-labelledby="students-title">
-            <Title3 as="h2" id="students-title" style={{ fontSize: "16px" }}>
-              {t.students}
-            </Title3>
+          <PaneSection id="students-title" level={2} title={t.students}>
             {check.students.length === 0 ? (
               <Text>{t.noStudents}</Text>
             ) : (
@@ -232,11 +226,8 @@ export function CheckView() {
                 ))}
               </ul>
             )}
-          </section>
-          <section aria-labelledby="recipients-title">
-            <Title3 as="h2" id="recipients-title" style={{ fontSize: "16px" }}>
-              {t.recipients}
-            </Title3>
+          </PaneSection>
+          <PaneSection id="recipients-title" level={2} title={t.recipients}>
             <ul className="zv-recipients">
               {check.recipients.map((r) => {
                 const needsConsent = r.kind === "party" && r.reasons.some((q) => CONSENT_CODES.has(q.code));
@@ -295,12 +286,9 @@ export function CheckView() {
                 );
               })}
             </ul>
-          </section>
+          </PaneSection>
           {check.verdict !== "allow" && (
-            <section aria-labelledby="override-title" className="zv-stack">
-              <Title3 as="h2" id="override-title" style={{ fontSize: "16px" }}>
-                {t.overrideTitle}
-              </Title3>
+            <PaneSection id="override-title" level={2} className="zv-stack" title={t.overrideTitle}>
               <Text size={200}>{t.overrideHelp}</Text>
               {listReasons.length > 0 && (
                 <Field label={t.overridePick} required>
@@ -332,13 +320,13 @@ export function CheckView() {
               <Button appearance="primary" disabled={busy || !reasonOk} onClick={() => void override()}>
                 {t.overrideButton}
               </Button>
-            </section>
+            </PaneSection>
           )}
           <Button onClick={() => void run()} disabled={busy}>
             {t.checkAgain}
           </Button>
         </>
       )}
-    </section>
+    </PaneSection>
   );
 }

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from "react";
-import { Button, Field, Radio, RadioGroup, Select, Text, Title3 } from "@fluentui/react-components";
+import { Button, Field, Radio, RadioGroup, Select, Text } from "@fluentui/react-components";
 import type { Party, Purpose } from "../../../contract/directory.js";
 import type { ConsentRequest } from "../../../contract/register.js";
 import { excerptOf, findRequestTag, guessDecision, routes, sha256Hex, type ConsentRequestView, type GuardianMatch } from "./api.js";
 import type { ReadMessage } from "./host.js";
-import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
+import { attempt, Busy, errorText, IdOptions, Problem, Success, useApp, PurposeOptions, PaneSection } from "./common.js";
 
 /** Age from which a student consents alone (DOMAIN.md; the server applies the school's policy too). */
 const STUDENT_CONSENT_AGE = 16;
@@ -95,9 +95,7 @@ export function RecordView() {
 
   const record = async () => {
     if (!data || !match || !partyId || !purposeId) return;
-    setSaving(true);
-    setSaveError(undefined);
-    try {
+    await attempt(setSaving, setSaveError, async () => {
       const evidence = {
         messageId: data.msg.internetMessageId,
         sender: data.msg.from,
@@ -126,18 +124,11 @@ export function RecordView() {
       const mailbox = event.evidence?.mailbox;
       if (mailbox && event.evidence?.hashSource === "client") setClientHashNote(t.sharedMailboxClientHash(mailbox));
       setDone(t.recorded);
-    } catch (e) {
-      setSaveError(errorText(e));
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   return (
-    <section aria-labelledby="record-title" className="zv-stack">
-      <Title3 as="h1" id="record-title">
-        {t.recordTitle}
-      </Title3>
+    <PaneSection id="record-title" className="zv-stack" title={t.recordTitle}>
       <Text>{t.recordIntro}</Text>
       {state.s === "loading" && <Busy label={t.loading} />}
       {state.s === "error" && (
@@ -188,14 +179,7 @@ export function RecordView() {
                     if (p?.defaultPurposeId && !purposeId) setPurposeId(p.defaultPurposeId);
                   }}
                 >
-                  <option value="">{t.choose}</option>
-                  {data.parties
-                    .filter((p) => p.kind !== "processor")
-                    .map((p) => (
-                      <option key={p.id} value={p.id}>
-                        {p.name}
-                      </option>
-                    ))}
+                  <IdOptions items={data.parties.filter((p) => p.kind !== "processor")} empty={t.choose} label={(p) => p.name} />
                 </Select>
               </Field>
               <Field label={t.purpose} required>
@@ -211,10 +195,7 @@ export function RecordView() {
               <Radio value="refused" label={t.refused} />
             </RadioGroup>
           </Field>
-          <section aria-labelledby="what-title">
-            <Title3 as="h2" id="what-title" style={{ fontSize: "16px" }}>
-              {t.whatRecorded}
-            </Title3>
+          <PaneSection id="what-title" level={2} title={t.whatRecorded}>
             <dl className="zv-dl" data-testid="summary">
               <dt>{t.fields.student}</dt>
               <dd>{match?.studentName ?? "—"}</dd>
@@ -241,7 +222,7 @@ export function RecordView() {
               <dt>{t.fields.informationShown}</dt>
               <dd>{data.request ? t.informationFromRequest : t.none}</dd>
             </dl>
-          </section>
+          </PaneSection>
           {saveError && <Problem title={t.error}>{saveError}</Problem>}
           {!data.serverHash && data.msg.mailboxOwner && !done && <Text data-testid="client-hash-note">{t.sharedMailboxClientHash(data.msg.mailboxOwner)}</Text>}
           {done ? (
@@ -256,6 +237,6 @@ export function RecordView() {
           )}
         </>
       )}
-    </section>
+    </PaneSection>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
-import { Button, Field, Select, Text, Title3 } from "@fluentui/react-components";
+import { Button, Field, Select, Text } from "@fluentui/react-components";
 import type { Party, Purpose } from "../../../contract/directory.js";
-import { Busy, errorText, Problem, Success, useApp, PurposeOptions } from "./common.js";
+import { attempt, Busy, errorText, IdOptions, Problem, Success, useApp, PurposeOptions, PaneSection } from "./common.js";
 import { routes } from "./api.js";
 import { StudentPicker } from "./StudentPicker.js";
 
@@ -27,10 +27,8 @@ export function RequestView() {
   }, [api]);
 
   const compose = async () => {
-    setBusy(true);
-    setError(undefined);
     setDone(undefined);
-    try {
+    await attempt(setBusy, setError, async () => {
       const req = await api.call(routes.createConsentRequest, { body: { studentId, partyId, purposeId, lang: host.language() } });
       // One mail per holder of authority: the first letter fills this mail, every other opens its own.
       const [first, ...others] = req.letters;
@@ -41,18 +39,11 @@ export function RequestView() {
       }
       for (const l of others) host.displayNewMessage({ to: l.to ? [l.to] : [], subject: l.subject, htmlBody: l.bodyHtml });
       setDone(req.addressedTo === "student" ? t.studentAlone : t.composed);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <section aria-labelledby="request-title" className="zv-stack">
-      <Title3 as="h1" id="request-title">
-        {t.requestTitle}
-      </Title3>
+    <PaneSection id="request-title" className="zv-stack" title={t.requestTitle}>
       <Text>{t.requestIntro}</Text>
       {busy && <Busy label={t.loading} />}
       {error && <Problem title={t.error}>{error}</Problem>}
@@ -66,12 +57,7 @@ export function RequestView() {
             if (p?.defaultPurposeId) setPurposeId(p.defaultPurposeId);
           }}
         >
-          <option value="">{t.choose}</option>
-          {parties.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
+          <IdOptions items={parties} empty={t.choose} label={(p) => p.name} />
         </Select>
       </Field>
       <Field label={t.purpose} required>
@@ -83,6 +69,6 @@ export function RequestView() {
         {t.compose}
       </Button>
       {done && <Success>{done}</Success>}
-    </section>
+    </PaneSection>
   );
 }

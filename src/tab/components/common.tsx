@@ -58,12 +58,17 @@ export function Success({ children }: { children: ReactNode }): JSX.Element {
 
 /** A school picker (inside a Field): the schools by name, led by an "all schools" choice (value "") when allLabel is given. */
 export function SchoolSelect(props: { schools: readonly { id: string; name: string }[]; value: string; onChange(id: string): void; allLabel?: string }): JSX.Element {
+  return <IdSelect items={props.schools} label={(sc) => sc.name} value={props.value} onChange={props.onChange} allLabel={props.allLabel} />;
+}
+
+/** A picker of items by id (inside a Field), each shown by `label`, led by a choice of value "" when allLabel is given. */
+export function IdSelect<T extends { id: string }>(props: { items: readonly T[]; label(item: T): string; value: string; onChange(id: string): void; allLabel?: string | undefined }): JSX.Element {
   return (
     <Select value={props.value} onChange={(_, d) => props.onChange(d.value)}>
       {props.allLabel !== undefined ? <option value="">{props.allLabel}</option> : null}
-      {props.schools.map((sc) => (
-        <option key={sc.id} value={sc.id}>
-          {sc.name}
+      {props.items.map((it) => (
+        <option key={it.id} value={it.id}>
+          {props.label(it)}
         </option>
       ))}
     </Select>

@@ -4,24 +4,8 @@
  * with whether the log's own hash chain verifies; and the last audit of the register, which the privacy
  * officer can run again here (GET /api/audit/verify: it needs every school).
  */
-import {
-  Button,
-  DataGrid,
-  DataGridBody,
-  DataGridCell,
-  DataGridHeader,
-  DataGridHeaderCell,
-  DataGridRow,
-  MessageBar,
-  MessageBarBody,
-  Text,
-  Title2,
-  Title3,
-  createTableColumn,
-  makeStyles,
-  tokens,
-  type TableColumnDefinition,
-} from "@fluentui/react-components";
+import { Button, DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCell, DataGridRow, MessageBar, MessageBarBody, Text, createTableColumn, makeStyles, tokens, type TableColumnDefinition } from "@fluentui/react-components";
+import { TitledSection } from "../components/layout.js";
 import { useMemo, useState } from "react";
 import type { AdminLogEntry } from "../../../contract/index.js";
 import { routes } from "../api.js";
@@ -74,10 +58,7 @@ export function AdminLogView(): JSX.Element {
   const cols = useMemo(() => columns(t, lang, s.cell, (ids) => ids.map((id) => names.school(id)).join(", ")), [t, lang, s.cell, names]);
 
   return (
-    <section aria-labelledby="al-title" className={s.stack}>
-      <Title2 as="h1" block id="al-title">
-        {t("alTitle")}
-      </Title2>
+    <TitledSection id="al-title" className={s.stack} title={t("alTitle")}>
       <Text block>{t("alIntro")}</Text>
       {log.data ? (
         log.data.verified ? (
@@ -114,7 +95,7 @@ export function AdminLogView(): JSX.Element {
         }}
       </LoadedList>
       <RegisterAudit onAudited={recheckAudit} />
-    </section>
+    </TitledSection>
   );
 }
 
@@ -182,10 +163,7 @@ function RegisterAudit({ onAudited }: { onAudited(): void }): JSX.Element {
   };
   const st = status.data;
   return (
-    <section aria-labelledby="al-audit" className={s.section}>
-      <Title3 as="h2" block id="al-audit">
-        {t("alAuditTitle")}
-      </Title3>
+    <TitledSection id="al-audit" level={2} className={s.section} title={t("alAuditTitle")}>
       {st ? (
         <Text block data-testid="al-audit-state">
           {st.state === "unchecked" ? t("alAuditNever") : t(st.state === "ok" ? "alAuditOk" : "alAuditFailed", { date: formatDate(st.at, lang, true) })}
@@ -199,6 +177,6 @@ function RegisterAudit({ onAudited }: { onAudited(): void }): JSX.Element {
         <Text size={200}>{t("alAuditOnlyAll")}</Text>
       </div>
       {error ? <ErrorBox error={error} /> : null}
-    </section>
+    </TitledSection>
   );
 }

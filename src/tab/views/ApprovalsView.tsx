@@ -5,7 +5,9 @@
  * proposal waits for a second person and gets no buttons; should the server still refuse
  * (403 SECOND_PERSON_REQUIRED) the view says so in words, not as a general error.
  */
-import { Badge, Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, TableCell, TableRow, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { TitledSection } from "../components/layout.js";
+import { HeadedTable } from "../components/HeadedTable.js";
 import { useState, type FormEvent } from "react";
 import type { ApprovalRecord } from "../../../contract/index.js";
 import { ApiError, routes } from "../api.js";
@@ -37,62 +39,46 @@ export function ApprovalsView(): JSX.Element {
   const decided = (all: ApprovalRecord[]) => all.filter((a) => a.state !== "proposed").slice(0, 10);
 
   return (
-    <section aria-labelledby="ap-title" className={s.stack}>
-      <Title2 as="h1" block id="ap-title">
-        {t("apTitle")}
-      </Title2>
+    <TitledSection id="ap-title" className={s.stack} title={t("apTitle")}>
       <Text block>{t("apIntro")}</Text>
       {done ? <Success>{t(done)}</Success> : null}
       <LoadedList state={list} isEmpty={(d) => pending(d).length === 0} empty={t("apNone")}>
         {(d) => (
-          <Table aria-labelledby="ap-title" data-testid="ap-pending">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t("apWhat")}</TableHeaderCell>
-                <TableHeaderCell>{t("apBy")}</TableHeaderCell>
-                <TableHeaderCell>{t("apWhy")}</TableHeaderCell>
-                <TableHeaderCell>{t("apDecision")}</TableHeaderCell>
+          <HeadedTable aria-labelledby="ap-title" data-testid="ap-pending" columns={[t("apWhat"), t("apBy"), t("apWhy"), t("apDecision")]}>
+            {pending(d).map((a) => (
+              <TableRow key={a.id} data-approval={a.id}>
+                <TableCell>
+                  <What approval={a} />
+                </TableCell>
+                <TableCell>
+                  {a.proposedBy}
+                  <Text block size={200}>
+                    {formatDate(a.proposedAt, lang, true)}
+                  </Text>
+                </TableCell>
+                <TableCell>{a.reason}</TableCell>
+                <TableCell>
+                  {me.data && me.data.user === a.proposedBy ? (
+                    <Badge appearance="tint" color="warning" data-testid="ap-own">
+                      {t("apWaitSecond")}
+                    </Badge>
+                  ) : (
+                    <Decide
+                      approval={a}
+                      onDone={(k) => {
+                        setDone(k);
+                        list.reload();
+                      }}
+                    />
+                  )}
+                </TableCell>
               </TableRow>
-            </TableHeader>
-            <TableBody>
-              {pending(d).map((a) => (
-                <TableRow key={a.id} data-approval={a.id}>
-                  <TableCell>
-                    <What approval={a} />
-                  </TableCell>
-                  <TableCell>
-                    {a.proposedBy}
-                    <Text block size={200}>
-                      {formatDate(a.proposedAt, lang, true)}
-                    </Text>
-                  </TableCell>
-                  <TableCell>{a.reason}</TableCell>
-                  <TableCell>
-                    {me.data && me.data.user === a.proposedBy ? (
-                      <Badge appearance="tint" color="warning" data-testid="ap-own">
-                        {t("apWaitSecond")}
-                      </Badge>
-                    ) : (
-                      <Decide
-                        approval={a}
-                        onDone={(k) => {
-                          setDone(k);
-                          list.reload();
-                        }}
-                      />
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+            ))}
+          </HeadedTable>
         )}
       </LoadedList>
       {list.data && decided(list.data).length > 0 ? (
-        <section aria-labelledby="ap-decided" className={s.section}>
-          <Title3 as="h2" block id="ap-decided">
-            {t("apDecided")}
-          </Title3>
+        <TitledSection id="ap-decided" level={2} className={s.section} title={t("apDecided")}>
           <ul className={s.list} data-testid="ap-decided-list">
             {decided(list.data).map((a) => (
               <li key={a.id}>
@@ -104,9 +90,9 @@ export function ApprovalsView(): JSX.Element {
               </li>
             ))}
           </ul>
-        </section>
+        </TitledSection>
       ) : null}
-    </section>
+    </TitledSection>
   );
 }
 

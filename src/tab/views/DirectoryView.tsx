@@ -1,9 +1,10 @@
 /** Parties, purposes and school policy: lists with edit forms that show the server's own error messages. */
-import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Checkbox, Field, Input, Select, Switch, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
+import { TitledSection, OptionSelect, TitledForm } from "../components/layout.js";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { routes, type Party, type Policy, type Purpose } from "../api.js";
 import { PARTY_KINDS, PURPOSE_CATEGORIES } from "../../../contract/enums.js";
-import { useSave } from "../components/useSave.js";
+import { useSave, type SaveState } from "../components/useSave.js";
 import { useApp, useLoad } from "../context.js";
 import { useI18n } from "../i18n.js";
 import { Empty, ErrorBox, Loading, SchoolSelect, Success } from "../components/common.js";
@@ -25,28 +26,44 @@ function emptyParty(): Party {
   return { id: "", name: "", kind: "other", domains: [], addresses: [], defaultBasis: "consent", informParents: true };
 }
 
+/**
+ * An edit form's item and its save state: both start again when another item is opened (`initial`
+ * changes), `onOpen` resets the form's own text fields.
+ */
+function useItemForm<T>(initial: T, onOpen?: (item: T) => void): SaveState & { p: T; setP(p: T): void } {
+  const [p, setP] = useState<T>(initial);
+  const save = useSave();
+  useEffect(() => {
+    setP(initial);
+    onOpen?.(initial);
+    save.reset();
+  }, [initial]);
+  return { ...save, p, setP };
+}
+
+/** The local checks of a party or purpose: the id's pattern and one required text. */
+function idAndRequired(t: (k: "fIdHint" | "required") => string, id: string, field: string, value: string): Record<string, string> {
+  const local: Record<string, string> = {};
+  if (!ID_PATTERN.test(id)) local.id = t("fIdHint");
+  if (!value.trim()) local[field] = t("required");
+  return local;
+}
+
 function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean; onSaved(p: Party): void }): JSX.Element {
   const { api } = useApp();
   const { t } = useI18n();
   const s = useStyles();
-  const [p, setP] = useState<Party>(initial);
   const [domains, setDomains] = useState(initial.domains.join("\n"));
   const [addresses, setAddresses] = useState(initial.addresses.join("\n"));
   const [legalPurposes, setLegalPurposes] = useState((initial.legalPurposeIds ?? []).join("\n"));
-  const { errors, error, busy, run, check, reset } = useSave();
-  useEffect(() => {
-    setP(initial);
-    setDomains(initial.domains.join("\n"));
-    setAddresses(initial.addresses.join("\n"));
-    reset();
-  }, [initial]);
+  const { p, setP, errors, error, busy, run, check } = useItemForm(initial, (item) => {
+    setDomains(item.domains.join("\n"));
+    setAddresses(item.addresses.join("\n"));
+  });
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const local: Record<string, string> = {};
-    if (!ID_PATTERN.test(p.id)) local.id = t("fIdHint");
-    if (!p.name.trim()) local.name = t("required");
-    if (!check(local)) return;
+    if (!check(idAndRequired(t, p.id, "name", p.name))) return;
     const body: Party = {
       id: p.id,
       name: p.name.trim(),
@@ -68,10 +85,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
 
   const fe = (k: string): string | undefined => errors[k] ?? Object.entries(errors).find(([key]) => key.startsWith(`${k}.`))?.[1];
   return (
-    <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="party-form-title">
-      <Title3 as="h3" block id="party-form-title">
-        {isNew ? t("newParty") : t("editParty")}
-      </Title3>
+    <TitledForm titleId="party-form-title" className={s.form} onSubmit={(e) => void submit(e)} title={isNew ? t("newParty") : t("editParty")}>
       <Field label={t("fId")} hint={t("fIdHint")} required validationMessage={fe("id")}>
         <Input value={p.id} disabled={!isNew} onChange={(_, d) => setP({ ...p, id: d.value })} />
       </Field>
@@ -79,13 +93,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
         <Input value={p.name} onChange={(_, d) => setP({ ...p, name: d.value })} />
       </Field>
       <Field label={t("fKind")} validationMessage={fe("kind")}>
-        <Select value={p.kind} onChange={(_, d) => setP({ ...p, kind: PARTY_KINDS.find((k) => k === d.value) ?? "other" })}>
-          {PARTY_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
-        </Select>
+        <OptionSelect value={p.kind} onChange={(_, d) => setP({ ...p, kind: PARTY_KINDS.find((k) => k === d.value) ?? "other" })} options={PARTY_KINDS} label={(k) => k} />
       </Field>
       <Field label={t("fDefaultBasis")} validationMessage={fe("defaultBasis")}>
         <Select value={p.defaultBasis} onChange={(_, d) => setP({ ...p, defaultBasis: d.value === "legal" ? "legal" : "consent" })}>
@@ -126,7 +134,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
       <Button type="submit" appearance="primary" disabled={busy}>
         {t("save")}
       </Button>
-    </form>
+    </TitledForm>
   );
 }
 
@@ -136,18 +144,10 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
   const { api } = useApp();
   const { t } = useI18n();
   const s = useStyles();
-  const [p, setP] = useState<Purpose>(initial);
-  const { errors, error, busy, run, check, reset } = useSave();
-  useEffect(() => {
-    setP(initial);
-    reset();
-  }, [initial]);
+  const { p, setP, errors, error, busy, run, check } = useItemForm(initial);
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const local: Record<string, string> = {};
-    if (!ID_PATTERN.test(p.id)) local.id = t("fIdHint");
-    if (!p.label.trim()) local.label = t("required");
-    if (!check(local)) return;
+    if (!check(idAndRequired(t, p.id, "label", p.label))) return;
     await run(async () => {
       onSaved(
         await api.call(routes.putPurpose, {
@@ -164,10 +164,7 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
     });
   };
   return (
-    <form className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="purpose-form-title">
-      <Title3 as="h3" block id="purpose-form-title">
-        {isNew ? t("newPurpose") : t("editPurpose")}
-      </Title3>
+    <TitledForm titleId="purpose-form-title" className={s.form} onSubmit={(e) => void submit(e)} title={isNew ? t("newPurpose") : t("editPurpose")}>
       <Field label={t("fId")} hint={t("fIdHint")} required validationMessage={errors.id}>
         <Input value={p.id} disabled={!isNew} onChange={(_, d) => setP({ ...p, id: d.value })} />
       </Field>
@@ -176,13 +173,7 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
       </Field>
       <Checkbox label={t("fFarReaching")} checked={p.farReaching} onChange={(_, d) => setP({ ...p, farReaching: d.checked === true })} />
       <Field label={t("fCategory")} hint={t("fCategoryHint")}>
-        <Select value={p.category ?? "care"} onChange={(_, d) => setP({ ...p, category: PURPOSE_CATEGORIES.find((c) => c === d.value) ?? "care" })}>
-          {PURPOSE_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {t(CATEGORY_LABEL[c])}
-            </option>
-          ))}
-        </Select>
+        <OptionSelect value={p.category ?? "care"} onChange={(_, d) => setP({ ...p, category: PURPOSE_CATEGORIES.find((c) => c === d.value) ?? "care" })} options={PURPOSE_CATEGORIES} label={(c) => t(CATEGORY_LABEL[c])} />
       </Field>
       <Checkbox
         label={t("fSpecialCategory")}
@@ -193,7 +184,7 @@ function PurposeForm({ initial, isNew, onSaved }: { initial: Purpose; isNew: boo
       <Button type="submit" appearance="primary" disabled={busy}>
         {t("save")}
       </Button>
-    </form>
+    </TitledForm>
   );
 }
 
@@ -386,15 +377,9 @@ export function DirectoryView(): JSX.Element {
   };
 
   return (
-    <section aria-labelledby="dir-title">
-      <Title2 as="h1" block id="dir-title">
-        {t("dirTitle")}
-      </Title2>
+    <TitledSection id="dir-title" title={t("dirTitle")}>
       {message ? <Success>{t("saved")}</Success> : null}
-      <section className={s.section} aria-labelledby="parties-title">
-        <Title3 as="h2" block id="parties-title">
-          {t("parties")}
-        </Title3>
+      <TitledSection id="parties-title" level={2} className={s.section} title={t("parties")}>
         <EditableTable
           rows={parties}
           columns={[
@@ -410,11 +395,8 @@ export function DirectoryView(): JSX.Element {
           onNew={() => setParty({ p: emptyParty(), isNew: true })}
           form={party ? <PartyForm initial={party.p} isNew={party.isNew} onSaved={saved} /> : null}
         />
-      </section>
-      <section className={s.section} aria-labelledby="purposes-title">
-        <Title3 as="h2" block id="purposes-title">
-          {t("purposes")}
-        </Title3>
+      </TitledSection>
+      <TitledSection id="purposes-title" level={2} className={s.section} title={t("purposes")}>
         <EditableTable
           rows={purposes}
           columns={[
@@ -429,11 +411,8 @@ export function DirectoryView(): JSX.Element {
           onNew={() => setPurpose({ p: { id: "", label: "", farReaching: false }, isNew: true })}
           form={purpose ? <PurposeForm initial={purpose.p} isNew={purpose.isNew} onSaved={saved} /> : null}
         />
-      </section>
-      <section className={s.section} aria-labelledby="policy-title">
-        <Title3 as="h2" block id="policy-title">
-          {t("policy")}
-        </Title3>
+      </TitledSection>
+      <TitledSection id="policy-title" level={2} className={s.section} title={t("policy")}>
         {schools.length === 0 ? (
           <Empty>
             {t("emptySchools")} <ImportLink />
@@ -447,7 +426,7 @@ export function DirectoryView(): JSX.Element {
             {schoolId ? <PolicyForm key={schoolId} schoolId={schoolId} /> : null}
           </>
         )}
-      </section>
-    </section>
+      </TitledSection>
+    </TitledSection>
   );
 }

@@ -3,7 +3,8 @@
  * server produced. The server decides the content (and redacts other people's data); this page lays out
  * the contract's AccessExport in the order of DOMAIN.md section 6.
  */
-import { Button, Link, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { RouteLink } from "../components/layout.js";
 import { routes, type AccessExport } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type MessageKey } from "../i18n.js";
@@ -39,7 +40,7 @@ void _everyField;
 const isEmpty = (v: unknown): boolean => v === undefined || v === null || (Array.isArray(v) && v.length === 0);
 
 export function ExportView({ id }: { id: string }): JSX.Element {
-  const { api, href, navigate } = useApp();
+  const { api } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
   const loaded = useLoad(() => api.call(routes.accessExport, { params: { id } }), [api, id]);
@@ -72,9 +73,9 @@ export function ExportView({ id }: { id: string }): JSX.Element {
         <Button onClick={() => downloadJson(doc, `inzage-${id}-${new Date().toISOString().slice(0, 10)}.json`)} data-testid="export-json">
           {t("exportJson")}
         </Button>
-        <Link href={href({ view: "student", id })} onClick={(e) => (e.preventDefault(), navigate({ view: "student", id }))}>
+        <RouteLink to={{ view: "student", id }}>
           {t("navStudent")}
-        </Link>
+        </RouteLink>
       </div>
       {SECTIONS.map((sec) => {
         const present = sec.fields.filter((f) => doc[f] !== undefined);

@@ -3,23 +3,8 @@
  * guardians, their addresses corrected and their parental authority confirmed one by one (a guardian
  * whose authority is unconfirmed counts as without authority), and the student's legal hold.
  */
-import {
-  Badge,
-  Button,
-  Card,
-  Field,
-  Input,
-  Link,
-  Radio,
-  RadioGroup,
-  Select,
-  Text,
-  Textarea,
-  Title2,
-  Title3,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Badge, Button, Card, Field, Input, Radio, RadioGroup, Text, Textarea, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { RouteLink, TitledSection, OptionSelect } from "../components/layout.js";
 import { useState, type FormEvent } from "react";
 import { routes, type StudentSummary } from "../api.js";
 import { AUTHORITY_SOURCES, GUARDIAN_RELATIONS, type AuthoritySource, type GuardianRelation } from "../../../contract/enums.js";
@@ -28,6 +13,7 @@ import { formatDate } from "../i18n.js";
 import { Empty, ErrorBox, Loading, Success } from "../components/common.js";
 import { useSave } from "../components/useSave.js";
 import { useOnboardingTexts } from "./onboarding/texts.js";
+import { SetupStep } from "./onboarding/SetupStep.js";
 
 type Guardian = StudentSummary["guardians"][number];
 
@@ -42,7 +28,7 @@ const useStyles = makeStyles({
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function GuardiansView({ id }: { id?: string }): JSX.Element {
-  const { api, href, navigate } = useApp();
+  const { api } = useApp();
   const { t } = useOnboardingTexts();
   const s = useStyles();
   const [query, setQuery] = useState("");
@@ -57,16 +43,7 @@ export function GuardiansView({ id }: { id?: string }): JSX.Element {
   };
 
   return (
-    <section aria-labelledby="gd-title">
-      <Title2 as="h1" block id="gd-title">
-        {t("gdTitle")}
-      </Title2>
-      <Link href={href({ view: "setup" })} onClick={(e) => (e.preventDefault(), navigate({ view: "setup" }))}>
-        {t("back")}
-      </Link>
-      <p>
-        <Text>{t("gdIntro")}</Text>
-      </p>
+    <SetupStep id="gd-title" title={t("gdTitle")} intro={t("gdIntro")}>
       <form className={s.search} onSubmit={(e) => void find(e)} role="search">
         <Field label={t("gdSearch")}>
           <Input value={query} onChange={(_, d) => setQuery(d.value)} data-testid="gd-search" />
@@ -81,14 +58,9 @@ export function GuardiansView({ id }: { id?: string }): JSX.Element {
           <ul className={s.results} aria-label={t("gdResults")}>
             {found.map((st) => (
               <li key={st.id}>
-                <Link
-                  href={href({ view: "guardians", id: st.id })}
-                  aria-label={t("gdChoose", { name: st.name })}
-                  aria-current={st.id === id ? "true" : undefined}
-                  onClick={(e) => (e.preventDefault(), navigate({ view: "guardians", id: st.id }))}
-                >
+                <RouteLink to={{ view: "guardians", id: st.id }} aria-label={t("gdChoose", { name: st.name })} aria-current={st.id === id ? "true" : undefined}>
                   {t("gdStudent", { name: st.name, class: st.className || "-" })} ({st.studentNumber})
-                </Link>
+                </RouteLink>
               </li>
             ))}
           </ul>
@@ -97,7 +69,7 @@ export function GuardiansView({ id }: { id?: string }): JSX.Element {
         )
       ) : null}
       {id ? <StudentGuardians id={id} /> : null}
-    </section>
+    </SetupStep>
   );
 }
 
@@ -195,13 +167,7 @@ function GuardianCard({ studentId, g, onSaved }: { studentId: string; g: Guardia
           <Textarea value={emails} onChange={(_, d) => setEmails(d.value)} />
         </Field>
         <Field label={t("gdRelation")}>
-          <Select value={relation} onChange={(_, d) => setRelation(GUARDIAN_RELATIONS.find((r) => r === d.value) ?? "parent")}>
-            {GUARDIAN_RELATIONS.map((r) => (
-              <option key={r} value={r}>
-                {t(`rel_${r}`)}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={relation} onChange={(_, d) => setRelation(GUARDIAN_RELATIONS.find((r) => r === d.value) ?? "parent")} options={GUARDIAN_RELATIONS} label={(r) => t(`rel_${r}`)} />
         </Field>
         <fieldset className={s.form}>
           <legend>{t("gdAddress")}</legend>
@@ -229,13 +195,7 @@ function GuardianCard({ studentId, g, onSaved }: { studentId: string; g: Guardia
           </RadioGroup>
         </Field>
         <Field label={t("gdSource")}>
-          <Select value={source} onChange={(_, d) => setSource(AUTHORITY_SOURCES.find((x) => x === d.value) ?? "other")}>
-            {AUTHORITY_SOURCES.map((x) => (
-              <option key={x} value={x}>
-                {t(`gdSource_${x}`)}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={source} onChange={(_, d) => setSource(AUTHORITY_SOURCES.find((x) => x === d.value) ?? "other")} options={AUTHORITY_SOURCES} label={(x) => t(`gdSource_${x}`)} />
         </Field>
         {authority.error ? <ErrorBox error={authority.error} /> : null}
         {saved === "authority" ? <Success>{t("gdSaved")}</Success> : null}
@@ -266,10 +226,7 @@ function LegalHoldPanel({ studentId }: { studentId: string }): JSX.Element {
     });
   };
   return (
-    <section className={s.section} aria-labelledby="lh-title">
-      <Title3 as="h2" block id="lh-title">
-        {t("lhTitle")}
-      </Title3>
+    <TitledSection id="lh-title" level={2} className={s.section} title={t("lhTitle")}>
       <Text>{t("lhIntro")}</Text>
       {loaded.error ? <ErrorBox error={loaded.error} onRetry={loaded.reload} /> : null}
       {h ? (
@@ -291,6 +248,6 @@ function LegalHoldPanel({ studentId }: { studentId: string }): JSX.Element {
       ) : (
         <Loading />
       )}
-    </section>
+    </TitledSection>
   );
 }

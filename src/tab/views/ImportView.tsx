@@ -3,27 +3,9 @@
  * in four steps: the file, the columns (the systems' headings recognised, contract/csv-columns.ts), a
  * check of every row by the server's own reader without writing (dryRun), then the import.
  */
-import {
-  Badge,
-  Button,
-  Field,
-  Input,
-  Label,
-  Link,
-  MessageBar,
-  MessageBarBody,
-  Select,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  Title2,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Badge, Button, Field, Input, Label, MessageBar, MessageBarBody, Select, TableCell, TableRow, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { RouteLink } from "../components/layout.js";
+import { HeadedTable } from "../components/HeadedTable.js";
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { routes } from "../api.js";
 import type { CsvImportReport } from "../../../contract/index.js";
@@ -33,6 +15,7 @@ import { ErrorBox, Loading, SchoolSelect, Success } from "../components/common.j
 import { useSave } from "../components/useSave.js";
 import { dataLineCount, decodeExport, headingsOf, withMappedHeader, type Mapping } from "./onboarding/csv.js";
 import { useOnboardingTexts, type OnboardingKey, type OnboardingT } from "./onboarding/texts.js";
+import { SetupStep } from "./onboarding/SetupStep.js";
 
 const useStyles = makeStyles({
   steps: { display: "flex", gap: tokens.spacingHorizontalL, listStyleType: "none", padding: 0, margin: `${tokens.spacingVerticalM} 0`, flexWrap: "wrap" },
@@ -72,7 +55,7 @@ function columnLabel(t: OnboardingT, c: CsvColumn): string {
 }
 
 export function ImportView(): JSX.Element {
-  const { api, names, reloadNames, href, navigate } = useApp();
+  const { api, names, reloadNames } = useApp();
   const { t } = useOnboardingTexts();
   const s = useStyles();
   const schools = [...names.schools.values()];
@@ -137,16 +120,7 @@ export function ImportView(): JSX.Element {
 
   const good = preview ? preview.result.students.created + preview.result.students.updated + preview.result.students.unchanged : 0;
   return (
-    <section aria-labelledby="wz-title">
-      <Title2 as="h1" block id="wz-title">
-        {t("wzTitle")}
-      </Title2>
-      <Link href={href({ view: "setup" })} onClick={(e) => (e.preventDefault(), navigate({ view: "setup" }))}>
-        {t("back")}
-      </Link>
-      <p>
-        <Text>{t("wzIntro")}</Text>
-      </p>
+    <SetupStep id="wz-title" title={t("wzTitle")} intro={t("wzIntro")}>
       <ol className={s.steps} aria-label={t("wzSteps")}>
         {STEPS.map((k, i) => (
           <li key={k} className={`${s.step} ${i === step ? s.current : ""}`} aria-current={i === step ? "step" : undefined}>
@@ -252,45 +226,32 @@ export function ImportView(): JSX.Element {
               {preview.errors.length ? t("wzErrorsNote") : null} {preview.warnings.length ? t("wzWarningsNote") : null}
             </MessageBarBody>
           </MessageBar>
-          <Table aria-label={t("wzTableCaption")} size="small" data-testid="wz-preview">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t("wzColRow")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColNumber")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColName")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColClass")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColGuardians")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColResult")}</TableHeaderCell>
-                <TableHeaderCell>{t("wzColProblems")}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {(preview.preview ?? []).map((r) => {
-                const problems = [...preview.errors, ...preview.warnings].filter((p) => p.row === r.row);
-                return (
-                  <TableRow key={r.row} className={r.outcome === "error" ? s.bad : undefined} data-row={r.row} data-outcome={r.outcome}>
-                    <TableCell>{r.row}</TableCell>
-                    <TableCell>{r.studentNumber}</TableCell>
-                    <TableCell>{r.name}</TableCell>
-                    <TableCell>{r.className}</TableCell>
-                    <TableCell>{r.guardians}</TableCell>
-                    <TableCell>
-                      <Badge appearance={r.outcome === "error" ? "filled" : "tint"} color={r.outcome === "error" ? "danger" : r.outcome === "new" ? "success" : "informative"}>
-                        {t(`wzOutcome_${r.outcome}`)}
-                      </Badge>
-                    </TableCell>
-                    <TableCell>
-                      {problems.map((p, i) => (
-                        <span key={i} className={s.problem}>
-                          {headingOf(p.field)}: {p.message}
-                        </span>
-                      ))}
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
+          <HeadedTable aria-label={t("wzTableCaption")} size="small" data-testid="wz-preview" columns={[t("wzColRow"), t("wzColNumber"), t("wzColName"), t("wzColClass"), t("wzColGuardians"), t("wzColResult"), t("wzColProblems")]}>
+            {(preview.preview ?? []).map((r) => {
+              const problems = [...preview.errors, ...preview.warnings].filter((p) => p.row === r.row);
+              return (
+                <TableRow key={r.row} className={r.outcome === "error" ? s.bad : undefined} data-row={r.row} data-outcome={r.outcome}>
+                  <TableCell>{r.row}</TableCell>
+                  <TableCell>{r.studentNumber}</TableCell>
+                  <TableCell>{r.name}</TableCell>
+                  <TableCell>{r.className}</TableCell>
+                  <TableCell>{r.guardians}</TableCell>
+                  <TableCell>
+                    <Badge appearance={r.outcome === "error" ? "filled" : "tint"} color={r.outcome === "error" ? "danger" : r.outcome === "new" ? "success" : "informative"}>
+                      {t(`wzOutcome_${r.outcome}`)}
+                    </Badge>
+                  </TableCell>
+                  <TableCell>
+                    {problems.map((p, i) => (
+                      <span key={i} className={s.problem}>
+                        {headingOf(p.field)}: {p.message}
+                      </span>
+                    ))}
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </HeadedTable>
           {(preview.preview?.length ?? 0) < preview.rows ? <Text>{t("wzMoreRows", { n: preview.preview?.length ?? 0 })}</Text> : null}
           {save.error ? <ErrorBox error={save.error} /> : null}
           {save.busy ? <Loading /> : null}
@@ -317,12 +278,12 @@ export function ImportView(): JSX.Element {
             <Text>{t("wzDoneNext")}</Text>
           </p>
           <div className={s.buttons}>
-            <Link href={href({ view: "guardians" })} onClick={(e) => (e.preventDefault(), navigate({ view: "guardians" }))}>
+            <RouteLink to={{ view: "guardians" }}>
               {t("linkGuardians")}
-            </Link>
-            <Link href={href({ view: "register" })} onClick={(e) => (e.preventDefault(), navigate({ view: "register" }))}>
+            </RouteLink>
+            <RouteLink to={{ view: "register" }}>
               {t("wzToRegister")}
-            </Link>
+            </RouteLink>
             <Button
               onClick={() => {
                 setFile(undefined);
@@ -336,7 +297,7 @@ export function ImportView(): JSX.Element {
           </div>
         </div>
       ) : null}
-    </section>
+    </SetupStep>
   );
 }
 

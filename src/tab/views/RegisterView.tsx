@@ -9,21 +9,8 @@
  * row, Page Up/Down a screen. Enter opens the student (on a header: sorts), Space selects the row.
  * `aria-selected` is the selection, never the focus.
  */
-import {
-  Badge,
-  Button,
-  Field,
-  Input,
-  Select,
-  Text,
-  Title2,
-  createTableColumn,
-  makeStyles,
-  mergeClasses,
-  tokens,
-  type TableColumnDefinition,
-  type TableRowId,
-} from "@fluentui/react-components";
+import { Badge, Button, Field, Input, Text, createTableColumn, makeStyles, mergeClasses, tokens, type TableColumnDefinition, type TableRowId } from "@fluentui/react-components";
+import { TitledSection, OptionSelect } from "../components/layout.js";
 import { DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCell, DataGridRow } from "@fluentui-contrib/react-data-grid-react-window";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent } from "react";
 import type { FixedSizeList, FixedSizeListProps } from "react-window";
@@ -368,66 +355,28 @@ export function RegisterView(): JSX.Element {
   const classSchool = filters.schoolId || (f.schools.length === 1 ? (f.schools[0] ?? "") : "");
 
   return (
-    <section aria-labelledby="register-title">
-      <Title2 as="h1" block id="register-title">
-        {t("registerTitle")}
-      </Title2>
+    <TitledSection id="register-title" title={t("registerTitle")}>
       <p>{t("registerIntro")}</p>
       <div className={s.filters} role="search">
         <Field label={t("searchLabel")} className={s.search}>
           <Input type="search" value={filters.query} placeholder={t("searchPlaceholder")} onChange={(_, d) => set("query", d.value)} data-testid="register-search" />
         </Field>
         <Field label={t("filterState")} className={s.select}>
-          <Select value={filters.state} onChange={(_, d) => set("state", (ROW_STATES as readonly string[]).includes(d.value) ? (d.value as RowState) : "")}>
-            <option value="">{t("filterAll")}</option>
-            {ROW_STATES.map((st) => (
-              <option key={st} value={st}>
-                {t(STATE_LABEL[st])}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={filters.state} onChange={(_, d) => set("state", (ROW_STATES as readonly string[]).includes(d.value) ? (d.value as RowState) : "")} options={ROW_STATES} label={(st) => t(STATE_LABEL[st])} allLabel={t("filterAll")} />
         </Field>
         <Field label={t("filterParty")} className={s.select}>
-          <Select value={filters.partyId} onChange={(_, d) => set("partyId", d.value)}>
-            <option value="">{t("filterAll")}</option>
-            {uniqueWith(f.parties, filters.partyId).map((p) => (
-              <option key={p} value={p}>
-                {names.party(p)}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={filters.partyId} onChange={(_, d) => set("partyId", d.value)} options={uniqueWith(f.parties, filters.partyId)} label={(p) => names.party(p)} allLabel={t("filterAll")} />
         </Field>
         <Field label={t("filterPurpose")} className={s.select}>
-          <Select value={filters.purposeId} onChange={(_, d) => set("purposeId", d.value)}>
-            <option value="">{t("filterAll")}</option>
-            {uniqueWith(f.purposes, filters.purposeId).map((p) => (
-              <option key={p} value={p}>
-                {names.purpose(p)}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={filters.purposeId} onChange={(_, d) => set("purposeId", d.value)} options={uniqueWith(f.purposes, filters.purposeId)} label={(p) => names.purpose(p)} allLabel={t("filterAll")} />
         </Field>
         {f.schools.length > 1 || filters.schoolId ? (
           <Field label={t("filterSchool")} className={s.select}>
-            <Select value={filters.schoolId} onChange={(_, d) => set("schoolId", d.value)}>
-              <option value="">{t("filterAll")}</option>
-              {uniqueWith(f.schools, filters.schoolId).map((p) => (
-                <option key={p} value={p}>
-                  {names.school(p)}
-                </option>
-              ))}
-            </Select>
+            <OptionSelect value={filters.schoolId} onChange={(_, d) => set("schoolId", d.value)} options={uniqueWith(f.schools, filters.schoolId)} label={(p) => names.school(p)} allLabel={t("filterAll")} />
           </Field>
         ) : null}
         <Field label={t("filterClass")} className={s.select}>
-          <Select value={filters.className} onChange={(_, d) => set("className", d.value)}>
-            <option value="">{t("filterAll")}</option>
-            {uniqueWith(f.classes, filters.className).map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={filters.className} onChange={(_, d) => set("className", d.value)} options={uniqueWith(f.classes, filters.className)} label={(c) => c} allLabel={t("filterAll")} />
         </Field>
         <Button disabled={!filtered} onClick={() => setFilters(NO_FILTERS)}>
           {t("clearFilters")}
@@ -540,7 +489,7 @@ export function RegisterView(): JSX.Element {
           </>
         )
       ) : null}
-    </section>
+    </TitledSection>
   );
 }
 

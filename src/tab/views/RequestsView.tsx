@@ -1,22 +1,7 @@
-import {
-  Badge,
-  Button,
-  Checkbox,
-  Link,
-  Select,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  Title2,
-  Title3,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
-import { useState, type MouseEvent } from "react";
+import { Badge, Button, Checkbox, TableCell, TableRow, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { RouteLink, TitledSection, OptionSelect } from "../components/layout.js";
+import { HeadedTable } from "../components/HeadedTable.js";
+import { useState } from "react";
 import { REQUEST_STATES, type RequestState } from "../../../contract/enums.js";
 import type { RenewalResult } from "../../../contract/index.js";
 import { routes } from "../api.js";
@@ -55,7 +40,7 @@ const STATE_COLOR: Record<RequestState, "informative" | "brand" | "success" | "w
 };
 
 export function RequestsView(): JSX.Element {
-  const { api, navigate, href } = useApp();
+  const { api } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
   const [filter, setFilter] = useState<RequestState | "">("");
@@ -83,28 +68,14 @@ export function RequestsView(): JSX.Element {
   };
   const due = list.data?.requests.filter((r) => r.letters.some((l) => l.reminderDue)) ?? [];
   const dueLetters = due.reduce((n, r) => n + r.letters.filter((l) => l.reminderDue).length, 0);
-  const open = (id: string) => (e: MouseEvent) => {
-    e.preventDefault();
-    navigate({ view: "student", id });
-  };
 
   return (
-    <section aria-labelledby="rq-title">
-      <Title2 as="h1" block id="rq-title">
-        {t("rqTitle")}
-      </Title2>
+    <TitledSection id="rq-title" title={t("rqTitle")}>
       <Text block>{t("rqIntro")}</Text>
       <div className={s.bar}>
         <label className={s.label}>
           <Text weight="semibold">{t("rqFilter")}</Text>
-          <Select value={filter} data-testid="rq-filter" onChange={(_, d) => setFilter((REQUEST_STATES as readonly string[]).includes(d.value) ? (d.value as RequestState) : "")}>
-            <option value="">{t("rqAll")}</option>
-            {REQUEST_STATES.map((st) => (
-              <option key={st} value={st}>
-                {t(STATE_KEY[st])}
-              </option>
-            ))}
-          </Select>
+          <OptionSelect value={filter} data-testid="rq-filter" onChange={(_, d) => setFilter((REQUEST_STATES as readonly string[]).includes(d.value) ? (d.value as RequestState) : "")} options={REQUEST_STATES} label={(st) => t(STATE_KEY[st])} allLabel={t("rqAll")} />
         </label>
         {list.data?.graph && dueLetters > 0 ? (
           <Button appearance="primary" data-testid="rq-remind" disabled={reminding} onClick={() => void remindAll(due.map((r) => r.requestId))}>
@@ -117,84 +88,72 @@ export function RequestsView(): JSX.Element {
       <LoadedList state={list} isEmpty={(d) => d.requests.length === 0} empty={t("rqNone")}>
         {(data) => (
           <div className={s.wrap}>
-            <Table aria-label={t("rqTitle")} data-testid="rq-table" size="small">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell>{t("rqStudent")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqParty")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqAsked")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqState")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqPerHolder")}</TableHeaderCell>
-                  <TableHeaderCell>{t("rqPaper")}</TableHeaderCell>
+            <HeadedTable aria-label={t("rqTitle")} data-testid="rq-table" size="small" columns={[t("rqStudent"), t("rqParty"), t("rqAsked"), t("rqState"), t("rqPerHolder"), t("rqPaper")]}>
+              {data.requests.map((r) => (
+                <TableRow key={r.requestId} data-testid={`rq-${r.requestId}`}>
+                  <TableCell>
+                    <RouteLink to={{ view: "student", id: r.studentId }}>
+                      {r.studentName}
+                    </RouteLink>{" "}
+                    ({r.className})
+                  </TableCell>
+                  <TableCell>
+                    {r.partyName}: {r.purposeLabel}
+                  </TableCell>
+                  <TableCell>
+                    {formatDate(r.sentAt ?? r.createdAt, lang)}
+                    {r.linkExpiresAt ? (
+                      <Text block size={200}>
+                        {t("rqLinkUntil", { date: formatDate(r.linkExpiresAt, lang) })}
+                      </Text>
+                    ) : null}
+                  </TableCell>
+                  <TableCell>
+                    <Badge appearance="tint" color={STATE_COLOR[r.state]}>
+                      {t(STATE_KEY[r.state])}
+                    </Badge>
+                  </TableCell>
+                  <TableCell>
+                    <ul className={s.letters}>
+                      {r.letters.map((l) => (
+                        <li key={l.holder}>
+                          {l.name}: {t(STATE_KEY[l.state])}
+                          {l.decision ? ` (${t(l.decision === "granted" ? "rqGranted" : "rqRefused")}${l.withdrawnAt ? `, ${t("rqWithdrawn")}` : ""})` : ""}
+                          {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}` : ""}
+                          {l.reminderDue ? (
+                            <>
+                              {", "}
+                              <Text weight="semibold">{t("rqReminderDue")}</Text>
+                            </>
+                          ) : null}
+                        </li>
+                      ))}
+                    </ul>
+                  </TableCell>
+                  <TableCell>
+                    <PdfButton
+                      size="small"
+                      label={t("docFormPdf")}
+                      ariaLabel={t("docFormPdfFor", { name: r.studentName })}
+                      fileName={`toestemmingsformulier-${r.requestId}.pdf`}
+                      fetchPdf={() => api.download(routes.consentForm, { params: { id: r.requestId } })}
+                      testId={`rq-form-${r.requestId}`}
+                    />
+                  </TableCell>
                 </TableRow>
-              </TableHeader>
-              <TableBody>
-                {data.requests.map((r) => (
-                  <TableRow key={r.requestId} data-testid={`rq-${r.requestId}`}>
-                    <TableCell>
-                      <Link href={href({ view: "student", id: r.studentId })} onClick={open(r.studentId)}>
-                        {r.studentName}
-                      </Link>{" "}
-                      ({r.className})
-                    </TableCell>
-                    <TableCell>
-                      {r.partyName}: {r.purposeLabel}
-                    </TableCell>
-                    <TableCell>
-                      {formatDate(r.sentAt ?? r.createdAt, lang)}
-                      {r.linkExpiresAt ? (
-                        <Text block size={200}>
-                          {t("rqLinkUntil", { date: formatDate(r.linkExpiresAt, lang) })}
-                        </Text>
-                      ) : null}
-                    </TableCell>
-                    <TableCell>
-                      <Badge appearance="tint" color={STATE_COLOR[r.state]}>
-                        {t(STATE_KEY[r.state])}
-                      </Badge>
-                    </TableCell>
-                    <TableCell>
-                      <ul className={s.letters}>
-                        {r.letters.map((l) => (
-                          <li key={l.holder}>
-                            {l.name}: {t(STATE_KEY[l.state])}
-                            {l.decision ? ` (${t(l.decision === "granted" ? "rqGranted" : "rqRefused")}${l.withdrawnAt ? `, ${t("rqWithdrawn")}` : ""})` : ""}
-                            {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}` : ""}
-                            {l.reminderDue ? (
-                              <>
-                                {", "}
-                                <Text weight="semibold">{t("rqReminderDue")}</Text>
-                              </>
-                            ) : null}
-                          </li>
-                        ))}
-                      </ul>
-                    </TableCell>
-                    <TableCell>
-                      <PdfButton
-                        size="small"
-                        label={t("docFormPdf")}
-                        ariaLabel={t("docFormPdfFor", { name: r.studentName })}
-                        fileName={`toestemmingsformulier-${r.requestId}.pdf`}
-                        fetchPdf={() => api.download(routes.consentForm, { params: { id: r.requestId } })}
-                        testId={`rq-form-${r.requestId}`}
-                      />
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+              ))}
+            </HeadedTable>
           </div>
         )}
       </LoadedList>
       <RenewalRound onDone={list.reload} />
-    </section>
+    </TitledSection>
   );
 }
 
 /** Choose the consents that end this school year, preview them, and send the requests in one go. */
 function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
-  const { api, href, navigate } = useApp();
+  const { api } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
   const [shown, setShown] = useState(false);
@@ -230,10 +189,7 @@ function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
     }
   };
   return (
-    <section aria-labelledby="rn-title" className={s.section}>
-      <Title3 as="h2" block id="rn-title">
-        {t("rnTitle")}
-      </Title3>
+    <TitledSection id="rn-title" level={2} className={s.section} title={t("rnTitle")}>
       <Text block>{t("rnIntro")}</Text>
       {!shown ? (
         <div className={s.bar}>
@@ -258,58 +214,42 @@ function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
           <>
             <Text block>{t("rnCount", { n: preview.data.candidates.length, date: formatDate(preview.data.schoolYearEnd, lang) })}</Text>
             <div className={s.wrap}>
-              <Table aria-label={t("rnTitle")} data-testid="rn-table" size="small">
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell>{t("rnChoose")}</TableHeaderCell>
-                    <TableHeaderCell>{t("rqStudent")}</TableHeaderCell>
-                    <TableHeaderCell>{t("rqParty")}</TableHeaderCell>
-                    <TableHeaderCell>{t("rnUntil")}</TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {preview.data.candidates.map((c) => {
-                    const k = keyOf(c);
-                    return (
-                      <TableRow key={k}>
-                        <TableCell>
-                          <Checkbox
-                            checked={chosen.has(k)}
-                            aria-label={t("rnChooseOne", { name: c.studentName, party: c.partyName })}
-                            onChange={(_, d) => {
-                              const next = new Set(chosen);
-                              if (d.checked === true) next.add(k);
-                              else next.delete(k);
-                              setChosen(next);
-                            }}
-                          />
-                        </TableCell>
-                        <TableCell>
-                          <Link
-                            href={href({ view: "student", id: c.studentId })}
-                            onClick={(e) => {
-                              e.preventDefault();
-                              navigate({ view: "student", id: c.studentId });
-                            }}
-                          >
-                            {c.studentName}
-                          </Link>{" "}
-                          ({c.className})
-                        </TableCell>
-                        <TableCell>
-                          {c.partyName}: {c.purposeLabel}
-                          {c.openRequestId ? (
-                            <Text block size={200}>
-                              {t("rnAlreadyAsked")}
-                            </Text>
-                          ) : null}
-                        </TableCell>
-                        <TableCell>{formatDate(c.validUntil, lang)}</TableCell>
-                      </TableRow>
-                    );
-                  })}
-                </TableBody>
-              </Table>
+              <HeadedTable aria-label={t("rnTitle")} data-testid="rn-table" size="small" columns={[t("rnChoose"), t("rqStudent"), t("rqParty"), t("rnUntil")]}>
+                {preview.data.candidates.map((c) => {
+                  const k = keyOf(c);
+                  return (
+                    <TableRow key={k}>
+                      <TableCell>
+                        <Checkbox
+                          checked={chosen.has(k)}
+                          aria-label={t("rnChooseOne", { name: c.studentName, party: c.partyName })}
+                          onChange={(_, d) => {
+                            const next = new Set(chosen);
+                            if (d.checked === true) next.add(k);
+                            else next.delete(k);
+                            setChosen(next);
+                          }}
+                        />
+                      </TableCell>
+                      <TableCell>
+                        <RouteLink to={{ view: "student", id: c.studentId }}>
+                          {c.studentName}
+                        </RouteLink>{" "}
+                        ({c.className})
+                      </TableCell>
+                      <TableCell>
+                        {c.partyName}: {c.purposeLabel}
+                        {c.openRequestId ? (
+                          <Text block size={200}>
+                            {t("rnAlreadyAsked")}
+                          </Text>
+                        ) : null}
+                      </TableCell>
+                      <TableCell>{formatDate(c.validUntil, lang)}</TableCell>
+                    </TableRow>
+                  );
+                })}
+              </HeadedTable>
             </div>
             <div className={s.bar}>
               <Button appearance="primary" data-testid="rn-send" disabled={busy || chosen.size === 0} onClick={() => void send()}>
@@ -319,6 +259,6 @@ function RenewalRound({ onDone }: { onDone(): void }): JSX.Element {
           </>
         )
       ) : null}
-    </section>
+    </TitledSection>
   );
 }

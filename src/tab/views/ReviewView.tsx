@@ -1,4 +1,6 @@
-import { Button, Checkbox, Field, Input, Radio, RadioGroup, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Checkbox, Field, Input, Radio, RadioGroup, TableCell, TableRow, Text, Textarea, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { TitledSection, TitledForm } from "../components/layout.js";
+import { HeadedTable } from "../components/HeadedTable.js";
 import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, routes, type Breach, type ReviewItem, type StudentSummary } from "../api.js";
 import { useApp, useLoad, type OverrideRef } from "../context.js";
@@ -62,10 +64,7 @@ export function ReviewView({ override }: { override?: OverrideRef }): JSX.Elemen
   return (
     <div className={s.stack}>
       {override ? openForm : null}
-      <section aria-labelledby="rv-title" className={s.stack}>
-        <Title2 as="h1" block id="rv-title">
-          {t("rvTitle")}
-        </Title2>
+      <TitledSection id="rv-title" className={s.stack} title={t("rvTitle")}>
         <Text>{t("rvIntro")}</Text>
         {done ? <Success>{done}</Success> : null}
         {failed ? <ErrorBox error={failed} /> : null}
@@ -73,81 +72,65 @@ export function ReviewView({ override }: { override?: OverrideRef }): JSX.Elemen
         {items.error ? <ErrorBox error={items.error} onRetry={items.reload} /> : null}
         {items.data && items.data.length === 0 ? <Empty>{t("rvEmpty")}</Empty> : null}
         {items.data && items.data.length > 0 ? (
-          <Table aria-labelledby="rv-title" data-testid="review-table">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t("rvSent")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvKind")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvTo")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvStudents")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvSubject")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvReasons")}</TableHeaderCell>
-                <TableHeaderCell>{t("rvNote")}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.data.map((r) => (
-                <TableRow key={r.id} data-review={r.id}>
-                  <TableCell>
-                    {formatDate(r.sentAt, lang, true)}
-                    <br />
-                    <Text size={200}>
-                      {t("rvFrom")}: {r.mailbox}
-                    </Text>
-                  </TableCell>
-                  <TableCell>{t(`rvKind_${r.kind}` as MessageKey)}</TableCell>
-                  <TableCell>{[...r.to, ...r.cc, ...r.bcc].join(", ")}</TableCell>
-                  <TableCell>
-                    {r.students.map((st, i) => (
-                      <span key={st.id}>
-                        {i > 0 ? ", " : ""}
-                        <a
-                          href={href({ view: "student", id: st.id })}
-                          onClick={(e) => {
-                            e.preventDefault();
-                            navigate({ view: "student", id: st.id });
-                          }}
-                        >
-                          {st.name}
-                        </a>
-                      </span>
+          <HeadedTable aria-labelledby="rv-title" data-testid="review-table" columns={[t("rvSent"), t("rvKind"), t("rvTo"), t("rvStudents"), t("rvSubject"), t("rvReasons"), t("rvNote")]}>
+            {items.data.map((r) => (
+              <TableRow key={r.id} data-review={r.id}>
+                <TableCell>
+                  {formatDate(r.sentAt, lang, true)}
+                  <br />
+                  <Text size={200}>
+                    {t("rvFrom")}: {r.mailbox}
+                  </Text>
+                </TableCell>
+                <TableCell>{t(`rvKind_${r.kind}` as MessageKey)}</TableCell>
+                <TableCell>{[...r.to, ...r.cc, ...r.bcc].join(", ")}</TableCell>
+                <TableCell>
+                  {r.students.map((st, i) => (
+                    <span key={st.id}>
+                      {i > 0 ? ", " : ""}
+                      <a
+                        href={href({ view: "student", id: st.id })}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          navigate({ view: "student", id: st.id });
+                        }}
+                      >
+                        {st.name}
+                      </a>
+                    </span>
+                  ))}
+                </TableCell>
+                <TableCell>{r.subject}</TableCell>
+                <TableCell>
+                  <ul className={s.list}>
+                    {r.reasons.map((q, i) => (
+                      <li key={i}>
+                        {q.recipient}: {lang === "en" ? q.en : q.nl}
+                      </li>
                     ))}
-                  </TableCell>
-                  <TableCell>{r.subject}</TableCell>
-                  <TableCell>
-                    <ul className={s.list}>
-                      {r.reasons.map((q, i) => (
-                        <li key={i}>
-                          {q.recipient}: {lang === "en" ? q.en : q.nl}
-                        </li>
-                      ))}
-                    </ul>
-                  </TableCell>
-                  <TableCell>
-                    <div className={s.actions}>
-                      <Field label={t("rvNote")}>
-                        <Input value={note[r.id] ?? ""} onChange={(_, d) => setNote({ ...note, [r.id]: d.value })} />
-                      </Field>
-                      <Button onClick={() => void decide(r, "lawful")}>{t("rvLawful")}</Button>
-                      <Button appearance="primary" onClick={() => void decide(r, "breach")}>
-                        {t("rvBreach")}
-                      </Button>
-                    </div>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+                  </ul>
+                </TableCell>
+                <TableCell>
+                  <div className={s.actions}>
+                    <Field label={t("rvNote")}>
+                      <Input value={note[r.id] ?? ""} onChange={(_, d) => setNote({ ...note, [r.id]: d.value })} />
+                    </Field>
+                    <Button onClick={() => void decide(r, "lawful")}>{t("rvLawful")}</Button>
+                    <Button appearance="primary" onClick={() => void decide(r, "breach")}>
+                      {t("rvBreach")}
+                    </Button>
+                  </div>
+                </TableCell>
+              </TableRow>
+            ))}
+          </HeadedTable>
         ) : null}
-      </section>
-      <section aria-labelledby="br-title" className={s.stack}>
-        <Title3 as="h2" block id="br-title">
-          {t("brTitle")}
-        </Title3>
+      </TitledSection>
+      <TitledSection id="br-title" level={2} className={s.stack} title={t("brTitle")}>
         {breaches.error ? <ErrorBox error={breaches.error} onRetry={breaches.reload} /> : null}
         {breaches.data && breaches.data.length === 0 ? <Empty>{t("brEmpty")}</Empty> : null}
         {breaches.data && breaches.data.length > 0 ? <BreachTable breaches={breaches.data} onChanged={breaches.reload} /> : null}
-      </section>
+      </TitledSection>
       {override ? null : openForm}
     </div>
   );
@@ -159,49 +142,37 @@ function BreachTable({ breaches, onChanged }: { breaches: Breach[]; onChanged():
   const open = breaches.find((b) => b.id === chosen);
   return (
     <>
-    <Table aria-labelledby="br-title" data-testid="breach-table">
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t("rvStudents")}</TableHeaderCell>
-          <TableHeaderCell>{t("rvTo")}</TableHeaderCell>
-          <TableHeaderCell>{t("brFlagged")}</TableHeaderCell>
-          <TableHeaderCell>{t("brAware")}</TableHeaderCell>
-          <TableHeaderCell>{t("brDeadline")}</TableHeaderCell>
-          <TableHeaderCell>{t("brDecisions")}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {breaches.map((b) => {
-          const h = hoursLeft(b.deadline);
-          return (
-            <TableRow key={b.id}>
-              <TableCell>
-                {b.students.map((x) => x.name).join(", ")}
-                <br />
-                <Text size={200}>{b.what}</Text>
-                {b.categories.length ? (
-                  <Text block size={200}>
-                    {t("boCategories")}: {b.categories.join(", ")}
-                  </Text>
-                ) : null}
-              </TableCell>
-              <TableCell>{b.recipients.join(", ")}</TableCell>
-              <TableCell>{formatDate(b.flaggedAt, lang, true)}</TableCell>
-              <TableCell>{formatDate(b.awareAt, lang, true)}</TableCell>
-              <TableCell data-testid="breach-deadline">
-                {formatDate(b.deadline, lang, true)} ({h >= 0 ? t("brLeft", { h }) : t("brOverdue")})
-              </TableCell>
-              <TableCell data-testid="breach-decisions">
-                <DecisionsText breach={b} />
-                <Button size="small" onClick={() => setChosen(b.id)} aria-label={`${t("brDecide")}: ${b.what}`} aria-expanded={chosen === b.id} aria-controls="br-decide">
-                  {t("brDecide")}
-                </Button>
-              </TableCell>
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+    <HeadedTable aria-labelledby="br-title" data-testid="breach-table" columns={[t("rvStudents"), t("rvTo"), t("brFlagged"), t("brAware"), t("brDeadline"), t("brDecisions")]}>
+      {breaches.map((b) => {
+        const h = hoursLeft(b.deadline);
+        return (
+          <TableRow key={b.id}>
+            <TableCell>
+              {b.students.map((x) => x.name).join(", ")}
+              <br />
+              <Text size={200}>{b.what}</Text>
+              {b.categories.length ? (
+                <Text block size={200}>
+                  {t("boCategories")}: {b.categories.join(", ")}
+                </Text>
+              ) : null}
+            </TableCell>
+            <TableCell>{b.recipients.join(", ")}</TableCell>
+            <TableCell>{formatDate(b.flaggedAt, lang, true)}</TableCell>
+            <TableCell>{formatDate(b.awareAt, lang, true)}</TableCell>
+            <TableCell data-testid="breach-deadline">
+              {formatDate(b.deadline, lang, true)} ({h >= 0 ? t("brLeft", { h }) : t("brOverdue")})
+            </TableCell>
+            <TableCell data-testid="breach-decisions">
+              <DecisionsText breach={b} />
+              <Button size="small" onClick={() => setChosen(b.id)} aria-label={`${t("brDecide")}: ${b.what}`} aria-expanded={chosen === b.id} aria-controls="br-decide">
+                {t("brDecide")}
+              </Button>
+            </TableCell>
+          </TableRow>
+        );
+      })}
+    </HeadedTable>
     {open ? (
       <BreachDecisions
         key={open.id}
@@ -274,37 +245,12 @@ function BreachDecisions({ breach: b, onDone }: { breach: Breach; onDone(): void
   };
 
   return (
-    <form id="br-decide" className={s.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="br-decide-title" data-testid="breach-decide">
-      <Title3 as="h3" block id="br-decide-title">
-        {t("brDecideTitle", { what: b.what })}
-      </Title3>
+    <TitledForm titleId="br-decide-title" id="br-decide" data-testid="breach-decide" className={s.form} onSubmit={(e) => void submit(e)} title={t("brDecideTitle", { what: b.what })}>
       {b.notifyAuthority ? null : (
-        <fieldset className={s.fieldset}>
-          <legend>{t("brAP")}</legend>
-          <Field label={t("brChoice")}>
-            <RadioGroup value={ap} onChange={(_, d) => setAp(d.value === "notify" || d.value === "not-notify" ? d.value : "")}>
-              <Radio value="notify" label={t("brAP_notify")} />
-              <Radio value="not-notify" label={t("brAP_not")} />
-            </RadioGroup>
-          </Field>
-          <Field label={t("brReason")} hint={t("brReasonHint")} validationMessage={save.errors["notifyAuthority.reason"]}>
-            <Textarea value={apReason} onChange={(_, d) => setApReason(d.value)} data-testid="br-ap-reason" />
-          </Field>
-        </fieldset>
+        <DecisionFieldset<"notify" | "not-notify"> legend={t("brAP")} choices={[["notify", t("brAP_notify")], ["not-notify", t("brAP_not")]]} choice={ap} onChoice={setAp} reason={apReason} onReason={setApReason} reasonError={save.errors["notifyAuthority.reason"]} reasonTestId="br-ap-reason" />
       )}
       {b.informParents ? null : (
-        <fieldset className={s.fieldset}>
-          <legend>{t("brPar")}</legend>
-          <Field label={t("brChoice")}>
-            <RadioGroup value={par} onChange={(_, d) => setPar(d.value === "inform" || d.value === "not-inform" ? d.value : "")}>
-              <Radio value="inform" label={t("brPar_inform")} />
-              <Radio value="not-inform" label={t("brPar_not")} />
-            </RadioGroup>
-          </Field>
-          <Field label={t("brReason")} hint={t("brReasonHint")} validationMessage={save.errors["informParents.reason"]}>
-            <Textarea value={parReason} onChange={(_, d) => setParReason(d.value)} data-testid="br-par-reason" />
-          </Field>
-        </fieldset>
+        <DecisionFieldset<"inform" | "not-inform"> legend={t("brPar")} choices={[["inform", t("brPar_inform")], ["not-inform", t("brPar_not")]]} choice={par} onChoice={setPar} reason={parReason} onReason={setParReason} reasonError={save.errors["informParents.reason"]} reasonTestId="br-par-reason" />
       )}
       <Field label={t("brFollowUp")} hint={t("brFollowUpHint")} validationMessage={save.errors.followUp ?? save.errors.form}>
         <Textarea value={followUp} onChange={(_, d) => setFollowUp(d.value)} />
@@ -315,7 +261,7 @@ function BreachDecisions({ breach: b, onDone }: { breach: Breach; onDone(): void
           {t("brDecideSave")}
         </Button>
       </div>
-    </form>
+    </TitledForm>
   );
 }
 
@@ -500,5 +446,35 @@ function OpenBreach({ onOpened, override }: { onOpened(): void; override?: Overr
         </div>
       </form>
     </section>
+  );
+}
+
+/** One decision of a breach (notify the AP, inform the parents): the two choices and the reason. */
+function DecisionFieldset<C extends string>(props: {
+  legend: string;
+  choices: readonly (readonly [C, string])[];
+  choice: C | "";
+  onChoice(c: C | ""): void;
+  reason: string;
+  onReason(r: string): void;
+  reasonError: string | undefined;
+  reasonTestId: string;
+}): JSX.Element {
+  const { t } = useI18n();
+  const s = useStyles();
+  return (
+    <fieldset className={s.fieldset}>
+      <legend>{props.legend}</legend>
+      <Field label={t("brChoice")}>
+        <RadioGroup value={props.choice} onChange={(_, d) => props.onChoice(props.choices.find(([c]) => c === d.value)?.[0] ?? "")}>
+          {props.choices.map(([c, label]) => (
+            <Radio key={c} value={c} label={label} />
+          ))}
+        </RadioGroup>
+      </Field>
+      <Field label={t("brReason")} hint={t("brReasonHint")} validationMessage={props.reasonError}>
+        <Textarea value={props.reason} onChange={(_, d) => props.onReason(d.value)} data-testid={props.reasonTestId} />
+      </Field>
+    </fieldset>
   );
 }

@@ -3,7 +3,8 @@
  * the default parties and purposes of DOMAIN.md section 2 as a checklist to adopt, and the retention
  * periods with their four-eyes state (lowering waits for a second person's approval).
  */
-import { Badge, Button, Checkbox, Field, Input, Link, Text, Title2, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Button, Checkbox, Field, Input, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { RouteLink, TitledSection } from "../components/layout.js";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { routes, type Party, type Purpose } from "../api.js";
 import { DEFAULT_PARTIES, DEFAULT_PURPOSES } from "../../../contract/defaults.js";
@@ -25,24 +26,20 @@ const useStyles = makeStyles({
 });
 
 export function SetupView(): JSX.Element {
-  const { href, navigate } = useApp();
   const { t } = useOnboardingTexts();
   const s = useStyles();
   return (
-    <section aria-labelledby="setup-title">
-      <Title2 as="h1" block id="setup-title">
-        {t("setupTitle")}
-      </Title2>
+    <TitledSection id="setup-title" title={t("setupTitle")}>
       <Text>{t("setupIntro")}</Text>
       <nav className={s.links} aria-label={t("setupTitle")}>
         <ImportLink />
-        <Link href={href({ view: "guardians" })} onClick={(e) => (e.preventDefault(), navigate({ view: "guardians" }))}>
+        <RouteLink to={{ view: "guardians" }}>
           {t("linkGuardians")}
-        </Link>
+        </RouteLink>
       </nav>
       <Defaults />
       <Retention />
-    </section>
+    </TitledSection>
   );
 }
 
@@ -88,10 +85,7 @@ function Defaults(): JSX.Element {
     </li>
   );
   return (
-    <section className={s.section} aria-labelledby="df-title">
-      <Title3 as="h2" block id="df-title">
-        {t("dfTitle")}
-      </Title3>
+    <TitledSection id="df-title" level={2} className={s.section} title={t("dfTitle")}>
       <Text>{t("dfIntro")}</Text>
       <form onSubmit={(e) => void adopt(e)} className={s.form} data-testid="defaults">
         <fieldset className={s.fieldset}>
@@ -116,7 +110,7 @@ function Defaults(): JSX.Element {
           </Button>
         </div>
       </form>
-    </section>
+    </TitledSection>
   );
 }
 
@@ -131,7 +125,7 @@ export function describeRetention(t: OnboardingT, r: Partial<Record<RetentionKey
 }
 
 function Retention(): JSX.Element {
-  const { api, names, href, navigate } = useApp();
+  const { api, names } = useApp();
   const { t, lang } = useOnboardingTexts();
   const s = useStyles();
   const schools = [...names.schools.values()];
@@ -179,10 +173,7 @@ function Retention(): JSX.Element {
     });
   };
   return (
-    <section className={s.section} aria-labelledby="rt-title">
-      <Title3 as="h2" block id="rt-title">
-        {t("rtTitle")}
-      </Title3>
+    <TitledSection id="rt-title" level={2} className={s.section} title={t("rtTitle")}>
       <Text>{t("rtIntro")}</Text>
       <Field label={t("rtSchool")}>
         <SchoolSelect schools={schools} value={schoolId} onChange={setSchoolId} />
@@ -203,9 +194,9 @@ function Retention(): JSX.Element {
                     <Text>{t("rtPending", { by: a.proposedBy, date: formatDate(a.proposedAt, lang), values: describeRetention(t, a.retention ?? {}) })}</Text>
                   </p>
                 ))}
-                <Link href={href({ view: "approvals" })} onClick={(e) => (e.preventDefault(), navigate({ view: "approvals" }))}>
+                <RouteLink to={{ view: "approvals" }}>
                   {t("rtToApprovals")}
-                </Link>
+                </RouteLink>
               </>
             ) : (
               <Text>{t("rtNoPending")}</Text>
@@ -254,6 +245,6 @@ function Retention(): JSX.Element {
           ) : null}
         </form>
       )}
-    </section>
+    </TitledSection>
   );
 }

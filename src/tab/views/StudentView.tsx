@@ -1,5 +1,6 @@
 /** A student's page: the register timeline, the consent state, and the forms to record consent, notices and withdrawals (parts in student/). */
-import { Badge, Link, Title2, Title3 } from "@fluentui/react-components";
+import { Badge, Title2, Title3 } from "@fluentui/react-components";
+import { RouteLink } from "../components/layout.js";
 import { useMemo, useState } from "react";
 import { routes, type ConsentEvent, type StudentRegister } from "../api.js";
 import { useApp, useLoad } from "../context.js";
@@ -14,7 +15,7 @@ import { PairsMatrix } from "./student/PairsMatrix.js";
 
 
 export function StudentView({ id }: { id: string }): JSX.Element {
-  const { api, names, href, navigate } = useApp();
+  const { api, names } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
   const reg = useLoad<StudentRegister>(() => api.call(routes.register, { params: { id } }), [api, id]);
@@ -48,12 +49,12 @@ export function StudentView({ id }: { id: string }): JSX.Element {
           {t("studentTitle", { name: r.student.name })}
         </Title2>
         <nav className={s.links} aria-label={t("navStudent")}>
-          <Link href={href({ view: "register" })} onClick={(e) => (e.preventDefault(), navigate({ view: "register" }))}>
+          <RouteLink to={{ view: "register" }}>
             {t("back")}
-          </Link>
-          <Link href={href({ view: "export", id })} onClick={(e) => (e.preventDefault(), navigate({ view: "export", id }))}>
+          </RouteLink>
+          <RouteLink to={{ view: "export", id }}>
             {t("exportLink")}
-          </Link>
+          </RouteLink>
         </nav>
       </div>
       <p>

@@ -1,11 +1,12 @@
 /** The forms of the student page: record a consent or refusal, a notice to parents, a withdrawal. */
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Text, Textarea, Title3 } from "@fluentui/react-components";
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Text, Textarea } from "@fluentui/react-components";
+import { OptionSelect, TitledForm } from "../../components/layout.js";
 import { useState, type FormEvent } from "react";
 import { routes, type ConsentEvent, type ConsentRequest, type NoticeRequest } from "../../api.js";
 import { useSave } from "../../components/useSave.js";
 import { useApp } from "../../context.js";
 import { useI18n, type MessageKey } from "../../i18n.js";
-import { ErrorBox } from "../../components/common.js";
+import { ErrorBox, IdSelect } from "../../components/common.js";
 import { type Guardian, METHOD_LABEL, dateToIso, giverProblem, todayStr, toActor } from "./labels.js";
 import { useStyles } from "./styles.js";
 
@@ -58,24 +59,10 @@ export function PartyPurpose(props: { party: string; purpose: string; setParty(v
   return (
     <>
       <Field label={t("fParty")} required validationMessage={props.errors.partyId}>
-        <Select value={props.party} onChange={(_, d) => props.setParty(d.value)}>
-          <option value="">{t("chooseParty")}</option>
-          {[...names.parties.values()].map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </Select>
+        <IdSelect items={[...names.parties.values()]} label={(p) => p.name} value={props.party} onChange={props.setParty} allLabel={t("chooseParty")} />
       </Field>
       <Field label={t("fPurpose")} required validationMessage={props.errors.purposeId}>
-        <Select value={props.purpose} onChange={(_, d) => props.setPurpose(d.value)}>
-          <option value="">{t("choosePurpose")}</option>
-          {[...names.purposes.values()].map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
-        </Select>
+        <IdSelect items={[...names.purposes.values()]} label={(p) => p.label} value={props.purpose} onChange={props.setPurpose} allLabel={t("choosePurpose")} />
       </Field>
     </>
   );
@@ -132,10 +119,7 @@ export function ConsentForm({ studentId, guardians, who, onDone }: { studentId: 
   };
 
   return (
-    <form className={s.form} onSubmit={(e) => void submit(e)} aria-labelledby="consent-form-title" noValidate>
-      <Title3 as="h3" block id="consent-form-title">
-        {t("actConsent")}
-      </Title3>
+    <TitledForm titleId="consent-form-title" className={s.form} onSubmit={(e) => void submit(e)} title={t("actConsent")}>
       <Text size={200}>{t("emailViaAddin")}</Text>
       <PartyPurpose party={party} purpose={purpose} setParty={setParty} setPurpose={setPurpose} errors={errors} />
       <Field label={t("decision")}>
@@ -172,7 +156,7 @@ export function ConsentForm({ studentId, guardians, who, onDone }: { studentId: 
       <Button type="submit" appearance="primary" disabled={busy}>
         {t("actConsent")}
       </Button>
-    </form>
+    </TitledForm>
   );
 }
 
@@ -202,19 +186,10 @@ export function NoticeForm({ studentId, onDone }: { studentId: string; onDone(ms
   };
 
   return (
-    <form className={s.form} onSubmit={(e) => void submit(e)} aria-labelledby="notice-form-title" noValidate>
-      <Title3 as="h3" block id="notice-form-title">
-        {t("actNotice")}
-      </Title3>
+    <TitledForm titleId="notice-form-title" className={s.form} onSubmit={(e) => void submit(e)} title={t("actNotice")}>
       <PartyPurpose party={party} purpose={purpose} setParty={setParty} setPurpose={setPurpose} errors={errors} />
       <Field label={t("fMethod")}>
-        <Select value={method} onChange={(_, d) => setMethod(methods.find((m) => m === d.value) ?? "letter")}>
-          {methods.map((m) => (
-            <option key={m} value={m}>
-              {t(METHOD_LABEL[m] ?? "unknown")}
-            </option>
-          ))}
-        </Select>
+        <OptionSelect value={method} onChange={(_, d) => setMethod(methods.find((m) => m === d.value) ?? "letter")} options={methods} label={(m) => t(METHOD_LABEL[m] ?? "unknown")} />
       </Field>
       <Field label={t("informedAtLabel")} required validationMessage={errors.informedAt}>
         <Input type="date" value={at} max={todayStr()} onChange={(_, d) => setAt(d.value)} />
@@ -223,7 +198,7 @@ export function NoticeForm({ studentId, onDone }: { studentId: string; onDone(ms
       <Button type="submit" disabled={busy}>
         {t("actNotice")}
       </Button>
-    </form>
+    </TitledForm>
   );
 }
 
