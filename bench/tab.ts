@@ -28,6 +28,14 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
       const page = await context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
+      // What the page asks before its first row: each request's path, when it started and ended (ms from goto).
+      const trace: string[] = [];
+      const started = new Map<unknown, number>();
+      page.on("request", (r) => started.set(r, performance.now()));
+      page.on("requestfinished", (r) => {
+        const from = started.get(r);
+        if (from !== undefined) trace.push(`${new URL(r.url()).pathname.replace(/^\/api/, "")} ${ms(from - t)}-${ms(performance.now() - t)}`);
+      });
       const t = performance.now();
       try {
         await page.goto(`${base}/tab/${query}`);
@@ -36,6 +44,7 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
         const elapsed = performance.now() - t;
         const rows = await page.getAttribute("[role=grid]", "aria-rowcount");
         const inPage = await page.evaluate(() => performance.now());
+        log(`  ${when}: ${trace.join(", ")}`);
         fig("Tab", `${label} (${when})`, `${ms(elapsed)} (grid rows: ${rows ? Number(rows) - 1 : "?"}; ${ms(inPage)} after navigation start)`, "<= 1 s", elapsed <= 1000);
       } catch (err) {
         const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
