@@ -80,6 +80,8 @@ export async function runTab(base: string): Promise<void> {
     };
     const rows = await p50(20, () => "/api/register/overview");
     fig("Tab", "GET /api/register/overview (every row), 20 calls", `first ${ms(rows.first)}, p50 ${ms(rows.p50)}`, "p50 < 300 ms", rows.p50 < 300);
+    const stats = await p50(5, () => "/api/stats");
+    fig("Tab", "GET /api/stats (the tab's overview screen: expiring, disclosures per party, overrides), 5 calls", `first ${ms(stats.first)}, p50 ${ms(stats.p50)}`, "p50 < 300 ms", stats.p50 < 300);
     const sorts = ["name", "studentNumber", "className", "state", "nextExpiry"];
     const page = await p50(20, (i) => `/api/register/rows?sort=${sorts[i % sorts.length] ?? "name"}&dir=${i % 2 ? "desc" : "asc"}&offset=${(i * 997) % 20_000}&limit=100`);
     fig("Tab", "GET /api/register/rows (one page of 100, sorted, paged), 20 calls", `first ${ms(page.first)}, p50 ${ms(page.p50)}`);
