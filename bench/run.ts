@@ -10,6 +10,7 @@
  *   BENCH_ONLY=bounded only the bounded-work group (bounded.ts), printed, docs not written
  *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts), likewise
  *   BENCH_ONLY=checks  only the import, the floor, the checks, the recording checks and the confirmation, likewise
+ *   BENCH_ONLY=tab     only the build, the import and seeding, then the tab group, likewise
  *
  * The groups, one file each: bounded.ts, attachments.ts, import.ts, floor.ts, checks.ts, recording.ts, confirm.ts, detection.ts, bundles.ts, tab.ts; the figures
  * and the document in report.ts, the server child in server-child.ts, the board in board.ts.
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   console.log(`Zorgvuldig benchmarks${SMOKE ? " (SMOKE)" : ""}\n${desc}`);
 
   const only = process.env.BENCH_ONLY;
-  if (only && !["bounded", "attachments", "checks"].includes(only)) throw new Error(`BENCH_ONLY=${only}: one of bounded, attachments, checks`);
+  if (only && !["bounded", "attachments", "checks", "tab"].includes(only)) throw new Error(`BENCH_ONLY=${only}: one of bounded, attachments, checks, tab`);
   // --- Bounded work (its own server children; BENCH_ONLY=bounded runs only this group) ---------------
   if (!only || only === "bounded") await runBounded();
   // --- Attachment contents (its own server child; BENCH_ONLY=attachments runs only this group) --------
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  if (!only) {
+  if (!only || only === "tab") {
     log("building the front ends");
     await bundles();
   }
@@ -68,6 +69,12 @@ async function main(): Promise<void> {
     // The bench server runs in dev mode: its HEAD rows are sealed with the public dev key.
     const repo = new RegisterRepository(storage, IntegrityKeys.dev());
     const { students, seeded } = await runImport(server, coord, repo, now);
+    if (only === "tab") {
+      await runTab(base);
+      notes.push(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join("/")}`);
+      console.log(`\n${renderResults(desc)}`);
+      return;
+    }
 
     // --- Floor ----------------------------------------------------------------------------------------
     const fl = await runFloor(azurite.connectionString, repo, seeded);

@@ -28,6 +28,14 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
       const page = await context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
+      // What the page asks before its first row: each request's path, when it started and ended (ms from goto).
+      const trace: string[] = [];
+      const started = new Map<unknown, number>();
+      page.on("request", (r) => started.set(r, performance.now()));
+      page.on("requestfinished", (r) => {
+        const from = started.get(r);
+        if (from !== undefined) trace.push(`${new URL(r.url()).pathname.replace(/^\/api/, "")} ${ms(from - t)}-${ms(performance.now() - t)}`);
+      });
       const t = performance.now();
       try {
         await page.goto(`${base}/tab/${query}`);
@@ -36,6 +44,7 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
         const elapsed = performance.now() - t;
         const rows = await page.getAttribute("[role=grid]", "aria-rowcount");
         const inPage = await page.evaluate(() => performance.now());
+        log(`  ${when}: ${trace.join(", ")}`);
         fig("Tab", `${label} (${when})`, `${ms(elapsed)} (grid rows: ${rows ? Number(rows) - 1 : "?"}; ${ms(inPage)} after navigation start)`, "<= 1 s", elapsed <= 1000);
       } catch (err) {
         const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
@@ -71,6 +80,8 @@ export async function runTab(base: string): Promise<void> {
     };
     const rows = await p50(20, () => "/api/register/overview");
     fig("Tab", "GET /api/register/overview (every row), 20 calls", `first ${ms(rows.first)}, p50 ${ms(rows.p50)}`, "p50 < 300 ms", rows.p50 < 300);
+    const stats = await p50(5, () => "/api/stats");
+    fig("Tab", "GET /api/stats (the tab's overview screen: expiring, disclosures per party, overrides), 5 calls", `first ${ms(stats.first)}, p50 ${ms(stats.p50)}`, "p50 < 300 ms", stats.p50 < 300);
     const sorts = ["name", "studentNumber", "className", "state", "nextExpiry"];
     const page = await p50(20, (i) => `/api/register/rows?sort=${sorts[i % sorts.length] ?? "name"}&dir=${i % 2 ? "desc" : "asc"}&offset=${(i * 997) % 20_000}&limit=100`);
     fig("Tab", "GET /api/register/rows (one page of 100, sorted, paged), 20 calls", `first ${ms(page.first)}, p50 ${ms(page.p50)}`);

@@ -151,7 +151,9 @@ function withheldUnlessRecorded(res: Response, record: (body: Record<string, unk
   // res.json sends a string through res.send: only bytes are a document's answer here.
   res.send = ((body: unknown) => {
     if (!Buffer.isBuffer(body) || res.statusCode >= 300) return send(body);
-    record({}).then(
+    // A JSON answer kept as bytes (PreparedJson in http/api.ts) leaves its value in res.locals.answer.
+    const answer: unknown = res.locals.answer;
+    record(answer !== null && typeof answer === "object" ? (answer as Record<string, unknown>) : {}).then(
       () => send(body),
       () => {
         res.status(503).setHeader("Retry-After", "5");

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import { z } from "zod";
 import { MEDIA_TYPES, errorBody, type AnyRoute, type HandlerInput, type HandlerOutput, type Lang, type ScopeVia } from "../../contract/index.js";
@@ -52,7 +53,22 @@ export type Ctx<Rt extends AnyRoute> = HandlerInput<Rt> & {
  */
 export type SchoolResolver = (tenantId: string, via: ScopeVia, id: string) => Promise<string[] | undefined>;
 
-export type Handler<Rt extends AnyRoute> = (ctx: Ctx<Rt>) => Promise<HandlerOutput<Rt>>;
+export type Handler<Rt extends AnyRoute> = (ctx: Ctx<Rt>) => Promise<HandlerOutput<Rt> | PreparedJson<HandlerOutput<Rt>>>;
+
+/**
+ * A JSON answer serialised once and kept (a large answer that stays the same between requests, such as
+ * the register overview between two appends): sent as these bytes with this ETag, so that no request
+ * serialises or hashes it again. `value` is what the bytes say (the response check, the hooks and the
+ * view log see it as they see any answer).
+ */
+export class PreparedJson<T> {
+  readonly bytes: Buffer;
+  readonly etag: string;
+  constructor(readonly value: T) {
+    this.bytes = Buffer.from(JSON.stringify(value));
+    this.etag = `W/"${this.bytes.length.toString(16)}-${createHash("sha1").update(this.bytes).digest("base64url")}"`;
+  }
+}
 
 /**
  * A route whose body is read as a stream (the CSV import): the handler gets `body()`, the decoded bytes
@@ -227,7 +243,7 @@ export class ApiBuilder {
   private mount<Rt extends AnyRoute>(
     rt: Rt,
     m: ImplementOptions & { stream: boolean },
-    run: (req: Request, input: HandlerInput<Rt>, ctx: Omit<Ctx<Rt>, keyof HandlerInput<Rt>>) => Promise<HandlerOutput<Rt>>,
+    run: (req: Request, input: HandlerInput<Rt>, ctx: Omit<Ctx<Rt>, keyof HandlerInput<Rt>>) => Promise<HandlerOutput<Rt> | PreparedJson<HandlerOutput<Rt>>>,
   ): void {
     this.implemented.push(rt);
     const anonymous = rt.access === "anonymous";
@@ -271,16 +287,23 @@ export class ApiBuilder {
       } as HandlerInput<Rt>;
       const principal = anonymous ? undefined : principalOf(req);
       const schoolIds = principal ? await enforceScope(rt, principal, input, this.opts.schoolsOf) : [];
-      const result = await run(req, input, {
+      const answer = await run(req, input, {
         req,
         principal: principal as Ctx<Rt>["principal"],
         lang: langOf(req),
         requestKey: typeof res.locals.requestKey === "string" ? res.locals.requestKey : undefined,
         schools: principal?.schools ?? "all",
       } as Omit<Ctx<Rt>, keyof HandlerInput<Rt>>);
+      const prepared = answer instanceof PreparedJson ? answer : undefined;
+      const result: unknown = prepared ? prepared.value : answer;
       if (this.opts.validateResponses) checkAnswer(rt, result);
       if (principal && this.opts.afterSuccess) await this.opts.afterSuccess(rt, { principal, input: input as HandlerInput<AnyRoute>, result, schoolIds });
-      if (rt.produces === "json") res.status(rt.status).json(result);
+      if (prepared && rt.produces === "json") {
+        // The kept bytes and their ETag (express hashes a body only when no ETag is set); the view log reads `answer`.
+        res.locals.answer = prepared.value;
+        res.status(rt.status).type("application/json").setHeader("ETag", prepared.etag);
+        res.send(prepared.bytes);
+      } else if (rt.produces === "json") res.status(rt.status).json(result);
       // A document for parents holds personal data: never kept by a cache.
       else if (result instanceof Uint8Array)
         res.status(rt.status).type(MEDIA_TYPES[rt.produces]).setHeader("Cache-Control", "no-store").send(Buffer.from(result.buffer, result.byteOffset, result.byteLength));

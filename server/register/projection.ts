@@ -39,6 +39,8 @@ interface View {
   indexOf: Map<string, number>;
   sorted: Map<RegisterSortKey, Entry[]>;
   facets?: RegisterPage["facets"];
+  /** Answers made from every row (the overview, serialised once), per school scope; cleared on each change. */
+  kept: Map<string, unknown>;
   loadedAt: number;
 }
 
@@ -104,6 +106,7 @@ export class RegisterProjection {
         v.entries[i] = entryOf(v.snap, student, this.rowOf(v.snap, student, part, new Date()));
         v.sorted.clear();
         v.facets = undefined;
+        v.kept.clear();
       },
       () => undefined,
     );
@@ -124,16 +127,36 @@ export class RegisterProjection {
     }
   }
 
-  private build(snap: DirectorySnapshot, states: Map<string, Partition>, at: Date, loadedAt: number): View {
+  /**
+   * The view of these states. With `prev` of the same snapshot and day, a student whose register did not
+   * change keeps its entry, and when none changed `prev` itself serves on (with its sorts and kept answers):
+   * the periodic re-read of the HEAD rows then costs the read, not 30,000 rows computed again.
+   */
+  private build(snap: DirectorySnapshot, states: Map<string, Partition>, at: Date, loadedAt: number, prev?: View): View {
     const empty: Partition = { events: [], head: undefined, complete: true };
-    const entries = snap.directory.students.map((s) => entryOf(snap, s, this.rowOf(snap, s, states.get(s.id) ?? empty, at)));
+    const day = dayOf(at);
+    const same = prev && prev.snap === snap && prev.day === day ? prev : undefined;
+    let changed = !same || same.states.size !== states.size;
+    const entries = snap.directory.students.map((s) => {
+      const part = states.get(s.id);
+      const i = same?.indexOf.get(s.id);
+      const kept = same && i !== undefined ? same.entries[i] : undefined;
+      if (kept && sameRegister(same?.states.get(s.id), part)) return kept;
+      changed = true;
+      return entryOf(snap, s, this.rowOf(snap, s, part ?? empty, at));
+    });
+    if (same && !changed) {
+      same.loadedAt = loadedAt;
+      return same;
+    }
     return {
       snap,
-      day: dayOf(at),
+      day,
       states,
       entries,
       indexOf: new Map(entries.map((e, i) => [e.row.studentId, i])),
       sorted: new Map(),
+      kept: new Map(),
       loadedAt,
     };
   }
@@ -161,8 +184,14 @@ export class RegisterProjection {
   private refresh(tenantId: string): void {
     if (this.refreshing.has(tenantId)) return;
     this.refreshing.add(tenantId);
-    void Promise.all([this.load(tenantId), this.directory.snapshot(tenantId)])
-      .then(([states, snap]) => this.views.set(tenantId, Promise.resolve(this.build(snap, states, new Date(), Date.now()))))
+    const current = this.views.get(tenantId);
+    void Promise.all([this.load(tenantId), this.directory.snapshot(tenantId), current?.catch(() => undefined)])
+      .then(([states, snap, prev]) => {
+        // An append or a rebuild meanwhile replaced the view: that one is newer than this read.
+        if (this.views.get(tenantId) !== current) return;
+        const next = this.build(snap, states, new Date(), Date.now(), prev);
+        if (next !== prev) this.views.set(tenantId, Promise.resolve(next));
+      })
       .catch(() => undefined) // the old view keeps serving; the next call tries again
       .finally(() => this.refreshing.delete(tenantId));
   }
@@ -172,9 +201,18 @@ export class RegisterProjection {
     this.views.delete(tenantId);
   }
 
-  /** Every row, in directory order (GET /api/register/overview). */
-  async rows(tenantId: string, schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
-    return (await this.view(tenantId)).entries.filter((e) => mayAccessSchool(schools, e.row.schoolId)).map((e) => e.row);
+  /**
+   * An answer made from every row the caller may see (the overview), made once per view and school scope:
+   * kept until the next append, directory change, Dutch day or re-read that changes a row.
+   */
+  async keptFromRows<T>(tenantId: string, what: string, schools: SchoolAccess, make: (rows: OverviewRow[]) => T): Promise<T> {
+    const v = await this.view(tenantId);
+    const key = `${what}\u0000${schools === "all" ? "*" : [...schools].sort().join(",")}`;
+    if (v.kept.has(key)) return v.kept.get(key) as T;
+    const made = make(v.entries.filter((e) => mayAccessSchool(schools, e.row.schoolId)).map((e) => e.row));
+    if (v.kept.size >= 8) v.kept.clear(); // a few school scopes at a time; each answer can be megabytes
+    v.kept.set(key, made);
+    return made;
   }
 
   /** One page of the register after search, filters and sort. */
@@ -221,6 +259,12 @@ export class RegisterProjection {
     const mine = v.entries.filter((e) => mayAccessSchool(schools, e.row.schoolId));
     return { rows, total: matches.length, all: mine.length, offset: q.offset, facets: facetsFrom(mine) };
   }
+}
+
+/** The same register: both empty, or the same HEAD (sequence and hash). */
+function sameRegister(a: Partition | undefined, b: Partition | undefined): boolean {
+  if (!a?.head || !b?.head) return !a?.head && !b?.head && (a?.events.length ?? 0) === 0 && (b?.events.length ?? 0) === 0;
+  return a.head.seq === b.head.seq && a.head.hash === b.head.hash;
 }
 
 function cmp(a: string, b: string): number {

@@ -457,9 +457,12 @@ export class RegisterService {
     this.projection.forget(tenantId);
   }
 
-  /** The register overview: one row per student, from the projection kept in memory (projection.ts). */
-  async overview(tenantId: string, schools: SchoolAccess = "all"): Promise<OverviewRow[]> {
-    return this.projection.rows(tenantId, schools);
+  /**
+   * The overview as an answer made once (`make`: serialised, say) and kept until a row changes: every row
+   * of 30,000 students is megabytes of JSON, and serialising it per request costs more than the rows.
+   */
+  async overviewKept<T>(tenantId: string, schools: SchoolAccess, make: (rows: OverviewRow[]) => T): Promise<T> {
+    return this.projection.keptFromRows(tenantId, "overview", schools, make);
   }
 
   /** One page of the register: search, filters, sort (GET /api/register/rows). */

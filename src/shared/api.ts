@@ -118,8 +118,9 @@ export class ApiClient {
 /** Dev mode only: asks the local backend for a token (POST /dev/token). */
 export function devTokenProvider(baseUrl: string, user: string, roles: string[] = ["coordinator"], tenantId?: string): TokenProvider {
   let cached: { token: string; exp: number } | undefined;
-  return async () => {
-    if (cached && cached.exp - 60_000 > Date.now()) return cached.token;
+  // The first calls of a page start together: they share one request for the token.
+  let asking: Promise<string> | undefined;
+  const ask = async (): Promise<string> => {
     const res = await fetch(`${baseUrl}/dev/token`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -129,5 +130,12 @@ export function devTokenProvider(baseUrl: string, user: string, roles: string[] 
     const j = (await res.json()) as { token: string; expiresIn: number };
     cached = { token: j.token, exp: Date.now() + j.expiresIn * 1000 };
     return j.token;
+  };
+  return async () => {
+    if (cached && cached.exp - 60_000 > Date.now()) return cached.token;
+    asking ??= ask().finally(() => {
+      asking = undefined;
+    });
+    return asking;
   };
 }
