@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { grant, importStudent, registerOf, tableClient, type ChainProblem, type FreshStudent, type VerifyResult } from "../support/api-helpers.js";
 import { hashEvent, type RegisterEvent } from "../../server/register/domain.js";
 
@@ -9,11 +9,7 @@ import { hashEvent, type RegisterEvent } from "../../server/register/domain.js";
  */
 
 describe("Audit: tampering with the register is detected", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const rowKey = (seq: number): string => String(seq).padStart(10, "0");
   const pk = (s: FreshStudent): string => `${stack.tenantId}|${s.id}`;

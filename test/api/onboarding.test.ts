@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { snapshotTables } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import { columnOf, proposeMapping } from "../../contract/csv-columns.js";
@@ -17,11 +17,7 @@ const MAGISTER_LIKE =
   "880003;Mila;;Visser;01-09-2013;6b;m.visser@mail.example;Mo Visser;\n";
 
 describe("Onboarding: the import wizard's dry run and a guardian's addresses", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const importCsv = (csv: string, dryRun: boolean, lang = "nl") =>
     stack.api<CsvImportReport>("POST", `/api/import/csv?schoolId=${DEMO_SCHOOL_ID}${dryRun ? "&dryRun=true" : ""}`, undefined, {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { headSealText } from "../../server/register/integrity.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import type { Storage } from "../../server/shared/storage.js";
 
 /** Counts the storage operations the server makes, by wrapping Storage.run of the running server. */
@@ -15,13 +15,11 @@ function countCalls(storage: Storage): { calls: string[]; restore(): void } {
 }
 
 describe("Storage round trips of the send check", function () {
-  let stack: Stack;
+  const stack = useStack();
   before(async () => {
-    stack = await startStack();
     // Warm the directory cache: the check itself must not read the directory.
     await stack.api("POST", "/api/check", { to: ["a@regenboog.school.example"], subject: "x", body: "" });
   });
-  after(async () => stack.stop());
 
   const send = (body: Record<string, unknown>, key: string) =>
     stack.api<{ verdict: string; students: unknown[] }>("POST", "/api/check", { ...body, mode: "send" }, { headers: { "idempotency-key": key } });

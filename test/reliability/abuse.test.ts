@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { SlidingWindowLimiter } from "../../server/shared/ratelimit.js";
 import { isSafeKey, key } from "../../server/shared/storage.js";
 import { AppError } from "../../server/shared/errors.js";
@@ -10,11 +10,7 @@ const OTHER_TENANT = "0b9d3f1a-2c4e-4a6b-8d0f-1e2a3b4c5d6e";
 
 describe("Abuse: rate limits", function () {
   this.timeout(60_000);
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ seedDemo: false, env: { RATE_LIMIT_PER_MINUTE_USER: "5", RATE_LIMIT_PER_MINUTE_TENANT: "8" } });
-  });
-  after(async () => stack.stop());
+  const stack = useStack({ seedDemo: false, env: { RATE_LIMIT_PER_MINUTE_USER: "5", RATE_LIMIT_PER_MINUTE_TENANT: "8" } });
 
   it("When one user sends more than the per-user limit, then the next request is 429 RATE_LIMITED with Retry-After", async () => {
     const token = await stack.token("snel@demo", ["viewer"]);
@@ -51,11 +47,7 @@ describe("Abuse: rate limits", function () {
 
 describe("Abuse: headers, CORS, body size, identifiers, filters", function () {
   this.timeout(60_000);
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ seedDemo: false, env: { CORS_ORIGINS: "https://toegestaan.example" } });
-  });
-  after(async () => stack.stop());
+  const stack = useStack({ seedDemo: false, env: { CORS_ORIGINS: "https://toegestaan.example" } });
 
   it("When any page is fetched, then the security headers are set: CSP with frame-ancestors for Teams/Outlook, nosniff, no X-Frame-Options, no X-Powered-By", async () => {
     for (const p of ["/healthz", "/api/openapi.json", "/tab/"]) {

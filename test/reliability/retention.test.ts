@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { startStack, useStack } from "../support/stack.js";
 import { chainEvent, GENESIS_HASH, verifyChain, type NewEvent, type RegisterEvent } from "../../server/register/domain.js";
 import { makeTombstone, planPurge, studentState } from "../../server/retention/domain.js";
 import { defaultPolicy } from "../../server/directory/domain.js";
@@ -82,13 +82,12 @@ describe("Retention: tombstones keep the chain verifiable", () => {
 
 describe("Retention: the purge over HTTP", function () {
   this.timeout(90_000);
-  let stack: Stack;
+  const stack = useStack();
   // A real purge needs a second person's approval (issue 16); a dry run does not.
   const purge = (dryRun: boolean) => (dryRun ? stack.api<PurgeReport>("POST", "/api/retention/purge", { dryRun }) : approvedPurge(stack));
   const verify = async () => (await stack.api<{ ok: boolean; problems: unknown[] }>("GET", "/api/audit/verify")).json;
 
   before(async () => {
-    stack = await startStack();
     const imp = await stack.api("POST", "/api/import", {
       schools: [{ id: "slow-school", name: "School Lang Bewaren", brin: "98YY" }],
       policies: [{ ...defaultPolicy("slow-school"), retention: { ...retention, consentYears: 2, disclosureLogYears: 50 } }],
@@ -118,7 +117,6 @@ describe("Retention: the purge over HTTP", function () {
     const hold = await stack.api("PUT", "/api/students/ret-held/legal-hold", { hold: true, reason: "Lopende klacht bij de geschillencommissie" });
     assert.equal(hold.status, 200, JSON.stringify(hold.json));
   });
-  after(async () => stack.stop());
 
   it("When a dry run is asked, then it reports what is due and changes nothing", async () => {
     const before = await snapshot(stack.running.storage);
