@@ -5,7 +5,7 @@ import { configure } from "../../src/addin/onsend/config.js";
 import { createOnMessageSendHandler, HANDLER_NAME } from "../../src/addin/onsend/handler.js";
 import { clearTokenCache } from "../../src/addin/onsend/token.js";
 import type { OfficeLike } from "../../src/addin/onsend/office.js";
-import { checkAnswer, startCannedApi, type CannedApi } from "./support/canned-api.js";
+import { checkAnswer, useCannedApi } from "./support/canned-api.js";
 import { makeEvent, makeOffice, type FakeMail, type FakeOffice } from "./support/fake-office.js";
 
 const MAIL: FakeMail = {
@@ -32,18 +32,9 @@ async function send(office: FakeOffice, settleMs = 150) {
 
 describe("on-send handler (Office double, canned API over HTTP)", function () {
   this.timeout(20_000);
-  let api: CannedApi;
+  const api = useCannedApi();
 
-  before(async () => {
-    api = await startCannedApi();
-  });
-  after(async () => {
-    configure(undefined);
-    await api.close();
-  });
   beforeEach(() => {
-    clearTokenCache();
-    configure({ apiBaseUrl: api.baseUrl, devMode: true });
     api.checks.length = 0;
     api.keys.length = 0;
   });
