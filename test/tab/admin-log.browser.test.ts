@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { Page } from "playwright-core";
 import { useTabBrowser } from "../support/tab-browser.js";
 import { runAxe } from "../support/browser.js";
 import { tableClient } from "../support/api-helpers.js";

@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { Page } from "playwright-core";
 import { useTabBrowser } from "../support/tab-browser.js";
 import { runAxe } from "../support/browser.js";
 import type { OpenRequest } from "../../contract/portal.js";
