@@ -398,7 +398,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
   backupRoutes(api, services.backups);
   api.implement(routes.me, async ({ principal: p }) => ({ user: p.userId, tenantId: p.tenantId, roles: p.roles, schools: p.schools === "all" ? ("all" as const) : [...p.schools], devMode: config.devMode, graph: services.graph.configured }));
   graphRoutes(api, services.graph, services.directory);
-  syncRoutes(api, services.sync, services.directory, config.IMPORT_BODY_LIMIT);
+  syncRoutes(api, services.sync, services.directory, config.IMPORT_BODY_LIMIT, config.IMPORT_BATCH_ROWS);
   api.implement(routes.openapi, async () => api.openapi({ title: "Zorgvuldig API", version: "0.1.0" }));
 
   // Answers of the API hold personal data: never kept by a browser or proxy cache (errors included).

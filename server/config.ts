@@ -79,6 +79,8 @@ const schema = z
     /** Largest accepted JSON body. */
     BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default("1mb"),
     IMPORT_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default("50mb"),
+    /** Students a CSV import merges and writes at a time (its memory is one batch, not the file). */
+    IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(10000).default(1000),
     /** Milliseconds before a storage call counts as unavailable. */
     STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(4000),
     RATE_LIMIT_PER_MINUTE_USER: z.coerce.number().int().min(1).default(600),

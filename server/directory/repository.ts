@@ -127,17 +127,39 @@ export class DirectoryRepository {
   }
 
   /**
-   * Idempotent bulk upsert: records whose content did not change are not written again.
-   * Writes go in transactions of at most 100 per partition.
+   * The content hash of every stored record of a kind (id -> hash): what upsertMany compares with. A
+   * large import lists it once and passes it to each batch instead of listing it for every batch.
    */
-  async upsertMany<K extends DirectoryKind>(tenantId: string, kind: K, items: KindRecord[K][]): Promise<UpsertCounts> {
+  async hashes(tenantId: string, kind: DirectoryKind): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const r of await this.storage.list(KIND_TABLE[kind], this.filterOf(tenantId, kind), ["RowKey", "hash"])) out.set(String(r.rowKey), String(r.hash));
+    return out;
+  }
+
+  /** The stored records of these ids (point reads, `concurrency` at a time); ids not stored are absent. */
+  async getMany<K extends DirectoryKind>(tenantId: string, kind: K, ids: readonly string[], concurrency = 8): Promise<Map<string, KindRecord[K]>> {
+    const out = new Map<string, KindRecord[K]>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
+        const r = await this.get(tenantId, kind, id);
+        if (r) out.set(id, r);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+    return out;
+  }
+
+  /**
+   * Idempotent bulk upsert: records whose content did not change are not written again.
+   * Writes go in transactions of at most 100 per partition. `stored`: the kind's hashes (see
+   * `hashes`) when the caller has them; otherwise they are listed here.
+   */
+  async upsertMany<K extends DirectoryKind>(tenantId: string, kind: K, items: KindRecord[K][], stored?: ReadonlyMap<string, string>): Promise<UpsertCounts> {
     const counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
     if (items.length === 0) return counts;
     const table = KIND_TABLE[kind];
-    const existing = new Map<string, string>();
-    for (const r of await this.storage.list(table, this.filterOf(tenantId, kind), ["RowKey", "hash"])) {
-      existing.set(String(r.rowKey), String(r.hash));
-    }
+    const existing = stored ?? (await this.hashes(tenantId, kind));
     const actions: TransactionAction[] = [];
     // Of duplicates in one request the last one wins.
     const last = new Map<string, KindRecord[K]>();

@@ -136,7 +136,31 @@ export class DirectoryService {
     }
   }
 
-  async import(tenantId: string, req: ImportRequest): Promise<ImportResult & { leftDatesRecorded: number }> {
+  /**
+   * Whether the tenant has this school: from the cached snapshot when there is one, else one point
+   * read (a large import must not load every student and build the detector just to check this).
+   */
+  async hasSchool(tenantId: string, schoolId: string): Promise<boolean> {
+    const cached = await this.cache.get(tenantId)?.catch(() => undefined);
+    if (cached) return cached.directory.schools.some((s) => s.id === schoolId);
+    return (await this.repo.get(tenantId, "schools", schoolId)) !== undefined;
+  }
+
+  /** id -> content hash of every stored student (listed once by a batched import; see `import`'s `storedStudents`). */
+  studentHashes(tenantId: string): Promise<Map<string, string>> {
+    return this.repo.hashes(tenantId, "students");
+  }
+
+  /** The stored records of these students, read by id (a batch of an import merges with them). */
+  storedStudents(tenantId: string, ids: readonly string[]): Promise<Map<string, Student>> {
+    return this.repo.getMany(tenantId, "students", ids);
+  }
+
+  /**
+   * `storedStudents`: the stored students' hashes (`studentHashes`) when the caller imports in batches
+   * and listed them once; each batch then compares with them instead of listing every student again.
+   */
+  async import(tenantId: string, req: ImportRequest, o: { storedStudents?: ReadonlyMap<string, string> } = {}): Promise<ImportResult & { leftDatesRecorded: number }> {
     // Referential checks before anything is written: a bad import changes nothing.
     const existing = await this.schoolsAndPurposes(tenantId);
     const schoolIds = new Set([...existing.schools.map((s) => s.id), ...req.schools.map((s) => s.id)]);
@@ -169,7 +193,7 @@ export class DirectoryService {
       const [parties, policies, students] = await Promise.all([
         this.repo.upsertMany(tenantId, "parties", req.parties),
         this.repo.upsertMany(tenantId, "policies", req.policies),
-        this.repo.upsertMany(tenantId, "students", req.students),
+        this.repo.upsertMany(tenantId, "students", req.students, o.storedStudents),
       ]);
       // The retention clock of a leaver starts when the leftDate is recorded, not at the date it names.
       const clocks = req.students.length > 0 ? await this.repo.recordLeftDates(tenantId, req.students, new Date()) : { recorded: [] };

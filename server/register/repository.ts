@@ -54,21 +54,44 @@ export function headEntity(
   return entity;
 }
 
-function headOf(keys: IntegrityKeys, r: Entity): Head {
+/** What a HEAD row's keyed MAC covers, as stored: its partition, seq, hash, state chunks joined, and the seal. */
+interface HeadFields {
+  pk: string;
+  seq: number;
+  hash: string;
+  json: string | undefined;
+  seal: { keyId: string; mac: string };
+}
+
+function fieldsOf(r: Entity): HeadFields {
   const parts: string[] = [];
   for (let i = 0; typeof r[`s${i}`] === "string"; i++) parts.push(String(r[`s${i}`]));
-  const json = parts.length > 0 ? parts.join("") : undefined;
-  const seq = Number(r.seq);
-  const hash = String(r.hash);
-  const seal = { keyId: typeof r.macKeyId === "string" ? r.macKeyId : "", mac: typeof r.mac === "string" ? r.mac : "" };
   return {
-    seq,
-    hash,
-    etag: String(r.etag),
-    sealed: keys.verify("head", headSealText(String(r.partitionKey), seq, hash, json), seal),
-    ...(json !== undefined ? { state: JSON.parse(json) as RegisterEvent[] } : {}),
+    pk: String(r.partitionKey),
+    seq: Number(r.seq),
+    hash: String(r.hash),
+    json: parts.length > 0 ? parts.join("") : undefined,
+    seal: { keyId: typeof r.macKeyId === "string" ? r.macKeyId : "", mac: typeof r.mac === "string" ? r.mac : "" },
   };
 }
+
+function headOf(keys: IntegrityKeys, r: Entity, f: HeadFields = fieldsOf(r)): Head {
+  return {
+    seq: f.seq,
+    hash: f.hash,
+    etag: String(r.etag),
+    sealed: keys.verify("head", headSealText(f.pk, f.seq, f.hash, f.json), f.seal),
+    ...(f.json !== undefined ? { state: JSON.parse(f.json) as RegisterEvent[] } : {}),
+  };
+}
+
+/** Same partition, seq, hash, state text and seal: the same MAC verification and the same state. */
+function sameFields(a: HeadFields, b: HeadFields): boolean {
+  return a.pk === b.pk && a.seq === b.seq && a.hash === b.hash && a.json === b.json && a.seal.keyId === b.seal.keyId && a.seal.mac === b.seal.mac;
+}
+
+/** HEAD rows whose MAC verified, kept per process (the least recently read dropped first): at most about 2,000 x 8 KB for small states. */
+const VERIFIED_HEADS = 2_000;
 
 /** The send check and appends never decide on a HEAD whose MAC does not verify: 503, never allow. */
 export function integrityError(): AppError {
@@ -81,12 +104,43 @@ export function integrityError(): AppError {
 
 const HEAD = "HEAD";
 /** Azure Tables allows 100 actions in one transaction; the HEAD row is one of them. */
-const MAX_EVENTS_PER_TRANSACTION = 99;
+export const MAX_EVENTS_PER_TRANSACTION = 99;
 const seqKey = (seq: number): string => String(seq).padStart(10, "0");
 /** Events removed per purge transaction: with the old tombstone, the new one and HEAD it stays under 100 actions. */
 const PURGE_BATCH = 97;
 
 export class RegisterRepository {
+  /**
+   * HEAD rows this process verified, by partition: a row read again with the same ETag and, field for
+   * field, the same content the MAC covers (seq, hash, state text, key id, MAC) is the same verification
+   * and the same state, so it is not verified and parsed again (the send check reads one student's HEAD
+   * per request). Any other row, changed or not, is verified; a row that fails is never kept. The state
+   * is shared between readers: nothing changes it in place.
+   */
+  private readonly verified = new Map<string, { etag: string; fields: HeadFields; head: Head }>();
+
+  private verifiedHead(pk: string, row: Entity): Head {
+    const etag = String(row.etag);
+    const fields = fieldsOf(row);
+    const kept = this.verified.get(pk);
+    if (kept) {
+      this.verified.delete(pk);
+      if (kept.etag === etag && sameFields(kept.fields, fields)) {
+        this.verified.set(pk, kept);
+        return kept.head;
+      }
+    }
+    const head = headOf(this.keys, row, fields);
+    if (head.sealed) {
+      this.verified.set(pk, { etag, fields, head });
+      if (this.verified.size > VERIFIED_HEADS) {
+        const oldest = this.verified.keys().next();
+        if (!oldest.done) this.verified.delete(oldest.value);
+      }
+    }
+    return head;
+  }
+
   /** Appends in flight per partition: writers in this process queue instead of colliding. */
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Told the new state of a student's register after each append of this instance (the overview projection). */
@@ -144,9 +198,13 @@ export class RegisterRepository {
    * decides on a state written without the integrity key.
    */
   async readState(tenantId: string, studentId: string): Promise<Partition> {
-    const row = await this.storage.getOrUndefined("Events", this.partitionKey(tenantId, studentId), HEAD);
-    if (!row) return { events: [], head: undefined, complete: true };
-    const head = headOf(this.keys, row);
+    const pk = this.partitionKey(tenantId, studentId);
+    const row = await this.storage.getOrUndefined("Events", pk, HEAD);
+    if (!row) {
+      this.verified.delete(pk);
+      return { events: [], head: undefined, complete: true };
+    }
+    const head = this.verifiedHead(pk, row);
     if (!head.sealed) throw integrityError();
     if (head.state) return { events: head.state, head, complete: false };
     const whole = await this.read(tenantId, studentId);

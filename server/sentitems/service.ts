@@ -3,11 +3,11 @@ import type { Logger } from "../shared/logger.js";
 import { AppError, notFound } from "../shared/errors.js";
 import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
 import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
-import type { RegisterRepository } from "../register/repository.js";
+import { MAX_EVENTS_PER_TRANSACTION, type RegisterRepository } from "../register/repository.js";
 import { sha256Hex } from "../shared/hash.js";
-import { everyTenant, REAL_TIMERS, type Timers } from "../shared/schedule.js";
+import { everyTenant, mapLimited, REAL_TIMERS, type Timers } from "../shared/schedule.js";
 export type { Timers } from "../shared/schedule.js";
-import type { NewEvent } from "../register/domain.js";
+import type { NewEvent, RegisterEvent } from "../register/domain.js";
 import { newEventId } from "../register/ids.js";
 import type { CheckRepository, StoredCheck } from "../sendcheck/repository.js";
 import { disclosureEvent, type Judged, type SendCheckService } from "../sendcheck/service.js";
@@ -37,6 +37,23 @@ import { randomUUID } from "node:crypto";
 import { fullName } from "../directory/domain.js";
 
 export type Outcome = "confirmed" | "logged" | "review" | "server" | "nothing";
+
+/** Messages judged, and students appended to, side by side in a sweep. */
+const SWEEP_IN_FLIGHT = 4;
+
+/** Events for one student's chain, built against its events (and those the same transaction adds before). */
+interface ChainAppend {
+  studentId: string;
+  build: (events: readonly (RegisterEvent | NewEvent)[]) => NewEvent[];
+}
+
+/** What one sent message means, decided before anything is appended. */
+interface Planned {
+  outcome: Outcome;
+  appends: ChainAppend[];
+  /** After the appends, with the disclosures they wrote (the pending record marked). */
+  after?: (disclosures: number) => Promise<void>;
+}
 
 export interface SentItemsDeps {
   checks: SendCheckService;
@@ -167,11 +184,9 @@ export class SentItemsService {
     };
     for (const m of known) {
       const round = await sentItemsDelta(graph, this.d.graphBaseUrl, m.mailbox, { ...(m.deltaLink ? { deltaLink: m.deltaLink } : {}), since: m.since });
-      for (const msg of round.messages) {
-        if (msg.sentAt < m.since) continue;
-        report.messages++;
-        count(await this.process(tenantId, graph, m.mailbox, msg));
-      }
+      const messages = round.messages.filter((msg) => msg.sentAt >= m.since);
+      report.messages += messages.length;
+      for (const r of await this.processRound(tenantId, graph, m.mailbox, messages)) count(r);
       const eventsDeltaLink = await this.meetingRound(tenantId, graph, m, (r) => {
         report.meetings++;
         count(r);
@@ -233,19 +248,60 @@ export class SentItemsService {
     return everyTenant(intervalMs, tenants, round, log, "sent items sweep", timers);
   }
 
-  /** What one sent message means for the register. */
+  /** What one sent message means for the register (the meetings' path: one at a time, written at once). */
   async process(tenantId: string, graph: Client, mailbox: string, msg: SentMessage): Promise<{ outcome: Outcome; disclosures: number }> {
+    const plan = await this.plan(tenantId, graph, mailbox, msg, await this.checkIdOf(tenantId, graph, mailbox, msg));
+    const [disclosures = 0] = await this.apply(tenantId, [plan]);
+    return { outcome: plan.outcome, disclosures };
+  }
+
+  /**
+   * A delta round's mail messages, in the order Graph gave them: the stamps read and each message judged
+   * with a small bound in flight; then the disclosures of each student's messages appended in as few
+   * transactions as the chain allows (in the order sent, the ETag kept), students side by side; then the
+   * pending records marked. A stamp seen twice in the round: its later messages go after the rest, one at a
+   * time, as if in a later round (the record is no longer pending then).
+   */
+  private async processRound(tenantId: string, graph: Client, mailbox: string, messages: SentMessage[]): Promise<{ outcome: Outcome; disclosures: number }[]> {
+    const checkIds = await mapLimited(messages, SWEEP_IN_FLIGHT, (msg) => this.checkIdOf(tenantId, graph, mailbox, msg));
+    const first = new Set<string>();
+    const later = checkIds.map((id) => {
+      if (id === undefined) return false;
+      if (first.has(id)) return true;
+      first.add(id);
+      return false;
+    });
+    const now = messages.flatMap((msg, i) => (later[i] ? [] : [{ msg, checkId: checkIds[i] }]));
+    const plans = await mapLimited(now, SWEEP_IN_FLIGHT, (m) => this.plan(tenantId, graph, mailbox, m.msg, m.checkId));
+    const written = await this.apply(tenantId, plans);
+    const out = plans.map((p, i) => ({ outcome: p.outcome, disclosures: written[i] ?? 0 }));
+    for (const [i, msg] of messages.entries()) if (later[i]) out.push(await this.process(tenantId, graph, mailbox, msg));
+    return out;
+  }
+
+  /** The check id of a message's valid stamp (the extended property, else the MIME header block), if any. */
+  private async checkIdOf(tenantId: string, graph: Client, mailbox: string, msg: SentMessage): Promise<string | undefined> {
     // A meeting has no MIME headers: its stamp is the custom property or nothing.
     const header = msg.checkHeader ?? (msg.meeting ? undefined : await checkHeaderFromMime(graph, mailbox, msg.graphId));
-    const checkId = verifyStamp(this.d.stampKey, tenantId, header);
-    if (checkId?.startsWith("srv_")) return { outcome: "server", disclosures: 0 };
+    return verifyStamp(this.d.stampKey, tenantId, header);
+  }
+
+  /**
+   * What one sent message means for the register, decided before anything is written to a chain: the
+   * outcome, the events to append per student, and what follows the appends (the record marked). A
+   * message that goes to review is put on the list here. Disclosures never change what the rules read
+   * (the HEAD's state holds consents, withdrawals and notices), so the messages of one round may be
+   * judged before any of them is appended.
+   */
+  private async plan(tenantId: string, graph: Client, mailbox: string, msg: SentMessage, checkId: string | undefined): Promise<Planned> {
+    if (checkId?.startsWith("srv_")) return { outcome: "server", appends: [] };
     let pending = checkId ? await this.d.checkRepo.get(tenantId, checkId) : undefined;
     if (pending && pending.state !== "pending") {
       // A meeting is seen again whenever its event changes (replies, a new time). Attendees added since its
       // check, without a new check (a phone): judged again at the change; anything else is done.
       const checked = new Set(pending.digest?.recipients ?? []);
       const added = msg.meeting && uniqueRecipients([...msg.to, ...msg.cc, ...msg.bcc]).some((r) => !checked.has(r));
-      if (!added) return { outcome: "nothing", disclosures: 0 };
+      if (!added) return { outcome: "nothing", appends: [] };
       pending = undefined;
     }
     const withContent = pending?.digest?.hashedAttachments === true;
@@ -261,52 +317,91 @@ export class SentItemsService {
       ...(pending?.purposeId ? { purposeId: pending.purposeId } : {}),
     };
     const judged = await this.d.checks.judge(tenantId, mail, sentAt, "nl");
-    if (judged.studentIds.length === 0 && !pending) return { outcome: "nothing", disclosures: 0 };
+    if (judged.studentIds.length === 0 && !pending) return { outcome: "nothing", appends: [] };
     const sent = { at: msg.sentAt, internetMessageId: msg.internetMessageId };
 
     if (pending?.digest) {
+      const record = pending;
+      const digest = pending.digest;
       const asSent = new Set(uniqueRecipients([...msg.to, ...msg.cc, ...msg.bcc]));
-      const added = [...asSent].some((r) => !pending.digest?.recipients.includes(r));
-      const same = sameContent(pending.digest, { studentIds: judged.studentIds, attachments, body });
-      const expired = pending.expiresAt !== undefined && msg.sentAt > pending.expiresAt;
+      const added = [...asSent].some((r) => !digest.recipients.includes(r));
+      const same = sameContent(digest, { studentIds: judged.studentIds, attachments, body });
+      const expired = record.expiresAt !== undefined && msg.sentAt > record.expiresAt;
       const unchanged = !added && same && !expired;
-      if (unchanged && (pending.result.verdict !== "block" || pending.overrideOf)) {
-        const n = await this.logPending(tenantId, pending, asSent, sent);
-        await this.mark(tenantId, pending, "confirmed", { internetMessageId: msg.internetMessageId, sentAt: msg.sentAt, at: new Date().toISOString(), disclosures: n });
-        return { outcome: "confirmed", disclosures: n };
-      }
+      const confirm = (n: number): Promise<void> =>
+        this.mark(tenantId, record, "confirmed", { internetMessageId: msg.internetMessageId, sentAt: msg.sentAt, at: new Date().toISOString(), disclosures: n });
+      if (unchanged && (record.result.verdict !== "block" || record.overrideOf))
+        return { outcome: "confirmed", appends: this.pendingAppends(record, asSent, sent), after: confirm };
       const kind = unchanged ? "blocked" : "changed";
-      if (judged.out.verdict !== "block") {
-        const n = await this.logJudged(tenantId, judged.out.disclosures, judged.out.verdict, pending.checkId, pending.sentBy, sent, "confirmed");
-        await this.mark(tenantId, pending, "confirmed", { internetMessageId: msg.internetMessageId, sentAt: msg.sentAt, at: new Date().toISOString(), disclosures: n });
-        return { outcome: "confirmed", disclosures: n };
-      }
-      await this.toReview(tenantId, mailbox, msg, judged, kind, mail, pending.checkId);
-      await this.mark(tenantId, pending, "review");
-      return { outcome: "review", disclosures: 0 };
+      if (judged.out.verdict !== "block")
+        return { outcome: "confirmed", appends: this.judgedAppends(judged.out.disclosures, judged.out.verdict, record.checkId, record.sentBy, sent, "confirmed"), after: confirm };
+      await this.toReview(tenantId, mailbox, msg, judged, kind, mail, record.checkId);
+      await this.mark(tenantId, record, "review");
+      return { outcome: "review", appends: [] };
     }
 
     // No valid header (a phone, offline, Simple MAPI, "Send Anyway" while the add-in was unavailable),
     // or a header of a check that had no student: judged at the real send time.
     if (judged.out.verdict === "block") {
       await this.toReview(tenantId, mailbox, msg, judged, checkId ? "changed" : "unchecked", mail, checkId);
-      return { outcome: "review", disclosures: 0 };
+      return { outcome: "review", appends: [] };
     }
     const id = checkId ?? `sent_${sha256Hex(`${mailbox}|${msg.internetMessageId}`).slice(0, 24)}`;
     const confirmedCheck = checkId !== undefined && pending !== undefined;
-    const n = await this.logJudged(tenantId, judged.out.disclosures, judged.out.verdict, id, mailbox, sent, confirmedCheck || (checkId && !msg.meeting) ? "confirmed" : "unchecked");
-    return { outcome: "logged", disclosures: n };
+    const source = confirmedCheck || (checkId && !msg.meeting) ? "confirmed" : "unchecked";
+    return { outcome: "logged", appends: this.judgedAppends(judged.out.disclosures, judged.out.verdict, id, mailbox, sent, source) };
+  }
+
+  /**
+   * Writes planned appends: per student, the events of its messages in their order, as many messages per
+   * ETag-guarded transaction as fit (a message with more events than fit goes alone, as before); students
+   * side by side (a small bound). Then each plan's `after` with the disclosures its appends wrote, which it
+   * returns per plan. Each build sees the chain and what the same transaction adds before it, so a message
+   * seen twice, or two sweeps at once, log it once.
+   */
+  private async apply(tenantId: string, plans: Planned[]): Promise<number[]> {
+    const byStudent = new Map<string, { plan: number; build: ChainAppend["build"] }[]>();
+    plans.forEach((p, plan) => {
+      for (const a of p.appends) byStudent.set(a.studentId, [...(byStudent.get(a.studentId) ?? []), { plan, build: a.build }]);
+    });
+    const written = plans.map(() => 0);
+    await mapLimited([...byStudent], SWEEP_IN_FLIGHT, async ([studentId, list]) => {
+      let rest = list;
+      while (rest.length > 0) {
+        let used = 0;
+        const owner = new Map<string, number>();
+        const events = await this.d.register.append(tenantId, studentId, (current) => {
+          const out: NewEvent[] = [];
+          used = 0;
+          for (const a of rest) {
+            const made = a.build([...current.events, ...out]);
+            if (used > 0 && out.length + made.length > MAX_EVENTS_PER_TRANSACTION) break;
+            for (const e of made) owner.set(e.id, a.plan);
+            out.push(...made);
+            used++;
+          }
+          return out;
+        });
+        for (const e of events) {
+          const plan = e.type === "disclosure" ? owner.get(e.id) : undefined;
+          if (plan !== undefined) written[plan] = (written[plan] ?? 0) + 1;
+        }
+        rest = rest.slice(Math.max(1, used));
+      }
+    });
+    await mapLimited(plans, SWEEP_IN_FLIGHT, async (p, i) => p.after?.(written[i] ?? 0));
+    return written;
   }
 
   /** The pending record's disclosures for the recipients as sent (a removed recipient is not disclosed). */
-  private async logPending(tenantId: string, c: StoredCheck, asSent: Set<string>, sent: { at: string; internetMessageId: string }): Promise<number> {
+  private pendingAppends(c: StoredCheck, asSent: Set<string>, sent: { at: string; internetMessageId: string }): ChainAppend[] {
     if (c.overrideOf) {
       const o = c.overrideOf;
       const external = c.result.recipients.filter((r) => asSent.has(r.address) && r.kind !== "internal" && !(r.kind === "guardian" && r.verdict === "allow"));
-      let n = 0;
-      for (const s of c.result.students) {
-        const written = await this.d.register.append(tenantId, s.id, (current) => {
-          if (current.events.some((e) => e.type === "disclosure" && e.internetMessageId === sent.internetMessageId)) return [];
+      return c.result.students.map((s) => ({
+        studentId: s.id,
+        build: (events) => {
+          if (events.some((e) => e.type === "disclosure" && e.internetMessageId === sent.internetMessageId)) return [];
           return [
             { type: "override", id: newEventId(s.id), studentId: s.id, checkId: o.checkId, reason: o.reason, by: o.by, at: sent.at, recordedBy: c.sentBy, recordedAt: new Date().toISOString() },
             ...external.map((r) =>
@@ -316,21 +411,18 @@ export class SentItemsService {
               }),
             ),
           ] satisfies NewEvent[];
-        });
-        n += written.filter((e) => e.type === "disclosure").length;
-      }
-      return n;
+        },
+      }));
     }
     const list = c.disclosures.filter((d) => asSent.has(d.recipient));
-    return this.logJudged(tenantId, list, c.result.verdict, c.checkId, c.sentBy, sent, "confirmed");
+    return this.judgedAppends(list, c.result.verdict, c.checkId, c.sentBy, sent, "confirmed");
   }
 
   /**
-   * Appends disclosures per student, once per Internet Message-ID and recipient (ETag-guarded appends;
-   * nothing lost): a mail seen twice logs nothing more; a meeting's update logs only attendees it added.
+   * Disclosures per student, once per Internet Message-ID and recipient (ETag-guarded appends; nothing
+   * lost): a mail seen twice logs nothing more; a meeting's update logs only attendees it added.
    */
-  private async logJudged(
-    tenantId: string,
+  private judgedAppends(
     list: Disclosure[],
     verdict: "allow" | "warn" | "block",
     checkId: string,
@@ -338,26 +430,24 @@ export class SentItemsService {
     sent: { at: string; internetMessageId: string },
     source: "confirmed" | "unchecked",
     decidedBy?: string,
-  ): Promise<number> {
+  ): ChainAppend[] {
     const byStudent = new Map<string, Disclosure[]>();
     for (const d of list) byStudent.set(d.studentId, [...(byStudent.get(d.studentId) ?? []), d]);
-    const written = await Promise.all(
-      [...byStudent].map(([studentId, mine]) =>
-        this.d.register.append(tenantId, studentId, (current) => {
-          const done = new Set(current.events.flatMap((e) => (e.type === "disclosure" && e.internetMessageId === sent.internetMessageId ? [e.recipient] : [])));
-          return mine
-            .filter((d) => !done.has(d.recipient))
-            .map((d) =>
-              disclosureEvent(studentId, checkId, d, verdict, sentBy, sent, {
-                source: decidedBy ? "review" : source,
-                ...(decidedBy ? { decidedBy } : {}),
-                recordedBy: decidedBy ?? sentBy,
-              }),
-            );
-        }),
-      ),
-    );
-    return written.reduce((n, w) => n + w.length, 0);
+    return [...byStudent].map(([studentId, mine]) => ({
+      studentId,
+      build: (events) => {
+        const done = new Set(events.flatMap((e) => (e.type === "disclosure" && e.internetMessageId === sent.internetMessageId ? [e.recipient] : [])));
+        return mine
+          .filter((d) => !done.has(d.recipient))
+          .map((d) =>
+            disclosureEvent(studentId, checkId, d, verdict, sentBy, sent, {
+              source: decidedBy ? "review" : source,
+              ...(decidedBy ? { decidedBy } : {}),
+              recordedBy: decidedBy ?? sentBy,
+            }),
+          );
+      },
+    }));
   }
 
   private async mark(tenantId: string, c: StoredCheck, state: "confirmed" | "review", confirmed?: StoredCheck["confirmed"]): Promise<void> {
@@ -480,7 +570,12 @@ export class SentItemsService {
         );
       const next: ReviewItem = { ...item, state: "lawful", decision: { by: p.userId, at, ...(d.note ? { note: d.note } : {}), ...(purposeId ? { purposeId } : {}) } };
       await this.d.repo.replaceReview(p.tenantId, next);
-      const n = await this.logJudged(p.tenantId, judged.out.disclosures, judged.out.verdict, item.checkId ?? `review_${item.id}`, item.mailbox, { at: item.sentAt, internetMessageId: item.internetMessageId }, "confirmed", p.userId);
+      const [n = 0] = await this.apply(p.tenantId, [
+        {
+          outcome: "logged",
+          appends: this.judgedAppends(judged.out.disclosures, judged.out.verdict, item.checkId ?? `review_${item.id}`, item.mailbox, { at: item.sentAt, internetMessageId: item.internetMessageId }, "confirmed", p.userId),
+        },
+      ]);
       next.decision = { ...next.decision, by: p.userId, at, disclosures: n };
       const { etag: _e, ...plain } = next;
       return { item: plain, disclosures: n };

@@ -132,7 +132,10 @@ function capture(res: Response, before: (status: number, body: string) => Promis
   const original = res.json.bind(res);
   res.json = ((body: unknown) => {
     const text = JSON.stringify(body) ?? "null";
-    void before(res.statusCode, text).then(() => original(body));
+    // `before` never rejects; should sending the answer throw (the socket is gone), the request is over.
+    void before(res.statusCode, text)
+      .then(() => original(body))
+      .catch(() => res.destroy());
     return res;
   }) as typeof res.json;
 }

@@ -47,3 +47,27 @@ export function everyTenant(
   const timer = timers.setInterval(tick, intervalMs);
   return () => timers.clearInterval(timer);
 }
+
+/**
+ * `fn` over `items` with at most `limit` in flight; the results in the items' order. After a failure no
+ * further item is started, the ones in flight finish, and the first error is thrown.
+ */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed: { err: unknown } | undefined;
+  await Promise.all(
+    Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
+      while (!failed && next < items.length) {
+        const i = next++;
+        try {
+          out[i] = await fn(items[i] as T, i);
+        } catch (err) {
+          failed ??= { err };
+        }
+      }
+    }),
+  );
+  if (failed) throw failed.err;
+  return out;
+}

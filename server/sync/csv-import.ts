@@ -10,8 +10,7 @@ import { detailIn, issueText, serverText } from "../shared/texts.js";
 import { proposeMapping, REQUIRED_COLUMNS } from "../../contract/csv-columns.js";
 import type { Lang } from "../../contract/i18n.js";
 import type { CsvPreviewRow } from "../../contract/directory.js";
-import { canonicalJson } from "../shared/hash.js";
-import type { Student } from "../directory/domain.js";
+import { canonicalJson, sha256Hex } from "../shared/hash.js";
 import { guardianIdFor, mergeStudent, studentIdFor, type GuardianIn, type MergeStats, type StudentIn } from "./merge.js";
 
 /**
@@ -148,8 +147,8 @@ function dutchToday(now: Date): string {
 
 /**
  * Reads the rows of one export, one at a time: the header first, then each data row becomes a student
- * (or an error). Only the students kept are held, never the text: memory grows with the students of
- * the school, not with the bytes sent.
+ * (or an error). Never the text is held; the students only when `keep` (a caller reading in batches
+ * takes them out as it goes, see readStudentCsv), else just their ids (for the duplicate check).
  */
 export class StudentCsvReader {
   private col: Map<string, number> | undefined;
@@ -167,6 +166,7 @@ export class StudentCsvReader {
     private readonly schoolId: string,
     private readonly lang: Lang = "en",
     now: Date = new Date(),
+    private readonly keep = true,
   ) {
     this.today = dutchToday(now);
   }
@@ -249,8 +249,16 @@ export class StudentCsvReader {
         hasAuthority = false;
       }
       const relation = RELATIONS[get(`ouder${n}_relatie`).toLowerCase()] ?? "parent";
+      const guardianId = guardianIdFor(id, emails[0] ?? name);
+      // Two guardians with one address (or one name and none) would be one record: the row is refused
+      // here rather than the whole import later.
+      if (guardians.some((g) => g.id === guardianId)) {
+        problem(errors, { row: line, field: `ouder${n}_email`, message: t.duplicateGuardian });
+        seen("error");
+        return;
+      }
       guardians.push({
-        id: guardianIdFor(id, emails[0] ?? name),
+        id: guardianId,
         name: name || (emails[0] ?? ""),
         emails,
         relation,
@@ -278,7 +286,7 @@ export class StudentCsvReader {
       return;
     }
     this.seen.add(id);
-    this.students.push(parsed.data);
+    if (this.keep) this.students.push(parsed.data);
     // The outcome is settled against the stored directory later (importStudentCsv); "new" until then.
     seen("new", guardians.length);
   }
@@ -295,13 +303,23 @@ export function parseStudentCsv(text: string, schoolId: string, lang: Lang = "en
 /** Bytes of the header line looked at to choose the delimiter; a header longer than this is refused. */
 const MAX_HEADER_BYTES = 64 * 1024;
 
+/** How readStudentCsv hands over the students it reads. */
+export interface ReadOptions {
+  /** false: check every row but keep no student (the report only). Default true. */
+  keepStudents?: boolean;
+  /** Hand the students over `size` at a time (reading waits while `take` runs) instead of keeping them. */
+  batches?: { size: number; take: (students: StudentIn[]) => Promise<void> };
+}
+
 /**
  * The CSV read from a stream of UTF-8 bytes (chunks as they arrive) by csv-parse, row by row: memory
- * stays flat in the size of the body (only the students kept are held). The delimiter is chosen from
- * the header line, so the first chunks are held until its line break.
+ * stays flat in the size of the body (only the students kept are held, and with `batches` or
+ * `keepStudents: false` not even those). The delimiter is chosen from the header line, so the first
+ * chunks are held until its line break.
  */
-export async function readStudentCsv(chunks: AsyncIterable<Buffer>, schoolId: string, lang: Lang = "en"): Promise<ParsedCsv> {
-  const reader = new StudentCsvReader(schoolId, lang);
+export async function readStudentCsv(chunks: AsyncIterable<Buffer>, schoolId: string, lang: Lang = "en", o: ReadOptions = {}): Promise<ParsedCsv> {
+  const reader = new StudentCsvReader(schoolId, lang, new Date(), o.keepStudents !== false || o.batches !== undefined);
+  const batches = o.batches;
   const it = chunks[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let firstLine: string | undefined;
@@ -325,13 +343,17 @@ export async function readStudentCsv(chunks: AsyncIterable<Buffer>, schoolId: st
     (e: unknown) => e,
   );
   try {
-    for await (const r of parser) reader.record(r as string[]);
+    for await (const r of parser) {
+      reader.record(r as string[]);
+      if (batches && reader.students.length >= batches.size) await batches.take(reader.students.splice(0));
+    }
   } catch (e) {
     const first = await piping;
     throw csvError(first instanceof AppError ? first : e);
   }
   const failed = await piping;
   if (failed) throw csvError(failed);
+  if (batches && reader.students.length > 0) await batches.take(reader.students.splice(0));
   return reader.finish();
 }
 
@@ -367,60 +389,104 @@ export interface CsvImportReport {
   preview?: CsvPreviewRow[];
 }
 
-/** Students written per call of the directory's import (each is a bounded set of transactions). */
+/** Students read, merged and written per batch by default (IMPORT_BATCH_ROWS; each batch a bounded set of transactions). */
 const WRITE_BATCH = 1000;
 
+/** The body's bytes kept for the second pass, in pieces of about this many bytes. */
+const SPOOL_PIECE = 1024 * 1024;
+
 /**
- * The school first (404 before a byte of the body is read), then the stream parsed to the end (a bad
- * CSV is a 400 before anything is written), then merged with what is stored (merge.ts rules; the CSV's
- * gezag wins) and written in batches. The same file imported twice leaves the same directory.
+ * The body's bytes as the first pass reads them, for the second pass: only the bytes (at most the
+ * body limit; a row parsed is several times its text), compacted into pieces so that no chunk keeps a
+ * larger buffer alive.
+ */
+class Spool {
+  private readonly pieces: Buffer[] = [];
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  async *record(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const c of chunks) {
+      this.pending.push(c);
+      this.pendingBytes += c.length;
+      if (this.pendingBytes >= SPOOL_PIECE) this.compact();
+      yield c;
+    }
+    this.compact();
+  }
+
+  async *replay(): AsyncGenerator<Buffer> {
+    yield* this.pieces;
+  }
+
+  private compact(): void {
+    if (this.pending.length) this.pieces.push(Buffer.concat(this.pending));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
+const noCounts = (): ImportResult["students"] => ({ created: 0, updated: 0, unchanged: 0 });
+
+/**
+ * The school first (404 before a byte of the body is read). Then two passes over the body, so that
+ * memory holds neither the parsed file nor the directory:
+ * 1. the stream is read to the end and every row checked (a bad CSV is a 400 or 413 before anything is
+ *    written); only the report (counts, the first problems, the preview) and the body's bytes are kept;
+ * 2. the kept bytes are read again, IMPORT_BATCH_ROWS students at a time: each batch is merged with the
+ *    stored records of its students (point reads; merge.ts rules, the CSV's gezag wins), written, and
+ *    dropped. Which students are stored, and their content hashes, are listed once (not per batch).
+ * A dry run does the same without writing. The same file imported twice leaves the same directory.
  */
 export async function importStudentCsv(
   directory: DirectoryService,
   tenantId: string,
   schoolId: string,
   body: () => AsyncIterable<Buffer>,
-  o: { dryRun?: boolean; lang?: Lang } = {},
+  o: { dryRun?: boolean; lang?: Lang; batchRows?: number } = {},
 ): Promise<CsvImportReport> {
-  const snap = await directory.snapshot(tenantId);
-  if (!snap.directory.schools.some((s) => s.id === schoolId)) throw new AppError(404, "NOT_FOUND", "School not found");
-  const parsed = await readStudentCsv(body(), schoolId, o.lang ?? "en");
+  if (!(await directory.hasSchool(tenantId, schoolId))) throw new AppError(404, "NOT_FOUND", "School not found");
+  const lang = o.lang ?? "en";
+  const spool = new Spool();
+  const checked = await readStudentCsv(spool.record(body()), schoolId, lang, { keepStudents: false });
   const stats: MergeStats = { guardiansKept: 0 };
-  const existing = (await directory.snapshot(tenantId)).studentById;
-  const all = parsed.request.students;
   const result: ImportResult = {
-    schools: { created: 0, updated: 0, unchanged: 0 },
-    purposes: { created: 0, updated: 0, unchanged: 0 },
-    parties: { created: 0, updated: 0, unchanged: 0 },
-    policies: { created: 0, updated: 0, unchanged: 0 },
-    students: { created: 0, updated: 0, unchanged: 0 },
+    schools: noCounts(),
+    purposes: noCounts(),
+    parties: noCounts(),
+    policies: noCounts(),
+    students: noCounts(),
   };
-  if (o.dryRun) return dryRun(parsed, existing, result, stats);
-  for (let i = 0; i < all.length || i === 0; i += WRITE_BATCH) {
-    const students = all.slice(i, i + WRITE_BATCH).map((s) => mergeStudent(existing.get(s.id), s, { authorityFromSource: true }, stats));
-    const r = await directory.import(tenantId, { ...parsed.request, students });
-    for (const k of ["schools", "purposes", "parties", "policies", "students"] as const) {
-      result[k].created += r[k].created;
-      result[k].updated += r[k].updated;
-      result[k].unchanged += r[k].unchanged;
-    }
-  }
-  return { result, rows: parsed.rows, errors: parsed.errors, warnings: parsed.warnings, guardiansKept: stats.guardiansKept };
-}
-
-/**
- * What the import would do, written nowhere: each good row merged with what is stored (the same rules
- * as the import) and compared with it. The rows' problems are the import's own (the same reader).
- */
-function dryRun(parsed: ParsedCsv, existing: Map<string, Student>, result: ImportResult, stats: MergeStats): CsvImportReport {
+  const stored = await directory.studentHashes(tenantId);
+  // A dry run's outcome per row of the preview (new, changed, unchanged), by student id.
+  const previewIds = new Set(checked.preview.filter((r) => r.outcome !== "error").map((r) => studentIdFor(schoolId, r.studentNumber)));
   const outcome = new Map<string, CsvPreviewRow["outcome"]>();
-  for (const s of parsed.request.students) {
-    const stored = existing.get(s.id);
-    const merged = mergeStudent(stored, s, { authorityFromSource: true }, stats);
-    const o = !stored ? "new" : canonicalJson(merged) === canonicalJson(stored) ? "unchanged" : "changed";
-    outcome.set(s.studentNumber, o);
-    result.students[o === "new" ? "created" : o === "changed" ? "updated" : "unchanged"]++;
-  }
-  const preview = parsed.preview.map((r) => (r.outcome === "error" ? r : { ...r, outcome: outcome.get(r.studentNumber) ?? r.outcome }));
-  return { result, rows: parsed.rows, errors: parsed.errors, warnings: parsed.warnings, guardiansKept: stats.guardiansKept, dryRun: true, preview };
+  const take = async (batch: StudentIn[]): Promise<void> => {
+    const records = await directory.storedStudents(
+      tenantId,
+      batch.filter((s) => stored.has(s.id)).map((s) => s.id),
+    );
+    const merged = batch.map((s) => mergeStudent(records.get(s.id), s, { authorityFromSource: true }, stats));
+    if (!o.dryRun) {
+      const r = await directory.import(tenantId, { schools: [], students: merged, parties: [], purposes: [], policies: [] }, { storedStudents: stored });
+      for (const k of ["schools", "purposes", "parties", "policies", "students"] as const) {
+        result[k].created += r[k].created;
+        result[k].updated += r[k].updated;
+        result[k].unchanged += r[k].unchanged;
+      }
+      return;
+    }
+    // What the import would count: the same comparison as the repository's (the content hash).
+    for (const m of merged) {
+      const prev = stored.get(m.id);
+      const would = prev === undefined ? "new" : sha256Hex(canonicalJson(m)) === prev ? "unchanged" : "changed";
+      if (previewIds.has(m.id)) outcome.set(m.id, would);
+      result.students[would === "new" ? "created" : would === "changed" ? "updated" : "unchanged"]++;
+    }
+  };
+  await readStudentCsv(spool.replay(), schoolId, lang, { batches: { size: o.batchRows ?? WRITE_BATCH, take } });
+  const report = { result, rows: checked.rows, errors: checked.errors, warnings: checked.warnings, guardiansKept: stats.guardiansKept };
+  if (!o.dryRun) return report;
+  const preview = checked.preview.map((r) => (r.outcome === "error" ? r : { ...r, outcome: outcome.get(studentIdFor(schoolId, r.studentNumber)) ?? r.outcome }));
+  return { ...report, dryRun: true, preview };
 }

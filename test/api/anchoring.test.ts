@@ -97,6 +97,28 @@ describe("Anchored chains: tampering with the storage key alone", function () {
     assertError(await checkOf(s), 503, "REGISTER_INTEGRITY");
   });
 
+  it("When a HEAD the checks already verified (and keep) gets another student's genuine state with its MAC kept, then the next check verifies it again and refuses with 503; the same row written back again is allowed", async () => {
+    const s = await importStudent(stack);
+    const t = await importStudent(stack);
+    await grantGgd(s, "refused", "01");
+    await grantGgd(t, "granted", "01");
+    // Checked twice: the second read of the unchanged HEAD is the kept verification.
+    assert.notEqual((await checkOf(s)).json.verdict, "allow");
+    assert.notEqual((await checkOf(s)).json.verdict, "allow");
+    const genuine = await events().getEntity<Record<string, unknown>>(pk(s), "HEAD");
+    const granted = await events().getEntity<{ s0: string }>(pk(t), "HEAD");
+    // With the storage key alone: the state that would allow, the seal left as it was.
+    await events().updateEntity({ partitionKey: pk(s), rowKey: "HEAD", s0: granted.s0 }, "Merge");
+    assertError(await checkOf(s), 503, "REGISTER_INTEGRITY");
+    assertError(await checkOf(s), 503, "REGISTER_INTEGRITY");
+    // The genuine row put back (a new ETag): verified again, and it still refuses the mail.
+    const { etag: _e, timestamp: _t, ...row } = genuine;
+    await events().updateEntity({ ...row, partitionKey: pk(s), rowKey: "HEAD" }, "Replace");
+    const back = await checkOf(s);
+    assert.equal(back.status, 200);
+    assert.notEqual(back.json.verdict, "allow");
+  });
+
   it("When a refusal is removed and the earlier (genuinely sealed) HEAD put back, then the audit reports the truncation against the last checkpoint", async () => {
     const s = await importStudent(stack);
     await grantGgd(s, "granted", "01");

@@ -4,6 +4,8 @@ import { useStack } from "../support/stack.js";
 import { snapshotTables } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import { MAX_RECORD_CHARS } from "../../server/sync/csv-import.js";
+import { serverText } from "../../server/shared/texts.js";
+import type { CsvImportReport } from "../../contract/index.js";
 
 /**
  * Issue 16, item 6: the CSV import reads its body as a stream. The school is checked before a byte of
@@ -15,7 +17,7 @@ const rows = (n: number, from = 700_000): string =>
   Array.from({ length: n }, (_, i) => `${from + i};Kind${i};;Stroom;01-02-2015;groep 3;Ouder ${i};ouder${i}@example.nl;ja\n`).join("");
 
 describe("CSV import as a stream: the school first, memory flat, nothing written on a 4xx", function () {
-  const stack = useStack({ env: { IMPORT_BODY_LIMIT: "512kb" } });
+  const stack = useStack({ env: { IMPORT_BODY_LIMIT: "512kb", IMPORT_BATCH_ROWS: "250" } });
 
   const send = async (
     schoolId: string,
@@ -107,5 +109,46 @@ describe("CSV import as a stream: the school first, memory flat, nothing written
     assert.equal(r.status, 200, JSON.stringify(r.json).slice(0, 500));
     assert.equal(r.json.rows, 1500);
     assert.equal(r.json.result?.students.created, 1500);
+  });
+
+  it("When 600 rows are written 250 at a time with bad rows in several batches, then the counts and Dutch row errors cover the whole file, a re-import merges each batch with what is stored, and a dry run writes nothing", async () => {
+    const header = "leerlingnummer;voornaam;tussenvoegsel;achternaam;geboortedatum;klas;ouder1_naam;ouder1_email;ouder1_gezag;ouder2_naam;ouder2_email;ouder2_gezag\n";
+    const row = (i: number, o: { klas?: string; ouder2?: boolean } = {}): string => {
+      const n = i === 550 ? 910_005 : 910_000 + i; // row 550 repeats row 5's number (another batch)
+      const date = i === 60 ? "31-02-2015" : "01-02-2015";
+      const second = o.ouder2 === false ? ";;" : i === 300 ? `Tweede ${i};een${i}@ouders.example;ja` : `Tweede ${i};twee${i}@ouders.example;nee`;
+      return `${n};Batch${i};;Kind;${date};${o.klas ?? "groep 4"};Een ${i};een${i}@ouders.example;ja;${second}\n`;
+    };
+    const file = (change?: number): string => header + Array.from({ length: 600 }, (_, i) => row(i, i === change ? { klas: "groep 8", ouder2: false } : {})).join("");
+    const post = (csv: string, dryRun = false) =>
+      stack.api<CsvImportReport>("POST", `/api/import/csv?schoolId=${DEMO_SCHOOL_ID}${dryRun ? "&dryRun=true" : ""}`, undefined, {
+        raw: csv,
+        headers: { "content-type": "text/csv", "accept-language": "nl" },
+      });
+    const t = serverText("nl").csv;
+    const first = await post(file());
+    assert.equal(first.status, 200, JSON.stringify(first.json).slice(0, 500));
+    assert.equal(first.json.rows, 600);
+    assert.deepEqual(first.json.result.students, { created: 597, updated: 0, unchanged: 0 });
+    // Line = data row + 2 (the header is line 1).
+    assert.deepEqual(first.json.errors, [
+      { row: 62, field: "geboortedatum", message: t.dateInvalid },
+      { row: 302, field: "ouder2_email", message: t.duplicateGuardian },
+      { row: 552, field: "leerlingnummer", message: t.duplicateNumber },
+    ]);
+    // Row 400 (the second batch) now lists one guardian and another class: the stored guardian stays.
+    const again = await post(file(400));
+    assert.equal(again.status, 200, JSON.stringify(again.json).slice(0, 500));
+    assert.deepEqual(again.json.result.students, { created: 0, updated: 1, unchanged: 596 });
+    assert.equal(again.json.guardiansKept, 1);
+    assert.equal(again.json.errors.length, 3);
+    const before = await snapshotTables(stack);
+    const dry = await post(file(), true);
+    assert.equal(dry.status, 200, JSON.stringify(dry.json).slice(0, 500));
+    assert.equal(dry.json.dryRun, true);
+    assert.deepEqual(dry.json.result.students, { created: 0, updated: 1, unchanged: 596 });
+    const outcome = (line: number): string | undefined => dry.json.preview?.find((r) => r.row === line)?.outcome;
+    assert.deepEqual([outcome(402), outcome(2), outcome(601), outcome(62)], ["changed", "unchanged", "unchanged", "error"]);
+    assert.deepEqual(await snapshotTables(stack), before);
   });
 });

@@ -150,6 +150,43 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.equal(reg.chain.verified, true);
   });
 
+  it("When one sweep confirms several mails about one student, more than one transaction holds, and one stamp is on two mails, then each mail gives exactly one disclosure per recipient in the order sent, each record counts its own, and the chain verifies", async () => {
+    const s = await importStudent(stack);
+    // 40 recipients a mail: the first two mails fit one transaction (80 events), the third starts the next.
+    const to = Array.from({ length: 40 }, (_, i) => `inspecteur${i}@onderwijsinspectie.example`);
+    const sent: { id: string; checkId: string; stamp: string }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const mail = { to: i === 3 ? [INSPECTIE] : to, subject: `Verslag ${s.name} deel ${i}`, body: `Deel ${i} over ${s.name}.` };
+      const c = await onSend(mail);
+      sent.push({ id: sim.send(SENDER, { ...mail, headers: stamped(c), sentAt: new Date(Date.now() + i * 1000).toISOString() }).internetMessageId, checkId: c.checkId, stamp: c.stamp ?? "" });
+    }
+    // The fourth mail's stamp also on a later copy: as when seen in a later round, the record is no longer pending.
+    const fourth = sent[3];
+    assert.ok(fourth);
+    const copy = sim.send(SENDER, { to: [INSPECTIE], subject: "Kopie", body: `Deel 3 over ${s.name}.`, headers: { "x-zorgvuldig-check": fourth.stamp } });
+    const r = await sweep();
+    assert.equal(r.confirmed, 4);
+    assert.equal(r.disclosures, 121);
+    const reg = await registerOf(stack, s.id);
+    const ds = reg.disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
+    assert.deepEqual(
+      ds.map((d) => d.internetMessageId),
+      sent.flatMap((m, i) => Array.from({ length: i === 3 ? 1 : 40 }, () => m.id)),
+      "one disclosure per recipient, the mails in the order sent",
+    );
+    assert.ok(!ds.some((d) => d.internetMessageId === copy.internetMessageId), "the copy of a confirmed stamp is not logged again");
+    assert.equal(reg.chain.verified, true);
+    const repo = new CheckRepository(stack.running.storage);
+    for (const [i, m] of sent.entries()) {
+      const c = await repo.get(stack.tenantId, m.checkId);
+      assert.ok(c);
+      assert.equal(c.state, "confirmed");
+      assert.deepEqual([c.confirmed?.internetMessageId, c.confirmed?.disclosures], [m.id, i === 3 ? 1 : 40]);
+    }
+    // A second sweep finds nothing new to log.
+    assert.equal((await sweep()).disclosures, 0);
+  });
+
   it("When a pending check is never sent, then after the sweep it is in neither the register nor the export", async () => {
     const s = await importStudent(stack);
     const c = await onSend({ to: [INSPECTIE], ...about(s) });

@@ -43,6 +43,8 @@ export async function startChallengeProxy(target: string): Promise<ChallengeProx
       { host: to.hostname, port: to.port, method, path: req.url, headers: { ...req.headers, host: to.host } },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
+        // The server under test may close mid-answer when a test ends: end the answer, never throw.
+        up.on("error", () => res.destroy());
         up.pipe(res);
       },
     );
@@ -50,6 +52,7 @@ export async function startChallengeProxy(target: string): Promise<ChallengeProx
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
+    req.on("error", () => fwd.destroy()); // the browser went away mid-request
     req.pipe(fwd);
   });
   proxy.url = server.url;
