@@ -5,7 +5,7 @@ import { configure } from "../../src/addin/onsend/config.js";
 import { createOnMessageSendHandler, HANDLER_NAME } from "../../src/addin/onsend/handler.js";
 import { clearTokenCache } from "../../src/addin/onsend/token.js";
 import type { OfficeLike } from "../../src/addin/onsend/office.js";
-import { checkAnswer, startCannedApi, type CannedApi } from "./support/canned-api.js";
+import { checkAnswer, useCannedApi } from "./support/canned-api.js";
 import { makeEvent, makeOffice, type FakeMail, type FakeOffice } from "./support/fake-office.js";
 
 const MAIL: FakeMail = {
@@ -32,18 +32,9 @@ async function send(office: FakeOffice, settleMs = 150) {
 
 describe("on-send handler (Office double, canned API over HTTP)", function () {
   this.timeout(20_000);
-  let api: CannedApi;
+  const api = useCannedApi();
 
-  before(async () => {
-    api = await startCannedApi();
-  });
-  after(async () => {
-    configure(undefined);
-    await api.close();
-  });
   beforeEach(() => {
-    clearTokenCache();
-    configure({ apiBaseUrl: api.baseUrl, devMode: true });
     api.checks.length = 0;
     api.keys.length = 0;
   });
@@ -117,8 +108,9 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     assert.equal(api.uploads[1]?.bytes.toString("utf8"), "Subject: aanmelding Daan\r\n\r\nTekst é");
   });
 
-  it("When the backend warns, then sending waits (SoftBlock, no Send Anyway) with the backend's message and 'Actie ondernemen' opening the pane", async () => {
-    api.next = { kind: "json", body: checkAnswer("warn") };
+  /** The backend answers `verdict`: sending is held back once (no Send Anyway) with its message and 'Actie ondernemen' opening the pane. */
+  async function heldBack(verdict: "warn" | "block") {
+    api.next = { kind: "json", body: checkAnswer(verdict) };
     const { ev } = await send(makeOffice(MAIL));
     assert.equal(ev.calls.length, 1);
     const c = ev.calls[0] ?? {};
@@ -126,19 +118,16 @@ describe("on-send handler (Office double, canned API over HTTP)", function () {
     assert.equal(c.sendModeOverride, undefined);
     assert.equal(c.cancelLabel, "Actie ondernemen");
     assert.equal(c.commandId, "msgComposeCheckButton");
-    assert.equal(c.errorMessage, checkAnswer("warn").message);
+    assert.equal(c.errorMessage, checkAnswer(verdict).message);
+    return c;
+  }
+
+  it("When the backend warns, then sending waits (SoftBlock, no Send Anyway) with the backend's message and 'Actie ondernemen' opening the pane", async () => {
+    await heldBack("warn");
   });
 
   it("When the backend blocks, then sending stops with the message, the task pane command and the check id", async () => {
-    api.next = { kind: "json", body: checkAnswer("block") };
-    const { ev } = await send(makeOffice(MAIL));
-    assert.equal(ev.calls.length, 1);
-    const c = ev.calls[0] ?? {};
-    assert.equal(c.allowEvent, false);
-    assert.equal(c.sendModeOverride, undefined);
-    assert.equal(c.errorMessage, checkAnswer("block").message);
-    assert.equal(c.cancelLabel, "Actie ondernemen");
-    assert.equal(c.commandId, "msgComposeCheckButton");
+    const c = await heldBack("block");
     assert.deepEqual(JSON.parse(String(c.contextData)), { checkId: "chk_0123456789abcdef01234567" });
     // Outlook's documented list form: the summary, a blank line, then "- item\r" per recipient.
     assert.match(String(c.errorMessageMarkdown), /\n\n- \*\*jgz@ggd-regio\.nl\*\*: [^\r\n]+\r$/);

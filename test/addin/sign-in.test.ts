@@ -7,8 +7,8 @@ import { hostSupportsNaa } from "../../src/addin/auth/naa.js";
 import { configure, resolveConfig } from "../../src/addin/onsend/config.js";
 import { createOnMessageSendHandler } from "../../src/addin/onsend/handler.js";
 import type { OfficeLike } from "../../src/addin/onsend/office.js";
-import { clearTokenCache, handlerTokenChain, preferTokenSource } from "../../src/addin/onsend/token.js";
-import { startCannedApi, type CannedApi } from "./support/canned-api.js";
+import { handlerTokenChain, preferTokenSource } from "../../src/addin/onsend/token.js";
+import { useCannedApi } from "./support/canned-api.js";
 import { makeEvent, makeOffice, type FakeOffice } from "./support/fake-office.js";
 import { assertEs2016 } from "../../scripts/check-es2016.js";
 
@@ -129,20 +129,9 @@ describe("Sign-in order (src/addin/auth): nested app authentication, then Office
 
 describe("On-send handler: the backend asks to sign in again or to consent (canned API over HTTP)", function () {
   this.timeout(20_000);
-  let api: CannedApi;
+  const api = useCannedApi();
   const MAIL = { to: ["jgz@ggd-regio.nl"], subject: "Verslag Daan de Vries", body: "Bijgaand het verslag." };
 
-  before(async () => {
-    api = await startCannedApi();
-  });
-  after(async () => {
-    configure(undefined);
-    await api.close();
-  });
-  beforeEach(() => {
-    clearTokenCache();
-    configure({ apiBaseUrl: api.baseUrl, devMode: true });
-  });
 
   async function send(office: FakeOffice) {
     const handler = createOnMessageSendHandler({ office: () => office as unknown as OfficeLike });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { assertError, grant, importStudent, tableClient, type ChainProblem, type FreshStudent, type VerifyResult } from "../support/api-helpers.js";
 import { GENESIS_HASH, chainEvent, projectState, type NewEvent, type RegisterEvent, type TombstoneEvent } from "../../server/register/domain.js";
 import { IntegrityKeys, headSealText } from "../../server/register/integrity.js";
@@ -18,11 +18,7 @@ import type { CheckResponse } from "../../contract/sendcheck.js";
 type Verify = VerifyResult & { checkpoint: { found: boolean; signatureValid?: boolean; chains?: number } };
 
 describe("Anchored chains: tampering with the storage key alone", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ env: { CHECKPOINT_INTERVAL_SECONDS: "0" } });
-  });
-  after(async () => stack.stop());
+  const stack = useStack({ env: { CHECKPOINT_INTERVAL_SECONDS: "0" } });
 
   const rowKey = (seq: number): string => String(seq).padStart(10, "0");
   const pk = (s: FreshStudent): string => `${stack.tenantId}|${s.id}`;

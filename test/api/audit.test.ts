@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
-import { grant, importStudent, registerOf, tableClient, type ChainProblem, type FreshStudent, type VerifyResult } from "../support/api-helpers.js";
+import { useStack } from "../support/stack.js";
+import { grant, importStudent, registerOf, tableClient, type ChainProblem, type FreshStudent, type RegisterView, type VerifyResult } from "../support/api-helpers.js";
 import { hashEvent, type RegisterEvent } from "../../server/register/domain.js";
 
 /**
@@ -9,11 +9,7 @@ import { hashEvent, type RegisterEvent } from "../../server/register/domain.js";
  */
 
 describe("Audit: tampering with the register is detected", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const rowKey = (seq: number): string => String(seq).padStart(10, "0");
   const pk = (s: FreshStudent): string => `${stack.tenantId}|${s.id}`;
@@ -36,6 +32,16 @@ describe("Audit: tampering with the register is detected", function () {
     return { verify: r.json, mine: r.json.problems.filter((p) => p.studentId === s.id) };
   };
 
+  /** The audit fails with exactly `problems` ([seq, problem]) for the student, and the register shows the chain unverified. */
+  const assertTampered = async (s: FreshStudent, problems: [number, string][]): Promise<{ mine: ChainProblem[]; reg: RegisterView }> => {
+    const { verify, mine } = await problemsOf(s);
+    assert.equal(verify.ok, false);
+    assert.deepEqual(mine, problems.map(([seq, problem]) => ({ studentId: s.id, seq, problem })));
+    const reg = await registerOf(stack, s.id);
+    assert.equal(reg.chain.verified, false);
+    return { mine, reg };
+  };
+
   const readEvent = async (s: FreshStudent, seq: number): Promise<RegisterEvent> => {
     const e = await tableClient(stack, "Events").getEntity<{ data: string }>(pk(s), rowKey(seq));
     return JSON.parse(e.data) as RegisterEvent;
@@ -56,15 +62,8 @@ describe("Audit: tampering with the register is detected", function () {
     const e = await readEvent(s, 2);
     assert.equal(e.type, "consent");
     await writeEvent(s, { ...e, partyId: "inspectie" } as RegisterEvent);
-    const { verify, mine } = await problemsOf(s);
-    assert.equal(verify.ok, false);
     // The consent changed, so the state the send check reads (in the head row) no longer matches either.
-    assert.deepEqual(mine, [
-      { studentId: s.id, seq: 2, problem: "hash-mismatch" },
-      { studentId: s.id, seq: 3, problem: "state-mismatch" },
-    ]);
-    const reg = await registerOf(stack, s.id);
-    assert.equal(reg.chain.verified, false);
+    const { mine, reg } = await assertTampered(s, [[2, "hash-mismatch"], [3, "state-mismatch"]]);
     assert.deepEqual(reg.chain.problems, mine);
   });
 
@@ -74,12 +73,7 @@ describe("Audit: tampering with the register is detected", function () {
     const changed = { ...e, givenAt: "2026-01-01T00:00:00.000Z" } as RegisterEvent;
     const rehashed = { ...changed, hash: hashEvent(changed) } as RegisterEvent;
     await writeEvent(s, rehashed);
-    const { mine } = await problemsOf(s);
-    assert.deepEqual(mine, [
-      { studentId: s.id, seq: 3, problem: "broken-link" },
-      { studentId: s.id, seq: 3, problem: "state-mismatch" },
-    ]);
-    assert.equal((await registerOf(stack, s.id)).chain.verified, false);
+    await assertTampered(s, [[3, "broken-link"], [3, "state-mismatch"]]);
   });
 
   it("When an event in the middle is deleted, then the audit reports it (missing-event)", async () => {
@@ -96,24 +90,13 @@ describe("Audit: tampering with the register is detected", function () {
   it("When the last event is deleted, then the audit reports head-mismatch", async () => {
     const s = await withThreeEvents();
     await tableClient(stack, "Events").deleteEntity(pk(s), rowKey(3));
-    const { verify, mine } = await problemsOf(s);
-    assert.equal(verify.ok, false);
-    assert.deepEqual(mine, [
-      { studentId: s.id, seq: 3, problem: "head-mismatch" },
-      { studentId: s.id, seq: 3, problem: "state-mismatch" },
-    ]);
-    assert.equal((await registerOf(stack, s.id)).chain.verified, false);
+    await assertTampered(s, [[3, "head-mismatch"], [3, "state-mismatch"]]);
   });
 
   it("When every event of a student is deleted but the head row remains, then the audit reports head-mismatch", async () => {
     const s = await withThreeEvents();
     for (const seq of [1, 2, 3]) await tableClient(stack, "Events").deleteEntity(pk(s), rowKey(seq));
-    const { mine } = await problemsOf(s);
-    assert.deepEqual(mine, [
-      { studentId: s.id, seq: 3, problem: "head-mismatch" },
-      { studentId: s.id, seq: 3, problem: "state-mismatch" },
-    ]);
-    assert.equal((await registerOf(stack, s.id)).chain.verified, false);
+    await assertTampered(s, [[3, "head-mismatch"], [3, "state-mismatch"]]);
   });
 
   it("When the head row's state is changed so the send check would see a consent that was never given, then the audit reports state-mismatch", async () => {
@@ -123,14 +106,8 @@ describe("Audit: tampering with the register is detected", function () {
     const state = JSON.parse(head.s0) as RegisterEvent[];
     const forged = state.map((e) => (e.type === "consent" ? { ...e, partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" } : e));
     await tableClient(stack, "Events").updateEntity({ partitionKey: pk(s), rowKey: "HEAD", s0: JSON.stringify(forged) }, "Merge");
-    const { verify, mine } = await problemsOf(s);
-    assert.equal(verify.ok, false);
     // Without the integrity key the forger could not re-seal the head either.
-    assert.deepEqual(mine, [
-      { studentId: s.id, seq: 1, problem: "state-mismatch" },
-      { studentId: s.id, seq: 1, problem: "head-mac-invalid" },
-    ]);
-    assert.equal((await registerOf(stack, s.id)).chain.verified, false);
+    await assertTampered(s, [[1, "state-mismatch"], [1, "head-mac-invalid"]]);
   });
 
   it("When a tampered register gets a new event, then the tampering stays visible", async () => {

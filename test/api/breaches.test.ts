@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { assertError, check, importStudent, snapshotTables } from "../support/api-helpers.js";
 import { recordingCheck } from "../support/sent-items.js";
 import type { Breach } from "../../server/sentitems/repository.js";
@@ -15,11 +15,7 @@ const HOUR = 3_600_000;
 
 describe("Data breaches opened by hand and from an override found wrong", function () {
   this.timeout(60_000);
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   it("When a coordinator registers a breach by hand, then it is in the register with the 72 hours from when the school became aware, and in the student's export with the recipient redacted; a future awareness, an unknown student or a staff user change nothing", async () => {
     const s = await importStudent(stack);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { aboutStudent, check, codesOf, DEMO_ADDRESS, grant, guardianActor, importStudent, setPolicy, type CheckResponse } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 
@@ -15,11 +15,7 @@ const SENT = "2026-10-01T10:00:00.000Z";
 const GIVEN = "2026-09-01T08:00:00.000Z";
 
 describe("The agreed channel over HTTP", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const reasonOf = (c: CheckResponse, address: string, code: string): string | undefined =>
     c.recipients.find((r) => r.address === address)?.reasons.find((r) => r.code === code)?.message;

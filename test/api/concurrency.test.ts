@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { startStack, useStack } from "../support/stack.js";
 import { importStudent, registerOf, type ConsentEvent, type VerifyResult } from "../support/api-helpers.js";
 
 /** Many writers on one student's register at once: every write lands, in one unbroken chain. */
 
 describe("Concurrent writes to one register", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
-  });
-  after(async () => stack.stop());
+  const stack = useStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
 
   const consent = (studentId: string, guardianId: string, i: number) =>
     stack.api<ConsentEvent>("POST", "/api/consents", {

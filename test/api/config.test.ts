@@ -57,11 +57,11 @@ describe("Configuration", function () {
   });
 
   it("When origins are normalised, then a trailing slash, case and the default port do not matter, and null is no origin", () => {
-    assert.equal(normalizeOrigin("https://Zorg.Example.nl/"), "https://zorg.example.nl");
-    assert.equal(normalizeOrigin("https://zorg.example.nl:443"), "https://zorg.example.nl");
-    assert.equal(normalizeOrigin("http://127.0.0.1:3000/"), "http://127.0.0.1:3000");
-    assert.equal(normalizeOrigin("null"), undefined);
-    assert.equal(normalizeOrigin("file:///c:/x"), undefined);
+    const origins: [string, string | undefined][] = [
+      ["https://Zorg.Example.nl/", "https://zorg.example.nl"], ["https://zorg.example.nl:443", "https://zorg.example.nl"], ["http://127.0.0.1:3000/", "http://127.0.0.1:3000"],
+      ["null", undefined], ["file:///c:/x", undefined],
+    ];
+    for (const [given, origin] of origins) assert.equal(normalizeOrigin(given), origin, given);
   });
 
   it("When the environment is empty, then the defaults are valid and dev mode is on", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { codesOf, grant, importStudent, registerOf, uniq, type CheckResponse, type FreshStudent, type ImportResult } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 
@@ -25,14 +25,12 @@ interface Mail {
 }
 
 describe("Content rules of DOMAIN.md section 5 over HTTP", function () {
-  let stack: Stack;
+  const stack = useStack();
   before(async () => {
-    stack = await startStack();
     const duo = { id: "duo", name: "DUO", kind: "duo", domains: ["duo-test.example"], addresses: [], defaultBasis: "legal", statute: "Wet register onderwijsdeelnemers", informParents: false };
     const put = await stack.api("PUT", "/api/parties/duo", duo);
     assert.equal(put.status, 200, JSON.stringify(put.json));
   });
-  after(async () => stack.stop());
 
   const check = async (mail: Mail): Promise<CheckResponse> => {
     const r = await stack.api<CheckResponse>("POST", "/api/check", { subject: "", body: "", sentAt: SENT, ...mail });

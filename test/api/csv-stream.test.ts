@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { snapshotTables } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import { MAX_RECORD_CHARS } from "../../server/sync/csv-import.js";
@@ -17,11 +17,7 @@ const rows = (n: number, from = 700_000): string =>
   Array.from({ length: n }, (_, i) => `${from + i};Kind${i};;Stroom;01-02-2015;groep 3;Ouder ${i};ouder${i}@example.nl;ja\n`).join("");
 
 describe("CSV import as a stream: the school first, memory flat, nothing written on a 4xx", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ env: { IMPORT_BODY_LIMIT: "512kb", IMPORT_BATCH_ROWS: "250" } });
-  });
-  after(async () => stack.stop());
+  const stack = useStack({ env: { IMPORT_BODY_LIMIT: "512kb", IMPORT_BATCH_ROWS: "250" } });
 
   const send = async (
     schoolId: string,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { extractText, getDocumentProxy } from "unpdf";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { accessExport, type AccessExport } from "../../contract/register.js";
 import { accessLetterPdf, consentRows, disclosureRows } from "../../server/documents/access-letter.js";
 import { DEMO_BOARD } from "../../server/demo/data.js";
@@ -242,7 +242,7 @@ describe("Documents for parents: the access export as a PDF letter", function ()
 });
 
 describe("Documents for parents over HTTP: letter, class overview, paper form", function () {
-  let stack: Stack;
+  const stack = useStack();
   const pdf = async (path: string, token?: string): Promise<{ status: number; type: string; bytes: Uint8Array; json?: unknown }> => {
     const t = token ?? (await stack.token());
     const res = await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${t}` } });
@@ -250,11 +250,6 @@ describe("Documents for parents over HTTP: letter, class overview, paper form", 
     const type = res.headers.get("content-type") ?? "";
     return { status: res.status, type, bytes, ...(type.startsWith("application/json") ? { json: JSON.parse(Buffer.from(bytes).toString("utf8")) } : {}) };
   };
-
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
 
   it("When a coordinator downloads a student's letter, then it is a PDF with the student and page numbers, the view is recorded, and a viewer may not", async () => {
     const r = await pdf("/api/students/lln-001/export.pdf");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { importStudent, registerOf } from "../support/api-helpers.js";
 
 /**
@@ -7,11 +7,7 @@ import { importStudent, registerOf } from "../support/api-helpers.js";
  * every problem of a request comes back at once, each at its field, in the user's language.
  */
 describe("Consent, withdrawal and notice dates in the future, and every problem in one answer", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const future = new Date(Date.now() + 3 * 86_400_000).toISOString();
   type Problem = { error: { code: string; message: string; details?: { path: string; message: string }[] } };

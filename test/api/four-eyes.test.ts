@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { verifyChain } from "../../server/register/domain.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { assertError, type RegisterView } from "../support/api-helpers.js";
 import { leaver, paperConsent, DEMO_SCHOOL_ID } from "../reliability/support.js";
 import { defaultPolicy } from "../../server/directory/domain.js";
@@ -14,7 +14,7 @@ import type { PurgeReport } from "../../contract/retention.js";
  */
 describe("Four eyes on destruction: the erase-and-rewrite attack", function () {
   this.timeout(120_000);
-  let stack: Stack;
+  const stack = useStack();
   let a: string; // the coordinator who attacks
   let a2: string; // another coordinator of the school
   let po: string; // the board's privacy officer
@@ -28,7 +28,6 @@ describe("Four eyes on destruction: the erase-and-rewrite attack", function () {
   const adminLog = async () => (await stack.api<AdminLogResponse>("GET", "/api/admin-log", undefined, { token: po })).json;
 
   before(async () => {
-    stack = await startStack();
     a = await stack.token("ib@demo", ["coordinator"], stack.tenantId, [DEMO_SCHOOL_ID]);
     a2 = await stack.token("ib2@demo", ["coordinator"], stack.tenantId, [DEMO_SCHOOL_ID]);
     po = await stack.token("fg@demo", ["privacy-officer"]);
@@ -38,7 +37,6 @@ describe("Four eyes on destruction: the erase-and-rewrite attack", function () {
     const r = await stack.api("POST", "/api/consents", refusal, { token: a });
     assert.equal(r.status, 201, JSON.stringify(r.json));
   });
-  after(async () => stack.stop());
 
   it("[R-RETENTION-FLOOR] [R-RETENTION-CLOCK] [R-FOUR-EYES] When one coordinator runs the whole sequence alone, then retention cannot go to 0 or down, the purge is refused and the refusal stays on record", async () => {
     const old = await stack.api<{ leftDatesRecorded?: number }>("POST", "/api/import", { students: [student("2015-07-31")] }, { token: a });

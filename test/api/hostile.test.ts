@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { routesOf, snapshotTables, uniq } from "../support/api-helpers.js";
 
 /**
@@ -8,11 +8,7 @@ import { routesOf, snapshotTables, uniq } from "../support/api-helpers.js";
  * and API answers are never cached.
  */
 describe("Hostile input over HTTP: a 4xx, never a 500", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const post = async (path: string, body: Buffer | string, headers: Record<string, string>): Promise<{ status: number; json: { error?: { code: string } } }> => {
     const res = await fetch(`${stack.baseUrl}${path}`, {

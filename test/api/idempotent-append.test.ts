@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 
 interface Ev {
   id: string;
@@ -7,11 +7,7 @@ interface Ev {
 }
 
 describe("A retried write whose answer was lost", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const consent = {
     studentId: "lln-007",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { assertError, fill, routesOf, snapshotTables, type Policy, type Route } from "../support/api-helpers.js";
 
 /**
@@ -10,7 +10,7 @@ import { assertError, fill, routesOf, snapshotTables, type Policy, type Route } 
 const MB = 1024 * 1024;
 
 describe("Input validation on every route with a body", function () {
-  let stack: Stack;
+  const stack = useStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
   let routes: Route[];
   let withBody: Route[];
   let csvRoutes: Route[];
@@ -19,7 +19,6 @@ describe("Input validation on every route with a body", function () {
   const params = (): Record<string, string> => ({ id: "lln-001", schoolId: "obs-de-regenboog", guardianId: "lln-001-o1" });
 
   before(async () => {
-    stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
     routes = await routesOf(stack);
     withBody = routes.filter((r) => r.op.requestBody?.content["application/json"]);
     csvRoutes = routes.filter((r) => r.op.requestBody?.content["text/csv"]);
@@ -29,7 +28,6 @@ describe("Input validation on every route with a body", function () {
     consentId = reg.json.events.find((e) => e.type === "consent")?.id ?? "";
     assert.ok(consentId);
   });
-  after(async () => stack.stop());
 
   /** A valid body per route: every test below breaks it in one way. */
   const valid = (): Record<string, Record<string, unknown>> => ({

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { guardianActor, importStudent } from "../support/api-helpers.js";
 import { ApiClient, ApiError, fieldErrors, routes } from "../../src/tab/api.js";
 import { pickLang } from "../../src/tab/i18n.js";
@@ -13,11 +13,7 @@ import { pickLang } from "../../src/tab/i18n.js";
 const GIVEN = "2026-09-01T08:00:00.000Z";
 
 describe("Server messages in the user's language, as the tab receives them", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const tabClient = async (locale: string): Promise<ApiClient> => {
     const token = await stack.token();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { codesOf, DEMO_ADDRESS, grant, importStudent, registerOf, type CheckResponse, type ErrorBody } from "../support/api-helpers.js";
 
 /**
@@ -13,11 +13,7 @@ const GIVEN = "2026-09-01T08:00:00.000Z";
 const SENT = "2026-10-01T10:00:00.000Z";
 
 describe("Naming the student of a mail about nobody", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const check = async (mail: Record<string, unknown>): Promise<CheckResponse> => {
     const r = await stack.api<CheckResponse>("POST", "/api/check", { subject: "Zie bijlage", body: "", attachments: [{ name: "scan001.pdf" }], sentAt: SENT, ...mail });

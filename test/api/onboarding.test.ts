@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { snapshotTables } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import { columnOf, proposeMapping } from "../../contract/csv-columns.js";
@@ -17,11 +17,7 @@ const MAGISTER_LIKE =
   "880003;Mila;;Visser;01-09-2013;6b;m.visser@mail.example;Mo Visser;\n";
 
 describe("Onboarding: the import wizard's dry run and a guardian's addresses", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const importCsv = (csv: string, dryRun: boolean, lang = "nl") =>
     stack.api<CsvImportReport>("POST", `/api/import/csv?schoolId=${DEMO_SCHOOL_ID}${dryRun ? "&dryRun=true" : ""}`, undefined, {
@@ -30,20 +26,13 @@ describe("Onboarding: the import wizard's dry run and a guardian's addresses", f
     });
 
   it("When the headings of ParnasSys, Magister and Somtoday exports are read, then each names its column of the import", () => {
-    assert.equal(columnOf("Stamnr"), "leerlingnummer");
-    assert.equal(columnOf("Leerlingnummer"), "leerlingnummer");
-    assert.equal(columnOf("Voorvoegsels"), "tussenvoegsel");
-    assert.equal(columnOf("Groep"), "klas");
-    assert.equal(columnOf("Stamgroep"), "klas");
-    assert.equal(columnOf("Geb.datum"), "geboortedatum");
-    assert.equal(columnOf("E-mailadres ouder/verzorger 2"), "ouder2_email");
-    assert.equal(columnOf("Ouder/verzorger 1 e-mail"), "ouder1_email");
-    assert.equal(columnOf("Naam ouder/verzorger 1"), "ouder1_naam");
-    assert.equal(columnOf("Gezag ouder 2"), "ouder2_gezag");
-    assert.equal(columnOf("Ouderlijk gezag verzorger 1"), "ouder1_gezag");
-    assert.equal(columnOf("Relatie ouder 1"), "ouder1_relatie");
-    assert.equal(columnOf("Telefoon ouder 1"), undefined);
-    assert.equal(columnOf("BSN"), undefined);
+    const headings: [string, string | undefined][] = [
+      ["Stamnr", "leerlingnummer"], ["Leerlingnummer", "leerlingnummer"], ["Voorvoegsels", "tussenvoegsel"], ["Groep", "klas"], ["Stamgroep", "klas"], ["Geb.datum", "geboortedatum"],
+      ["E-mailadres ouder/verzorger 2", "ouder2_email"], ["Ouder/verzorger 1 e-mail", "ouder1_email"], ["Naam ouder/verzorger 1", "ouder1_naam"],
+      ["Gezag ouder 2", "ouder2_gezag"], ["Ouderlijk gezag verzorger 1", "ouder1_gezag"], ["Relatie ouder 1", "ouder1_relatie"],
+      ["Telefoon ouder 1", undefined], ["BSN", undefined],
+    ];
+    for (const [heading, column] of headings) assert.equal(columnOf(heading), column, heading);
     // Without a voornaam column the roepnaam is the first name.
     assert.deepEqual(proposeMapping(["Leerlingnummer", "Roepnaam", "Achternaam", "Geboortedatum"]), { leerlingnummer: 0, voornaam: 1, achternaam: 2, geboortedatum: 3 });
   });

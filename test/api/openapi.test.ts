@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { ROLES, routes as contractRoutes, type AnyRoute } from "../../contract/index.js";
 import { openapiPath } from "../../server/http/api.js";
 import { API_DOC_PATH, renderApiDoc } from "../../scripts/api-docs.js";
@@ -13,17 +13,15 @@ import { routesOf, type JsonSchema, type OpenApiDoc, type Route } from "../suppo
 const norm = (r: Route): string => `${r.method} ${r.path.replace(/\{[A-Za-z]+\}/g, "{}")}`;
 
 describe("OpenAPI document", function () {
-  let stack: Stack;
+  const stack = useStack({ seedDemo: false });
   let doc: OpenApiDoc;
   let routes: Route[];
   before(async () => {
-    stack = await startStack({ seedDemo: false });
     const r = await stack.api<OpenApiDoc>("GET", "/api/openapi.json", undefined, { token: "" });
     assert.equal(r.status, 200);
     doc = r.json;
     routes = await routesOf(stack);
   });
-  after(async () => stack.stop());
 
   it("When /api/openapi.json is fetched without a token (or with a bad one), then it is an OpenAPI 3.1 document", async () => {
     assert.equal(doc.openapi, "3.1.0");

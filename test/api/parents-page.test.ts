@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack, type Stack } from "../support/stack.js";
 import { registerOf, type ConsentEvent, type ErrorBody } from "../support/api-helpers.js";
 import type { ConsentRequestRecord } from "../../server/register/requests.js";
 import type { OpenRequest } from "../../contract/portal.js";
@@ -37,15 +37,13 @@ const visible = (html: string): string =>
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
 
 describe("The parents' page over HTTP", function () {
-  let stack: Stack;
+  const stack = useStack({ env: { PARENT_PAGE_RATE_PER_MINUTE: "1000" } });
   let req: ConsentRequestRecord;
   before(async () => {
-    stack = await startStack({ env: { PARENT_PAGE_RATE_PER_MINUTE: "1000" } });
     const r = await stack.api<ConsentRequestRecord>("POST", "/api/consent-requests", { studentId: STUDENT, partyId: PARTY, purposeId: PURPOSE });
     assert.equal(r.status, 201, JSON.stringify(r.json));
     req = r.json;
   });
-  after(async () => stack.stop());
 
   it("When consent is requested, then each letter carries its own personal link, named in the letter with the date it works until", () => {
     const [a, b] = req.letters;
@@ -212,11 +210,7 @@ describe("The parents' page over HTTP", function () {
 });
 
 describe("The parents' page's own rate limit", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ seedDemo: false, env: { PARENT_PAGE_RATE_PER_MINUTE: "3" } });
-  });
-  after(async () => stack.stop());
+  const stack = useStack({ seedDemo: false, env: { PARENT_PAGE_RATE_PER_MINUTE: "3" } });
 
   it("When one address asks too often, then the page answers 429 with a clear message before looking the link up", async () => {
     const path = "/api/parents/0123456789abcdef.dev.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";

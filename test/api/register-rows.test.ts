@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import type { ImportRequest, RegisterPage, StudentSummary } from "../../contract/index.js";
 
 /**
@@ -8,7 +8,7 @@ import type { ImportRequest, RegisterPage, StudentSummary } from "../../contract
  * the projection kept in memory; the student search sorted by family name.
  */
 describe("The register paged on the server (GET /api/register/rows) and the student search", function () {
-  let stack: Stack;
+  const stack = useStack({ seedDemo: false });
   let token: string;
   const tenant = randomUUID();
   const school = { id: "s-a", name: "School A", brin: "11AA", internalDomains: ["a.school.example"] };
@@ -31,7 +31,6 @@ describe("The register paged on the server (GET /api/register/rows) and the stud
   };
 
   before(async () => {
-    stack = await startStack({ seedDemo: false });
     token = await stack.token("ib@rows", ["coordinator"], tenant);
     const body: ImportRequest = {
       schools: [school, school2],
@@ -69,7 +68,6 @@ describe("The register paged on the server (GET /api/register/rows) and the stud
     await give(0, "granted");
     await give(1, "refused");
   });
-  after(async () => stack.stop());
 
   it("When the register is sorted by name, then it sorts by family name without the particle ('van den Berg' under B, 'van Dijk' under D)", async () => {
     const page = await rows("sort=name");

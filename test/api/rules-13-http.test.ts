@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import {
   aboutStudent,
   assertError,
@@ -35,11 +35,7 @@ const GIVEN = "2026-09-01T08:00:00.000Z";
 const SENT = "2026-10-01T10:00:00.000Z";
 
 describe("Rules of issue 13 over HTTP", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   const about = aboutStudent;
   const g = guardianActor;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { assertError, fill, routesOf, snapshotTables, type CheckResponse, type ConsentEvent, type Route } from "../support/api-helpers.js";
 import { paperConsent, DEMO_SCHOOL_ID } from "../reliability/support.js";
 import { defaultPolicy } from "../../server/directory/domain.js";
@@ -18,14 +18,13 @@ const B_STUDENT = {
 
 describe("Schools inside a tenant: a user of school A never sees school B", function () {
   this.timeout(120_000);
-  let stack: Stack;
+  const stack = useStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
   let routes: Route[];
   let coordA: string;
   let viewerA: string;
   const ids = { consentId: "", checkId: "", requestId: "", approvalId: "", breachId: "" };
 
   before(async () => {
-    stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
     routes = await routesOf(stack);
     const imp = await stack.api("POST", "/api/import", { schools: [{ id: B, name: "Andere School", brin: "55BB" }], students: [B_STUDENT] });
     assert.equal(imp.status, 200, JSON.stringify(imp.json));
@@ -50,7 +49,6 @@ describe("Schools inside a tenant: a user of school A never sees school B", func
     coordA = await stack.token("ib-a@demo", ["coordinator"], stack.tenantId, [DEMO_SCHOOL_ID]);
     viewerA = await stack.token("kijker-a@demo", ["viewer"], stack.tenantId, [DEMO_SCHOOL_ID]);
   });
-  after(async () => stack.stop());
 
   /** A valid request naming school B's records, for each route whose scope names a record. */
   const requests = (): Record<string, { path: string; body?: unknown; raw?: string; headers?: Record<string, string> }> => {

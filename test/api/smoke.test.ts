@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 
 describe("API smoke", function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   it("When the demo school is seeded, then a check of a mail about Jan de Vries to the GGD is allowed", async () => {
     const r = await stack.api<{ verdict: string; students: { id: string }[]; message: string }>("POST", "/api/check", {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import {
   approvedPurge,
   assertError,
@@ -51,13 +51,12 @@ const B_IMPORT: ImportRequest = {
 };
 
 describe("Tenancy and roles on every route", function () {
-  let stack: Stack;
+  const stack = useStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
   let routes: Route[];
   let tokenB: string;
   const b = { consentId: "", sharedConsentId: "", checkId: "", requestId: "", reportId: "" };
 
   before(async () => {
-    stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
     routes = await routesOf(stack);
     tokenB = await stack.token("b-coordinator", ["coordinator"], TENANT_B);
     const opt = { token: tokenB };
@@ -101,7 +100,6 @@ describe("Tenancy and roles on every route", function () {
     // B's coordinator looks at the register (a recorded view).
     assert.equal((await stack.api("GET", "/api/students/b-lln-001/register", undefined, opt)).status, 200);
   });
-  after(async () => stack.stop());
 
   const noMarkers = (json: unknown, route: string): void => {
     const text = JSON.stringify(json);

@@ -4,12 +4,11 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startStack, type Stack } from "../support/stack.js";
-import { GraphAuth } from "../../server/graph/client.js";
 import { DEMO_SCHOOL_ID, demoImport } from "../../server/demo/data.js";
 import { key as storageKey } from "../../server/shared/storage.js";
 import { CHECK_HEADER } from "../../contract/sendcheck.js";
 import type { OpenRequest, RemindResult } from "../../contract/portal.js";
-import { FakeAuthority, makeKey, mint, sendJson, startGraphStub, startJwks, type TestKey } from "./support.js";
+import { ENTRA_AUTHORITY, ENTRA_CLIENT_ID, ENTRA_TENANT, entraStackOptions, FakeAuthority, makeKey, mint, sendJson, startGraphStub, startJwks, type TestKey } from "./support.js";
 
 /**
  * The real server in Entra ID mode (ENTRA_CLIENT_ID set), with only the outside world faked: the
@@ -17,10 +16,10 @@ import { FakeAuthority, makeKey, mint, sendJson, startGraphStub, startJwks, type
  * and Microsoft Graph (a local stub). Storage is the shared in-memory Azurite.
  */
 
-const TENANT = "5e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b";
+const TENANT = ENTRA_TENANT;
 const OTHER_TENANT = "0f9e8d7c-6b5a-4493-8271-605f4e3d2c1b";
-const CLIENT_ID = "0c4b1f6e-2d3a-4e5f-8a9b-7c6d5e4f3a2b";
-const AUTHORITY = "https://login.microsoftonline.com";
+const CLIENT_ID = ENTRA_CLIENT_ID;
+const AUTHORITY = ENTRA_AUTHORITY;
 
 /** A guardian of lln-001 in the demo data (slug of "de Vries"). */
 const GUARDIAN = "ouder1.devries@mail.example";
@@ -155,20 +154,7 @@ describe("The real server in Entra ID mode (fake JWKS, fake Entra authority, loc
       await mkdir(path.join(distDir, dir));
       await writeFile(path.join(distDir, dir, "index.html"), `<!doctype html><title>${dir}</title>`);
     }
-    stack = await startStack({
-      env: {
-        ENTRA_CLIENT_ID: CLIENT_ID,
-        ENTRA_CLIENT_SECRET: "x",
-        PUBLIC_URL: "https://zorg.example.nl",
-        ENTRA_JWKS_URL: `${jwks.url}/common/discovery/v2.0/keys`,
-        ENTRA_ALLOWED_TENANTS: TENANT,
-        GRAPH_BASE_URL: graph.base,
-        GRAPH_MAX_RETRIES: "0",
-        EVIDENCE_DIR: path.join(distDir, "evidence"),
-      },
-      graphAuth: new GraphAuth({ clientId: CLIENT_ID, authorityHost: AUTHORITY, clientSecret: "x", networkClient: authority }),
-      distDir,
-    });
+    stack = await startStack(entraStackOptions({ jwks, graph, authority }, { env: { EVIDENCE_DIR: path.join(distDir, "evidence") }, distDir }));
     coordinator = await token(TENANT, ["coordinator"], "oid-coordinator");
     const me = await api<{ tenantId: string; roles: string[]; devMode: boolean; graph: boolean }>("GET", "/api/me");
     assert.equal(me.status, 200, JSON.stringify(me.json));

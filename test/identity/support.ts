@@ -6,7 +6,9 @@ import { SignJWT, exportJWK, generateKeyPair, type JWK, type JWTPayload } from "
 
 // The local HTTP helpers and authority are shared with the dev tools (npm start's Graph simulation).
 export { listen, readBody, FakeAuthority, type Listening, type TokenCall } from "../../scripts/dev/local-services.js";
-import { listen, readBody, type Listening } from "../../scripts/dev/local-services.js";
+import { listen, readBody, type FakeAuthority, type Listening } from "../../scripts/dev/local-services.js";
+import { GraphAuth } from "../../server/graph/client.js";
+import type { StackOptions } from "../support/stack.js";
 
 export interface TestKey {
   kid: string;
@@ -111,3 +113,32 @@ export const SAMPLE_CSV =
   "1003;Daan;;Jansen;31-02-2014;groep 6;Ria Jansen;ria@example.nl;ja;;;\r\n" +
   '1004;Zoë;;Bakker;01/09/2012;groep 8;Karin Bakker;karin@example.nl;;Tom Bakker;"tom@example.nl";j\r\n' +
   "\r\n";
+
+/** The tenant, app registration and authority of the tests that run the real server in Entra ID mode. */
+export const ENTRA_TENANT = "5e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b";
+export const ENTRA_CLIENT_ID = "0c4b1f6e-2d3a-4e5f-8a9b-7c6d5e4f3a2b";
+export const ENTRA_AUTHORITY = "https://login.microsoftonline.com";
+
+/**
+ * The options of a stack in Entra ID mode with only the outside world faked: tokens checked against the
+ * local JWKS server, Graph tokens from the fake authority behind MSAL, Graph itself the local stub.
+ */
+export function entraStackOptions(
+  fakes: { jwks: Listening; graph: { base: string }; authority: FakeAuthority },
+  more: { env?: Record<string, string>; distDir?: string } = {},
+): StackOptions {
+  return {
+    env: {
+      ENTRA_CLIENT_ID,
+      ENTRA_CLIENT_SECRET: "x",
+      PUBLIC_URL: "https://zorg.example.nl",
+      ENTRA_JWKS_URL: `${fakes.jwks.url}/common/discovery/v2.0/keys`,
+      ENTRA_ALLOWED_TENANTS: ENTRA_TENANT,
+      GRAPH_BASE_URL: fakes.graph.base,
+      GRAPH_MAX_RETRIES: "0",
+      ...more.env,
+    },
+    graphAuth: new GraphAuth({ clientId: ENTRA_CLIENT_ID, authorityHost: ENTRA_AUTHORITY, clientSecret: "x", networkClient: fakes.authority }),
+    ...(more.distDir ? { distDir: more.distDir } : {}),
+  };
+}

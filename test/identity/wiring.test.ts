@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import { SAMPLE_CSV } from "./support.js";
 
 describe("Identity/Graph routes in the running server (dev mode)", () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack?.stop());
+  const stack = useStack();
 
   it("When a coordinator posts a CSV export to the running server, then the students are imported with counts", async () => {
     const r = await stack.api<{ result: { students: { created: number } }; warnings: unknown[] }>("POST", `/api/import/csv?schoolId=${DEMO_SCHOOL_ID}`, undefined, {

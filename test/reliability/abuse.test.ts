@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
+import { assertError } from "../support/api-helpers.js";
 import { SlidingWindowLimiter } from "../../server/shared/ratelimit.js";
 import { isSafeKey, key } from "../../server/shared/storage.js";
 import { AppError } from "../../server/shared/errors.js";
@@ -10,28 +11,24 @@ const OTHER_TENANT = "0b9d3f1a-2c4e-4a6b-8d0f-1e2a3b4c5d6e";
 
 describe("Abuse: rate limits", function () {
   this.timeout(60_000);
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ seedDemo: false, env: { RATE_LIMIT_PER_MINUTE_USER: "5", RATE_LIMIT_PER_MINUTE_TENANT: "8" } });
-  });
-  after(async () => stack.stop());
+  const stack = useStack({ seedDemo: false, env: { RATE_LIMIT_PER_MINUTE_USER: "5", RATE_LIMIT_PER_MINUTE_TENANT: "8" } });
+
+  /** `allowed` requests with the token pass; the next one is limited (429 RATE_LIMITED): its answer. */
+  const limitedAfter = async (token: string, allowed: number): Promise<{ headers: Headers }> => {
+    for (let i = 0; i < allowed; i++) assert.equal((await stack.api("GET", "/api/schools", undefined, { token })).status, 200);
+    const r = await stack.api("GET", "/api/schools", undefined, { token });
+    assertError(r, 429, "RATE_LIMITED");
+    return r;
+  };
 
   it("When one user sends more than the per-user limit, then the next request is 429 RATE_LIMITED with Retry-After", async () => {
-    const token = await stack.token("snel@demo", ["viewer"]);
-    for (let i = 0; i < 5; i++) assert.equal((await stack.api("GET", "/api/schools", undefined, { token })).status, 200);
-    const r = await stack.api<{ error: { code: string } }>("GET", "/api/schools", undefined, { token });
-    assert.equal(r.status, 429);
-    assert.equal(r.json.error.code, "RATE_LIMITED");
+    const r = await limitedAfter(await stack.token("snel@demo", ["viewer"]), 5);
     const retry = Number(r.headers.get("retry-after"));
     assert.ok(Number.isInteger(retry) && retry >= 1 && retry <= 60, String(retry));
   });
 
   it("When the users of one tenant together pass the tenant limit, then others of that tenant are limited too, and another tenant is not", async () => {
-    const token = await stack.token("tweede@demo", ["viewer"]);
-    for (let i = 0; i < 3; i++) assert.equal((await stack.api("GET", "/api/schools", undefined, { token })).status, 200);
-    const r = await stack.api<{ error: { code: string } }>("GET", "/api/schools", undefined, { token });
-    assert.equal(r.status, 429);
-    assert.equal(r.json.error.code, "RATE_LIMITED");
+    await limitedAfter(await stack.token("tweede@demo", ["viewer"]), 3);
     const other = await stack.token("ander@elders", ["viewer"], OTHER_TENANT);
     assert.equal((await stack.api("GET", "/api/schools", undefined, { token: other })).status, 200);
   });
@@ -51,11 +48,7 @@ describe("Abuse: rate limits", function () {
 
 describe("Abuse: headers, CORS, body size, identifiers, filters", function () {
   this.timeout(60_000);
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ seedDemo: false, env: { CORS_ORIGINS: "https://toegestaan.example" } });
-  });
-  after(async () => stack.stop());
+  const stack = useStack({ seedDemo: false, env: { CORS_ORIGINS: "https://toegestaan.example" } });
 
   it("When any page is fetched, then the security headers are set: CSP with frame-ancestors for Teams/Outlook, nosniff, no X-Frame-Options, no X-Powered-By", async () => {
     for (const p of ["/healthz", "/api/openapi.json", "/tab/"]) {

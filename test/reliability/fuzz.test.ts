@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { changedTables, snapshot } from "./support.js";
 
 interface Operation {
@@ -60,13 +60,11 @@ const value: fc.Arbitrary<unknown> = fc.oneof(nasty, fc.jsonValue({ maxDepth: 2 
 
 describe("Property: every route survives random and hostile input", function () {
   this.timeout(300_000);
-  let stack: Stack;
+  const stack = useStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
   let api: OpenApi;
   before(async () => {
-    stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE_USER: "1000000", RATE_LIMIT_PER_MINUTE_TENANT: "1000000" } });
     api = (await (await fetch(`${stack.baseUrl}/api/openapi.json`)).json()) as OpenApi;
   });
-  after(async () => stack.stop());
 
   it("When every route of the OpenAPI document gets random JSON, odd Unicode, control characters, long ids, forbidden key characters, OData injection, lying encodings and deep nesting, then it never answers 5xx and a 4xx leaves the store unchanged", async () => {
     const ops = Object.entries(api.paths).flatMap(([p, methods]) => Object.entries(methods).map(([m, op]) => ({ path: p, method: m.toUpperCase(), op })));

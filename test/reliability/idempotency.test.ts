@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack, type Stack } from "../support/stack.js";
 import type { Storage } from "../../server/shared/storage.js";
 import { purgeExpiredIdempotency } from "../../server/shared/idempotency.js";
 import { sha256Hex } from "../../server/shared/hash.js";
@@ -10,12 +10,10 @@ const eventsOf = async (stack: Stack, studentId: string): Promise<number> =>
 
 describe("Idempotency-Key on creating POSTs", function () {
   this.timeout(60_000);
-  let stack: Stack;
+  const stack = useStack();
   before(async () => {
-    stack = await startStack();
     await stack.api("POST", "/api/import", { students: [leaver("idem-1", undefined), leaver("idem-2", undefined)] });
   });
-  after(async () => stack.stop());
 
   it("When a consent is posted twice with the same key, then it is recorded once and the retry gets the same answer", async () => {
     const body = paperConsent("idem-1", "2019-09-01T10:00:00Z");
@@ -140,11 +138,7 @@ describe("Idempotency-Key on creating POSTs", function () {
 
 describe("Accountability: views of a register or export", function () {
   this.timeout(60_000);
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   it("When users view a register and an export, then each view is listed (who, when, what) for coordinators, outside the chain", async () => {
     const viewer = await stack.token("mentor@demo", ["viewer"]);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { sha256Hex } from "../../server/shared/hash.js";
 import { approvedPurge } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "./support.js";
@@ -19,11 +19,7 @@ const SECRETS = {
 
 describe("Logs carry no personal data", function () {
   this.timeout(60_000);
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => stack.stop());
+  const stack = useStack();
 
   it("When a full scenario runs (import, consents, checks naming the student, an override with a reason, an export), then no name, address or mail text is in the logs", async () => {
     const imp = await stack.api("POST", "/api/import", {

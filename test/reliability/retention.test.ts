@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { startStack, type Stack } from "../support/stack.js";
-import { chainEvent, GENESIS_HASH, verifyChain, type NewEvent, type RegisterEvent } from "../../server/register/domain.js";
+import { startStack, useStack } from "../support/stack.js";
+import { chainEvent, verifyChain, type NewEvent, type RegisterEvent } from "../../server/register/domain.js";
 import { makeTombstone, planPurge, studentState } from "../../server/retention/domain.js";
 import { defaultPolicy } from "../../server/directory/domain.js";
 import type { PurgeReport } from "../../server/retention/domain.js";
 import { changedTables, leaver, paperConsent, snapshot, DEMO_SCHOOL_ID } from "./support.js";
 import { ageLeftClocks, approvedPurge } from "../support/api-helpers.js";
+import { chain } from "../unit/fixtures.js";
 
 const retention = defaultPolicy("x").retention;
 
@@ -17,17 +18,6 @@ function disclosure(studentId: string, i: number): NewEvent {
   const at = new Date(Date.UTC(2016, 0, 1 + i)).toISOString();
   return { type: "disclosure", id: `d${i}`, studentId, checkId: `chk_${i}`, partyId: "ggd", recipient: "jgz@ggd-voorbeeldregio.example", basis: "consent", purposeId: "jgz-consult", verdict: "allow", sentBy: "u1", at, recordedBy: "u1", recordedAt: at };
 }
-function chain(events: NewEvent[]): RegisterEvent[] {
-  const out: RegisterEvent[] = [];
-  let prev = GENESIS_HASH;
-  events.forEach((e, i) => {
-    const c = chainEvent(e, i + 1, prev);
-    out.push(c);
-    prev = c.hash;
-  });
-  return out;
-}
-
 describe("Retention: tombstones keep the chain verifiable", () => {
   const events = chain([notice("s", 1), notice("s", 2), notice("s", 3), notice("s", 4)]);
   const last = events[3] as RegisterEvent;
@@ -82,13 +72,12 @@ describe("Retention: tombstones keep the chain verifiable", () => {
 
 describe("Retention: the purge over HTTP", function () {
   this.timeout(90_000);
-  let stack: Stack;
+  const stack = useStack();
   // A real purge needs a second person's approval (issue 16); a dry run does not.
   const purge = (dryRun: boolean) => (dryRun ? stack.api<PurgeReport>("POST", "/api/retention/purge", { dryRun }) : approvedPurge(stack));
   const verify = async () => (await stack.api<{ ok: boolean; problems: unknown[] }>("GET", "/api/audit/verify")).json;
 
   before(async () => {
-    stack = await startStack();
     const imp = await stack.api("POST", "/api/import", {
       schools: [{ id: "slow-school", name: "School Lang Bewaren", brin: "98YY" }],
       policies: [{ ...defaultPolicy("slow-school"), retention: { ...retention, consentYears: 2, disclosureLogYears: 50 } }],
@@ -118,7 +107,6 @@ describe("Retention: the purge over HTTP", function () {
     const hold = await stack.api("PUT", "/api/students/ret-held/legal-hold", { hold: true, reason: "Lopende klacht bij de geschillencommissie" });
     assert.equal(hold.status, 200, JSON.stringify(hold.json));
   });
-  after(async () => stack.stop());
 
   it("When a dry run is asked, then it reports what is due and changes nothing", async () => {
     const before = await snapshot(stack.running.storage);

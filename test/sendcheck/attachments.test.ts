@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { TableClient, TableServiceClient } from "@azure/data-tables";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/stack.js";
 import { makeDocx, makePdf, makePng, makeXlsx } from "./documents.js";
 
 /**
@@ -38,14 +38,7 @@ interface CheckView {
 
 describe("Attachment contents: upload, extraction in a worker, receipts, the unreadable rule (HTTP, Azurite)", function () {
   this.timeout(60_000);
-  let stack: Stack;
-
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
 
   async function upload(correlation: string, name: string, bytes: Buffer, user?: string): Promise<{ status: number; json: Receipt }> {
     const res = await fetch(`${stack.baseUrl}/api/check/attachments`, {

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { startStack, type Stack } from "../support/stack.js";
-import { GraphAuth } from "../../server/graph/client.js";
 import { demoImport } from "../../server/demo/data.js";
-import { FakeAuthority, makeKey, mint, sendJson, startGraphStub, startJwks, type TestKey } from "../identity/support.js";
+import { ENTRA_AUTHORITY, ENTRA_CLIENT_ID, ENTRA_TENANT, entraStackOptions, FakeAuthority, makeKey, mint, sendJson, startGraphStub, startJwks, type TestKey } from "../identity/support.js";
 
 /**
  * Every recipient accounted for (issue #14 item 1), over real HTTP against the real server in Entra ID
@@ -12,9 +11,9 @@ import { FakeAuthority, makeKey, mint, sendJson, startGraphStub, startJwks, type
  * what stays unresolved is an unknown recipient, and a mail with no usable recipient is blocked.
  */
 
-const TENANT = "5e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b";
-const CLIENT_ID = "0c4b1f6e-2d3a-4e5f-8a9b-7c6d5e4f3a2b";
-const AUTHORITY = "https://login.microsoftonline.com";
+const TENANT = ENTRA_TENANT;
+const CLIENT_ID = ENTRA_CLIENT_ID;
+const AUTHORITY = ENTRA_AUTHORITY;
 const DN = "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=";
 
 /** A GGD nurse present in the tenant as a mail user: found by her X500 proxy address. */
@@ -99,18 +98,7 @@ describe("Every recipient accounted for: X500, contacts, names and lists through
       },
     ]);
     authority = new FakeAuthority();
-    stack = await startStack({
-      env: {
-        ENTRA_CLIENT_ID: CLIENT_ID,
-        ENTRA_CLIENT_SECRET: "x",
-        PUBLIC_URL: "https://zorg.example.nl",
-        ENTRA_JWKS_URL: `${jwks.url}/common/discovery/v2.0/keys`,
-        ENTRA_ALLOWED_TENANTS: TENANT,
-        GRAPH_BASE_URL: graph.base,
-        GRAPH_MAX_RETRIES: "0",
-      },
-      graphAuth: new GraphAuth({ clientId: CLIENT_ID, authorityHost: AUTHORITY, clientSecret: "x", networkClient: authority }),
-    });
+    stack = await startStack(entraStackOptions({ jwks, graph, authority }));
     token = await mint(key, { issuer: `${AUTHORITY}/${TENANT}/v2.0`, audience: CLIENT_ID, tid: TENANT, oid: "oid-ib", roles: ["coordinator"] });
     const imported = await stack.api("POST", "/api/import", demoImport(), { token });
     assert.equal(imported.status, 200, JSON.stringify(imported.json));

@@ -146,3 +146,42 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/**
+ * Registers the hooks of a stack in the calling `describe` (started in `before`, stopped in `after`) and
+ * returns the stack itself: every member reads the started one, so tests and later hooks use it as if
+ * they had started it. `opts` as for startStack, or a function giving them once earlier hooks have run.
+ */
+export function useStack(opts: StackOptions | (() => StackOptions) = {}): Stack {
+  let stack: Stack | undefined;
+  before(async () => {
+    stack = await startStack(typeof opts === "function" ? opts() : opts);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+  const started = (): Stack => {
+    if (stack === undefined) throw new Error("the stack is not started (use it inside a test or a later hook)");
+    return stack;
+  };
+  return {
+    get baseUrl() {
+      return started().baseUrl;
+    },
+    get running() {
+      return started().running;
+    },
+    get azurite() {
+      return started().azurite;
+    },
+    get tenantId() {
+      return started().tenantId;
+    },
+    get logs() {
+      return started().logs;
+    },
+    token: (...a) => started().token(...a),
+    api: <T = Record<string, unknown>>(...a: Parameters<Stack["api"]>) => started().api<T>(...a),
+    stop: () => started().stop(),
+  };
+}

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ensureBuilt } from "./built.js";
-import { startStack, type Stack } from "./stack.js";
+import { useStack, type Stack } from "./stack.js";
 import { launchBrowser, screenshotDir } from "./browser.js";
 
 /** The tab in headless Chromium against the real server: one stack, browser and context per test file. */
 export interface TabBrowser {
+  /** The demo stack (usable in the describe: its members read the started one). */
   readonly stack: Stack;
   /** Where this file's screenshots go (test-output/<name>). */
   readonly out: string;
@@ -19,7 +20,6 @@ export interface TabBrowser {
  * each test the check that the page threw nothing. Hooks the file adds run after these.
  */
 export function useTabBrowser(name: string, env: Record<string, string> = {}): TabBrowser {
-  let stack: Stack | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let out = "";
@@ -27,14 +27,16 @@ export function useTabBrowser(name: string, env: Record<string, string> = {}): T
   before(async function () {
     this.timeout(240_000);
     await ensureBuilt();
-    stack = await startStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000", ...env } });
+  });
+  const stack = useStack({ seedDemo: true, env: { STORAGE_TIMEOUT_MS: "20000", ...env } });
+  before(async function () {
+    this.timeout(240_000);
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
     out = screenshotDir(name);
   });
   after(async () => {
     await browser?.close();
-    await stack?.stop();
   });
   afterEach(() => {
     assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
@@ -44,9 +46,7 @@ export function useTabBrowser(name: string, env: Record<string, string> = {}): T
     return v;
   };
   return {
-    get stack() {
-      return started(stack);
-    },
+    stack,
     get out() {
       return out;
     },
@@ -54,7 +54,7 @@ export function useTabBrowser(name: string, env: Record<string, string> = {}): T
       const page = await started(context).newPage();
       page.on("pageerror", (e) => pageErrors.push(`${q}: ${e.message}`));
       await beforeLoad?.(page);
-      await page.goto(`${started(stack).baseUrl}/tab/${q}`);
+      await page.goto(`${stack.baseUrl}/tab/${q}`);
       return page;
     },
   };

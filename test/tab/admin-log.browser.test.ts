@@ -6,9 +6,7 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { Page } from "playwright-core";
 import { useTabBrowser } from "../support/tab-browser.js";
-import type { Stack } from "../support/stack.js";
 import { runAxe } from "../support/browser.js";
 import { tableClient } from "../support/api-helpers.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
@@ -18,14 +16,9 @@ import type { Policy } from "../../contract/directory.js";
 describe("Tab: the administrative log and the audit banner, over the real server", function () {
   this.timeout(180_000);
   const tab = useTabBrowser("admin-log", { CHECKPOINT_INTERVAL_SECONDS: "0" });
-  let stack: Stack;
-  let OUT = "";
-
-  const open = (q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> => tab.open(q, before);
+  const { stack, open } = tab;
 
   before(async function () {
-    stack = tab.stack;
-    OUT = tab.out;
     // A four-eyes decision: the coordinator proposes a shorter retention, the privacy officer approves.
     const po = await stack.token("fg@demo", ["privacy-officer"]);
     const policy = await stack.api<Policy>("GET", `/api/policies/${DEMO_SCHOOL_ID}`);
@@ -36,8 +29,6 @@ describe("Tab: the administrative log and the audit banner, over the real server
     const ok = await stack.api("POST", `/api/approvals/${prop.json.id}/approve`, { reason: "Akkoord FG" }, { token: po });
     assert.equal(ok.status, 200, JSON.stringify(ok.json));
   });
-
-
 
   it("When a coordinator opens the Beheerlog, then each change shows what, who, when, why and the approver, pages come from the server and the chain verifies, in light, dark and high contrast", async () => {
     const all = await stack.api<AdminLogResponse>("GET", "/api/admin-log");
@@ -70,7 +61,7 @@ describe("Tab: the administrative log and the audit banner, over the real server
         assert.equal(await page.evaluate(() => document.activeElement?.textContent), all.json.entries[0]?.by);
       }
       assert.deepEqual(await runAxe(page), [], `admin log (${theme})`);
-      await page.screenshot({ path: path.join(OUT, `1-admin-log-${theme}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(tab.out, `1-admin-log-${theme}.png`), fullPage: true });
       await page.close();
     }
   });
@@ -114,7 +105,7 @@ describe("Tab: the administrative log and the audit banner, over the real server
       await viewer.getByRole("heading", { level: 1 }).first().waitFor();
       assert.equal(await viewer.getByRole("navigation", { name: "Onderdelen" }).getByRole("link", { name: "Beheerlog" }).count(), 0, "a viewer has no admin log");
       assert.deepEqual(await runAxe(viewer), [], `banner (${theme})`);
-      await viewer.screenshot({ path: path.join(OUT, `2-audit-banner-${theme}.png`), fullPage: true });
+      await viewer.screenshot({ path: path.join(tab.out, `2-audit-banner-${theme}.png`), fullPage: true });
       await viewer.close();
     }
   });

@@ -6,9 +6,7 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { Page } from "playwright-core";
 import { useTabBrowser } from "../support/tab-browser.js";
-import type { Stack } from "../support/stack.js";
 import { runAxe } from "../support/browser.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import type { ApprovalRecord, Breach } from "../../contract/index.js";
@@ -19,17 +17,7 @@ import type { Policy } from "../../contract/directory.js";
 describe("Tab: approvals (four eyes) and the data breach forms, over the real server", function () {
   this.timeout(180_000);
   const tab = useTabBrowser("decisions");
-  let stack: Stack;
-  let OUT = "";
-
-  const open = (q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> => tab.open(q, before);
-
-  before(async function () {
-    stack = tab.stack;
-    OUT = tab.out;
-  });
-
-
+  const { stack, open } = tab;
 
   it("When another coordinator proposed a shorter retention, then the tab's user finds it from Inrichten and approves it by keyboard with a reason and it is carried out, while their own purge proposal waits for a second person and, approved anyway, shows the server's refusal in words", async () => {
     const other = await stack.token("mentor@demo", ["coordinator"]);
@@ -55,7 +43,7 @@ describe("Tab: approvals (four eyes) and the data breach forms, over the real se
     const row = page.locator(`[data-approval="${lower.json.id}"]`);
     assert.match(await row.innerText(), /Kortere bewaartermijn[\s\S]*Toestemmingen en bewijs: 1[\s\S]*mentor@demo[\s\S]*Bestuursbesluit bewaartermijnen/);
     assert.deepEqual(await runAxe(page), [], "approvals");
-    await page.screenshot({ path: path.join(OUT, "1-approvals.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "1-approvals.png"), fullPage: true });
 
     // Keyboard: a too short reason is refused in the form, then Enter in the reason field approves.
     const reason = row.getByRole("textbox", { name: /Reden van uw besluit/ });
@@ -120,7 +108,7 @@ describe("Tab: approvals (four eyes) and the data breach forms, over the real se
     await par.getByRole("textbox", { name: /Reden/ }).fill("Ouders hebben recht om het te weten");
     await decide.getByRole("textbox", { name: /Vervolg/ }).fill("Zorglijsten niet meer lokaal opslaan");
     assert.deepEqual(await runAxe(page), [], "review with both breach forms");
-    await page.screenshot({ path: path.join(OUT, "2-breach-forms.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "2-breach-forms.png"), fullPage: true });
     await decide.getByRole("button", { name: "Besluiten vastleggen" }).click();
     await decide.waitFor({ state: "detached" });
     await row.getByText("Niet melden bij de AP: Laptop versleuteld").waitFor();
@@ -164,7 +152,7 @@ describe("Tab: approvals (four eyes) and the data breach forms, over the real se
     const what = form.getByRole("textbox", { name: /Wat is er gebeurd/ });
     assert.match(await what.inputValue(), /Toch verzonden ondanks de blokkade[\s\S]*Ouders hebben telefonisch ingestemd/);
     assert.deepEqual(await runAxe(page), [], "breach form from an override");
-    await page.screenshot({ path: path.join(OUT, "3-breach-from-override.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "3-breach-from-override.png"), fullPage: true });
 
     // The same in English (the language switch of the tab in a browser).
     await page.getByRole("combobox", { name: "Taal" }).selectOption("en");

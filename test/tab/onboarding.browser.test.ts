@@ -9,7 +9,6 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { useTabBrowser } from "../support/tab-browser.js";
-import type { Stack } from "../support/stack.js";
 import { runAxe } from "../support/browser.js";
 import type { ApprovalRecord, StudentSummary } from "../../contract/index.js";
 
@@ -25,34 +24,24 @@ const EXPORT = Buffer.from(
 describe("Tab: onboarding (import wizard, guardians and authority, defaults and retention), over the real server", function () {
   this.timeout(180_000);
   const tab = useTabBrowser("onboarding");
-  let stack: Stack;
-  let OUT = "";
-
-  const open = (q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> => tab.open(q, before);
+  const { stack, open } = tab;
 
   /** Axe in the three Teams themes, switched with the dev theme switch (no reload); a screenshot of each. */
   async function themesClean(page: Page, name: string): Promise<void> {
     for (const theme of ["light", "dark", "contrast"] as const) {
       await page.getByTestId("theme-switch").selectOption(theme);
       assert.deepEqual(await runAxe(page), [], `${name} (${theme})`);
-      await page.screenshot({ path: path.join(OUT, `${name}-${theme}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(tab.out, `${name}-${theme}.png`), fullPage: true });
     }
     await page.getByTestId("theme-switch").selectOption("light");
   }
-
-  before(async function () {
-    stack = tab.stack;
-    OUT = tab.out;
-  });
-
-
 
   it("When a coordinator imports an export with a bad row through the wizard, then the row's Dutch error shows next to it and, after confirming, the good rows are imported", async () => {
     const page = await open("?view=import");
     await page.getByRole("heading", { name: "Leerlingen importeren", level: 1 }).waitFor();
     await page.getByLabel("Exportbestand (CSV)").setInputFiles({ name: "magister-export.csv", mimeType: "text/csv", buffer: EXPORT });
     await page.getByText("magister-export.csv: 3 rijen, 10 kolommen.").waitFor();
-    await page.screenshot({ path: path.join(OUT, "1-wizard-file.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "1-wizard-file.png"), fullPage: true });
     await page.getByRole("button", { name: "Volgende" }).click();
 
     // Step 2: the Magister headings are recognised; the telephone column is left out.
@@ -66,7 +55,7 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
     assert.equal(await chosen("ouder1_email"), "E-mailadres ouder/verzorger 1");
     assert.equal(await chosen("ouder1_gezag"), "Gezag ouder/verzorger 1");
     assert.match(await chosen("ouder2_naam"), /niet gebruiken/);
-    await page.screenshot({ path: path.join(OUT, "2-wizard-columns.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "2-wizard-columns.png"), fullPage: true });
     // The keyboard reaches the step's controls: the button is pressed with Enter.
     await page.getByRole("button", { name: "Controleer de rijen" }).focus();
     await page.keyboard.press("Enter");
@@ -85,7 +74,7 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
 
     await page.getByRole("button", { name: "Importeer 2 goede rijen" }).click();
     await page.getByText(/Import klaar: 2 nieuw, 0 gewijzigd, 0 ongewijzigd\. 1 rijen met een fout/).waitFor();
-    await page.screenshot({ path: path.join(OUT, "4-wizard-done.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "4-wizard-done.png"), fullPage: true });
     const zoe = await stack.api<{ students: StudentSummary[] }>("GET", "/api/students?query=990001");
     assert.equal(zoe.json.students[0]?.name, "Zoë de Wit", "Windows-1252 decoded");
     assert.deepEqual(zoe.json.students[0]?.guardians.map((g) => [g.name, g.emails[0], g.hasAuthority]), [["Hanna de Wit", "h.dewit@mail.example", true]]);
@@ -119,7 +108,7 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
     assert.deepEqual(ron?.address, { street: "Dorpsstraat 12a", postcode: "3511 AB", town: "Utrecht" });
     await page.getByTestId("legal-hold-state").waitFor();
     assert.deepEqual(await runAxe(page), [], "guardians");
-    await page.screenshot({ path: path.join(OUT, "5-guardians.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "5-guardians.png"), fullPage: true });
     await page.close();
   });
 
@@ -147,7 +136,7 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
     const policy = await stack.api<{ retention: { consentYears: number } }>("GET", "/api/policies/obs-de-regenboog");
     assert.equal(policy.json.retention.consentYears, 2, "the stored retention waits for the second person");
     assert.deepEqual(await runAxe(page), [], "setup");
-    await page.screenshot({ path: path.join(OUT, "6-setup.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "6-setup.png"), fullPage: true });
     await page.close();
   });
 
@@ -158,7 +147,7 @@ describe("Tab: onboarding (import wizard, guardians and authority, defaults and 
     assert.doesNotMatch(await page.locator("main").innerText(), /POST \/api/);
     await link.click();
     await page.getByText("Er is nog geen school. Voeg hieronder eerst de school toe.").waitFor();
-    await page.screenshot({ path: path.join(OUT, "0-empty-to-wizard.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "0-empty-to-wizard.png"), fullPage: true });
     await page.close();
   });
 });

@@ -5,9 +5,7 @@
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import type { Page } from "playwright-core";
 import { useTabBrowser } from "../support/tab-browser.js";
-import type { Stack } from "../support/stack.js";
 import { runAxe } from "../support/browser.js";
 import type { OpenRequest } from "../../contract/portal.js";
 import type { ConsentRequestRecord } from "../../server/register/requests.js";
@@ -16,15 +14,10 @@ import { key } from "../../server/shared/storage.js";
 describe("Tab: open requests and the renewal round, over the real server", function () {
   this.timeout(180_000);
   const tab = useTabBrowser("requests");
-  let stack: Stack;
-  let OUT = "";
+  const { stack, open } = tab;
   let req: ConsentRequestRecord;
 
-  const open = (q: string, before?: (p: Page) => Promise<unknown>): Promise<Page> => tab.open(q, before);
-
   before(async function () {
-    stack = tab.stack;
-    OUT = tab.out;
     const r = await stack.api<ConsentRequestRecord>("POST", "/api/consent-requests", { studentId: "lln-002", partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" });
     assert.equal(r.status, 201);
     req = r.json;
@@ -47,8 +40,6 @@ describe("Tab: open requests and the renewal round, over the real server", funct
     await stack.running.storage.run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: key(req.requestId), data: JSON.stringify({ ...rec, letters, sentAt }) }, "Replace"));
   });
 
-
-
   it("When the coordinator opens Open verzoeken, then the request shows per parent what happened and whose reminder is due, in light, dark and high contrast", async () => {
     for (const theme of ["light", "dark", "contrast"] as const) {
       const page = await open(`?view=requests&theme=${theme}`);
@@ -63,7 +54,7 @@ describe("Tab: open requests and the renewal round, over the real server", funct
       assert.equal(await page.getByTestId("rq-remind").count(), 0);
       assert.match(text, /Geopend|Beantwoord/);
       assert.deepEqual(await runAxe(page), [], `requests (${theme})`);
-      await page.screenshot({ path: path.join(OUT, `1-open-requests-${theme}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(tab.out, `1-open-requests-${theme}.png`), fullPage: true });
       await page.close();
     }
   });
@@ -81,10 +72,10 @@ describe("Tab: open requests and the renewal round, over the real server", funct
     await table.locator("tbody tr").first().getByRole("checkbox").uncheck();
     const chosen = await table.locator("tbody tr input[type=checkbox]:checked").count();
     assert.deepEqual(await runAxe(page), [], "renewal preview");
-    await page.screenshot({ path: path.join(OUT, "2-renewal-preview.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "2-renewal-preview.png"), fullPage: true });
     await page.getByTestId("rn-send").click();
     await page.getByText(`${chosen} verzoeken gemaakt.`).waitFor();
-    await page.screenshot({ path: path.join(OUT, "3-renewal-done.png"), fullPage: true });
+    await page.screenshot({ path: path.join(tab.out, "3-renewal-done.png"), fullPage: true });
     const after = await stack.api<{ requests: OpenRequest[] }>("GET", "/api/consent-requests");
     assert.equal(after.json.requests.length, before.json.requests.length + chosen);
     // Each new request has a personal link per holder, and the preview now marks them as already asked.

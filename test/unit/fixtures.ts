@@ -1,5 +1,5 @@
 import { defaultPolicy, type Directory, type Party, type Policy, type Student } from "../../server/directory/domain.js";
-import type { ConsentEvent, NoticeEvent, RegisterEvent, WithdrawalEvent } from "../../server/register/domain.js";
+import { chainEvent, GENESIS_HASH, type ConsentEvent, type NewEvent, type NoticeEvent, type RegisterEvent, type WithdrawalEvent } from "../../server/register/domain.js";
 
 /** Small directory and register builders for the send check's unit tests. */
 
@@ -174,3 +174,15 @@ export const father = { guardianId: "g-jan-father" };
 export const bioFather = { guardianId: "g-jan-bio" };
 export const noorsMother = { guardianId: "g-noor-mother" };
 export const samsParent = { guardianId: "g-sam-parent" };
+
+/** New events as a student's register holds them: numbered from 1 and hash-chained from the genesis hash. */
+export function chain(events: NewEvent[]): RegisterEvent[] {
+  const out: RegisterEvent[] = [];
+  let prev = GENESIS_HASH;
+  events.forEach((e, i) => {
+    const c = chainEvent(e, i + 1, prev);
+    out.push(c);
+    prev = c.hash;
+  });
+  return out;
+}

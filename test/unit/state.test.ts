@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { chainEvent, projectState, verifyChain, GENESIS_HASH, type NewEvent, type RegisterEvent } from "../../server/register/domain.js";
+import { projectState, verifyChain, type NewEvent } from "../../server/register/domain.js";
+import { chain } from "./fixtures.js";
 
 const base = { studentId: "s1", recordedBy: "u", recordedAt: "2026-09-01T00:00:00.000Z" };
 const fresh: NewEvent[] = [
@@ -12,17 +13,6 @@ const fresh: NewEvent[] = [
   { ...base, type: "withdrawal", id: "w1", consentId: "c1", partyId: "ggd", purposeId: "jgz", by: { guardianId: "g2" }, at: "2026-09-03T00:00:00.000Z", reason: "Persoonlijke reden" },
   { ...base, type: "notice", id: "n1", partyId: "leerplicht", purposeId: "verzuim", informedAt: "2026-09-04T00:00:00.000Z", method: "letter" },
 ];
-function chain(list: NewEvent[]): RegisterEvent[] {
-  const out: RegisterEvent[] = [];
-  let prev = GENESIS_HASH;
-  list.forEach((e, i) => {
-    const c = chainEvent(e, i + 1, prev);
-    out.push(c);
-    prev = c.hash;
-  });
-  return out;
-}
-
 describe("The send check's state in the head row", () => {
   const events = chain(fresh);
   const last = events[events.length - 1];

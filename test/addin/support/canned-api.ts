@@ -2,8 +2,9 @@
  * A local HTTP server that answers the add-in's calls with canned API answers, so the handler is tested
  * over real HTTP before (and besides) the real backend. Each test sets `next` to what POST /api/check does.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "../../../scripts/dev/local-services.js";
+import { configure } from "../../../src/addin/onsend/config.js";
+import { clearTokenCache } from "../../../src/addin/onsend/token.js";
 
 export type CheckBehaviour =
   | { kind: "json"; status?: number; body: unknown; delayMs?: number }
@@ -22,7 +23,6 @@ export interface CannedApi {
 }
 
 export async function startCannedApi(): Promise<CannedApi> {
-  const sockets = new Set<import("node:net").Socket>();
   const api: CannedApi = {
     baseUrl: "",
     next: { kind: "json", body: {} },
@@ -30,13 +30,9 @@ export async function startCannedApi(): Promise<CannedApi> {
     uploads: [],
     keys: [],
     tokenRequests: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: async () => {},
   };
-  const server = http.createServer((req, res) => {
+  const server = await listen((req, res) => {
     let raw = "";
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => {
@@ -79,13 +75,37 @@ export async function startCannedApi(): Promise<CannedApi> {
       res.end(JSON.stringify({ error: { code: "NOT_FOUND", message: "not found" } }));
     });
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  api.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api.baseUrl = server.url;
+  api.close = server.close;
   return api;
+}
+
+/**
+ * Registers the hooks of the handler tests against a canned API in the calling `describe`: the API started
+ * once, and before each test no cached token and the handler configured for it (dev mode). Returns the API:
+ * every member reads (and `next` sets) the started one.
+ */
+export function useCannedApi(): CannedApi {
+  let api: CannedApi | undefined;
+  before(async () => {
+    api = await startCannedApi();
+  });
+  after(async () => {
+    configure(undefined);
+    await api?.close();
+  });
+  const started = (): CannedApi => {
+    if (api === undefined) throw new Error("the canned API is not started (use it inside a test or a later hook)");
+    return api;
+  };
+  beforeEach(() => {
+    clearTokenCache();
+    configure({ apiBaseUrl: started().baseUrl, devMode: true });
+  });
+  return new Proxy({} as CannedApi, {
+    get: (_, k) => Reflect.get(started(), k),
+    set: (_, k, v) => Reflect.set(started(), k, v),
+  });
 }
 
 /** A check answer in the shape of server/sendcheck/schemas.ts. */

@@ -5,7 +5,7 @@
  * (server/graph/client.ts). The task pane is opened from this origin, so all its calls pass here.
  */
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listen } from "../../../scripts/dev/local-services.js";
 
 export interface Scripted {
   method: string;
@@ -26,18 +26,8 @@ export interface ChallengeProxy {
 
 export async function startChallengeProxy(target: string): Promise<ChallengeProxy> {
   const to = new URL(target);
-  const sockets = new Set<Socket>();
-  const proxy: ChallengeProxy = {
-    url: "",
-    script: [],
-    seen: [],
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-  const server = http.createServer((req, res) => {
+  const proxy: ChallengeProxy = { url: "", script: [], seen: [], close: async () => {} };
+  const server = await listen((req, res) => {
     const method = req.method ?? "GET";
     const p = (req.url ?? "/").split("?")[0] ?? "/";
     proxy.seen.push(`${method} ${p}`);
@@ -65,11 +55,7 @@ export async function startChallengeProxy(target: string): Promise<ChallengeProx
     req.on("error", () => fwd.destroy()); // the browser went away mid-request
     req.pipe(fwd);
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.url = server.url;
+  proxy.close = server.close;
   return proxy;
 }
