@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { useStack } from "../support/stack.js";
-import { recordingCheck, sendAndConfirm, startSentStack, sweep, type SentStack } from "../support/sent-items.js";
+import { recordingCheck, sendAndConfirm, useSentStack, sweep } from "../support/sent-items.js";
 import {
   aboutStudent,
   assertError,
@@ -329,11 +329,7 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
   });
 
   describe("The disclosure log and overrides (logged when Sent Items shows the mail was sent)", function () {
-    let sent: SentStack;
-    before(async () => {
-      sent = await startSentStack();
-    });
-    after(async () => sent.stop());
+    const sent = useSentStack();
     const reg = (id: string) => registerOf(sent.stack, id);
     const fresh = () => importStudent(sent.stack);
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { recordingCheck, startSentStack, sweep, type SentStack } from "../support/sent-items.js";
+import { recordingCheck, useSentStack, sweep } from "../support/sent-items.js";
 import { CUSTOM_PROPERTIES } from "../support/graph-sim.js";
 import { grant, importStudent, registerOf, type FreshStudent } from "../support/api-helpers.js";
 import type { DisclosureEvent } from "../../server/register/domain.js";
@@ -19,13 +19,11 @@ const SENDER = "ib@demo";
 
 describe("Meetings confirmed through the organiser's calendar", function () {
   this.timeout(60_000);
-  let env: SentStack;
-  before(async () => {
-    env = await startSentStack({ env: { PUBLIC_URL: "https://zorgvuldig.school.example" } }, SENDER);
+  const env = useSentStack({ env: { PUBLIC_URL: "https://zorgvuldig.school.example" } }, SENDER);
+  before(() => {
     env.sim.deliverTo = env.stack.baseUrl;
     env.sim.tenantId = env.stack.tenantId;
   });
-  after(async () => env.stop());
 
   const disclosuresOf = async (s: FreshStudent): Promise<DisclosureEvent[]> =>
     (await registerOf(env.stack, s.id)).disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");

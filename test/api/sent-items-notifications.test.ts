@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import pino from "pino";
-import { recordingCheck, startSentStack, type SentStack } from "../support/sent-items.js";
+import { recordingCheck, useSentStack } from "../support/sent-items.js";
 import { importStudent, registerOf, type FreshStudent } from "../support/api-helpers.js";
 import type { DisclosureEvent } from "../../server/register/domain.js";
 import type { SentItemsService, Timers } from "../../server/sentitems/service.js";
@@ -17,16 +17,14 @@ const MINUTE = 60_000;
 
 describe("Change notifications on the senders' Sent Items", function () {
   this.timeout(60_000);
-  let env: SentStack;
+  const env = useSentStack({ env: { PUBLIC_URL: "https://zorgvuldig.school.example", SENT_ITEMS_SUBSCRIPTION_MINUTES: "10000", SENT_ITEMS_RENEW_BEFORE_MINUTES: "1440" } }, SENDER);
   let sent: SentItemsService;
-  before(async () => {
-    env = await startSentStack({ env: { PUBLIC_URL: "https://zorgvuldig.school.example", SENT_ITEMS_SUBSCRIPTION_MINUTES: "10000", SENT_ITEMS_RENEW_BEFORE_MINUTES: "1440" } }, SENDER);
+  before(() => {
     // Graph posts to PUBLIC_URL; the simulation delivers that to the local server.
     env.sim.deliverTo = env.stack.baseUrl;
     env.sim.tenantId = env.stack.tenantId;
     sent = env.stack.running.services.sentItems;
   });
-  after(async () => env.stop());
 
   const disclosuresOf = async (s: FreshStudent): Promise<DisclosureEvent[]> =>
     (await registerOf(env.stack, s.id)).disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");

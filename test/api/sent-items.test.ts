@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Stack } from "../support/stack.js";
-import { GraphSim } from "../support/graph-sim.js";
-import { recordingCheck, startSentStack, sweep as sweepNow, type Mail, type SentStack } from "../support/sent-items.js";
+import { recordingCheck, useSentStack, sweep as sweepNow, type Mail } from "../support/sent-items.js";
 import {
   assertError,
   check,
@@ -35,45 +33,36 @@ const SENDER = "ib@demo";
 
 describe("The disclosure log records what was sent (Sent Items confirms the checks)", function () {
   this.timeout(60_000);
-  let stack: Stack;
-  let sim: GraphSim;
-
-  let env: SentStack;
-  before(async () => {
-    env = await startSentStack({}, SENDER);
-    stack = env.stack;
-    sim = env.sim;
-  });
-  after(async () => env.stop());
+  const env = useSentStack({}, SENDER);
 
   const about = (...s: FreshStudent[]) => ({ subject: `Verslag ${s.map((x) => x.name).join(" en ")}`, body: `Beste collega,\n\nHierbij het verslag over ${s.map((x) => x.name).join(" en ")}.\n\nMet vriendelijke groet` });
   const consentGgd = async (s: FreshStudent, validUntil?: string) => {
     const guardian = s.guardians[0];
     assert.ok(guardian);
-    await grant(stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: { guardianId: guardian.id }, givenAt: GIVEN, ...(validUntil ? { validUntil } : {}) });
+    await grant(env.stack, { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult", by: { guardianId: guardian.id }, givenAt: GIVEN, ...(validUntil ? { validUntil } : {}) });
   };
-  const onSend = (mail: Mail, key?: string): Promise<CheckResponse> => recordingCheck(stack, mail, key ? { key } : {});
+  const onSend = (mail: Mail, key?: string): Promise<CheckResponse> => recordingCheck(env.stack, mail, key ? { key } : {});
   const stamped = (c: CheckResponse): Record<string, string> => ({ "x-zorgvuldig-check": c.stamp ?? "" });
-  const sweep = (): Promise<SweepReport> => sweepNow(stack);
+  const sweep = (): Promise<SweepReport> => sweepNow(env.stack);
   const disclosuresOf = async (s: FreshStudent): Promise<DisclosureEvent[]> =>
-    (await registerOf(stack, s.id)).disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
+    (await registerOf(env.stack, s.id)).disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
   const review = async (): Promise<ReviewItem[]> => {
-    const r = await stack.api<{ items: ReviewItem[] }>("GET", "/api/review");
+    const r = await env.stack.api<{ items: ReviewItem[] }>("GET", "/api/review");
     assert.equal(r.status, 200, JSON.stringify(r.json));
     return r.json.items;
   };
 
   it("When a draft is checked three times in the task pane (allowed, warned and blocked), then no table changes at all", async () => {
-    const s = await importStudent(stack);
-    const before = await snapshotTables(stack);
-    for (const to of [[INSPECTIE], ["lpa@leerplicht.voorbeeldstad.example"], [GGD]]) await check(stack, { to, ...about(s) });
-    assert.deepEqual(await snapshotTables(stack), before, "a check is a query");
-    assert.equal((await registerOf(stack, s.id)).events.length, 0);
+    const s = await importStudent(env.stack);
+    const before = await snapshotTables(env.stack);
+    for (const to of [[INSPECTIE], ["lpa@leerplicht.voorbeeldstad.example"], [GGD]]) await check(env.stack, { to, ...about(s) });
+    assert.deepEqual(await snapshotTables(env.stack), before, "a check is a query");
+    assert.equal((await registerOf(env.stack, s.id)).events.length, 0);
   });
 
   it("When the on-send check is followed by its Sent Items message (header as the extended property), then each student and recipient gets exactly one disclosure with the Internet Message-ID and the real send time", async () => {
-    const a = await importStudent(stack);
-    const b = await importStudent(stack);
+    const a = await importStudent(env.stack);
+    const b = await importStudent(env.stack);
     await consentGgd(a);
     await consentGgd(b);
     const mail = { to: [INSPECTIE, GGD], ...about(a, b) };
@@ -84,9 +73,9 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.match(c.stamp ?? "", new RegExp(`^${c.checkId}\\.[A-Za-z0-9_-]{22}$`));
     assert.equal((await disclosuresOf(a)).length, 0, "nothing is logged before the mail is sent");
     const sentAt = new Date(Date.now() + 60_000).toISOString();
-    const msg = sim.send(SENDER, { ...mail, headers: stamped(c), sentAt });
+    const msg = env.sim.send(SENDER, { ...mail, headers: stamped(c), sentAt });
     const report = await sweep();
-    const initial = sim.initialRounds;
+    const initial = env.sim.initialRounds;
     assert.ok(report.confirmed >= 1, JSON.stringify(report));
     for (const s of [a, b]) {
       const ds = await disclosuresOf(s);
@@ -97,37 +86,37 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
         assert.equal(d.checkId, c.checkId);
         assert.equal(d.source, "confirmed");
       }
-      assert.equal((await registerOf(stack, s.id)).chain.verified, true);
+      assert.equal((await registerOf(env.stack, s.id)).chain.verified, true);
     }
     // A second sweep goes on from its delta token (no full reread) and logs nothing twice.
     await sweep();
-    assert.equal(sim.initialRounds, initial, "the mailbox was not read again from the start");
+    assert.equal(env.sim.initialRounds, initial, "the mailbox was not read again from the start");
     assert.equal((await disclosuresOf(a)).length, 2);
     // The property was there: the MIME was not needed for this message.
-    assert.ok(!sim.paths.some((p) => p.includes(msg.id) && p.endsWith("$value")));
+    assert.ok(!env.sim.paths.some((p) => p.includes(msg.id) && p.endsWith("$value")));
   });
 
   it("When Graph does not return the extended property, then the header is read from the MIME header block only (the stream is stopped) and the send is confirmed", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     const mail = { to: [INSPECTIE], ...about(s) };
     const c = await onSend(mail);
-    const aborted = sim.mimeAborted;
-    const msg = sim.send(SENDER, { ...mail, headers: stamped(c), exposeProperty: false });
+    const aborted = env.sim.mimeAborted;
+    const msg = env.sim.send(SENDER, { ...mail, headers: stamped(c), exposeProperty: false });
     await sweep();
     const ds = await disclosuresOf(s);
     assert.equal(ds.length, 1);
     assert.equal(ds[0]?.internetMessageId, msg.internetMessageId);
-    assert.ok(sim.paths.some((p) => p === `GET /v1.0/users/${SENDER}/messages/${msg.id}/$value`));
-    assert.ok(sim.mimeAborted > aborted, "the MIME stream was stopped after the headers");
+    assert.ok(env.sim.paths.some((p) => p === `GET /v1.0/users/${SENDER}/messages/${msg.id}/$value`));
+    assert.ok(env.sim.mimeAborted > aborted, "the MIME stream was stopped after the headers");
   });
 
   it("When Outlook appends the quoted thread to a reply after the check, then the sent mail still matches its check", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     await consentGgd(s);
     const mail = { to: [GGD], subject: `RE: Verslag ${s.name}`, body: `Dank voor uw vraag over ${s.name}. Het verslag volgt.` };
     const c = await onSend(mail);
     const quoted = `${mail.body}\r\n\r\n________________________________\r\nVan: GGD <${GGD}>\r\nVerzonden: maandag 2 november 2026 10:00\r\nOnderwerp: Verslag ${s.name}\r\n\r\nKunt u het verslag van ${s.name} sturen?`;
-    sim.send(SENDER, { ...mail, body: quoted, headers: stamped(c) });
+    env.sim.send(SENDER, { ...mail, body: quoted, headers: stamped(c) });
     await sweep();
     const ds = await disclosuresOf(s);
     assert.equal(ds.length, 1);
@@ -136,38 +125,38 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
   });
 
   it("When three sweeps confirm twelve mails about one student at once, then the chain holds each disclosure exactly once and verifies", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
       const mail = { to: [INSPECTIE], subject: `Verslag ${s.name} deel ${i}`, body: `Deel ${i} over ${s.name}.` };
       const c = await onSend(mail);
-      ids.push(sim.send(SENDER, { ...mail, headers: stamped(c) }).internetMessageId);
+      ids.push(env.sim.send(SENDER, { ...mail, headers: stamped(c) }).internetMessageId);
     }
     await Promise.all([sweep(), sweep(), sweep()]);
-    const reg = await registerOf(stack, s.id);
+    const reg = await registerOf(env.stack, s.id);
     const ds = reg.disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
     assert.deepEqual(ds.map((d) => d.internetMessageId).sort(), [...ids].sort());
     assert.equal(reg.chain.verified, true);
   });
 
   it("When one sweep confirms several mails about one student, more than one transaction holds, and one stamp is on two mails, then each mail gives exactly one disclosure per recipient in the order sent, each record counts its own, and the chain verifies", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     // 40 recipients a mail: the first two mails fit one transaction (80 events), the third starts the next.
     const to = Array.from({ length: 40 }, (_, i) => `inspecteur${i}@onderwijsinspectie.example`);
     const sent: { id: string; checkId: string; stamp: string }[] = [];
     for (let i = 0; i < 4; i++) {
       const mail = { to: i === 3 ? [INSPECTIE] : to, subject: `Verslag ${s.name} deel ${i}`, body: `Deel ${i} over ${s.name}.` };
       const c = await onSend(mail);
-      sent.push({ id: sim.send(SENDER, { ...mail, headers: stamped(c), sentAt: new Date(Date.now() + i * 1000).toISOString() }).internetMessageId, checkId: c.checkId, stamp: c.stamp ?? "" });
+      sent.push({ id: env.sim.send(SENDER, { ...mail, headers: stamped(c), sentAt: new Date(Date.now() + i * 1000).toISOString() }).internetMessageId, checkId: c.checkId, stamp: c.stamp ?? "" });
     }
     // The fourth mail's stamp also on a later copy: as when seen in a later round, the record is no longer pending.
     const fourth = sent[3];
     assert.ok(fourth);
-    const copy = sim.send(SENDER, { to: [INSPECTIE], subject: "Kopie", body: `Deel 3 over ${s.name}.`, headers: { "x-zorgvuldig-check": fourth.stamp } });
+    const copy = env.sim.send(SENDER, { to: [INSPECTIE], subject: "Kopie", body: `Deel 3 over ${s.name}.`, headers: { "x-zorgvuldig-check": fourth.stamp } });
     const r = await sweep();
     assert.equal(r.confirmed, 4);
     assert.equal(r.disclosures, 121);
-    const reg = await registerOf(stack, s.id);
+    const reg = await registerOf(env.stack, s.id);
     const ds = reg.disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
     assert.deepEqual(
       ds.map((d) => d.internetMessageId),
@@ -176,9 +165,9 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     );
     assert.ok(!ds.some((d) => d.internetMessageId === copy.internetMessageId), "the copy of a confirmed stamp is not logged again");
     assert.equal(reg.chain.verified, true);
-    const repo = new CheckRepository(stack.running.storage);
+    const repo = new CheckRepository(env.stack.running.storage);
     for (const [i, m] of sent.entries()) {
-      const c = await repo.get(stack.tenantId, m.checkId);
+      const c = await repo.get(env.stack.tenantId, m.checkId);
       assert.ok(c);
       assert.equal(c.state, "confirmed");
       assert.deepEqual([c.confirmed?.internetMessageId, c.confirmed?.disclosures], [m.id, i === 3 ? 1 : 40]);
@@ -188,25 +177,25 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
   });
 
   it("When a pending check is never sent, then after the sweep it is in neither the register nor the export", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     const c = await onSend({ to: [INSPECTIE], ...about(s) });
     assert.ok(c.pendingUntil && Date.parse(c.pendingUntil) - Date.now() > 6.9 * 86_400_000, "waits 7 days by default");
     await sweep();
-    assert.equal((await registerOf(stack, s.id)).events.length, 0);
-    const exp = await stack.api<Record<string, unknown>>("GET", `/api/students/${s.id}/export`);
+    assert.equal((await registerOf(env.stack, s.id)).events.length, 0);
+    const exp = await env.stack.api<Record<string, unknown>>("GET", `/api/students/${s.id}/export`);
     assert.equal(exp.status, 200, JSON.stringify(exp.json).slice(0, 300));
     assert.ok(!JSON.stringify(exp.json).includes(c.checkId));
     assert.ok(!JSON.stringify(exp.json).includes(INSPECTIE));
   });
 
   it("When a mail is sent after its pending record expired and the consent ended in between, then it is judged at the real send time and goes to review", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     const until = new Date(Date.now() + 3 * 86_400_000).toISOString();
     await consentGgd(s, until);
     const mail = { to: [GGD], ...about(s) };
     const c = await onSend(mail);
     assert.equal(c.verdict, "allow");
-    const msg = sim.send(SENDER, { ...mail, headers: stamped(c), sentAt: new Date(Date.now() + 8 * 86_400_000).toISOString() });
+    const msg = env.sim.send(SENDER, { ...mail, headers: stamped(c), sentAt: new Date(Date.now() + 8 * 86_400_000).toISOString() });
     await sweep();
     assert.equal((await disclosuresOf(s)).length, 0);
     const item = (await review()).find((r) => r.internetMessageId === msg.internetMessageId);
@@ -216,22 +205,22 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
   });
 
   it("[R-RETAIN-CHECKS] When a check record expired more than 30 days ago, then the retention run removes it, and a mail sent with its stamp is judged at its send time", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     const mail = { to: [INSPECTIE], ...about(s) };
     const old = await onSend(mail);
     const recent = await onSend({ ...mail, subject: `${mail.subject} (2)` });
-    const repo = new CheckRepository(stack.running.storage);
+    const repo = new CheckRepository(env.stack.running.storage);
     const day = 86_400_000;
     for (const [c, daysAgo] of [[old, 40], [recent, 1]] as const) {
-      const rec = await repo.get(stack.tenantId, c.checkId);
+      const rec = await repo.get(env.stack.tenantId, c.checkId);
       assert.ok(rec);
-      await repo.replace(stack.tenantId, { ...rec, expiresAt: new Date(Date.now() - daysAgo * day).toISOString() });
+      await repo.replace(env.stack.tenantId, { ...rec, expiresAt: new Date(Date.now() - daysAgo * day).toISOString() });
     }
-    const report = await stack.running.services.retention.purge(stack.tenantId, { dryRun: false, trigger: "schedule" });
+    const report = await env.stack.running.services.retention.purge(env.stack.tenantId, { dryRun: false, trigger: "schedule" });
     assert.ok((report.copies?.checks ?? 0) >= 1, JSON.stringify(report));
-    assert.equal(await repo.get(stack.tenantId, old.checkId), undefined);
-    assert.ok(await repo.get(stack.tenantId, recent.checkId));
-    const msg = sim.send(SENDER, { ...mail, headers: stamped(old) });
+    assert.equal(await repo.get(env.stack.tenantId, old.checkId), undefined);
+    assert.ok(await repo.get(env.stack.tenantId, recent.checkId));
+    const msg = env.sim.send(SENDER, { ...mail, headers: stamped(old) });
     await sweep();
     const ds = await disclosuresOf(s);
     assert.equal(ds.length, 1, "allowed at the send time: logged");
@@ -239,27 +228,27 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
   });
 
   it("When a recipient is removed before sending, then only the recipients as sent are disclosed", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     await consentGgd(s);
     const c = await onSend({ to: [INSPECTIE, GGD], ...about(s) });
-    sim.send(SENDER, { to: [INSPECTIE], ...about(s), headers: stamped(c) });
+    env.sim.send(SENDER, { to: [INSPECTIE], ...about(s), headers: stamped(c) });
     await sweep();
     assert.deepEqual((await disclosuresOf(s)).map((d) => d.recipient), [INSPECTIE]);
   });
 
   it("When a recipient is added or the content changes after the check, then the mail is judged again at the real send time: logged if allowed, else reviewed", async () => {
-    const a = await importStudent(stack);
-    const b = await importStudent(stack);
+    const a = await importStudent(env.stack);
+    const b = await importStudent(env.stack);
     await consentGgd(a);
     // An added recipient the rules allow: logged.
     const c1 = await onSend({ to: [GGD], ...about(a) });
-    sim.send(SENDER, { to: [GGD, INSPECTIE], ...about(a), headers: stamped(c1) });
+    env.sim.send(SENDER, { to: [GGD, INSPECTIE], ...about(a), headers: stamped(c1) });
     // An added unknown recipient: reviewed.
     const c2 = await onSend({ to: [INSPECTIE], ...about(a) });
-    const m2 = sim.send(SENDER, { to: [INSPECTIE, UNKNOWN], ...about(a), headers: stamped(c2) });
+    const m2 = env.sim.send(SENDER, { to: [INSPECTIE, UNKNOWN], ...about(a), headers: stamped(c2) });
     // Content changed: a second student, without consent for the GGD.
     const c3 = await onSend({ to: [GGD], ...about(a) });
-    const m3 = sim.send(SENDER, { to: [GGD], ...about(a, b), headers: stamped(c3) });
+    const m3 = env.sim.send(SENDER, { to: [GGD], ...about(a, b), headers: stamped(c3) });
     await sweep();
     const ds = await disclosuresOf(a);
     assert.deepEqual(ds.map((d) => d.recipient).sort(), [GGD, INSPECTIE].sort(), "only the first mail was logged");
@@ -275,38 +264,38 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
   });
 
   it("When a mail may not simply go, then the check offers the school's list of reasons to send anyway (default list in the user's language); a reason picked from it is recorded as the override bound to the digest", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     const mail = { to: [GGD], ...about(s) };
-    const dflt = await check(stack, mail);
+    const dflt = await check(env.stack, mail);
     assert.equal(dflt.verdict, "block");
     assert.deepEqual(dflt.policy.overrideReasons, [...DEFAULT_OVERRIDE_REASONS.nl]);
-    const en = await stack.api<CheckResponse>("POST", "/api/check", mail, { headers: { "accept-language": "en" } });
+    const en = await env.stack.api<CheckResponse>("POST", "/api/check", mail, { headers: { "accept-language": "en" } });
     assert.deepEqual(en.json.policy.overrideReasons, [...DEFAULT_OVERRIDE_REASONS.en]);
     // The school's own list (policy overrideReasons); a reason under 10 characters is refused and changes nothing.
-    const policy = await stack.api<Record<string, unknown>>("GET", `/api/policies/${DEMO_SCHOOL_ID}`);
+    const policy = await env.stack.api<Record<string, unknown>>("GET", `/api/policies/${DEMO_SCHOOL_ID}`);
     const own = ["Overleg met de jeugdarts is vandaag, ouders zijn ingelicht.", "Gemeld bij de aandachtsfunctionaris."];
-    assertError(await stack.api<ErrorBody>("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, { ...policy.json, overrideReasons: ["kort"] }), 400, "VALIDATION_FAILED");
-    const put = await stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, { ...policy.json, overrideReasons: own });
+    assertError(await env.stack.api<ErrorBody>("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, { ...policy.json, overrideReasons: ["kort"] }), 400, "VALIDATION_FAILED");
+    const put = await env.stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, { ...policy.json, overrideReasons: own });
     assert.equal(put.status, 200, JSON.stringify(put.json));
     try {
-      const q = await check(stack, mail);
+      const q = await check(env.stack, mail);
       assert.deepEqual(q.policy.overrideReasons, own);
-      const o = await stack.api<{ digest: string }>("POST", `/api/checks/${q.checkId}/override`, { reason: own[1], mail: { ...mail, cc: [], bcc: [], attachments: [] } });
+      const o = await env.stack.api<{ digest: string }>("POST", `/api/checks/${q.checkId}/override`, { reason: own[1], mail: { ...mail, cc: [], bcc: [], attachments: [] } });
       assert.equal(o.status, 201, JSON.stringify(o.json));
       const same = await onSend({ ...mail, overrideOf: q.checkId });
       assert.equal(same.verdict, "allow");
       assert.deepEqual(same.override, { checkId: q.checkId, reason: own[1] });
     } finally {
-      await stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, policy.json);
+      await env.stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, policy.json);
     }
   });
 
   it("When a mail is edited after an override, then it is checked again; unedited, it goes with the override and is logged on that basis when sent", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     const mail = { to: [GGD], ...about(s) };
-    const q = await check(stack, mail);
+    const q = await check(env.stack, mail);
     assert.equal(q.verdict, "block");
-    const o = await stack.api<{ digest: string }>("POST", `/api/checks/${q.checkId}/override`, { reason: "Ouders hebben telefonisch ingestemd", mail: { ...mail, cc: [], bcc: [], attachments: [] } });
+    const o = await env.stack.api<{ digest: string }>("POST", `/api/checks/${q.checkId}/override`, { reason: "Ouders hebben telefonisch ingestemd", mail: { ...mail, cc: [], bcc: [], attachments: [] } });
     assert.equal(o.status, 201, JSON.stringify(o.json));
     const edited = await onSend({ ...mail, body: `${mail.body} PS: ook het groeidocument.`, overrideOf: q.checkId });
     assert.equal(edited.verdict, "block", "an edited mail is checked again");
@@ -315,48 +304,48 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.equal(same.verdict, "allow");
     assert.equal(same.override?.checkId, q.checkId);
     assert.equal(same.digest, o.json.digest);
-    const msg = sim.send(SENDER, { ...mail, headers: stamped(same) });
+    const msg = env.sim.send(SENDER, { ...mail, headers: stamped(same) });
     await sweep();
-    const reg = await registerOf(stack, s.id);
+    const reg = await registerOf(env.stack, s.id);
     const ds = reg.disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
     assert.equal(ds.length, 1);
     assert.equal(ds[0]?.basis, "override");
     assert.equal(ds[0]?.internetMessageId, msg.internetMessageId);
     assert.equal(reg.events.filter((e) => e.type === "override").length, 1);
     // Someone else may not read or override this user's check.
-    const other = await stack.token("mentor@demo", ["staff"]);
-    assertError(await stack.api<ErrorBody>("GET", `/api/checks/${same.checkId}`, undefined, { token: other }), 404, "NOT_FOUND");
-    assertError(await stack.api<ErrorBody>("POST", `/api/checks/${edited.checkId}/override`, { reason: "Ik overschrijf andermans controle" }, { token: other }), 404, "NOT_FOUND");
+    const other = await env.stack.token("mentor@demo", ["staff"]);
+    assertError(await env.stack.api<ErrorBody>("GET", `/api/checks/${same.checkId}`, undefined, { token: other }), 404, "NOT_FOUND");
+    assertError(await env.stack.api<ErrorBody>("POST", `/api/checks/${edited.checkId}/override`, { reason: "Ik overschrijf andermans controle" }, { token: other }), 404, "NOT_FOUND");
   });
 
   it("When a recording check carries a backdated sentAt, then it is refused with 400 and nothing is written", async () => {
-    const s = await importStudent(stack);
-    const before = await snapshotTables(stack);
-    const r = await stack.api<ErrorBody>("POST", "/api/check", { to: [GGD], ...about(s), mode: "send", sentAt: "2026-01-02T10:00:00Z" }, { headers: { "idempotency-key": randomUUID() } });
+    const s = await importStudent(env.stack);
+    const before = await snapshotTables(env.stack);
+    const r = await env.stack.api<ErrorBody>("POST", "/api/check", { to: [GGD], ...about(s), mode: "send", sentAt: "2026-01-02T10:00:00Z" }, { headers: { "idempotency-key": randomUUID() } });
     assertError(r, 400, "VALIDATION_FAILED");
     assert.match(r.json.error.message, /sentAt/);
-    const noKey = await stack.api<ErrorBody>("POST", "/api/check", { to: [GGD], ...about(s), mode: "send" });
+    const noKey = await env.stack.api<ErrorBody>("POST", "/api/check", { to: [GGD], ...about(s), mode: "send" });
     assertError(noKey, 400, "VALIDATION_FAILED");
-    assert.deepEqual(await snapshotTables(stack), before);
+    assert.deepEqual(await snapshotTables(env.stack), before);
   });
 
   it("When a recording check is retried with its Idempotency-Key, then the one pending record answers and no idempotency row is kept", async () => {
-    const s = await importStudent(stack);
+    const s = await importStudent(env.stack);
     const key = randomUUID();
     const first = await onSend({ to: [INSPECTIE], ...about(s) }, key);
     const again = await onSend({ to: [INSPECTIE], ...about(s) }, key);
     assert.deepEqual(again, first);
-    const other = await stack.api<ErrorBody>("POST", "/api/check", { to: [GGD], ...about(s), mode: "send" }, { headers: { "idempotency-key": key } });
+    const other = await env.stack.api<ErrorBody>("POST", "/api/check", { to: [GGD], ...about(s), mode: "send" }, { headers: { "idempotency-key": key } });
     assertError(other, 422, "UNPROCESSABLE");
-    const snap = await snapshotTables(stack);
+    const snap = await snapshotTables(env.stack);
     assert.equal(snap.Idempotency?.length ?? 0, 0, "no idempotency rows for /api/check");
   });
 
   it("When a mail naming a student leaves without a header and the rules would not allow it, then it is in the review list, a breach decision starts the 72 hours from that moment, and the decisions on notifying the AP and informing the parents are recorded once", async () => {
-    const s = await importStudent(stack);
-    const msg = sim.send(SENDER, { to: [GGD], ...about(s) });
+    const s = await importStudent(env.stack);
+    const msg = env.sim.send(SENDER, { to: [GGD], ...about(s) });
     // Allowed at the send time, without a check: logged, not reviewed (a parent's own child from a phone).
-    const own = sim.send(SENDER, { to: [s.guardians[0]?.email ?? ""], ...about(s) });
+    const own = env.sim.send(SENDER, { to: [s.guardians[0]?.email ?? ""], ...about(s) });
     await sweep();
     const items = await review();
     const item = items.find((r) => r.internetMessageId === msg.internetMessageId);
@@ -366,21 +355,21 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.equal(item.subject, `Verslag ${s.name}`);
     assert.ok(item.reasons.some((r) => r.code === "NO_CONSENT" && r.en.length > 0 && r.nl.length > 0));
     assert.ok(!items.some((r) => r.internetMessageId === own.internetMessageId));
-    const asEn = await stack.api("GET", "/api/review", undefined, { token: await stack.token("mentor@demo", ["staff"]) });
+    const asEn = await env.stack.api("GET", "/api/review", undefined, { token: await env.stack.token("mentor@demo", ["staff"]) });
     assertError(asEn, 403, "FORBIDDEN");
     const before = Date.now();
-    const d = await stack.api<{ breach: Breach }>("POST", `/api/review/${item.id}/decision`, { decision: "breach", note: "Verslag naar de GGD zonder toestemming", categories: ["verslag"] });
+    const d = await env.stack.api<{ breach: Breach }>("POST", `/api/review/${item.id}/decision`, { decision: "breach", note: "Verslag naar de GGD zonder toestemming", categories: ["verslag"] });
     assert.equal(d.status, 200, JSON.stringify(d.json));
     const b = d.json.breach;
     assert.ok(Date.parse(b.awareAt) >= before - 1000);
     assert.equal(Date.parse(b.deadline) - Date.parse(b.awareAt), 72 * 3_600_000);
     assert.equal(b.flaggedAt, item.flaggedAt, "when the software flagged it is kept as well");
     assert.deepEqual(b.recipients, [GGD]);
-    const list = await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches");
+    const list = await env.stack.api<{ breaches: Breach[] }>("GET", "/api/breaches");
     assert.ok(list.json.breaches.some((x) => x.id === b.id));
-    assertError(await stack.api("POST", `/api/review/${item.id}/decision`, { decision: "breach" }), 409, "CONFLICT");
+    assertError(await env.stack.api("POST", `/api/review/${item.id}/decision`, { decision: "breach" }), 409, "CONFLICT");
     // The student's access export shows the breach, with the wrong recipient redacted.
-    const exp = await stack.api<{ dataBreaches: { what: string; recipient: string; awareAt: string }[] }>("GET", `/api/students/${s.id}/export`);
+    const exp = await env.stack.api<{ dataBreaches: { what: string; recipient: string; awareAt: string }[] }>("GET", `/api/students/${s.id}/export`);
     assert.equal(exp.status, 200);
     assert.equal(exp.json.dataBreaches.length, 1);
     assert.equal(exp.json.dataBreaches[0]?.awareAt, b.awareAt);
@@ -388,9 +377,9 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.ok(!(await review()).some((r) => r.id === item.id && r.state === "open"));
     // The decisions on the breach: notifying the AP and informing the parents, each with its reason, once.
     const path = `/api/breaches/${b.id}/decisions`;
-    assertError(await stack.api("POST", "/api/breaches/lek_unknown/decisions", { followUp: "Nagaan" }), 404, "NOT_FOUND");
-    assertError(await stack.api("POST", path, {}), 400, "VALIDATION_FAILED");
-    const decided = await stack.api<Breach>("POST", path, {
+    assertError(await env.stack.api("POST", "/api/breaches/lek_unknown/decisions", { followUp: "Nagaan" }), 404, "NOT_FOUND");
+    assertError(await env.stack.api("POST", path, {}), 400, "VALIDATION_FAILED");
+    const decided = await env.stack.api<Breach>("POST", path, {
       notifyAuthority: { decision: "not-notify", reason: "Ontvanger (GGD) heeft de mail aantoonbaar verwijderd; geen risico" },
       informParents: { decision: "inform", reason: "Ouders hebben recht het te weten" },
       followUp: "Collega's gewezen op de toestemmingscheck",
@@ -398,20 +387,20 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.equal(decided.status, 200, JSON.stringify(decided.json));
     assert.equal(decided.json.notifyAuthority?.decision, "not-notify");
     assert.equal(decided.json.informParents?.by, "ib@demo");
-    assertError(await stack.api("POST", path, { notifyAuthority: { decision: "notify", reason: "Toch melden bij de AP" } }), 409, "CONFLICT");
-    const again = await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches");
+    assertError(await env.stack.api("POST", path, { notifyAuthority: { decision: "notify", reason: "Toch melden bij de AP" } }), 409, "CONFLICT");
+    const again = await env.stack.api<{ breaches: Breach[] }>("GET", "/api/breaches");
     assert.equal(again.json.breaches.find((x) => x.id === b.id)?.followUp, "Collega's gewezen op de toestemmingscheck");
   });
 
   it("When a reviewed mail is judged lawful, then the register must support it at the send time, and it is logged with who decided", async () => {
-    const s = await importStudent(stack);
-    const msg = sim.send(SENDER, { to: [GGD], ...about(s) });
+    const s = await importStudent(env.stack);
+    const msg = env.sim.send(SENDER, { to: [GGD], ...about(s) });
     await sweep();
     const item = (await review()).find((r) => r.internetMessageId === msg.internetMessageId);
     assert.ok(item);
-    assertError(await stack.api("POST", `/api/review/${item.id}/decision`, { decision: "lawful" }), 422, "UNPROCESSABLE");
+    assertError(await env.stack.api("POST", `/api/review/${item.id}/decision`, { decision: "lawful" }), 422, "UNPROCESSABLE");
     await consentGgd(s); // the paper consent, given before the mail was sent, recorded now
-    const d = await stack.api<{ disclosures: number }>("POST", `/api/review/${item.id}/decision`, { decision: "lawful", note: "Toestemming op papier" });
+    const d = await env.stack.api<{ disclosures: number }>("POST", `/api/review/${item.id}/decision`, { decision: "lawful", note: "Toestemming op papier" });
     assert.equal(d.status, 200, JSON.stringify(d.json));
     const ds = await disclosuresOf(s);
     assert.equal(ds.length, 1);
@@ -422,17 +411,17 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
 
   it("When a coordinator of school A looks at the review list and the breach register, then A's items are there to decide, B's and a mail about both schools are 404 and not listed, and the privacy officer sees and decides them all", async () => {
     const B = "school-review-b";
-    const imp = await stack.api("POST", "/api/import", { schools: [{ id: B, name: "Andere School", brin: "66BB" }] });
+    const imp = await env.stack.api("POST", "/api/import", { schools: [{ id: B, name: "Andere School", brin: "66BB" }] });
     assert.equal(imp.status, 200, JSON.stringify(imp.json));
-    const a = await importStudent(stack);
-    const b = await importStudent(stack, { schoolId: B });
-    const mails = [a, b].map((s) => sim.send(SENDER, { to: [GGD], ...about(s) }));
-    const both = sim.send(SENDER, { to: [GGD], ...about(a, b) });
+    const a = await importStudent(env.stack);
+    const b = await importStudent(env.stack, { schoolId: B });
+    const mails = [a, b].map((s) => env.sim.send(SENDER, { to: [GGD], ...about(s) }));
+    const both = env.sim.send(SENDER, { to: [GGD], ...about(a, b) });
     await sweep();
-    const coordA = await stack.token("ib-a@demo", ["coordinator"], stack.tenantId, [DEMO_SCHOOL_ID]);
-    const officer = await stack.token("fg@demo", ["privacy-officer"]);
+    const coordA = await env.stack.token("ib-a@demo", ["coordinator"], env.stack.tenantId, [DEMO_SCHOOL_ID]);
+    const officer = await env.stack.token("fg@demo", ["privacy-officer"]);
     const listOf = async (token: string): Promise<ReviewItem[]> => {
-      const r = await stack.api<{ items: ReviewItem[] }>("GET", "/api/review", undefined, { token });
+      const r = await env.stack.api<{ items: ReviewItem[] }>("GET", "/api/review", undefined, { token });
       assert.equal(r.status, 200, JSON.stringify(r.json));
       return r.json.items;
     };
@@ -443,16 +432,16 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     const seenByA = (await listOf(coordA)).map((r) => r.id);
     assert.ok(seenByA.includes(itemA.id));
     assert.ok(!seenByA.includes(itemB.id) && !seenByA.includes(itemBoth.id), "school B's item and the one about both schools are not listed for A");
-    assertError(await stack.api("POST", `/api/review/${itemB.id}/decision`, { decision: "breach" }, { token: coordA }), 404, "NOT_FOUND");
-    assertError(await stack.api("POST", `/api/review/${itemBoth.id}/decision`, { decision: "breach" }, { token: coordA }), 404, "NOT_FOUND");
-    const decidedA = await stack.api<{ breach: Breach }>("POST", `/api/review/${itemA.id}/decision`, { decision: "breach", note: "Verslag naar de GGD zonder toestemming" }, { token: coordA });
+    assertError(await env.stack.api("POST", `/api/review/${itemB.id}/decision`, { decision: "breach" }, { token: coordA }), 404, "NOT_FOUND");
+    assertError(await env.stack.api("POST", `/api/review/${itemBoth.id}/decision`, { decision: "breach" }, { token: coordA }), 404, "NOT_FOUND");
+    const decidedA = await env.stack.api<{ breach: Breach }>("POST", `/api/review/${itemA.id}/decision`, { decision: "breach", note: "Verslag naar de GGD zonder toestemming" }, { token: coordA });
     assert.equal(decidedA.status, 200, JSON.stringify(decidedA.json));
     assert.equal(decidedA.json.breach.recordedBy, "ib-a@demo");
-    const decidedB = await stack.api<{ breach: Breach }>("POST", `/api/review/${itemB.id}/decision`, { decision: "breach", note: "Verslag van school B naar de GGD" }, { token: officer });
+    const decidedB = await env.stack.api<{ breach: Breach }>("POST", `/api/review/${itemB.id}/decision`, { decision: "breach", note: "Verslag van school B naar de GGD" }, { token: officer });
     assert.equal(decidedB.status, 200, JSON.stringify(decidedB.json));
     // The breach register: the same scope, through the breach's students.
     const breachesOf = async (token: string): Promise<string[]> => {
-      const r = await stack.api<{ breaches: Breach[] }>("GET", "/api/breaches", undefined, { token });
+      const r = await env.stack.api<{ breaches: Breach[] }>("GET", "/api/breaches", undefined, { token });
       assert.equal(r.status, 200, JSON.stringify(r.json));
       return r.json.breaches.map((x) => x.id);
     };
@@ -462,16 +451,16 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     const forOfficer = await breachesOf(officer);
     assert.ok(forOfficer.includes(breachA) && forOfficer.includes(breachB));
     const followUp = { followUp: "Collega's gewezen op de toestemmingscheck" };
-    assertError(await stack.api("POST", `/api/breaches/${breachB}/decisions`, followUp, { token: coordA }), 404, "NOT_FOUND");
-    assert.equal((await stack.api("POST", `/api/breaches/${breachA}/decisions`, followUp, { token: coordA })).status, 200);
-    assert.equal((await stack.api("POST", `/api/breaches/${breachB}/decisions`, followUp, { token: officer })).status, 200);
+    assertError(await env.stack.api("POST", `/api/breaches/${breachB}/decisions`, followUp, { token: coordA }), 404, "NOT_FOUND");
+    assert.equal((await env.stack.api("POST", `/api/breaches/${breachA}/decisions`, followUp, { token: coordA })).status, 200);
+    assert.equal((await env.stack.api("POST", `/api/breaches/${breachB}/decisions`, followUp, { token: officer })).status, 200);
   });
 
   it("When the server sends a consent request through Graph, then it carries the stamp and never appears in the review list", async () => {
-    const s = await importStudent(stack);
-    const req = await stack.api<{ requestId: string }>("POST", "/api/consent-requests", { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult" });
+    const s = await importStudent(env.stack);
+    const req = await env.stack.api<{ requestId: string }>("POST", "/api/consent-requests", { studentId: s.id, partyId: "ggd", purposeId: "jgz-consult" });
     assert.equal(req.status, 201, JSON.stringify(req.json));
-    const sent = await stack.api("POST", `/api/consent-requests/${req.json.requestId}/send`);
+    const sent = await env.stack.api("POST", `/api/consent-requests/${req.json.requestId}/send`);
     assert.equal(sent.status, 200, JSON.stringify(sent.json));
     const report = await sweep();
     assert.ok(report.serverMail >= 1, JSON.stringify(report));
@@ -482,11 +471,7 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
 
 describe("The scheduled Sent Items sweep", function () {
   this.timeout(60_000);
-  let env: SentStack;
-  before(async () => {
-    env = await startSentStack({ env: { SENT_ITEMS_SWEEP_SECONDS: "1" } }, SENDER);
-  });
-  after(async () => env.stop());
+  const env = useSentStack({ env: { SENT_ITEMS_SWEEP_SECONDS: "1" } }, SENDER);
 
   it("When the sweep runs on its schedule, then a sent mail is logged without anyone asking (the lag is the interval)", async () => {
     const s = await importStudent(env.stack);

@@ -4,7 +4,7 @@ import { GraphAuth } from "../../server/graph/client.js";
 import type { SweepReport } from "../../server/sentitems/service.js";
 import { FakeAuthority } from "../identity/support.js";
 import { GraphSim, type SimMail, type SimMessage } from "./graph-sim.js";
-import { startStack, type Stack, type StackOptions } from "./stack.js";
+import { startStack, useStarted, type Stack, type StackOptions } from "./stack.js";
 import type { CheckResponse } from "./api-helpers.js";
 
 /**
@@ -33,6 +33,24 @@ export async function startSentStack(opts: StackOptions = {}, sender = "ib@demo"
       await stack.stop();
       await sim.close();
     },
+  };
+}
+
+/**
+ * `startSentStack` for a describe block: started in `before`, stopped in `after`. Its members read the
+ * started stack, so it can be declared where the tests are and used inside them.
+ */
+export function useSentStack(opts: StackOptions = {}, sender = "ib@demo"): SentStack {
+  const env = useStarted("the Sent Items stack", () => startSentStack(opts, sender));
+  return {
+    get stack() {
+      return env().stack;
+    },
+    get sim() {
+      return env().sim;
+    },
+    sender,
+    stop: () => env().stop(),
   };
 }
 

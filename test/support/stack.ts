@@ -152,18 +152,26 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
  * returns the stack itself: every member reads the started one, so tests and later hooks use it as if
  * they had started it. `opts` as for startStack, or a function giving them once earlier hooks have run.
  */
-export function useStack(opts: StackOptions | (() => StackOptions) = {}): Stack {
-  let stack: Stack | undefined;
+/**
+ * Something a describe block starts in `before` and stops in `after`; the returned function gives the
+ * started one (and says so when it is called too early, outside a test or a later hook).
+ */
+export function useStarted<T extends { stop(): Promise<void> }>(what: string, start: () => Promise<T>): () => T {
+  let started: T | undefined;
   before(async () => {
-    stack = await startStack(typeof opts === "function" ? opts() : opts);
+    started = await start();
   });
   after(async () => {
-    await stack?.stop();
+    await started?.stop();
   });
-  const started = (): Stack => {
-    if (stack === undefined) throw new Error("the stack is not started (use it inside a test or a later hook)");
-    return stack;
+  return () => {
+    if (started === undefined) throw new Error(`${what} is not started (use it inside a test or a later hook)`);
+    return started;
   };
+}
+
+export function useStack(opts: StackOptions | (() => StackOptions) = {}): Stack {
+  const started = useStarted("the stack", () => startStack(typeof opts === "function" ? opts() : opts));
   return {
     get baseUrl() {
       return started().baseUrl;
