@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { startStack, type Stack } from "../support/stack.js";
-import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
-import { buildAddin, buildOfficeDoubleScript } from "./support/build-addin.js";
+import type { Page } from "playwright-core";
+import { runAxe } from "../support/browser.js";
+import { usePaneBrowser } from "./support/pane-browser.js";
 import { startChallengeProxy, type ChallengeProxy } from "./support/challenge-proxy.js";
 import type { PaneSetup } from "./support/office-double-page.js";
 
@@ -28,44 +25,22 @@ const READ = (messageId: string, extra: Partial<NonNullable<PaneSetup["read"]>> 
 
 describe("Task pane sign-in: the backend's INTERACTION_REQUIRED and CONSENT_REQUIRED, and shared mailboxes (Office.js double, local stand-in backend)", function () {
   this.timeout(120_000);
-  let stack: Stack;
+  const pane = usePaneBrowser("zv-signin-dist-");
+  const { stack } = pane;
   let proxy: ChallengeProxy;
-  let browser: Browser;
-  let dist: string;
-  let shots = "";
-  let officeDouble = "";
 
   before(async () => {
-    dist = mkdtempSync(path.join(os.tmpdir(), "zv-signin-dist-"));
-    await buildAddin(dist);
-    officeDouble = await buildOfficeDoubleScript();
-    stack = await startStack({ seedDemo: true, distDir: dist });
     proxy = await startChallengeProxy(stack.baseUrl);
-    browser = await launchBrowser();
-    shots = screenshotDir("addin");
   });
   after(async () => {
-    await browser?.close();
     await proxy?.close();
-    await stack?.stop();
-    if (dist) rmSync(dist, { recursive: true, force: true });
   });
   beforeEach(() => {
     proxy.script.length = 0;
     proxy.seen.length = 0;
   });
 
-  async function open(mode: string, setup: PaneSetup): Promise<Page> {
-    const context = await browser.newContext({ bypassCSP: true, locale: "nl-NL", viewport: { width: 380, height: 900 } });
-    const page = await context.newPage();
-    await page.route("https://appsforoffice.microsoft.com/**", (r) => r.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
-    await page.addInitScript((cfg) => {
-      (window as unknown as { __ZV_PANE_SETUP__: unknown }).__ZV_PANE_SETUP__ = cfg;
-    }, setup);
-    await page.addInitScript({ content: officeDouble });
-    await page.goto(`${proxy.url}/addin/taskpane.html?mode=${mode}`);
-    return page;
-  }
+  const open = (mode: string, setup: PaneSetup): Promise<Page> => pane.open(mode, setup, proxy.url);
 
   /** The AuthOptions of every Office SSO call the pane made. */
   const ssoCalls = (page: Page): Promise<Record<string, unknown>[]> =>
@@ -87,7 +62,7 @@ describe("Task pane sign-in: the backend's INTERACTION_REQUIRED and CONSENT_REQU
     const page = await open("record", { sso: true, read: READ("<signin-1@mail.example>") });
     const prompt = page.getByTestId("sign-in-prompt");
     await prompt.getByText("Opnieuw aanmelden").waitFor();
-    await page.screenshot({ path: path.join(shots, "sign-in-prompt.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "sign-in-prompt.png"), fullPage: true });
     const bad = await runAxe(page);
     assert.deepEqual(bad, [], JSON.stringify(bad));
     const silentCalls = (await ssoCalls(page)).length;
@@ -127,7 +102,7 @@ describe("Task pane sign-in: the backend's INTERACTION_REQUIRED and CONSENT_REQU
     await prompt.getByText(/vraag uw beheerder/).waitFor();
     const bad = await runAxe(page);
     assert.deepEqual(bad, [], JSON.stringify(bad));
-    await page.screenshot({ path: path.join(shots, "consent-prompt.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "consent-prompt.png"), fullPage: true });
     assert.equal((await register("lln-001")).events.length, before, "nothing recorded");
 
     const n = (await ssoCalls(page)).length;

@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { startStack, type Stack } from "../support/stack.js";
+import type { Page } from "playwright-core";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
-import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
-import { buildAddin, buildOfficeDoubleScript } from "./support/build-addin.js";
+import { runAxe } from "../support/browser.js";
+import { usePaneBrowser } from "./support/pane-browser.js";
 import type { PaneOffice, PaneSetup } from "./support/office-double-page.js";
 import { DEFAULT_OVERRIDE_REASONS } from "../../contract/sendcheck.js";
 import { makePdf } from "../sendcheck/documents.js";
@@ -18,45 +15,8 @@ interface RegisterAnswer {
 
 describe("Outlook task pane in a browser (the Office.js double as Office, real backend on Azurite)", function () {
   this.timeout(120_000);
-  let stack: Stack;
-  let browser: Browser;
-  let dist: string;
-  /** Where the screenshots go (test-output/addin). */
-  let shots = "";
-  /** The Office.js double, bundled for the page. */
-  let officeDouble = "";
-
-  before(async () => {
-    dist = mkdtempSync(path.join(os.tmpdir(), "zv-addin-dist-"));
-    await buildAddin(dist);
-    officeDouble = await buildOfficeDoubleScript();
-    stack = await startStack({ seedDemo: true, distDir: dist });
-    browser = await launchBrowser();
-    shots = screenshotDir("addin");
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    if (dist) rmSync(dist, { recursive: true, force: true });
-  });
-
-  /** Opens the pane as Outlook would, on the Office.js double set up with `setup`. */
-  async function open(mode: string, setup: PaneSetup): Promise<Page> {
-    // bypassCSP only so the test can inject axe-core inline; the page itself runs under the server's CSP.
-    const context = await browser.newContext({ bypassCSP: true, locale: "nl-NL", viewport: { width: 380, height: 900 } });
-    const page = await context.newPage();
-    // The double stands in for office.js (and the test has no internet): Office is set before the page runs.
-    await page.route("https://appsforoffice.microsoft.com/**", (r) => r.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
-    await page.addInitScript((cfg) => {
-      (window as unknown as { __ZV_PANE_SETUP__: unknown }).__ZV_PANE_SETUP__ = cfg;
-    }, setup);
-    await page.addInitScript({ content: officeDouble });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${stack.baseUrl}/addin/taskpane.html?mode=${mode}`);
-    assert.deepEqual(errors, []);
-    return page;
-  }
+  const pane = usePaneBrowser("zv-addin-dist-");
+  const { stack, open } = pane;
 
   async function noSeriousAxeViolations(page: Page): Promise<void> {
     const bad = await runAxe(page);
@@ -95,12 +55,12 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     assert.match(summary, /Dyslexiepraktijk Letterwijs/);
     assert.match(summary, /Onderzoek naar dyslexie/);
     assert.match(summary, /Geeft toestemming/);
-    await page.screenshot({ path: path.join(shots, "record-ready.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "record-ready.png"), fullPage: true });
     await noSeriousAxeViolations(page);
 
     await page.getByRole("button", { name: "Vastleggen" }).click();
     await page.getByText("Vastgelegd in het toestemmingsregister.").waitFor();
-    await page.screenshot({ path: path.join(shots, "record-done.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "record-done.png"), fullPage: true });
 
     const after = (await register("lln-001")).events;
     assert.equal(after.length, before + 1);
@@ -133,7 +93,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     await page.getByTestId("refusal").waitFor();
     assert.match(await page.getByTestId("refusal").innerText(), /geen bekende ouder of voogd/);
     assert.equal(await page.getByRole("button", { name: "Vastleggen" }).count(), 0);
-    await page.screenshot({ path: path.join(shots, "record-refused.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "record-refused.png"), fullPage: true });
     await noSeriousAxeViolations(page);
     assert.equal((await register("lln-001")).events.length, before);
     await page.context().close();
@@ -165,7 +125,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     const page = await open("check", { compose, initializationContext: JSON.stringify({ checkId: chk.json.checkId }) });
     await page.getByText("Niet verzenden", { exact: true }).first().waitFor();
     await page.getByText("Daan Jansen", { exact: true }).waitFor();
-    await page.screenshot({ path: path.join(shots, "check-block.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "check-block.png"), fullPage: true });
     await noSeriousAxeViolations(page);
 
     await page.getByRole("button", { name: "Toestemming vragen" }).click();
@@ -201,7 +161,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     const again = await stack.api<{ verdict: string; override?: { reason: string } }>("POST", "/api/check", { ...mail, mode: "send", overrideOf: chk.json.checkId }, { headers: { "idempotency-key": "pane-send-2" } });
     assert.equal(again.json.verdict, "allow", JSON.stringify(again.json));
     assert.equal(again.json.override?.reason, picked);
-    await page.screenshot({ path: path.join(shots, "check-overridden.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "check-overridden.png"), fullPage: true });
     await page.context().close();
   });
 
@@ -241,7 +201,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     await page.getByText(/Beoordeeld als: Verzuimmelding/).first().waitFor();
     assert.equal((await seen(page)).purposeMark, undefined);
     await noSeriousAxeViolations(page);
-    await page.screenshot({ path: path.join(shots, "check-purpose.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "check-purpose.png"), fullPage: true });
     await page.context().close();
   });
 
@@ -271,14 +231,14 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
       const page = await open("check", { compose, sensitivityLabels: [{ id: "00000000-0000-4000-8000-000000000001", name: "Openbaar" }, label] });
       await page.getByText(/ander kanaal afgesproken dan gewone e-mail: versleutelde mail/).first().waitFor();
       await noSeriousAxeViolations(page);
-      await page.screenshot({ path: path.join(shots, "check-encrypt-offered.png"), fullPage: true });
+      await page.screenshot({ path: path.join(pane.shots, "check-encrypt-offered.png"), fullPage: true });
       await page.getByRole("button", { name: "Versleuteld verzenden" }).click();
       await page.getByText(/Het label „Vertrouwelijk - versleuteld” is toegepast/).waitFor();
       assert.equal(await page.evaluate(() => window.__ZV_OFFICE__?.double.sensitivityLabel), label.id);
       // Checked again with the label: the channel warning is gone (the consent question remains).
       assert.equal(await page.getByText(/ander kanaal afgesproken/).count(), 0);
       assert.equal(await page.getByRole("button", { name: "Versleuteld verzenden" }).count(), 0);
-      await page.screenshot({ path: path.join(shots, "check-encrypted.png"), fullPage: true });
+      await page.screenshot({ path: path.join(pane.shots, "check-encrypted.png"), fullPage: true });
       await page.context().close();
     } finally {
       await stack.api("PUT", `/api/policies/${DEMO_SCHOOL_ID}`, policy.json);
@@ -305,7 +265,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     await page.getByRole("listitem").filter({ hasText: /^Daan Jansen$/ }).waitFor();
     assert.equal(await page.evaluate(() => window.__ZV_OFFICE__?.double.sessionData.get("zvStudents")), JSON.stringify({ studentIds: ["lln-003"] }));
     assert.equal(await page.getByText(/Over welke leerling gaat het\?/).count(), 0);
-    await page.screenshot({ path: path.join(shots, "check-named-student.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "check-named-student.png"), fullPage: true });
     await page.context().close();
   });
 
@@ -326,7 +286,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     assert.deepEqual(log.newMessages.map((m) => m.to), [["erik.hoekstra@mail.example"]]);
     assert.match(log.newMessages[0]?.htmlBody ?? "", /Beste Erik Hoekstra/);
     assert.match(log.body, /Beste Marieke van der Berg/);
-    await page.screenshot({ path: path.join(shots, "request-two-parents.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "request-two-parents.png"), fullPage: true });
     await page.context().close();
   });
 
@@ -361,7 +321,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     const kept = JSON.parse((await page.evaluate(() => window.__ZV_OFFICE__?.double.sessionData.get("zvUploads"))) ?? "{}") as { a?: { n: string; h: string }[] };
     assert.deepEqual(kept.a?.map((k) => [k.n, k.h]), [["verslag.pdf", createHash("sha256").update(pdf).digest("hex")]], "the receipt is kept for the on-send check");
     await noSeriousAxeViolations(page);
-    await page.screenshot({ path: path.join(shots, "check-meeting-attachment.png"), fullPage: true });
+    await page.screenshot({ path: path.join(pane.shots, "check-meeting-attachment.png"), fullPage: true });
     await page.context().close();
   });
 

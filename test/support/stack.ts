@@ -171,7 +171,11 @@ export function useStarted<T extends { stop(): Promise<void> }>(what: string, st
 }
 
 export function useStack(opts: StackOptions | (() => StackOptions) = {}): Stack {
-  const started = useStarted("the stack", () => startStack(typeof opts === "function" ? opts() : opts));
+  return stackFacade(useStarted("the stack", () => startStack(typeof opts === "function" ? opts() : opts)));
+}
+
+/** A Stack whose members read `started()` when used, so it can be taken apart before the stack runs. */
+export function stackFacade(started: () => Stack): Stack {
   return {
     get baseUrl() {
       return started().baseUrl;
