@@ -10,7 +10,7 @@ import type { Lang } from "../../contract/enums.js";
 import { fill, texts } from "../../contract/i18n.js";
 import { formatDutchDate } from "../directory/domain.js";
 import { headers, shortDate, writeDocument, type Pen, type PdfBytes } from "./pdf.js";
-import { BASIS, DECISION, METHOD, RELATION, documentTexts } from "./texts.js";
+import { BASIS, DECISION, METHOD, RELATION, documentTexts } from "../shared/document-texts.js";
 
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 

@@ -8,7 +8,7 @@ import type { OverviewRow } from "../../contract/register.js";
 import { fill, texts } from "../../contract/i18n.js";
 import { formatDutchDate } from "../directory/domain.js";
 import { shortDate, writeDocument, type PdfBytes } from "./pdf.js";
-import { STATE, documentTexts } from "./texts.js";
+import { STATE, documentTexts } from "../shared/document-texts.js";
 
 export interface ClassOverviewInput {
   school: { name: string; board?: string };

@@ -10,7 +10,7 @@ import { fill, texts } from "../../contract/i18n.js";
 import { formatDutchDate } from "../directory/domain.js";
 import type { ConsentRequestRecord } from "../register/requests.js";
 import { writeDocument, type PdfBytes } from "./pdf.js";
-import { documentTexts } from "./texts.js";
+import { documentTexts } from "../shared/document-texts.js";
 
 /** The part of a letter the paper repeats: everything up to and including the information text. */
 export function paperText(letterBody: string, informationShown: string): string {

@@ -24,7 +24,7 @@ import { readFileSync } from "node:fs";
 import type { Lang } from "../../contract/enums.js";
 import { fill, texts } from "../../contract/i18n.js";
 import { dutchDate } from "../directory/domain.js";
-import { documentTexts } from "./texts.js";
+import { documentTexts } from "../shared/document-texts.js";
 
 const require = createRequire(import.meta.url);
 const fontFile = (name: string): string => require.resolve(`dejavu-fonts-ttf/ttf/${name}`);

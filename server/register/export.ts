@@ -4,7 +4,7 @@ import type { RegisterEvent } from "./domain.js";
 import type { RegisterRepository } from "./repository.js";
 import type { Lang } from "../../contract/enums.js";
 import { texts } from "../../contract/i18n.js";
-import { documentTexts } from "../documents/texts.js";
+import { documentTexts } from "../shared/document-texts.js";
 
 /** A data breach that concerns the student (the breach register), as the export shows it. */
 export interface ExportBreach {

@@ -77,7 +77,10 @@ export class SentItemsRepository {
 
   /** Every row of one kind of the Review table ("r|..." up to "r}", the next character after "|"). */
   private async all<T>(tenantId: string, kind: "r" | "b"): Promise<T[]> {
-    const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge ${`${kind}|`} and RowKey lt ${`${kind}}`}`);
+    // The kind's rows: from "<kind>|" up to "<kind>}" ("}" sorts right after "|").
+    const from = `${kind}|`;
+    const upTo = `${kind}}`;
+    const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge ${from} and RowKey lt ${upTo}`);
     return rows.map((e) => parse<T>(e));
   }
 

@@ -4,7 +4,7 @@ import { useStack } from "../support/stack.js";
 import { accessExport, type AccessExport } from "../../contract/register.js";
 import { accessLetterPdf, consentRows, disclosureRows } from "../../server/documents/access-letter.js";
 import { DEMO_BOARD } from "../../server/demo/data.js";
-import { BASIS, DECISION, METHOD, RELATION, STATE, documentTexts } from "../../server/documents/texts.js";
+import { BASIS, DECISION, METHOD, RELATION, STATE, documentTexts } from "../../server/shared/document-texts.js";
 
 /**
  * Issue 17 item 7: documents for parents as PDF. The text is read back from the PDF (unpdf, pdf.js) as

@@ -1,4 +1,4 @@
-/** The texts of the documents for parents (letters, class overview, paper form), Dutch and English (contract/i18n.ts). */
+/** The texts of the documents for parents (letters, class overview, paper form, and the access export they print), Dutch and English (contract/i18n.ts). In shared/: the register builds the export, documents prints it. */
 import { defineCatalogue, type Texts } from "../../contract/i18n.js";
 import type { ConsentMethod, ConsentState, Decision, DisclosureBasis, GuardianRelation, NoticeMethod } from "../../contract/enums.js";
 
