@@ -43,6 +43,19 @@ function loadClassic(
   return { handler: handler as unknown as (e: unknown) => void, ctx };
 }
 
+
+const REPORT_TEXT = "Verslag over Daan Jansen, groep 7";
+
+/** "Zie bijlage." to the wijkteam with the report (naming Daan Jansen) as an attached PDF. */
+function reportToWijkteam(pdf = makePdf(REPORT_TEXT)) {
+  return {
+    to: ["team@wijkteam.voorbeeldstad.example"],
+    subject: "Verslag",
+    body: "Zie bijlage.",
+    attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64" as const, content: pdf.toString("base64") } }],
+  };
+}
+
 describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler as served, against the real server", function () {
   this.timeout(60_000);
   let stack: Stack;
@@ -164,13 +177,7 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
   });
 
   it("When the only mention of the student is in an attached PDF to the wijkteam, then the built handler uploads its bytes and the server blocks", async () => {
-    const pdf = makePdf("Verslag over Daan Jansen, groep 7");
-    const stored = await sendThrough({
-      to: ["team@wijkteam.voorbeeldstad.example"],
-      subject: "Verslag",
-      body: "Zie bijlage.",
-      attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64", content: pdf.toString("base64") } }],
-    });
+    const stored = await sendThrough(reportToWijkteam());
     assert.equal(stored.verdict, "block");
     assert.deepEqual(stored.students.map((s) => s.name), ["Daan Jansen"]);
   });
@@ -204,16 +211,7 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
   });
 
   it("When an attachment naming a student is added for the wijkteam, then the dry run reads its contents and warns in the InfoBar", async () => {
-    const pdf = makePdf("Verslag over Daan Jansen, groep 7");
-    const office = makeOffice(
-      {
-        to: ["team@wijkteam.voorbeeldstad.example"],
-        subject: "Verslag",
-        body: "Zie bijlage.",
-        attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64", content: pdf.toString("base64") } }],
-      },
-      { userEmail: "ib@regenboog.school.example" },
-    );
+    const office = makeOffice(reportToWijkteam(), { userEmail: "ib@regenboog.school.example" });
     await launchEarly(office, "onRecipientsChangedHandler");
     // Names only on a recipient change: "verslag.pdf" alone names nobody, so no student, no block.
     const before = office.double.notifications.get("zvEarly") as { message: string } | undefined;
@@ -238,16 +236,8 @@ describe("Classic Outlook's JavaScript-only runtime (ES2016): the BUILT handler 
   }
 
   it("When the early warning uploaded an attachment, then Send reuses its receipt (no second upload) and still judges its contents; a changed file is uploaded again", async () => {
-    const pdf = makePdf("Verslag over Daan Jansen, groep 7");
-    const office = makeOffice(
-      {
-        to: ["team@wijkteam.voorbeeldstad.example"],
-        subject: "Verslag",
-        body: "Zie bijlage.",
-        attachments: [{ name: "verslag.pdf", size: pdf.length, content: { format: "base64", content: pdf.toString("base64") } }],
-      },
-      { userEmail: "ib@regenboog.school.example" },
-    );
+    const pdf = makePdf(REPORT_TEXT);
+    const office = makeOffice(reportToWijkteam(pdf), { userEmail: "ib@regenboog.school.example" });
     const uploads: string[] = [];
     const counting: typeof fetch = (input, init) => {
       if (String(input).includes("/api/check/attachments")) uploads.push(String(input));
