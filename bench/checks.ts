@@ -132,6 +132,21 @@ export async function oneAndTen(
   return { one, ten, offset };
 }
 
+/**
+ * The figure of a case on 1 connection: p50, p99 and rate, and the p50 as a multiple of `floorP50` (named
+ * `floorName`); with `target`, the multiple it may reach.
+ */
+export function oneConnectionFig(section: string, label: string, one: LoadResult, floorP50: number, floorName: string, what: string, target?: number): void {
+  const r = one.p50 / floorP50;
+  fig(
+    section,
+    `${label}: 1 connection`,
+    `p50 ${ms(one.p50)}, p99 ${ms(one.p99)}, ${rate(one.rps)}/s; p50 = ${ratio(r)} ${floorName} (${what})`,
+    target !== undefined ? `p50 <= ${target}x floor` : undefined,
+    target !== undefined ? r <= target : undefined,
+  );
+}
+
 export async function runChecks(base: string, staff: string, students: BoardStudent[], seeded: number, fl: { p50: number; c10p50: number }): Promise<void> {
   // Mails name students whose register was seeded (all of them unless the seeding budget ran out).
   const active = Math.max(5, Math.min(students.length, seeded));
@@ -183,14 +198,7 @@ export async function runChecks(base: string, staff: string, students: BoardStud
     const run = await oneAndTen(base, staff, c, offset, [5_000, 5_000, 20_000]);
     const { one, ten } = run;
     offset = run.offset;
-    const r1 = one.p50 / fl.p50;
-    fig(
-      "Checks",
-      `${c.label}: 1 connection`,
-      `p50 ${ms(one.p50)}, p99 ${ms(one.p99)}, ${rate(one.rps)}/s; p50 = ${ratio(r1)} floor (${what})`,
-      c.target ? `p50 <= ${c.target.ratio}x floor` : undefined,
-      c.target ? r1 <= c.target.ratio : undefined,
-    );
+    oneConnectionFig("Checks", c.label, one, fl.p50, "floor", what, c.target?.ratio);
     const r10 = ten.p50 / fl.p50;
     fig(
       "Checks",

@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { TableClient } from "@azure/data-tables";
 import { key } from "../server/shared/storage.js";
 import { partyDomain, partyOfStudent, type BoardStudent } from "./board.js";
-import { MailTemplate, oneAndTen, type CheckCase } from "./checks.js";
+import { MailTemplate, oneAndTen, oneConnectionFig, type CheckCase } from "./checks.js";
 import { BOARD_TENANT, CONNECTIONS, SIZES, TABLE_PREFIX } from "./config.js";
 import { readInsertFloor, type Floor } from "./floor.js";
 import { fig, log, ms, rate, ratio } from "./report.js";
@@ -77,14 +77,7 @@ export async function runRecording(conn: string, base: string, staff: string, st
     const run = await oneAndTen(base, staff, c, offset, [100_000, 100_000, 100_000]);
     const { one, ten } = run;
     offset = run.offset;
-    const r1 = one.p50 / fl.p50;
-    fig(
-      "Recording",
-      `${c.label}: 1 connection`,
-      `p50 ${ms(one.p50)}, p99 ${ms(one.p99)}, ${rate(one.rps)}/s; p50 = ${ratio(r1)} floor (read + insert) (${what})`,
-      "p50 <= 2x floor",
-      r1 <= 2,
-    );
+    oneConnectionFig("Recording", c.label, one, fl.p50, "floor (read + insert)", what, 2);
     const r10 = ten.p50 / fl.c10p50;
     fig(
       "Recording",
