@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { useStack } from "../support/stack.js";
+import { grant } from "../support/api-helpers.js";
 import type { ImportRequest, RegisterPage, StudentSummary } from "../../contract/index.js";
 
 /**
@@ -111,17 +112,15 @@ describe("The register paged on the server (GET /api/register/rows) and the stud
 
   it("When a consent is recorded, then the next page shows it at once (the projection follows every append)", async () => {
     assert.equal((await rows("q=jansen")).rows[0]?.state, "missing");
-    const c = await api("POST", "/api/consents", {
+    await grant(stack, {
       studentId: "r-5",
       partyId: "ggd",
       purposeId: "zorg",
-      decision: "granted",
-      givenBy: { guardianId: "r-5-o1" },
-      method: "paper",
+      by: { guardianId: "r-5-o1" },
       givenAt: new Date(Date.now() - 3_600_000).toISOString(),
       validUntil: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+      token,
     });
-    assert.equal(c.status, 201, JSON.stringify(c.json));
     const after = (await rows("q=jansen")).rows[0];
     assert.equal(after?.state, "expiring");
     assert.equal(after?.eventCount, 1);

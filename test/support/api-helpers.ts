@@ -223,6 +223,8 @@ export async function postConsent(
     givenAt: string;
     decision?: "granted" | "refused";
     validUntil?: string;
+    /** Whose request (default: the stack's coordinator of the demo tenant). */
+    token?: string;
   },
 ): Promise<{ status: number; json: ConsentEvent & Partial<ErrorBody> }> {
   return stack.api<ConsentEvent & Partial<ErrorBody>>("POST", "/api/consents", {
@@ -234,7 +236,7 @@ export async function postConsent(
     method: "paper",
     givenAt: c.givenAt,
     ...(c.validUntil ? { validUntil: c.validUntil } : {}),
-  });
+  }, c.token ? { token: c.token } : {});
 }
 
 export async function grant(stack: Stack, c: Parameters<typeof postConsent>[1]): Promise<ConsentEvent> {
