@@ -78,44 +78,37 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     await page.context().close();
   });
 
-  it("When the sender is not a guardian (or a student writing themselves), then the pane refuses and nothing is written", async () => {
-    const before = (await register("lln-001")).events.length;
-    const page = await open("record", {
-      read: {
-        internetMessageId: "<x-1@mail.example>",
-        from: "onbekend@mail.example",
-        fromName: "Onbekend",
-        subject: "Toestemming voor Jan de Vries",
-        bodyText: "Ik geef toestemming.",
-        date: "2025-03-10T09:15:00.000Z",
-      },
-    });
+  /** Opens the pane on a reply `from` a sender who may not consent: it refuses with `why`, and the register is unchanged. */
+  async function refused(studentId: string, read: { internetMessageId: string; from: string; fromName: string; subject: string; bodyText: string }, why: RegExp): Promise<Page> {
+    const before = (await register(studentId)).events.length;
+    const page = await open("record", { read: { ...read, date: "2025-03-10T09:15:00.000Z" } });
     await page.getByTestId("refusal").waitFor();
-    assert.match(await page.getByTestId("refusal").innerText(), /geen bekende ouder of voogd/);
+    assert.match(await page.getByTestId("refusal").innerText(), why);
     assert.equal(await page.getByRole("button", { name: "Vastleggen" }).count(), 0);
+    assert.equal((await register(studentId)).events.length, before);
+    return page;
+  }
+
+  it("When the sender is not a guardian (or a student writing themselves), then the pane refuses and nothing is written", async () => {
+    const page = await refused(
+      "lln-001",
+      { internetMessageId: "<x-1@mail.example>", from: "onbekend@mail.example", fromName: "Onbekend", subject: "Toestemming voor Jan de Vries", bodyText: "Ik geef toestemming." },
+      /geen bekende ouder of voogd/,
+    );
     await page.screenshot({ path: path.join(pane.shots, "record-refused.png"), fullPage: true });
     await noSeriousAxeViolations(page);
-    assert.equal((await register("lln-001")).events.length, before);
     await page.context().close();
   });
 
   it("When a parent without parental authority writes, then the pane refuses and nothing is written", async () => {
-    const before = (await register("lln-003")).events.length;
-    const page = await open("record", {
-      read: {
-        internetMessageId: "<x-2@mail.example>",
-        from: "ron.verhoef@mail.example",
-        fromName: "Ron Verhoef",
-        subject: "Toestemming",
-        bodyText: "Akkoord.",
-        date: "2025-03-10T09:15:00.000Z",
-      },
-    });
-    await page.getByTestId("refusal").waitFor();
-    assert.match(await page.getByTestId("refusal").innerText(), /geen ouderlijk gezag/);
-    assert.equal((await register("lln-003")).events.length, before);
+    const page = await refused(
+      "lln-003",
+      { internetMessageId: "<x-2@mail.example>", from: "ron.verhoef@mail.example", fromName: "Ron Verhoef", subject: "Toestemming", bodyText: "Akkoord." },
+      /geen ouderlijk gezag/,
+    );
     await page.context().close();
   });
+
   it("When the Smart Alert opens the pane on a blocked check, then it shows why and the ways out work: request consent, override and send", async () => {
     const compose = { to: ["team@wijkteam.voorbeeldstad.example"], cc: [], bcc: [], subject: "Verslag Daan Jansen", bodyText: "Over Daan Jansen.", attachments: [] };
     // The on-send handler's recording check: the Smart Alert's "Actie ondernemen" opens the pane on it.
