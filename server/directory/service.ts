@@ -1,4 +1,5 @@
 import { AppError, notFound } from "../shared/errors.js";
+import { sha256Hex } from "../shared/hash.js";
 import { mayAccessSchool, type SchoolAccess } from "../identity/auth.js";
 import { StudentDetector } from "./detect.js";
 import { defaultPolicy, familySortKey, fullName, partyProblems, policyFor, type RetentionPolicy, type AuthoritySource, type Directory, type Guardian, type Party, type Policy, type Purpose, type Student } from "./domain.js";
@@ -21,6 +22,12 @@ export interface DirectorySnapshot {
   partyById: Map<string, Party>;
   purposeById: Map<string, Purpose>;
   loadedAt: number;
+  /** SHA-256 of the directory as loaded (made on the first re-read): an unchanged re-read keeps this snapshot. */
+  fingerprint?: string;
+}
+
+function fingerprintOf(directory: Directory): string {
+  return sha256Hex(JSON.stringify(directory));
 }
 
 export function buildSnapshot(directory: Directory): DirectorySnapshot {
@@ -103,12 +110,14 @@ export class DirectoryService {
       .then(async (directory) => {
         // Unchanged (the common case): the same snapshot serves on, so neither the detector (seconds at
         // 30,000 students) nor what is kept per snapshot (the register projection's rows) is built again.
+        // The kept snapshot's fingerprint is made once, so each re-read serialises only what it read.
         const old = await current?.catch(() => undefined);
-        if (old && JSON.stringify(old.directory) === JSON.stringify(directory)) {
+        const fingerprint = fingerprintOf(directory);
+        if (old && (old.fingerprint ??= fingerprintOf(old.directory)) === fingerprint) {
           old.loadedAt = Date.now();
           return old;
         }
-        return buildSnapshot(directory);
+        return { ...buildSnapshot(directory), fingerprint };
       })
       .then(
         (snap) => {
