@@ -2,6 +2,7 @@ import type { TransactionAction } from "@azure/data-tables";
 import { odata } from "@azure/data-tables";
 import { key, type Storage, type TableName } from "../shared/storage.js";
 import { sha256Hex, canonicalJson } from "../shared/hash.js";
+import { mapLimited } from "../shared/schedule.js";
 import { defaultPolicy, type Directory, type Party, type Policy, type Purpose, type School, type Student } from "./domain.js";
 
 /** The kinds of directory record and the table each lives in. Entities: PK tenant, RK id, data JSON. */
@@ -189,15 +190,12 @@ export class DirectoryRepository {
 
   /** The stored records of these ids (point reads, `concurrency` at a time); ids not stored are absent. */
   async getMany<K extends DirectoryKind>(tenantId: string, kind: K, ids: readonly string[], concurrency = 8): Promise<Map<string, KindRecord[K]>> {
+    const found = await mapLimited(ids, concurrency, (id) => this.get(tenantId, kind, id));
     const out = new Map<string, KindRecord[K]>();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
-        const r = await this.get(tenantId, kind, id);
-        if (r) out.set(id, r);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+    ids.forEach((id, i) => {
+      const r = found[i];
+      if (r) out.set(id, r);
+    });
     return out;
   }
 
