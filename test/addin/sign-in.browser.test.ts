@@ -107,6 +107,8 @@ describe("Task pane sign-in: the backend's INTERACTION_REQUIRED and CONSENT_REQU
 
     const n = (await ssoCalls(page)).length;
     await page.getByRole("button", { name: "Toestemming geven" }).click();
+    // Consent given, the pane starts its view over: choose again in the new view, not the old one.
+    await prompt.waitFor({ state: "detached" });
     await choose();
     await page.getByText("Vastgelegd in het toestemmingsregister.").waitFor();
     const consentCall = (await ssoCalls(page))[n];
