@@ -315,6 +315,9 @@ export class SentItemsService {
       texts: [msg.subject, body, ...attachments.map((a) => a.name)],
       content: { subject: msg.subject, body, attachments },
       ...(pending?.purposeId ? { purposeId: pending.purposeId } : {}),
+      // Read as it was checked: the students named in the pane, names as the sender's schools mean them.
+      ...(pending?.namedStudentIds ? { namedStudentIds: pending.namedStudentIds } : {}),
+      ...(pending?.senderSchools ? { senderSchools: pending.senderSchools } : {}),
     };
     const judged = await this.d.checks.judge(tenantId, mail, sentAt, "nl");
     if (judged.studentIds.length === 0 && !pending) return { outcome: "nothing", appends: [] };
