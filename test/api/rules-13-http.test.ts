@@ -187,6 +187,10 @@ describe("Rules of issue 13 over HTTP", function () {
       const wijk = { id: "wijkteam-gemeente", name: "Wijkteam Gemeente", kind: "wijkteam", domains: ["leerplicht.voorbeeldstad.example"], addresses: [], defaultBasis: "consent", defaultPurposeId: "jeugdhulp", informParents: true };
       const clash = await stack.api<ErrorBody>("PUT", "/api/parties/wijkteam-gemeente", wijk);
       assertError(clash, 422, "DOMAIN_CONFLICT");
+      // The field's own message in the user's language (R-ERR-LANG).
+      assert.deepEqual(clash.json.error.details, [
+        { path: "body.domains", message: "het domein leerplicht.voorbeeldstad.example hoort ook bij Leerplicht Voorbeeldstad, met een andere grondslag: geef bij een van beide de losse adressen op" },
+      ]);
       const byAddress = await stack.api("PUT", "/api/parties/wijkteam-gemeente", { ...wijk, domains: [], addresses: ["wijkteam@leerplicht.voorbeeldstad.example"] });
       assert.equal(byAddress.status, 200, JSON.stringify(byAddress.json));
       const s = await importStudent(stack);
