@@ -18,6 +18,7 @@ import {
   type ErrorBody,
 } from "../support/api-helpers.js";
 import { CLASS_LIST_GROUP, demoImport } from "../../server/demo/data.js";
+import { tourExamples } from "../../src/playground/demo.js";
 
 /**
  * DOMAIN.md sections 2 and 3, rule by rule, through the real HTTP API and real Azurite: each situation
@@ -526,5 +527,17 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
     assert.deepEqual([...new Set(codesOf(classList, GGD))], ["LEGAL_BASIS"], "covered and the parents were informed");
     const asConsult = await check(stack, list);
     assert.equal(asConsult.verdict, "block");
+  });
+
+  it("[R-DEMO] When the playground's guided examples are checked by the real server, then each gets the verdict and the reason it teaches, in both languages", async () => {
+    for (const lang of ["nl", "en"] as const) {
+      for (const ex of tourExamples(lang)) {
+        const { to, cc, bcc, subject, body, attachments } = ex.mail;
+        const r = await stack.api<CheckResponse>("POST", "/api/check", { to, cc, bcc, subject, body, attachments: attachments.map((a) => ({ name: a.name, size: a.size })) });
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        assert.equal(r.json.verdict, ex.expected, `${lang} ${ex.id}: ${r.json.message}`);
+        assert.ok(r.json.recipients.some((x) => x.reasons.some((q) => q.code === ex.code)), `${lang} ${ex.id}: ${ex.code} in ${JSON.stringify(r.json.recipients.map((x) => x.reasons.map((q) => q.code)))}`);
+      }
+    }
   });
 });
