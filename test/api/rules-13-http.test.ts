@@ -479,6 +479,15 @@ describe("Rules of issue 13 over HTTP", function () {
       }
     });
 
+    it("[R-LETTER-PER-HOLDER] When consent is requested for a child with a voogd, then the one letter asks the voogd as voogd, never as the parent of \"uw kind\"", async () => {
+      const r = await stack.api<ConsentRequestRecord>("POST", "/api/consent-requests", { studentId: "lln-028", partyId: "smw", purposeId: "smw-begeleiding" });
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+      assert.deepEqual(r.json.letters.map((l) => l.to), ["f.elamrani@mail.example"]);
+      assert.match(r.json.bodyText, /^Beste Fatima el Amrani,\n\nWij willen graag informatie over Yara delen met Schoolmaatschappelijk werk Voorbeeldstad\. Daarvoor vragen wij u als voogd van Yara om toestemming\. Hieronder/);
+      assert.match(r.json.bodyText, /u mag de gegevens van Yara inzien/);
+      assert.doesNotMatch(r.json.bodyText, /uw kind|elke ouder met gezag/);
+    });
+
     it("[R-LETTER-STUDENT] When consent is requested for a 16-year-old, then one letter goes to the student's own account, addressed to the student", async () => {
       const r = await stack.api<ConsentRequestRecord>("POST", "/api/consent-requests", { studentId: "lln-030", partyId: "smw", purposeId: "smw-begeleiding" });
       assert.equal(r.status, 201, JSON.stringify(r.json));
