@@ -29,14 +29,16 @@ import {
  * Tenant backup and restore (issue 16).
  *
  * A backup is every row of every table whose PartitionKey is the tenant ("tenant") or starts with it
- * ("tenant|..."), as JSON, encrypted with AES-256-GCM (crypto.ts) before it touches a disk. Rows keep
- * their keys and properties; ETags and timestamps are the store's own and are not carried over.
+ * ("tenant|..."), as JSON, encrypted with AES-256-GCM (crypto.ts) in chunks before it touches a disk, read
+ * and written page by page and chunk by chunk (bounded memory on both sides). Rows keep their keys and
+ * properties; ETags and timestamps are the store's own and are not carried over.
  *
  * A restore (behind the API, after a second person's approval: server/accountability/approvals.ts)
  * goes only into the tenant the backup names, which must be the caller's, and trusts nothing: the
  * file must decrypt under a configured key, and every row is checked (table known, keys, tenant,
  * property shape, each register chain and the administrative log recomputed) before anything is
- * written; one bad row refuses the whole restore. It never replaces history (see `planRestore`).
+ * written (a first reading checks, a second writes); one bad row refuses the whole restore. It never
+ * replaces history (see `planUnit`).
  */
 export type BackupValue = string | number | boolean;
 export type BackupRow = Record<string, BackupValue> & { partitionKey: string; rowKey: string };
