@@ -94,6 +94,13 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
       [put("onbekende-sleutel.zvbackup", await encryptBackup(BackupKeys.parse(`k9:${b64()}`), backup)), "BACKUP_KEY_UNKNOWN", 422],
       [put("vreemde-rij.zvbackup", await encryptBackup(oldKeys, foreignRow)), "BACKUP_ROW_INVALID", 422],
       [put("herschreven.zvbackup", await encryptBackup(oldKeys, rewritten)), "BACKUP_ROW_INVALID", 422],
+      // A partition's rows apart (a restore plans and writes them as they come): the first row moved to the end.
+      [put("rijen-verspreid.zvbackup", await encryptBackup(oldKeys, withRows("Students", (rows) => {
+        // A row of a partition with more rows, not the last partition, moved to the end: that partition comes twice.
+        const i = rows.findIndex((r, k) => r.partitionKey === rows[k + 1]?.partitionKey && r.partitionKey !== rows[rows.length - 1]?.partitionKey);
+        assert.ok(i >= 0, "a partition of two rows before the last");
+        return [...rows.slice(0, i), ...rows.slice(i + 1), ...rows.slice(i, i + 1)];
+      }))), "BACKUP_ROW_INVALID", 422],
       [put("andere-tenant.zvbackup", await encryptBackup(oldKeys, { ...backup, tenantId: OTHER_TENANT })), "BACKUP_WRONG_TENANT", 422],
       [put("onversleuteld.json", JSON.stringify(backup)), "BACKUP_INVALID", 422],
       ["bestaat-niet.zvbackup", "NOT_FOUND", 404],
@@ -112,7 +119,7 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
     assert.equal(list.json.backups.find((b) => b.name === "goed.zvbackup")?.keyId, "k1");
   });
 
-  it("When chunks of a chunked backup are altered, swapped, repeated or cut off, then the proposal is refused with its code and nothing changes, and a reading yields the rows of the chunks before the bad one only", async () => {
+  it("When chunks of a chunked backup are altered, swapped, repeated or cut off, then the proposal is refused with its code and nothing changes, a reading yields the rows of the chunks before the bad one only, and a second reading refuses chunks other than the first's", async () => {
     const text = await encryptBackup(oldKeys, backup, 5);
     const [header = "", ...chunks] = text.trimEnd().split("\n");
     assert.ok(chunks.length >= 5, `${chunks.length} chunks`);
@@ -146,6 +153,15 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
       for await (const _ of opened.rows) yielded++;
     }, /does not decrypt/);
     assert.equal(yielded, 15);
+    // An approved restore reads the file twice; the second reading, which writes, must meet the very chunks
+    // the first one checked (their tags): the same backup made again (same rows, new nonces) is refused.
+    const first = await openStoredBackup(oldKeys, path.join(dir, put("gelezen.zvbackup", text)));
+    for await (const _ of first.rows);
+    const { tags } = first.read();
+    const again = await openStoredBackup(oldKeys, path.join(dir, "gelezen.zvbackup"), tags);
+    for await (const _ of again.rows);
+    put("gelezen.zvbackup", await encryptBackup(oldKeys, backup, 5));
+    await assert.rejects(openStoredBackup(oldKeys, path.join(dir, "gelezen.zvbackup"), tags), /changed while it was being restored/);
     // The same backup, whole and in order, is accepted (a proposal checks every row against the store).
     const ok = await propose(put("in-delen.zvbackup", text));
     assert.equal(ok.status, 201, JSON.stringify(ok.json));
