@@ -6,6 +6,7 @@ import { odata, type TransactionAction } from "@azure/data-tables";
 import { AppError, notFound } from "../shared/errors.js";
 import { isSafeKey, key, TABLES, type Storage, type TableName } from "../shared/storage.js";
 import { canonicalJson, sha256Hex } from "../shared/hash.js";
+import { mapLimited } from "../shared/schedule.js";
 import { verifyChain, type RegisterEvent } from "../register/domain.js";
 import { headSealText, type IntegrityKeys } from "../register/integrity.js";
 import { verifyAdminChain } from "../accountability/admin-log.js";
@@ -594,8 +595,12 @@ async function restoreUnits(
     await storage.transact(u.table, plan.writes.map((r): TransactionAction => ["create", { ...r }]));
     out.rowsWritten += plan.writes.length;
     for (const r of plan.writes) liveKeys.keys.add(r.rowKey);
-    const pk = plan.writes[0]?.partitionKey ?? u.pk;
-    const back = new Map((await storage.list(u.table, odata`PartitionKey eq ${pk}`)).map((e) => [String(e.rowKey), toRow(e)]));
+    // Read back: a chain's partition at once; other rows one by one (a window of a large partition must not list all of it).
+    const back = CHAIN_TABLES.has(u.table)
+      ? new Map((await storage.list(u.table, odata`PartitionKey eq ${plan.writes[0]?.partitionKey ?? u.pk}`)).map((e) => [String(e.rowKey), toRow(e)]))
+      : new Map(
+          (await mapLimited(plan.writes, 8, (r) => storage.getOrUndefined(u.table, r.partitionKey, r.rowKey))).flatMap((e) => (e ? [[String(e.rowKey), toRow(e)] as const] : [])),
+        );
     for (const r of plan.writes) {
       if (!same(back.get(r.rowKey), r)) out.verified = false;
       if (u.table === "Events" && r.rowKey === "HEAD") {

@@ -184,6 +184,12 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
 
   it("[R-FOUR-EYES] When a lost register is restored, then nothing happens until a second person approves, and then the chain is back and the administrative log names both people", async () => {
     await dropPartition("bak-1");
+    // And the student's directory record (a row of a shared partition, restored on its own).
+    const [studentRow] = (await stack.running.storage.list("Students", odata`RowKey eq ${"bak-1"}`)).filter((e) => String(e.partitionKey).startsWith(stack.tenantId));
+    assert.ok(studentRow, "the student's directory row");
+    await tableClient(stack, "Students").deleteEntity(String(studentRow.partitionKey), "bak-1");
+    stack.running.services.directory.invalidate(stack.tenantId);
+    assert.equal((await stack.api("GET", "/api/students/bak-1", undefined, { token: po })).status, 404);
     const before = await snapshot(stack.running.storage);
     const prop = await propose("goed.zvbackup");
     assert.equal(prop.status, 201, JSON.stringify(prop.json));
@@ -199,6 +205,7 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
     assert.equal(ok.json.state, "executed");
     assert.equal(ok.json.result?.chainsRestored, 1);
     assert.equal(ok.json.result?.verified, true);
+    assert.equal((await stack.api("GET", "/api/students/bak-1", undefined, { token: po })).status, 200);
     assert.equal(ok.json.result?.unsealedHeads, 0);
     const reg = (await stack.api<RegisterView>("GET", "/api/students/bak-1/register", undefined, { token: po })).json;
     assert.equal(reg.chain.verified, true);
