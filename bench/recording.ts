@@ -37,7 +37,10 @@ export async function runRecording(conn: string, base: string, staff: string, st
   const cases: RecordingCase[] = [
     { id: "rec-many", label: "Recording check (mode send), 2 KB mail, 1 student, different students", oneStudent: false, body: (n: number) => body(n, n) },
     { id: "rec-one", label: "Recording check (mode send), 2 KB mail, 1 student, always the same student", oneStudent: true, body: (n: number) => body(0, n) },
-  ].map((c) => ({ ...c, headers: (n: number) => ({ "idempotency-key": `zv-send-${run}-${c.id}-${n}` }), target: { ratio: 2 } }));
+  ]
+    // BENCH_RECORDING=rec-one (or rec-many): only that case, e.g. for a CPU profile of it alone.
+    .filter((c) => !process.env.BENCH_RECORDING || c.id === process.env.BENCH_RECORDING)
+    .map((c) => ({ ...c, headers: (n: number) => ({ "idempotency-key": `zv-send-${run}-${c.id}-${n}` }), target: { ratio: 2 } }));
 
   // One recording check outside the measurement: it must leave a pending record; its size is the floor's insert.
   const sample = await call<{ verdict: string; checkId: string; stamp?: string; pendingUntil?: string; students: unknown[] }>(
