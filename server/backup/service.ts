@@ -6,6 +6,7 @@ import { isSafeKey, key, TABLES, type Storage, type TableName } from "../shared/
 import { canonicalJson, sha256Hex } from "../shared/hash.js";
 import { verifyChain, type RegisterEvent } from "../register/domain.js";
 import { headSealText, type IntegrityKeys } from "../register/integrity.js";
+import { isSentIndexRow } from "../register/repository.js";
 import { verifyAdminChain } from "../accountability/admin-log.js";
 import type { AdminLogEntry } from "../../contract/admin.js";
 import { BACKUP_FORMAT, openBackup, readHeader, sealBackup, type BackupKeys } from "./crypto.js";
@@ -63,7 +64,11 @@ export async function exportTenant(storage: Storage, tenantId: string, at = new 
   const tables: Partial<Record<TableName, BackupRow[]>> = {};
   const counts: Partial<Record<TableName, number>> = {};
   for (const name of TABLES) {
-    const rows = (await storage.list(name, tenantFilter(tenantId))).map((e) => toRow(e)).sort(byKeys);
+    // The register's sent-message index is derived from the events: not kept, rebuilt after a restore.
+    const rows = (await storage.list(name, tenantFilter(tenantId)))
+      .filter((e) => name !== "Events" || !isSentIndexRow(e.rowKey))
+      .map((e) => toRow(e))
+      .sort(byKeys);
     tables[name] = rows;
     counts[name] = rows.length;
   }

@@ -14,6 +14,7 @@ import {
 } from "../support/api-helpers.js";
 import type { DisclosureEvent } from "../../server/register/domain.js";
 import { CheckRepository } from "../../server/sendcheck/repository.js";
+import { disclosureEvent } from "../../server/sendcheck/service.js";
 import { DEFAULT_OVERRIDE_REASONS } from "../../contract/sendcheck.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import type { Breach, ReviewItem } from "../../server/sentitems/repository.js";
@@ -136,6 +137,43 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     const reg = await registerOf(env.stack, s.id);
     const ds = reg.disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
     assert.deepEqual(ds.map((d) => d.internetMessageId).sort(), [...ids].sort());
+    assert.equal(reg.chain.verified, true);
+  });
+
+  it("When a student's chain has a history, then the sweep's duplicate check reads the message's index row, never the student's partition; a chain from before the index is indexed once, and a message it logged is not logged again", async () => {
+    const s = await importStudent(env.stack);
+    const repo = env.stack.running.services.registerRepo;
+    const pk = repo.partitionKey(env.stack.tenantId, s.id);
+    // A history of earlier disclosures, and the first mail already logged by a sweep from before the index
+    // (written straight on the chain: the events, no index rows).
+    const first = { to: [INSPECTIE], ...about(s) };
+    const c1 = await onSend(first);
+    const m1 = env.sim.send(SENDER, { ...first, headers: stamped(c1) });
+    const old = (id: string) => disclosureEvent(s.id, c1.checkId, { recipient: INSPECTIE, basis: "legal" }, "warn", SENDER, { at: new Date().toISOString(), internetMessageId: id }, { source: "confirmed", recordedBy: SENDER });
+    await repo.append(env.stack.tenantId, s.id, () => [...Array.from({ length: 30 }, (_, i) => old(`<earlier-${i}@demo>`)), old(m1.internetMessageId)]);
+    const storage = env.stack.running.storage;
+    const partitionReads: string[] = [];
+    const list = storage.list.bind(storage);
+    storage.list = (name, filter) => {
+      if (name === "Events" && filter.includes(pk) && !filter.includes("RowKey")) partitionReads.push(filter);
+      return list(name, filter);
+    };
+    try {
+      await sweep();
+      assert.equal(partitionReads.length, 1, "the chain from before the index is read once, to index it");
+      assert.deepEqual((await disclosuresOf(s)).filter((d) => d.internetMessageId === m1.internetMessageId).length, 1, "the message it logged is not logged again");
+      const second = { to: [INSPECTIE], subject: `Vervolg ${s.name}`, body: `Het vervolg over ${s.name}.` };
+      const c2 = await onSend(second);
+      const m2 = env.sim.send(SENDER, { ...second, headers: stamped(c2) });
+      partitionReads.length = 0;
+      await Promise.all([sweep(), sweep()]);
+      assert.deepEqual(partitionReads, [], "an indexed chain is never read whole by the sweep");
+      assert.equal((await disclosuresOf(s)).filter((d) => d.internetMessageId === m2.internetMessageId).length, 1);
+    } finally {
+      storage.list = list;
+    }
+    const reg = await registerOf(env.stack, s.id);
+    assert.equal(reg.events.length, 32, "31 from before and the second mail's disclosure; the index rows are not events");
     assert.equal(reg.chain.verified, true);
   });
 
