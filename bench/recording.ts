@@ -58,6 +58,10 @@ export async function runRecording(conn: string, base: string, staff: string, st
   const recordChars = typeof stored.data === "string" ? stored.data.length : 0;
   if (recordChars === 0) throw new Error("the pending record of a one-student mail is not a single data string");
   const what = `verdict ${sample.json.verdict}, ${sample.json.students.length} student(s), pending record ${recordChars} chars`;
+  // What the one-student case's student gives (its verdict and record may differ from the sample's student).
+  const zero = await call<{ verdict: string; checkId: string; students: unknown[] }>(base, staff, "POST", "/api/check", JSON.parse(body(0, 0)), { "idempotency-key": `zv-send-${run}-sample0` });
+  const zeroStored = zero.status < 300 ? await checks.getEntity<{ data?: string }>(key(BOARD_TENANT), key(zero.json.checkId)).catch(() => undefined) : undefined;
+  log(`  the same student's check: verdict ${zero.json.verdict}, ${zero.json.students.length} student(s), pending record ${typeof zeroStored?.data === "string" ? zeroStored.data.length : 0} chars`);
 
   log("recording-check floor: HEAD point read + insert of a pending record");
   const floors = new Map<boolean, Floor>();

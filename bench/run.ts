@@ -11,7 +11,7 @@
  *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts), likewise
  *   BENCH_ONLY=checks  only the import, the floor, the checks, the recording checks and the confirmation, likewise
  *   BENCH_ONLY=tab     only the build, the import and seeding, then the tab group, likewise
- *   BENCH_ONLY=recording only the import and the recording checks (BENCH_RECORDING=rec-one|rec-many: one case), likewise
+ *   BENCH_ONLY=recording only the import, the recording checks and their confirmation (BENCH_RECORDING=rec-one|rec-many: one recording case, no confirmation), likewise
  *
  * The groups, one file each: bounded.ts, attachments.ts, import.ts, floor.ts, checks.ts, recording.ts, confirm.ts, detection.ts, bundles.ts, tab.ts; the figures
  * and the document in report.ts, the server child in server-child.ts, the board in board.ts.
@@ -80,6 +80,7 @@ async function main(): Promise<void> {
 
     if (only === "recording") {
       await runRecording(azurite.connectionString, base, staff, students, seeded);
+      if (!process.env.BENCH_RECORDING) await runConfirm(base, coord, students, seeded);
       notes.push(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join("/")}`);
       console.log(`\n${renderResults(desc)}`);
       return;
