@@ -15,6 +15,7 @@ import {
 import type { DisclosureEvent } from "../../server/register/domain.js";
 import { CheckRepository } from "../../server/sendcheck/repository.js";
 import { disclosureEvent } from "../../server/sendcheck/service.js";
+import { exportTenant } from "../../server/backup/service.js";
 import { DEFAULT_OVERRIDE_REASONS } from "../../contract/sendcheck.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import type { Breach, ReviewItem } from "../../server/sentitems/repository.js";
@@ -175,6 +176,9 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     const reg = await registerOf(env.stack, s.id);
     assert.equal(reg.events.length, 32, "31 from before and the second mail's disclosure; the index rows are not events");
     assert.equal(reg.chain.verified, true);
+    // The index is derived from the events: a backup leaves it out (a restored chain is indexed again).
+    const rows = (await exportTenant(env.stack.running.storage, env.stack.tenantId)).tables.Events ?? [];
+    assert.ok(rows.some((r) => r.partitionKey === pk) && !rows.some((r) => r.partitionKey === pk && r.rowKey.startsWith("m_")), "the chain is in the backup, its index rows are not");
   });
 
   it("When one sweep confirms several mails about one student, more than one transaction holds, and one stamp is on two mails, then each mail gives exactly one disclosure per recipient in the order sent, each record counts its own, and the chain verifies", async () => {
