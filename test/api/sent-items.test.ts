@@ -181,6 +181,24 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     assert.ok(rows.some((r) => r.partitionKey === pk) && !rows.some((r) => r.partitionKey === pk && r.rowKey.startsWith("m_")), "the chain is in the backup, its index rows are not");
   });
 
+  it("When one message is disclosed to more recipients than one transaction holds, then it goes over several, each recipient exactly once, and again nothing", async () => {
+    const s = await importStudent(env.stack);
+    const repo = env.stack.running.services.registerRepo;
+    const to = Array.from({ length: 150 }, (_, i) => `inspecteur${i}@onderwijsinspectie.example`);
+    const sent = { at: new Date().toISOString(), internetMessageId: `<big-${randomUUID()}@demo>` };
+    const item = {
+      messageId: sent.internetMessageId,
+      build: (logged: { has(r: string): boolean }) =>
+        to.filter((r) => !logged.has(r)).map((r) => disclosureEvent(s.id, "chk_big", { recipient: r, basis: "legal" }, "allow", SENDER, sent, { source: "confirmed", recordedBy: SENDER })),
+    };
+    const [first] = await repo.appendSent(env.stack.tenantId, s.id, [item]);
+    assert.equal(first?.length, 150);
+    assert.deepEqual(await repo.appendSent(env.stack.tenantId, s.id, [item]), [[]], "seen again: nothing");
+    const ds = await disclosuresOf(s);
+    assert.deepEqual(ds.map((d) => d.recipient).sort(), [...to].sort());
+    assert.equal((await registerOf(env.stack, s.id)).chain.verified, true);
+  });
+
   it("When one sweep confirms several mails about one student, more than one transaction holds, and one stamp is on two mails, then each mail gives exactly one disclosure per recipient in the order sent, each record counts its own, and the chain verifies", async () => {
     const s = await importStudent(env.stack);
     // 40 recipients a mail: the first two mails fit one transaction (80 events), the third starts the next.
