@@ -15,7 +15,7 @@ import {
 import type { DisclosureEvent } from "../../server/register/domain.js";
 import { CheckRepository } from "../../server/sendcheck/repository.js";
 import { disclosureEvent } from "../../server/sendcheck/service.js";
-import { exportTenant } from "../../server/backup/service.js";
+import { exportTenant, tenantRows } from "../../server/backup/service.js";
 import { DEFAULT_OVERRIDE_REASONS } from "../../contract/sendcheck.js";
 import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
 import type { Breach, ReviewItem } from "../../server/sentitems/repository.js";
@@ -179,6 +179,9 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     // The index is derived from the events: a backup leaves it out (a restored chain is indexed again).
     const rows = (await exportTenant(env.stack.running.storage, env.stack.tenantId)).tables.Events ?? [];
     assert.ok(rows.some((r) => r.partitionKey === pk) && !rows.some((r) => r.partitionKey === pk && r.rowKey.startsWith("m_")), "the chain is in the backup, its index rows are not");
+    const streamed: string[] = [];
+    for await (const [table, r] of tenantRows(env.stack.running.storage, env.stack.tenantId)) if (table === "Events" && r.partitionKey === pk) streamed.push(r.rowKey);
+    assert.ok(streamed.includes("HEAD") && !streamed.some((k) => k.startsWith("m_")), "nor in the backup script's stream");
   });
 
   it("When one message is disclosed to more recipients than one transaction holds, then it goes over several, each recipient exactly once, and again nothing", async () => {
