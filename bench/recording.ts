@@ -37,7 +37,10 @@ export async function runRecording(conn: string, base: string, staff: string, st
   const cases: RecordingCase[] = [
     { id: "rec-many", label: "Recording check (mode send), 2 KB mail, 1 student, different students", oneStudent: false, body: (n: number) => body(n, n) },
     { id: "rec-one", label: "Recording check (mode send), 2 KB mail, 1 student, always the same student", oneStudent: true, body: (n: number) => body(0, n) },
-  ].map((c) => ({ ...c, headers: (n: number) => ({ "idempotency-key": `zv-send-${run}-${c.id}-${n}` }), target: { ratio: 2 } }));
+  ]
+    // BENCH_RECORDING=rec-one (or rec-many): only that case, e.g. for a CPU profile of it alone.
+    .filter((c) => !process.env.BENCH_RECORDING || c.id === process.env.BENCH_RECORDING)
+    .map((c) => ({ ...c, headers: (n: number) => ({ "idempotency-key": `zv-send-${run}-${c.id}-${n}` }), target: { ratio: 2 } }));
 
   // One recording check outside the measurement: it must leave a pending record; its size is the floor's insert.
   const sample = await call<{ verdict: string; checkId: string; stamp?: string; pendingUntil?: string; students: unknown[] }>(
@@ -55,6 +58,10 @@ export async function runRecording(conn: string, base: string, staff: string, st
   const recordChars = typeof stored.data === "string" ? stored.data.length : 0;
   if (recordChars === 0) throw new Error("the pending record of a one-student mail is not a single data string");
   const what = `verdict ${sample.json.verdict}, ${sample.json.students.length} student(s), pending record ${recordChars} chars`;
+  // What the one-student case's student gives (its verdict and record may differ from the sample's student).
+  const zero = await call<{ verdict: string; checkId: string; students: unknown[] }>(base, staff, "POST", "/api/check", JSON.parse(body(0, 0)), { "idempotency-key": `zv-send-${run}-sample0` });
+  const zeroStored = zero.status < 300 ? await checks.getEntity<{ data?: string }>(key(BOARD_TENANT), key(zero.json.checkId)).catch(() => undefined) : undefined;
+  log(`  the same student's check: verdict ${zero.json.verdict}, ${zero.json.students.length} student(s), pending record ${typeof zeroStored?.data === "string" ? zeroStored.data.length : 0} chars`);
 
   log("recording-check floor: HEAD point read + insert of a pending record");
   const floors = new Map<boolean, Floor>();

@@ -11,6 +11,7 @@
  *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts) and the on-send handler's size, likewise
  *   BENCH_ONLY=checks  only the import, the floor, the checks, the recording checks and the confirmation, likewise
  *   BENCH_ONLY=tab     only the build, the import and seeding, then the tab group, likewise
+ *   BENCH_ONLY=recording only the import, the recording checks and their confirmation (BENCH_RECORDING=rec-one|rec-many: one recording case, no confirmation), likewise
  *
  * The groups, one file each: bounded.ts, attachments.ts, import.ts, floor.ts, checks.ts, recording.ts, confirm.ts, detection.ts, bundles.ts, tab.ts; the figures
  * and the document in report.ts, the server child in server-child.ts, the board in board.ts.
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
   console.log(`Zorgvuldig benchmarks${SMOKE ? " (SMOKE)" : ""}\n${desc}`);
 
   const only = process.env.BENCH_ONLY;
-  if (only && !["bounded", "attachments", "checks", "tab"].includes(only)) throw new Error(`BENCH_ONLY=${only}: one of bounded, attachments, checks, tab`);
+  if (only && !["bounded", "attachments", "checks", "tab", "recording"].includes(only))
+    throw new Error(`BENCH_ONLY=${only}: one of bounded, attachments, checks, tab, recording`);
   // --- Bounded work (its own server children; BENCH_ONLY=bounded runs only this group) ---------------
   if (!only || only === "bounded") await runBounded();
   // --- Attachment contents (its own server child; BENCH_ONLY=attachments runs only this group) --------
@@ -73,6 +75,14 @@ async function main(): Promise<void> {
     const { students, seeded } = await runImport(server, coord, repo, now);
     if (only === "tab") {
       await runTab(base);
+      notes.push(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join("/")}`);
+      console.log(`\n${renderResults(desc)}`);
+      return;
+    }
+
+    if (only === "recording") {
+      await runRecording(azurite.connectionString, base, staff, students, seeded);
+      if (!process.env.BENCH_RECORDING) await runConfirm(base, coord, students, seeded);
       notes.push(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join("/")}`);
       console.log(`\n${renderResults(desc)}`);
       return;

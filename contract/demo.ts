@@ -13,7 +13,9 @@ export interface SentItemView {
   subject: string;
   body: string;
   sentAt: string;
-  /** The check id of the x-zorgvuldig-check stamp ("" without one). */
+  /** The check id of the x-zorgvuldig-check stamp ("" without one); a meeting: of its zvCheck custom property. */
   checkId: string;
   attachments: string[];
+  /** A meeting request: its event in the organiser's calendar (internetMessageId is the event's iCalUId). */
+  meeting?: boolean;
 }

@@ -9,7 +9,10 @@
  * - `routes` (mounted by the server at /dev/outlook in dev mode only) is what Outlook does after a send:
  *   `POST /dev/outlook/sent-items` puts the mail in the sender's simulated Sent Items, with the
  *   x-zorgvuldig-check header the add-in set (Graph returns it as the extended property), and
- *   `GET /dev/outlook/sent-items?mailbox=` lists what Sent Items holds.
+ *   `GET /dev/outlook/sent-items?mailbox=` lists what Sent Items holds, and the meetings the mailbox sent;
+ *   `POST /dev/outlook/meetings` sends a meeting request: its event lands in the organiser's calendar with
+ *   the add-in's custom property `zvCheck` (appointments have no internet headers), where the server's
+ *   calendar path (docs/SENT-ITEMS.md, Meetings) confirms it.
  */
 import { randomUUID } from "node:crypto";
 import express, { Router } from "express";
@@ -17,7 +20,7 @@ import { GraphAuth } from "../../server/graph/client.js";
 import type { Running } from "../../server/main.js";
 import { SentItemsRepository } from "../../server/sentitems/repository.js";
 import type { SentItemView } from "../../contract/demo.js";
-import { GraphSim } from "./graph-sim.js";
+import { GraphSim, type SimEvent } from "./graph-sim.js";
 import { FakeAuthority } from "./local-services.js";
 
 export const CHECK_HEADER = "x-zorgvuldig-check";
@@ -90,9 +93,31 @@ export async function startDevGraph(opts: { firstSeq?: number; sweepSeconds?: nu
     });
     res.status(201).json(view(m));
   });
+  routes.post("/meetings", (req, res) => {
+    const b = (req.body ?? {}) as SentBody & { rooms?: unknown; customProperties?: unknown };
+    const mailbox = text(b.mailbox, 320);
+    const required = strings(b.to);
+    if (!mailbox || required.length === 0) {
+      res.status(400).json({ code: "VALIDATION", message: "mailbox and at least one required attendee are required" });
+      return;
+    }
+    const c = b.customProperties && typeof b.customProperties === "object" ? (b.customProperties as Record<string, unknown>) : {};
+    const customProperties = Object.fromEntries(Object.entries(c).flatMap(([k, v]) => (typeof v === "string" && k.length <= 255 ? [[k, v.slice(0, 1000)]] : [])));
+    const e = sim.meeting(mailbox, {
+      required,
+      optional: strings(b.cc),
+      rooms: strings(b.rooms),
+      subject: text(b.subject, 1000),
+      body: text(b.body, 1_000_000),
+      ...(Object.keys(customProperties).length > 0 ? { customProperties } : {}),
+    });
+    res.status(201).json(meetingView(e));
+  });
   routes.get("/sent-items", (req, res) => {
     const mailbox = typeof req.query.mailbox === "string" ? req.query.mailbox.toLowerCase() : "";
-    const items = (sim.mailboxes.get(mailbox) ?? []).map(view).reverse();
+    const items = [...(sim.mailboxes.get(mailbox) ?? []).map(view), ...(sim.calendars.get(mailbox) ?? []).map(meetingView)]
+      .sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0))
+      .reverse();
     res.json({ items });
   });
   return {
@@ -114,6 +139,24 @@ export async function startDevGraph(opts: { firstSeq?: number; sweepSeconds?: nu
       await running.services.sentItems.subscribe(tenantId);
     },
     close: () => sim.close(),
+  };
+}
+
+/** A sent meeting as the playground lists it: its calendar event (the iCalUId stands for the Message-ID). */
+function meetingView(e: SimEvent): SentItemView {
+  const stamp = e.meeting.customProperties?.zvCheck ?? "";
+  return {
+    id: e.id,
+    internetMessageId: e.iCalUId,
+    to: e.meeting.required,
+    cc: e.meeting.optional ?? [],
+    bcc: e.meeting.rooms ?? [],
+    subject: e.meeting.subject,
+    body: e.meeting.body,
+    sentAt: e.lastModified,
+    checkId: stamp.includes(".") ? stamp.slice(0, stamp.lastIndexOf(".")) : "",
+    attachments: [],
+    meeting: true,
   };
 }
 

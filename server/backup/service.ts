@@ -9,6 +9,7 @@ import { canonicalJson, sha256Hex } from "../shared/hash.js";
 import { mapLimited } from "../shared/schedule.js";
 import { verifyChain, type RegisterEvent } from "../register/domain.js";
 import { headSealText, type IntegrityKeys } from "../register/integrity.js";
+import { isSentIndexRow } from "../register/repository.js";
 import { verifyAdminChain } from "../accountability/admin-log.js";
 import type { AdminLogEntry } from "../../contract/admin.js";
 import {
@@ -81,7 +82,11 @@ export async function exportTenant(storage: Storage, tenantId: string, at = new 
   const tables: Partial<Record<TableName, BackupRow[]>> = {};
   const counts: Partial<Record<TableName, number>> = {};
   for (const name of TABLES) {
-    const rows = (await storage.list(name, tenantFilter(tenantId))).map((e) => toRow(e)).sort(byKeys);
+    // The register's sent-message index is derived from the events: not kept, rebuilt after a restore.
+    const rows = (await storage.list(name, tenantFilter(tenantId)))
+      .filter((e) => name !== "Events" || !isSentIndexRow(e.rowKey))
+      .map((e) => toRow(e))
+      .sort(byKeys);
     tables[name] = rows;
     counts[name] = rows.length;
   }
@@ -127,9 +132,14 @@ export async function* backupLines(
   yield sealChunk(keys, h, i, true, JSON.stringify({ counts }));
 }
 
-/** Every row of the tenant, table by table, page by page as the store returns them (nothing held whole). */
+/**
+ * Every row of the tenant, table by table, page by page as the store returns them (nothing held whole);
+ * not the register's sent-message index (derived from the events, rebuilt after a restore).
+ */
 export async function* tenantRows(storage: Storage, tenantId: string): AsyncGenerator<[TableName, BackupRow]> {
-  for (const name of TABLES) for await (const page of storage.pages(name, tenantFilter(tenantId))) for (const e of page) yield [name, toRow(e)];
+  for (const name of TABLES)
+    for await (const page of storage.pages(name, tenantFilter(tenantId)))
+      for (const e of page) if (name !== "Events" || !isSentIndexRow(e.rowKey)) yield [name, toRow(e)];
 }
 
 /** The rows of an in-memory backup in file order (tests, and version 2 files). */

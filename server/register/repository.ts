@@ -3,6 +3,8 @@ import { AppError } from "../shared/errors.js";
 import { key, isConflict, type Entity, type Storage } from "../shared/storage.js";
 import { GENESIS_HASH, chainEvent, projectState, verifyChain, type NewEvent, type RegisterEvent, type TombstoneEvent } from "./domain.js";
 import { headSealText, type IntegrityKeys } from "./integrity.js";
+import { sha256Hex } from "../shared/hash.js";
+import { mapLimited } from "../shared/schedule.js";
 
 /**
  * Register events live in one partition per student (PK "tenant|student"), so reading a student's
@@ -103,6 +105,55 @@ export function integrityError(): AppError {
 }
 
 const HEAD = "HEAD";
+
+/**
+ * The sent-message index of a chain (issue 15): one row per Internet Message-ID the chain has logged
+ * (RowKey "m_" + SHA-256 of the id), holding SHA-256 prefixes of the recipients it was disclosed to, written
+ * in the same transaction as those disclosures. So the sweep's "was this message logged already, and to
+ * whom" is a point read per message, not a read of the student's history. The row "m_index" says the index
+ * is complete (a chain from before it is indexed once, from its events, before the first indexed append).
+ * Derived data: never part of a backup (rebuilt the same way after a restore), never an event.
+ */
+const SENT_PREFIX = "m_";
+const SENT_INDEX = "m_index";
+const sentRowKey = (messageId: string): string => `${SENT_PREFIX}${sha256Hex(messageId)}`;
+const recipientKey = (recipient: string): string => sha256Hex(recipient.trim().toLowerCase()).slice(0, 32);
+/** A row of the sent-message index (not an event, not the HEAD). */
+export const isSentIndexRow = (rowKey: unknown): boolean => typeof rowKey === "string" && rowKey.startsWith(SENT_PREFIX);
+
+/** What a chain has logged of one message: anything at all, and to which recipients. */
+export interface LoggedMessage {
+  any: boolean;
+  has(recipient: string): boolean;
+}
+
+/** One sent message's events for a chain, built against what the chain already logged of that message. */
+export interface SentAppend {
+  /** The Internet Message-ID (a meeting: its iCalUId). */
+  messageId: string;
+  build(logged: LoggedMessage): NewEvent[];
+}
+
+function recipientsOf(row: Entity | undefined): Set<string> | undefined {
+  if (!row) return undefined;
+  const parts: string[] = [];
+  for (let i = 0; typeof row[`r${i}`] === "string"; i++) parts.push(String(row[`r${i}`]));
+  return new Set(parts.join("").split(",").filter((h) => h.length > 0));
+}
+
+function sentEntity(pk: string, rk: string, recipients: ReadonlySet<string>): TableEntity<Record<string, string>> {
+  const text = [...recipients].sort().join(",");
+  const e: TableEntity<Record<string, string>> = { partitionKey: pk, rowKey: rk };
+  for (let i = 0; i * STATE_CHUNK < text.length || i === 0; i++) e[`r${i}`] = text.slice(i * STATE_CHUNK, (i + 1) * STATE_CHUNK);
+  return e;
+}
+
+/** The chain as the sweep's append needs it: HEAD, the state, and the index rows of the messages asked for. */
+interface SentView {
+  head: Head | undefined;
+  events: RegisterEvent[];
+  logged: Map<string, Set<string>>;
+}
 /** Azure Tables allows 100 actions in one transaction; the HEAD row is one of them. */
 export const MAX_EVENTS_PER_TRANSACTION = 99;
 const seqKey = (seq: number): string => String(seq).padStart(10, "0");
@@ -224,6 +275,156 @@ export class RegisterRepository {
   ): Promise<RegisterEvent[]> {
     const pk = this.partitionKey(tenantId, studentId);
     return this.serial(pk, (waited) => this.appendNow(tenantId, studentId, pk, build, waited ? undefined : known));
+  }
+
+  /**
+   * The sweep's append of sent messages to one chain (server/sentitems/service.ts): each item's events are
+   * built against what the chain already logged of its message (the index rows, point reads), in order,
+   * as many items per ETag-guarded transaction as fit (HEAD, events and index rows: 100 actions); an item
+   * with more events than fit goes alone over several, each rebuilt against what the last one logged. The
+   * chain's history is never read (except once to index a chain from before the index). Returns the events
+   * written per item.
+   */
+  async appendSent(tenantId: string, studentId: string, items: SentAppend[]): Promise<RegisterEvent[][]> {
+    const pk = this.partitionKey(tenantId, studentId);
+    return this.serial(pk, async () => {
+      const out: RegisterEvent[][] = items.map(() => []);
+      let next = 0;
+      let cur = await this.readSent(tenantId, studentId, pk, items);
+      for (let attempt = 0; attempt < 25; attempt++) {
+        const touched = new Map<string, Set<string>>();
+        const chained: RegisterEvent[] = [];
+        const owner: number[] = [];
+        let seq = cur.head?.seq ?? 0;
+        let prev = cur.head?.hash ?? GENESIS_HASH;
+        // A new chain starts indexed (its index row in its first transaction).
+        const indexRow = cur.head ? 0 : 1;
+        let i = next;
+        for (; i < items.length; i++) {
+          const it = items[i];
+          if (!it) break;
+          const rk = sentRowKey(it.messageId);
+          const have = touched.get(rk) ?? cur.logged.get(rk);
+          const made = it.build({ any: have !== undefined, has: (r) => have?.has(recipientKey(r)) ?? false });
+          if (made.length === 0) continue;
+          const room = MAX_EVENTS_PER_TRANSACTION - indexRow - chained.length - touched.size - (touched.has(rk) ? 0 : 1);
+          if (made.length > room && chained.length > 0) break;
+          const take = made.slice(0, room);
+          const set = new Set(have ?? []);
+          for (const e of take) {
+            seq += 1;
+            const c = chainEvent(e, seq, prev);
+            chained.push(c);
+            owner.push(i);
+            prev = c.hash;
+            if (c.type === "disclosure") set.add(recipientKey(c.recipient));
+          }
+          touched.set(rk, set);
+          // The rest of a large item goes in the next transaction, rebuilt against what this one logged.
+          if (take.length < made.length) break;
+        }
+        if (chained.length === 0) return out;
+        const head = this.headEntity(pk, seq, prev, [...cur.events, ...chained]);
+        const actions: TransactionAction[] = [
+          cur.head ? ["update", head, "Replace", { etag: cur.head.etag }] : ["create", head],
+          ...chained.map(
+            (c): TransactionAction => ["create", { partitionKey: pk, rowKey: seqKey(c.seq), type: c.type, seq: c.seq, hash: c.hash, data: JSON.stringify(c) }],
+          ),
+          ...[...touched].map(([rk, set]): TransactionAction => ["upsert", sentEntity(pk, rk, set), "Replace"]),
+          ...(indexRow ? [["upsert", { partitionKey: pk, rowKey: SENT_INDEX }, "Replace"] satisfies TransactionAction] : []),
+        ];
+        try {
+          await this.storage.run("Events", (t) => t.submitTransaction(actions));
+        } catch (err) {
+          if (!isConflict(err)) throw err;
+          // Someone else appended first: re-read, re-build, and try again after a short random pause.
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+          cur = await this.readSent(tenantId, studentId, pk, items.slice(next));
+          continue;
+        }
+        chained.forEach((c, k) => out[owner[k] ?? 0]?.push(c));
+        this.tell(tenantId, studentId, seq, prev, [...cur.events, ...chained]);
+        next = i;
+        if (next >= items.length) return out;
+        attempt = -1;
+        // Only the HEAD's new ETag is needed: what this transaction logged is known. A HEAD moved on by
+        // another writer meanwhile means reading the index again.
+        const logged = new Map(cur.logged);
+        for (const [rk, set] of touched) logged.set(rk, set);
+        const row = await this.storage.getOrUndefined("Events", pk, HEAD);
+        const fresh = row ? this.verifiedHead(pk, row) : undefined;
+        if (fresh?.sealed && fresh.seq === seq && fresh.hash === prev)
+          cur = { head: fresh, events: fresh.state ?? projectState([...cur.events, ...chained]), logged };
+        else cur = await this.readSent(tenantId, studentId, pk, items.slice(next));
+      }
+      throw new AppError(409, "CONFLICT", "The register of this student is busy; try again");
+    });
+  }
+
+  /**
+   * The HEAD (point read), the state, and the index rows of the items' messages (point reads). A chain
+   * from before the index is indexed first (once).
+   */
+  private async readSent(tenantId: string, studentId: string, pk: string, items: SentAppend[]): Promise<SentView> {
+    const keys = [...new Set(items.map((it) => sentRowKey(it.messageId)))];
+    for (let tries = 0; tries < 25; tries++) {
+      const [headRow, indexRow] = await Promise.all([this.storage.getOrUndefined("Events", pk, HEAD), this.storage.getOrUndefined("Events", pk, SENT_INDEX)]);
+      if (!headRow) {
+        this.verified.delete(pk);
+        return { head: undefined, events: [], logged: new Map() };
+      }
+      const head = this.verifiedHead(pk, headRow);
+      // Never extend (and so re-seal) a HEAD written without the integrity key.
+      if (!head.sealed) throw integrityError();
+      if (!indexRow) {
+        await this.indexSent(tenantId, studentId, pk);
+        continue;
+      }
+      const rows = await mapLimited(keys, 16, (rk) => this.storage.getOrUndefined("Events", pk, rk));
+      const logged = new Map<string, Set<string>>();
+      keys.forEach((rk, i) => {
+        const set = recipientsOf(rows[i]);
+        if (set) logged.set(rk, set);
+      });
+      const events = head.state ?? (await this.read(tenantId, studentId)).events;
+      return { head, events, logged };
+    }
+    throw new AppError(409, "CONFLICT", "The register of this student is busy; try again");
+  }
+
+  /**
+   * Indexes a chain written before the sent-message index: its disclosures' messages from its events, in
+   * transactions that each replace the HEAD with its ETag (an append meanwhile makes it start over), the
+   * row "m_index" last. Returns without it on a conflict (the caller reads again).
+   */
+  private async indexSent(tenantId: string, studentId: string, pk: string): Promise<void> {
+    const part = await this.read(tenantId, studentId);
+    const head = part.head;
+    if (!head) return;
+    if (!head.sealed) throw integrityError();
+    const byMessage = new Map<string, Set<string>>();
+    for (const e of part.events) {
+      if (e.type !== "disclosure" || !e.internetMessageId) continue;
+      const rk = sentRowKey(e.internetMessageId);
+      byMessage.set(rk, (byMessage.get(rk) ?? new Set()).add(recipientKey(e.recipient)));
+    }
+    const rows: TableEntity<Record<string, string>>[] = [...[...byMessage].map(([rk, set]) => sentEntity(pk, rk, set)), { partitionKey: pk, rowKey: SENT_INDEX }];
+    let etag = head.etag;
+    for (let i = 0; i < rows.length; i += MAX_EVENTS_PER_TRANSACTION) {
+      const actions: TransactionAction[] = [
+        ["update", this.headEntity(pk, head.seq, head.hash, part.events), "Replace", { etag }],
+        ...rows.slice(i, i + MAX_EVENTS_PER_TRANSACTION).map((r): TransactionAction => ["upsert", r, "Replace"]),
+      ];
+      try {
+        await this.storage.run("Events", (t) => t.submitTransaction(actions));
+      } catch (err) {
+        if (isConflict(err)) return;
+        throw err;
+      }
+      const fresh = await this.storage.getOrUndefined("Events", pk, HEAD);
+      if (!fresh || Number(fresh.seq) !== head.seq) return;
+      etag = String(fresh.etag);
+    }
   }
 
   private async appendNow(
@@ -410,6 +611,7 @@ function toPartition(keys: IntegrityKeys, rows: Entity[]): Partition {
   const events: RegisterEvent[] = [];
   for (const r of rows) {
     if (r.rowKey === HEAD) head = headOf(keys, r);
+    else if (isSentIndexRow(r.rowKey)) continue;
     else events.push(JSON.parse(String(r.data)) as RegisterEvent);
   }
   events.sort((a, b) => a.seq - b.seq);

@@ -3,7 +3,7 @@ import type { Logger } from "../shared/logger.js";
 import { AppError, notFound } from "../shared/errors.js";
 import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
 import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
-import { MAX_EVENTS_PER_TRANSACTION, type RegisterRepository } from "../register/repository.js";
+import type { RegisterRepository, SentAppend } from "../register/repository.js";
 import { sha256Hex } from "../shared/hash.js";
 import { everyTenant, mapLimited, REAL_TIMERS, type Timers } from "../shared/schedule.js";
 export type { Timers } from "../shared/schedule.js";
@@ -41,10 +41,9 @@ export type Outcome = "confirmed" | "logged" | "review" | "server" | "nothing";
 /** Messages judged, and students appended to, side by side in a sweep. */
 const SWEEP_IN_FLIGHT = 4;
 
-/** Events for one student's chain, built against its events (and those the same transaction adds before). */
-interface ChainAppend {
+/** Events for one student's chain, built against what the chain already logged of the message. */
+interface ChainAppend extends SentAppend {
   studentId: string;
-  build: (events: readonly (RegisterEvent | NewEvent)[]) => NewEvent[];
 }
 
 /** What one sent message means, decided before anything is appended. */
@@ -366,34 +365,21 @@ export class SentItemsService {
    * seen twice, or two sweeps at once, log it once.
    */
   private async apply(tenantId: string, plans: Planned[]): Promise<number[]> {
-    const byStudent = new Map<string, { plan: number; build: ChainAppend["build"] }[]>();
+    const byStudent = new Map<string, { plan: number; append: SentAppend }[]>();
     plans.forEach((p, plan) => {
-      for (const a of p.appends) byStudent.set(a.studentId, [...(byStudent.get(a.studentId) ?? []), { plan, build: a.build }]);
+      for (const a of p.appends) byStudent.set(a.studentId, [...(byStudent.get(a.studentId) ?? []), { plan, append: a }]);
     });
     const written = plans.map(() => 0);
     await mapLimited([...byStudent], SWEEP_IN_FLIGHT, async ([studentId, list]) => {
-      let rest = list;
-      while (rest.length > 0) {
-        let used = 0;
-        const owner = new Map<string, number>();
-        const events = await this.d.register.append(tenantId, studentId, (current) => {
-          const out: NewEvent[] = [];
-          used = 0;
-          for (const a of rest) {
-            const made = a.build([...current.events, ...out]);
-            if (used > 0 && out.length + made.length > MAX_EVENTS_PER_TRANSACTION) break;
-            for (const e of made) owner.set(e.id, a.plan);
-            out.push(...made);
-            used++;
-          }
-          return out;
-        });
-        for (const e of events) {
-          const plan = e.type === "disclosure" ? owner.get(e.id) : undefined;
-          if (plan !== undefined) written[plan] = (written[plan] ?? 0) + 1;
-        }
-        rest = rest.slice(Math.max(1, used));
-      }
+      const events = await this.d.register.appendSent(
+        tenantId,
+        studentId,
+        list.map((x) => x.append),
+      );
+      events.forEach((made, k) => {
+        const plan = list[k]?.plan;
+        if (plan !== undefined) written[plan] = (written[plan] ?? 0) + made.filter((e) => e.type === "disclosure").length;
+      });
     });
     await mapLimited(plans, SWEEP_IN_FLIGHT, async (p, i) => p.after?.(written[i] ?? 0));
     return written;
@@ -406,18 +392,20 @@ export class SentItemsService {
       const external = c.result.recipients.filter((r) => asSent.has(r.address) && r.kind !== "internal" && !(r.kind === "guardian" && r.verdict === "allow"));
       return c.result.students.map((s) => ({
         studentId: s.id,
-        build: (events) => {
-          if (events.some((e) => e.type === "disclosure" && e.internetMessageId === sent.internetMessageId)) return [];
-          return [
-            { type: "override", id: newEventId(s.id), studentId: s.id, checkId: o.checkId, reason: o.reason, by: o.by, at: sent.at, recordedBy: c.sentBy, recordedAt: new Date().toISOString() },
-            ...external.map((r) =>
-              disclosureEvent(s.id, c.checkId, { recipient: r.address, ...(r.party ? { partyId: r.party.id } : {}), basis: "override", ...(c.purposeId ? { purposeId: c.purposeId } : {}) }, "block", c.sentBy, sent, {
-                source: "confirmed",
-                recordedBy: c.sentBy,
-              }),
-            ),
-          ] satisfies NewEvent[];
-        },
+        messageId: sent.internetMessageId,
+        // The override once per message; its disclosures once per recipient.
+        build: (logged) =>
+          [
+            ...(logged.any ? [] : [{ type: "override" as const, id: newEventId(s.id), studentId: s.id, checkId: o.checkId, reason: o.reason, by: o.by, at: sent.at, recordedBy: c.sentBy, recordedAt: new Date().toISOString() }]),
+            ...external
+              .filter((r) => !logged.has(r.address))
+              .map((r) =>
+                disclosureEvent(s.id, c.checkId, { recipient: r.address, ...(r.party ? { partyId: r.party.id } : {}), basis: "override", ...(c.purposeId ? { purposeId: c.purposeId } : {}) }, "block", c.sentBy, sent, {
+                  source: "confirmed",
+                  recordedBy: c.sentBy,
+                }),
+              ),
+          ] satisfies NewEvent[],
       }));
     }
     const list = c.disclosures.filter((d) => asSent.has(d.recipient));
@@ -441,10 +429,10 @@ export class SentItemsService {
     for (const d of list) byStudent.set(d.studentId, [...(byStudent.get(d.studentId) ?? []), d]);
     return [...byStudent].map(([studentId, mine]) => ({
       studentId,
-      build: (events) => {
-        const done = new Set(events.flatMap((e) => (e.type === "disclosure" && e.internetMessageId === sent.internetMessageId ? [e.recipient] : [])));
+      messageId: sent.internetMessageId,
+      build: (logged) => {
         return mine
-          .filter((d) => !done.has(d.recipient))
+          .filter((d) => !logged.has(d.recipient))
           .map((d) =>
             disclosureEvent(studentId, checkId, d, verdict, sentBy, sent, {
               source: decidedBy ? "review" : source,

@@ -26,7 +26,7 @@ import { Compose } from "./Compose.js";
 import { Inbox } from "./Inbox.js";
 import { SmartAlert } from "./SmartAlert.js";
 import { TaskPane } from "./TaskPane.js";
-import { deliverOutbox, OutboxView, SENT_ITEMS_PATH, SentItemsView, type OutboxItem, type SentItem } from "./SentItems.js";
+import { CHECK_PROPERTY, deliverOutbox, OutboxView, SENT_ITEMS_PATH, SentItemsView, type OutboxItem, type SentItem } from "./SentItems.js";
 import { ConsentTour } from "./ConsentTour.js";
 
 type Folder = "compose" | "inbox" | "outbox" | "sent";
@@ -160,7 +160,9 @@ export function Playground({ sim, host, api, lang, handlerReady }: PlaygroundPro
     const m = sim.composeSnapshot();
     // Outlook sends it (with the stamp the add-in set) on the next Send/Receive.
     outboxKey.current += 1;
-    const item: OutboxItem = { key: outboxKey.current, mail: m, stamp: sim.internetHeaders.get("x-zorgvuldig-check") };
+    // A mail carries its check as an internet header, a meeting (no internet headers) as a custom property.
+    const stamp = m.itemType === "appointment" ? sim.customProperties.get(CHECK_PROPERTY) : sim.internetHeaders.get("x-zorgvuldig-check");
+    const item: OutboxItem = { key: outboxKey.current, mail: m, stamp };
     setOutbox((o) => [...o, item]);
     setStatus({ intent: "success", text: `${m.itemType === "appointment" ? t.meetingSent(m.subject) : t.sentOk(m.subject)}. ${t.inOutbox}` });
     sim.compose({});

@@ -11,29 +11,49 @@ import type { ApiClient } from "../shared/api.js";
 import type { CheckResponse } from "../../contract/sendcheck.js";
 import type { SentItemView } from "../../contract/demo.js";
 import type { SimComposeMail } from "./office-sim.js";
+import { CHECK_PROPERTY_NAME } from "../addin/onsend/office.js";
 import type { Lang, Strings } from "./i18n.js";
 
 /** A message of the simulated Sent Items (the shape /dev/outlook/sent-items answers). */
 export type SentItem = SentItemView;
 
-/** A mail Outlook has accepted but not sent yet, with the stamp the add-in set on it. */
+/**
+ * A mail Outlook has accepted but not sent yet, with the stamp the add-in set on it: a mail's internet
+ * header, a meeting's custom property `zvCheck` (appointments have no internet headers).
+ */
 export interface OutboxItem {
   key: number;
   mail: SimComposeMail;
   stamp: string | undefined;
 }
 
+/** The add-in's custom property that carries a meeting's check. */
+export const CHECK_PROPERTY = CHECK_PROPERTY_NAME;
 export const SENT_ITEMS_PATH = "/dev/outlook/sent-items";
+/** Where a meeting request goes: the organiser's calendar in the Graph simulation. */
+export const MEETINGS_PATH = "/dev/outlook/meetings";
 
 /** Base64 of an attachment the simulation holds (file content from getAttachmentContentAsync's format). */
 function contentOf(a: SimComposeMail["attachments"][number]): string | undefined {
   return a.content && a.content.format === "base64" ? a.content.content : undefined;
 }
 
-/** Send/Receive: every Outbox mail goes to the sender's simulated Sent Items. */
+/** Send/Receive: every Outbox mail goes to the sender's simulated Sent Items, a meeting to the organiser's calendar. */
 export async function deliverOutbox(api: ApiClient, mailbox: string, outbox: OutboxItem[]): Promise<void> {
   for (const o of outbox) {
     const m = o.mail;
+    if (m.itemType === "appointment") {
+      await api.post(MEETINGS_PATH, {
+        mailbox,
+        to: m.to,
+        cc: m.cc,
+        rooms: m.resources ?? [],
+        subject: m.subject,
+        body: m.body,
+        customProperties: o.stamp ? { [CHECK_PROPERTY]: o.stamp } : {},
+      });
+      continue;
+    }
     await api.post(SENT_ITEMS_PATH, {
       mailbox,
       to: m.to,
@@ -132,8 +152,13 @@ function SentCard({ item, api, lang, t }: { item: SentItem; api: ApiClient; lang
       <Text size={200}>
         {t.to}: {[...item.to, ...item.cc, ...item.bcc].join(", ")} · {new Date(item.sentAt).toLocaleTimeString(lang === "en" ? "en-GB" : "nl-NL")}
       </Text>{" "}
+      {item.meeting && (
+        <Badge appearance="outline" color="informative" data-testid="sent-meeting">
+          {t.meetingInCalendar}
+        </Badge>
+      )}{" "}
       <Badge appearance="outline" color={item.checkId ? "success" : "danger"}>
-        {item.checkId ? t.stamped : t.unstamped}
+        {item.checkId ? (item.meeting ? t.stampedMeeting : t.stamped) : t.unstamped}
       </Badge>
       {item.attachments.length > 0 && <Text size={200}>{t.attachmentsOf(item.attachments.join(", "))}</Text>}
       <p className="pg-register-status" data-testid="register-status" role="status">

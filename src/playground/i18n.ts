@@ -76,6 +76,8 @@ const nl = {
   registerLink: (name: string) => `Register van ${name} openen`,
   stamped: "Met controlestempel (x-zorgvuldig-check)",
   unstamped: "Zonder controlestempel",
+  stampedMeeting: "Met controlestempel (eigenschap zvCheck van de afspraak)",
+  meetingInCalendar: "Vergadering: bevestigd via de agenda van de organisator",
   attachmentsOf: (list: string) => `Bijlagen: ${list}`,
   // The InfoBar (item.notificationMessages) and meetings
   infoBar: "Meldingen van de add-in",
@@ -174,6 +176,8 @@ const en: Strings = {
   registerLink: (name: string) => `Open the register of ${name}`,
   stamped: "With check stamp (x-zorgvuldig-check)",
   unstamped: "Without check stamp",
+  stampedMeeting: "With check stamp (the appointment's zvCheck property)",
+  meetingInCalendar: "Meeting: confirmed through the organiser's calendar",
   attachmentsOf: (list: string) => `Attachments: ${list}`,
   infoBar: "Notifications from the add-in",
   meeting: "Meeting request (instead of an email)",

@@ -15,6 +15,8 @@ import {
 } from "../support/api-helpers.js";
 import type { DisclosureEvent } from "../../server/register/domain.js";
 import { CheckRepository } from "../../server/sendcheck/repository.js";
+import { disclosureEvent } from "../../server/sendcheck/service.js";
+import { exportTenant, tenantRows } from "../../server/backup/service.js";
 import { DEFAULT_OVERRIDE_REASONS } from "../../contract/sendcheck.js";
 import { DEMO_SCHOOL_ID, DEMO_SECOND_SCHOOL_ID } from "../../server/demo/data.js";
 import { DEMO_TENANT } from "../../server/demo/seed.js";
@@ -139,6 +141,67 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     const ds = reg.disclosures.filter((e): e is DisclosureEvent => e.type === "disclosure");
     assert.deepEqual(ds.map((d) => d.internetMessageId).sort(), [...ids].sort());
     assert.equal(reg.chain.verified, true);
+  });
+
+  it("When a student's chain has a history, then the sweep's duplicate check reads the message's index row, never the student's partition; a chain from before the index is indexed once, and a message it logged is not logged again", async () => {
+    const s = await importStudent(env.stack);
+    const repo = env.stack.running.services.registerRepo;
+    const pk = repo.partitionKey(env.stack.tenantId, s.id);
+    // A history of earlier disclosures, and the first mail already logged by a sweep from before the index
+    // (written straight on the chain: the events, no index rows).
+    const first = { to: [INSPECTIE], ...about(s) };
+    const c1 = await onSend(first);
+    const m1 = env.sim.send(SENDER, { ...first, headers: stamped(c1) });
+    const old = (id: string) => disclosureEvent(s.id, c1.checkId, { recipient: INSPECTIE, basis: "legal" }, "warn", SENDER, { at: new Date().toISOString(), internetMessageId: id }, { source: "confirmed", recordedBy: SENDER });
+    await repo.append(env.stack.tenantId, s.id, () => [...Array.from({ length: 30 }, (_, i) => old(`<earlier-${i}@demo>`)), old(m1.internetMessageId)]);
+    const storage = env.stack.running.storage;
+    const partitionReads: string[] = [];
+    const list = storage.list.bind(storage);
+    storage.list = (name, filter) => {
+      if (name === "Events" && filter.includes(pk) && !filter.includes("RowKey")) partitionReads.push(filter);
+      return list(name, filter);
+    };
+    try {
+      await sweep();
+      assert.equal(partitionReads.length, 1, "the chain from before the index is read once, to index it");
+      assert.deepEqual((await disclosuresOf(s)).filter((d) => d.internetMessageId === m1.internetMessageId).length, 1, "the message it logged is not logged again");
+      const second = { to: [INSPECTIE], subject: `Vervolg ${s.name}`, body: `Het vervolg over ${s.name}.` };
+      const c2 = await onSend(second);
+      const m2 = env.sim.send(SENDER, { ...second, headers: stamped(c2) });
+      partitionReads.length = 0;
+      await Promise.all([sweep(), sweep()]);
+      assert.deepEqual(partitionReads, [], "an indexed chain is never read whole by the sweep");
+      assert.equal((await disclosuresOf(s)).filter((d) => d.internetMessageId === m2.internetMessageId).length, 1);
+    } finally {
+      storage.list = list;
+    }
+    const reg = await registerOf(env.stack, s.id);
+    assert.equal(reg.events.length, 32, "31 from before and the second mail's disclosure; the index rows are not events");
+    assert.equal(reg.chain.verified, true);
+    // The index is derived from the events: a backup leaves it out (a restored chain is indexed again).
+    const rows = (await exportTenant(env.stack.running.storage, env.stack.tenantId)).tables.Events ?? [];
+    assert.ok(rows.some((r) => r.partitionKey === pk) && !rows.some((r) => r.partitionKey === pk && r.rowKey.startsWith("m_")), "the chain is in the backup, its index rows are not");
+    const streamed: string[] = [];
+    for await (const [table, r] of tenantRows(env.stack.running.storage, env.stack.tenantId)) if (table === "Events" && r.partitionKey === pk) streamed.push(r.rowKey);
+    assert.ok(streamed.includes("HEAD") && !streamed.some((k) => k.startsWith("m_")), "nor in the backup script's stream");
+  });
+
+  it("When one message is disclosed to more recipients than one transaction holds, then it goes over several, each recipient exactly once, and again nothing", async () => {
+    const s = await importStudent(env.stack);
+    const repo = env.stack.running.services.registerRepo;
+    const to = Array.from({ length: 150 }, (_, i) => `inspecteur${i}@onderwijsinspectie.example`);
+    const sent = { at: new Date().toISOString(), internetMessageId: `<big-${randomUUID()}@demo>` };
+    const item = {
+      messageId: sent.internetMessageId,
+      build: (logged: { has(r: string): boolean }) =>
+        to.filter((r) => !logged.has(r)).map((r) => disclosureEvent(s.id, "chk_big", { recipient: r, basis: "legal" }, "allow", SENDER, sent, { source: "confirmed", recordedBy: SENDER })),
+    };
+    const [first] = await repo.appendSent(env.stack.tenantId, s.id, [item]);
+    assert.equal(first?.length, 150);
+    assert.deepEqual(await repo.appendSent(env.stack.tenantId, s.id, [item]), [[]], "seen again: nothing");
+    const ds = await disclosuresOf(s);
+    assert.deepEqual(ds.map((d) => d.recipient).sort(), [...to].sort());
+    assert.equal((await registerOf(env.stack, s.id)).chain.verified, true);
   });
 
   it("When one sweep confirms several mails about one student, more than one transaction holds, and one stamp is on two mails, then each mail gives exactly one disclosure per recipient in the order sent, each record counts its own, and the chain verifies", async () => {

@@ -437,7 +437,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
   });
 
   // Last: it gives Sem van Dijk's consent, which the earlier tests rely on being absent.
-  it("The consent tour: stopped, consent requested, the parent answers on the parents' page, sent again, and a disclosure only once Verzonden items has the mail", async () => {
+  it("The consent tour: stopped, consent requested, the parent answers on the parents' page, sent again, and a disclosure only once Verzonden items has the mail; a meeting request about the student is confirmed through the organiser's calendar", async () => {
     const page = await open();
     const tourStart = page.getByTestId("consent-tour-start");
     await tourStart.focus();
@@ -510,6 +510,29 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     assert.equal(devGraph.sim.deltaRounds + devGraph.sim.initialRounds > 0, true, "read by the server's delta query");
     await axeCheck(page, "tour: confirmed");
     await page.screenshot({ path: path.join(OUT, "23-tour-4-confirmed.png"), fullPage: true });
+
+    // 6. A meeting request about Sem to the GGD: checked at send (the stamp as the appointment's custom
+    // property), then confirmed through the organiser's calendar event, never through Sent Items.
+    await page.getByTestId("folder-compose").click();
+    await page.getByTestId("meeting").click();
+    await addRecipient(page, "Vereist", "jgz@ggd-voorbeeldregio.example");
+    await page.getByTestId("subject").fill("Overleg Sem van Dijk");
+    await page.getByTestId("body").fill("Graag bespreken we Sem van Dijk (groep 7) met u.");
+    const meeting = await send(page);
+    assert.equal(meeting.check.verdict, "allow", JSON.stringify(meeting.check.recipients));
+    await page.getByTestId("status").getByText("Postvak UIT").waitFor();
+    await page.getByTestId("send-receive").click();
+    await page.getByTestId("folder-sent").click();
+    const invite = page.getByTestId("sent-item").filter({ hasText: "Overleg Sem van Dijk" });
+    await invite.getByTestId("sent-meeting").waitFor();
+    await invite.getByTestId("register-status").getByText("vastgelegd als verstrekking in het register van Sem van Dijk").waitFor({ timeout: 20_000 });
+    const event = devGraph.sim.calendars.get(USER_EMAIL)?.find((e) => e.meeting.subject === "Overleg Sem van Dijk");
+    assert.ok(event, "the meeting is in the organiser's calendar");
+    assert.ok(event.meeting.customProperties?.zvCheck?.startsWith(`${meeting.check.checkId}.`), "with the handler's stamp as its custom property");
+    assert.ok(!devGraph.sim.mailboxes.get(USER_EMAIL)?.some((m) => m.subject === "Overleg Sem van Dijk"), "not through Sent Items");
+    const viaCalendar = (await registerOf(sem.id)).filter((e) => e.type === "disclosure" && e.checkId === meeting.check.checkId);
+    assert.deepEqual(viaCalendar.map((e) => ("internetMessageId" in e ? e.internetMessageId : undefined)), [event.iCalUId]);
+    await axeCheck(page, "tour: meeting confirmed");
     await page.close();
   });
 });

@@ -2,7 +2,7 @@
  * The tab's decision screens (issue 16 item 1, issue 15 item 8) in headless Chromium over the real stack
  * (Azurite + the server + the demo school): a second person approves another coordinator's proposal while
  * the proposer's own waits, a data breach is registered by hand and decided on, and an override found
- * wrong is registered as a breach from the overview. Axe clean (light); screenshots in test-output/decisions/.
+ * wrong is registered as a breach from the overview (and opened from the student's timeline). Axe clean (light); screenshots in test-output/decisions/.
  */
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -120,7 +120,7 @@ describe("Tab: approvals (four eyes) and the data breach forms, over the real se
     );
     await page.close();
   });
-  it("When a coordinator finds an override wrong in the overview, then by keyboard \"Als datalek registreren\" opens the breach form prefilled from its check (students, blocked recipients, the reason given), also in English, and saving it registers a breach that names the check", async () => {
+  it("When a coordinator finds an override wrong in the overview, then by keyboard \"Als datalek registreren\" opens the breach form prefilled from its check (students, blocked recipients, the reason given), also in English, and saving it registers a breach that names the check; the student's timeline opens the same form from the override event", async () => {
     // An override (the task pane's "send anyway" with a reason) whose mail Sent Items confirmed: the
     // confirmation writes the override event into the student's chain, done here straight on the
     // register repository (the confirmation itself is tested in test/api/sent-items.test.ts).
@@ -175,5 +175,17 @@ describe("Tab: approvals (four eyes) and the data breach forms, over the real se
     assert.match(b.what, /Ouders hebben telefonisch ingestemd De GGD had geen toestemming\.$/);
     await page.getByTestId("breach-table").getByRole("row").filter({ hasText: "Toch verzonden ondanks de blokkade" }).waitFor();
     await page.close();
+
+    // The student's timeline offers the same on its override event (the same form, from the same check).
+    const student = await open(`?view=student&student=${encodeURIComponent(s.id)}`);
+    const event = student.getByTestId("timeline").locator('[data-event-type="override"]');
+    const fromTimeline = event.getByRole("button", { name: new RegExp(`^Als datalek registreren: uitzondering voor ${s.name} op `) });
+    await fromTimeline.focus();
+    await student.keyboard.press("Enter");
+    const again = student.getByTestId("breach-from-override");
+    await again.getByTestId("bo-from-check").getByText(`Ontvangers (e-mailadressen): ${GGD}`).waitFor();
+    assert.match(new URL(student.url()).search, new RegExp(`check=${q.checkId}`));
+    assert.match(await again.getByRole("textbox", { name: /Wat is er gebeurd/ }).inputValue(), /Ouders hebben telefonisch ingestemd/);
+    await student.close();
   });
 });

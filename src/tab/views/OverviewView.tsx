@@ -1,4 +1,4 @@
-import { Button, Card, CardHeader, Text, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Card, CardHeader, Text, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import { RouteLink, TitledSection } from "../components/layout.js";
 import { routes, type Stats } from "../api.js";
@@ -6,7 +6,7 @@ import { useApp, useLoad } from "../context.js";
 import { formatDate, useI18n, type Translate } from "../i18n.js";
 import { BarChart, type Bar } from "../components/BarChart.js";
 import { ErrorBox, Loading } from "../components/common.js";
-import { actsAsCoordinator } from "../audit.js";
+import { BreachFromOverrideButton } from "../components/BreachFromOverride.js";
 
 const useStyles = makeStyles({
   grid: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(340px, 1fr))", gap: tokens.spacingHorizontalL },
@@ -28,7 +28,7 @@ export function expiringPerWeek(items: Stats["expiringThisMonth"], t: Translate,
 }
 
 export function OverviewView(): JSX.Element {
-  const { api, names, navigate, roles } = useApp();
+  const { api, names } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
   const loaded = useLoad(() => api.call(routes.stats), [api]);
@@ -74,16 +74,7 @@ export function OverviewView(): JSX.Element {
                   </RouteLink>{" "}
                   ({formatDate(o.at, lang)}): {o.reason}{" "}
                   {/* An override found wrong becomes a breach record (issue 15 item 8): the form, prefilled from the override's check. */}
-                  {actsAsCoordinator(roles) ? (
-                    <Button
-                      size="small"
-                      appearance="subtle"
-                      aria-label={t("ovBreachFromOverrideFor", { name: o.name, date: formatDate(o.at, lang) })}
-                      onClick={() => navigate({ view: "review", override: { checkId: o.checkId, reason: o.reason } })}
-                    >
-                      {t("ovBreachFromOverride")}
-                    </Button>
-                  ) : null}
+                  <BreachFromOverrideButton checkId={o.checkId} reason={o.reason} studentName={o.name} at={o.at} />
                 </li>
               ))}
             </ul>

@@ -86,6 +86,7 @@ export function StudentView({ id }: { id: string }): JSX.Element {
                 <EventItem
                   key={e.id}
                   e={e}
+                  studentName={r.student.name}
                   verified={r.chain.verified}
                   withdrawn={withdrawnIds.has(e.id)}
                   guardians={guardians}

@@ -6,6 +6,7 @@ import { type Names } from "../../context.js";
 import { formatDate, useI18n } from "../../i18n.js";
 import { type Guardian, EVENT_LABEL, METHOD_LABEL, VERDICT_LABEL, BASIS_LABEL, actorName } from "./labels.js";
 import { useStyles } from "./styles.js";
+import { BreachFromOverrideButton } from "../../components/BreachFromOverride.js";
 
 export function Fields({ rows }: { rows: [string, ReactNode][] }): JSX.Element {
   const s = useStyles();
@@ -21,7 +22,7 @@ export function Fields({ rows }: { rows: [string, ReactNode][] }): JSX.Element {
   );
 }
 
-export function EventItem(props: { e: RegisterEvent; verified: boolean; withdrawn: boolean; guardians: Guardian[]; names: Names; onWithdraw(c: ConsentEvent): void }): JSX.Element {
+export function EventItem(props: { e: RegisterEvent; studentName: string; verified: boolean; withdrawn: boolean; guardians: Guardian[]; names: Names; onWithdraw(c: ConsentEvent): void }): JSX.Element {
   const { e, names, guardians } = props;
   const { t, lang } = useI18n();
   const s = useStyles();
@@ -95,6 +96,8 @@ export function EventItem(props: { e: RegisterEvent; verified: boolean; withdraw
           />
         </details>
       ) : null}
+      {/* An override found wrong: opened as a data breach from its check, as in the overview. */}
+      {e.type === "override" ? <BreachFromOverrideButton checkId={e.checkId} reason={e.reason} studentName={props.studentName} at={e.at} /> : null}
       {e.type === "consent" && e.decision === "granted" && !props.withdrawn ? (
         <Button size="small" onClick={() => props.onWithdraw(e)} aria-label={`${t("actWithdraw")}: ${names.party(e.partyId)}, ${names.purpose(e.purposeId)}`}>
           {t("actWithdraw")}
