@@ -5,7 +5,7 @@
  *  - the static HTML pages and assets next to them.
  */
 import { build, type BuildOptions } from "esbuild";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { assertEs2016 } from "./check-es2016.js";
 
@@ -18,6 +18,8 @@ export interface Entry {
   options?: BuildOptions;
   /** Runs in classic Outlook's JavaScript-only runtime: the build fails on ES2017+ built-ins in it. */
   es2016?: boolean;
+  /** ES module code splitting: dynamic imports become chunks in chunks/ beside `out`. */
+  split?: boolean;
 }
 
 export const ENTRIES: Entry[] = [
@@ -30,7 +32,9 @@ export const ENTRIES: Entry[] = [
   // The same handlers for the browser-based event runtime (commands.html), with nested app authentication.
   { src: "src/addin/onsend/web.ts", out: "addin/onsend-web.js", options: { format: "iife" } },
   { src: "src/addin/taskpane/main.tsx", out: "addin/taskpane.js" },
-  { src: "src/tab/main.tsx", out: "tab/app.js" },
+  // The tab is split (issue 17): a small entry, React and the register as chunks it loads at once, every
+  // other view as a chunk loaded when first opened (dist/tab/chunks/, names with a content hash).
+  { src: "src/tab/main.tsx", out: "tab/app.js", split: true },
   { src: "src/playground/main.tsx", out: "playground/app.js" },
 ];
 
@@ -58,9 +62,12 @@ function copyStatic(dir: string): void {
 
 /** The esbuild options of one entry, written to outDir (dist/ in the build; a test may pick another). */
 export function entryBuildOptions(e: Entry, outDir: string = dist, overrides: BuildOptions = {}): BuildOptions {
+  const out = e.split
+    ? { outdir: path.join(outDir, path.dirname(e.out)), entryNames: path.basename(e.out, ".js"), chunkNames: "chunks/[name]-[hash]", splitting: true }
+    : { outfile: path.join(outDir, e.out) };
   return {
     entryPoints: [path.join(root, e.src)],
-    outfile: path.join(outDir, e.out),
+    ...out,
     bundle: true,
     minify: true,
     sourcemap: false,
@@ -81,6 +88,8 @@ export async function buildAll(opts: { quiet?: boolean } = {}): Promise<void> {
   const missing = ENTRIES.filter((e) => !existsSync(path.join(root, e.src)));
   if (missing.length && !opts.quiet) console.warn(`build: not yet present, skipped: ${missing.map((m) => m.src).join(", ")}`);
   const present = ENTRIES.filter((e) => existsSync(path.join(root, e.src)));
+  // A split entry's chunks of an earlier build would pile up (their names change with their content).
+  for (const e of present.filter((x) => x.split)) rmSync(path.join(dist, path.dirname(e.out), "chunks"), { recursive: true, force: true });
   await Promise.all(present.map((e) => build(entryBuildOptions(e))));
   for (const e of present.filter((x) => x.es2016)) {
     const file = path.join(dist, e.out);
