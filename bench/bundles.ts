@@ -43,7 +43,7 @@ export async function bundles(): Promise<void> {
     const raw = initial.reduce((a, [, b]) => a + b.length, 0);
     fig("Bundles", "Tab initial JS, gzip", `${kb(total)} (${kb(raw)} minified; ${scripts.join(", ")} and ${initial.length - scripts.length} chunks it imports)`, "<= 300 KB", total <= 300 * 1024);
     const entry = initial.find(([f]) => f === scripts[0])?.[1]?.toString() ?? "";
-    const dynamic = [...entry.matchAll(/import\("(\.\/chunks\/(?:App|client)-[^"]+)"\)/g)].map((m) => m[1] ?? "");
+    const dynamic = [...entry.matchAll(/import\("(\.\/chunks\/mount-[^"]+)"\)/g)].map((m) => m[1] ?? "");
     const screen = dynamic.length ? closure([...scripts, ...dynamic], fresh) : undefined;
     if (screen) fig("Bundles", "Tab register's first screen JS, gzip", `${kb(screen.reduce((a, [, b]) => a + gz(b), 0))} (${kb(screen.reduce((a, [, b]) => a + b.length, 0))} minified, ${screen.length} files)`);
   } else fig("Bundles", "Tab initial JS, gzip", why, "<= 300 KB");

@@ -4,7 +4,7 @@
  *  - the task pane, the Teams tab and the playground: browser bundles;
  *  - the static HTML pages and assets next to them.
  */
-import { build, type BuildOptions } from "esbuild";
+import { build, type BuildOptions, type Metafile } from "esbuild";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { assertEs2016 } from "./check-es2016.js";
@@ -20,6 +20,35 @@ export interface Entry {
   es2016?: boolean;
   /** ES module code splitting: dynamic imports become chunks in chunks/ beside `out`. */
   split?: boolean;
+  /**
+   * A split entry's page and the module it imports at once (dynamically): the page gets a
+   * `<link rel="modulepreload">` for that module's chunk and every chunk it imports statically, so the
+   * browser fetches them beside the entry instead of after it has run.
+   */
+  preload?: { page: string; module: string };
+}
+
+/** Writes the modulepreload links of `e.preload` into its page in dist/ (after copyStatic copied it). */
+function addModulePreloads(e: Entry, preload: { page: string; module: string }, meta: Metafile): void {
+  const outBase = path.join(dist, path.dirname(e.out));
+  // The metafile's paths are relative to the working directory esbuild ran in.
+  const rel = (out: string): string => path.relative(outBase, path.resolve(out)).split(path.sep).join("/");
+  // A dynamically imported module is an entry point of its own chunk in esbuild's metafile.
+  const start = Object.entries(meta.outputs).find(([, o]) => o.entryPoint === preload.module)?.[0];
+  if (!start) throw new Error(`build: no chunk holds ${preload.module}`);
+  const files = new Set<string>();
+  const todo = [start];
+  while (todo.length) {
+    const f = todo.pop() ?? "";
+    if (files.has(f)) continue;
+    files.add(f);
+    for (const imp of meta.outputs[f]?.imports ?? []) if (imp.kind === "import-statement" && !imp.external) todo.push(imp.path);
+  }
+  const page = path.join(dist, preload.page);
+  const links = [...files].map((f) => `    <link rel="modulepreload" href="${rel(f)}" />`).join("\n");
+  const html = readFileSync(page, "utf8");
+  if (!html.includes("</head>")) throw new Error(`build: ${preload.page} has no </head>`);
+  writeFileSync(page, html.replace(/\s*<\/head>/, `\n${links}\n  </head>`));
 }
 
 export const ENTRIES: Entry[] = [
@@ -34,7 +63,7 @@ export const ENTRIES: Entry[] = [
   { src: "src/addin/taskpane/main.tsx", out: "addin/taskpane.js" },
   // The tab is split (issue 17): a small entry, React and the register as chunks it loads at once, every
   // other view as a chunk loaded when first opened (dist/tab/chunks/, names with a content hash).
-  { src: "src/tab/main.tsx", out: "tab/app.js", split: true },
+  { src: "src/tab/main.tsx", out: "tab/app.js", split: true, preload: { page: "tab/index.html", module: "src/tab/mount.tsx" } },
   { src: "src/playground/main.tsx", out: "playground/app.js" },
 ];
 
@@ -90,12 +119,16 @@ export async function buildAll(opts: { quiet?: boolean } = {}): Promise<void> {
   const present = ENTRIES.filter((e) => existsSync(path.join(root, e.src)));
   // A split entry's chunks of an earlier build would pile up (their names change with their content).
   for (const e of present.filter((x) => x.split)) rmSync(path.join(dist, path.dirname(e.out), "chunks"), { recursive: true, force: true });
-  await Promise.all(present.map((e) => build(entryBuildOptions(e))));
+  const results = await Promise.all(present.map((e) => build(entryBuildOptions(e, dist, e.preload ? { metafile: true } : {}))));
   for (const e of present.filter((x) => x.es2016)) {
     const file = path.join(dist, e.out);
     assertEs2016(readFileSync(file, "utf8"), path.relative(root, file));
   }
   for (const d of STATIC_DIRS) copyStatic(d);
+  present.forEach((e, i) => {
+    const meta = results[i]?.metafile;
+    if (e.preload && meta) addModulePreloads(e, e.preload, meta);
+  });
   // Marks a complete build: tests reuse dist/ when this stamp is newer than every source file.
   writeFileSync(path.join(dist, BUILD_STAMP), new Date().toISOString());
 }
