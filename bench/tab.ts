@@ -1,12 +1,46 @@
 /** Tab: the register overview's data call, and the first grid rows in headless Chromium. */
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import type { BrowserContext } from "playwright-core";
 import { DEMO_TENANT } from "../server/demo/seed.js";
 import { BOARD_TENANT, SIZES, TAB_ON_BOARD, root } from "./config.js";
 import { fig, log, ms } from "./report.js";
 import { call, devToken } from "./server-child.js";
 
+/** One visit's timeline (ms from `page.goto`), from the page's own resource timing. */
+interface Visit {
+  firstRow: number;
+  /** app.js (and its chunks) downloaded. */
+  bundleEnd: number;
+  /** The first API request leaves (the bundle has started and the host gave a token). */
+  firstApi: number;
+  rowsStart: number;
+  rowsEnd: number;
+}
+
+/**
+ * Serves the tab's static files of `dir` to a browser context (the API still goes to the server): the
+ * baseline build (BENCH_TAB_BASELINE) and, in the same run, the current dist/tab, through the same path.
+ */
+async function serveTabFrom(context: BrowserContext, base: string, dir: string): Promise<void> {
+  await context.route(`${base}/tab/**`, async (route) => {
+    const rel = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/tab\/?/, "")) || "index.html";
+    const file = path.join(dir, rel);
+    if (!file.startsWith(dir) || !existsSync(file)) return route.fulfill({ status: 404, body: "not found" });
+    return route.fulfill({ path: file, headers: { "cache-control": "no-store" } });
+  });
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+/**
+ * First grid rows in headless Chromium, each visit in a new browser context (empty cache). With
+ * BENCH_TAB_BASELINE=<a copy of an earlier dist/tab> the visits alternate between that build and the
+ * current one (BENCH_TAB_VISITS each, default 3), both served from disk by the browser's request
+ * interception, so that a before/after is measured in the same run at the same load.
+ */
 export async function tab(query: string, tabStudents: number, base: string): Promise<void> {
   const label = `First grid rows, ${tabStudents.toLocaleString("en")}-student register`;
   if (!existsSync(path.join(root, "dist/tab/index.html")) || !existsSync(path.join(root, "dist/tab/app.js"))) {
@@ -17,42 +51,76 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
     fig("Tab", label, "not measured (no /usr/bin/chromium)", "<= 1 s");
     return;
   }
+  const baseline = process.env.BENCH_TAB_BASELINE ? path.resolve(process.env.BENCH_TAB_BASELINE) : undefined;
+  if (baseline && !existsSync(path.join(baseline, "index.html"))) throw new Error(`BENCH_TAB_BASELINE=${baseline}: no index.html there`);
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  try {
-    for (const when of ["first browser visit", "second visit, new browser context"] as const) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL" });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      // What the page asks before its first row: each request's path, when it started and ended (ms from goto).
-      const trace: string[] = [];
-      const started = new Map<unknown, number>();
-      page.on("request", (r) => started.set(r, performance.now()));
-      page.on("requestfinished", (r) => {
-        const from = started.get(r);
-        if (from !== undefined) trace.push(`${new URL(r.url()).pathname.replace(/^\/api/, "")} ${ms(from - t)}-${ms(performance.now() - t)}`);
-      });
+  const visit = async (name: string, from: string | undefined): Promise<Visit | undefined> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL" });
+    if (from) await serveTabFrom(context, base, from);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    try {
       const t = performance.now();
-      try {
-        await page.goto(`${base}/tab/${query}`);
-        // The first body row with its data (the server's first page), not a loading placeholder.
-        await page.waitForFunction(() => /\d/.test(document.querySelector('[role=grid] [role=row][aria-rowindex="2"]')?.textContent ?? ""), undefined, { timeout: 60_000 });
-        const elapsed = performance.now() - t;
-        const rows = await page.getAttribute("[role=grid]", "aria-rowcount");
-        const inPage = await page.evaluate(() => performance.now());
-        log(`  ${when}: ${trace.join(", ")}`);
-        fig("Tab", `${label} (${when})`, `${ms(elapsed)} (grid rows: ${rows ? Number(rows) - 1 : "?"}; ${ms(inPage)} after navigation start)`, "<= 1 s", elapsed <= 1000);
-      } catch (err) {
-        const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
-        fig("Tab", `${label} (${when})`, `not measured (${msg}${errors.length ? `; page error: ${errors[0]}` : ""})`, "<= 1 s");
-      } finally {
-        await context.close();
-      }
+      await page.goto(`${base}/tab/${query}`);
+      // The first body row with its data (the server's first page), not a loading placeholder.
+      await page.waitForFunction(() => /\d/.test(document.querySelector('[role=grid] [role=row][aria-rowindex="2"]')?.textContent ?? ""), undefined, { timeout: 60_000 });
+      const elapsed = performance.now() - t;
+      // The page's own clock starts at navigation; goto started a moment earlier in this process.
+      const v = await page.evaluate(() => {
+        const now = performance.now();
+        const res = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
+        const js = res.filter((r) => /\/tab\/.*\.js(\?|$)/.test(r.name));
+        const api = res.filter((r) => /\/(api|dev)\//.test(r.name));
+        const rows = res.find((r) => /\/api\/register\/rows/.test(r.name));
+        return {
+          now,
+          bundleEnd: Math.max(0, ...js.map((r) => r.responseEnd)),
+          firstApi: Math.min(...api.map((r) => r.startTime)),
+          rowsStart: rows?.startTime ?? NaN,
+          rowsEnd: rows?.responseEnd ?? NaN,
+          trace: res.map((r) => `${new URL(r.name).pathname.replace(/^\/api/, "")} ${r.startTime.toFixed(0)}-${r.responseEnd.toFixed(0)}`),
+        };
+      });
+      const shift = elapsed - v.now;
+      const rowsCount = await page.getAttribute("[role=grid]", "aria-rowcount");
+      log(`  ${name}: first row ${ms(elapsed)} (grid rows ${rowsCount ? Number(rowsCount) - 1 : "?"}); page clock: ${v.trace.join(", ")}; row seen at ${v.now.toFixed(0)}`);
+      return { firstRow: elapsed, bundleEnd: v.bundleEnd + shift, firstApi: v.firstApi + shift, rowsStart: v.rowsStart + shift, rowsEnd: v.rowsEnd + shift };
+    } catch (err) {
+      const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      fig("Tab", `${label} (${name})`, `not measured (${msg}${errors.length ? `; page error: ${errors[0]}` : ""})`, "<= 1 s");
+      return undefined;
+    } finally {
+      await context.close();
     }
+  };
+  const summary = (vs: Visit[]): string => {
+    const m = (f: (v: Visit) => number): string => ms(median(vs.map(f)));
+    return `${m((v) => v.firstRow)} median of ${vs.length} (bundle loaded ${m((v) => v.bundleEnd)}, first API request ${m((v) => v.firstApi)}, rows asked ${m((v) => v.rowsStart)}, rows in ${m((v) => v.rowsEnd)}, rendered +${m((v) => v.firstRow - v.rowsEnd)}; load average ${os.loadavg()[0]?.toFixed(1)})`;
+  };
+  try {
+    if (!baseline) {
+      for (const when of ["first browser visit", "second visit, new browser context"] as const) {
+        const v = await visit(when, undefined);
+        if (v) fig("Tab", `${label} (${when})`, summary([v]), "<= 1 s", v.firstRow <= 1000);
+      }
+      return;
+    }
+    const visits = Number(process.env.BENCH_TAB_VISITS ?? 3);
+    const before: Visit[] = [];
+    const after: Visit[] = [];
+    for (let i = 0; i < visits; i++) {
+      const b = await visit(`baseline ${i + 1}`, baseline);
+      if (b) before.push(b);
+      const a = await visit(`current ${i + 1}`, path.join(root, "dist/tab"));
+      if (a) after.push(a);
+    }
+    if (before.length) fig("Tab", `${label}, baseline build (${baseline})`, summary(before), "<= 1 s", median(before.map((v) => v.firstRow)) <= 1000);
+    if (after.length) fig("Tab", `${label}, current build`, summary(after), "<= 1 s", median(after.map((v) => v.firstRow)) <= 1000);
   } finally {
     await browser.close();
   }

@@ -9,7 +9,9 @@
 export const GUARDIAN_SLOTS = [1, 2, 3, 4] as const;
 
 type Slot = (typeof GUARDIAN_SLOTS)[number];
-type GuardianField = "naam" | "email" | "gezag" | "relatie";
+type GuardianField = "naam" | "email" | "gezag" | "relatie" | AddressField;
+/** A guardian's postal address in the export: street (or the whole street line), house number, its addition, postcode, town. */
+type AddressField = "straat" | "huisnummer" | "toevoeging" | "postcode" | "woonplaats";
 
 /** The import's own column names (the header of its documented format). */
 export type CsvColumn =
@@ -23,7 +25,8 @@ export type CsvColumn =
   | `ouder${Slot}_${GuardianField}`;
 
 export const STUDENT_COLUMNS = ["leerlingnummer", "voornaam", "roepnaam", "tussenvoegsel", "achternaam", "geboortedatum", "klas"] as const;
-export const GUARDIAN_FIELDS: readonly GuardianField[] = ["naam", "email", "gezag", "relatie"];
+export const ADDRESS_FIELDS: readonly AddressField[] = ["straat", "huisnummer", "toevoeging", "postcode", "woonplaats"];
+export const GUARDIAN_FIELDS: readonly GuardianField[] = ["naam", "email", "gezag", "relatie", ...ADDRESS_FIELDS];
 export const REQUIRED_COLUMNS = ["leerlingnummer", "voornaam", "achternaam", "geboortedatum"] as const;
 
 export const CSV_COLUMNS: readonly CsvColumn[] = [
@@ -56,12 +59,22 @@ const FIELD_WORDS: Record<GuardianField, readonly string[]> = {
   email: ["emailadres", "email", "mailadres", "mail"],
   gezag: ["ouderlijkgezag", "wettelijkgezag", "gezag"],
   relatie: ["relatietype", "soortrelatie", "relatie", "rol"],
+  // "Adres ouder 1" is the whole street line (street and number in one column).
+  straat: ["straatnaam", "straat", "adres"],
+  huisnummer: ["huisnummer", "huisnr"],
+  toevoeging: ["huisnummertoevoeging", "toevoeging", "huisletter"],
+  postcode: ["postcode"],
+  woonplaats: ["woonplaats", "plaatsnaam", "plaats"],
   naam: ["volledigenaam", "naam"],
 };
 
+/** The order field words are tried in: a word inside a longer one of another field comes later ("emailadres" holds "adres", "straatnaam" "naam", "huisnummertoevoeging" "huisnummer"). */
+const FIELD_ORDER: readonly GuardianField[] = ["email", "gezag", "relatie", "toevoeging", "huisnummer", "postcode", "woonplaats", "straat", "naam"];
+
 /**
  * The column a guardian heading names: a guardian word, a slot number and a field word in any order
- * ("E-mailadres ouder/verzorger 1", "Ouder 1 e-mail", "Verzorger2 Gezag", "Naam ouder/verzorger 2").
+ * ("E-mailadres ouder/verzorger 1", "Ouder 1 e-mail", "Verzorger2 Gezag", "Naam ouder/verzorger 2",
+ * "Postcode ouder 1", "Huisnummer verzorger 2").
  */
 function guardianColumn(folded: string): CsvColumn | undefined {
   const slot = /([1-4])/.exec(folded);
@@ -71,7 +84,9 @@ function guardianColumn(folded: string): CsvColumn | undefined {
   const hasGuardian = GUARDIAN_WORDS.some((w) => rest.includes(w));
   if (!hasGuardian) return undefined;
   // A gezag heading may say "ouder", so the field words are tried from the most specific.
-  for (const f of ["email", "gezag", "relatie", "naam"] as const) {
+  // A place of birth is not where the guardian lives.
+  if (/geboorteplaats|geboorteland/.test(rest)) return undefined;
+  for (const f of FIELD_ORDER) {
     if (FIELD_WORDS[f].some((w) => rest.replace(/ouderlijkgezag|wettelijkgezag/g, "gezag").includes(w))) {
       // "relatie 1 naam" names a guardian, not the relation: a name word beats the guardian word "relatie".
       if (f === "relatie" && FIELD_WORDS.naam.some((w) => rest.includes(w)) && !/relatietype|soortrelatie/.test(rest)) return `ouder${n}_naam`;

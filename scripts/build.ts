@@ -4,8 +4,8 @@
  *  - the task pane, the Teams tab and the playground: browser bundles;
  *  - the static HTML pages and assets next to them.
  */
-import { build, type BuildOptions } from "esbuild";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { build, type BuildOptions, type Metafile } from "esbuild";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { assertEs2016 } from "./check-es2016.js";
 
@@ -18,6 +18,37 @@ export interface Entry {
   options?: BuildOptions;
   /** Runs in classic Outlook's JavaScript-only runtime: the build fails on ES2017+ built-ins in it. */
   es2016?: boolean;
+  /** ES module code splitting: dynamic imports become chunks in chunks/ beside `out`. */
+  split?: boolean;
+  /**
+   * A split entry's page and the module it imports at once (dynamically): the page gets a
+   * `<link rel="modulepreload">` for that module's chunk and every chunk it imports statically, so the
+   * browser fetches them beside the entry instead of after it has run.
+   */
+  preload?: { page: string; module: string };
+}
+
+/** Writes the modulepreload links of `e.preload` into its page in dist/ (after copyStatic copied it). */
+function addModulePreloads(e: Entry, preload: { page: string; module: string }, meta: Metafile): void {
+  const outBase = path.join(dist, path.dirname(e.out));
+  // The metafile's paths are relative to the working directory esbuild ran in.
+  const rel = (out: string): string => path.relative(outBase, path.resolve(out)).split(path.sep).join("/");
+  // A dynamically imported module is an entry point of its own chunk in esbuild's metafile.
+  const start = Object.entries(meta.outputs).find(([, o]) => o.entryPoint === preload.module)?.[0];
+  if (!start) throw new Error(`build: no chunk holds ${preload.module}`);
+  const files = new Set<string>();
+  const todo = [start];
+  while (todo.length) {
+    const f = todo.pop() ?? "";
+    if (files.has(f)) continue;
+    files.add(f);
+    for (const imp of meta.outputs[f]?.imports ?? []) if (imp.kind === "import-statement" && !imp.external) todo.push(imp.path);
+  }
+  const page = path.join(dist, preload.page);
+  const links = [...files].map((f) => `    <link rel="modulepreload" href="${rel(f)}" />`).join("\n");
+  const html = readFileSync(page, "utf8");
+  if (!html.includes("</head>")) throw new Error(`build: ${preload.page} has no </head>`);
+  writeFileSync(page, html.replace(/\s*<\/head>/, `\n${links}\n  </head>`));
 }
 
 export const ENTRIES: Entry[] = [
@@ -30,7 +61,9 @@ export const ENTRIES: Entry[] = [
   // The same handlers for the browser-based event runtime (commands.html), with nested app authentication.
   { src: "src/addin/onsend/web.ts", out: "addin/onsend-web.js", options: { format: "iife" } },
   { src: "src/addin/taskpane/main.tsx", out: "addin/taskpane.js" },
-  { src: "src/tab/main.tsx", out: "tab/app.js" },
+  // The tab is split (issue 17): a small entry, React and the register as chunks it loads at once, every
+  // other view as a chunk loaded when first opened (dist/tab/chunks/, names with a content hash).
+  { src: "src/tab/main.tsx", out: "tab/app.js", split: true, preload: { page: "tab/index.html", module: "src/tab/mount.tsx" } },
   { src: "src/playground/main.tsx", out: "playground/app.js" },
 ];
 
@@ -58,9 +91,12 @@ function copyStatic(dir: string): void {
 
 /** The esbuild options of one entry, written to outDir (dist/ in the build; a test may pick another). */
 export function entryBuildOptions(e: Entry, outDir: string = dist, overrides: BuildOptions = {}): BuildOptions {
+  const out = e.split
+    ? { outdir: path.join(outDir, path.dirname(e.out)), entryNames: path.basename(e.out, ".js"), chunkNames: "chunks/[name]-[hash]", splitting: true }
+    : { outfile: path.join(outDir, e.out) };
   return {
     entryPoints: [path.join(root, e.src)],
-    outfile: path.join(outDir, e.out),
+    ...out,
     bundle: true,
     minify: true,
     sourcemap: false,
@@ -81,12 +117,18 @@ export async function buildAll(opts: { quiet?: boolean } = {}): Promise<void> {
   const missing = ENTRIES.filter((e) => !existsSync(path.join(root, e.src)));
   if (missing.length && !opts.quiet) console.warn(`build: not yet present, skipped: ${missing.map((m) => m.src).join(", ")}`);
   const present = ENTRIES.filter((e) => existsSync(path.join(root, e.src)));
-  await Promise.all(present.map((e) => build(entryBuildOptions(e))));
+  // A split entry's chunks of an earlier build would pile up (their names change with their content).
+  for (const e of present.filter((x) => x.split)) rmSync(path.join(dist, path.dirname(e.out), "chunks"), { recursive: true, force: true });
+  const results = await Promise.all(present.map((e) => build(entryBuildOptions(e, dist, e.preload ? { metafile: true } : {}))));
   for (const e of present.filter((x) => x.es2016)) {
     const file = path.join(dist, e.out);
     assertEs2016(readFileSync(file, "utf8"), path.relative(root, file));
   }
   for (const d of STATIC_DIRS) copyStatic(d);
+  present.forEach((e, i) => {
+    const meta = results[i]?.metafile;
+    if (e.preload && meta) addModulePreloads(e, e.preload, meta);
+  });
   // Marks a complete build: tests reuse dist/ when this stamp is newer than every source file.
   writeFileSync(path.join(dist, BUILD_STAMP), new Date().toISOString());
 }

@@ -116,6 +116,9 @@ const nl = {
     duplicateGuardian: "twee ouders van deze leerling hebben hetzelfde e-mailadres (of dezelfde naam zonder adres)",
     emailLeftOut: "een ongeldig e-mailadres is weggelaten",
     gezagUnknown: "gezag onbekend: vastgelegd als zonder gezag (bevestig het gezag later)",
+    addressIncomplete: "postadres onvolledig (straat en huisnummer, postcode en woonplaats horen bij elkaar): het adres is weggelaten",
+    postcodeInvalid: "geen Nederlandse postcode (zoals 1234 AB): het adres is weggelaten",
+    addressInvalid: "postadres ongeldig: het adres is weggelaten",
   },
   check: {
     unknownPurpose: "Onbekend doel.",
@@ -230,6 +233,9 @@ const en: Texts<typeof nl> = {
     duplicateGuardian: "two guardians of this student have the same address (or the same name without one)",
     emailLeftOut: "an address that is not valid was left out",
     gezagUnknown: "gezag unknown: recorded as no authority",
+    addressIncomplete: "postal address incomplete (street and number, postcode and town go together): the address was left out",
+    postcodeInvalid: "not a Dutch postcode (like 1234 AB): the address was left out",
+    addressInvalid: "postal address not valid: the address was left out",
   },
   check: {
     unknownPurpose: "Unknown purpose.",

@@ -2,11 +2,11 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parse, type Options as CsvOptions } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
-import { studentInput } from "../../contract/directory.js";
+import { postalAddress, studentInput } from "../../contract/directory.js";
 import { removedCounts, type DirectoryService } from "../directory/service.js";
 import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 import { AppError } from "../shared/errors.js";
-import { detailIn, issueText, serverText } from "../shared/texts.js";
+import { detailIn, issueText, serverText, type ServerTexts } from "../shared/texts.js";
 import { proposeMapping, REQUIRED_COLUMNS } from "../../contract/csv-columns.js";
 import type { Lang } from "../../contract/i18n.js";
 import type { CsvPreviewRow } from "../../contract/directory.js";
@@ -22,7 +22,8 @@ import { guardianIdFor, mergeStudent, studentIdFor, type GuardianIn, type MergeS
  *   ouder1_naam;ouder1_email;ouder1_gezag;ouder2_naam;ouder2_email;ouder2_gezag
  *
  * Optional columns: roepnaam (an alias), ouderN_relatie (moeder, vader, ouder, voogd, pleegouder),
- * up to ouder4. Column order is free (the header decides), names are case-insensitive. The headings of
+ * the guardian's postal address ouderN_straat, ouderN_huisnummer, ouderN_toevoeging, ouderN_postcode,
+ * ouderN_woonplaats (all or none; see readAddress), up to ouder4. Column order is free (the header decides), names are case-insensitive. The headings of
  * the student systems' own exports are recognised too (contract/csv-columns.ts, docs/IMPORT.md):
  * "Stamnummer", "Roepnaam", "Voorvoegsel", "Groep", "E-mailadres ouder/verzorger 1", ...
  * Dates: dd-mm-jjjj, dd/mm/jjjj or jjjj-mm-dd. Gezag: ja/nee (also j/n, 1/0, true/false, yes/no);
@@ -249,6 +250,7 @@ export class StudentCsvReader {
         hasAuthority = false;
       }
       const relation = RELATIONS[get(`ouder${n}_relatie`).toLowerCase()] ?? "parent";
+      const address = readAddress(n, get, t, (p) => problem(warnings, { row: line, ...p }));
       const guardianId = guardianIdFor(id, emails[0] ?? name);
       // Two guardians with one address (or one name and none) would be one record: the row is refused
       // here rather than the whole import later.
@@ -263,6 +265,7 @@ export class StudentCsvReader {
         emails,
         relation,
         hasAuthority,
+        ...(address ? { address } : {}),
       });
     }
     const roepnaam = get("roepnaam");
@@ -290,6 +293,29 @@ export class StudentCsvReader {
     // The outcome is settled against the stored directory later (importStudentCsv); "new" until then.
     seen("new", guardians.length);
   }
+}
+
+/**
+ * A guardian's postal address from the export's columns, checked as the guardians screen checks it: the
+ * street line (street with house number and its addition), postcode and town, all three or none; a Dutch
+ * postcode, stored as "1234 AB". An incomplete or invalid address is left out with a warning (the
+ * guardian is imported without it; the school can add it on the guardians screen).
+ */
+function readAddress(n: number, get: (name: string) => string, t: ServerTexts["csv"], warn: (p: { field: string; message: string }) => void): GuardianIn["address"] {
+  const number = [get(`ouder${n}_huisnummer`), get(`ouder${n}_toevoeging`)].filter(Boolean).join(" ");
+  const street = [get(`ouder${n}_straat`), number].filter(Boolean).join(" ");
+  const postcode = get(`ouder${n}_postcode`);
+  const town = get(`ouder${n}_woonplaats`);
+  if (!street && !postcode && !town) return undefined;
+  if (!street || !postcode || !town) {
+    warn({ field: `ouder${n}_${!street ? "straat" : !postcode ? "postcode" : "woonplaats"}`, message: t.addressIncomplete });
+    return undefined;
+  }
+  const parsed = postalAddress.safeParse({ street, postcode, town });
+  if (parsed.success) return parsed.data;
+  const bad = parsed.error.issues[0]?.path[0];
+  warn({ field: `ouder${n}_${bad === "postcode" ? "postcode" : bad === "town" ? "woonplaats" : "straat"}`, message: bad === "postcode" ? t.postcodeInvalid : t.addressInvalid });
+  return undefined;
 }
 
 /** The CSV as an ImportRequest for one school (students with guardians; nothing else). */
@@ -372,7 +398,7 @@ function csvField(path: PropertyKey[]): string {
   };
   if (a === "guardians" && b !== undefined) {
     const n = Number(b) + 1;
-    return c === "emails" ? `ouder${n}_email` : c === "name" ? `ouder${n}_naam` : `ouder${n}`;
+    return c === "emails" ? `ouder${n}_email` : c === "name" ? `ouder${n}_naam` : c === "address" ? `ouder${n}_postcode` : `ouder${n}`;
   }
   return map[a ?? ""] ?? a ?? "row";
 }

@@ -10,7 +10,7 @@ import type { ImportRequest } from "../../contract/directory.js";
  *   by id; the coordinator removes a guardian by hand if needed). Students missing from the source
  *   stay too (register history must keep its student).
  * - Fields the source does not know are kept: aliases, leftDate, legalHold; tussenvoegsel and class
- *   when the source leaves them empty.
+ *   when the source leaves them empty; a guardian's postal address when the source gives none.
  * - Guardians are matched by email (any shared address), then by name; a match keeps its id.
  * - `hasAuthority`: when the source knows custody (CSV "gezag" column) the source wins; when it does
  *   not (SDS has no custody field) an existing guardian keeps its value and its confirmation (a
@@ -76,6 +76,8 @@ export function mergeStudent(existing: Student | undefined, incoming: StudentIn,
       // A relation a coordinator refined (mother, foster-parent) beats the source's generic "parent".
       relation: g.relation === "parent" || g.relation === "other" ? match.relation : g.relation,
       hasAuthority: opts.authorityFromSource ? g.hasAuthority : match.hasAuthority,
+      // A source without the guardian's postal address (SDS, or an export without address columns) keeps the stored one.
+      ...(g.address === undefined && match.address ? { address: match.address } : {}),
       // A source that states custody confirms it; otherwise the stored confirmation (or its absence) stays.
       ...(opts.authorityFromSource
         ? {}

@@ -8,27 +8,30 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { routes, type TabApi } from "./api.js";
 import { AppContext, hrefOf, makeNames, routeFromParams, useLoad, type AppContextValue, type Route } from "./context.js";
 import type { Host, HostTheme } from "./host.js";
 import { I18nContext, formatDate, translator, useI18n, type Lang, type MessageKey } from "./i18n.js";
 import { THEMES, colorSchemeOf, themeStyle } from "../shared/theme.js";
-import { ErrorBox } from "./components/common.js";
+import { ErrorBox, Loading } from "./components/common.js";
 import { RegisterView } from "./views/RegisterView.js";
-import { StudentView } from "./views/StudentView.js";
-import { ExportView } from "./views/ExportView.js";
-import { DirectoryView } from "./views/DirectoryView.js";
-import { OverviewView } from "./views/OverviewView.js";
-import { RequestsView } from "./views/RequestsView.js";
-import { ReviewView } from "./views/ReviewView.js";
-import { AdminLogView } from "./views/AdminLogView.js";
-import { ApprovalsView } from "./views/ApprovalsView.js";
 import { auditFailed, mayReadAdminLog, problemCount } from "./audit.js";
 import type { AuditStatus } from "../../contract/index.js";
-import { ImportView } from "./views/ImportView.js";
-import { GuardiansView } from "./views/GuardiansView.js";
-import { SetupView } from "./views/SetupView.js";
+
+// The register is the first screen and comes with the app; every other view is a chunk of its own,
+// loaded when it is first opened (scripts/build.ts splits the tab's bundle).
+const StudentView = lazy(() => import("./views/StudentView.js").then((m) => ({ default: m.StudentView })));
+const ExportView = lazy(() => import("./views/ExportView.js").then((m) => ({ default: m.ExportView })));
+const DirectoryView = lazy(() => import("./views/DirectoryView.js").then((m) => ({ default: m.DirectoryView })));
+const OverviewView = lazy(() => import("./views/OverviewView.js").then((m) => ({ default: m.OverviewView })));
+const RequestsView = lazy(() => import("./views/RequestsView.js").then((m) => ({ default: m.RequestsView })));
+const ReviewView = lazy(() => import("./views/ReviewView.js").then((m) => ({ default: m.ReviewView })));
+const AdminLogView = lazy(() => import("./views/AdminLogView.js").then((m) => ({ default: m.AdminLogView })));
+const ApprovalsView = lazy(() => import("./views/ApprovalsView.js").then((m) => ({ default: m.ApprovalsView })));
+const ImportView = lazy(() => import("./views/ImportView.js").then((m) => ({ default: m.ImportView })));
+const GuardiansView = lazy(() => import("./views/GuardiansView.js").then((m) => ({ default: m.GuardiansView })));
+const SetupView = lazy(() => import("./views/SetupView.js").then((m) => ({ default: m.SetupView })));
 
 /**
  * Follows the host's theme live (Teams theme changes, or the dev switcher) and stops listening when the
@@ -247,17 +250,19 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             {auditFailed(audit.data) ? <AuditBanner status={audit.data} /> : null}
             {lookups.error ? <ErrorBox error={lookups.error} onRetry={lookups.reload} /> : null}
             {route.view === "register" ? <RegisterView /> : null}
-            {route.view === "overview" ? <OverviewView /> : null}
-            {route.view === "directory" ? <DirectoryView /> : null}
-            {route.view === "requests" ? <RequestsView /> : null}
-            {route.view === "review" ? <ReviewView key={route.override?.checkId ?? ""} {...(route.override ? { override: route.override } : {})} /> : null}
-            {route.view === "adminlog" ? <AdminLogView /> : null}
-            {route.view === "approvals" ? <ApprovalsView /> : null}
-            {route.view === "setup" ? <SetupView /> : null}
-            {route.view === "import" ? <ImportView /> : null}
-            {route.view === "guardians" ? <GuardiansView key={route.id ?? ""} id={route.id} /> : null}
-            {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
-            {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}
+            <Suspense fallback={<Loading />}>
+              {route.view === "overview" ? <OverviewView /> : null}
+              {route.view === "directory" ? <DirectoryView /> : null}
+              {route.view === "requests" ? <RequestsView /> : null}
+              {route.view === "review" ? <ReviewView key={route.override?.checkId ?? ""} {...(route.override ? { override: route.override } : {})} /> : null}
+              {route.view === "adminlog" ? <AdminLogView /> : null}
+              {route.view === "approvals" ? <ApprovalsView /> : null}
+              {route.view === "setup" ? <SetupView /> : null}
+              {route.view === "import" ? <ImportView /> : null}
+              {route.view === "guardians" ? <GuardiansView key={route.id ?? ""} id={route.id} /> : null}
+              {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
+              {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}
+            </Suspense>
           </main>
         </AppContext.Provider>
       </I18nContext.Provider>

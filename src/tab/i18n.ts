@@ -984,11 +984,8 @@ export function translator(lang: Lang): Translate {
   return (key, params) => fill(table[key], params);
 }
 
-/** nl unless the user asked for English (?lang=en, or an English Teams/browser locale). */
-export function pickLang(explicit: string | null | undefined, locale: string | undefined): Lang {
-  if (explicit === "en" || explicit === "nl") return explicit;
-  return langOf(locale);
-}
+/** nl unless the user asked for English (in src/tab/lang.ts, which the tab's small entry can import without this catalogue). */
+export { pickLang } from "./lang.js";
 
 export function formatDate(iso: string | undefined, lang: Lang, withTime = false): string {
   if (!iso) return "";

@@ -1,21 +1,27 @@
-/** Entry of the tab (index.html) and of the team tab's configuration page (config.html). */
-import { createRoot } from "react-dom/client";
+/**
+ * Entry of the tab (index.html) and of the team tab's configuration page (config.html). It is kept
+ * small (issue 17, the register's first rows): it finds the host and, on the register, asks the first
+ * page of rows at once, while React, Fluent UI and the views load in parallel as chunks of their own
+ * (esbuild splitting, scripts/build.ts); the other views load when first opened (App.tsx).
+ */
 import { ApiClient } from "./api.js";
+import { routeFromParams } from "./context.js";
+import { askFirstPage } from "./first-page.js";
 import { detectHost } from "./host.js";
-import { pickLang } from "./i18n.js";
-import { App } from "./App.js";
-import { ConfigPage } from "./views/ConfigPage.js";
+import { pickLang } from "./lang.js";
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(window.location.search);
+  const config = document.body.dataset.page === "config";
+  // Started first, awaited last: the code of the screen downloads and starts while the host signs in.
+  const mount = config ? import("./mount-config.js").then((m) => m.mountConfig) : import("./mount.js").then((m) => m.mountApp);
   const host = await detectHost(window, params);
   const lang = pickLang(params.get("lang"), host.locale());
   const api = new ApiClient({ baseUrl: window.location.origin, getToken: host.getToken, lang });
+  if (!config && routeFromParams(params).view === "register") askFirstPage(api, params);
   const el = document.getElementById("root");
   if (!el) throw new Error("index.html has no #root");
-  const root = createRoot(el);
-  if (document.body.dataset.page === "config") root.render(<ConfigPage host={host} api={api} initialLang={lang} />);
-  else root.render(<App host={host} api={api} initialLang={lang} />);
+  (await mount)(el, { host, api, initialLang: lang });
   host.ready();
 }
 

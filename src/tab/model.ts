@@ -69,6 +69,9 @@ export function paramsWith(current: URLSearchParams, filters: Filters, sort: Sor
   return p;
 }
 
+/** Rows the register asks per page (GET /api/register/rows). */
+export const REGISTER_PAGE = 100;
+
 /** The server's query for one page. */
 export function queryOf(f: Filters, sort: Sort, offset: number, limit: number): RegisterQuery {
   return {

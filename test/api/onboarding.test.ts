@@ -102,4 +102,47 @@ describe("Onboarding: the import wizard's dry run and a guardian's addresses", f
     const missing = await stack.api("PUT", "/api/students/lln-003/guardians/nobody", { name: "X", emails: [], relation: "parent" });
     assert.equal(missing.status, 404);
   });
+
+  it("When an export has guardians' address columns, then each heading names its column (street, house number, addition, postcode, town), and no e-mail, name or birthplace heading is taken for one", () => {
+    const headings: [string, string | undefined][] = [
+      ["Straat ouder 1", "ouder1_straat"], ["Straatnaam ouder/verzorger 2", "ouder2_straat"], ["Adres verzorger 1", "ouder1_straat"],
+      ["Huisnummer ouder/verzorger 1", "ouder1_huisnummer"], ["Huisnr ouder 2", "ouder2_huisnummer"], ["Huisnummertoevoeging ouder 1", "ouder1_toevoeging"],
+      ["Toevoeging ouder/verzorger 2", "ouder2_toevoeging"], ["Postcode ouder/verzorger 1", "ouder1_postcode"], ["Woonplaats verzorger 2", "ouder2_woonplaats"],
+      ["Plaatsnaam ouder 1", "ouder1_woonplaats"], ["E-mailadres ouder/verzorger 1", "ouder1_email"], ["Naam ouder/verzorger 1", "ouder1_naam"],
+      ["Geboorteplaats ouder 1", undefined], ["Postcode", undefined], ["Woonplaats", undefined],
+    ];
+    for (const [heading, column] of headings) assert.equal(columnOf(heading), column, heading);
+  });
+
+  it("When an export carries guardians' postal addresses, then a complete one is stored with its postcode as 1234 AB, an incomplete or non-Dutch one is left out with a warning at its column, and a later export without address columns keeps the stored address", async () => {
+    const header = "Leerlingnummer;Roepnaam;Achternaam;Geboortedatum;Groep;Naam ouder 1;E-mailadres ouder 1;Gezag ouder 1;Straat ouder 1;Huisnummer ouder 1;Toevoeging ouder 1;Postcode ouder 1;Woonplaats ouder 1;Naam ouder 2;E-mailadres ouder 2;Gezag ouder 2;Straat ouder 2;Huisnummer ouder 2;Postcode ouder 2;Woonplaats ouder 2\n";
+    const csv =
+      header +
+      "880101;Lieke;Mol;02-02-2015;4a;Sanne Mol;s.mol@mail.example;ja;Kerkstraat;12;a;1234ab;Utrecht;Joost Mol;j.mol@mail.example;ja;Dorpsweg;3;0123 AB;Zeist\n" +
+      "880102;Daan;Prins;03-03-2015;4a;Eva Prins;e.prins@mail.example;ja;Laan;7;;3511 CE;;;;;;;;\n";
+    const before = await snapshotTables(stack);
+    const preview = await importCsv(csv, true);
+    assert.equal(preview.status, 200, JSON.stringify(preview.json));
+    assert.deepEqual(preview.json.errors, []);
+    assert.deepEqual(preview.json.warnings, [
+      { row: 2, field: "ouder2_postcode", message: "geen Nederlandse postcode (zoals 1234 AB): het adres is weggelaten" },
+      { row: 3, field: "ouder1_woonplaats", message: "postadres onvolledig (straat en huisnummer, postcode en woonplaats horen bij elkaar): het adres is weggelaten" },
+    ]);
+    assert.deepEqual(await snapshotTables(stack), before, "the preview writes nothing");
+
+    const done = await importCsv(csv, false);
+    assert.equal(done.status, 200, JSON.stringify(done.json));
+    const guardiansOf = async (number: string) => (await stack.api<{ students: StudentSummary[] }>("GET", `/api/students?query=${number}`)).json.students[0]?.guardians ?? [];
+    const [sanne, joost] = await guardiansOf("880101");
+    assert.deepEqual(sanne?.address, { street: "Kerkstraat 12 a", postcode: "1234 AB", town: "Utrecht" });
+    assert.equal(joost?.name, "Joost Mol");
+    assert.equal(joost?.address, undefined, "the address with a postcode that is not Dutch is left out, the guardian is imported");
+    assert.equal((await guardiansOf("880102"))[0]?.address, undefined);
+
+    // The next export has no address columns (or School Data Sync, which has none): the stored address stays.
+    const plain = await importCsv("Leerlingnummer;Roepnaam;Achternaam;Geboortedatum;Groep;Naam ouder 1;E-mailadres ouder 1;Gezag ouder 1\n880101;Lieke;Mol;02-02-2015;5a;Sanne Mol;s.mol@mail.example;ja\n", false);
+    assert.equal(plain.status, 200, JSON.stringify(plain.json));
+    assert.equal(plain.json.result.students.updated, 1);
+    assert.deepEqual((await guardiansOf("880101"))[0]?.address, { street: "Kerkstraat 12 a", postcode: "1234 AB", town: "Utrecht" });
+  });
 });

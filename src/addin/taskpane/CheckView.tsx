@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from "react";
 import { Badge, Button, Field, Radio, RadioGroup, Select, Text, Textarea } from "@fluentui/react-components";
 import type { CheckResponse, RecipientResult } from "../../../contract/sendcheck.js";
-import type { Party, Purpose, StudentSummary } from "../../../contract/directory.js";
+import type { Party, Purpose } from "../../../contract/directory.js";
 import type { SensitivityLabelInfo } from "./host.js";
 import { Busy, errorText, Problem, Success, useApp, PurposeOptions, PaneSection } from "./common.js";
 import { routes } from "./api.js";
+import { StudentPicker } from "./StudentPicker.js";
 
 const CONSENT_CODES = new Set(["NO_CONSENT", "CONSENT_EXPIRED", "CONSENT_WITHDRAWN", "SECOND_GUARDIAN_REQUIRED", "CONSENT_REFUSED"]);
 /** Reasons that ask which student the mail is about (an attachment naming nobody, or one that could not be read). */
@@ -45,7 +46,6 @@ export function CheckView() {
   /** The tenant's sensitivity labels (Purview), undefined without a catalog. */
   const [labels, setLabels] = useState<SensitivityLabelInfo[]>();
   /** Students to pick from when the check recognised none in a mail with an attachment (loaded when asked). */
-  const [studentOptions, setStudentOptions] = useState<StudentSummary[]>();
   const [namedStudent, setNamedStudent] = useState("");
 
   const run = useCallback(
@@ -106,9 +106,6 @@ export function CheckView() {
     });
   /** The user names the student of a mail in which the check recognised none; it travels with the mail too. */
   const studentAsked = check?.recipients.some((r) => r.reasons.some((q) => STUDENT_CODES.has(q.code))) ?? false;
-  useEffect(() => {
-    if (studentAsked && !studentOptions) void api.call(routes.students, { query: { limit: 2000 } }).then((r) => setStudentOptions(r.students), () => undefined);
-  }, [api, studentAsked, studentOptions]);
   const nameStudent = (id: string) =>
     act(async () => {
       setNamedStudent(id);
@@ -193,16 +190,16 @@ export function CheckView() {
             <Text>{check.message}</Text>
           </div>
           {(studentAsked || namedStudent) && (
-            <Field label={t.whichStudent} hint={t.whichStudentHint} validationState={studentAsked ? "warning" : "none"}>
-              <Select value={namedStudent} onChange={(_, d) => void nameStudent(d.value)} disabled={busy || !studentOptions}>
-                <option value="">{t.choose}</option>
-                {(studentOptions ?? []).map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.className ? `${s.name} (${s.className})` : s.name}
-                  </option>
-                ))}
-              </Select>
-            </Field>
+            // Every student of the user's schools, searched on the server (a board has tens of thousands).
+            <StudentPicker
+              value={namedStudent}
+              onChange={(id) => void nameStudent(id)}
+              label={t.whichStudent}
+              hint={t.whichStudentHint}
+              required={false}
+              warning={studentAsked}
+              disabled={busy}
+            />
           )}
           {check.students.length > 0 && (
             <Field

@@ -16,7 +16,16 @@ const useStyles = makeStyles({
   detail: { color: tokens.colorNeutralForeground2 },
 });
 
-export function StudentPicker(props: { value: string; onChange(id: string): void }): JSX.Element {
+export function StudentPicker(props: {
+  value: string;
+  onChange(id: string): void;
+  /** The field's own label and hint (default: "Leerling", required); the check pane asks which student a mail is about. */
+  label?: string;
+  hint?: string;
+  required?: boolean;
+  warning?: boolean;
+  disabled?: boolean;
+}): JSX.Element {
   const { api, t } = useApp();
   const s = useStyles();
   const [text, setText] = useState("");
@@ -52,8 +61,15 @@ export function StudentPicker(props: { value: string; onChange(id: string): void
   const chosen = useMemo(() => found.find((x) => x.id === props.value), [found, props.value]);
 
   return (
-    <Field label={t.student} required hint={t.studentHint} validationMessage={error} validationState={error ? "error" : "none"}>
+    <Field
+      label={props.label ?? t.student}
+      required={props.required ?? true}
+      hint={props.hint ?? t.studentHint}
+      validationMessage={error}
+      validationState={error ? "error" : props.warning ? "warning" : "none"}
+    >
       <Combobox
+        disabled={props.disabled}
         value={text}
         placeholder={t.studentPlaceholder}
         selectedOptions={props.value ? [props.value] : []}
@@ -69,10 +85,11 @@ export function StudentPicker(props: { value: string; onChange(id: string): void
         aria-description={chosen ? detail(chosen) : undefined}
       >
         {found.slice(0, LIMIT).map((x) => (
-          // Its name read out as the words it shows, name and school apart (the two lines would run together).
-          <Option key={x.id} value={x.id} text={`${x.name} (${detail(x)})`} aria-label={`${x.name} (${detail(x)})`}>
+          // Named by the words it shows (no aria-label that could differ from them); the space keeps name and
+          // school apart when the two lines are read as one.
+          <Option key={x.id} value={x.id} text={`${x.name} (${detail(x)})`}>
             <div className={s.option}>
-              <Text weight="semibold">{x.name}</Text>
+              <Text weight="semibold">{`${x.name} `}</Text>
               <Text size={200} className={s.detail}>
                 {detail(x)}
               </Text>

@@ -50,8 +50,9 @@ function columnsFor(mapping: Mapping): { group: string; slot?: number; columns: 
 }
 
 function columnLabel(t: OnboardingT, c: CsvColumn): string {
-  const g = /^ouder(\d)_(naam|email|gezag|relatie)$/.exec(c);
-  return g ? t(`col_${g[2] as "naam" | "email" | "gezag" | "relatie"}`) : t(`col_${c as (typeof STUDENT_COLUMNS)[number]}`);
+  const g = /^ouder\d_(.+)$/.exec(c)?.[1];
+  const field = GUARDIAN_FIELDS.find((f) => f === g);
+  return field ? t(`col_${field}`) : t(`col_${c as (typeof STUDENT_COLUMNS)[number]}`);
 }
 
 export function ImportView(): JSX.Element {

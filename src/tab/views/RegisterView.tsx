@@ -19,7 +19,8 @@ import { PdfButton } from "../components/PdfButton.js";
 import type { RegisterPage } from "../../../contract/index.js";
 import { useApp } from "../context.js";
 import { formatDate, useI18n, type Lang, type MessageKey, type Translate } from "../i18n.js";
-import { NO_FILTERS, ROW_STATES, csvOf, filtersFromParams, moveCell, paramsWith, queryOf, type Cell, type Filters, type RowState, type Sort, type SortKey } from "../model.js";
+import { takeFirstPage } from "../first-page.js";
+import { NO_FILTERS, REGISTER_PAGE, ROW_STATES, csvOf, filtersFromParams, moveCell, paramsWith, queryOf, type Cell, type Filters, type RowState, type Sort, type SortKey } from "../model.js";
 import { Empty, ErrorBox, Loading } from "../components/common.js";
 import { ImportLink } from "./onboarding/ImportLink.js";
 
@@ -85,7 +86,7 @@ export function StateBadge({ state }: { state: RowState }): JSX.Element {
   );
 }
 
-const PAGE = 100;
+const PAGE = REGISTER_PAGE;
 const ROW_HEIGHT = 44;
 
 interface Paged {
@@ -113,7 +114,9 @@ function useRegisterPages(api: TabApi, filters: Filters, sort: Sort): Paged & { 
       const id = `${k}#${n}`;
       if (asked.current.has(id)) return;
       asked.current.add(id);
-      api.call(routes.registerRows, { query: queryOf(f, s, n * PAGE, PAGE) }).then(
+      const query = queryOf(f, s, n * PAGE, PAGE);
+      // The first page may already be on its way (main.tsx asks it while the tab's code loads).
+      (takeFirstPage(query) ?? api.call(routes.registerRows, { query })).then(
         (page) => {
           if (current.current !== k) return;
           setState((st) => {
@@ -133,9 +136,16 @@ function useRegisterPages(api: TabApi, filters: Filters, sort: Sort): Paged & { 
     [api],
   );
 
-  // A new query: its first page (typing waits a moment so each key is not a request).
+  // A new query: its first page (typing waits a moment so each key is not a request; the query the
+  // register opens with is asked at once, in this very effect).
+  const opened = useRef(false);
   useEffect(() => {
     asked.current.clear();
+    if (!opened.current) {
+      opened.current = true;
+      fetchPage(0, key, filters, sort);
+      return;
+    }
     const wait = setTimeout(() => fetchPage(0, key, filters, sort), filters.query ? 200 : 0);
     return () => clearTimeout(wait);
     // eslint-disable-next-line react-hooks/exhaustive-deps

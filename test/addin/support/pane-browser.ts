@@ -20,13 +20,13 @@ export interface PaneBrowser {
   open(mode: string, setup: PaneSetup, base?: string): Promise<Page>;
 }
 
-/** Builds the add-in into its own folder (`distPrefix`), starts the stack and a browser for a describe block. */
-export function usePaneBrowser(distPrefix: string): PaneBrowser {
-  const env = useStarted("the task pane browser", async () => {
+/** Builds the add-in into its own folder (`distPrefix`), starts the stack (with `env` for its config) and a browser for a describe block. */
+export function usePaneBrowser(distPrefix: string, env: Record<string, string> = {}): PaneBrowser {
+  const started = useStarted("the task pane browser", async () => {
     const dist = mkdtempSync(path.join(os.tmpdir(), distPrefix));
     await buildAddin(dist);
     const officeDouble = await buildOfficeDoubleScript();
-    const stack = await startStack({ seedDemo: true, distDir: dist });
+    const stack = await startStack({ seedDemo: true, distDir: dist, env });
     const browser = await launchBrowser();
     return {
       stack,
@@ -41,12 +41,12 @@ export function usePaneBrowser(distPrefix: string): PaneBrowser {
     };
   });
   return {
-    stack: stackFacade(() => env().stack),
+    stack: stackFacade(() => started().stack),
     get shots() {
-      return env().shots;
+      return started().shots;
     },
     async open(mode, setup, base) {
-      const { browser, officeDouble, stack } = env();
+      const { browser, officeDouble, stack } = started();
       // bypassCSP only so the test can inject axe-core inline; the page itself runs under the server's CSP.
       const context = await browser.newContext({ bypassCSP: true, locale: "nl-NL", viewport: { width: 380, height: 900 } });
       const page = await context.newPage();

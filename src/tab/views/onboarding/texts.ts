@@ -82,6 +82,11 @@ const nl = {
   col_email: "E-mailadres",
   col_gezag: "Gezag (ja/nee)",
   col_relatie: "Relatie (moeder, vader, voogd, ...)",
+  col_straat: "Straat (of straat en huisnummer)",
+  col_huisnummer: "Huisnummer",
+  col_toevoeging: "Toevoeging huisnummer",
+  col_postcode: "Postcode",
+  col_woonplaats: "Woonplaats",
 
   // guardians
   gdTitle: "Ouders, gezag en bewaarplicht",
@@ -249,6 +254,11 @@ const en: Texts<typeof nl> = {
   col_email: "Email address",
   col_gezag: "Parental authority (yes/no)",
   col_relatie: "Relation (mother, father, guardian, ...)",
+  col_straat: "Street (or street and number)",
+  col_huisnummer: "House number",
+  col_toevoeging: "House number addition",
+  col_postcode: "Postcode",
+  col_woonplaats: "Town",
 
   gdTitle: "Parents, authority and legal hold",
   gdIntro: "Search a student. Correct the addresses of parents and guardians and confirm each person's parental authority: with the parents' declaration or an extract of the gezagsregister. A parent whose authority is not confirmed counts as a parent without authority.",

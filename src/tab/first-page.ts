@@ -1,0 +1,35 @@
+/**
+ * The register's first page, asked as soon as the tab has a token: before React, Fluent UI and the
+ * views are loaded (main.tsx loads them at the same time), so that the page's data and the bundle's
+ * start-up overlap instead of following each other (issue 17: the register's first rows within about a
+ * second at 30,000 students). The register view takes it once, for the same query; anything else asks
+ * the server as usual. No React here: this module is part of the tab's small entry.
+ */
+import { routes } from "../../contract/route-refs.js";
+import type { RegisterPage, RegisterQuery } from "../../contract/index.js";
+import type { ApiClient } from "../shared/api.js";
+import { REGISTER_PAGE, filtersFromParams, queryOf } from "./model.js";
+
+/** An early page older than this is not used (the register was opened later, its data may have changed). */
+const FRESH_MS = 15_000;
+
+let early: { key: string; at: number; page: Promise<RegisterPage> } | undefined;
+
+const keyOf = (q: RegisterQuery): string => JSON.stringify(q);
+
+/** Asks the first page of the register the URL describes (its filters and sort). */
+export function askFirstPage(api: ApiClient, params: URLSearchParams, now = Date.now()): void {
+  const { filters, sort } = filtersFromParams(params);
+  const query = queryOf(filters, sort, 0, REGISTER_PAGE);
+  const page = api.call(routes.registerRows, { query });
+  // Its failure is shown by the register view that takes it; never an unhandled rejection when none does.
+  page.catch(() => undefined);
+  early = { key: keyOf(query), at: now, page };
+}
+
+/** The early page for this query, once (then it is gone); undefined when none was asked for it. */
+export function takeFirstPage(query: RegisterQuery, now = Date.now()): Promise<RegisterPage> | undefined {
+  const e = early;
+  early = undefined;
+  return e && e.key === keyOf(query) && now - e.at <= FRESH_MS ? e.page : undefined;
+}
