@@ -69,12 +69,13 @@ export function StudentPicker(props: { value: string; onChange(id: string): void
         aria-description={chosen ? detail(chosen) : undefined}
       >
         {found.slice(0, LIMIT).map((x) => (
-          // Its name read out as the words it shows, name and school apart (the two lines would run together).
+          // Its name read out as the words it shows, name and school apart (the two lines would run together):
+          // the visible text is the accessible name, the space and brackets included (axe label-content-name-mismatch).
           <Option key={x.id} value={x.id} text={`${x.name} (${detail(x)})`} aria-label={`${x.name} (${detail(x)})`}>
             <div className={s.option}>
-              <Text weight="semibold">{x.name}</Text>
+              <Text weight="semibold">{x.name}</Text>{" "}
               <Text size={200} className={s.detail}>
-                {detail(x)}
+                ({detail(x)})
               </Text>
             </div>
           </Option>
