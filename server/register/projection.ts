@@ -116,6 +116,8 @@ export class RegisterProjection {
   private readonly pending = new Map<string, Map<string, Partition>>();
   /** Each tenant's disclosures and overrides per student, read on the first ask. */
   private readonly activities = new Map<string, Promise<Activity>>();
+  /** The students appended while a tenant's activity was being read. */
+  private readonly loadingActivity = new Map<string, Set<string>>();
 
   constructor(
     private readonly repo: RegisterRepository,
@@ -136,6 +138,7 @@ export class RegisterProjection {
    */
   private active(tenantId: string, studentId: string, part: Partition, added: readonly RegisterEvent[]): void {
     const head = part.head;
+    this.loadingActivity.get(tenantId)?.add(studentId);
     const entry = this.activities.get(tenantId);
     if (!entry || !head) return;
     void entry.then(
@@ -150,9 +153,9 @@ export class RegisterProjection {
   }
 
   /** One student's activity read again from the partition (kept unless an append meanwhile got further). */
-  private async reread(tenantId: string, studentId: string, acts: Activity): Promise<void> {
+  private async reread(tenantId: string, studentId: string, acts: Activity, loading = false): Promise<void> {
     const part = await this.repo.read(tenantId, studentId).catch(() => undefined);
-    if (this.activities.get(tenantId) === undefined || !part) return;
+    if ((!loading && this.activities.get(tenantId) === undefined) || !part) return;
     if (!part.head) {
       acts.delete(studentId);
       return;
@@ -165,11 +168,21 @@ export class RegisterProjection {
   private activity(tenantId: string): Promise<Activity> {
     const have = this.activities.get(tenantId);
     if (have) return have;
-    const next = this.repo.readActivity(tenantId).then((read) => {
-      const acts: Activity = new Map();
-      for (const [id, a] of read) acts.set(id, activityOf(a, a.events));
-      return acts;
-    });
+    // Students appended while the query ran: read again after it (the query may have seen their events
+    // and their HEAD at different moments).
+    const during = new Set<string>();
+    this.loadingActivity.set(tenantId, during);
+    const next = this.repo
+      .readActivity(tenantId)
+      .then(async (read) => {
+        const acts: Activity = new Map();
+        for (const [id, a] of read) acts.set(id, activityOf(a, a.events));
+        for (const id of during) await this.reread(tenantId, id, acts, true);
+        return acts;
+      })
+      .finally(() => {
+        if (this.loadingActivity.get(tenantId) === during) this.loadingActivity.delete(tenantId);
+      });
     this.activities.set(tenantId, next);
     next.catch(() => {
       if (this.activities.get(tenantId) === next) this.activities.delete(tenantId);
