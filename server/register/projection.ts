@@ -144,9 +144,11 @@ export class RegisterProjection {
     void entry.then(
       (acts) => {
         const known = acts.get(studentId);
-        const before = known?.seq ?? 0;
-        if (before + added.length === head.seq) acts.set(studentId, activityOf(head, added, known));
-        else if (before < head.seq) void this.reread(tenantId, studentId, acts);
+        // It follows on what is kept: the sequence numbers add up and it chains to the kept HEAD's hash
+        // (not to a HEAD the retention purge or another instance wrote since).
+        const follows = (known?.seq ?? 0) + added.length === head.seq && (!known || added[0]?.prevHash === known.hash);
+        if (follows) acts.set(studentId, activityOf(head, added, known));
+        else if (!known || known.seq !== head.seq || known.hash !== head.hash) void this.reread(tenantId, studentId, acts);
       },
       () => undefined,
     );
