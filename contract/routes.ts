@@ -260,7 +260,7 @@ export const routes = {
   }),
   stats: route({
     method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "own-schools" },
-    summary: "Consents expiring this month, disclosures per party, overrides",
+    summary: "Every consent expiring within 30 days, disclosures per party this school year, the latest overrides",
     response: statsResponse,
   }),
   verifyAll: route({
