@@ -1,5 +1,5 @@
 import { AppError, fieldProblems, notFound, type ErrorCode, type FieldProblem } from "../shared/errors.js";
-import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
+import type { Principal, SchoolAccess } from "../identity/auth.js";
 import {
   ageOn,
   dutchDate,
@@ -127,7 +127,6 @@ function actorProblem(check: () => void, path: string): { code: ErrorCode; probl
     return { code: e.code, problem: { path, message: { en: e.message, nl: e.messageIn("nl") } } };
   }
 }
-
 
 export class RegisterService {
   constructor(
