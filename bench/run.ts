@@ -8,7 +8,7 @@
  *   BENCH_CPU_PROF=1   run the server child with --cpu-prof (profiles in bench/profiles/)
  *   BENCH_API_EVENTS=n how many consent events go through POST /api/consents (the rest in-process)
  *   BENCH_ONLY=bounded only the bounded-work group (bounded.ts), printed, docs not written
- *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts), likewise
+ *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts) and the on-send handler's size, likewise
  *   BENCH_ONLY=checks  only the import, the floor, the checks, the recording checks and the confirmation, likewise
  *   BENCH_ONLY=tab     only the build, the import and seeding, then the tab group, likewise
  *
@@ -20,7 +20,7 @@ import { AzuriteProcess } from "../server/shared/azurite.js";
 import { Storage } from "../server/shared/storage.js";
 import { IntegrityKeys } from "../server/register/integrity.js";
 import { RegisterRepository } from "../server/register/repository.js";
-import { bundles } from "./bundles.js";
+import { bundles, onSendHandlerSize } from "./bundles.js";
 import { runChecks } from "./checks.js";
 import { BOARD_TENANT, SMOKE, TABLE_PREFIX } from "./config.js";
 import { detection } from "./detection.js";
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   if (!only || only === "bounded") await runBounded();
   // --- Attachment contents (its own server child; BENCH_ONLY=attachments runs only this group) --------
   if (!only || only === "attachments") await runAttachments();
+  // The classic handler's size is printed with the attachment group too (the full run has it from the build figures).
+  if (only === "attachments") await onSendHandlerSize();
   if (only === "bounded" || only === "attachments") {
     console.log(`\n${renderResults(desc)}`);
     return;

@@ -9,6 +9,8 @@ export interface ServerChild {
   url: string;
   child: ChildProcess;
   memory(): Promise<{ rssBytes: number; maxRssBytes: number; heapUsedBytes: number }>;
+  /** The server's event-loop delay since the last call (the first call: since it started). */
+  loopDelay(): Promise<{ p50Ms: number; p99Ms: number; maxMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,13 @@ export async function startServerChild(connectionString: string): Promise<Server
       send({ type: "memory" });
       const m = await reply;
       if (m.type !== "memory") throw new Error("unexpected reply");
+      return m;
+    },
+    async loopDelay() {
+      const reply = next();
+      send({ type: "loop" });
+      const m = await reply;
+      if (m.type !== "loop") throw new Error("unexpected reply");
       return m;
     },
     async stop() {

@@ -7,17 +7,20 @@
  * in a sender's Sent Items through POST /dev/outlook/sent-items and confirms them with the sweep
  * (bench/confirm.ts). No scheduled sweep and no subscriptions: the bench sweeps on demand.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { loadConfig } from "../server/config.js";
 import { startServer } from "../server/main.js";
 import { startDevGraph } from "../scripts/dev/outlook-sim.js";
 
-export type ToServer = { type: "memory" } | { type: "stop" };
+export type ToServer = { type: "memory" } | { type: "loop" } | { type: "stop" };
 export type FromServer =
   | { type: "ready"; url: string }
-  | { type: "memory"; rssBytes: number; maxRssBytes: number; heapUsedBytes: number };
+  | { type: "memory"; rssBytes: number; maxRssBytes: number; heapUsedBytes: number }
+  /** Event-loop delay in milliseconds since the last "loop" message (or the start). */
+  | { type: "loop"; p50Ms: number; p99Ms: number; maxMs: number };
 
 function isToServer(m: unknown): m is ToServer {
-  return typeof m === "object" && m !== null && "type" in m && (m.type === "memory" || m.type === "stop");
+  return typeof m === "object" && m !== null && "type" in m && (m.type === "memory" || m.type === "loop" || m.type === "stop");
 }
 
 function send(m: FromServer): void {
@@ -27,6 +30,10 @@ function send(m: FromServer): void {
 const graph = await startDevGraph({ sweepSeconds: 0 });
 const config = loadConfig({ ...process.env, ...graph.env, HOST: "127.0.0.1", PORT: "0", SEED_DEMO: "false" });
 const running = await startServer(config, { graphAuth: graph.graphAuth, devRoutes: graph.routes });
+// How long callbacks wait for the server's event loop (10 ms sampling): what extraction would cost the
+// other requests if it ran on the main thread.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 const close = (): Promise<void> => running.close().finally(() => graph.close());
 
 process.on("message", (m: unknown) => {
@@ -34,6 +41,9 @@ process.on("message", (m: unknown) => {
   if (m.type === "memory") {
     const mem = process.memoryUsage();
     send({ type: "memory", rssBytes: mem.rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: mem.heapUsed });
+  } else if (m.type === "loop") {
+    send({ type: "loop", p50Ms: loop.percentile(50) / 1e6, p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 });
+    loop.reset();
   } else {
     void close().finally(() => process.exit(0));
   }

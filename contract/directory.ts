@@ -186,6 +186,12 @@ export const importResult = z.object({
   leftDatesRecorded: z.number().optional(),
   /** Leavers whose directory record the retention run removed: not re-created (R-RETAIN-DIRECTORY). */
   alreadyRemoved: z.number().optional(),
+  /**
+   * Students whose directory record the retention run removed, imported again without a leftDate (enrolled
+   * again): created as new. The CSV import and the SDS sync carry no leftDate, so a removed leaver that such
+   * a source still lists counts here (R-RETAIN-DIRECTORY).
+   */
+  reEnrolled: z.number().optional(),
 });
 export type ImportResult = z.infer<typeof importResult>;
 

@@ -70,6 +70,8 @@ export const ERROR_CODES = [
   "BACKUP_WRONG_TENANT",
   /** A row of the backup fails its check (table, keys, tenant, shape, chain): the whole restore is refused. */
   "BACKUP_ROW_INVALID",
+  /** A chunked backup ends before its final chunk (cut off): nothing is restored. */
+  "BACKUP_TRUNCATED",
   /** The restore would replace or rewrite history that exists in the store: refused, nothing written. */
   "RESTORE_CONFLICT",
 ] as const;

@@ -5,16 +5,16 @@
  *     tsx scripts/backup.ts export --tenant <tenant-id> --out $BACKUP_DIR/tenant-2026-11-30.zvbackup
  *
  * Export writes every row of the tenant in every table, encrypted with AES-256-GCM under the first key
- * of BACKUP_KEYS (its key id in the file's header), to a file only its owner can read (0600, also over
- * an older file). A restore is not done here: it goes through the API with a second person's approval
+ * of BACKUP_KEYS (its key id in the file's header), in chunks as the rows are read (server/backup/crypto.ts,
+ * version 3: bounded memory on both sides), to a file only its owner can read (0600, also over an older file). A restore is not done here: it goes through the API with a second person's approval
  * (POST /api/approvals {"kind": "restore", "backup": "<file name in BACKUP_DIR>"}); see docs/SECURITY.md.
  */
 import { closeSync, fchmodSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { Storage } from "../server/shared/storage.js";
-import { encryptBackup, exportTenant } from "../server/backup/service.js";
+import { Storage, type TableName } from "../server/shared/storage.js";
+import { backupLines, tenantRows, type BackupRow } from "../server/backup/service.js";
 import { BackupKeys } from "../server/backup/crypto.js";
 import { storageIsLoopback } from "../server/config.js";
 
@@ -57,9 +57,15 @@ async function main(argv: string[]): Promise<number> {
   const out = typeof values.out === "string" ? values.out : undefined;
   if (cmd === "export" && tenant && out) {
     const storage = new Storage(conn, prefix, 30_000);
-    const backup = await exportTenant(storage, tenant.toLowerCase());
-    writePrivate(out, encryptBackup(keys, backup));
-    console.log(JSON.stringify({ exported: backup.counts, keyId: keys.currentId }));
+    const counts: Record<string, number> = {};
+    const rows = async function* (): AsyncGenerator<[TableName, BackupRow]> {
+      for await (const [table, row] of tenantRows(storage, tenant.toLowerCase())) {
+        counts[table] = (counts[table] ?? 0) + 1;
+        yield [table, row];
+      }
+    };
+    await writePrivate(out, backupLines(keys, tenant.toLowerCase(), new Date().toISOString(), rows()));
+    console.log(JSON.stringify({ exported: counts, keyId: keys.currentId }));
     return 0;
   }
   console.error("usage: backup.ts export --tenant <id> --out <file>");
@@ -80,18 +86,22 @@ export { main };
 /**
  * Writes a file only its owner can read, whatever existed at that path before: `writeFile`'s mode applies
  * only when it creates the file (and the umask may narrow it), so an existing 0644 backup would stay
- * readable. The data goes to a new file beside it, set to 0600 after opening (fchmod), which then
- * replaces the old one (rename: never a moment with the old mode or the old contents half-written).
+ * readable. The lines go to a new file beside it as they come (a chunked backup: never the whole in
+ * memory), set to 0600 after opening (fchmod), which then replaces the old one (rename: never a moment
+ * with the old mode or the old contents half-written).
  */
-export function writePrivate(file: string, data: string): void {
+export async function writePrivate(file: string, lines: AsyncIterable<string>): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", 0o600);
   try {
     fchmodSync(fd, 0o600);
-    writeSync(fd, data);
-  } finally {
+    for await (const line of lines) writeSync(fd, line + "\n");
+  } catch (err) {
     closeSync(fd);
+    unlinkSync(tmp);
+    throw err;
   }
+  closeSync(fd);
   try {
     renameSync(tmp, file);
   } catch (err) {

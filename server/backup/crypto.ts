@@ -114,3 +114,106 @@ export function openBackup(keys: BackupKeys, text: string): { header: SealedBack
     throw new AppError(422, "BACKUP_DECRYPT_FAILED", "The backup does not decrypt: the wrong key under its key id, or altered bytes; nothing was restored");
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Version 3: chunked, so that a restore verifies and writes with bounded memory
+
+/**
+ * A chunked backup is text, one JSON object a line: first the header (format, version 3, cipher, key id,
+ * tenant, export time and a random file id), then the chunks `{i, final, iv, tag, data}`, each its own
+ * AES-256-GCM ciphertext of a gzipped JSON text (a few hundred rows, or, in the last chunk, the row counts).
+ * The additional data of every chunk is the header, the chunk's place in the file and whether it is the
+ * last: a changed byte, a changed header, a chunk moved, dropped, repeated or taken from another file
+ * (another file id) fails that chunk's tag, and a file that ends before a chunk marked final is cut off.
+ * So each chunk can be trusted as soon as it is read, and nothing needs the whole file in memory.
+ */
+export const CHUNKED_VERSION = 3;
+/** A line longer than this is not a chunk this code wrote (a chunk holds about 1 MB of rows, gzipped). */
+export const MAX_CHUNK_LINE = 8 * 1024 * 1024;
+const MAX_CHUNK_PLAIN = 64 * 1024 * 1024;
+
+export interface ChunkedHeader {
+  format: typeof BACKUP_FORMAT;
+  version: typeof CHUNKED_VERSION;
+  cipher: typeof CIPHER;
+  keyId: string;
+  tenantId: string;
+  exportedAt: string;
+  fileId: string;
+}
+
+export function chunkedHeader(keys: BackupKeys, tenantId: string, exportedAt: string): ChunkedHeader {
+  return { format: BACKUP_FORMAT, version: CHUNKED_VERSION, cipher: CIPHER, keyId: keys.currentId, tenantId, exportedAt, fileId: randomBytes(16).toString("base64") };
+}
+
+const chunkAad = (h: ChunkedHeader, i: number, final: boolean): Buffer =>
+  Buffer.from(
+    canonicalJson({ format: h.format, version: h.version, cipher: h.cipher, keyId: h.keyId, tenantId: h.tenantId, exportedAt: h.exportedAt, fileId: h.fileId, i, final }),
+  );
+
+/** One chunk line (no newline): `plain` gzipped and encrypted, bound to the header, its place and the final flag. */
+export function sealChunk(keys: BackupKeys, h: ChunkedHeader, i: number, final: boolean, plain: string): string {
+  const key = keys.key(h.keyId);
+  if (!key) throw new Error("backup key missing");
+  const iv = randomBytes(12);
+  const c = createCipheriv(CIPHER, key, iv);
+  c.setAAD(chunkAad(h, i, final));
+  const data = Buffer.concat([c.update(gzipSync(Buffer.from(plain, "utf8"))), c.final()]);
+  return JSON.stringify({ i, final, iv: iv.toString("base64"), tag: c.getAuthTag().toString("base64"), data: data.toString("base64") });
+}
+
+/** The header line of a chunked backup, checked for shape (nothing in it is trusted before a chunk opened). */
+export function readChunkedHeader(line: string): ChunkedHeader {
+  let b: { [K in keyof ChunkedHeader]?: unknown };
+  try {
+    b = JSON.parse(line) as typeof b;
+  } catch {
+    throw invalid("not JSON");
+  }
+  if (b === null || typeof b !== "object" || b.format !== BACKUP_FORMAT) throw invalid("format");
+  if (b.version !== CHUNKED_VERSION || b.cipher !== CIPHER) throw invalid("version or cipher");
+  for (const f of ["keyId", "tenantId", "exportedAt", "fileId"] as const) if (typeof b[f] !== "string") throw invalid(`header field ${f}`);
+  return b as ChunkedHeader;
+}
+
+export function keyFor(keys: BackupKeys, keyId: string): Buffer {
+  const key = keys.key(keyId);
+  if (!key) throw new AppError(422, "BACKUP_KEY_UNKNOWN", `The backup's key id "${keyId.slice(0, 32)}" is not in BACKUP_KEYS; nothing was restored`);
+  return key;
+}
+
+const decryptFailed = (): AppError =>
+  new AppError(422, "BACKUP_DECRYPT_FAILED", "The backup does not decrypt: the wrong key under its key id, or altered, moved or missing chunks; nothing was restored");
+
+/**
+ * Opens the chunk that must stand at place `i`: its JSON text, whether it is the last, and its tag (a
+ * restore compares the tags of its second reading with the first). Any change: BACKUP_DECRYPT_FAILED.
+ */
+export function openChunk(keys: BackupKeys, h: ChunkedHeader, i: number, line: string): { plain: string; final: boolean; tag: Buffer } {
+  const key = keyFor(keys, h.keyId);
+  let c: { final?: unknown; iv?: unknown; tag?: unknown; data?: unknown };
+  try {
+    c = JSON.parse(line) as typeof c;
+  } catch {
+    throw invalid(`chunk ${i} is not JSON`);
+  }
+  if (c === null || typeof c !== "object" || typeof c.final !== "boolean" || typeof c.iv !== "string" || typeof c.tag !== "string" || typeof c.data !== "string")
+    throw invalid(`chunk ${i} shape`);
+  const iv = Buffer.from(c.iv, "base64");
+  const tag = Buffer.from(c.tag, "base64");
+  if (iv.length !== 12 || tag.length !== 16) throw invalid("nonce or tag length");
+  try {
+    const d = createDecipheriv(CIPHER, key, iv);
+    d.setAAD(chunkAad(h, i, c.final));
+    d.setAuthTag(tag);
+    const zipped = Buffer.concat([d.update(Buffer.from(c.data, "base64")), d.final()]);
+    return { plain: gunzipSync(zipped, { maxOutputLength: MAX_CHUNK_PLAIN }).toString("utf8"), final: c.final, tag };
+  } catch {
+    throw decryptFailed();
+  }
+}
+
+/** Whether a file's first bytes are those of a version 2 backup (one JSON object, one tag over the whole). */
+export function isWholeFileBackup(start: string): boolean {
+  return start.startsWith(`{"format":"${BACKUP_FORMAT}","version":2,`);
+}

@@ -57,6 +57,8 @@ const families: [string, string | undefined, string][] = [
 ];
 
 const classes = ["groep 5", "groep 6", "groep 7", "groep 8"];
+/** The class whose list goes to the GGD for the JGZ health check (the parents were informed). */
+export const CLASS_LIST_GROUP = "groep 7";
 
 /** A name as an address part: no diacritics, lower case, letters and digits only ("Zoë" -> "zoe"). */
 export function slug(s: string): string {

@@ -1,7 +1,7 @@
 import type { DirectoryService } from "../directory/service.js";
 import type { RegisterService } from "../register/service.js";
 import type { Principal } from "../identity/auth.js";
-import { DEMO_SCHOOL_ID, demoImport } from "./data.js";
+import { CLASS_LIST_GROUP, DEMO_SCHOOL_ID, demoImport } from "./data.js";
 import { sha256Hex } from "../shared/hash.js";
 
 export const DEMO_TENANT = "7a1f2c3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b";
@@ -19,7 +19,8 @@ export interface SeedServices {
 export async function seedDemo(services: SeedServices, tenantId = DEMO_TENANT, now = new Date()): Promise<boolean> {
   const snap = await services.directory.snapshot(tenantId);
   if (snap.directory.schools.some((s) => s.id === DEMO_SCHOOL_ID)) return false;
-  await services.directory.import(tenantId, demoImport());
+  const demo = demoImport();
+  await services.directory.import(tenantId, demo);
   const p: Principal = { userId: "demo-seed", tenantId, roles: ["coordinator"], schools: "all" };
   const daysAgo = (d: number): string => new Date(now.getTime() - d * 86400_000).toISOString();
   // Evidence of a demo reply: the hash is of the demo message as it would have arrived.
@@ -68,6 +69,11 @@ export async function seedDemo(services: SeedServices, tenantId = DEMO_TENANT, n
     reason: "Inzage door de ouders brengt het kind in gevaar zolang het onderzoek van Veilig Thuis loopt",
     reviewBy: new Date(now.getTime() + 90 * 86400_000).toISOString().slice(0, 10),
   });
+  // Groep 7's class list for the JGZ health check goes to the GGD on the basis of the Wet publieke
+  // gezondheid (R-GGD-CLASS-LIST, no consent needed); the parents were told by letter beforehand.
+  for (const st of demo.students ?? [])
+    if (st.className === CLASS_LIST_GROUP && !st.leftDate)
+      await services.register.notice(p, { studentId: st.id, partyId: "ggd", purposeId: "klassenlijst-jgz", informedAt: daysAgo(30), method: "letter" });
   // Hüseyin Yılmaz (16): his own consent for school social work.
   await services.register.recordConsent(p, {
     studentId: "lln-030", partyId: "smw", purposeId: "smw-begeleiding", decision: "granted",

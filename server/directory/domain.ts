@@ -345,7 +345,7 @@ export function partyProblems(
   parties: Party[],
   purposeIds: Set<string>,
   changed: Map<string, string>,
-): { path: string; message: string; code: "LEGAL_BASIS_NOT_CONFIRMED" | "DOMAIN_CONFLICT" | "UNKNOWN_PURPOSE" }[] {
+): { path: string; message: { en: string; nl: string }; code: "LEGAL_BASIS_NOT_CONFIRMED" | "DOMAIN_CONFLICT" | "UNKNOWN_PURPOSE" }[] {
   const out: ReturnType<typeof partyProblems> = [];
   const basisKey = (p: Party): string => `${p.defaultBasis}:${legalPurposes(p).slice().sort().join(",")}`;
   for (const p of parties) {
@@ -358,10 +358,13 @@ export function partyProblems(
       out.push({
         path: `${path}.${p.defaultBasis === "legal" ? "defaultBasis" : "legalPurposeIds"}`,
         code: "LEGAL_BASIS_NOT_CONFIRMED",
-        message: `a ${p.kind} party is consent by nature: legal only with a statute and legalBasisConfirmed true`,
+        message: {
+          en: `a ${p.kind} party is consent by nature: legal only with a statute and legalBasisConfirmed true`,
+          nl: "deze soort partij krijgt gegevens met toestemming: een wettelijke grondslag alleen met het wetsartikel en de bevestiging",
+        },
       });
     for (const id of p.legalPurposeIds ?? [])
-      if (!purposeIds.has(id)) out.push({ path: `${path}.legalPurposeIds`, code: "UNKNOWN_PURPOSE", message: `unknown purpose ${id}` });
+      if (!purposeIds.has(id)) out.push({ path: `${path}.legalPurposeIds`, code: "UNKNOWN_PURPOSE", message: { en: `unknown purpose ${id}`, nl: `onbekend doel ${id}` } });
   }
   const owners = new Map<string, Party[]>();
   for (const p of parties) {
@@ -380,7 +383,10 @@ export function partyProblems(
       out.push({
         path: `${path}.${k.startsWith("domain") ? "domains" : "addresses"}`,
         code: "DOMAIN_CONFLICT",
-        message: `${k} also belongs to ${others} on another basis: list the individual addresses of one of them instead`,
+        message: {
+          en: `${k} also belongs to ${others} on another basis: list the individual addresses of one of them instead`,
+          nl: `${k.startsWith("domain") ? "het domein" : "het adres"} ${k.slice(k.indexOf(" ") + 1)} hoort ook bij ${others}, met een andere grondslag: geef bij een van beide de losse adressen op`,
+        },
       });
     }
   }

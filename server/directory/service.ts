@@ -26,6 +26,11 @@ export interface DirectorySnapshot {
   fingerprint?: string;
 }
 
+/** The import result's counts of removed leavers (R-RETAIN-DIRECTORY): only when there are any. */
+export function removedCounts(alreadyRemoved: number, reEnrolled: number): { alreadyRemoved?: number; reEnrolled?: number } {
+  return { ...(alreadyRemoved > 0 ? { alreadyRemoved } : {}), ...(reEnrolled > 0 ? { reEnrolled } : {}) };
+}
+
 function fingerprintOf(directory: Directory): string {
   return sha256Hex(JSON.stringify(directory));
 }
@@ -187,7 +192,7 @@ export class DirectoryService {
    * (counted as already removed); enrolled again (no leftDate, or one still ahead), it is imported as
    * new and its marker goes.
    */
-  private async withoutRemovedLeavers(
+  async withoutRemovedLeavers(
     tenantId: string,
     students: Student[],
     now: Date,
@@ -257,7 +262,7 @@ export class DirectoryService {
       // The retention clock of a leaver starts when the leftDate is recorded, not at the date it names.
       const clocks = req.students.length > 0 ? await this.repo.recordLeftDates(tenantId, req.students, new Date()) : { recorded: [] };
       await this.repo.forgetRemoved(tenantId, reEnrolled);
-      return { schools, purposes, parties, policies, students: students ?? none, leftDatesRecorded: clocks.recorded.length, ...(alreadyRemoved > 0 ? { alreadyRemoved } : {}) };
+      return { schools, purposes, parties, policies, students: students ?? none, leftDatesRecorded: clocks.recorded.length, ...removedCounts(alreadyRemoved, reEnrolled.length) };
     } finally {
       this.invalidate(tenantId);
     }

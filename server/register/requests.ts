@@ -86,7 +86,7 @@ export function informationText(
   const until = formatDutchDate(new Date(validUntil), lang);
   const health = purpose.specialCategory === true;
   if (lang === "en") {
-    const your = to === "student" ? "your" : "your child's";
+    const your = to === "student" ? "your" : `${student.givenName}'s`;
     return [
       `Who is responsible: ${controller}${brin}.`,
       `What for: ${purpose.label}.`,
@@ -109,19 +109,21 @@ export function informationText(
     `Hoe lang: de toestemming geldt tot en met ${until}. Wij bewaren ${je ? "je" : "uw"} antwoord tot ${retentionYears} jaar nadat de verwerking stopt. Zo kunnen wij laten zien dat wij ons aan de regels hebben gehouden.`,
     je
       ? `Jouw rechten: je mag jouw gegevens inzien, laten verbeteren of laten verwijderen. Je krijgt binnen een maand antwoord. Je kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.`
-      : `Uw rechten: u mag de gegevens van uw kind inzien, laten verbeteren of laten verwijderen. U krijgt binnen een maand antwoord. U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.`,
+      : `Uw rechten: u mag de gegevens van ${student.givenName} inzien, laten verbeteren of laten verwijderen. U krijgt binnen een maand antwoord. U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.`,
   ].join("\n");
 }
 
 /** The letter around the information text: salutation, why, the information, how to answer. */
 function letterText(
   lang: "nl" | "en",
-  to: { name: string; student: boolean },
+  to: { name: string; student: boolean; voogd?: boolean },
   student: Student,
   party: Party,
   purpose: Purpose,
   informationShown: string,
   allHolders: boolean,
+  /** How many holders of authority get a letter (one of them: no "each separately"). */
+  holders: number,
   requestId: string,
   link?: { url: string; until: string },
 ): string {
@@ -129,13 +131,13 @@ function letterText(
   if (lang === "en") {
     const intro = to.student
       ? `Dear ${to.name},\n\nWe would like to share information about you with ${party.name}. You are 16 or older, so we ask you yourself for consent. Below you can read exactly what that means.`
-      : `Dear ${to.name},\n\nWe would like to share information about ${student.givenName} with ${party.name}. For that we ask your consent. We send this letter to each parent with parental authority separately.${allHolders ? " For this purpose we need the consent of every parent with authority." : ""} Below you can read exactly what that means.`;
+      : `Dear ${to.name},\n\nWe would like to share information about ${student.givenName} with ${party.name}. For that we ask your consent${to.voogd ? ` as ${student.givenName}'s guardian` : ""}.${holders > 1 ? " We send this letter to each parent with parental authority (or guardian) separately." : ""}${allHolders ? " For this purpose we need the consent of every parent with authority." : ""} Below you can read exactly what that means.`;
     const page = link ? `\n\nYou can also answer on your personal page (no account needed): ${link.url}\nThis link works until ${link.until}. It is meant only for you: do not forward this email.` : "";
     return `${intro}\n\n${informationShown}\n\nDo you consent? Reply to this email with "I consent". If you do not, reply "I do not consent". Please keep the code ${code} in the subject.${page}`;
   }
   const intro = to.student
     ? `Beste ${to.name},\n\nWij willen graag informatie over jou delen met ${party.name}. Je bent 16 jaar of ouder. Daarom vragen wij jou zelf om toestemming. Hieronder lees je precies wat dat betekent.`
-    : `Beste ${to.name},\n\nWij willen graag informatie over ${student.givenName} delen met ${party.name}. Daarvoor vragen wij uw toestemming. Deze brief gaat apart naar elke ouder met gezag.${allHolders ? " Voor dit doel is de toestemming van alle ouders met gezag nodig." : ""} Hieronder leest u precies wat dat betekent.`;
+    : `Beste ${to.name},\n\nWij willen graag informatie over ${student.givenName} delen met ${party.name}. Daarvoor vragen wij ${to.voogd ? `u als voogd van ${student.givenName} om toestemming` : "uw toestemming"}.${holders > 1 ? ` Deze brief gaat apart naar elke ouder met gezag${to.voogd ? " of voogd" : ""}.` : ""}${allHolders ? " Voor dit doel is de toestemming van alle ouders met gezag nodig." : ""} Hieronder leest u precies wat dat betekent.`;
   const answer = to.student
     ? `Geef je toestemming? Antwoord dan op deze e-mail met „Ik geef toestemming”. Geef je geen toestemming? Antwoord dan met „Ik geef geen toestemming”. Laat de code ${code} in het onderwerp staan.`
     : `Geeft u toestemming? Antwoord dan op deze e-mail met „Ik geef toestemming”. Geeft u geen toestemming? Antwoord dan met „Ik geef geen toestemming”. Laat de code ${code} in het onderwerp staan.`;
@@ -206,15 +208,15 @@ export class ConsentRequestService {
     const allHolders = purpose.farReaching && policy.farReachingNeedsAllHolders && holders.length > 1;
     // The student's own school account, when the school has a student domain.
     const studentDomain = school?.studentDomains?.[0];
-    const recipients: { to: string; name: string; guardianId?: string; student?: true }[] = studentAlone
+    const recipients: { to: string; name: string; guardianId?: string; student?: true; voogd?: true }[] = studentAlone
       ? [{ to: studentDomain ? `${student.studentNumber.toLowerCase()}@${studentDomain}` : "", name: student.givenName, student: true }]
-      : holders.map((g) => ({ to: g.emails[0] ?? "", name: g.name, guardianId: g.id }));
+      : holders.map((g) => ({ to: g.emails[0] ?? "", name: g.name, guardianId: g.id, ...(g.relation === "guardian" ? { voogd: true as const } : {}) }));
     const linkExpiresAt = endOfDay(new Date(now.getTime() + policy.parentLinkDays * 86400_000));
     const letters: ConsentLetter[] = await Promise.all(
       recipients.map(async (r) => {
         const issued = this.links ? await this.links.issue(p.tenantId, requestId, r.guardianId ? `g:${r.guardianId}` : "student", linkExpiresAt) : undefined;
         const link = issued ? { url: issued.url, until: formatDutchDate(new Date(linkExpiresAt), lang) } : undefined;
-        const bodyText = letterText(lang, { name: r.name, student: r.student === true }, student, party, purpose, informationShown, allHolders, requestId, link);
+        const bodyText = letterText(lang, { name: r.name, student: r.student === true, voogd: r.voogd === true }, student, party, purpose, informationShown, allHolders, recipients.length, requestId, link);
         return {
           to: r.to,
           ...(r.guardianId ? { guardianId: r.guardianId } : {}),

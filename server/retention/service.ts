@@ -249,7 +249,9 @@ export class RetentionService {
         const start = state === "left" ? clockStart(s.leftDate ?? "", clocks.get(s.id)?.recordedAt) : undefined;
         students.set(s.id, { policy, onHold: state === "on-hold", consentDue: start !== undefined && yearsAfter(start, policy.retention.consentYears).getTime() <= now.getTime() });
       }
-      report.copies = await this.purgeCopies(this.owners, tenantId, snap.directory, students, kept, now, dryRun);
+      // Leavers whose directory record an earlier run removed: what is still kept about them has no student to follow.
+      const removed = new Set((await this.directoryRepo.removedStudents(tenantId)).map((r) => r.id));
+      report.copies = await this.purgeCopies(this.owners, tenantId, snap.directory, { students, removed }, kept, now, dryRun);
     }
     // Last, once the copies about them are done: leavers whose chain is only a tombstone and whose
     // student file period has passed leave the directory (R-RETAIN-DIRECTORY), through its repository.
@@ -277,7 +279,7 @@ export class RetentionService {
     owners: CopyOwners,
     tenantId: string,
     dir: Directory,
-    students: Map<string, StudentRetention>,
+    { students, removed }: { students: Map<string, StudentRetention>; removed: ReadonlySet<string> },
     kept: Map<string, RegisterEvent[]>,
     now: Date,
     dryRun: boolean,
@@ -315,8 +317,11 @@ export class RetentionService {
       tenantId,
       (r) => {
         const s = students.get(r.studentId);
-        // A request about a student the directory no longer has is kept: nothing says the student left.
-        if (!s || s.onHold) return false;
+        // A request about a leaver whose record the run removed (R-RETAIN-DIRECTORY: the chain was only a
+        // tombstone, so no consent it could support is kept) goes unless a kept event refers to it. About
+        // a student the directory does not have otherwise, it is kept: nothing says the student left.
+        if (!s) return removed.has(r.studentId) && consentRequestDue(r.createdAt, requestIds.has(r.requestId), true, 0, now);
+        if (s.onHold) return false;
         return consentRequestDue(r.createdAt, requestIds.has(r.requestId), s.consentDue, s.policy.retention.consentYears, now);
       },
       dryRun,

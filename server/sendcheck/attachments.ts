@@ -144,9 +144,11 @@ export interface UploadMeta {
   length?: number;
 }
 
-/** Reads at most `max` bytes of a stream; undefined when it is longer (the rest is drained, up to a bound). */
-async function readCapped(stream: Readable, max: number): Promise<Buffer | undefined> {
+/** Reads at most `max` bytes of a stream with their SHA-256; undefined when it is longer (the rest is drained, up to a bound). */
+async function readCapped(stream: Readable, max: number): Promise<{ bytes: Buffer; sha256: string } | undefined> {
   const chunks: Buffer[] = [];
+  // Hashed chunk by chunk as it streams in: one 10 MB hash at the end would hold the event loop that long.
+  const hash = createHash("sha256");
   let size = 0;
   let over = false;
   for await (const chunk of stream) {
@@ -165,8 +167,9 @@ async function readCapped(stream: Readable, max: number): Promise<Buffer | undef
       continue;
     }
     chunks.push(b);
+    hash.update(b);
   }
-  return over ? undefined : Buffer.concat(chunks, size);
+  return over ? undefined : { bytes: Buffer.concat(chunks, size), sha256: hash.digest("hex") };
 }
 
 /** The upload side: stream in, extract in the worker pool, detect, forget, sign a receipt. */
@@ -186,10 +189,10 @@ export class AttachmentUploads {
       stream.resume();
       return this.answer({ ...base, s: meta.length, st: "too-large", r: "too-large", ids: [] });
     }
-    const bytes = await readCapped(stream, max);
-    if (!bytes) return this.answer({ ...base, s: max + 1, st: "too-large", r: "too-large", ids: [] });
+    const read = await readCapped(stream, max);
+    if (!read) return this.answer({ ...base, s: max + 1, st: "too-large", r: "too-large", ids: [] });
+    const { bytes, sha256: h } = read;
     if (bytes.length === 0) throw new AppError(400, "VALIDATION_FAILED", "The attachment upload is empty");
-    const h = createHash("sha256").update(bytes).digest("hex");
     const extracted = await this.pool.extract(bytes, meta.name, meta.contentType);
     if (extracted.status !== "read") return this.answer({ ...base, s: bytes.length, st: "unreadable", r: extracted.reason, ids: [], h });
     const ids = [...new Set(snap.detector.detect([extracted.text]).map((d) => d.studentId))];

@@ -26,6 +26,10 @@ export interface StoredCheck {
   requestHash?: string;
   digest?: DigestParts;
   studentIds?: string[];
+  /** Students the user named in the task pane (the check's `studentIds`): they count as found when Sent Items judges the mail again. */
+  namedStudentIds?: string[];
+  /** The sender's school claim at the check, when not the whole board: names are read as the sender meant them. */
+  senderSchools?: string[];
   purposeId?: string;
   /** After this the pending record has expired: a mail sent later is judged again. */
   expiresAt?: string;

@@ -1,6 +1,6 @@
 import { AppError, notFound } from "../shared/errors.js";
 import { both } from "../shared/texts.js";
-import type { Principal } from "../identity/auth.js";
+import type { Principal, SchoolAccess } from "../identity/auth.js";
 import { policyFor, type Policy } from "../directory/domain.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { RegisterRepository } from "../register/repository.js";
@@ -38,6 +38,12 @@ export interface MailToJudge {
   content?: MailContent;
   /** Students the user named in the task pane for a mail in which none was recognised: they count as found. */
   namedStudentIds?: string[];
+  /**
+   * The schools the sender works for (initials and a first name with the class count when unique among
+   * their students, R-NAMES-SENDER-SCHOOL); absent: the caller's claim, else the whole board. Sent Items
+   * passes the claim kept with the pending record, so the sent mail is read as it was checked.
+   */
+  senderSchools?: SchoolAccess;
   /** The Purview sensitivity label applied to the mail (its id). */
   sensitivityLabelId?: string;
 }
@@ -98,7 +104,7 @@ export class SendCheckService {
     const snap = await this.directory.snapshot(tenantId);
     // Large texts are read in a worker thread within a time budget (text-reader.ts).
     const read = await this.reader.read(mail.texts, mail.content ? [mail.content.subject, mail.content.body] : []);
-    const detected = snap.detector.scanTokens(read.tokens, caller?.p.schools);
+    const detected = snap.detector.scanTokens(read.tokens, mail.senderSchools ?? caller?.p.schools);
     const found = mail.attachmentFindings ?? [];
     // Every recipient accounted for: what is not a plain SMTP address is resolved for the caller, or unresolved.
     const recipients = await checkedRecipients(givenRecipients(mail), caller?.p, caller?.userToken, caller ? this.resolver : undefined);
@@ -209,6 +215,10 @@ export class SendCheckService {
       digest,
       studentIds,
       ...(req.purposeId ? { purposeId: req.purposeId } : {}),
+      // What Sent Items needs to read the sent mail as it was checked: the students named in the pane
+      // and the sender's schools (R-ATTACH-PICK, R-NAMES-SENDER-SCHOOL).
+      ...(req.studentIds && req.studentIds.length > 0 ? { namedStudentIds: req.studentIds } : {}),
+      ...(p.schools !== "all" ? { senderSchools: [...p.schools] } : {}),
       expiresAt,
       state: "pending",
       ...(overrideOf ? { overrideOf } : {}),
@@ -268,7 +278,7 @@ export class SendCheckService {
       return { checkId, overriddenAt: at, digest: c.digest.digest, disclosures: 0 };
     }
     if (!mail) throw notFound("Check");
-    const { out, studentIds, policy } = await this.judge(p.tenantId, mailOf(mail), new Date(), lang);
+    const { out, studentIds, policy } = await this.judge(p.tenantId, { ...mailOf(mail), senderSchools: p.schools }, new Date(), lang);
     if (out.verdict === "allow") throw new AppError(409, "CONFLICT", both((t) => t.check.nothingToOverride));
     const digest = digestFor(mail, studentIds);
     const record: StoredCheck = {

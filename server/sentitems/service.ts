@@ -308,6 +308,9 @@ export class SentItemsService {
     const attachments = msg.hasAttachments ? await sentAttachments(graph, mailbox, msg.graphId, withContent, (b) => sha256Hex(b), msg.meeting ? "events" : "messages") : [];
     const body = htmlToText(msg.body);
     const sentAt = new Date(msg.sentAt);
+    // A named student no longer in the directory is not named (the check would refuse the whole mail).
+    const known = pending?.namedStudentIds ? (await this.d.directory.snapshot(tenantId)).studentById : undefined;
+    const named = (pending?.namedStudentIds ?? []).filter((id) => known?.has(id) === true);
     const mail = {
       to: msg.to,
       cc: msg.cc,
@@ -315,6 +318,9 @@ export class SentItemsService {
       texts: [msg.subject, body, ...attachments.map((a) => a.name)],
       content: { subject: msg.subject, body, attachments },
       ...(pending?.purposeId ? { purposeId: pending.purposeId } : {}),
+      // Read as it was checked: the students named in the pane, names as the sender's schools mean them.
+      ...(named.length > 0 ? { namedStudentIds: named } : {}),
+      ...(pending?.senderSchools ? { senderSchools: pending.senderSchools } : {}),
     };
     const judged = await this.d.checks.judge(tenantId, mail, sentAt, "nl");
     if (judged.studentIds.length === 0 && !pending) return { outcome: "nothing", appends: [] };

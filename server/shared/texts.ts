@@ -55,6 +55,7 @@ const nl = {
     BACKUP_DECRYPT_FAILED: "Deze back-up kon niet worden ontsleuteld: een verkeerde sleutel, of het bestand is veranderd. Er is niets teruggezet.",
     BACKUP_WRONG_TENANT: "Deze back-up hoort bij een andere organisatie. Er is niets teruggezet.",
     BACKUP_ROW_INVALID: "Een rij in deze back-up klopt niet (tabel, sleutel, organisatie, vorm of keten). Er is niets teruggezet.",
+    BACKUP_TRUNCATED: "Deze back-up is onvolledig: het bestand houdt op voor het laatste deel. Er is niets teruggezet.",
     RESTORE_CONFLICT: "Terugzetten zou bestaande geschiedenis vervangen. Er is niets teruggezet.",
   },
   validation: {
@@ -172,6 +173,7 @@ const en: Texts<typeof nl> = {
     BACKUP_DECRYPT_FAILED: "This backup could not be decrypted: the wrong key, or the file was changed. Nothing was restored.",
     BACKUP_WRONG_TENANT: "This backup belongs to another organisation. Nothing was restored.",
     BACKUP_ROW_INVALID: "A row of this backup is not valid (table, key, organisation, shape or chain). Nothing was restored.",
+    BACKUP_TRUNCATED: "This backup is incomplete: the file ends before its last part. Nothing was restored.",
     RESTORE_CONFLICT: "Restoring would replace existing history. Nothing was restored.",
   },
   validation: {

@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { parse, type Options as CsvOptions } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { studentInput } from "../../contract/directory.js";
-import type { DirectoryService } from "../directory/service.js";
+import { removedCounts, type DirectoryService } from "../directory/service.js";
 import type { ImportRequest, ImportResult } from "../../contract/directory.js";
 import { AppError } from "../shared/errors.js";
 import { detailIn, issueText, serverText } from "../shared/texts.js";
@@ -458,6 +458,7 @@ export async function importStudentCsv(
     students: noCounts(),
   };
   const stored = await directory.studentHashes(tenantId);
+  const removed = { alreadyRemoved: 0, reEnrolled: 0 };
   // A dry run's outcome per row of the preview (new, changed, unchanged), by student id.
   const previewIds = new Set(checked.preview.filter((r) => r.outcome !== "error").map((r) => studentIdFor(schoolId, r.studentNumber)));
   const outcome = new Map<string, CsvPreviewRow["outcome"]>();
@@ -474,10 +475,16 @@ export async function importStudentCsv(
         result[k].updated += r[k].updated;
         result[k].unchanged += r[k].unchanged;
       }
+      removed.alreadyRemoved += r.alreadyRemoved ?? 0;
+      removed.reEnrolled += r.reEnrolled ?? 0;
       return;
     }
-    // What the import would count: the same comparison as the repository's (the content hash).
-    for (const m of merged) {
+    // What the import would count: the same comparison as the repository's (the content hash), with the
+    // leavers the retention run removed counted as the import counts them (R-RETAIN-DIRECTORY).
+    const { students: coming, alreadyRemoved, reEnrolled } = await directory.withoutRemovedLeavers(tenantId, merged, new Date());
+    removed.alreadyRemoved += alreadyRemoved;
+    removed.reEnrolled += reEnrolled.length;
+    for (const m of coming) {
       const prev = stored.get(m.id);
       const would = prev === undefined ? "new" : sha256Hex(canonicalJson(m)) === prev ? "unchanged" : "changed";
       if (previewIds.has(m.id)) outcome.set(m.id, would);
@@ -485,7 +492,7 @@ export async function importStudentCsv(
     }
   };
   await readStudentCsv(spool.replay(), schoolId, lang, { batches: { size: o.batchRows ?? WRITE_BATCH, take } });
-  const report = { result, rows: checked.rows, errors: checked.errors, warnings: checked.warnings, guardiansKept: stats.guardiansKept };
+  const report = { result: { ...result, ...removedCounts(removed.alreadyRemoved, removed.reEnrolled) }, rows: checked.rows, errors: checked.errors, warnings: checked.warnings, guardiansKept: stats.guardiansKept };
   if (!o.dryRun) return report;
   const preview = checked.preview.map((r) => (r.outcome === "error" ? r : { ...r, outcome: outcome.get(studentIdFor(schoolId, r.studentNumber)) ?? r.outcome }));
   return { ...report, dryRun: true, preview };

@@ -76,8 +76,8 @@ export function tourExamples(lang: Lang): TourExample[] {
         bcc: [],
         subject: en ? "Consultation request" : "Aanmelding consult",
         body: en
-          ? "Dear doctor,\n\nWe would like to discuss Sem van Dijk (group 7) with you: he is often tired in class.\n\nKind regards"
-          : "Beste jeugdarts,\n\nGraag bespreken we Sem van Dijk (groep 7) met u: hij is vaak moe in de klas.\n\nMet vriendelijke groet",
+          ? "Dear doctor,\n\nWe would like to discuss Sem van Dijk (group 5) with you: he is often tired in class.\n\nKind regards"
+          : "Beste jeugdarts,\n\nGraag bespreken we Sem van Dijk (groep 5) met u: hij is vaak moe in de klas.\n\nMet vriendelijke groet",
         attachments: [],
       },
     },

@@ -1,48 +1,15 @@
 import assert from "node:assert/strict";
 import path from "node:path";
-import vm from "node:vm";
 import { ensureBuilt } from "../support/built.js";
 import { findEs2017Uses } from "../../scripts/check-es2016.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { makeEvent, makeOffice, type FakeMail } from "./support/fake-office.js";
+import { loadBuilt as loadClassic } from "./support/sandbox.js";
 import { makePdf } from "../sendcheck/documents.js";
 import { createHash } from "node:crypto";
 import { CheckRepository } from "../../server/sendcheck/repository.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
-
-/**
- * What classic Outlook on Windows lacks: its JavaScript-only runtime is documented as ECMAScript 2016.
- * Deleted from the sandbox's own built-ins before the handler loads, with no window, document,
- * localStorage, location or AbortController.
- */
-const REMOVE_ES2017_PLUS = `
-  delete Object.entries; delete Object.values; delete Object.fromEntries; delete Object.getOwnPropertyDescriptors;
-  delete String.prototype.padStart; delete String.prototype.padEnd; delete String.prototype.matchAll;
-  delete String.prototype.replaceAll; delete String.prototype.at; delete String.prototype.trimStart; delete String.prototype.trimEnd;
-  delete Promise.prototype.finally; delete Promise.allSettled; delete Promise.any;
-  delete Array.prototype.flat; delete Array.prototype.flatMap; delete Array.prototype.at;
-  delete globalThis.globalThis;
-`;
-
-/** Loads the script as the server serves it into an ES2016-like sandbox; returns the handler Outlook would call. */
-function loadClassic(
-  code: string,
-  office: ReturnType<typeof makeOffice>,
-  name = "onMessageSendHandler",
-  fetchImpl: typeof fetch = fetch,
-): { handler: (e: unknown) => void; ctx: vm.Context } {
-  const ctx = vm.createContext({ Office: office, fetch: fetchImpl, setTimeout, clearTimeout });
-  vm.runInContext(REMOVE_ES2017_PLUS, ctx);
-  for (const gone of ["globalThis", "window", "document", "localStorage", "location", "AbortController", "self"])
-    assert.equal(vm.runInContext(`typeof ${gone}`, ctx), "undefined", gone);
-  assert.equal(vm.runInContext(`typeof "x".padStart + typeof Object.entries + typeof Promise.prototype.finally`, ctx), "undefinedundefinedundefined");
-  vm.runInContext(code, ctx, { filename: "onsend.js" });
-  const handler = office.associated.get(name);
-  assert.equal(typeof handler, "function", "Office.actions.associate ran at load");
-  return { handler: handler as unknown as (e: unknown) => void, ctx };
-}
-
 
 const REPORT_TEXT = "Verslag over Daan Jansen, groep 7";
 

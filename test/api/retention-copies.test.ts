@@ -249,7 +249,7 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     await clock.runAt(at((5 * 365 + 3) * DAY));
     assert.equal((await views()).length, 0);
   });
-  it("[R-RETAIN-DIRECTORY] When a leaver's chain is only a tombstone and studentFileYears have passed since the clock started, then the run removed the student and guardians from the directory with an administrative-log entry, and a later import of the same leaver is counted as already removed until it comes back enrolled", async () => {
+  it("[R-RETAIN-DIRECTORY] When a leaver's chain is only a tombstone and studentFileYears have passed since the clock started, then the run removed the student and guardians from the directory with an administrative-log entry, and a later import of the same leaver is counted as already removed until it comes back enrolled (counted as re-enrolled, also in a CSV dry run), and a consent request still kept about the removed leaver goes with the next run", async () => {
     // The run at two years and three days (above) left rc-left's chain a tombstone and its file period (2 years) passed.
     const reports = (await stack.api<{ reports: PurgeReport[] }>("GET", "/api/retention/reports")).json.reports;
     const run = reports.find((r) => (r.directoryRecords ?? 0) > 0);
@@ -276,13 +276,36 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     assert.equal(again.json.students.created, 0);
     assert.equal((await stack.api("GET", "/api/students/rc-left")).status, 404);
     assert.deepEqual((await scan())("greet.rc-left@mail.example"), []);
-    // A later run finds nothing to remove.
+    // A consent request about the removed leaver still stored (made after the last run, or left by an older
+    // version) goes with the next run; one about a student the directory never had stays (nothing says they left).
+    const [template] = await stack.running.services.requests.list(stack.tenantId);
+    assert.ok(template, "a kept request to copy the shape from");
+    for (const [requestId, studentId] of [["rq-removed-leaver", "rc-left"], ["rq-unknown-student", "rc-never-imported"]] as const)
+      await stack.running.storage.run("Meta", (t) =>
+        t.createEntity({ partitionKey: key(stack.tenantId, "request"), rowKey: requestId, data: JSON.stringify({ ...template, requestId, studentId }) }),
+      );
+    // A later run removes no directory record, and the request about the removed leaver.
     await clock.runAt(at((5 * 365 + 4) * DAY));
-    assert.equal((await lastReport()).directoryRecords, 0);
-    // Enrolled again (no leftDate): imported as new, and a later leaving starts over.
+    const later = await lastReport();
+    assert.deepEqual([later.directoryRecords, later.copies?.consentRequests], [0, 1]);
+    const left = (await stack.running.services.requests.list(stack.tenantId)).map((r) => r.requestId);
+    assert.deepEqual([left.includes("rq-removed-leaver"), left.includes("rq-unknown-student")], [false, true]);
+    // A CSV export carries no leftDate: a row with the removed leaver's number is an enrolment again, and
+    // the dry run says so (counted as re-enrolled and new) without writing anything.
+    const csv = await fetch(`${stack.baseUrl}/api/import/csv?schoolId=${DEMO_SCHOOL_ID}&dryRun=true`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await stack.token()}`, "content-type": "text/csv; charset=utf-8" },
+      body: "leerlingnummer;voornaam;tussenvoegsel;achternaam;geboortedatum;klas;ouder1_naam;ouder1_email;ouder1_gezag\nrcleft;Gerrit;;Oudleerling;2005-03-01;8;Greet Oudleerling;greet.rc-left@mail.example;ja\n",
+    });
+    const dry = (await csv.json()) as { result: ImportResult; dryRun?: boolean };
+    assert.equal(csv.status, 200, JSON.stringify(dry));
+    assert.deepEqual([dry.dryRun, dry.result.reEnrolled, dry.result.alreadyRemoved, dry.result.students.created], [true, 1, undefined, 1]);
+    assert.deepEqual((await scan())("greet.rc-left@mail.example"), []);
+    // Enrolled again (no leftDate): imported as new and counted as re-enrolled, and a later leaving starts over.
     const back = await stack.api<ImportResult>("POST", "/api/import", { students: [leaver("rc-left", undefined)] });
     assert.equal(back.status, 200, JSON.stringify(back.json));
     assert.equal(back.json.alreadyRemoved, undefined);
+    assert.equal(back.json.reEnrolled, 1);
     assert.equal(back.json.students.created, 1);
     assert.equal((await stack.api("GET", "/api/students/rc-left")).status, 200);
   });

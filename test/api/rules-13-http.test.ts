@@ -187,6 +187,10 @@ describe("Rules of issue 13 over HTTP", function () {
       const wijk = { id: "wijkteam-gemeente", name: "Wijkteam Gemeente", kind: "wijkteam", domains: ["leerplicht.voorbeeldstad.example"], addresses: [], defaultBasis: "consent", defaultPurposeId: "jeugdhulp", informParents: true };
       const clash = await stack.api<ErrorBody>("PUT", "/api/parties/wijkteam-gemeente", wijk);
       assertError(clash, 422, "DOMAIN_CONFLICT");
+      // The field's own message in the user's language (R-ERR-LANG).
+      assert.deepEqual(clash.json.error.details, [
+        { path: "body.domains", message: "het domein leerplicht.voorbeeldstad.example hoort ook bij Leerplicht Voorbeeldstad, met een andere grondslag: geef bij een van beide de losse adressen op" },
+      ]);
       const byAddress = await stack.api("PUT", "/api/parties/wijkteam-gemeente", { ...wijk, domains: [], addresses: ["wijkteam@leerplicht.voorbeeldstad.example"] });
       assert.equal(byAddress.status, 200, JSON.stringify(byAddress.json));
       const s = await importStudent(stack);
@@ -473,6 +477,15 @@ describe("Rules of issue 13 over HTTP", function () {
         assert.match(l.bodyText, /apart naar elke ouder met gezag/);
         assert.doesNotMatch(l.bodyText, /ouder\/verzorger|\d{4}-\d{2}-\d{2}/);
       }
+    });
+
+    it("[R-LETTER-PER-HOLDER] When consent is requested for a child with a voogd, then the one letter asks the voogd as voogd, never as the parent of \"uw kind\"", async () => {
+      const r = await stack.api<ConsentRequestRecord>("POST", "/api/consent-requests", { studentId: "lln-028", partyId: "smw", purposeId: "smw-begeleiding" });
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+      assert.deepEqual(r.json.letters.map((l) => l.to), ["f.elamrani@mail.example"]);
+      assert.match(r.json.bodyText, /^Beste Fatima el Amrani,\n\nWij willen graag informatie over Yara delen met Schoolmaatschappelijk werk Voorbeeldstad\. Daarvoor vragen wij u als voogd van Yara om toestemming\. Hieronder/);
+      assert.match(r.json.bodyText, /u mag de gegevens van Yara inzien/);
+      assert.doesNotMatch(r.json.bodyText, /uw kind|elke ouder met gezag/);
     });
 
     it("[R-LETTER-STUDENT] When consent is requested for a 16-year-old, then one letter goes to the student's own account, addressed to the student", async () => {

@@ -17,6 +17,8 @@ import {
   type CheckResponse,
   type ErrorBody,
 } from "../support/api-helpers.js";
+import { CLASS_LIST_GROUP, demoImport } from "../../server/demo/data.js";
+import { tourExamples } from "../../src/playground/demo.js";
 
 /**
  * DOMAIN.md sections 2 and 3, rule by rule, through the real HTTP API and real Azurite: each situation
@@ -510,5 +512,32 @@ describe("Rules of DOMAIN.md sections 2 and 3 over HTTP", function () {
     assert.deepEqual(codesOf(vt, "advies@veiligthuis-voorbeeldregio.example"), ["LEGAL_BASIS"]);
     const exported = await stack.api("GET", "/api/students/lln-010/export");
     assert.doesNotMatch(JSON.stringify(exported.json), /Veilig Thuis/);
+    // Groep 7's class list to the GGD: the Wet publieke gezondheid covers it (the parents were told by
+    // letter); sent without its purpose it is judged as a consult, which needs consent (R-GGD-CLASS-LIST).
+    const group = (demoImport().students ?? []).filter((x) => x.className === CLASS_LIST_GROUP && !x.leftDate);
+    assert.ok(group.length >= 5);
+    const list = {
+      to: [GGD],
+      subject: `Klassenlijst ${CLASS_LIST_GROUP} voor het JGZ-onderzoek`,
+      body: ["Naam;Geboortedatum;Klas", ...group.map((x) => `${[x.givenName, x.tussenvoegsel, x.familyName].filter(Boolean).join(" ")};${x.birthDate};${x.className}`)].join("\n"),
+    };
+    const classList = await check(stack, { ...list, purposeId: "klassenlijst-jgz" });
+    assert.equal(classList.verdict, "allow", classList.message);
+    assert.deepEqual(classList.students.map((x) => x.id).sort(), group.map((x) => x.id).sort());
+    assert.deepEqual([...new Set(codesOf(classList, GGD))], ["LEGAL_BASIS"], "covered and the parents were informed");
+    const asConsult = await check(stack, list);
+    assert.equal(asConsult.verdict, "block");
+  });
+
+  it("[R-DEMO] When the playground's guided examples are checked by the real server, then each gets the verdict and the reason it teaches, in both languages", async () => {
+    for (const lang of ["nl", "en"] as const) {
+      for (const ex of tourExamples(lang)) {
+        const { to, cc, bcc, subject, body, attachments } = ex.mail;
+        const r = await stack.api<CheckResponse>("POST", "/api/check", { to, cc, bcc, subject, body, attachments: attachments.map((a) => ({ name: a.name, size: a.size })) });
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        assert.equal(r.json.verdict, ex.expected, `${lang} ${ex.id}: ${r.json.message}`);
+        assert.ok(r.json.recipients.some((x) => x.reasons.some((q) => q.code === ex.code)), `${lang} ${ex.id}: ${ex.code} in ${JSON.stringify(r.json.recipients.map((x) => x.reasons.map((q) => q.code)))}`);
+      }
+    }
   });
 });

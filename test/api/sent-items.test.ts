@@ -11,11 +11,13 @@ import {
   type CheckResponse,
   type ErrorBody,
   type FreshStudent,
+  uniq,
 } from "../support/api-helpers.js";
 import type { DisclosureEvent } from "../../server/register/domain.js";
 import { CheckRepository } from "../../server/sendcheck/repository.js";
 import { DEFAULT_OVERRIDE_REASONS } from "../../contract/sendcheck.js";
-import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
+import { DEMO_SCHOOL_ID, DEMO_SECOND_SCHOOL_ID } from "../../server/demo/data.js";
+import { DEMO_TENANT } from "../../server/demo/seed.js";
 import type { Breach, ReviewItem } from "../../server/sentitems/repository.js";
 import type { SweepReport } from "../../server/sentitems/service.js";
 
@@ -225,6 +227,50 @@ describe("The disclosure log records what was sent (Sent Items confirms the chec
     const ds = await disclosuresOf(s);
     assert.equal(ds.length, 1, "allowed at the send time: logged");
     assert.equal(ds[0]?.internetMessageId, msg.internetMessageId);
+  });
+
+  it("[R-ATTACH-PICK] When the pane named the student of an attachment the check could not place, then Sent Items logs the sent mail about that student, confirmed by its check", async () => {
+    const s = await importStudent(env.stack);
+    await consentGgd(s);
+    const mail = { to: [GGD], subject: "Zie bijlage", body: "Bijgaand het verslag." };
+    const r = await env.stack.api<CheckResponse>("POST", "/api/check", { ...mail, attachments: [{ name: "scan001.pdf" }], studentIds: [s.id], mode: "send" }, { headers: { "idempotency-key": randomUUID() } });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(r.json.verdict, "allow");
+    env.sim.send(SENDER, { ...mail, attachments: [{ name: "scan001.pdf", content: Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x13]) }], headers: stamped(r.json) });
+    await sweep();
+    const ds = await disclosuresOf(s);
+    assert.deepEqual(ds.map((d) => [d.recipient, d.basis, d.checkId]), [[GGD, "consent", r.json.checkId]]);
+    assert.ok(!(await review()).some((x) => x.students.some((y) => y.id === s.id)));
+  });
+
+  it("[R-NAMES-SENDER-SCHOOL] When a coordinator of one school writes initials that also fit a student of another school of the board, then the check and Sent Items both mean the student of the sender's school", async () => {
+    const tag = uniq();
+    const family = `Homoniem${tag}`;
+    const student = (id: string, schoolId: string, givenName: string, n: number) => ({
+      id, schoolId, givenName, familyName: family, aliases: [], studentNumber: `H${tag}${n}`.slice(0, 20), birthDate: "2015-05-05", className: "groep 6",
+      guardians: [{ id: `${id}-o1`, name: `Ouder ${family}`, emails: [`ouder.${id}@ouders.example`], relation: "mother", hasAuthority: true }],
+    });
+    const here = student(`t-${tag}-a`, DEMO_SCHOOL_ID, "Lieve", 1);
+    const there = student(`t-${tag}-b`, DEMO_SECOND_SCHOOL_ID, "Lars", 2);
+    const imported = await env.stack.api("POST", "/api/import", { students: [here, there] });
+    assert.equal(imported.status, 200, JSON.stringify(imported.json));
+    const mail = { to: [INSPECTIE], subject: `Verslag L. ${family}`, body: `Hierbij het verslag over L. ${family}.` };
+    // Board-wide the initials fit both: a homonym, nobody found.
+    const boardWide = await check(env.stack, mail);
+    assert.deepEqual(boardWide.students, []);
+    const token = await env.stack.token(SENDER, ["coordinator"], DEMO_TENANT, [DEMO_SCHOOL_ID]);
+    // Warned (the inspectorate's own channel) and sent anyway: the override is bound to the same reading.
+    const q = await check(env.stack, mail, { token });
+    assert.deepEqual(q.students.map((x) => x.id), [here.id]);
+    const o = await env.stack.api("POST", `/api/checks/${q.checkId}/override`, { reason: "Afgesproken met de inspecteur", mail: { ...mail, cc: [], bcc: [], attachments: [] } }, { token });
+    assert.equal(o.status, 201, JSON.stringify(o.json));
+    const c = await recordingCheck(env.stack, { ...mail, overrideOf: q.checkId }, { token });
+    assert.deepEqual(c.students.map((x) => x.id), [here.id]);
+    assert.equal(c.override?.checkId, q.checkId, "the override's digest matches the on-send check's");
+    env.sim.send(SENDER, { ...mail, headers: stamped(c) });
+    await sweep();
+    assert.deepEqual((await registerOf(env.stack, here.id)).disclosures.map((d) => d.type === "disclosure" && d.checkId), [c.checkId]);
+    assert.equal((await registerOf(env.stack, there.id)).disclosures.length, 0);
   });
 
   it("When a recipient is removed before sending, then only the recipients as sent are disclosed", async () => {

@@ -410,6 +410,7 @@ describe("Playground: the real add-in in a simulated Outlook, over the real serv
     assert.deepEqual(check.attachments?.map((a) => [a.name, a.status, a.students]), [["verslag.txt", "read", 1]]);
     await page.getByRole("alertdialog").waitFor();
     assert.match(await page.getByTestId("smart-alert-message").innerText(), /Daan Jansen/);
+    await axeCheck(page, "attached report alert");
     await page.screenshot({ path: path.join(OUT, "12-attached-report.png"), fullPage: true });
     await page.getByRole("alertdialog").getByRole("button", { name: "Niet verzenden" }).click();
     await page.close();

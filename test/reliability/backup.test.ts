@@ -7,7 +7,7 @@ import { odata } from "@azure/data-tables";
 import { startStack, type Stack } from "../support/stack.js";
 import { assertError, tableClient, type RegisterView } from "../support/api-helpers.js";
 import { changedTables, leaver, paperConsent, snapshot } from "./support.js";
-import { decryptBackup, encryptBackup, exportTenant, type BackupRow, type TenantBackup } from "../../server/backup/service.js";
+import { encryptBackup, encryptWholeBackup, exportTenant, openStoredBackup, type BackupRow, type TenantBackup } from "../../server/backup/service.js";
 import { BackupKeys } from "../../server/backup/crypto.js";
 import { key } from "../../server/shared/storage.js";
 import { loadConfig } from "../../server/config.js";
@@ -16,6 +16,7 @@ import type { AdminLogResponse, ApprovalRecord } from "../../contract/admin.js";
 
 const OTHER_TENANT = "3c4d5e6f-7a8b-4c9d-8e0f-a1b2c3d4e5f6";
 const b64 = (): string => randomBytes(32).toString("base64");
+const total = (b: TenantBackup): number => Object.values(b.counts).reduce((n: number, c) => n + (c ?? 0), 0);
 
 /**
  * Issue 16, written as the attack: a restore goes through the API with a second person's approval,
@@ -62,7 +63,7 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
       assert.equal(c.status, 201, JSON.stringify(c.json));
     }
     backup = await exportTenant(stack.running.storage, stack.tenantId);
-    put("goed.zvbackup", encryptBackup(oldKeys, backup));
+    put("goed.zvbackup", await encryptBackup(oldKeys, backup));
   });
   after(async () => {
     await stack.stop();
@@ -70,11 +71,12 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
   });
 
   it("When a backup file is altered, made with a wrong or unknown key, holds a row of another tenant or a rewritten event, or is another tenant's, then the proposal is refused with its code and nothing changes", async () => {
-    const good = readFileSync(path.join(dir, "goed.zvbackup"), "utf8");
-    const sealed = JSON.parse(good) as { data: string; tenantId: string };
+    const [header = "", ...chunks] = readFileSync(path.join(dir, "goed.zvbackup"), "utf8").trimEnd().split("\n");
+    const sealed = JSON.parse(chunks[0] ?? "") as { data: string };
     const bytes = Buffer.from(sealed.data, "base64");
     const at = Math.floor(bytes.length / 2);
     bytes.writeUInt8((bytes.readUInt8(at) ^ 0x01) & 0xff, at);
+    const file = (head: string, body: string[]): string => [head, ...body].join("\n") + "\n";
     const withRows = (table: "Students" | "Events", edit: (rows: BackupRow[]) => BackupRow[]): TenantBackup => ({
       ...backup,
       tables: { ...backup.tables, [table]: edit(structuredClone(backup.tables[table] ?? [])) },
@@ -86,13 +88,20 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
       return rows;
     });
     const cases: [string, string, number][] = [
-      [put("gewijzigd.zvbackup", JSON.stringify({ ...sealed, data: bytes.toString("base64") })), "BACKUP_DECRYPT_FAILED", 422],
-      [put("kop-gewijzigd.zvbackup", JSON.stringify({ ...sealed, tenantId: OTHER_TENANT })), "BACKUP_DECRYPT_FAILED", 422],
-      [put("verkeerde-sleutel.zvbackup", encryptBackup(BackupKeys.parse(`k1:${b64()}`), backup)), "BACKUP_DECRYPT_FAILED", 422],
-      [put("onbekende-sleutel.zvbackup", encryptBackup(BackupKeys.parse(`k9:${b64()}`), backup)), "BACKUP_KEY_UNKNOWN", 422],
-      [put("vreemde-rij.zvbackup", encryptBackup(oldKeys, foreignRow)), "BACKUP_ROW_INVALID", 422],
-      [put("herschreven.zvbackup", encryptBackup(oldKeys, rewritten)), "BACKUP_ROW_INVALID", 422],
-      [put("andere-tenant.zvbackup", encryptBackup(oldKeys, { ...backup, tenantId: OTHER_TENANT })), "BACKUP_WRONG_TENANT", 422],
+      [put("gewijzigd.zvbackup", file(header, [JSON.stringify({ ...sealed, data: bytes.toString("base64") }), ...chunks.slice(1)])), "BACKUP_DECRYPT_FAILED", 422],
+      [put("kop-gewijzigd.zvbackup", file(JSON.stringify({ ...(JSON.parse(header) as object), tenantId: OTHER_TENANT }), chunks)), "BACKUP_DECRYPT_FAILED", 422],
+      [put("verkeerde-sleutel.zvbackup", await encryptBackup(BackupKeys.parse(`k1:${b64()}`), backup)), "BACKUP_DECRYPT_FAILED", 422],
+      [put("onbekende-sleutel.zvbackup", await encryptBackup(BackupKeys.parse(`k9:${b64()}`), backup)), "BACKUP_KEY_UNKNOWN", 422],
+      [put("vreemde-rij.zvbackup", await encryptBackup(oldKeys, foreignRow)), "BACKUP_ROW_INVALID", 422],
+      [put("herschreven.zvbackup", await encryptBackup(oldKeys, rewritten)), "BACKUP_ROW_INVALID", 422],
+      // A partition's rows apart (a restore plans and writes them as they come): the first row moved to the end.
+      [put("rijen-verspreid.zvbackup", await encryptBackup(oldKeys, withRows("Students", (rows) => {
+        // A row of a partition with more rows, not the last partition, moved to the end: that partition comes twice.
+        const i = rows.findIndex((r, k) => r.partitionKey === rows[k + 1]?.partitionKey && r.partitionKey !== rows[rows.length - 1]?.partitionKey);
+        assert.ok(i >= 0, "a partition of two rows before the last");
+        return [...rows.slice(0, i), ...rows.slice(i + 1), ...rows.slice(i, i + 1)];
+      }))), "BACKUP_ROW_INVALID", 422],
+      [put("andere-tenant.zvbackup", await encryptBackup(oldKeys, { ...backup, tenantId: OTHER_TENANT })), "BACKUP_WRONG_TENANT", 422],
       [put("onversleuteld.json", JSON.stringify(backup)), "BACKUP_INVALID", 422],
       ["bestaat-niet.zvbackup", "NOT_FOUND", 404],
     ];
@@ -110,8 +119,77 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
     assert.equal(list.json.backups.find((b) => b.name === "goed.zvbackup")?.keyId, "k1");
   });
 
+  it("When chunks of a chunked backup are altered, swapped, repeated or cut off, then the proposal is refused with its code and nothing changes, a reading yields the rows of the chunks before the bad one only, and a second reading refuses chunks other than the first's", async () => {
+    const text = await encryptBackup(oldKeys, backup, 5);
+    const [header = "", ...chunks] = text.trimEnd().split("\n");
+    assert.ok(chunks.length >= 5, `${chunks.length} chunks`);
+    const file = (body: string[]): string => [header, ...body].join("\n") + "\n";
+    const flipped = (line: string): string => {
+      const c = JSON.parse(line) as { data: string };
+      const bytes = Buffer.from(c.data, "base64");
+      bytes.writeUInt8(bytes.readUInt8(0) ^ 0x01, 0);
+      return JSON.stringify({ ...c, data: bytes.toString("base64") });
+    };
+    const [c0 = "", c1 = "", c2 = "", c3 = ""] = chunks;
+    const last = chunks.length - 1;
+    const cases: [string, string, string][] = [
+      ["een-deel-gewijzigd.zvbackup", file([c0, c1, c2, flipped(c3), ...chunks.slice(4)]), "BACKUP_DECRYPT_FAILED"],
+      ["delen-verwisseld.zvbackup", file([c0, c2, c1, ...chunks.slice(3)]), "BACKUP_DECRYPT_FAILED"],
+      ["deel-herhaald.zvbackup", file([c0, c1, c1, ...chunks.slice(2)]), "BACKUP_DECRYPT_FAILED"],
+      ["deel-weg.zvbackup", file([c0, ...chunks.slice(2)]), "BACKUP_DECRYPT_FAILED"],
+      ["afgekapt.zvbackup", file(chunks.slice(0, last)), "BACKUP_TRUNCATED"],
+      ["afgekapt-midden.zvbackup", file(chunks.slice(0, 3)), "BACKUP_TRUNCATED"],
+      ["alleen-kop.zvbackup", file([]), "BACKUP_TRUNCATED"],
+      ["slot-vervroegd.zvbackup", file([c0, chunks[last] ?? "", c1]), "BACKUP_DECRYPT_FAILED"],
+      ["deel-van-ander-bestand.zvbackup", file([c0, (await encryptBackup(oldKeys, backup, 5)).split("\n")[2] ?? "", ...chunks.slice(2)]), "BACKUP_DECRYPT_FAILED"],
+    ];
+    const before = await snapshot(stack.running.storage);
+    for (const [name, body, code] of cases) assertError(await propose(put(name, body)), 422, code);
+    assert.deepEqual(changedTables(before, await snapshot(stack.running.storage)), []);
+    // Chunk by chunk: the rows of the three good chunks come, then the altered fourth stops the reading.
+    const opened = await openStoredBackup(oldKeys, path.join(dir, "een-deel-gewijzigd.zvbackup"));
+    let yielded = 0;
+    await assert.rejects(async () => {
+      for await (const _ of opened.rows) yielded++;
+    }, /does not decrypt/);
+    assert.equal(yielded, 15);
+    // An approved restore reads the file twice; the second reading, which writes, must meet the very chunks
+    // the first one checked (their tags): the same backup made again (same rows, new nonces) is refused.
+    const first = await openStoredBackup(oldKeys, path.join(dir, put("gelezen.zvbackup", text)));
+    for await (const _ of first.rows);
+    const { tags } = first.read();
+    const again = await openStoredBackup(oldKeys, path.join(dir, "gelezen.zvbackup"), tags);
+    for await (const _ of again.rows);
+    put("gelezen.zvbackup", await encryptBackup(oldKeys, backup, 5));
+    await assert.rejects(openStoredBackup(oldKeys, path.join(dir, "gelezen.zvbackup"), tags), /changed while it was being restored/);
+    // The same backup, whole and in order, is accepted (a proposal checks every row against the store).
+    const ok = await propose(put("in-delen.zvbackup", text));
+    assert.equal(ok.status, 201, JSON.stringify(ok.json));
+    assert.equal((await stack.api("POST", `/api/approvals/${ok.json.id}/reject`, { reason: "Alleen een proef" }, { token: po })).status, 200);
+  });
+
+  it("When a backup of the older format (one tag over the whole file) is proposed, then it is still read and checked row by row", async () => {
+    const ok = await propose(put("oud-formaat.zvbackup", encryptWholeBackup(oldKeys, backup)));
+    assert.equal(ok.status, 201, JSON.stringify(ok.json));
+    assert.equal((await stack.api("POST", `/api/approvals/${ok.json.id}/reject`, { reason: "Alleen een proef" }, { token: po })).status, 200);
+    const list = await stack.api<{ backups: { name: string; counts: Record<string, number> }[] }>("GET", "/api/backups", undefined, { token: po });
+    const counts = list.json.backups.find((b) => b.name === "oud-formaat.zvbackup")?.counts;
+    assert.deepEqual(counts, list.json.backups.find((b) => b.name === "goed.zvbackup")?.counts);
+    assert.equal(Object.values(counts ?? {}).reduce((n, c) => n + c, 0), total(backup));
+    const bytes = Buffer.from((JSON.parse(readFileSync(path.join(dir, "oud-formaat.zvbackup"), "utf8")) as { data: string }).data, "base64");
+    bytes.writeUInt8(bytes.readUInt8(0) ^ 0x01, 0);
+    const sealed = JSON.parse(readFileSync(path.join(dir, "oud-formaat.zvbackup"), "utf8")) as object;
+    assertError(await propose(put("oud-gewijzigd.zvbackup", JSON.stringify({ ...sealed, data: bytes.toString("base64") }))), 422, "BACKUP_DECRYPT_FAILED");
+  });
+
   it("[R-FOUR-EYES] When a lost register is restored, then nothing happens until a second person approves, and then the chain is back and the administrative log names both people", async () => {
     await dropPartition("bak-1");
+    // And the student's directory record (a row of a shared partition, restored on its own).
+    const [studentRow] = (await stack.running.storage.list("Students", odata`RowKey eq ${"bak-1"}`)).filter((e) => String(e.partitionKey).startsWith(stack.tenantId));
+    assert.ok(studentRow, "the student's directory row");
+    await tableClient(stack, "Students").deleteEntity(String(studentRow.partitionKey), "bak-1");
+    stack.running.services.directory.invalidate(stack.tenantId);
+    assert.equal((await stack.api("GET", "/api/students/bak-1", undefined, { token: po })).status, 404);
     const before = await snapshot(stack.running.storage);
     const prop = await propose("goed.zvbackup");
     assert.equal(prop.status, 201, JSON.stringify(prop.json));
@@ -127,6 +205,7 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
     assert.equal(ok.json.state, "executed");
     assert.equal(ok.json.result?.chainsRestored, 1);
     assert.equal(ok.json.result?.verified, true);
+    assert.equal((await stack.api("GET", "/api/students/bak-1", undefined, { token: po })).status, 200);
     assert.equal(ok.json.result?.unsealedHeads, 0);
     const reg = (await stack.api<RegisterView>("GET", "/api/students/bak-1/register", undefined, { token: po })).json;
     assert.equal(reg.chain.verified, true);
@@ -153,7 +232,7 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
     await dropPartition("bak-2");
     const prop = await propose("goed.zvbackup");
     assert.equal(prop.status, 201, JSON.stringify(prop.json));
-    put("goed.zvbackup", encryptBackup(oldKeys, { ...backup, exportedAt: new Date().toISOString() }));
+    put("goed.zvbackup", await encryptBackup(oldKeys, { ...backup, exportedAt: new Date().toISOString() }));
     assertError(await stack.api("POST", `/api/approvals/${prop.json.id}/approve`, { reason: "Akkoord" }, { token: po }), 409, "CONFLICT");
     assert.equal((await eventsOf("bak-2")).length, 0);
     const list = (await stack.api<{ approvals: ApprovalRecord[] }>("GET", "/api/approvals", undefined, { token: po })).json.approvals;
@@ -200,8 +279,12 @@ describe("Tenant backup and restore: encrypted, four eyes, row by row", function
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const text = readFileSync(file, "utf8");
     assert.doesNotMatch(text, /Oudleerling/, "no personal data in the clear");
-    assert.equal((JSON.parse(text) as { keyId: string }).keyId, "k2");
-    assert.equal(decryptBackup(BackupKeys.parse(SERVER_KEYS), text).tenantId, stack.tenantId);
+    assert.equal((JSON.parse(text.slice(0, text.indexOf("\n"))) as { keyId: string; version: number }).keyId, "k2");
+    const opened = await openStoredBackup(BackupKeys.parse(SERVER_KEYS), file);
+    let rows = 0;
+    for await (const [, row] of opened.rows) if ((row as BackupRow).partitionKey.startsWith(stack.tenantId)) rows++;
+    assert.equal(opened.tenantId, stack.tenantId);
+    assert.ok(rows >= total(backup), `${rows} rows read back`);
   });
 
   it("When BACKUP_KEYS holds a key that is not 32 bytes, or Entra mode has BACKUP_DIR without keys, then the server refuses to start", () => {

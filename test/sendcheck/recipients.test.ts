@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { startStack, type Stack } from "../support/stack.js";
 import { demoImport } from "../../server/demo/data.js";
-import { ENTRA_AUTHORITY, ENTRA_CLIENT_ID, ENTRA_TENANT, entraStackOptions, FakeAuthority, makeKey, mint, sendJson, startGraphStub, startJwks, type TestKey } from "../identity/support.js";
+import { ENTRA_AUTHORITY, ENTRA_CLIENT_ID, ENTRA_TENANT, entraStackOptions, FakeAuthority, makeKey, mint, startGraphStub, startJwks, type TestKey } from "../identity/support.js";
+import { directoryRoutes, X500_COLLEAGUE, X500_CONTACT, X500_GGD, X500_NOBODY } from "./directory-stub.js";
 
 /**
  * Every recipient accounted for (issue #14 item 1), over real HTTP against the real server in Entra ID
@@ -14,17 +14,6 @@ import { ENTRA_AUTHORITY, ENTRA_CLIENT_ID, ENTRA_TENANT, entraStackOptions, Fake
 const TENANT = ENTRA_TENANT;
 const CLIENT_ID = ENTRA_CLIENT_ID;
 const AUTHORITY = ENTRA_AUTHORITY;
-const DN = "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=";
-
-/** A GGD nurse present in the tenant as a mail user: found by her X500 proxy address. */
-const X500_GGD = `${DN}1c2ee2e6aada4b35ac22a42017cc6977-jgzverpleegkundige`;
-/** A colleague whose DN carries the alias only (no X500 proxy address): found by mailNickname. */
-const X500_COLLEAGUE = `${DN}d37d11828c084e269f71a0287828cda7-mentor7`;
-/** A personal contact of the sender: only /me/contacts knows its SMTP address. */
-const X500_CONTACT = `${DN}0a0b0c0d0e0f00112233445566778899-wijkcoach`;
-/** Nobody: no proxy address, no alias, no contact. */
-const X500_NOBODY = `${DN}ffffffffffffffffffffffffffffffff-weg`;
-
 interface CheckView {
   checkId: string;
   verdict: string;
@@ -50,53 +39,7 @@ describe("Every recipient accounted for: X500, contacts, names and lists through
     key = await makeKey();
     jwks = await startJwks();
     jwks.keys.push(key.jwk);
-    graph = await startGraphStub([
-      (c, res) => {
-        if (c.method !== "GET" || pathOf(c.path) !== "/v1.0/users") return false;
-        const f = filterOf(c.path);
-        const user = (mail: string, name: string) => ({ id: randomUUID(), mail, displayName: name, proxyAddresses: [`SMTP:${mail}`] });
-        if (f === `proxyAddresses/any(x:x eq 'X500:${X500_GGD}')`) return sendJson(res, 200, { value: [user("jgz@ggd-voorbeeldregio.example", "JGZ Verpleegkundige")] });
-        if (f === "mailNickname eq 'mentor7'") return sendJson(res, 200, { value: [user("mentor7@regenboog.school.example", "Mentor Groep 7")] });
-        if (f === "displayName eq 'Twee Dezelfden'") return sendJson(res, 200, { value: [user("a@regenboog.school.example", "Twee Dezelfden"), user("b@regenboog.school.example", "Twee Dezelfden")] });
-        return sendJson(res, 200, { value: [] });
-      },
-      (c, res) => {
-        if (c.method !== "GET" || pathOf(c.path) !== "/v1.0/me/contacts") return false;
-        if (filterOf(c.path) === `emailAddresses/any(a:a/address eq '${X500_CONTACT}')`)
-          return sendJson(res, 200, {
-            value: [{ displayName: "Wijkcoach", emailAddresses: [{ name: "Wijkcoach", address: X500_CONTACT }, { name: "Wijkcoach", address: "coach@wijkteam.voorbeeldstad.example" }] }],
-          });
-        return sendJson(res, 200, { value: [] });
-      },
-      (c, res) => {
-        if (c.method !== "GET" || pathOf(c.path) !== "/v1.0/groups") return false;
-        const f = filterOf(c.path);
-        if (f.startsWith("mail eq 'zorgteam@regenboog.school.example'")) return sendJson(res, 200, { value: [{ id: "g-zorgteam", mail: "zorgteam@regenboog.school.example", displayName: "Zorgteam" }] });
-        if (f.startsWith("mail eq 'geheim@regenboog.school.example'")) return sendJson(res, 200, { value: [{ id: "g-hidden", mail: "geheim@regenboog.school.example", displayName: "Geheim" }] });
-        return sendJson(res, 200, { value: [] });
-      },
-      (c, res) => {
-        const p = pathOf(c.path);
-        if (c.method !== "GET" || !p.startsWith("/v1.0/groups/")) return false;
-        if (p === "/v1.0/groups/g-hidden/transitiveMembers") return sendJson(res, 403, { error: { code: "Authorization_RequestDenied", message: "hidden membership" } });
-        if (p !== "/v1.0/groups/g-zorgteam/transitiveMembers") return false;
-        const page2 = new URL(c.path, "http://x").searchParams.get("$skiptoken") === "2";
-        return sendJson(
-          res,
-          200,
-          page2
-            ? { value: [{ "@odata.type": "#microsoft.graph.user", id: "u3", mail: "dyslexie@letterwijs.example", displayName: "Gast Letterwijs", userType: "Guest" }] }
-            : {
-                value: [
-                  { "@odata.type": "#microsoft.graph.user", id: "u1", mail: "ib@regenboog.school.example", displayName: "IB'er" },
-                  { "@odata.type": "#microsoft.graph.group", id: "g-nested", mail: "sub@regenboog.school.example" },
-                  { "@odata.type": "#microsoft.graph.user", id: "u2", mail: null, displayName: "Zonder mailbox" },
-                ],
-                "@odata.nextLink": `${graph.base}/groups/g-zorgteam/transitiveMembers?$skiptoken=2`,
-              },
-        );
-      },
-    ]);
+    graph = await startGraphStub(directoryRoutes(() => graph.base));
     authority = new FakeAuthority();
     stack = await startStack(entraStackOptions({ jwks, graph, authority }));
     token = await mint(key, { issuer: `${AUTHORITY}/${TENANT}/v2.0`, audience: CLIENT_ID, tid: TENANT, oid: "oid-ib", roles: ["coordinator"] });

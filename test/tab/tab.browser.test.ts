@@ -272,6 +272,25 @@ describe("Teams tab in a browser, over the real server", function () {
     await page.close();
   });
 
+  it("[R-DIR-LEGAL-GUARD] When a coordinator makes the wijkteam legal in the tab without confirming a statute, then the party's kind is named in Dutch, the server's refusal is shown in Dutch at the form and the field, and nothing changes", async () => {
+    const page = await open("?view=directory");
+    await page.getByRole("cell", { name: "Wijkteam of jeugdhulp", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Partij bewerken: Wijkteam Centrum" }).click();
+    const form = page.getByRole("form", { name: "Partij bewerken" });
+    const kind = form.getByLabel("Soort");
+    assert.equal(await kind.locator("option:checked").textContent(), "Wijkteam of jeugdhulp");
+    assert.ok(!(await kind.locator("option").allTextContents()).some((o) => /^[a-z-]+$/.test(o)), "no kind shown as its code");
+    await form.getByLabel("Standaard grondslag").selectOption("legal");
+    await form.getByRole("button", { name: "Opslaan" }).click();
+    await page.getByRole("alert").filter({ hasText: "Dit soort partij ontvangt gegevens op basis van toestemming" }).waitFor();
+    // The field's own message is Dutch too (R-ERR-LANG), next to the basis.
+    await form.getByText("deze soort partij krijgt gegevens met toestemming: een wettelijke grondslag alleen met het wetsartikel en de bevestiging").waitFor();
+    assert.doesNotMatch(await form.innerText(), /consent by nature|legalBasisConfirmed/);
+    const parties = await stack.api<{ parties: { id: string; defaultBasis: string }[] }>("GET", "/api/parties");
+    assert.equal(parties.json.parties.find((x) => x.id === "wijkteam")?.defaultBasis, "consent");
+    await page.close();
+  });
+
   it("When the overview opens, then it shows the register in numbers (the same as the statistics), the charts have text alternatives, and a state's number opens the register on the students behind it", async () => {
     const page = await open("?view=overview");
     await page.getByRole("heading", { name: "Toestemmingen die binnen 30 dagen verlopen" }).waitFor();

@@ -10,6 +10,9 @@ import { catalogue as playground } from "../../src/playground/i18n.js";
 import { catalogue as onsend } from "../../src/addin/onsend/messages.js";
 import { serverTexts } from "../../server/shared/texts.js";
 import { onboardingTexts } from "../../src/tab/views/onboarding/texts.js";
+import { documentTexts } from "../../server/shared/document-texts.js";
+import { FIELD_LABELS } from "../../src/tab/views/export/labels.js";
+import { readFile } from "node:fs/promises";
 
 /** The one translation mechanism (contract/i18n.ts) and the catalogue of every surface. */
 
@@ -56,6 +59,23 @@ describe("One translation mechanism (contract/i18n.ts)", () => {
       }
     });
   }
+
+  it("[R-WORDS] When the Dutch texts of every surface, document and letter are read, then they say ouder met gezag and voogd (never verzorger), a month (never four weeks), promise no check they cannot keep, and quote the Dutch way", async () => {
+    const dutch = new Map<string, string>();
+    for (const [name, c] of [...catalogues, ["documents", documentTexts] as [string, Catalogue<unknown>]]) for (const [k, v] of leaves(c.nl)) dutch.set(`${name} ${k}`, v);
+    for (const [k, v] of Object.entries(FIELD_LABELS)) dutch.set(`export label ${k}`, v.nl);
+    // Texts built in code: the check's reasons, the consent letters, the parents' page.
+    const sources = ["server/sendcheck/messages.ts", "server/register/requests.ts", "server/portal/page.ts"];
+    for (const file of sources) dutch.set(file, await readFile(path.resolve(import.meta.dirname, "../..", file), "utf8"));
+    const wrong: string[] = [];
+    for (const [k, v] of dutch) {
+      if (/verzorger/i.test(v)) wrong.push(`${k}: verzorger`);
+      if (/(vier|4) weken/i.test(v) && /binnen|termijn|antwoord/i.test(v)) wrong.push(`${k}: weeks for a month`);
+      if (/geen controle (nodig|vereist)/i.test(v)) wrong.push(`${k}: a promise`);
+      if (!sources.includes(k) && /(^|\s)'[^']+'|"/.test(v)) wrong.push(`${k}: straight quotes`);
+    }
+    assert.deepEqual(wrong, []);
+  });
 
   it("When the on-send handler is built, then its bundle carries its own texts and no other surface's", async function () {
     this.timeout(30_000);

@@ -16,13 +16,13 @@ const TEXT = {
     check: "Controleren",
     earlyHint: " Kies Controleren in het lint.",
     failBlock: {
-      unreachable: "Zorgvuldig kon niet controleren of u deze gegevens mag delen: de server is niet bereikbaar. Uw school heeft ingesteld dat er dan niet verzonden wordt. Probeer het zo opnieuw of kies 'Actie ondernemen'.",
+      unreachable: "Zorgvuldig kon niet controleren of u deze gegevens mag delen: de server is niet bereikbaar. Uw school heeft ingesteld dat er dan niet verzonden wordt. Probeer het zo opnieuw of kies „Actie ondernemen”.",
       timeout: "Zorgvuldig kon niet op tijd controleren of u deze gegevens mag delen (de server reageerde niet binnen {s} seconden). Uw school heeft ingesteld dat er dan niet verzonden wordt. Probeer het opnieuw.",
       invalid: "Zorgvuldig kreeg een onbruikbaar antwoord bij de controle. Uw school heeft ingesteld dat er dan niet verzonden wordt. Probeer het opnieuw of meld het aan de beheerder.",
       auth: "Zorgvuldig kon u niet aanmelden bij de controle. Uw school heeft ingesteld dat er dan niet verzonden wordt. Meld u opnieuw aan of neem contact op met de beheerder.",
       item: "Zorgvuldig kon dit bericht niet lezen om het te controleren. Uw school heeft ingesteld dat er dan niet verzonden wordt.",
-      signin: "Zorgvuldig moet u opnieuw aanmelden (bijvoorbeeld met een extra verificatiestap) voordat het dit bericht kan controleren. Kies 'Actie ondernemen', meld u aan in het taakvenster en verstuur daarna opnieuw.",
-      consent: "Zorgvuldig heeft uw toestemming nodig om namens u Microsoft 365 te gebruiken. Kies 'Actie ondernemen' om die in het taakvenster te geven, of vraag uw beheerder om toestemming voor de hele school. Verstuur daarna opnieuw.",
+      signin: "Zorgvuldig moet u opnieuw aanmelden (bijvoorbeeld met een extra verificatiestap) voordat het dit bericht kan controleren. Kies „Actie ondernemen”, meld u aan in het taakvenster en verstuur daarna opnieuw.",
+      consent: "Zorgvuldig heeft uw toestemming nodig om namens u Microsoft 365 te gebruiken. Kies „Actie ondernemen” om die in het taakvenster te geven, of vraag uw beheerder om toestemming voor de hele school. Verstuur daarna opnieuw.",
     },
     /** Outlook refused the handler's first answer: the only second answer, kept minimal. */
     completeFailed: "Zorgvuldig kon de controle niet afronden. Het bericht is niet verzonden. Probeer het opnieuw.",
@@ -32,8 +32,8 @@ const TEXT = {
       invalid: "Zorgvuldig kreeg een onbruikbaar antwoord bij de controle. Verstuur alleen als u zeker weet dat er een grondslag of toestemming is.",
       auth: "Zorgvuldig kon u niet aanmelden bij de controle. Verstuur alleen als u zeker weet dat er een grondslag of toestemming is.",
       item: "Zorgvuldig kon dit bericht niet lezen om het te controleren. Verstuur alleen als u zeker weet dat er een grondslag of toestemming is.",
-      signin: "Zorgvuldig moet u opnieuw aanmelden (bijvoorbeeld met een extra verificatiestap) en kon dit bericht daarom niet controleren. Meld u aan via 'Controleren' in het lint. Verstuur alleen als u zeker weet dat er een grondslag of toestemming is.",
-      consent: "Zorgvuldig heeft uw toestemming nodig om namens u Microsoft 365 te gebruiken en kon dit bericht daarom niet controleren. Geef die via 'Controleren' in het lint of vraag uw beheerder. Verstuur alleen als u zeker weet dat er een grondslag of toestemming is.",
+      signin: "Zorgvuldig moet u opnieuw aanmelden (bijvoorbeeld met een extra verificatiestap) en kon dit bericht daarom niet controleren. Meld u aan via „Controleren” in het lint. Verstuur alleen als u zeker weet dat er een grondslag of toestemming is.",
+      consent: "Zorgvuldig heeft uw toestemming nodig om namens u Microsoft 365 te gebruiken en kon dit bericht daarom niet controleren. Geef die via „Controleren” in het lint of vraag uw beheerder. Verstuur alleen als u zeker weet dat er een grondslag of toestemming is.",
     },
   },
   en: {

@@ -93,7 +93,7 @@ function PartyForm({ initial, isNew, onSaved }: { initial: Party; isNew: boolean
         <Input value={p.name} onChange={(_, d) => setP({ ...p, name: d.value })} />
       </Field>
       <Field label={t("fKind")} validationMessage={fe("kind")}>
-        <OptionSelect value={p.kind} onChange={(_, d) => setP({ ...p, kind: PARTY_KINDS.find((k) => k === d.value) ?? "other" })} options={PARTY_KINDS} label={(k) => k} />
+        <OptionSelect value={p.kind} onChange={(_, d) => setP({ ...p, kind: PARTY_KINDS.find((k) => k === d.value) ?? "other" })} options={PARTY_KINDS} label={(k) => t(`kind_${k}`)} />
       </Field>
       <Field label={t("fDefaultBasis")} validationMessage={fe("defaultBasis")}>
         <Select value={p.defaultBasis} onChange={(_, d) => setP({ ...p, defaultBasis: d.value === "legal" ? "legal" : "consent" })}>
@@ -384,6 +384,7 @@ export function DirectoryView(): JSX.Element {
           rows={parties}
           columns={[
             { header: t("fName"), cell: (p) => p.name },
+            { header: t("fKind"), cell: (p) => t(`kind_${p.kind}`) },
             { header: t("fDefaultBasis"), cell: (p) => (p.defaultBasis === "legal" ? t("basisLegal") : t("basisConsent")) },
             { header: t("fDomains"), cell: (p) => p.domains.join(", ") },
           ]}

@@ -36,6 +36,8 @@ export interface FakeOfficeOptions {
   /** The tenant's sensitivity labels (absent: no catalog) and the label applied to the mail. */
   sensitivityLabels?: { id: string; name: string }[];
   appliedLabel?: string;
+  /** Office single sign-on (`auth.getAccessToken`); absent: not available (13012). */
+  sso?: (options?: unknown) => Promise<string>;
 }
 
 /** The `Office` global of the double, with what the double saw. */
@@ -54,6 +56,7 @@ export function makeOffice(mail: FakeMail, opts: FakeOfficeOptions = {}): FakeOf
   const double = new OfficeDouble({
     displayLanguage: opts.displayLanguage ?? "nl-NL",
     userEmail: opts.userEmail ?? "ib@demo",
+    ...(opts.sso ? { sso: opts.sso } : {}),
     ...(opts.roaming ? { roaming: opts.roaming } : {}),
     ...(opts.sensitivityLabels ? { sensitivityLabels: opts.sensitivityLabels.map((l) => ({ ...l, color: "#000000", tooltip: l.name, children: [] })) } : {}),
   });

@@ -18,7 +18,7 @@ export const FIELD_LABELS: Record<string, { nl: string; en: string }> = {
   verdict: { nl: "Uitkomst", en: "Verdict" },
   label: { nl: "Omschrijving", en: "Description" },
   years: { nl: "Jaren", en: "Years" },
-  guardians: { nl: "Ouders/verzorgers", en: "Parents/guardians" },
+  guardians: { nl: "Ouders en voogden", en: "Parents and guardians" },
   relation: { nl: "Relatie", en: "Relation" },
   hasAuthority: { nl: "Gezag", en: "Parental authority" },
   emails: { nl: "E-mail", en: "Email" },
