@@ -241,13 +241,47 @@ export const registerResponse = z.object({
 });
 export type StudentRegister = z.infer<typeof registerResponse>;
 
-export const overviewResponse = z.object({ rows: z.array(overviewRow) });
+/** A valid consent that ends within the next 30 days (one definition: the rows' "expiring", the overview's and the statistics' numbers). */
+const expiringConsent = z.object({ studentId: z.string(), name: z.string(), partyId: z.string(), purposeId: z.string(), validUntil: z.string() });
+const disclosuresOfParty = z.object({ partyId: z.string(), name: z.string(), count: z.number() });
+const overrideItem = z.object({ studentId: z.string(), name: z.string(), checkId: z.string(), at: z.string(), reason: z.string() });
+
+/**
+ * GET /api/register/overview (board scale, issue 17): numbers over the caller's schools and what the tab's
+ * Overview screen shows, never every row. The students behind a number are paged through
+ * GET /api/register/rows (`?state=` for a state; `?sort=nextExpiry` lists the expiring first).
+ */
+export const overviewResponse = z.object({
+  /** The moment the numbers hold for (the 30 days count from it). */
+  at: z.string(),
+  /** Students of the caller's schools. */
+  students: z.number().int(),
+  /** Students per summary state (the rows' `state`). */
+  states: z.object({ valid: z.number().int(), expiring: z.number().int(), missing: z.number().int(), "refused-or-withdrawn": z.number().int() }),
+  expiring: z.object({
+    days: z.number().int(),
+    /** Valid consents that end within `days` days. */
+    consents: z.number().int(),
+    /** Students with at least one of them (their `nextExpiry` lies within `days` days). */
+    students: z.number().int(),
+    /** The consents per week from now (1 = the next 7 days), weeks without any left out. */
+    perWeek: z.array(z.object({ week: z.number().int(), consents: z.number().int() })),
+    /** The soonest (at most 10); the rest through GET /api/register/rows?sort=nextExpiry. */
+    soonest: z.array(expiringConsent),
+  }),
+  /** Disclosures this school year per party, most first. */
+  disclosuresPerParty: z.array(disclosuresOfParty),
+  /** Mails sent despite a block: how many, and the latest (at most 10). */
+  overrides: z.object({ count: z.number().int(), latest: z.array(overrideItem) }),
+  schoolYearStart: z.string(),
+});
+export type Overview = z.infer<typeof overviewResponse>;
 
 export const statsResponse = z.object({
   /** Valid consents that end within the next 30 days (the same definition as the overview's "expiring"); the name is kept for the clients. */
-  expiringThisMonth: z.array(z.object({ studentId: z.string(), name: z.string(), partyId: z.string(), purposeId: z.string(), validUntil: z.string() })),
-  disclosuresPerParty: z.array(z.object({ partyId: z.string(), name: z.string(), count: z.number() })),
-  overrides: z.array(z.object({ studentId: z.string(), name: z.string(), checkId: z.string(), at: z.string(), reason: z.string() })),
+  expiringThisMonth: z.array(expiringConsent),
+  disclosuresPerParty: z.array(disclosuresOfParty),
+  overrides: z.array(overrideItem),
   schoolYearStart: z.string(),
 });
 export type Stats = z.infer<typeof statsResponse>;

@@ -248,7 +248,7 @@ export const routes = {
   }),
   overview: route({
     method: "get", path: "/register/overview", tag: "register", access: "viewer", scope: { from: "own-schools" },
-    summary: "One row per student with the summary of their consents",
+    summary: "The register in numbers (students per state, expiring consents, disclosures, overrides) and what the Overview screen shows; the students behind a number through /register/rows",
     response: overviewResponse,
   }),
   // board scale (issue 17): the register searched, filtered, sorted and paged on the server
@@ -260,7 +260,7 @@ export const routes = {
   }),
   stats: route({
     method: "get", path: "/stats", tag: "register", access: "viewer", scope: { from: "own-schools" },
-    summary: "Consents expiring this month, disclosures per party, overrides",
+    summary: "Every consent expiring within 30 days, disclosures per party this school year, the latest overrides",
     response: statsResponse,
   }),
   verifyAll: route({

@@ -32,7 +32,10 @@ const BULK_WHATS: readonly BulkView["what"][] = ["student-list", "overview", "st
 /** Routes whose successful answer is a bulk read, and how many students it holds. */
 const BULK: Record<string, { what: BulkView["what"]; count: (body: Record<string, unknown>) => number }> = {
   "/students": { what: "student-list", count: (b) => (Array.isArray(b.students) ? b.students.length : 0) },
-  "/register/overview": { what: "overview", count: (b) => (Array.isArray(b.rows) ? b.rows.length : 0) },
+  // The overview is numbers over the caller's students (and the few it names): counted as those students.
+  "/register/overview": { what: "overview", count: (b) => (typeof b.students === "number" ? b.students : 0) },
+  // A page of the register (the grid, the students behind an overview number): the rows it lists.
+  "/register/rows": { what: "student-list", count: (b) => (Array.isArray(b.rows) ? b.rows.length : 0) },
   "/stats": { what: "stats", count: (b) => (Array.isArray(b.expiringThisMonth) ? b.expiringThisMonth.length : 0) + (Array.isArray(b.overrides) ? b.overrides.length : 0) },
 };
 

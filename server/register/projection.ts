@@ -5,8 +5,14 @@
  * another instance, the retention purge). The tab's paged register (GET /api/register/rows) and the
  * overview answer from it without reading storage: at 30,000 students a scan of the HEAD rows costs
  * seconds on Azurite, a page from memory milliseconds.
+ *
+ * Beside it, each student's disclosures and overrides (not in the HEAD state) are kept per tenant, read
+ * once with one query for those events and the HEAD rows, extended on each append of this instance and
+ * read again for a student whose HEAD the periodic re-read finds changed: the overview's numbers and the
+ * statistics answer from memory, never by reading every event.
  */
-import type { OverviewRow, RegisterPage } from "../../contract/register.js";
+import type { OverviewRow, RegisterPage, Stats } from "../../contract/register.js";
+import type { RegisterEvent } from "./domain.js";
 import type { RegisterSortKey } from "../../contract/enums.js";
 import { dutchDate, familySortKey, type Student } from "../directory/domain.js";
 import { fold, type DirectoryService, type DirectorySnapshot } from "../directory/service.js";
@@ -39,9 +45,34 @@ interface View {
   indexOf: Map<string, number>;
   sorted: Map<RegisterSortKey, Entry[]>;
   facets?: RegisterPage["facets"];
-  /** Answers made from every row (the overview, serialised once), per school scope; cleared on each change. */
-  kept: Map<string, unknown>;
   loadedAt: number;
+}
+
+/** A student's disclosures and overrides (not in the HEAD state), with the HEAD they hold up to. */
+interface StudentActivity {
+  seq: number;
+  hash: string;
+  disclosures: { partyId: string; at: string }[];
+  overrides: { checkId: string; at: string; reason: string }[];
+}
+type Activity = Map<string, StudentActivity>;
+
+type ExpiringConsent = Stats["expiringThisMonth"][number];
+type OverrideItem = Stats["overrides"][number];
+
+/** The register of the caller's schools in numbers, at a moment (the overview and the statistics). */
+export interface RegisterSummary {
+  students: number;
+  states: Record<RowState, number>;
+  /** Valid consents ending within EXPIRING_DAYS days, soonest first. */
+  expiring: ExpiringConsent[];
+  /** Students with one of them. */
+  expiringStudents: number;
+  /** Most first. */
+  disclosuresPerParty: Stats["disclosuresPerParty"];
+  /** Newest first. */
+  overrides: OverrideItem[];
+  schoolYearStart: Date;
 }
 
 export interface RowsQuery {
@@ -59,6 +90,8 @@ export interface RowsQuery {
 
 const STATE_ORDER: Record<RowState, number> = { "refused-or-withdrawn": 0, missing: 1, expiring: 2, valid: 3 };
 const DAY = 86_400_000;
+/** A valid consent is "expiring" when it ends within this many days (the rows' state and every number alike). */
+export const EXPIRING_DAYS = 30;
 
 /** The summary of a set of (party, purpose) states: refusal wins, then an end within 30 days, then valid, else missing. */
 export function summarise(pairs: readonly Pair[], at: Date): { state: RowState; nextExpiry: string | undefined } {
@@ -66,7 +99,7 @@ export function summarise(pairs: readonly Pair[], at: Date): { state: RowState; 
   const nextExpiry = valid.map((x) => x.validUntil).filter((x): x is string => !!x).sort()[0];
   const state: RowState = pairs.some((x) => x.state === "refused" || x.state === "withdrawn")
     ? "refused-or-withdrawn"
-    : nextExpiry && new Date(nextExpiry).getTime() <= at.getTime() + 30 * DAY
+    : nextExpiry && new Date(nextExpiry).getTime() <= at.getTime() + EXPIRING_DAYS * DAY
       ? "expiring"
       : valid.length > 0
         ? "valid"
@@ -81,6 +114,10 @@ export class RegisterProjection {
   private readonly refreshing = new Set<string>();
   /** Appends seen while a tenant's view was loading: applied over what the load read. */
   private readonly pending = new Map<string, Map<string, Partition>>();
+  /** Each tenant's disclosures and overrides per student, read on the first ask. */
+  private readonly activities = new Map<string, Promise<Activity>>();
+  /** The students appended while a tenant's activity was being read. */
+  private readonly loadingActivity = new Map<string, Set<string>>();
 
   constructor(
     private readonly repo: RegisterRepository,
@@ -88,7 +125,85 @@ export class RegisterProjection {
     private readonly rowOf: RowOf,
     private readonly ttlSeconds: number,
   ) {
-    repo.onAppended((tenantId, studentId, part) => this.applied(tenantId, studentId, part));
+    repo.onAppended((tenantId, studentId, part, added) => {
+      this.applied(tenantId, studentId, part);
+      this.active(tenantId, studentId, part, added);
+    });
+  }
+
+  /**
+   * An append of this instance extends the student's kept activity when it follows on the HEAD that was
+   * kept (or on none); otherwise (another instance wrote between, or the load already read it) the
+   * student's partition is read again.
+   */
+  private active(tenantId: string, studentId: string, part: Partition, added: readonly RegisterEvent[]): void {
+    const head = part.head;
+    this.loadingActivity.get(tenantId)?.add(studentId);
+    const entry = this.activities.get(tenantId);
+    if (!entry || !head) return;
+    void entry.then(
+      (acts) => {
+        const known = acts.get(studentId);
+        // It follows on what is kept: the sequence numbers add up and it chains to the kept HEAD's hash
+        // (not to a HEAD the retention purge or another instance wrote since).
+        const follows = (known?.seq ?? 0) + added.length === head.seq && (!known || added[0]?.prevHash === known.hash);
+        if (follows) acts.set(studentId, activityOf(head, added, known));
+        else if (!known || known.seq !== head.seq || known.hash !== head.hash) void this.reread(tenantId, studentId, acts);
+      },
+      () => undefined,
+    );
+  }
+
+  /** One student's activity read again from the partition (kept unless an append meanwhile got further). */
+  private async reread(tenantId: string, studentId: string, acts: Activity, loading = false): Promise<void> {
+    const part = await this.repo.read(tenantId, studentId).catch(() => undefined);
+    if ((!loading && this.activities.get(tenantId) === undefined) || !part) return;
+    if (!part.head) {
+      acts.delete(studentId);
+      return;
+    }
+    const known = acts.get(studentId);
+    if (!known || known.seq <= part.head.seq) acts.set(studentId, activityOf(part.head, part.events));
+  }
+
+  /** The tenant's activity: read on the first ask with one query (the HEAD rows, disclosures and overrides). */
+  private activity(tenantId: string): Promise<Activity> {
+    const have = this.activities.get(tenantId);
+    if (have) return have;
+    // Students appended while the query ran: read again after it (the query may have seen their events
+    // and their HEAD at different moments).
+    const during = new Set<string>();
+    this.loadingActivity.set(tenantId, during);
+    const next = this.repo
+      .readActivity(tenantId)
+      .then(async (read) => {
+        const acts: Activity = new Map();
+        for (const [id, a] of read) acts.set(id, activityOf(a, a.events));
+        for (const id of during) await this.reread(tenantId, id, acts, true);
+        return acts;
+      })
+      .finally(() => {
+        if (this.loadingActivity.get(tenantId) === during) this.loadingActivity.delete(tenantId);
+      });
+    this.activities.set(tenantId, next);
+    next.catch(() => {
+      if (this.activities.get(tenantId) === next) this.activities.delete(tenantId);
+    });
+    return next;
+  }
+
+  /** After a re-read of the HEAD rows: each student whose HEAD is not the one the activity holds up to is read again. */
+  private reconcile(tenantId: string, states: Map<string, Partition>): void {
+    const entry = this.activities.get(tenantId);
+    if (!entry) return;
+    void entry.then(
+      async (acts) => {
+        for (const id of acts.keys()) if (!states.get(id)?.head) acts.delete(id);
+        const stale = [...states].filter(([id, p]) => p.head && (acts.get(id)?.seq !== p.head.seq || acts.get(id)?.hash !== p.head.hash)).map(([id]) => id);
+        for (const id of stale) await this.reread(tenantId, id, acts);
+      },
+      () => undefined,
+    );
   }
 
   private applied(tenantId: string, studentId: string, part: Partition): void {
@@ -106,7 +221,6 @@ export class RegisterProjection {
         v.entries[i] = entryOf(v.snap, student, this.rowOf(v.snap, student, part, new Date()));
         v.sorted.clear();
         v.facets = undefined;
-        v.kept.clear();
       },
       () => undefined,
     );
@@ -156,7 +270,6 @@ export class RegisterProjection {
       entries,
       indexOf: new Map(entries.map((e, i) => [e.row.studentId, i])),
       sorted: new Map(),
-      kept: new Map(),
       loadedAt,
     };
   }
@@ -191,6 +304,7 @@ export class RegisterProjection {
         if (this.views.get(tenantId) !== current) return;
         const next = this.build(snap, states, new Date(), Date.now(), prev);
         if (next !== prev) this.views.set(tenantId, Promise.resolve(next));
+        this.reconcile(tenantId, states);
       })
       .catch(() => undefined) // the old view keeps serving; the next call tries again
       .finally(() => this.refreshing.delete(tenantId));
@@ -199,20 +313,54 @@ export class RegisterProjection {
   /** Drops a tenant's view (a restore wrote rows under it): the next call reads the HEAD rows again. */
   forget(tenantId: string): void {
     this.views.delete(tenantId);
+    this.activities.delete(tenantId);
   }
 
   /**
-   * An answer made from every row the caller may see (the overview), made once per view and school scope:
-   * kept until the next append, directory change, Dutch day or re-read that changes a row.
+   * The register of the caller's schools in numbers at `at`, from the kept rows and activity (no read of
+   * the events): students per state, the consents ending within EXPIRING_DAYS days, disclosures per party
+   * since the school year's start (1 August), the overrides.
    */
-  async keptFromRows<T>(tenantId: string, what: string, schools: SchoolAccess, make: (rows: OverviewRow[]) => T): Promise<T> {
-    const v = await this.view(tenantId);
-    const key = `${what}\u0000${schools === "all" ? "*" : [...schools].sort().join(",")}`;
-    if (v.kept.has(key)) return v.kept.get(key) as T;
-    const made = make(v.entries.filter((e) => mayAccessSchool(schools, e.row.schoolId)).map((e) => e.row));
-    if (v.kept.size >= 8) v.kept.clear(); // a few school scopes at a time; each answer can be megabytes
-    v.kept.set(key, made);
-    return made;
+  async summary(tenantId: string, schools: SchoolAccess, at: Date): Promise<RegisterSummary> {
+    const [v, acts] = await Promise.all([this.view(tenantId), this.activity(tenantId)]);
+    const soon = at.getTime() + EXPIRING_DAYS * DAY;
+    const yearStart = new Date(Date.UTC(at.getUTCMonth() >= 7 ? at.getUTCFullYear() : at.getUTCFullYear() - 1, 7, 1));
+    const from = yearStart.toISOString();
+    const states: Record<RowState, number> = { valid: 0, expiring: 0, missing: 0, "refused-or-withdrawn": 0 };
+    const expiring: ExpiringConsent[] = [];
+    const perParty = new Map<string, number>();
+    const overrides: OverrideItem[] = [];
+    let students = 0;
+    let expiringStudents = 0;
+    for (const { row } of v.entries) {
+      if (!mayAccessSchool(schools, row.schoolId)) continue;
+      students++;
+      states[row.state]++;
+      let any = false;
+      for (const p of row.pairs ?? []) {
+        const until = p.validUntil ? Date.parse(p.validUntil) : NaN;
+        // The pair's state is of the view's day: a consent that ended since is no longer valid.
+        if (p.state !== "valid" || !p.validUntil || !(until > at.getTime() && until <= soon)) continue;
+        expiring.push({ studentId: row.studentId, name: row.name, partyId: p.partyId, purposeId: p.purposeId, validUntil: p.validUntil });
+        any = true;
+      }
+      if (any) expiringStudents++;
+      const a = acts.get(row.studentId);
+      if (!a) continue;
+      for (const d of a.disclosures) if (d.at >= from) perParty.set(d.partyId, (perParty.get(d.partyId) ?? 0) + 1);
+      for (const o of a.overrides) overrides.push({ studentId: row.studentId, name: row.name, ...o });
+    }
+    return {
+      students,
+      states,
+      expiring: expiring.sort((a, b) => cmp(a.validUntil, b.validUntil)),
+      expiringStudents,
+      disclosuresPerParty: [...perParty]
+        .map(([partyId, count]) => ({ partyId, name: v.snap.partyById.get(partyId)?.name ?? partyId, count }))
+        .sort((a, b) => b.count - a.count),
+      overrides: overrides.sort((a, b) => cmp(b.at, a.at)),
+      schoolYearStart: yearStart,
+    };
   }
 
   /** One page of the register after search, filters and sort. */
@@ -259,6 +407,17 @@ export class RegisterProjection {
     const mine = v.entries.filter((e) => mayAccessSchool(schools, e.row.schoolId));
     return { rows, total: matches.length, all: mine.length, offset: q.offset, facets: facetsFrom(mine) };
   }
+}
+
+/** A student's activity after these events (over what was `known`), held up to `head`. */
+function activityOf(head: { seq: number; hash: string }, events: readonly RegisterEvent[], known?: StudentActivity): StudentActivity {
+  const disclosures = [...(known?.disclosures ?? [])];
+  const overrides = [...(known?.overrides ?? [])];
+  for (const e of events) {
+    if (e.type === "disclosure" && e.partyId) disclosures.push({ partyId: e.partyId, at: e.at });
+    else if (e.type === "override") overrides.push({ checkId: e.checkId, at: e.at, reason: e.reason });
+  }
+  return { seq: head.seq, hash: head.hash, disclosures, overrides };
 }
 
 /** The same register: both empty, or the same HEAD (sequence and hash). */

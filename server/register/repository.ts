@@ -1,7 +1,7 @@
 import { odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
 import { key, isConflict, type Entity, type Storage } from "../shared/storage.js";
-import { GENESIS_HASH, chainEvent, projectState, verifyChain, type NewEvent, type RegisterEvent, type TombstoneEvent } from "./domain.js";
+import { GENESIS_HASH, chainEvent, projectState, verifyChain, type DisclosureEvent, type NewEvent, type OverrideEvent, type RegisterEvent, type TombstoneEvent } from "./domain.js";
 import { headSealText, type IntegrityKeys } from "./integrity.js";
 import { sha256Hex } from "../shared/hash.js";
 import { mapLimited } from "../shared/schedule.js";
@@ -194,17 +194,17 @@ export class RegisterRepository {
 
   /** Appends in flight per partition: writers in this process queue instead of colliding. */
   private readonly queues = new Map<string, Promise<unknown>>();
-  /** Told the new state of a student's register after each append of this instance (the overview projection). */
-  private readonly appended: ((tenantId: string, studentId: string, state: Partition) => void)[] = [];
+  /** Told the new state of a student's register and the events just added, after each append of this instance (the overview projection). */
+  private readonly appended: ((tenantId: string, studentId: string, state: Partition, added: readonly RegisterEvent[]) => void)[] = [];
 
-  onAppended(fn: (tenantId: string, studentId: string, state: Partition) => void): void {
+  onAppended(fn: (tenantId: string, studentId: string, state: Partition, added: readonly RegisterEvent[]) => void): void {
     this.appended.push(fn);
   }
 
-  private tell(tenantId: string, studentId: string, seq: number, hash: string, events: RegisterEvent[]): void {
+  private tell(tenantId: string, studentId: string, seq: number, hash: string, events: RegisterEvent[], added: readonly RegisterEvent[]): void {
     if (this.appended.length === 0) return;
     const state: Partition = { events: projectState(events), head: { seq, hash, etag: "", sealed: true }, complete: false };
-    for (const fn of this.appended) fn(tenantId, studentId, state);
+    for (const fn of this.appended) fn(tenantId, studentId, state, added);
   }
 
   constructor(
@@ -469,7 +469,7 @@ export class RegisterRepository {
       try {
         await this.storage.run("Events", (t) => t.submitTransaction(actions));
         written.push(...chained);
-        this.tell(tenantId, studentId, seq, prev, [...current.events, ...chained]);
+        this.tell(tenantId, studentId, seq, prev, [...current.events, ...chained], chained);
         pending = fresh.slice(chunk.length);
         if (pending.length === 0) return written;
         attempt = -1;
@@ -501,6 +501,34 @@ export class RegisterRepository {
         out.set(studentId, head.state ? { events: head.state, head, complete: false } : await this.read(tenantId, studentId));
       }),
     );
+    return out;
+  }
+
+  /**
+   * The disclosures and overrides of every student of the tenant, with each HEAD's sequence number and
+   * hash (the overview's numbers): one query that leaves the consents and the HEAD states in storage.
+   */
+  async readActivity(tenantId: string): Promise<Map<string, { seq: number; hash: string; events: (DisclosureEvent | OverrideEvent)[] }>> {
+    const lo = `${key(tenantId)}|`;
+    const hi = `${key(tenantId)}}`;
+    const rows = await this.storage.list(
+      "Events",
+      odata`PartitionKey gt ${lo} and PartitionKey lt ${hi} and (RowKey eq ${HEAD} or type eq ${"disclosure"} or type eq ${"override"})`,
+      ["PartitionKey", "RowKey", "seq", "hash", "data"],
+    );
+    const out = new Map<string, { seq: number; hash: string; events: (DisclosureEvent | OverrideEvent)[] }>();
+    const of = (studentId: string): { seq: number; hash: string; events: (DisclosureEvent | OverrideEvent)[] } => {
+      let a = out.get(studentId);
+      if (!a) out.set(studentId, (a = { seq: 0, hash: "", events: [] }));
+      return a;
+    };
+    for (const r of rows) {
+      const a = of(String(r.partitionKey).slice(lo.length));
+      if (r.rowKey === HEAD) {
+        a.seq = Number(r.seq);
+        a.hash = String(r.hash);
+      } else a.events.push(JSON.parse(String(r.data)) as DisclosureEvent | OverrideEvent);
+    }
     return out;
   }
 

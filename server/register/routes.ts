@@ -1,5 +1,5 @@
 import { routes } from "../../contract/index.js";
-import { PreparedJson, type ApiBuilder } from "../http/api.js";
+import type { ApiBuilder } from "../http/api.js";
 import { bearerOf } from "../identity/auth.js";
 import type { DirectoryService } from "../directory/service.js";
 import type { RegisterService } from "./service.js";
@@ -36,8 +36,7 @@ export function registerRoutes(
   api.implement(routes.consentRequest, ({ principal, params }) => requests.get(principal, params.id));
   api.implement(routes.register, ({ principal, params }) => register.register(principal.tenantId, params.id));
   api.implement(routes.accessExport, ({ principal, params }) => loadAccessExport(deps, principal.tenantId, params.id));
-  // Serialised once per state of the register (PreparedJson): kept until the next change of a row.
-  api.implement(routes.overview, ({ principal, schools }) => register.overviewKept(principal.tenantId, schools, (rows) => new PreparedJson({ rows })));
+  api.implement(routes.overview, ({ principal, schools }) => register.overview(principal.tenantId, new Date(), schools));
   api.implement(routes.registerRows, async ({ principal, query, schools }) => register.rows(principal.tenantId, query, schools));
   api.implement(routes.stats, ({ principal, schools }) => register.stats(principal.tenantId, new Date(), schools));
   api.implement(routes.verifyAll, ({ principal }) => register.verifyAll(principal.tenantId));

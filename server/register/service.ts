@@ -1,5 +1,5 @@
 import { AppError, fieldProblems, notFound, type ErrorCode, type FieldProblem } from "../shared/errors.js";
-import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
+import type { Principal, SchoolAccess } from "../identity/auth.js";
 import {
   ageOn,
   dutchDate,
@@ -32,9 +32,9 @@ import { tombstoneSealText } from "./integrity.js";
 import type { CheckpointReport, CheckpointService } from "./checkpoints.js";
 import type { AuditStatusStore } from "./audit-status.js";
 import type { AuditStatus } from "../../contract/admin.js";
-import { RegisterProjection, summarise, type RowsQuery } from "./projection.js";
+import { EXPIRING_DAYS, RegisterProjection, summarise, type RowsQuery } from "./projection.js";
 import type { Logger } from "../shared/logger.js";
-import type { ConsentRequest, NoticeRequest, OverviewRow, RegisterPage, RestrictionRequest, WithdrawRequest } from "../../contract/register.js";
+import type { ConsentRequest, NoticeRequest, Overview, OverviewRow, RegisterPage, RestrictionRequest, Stats, WithdrawRequest } from "../../contract/register.js";
 
 export type ConsentStatusView = ReturnType<typeof consentStatus> & { partyId: string; purposeId: string };
 
@@ -127,9 +127,6 @@ function actorProblem(check: () => void, path: string): { code: ErrorCode; probl
     return { code: e.code, problem: { path, message: { en: e.message, nl: e.messageIn("nl") } } };
   }
 }
-
-/** A valid consent is "expiring" when it ends within this many days (the overview's rows and numbers alike). */
-export const EXPIRING_DAYS = 30;
 
 export class RegisterService {
   constructor(
@@ -457,14 +454,6 @@ export class RegisterService {
     this.projection.forget(tenantId);
   }
 
-  /**
-   * The overview as an answer made once (`make`: serialised, say) and kept until a row changes: every row
-   * of 30,000 students is megabytes of JSON, and serialising it per request costs more than the rows.
-   */
-  async overviewKept<T>(tenantId: string, schools: SchoolAccess, make: (rows: OverviewRow[]) => T): Promise<T> {
-    return this.projection.keptFromRows(tenantId, "overview", schools, make);
-  }
-
   /** One page of the register: search, filters, sort (GET /api/register/rows). */
   async rows(tenantId: string, q: RowsQuery, schools: SchoolAccess = "all"): Promise<RegisterPage> {
     return this.projection.page(tenantId, q, schools);
@@ -492,38 +481,43 @@ export class RegisterService {
     };
   }
 
-  /** The tab's overview charts. */
-  async stats(tenantId: string, at = new Date(), schools: SchoolAccess = "all"): Promise<{
-    expiringThisMonth: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[];
-    disclosuresPerParty: { partyId: string; name: string; count: number }[];
-    overrides: { studentId: string; name: string; checkId: string; at: string; reason: string }[];
-    schoolYearStart: string;
-  }> {
-    const snap = await this.directory.snapshot(tenantId);
-    const all = await this.repo.readAll(tenantId);
-    // One definition of "expiring" everywhere (the overview's rows and these numbers): within the next EXPIRING_DAYS days.
-    const soon = new Date(at.getTime() + EXPIRING_DAYS * 86400_000);
-    const yearStart = new Date(Date.UTC(at.getUTCMonth() >= 7 ? at.getUTCFullYear() : at.getUTCFullYear() - 1, 7, 1));
-    const expiring: { studentId: string; name: string; partyId: string; purposeId: string; validUntil: string }[] = [];
-    const perParty = new Map<string, number>();
-    const overrides: { studentId: string; name: string; checkId: string; at: string; reason: string }[] = [];
-    for (const s of snap.directory.students) {
-      if (!mayAccessSchool(schools, s.schoolId)) continue;
-      const events = all.get(s.id)?.events ?? [];
-      for (const st of this.statuses(snap, s, events, at)) {
-        if (st.state === "valid" && st.validUntil && new Date(st.validUntil) <= soon)
-          expiring.push({ studentId: s.id, name: fullName(s), partyId: st.partyId, purposeId: st.purposeId, validUntil: st.validUntil });
-      }
-      for (const e of events) {
-        if (e.type === "disclosure" && new Date(e.at) >= yearStart && e.partyId) perParty.set(e.partyId, (perParty.get(e.partyId) ?? 0) + 1);
-        if (e.type === "override") overrides.push({ studentId: s.id, name: fullName(s), checkId: e.checkId, at: e.at, reason: e.reason });
-      }
+  /**
+   * The register in numbers (GET /api/register/overview): what the tab's Overview screen shows, from the
+   * kept projection (never every row, never every event). The students behind a number are paged
+   * through GET /api/register/rows.
+   */
+  async overview(tenantId: string, at = new Date(), schools: SchoolAccess = "all"): Promise<Overview> {
+    const s = await this.projection.summary(tenantId, schools, at);
+    const perWeek = new Map<number, number>();
+    for (const e of s.expiring) {
+      const w = Math.max(1, Math.floor((Date.parse(e.validUntil) - at.getTime()) / (7 * 86400_000)) + 1);
+      perWeek.set(w, (perWeek.get(w) ?? 0) + 1);
     }
     return {
-      expiringThisMonth: expiring.sort((a, b) => a.validUntil.localeCompare(b.validUntil)),
-      disclosuresPerParty: [...perParty].map(([partyId, count]) => ({ partyId, name: snap.partyById.get(partyId)?.name ?? partyId, count })).sort((a, b) => b.count - a.count),
-      overrides: overrides.sort((a, b) => b.at.localeCompare(a.at)).slice(0, 100),
-      schoolYearStart: yearStart.toISOString(),
+      at: at.toISOString(),
+      students: s.students,
+      states: s.states,
+      expiring: {
+        days: EXPIRING_DAYS,
+        consents: s.expiring.length,
+        students: s.expiringStudents,
+        perWeek: [...perWeek].sort((a, b) => a[0] - b[0]).map(([week, consents]) => ({ week, consents })),
+        soonest: s.expiring.slice(0, 10),
+      },
+      disclosuresPerParty: s.disclosuresPerParty,
+      overrides: { count: s.overrides.length, latest: s.overrides.slice(0, 10) },
+      schoolYearStart: s.schoolYearStart.toISOString(),
+    };
+  }
+
+  /** The statistics (GET /api/stats): every expiring consent, disclosures per party, the latest 100 overrides; from the kept projection. */
+  async stats(tenantId: string, at = new Date(), schools: SchoolAccess = "all"): Promise<Stats> {
+    const s = await this.projection.summary(tenantId, schools, at);
+    return {
+      expiringThisMonth: s.expiring,
+      disclosuresPerParty: s.disclosuresPerParty,
+      overrides: s.overrides.slice(0, 100),
+      schoolYearStart: s.schoolYearStart.toISOString(),
     };
   }
 }

@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState } f
 import type { TabApi, Party, Purpose, School } from "./api.js";
 import type { Role } from "../../contract/index.js";
 import type { Host } from "./host.js";
-import { REGISTER_PARAMS } from "./model.js";
+import { REGISTER_PARAMS, type RowState, type SortKey } from "./model.js";
 
 /** An override found wrong, to open as a data breach (its check id travels in the URL as `check`). */
 export interface OverrideRef {
@@ -12,7 +12,8 @@ export interface OverrideRef {
 }
 
 export type Route =
-  | { view: "register" }
+  /** `state`, `sort`: the register opened on these (the students behind an overview number), other filters cleared. */
+  | { view: "register"; state?: RowState; sort?: SortKey }
   | { view: "overview" }
   | { view: "directory" }
   | { view: "requests" }
@@ -41,11 +42,14 @@ export function routeFromParams(p: URLSearchParams): Route {
 export function hrefOf(route: Route, current: URLSearchParams): string {
   const p = new URLSearchParams();
   // The register's filters and sort travel along, so "back to the register" finds them again.
-  for (const keep of ["lang", "theme", "host", "tenant", "role", ...REGISTER_PARAMS]) {
+  const opensOn = route.view === "register" && (route.state || route.sort);
+  for (const keep of ["lang", "theme", "host", "tenant", "role", ...(opensOn ? [] : REGISTER_PARAMS)]) {
     const v = current.get(keep);
     if (v) p.set(keep, v);
   }
   p.set("view", route.view);
+  if (route.view === "register" && route.state) p.set("state", route.state);
+  if (route.view === "register" && route.sort) p.set("sort", route.sort);
   if (route.view === "student" || route.view === "export") p.set("student", route.id);
   if (route.view === "guardians" && route.id) p.set("student", route.id);
   if (route.view === "review" && route.override) p.set("check", route.override.checkId);

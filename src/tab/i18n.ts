@@ -309,6 +309,8 @@ const nl = {
   ovWeek: "week {n}",
   ovChartAlt: "{label}: {count}",
   ovTableCaption: "Gegevens van de grafiek",
+  ovStates: "Leerlingen per status",
+  ovExpiringAll: "Register op einddatum: de {n} leerlingen met een verlopende toestemming eerst",
 
   // Config page
   cfgTitle: "Zorgvuldig toevoegen aan dit team",
@@ -792,6 +794,8 @@ const en: Texts<typeof nl> = {
   ovWeek: "week {n}",
   ovChartAlt: "{label}: {count}",
   ovTableCaption: "Data of the chart",
+  ovStates: "Students by state",
+  ovExpiringAll: "Register by end date: the {n} students with an expiring consent first",
 
   cfgTitle: "Add Zorgvuldig to this team",
   cfgIntro: "Choose what the tab shows. Only members with the coordinator or viewer role see data.",

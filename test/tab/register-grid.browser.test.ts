@@ -12,6 +12,8 @@ import { ensureBuilt } from "../support/built.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
 import { seedBoard } from "../support/seed-board.js";
+import { buildOfficeDoubleScript } from "../addin/support/build-addin.js";
+import type { PaneSetup } from "../addin/support/office-double-page.js";
 
 const N = 30_000;
 const TENANT = "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
@@ -194,4 +196,39 @@ describe("The register grid at board scale (30,000 students) in a browser", func
       await page.close();
     });
   }
+
+  it("When the task pane (350 px) asks consent for a student of this board, then its combobox finds the one student among 30,000 by the server's search, with school and class, axe-clean", async () => {
+    // The pane on the Office.js double (as test/addin/support/pane-browser.ts), signed in to this board's
+    // tenant: its development token is asked for this tenant (the pane itself asks for the default one).
+    const officeDouble = await buildOfficeDoubleScript();
+    const pane = await browser.newContext({ bypassCSP: true, locale: "nl-NL", viewport: { width: 350, height: 900 } });
+    try {
+      const page = await pane.newPage();
+      page.on("pageerror", (e) => pageErrors.push(`pane: ${e.message}`));
+      await page.route("https://appsforoffice.microsoft.com/**", (r) => r.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
+      await page.route("**/dev/token", (r) => r.continue({ postData: JSON.stringify({ ...(r.request().postDataJSON() as object), tenantId: TENANT }) }));
+      const setup: PaneSetup = { compose: { to: [], cc: [], bcc: [], subject: "", bodyText: "", attachments: [] } };
+      await page.addInitScript((cfg) => {
+        (window as unknown as { __ZV_PANE_SETUP__: unknown }).__ZV_PANE_SETUP__ = cfg;
+      }, setup);
+      await page.addInitScript({ content: officeDouble });
+      await page.goto(`${stack.baseUrl}/addin/taskpane.html?mode=request`);
+      // Student 29,996 of the board (seed-board.ts): Julia29996 van Dijk, De Akker, groep 5b.
+      const box = page.getByRole("combobox", { name: /^Leerling/ });
+      await box.click();
+      await box.pressSequentially("julia29996");
+      const option = page.getByRole("option", { name: /^Julia29996 van Dijk / });
+      await option.waitFor({ timeout: 30_000 });
+      // Its accessible name is the words it shows (axe: label-content-name-mismatch).
+      assert.equal(await page.getByRole("option", { name: "Julia29996 van Dijk (Basisschool De Akker · groep 5b)", exact: true }).count(), 1);
+      const listed = await page.getByRole("listbox").getByRole("option").allTextContents();
+      assert.deepEqual(listed, ["Julia29996 van Dijk (Basisschool De Akker · groep 5b)"], "one student matches among 30,000");
+      assert.deepEqual(await runAxe(page), []);
+      await page.screenshot({ path: path.join(OUT, "pane-combobox-30000.png"), fullPage: true });
+      await option.click();
+      assert.equal(await box.inputValue(), "Julia29996 van Dijk (Basisschool De Akker · groep 5b)");
+    } finally {
+      await pane.close();
+    }
+  });
 });

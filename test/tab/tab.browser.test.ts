@@ -10,7 +10,7 @@ import { ensureBuilt } from "../support/built.js";
 import type { Stack } from "../support/stack.js";
 import { sendAndConfirm, startSentStack, type SentStack } from "../support/sent-items.js";
 import { launchBrowser, runAxe, screenshotDir } from "../support/browser.js";
-import type { OverviewRow } from "../../contract/register.js";
+import type { OverviewRow, RegisterPage } from "../../contract/register.js";
 import type { RegisterEvent } from "../../server/register/domain.js";
 
 describe("Teams tab in a browser, over the real server", function () {
@@ -61,8 +61,9 @@ describe("Teams tab in a browser, over the real server", function () {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", acceptDownloads: true });
     axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL", bypassCSP: true });
-    const r = await stack.api<{ rows: OverviewRow[] }>("GET", "/api/register/overview");
+    const r = await stack.api<RegisterPage>("GET", "/api/register/rows?limit=500");
     assert.equal(r.status, 200);
+    assert.equal(r.json.total, r.json.rows.length, "the demo register fits one page");
     rows = r.json.rows;
     OUT = screenshotDir("tab");
   });
@@ -290,17 +291,24 @@ describe("Teams tab in a browser, over the real server", function () {
     await page.close();
   });
 
-  it("When the overview opens, then the charts have text alternatives and the expiring consent is listed", async () => {
+  it("When the overview opens, then it shows the register in numbers (the same as the statistics), the charts have text alternatives, and a state's number opens the register on the students behind it", async () => {
     const page = await open("?view=overview");
     await page.getByRole("heading", { name: "Toestemmingen die binnen 30 dagen verlopen" }).waitFor();
     const expiring = Number(await page.getByTestId("stat-expiring").textContent());
     const stats = await stack.api<{ expiringThisMonth: unknown[] }>("GET", "/api/stats");
     assert.equal(expiring, stats.json.expiringThisMonth.length);
+    assert.equal(Number(await page.getByTestId("stat-students").textContent()), rows.length);
     const imgs = page.locator("svg[role=img]");
     for (let i = 0; i < (await imgs.count()); i++) {
       const desc = await imgs.nth(i).locator("desc").textContent();
       assert.ok(desc && /\d/.test(desc), "each chart describes its numbers");
     }
+    const missing = rows.filter((r) => r.state === "missing").length;
+    const link = page.getByTestId("stat-state-missing");
+    assert.equal(await link.textContent(), `Geen toestemming: ${missing}`);
+    await link.click();
+    await page.getByTestId("register-count").filter({ hasText: `${missing} van ${rows.length}` }).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("state"), "missing");
     await page.close();
   });
 

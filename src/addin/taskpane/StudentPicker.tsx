@@ -91,7 +91,7 @@ export function StudentPicker(props: {
             <div className={s.option}>
               <Text weight="semibold">{`${x.name} `}</Text>
               <Text size={200} className={s.detail}>
-                {detail(x)}
+                ({detail(x)})
               </Text>
             </div>
           </Option>

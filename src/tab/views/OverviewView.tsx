@@ -1,10 +1,12 @@
 import { Card, CardHeader, Text, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import { RouteLink, TitledSection } from "../components/layout.js";
-import { routes, type Stats } from "../api.js";
+import { routes } from "../api.js";
 import { useApp, useLoad } from "../context.js";
-import { formatDate, useI18n, type Translate } from "../i18n.js";
-import { BarChart, type Bar } from "../components/BarChart.js";
+import { formatDate, useI18n } from "../i18n.js";
+import { BarChart } from "../components/BarChart.js";
+import { ROW_STATES } from "../model.js";
+import { STATE_LABEL } from "./RegisterView.js";
 import { ErrorBox, Loading } from "../components/common.js";
 import { BreachFromOverrideButton } from "../components/BreachFromOverride.js";
 
@@ -15,59 +17,62 @@ const useStyles = makeStyles({
   list: { paddingLeft: tokens.spacingHorizontalL, margin: 0 },
 });
 
-/** Consents expiring within the next 30 days grouped by the week from now (1-5) they end in. */
-export function expiringPerWeek(items: Stats["expiringThisMonth"], t: Translate, now = new Date()): Bar[] {
-  const weeks = new Map<number, number>();
-  for (const e of items) {
-    const d = new Date(e.validUntil);
-    if (Number.isNaN(d.getTime())) continue;
-    const w = Math.max(1, Math.floor((d.getTime() - now.getTime()) / (7 * 86400_000)) + 1);
-    weeks.set(w, (weeks.get(w) ?? 0) + 1);
-  }
-  return [...weeks.entries()].sort((a, b) => a[0] - b[0]).map(([w, count]) => ({ label: t("ovWeek", { n: w }), value: count }));
-}
-
+/**
+ * The register in numbers (GET /api/register/overview: counts, never every row). Each number links to the
+ * students behind it: the register opened on that state, or sorted by the first end date.
+ */
 export function OverviewView(): JSX.Element {
   const { api, names } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
-  const loaded = useLoad(() => api.call(routes.stats), [api]);
+  const loaded = useLoad(() => api.call(routes.overview), [api]);
   if (loaded.loading && !loaded.data) return <Loading />;
   if (loaded.error || !loaded.data) return <ErrorBox error={loaded.error} onRetry={loaded.reload} />;
-  const st = loaded.data;
+  const ov = loaded.data;
   return (
     <TitledSection id="ov-title" title={t("ovTitle")}>
       <div className={s.grid}>
-        <StatCard title={t("ovExpiring")} count={st.expiringThisMonth.length} testId="stat-expiring">
-          {st.expiringThisMonth.length ? (
+        <StatCard title={t("ovStates")} count={ov.students} testId="stat-students">
+          <ul className={s.list}>
+            {ROW_STATES.map((st) => (
+              <li key={st}>
+                <RouteLink to={{ view: "register", state: st }} data-testid={`stat-state-${st}`}>
+                  {t(STATE_LABEL[st])}: {ov.states[st]}
+                </RouteLink>
+              </li>
+            ))}
+          </ul>
+        </StatCard>
+        <StatCard title={t("ovExpiring")} count={ov.expiring.consents} testId="stat-expiring">
+          {ov.expiring.consents ? (
             <>
-              <BarChart title={t("ovByWeek")} bars={expiringPerWeek(st.expiringThisMonth, t)} />
+              <BarChart title={t("ovByWeek")} bars={ov.expiring.perWeek.map((w) => ({ label: t("ovWeek", { n: w.week }), value: w.consents }))} />
               <ul className={s.list}>
-                {st.expiringThisMonth.map((e) => (
+                {ov.expiring.soonest.map((e) => (
                   <li key={`${e.studentId}-${e.partyId}-${e.purposeId}`}>
-                    <RouteLink to={{ view: "student", id: e.studentId }}>
-                      {e.name}
-                    </RouteLink>
-                    : {names.party(e.partyId)}, {formatDate(e.validUntil, lang)}
+                    <RouteLink to={{ view: "student", id: e.studentId }}>{e.name}</RouteLink>: {names.party(e.partyId)}, {formatDate(e.validUntil, lang)}
                   </li>
                 ))}
               </ul>
+              <RouteLink to={{ view: "register", sort: "nextExpiry" }} data-testid="stat-expiring-all">
+                {t("ovExpiringAll", { n: ov.expiring.students })}
+              </RouteLink>
             </>
           ) : (
             <Text>{t("ovExpiringNone")}</Text>
           )}
         </StatCard>
         <StatCard title={t("ovDisclosures")}>
-          {st.disclosuresPerParty.length ? (
-            <BarChart title={t("ovDisclosures")} bars={st.disclosuresPerParty.map((d) => ({ label: d.name || names.party(d.partyId), value: d.count }))} />
+          {ov.disclosuresPerParty.length ? (
+            <BarChart title={t("ovDisclosures")} bars={ov.disclosuresPerParty.map((d) => ({ label: d.name || names.party(d.partyId), value: d.count }))} />
           ) : (
             <Text>{t("ovDisclosuresNone")}</Text>
           )}
         </StatCard>
-        <StatCard title={t("ovOverrides")} count={st.overrides.length} testId="stat-overrides">
-          {st.overrides.length ? (
+        <StatCard title={t("ovOverrides")} count={ov.overrides.count} testId="stat-overrides">
+          {ov.overrides.latest.length ? (
             <ul className={s.list}>
-              {st.overrides.slice(0, 10).map((o) => (
+              {ov.overrides.latest.map((o) => (
                 <li key={o.checkId}>
                   <RouteLink to={{ view: "student", id: o.studentId }}>
                     {o.name}
