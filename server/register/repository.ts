@@ -343,7 +343,7 @@ export class RegisterRepository {
           continue;
         }
         chained.forEach((c, k) => out[owner[k] ?? 0]?.push(c));
-        this.tell(tenantId, studentId, seq, prev, [...cur.events, ...chained]);
+        this.tell(tenantId, studentId, seq, prev, [...cur.events, ...chained], chained);
         next = i;
         if (next >= items.length) return out;
         attempt = -1;
