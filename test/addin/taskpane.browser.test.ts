@@ -354,7 +354,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
     const box = page.getByRole("combobox", { name: /^Over welke leerling gaat deze e-mail\?/ });
     await box.click();
     await box.pressSequentially(target.givenName);
-    const option = page.getByRole("option", { name: `${name} Basisschool Het Baken · ${target.className}` });
+    const option = page.getByRole("option", { name: `${name} (Basisschool Het Baken · ${target.className})`, exact: true });
     await option.waitFor({ timeout: 30_000 });
     await noSeriousAxeViolations(page);
     await page.screenshot({ path: path.join(pane.shots, "check-student-among-30000.png"), fullPage: true });
