@@ -15,6 +15,19 @@ interface RegisterAnswer {
   events: { type: string; decision?: string; partyId?: string; purposeId?: string; givenBy?: unknown; method?: string; informationShown?: string; evidence?: Record<string, unknown> }[];
 }
 
+/** "Zie bijlage" to the GGD with a readable report that names nobody: the attachment-without-student case. */
+function reportToGgd(fileName: string) {
+  const pdf = makePdf("Verslag van het onderzoek, zie de toelichting.");
+  return {
+    to: ["jgz@ggd-voorbeeldregio.example"],
+    cc: [],
+    bcc: [],
+    subject: "Zie bijlage",
+    bodyText: "Bijgaand het verslag.",
+    attachments: [{ name: fileName, size: pdf.length, content: { format: "base64" as const, content: pdf.toString("base64") } }],
+  };
+}
+
 describe("Outlook task pane in a browser (the Office.js double as Office, real backend on Azurite)", function () {
   this.timeout(120_000);
   // Storage may take long on a busy machine while the last test writes a board of 30,000 students.
@@ -243,15 +256,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
 
   it("[R-ATTACH-PICK] When the check recognises no student in a mail with an attachment to the GGD, then the pane lets the user choose the student, the choice travels with the mail and the check judges that student", async () => {
     // The pane reads the attachment as the handler does: readable, and it names nobody.
-    const pdf = makePdf("Verslag van het onderzoek, zie de toelichting.");
-    const compose = {
-      to: ["jgz@ggd-voorbeeldregio.example"],
-      cc: [],
-      bcc: [],
-      subject: "Zie bijlage",
-      bodyText: "Bijgaand het verslag.",
-      attachments: [{ name: "scan001.pdf", size: pdf.length, content: { format: "base64" as const, content: pdf.toString("base64") } }],
-    };
+    const compose = reportToGgd("scan001.pdf");
     const page = await open("check", { compose });
     await page.getByText(/Over welke leerling gaat het\?/).first().waitFor();
     await noSeriousAxeViolations(page);
@@ -337,15 +342,7 @@ describe("Outlook task pane in a browser (the Office.js double as Office, real b
       { id: "bord-a", name: "Basisschool De Akker", brin: "11AK" },
       { id: "bord-b", name: "Basisschool Het Baken", brin: "22BK" },
     ]);
-    const pdf = makePdf("Verslag van het onderzoek, zie de toelichting.");
-    const compose = {
-      to: ["jgz@ggd-voorbeeldregio.example"],
-      cc: [],
-      bcc: [],
-      subject: "Zie bijlage",
-      bodyText: "Bijgaand het verslag.",
-      attachments: [{ name: "scan002.pdf", size: pdf.length, content: { format: "base64" as const, content: pdf.toString("base64") } }],
-    };
+    const compose = reportToGgd("scan002.pdf");
     const page = await open("check", { compose });
     await page.getByText(/Over welke leerling gaat het\?/).first().waitFor({ timeout: 60_000 });
     // The board's last student (seedBoard puts it at the second school), far past any first page of students.
