@@ -139,8 +139,10 @@ export class ExtractionPool {
         this.remove(s);
         void this.stop(s).then(() => this.pump());
       }, this.budgetMs);
-      const copy = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength ? job.bytes : job.bytes.slice();
-      s.worker.postMessage({ id: job.id, bytes: copy, name: job.name, contentType: job.contentType }, [copy.buffer as ArrayBuffer]);
+      // A copy of its own is transferred: transferring the caller's buffer would empty the caller's bytes
+      // (a Buffer that owns its memory is detached), so its length and a second reading would be lost.
+      const copy = new Uint8Array(job.bytes);
+      s.worker.postMessage({ id: job.id, bytes: copy, name: job.name, contentType: job.contentType }, [copy.buffer]);
       job.bytes = new Uint8Array(0);
     }
   }

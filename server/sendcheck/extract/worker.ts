@@ -3,7 +3,7 @@
  * text or why it is unreadable. The pool (pool.ts) ends it when it overruns its time budget.
  */
 import { parentPort } from "node:worker_threads";
-import { extractText } from "./formats.js";
+import { extractText, type Extracted } from "./formats.js";
 
 interface Job {
   id: number;
@@ -15,6 +15,9 @@ interface Job {
 const port = parentPort;
 if (port) {
   port.on("message", (job: Job) => {
-    void extractText(job.bytes, job.name, job.contentType).then((result) => port.postMessage({ id: job.id, result }));
+    // A parser that throws makes the file unreadable at once, not a job left to run out its time budget.
+    void extractText(job.bytes, job.name, job.contentType)
+      .catch((): Extracted => ({ status: "unreadable", reason: "damaged" }))
+      .then((result) => port.postMessage({ id: job.id, result }));
   });
 }
