@@ -255,6 +255,14 @@ export const RegisterView = memo(function RegisterView(): JSX.Element {
     gridRef.current?.querySelector("[role=grid]")?.setAttribute("aria-rowcount", String(total + 1));
   });
 
+  // Fluent's column sizing knows the grid's width only once it is in the page (it measures it as it mounts
+  // and renders again, before the first paint). The rows wait for that second render instead of being
+  // rendered twice: the first one holds the header and an empty list (issue 17, the first rows).
+  const [sized, setSized] = useState(false);
+  useLayoutEffect(() => {
+    if (!sized && gridRef.current) setSized(true);
+  });
+
   const set = <K extends keyof Filters>(k: K, v: Filters[K]): void => setFilters((x) => ({ ...x, [k]: v }));
   const toggleSort = (key: SortKey): void => {
     // The grid reloads its rows: the focus comes back to this header once they are there.
@@ -520,7 +528,7 @@ export const RegisterView = memo(function RegisterView(): JSX.Element {
                   </DataGridHeader>
                   <DataGridBody<number>
                     itemSize={ROW_HEIGHT}
-                    height={height}
+                    height={sized ? height : 0}
                     listProps={
                       {
                         ref: listRef,
