@@ -11,18 +11,18 @@ import { performance } from "node:perf_hooks";
 import { TableClient } from "@azure/data-tables";
 import { key } from "../server/shared/storage.js";
 import { partyDomain, partyOfStudent, type BoardStudent } from "./board.js";
-import { MailTemplate, oneAndTen, oneConnectionFig, type CheckCase } from "./checks.js";
+import { cpuNote, MailTemplate, oneAndTen, oneConnectionFig, type CheckCase } from "./checks.js";
 import { BOARD_TENANT, CONNECTIONS, SIZES, TABLE_PREFIX } from "./config.js";
 import { readInsertFloor, type Floor } from "./floor.js";
 import { fig, log, ms, rate, ratio } from "./report.js";
-import { call } from "./server-child.js";
+import { call, type ServerChild } from "./server-child.js";
 
 interface RecordingCase extends CheckCase {
   /** Every request about the same student. */
   oneStudent: boolean;
 }
 
-export async function runRecording(conn: string, base: string, staff: string, students: BoardStudent[], seeded: number): Promise<void> {
+export async function runRecording(conn: string, base: string, staff: string, students: BoardStudent[], seeded: number, server?: ServerChild): Promise<void> {
   const active = Math.max(5, Math.min(students.length, seeded));
   const mail = new MailTemplate(2_000, 1);
   // Idempotency-Keys and correlation ids unique to this run (the server derives the check id from the key).
@@ -81,7 +81,7 @@ export async function runRecording(conn: string, base: string, staff: string, st
     if (!fl) continue;
     log(`check "${c.label}": ${what}`);
     const t = performance.now();
-    const run = await oneAndTen(base, staff, c, offset, [100_000, 100_000, 100_000]);
+    const run = await oneAndTen(base, staff, c, offset, [100_000, 100_000, 100_000], server);
     const { one, ten } = run;
     offset = run.offset;
     oneConnectionFig("Recording", c.label, one, fl.p50, "floor (read + insert)", what, 2);
@@ -89,7 +89,7 @@ export async function runRecording(conn: string, base: string, staff: string, st
     fig(
       "Recording",
       `${c.label}: ${CONNECTIONS} connections, ${SIZES.runSeconds} s`,
-      `p50 ${ms(ten.p50)}, p99 ${ms(ten.p99)}; p50 = ${ratio(r10)} floor (read + insert, 10 in flight), ${ratio(ten.p50 / fl.p50)} floor (1 in flight)`,
+      `p50 ${ms(ten.p50)}, p99 ${ms(ten.p99)}; p50 = ${ratio(r10)} floor (read + insert, 10 in flight), ${ratio(ten.p50 / fl.p50)} floor (1 in flight)${cpuNote(ten)}`,
       "p50 <= 2x floor (10 in flight)",
       r10 <= 2,
     );

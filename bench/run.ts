@@ -6,6 +6,7 @@
  *   BENCH_SMOKE=1      small board, short runs (the smoke test); writes test-output/bench/BENCHMARKS.md
  *   BENCH_OUT=path     where to write the document instead
  *   BENCH_CPU_PROF=1   run the server child with --cpu-prof (profiles in bench/profiles/)
+ *   BENCH_CPU_PROF=cases one CPU profile of the server per check case's measured runs (bench/profiles/<case id>.cpuprofile)
  *   BENCH_API_EVENTS=n how many consent events go through POST /api/consents (the rest in-process)
  *   BENCH_ONLY=bounded only the bounded-work group (bounded.ts), printed, docs not written
  *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts) and the on-send handler's size, likewise
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     }
 
     if (only === "recording") {
-      await runRecording(azurite.connectionString, base, staff, students, seeded);
+      await runRecording(azurite.connectionString, base, staff, students, seeded, server);
       if (!process.env.BENCH_RECORDING) await runConfirm(base, coord, students, seeded);
       notes.push(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join("/")}`);
       console.log(`\n${renderResults(desc)}`);
@@ -92,10 +93,10 @@ async function main(): Promise<void> {
     const fl = await runFloor(azurite.connectionString, repo, seeded);
 
     // --- Checks ---------------------------------------------------------------------------------------
-    await runChecks(base, staff, students, seeded, fl);
+    await runChecks(base, staff, students, seeded, fl, server);
 
     // --- Recording checks (mode send: one point read + one insert of a pending record) ----------------
-    await runRecording(azurite.connectionString, base, staff, students, seeded);
+    await runRecording(azurite.connectionString, base, staff, students, seeded, server);
     // --- Confirmation (Sent Items in the Graph simulation, one sweep appends to the chains) -----------
     await runConfirm(base, coord, students, seeded);
     if (only === "checks") {
