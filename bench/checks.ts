@@ -61,7 +61,7 @@ export interface CheckCase {
 
 export interface LoadResult {
   /** The server process's CPU time per answered request (ms, user and system), when the run was given the server. */
-  cpu?: { user: number; system: number };
+  cpu?: { user: number; system: number; gc: number };
   p50: number;
   p99: number;
   rps: number;
@@ -137,7 +137,7 @@ export async function oneAndTen(
     const r = await load(base, token, c, connections, seconds, from);
     if (!server || !before || r.total === 0) return r;
     const after = await server.cpuMs();
-    return { ...r, cpu: { user: (after.user - before.user) / r.total, system: (after.system - before.system) / r.total } };
+    return { ...r, cpu: { user: (after.user - before.user) / r.total, system: (after.system - before.system) / r.total, gc: (after.gc - before.gc) / r.total } };
   };
   const one = await timed(1, SIZES.c1Seconds, offset);
   offset += steps[1];
@@ -151,7 +151,7 @@ export async function oneAndTen(
 
 /** ", server CPU 1.23 ms per check" when measured. */
 export function cpuNote(r: LoadResult): string {
-  return r.cpu === undefined ? "" : `; server CPU ${ms(r.cpu.user + r.cpu.system)} per check (${ms(r.cpu.system)} system)`;
+  return r.cpu === undefined ? "" : `; server CPU ${ms(r.cpu.user + r.cpu.system)} per check (${ms(r.cpu.system)} system, GC pauses ${ms(r.cpu.gc)})`;
 }
 
 /**

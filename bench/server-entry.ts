@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { loadConfig } from "../server/config.js";
 import { startServer } from "../server/main.js";
 import { startDevGraph } from "../scripts/dev/outlook-sim.js";
@@ -28,7 +28,8 @@ export type FromServer =
   | { type: "memory"; rssBytes: number; maxRssBytes: number; heapUsedBytes: number }
   /** Event-loop delay in milliseconds since the last "loop" message (or the start). */
   | { type: "loop"; p50Ms: number; p99Ms: number; maxMs: number }
-  | { type: "cpu"; userMicros: number; systemMicros: number }
+  /** `gcMs`: the garbage collector's pauses so far (their total, in ms). */
+  | { type: "cpu"; userMicros: number; systemMicros: number; gcMs: number }
   | { type: "profiled" };
 
 function isToServer(m: unknown): m is ToServer {
@@ -53,6 +54,11 @@ const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 const close = (): Promise<void> => running.close().finally(() => graph.close());
 
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ["gc"] });
+
 let inspector: Session | undefined;
 async function profile(m: Extract<ToServer, { type: "profile-start" | "profile-stop" }>): Promise<void> {
   if (m.type === "profile-start") {
@@ -73,7 +79,7 @@ process.on("message", (m: unknown) => {
   if (!isToServer(m)) return;
   if (m.type === "cpu") {
     const c = process.cpuUsage();
-    send({ type: "cpu", userMicros: c.user, systemMicros: c.system });
+    send({ type: "cpu", userMicros: c.user, systemMicros: c.system, gcMs });
   } else if (m.type === "profile-start" || m.type === "profile-stop") {
     void profile(m);
   } else if (m.type === "memory") {
