@@ -56,6 +56,8 @@ export interface CheckCase {
   body(n: number): string;
   /** Headers of the n-th request beside the token (e.g. its Idempotency-Key). */
   headers?(n: number): Record<string, string>;
+  /** Default /api/check (the HTTP floor: /floor). */
+  path?: string;
   target?: { ratio: number };
 }
 
@@ -78,7 +80,7 @@ export function load(url: string, token: string, c: CheckCase, connections: numb
   const lat: number[] = [];
   const request: AutocannonRequest = {
     method: "POST",
-    path: "/api/check",
+    path: c.path ?? "/api/check",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     setupRequest: (req) => {
       const i = n++;
@@ -99,7 +101,7 @@ export function load(url: string, token: string, c: CheckCase, connections: numb
         while (lat.length < MIN_SAMPLES) {
           const t = performance.now();
           const i = n++;
-          const res = await call(url, token, "POST", "/api/check", JSON.parse(c.body(i)), c.headers?.(i));
+          const res = await call(url, token, "POST", c.path ?? "/api/check", JSON.parse(c.body(i)), c.headers?.(i));
           if (res.status >= 200 && res.status < 300) lat.push(performance.now() - t);
           else break;
         }
