@@ -5,7 +5,9 @@
  * bench/server-entry.ts copied in, which answers the CPU and profile messages), the current code is
  * the other. Each round runs every case on both servers (the order swapped every round), 1 connection
  * and 10 connections as bench/checks.ts does, with the server's CPU time per check. The floors are
- * measured in the same run (floor.ts). What changed between the two is then seen under the same load.
+ * measured in the same run (floor.ts), and for the recording cases the HTTP floor (http-floor-entry.ts:
+ * the same body, read, insert and answer size behind a bare Express route) takes its turn beside them.
+ * What changed between the two is then seen under the same load.
  */
 import os from "node:os";
 import { performance } from "node:perf_hooks";
@@ -15,6 +17,7 @@ import { SIZES } from "./config.js";
 import { floor, readInsertFloor } from "./floor.js";
 import { fig, log, ms, rate, ratio } from "./report.js";
 import type { ServerChild } from "./server-child.js";
+import { startHttpFloor } from "./recording.js";
 
 export interface Side {
   label: string;
@@ -65,6 +68,21 @@ export async function runAB(conn: string, sides: Side[], students: BoardStudent[
           `1 conn p50 ${ms(r.one.p50)} = ${ratio(r.one.p50 / fl.p50)} floor${cpuNote(r.one)} | 10 conn p50 ${ms(r.ten.p50)} = ${ratio(r.ten.p50 / fl.c10p50)} floor, p99 ${ms(r.ten.p99)}, ${rate(r.ten.rps)}/s${cpuNote(r.ten)} | load ${os.loadavg()[0]?.toFixed(1)}`,
         );
         log(`  ${side.label} ${c.id}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      }
+      // The HTTP floor of a recording case, in the same round.
+      const c = cases("floor")[k];
+      if (!c || c.id === "one") continue;
+      const bare = await startHttpFloor(conn, active, 1_695, 983, c.id === "rec-one");
+      try {
+        const r = await oneAndTen(bare.url, "", { ...c, path: "/floor" }, offset, [50_000, 50_000, 50_000]);
+        offset = r.offset;
+        fig(
+          "A/B",
+          `round ${round}, ${c.label}, HTTP floor`,
+          `1 conn p50 ${ms(r.one.p50)} = ${ratio(r.one.p50 / readInsert.p50)} floor | 10 conn p50 ${ms(r.ten.p50)} = ${ratio(r.ten.p50 / readInsert.c10p50)} floor, p99 ${ms(r.ten.p99)}, ${rate(r.ten.rps)}/s | load ${os.loadavg()[0]?.toFixed(1)}`,
+        );
+      } finally {
+        bare.stop();
       }
     }
   }

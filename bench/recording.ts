@@ -121,7 +121,7 @@ export async function runRecording(conn: string, base: string, staff: string, st
 }
 
 /** The HTTP floor's server (http-floor-entry.ts) in a process of its own, as the check's server runs. */
-async function startHttpFloor(conn: string, students: number, recordChars: number, answerChars: number, oneStudent: boolean): Promise<{ url: string; stop(): void }> {
+export async function startHttpFloor(conn: string, students: number, recordChars: number, answerChars: number, oneStudent: boolean): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench", "http-floor-entry.ts")], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit", "ipc"],
