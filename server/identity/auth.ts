@@ -321,11 +321,16 @@ const GRANTS: Record<Role, readonly Role[]> = {
   viewer: ["viewer"],
 };
 
+/** Whether a caller holds a role, or one that includes it (a privacy officer is a coordinator too). */
+export function hasRole(p: Principal, needed: Role): boolean {
+  return p.roles.some((r) => GRANTS[r].includes(needed));
+}
+
 export function requireRole(needed: Role): RequestHandler {
   return (req, _res, next) => {
     const p = req.principal;
     if (!p) return next(new AppError(401, "UNAUTHENTICATED", "Sign in first"));
-    if (!p.roles.some((r) => GRANTS[r].includes(needed)))
+    if (!hasRole(p, needed))
       return next(new AppError(403, "FORBIDDEN", `This needs the ${needed} role`));
     next();
   };

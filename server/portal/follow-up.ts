@@ -70,7 +70,8 @@ export class FollowUp {
     private readonly directory: DirectoryService,
   ) {}
 
-  async list(tenantId: string, wanted: RequestState | undefined, now = new Date()): Promise<OpenRequest[]> {
+  /** `wanted` "open": those still waiting (not answered by every holder, not expired). */
+  async list(tenantId: string, wanted: RequestState | "open" | undefined, now = new Date()): Promise<OpenRequest[]> {
     const [all, snap] = await Promise.all([this.requests.list(tenantId), this.directory.snapshot(tenantId)]);
     const links = await this.links.states(all.flatMap((r) => r.letters.flatMap((l) => (l.linkId ? [l.linkId] : []))));
     const eventsOf = new Map<string, Promise<RegisterEvent[]>>();
@@ -83,7 +84,7 @@ export class FollowUp {
     for (const req of all) {
       if (!snap.studentById.has(req.studentId)) continue;
       const view = this.view(snap, req, links, await events(req.studentId), now);
-      if (view && (!wanted || view.state === wanted)) out.push(view);
+      if (view && (!wanted || view.state === wanted || (wanted === "open" && view.state !== "answered" && view.state !== "expired"))) out.push(view);
     }
     return out;
   }

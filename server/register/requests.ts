@@ -177,6 +177,8 @@ export class ConsentRequestService {
     private readonly directory: DirectoryService,
     /** Issues the letters' personal links to the parents' page (absent: letters without a link). */
     private readonly links?: ParentLinkIssuer,
+    /** Told of each request made, with its school and who is asked (the overview's count of open requests). */
+    private readonly opened?: (tenantId: string, e: { requestId: string; schoolId: string; expiresAt?: string; pending: string[] }) => Promise<void>,
   ) {}
 
   async create(p: Principal, input: { studentId: string; partyId: string; purposeId: string; lang?: Lang }): Promise<ConsentRequestRecord> {
@@ -249,6 +251,12 @@ export class ConsentRequestService {
     await this.storage.run("Meta", (t) =>
       t.createEntity({ partitionKey: key(p.tenantId, "request"), rowKey: requestId, data: JSON.stringify(rec) }),
     );
+    await this.opened?.(p.tenantId, {
+      requestId,
+      schoolId: student.schoolId,
+      ...(rec.linkExpiresAt ? { expiresAt: rec.linkExpiresAt } : {}),
+      pending: letters.map((l) => (l.student ? "student" : `g:${l.guardianId ?? ""}`)),
+    });
     return rec;
   }
 

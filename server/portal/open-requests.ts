@@ -1,0 +1,122 @@
+import { odata } from "@azure/data-tables";
+import { mayAccessSchool, type SchoolAccess } from "../identity/auth.js";
+import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
+import type { OpenRequest } from "../../contract/index.js";
+import { AppError } from "../shared/errors.js";
+import { conflictPause, isConflict, key, type Storage } from "../shared/storage.js";
+import { mapLimited } from "../shared/schedule.js";
+
+/**
+ * The open consent requests kept per school (issue 17, the overview's "Open verzoeken" number): one row
+ * per request that still waits for an answer, in a partition of its own per school (Meta table, PK
+ * `<tenant>|open-request|<school>`, RK the request id), with the moment its links expire and the holders
+ * who have not answered yet. Written when a request is made, narrowed on each answer (ETag-guarded), and
+ * removed once every holder has answered; an expired request is left out by the count's filter. So the
+ * overview counts a school's open requests with one query of that small partition, never by reading every
+ * request, every link and every register. The definition is the follow-up list's (server/portal/follow-up.ts):
+ * open = created, sent or opened; not answered by every holder, not expired.
+ *
+ * A tenant whose requests were made before this index existed is indexed once, from the follow-up list
+ * (`rebuild`), the first time its numbers are asked; a marker row says it was. The retention purge removes
+ * requests only years after their links expired, so a purged request is never among the counted rows.
+ */
+
+/** Requests without an expiry (no parents' page configured) are open until answered. */
+const NEVER = "9999-12-31T23:59:59.999Z";
+const MARKER_PK = (tenantId: string): string => key(tenantId, "open-request");
+const MARKER_RK = "built-v1";
+
+export interface OpenRequestEntry {
+  requestId: string;
+  schoolId: string;
+  /** When its links stop working (undefined: never). */
+  expiresAt?: string;
+  /** The holders still to answer: "g:<guardianId>" or "student". */
+  pending: string[];
+}
+
+/** The open ones of the follow-up list (its definition of open), as index entries: what `rebuild` gives. */
+export function openEntries(list: readonly OpenRequest[], snap: DirectorySnapshot): OpenRequestEntry[] {
+  return list
+    .filter((r) => r.state !== "answered" && r.state !== "expired")
+    .map((r) => ({
+      requestId: r.requestId,
+      schoolId: snap.studentById.get(r.studentId)?.schoolId ?? "",
+      ...(r.linkExpiresAt ? { expiresAt: r.linkExpiresAt } : {}),
+      pending: r.letters.filter((l) => l.state !== "answered").map((l) => l.holder),
+    }));
+}
+
+export class OpenRequestIndex {
+  constructor(
+    private readonly storage: Storage,
+    private readonly directory: DirectoryService,
+    /** Every open request of a tenant as the follow-up list sees it (to index a tenant once). */
+    private readonly rebuild: (tenantId: string) => Promise<OpenRequestEntry[]>,
+  ) {}
+
+  private pk(tenantId: string, schoolId: string): string {
+    return key(tenantId, "open-request", schoolId || "none");
+  }
+
+  /** A request was made: it is open until every holder answered or its links expire. */
+  async opened(tenantId: string, e: OpenRequestEntry): Promise<void> {
+    await this.storage.run("Meta", (t) =>
+      t.upsertEntity({ partitionKey: this.pk(tenantId, e.schoolId), rowKey: key(e.requestId), expiresAt: e.expiresAt ?? NEVER, pending: JSON.stringify(e.pending) }, "Replace"),
+    );
+  }
+
+  /**
+   * A holder answered a request (on the parents' page or by a recorded reply): taken from its pending
+   * holders, the row removed when none is left. ETag-guarded, so two answers at once both count; an
+   * answer from someone not asked, or a second answer of the same holder, changes nothing.
+   */
+  async answered(tenantId: string, schoolId: string, requestId: string, holder: string): Promise<void> {
+    const pk = this.pk(tenantId, schoolId);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const row = await this.storage.getOrUndefined("Meta", pk, key(requestId));
+      if (!row) return;
+      const pending = (JSON.parse(String(row.pending)) as string[]).filter((h) => h !== holder);
+      if (pending.length === JSON.parse(String(row.pending)).length) return;
+      const etag = String(row.etag);
+      try {
+        await this.storage.run("Meta", (t) =>
+          pending.length === 0
+            ? t.deleteEntity(pk, key(requestId), { etag })
+            : t.updateEntity({ partitionKey: pk, rowKey: key(requestId), expiresAt: String(row.expiresAt), pending: JSON.stringify(pending) }, "Replace", { etag }),
+        );
+        return;
+      } catch (err) {
+        if (err instanceof AppError && err.status === 404) return;
+        if (!isConflict(err)) throw err;
+        await conflictPause(attempt);
+      }
+    }
+    throw new AppError(409, "CONFLICT", "The open requests of this school are busy; try again");
+  }
+
+  /** The open requests of the caller's schools at `now`: one filtered query per school, only the keys. */
+  async count(tenantId: string, schools: SchoolAccess, now: Date): Promise<number> {
+    await this.ensureBuilt(tenantId);
+    const snap = await this.directory.snapshot(tenantId);
+    const ids = [...snap.directory.schools.map((s) => s.id), ""].filter((id) => (id === "" ? schools === "all" : mayAccessSchool(schools, id)));
+    const at = now.toISOString();
+    const counts = await mapLimited(ids, 8, async (id) =>
+      (await this.storage.list("Meta", odata`PartitionKey eq ${this.pk(tenantId, id)} and expiresAt gt ${at}`, ["RowKey"])).length,
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  private readonly built = new Set<string>();
+
+  /** Indexes a tenant's requests made before the index (once; the marker row says so). */
+  private async ensureBuilt(tenantId: string): Promise<void> {
+    if (this.built.has(tenantId)) return;
+    if (!(await this.storage.getOrUndefined("Meta", MARKER_PK(tenantId), MARKER_RK))) {
+      const open = await this.rebuild(tenantId);
+      await mapLimited(open, 8, (e) => this.opened(tenantId, e));
+      await this.storage.run("Meta", (t) => t.upsertEntity({ partitionKey: MARKER_PK(tenantId), rowKey: MARKER_RK }, "Replace"));
+    }
+    this.built.add(tenantId);
+  }
+}
