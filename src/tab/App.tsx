@@ -253,7 +253,7 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             <Suspense fallback={<Loading />}>
               {route.view === "overview" ? <OverviewView /> : null}
               {route.view === "directory" ? <DirectoryView /> : null}
-              {route.view === "requests" ? <RequestsView /> : null}
+              {route.view === "requests" ? <RequestsView key={route.state ?? ""} {...(route.state ? { state: route.state } : {})} /> : null}
               {route.view === "review" ? <ReviewView key={route.override?.checkId ?? ""} {...(route.override ? { override: route.override } : {})} /> : null}
               {route.view === "adminlog" ? <AdminLogView /> : null}
               {route.view === "approvals" ? <ApprovalsView /> : null}

@@ -291,7 +291,13 @@ describe("Teams tab in a browser, over the real server", function () {
     await page.close();
   });
 
-  it("When the overview opens, then it shows the register in numbers (the same as the statistics), the charts have text alternatives, and a state's number opens the register on the students behind it", async () => {
+  it("When the overview opens, then it shows the register in numbers (the same as the statistics) and the coordinator's open work, the charts have text alternatives, and a state's number and the open requests' number open the lists behind them", async () => {
+    // One open consent request (made, not answered) for the coordinator's number.
+    const made = await stack.api("POST", "/api/consent-requests", { studentId: "lln-002", partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" });
+    assert.equal(made.status, 201, JSON.stringify(made.json));
+    const openNow = await stack.api<{ requests: unknown[] }>("GET", "/api/consent-requests?state=open");
+    const toReview = await stack.api<{ items: unknown[] }>("GET", "/api/review?state=open");
+    assert.ok(openNow.json.requests.length > 0);
     const page = await open("?view=overview");
     await page.getByRole("heading", { name: "Toestemmingen die binnen 30 dagen verlopen" }).waitFor();
     const expiring = Number(await page.getByTestId("stat-expiring").textContent());
@@ -309,6 +315,17 @@ describe("Teams tab in a browser, over the real server", function () {
     await link.click();
     await page.getByTestId("register-count").filter({ hasText: `${missing} van ${rows.length}` }).waitFor();
     assert.equal(new URL(page.url()).searchParams.get("state"), "missing");
+    // Back to the overview (history, no page load): the open work, each number linking to its list.
+    await page.goBack();
+    const openLink = page.getByTestId("stat-open-requests");
+    assert.equal(await openLink.textContent(), `Open verzoeken (wachten op antwoord): ${openNow.json.requests.length}`);
+    assert.equal(await page.getByTestId("stat-to-review").textContent(), `Te beoordelen: ${toReview.json.items.length}`);
+    await openLink.click();
+    await page.getByRole("heading", { name: "Open verzoeken" }).first().waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("requests"), "open");
+    assert.equal(await page.getByTestId("rq-filter").inputValue(), "open");
+    await page.getByTestId("rq-table").waitFor();
+    assert.equal(await page.getByTestId("rq-table").locator("tr[data-testid^=rq-]").count(), openNow.json.requests.length);
     await page.close();
   });
 
