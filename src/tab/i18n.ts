@@ -63,6 +63,8 @@ const nl = {
   unknown: "onbekend",
 
   errTitle: "Er ging iets mis",
+  viewFailedTitle: "Dit onderdeel kon niet worden geladen",
+  viewFailedText: "Controleer de verbinding en probeer het opnieuw. De rest van Zorgvuldig blijft werken.",
   errNetwork: "De server is niet bereikbaar. Controleer de verbinding en probeer het opnieuw.",
   errAuth: "U bent niet (meer) aangemeld. Sluit het tabblad en open het opnieuw; helpt dat niet, vraag de beheerder om toegang.",
   errForbidden: "U heeft geen rechten voor deze handeling. Vraag de beheerder om de rol ‘coördinator’.",
@@ -557,6 +559,8 @@ const en: Texts<typeof nl> = {
   unknown: "unknown",
 
   errTitle: "Something went wrong",
+  viewFailedTitle: "This part could not be loaded",
+  viewFailedText: "Check the connection and try again. The rest of Zorgvuldig keeps working.",
   errNetwork: "The server cannot be reached. Check the connection and try again.",
   errAuth: "You are not signed in (any more). Close the tab and open it again; if that does not help, ask the administrator for access.",
   errForbidden: "You may not do this. Ask the administrator for the ‘coordinator’ role.",
