@@ -329,6 +329,43 @@ describe("Teams tab in a browser, over the real server", function () {
     await page.close();
   });
 
+  it("When a view's chunk fails to load, then that view says so (an alert with a focusable 'Opnieuw proberen', axe clean), the navigation keeps working, nothing personal is logged, and trying again once the network is back shows the view without reloading the page", async () => {
+    const page = await axeContext.newPage();
+    const logged: string[] = [];
+    page.on("console", (m) => logged.push(m.text()));
+    let blocked = 0;
+    await page.route("**/tab/chunks/DirectoryView-*.js", (r) => {
+      blocked += 1;
+      return r.abort("internetdisconnected");
+    });
+    let loads = 0;
+    page.on("load", () => (loads += 1));
+    await page.goto(url("?view=register"));
+    await page.getByTestId("register-count").waitFor();
+    await page.getByRole("navigation").getByRole("link", { name: "Partijen en beleid" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "Dit onderdeel kon niet worden geladen" });
+    await alert.waitFor();
+    assert.ok(blocked > 0, "the chunk was asked and refused");
+    const retry = alert.getByRole("button", { name: "Opnieuw proberen" });
+    await retry.focus();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Opnieuw proberen");
+    await axeCheck(page, "a view that could not be loaded");
+    // The rest of the tab stays: another view opens, and coming back shows the message again.
+    await page.getByRole("navigation").getByRole("link", { name: "Register" }).click();
+    await page.getByTestId("register-count").waitFor();
+    await page.getByRole("navigation").getByRole("link", { name: "Partijen en beleid" }).click();
+    await alert.waitFor();
+    await page.unroute("**/tab/chunks/DirectoryView-*.js");
+    await alert.getByRole("button", { name: "Opnieuw proberen" }).click();
+    await page.getByRole("heading", { name: "Partijen, doelen en schoolbeleid" }).waitFor();
+    assert.equal(await page.getByTestId("view-failed").count(), 0);
+    assert.equal(loads, 1, "one page load: the view came by a new import(), not a reload");
+    const warned = logged.filter((l) => l.startsWith("Zorgvuldig: the view"));
+    assert.ok(warned.length > 0, "the failure is logged");
+    for (const l of warned) assert.match(l, /^Zorgvuldig: the view "directory" could not be shown \(\w+\)$/);
+    await page.close();
+  });
+
   it("When ?lang=en is given, then the tab is in English", async () => {
     const page = await open("?lang=en");
     await page.getByRole("heading", { name: "Consent register" }).waitFor();
