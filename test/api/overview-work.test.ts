@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { startStack, type Stack } from "../support/stack.js";
-import type { ImportRequest, OpenRequest, Overview, ReviewItem } from "../../contract/index.js";
+import { twoSchoolImport } from "../support/api-helpers.js";
+import type { OpenRequest, Overview, ReviewItem } from "../../contract/index.js";
 import type { ConsentRequestRecord } from "../../server/register/requests.js";
 import { SentItemsRepository } from "../../server/sentitems/repository.js";
 
@@ -39,27 +40,18 @@ describe("The overview's open requests and mails to review", function () {
     tokens.b = await stack.token("ib@b", ["coordinator"], tenant, ["s-b"]);
     tokens.viewer = await stack.token("kijker@a", ["viewer"], tenant, ["s-a"]);
     tokens.officer = await stack.token("fg@bestuur", ["privacy-officer"], tenant);
-    const body: ImportRequest = {
-      schools: [
-        { id: "s-a", name: "School A", brin: "11AA", internalDomains: ["a.school.example"] },
-        { id: "s-b", name: "School B", brin: "22BB", internalDomains: ["b.school.example"] },
-      ],
-      purposes: [{ id: "zorg", label: "Zorg", farReaching: false }],
-      parties: [{ id: "ggd", name: "GGD", kind: "ggd", domains: ["ggd.example"], addresses: [], defaultBasis: "consent", informParents: true }],
-      policies: [],
-      students: [
-        { id: "w-a1", schoolId: "s-a", guardians: [{ id: "w-a1-o1", name: "Ouder Een", emails: ["a1@ouders.example"], relation: "mother" as const, hasAuthority: true }] },
-        {
-          id: "w-a2",
-          schoolId: "s-a",
-          guardians: [
-            { id: "w-a2-o1", name: "Ouder Twee", emails: ["a2@ouders.example"], relation: "mother" as const, hasAuthority: true },
-            { id: "w-a2-o2", name: "Ouder Drie", emails: ["a2b@ouders.example"], relation: "father" as const, hasAuthority: true },
-          ],
-        },
-        { id: "w-b1", schoolId: "s-b", guardians: [{ id: "w-b1-o1", name: "Ouder Vier", emails: ["b1@ouders.example"], relation: "mother" as const, hasAuthority: true }] },
-      ].map((s, i) => ({ ...s, givenName: `Kind${i}`, familyName: "Visser", aliases: [], studentNumber: String(300 + i), birthDate: "2016-03-03", className: "groep 4" })),
-    };
+    const body = twoSchoolImport([
+      { id: "w-a1", schoolId: "s-a", guardians: [{ id: "w-a1-o1", name: "Ouder Een", emails: ["a1@ouders.example"], relation: "mother" as const, hasAuthority: true }] },
+      {
+        id: "w-a2",
+        schoolId: "s-a",
+        guardians: [
+          { id: "w-a2-o1", name: "Ouder Twee", emails: ["a2@ouders.example"], relation: "mother" as const, hasAuthority: true },
+          { id: "w-a2-o2", name: "Ouder Drie", emails: ["a2b@ouders.example"], relation: "father" as const, hasAuthority: true },
+        ],
+      },
+      { id: "w-b1", schoolId: "s-b", guardians: [{ id: "w-b1-o1", name: "Ouder Vier", emails: ["b1@ouders.example"], relation: "mother" as const, hasAuthority: true }] },
+      ].map((s, i) => ({ ...s, givenName: `Kind${i}`, familyName: "Visser", aliases: [], studentNumber: String(300 + i), birthDate: "2016-03-03", className: "groep 4" })));
     const r = await stack.api("POST", "/api/import", body, { token: tokens.officer });
     assert.equal(r.status, 200, JSON.stringify(r.json));
   });
