@@ -146,7 +146,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const register = new RegisterService(registerRepo, directory, { checkpoints, log, status: auditStatus }, config.DIRECTORY_CACHE_SECONDS);
   const links = new ParentLinks(storage, keys);
   // The open requests per school: told of each request made and each answer; a tenant's older requests are indexed once from the follow-up list.
-  const openRequests = new OpenRequestIndex(storage, directory, async (tenantId): Promise<OpenRequestEntry[]> => openEntries(await followUp.list(tenantId, undefined), await directory.snapshot(tenantId)));
+  const openRequests = new OpenRequestIndex(storage, async (tenantId): Promise<OpenRequestEntry[]> => openEntries(await followUp.list(tenantId, undefined), await directory.snapshot(tenantId)));
   const requests = new ConsentRequestService(
     storage,
     directory,

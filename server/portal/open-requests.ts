@@ -1,6 +1,6 @@
 import { odata } from "@azure/data-tables";
-import { mayAccessSchool, type SchoolAccess } from "../identity/auth.js";
-import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
+import type { SchoolAccess } from "../identity/auth.js";
+import type { DirectorySnapshot } from "../directory/service.js";
 import type { OpenRequest } from "../../contract/index.js";
 import { AppError } from "../shared/errors.js";
 import { conflictPause, isConflict, key, type Storage } from "../shared/storage.js";
@@ -8,12 +8,13 @@ import { mapLimited } from "../shared/schedule.js";
 
 /**
  * The open consent requests kept per school (issue 17, the overview's "Open verzoeken" number): one row
- * per request that still waits for an answer, in a partition of its own per school (Meta table, PK
- * `<tenant>|open-request|<school>`, RK the request id), with the moment its links expire and the holders
+ * per request that still waits for an answer (Meta table, PK `<tenant>|open-request`, RK
+ * `<school>|<request id>`: a school's rows are one key range), with the moment its links expire and the holders
  * who have not answered yet. Written when a request is made, narrowed on each answer (ETag-guarded), and
  * removed once every holder has answered; an expired request is left out by the count's filter. So the
- * overview counts a school's open requests with one query of that small partition, never by reading every
- * request, every link and every register. The definition is the follow-up list's (server/portal/follow-up.ts):
+ * overview counts a school's open requests with one range query over that school's open rows (the
+ * privacy officer's: one query of the tenant's open rows), never by reading every request, every link
+ * and every register. The definition is the follow-up list's (server/portal/follow-up.ts):
  * open = created, sent or opened; not answered by every holder, not expired.
  *
  * A tenant whose requests were made before this index existed is indexed once, from the follow-up list
@@ -23,7 +24,7 @@ import { mapLimited } from "../shared/schedule.js";
 
 /** Requests without an expiry (no parents' page configured) are open until answered. */
 const NEVER = "9999-12-31T23:59:59.999Z";
-const MARKER_PK = (tenantId: string): string => key(tenantId, "open-request");
+const MARKER_PK = (tenantId: string): string => key(tenantId, "open-request-index");
 const MARKER_RK = "built-v1";
 
 export interface OpenRequestEntry {
@@ -50,19 +51,22 @@ export function openEntries(list: readonly OpenRequest[], snap: DirectorySnapsho
 export class OpenRequestIndex {
   constructor(
     private readonly storage: Storage,
-    private readonly directory: DirectoryService,
     /** Every open request of a tenant as the follow-up list sees it (to index a tenant once). */
     private readonly rebuild: (tenantId: string) => Promise<OpenRequestEntry[]>,
   ) {}
 
-  private pk(tenantId: string, schoolId: string): string {
-    return key(tenantId, "open-request", schoolId || "none");
+  private pk(tenantId: string): string {
+    return key(tenantId, "open-request");
+  }
+
+  private rk(schoolId: string, requestId: string): string {
+    return key(schoolId || "none", requestId);
   }
 
   /** A request was made: it is open until every holder answered or its links expire. */
   async opened(tenantId: string, e: OpenRequestEntry): Promise<void> {
     await this.storage.run("Meta", (t) =>
-      t.upsertEntity({ partitionKey: this.pk(tenantId, e.schoolId), rowKey: key(e.requestId), expiresAt: e.expiresAt ?? NEVER, pending: JSON.stringify(e.pending) }, "Replace"),
+      t.upsertEntity({ partitionKey: this.pk(tenantId), rowKey: this.rk(e.schoolId, e.requestId), expiresAt: e.expiresAt ?? NEVER, pending: JSON.stringify(e.pending) }, "Replace"),
     );
   }
 
@@ -72,9 +76,10 @@ export class OpenRequestIndex {
    * answer from someone not asked, or a second answer of the same holder, changes nothing.
    */
   async answered(tenantId: string, schoolId: string, requestId: string, holder: string): Promise<void> {
-    const pk = this.pk(tenantId, schoolId);
+    const pk = this.pk(tenantId);
+    const rk = this.rk(schoolId, requestId);
     for (let attempt = 0; attempt < 10; attempt++) {
-      const row = await this.storage.getOrUndefined("Meta", pk, key(requestId));
+      const row = await this.storage.getOrUndefined("Meta", pk, rk);
       if (!row) return;
       const pending = (JSON.parse(String(row.pending)) as string[]).filter((h) => h !== holder);
       if (pending.length === JSON.parse(String(row.pending)).length) return;
@@ -82,8 +87,8 @@ export class OpenRequestIndex {
       try {
         await this.storage.run("Meta", (t) =>
           pending.length === 0
-            ? t.deleteEntity(pk, key(requestId), { etag })
-            : t.updateEntity({ partitionKey: pk, rowKey: key(requestId), expiresAt: String(row.expiresAt), pending: JSON.stringify(pending) }, "Replace", { etag }),
+            ? t.deleteEntity(pk, rk, { etag })
+            : t.updateEntity({ partitionKey: pk, rowKey: rk, expiresAt: String(row.expiresAt), pending: JSON.stringify(pending) }, "Replace", { etag }),
         );
         return;
       } catch (err) {
@@ -95,15 +100,19 @@ export class OpenRequestIndex {
     throw new AppError(409, "CONFLICT", "The open requests of this school are busy; try again");
   }
 
-  /** The open requests of the caller's schools at `now`: one filtered query per school, only the keys. */
+  /**
+   * The open requests of the caller's schools at `now`, only the keys read: every school's, one query of
+   * the tenant's open rows; a coordinator's, one range query per school of theirs.
+   */
   async count(tenantId: string, schools: SchoolAccess, now: Date): Promise<number> {
     await this.ensureBuilt(tenantId);
-    const snap = await this.directory.snapshot(tenantId);
-    const ids = [...snap.directory.schools.map((s) => s.id), ""].filter((id) => (id === "" ? schools === "all" : mayAccessSchool(schools, id)));
+    const pk = this.pk(tenantId);
     const at = now.toISOString();
-    const counts = await mapLimited(ids, 8, async (id) =>
-      (await this.storage.list("Meta", odata`PartitionKey eq ${this.pk(tenantId, id)} and expiresAt gt ${at}`, ["RowKey"])).length,
-    );
+    if (schools === "all") return (await this.storage.list("Meta", odata`PartitionKey eq ${pk} and expiresAt gt ${at}`, ["RowKey"])).length;
+    const counts = await mapLimited(schools, 8, async (id) => {
+      const [from, upTo] = [`${id}|`, `${id}}`];
+      return (await this.storage.list("Meta", odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${upTo} and expiresAt gt ${at}`, ["RowKey"])).length;
+    });
     return counts.reduce((a, b) => a + b, 0);
   }
 

@@ -45,6 +45,9 @@ function openRow(tenantId: string, item: ReviewItem): { partitionKey: string; ro
 export class SentItemsRepository {
   constructor(private readonly storage: Storage) {}
 
+  /** Tenants whose open rows this instance knows are complete (the marker "o" was seen). */
+  private readonly openIndexed = new Set<string>();
+
   async mailboxes(tenantId: string): Promise<MailboxState[]> {
     const rows = await this.storage.list("SentItems", odata`PartitionKey eq ${key(tenantId)}`);
     return rows.map((e) => parse<MailboxState>(e));
@@ -135,10 +138,11 @@ export class SentItemsRepository {
    */
   async openReviews(tenantId: string): Promise<{ id: string; students: { id: string; schoolId?: string }[] }[]> {
     const pk = key(tenantId);
-    if (!(await this.storage.getOrUndefined("Review", pk, "o"))) {
+    if (!this.openIndexed.has(tenantId) && !(await this.storage.getOrUndefined("Review", pk, "o"))) {
       const open = (await this.reviews(tenantId)).filter((r) => r.state === "open");
       await this.storage.transact("Review", [...open.map((r): TransactionAction => ["upsert", openRow(tenantId, r), "Replace"]), ["upsert", { partitionKey: pk, rowKey: "o" }, "Replace"]]);
     }
+    this.openIndexed.add(tenantId);
     const rows = await this.storage.list("Review", odata`PartitionKey eq ${pk} and RowKey ge ${"o|"} and RowKey lt ${"o}"}`);
     return rows.map((e) => ({ id: String(e.rowKey).slice(2), students: JSON.parse(String(e.students)) as { id: string; schoolId?: string }[] }));
   }
