@@ -18,7 +18,8 @@ import { mapLimited } from "../shared/schedule.js";
  * open = created, sent or opened; not answered by every holder, not expired.
  *
  * A tenant whose requests were made before this index existed is indexed once, from the follow-up list
- * (`rebuild`), the first time its numbers are asked; a marker row says it was. The retention purge removes
+ * (`rebuild`), when its next request is made (a write; a marker row says it was); until then its count is
+ * taken from the follow-up list itself (correct, slower), so a read never writes. The retention purge removes
  * requests only years after their links expired, so a purged request is never among the counted rows.
  */
 
@@ -65,6 +66,11 @@ export class OpenRequestIndex {
 
   /** A request was made: it is open until every holder answered or its links expire. */
   async opened(tenantId: string, e: OpenRequestEntry): Promise<void> {
+    await this.ensureBuilt(tenantId);
+    await this.write(tenantId, e);
+  }
+
+  private async write(tenantId: string, e: OpenRequestEntry): Promise<void> {
     await this.storage.run("Meta", (t) =>
       t.upsertEntity({ partitionKey: this.pk(tenantId), rowKey: this.rk(e.schoolId, e.requestId), expiresAt: e.expiresAt ?? NEVER, pending: JSON.stringify(e.pending) }, "Replace"),
     );
@@ -105,9 +111,10 @@ export class OpenRequestIndex {
    * the tenant's open rows; a coordinator's, one range query per school of theirs.
    */
   async count(tenantId: string, schools: SchoolAccess, now: Date): Promise<number> {
-    await this.ensureBuilt(tenantId);
-    const pk = this.pk(tenantId);
     const at = now.toISOString();
+    if (!(await this.isBuilt(tenantId)))
+      return (await this.rebuild(tenantId)).filter((e) => (e.expiresAt ?? NEVER) > at && (schools === "all" || schools.includes(e.schoolId))).length;
+    const pk = this.pk(tenantId);
     if (schools === "all") return (await this.storage.list("Meta", odata`PartitionKey eq ${pk} and expiresAt gt ${at}`, ["RowKey"])).length;
     const counts = await mapLimited(schools, 8, async (id) => {
       const [from, upTo] = [`${id}|`, `${id}}`];
@@ -118,14 +125,18 @@ export class OpenRequestIndex {
 
   private readonly built = new Set<string>();
 
-  /** Indexes a tenant's requests made before the index (once; the marker row says so). */
+  /** Whether the tenant's requests are indexed (the marker row; remembered once seen). */
+  private async isBuilt(tenantId: string): Promise<boolean> {
+    if (!this.built.has(tenantId) && (await this.storage.getOrUndefined("Meta", MARKER_PK(tenantId), MARKER_RK))) this.built.add(tenantId);
+    return this.built.has(tenantId);
+  }
+
+  /** Indexes a tenant's requests made before the index (once, on a write; the marker row says so). */
   private async ensureBuilt(tenantId: string): Promise<void> {
-    if (this.built.has(tenantId)) return;
-    if (!(await this.storage.getOrUndefined("Meta", MARKER_PK(tenantId), MARKER_RK))) {
-      const open = await this.rebuild(tenantId);
-      await mapLimited(open, 8, (e) => this.opened(tenantId, e));
-      await this.storage.run("Meta", (t) => t.upsertEntity({ partitionKey: MARKER_PK(tenantId), rowKey: MARKER_RK }, "Replace"));
-    }
+    if (await this.isBuilt(tenantId)) return;
+    const open = await this.rebuild(tenantId);
+    await mapLimited(open, 8, (e) => this.write(tenantId, e));
+    await this.storage.run("Meta", (t) => t.upsertEntity({ partitionKey: MARKER_PK(tenantId), rowKey: MARKER_RK }, "Replace"));
     this.built.add(tenantId);
   }
 }

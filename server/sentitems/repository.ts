@@ -8,7 +8,8 @@ import type { Breach as ContractBreach, ReviewItem as ContractReviewItem } from 
  * breach register (Review table: PK tenant, RK "r|<id>" or "b|<id>"). Plain objects in, plain objects out.
  * Each open review item has a small row "o|<id>" too (its students, nothing else), written with the item
  * and removed when it is decided: the overview counts "Te beoordelen" from those rows alone (a range of
- * the open ones, never the whole list). A marker row "o" says a tenant's older items were indexed.
+ * the open ones, never the whole list). A marker row "o" says a tenant's older items were indexed: that
+ * is done on a write (the next item added); until then the count reads the whole list, never writing.
  */
 
 export interface MailboxState {
@@ -48,6 +49,19 @@ export class SentItemsRepository {
   /** Tenants whose open rows this instance knows are complete (the marker "o" was seen). */
   private readonly openIndexed = new Set<string>();
 
+  private async openRowsComplete(tenantId: string): Promise<boolean> {
+    if (!this.openIndexed.has(tenantId) && (await this.storage.getOrUndefined("Review", key(tenantId), "o"))) this.openIndexed.add(tenantId);
+    return this.openIndexed.has(tenantId);
+  }
+
+  /** Gives a tenant's open items from before the open rows their row (once, the marker "o" last). */
+  private async indexOpen(tenantId: string): Promise<void> {
+    if (await this.openRowsComplete(tenantId)) return;
+    const open = (await this.reviews(tenantId)).filter((r) => r.state === "open");
+    await this.storage.transact("Review", [...open.map((r): TransactionAction => ["upsert", openRow(tenantId, r), "Replace"]), ["upsert", { partitionKey: key(tenantId), rowKey: "o" }, "Replace"]]);
+    this.openIndexed.add(tenantId);
+  }
+
   async mailboxes(tenantId: string): Promise<MailboxState[]> {
     const rows = await this.storage.list("SentItems", odata`PartitionKey eq ${key(tenantId)}`);
     return rows.map((e) => parse<MailboxState>(e));
@@ -71,6 +85,7 @@ export class SentItemsRepository {
 
   /** Creates a review item (and its open row, in one transaction); false when it exists already (the same message seen again). */
   async addReview(tenantId: string, item: ReviewItem): Promise<boolean> {
+    await this.indexOpen(tenantId);
     try {
       await this.storage.transact("Review", [
         ["create", row(key(tenantId), `r|${item.id}`, item)],
@@ -138,11 +153,7 @@ export class SentItemsRepository {
    */
   async openReviews(tenantId: string): Promise<{ id: string; students: { id: string; schoolId?: string }[] }[]> {
     const pk = key(tenantId);
-    if (!this.openIndexed.has(tenantId) && !(await this.storage.getOrUndefined("Review", pk, "o"))) {
-      const open = (await this.reviews(tenantId)).filter((r) => r.state === "open");
-      await this.storage.transact("Review", [...open.map((r): TransactionAction => ["upsert", openRow(tenantId, r), "Replace"]), ["upsert", { partitionKey: pk, rowKey: "o" }, "Replace"]]);
-    }
-    this.openIndexed.add(tenantId);
+    if (!(await this.openRowsComplete(tenantId))) return (await this.reviews(tenantId)).filter((r) => r.state === "open").map((r) => ({ id: r.id, students: r.students }));
     const rows = await this.storage.list("Review", odata`PartitionKey eq ${pk} and RowKey ge ${"o|"} and RowKey lt ${"o}"}`);
     return rows.map((e) => ({ id: String(e.rowKey).slice(2), students: JSON.parse(String(e.students)) as { id: string; schoolId?: string }[] }));
   }

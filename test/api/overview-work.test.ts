@@ -89,6 +89,11 @@ describe("The overview's open requests and mails to review", function () {
     // The list behind the number agrees (state=open), now and after the links expired.
     const open = await stack.api<{ requests: OpenRequest[] }>("GET", "/api/consent-requests?state=open", undefined, { token: tokens.officer });
     assert.deepEqual(open.json.requests.map((r) => r.requestId), [b1.requestId]);
+    for (const [who, ids] of [["a", []], ["b", [b1.requestId]]] as const) {
+      const own = await stack.api<{ requests: OpenRequest[] }>("GET", "/api/consent-requests?state=open", undefined, { token: tokens[who] });
+      assert.equal(own.status, 200, JSON.stringify(own.json));
+      assert.deepEqual(own.json.requests.map((r) => r.requestId), ids, `the list behind ${who}'s number: its own school's only`);
+    }
     assert.ok(b1.linkExpiresAt);
     const later = new Date(Date.parse(b1.linkExpiresAt) + 60_000);
     const index = stack.running.services.openRequests;
