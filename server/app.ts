@@ -156,7 +156,7 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
         return { linkId, url: `${publicOrigin().replace(/\/$/, "")}/api/parents/${token}` };
       },
     },
-    (tenantId, e): Promise<void> => openRequests.opened(tenantId, e),
+    openRequests,
   );
   register.requestAnswered = (tenantId, schoolId, requestId, holder) => openRequests.answered(tenantId, schoolId, requestId, holder);
   const followUp = new FollowUp(requests, links, registerRepo, register, directory);

@@ -107,6 +107,18 @@ export class OpenRequestIndex {
   }
 
   /**
+   * The retention purge removed these requests: their rows go, and with them every row whose links have
+   * expired (never counted again), so the partition holds the open requests and little more.
+   */
+  async purged(tenantId: string, requestIds: ReadonlySet<string>, now = new Date()): Promise<void> {
+    const pk = this.pk(tenantId);
+    const at = now.toISOString();
+    const rows = await this.storage.list("Meta", odata`PartitionKey eq ${pk}`, ["RowKey", "expiresAt"]);
+    const gone = rows.filter((e) => requestIds.has(String(e.rowKey).split("|")[1] ?? "") || String(e.expiresAt) <= at);
+    await this.storage.deleteRows("Meta", gone.map((e) => ({ partitionKey: pk, rowKey: String(e.rowKey) })));
+  }
+
+  /**
    * The open requests of the caller's schools at `now`, only the keys read: every school's, one query of
    * the tenant's open rows; a coordinator's, one range query per school of theirs.
    */
