@@ -122,7 +122,8 @@ function authError(code: ErrorCode, message: string): AppError {
 
 /** One verification path for dev tokens and Entra ID tokens alike; only the options differ. */
 export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
-  const now = opts.now ?? Date.now;
+  // Read at each call (not captured): a test that moves the process clock moves the verifier's too.
+  const now = opts.now ?? ((): number => Date.now());
   const kept = new Map<string, { principal: Principal; until: number }>();
   // A copy per request: no handler can change what the next request of this token sees.
   const copy = (p: Principal): Principal => ({ ...p, roles: [...p.roles], schools: p.schools === "all" ? "all" : [...p.schools] });
