@@ -65,7 +65,8 @@ export type OpenRequest = z.infer<typeof openRequest>;
 /** What a reminder round of one request did: how many letters were reminded, and the request as it stands now. */
 export const remindResult = z.object({ reminded: z.number().int(), request: openRequest });
 export type RemindResult = z.infer<typeof remindResult>;
-export const openRequestsQuery = z.object({ state: z.enum(REQUEST_STATES).optional() }).strict();
+/** `state=open`: those still waiting (created, sent or opened: not answered by every holder, not expired), the overview's number. */
+export const openRequestsQuery = z.object({ state: z.enum([...REQUEST_STATES, "open"]).optional() }).strict();
 export const openRequestsResponse = z.object({ requests: z.array(openRequest) });
 
 /** A renewal round: the consents that end this school year, previewed, then asked again in one go. */

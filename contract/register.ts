@@ -274,6 +274,13 @@ export const overviewResponse = z.object({
   /** Mails sent despite a block: how many, and the latest (at most 10). */
   overrides: z.object({ count: z.number().int(), latest: z.array(overrideItem) }),
   schoolYearStart: z.string(),
+  /**
+   * The coordinator's open work (coordinators and the privacy officer only; their screens are theirs):
+   * consent requests not answered by every holder and not expired (GET /api/consent-requests?state=open),
+   * and sent mails awaiting a decision (GET /api/review?state=open). Counted from kept rows of the open
+   * ones per school (docs/BENCHMARKS.md), over the caller's schools.
+   */
+  work: z.object({ openRequests: z.number().int(), toReview: z.number().int() }).optional(),
 });
 export type Overview = z.infer<typeof overviewResponse>;
 

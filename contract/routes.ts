@@ -408,8 +408,8 @@ export const routes = {
     response: consentEvent,
   }),
   openRequests: route({
-    method: "get", path: "/consent-requests", tag: "portal", access: "coordinator", scope: { from: "tenant" },
-    summary: "The consent requests and where each stands: sent, opened, answered, expired",
+    method: "get", path: "/consent-requests", tag: "portal", access: "coordinator", scope: { from: "own-schools" },
+    summary: "The consent requests and where each stands: sent, opened, answered, expired; only those about students of the caller's schools",
     query: openRequestsQuery,
     response: openRequestsResponse,
   }),

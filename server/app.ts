@@ -51,6 +51,7 @@ import type { GraphAuth } from "./graph/client.js";
 import { ParentLinks } from "./portal/links.js";
 import { ParentPortal } from "./portal/service.js";
 import { FollowUp } from "./portal/follow-up.js";
+import { OpenRequestIndex, openEntries, type OpenRequestEntry } from "./portal/open-requests.js";
 import { portalRoutes } from "./portal/routes.js";
 
 import { DEMO_TENANT as DEMO_TENANT_ID } from "./demo/seed.js";
@@ -98,6 +99,8 @@ export interface Services {
   /** The parents' page and the follow-up of consent requests (issue 17). */
   portal: ParentPortal;
   followUp: FollowUp;
+  /** The open consent requests kept per school (the overview's count). */
+  openRequests: OpenRequestIndex;
   parentLinks: ParentLinks;
   /** Attachment contents: upload, extraction in worker threads, receipts (issue 14). */
   uploads: AttachmentUploads;
@@ -142,12 +145,21 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
   const auditStatus = new AuditStatusStore(storage, keys);
   const register = new RegisterService(registerRepo, directory, { checkpoints, log, status: auditStatus }, config.DIRECTORY_CACHE_SECONDS);
   const links = new ParentLinks(storage, keys);
-  const requests = new ConsentRequestService(storage, directory, {
-    async issue(tenantId, requestId, holder, expiresAt) {
-      const { linkId, token } = await links.issue(tenantId, requestId, holder, expiresAt);
-      return { linkId, url: `${publicOrigin().replace(/\/$/, "")}/api/parents/${token}` };
+  // The open requests per school: told of each request made and each answer; a tenant's older requests are indexed once from the follow-up list.
+  const openRequests = new OpenRequestIndex(storage, async (tenantId): Promise<OpenRequestEntry[]> => openEntries(await followUp.list(tenantId, undefined), await directory.snapshot(tenantId)));
+  const requests = new ConsentRequestService(
+    storage,
+    directory,
+    {
+      async issue(tenantId, requestId, holder, expiresAt) {
+        const { linkId, token } = await links.issue(tenantId, requestId, holder, expiresAt);
+        return { linkId, url: `${publicOrigin().replace(/\/$/, "")}/api/parents/${token}` };
+      },
     },
-  });
+    openRequests,
+  );
+  register.requestAnswered = (tenantId, schoolId, requestId, holder) => openRequests.answered(tenantId, schoolId, requestId, holder);
+  const followUp = new FollowUp(requests, links, registerRepo, register, directory);
   const views = new ViewLog(storage);
   const sentItemsRepo = new SentItemsRepository(storage);
   // Every copy of personal data is purged through its owner's repository (docs/RETENTION.md).
@@ -174,7 +186,8 @@ export function createServices(storage: Storage, config: Config, log: Logger, gr
     checks,
     requests,
     portal: new ParentPortal(links, requests, register, registerRepo, directory),
-    followUp: new FollowUp(requests, links, registerRepo, register, directory),
+    followUp,
+    openRequests,
     parentLinks: links,
     retention,
     views,
@@ -373,6 +386,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; ap
     messages: services.graph,
     mail: services.graph,
     breachesOf: (tenantId, studentId) => services.sentItems.breachesOf(tenantId, studentId),
+    openWork: async (tenantId, schools, at) => {
+      const [openRequests, toReview] = await Promise.all([services.openRequests.count(tenantId, schools, at), services.sentItems.openReviewCount(tenantId, schools)]);
+      return { openRequests, toReview };
+    },
   });
   documentRoutes(api, {
     directory: services.directory,

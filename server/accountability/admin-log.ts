@@ -2,7 +2,7 @@ import { odata, type TransactionAction } from "@azure/data-tables";
 import type { AdminAction, AdminLogEntry } from "../../contract/admin.js";
 import { AppError } from "../shared/errors.js";
 import { canonicalJson, sha256Hex } from "../shared/hash.js";
-import { isConflict, key, type Storage } from "../shared/storage.js";
+import { conflictPause, isConflict, key, type Storage } from "../shared/storage.js";
 import type { IntegrityKeys } from "../register/integrity.js";
 import { mayAccessSchool, type SchoolAccess } from "../identity/auth.js";
 
@@ -66,7 +66,7 @@ export class AdminLog {
         return full;
       } catch (err) {
         if (!isConflict(err)) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+        await conflictPause(attempt);
       }
     }
     throw new AppError(409, "CONFLICT", "The administrative log is busy; try again");

@@ -122,7 +122,8 @@ function authError(code: ErrorCode, message: string): AppError {
 
 /** One verification path for dev tokens and Entra ID tokens alike; only the options differ. */
 export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
-  const now = opts.now ?? Date.now;
+  // Read at each call (not captured): a test that moves the process clock moves the verifier's too.
+  const now = opts.now ?? ((): number => Date.now());
   const kept = new Map<string, { principal: Principal; until: number }>();
   // A copy per request: no handler can change what the next request of this token sees.
   const copy = (p: Principal): Principal => ({ ...p, roles: [...p.roles], schools: p.schools === "all" ? "all" : [...p.schools] });
@@ -363,11 +364,16 @@ const GRANTS: Record<Role, readonly Role[]> = {
   viewer: ["viewer"],
 };
 
+/** Whether a caller holds a role, or one that includes it (a privacy officer is a coordinator too). */
+export function hasRole(p: Principal, needed: Role): boolean {
+  return p.roles.some((r) => GRANTS[r].includes(needed));
+}
+
 export function requireRole(needed: Role): RequestHandler {
   return (req, _res, next) => {
     const p = req.principal;
     if (!p) return next(new AppError(401, "UNAUTHENTICATED", "Sign in first"));
-    if (!p.roles.some((r) => GRANTS[r].includes(needed)))
+    if (!hasRole(p, needed))
       return next(new AppError(403, "FORBIDDEN", `This needs the ${needed} role`));
     next();
   };

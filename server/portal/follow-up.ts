@@ -1,7 +1,7 @@
 import type { Lang, OpenRequest, RemindResult, RenewalResult, ReplyRecordRequest, RequestState } from "../../contract/index.js";
 import { dutchDate, fullName, policyFor } from "../directory/domain.js";
 import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
-import type { Principal } from "../identity/auth.js";
+import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
 import type { ConsentEvent, RegisterEvent } from "../register/domain.js";
 import type { RegisterRepository } from "../register/repository.js";
 import type { ConsentLetter, ConsentRequestRecord, ConsentRequestService } from "../register/requests.js";
@@ -70,7 +70,8 @@ export class FollowUp {
     private readonly directory: DirectoryService,
   ) {}
 
-  async list(tenantId: string, wanted: RequestState | undefined, now = new Date()): Promise<OpenRequest[]> {
+  /** `wanted` "open": those still waiting (not answered by every holder, not expired); `schools`: only those about their students. */
+  async list(tenantId: string, wanted: RequestState | "open" | undefined, now = new Date(), schools: SchoolAccess = "all"): Promise<OpenRequest[]> {
     const [all, snap] = await Promise.all([this.requests.list(tenantId), this.directory.snapshot(tenantId)]);
     const links = await this.links.states(all.flatMap((r) => r.letters.flatMap((l) => (l.linkId ? [l.linkId] : []))));
     const eventsOf = new Map<string, Promise<RegisterEvent[]>>();
@@ -81,9 +82,10 @@ export class FollowUp {
     };
     const out: OpenRequest[] = [];
     for (const req of all) {
-      if (!snap.studentById.has(req.studentId)) continue;
+      const student = snap.studentById.get(req.studentId);
+      if (!student || !mayAccessSchool(schools, student.schoolId)) continue;
       const view = this.view(snap, req, links, await events(req.studentId), now);
-      if (view && (!wanted || view.state === wanted)) out.push(view);
+      if (view && (!wanted || view.state === wanted || (wanted === "open" && view.state !== "answered" && view.state !== "expired"))) out.push(view);
     }
     return out;
   }

@@ -50,7 +50,7 @@ export function portalRoutes(
   api.implement(routes.recordReply, ({ req, principal, params, body, requestKey }) =>
     followUp.recordReply(deps, principal, params.id, body, { requestKey, userToken: () => bearerOf(req) }),
   );
-  api.implement(routes.openRequests, async ({ principal, query }) => ({ requests: await followUp.list(principal.tenantId, query.state) }));
+  api.implement(routes.openRequests, async ({ principal, query, schools }) => ({ requests: await followUp.list(principal.tenantId, query.state, new Date(), schools) }));
   api.implement(routes.remindConsentRequest, ({ req, principal, params }) => followUp.remind(principal, params.id, letterSender(mail, principal, bearerOf(req))));
   api.implement(routes.renewalPreview, ({ principal, query }) => followUp.renewalPreview(principal.tenantId, query.schoolId));
   api.implement(routes.renewalRound, ({ req, principal, body, lang }) =>

@@ -1,6 +1,6 @@
 import { odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
-import { key, isConflict, type Entity, type Storage } from "../shared/storage.js";
+import { conflictPause, key, isConflict, type Entity, type Storage } from "../shared/storage.js";
 import { GENESIS_HASH, chainEvent, projectState, verifyChain, type DisclosureEvent, type NewEvent, type OverrideEvent, type RegisterEvent, type TombstoneEvent } from "./domain.js";
 import { headSealText, type IntegrityKeys } from "./integrity.js";
 import { sha256Hex } from "../shared/hash.js";
@@ -338,7 +338,7 @@ export class RegisterRepository {
         } catch (err) {
           if (!isConflict(err)) throw err;
           // Someone else appended first: re-read, re-build, and try again after a short random pause.
-          await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+          await conflictPause(attempt);
           cur = await this.readSent(tenantId, studentId, pk, items.slice(next));
           continue;
         }
@@ -477,7 +477,7 @@ export class RegisterRepository {
       } catch (err) {
         if (!isConflict(err)) throw err;
         // Someone else appended first: re-read, re-decide, and try again after a short random pause.
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+        await conflictPause(attempt);
         current = await this.read(tenantId, studentId);
       }
       if (current.head && !current.head.sealed) throw integrityError();

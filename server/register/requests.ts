@@ -177,6 +177,11 @@ export class ConsentRequestService {
     private readonly directory: DirectoryService,
     /** Issues the letters' personal links to the parents' page (absent: letters without a link). */
     private readonly links?: ParentLinkIssuer,
+    /** Told of each request made (its school and who is asked) and of those purged: the overview's count of open requests. */
+    private readonly index?: {
+      opened(tenantId: string, e: { requestId: string; schoolId: string; expiresAt?: string; pending: string[] }): Promise<void>;
+      purged(tenantId: string, requestIds: ReadonlySet<string>): Promise<void>;
+    },
   ) {}
 
   async create(p: Principal, input: { studentId: string; partyId: string; purposeId: string; lang?: Lang }): Promise<ConsentRequestRecord> {
@@ -249,6 +254,12 @@ export class ConsentRequestService {
     await this.storage.run("Meta", (t) =>
       t.createEntity({ partitionKey: key(p.tenantId, "request"), rowKey: requestId, data: JSON.stringify(rec) }),
     );
+    await this.index?.opened(p.tenantId, {
+      requestId,
+      schoolId: student.schoolId,
+      ...(rec.linkExpiresAt ? { expiresAt: rec.linkExpiresAt } : {}),
+      pending: letters.map((l) => (l.student ? "student" : `g:${l.guardianId ?? ""}`)),
+    });
     return rec;
   }
 
@@ -363,7 +374,10 @@ export class ConsentRequestService {
       if (due(r)) gone.push({ partitionKey: pk, rowKey: String(e.rowKey) });
       else kept.add(r.requestId);
     }
-    return { removed: dryRun ? gone.length : await this.storage.deleteRows("Meta", gone), kept };
+    if (dryRun) return { removed: gone.length, kept };
+    const removed = await this.storage.deleteRows("Meta", gone);
+    await this.index?.purged(tenantId, new Set(gone.map((g) => g.rowKey)));
+    return { removed, kept };
   }
 
   /** Every request of a tenant, newest first (the follow-up list). */

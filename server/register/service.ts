@@ -279,7 +279,7 @@ export class RegisterService {
       recordedBy: p.userId,
       recordedAt: now,
     };
-    return this.appendOnce(p.tenantId, student.id, "consent", requestKey, (current) => {
+    const recorded = await this.appendOnce(p.tenantId, student.id, "consent", requestKey, (current) => {
       // One email is one answer: the same Internet Message-ID is never recorded twice for a student.
       const messageId = evidence?.messageId;
       if (messageId && current.events.some((e) => e.type === "consent" && e.evidence?.messageId === messageId))
@@ -289,7 +289,14 @@ export class RegisterService {
         });
       return event;
     });
+    // An answer to a consent request (the parents' page, or a reply recorded in one click): no longer open.
+    const requestId = recorded.evidence?.requestId;
+    if (requestId) await this.requestAnswered?.(p.tenantId, student.schoolId, requestId, "student" in recorded.givenBy ? "student" : `g:${recorded.givenBy.guardianId}`);
+    return recorded;
   }
+
+  /** Told of each answer to a consent request (the overview's count of open requests, server/portal/open-requests.ts). */
+  requestAnswered?: (tenantId: string, schoolId: string, requestId: string, holder: string) => Promise<void>;
 
   async withdraw(p: Principal, consentId: string, req: WithdrawRequest, requestKey?: string): Promise<WithdrawalEvent> {
     const studentId = studentIdOfEvent(consentId);

@@ -1,4 +1,4 @@
-import { odata } from "@azure/data-tables";
+import { odata, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
 import { key, type Entity, type Storage } from "../shared/storage.js";
 import type { Breach as ContractBreach, ReviewItem as ContractReviewItem } from "../../contract/sentitems.js";
@@ -6,6 +6,10 @@ import type { Breach as ContractBreach, ReviewItem as ContractReviewItem } from 
 /**
  * The sweep's state per mailbox (SentItems table: PK tenant, RK the mailbox) and the review list and
  * breach register (Review table: PK tenant, RK "r|<id>" or "b|<id>"). Plain objects in, plain objects out.
+ * Each open review item has a small row "o|<id>" too (its students, nothing else), written with the item
+ * and removed when it is decided: the overview counts "Te beoordelen" from those rows alone (a range of
+ * the open ones, never the whole list). A marker row "o" says a tenant's older items were indexed: that
+ * is done on a write (the next item added); until then the count reads the whole list, never writing.
  */
 
 export interface MailboxState {
@@ -34,8 +38,29 @@ function row(pk: string, rk: string, value: object): { partitionKey: string; row
   return { partitionKey: pk, rowKey: rk, data: JSON.stringify(rest) };
 }
 
+/** The open row of a review item: its students (ids and schools), for the count per school. */
+function openRow(tenantId: string, item: ReviewItem): { partitionKey: string; rowKey: string; students: string } {
+  return { partitionKey: key(tenantId), rowKey: `o|${item.id}`, students: JSON.stringify(item.students.map((s) => ({ id: s.id, ...(s.schoolId ? { schoolId: s.schoolId } : {}) }))) };
+}
+
 export class SentItemsRepository {
   constructor(private readonly storage: Storage) {}
+
+  /** Tenants whose open rows this instance knows are complete (the marker "o" was seen). */
+  private readonly openIndexed = new Set<string>();
+
+  private async openRowsComplete(tenantId: string): Promise<boolean> {
+    if (!this.openIndexed.has(tenantId) && (await this.storage.getOrUndefined("Review", key(tenantId), "o"))) this.openIndexed.add(tenantId);
+    return this.openIndexed.has(tenantId);
+  }
+
+  /** Gives a tenant's open items from before the open rows their row (once, the marker "o" last). */
+  private async indexOpen(tenantId: string): Promise<void> {
+    if (await this.openRowsComplete(tenantId)) return;
+    const open = (await this.reviews(tenantId)).filter((r) => r.state === "open");
+    await this.storage.transact("Review", [...open.map((r): TransactionAction => ["upsert", openRow(tenantId, r), "Replace"]), ["upsert", { partitionKey: key(tenantId), rowKey: "o" }, "Replace"]]);
+    this.openIndexed.add(tenantId);
+  }
 
   async mailboxes(tenantId: string): Promise<MailboxState[]> {
     const rows = await this.storage.list("SentItems", odata`PartitionKey eq ${key(tenantId)}`);
@@ -58,10 +83,14 @@ export class SentItemsRepository {
     );
   }
 
-  /** Creates a review item; false when it exists already (the same message seen again). */
+  /** Creates a review item (and its open row, in one transaction); false when it exists already (the same message seen again). */
   async addReview(tenantId: string, item: ReviewItem): Promise<boolean> {
+    await this.indexOpen(tenantId);
     try {
-      await this.storage.run("Review", (t) => t.createEntity(row(key(tenantId), `r|${item.id}`, item)));
+      await this.storage.transact("Review", [
+        ["create", row(key(tenantId), `r|${item.id}`, item)],
+        ...(item.state === "open" ? [["create", openRow(tenantId, item)] satisfies TransactionAction] : []),
+      ]);
       return true;
     } catch (e) {
       if (e instanceof AppError && e.code === "CONFLICT") return false;
@@ -109,8 +138,24 @@ export class SentItemsRepository {
     return dryRun ? gone.length : this.storage.deleteRows("Review", gone);
   }
 
-  replaceReview(tenantId: string, item: ReviewItem): Promise<void> {
-    return this.replace(tenantId, "r", item);
+  /** Replaces a review item on its ETag; a decided one is no longer open. */
+  async replaceReview(tenantId: string, item: ReviewItem): Promise<void> {
+    await this.replace(tenantId, "r", item);
+    if (item.state !== "open")
+      await this.storage.run("Review", (t) => t.deleteEntity(key(tenantId), `o|${item.id}`)).catch((e: unknown) => {
+        if (!(e instanceof AppError && e.status === 404)) throw e;
+      });
+  }
+
+  /**
+   * The open review items' students (the overview's "Te beoordelen" count): the rows "o|..." only. A
+   * tenant whose items were written before those rows is indexed first, once (the marker "o").
+   */
+  async openReviews(tenantId: string): Promise<{ id: string; students: { id: string; schoolId?: string }[] }[]> {
+    const pk = key(tenantId);
+    if (!(await this.openRowsComplete(tenantId))) return (await this.reviews(tenantId)).filter((r) => r.state === "open").map((r) => ({ id: r.id, students: r.students }));
+    const rows = await this.storage.list("Review", odata`PartitionKey eq ${pk} and RowKey ge ${"o|"} and RowKey lt ${"o}"}`);
+    return rows.map((e) => ({ id: String(e.rowKey).slice(2), students: JSON.parse(String(e.students)) as { id: string; schoolId?: string }[] }));
   }
 
   async addBreach(tenantId: string, b: Breach): Promise<void> {

@@ -533,6 +533,12 @@ export class SentItemsService {
       .map(({ etag: _e, ...r }) => r);
   }
 
+  /** How many mails await a decision ("Te beoordelen", state open) that the caller may see: from the open rows only. */
+  async openReviewCount(tenantId: string, schools: SchoolAccess = "all"): Promise<number> {
+    const [open, maySee] = await Promise.all([this.d.repo.openReviews(tenantId), this.visible(tenantId, schools)]);
+    return open.filter((r) => maySee(r.students)).length;
+  }
+
   /**
    * A coordinator's decision on a reviewed mail. Lawful: the register must support it at the real send
    * time (with the purpose chosen), then each disclosure is logged with who decided. Breach: a breach

@@ -240,3 +240,11 @@ export function mapStorageError(err: unknown): AppError {
 export function isConflict(err: unknown): boolean {
   return err instanceof AppError && err.code === "CONFLICT";
 }
+
+/**
+ * The short random pause before the next try of an ETag-guarded write that met a concurrent writer
+ * (longer with each `attempt`, from 0), so that two writers do not collide again at once.
+ */
+export function conflictPause(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+}

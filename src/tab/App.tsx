@@ -8,30 +8,35 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { routes, type TabApi } from "./api.js";
-import { AppContext, hrefOf, makeNames, routeFromParams, useLoad, type AppContextValue, type Route } from "./context.js";
+import { AppContext, hrefOf, makeNames, routeFromParams, useLoad, type AppContextValue, type OverrideRef, type RequestFilter, type Route } from "./context.js";
 import type { Host, HostTheme } from "./host.js";
 import { I18nContext, formatDate, translator, useI18n, type Lang, type MessageKey } from "./i18n.js";
 import { THEMES, colorSchemeOf, themeStyle } from "../shared/theme.js";
 import { ErrorBox, Loading } from "./components/common.js";
+import { ViewBoundary, lazyView } from "./components/ViewBoundary.js";
 import { RegisterView } from "./views/RegisterView.js";
 import { auditFailed, mayReadAdminLog, problemCount } from "./audit.js";
 import type { AuditStatus } from "../../contract/index.js";
 
 // The register is the first screen and comes with the app; every other view is a chunk of its own,
-// loaded when it is first opened (scripts/build.ts splits the tab's bundle).
-const StudentView = lazy(() => import("./views/StudentView.js").then((m) => ({ default: m.StudentView })));
-const ExportView = lazy(() => import("./views/ExportView.js").then((m) => ({ default: m.ExportView })));
-const DirectoryView = lazy(() => import("./views/DirectoryView.js").then((m) => ({ default: m.DirectoryView })));
-const OverviewView = lazy(() => import("./views/OverviewView.js").then((m) => ({ default: m.OverviewView })));
-const RequestsView = lazy(() => import("./views/RequestsView.js").then((m) => ({ default: m.RequestsView })));
-const ReviewView = lazy(() => import("./views/ReviewView.js").then((m) => ({ default: m.ReviewView })));
-const AdminLogView = lazy(() => import("./views/AdminLogView.js").then((m) => ({ default: m.AdminLogView })));
-const ApprovalsView = lazy(() => import("./views/ApprovalsView.js").then((m) => ({ default: m.ApprovalsView })));
-const ImportView = lazy(() => import("./views/ImportView.js").then((m) => ({ default: m.ImportView })));
-const GuardiansView = lazy(() => import("./views/GuardiansView.js").then((m) => ({ default: m.GuardiansView })));
-const SetupView = lazy(() => import("./views/SetupView.js").then((m) => ({ default: m.SetupView })));
+// loaded when it is first opened (scripts/build.ts splits the tab's bundle), and loaded again when its
+// chunk failed and the user asks to try again (ViewBoundary).
+const StudentView = lazyView<{ id: string }>(async () => (await import("./views/StudentView.js")).StudentView);
+const ExportView = lazyView<{ id: string }>(async () => (await import("./views/ExportView.js")).ExportView);
+const DirectoryView = lazyView(async () => (await import("./views/DirectoryView.js")).DirectoryView);
+const OverviewView = lazyView(async () => (await import("./views/OverviewView.js")).OverviewView);
+const RequestsView = lazyView<{ state?: RequestFilter }>(async () => (await import("./views/RequestsView.js")).RequestsView);
+const ReviewView = lazyView<{ override?: OverrideRef }>(async () => (await import("./views/ReviewView.js")).ReviewView);
+const AdminLogView = lazyView(async () => (await import("./views/AdminLogView.js")).AdminLogView);
+const ApprovalsView = lazyView(async () => (await import("./views/ApprovalsView.js")).ApprovalsView);
+const ImportView = lazyView(async () => (await import("./views/ImportView.js")).ImportView);
+const GuardiansView = lazyView<{ id?: string | undefined }>(async () => (await import("./views/GuardiansView.js")).GuardiansView);
+const SetupView = lazyView(async () => (await import("./views/SetupView.js")).SetupView);
+const LAZY_VIEWS = [StudentView, ExportView, DirectoryView, OverviewView, RequestsView, ReviewView, AdminLogView, ApprovalsView, ImportView, GuardiansView, SetupView];
+/** A new import() of each view whose chunk failed to load. */
+const retryViews = (): void => LAZY_VIEWS.forEach((v) => v.retry());
 
 /**
  * Follows the host's theme live (Teams theme changes, or the dev switcher) and stops listening when the
@@ -250,19 +255,21 @@ export function App({ host, api, initialLang }: { host: Host; api: TabApi; initi
             {auditFailed(audit.data) ? <AuditBanner status={audit.data} /> : null}
             {lookups.error ? <ErrorBox error={lookups.error} onRetry={lookups.reload} /> : null}
             {route.view === "register" ? <RegisterView /> : null}
-            <Suspense fallback={<Loading />}>
-              {route.view === "overview" ? <OverviewView /> : null}
-              {route.view === "directory" ? <DirectoryView /> : null}
-              {route.view === "requests" ? <RequestsView /> : null}
-              {route.view === "review" ? <ReviewView key={route.override?.checkId ?? ""} {...(route.override ? { override: route.override } : {})} /> : null}
-              {route.view === "adminlog" ? <AdminLogView /> : null}
-              {route.view === "approvals" ? <ApprovalsView /> : null}
-              {route.view === "setup" ? <SetupView /> : null}
-              {route.view === "import" ? <ImportView /> : null}
-              {route.view === "guardians" ? <GuardiansView key={route.id ?? ""} id={route.id} /> : null}
-              {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
-              {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}
-            </Suspense>
+            <ViewBoundary key={route.view} view={route.view} onRetry={retryViews}>
+              <Suspense fallback={<Loading />}>
+                {route.view === "overview" ? <OverviewView /> : null}
+                {route.view === "directory" ? <DirectoryView /> : null}
+                {route.view === "requests" ? <RequestsView key={route.state ?? ""} {...(route.state ? { state: route.state } : {})} /> : null}
+                {route.view === "review" ? <ReviewView key={route.override?.checkId ?? ""} {...(route.override ? { override: route.override } : {})} /> : null}
+                {route.view === "adminlog" ? <AdminLogView /> : null}
+                {route.view === "approvals" ? <ApprovalsView /> : null}
+                {route.view === "setup" ? <SetupView /> : null}
+                {route.view === "import" ? <ImportView /> : null}
+                {route.view === "guardians" ? <GuardiansView key={route.id ?? ""} id={route.id} /> : null}
+                {route.view === "student" ? <StudentView key={route.id} id={route.id} /> : null}
+                {route.view === "export" ? <ExportView key={route.id} id={route.id} /> : null}
+              </Suspense>
+            </ViewBoundary>
           </main>
         </AppContext.Provider>
       </I18nContext.Provider>

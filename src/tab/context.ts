@@ -3,6 +3,11 @@ import type { TabApi, Party, Purpose, School } from "./api.js";
 import type { Role } from "../../contract/index.js";
 import type { Host } from "./host.js";
 import { REGISTER_PARAMS, type RowState, type SortKey } from "./model.js";
+import { REQUEST_STATES, type RequestState } from "../../contract/enums.js";
+
+/** What the "Open verzoeken" list can be filtered on: a state, or "open" (still waiting for an answer). */
+export type RequestFilter = RequestState | "open";
+export const REQUEST_FILTERS: readonly RequestFilter[] = ["open", ...REQUEST_STATES];
 
 /** An override found wrong, to open as a data breach (its check id travels in the URL as `check`). */
 export interface OverrideRef {
@@ -16,7 +21,8 @@ export type Route =
   | { view: "register"; state?: RowState; sort?: SortKey }
   | { view: "overview" }
   | { view: "directory" }
-  | { view: "requests" }
+  /** `state`: the list opened on it ("open": not answered by every holder, not expired; the overview's number). */
+  | { view: "requests"; state?: RequestFilter }
   | { view: "review"; override?: OverrideRef }
   | { view: "adminlog" }
   | { view: "approvals" }
@@ -33,6 +39,8 @@ export function routeFromParams(p: URLSearchParams): Route {
   if (view === "export" && id) return { view, id };
   const check = p.get("check");
   if (view === "review" && check) return { view, override: { checkId: check } };
+  const rq = p.get("requests");
+  if (view === "requests" && rq && (REQUEST_FILTERS as readonly string[]).includes(rq)) return { view, state: rq as RequestFilter };
   if (view === "overview" || view === "directory" || view === "review" || view === "requests" || view === "adminlog" || view === "approvals" || view === "setup" || view === "import") return { view };
   if (view === "guardians") return id ? { view, id } : { view };
   return { view: "register" };
@@ -53,6 +61,7 @@ export function hrefOf(route: Route, current: URLSearchParams): string {
   if (route.view === "student" || route.view === "export") p.set("student", route.id);
   if (route.view === "guardians" && route.id) p.set("student", route.id);
   if (route.view === "review" && route.override) p.set("check", route.override.checkId);
+  if (route.view === "requests" && route.state) p.set("requests", route.state);
   return `?${p.toString()}`;
 }
 

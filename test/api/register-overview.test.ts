@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { startStack, type Stack } from "../support/stack.js";
-import type { ImportRequest, Overview, RegisterPage, Stats } from "../../contract/index.js";
+import { twoSchoolImport } from "../support/api-helpers.js";
+import type { Overview, RegisterPage, Stats } from "../../contract/index.js";
 import { RegisterRepository } from "../../server/register/repository.js";
 import { newEventId } from "../../server/register/ids.js";
 import type { NewEvent } from "../../server/register/domain.js";
@@ -49,26 +50,17 @@ describe("The register overview in numbers and the statistics from the kept proj
     // DIRECTORY_CACHE_SECONDS 0: the projection re-reads the HEAD rows after every call (what another instance wrote).
     stack = await startStack({ seedDemo: false, env: { DIRECTORY_CACHE_SECONDS: "0" } });
     token = await stack.token("ib@overview", ["coordinator"], tenant);
-    const body: ImportRequest = {
-      schools: [
-        { id: "s-a", name: "School A", brin: "11AA", internalDomains: ["a.school.example"] },
-        { id: "s-b", name: "School B", brin: "22BB", internalDomains: ["b.school.example"] },
-      ],
-      purposes: [{ id: "zorg", label: "Zorg", farReaching: false }],
-      parties: [{ id: "ggd", name: "GGD", kind: "ggd", domains: ["ggd.example"], addresses: [], defaultBasis: "consent", informParents: true }],
-      policies: [],
-      students: ["Noor", "Sem", "Lotte", "Daan"].map((given, i) => ({
-        id: `o-${i}`,
-        schoolId: i === 3 ? "s-b" : "s-a",
-        givenName: given,
-        familyName: "Jansen",
-        aliases: [],
-        studentNumber: String(200 + i),
-        birthDate: "2016-03-03",
-        className: "groep 4",
-        guardians: [{ id: `o-${i}-o1`, name: "Ouder Jansen", emails: [`o${i}@ouders.example`], relation: "mother", hasAuthority: true }],
-      })),
-    };
+    const body = twoSchoolImport(["Noor", "Sem", "Lotte", "Daan"].map((given, i) => ({
+      id: `o-${i}`,
+      schoolId: i === 3 ? "s-b" : "s-a",
+      givenName: given,
+      familyName: "Jansen",
+      aliases: [],
+      studentNumber: String(200 + i),
+      birthDate: "2016-03-03",
+      className: "groep 4",
+      guardians: [{ id: `o-${i}-o1`, name: "Ouder Jansen", emails: [`o${i}@ouders.example`], relation: "mother", hasAuthority: true }],
+    })));
     const r = await api("POST", "/api/import", body);
     assert.equal(r.status, 200, JSON.stringify(r.json));
   });

@@ -230,9 +230,9 @@ describe("Retention of every copy: the scheduled run over HTTP with a fake clock
     // Views: the enrolled student's and the bulk row are two years old, the held student's stays.
     const views = await stack.running.storage.list("Views", odata`PartitionKey ge ${""}`);
     assert.deepEqual(views.map((v) => String(v.partitionKey)).filter((pk) => pk.startsWith(`${stack.tenantId}|`)).sort(), [key(stack.tenantId, "rc-held")]);
-    // The review list: the decided item went; the open one and the one behind a breach record stay, as does the breach.
+    // The review list: the decided item went; the open one (with its open row, and the open rows' marker) and the one behind a breach record stay, as does the breach.
     const review = await stack.running.storage.list("Review", odata`PartitionKey eq ${stack.tenantId}`);
-    assert.deepEqual(review.map((x) => String(x.rowKey)).sort(), ["b|rc-breach", "r|rc-review-breach", "r|rc-review-open"]);
+    assert.deepEqual(review.map((x) => String(x.rowKey)).sort(), ["b|rc-breach", "o", "o|rc-review-open", "r|rc-review-breach", "r|rc-review-open"]);
     assert.equal(r.copies?.reviewItems, 1);
     // Originals: the leaver's went with its consent; the enrolled student's backs a kept consent.
     assert.deepEqual(await originals(), [sha.enrolled]);

@@ -328,3 +328,20 @@ export async function ageLeftClocks(stack: Stack, recordedAt = "2000-01-01T00:00
   for (const r of rows)
     await stack.running.storage.run("Meta", (t) => t.updateEntity({ partitionKey: pk, rowKey: String(r.rowKey), leftDate: String(r.leftDate), recordedAt }, "Replace"));
 }
+
+/**
+ * A board of two schools ("s-a", "s-b"), one purpose ("zorg") and one party ("ggd"), with these students:
+ * the directory of the overview tests (school scope).
+ */
+export function twoSchoolImport(students: ImportRequest["students"]): ImportRequest {
+  return {
+    schools: [
+      { id: "s-a", name: "School A", brin: "11AA", internalDomains: ["a.school.example"] },
+      { id: "s-b", name: "School B", brin: "22BB", internalDomains: ["b.school.example"] },
+    ],
+    purposes: [{ id: "zorg", label: "Zorg", farReaching: false }],
+    parties: [{ id: "ggd", name: "GGD", kind: "ggd", domains: ["ggd.example"], addresses: [], defaultBasis: "consent", informParents: true }],
+    policies: [],
+    students,
+  };
+}

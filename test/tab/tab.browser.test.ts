@@ -291,7 +291,13 @@ describe("Teams tab in a browser, over the real server", function () {
     await page.close();
   });
 
-  it("When the overview opens, then it shows the register in numbers (the same as the statistics), the charts have text alternatives, and a state's number opens the register on the students behind it", async () => {
+  it("When the overview opens, then it shows the register in numbers (the same as the statistics) and the coordinator's open work, the charts have text alternatives, and a state's number and the open requests' number open the lists behind them", async () => {
+    // One open consent request (made, not answered) for the coordinator's number.
+    const made = await stack.api("POST", "/api/consent-requests", { studentId: "lln-002", partyId: "dyslexiepraktijk", purposeId: "onderzoek-dyslexie" });
+    assert.equal(made.status, 201, JSON.stringify(made.json));
+    const openNow = await stack.api<{ requests: unknown[] }>("GET", "/api/consent-requests?state=open");
+    const toReview = await stack.api<{ items: unknown[] }>("GET", "/api/review?state=open");
+    assert.ok(openNow.json.requests.length > 0);
     const page = await open("?view=overview");
     await page.getByRole("heading", { name: "Toestemmingen die binnen 30 dagen verlopen" }).waitFor();
     const expiring = Number(await page.getByTestId("stat-expiring").textContent());
@@ -309,6 +315,54 @@ describe("Teams tab in a browser, over the real server", function () {
     await link.click();
     await page.getByTestId("register-count").filter({ hasText: `${missing} van ${rows.length}` }).waitFor();
     assert.equal(new URL(page.url()).searchParams.get("state"), "missing");
+    // Back to the overview (history, no page load): the open work, each number linking to its list.
+    await page.goBack();
+    const openLink = page.getByTestId("stat-open-requests");
+    assert.equal(await openLink.textContent(), `Open verzoeken (wachten op antwoord): ${openNow.json.requests.length}`);
+    assert.equal(await page.getByTestId("stat-to-review").textContent(), `Te beoordelen: ${toReview.json.items.length}`);
+    await openLink.click();
+    await page.getByRole("heading", { name: "Open verzoeken" }).first().waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("requests"), "open");
+    assert.equal(await page.getByTestId("rq-filter").inputValue(), "open");
+    await page.getByTestId("rq-table").waitFor();
+    assert.equal(await page.getByTestId("rq-table").locator("tr[data-testid^=rq-]").count(), openNow.json.requests.length);
+    await page.close();
+  });
+
+  it("When a view's chunk fails to load, then that view says so (an alert with a focusable 'Opnieuw proberen', axe clean), the navigation keeps working, nothing personal is logged, and trying again once the network is back shows the view without reloading the page", async () => {
+    const page = await axeContext.newPage();
+    const logged: string[] = [];
+    page.on("console", (m) => logged.push(m.text()));
+    let blocked = 0;
+    await page.route("**/tab/chunks/DirectoryView-*.js", (r) => {
+      blocked += 1;
+      return r.abort("internetdisconnected");
+    });
+    let loads = 0;
+    page.on("load", () => (loads += 1));
+    await page.goto(url("?view=register"));
+    await page.getByTestId("register-count").waitFor();
+    await page.getByRole("navigation").getByRole("link", { name: "Partijen en beleid" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "Dit onderdeel kon niet worden geladen" });
+    await alert.waitFor();
+    assert.ok(blocked > 0, "the chunk was asked and refused");
+    const retry = alert.getByRole("button", { name: "Opnieuw proberen" });
+    await retry.focus();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Opnieuw proberen");
+    await axeCheck(page, "a view that could not be loaded");
+    // The rest of the tab stays: another view opens, and coming back shows the message again.
+    await page.getByRole("navigation").getByRole("link", { name: "Register" }).click();
+    await page.getByTestId("register-count").waitFor();
+    await page.getByRole("navigation").getByRole("link", { name: "Partijen en beleid" }).click();
+    await alert.waitFor();
+    await page.unroute("**/tab/chunks/DirectoryView-*.js");
+    await alert.getByRole("button", { name: "Opnieuw proberen" }).click();
+    await page.getByRole("heading", { name: "Partijen, doelen en schoolbeleid" }).waitFor();
+    assert.equal(await page.getByTestId("view-failed").count(), 0);
+    assert.equal(loads, 1, "one page load: the view came by a new import(), not a reload");
+    const warned = logged.filter((l) => l.startsWith("Zorgvuldig: the view"));
+    assert.ok(warned.length > 0, "the failure is logged");
+    for (const l of warned) assert.match(l, /^Zorgvuldig: the view "directory" could not be shown \(\w+\)$/);
     await page.close();
   });
 

@@ -43,6 +43,22 @@ export function OverviewView(): JSX.Element {
             ))}
           </ul>
         </StatCard>
+        {ov.work ? (
+          <StatCard title={t("ovWork")}>
+            <ul className={s.list}>
+              <li>
+                <RouteLink to={{ view: "requests", state: "open" }} data-testid="stat-open-requests">
+                  {t("ovOpenRequests", { n: ov.work.openRequests })}
+                </RouteLink>
+              </li>
+              <li>
+                <RouteLink to={{ view: "review" }} data-testid="stat-to-review">
+                  {t("ovToReview", { n: ov.work.toReview })}
+                </RouteLink>
+              </li>
+            </ul>
+          </StatCard>
+        ) : null}
         <StatCard title={t("ovExpiring")} count={ov.expiring.consents} testId="stat-expiring">
           {ov.expiring.consents ? (
             <>

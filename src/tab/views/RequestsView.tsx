@@ -2,10 +2,10 @@ import { Badge, Button, Checkbox, TableCell, TableRow, Text, makeStyles, tokens 
 import { RouteLink, TitledSection, OptionSelect } from "../components/layout.js";
 import { HeadedTable } from "../components/HeadedTable.js";
 import { useState } from "react";
-import { REQUEST_STATES, type RequestState } from "../../../contract/enums.js";
+import type { RequestState } from "../../../contract/enums.js";
 import type { RenewalResult } from "../../../contract/index.js";
 import { routes } from "../api.js";
-import { useApp, useLoad } from "../context.js";
+import { REQUEST_FILTERS, useApp, useLoad, type RequestFilter } from "../context.js";
 import { formatDate, useI18n, type MessageKey } from "../i18n.js";
 import { Empty, ErrorBox, LoadedList, Loading, Success } from "../components/common.js";
 import { PdfButton } from "../components/PdfButton.js";
@@ -39,11 +39,11 @@ const STATE_COLOR: Record<RequestState, "informative" | "brand" | "success" | "w
   expired: "warning",
 };
 
-export function RequestsView(): JSX.Element {
+export function RequestsView({ state }: { state?: RequestFilter }): JSX.Element {
   const { api } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
-  const [filter, setFilter] = useState<RequestState | "">("");
+  const [filter, setFilter] = useState<RequestFilter | "">(state ?? "");
   const list = useLoad(async () => {
     const [l, me] = await Promise.all([api.call(routes.openRequests, { query: filter ? { state: filter } : {} }), api.call(routes.me)]);
     return { ...l, graph: me.graph };
@@ -75,7 +75,7 @@ export function RequestsView(): JSX.Element {
       <div className={s.bar}>
         <label className={s.label}>
           <Text weight="semibold">{t("rqFilter")}</Text>
-          <OptionSelect value={filter} data-testid="rq-filter" onChange={(_, d) => setFilter((REQUEST_STATES as readonly string[]).includes(d.value) ? (d.value as RequestState) : "")} options={REQUEST_STATES} label={(st) => t(STATE_KEY[st])} allLabel={t("rqAll")} />
+          <OptionSelect value={filter} data-testid="rq-filter" onChange={(_, d) => setFilter((REQUEST_FILTERS as readonly string[]).includes(d.value) ? (d.value as RequestFilter) : "")} options={REQUEST_FILTERS} label={(st) => t(st === "open" ? "rqStateOpen" : STATE_KEY[st])} allLabel={t("rqAll")} />
         </label>
         {list.data?.graph && dueLetters > 0 ? (
           <Button appearance="primary" data-testid="rq-remind" disabled={reminding} onClick={() => void remindAll(due.map((r) => r.requestId))}>
