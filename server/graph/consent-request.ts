@@ -43,3 +43,26 @@ export async function sendConsentRequest(graph: Client, mail: ConsentRequestMail
   await graphCall(() => graph.api(`/me/messages/${encodeURIComponent(graphMessageId)}/send`).headers(IMMUTABLE_ID).post(undefined) as Promise<unknown>);
   return { internetMessageId, graphMessageId };
 }
+
+/**
+ * Sends a mail as the mailbox `mailbox` (its user id or address) with the app's own token: the scheduled
+ * reminders (docs/ENTRA.md, "Reminders on a schedule"). One call, `POST /users/{id}/sendMail`, which needs
+ * only the application permission Mail.Send (no draft: Mail.ReadWrite is not granted to the app); Graph
+ * keeps a copy in that mailbox's Sent Items. RBAC for Applications limits it to the scoped mailboxes:
+ * one outside the scope answers 403 (GRAPH_ERROR). `stamp`: the server's x-zorgvuldig-check header.
+ */
+export async function sendMailAsApp(graph: Client, mailbox: string, mail: ConsentRequestMail, stamp?: string): Promise<void> {
+  if (mail.to.length === 0) throw new AppError(422, "UNPROCESSABLE", "The reminder has no recipient");
+  await graphCall(
+    () =>
+      graph.api(`/users/${encodeURIComponent(mailbox)}/sendMail`).post({
+        message: {
+          subject: mail.subject,
+          body: { contentType: "HTML", content: mail.bodyHtml },
+          toRecipients: mail.to.map((address) => ({ emailAddress: { address } })),
+          ...(stamp ? { internetMessageHeaders: [{ name: CHECK_HEADER, value: stamp }] } : {}),
+        },
+        saveToSentItems: true,
+      }) as Promise<unknown>,
+  );
+}
