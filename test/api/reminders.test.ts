@@ -3,7 +3,7 @@ import { useSentStack, sweep } from "../support/sent-items.js";
 import { importStudent, type FreshStudent } from "../support/api-helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { scheduleReminders } from "../../server/main.js";
-import { DEMO_SCHOOL_ID } from "../../server/demo/data.js";
+import { DEMO_SCHOOL_ID, DEMO_SECOND_SCHOOL_ID } from "../../server/demo/data.js";
 import { key } from "../../server/shared/storage.js";
 import type { OpenRequest, RemindDueResult, RemindersDue } from "../../contract/portal.js";
 import type { ConsentRequestRecord } from "../../server/register/requests.js";
@@ -148,6 +148,12 @@ describe("Reminders of unanswered consent requests on a schedule", function () {
     assert.ok(count.json.manual >= 2, JSON.stringify(count.json));
     assert.equal(count.json.manual, count.json.due);
     assert.deepEqual(count.json.automaticSchools, []);
+
+    // A coordinator of the other school sees none of these and sends none of them.
+    const other = await env.stack.token("ib-vlieger@demo", ["coordinator"], env.stack.tenantId, [DEMO_SECOND_SCHOOL_ID]);
+    assert.deepEqual((await env.stack.api<RemindersDue>("GET", "/api/consent-reminders", undefined, { token: other })).json, { due: 0, manual: 0, automaticSchools: [] });
+    assert.deepEqual((await env.stack.api<RemindDueResult>("POST", "/api/consent-reminders", undefined, { token: other })).json, { reminded: 0, failed: 0 });
+    for (const l of req.letters) assert.equal(reminders(l.to).length, 0);
 
     const drafts = env.sim.paths.filter((p) => p === "POST /v1.0/me/messages").length;
     const sent = await env.stack.api<RemindDueResult>("POST", "/api/consent-reminders");

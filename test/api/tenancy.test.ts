@@ -222,6 +222,14 @@ describe("Tenancy and roles on every route", function () {
       "POST /api/consent-requests/{id}/send": async (route) => notFound(`/api/consent-requests/${b.requestId}/send`, "POST")(route),
       "POST /api/consent-requests/{id}/remind": async (route) => notFound(`/api/consent-requests/${b.requestId}/remind`, "POST")(route),
       "GET /api/consent-requests": listed("/api/consent-requests"),
+      "GET /api/consent-reminders": listed("/api/consent-reminders", (j) => assert.deepEqual(j.automaticSchools, [])),
+      "POST /api/consent-reminders": async (route) => {
+        // Only the caller's own tenant's due reminders are ever sent (none of B's).
+        const r = await stack.api<Record<string, unknown>>("POST", "/api/consent-reminders");
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        assert.deepEqual(r.json, { reminded: 0, failed: 0 });
+        noMarkers(r.json, route);
+      },
       "POST /api/consent-requests/{id}/reply": async (route) =>
         notFound(`/api/consent-requests/${b.requestId}/reply`, "POST", {
           decision: "granted", evidence: { messageId: "<b@b-tenant.example>", sender: "ouder@b-tenant.example", date: "2026-09-01T08:00:00Z", sha256: "a".repeat(64) },
