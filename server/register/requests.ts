@@ -265,7 +265,7 @@ export class ConsentRequestService {
    * Internet Message-ID (the reply refers to it). An already sent request is returned as it is. A failed
    * send releases the claim and keeps the letters already sent, so a retry sends only the rest.
    */
-  async sendOnce(p: Principal, requestId: string, send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>): Promise<ConsentRequestRecord> {
+  async sendOnce(p: Principal, requestId: string, send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>, at?: () => Date): Promise<ConsentRequestRecord> {
     const pk = key(p.tenantId, "request");
     const e = await this.storage.getOrUndefined("Meta", pk, key(requestId));
     if (!e) throw notFound("Consent request");
@@ -294,7 +294,7 @@ export class ConsentRequestService {
       await save({ ...rec, letters }).catch(() => undefined);
       throw err;
     }
-    const { sendingSince: _s, ...sent } = { ...claimed, letters, sentAt: new Date().toISOString(), sentBy: p.userId, ...(letters[0]?.messageId ? { messageId: letters[0].messageId } : {}) };
+    const { sendingSince: _s, ...sent } = { ...claimed, letters, sentAt: (at?.() ?? new Date()).toISOString(), sentBy: p.userId, ...(letters[0]?.messageId ? { messageId: letters[0].messageId } : {}) };
     await save(sent);
     return sent;
   }
