@@ -182,6 +182,22 @@ describe("Reminders of unanswered consent requests on a schedule", function () {
     assert.deepEqual((await env.stack.api<RemindDueResult>("POST", "/api/consent-reminders")).json, { reminded: 0, failed: 0 }, "a second click sends nothing");
   });
 
+  it("When the student has left the school, then the job sends the parents no reminder", async () => {
+    await setPolicy({ autoReminders: true, reminderAfterDays: 3, maxReminders: 2 });
+    const { s, req, sentAt } = await sentRequest();
+    const body = { students: [{ id: s.id, schoolId: s.schoolId, givenName: "Kim", familyName: s.name.slice(4), aliases: [], studentNumber: `Q${s.name.slice(9)}`.slice(0, 20), birthDate: "2015-05-05", className: "groep 6", leftDate: new Date(sentAt + DAY).toISOString().slice(0, 10), guardians: s.guardians.map((g, i) => ({ id: g.id, name: `Ouder${i + 1} ${s.name.slice(4)}`, emails: [g.email], relation: i === 0 ? "mother" : "father", hasAuthority: true })) }] };
+    const left = await env.stack.api("POST", "/api/import", body);
+    assert.equal(left.status, 200, JSON.stringify(left.json));
+    const { clock, stop } = job();
+    try {
+      await clock.runAt(new Date(sentAt + 4 * DAY));
+      for (const l of req.letters) assert.equal(reminders(l.to).length, 0);
+      assert.deepEqual((await letters(req.requestId)).map((l) => l.reminders), [0, 0]);
+    } finally {
+      stop();
+    }
+  });
+
   it("When the mailbox that sent the request is outside the app's RBAC scope, then the job logs a clear failure without personal data, records no reminder, and does not crash", async () => {
     await setPolicy({ autoReminders: true, reminderAfterDays: 3, maxReminders: 2 });
     const { s, req, sentAt } = await sentRequest();
