@@ -16,7 +16,7 @@ import { listen, readBody, type Listening } from "./local-services.js";
  *    creation; and app-only `POST /users/{id}/sendMail` (the scheduled reminders), the mail landing in
  *    that mailbox's Sent Items with its `internetMessageHeaders`;
  *  - RBAC for Applications: with `appScope` set, every app-only call on a mailbox outside it
- *    (`/users/{id}/...`: reads, subscriptions' mailboxes, sendMail) is refused 403 ErrorAccessDenied, as
+ *    (`/users/{id}/...`: delta reads, MIME, calendars, sendMail) is refused 403 ErrorAccessDenied, as
  *    Exchange Online refuses a mailbox outside the app's management scope;
  *  - change-notification subscriptions on a mailbox's Sent Items with real expiry on the simulation's
  *    clock (`now`): the validation handshake on creation (the URL must echo `validationToken` as
