@@ -125,7 +125,7 @@ export class FollowUp {
    * the server, link still valid, a letter's last mail at least N days ago, fewer than M reminders, not a
    * leaver), then the full view (links opened or answered, replies recorded) of those alone.
    */
-  async due(tenantId: string, schools: SchoolAccess, now: Date): Promise<{ request: ConsentRequestRecord; schoolId: string; auto: boolean; letters: number }[]> {
+  async due(tenantId: string, schools: SchoolAccess, now: Date, autoOnly = false): Promise<{ request: ConsentRequestRecord; schoolId: string; auto: boolean; letters: number }[]> {
     const [all, snap] = await Promise.all([this.requests.list(tenantId), this.directory.snapshot(tenantId)]);
     const out: { request: ConsentRequestRecord; schoolId: string; auto: boolean; letters: number }[] = [];
     for (const req of all) {
@@ -133,6 +133,7 @@ export class FollowUp {
       if (!student || !mayAccessSchool(schools, student.schoolId)) continue;
       if (req.linkExpiresAt && Date.parse(req.linkExpiresAt) <= now.getTime()) continue;
       const policy = policyFor(snap.directory, student.schoolId);
+      if (autoOnly && !policy.autoReminders) continue;
       if (!req.letters.some((l) => reminderDue(req, l, "sent", policy, now, student.leftDate))) continue;
       const view = await this.one(tenantId, req, now);
       const letters = view.letters.filter((l) => l.reminderDue).length;
@@ -162,13 +163,13 @@ export class FollowUp {
     tenantId: string,
     schools: SchoolAccess,
     sender: (req: ConsentRequestRecord) => (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string | void>,
-    opts: { now?: () => Date; auto?: boolean; only?: (d: { auto: boolean }) => boolean; failure?: (err: unknown) => void } = {},
+    /** `auto`: the scheduled job (only schools with autoReminders on; the reminder marked automatic). */
+    opts: { now?: () => Date; auto?: boolean; failure?: (err: unknown) => void } = {},
   ): Promise<RemindDueResult> {
     const now = opts.now ?? (() => new Date());
     let reminded = 0;
     let failed = 0;
-    for (const d of await this.due(tenantId, schools, now())) {
-      if (opts.only && !opts.only(d)) continue;
+    for (const d of await this.due(tenantId, schools, now(), opts.auto === true)) {
       try {
         reminded += await this.requests.remindOnce(tenantId, d.request.requestId, this.dueLetters(tenantId, now), sender(d.request), { at: now(), ...(opts.auto ? { auto: true } : {}) });
       } catch (err) {
@@ -199,7 +200,6 @@ export class FollowUp {
       const r = await this.remindAllDue(tenantId, "all", (req) => appSender(tenantId, req.sentBy ?? req.createdBy), {
         now: clock,
         auto: true,
-        only: (d) => d.auto,
         failure: (err) =>
           log.warn({ tenant: tenantId, errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined, status: err instanceof AppError ? err.status : undefined }, "scheduled reminder not sent"),
       });
