@@ -8,7 +8,9 @@ import { performance } from "node:perf_hooks";
 import { LEGAL_PARTIES, mailText, partyDomain, partyOfStudent, schoolDomain, type BoardStudent } from "./board.js";
 import { CONNECTIONS, SIZES } from "./config.js";
 import { fig, log, ms, notes, rate, ratio, stats } from "./report.js";
-import { call } from "./server-child.js";
+import path from "node:path";
+import { call, type ServerChild } from "./server-child.js";
+import { root } from "./config.js";
 
 /** The part of autocannon's programmatic API used here (loaded with require: the package ships no types). */
 interface AutocannonRequest {
@@ -54,10 +56,14 @@ export interface CheckCase {
   body(n: number): string;
   /** Headers of the n-th request beside the token (e.g. its Idempotency-Key). */
   headers?(n: number): Record<string, string>;
+  /** Default /api/check (the HTTP floor: /floor). */
+  path?: string;
   target?: { ratio: number };
 }
 
 export interface LoadResult {
+  /** The server process's CPU time per answered request (ms, user and system), when the run was given the server. */
+  cpu?: { user: number; system: number; gc: number };
   p50: number;
   p99: number;
   rps: number;
@@ -74,7 +80,7 @@ export function load(url: string, token: string, c: CheckCase, connections: numb
   const lat: number[] = [];
   const request: AutocannonRequest = {
     method: "POST",
-    path: "/api/check",
+    path: c.path ?? "/api/check",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     setupRequest: (req) => {
       const i = n++;
@@ -95,7 +101,7 @@ export function load(url: string, token: string, c: CheckCase, connections: numb
         while (lat.length < MIN_SAMPLES) {
           const t = performance.now();
           const i = n++;
-          const res = await call(url, token, "POST", "/api/check", JSON.parse(c.body(i)), c.headers?.(i));
+          const res = await call(url, token, "POST", c.path ?? "/api/check", JSON.parse(c.body(i)), c.headers?.(i));
           if (res.status >= 200 && res.status < 300) lat.push(performance.now() - t);
           else break;
         }
@@ -120,16 +126,34 @@ export async function oneAndTen(
   c: CheckCase,
   offset: number,
   steps: [warm: number, one: number, ten: number],
+  server?: ServerChild,
 ): Promise<{ one: LoadResult; ten: LoadResult; offset: number }> {
   await load(base, token, c, CONNECTIONS, 1, offset);
   offset += steps[0];
-  const one = await load(base, token, c, 1, SIZES.c1Seconds, offset);
+  // BENCH_CPU_PROF=cases: the server's CPU profile of this case's measured runs, bench/profiles/<id>.cpuprofile.
+  const profiled = server && process.env.BENCH_CPU_PROF === "cases";
+  if (profiled) await server.profile("start");
+  // The server's CPU time per answer: what a request costs the server, whatever else loads the machine.
+  const timed = async (connections: number, seconds: number, from: number): Promise<LoadResult> => {
+    const before = server ? await server.cpuMs() : undefined;
+    const r = await load(base, token, c, connections, seconds, from);
+    if (!server || !before || r.total === 0) return r;
+    const after = await server.cpuMs();
+    return { ...r, cpu: { user: (after.user - before.user) / r.total, system: (after.system - before.system) / r.total, gc: (after.gc - before.gc) / r.total } };
+  };
+  const one = await timed(1, SIZES.c1Seconds, offset);
   offset += steps[1];
-  const ten = await load(base, token, c, CONNECTIONS, SIZES.runSeconds, offset);
+  const ten = await timed(CONNECTIONS, SIZES.runSeconds, offset);
   offset += steps[2];
+  if (profiled) await server.profile("stop", path.join(root, "bench", "profiles", `${c.id}.cpuprofile`));
   const bad = one.errors + one.non2xx + ten.errors + ten.non2xx;
   if (bad > 0) notes.push(`${c.label}: ${bad} failed or non-2xx responses during the runs`);
   return { one, ten, offset };
+}
+
+/** ", server CPU 1.23 ms per check" when measured. */
+export function cpuNote(r: LoadResult): string {
+  return r.cpu === undefined ? "" : `; server CPU ${ms(r.cpu.user + r.cpu.system)} per check (${ms(r.cpu.system)} system, GC pauses ${ms(r.cpu.gc)})`;
 }
 
 /**
@@ -141,13 +165,20 @@ export function oneConnectionFig(section: string, label: string, one: LoadResult
   fig(
     section,
     `${label}: 1 connection`,
-    `p50 ${ms(one.p50)}, p99 ${ms(one.p99)}, ${rate(one.rps)}/s; p50 = ${ratio(r)} ${floorName} (${what})`,
+    `p50 ${ms(one.p50)}, p99 ${ms(one.p99)}, ${rate(one.rps)}/s; p50 = ${ratio(r)} ${floorName} (${what})${cpuNote(one)}`,
     target !== undefined ? `p50 <= ${target}x floor` : undefined,
     target !== undefined ? r <= target : undefined,
   );
 }
 
-export async function runChecks(base: string, staff: string, students: BoardStudent[], seeded: number, fl: { p50: number; c10p50: number }): Promise<void> {
+export async function runChecks(
+  base: string,
+  staff: string,
+  students: BoardStudent[],
+  seeded: number,
+  fl: { p50: number; c10p50: number },
+  server?: ServerChild,
+): Promise<void> {
   // Mails name students whose register was seeded (all of them unless the seeding budget ran out).
   const active = Math.max(5, Math.min(students.length, seeded));
   const nameOf = (i: number): string => students[i % active]?.fullName ?? "";
@@ -195,7 +226,7 @@ export async function runChecks(base: string, staff: string, students: BoardStud
     if (sample.status >= 300) throw new Error(`check ${c.id}: ${sample.status} ${JSON.stringify(sample.json).slice(0, 300)}`);
     const what = `verdict ${sample.json.verdict}, ${sample.json.students.length} student(s), ${sample.json.recipients.length} recipient(s)`;
     log(`check "${c.label}": ${what}`);
-    const run = await oneAndTen(base, staff, c, offset, [5_000, 5_000, 20_000]);
+    const run = await oneAndTen(base, staff, c, offset, [5_000, 5_000, 20_000], server);
     const { one, ten } = run;
     offset = run.offset;
     oneConnectionFig("Checks", c.label, one, fl.p50, "floor", what, c.target?.ratio);
@@ -203,7 +234,7 @@ export async function runChecks(base: string, staff: string, students: BoardStud
     fig(
       "Checks",
       `${c.label}: ${CONNECTIONS} connections, ${SIZES.runSeconds} s`,
-      `p50 ${ms(ten.p50)}, p99 ${ms(ten.p99)}, ${rate(ten.rps)} checks/s; p50 = ${ratio(r10)} floor (1 in flight), ${ratio(ten.p50 / fl.c10p50)} floor (10 in flight)`,
+      `p50 ${ms(ten.p50)}, p99 ${ms(ten.p99)}, ${rate(ten.rps)} checks/s; p50 = ${ratio(r10)} floor (1 in flight), ${ratio(ten.p50 / fl.c10p50)} floor (10 in flight)${cpuNote(ten)}`,
       c.id === "one" ? ">= 300 checks/s" : undefined,
       c.id === "one" ? ten.rps >= 300 : undefined,
     );

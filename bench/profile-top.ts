@@ -10,6 +10,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -57,3 +58,23 @@ console.log(`${path.basename(file)}: ${(total / 1e6).toFixed(1)} s sampled\n\nSe
 for (const [a, us] of [...byArea].sort((x, y) => y[1] - x[1]).slice(0, 20)) console.log(`${pct(us)}  ${a}`);
 console.log("\nTop functions (self time):");
 for (const [f, us] of [...byFn].sort((x, y) => y[1] - x[1]).slice(0, 25)) console.log(`${pct(us)}  ${f}`);
+
+// Total time: a function's own samples and those of everything it called (each function once per stack).
+const parent = new Map<number, number>();
+for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const label = (n: ProfileNode): string => `${n.callFrame.functionName || "(anonymous)"} ${area(n.callFrame.url, n.callFrame.functionName)}`;
+const inclusive = new Map<string, number>();
+for (const [id, us] of self) {
+  const seen = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const n = byId.get(cur);
+    if (!n) break;
+    const l = label(n);
+    if (seen.has(l)) continue;
+    seen.add(l);
+    inclusive.set(l, (inclusive.get(l) ?? 0) + us);
+  }
+}
+const top = Number(process.env.PROFILE_TOP ?? 40);
+console.log("\nTop functions (total time, with what they called):");
+for (const [f, us] of [...inclusive].sort((x, y) => y[1] - x[1]).slice(0, top)) console.log(`${pct(us)}  ${f}`);

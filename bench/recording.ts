@@ -7,22 +7,24 @@
  * mail: every request about a different student, and every request about one student. Each on 1 and 10
  * connections; targets: p50 within 2x the floor, at least 300 checks/s at 10 connections.
  */
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { TableClient } from "@azure/data-tables";
 import { key } from "../server/shared/storage.js";
 import { partyDomain, partyOfStudent, type BoardStudent } from "./board.js";
-import { MailTemplate, oneAndTen, oneConnectionFig, type CheckCase } from "./checks.js";
-import { BOARD_TENANT, CONNECTIONS, SIZES, TABLE_PREFIX } from "./config.js";
+import { cpuNote, MailTemplate, oneAndTen, oneConnectionFig, type CheckCase, type LoadResult } from "./checks.js";
+import { BOARD_TENANT, CONNECTIONS, SIZES, SMOKE, TABLE_PREFIX, root } from "./config.js";
 import { readInsertFloor, type Floor } from "./floor.js";
 import { fig, log, ms, rate, ratio } from "./report.js";
-import { call } from "./server-child.js";
+import { call, type ServerChild } from "./server-child.js";
 
 interface RecordingCase extends CheckCase {
   /** Every request about the same student. */
   oneStudent: boolean;
 }
 
-export async function runRecording(conn: string, base: string, staff: string, students: BoardStudent[], seeded: number): Promise<void> {
+export async function runRecording(conn: string, base: string, staff: string, students: BoardStudent[], seeded: number, server?: ServerChild): Promise<void> {
   const active = Math.max(5, Math.min(students.length, seeded));
   const mail = new MailTemplate(2_000, 1);
   // Idempotency-Keys and correlation ids unique to this run (the server derives the check id from the key).
@@ -75,25 +77,77 @@ export async function runRecording(conn: string, base: string, staff: string, st
     );
   }
 
+  // The HTTP floor: the same two storage calls behind a bare Express server (http-floor-entry.ts), the
+  // same request body and an answer of the check's size: what the HTTP hop itself costs on this machine.
+  const answerChars = JSON.stringify(sample.json).length;
+  const httpFloors = new Map<boolean, { one: LoadResult; ten: LoadResult }>();
+  // Not in the smoke run (npm test runs it; its time is budgeted): the figure is informative, no target.
+  for (const c of SMOKE ? [] : cases) {
+    const bare = await startHttpFloor(conn, active, recordChars, answerChars, c.oneStudent);
+    try {
+      const r = await oneAndTen(bare.url, staff, { ...c, id: `${c.id}-http-floor`, path: "/floor" }, 0, [100_000, 100_000, 100_000]);
+      httpFloors.set(c.oneStudent, r);
+      fig(
+        "Floor",
+        `HTTP floor: bare Express (JSON body parsed, point read + insert of ${recordChars} chars, ${answerChars}-char answer), ${c.oneStudent ? "always the same student" : "different students"}`,
+        `1 connection p50 ${ms(r.one.p50)}, p99 ${ms(r.one.p99)}; ${CONNECTIONS} connections p50 ${ms(r.ten.p50)}, p99 ${ms(r.ten.p99)}, ${rate(r.ten.rps)}/s`,
+      );
+    } finally {
+      bare.stop();
+    }
+  }
+
   let offset = 1_000;
   for (const c of cases) {
     const fl = floors.get(c.oneStudent);
     if (!fl) continue;
     log(`check "${c.label}": ${what}`);
     const t = performance.now();
-    const run = await oneAndTen(base, staff, c, offset, [100_000, 100_000, 100_000]);
+    const run = await oneAndTen(base, staff, c, offset, [100_000, 100_000, 100_000], server);
     const { one, ten } = run;
     offset = run.offset;
-    oneConnectionFig("Recording", c.label, one, fl.p50, "floor (read + insert)", what, 2);
+    const hf = httpFloors.get(c.oneStudent);
+    oneConnectionFig("Recording", c.label, one, fl.p50, "floor (read + insert)", hf ? `${what}; ${ratio(one.p50 / hf.one.p50)} the HTTP floor` : what, 2);
     const r10 = ten.p50 / fl.c10p50;
     fig(
       "Recording",
       `${c.label}: ${CONNECTIONS} connections, ${SIZES.runSeconds} s`,
-      `p50 ${ms(ten.p50)}, p99 ${ms(ten.p99)}; p50 = ${ratio(r10)} floor (read + insert, 10 in flight), ${ratio(ten.p50 / fl.p50)} floor (1 in flight)`,
+      `p50 ${ms(ten.p50)}, p99 ${ms(ten.p99)}; p50 = ${ratio(r10)} floor (read + insert, 10 in flight), ${ratio(ten.p50 / fl.p50)} floor (1 in flight)${hf ? `, ${ratio(ten.p50 / hf.ten.p50)} the HTTP floor (${rate(hf.ten.rps)}/s)` : ""}${cpuNote(ten)}`,
       "p50 <= 2x floor (10 in flight)",
       r10 <= 2,
     );
     fig("Recording", `${c.label}: throughput at ${CONNECTIONS} connections`, `${rate(ten.rps)} checks/s`, ">= 300 checks/s", ten.rps >= 300);
     log(`  ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
+}
+
+/** The HTTP floor's server (http-floor-entry.ts) in a process of its own, as the check's server runs. */
+export async function startHttpFloor(conn: string, students: number, recordChars: number, answerChars: number, oneStudent: boolean): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench", "http-floor-entry.ts")], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    env: {
+      ...process.env,
+      STORAGE_CONNECTION_STRING: conn,
+      FLOOR_TABLE_PREFIX: TABLE_PREFIX,
+      FLOOR_TENANT: BOARD_TENANT,
+      FLOOR_STUDENTS: String(students),
+      FLOOR_RECORD_CHARS: String(recordChars),
+      FLOOR_ANSWER_CHARS: String(answerChars),
+      FLOOR_ONE_STUDENT: oneStudent ? "1" : "0",
+    },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (m: unknown) => {
+      if (typeof m === "object" && m !== null && "url" in m && typeof m.url === "string") resolve(m.url);
+      else reject(new Error("HTTP floor: unexpected message"));
+    });
+    child.once("exit", (code) => reject(new Error(`HTTP floor exited (${code})`)));
+  });
+  return {
+    url,
+    stop: () => {
+      child.send("stop");
+    },
+  };
 }

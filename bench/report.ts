@@ -57,7 +57,7 @@ export function machine(): string {
   ].join(", ");
 }
 
-export const SECTIONS = ["Floor", "Checks", "Recording", "Confirmation", "Detection", "Import", "Bounded", "Attachments", "Bundles", "Tab"];
+export const SECTIONS = ["Floor", "Checks", "Recording", "A/B", "Confirmation", "Detection", "Import", "Bounded", "Attachments", "Bundles", "Tab"];
 
 export function renderResults(desc: string): string {
   const lines = [

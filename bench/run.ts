@@ -6,6 +6,8 @@
  *   BENCH_SMOKE=1      small board, short runs (the smoke test); writes test-output/bench/BENCHMARKS.md
  *   BENCH_OUT=path     where to write the document instead
  *   BENCH_CPU_PROF=1   run the server child with --cpu-prof (profiles in bench/profiles/)
+ *   BENCH_SERVER_BASELINE=dir  after the import, only the check cases against dir's server and this one, alternating (ab.ts)
+ *   BENCH_CPU_PROF=cases one CPU profile of the server per check case's measured runs (bench/profiles/<case id>.cpuprofile)
  *   BENCH_API_EVENTS=n how many consent events go through POST /api/consents (the rest in-process)
  *   BENCH_ONLY=bounded only the bounded-work group (bounded.ts), printed, docs not written
  *   BENCH_ONLY=attachments only the attachment-contents group (attachments.ts) and the on-send handler's size, likewise
@@ -34,6 +36,7 @@ import { runBounded } from "./bounded.js";
 import { runAttachments } from "./attachments.js";
 import { runRecording } from "./recording.js";
 import { runConfirm } from "./confirm.js";
+import { runAB } from "./ab.js";
 
 async function main(): Promise<void> {
   const now = new Date();
@@ -80,8 +83,22 @@ async function main(): Promise<void> {
       return;
     }
 
+    // BENCH_SERVER_BASELINE=<dir>: the check cases against an earlier checkout's server and this one, alternating (ab.ts).
+    const baselineDir = process.env.BENCH_SERVER_BASELINE;
+    if (baselineDir) {
+      const before = await startServerChild(azurite.connectionString, baselineDir);
+      try {
+        const beforeStaff = await devToken(before.url, "mentor@bestuur", ["staff"], BOARD_TENANT);
+        await runAB(azurite.connectionString, [{ label: "before", server: before, staff: beforeStaff }, { label: "after", server, staff }], students, seeded);
+      } finally {
+        await before.stop();
+      }
+      console.log(`\n${renderResults(desc)}`);
+      return;
+    }
+
     if (only === "recording") {
-      await runRecording(azurite.connectionString, base, staff, students, seeded);
+      await runRecording(azurite.connectionString, base, staff, students, seeded, server);
       if (!process.env.BENCH_RECORDING) await runConfirm(base, coord, students, seeded);
       notes.push(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join("/")}`);
       console.log(`\n${renderResults(desc)}`);
@@ -92,10 +109,10 @@ async function main(): Promise<void> {
     const fl = await runFloor(azurite.connectionString, repo, seeded);
 
     // --- Checks ---------------------------------------------------------------------------------------
-    await runChecks(base, staff, students, seeded, fl);
+    await runChecks(base, staff, students, seeded, fl, server);
 
     // --- Recording checks (mode send: one point read + one insert of a pending record) ----------------
-    await runRecording(azurite.connectionString, base, staff, students, seeded);
+    await runRecording(azurite.connectionString, base, staff, students, seeded, server);
     // --- Confirmation (Sent Items in the Graph simulation, one sweep appends to the chains) -----------
     await runConfirm(base, coord, students, seeded);
     if (only === "checks") {

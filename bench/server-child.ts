@@ -11,16 +11,21 @@ export interface ServerChild {
   memory(): Promise<{ rssBytes: number; maxRssBytes: number; heapUsedBytes: number }>;
   /** The server's event-loop delay since the last call (the first call: since it started). */
   loopDelay(): Promise<{ p50Ms: number; p99Ms: number; maxMs: number }>;
+  /** The server process's CPU time so far, in milliseconds (user and system). */
+  cpuMs(): Promise<{ user: number; system: number; gc: number }>;
+  /** The inspector's CPU profile of the server from `start` to `stop` (written to `file`). */
+  profile(what: "start" | "stop", file?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startServerChild(connectionString: string): Promise<ServerChild> {
+/** `dir`: the checkout whose server runs (default this one; BENCH_SERVER_BASELINE gives an earlier one). */
+export async function startServerChild(connectionString: string, dir = root): Promise<ServerChild> {
   const cpuProf = process.env.BENCH_CPU_PROF === "1";
   const profDir = path.join(root, "bench", "profiles");
-  if (cpuProf) mkdirSync(profDir, { recursive: true });
-  const args = [...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), "--import", "tsx", path.join(root, "bench", "server-entry.ts")];
+  if (cpuProf || process.env.BENCH_CPU_PROF === "cases") mkdirSync(profDir, { recursive: true });
+  const args = [...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), "--import", "tsx", path.join(dir, "bench", "server-entry.ts")];
   const child = spawn(process.execPath, args, {
-    cwd: root,
+    cwd: dir,
     stdio: ["ignore", process.env.BENCH_SERVER_LOG === "1" ? "inherit" : "ignore", "pipe", "ipc"],
     env: {
       ...process.env,
@@ -80,6 +85,18 @@ export async function startServerChild(connectionString: string): Promise<Server
       const m = await reply;
       if (m.type !== "loop") throw new Error("unexpected reply");
       return m;
+    },
+    async cpuMs() {
+      const reply = next();
+      send({ type: "cpu" });
+      const m = await reply;
+      if (m.type !== "cpu") throw new Error("unexpected reply");
+      return { user: m.userMicros / 1000, system: m.systemMicros / 1000, gc: m.gcMs };
+    },
+    async profile(what, file) {
+      const reply = next();
+      send(what === "start" ? { type: "profile-start" } : { type: "profile-stop", file: file ?? path.join(profDir, `${Date.now()}.cpuprofile`) });
+      if ((await reply).type !== "profiled") throw new Error("unexpected reply");
     },
     async stop() {
       if (child.exitCode !== null) return;

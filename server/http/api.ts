@@ -159,6 +159,9 @@ async function enforceScope(
   return [...found];
 }
 
+/** The query of a route that declares none: nothing allowed. One schema for all of them (zod compiles a schema on its first use). */
+const NO_QUERY = z.object({}).strict();
+
 /** Path ids: the same characters and length as the `id` pattern (contract/patterns.ts). */
 const PARAM = /^[A-Za-z0-9._~:@-]{1,100}$/;
 
@@ -282,7 +285,7 @@ export class ApiBuilder {
       if (rt.headers) parse(rt.headers, { ...req.headers }, "headers");
       const input = {
         params: rt.params ? parse(rt.params, { ...req.params }, "params", langOf(req)) : undefined,
-        query: parse(rt.query ?? z.object({}).strict(), { ...req.query }, "query", langOf(req)),
+        query: parse(rt.query ?? NO_QUERY, { ...req.query }, "query", langOf(req)),
         body: rt.body && !stream && rt.bodyType !== "binary" ? parse(rt.body, req.body, "body", langOf(req)) : undefined,
       } as HandlerInput<Rt>;
       const principal = anonymous ? undefined : principalOf(req);

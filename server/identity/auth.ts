@@ -79,7 +79,21 @@ export interface JwtVerifierOptions {
   allowedClientApps?: string[];
   /** Group object id (lower case) -> school id or "*" (SCHOOL_GROUPS). */
   schoolGroups?: ReadonlyMap<string, string>;
+  /** The clock (ms since the epoch); tests move it. */
+  now?: () => number;
 }
+
+/**
+ * Verified tokens kept per process: the exact token string, the principal it gave, and until when
+ * (its `exp`, at most VERIFIED_TOKEN_MS after the verification). The on-send handler sends every mail's
+ * check with the same token, and a signature check (RS256) is the largest piece of a check's CPU after
+ * the storage calls. A token that failed is never kept; a kept one is used only before its own `exp`
+ * (jose's 60 s leeway is for the first verification, never for a kept one) and within VERIFIED_TOKEN_MS,
+ * which is shorter than the 24 hours jose keeps a tenant's signing keys: no token is accepted that a
+ * fresh verification then would refuse, except by that leeway.
+ */
+export const VERIFIED_TOKEN_MS = 5 * 60_000;
+const VERIFIED_TOKENS = 2_000;
 
 /** A token may live at most this long (exp - iat): a token valid for years is refused. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
@@ -108,52 +122,80 @@ function authError(code: ErrorCode, message: string): AppError {
 
 /** One verification path for dev tokens and Entra ID tokens alike; only the options differ. */
 export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
+  const now = opts.now ?? Date.now;
+  const kept = new Map<string, { principal: Principal; until: number }>();
+  // A copy per request: no handler can change what the next request of this token sees.
+  const copy = (p: Principal): Principal => ({ ...p, roles: [...p.roles], schools: p.schools === "all" ? "all" : [...p.schools] });
   return {
     async verify(token: string): Promise<Principal> {
-      let tid: unknown;
-      try {
-        tid = decodeJwt(token).tid;
-      } catch {
-        throw authError("TOKEN_INVALID", "The access token is malformed");
-      }
-      if (typeof tid !== "string" || !TENANT_ID.test(tid)) throw authError("TOKEN_INVALID", "The access token has no tenant id");
-      if (opts.allowedTenants.length > 0 && !opts.allowedTenants.includes(tid.toLowerCase()))
-        throw new AppError(401, "TENANT_NOT_ALLOWED", "This organisation is not allowed to use this service");
-      try {
-        const { payload } = await jwtVerify(token, opts.getKey, {
-          issuer: opts.issuerFor(tid),
-          audience: opts.audience,
-          algorithms: ["RS256"],
-          requiredClaims: ["exp", "iat", "tid"],
-          clockTolerance: 60,
-        });
-        const userId = typeof payload.oid === "string" ? payload.oid : payload.sub;
-        if (!userId) throw authError("TOKEN_INVALID", "The access token names no user");
-        if (typeof payload.iat !== "number" || typeof payload.exp !== "number" || payload.exp - payload.iat > MAX_TOKEN_LIFETIME_SECONDS)
-          throw authError("TOKEN_INVALID", "The access token is valid for longer than 24 hours; such tokens are not accepted");
-        if (opts.requiredScope !== undefined) {
-          // App-only tokens (client credentials) carry roles but no delegated scope, and idtyp "app".
-          const scopes = typeof payload.scp === "string" ? payload.scp.split(" ") : [];
-          if (payload.idtyp === "app" || !scopes.includes(opts.requiredScope))
-            throw authError("TOKEN_INVALID", "The access token is not a user's delegated token for this API (scope missing; app-only tokens are refused)");
+      const at = now();
+      const hit = kept.get(token);
+      if (hit) {
+        kept.delete(token);
+        if (at < hit.until) {
+          kept.set(token, hit); // most recently used last
+          return copy(hit.principal);
         }
-        if (opts.allowedClientApps !== undefined) {
-          const azp = typeof payload.azp === "string" ? payload.azp.toLowerCase() : "";
-          if (!opts.allowedClientApps.includes(azp))
-            throw authError("TOKEN_INVALID", "The access token was issued to an app that may not call this API");
-        }
-        const claimed = Array.isArray(payload.roles) ? payload.roles : [];
-        let roles = claimed
-          .filter((r): r is string => typeof r === "string")
-          .map((r) => r.toLowerCase())
-          .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-        if (roles.length === 0 && opts.defaultRoles) roles = opts.defaultRoles;
-        return { userId, tenantId: tid.toLowerCase(), roles, schools: schoolsOfClaims(payload, roles, opts.schoolGroups ?? new Map()) };
-      } catch (err) {
-        throw mapJoseError(err);
       }
+      return verifyNow(token, at);
     },
   };
+
+  /** The full verification (signature, issuer, audience, times, scope, client app) at `at`; a valid token is kept. */
+  async function verifyNow(token: string, at: number): Promise<Principal> {
+    let tid: unknown;
+    try {
+      tid = decodeJwt(token).tid;
+    } catch {
+      throw authError("TOKEN_INVALID", "The access token is malformed");
+    }
+    if (typeof tid !== "string" || !TENANT_ID.test(tid)) throw authError("TOKEN_INVALID", "The access token has no tenant id");
+    if (opts.allowedTenants.length > 0 && !opts.allowedTenants.includes(tid.toLowerCase()))
+      throw new AppError(401, "TENANT_NOT_ALLOWED", "This organisation is not allowed to use this service");
+    try {
+      const { payload } = await jwtVerify(token, opts.getKey, {
+        issuer: opts.issuerFor(tid),
+        audience: opts.audience,
+        algorithms: ["RS256"],
+        requiredClaims: ["exp", "iat", "tid"],
+        clockTolerance: 60,
+        currentDate: new Date(at),
+      });
+      const userId = typeof payload.oid === "string" ? payload.oid : payload.sub;
+      if (!userId) throw authError("TOKEN_INVALID", "The access token names no user");
+      if (typeof payload.iat !== "number" || typeof payload.exp !== "number" || payload.exp - payload.iat > MAX_TOKEN_LIFETIME_SECONDS)
+        throw authError("TOKEN_INVALID", "The access token is valid for longer than 24 hours; such tokens are not accepted");
+      if (opts.requiredScope !== undefined) {
+        // App-only tokens (client credentials) carry roles but no delegated scope, and idtyp "app".
+        const scopes = typeof payload.scp === "string" ? payload.scp.split(" ") : [];
+        if (payload.idtyp === "app" || !scopes.includes(opts.requiredScope))
+          throw authError("TOKEN_INVALID", "The access token is not a user's delegated token for this API (scope missing; app-only tokens are refused)");
+      }
+      if (opts.allowedClientApps !== undefined) {
+        const azp = typeof payload.azp === "string" ? payload.azp.toLowerCase() : "";
+        if (!opts.allowedClientApps.includes(azp))
+          throw authError("TOKEN_INVALID", "The access token was issued to an app that may not call this API");
+      }
+      const claimed = Array.isArray(payload.roles) ? payload.roles : [];
+      let roles = claimed
+        .filter((r): r is string => typeof r === "string")
+        .map((r) => r.toLowerCase())
+        .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+      if (roles.length === 0 && opts.defaultRoles) roles = opts.defaultRoles;
+      const principal: Principal = { userId, tenantId: tid.toLowerCase(), roles, schools: schoolsOfClaims(payload, roles, opts.schoolGroups ?? new Map()) };
+      const until = Math.min(payload.exp * 1000, at + VERIFIED_TOKEN_MS);
+      if (at < until) {
+        kept.set(token, { principal: copy(principal), until });
+        if (kept.size > VERIFIED_TOKENS) {
+          const oldest = kept.keys().next();
+          if (!oldest.done) kept.delete(oldest.value);
+        }
+      }
+      return principal;
+    } catch (err) {
+      throw mapJoseError(err);
+    }
+  }
 }
 
 function mapJoseError(err: unknown): AppError {

@@ -114,7 +114,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   const seq = useRef(0);
   useEffect(() => {
     const mine = ++seq.current;
-    setState((s) => ({ ...s, loading: true, error: undefined }));
+    // Unchanged when it is loading already (the first load): no render of the caller for nothing.
+    setState((s) => (s.loading && s.error === undefined ? s : { ...s, loading: true, error: undefined }));
     load().then(
       (data) => mine === seq.current && setState({ data, error: undefined, loading: false }),
       (error: unknown) => mine === seq.current && setState({ data: undefined, error, loading: false }),

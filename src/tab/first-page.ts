@@ -13,7 +13,7 @@ import { REGISTER_PAGE, filtersFromParams, queryOf } from "./model.js";
 /** An early page older than this is not used (the register was opened later, its data may have changed). */
 const FRESH_MS = 15_000;
 
-let early: { key: string; at: number; page: Promise<RegisterPage> } | undefined;
+let early: { key: string; at: number; page: Promise<RegisterPage>; done?: RegisterPage } | undefined;
 
 const keyOf = (q: RegisterQuery): string => JSON.stringify(q);
 
@@ -24,7 +24,21 @@ export function askFirstPage(api: ApiClient, params: URLSearchParams, now = Date
   const page = api.call(routes.registerRows, { query });
   // Its failure is shown by the register view that takes it; never an unhandled rejection when none does.
   page.catch(() => undefined);
-  early = { key: keyOf(query), at: now, page };
+  const mine = { key: keyOf(query), at: now, page } as NonNullable<typeof early>;
+  early = mine;
+  // Kept when it arrives, so that a register mounted after it renders its rows in its first render.
+  page.then((p) => (mine.done = p), () => undefined);
+}
+
+/**
+ * The early page for this query if it has already arrived, once (then it is gone): the register renders
+ * it in the same render as the rest of the screen instead of showing "loading" for a frame.
+ */
+export function arrivedFirstPage(query: RegisterQuery, now = Date.now()): RegisterPage | undefined {
+  const e = early;
+  if (!e?.done || e.key !== keyOf(query) || now - e.at > FRESH_MS) return undefined;
+  early = undefined;
+  return e.done;
 }
 
 /** The early page for this query, once (then it is gone); undefined when none was asked for it. */

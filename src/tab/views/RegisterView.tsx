@@ -12,14 +12,14 @@
 import { Badge, Button, Field, Input, Text, createTableColumn, makeStyles, mergeClasses, tokens, type TableColumnDefinition, type TableRowId } from "@fluentui/react-components";
 import { TitledSection, OptionSelect } from "../components/layout.js";
 import { DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCell, DataGridRow } from "@fluentui-contrib/react-data-grid-react-window";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent } from "react";
 import type { FixedSizeList, FixedSizeListProps } from "react-window";
 import { routes, type OverviewRow, type TabApi } from "../api.js";
 import { PdfButton } from "../components/PdfButton.js";
 import type { RegisterPage } from "../../../contract/index.js";
 import { useApp } from "../context.js";
 import { formatDate, useI18n, type Lang, type MessageKey, type Translate } from "../i18n.js";
-import { takeFirstPage } from "../first-page.js";
+import { arrivedFirstPage, takeFirstPage } from "../first-page.js";
 import { NO_FILTERS, REGISTER_PAGE, ROW_STATES, csvOf, filtersFromParams, moveCell, paramsWith, queryOf, type Cell, type Filters, type RowState, type Sort, type SortKey } from "../model.js";
 import { Empty, ErrorBox, Loading } from "../components/common.js";
 import { ImportLink } from "./onboarding/ImportLink.js";
@@ -87,7 +87,15 @@ export function StateBadge({ state }: { state: RowState }): JSX.Element {
 }
 
 const PAGE = REGISTER_PAGE;
+/**
+ * A grid row's id is its position (stable: one function, no string per row): Fluent's table builds a set
+ * of every row's id and a row object per position on each render, which for 30,000 students with ids
+ * made of the loaded pages cost a pass of 30,000 lookups and strings per render (issue 17, first rows).
+ */
+const ROW_ID = (i: number): TableRowId => i;
 const ROW_HEIGHT = 44;
+/** Rows rendered beyond the visible window once the first rows are painted (none before: issue 17, first rows). */
+const OVERSCAN = 6;
 
 interface Paged {
   /** The query the pages belong to. */
@@ -104,8 +112,13 @@ function useRegisterPages(api: TabApi, filters: Filters, sort: Sort): Paged & { 
   const key = JSON.stringify([filters, sort]);
   const [tick, setTick] = useState(0);
   const empty = (): Paged => ({ key, total: undefined, all: 0, facets: { schools: [], classes: [], parties: [], purposes: [] }, pages: new Map(), error: undefined });
-  const [state, setState] = useState<Paged>(empty);
-  const asked = useRef(new Set<string>());
+  // The first page may have arrived before this screen's code ran (main.tsx asks it at once): then the
+  // first render shows the rows.
+  const [arrived] = useState(() => arrivedFirstPage(queryOf(filters, sort, 0, PAGE)));
+  const [state, setState] = useState<Paged>(() =>
+    arrived ? { ...empty(), pages: new Map([[0, arrived.rows]]), total: arrived.total, all: arrived.all, facets: arrived.facets } : empty(),
+  );
+  const asked = useRef(new Set<string>(arrived ? [`${key}#0`] : []));
   const current = useRef(key);
   current.current = key;
 
@@ -140,12 +153,12 @@ function useRegisterPages(api: TabApi, filters: Filters, sort: Sort): Paged & { 
   // register opens with is asked at once, in this very effect).
   const opened = useRef(false);
   useEffect(() => {
-    asked.current.clear();
     if (!opened.current) {
       opened.current = true;
       fetchPage(0, key, filters, sort);
       return;
     }
+    asked.current.clear();
     const wait = setTimeout(() => fetchPage(0, key, filters, sort), filters.query ? 200 : 0);
     return () => clearTimeout(wait);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -181,7 +194,12 @@ const COLS: Col[] = [
   { id: "eventCount", label: "colEvents", width: 110, sortable: true, render: (r) => r.eventCount },
 ];
 
-export function RegisterView(): JSX.Element {
+/**
+ * The register screen. Memoised: it takes no props, so the app's own updates (the lookups, /me and the
+ * audit status arriving just after the first page) do not render the grid's rows again; the contexts it
+ * reads (names, language) still do.
+ */
+export const RegisterView = memo(function RegisterView(): JSX.Element {
   const { api, names, navigate } = useApp();
   const { t, lang } = useI18n();
   const s = useStyles();
@@ -194,17 +212,16 @@ export function RegisterView(): JSX.Element {
   const focusWanted = useRef(false);
   const listRef = useRef<FixedSizeList>(null);
   const gridRef = useRef<HTMLDivElement>(null);
-  const [height, setHeight] = useState(560);
+  // The list's height from the window's at once (a layout effect setting it rendered the whole grid twice).
+  const [height] = useState(() => Math.max(300, Math.min(640, Math.round(window.innerHeight * 0.62))));
+  // The first rows are painted without the rows below the window (overscan): those come a frame later.
+  const [overscan, setOverscan] = useState(0);
 
   // Filters and sort in the URL (replaced, not pushed: the back button leaves the register).
   useEffect(() => {
     const p = paramsWith(new URLSearchParams(window.location.search), filters, sort);
     window.history.replaceState(null, "", `?${p.toString()}`);
   }, [filters, sort]);
-
-  useLayoutEffect(() => {
-    setHeight(Math.max(300, Math.min(640, Math.round(window.innerHeight * 0.62))));
-  }, []);
 
   const total = paged.total ?? 0;
   const rowAt = useCallback((i: number): OverviewRow | undefined => paged.pages.get(Math.floor(i / PAGE))?.[i % PAGE], [paged.pages]);
@@ -236,6 +253,14 @@ export function RegisterView(): JSX.Element {
   // The grid counts its header row: aria-rowcount is the rows plus one (the contrib grid sets the rows only).
   useLayoutEffect(() => {
     gridRef.current?.querySelector("[role=grid]")?.setAttribute("aria-rowcount", String(total + 1));
+  });
+
+  // Fluent's column sizing knows the grid's width only once it is in the page (it measures it as it mounts
+  // and renders again, before the first paint). The rows wait for that second render instead of being
+  // rendered twice: the first one holds the header and an empty list (issue 17, the first rows).
+  const [sized, setSized] = useState(false);
+  useLayoutEffect(() => {
+    if (!sized && gridRef.current) setSized(true);
   });
 
   const set = <K extends keyof Filters>(k: K, v: Filters[K]): void => setFilters((x) => ({ ...x, [k]: v }));
@@ -358,7 +383,27 @@ export function RegisterView(): JSX.Element {
       </DataGridRow>
     );
   }, []);
-  const selectedIds = useMemo(() => new Set<TableRowId>([...selected.keys()]), [selected]);
+  // The grid's row ids are positions (ROW_ID): the selection, kept by student, is shown on the loaded rows
+  // that hold a selected student (a page of 100 each, not the 30,000 positions).
+  const shown = loadedAllRows(paged.pages, total);
+  useEffect(() => {
+    if (!shown || overscan) return;
+    // After the frame that painted the first rows (a timer set in an animation frame runs after its paint).
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setOverscan(OVERSCAN), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [shown, overscan]);
+  const selectedIds = useMemo(() => {
+    const ids = new Set<TableRowId>();
+    if (selected.size === 0) return ids;
+    for (const [n, rows] of paged.pages) rows.forEach((r, i) => selected.has(r.studentId) && ids.add(n * PAGE + i));
+    return ids;
+  }, [selected, paged.pages]);
   const loadedAll = paged.pages.get(0) !== undefined;
   const f = paged.facets;
   // The class overview (PDF) is of one class of one school: the chosen school, or the only one.
@@ -432,16 +477,18 @@ export function RegisterView(): JSX.Element {
                 <DataGrid
                   items={items}
                   columns={columns}
-                  getRowId={(i: number) => rowAt(i)?.studentId ?? `#${i}`}
+                  getRowId={ROW_ID}
                   focusMode="none"
                   selectionMode="multiselect"
                   selectedItems={selectedIds}
                   onSelectionChange={(_, d) => {
-                    const next = new Map<string, OverviewRow>();
+                    // Selected students not on a loaded row of this query stay selected; the loaded rows say the rest.
+                    const shown = new Set<string>();
+                    for (const rows of paged.pages.values()) for (const r of rows) shown.add(r.studentId);
+                    const next = new Map([...selected].filter(([id]) => !shown.has(id)));
                     for (const id of d.selectedItems) {
-                      const key = String(id);
-                      const known = selected.get(key) ?? findLoaded(paged.pages, key);
-                      if (known) next.set(key, known);
+                      const r = typeof id === "number" ? rowAt(id) : undefined;
+                      if (r) next.set(r.studentId, r);
                     }
                     setSelected(next);
                   }}
@@ -481,11 +528,11 @@ export function RegisterView(): JSX.Element {
                   </DataGridHeader>
                   <DataGridBody<number>
                     itemSize={ROW_HEIGHT}
-                    height={height}
+                    height={sized ? height : 0}
                     listProps={
                       {
                         ref: listRef,
-                        overscanCount: 6,
+                        overscanCount: overscan,
                         onItemsRendered: ({ overscanStartIndex, overscanStopIndex }: { overscanStartIndex: number; overscanStopIndex: number }) =>
                           paged.ensure(overscanStartIndex, overscanStopIndex),
                       } as Partial<FixedSizeListProps>
@@ -501,14 +548,11 @@ export function RegisterView(): JSX.Element {
       ) : null}
     </TitledSection>
   );
-}
+});
 
-function findLoaded(pages: Map<number, OverviewRow[]>, id: string): OverviewRow | undefined {
-  for (const rows of pages.values()) {
-    const r = rows.find((x) => x.studentId === id);
-    if (r) return r;
-  }
-  return undefined;
+/** True once the grid has rows to show (the first page of a non-empty result). */
+function loadedAllRows(pages: Map<number, OverviewRow[]>, total: number): boolean {
+  return total > 0 && pages.has(0);
 }
 
 /** The facet values, with the chosen one kept even when the server no longer lists it. */
