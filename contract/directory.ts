@@ -149,6 +149,13 @@ export const policyInput = z
     reminderAfterDays: z.number().int().min(1).max(60).default(7),
     /** Reminders per unanswered request at most (0: none). */
     maxReminders: z.number().int().min(0).max(5).default(2),
+    /**
+     * Due reminders are sent by the server on a schedule, from the mailbox that sent the request
+     * (application Mail.Send, limited by RBAC for Applications). Off by default: it needs the tenant
+     * admin's grant and scope, and it mails parents in a colleague's name without their click
+     * (docs/PARENTS-PAGE.md).
+     */
+    autoReminders: z.boolean().default(false),
     /** Largest attachment whose contents the send check reads, in MB (default 10); larger: the unreadable rule. */
     attachmentMaxMb: z.number().int().min(ATTACHMENT_CAPS_MB.perAttachment.min).max(ATTACHMENT_CAPS_MB.perAttachment.max).optional(),
     /** Largest total of attachment contents per mail, in MB (default 25). */

@@ -35,6 +35,8 @@ export const openRequestLetter = z.object({
   withdrawnAt: z.string().optional(),
   reminders: z.number().int(),
   lastReminderAt: z.string().optional(),
+  /** The last reminder went by the scheduled follow-up (the school's `autoReminders`), not by a coordinator's click. */
+  lastReminderAuto: z.boolean().optional(),
   /**
    * A reminder is due (school policy reminderAfterDays / maxReminders): sent by the server, not answered,
    * the link still works, the last mail (request or reminder) at least N days ago, fewer than M reminders.
@@ -65,6 +67,16 @@ export type OpenRequest = z.infer<typeof openRequest>;
 /** What a reminder round of one request did: how many letters were reminded, and the request as it stands now. */
 export const remindResult = z.object({ reminded: z.number().int(), request: openRequest });
 export type RemindResult = z.infer<typeof remindResult>;
+/**
+ * The reminders due now in the caller's schools (the Open verzoeken list and the overview show the count):
+ * `due` letters in all, `manual` of them at schools that send by hand (automatic reminders off), and the
+ * schools whose reminders the scheduled follow-up sends.
+ */
+export const remindersDue = z.object({ due: z.number().int(), manual: z.number().int(), automaticSchools: z.array(z.string()) });
+export type RemindersDue = z.infer<typeof remindersDue>;
+/** "Alle herinneringen sturen": the letters reminded, and the requests whose sending failed (nothing recorded for them). */
+export const remindDueResult = z.object({ reminded: z.number().int(), failed: z.number().int() });
+export type RemindDueResult = z.infer<typeof remindDueResult>;
 /** `state=open`: those still waiting (created, sent or opened: not answered by every holder, not expired), the overview's number. */
 export const openRequestsQuery = z.object({ state: z.enum([...REQUEST_STATES, "open"]).optional() }).strict();
 export const openRequestsResponse = z.object({ requests: z.array(openRequest) });

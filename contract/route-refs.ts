@@ -57,6 +57,8 @@ export const routes: RouteRefs = {
   recordReply: { method: "post", path: "/consent-requests/:id/reply", bodyType: "json" },
   openRequests: { method: "get", path: "/consent-requests", bodyType: "json" },
   remindConsentRequest: { method: "post", path: "/consent-requests/:id/remind", bodyType: "json" },
+  remindersDue: { method: "get", path: "/consent-reminders", bodyType: "json" },
+  remindDue: { method: "post", path: "/consent-reminders", bodyType: "json" },
   renewalPreview: { method: "get", path: "/renewals", bodyType: "json" },
   renewalRound: { method: "post", path: "/renewals", bodyType: "json" },
   accessLetter: { method: "get", path: "/students/:id/export.pdf", bodyType: "json" },

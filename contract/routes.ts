@@ -73,6 +73,8 @@ import {
   renewalRequest,
   renewalResult,
   remindResult,
+  remindersDue,
+  remindDueResult,
   replyRecordRequest,
 } from "./portal.js";
 import { adminLogQuery, adminLogResponse, auditStatusResponse, approvalRecord, approvalsResponse, backupsResponse, bulkViewsResponse, decisionInput, proposalInput } from "./admin.js";
@@ -419,6 +421,17 @@ export const routes = {
     summary: "Send a reminder for each letter of a request that is due (policy reminderAfterDays / maxReminders) from the coordinator's mailbox, and count it",
     params: byId,
     response: remindResult,
+  }),
+  // reminders due in the caller's schools, and "Alle herinneringen sturen" (issue 17 item 2, helper g17rem)
+  remindersDue: route({
+    method: "get", path: "/consent-reminders", tag: "portal", access: "coordinator", scope: { from: "own-schools" },
+    summary: "How many reminders are due in the caller's schools (policy reminderAfterDays / maxReminders), and at how many schools a coordinator sends them (autoReminders off)",
+    response: remindersDue,
+  }),
+  remindDue: route({
+    method: "post", path: "/consent-reminders", tag: "portal", access: "coordinator", scope: { from: "own-schools" }, status: 200,
+    summary: "Send every reminder due in the caller's schools from the coordinator's own mailbox, each at most once (claimed with the request's ETag)",
+    response: remindDueResult,
   }),
   renewalPreview: route({
     method: "get", path: "/renewals", tag: "portal", access: "coordinator", scope: { from: "tenant" },

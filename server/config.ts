@@ -95,6 +95,8 @@ const schema = z
     CHECK_STAMP_KEY: z.string().min(32, "at least 32 characters").optional(),
     /** Seconds between sweeps of the senders' Sent Items (delta query; 0: only on demand, POST /api/sent-items/sweep). */
     SENT_ITEMS_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(0),
+    /** Seconds between runs of the scheduled reminders (schools with autoReminders on; 0: never). Needs Graph. */
+    REMINDER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86400).default(3600),
     /** Lifetime asked for change-notification subscriptions on Sent Items (Graph allows at most 10,080 minutes for mail). */
     SENT_ITEMS_SUBSCRIPTION_MINUTES: z.coerce.number().int().min(45).max(10080).default(10000),
     /** A subscription is renewed once less than this is left (checked on every scheduled sweep). */

@@ -71,6 +71,23 @@ export function scheduleAuditedCheckpoints(services: Services, intervalMs: numbe
   return services.checkpoints.schedule(intervalMs, () => services.retention.tenants(), log, async (tenantId) => (await services.register.verifyAll(tenantId)).ok, timers);
 }
 
+/**
+ * The scheduled follow-up of unanswered consent requests (R-REMIND-AUTO): at schools with `autoReminders`
+ * on, the due reminders go from the mailbox that sent each request, with the app's own Graph token
+ * (application Mail.Send, limited by RBAC for Applications). Without Graph nothing is scheduled.
+ */
+export function scheduleReminders(services: Services, intervalMs: number, log: Logger, timers: Timers = REAL_TIMERS, clock: () => Date = () => new Date()): () => void {
+  if (!services.graph.configured) return () => undefined;
+  return services.followUp.schedule(
+    intervalMs,
+    () => services.retention.tenants(),
+    (tenantId, mailbox) => async (letter) => services.graph.sendAsApp(tenantId, mailbox, { to: [letter.to], subject: letter.subject, bodyHtml: letter.bodyHtml }),
+    log,
+    timers,
+    clock,
+  );
+}
+
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
   const log = createLogger(config.LOG_LEVEL, opts.logDestination);
   let azurite: AzuriteProcess | undefined;
@@ -124,6 +141,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const stopSweep = services.graph.configured
     ? services.sentItems.schedule(config.SENT_ITEMS_SWEEP_SECONDS * 1000, () => services.retention.tenants(), log)
     : () => undefined;
+  const stopReminders = scheduleReminders(services, config.REMINDER_INTERVAL_SECONDS * 1000, log);
   const server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, app) : createHttp(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -149,6 +167,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       services.sync.close();
       await services.checks.close();
       stopSweep();
+      stopReminders();
       await services.extraction.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -13,7 +13,11 @@ import { listen, readBody, type Listening } from "./local-services.js";
  *  - `/$value` MIME, streamed in chunks, so a reader that stops after the header block is visible
  *    (`mimeAborted`);
  *  - drafts and send for `/me` (the server's consent requests), keeping `internetMessageHeaders` set at
- *    creation;
+ *    creation; and app-only `POST /users/{id}/sendMail` (the scheduled reminders), the mail landing in
+ *    that mailbox's Sent Items with its `internetMessageHeaders`;
+ *  - RBAC for Applications: with `appScope` set, every app-only call on a mailbox outside it
+ *    (`/users/{id}/...`: delta reads, MIME, calendars, sendMail) is refused 403 ErrorAccessDenied, as
+ *    Exchange Online refuses a mailbox outside the app's management scope;
  *  - change-notification subscriptions on a mailbox's Sent Items with real expiry on the simulation's
  *    clock (`now`): the validation handshake on creation (the URL must echo `validationToken` as
  *    text/plain), at most 10,080 minutes, PATCH to renew (404 once expired), a notification with the
@@ -110,6 +114,13 @@ export class GraphSim {
   mimeAborted = 0;
   mimeCompleted = 0;
   readonly paths: string[] = [];
+  /**
+   * The mailboxes the app's RBAC for Applications scope covers (lower case); undefined: every mailbox.
+   * App-only calls on any other mailbox answer 403.
+   */
+  appScope: Set<string> | undefined;
+  /** App-only sendMail calls: the mailbox and the answer's status (refused ones included). */
+  readonly appSends: { mailbox: string; status: number }[] = [];
   /** The mailbox `/me` is (the signed-in user of OBO calls). */
   me = "ib@demo";
   private server: Listening | undefined;
@@ -306,7 +317,14 @@ export class GraphSim {
     const u = new URL(url, "http://sim");
     const path = decodeURIComponent(u.pathname);
     this.paths.push(`${method} ${path}`);
-    let m = /^\/v1\.0\/users\/([^/]+)\/mailFolders\/sentitems\/messages\/delta$/.exec(path);
+    const app = /^\/v1\.0\/users\/([^/]+)\//.exec(path)?.[1]?.toLowerCase();
+    if (app && this.appScope && !this.appScope.has(app)) {
+      if (path.endsWith("/sendMail")) this.appSends.push({ mailbox: app, status: 403 });
+      return json(res, 403, { error: { code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again." } });
+    }
+    let m = /^\/v1\.0\/users\/([^/]+)\/sendMail$/.exec(path);
+    if (method === "POST" && m?.[1]) return this.sendMail(m[1].toLowerCase(), body, res);
+    m = /^\/v1\.0\/users\/([^/]+)\/mailFolders\/sentitems\/messages\/delta$/.exec(path);
     if (method === "GET" && m?.[1]) return this.delta(m[1].toLowerCase(), u, res);
     m = /^\/v1\.0\/users\/([^/]+)\/messages\/([^/]+)\/\$value$/.exec(path);
     if (method === "GET" && m?.[1] && m[2]) return this.mime(m[1].toLowerCase(), m[2], res);
@@ -360,6 +378,26 @@ export class GraphSim {
       return json(res, 200, { id: sub.id, expirationDateTime: new Date(expiresAt).toISOString() });
     }
     json(res, 404, { error: { code: "ResourceNotFound", message: "not simulated" } });
+  }
+
+  /** App-only sendMail: 202 without a body (Graph returns no ids), the mail in the mailbox's Sent Items. */
+  private sendMail(mailbox: string, body: string, res: ServerResponse): void {
+    const b = JSON.parse(body) as {
+      message?: { subject?: string; body?: { content?: string }; toRecipients?: { emailAddress: { address: string } }[]; internetMessageHeaders?: { name: string; value: string }[] };
+      saveToSentItems?: boolean;
+    };
+    const msg = b.message;
+    if (!msg?.toRecipients?.length) return json(res, 400, { error: { code: "ErrorInvalidRecipients", message: "At least one recipient is not valid." } });
+    const headers: Record<string, string> = {};
+    for (const h of msg.internetMessageHeaders ?? []) {
+      // Graph accepts only custom headers starting with x- or X-.
+      if (!/^x-/i.test(h.name)) return json(res, 400, { error: { code: "InvalidInternetMessageHeader" } });
+      headers[h.name.toLowerCase()] = h.value;
+    }
+    this.appSends.push({ mailbox, status: 202 });
+    if (b.saveToSentItems !== false) this.send(mailbox, { to: msg.toRecipients.map((r) => r.emailAddress.address), subject: msg.subject ?? "", body: msg.body?.content ?? "", headers });
+    res.statusCode = 202;
+    res.end();
   }
 
   private find(mailbox: string, id: string): SimMessage | undefined {

@@ -1,5 +1,6 @@
 import type { DirectoryService } from "../directory/service.js";
 import type { RegisterService } from "../register/service.js";
+import type { ConsentRequestService } from "../register/requests.js";
 import type { Principal } from "../identity/auth.js";
 import { CLASS_LIST_GROUP, DEMO_SCHOOL_ID, demoImport } from "./data.js";
 import { sha256Hex } from "../shared/hash.js";
@@ -14,6 +15,8 @@ export const DEMO_TENANT = "7a1f2c3e-5b6d-4e8f-9a0b-1c2d3e4f5a6b";
 export interface SeedServices {
   directory: DirectoryService;
   register: RegisterService;
+  /** Consent requests (absent: the demo has none). */
+  requests?: ConsentRequestService;
 }
 
 export async function seedDemo(services: SeedServices, tenantId = DEMO_TENANT, now = new Date()): Promise<boolean> {
@@ -79,5 +82,13 @@ export async function seedDemo(services: SeedServices, tenantId = DEMO_TENANT, n
     studentId: "lln-030", partyId: "smw", purposeId: "smw-begeleiding", decision: "granted",
     givenBy: { student: true }, method: "paper", givenAt: daysAgo(7),
   });
+  // Finn Smit: the GGD's JGZ consult was asked eight days ago and neither parent answered yet: a reminder is
+  // due (Open verzoeken and the overview show it). Recorded as sent by ib@demo (the dev user, the Graph
+  // simulation's mailbox); the seed itself sends no mail.
+  if (services.requests) {
+    const ib: Principal = { ...p, userId: "ib@demo" };
+    const req = await services.requests.create(ib, { studentId: "lln-007", partyId: "ggd", purposeId: "jgz-consult" });
+    await services.requests.sendOnce(ib, req.requestId, async (l) => `<demo-${req.requestId}-${l.to.split("@")[0]}@regenboog.school.example>`, () => new Date(now.getTime() - 8 * 86400_000));
+  }
   return true;
 }

@@ -193,6 +193,8 @@ export interface Policy {
   reminderAfterDays: number;
   /** Reminders per unanswered request at most (0: none). */
   maxReminders: number;
+  /** Due reminders go on the scheduled follow-up, unattended (off: the coordinator sends them). */
+  autoReminders: boolean;
   /** Largest attachment whose contents the send check reads, in MB (default 10); larger: the unreadable rule. */
   attachmentMaxMb?: number;
   /** Largest total of attachment contents per mail, in MB (default 25). */
@@ -224,6 +226,7 @@ export function defaultPolicy(schoolId: string): Policy {
     parentLinkDays: 14,
     reminderAfterDays: 7,
     maxReminders: 2,
+    autoReminders: false,
     pendingCheckDays: DEFAULT_PENDING_CHECK_DAYS,
     checkRecordDays: CHECK_RECORD_DAYS.default,
     viewLogYears: VIEW_LOG_YEARS.default,

@@ -8,7 +8,7 @@ import type { MailSender, MessageEvidenceSource } from "../register/ports.js";
 import { AppError } from "../shared/errors.js";
 import { GraphAuth, GraphClients, SCOPES, type GraphConfig } from "./client.js";
 import { fetchEvidence, keepOriginal } from "./evidence.js";
-import { sendConsentRequest } from "./consent-request.js";
+import { sendConsentRequest, sendMailAsApp } from "./consent-request.js";
 import { LocalFolderBlobStore, type BlobStore } from "./blob-store.js";
 import { GraphRecipientResolver } from "./recipients.js";
 import type { RecipientResolver } from "../sendcheck/recipients.js";
@@ -38,6 +38,11 @@ export interface GraphServices extends MessageEvidenceSource, MailSender {
   readonly clients: GraphClients | undefined;
   /** Resolves X500 addresses, names and lists on behalf of the user (undefined in dev mode). */
   readonly recipients: RecipientResolver | undefined;
+  /**
+   * Sends a mail as `mailbox` with the app's token (application Mail.Send; the scheduled reminders), with
+   * the server's check stamp; 503 when Graph is not configured, 403 GRAPH_ERROR outside the RBAC scope.
+   */
+  sendAsApp(tenantId: string, mailbox: string, mail: { to: string[]; subject: string; bodyHtml: string }): Promise<void>;
   /** An app-only client for a tenant (reading the senders' Sent Items); 503 when Graph is not configured. */
   forApp(tenantId: string): Client;
   /** Where kept original messages are (undefined: none configured); the retention purge removes them there. */
@@ -59,6 +64,8 @@ export function createGraphServices(deps: GraphDeps): GraphServices {
     if (!clients) throw new AppError(503, "GRAPH_ERROR", "Microsoft Graph is not configured on this server (dev mode, or no client secret or certificate)");
     return clients;
   };
+  // The server's own mail carries a check stamp from creation: Sent Items counts it as checked.
+  const serverStamp = (tenantId: string): string | undefined => (deps.stampKey ? stampOf(deps.stampKey, tenantId, `srv_${randomBytes(12).toString("hex")}`) : undefined);
   return {
     configured: clients !== undefined,
     clients,
@@ -82,9 +89,10 @@ export function createGraphServices(deps: GraphDeps): GraphServices {
       return keepOriginal(store, p.tenantId, ev);
     },
     async send(p, userToken, mail) {
-      // The server's own mail carries a check stamp from creation: Sent Items counts it as checked.
-      const stamp = deps.stampKey ? stampOf(deps.stampKey, p.tenantId, `srv_${randomBytes(12).toString("hex")}`) : undefined;
-      return sendConsentRequest(needGraph().forUser(p.tenantId, userToken, SCOPES.consentRequest), mail, stamp);
+      return sendConsentRequest(needGraph().forUser(p.tenantId, userToken, SCOPES.consentRequest), mail, serverStamp(p.tenantId));
+    },
+    async sendAsApp(tenantId, mailbox, mail) {
+      return sendMailAsApp(needGraph().forApp(tenantId), mailbox, mail, serverStamp(tenantId));
     },
     forApp(tenantId) {
       return needGraph().forApp(tenantId);

@@ -1,4 +1,4 @@
-import type { Lang, OpenRequest, RemindResult, RenewalResult, ReplyRecordRequest, RequestState } from "../../contract/index.js";
+import type { Lang, OpenRequest, RemindDueResult, RemindersDue, RemindResult, RenewalResult, ReplyRecordRequest, RequestState } from "../../contract/index.js";
 import { dutchDate, fullName, policyFor } from "../directory/domain.js";
 import type { DirectoryService, DirectorySnapshot } from "../directory/service.js";
 import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
@@ -8,6 +8,8 @@ import type { ConsentLetter, ConsentRequestRecord, ConsentRequestService } from 
 import { endOfDutchDay, type RegisterService } from "../register/service.js";
 import { recordConsent, type RecordConsentDeps } from "../register/record-consent.js";
 import { AppError, notFound } from "../shared/errors.js";
+import type { Logger } from "../shared/logger.js";
+import { everyTenant, REAL_TIMERS, type Timers } from "../shared/schedule.js";
 import type { ParentLink, ParentLinks } from "./links.js";
 
 /**
@@ -46,8 +48,11 @@ export function reminderDue(
   state: RequestState,
   policy: { reminderAfterDays: number; maxReminders: number },
   now: Date,
+  /** The student's leaving date (a leaver's parents get no reminder from the day they left). */
+  leftDate?: string,
 ): boolean {
   if ((state !== "sent" && state !== "opened") || !letter.messageId || !letter.to) return false;
+  if (leftDate !== undefined && Date.parse(leftDate) <= now.getTime()) return false;
   if ((letter.reminders ?? 0) >= policy.maxReminders) return false;
   const last = letter.lastReminderAt ?? req.sentAt;
   return last !== undefined && now.getTime() - Date.parse(last) >= policy.reminderAfterDays * 86400_000;
@@ -108,8 +113,102 @@ export class FollowUp {
    * the stored record when it is claimed, so a second click sends nothing.
    */
   async remind(p: Principal, requestId: string, send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>, now = () => new Date()): Promise<RemindResult> {
-    const reminded = await this.requests.remindOnce(p, requestId, async (rec) => (await this.one(p.tenantId, rec, now())).letters.flatMap((l, i) => (l.reminderDue ? [i] : [])), send);
+    const reminded = await this.requests.remindOnce(p.tenantId, requestId, this.dueLetters(p.tenantId, now), send, { at: now() });
     return { reminded, request: await this.one(p.tenantId, await this.requests.get(p, requestId), now()) };
+  }
+
+  /** The letters of a stored record that are due now (decided again on the record being claimed). */
+  private dueLetters(tenantId: string, now: () => Date): (rec: ConsentRequestRecord) => Promise<number[]> {
+    return async (rec) => (await this.one(tenantId, rec, now())).letters.flatMap((l, i) => (l.reminderDue ? [i] : []));
+  }
+
+  /**
+   * The requests with a letter due now, in `schools`: a cheap first pass on the stored records (sent by
+   * the server, link still valid, a letter's last mail at least N days ago, fewer than M reminders, not a
+   * leaver), then the full view (links opened or answered, replies recorded) of those alone.
+   */
+  async due(tenantId: string, schools: SchoolAccess, now: Date, autoOnly = false): Promise<{ request: ConsentRequestRecord; schoolId: string; auto: boolean; letters: number }[]> {
+    const [all, snap] = await Promise.all([this.requests.list(tenantId), this.directory.snapshot(tenantId)]);
+    const out: { request: ConsentRequestRecord; schoolId: string; auto: boolean; letters: number }[] = [];
+    for (const req of all) {
+      const student = snap.studentById.get(req.studentId);
+      if (!student || !mayAccessSchool(schools, student.schoolId)) continue;
+      if (req.linkExpiresAt && Date.parse(req.linkExpiresAt) <= now.getTime()) continue;
+      const policy = policyFor(snap.directory, student.schoolId);
+      if (autoOnly && !policy.autoReminders) continue;
+      if (!req.letters.some((l) => reminderDue(req, l, "sent", policy, now, student.leftDate))) continue;
+      const view = await this.one(tenantId, req, now);
+      const letters = view.letters.filter((l) => l.reminderDue).length;
+      if (letters > 0) out.push({ request: req, schoolId: student.schoolId, auto: policy.autoReminders, letters });
+    }
+    return out;
+  }
+
+  /** What the Open verzoeken list and the overview show: the letters due, and how many of them wait for a coordinator. */
+  async remindersDue(tenantId: string, schools: SchoolAccess, now = new Date()): Promise<RemindersDue> {
+    const [due, snap] = await Promise.all([this.due(tenantId, schools, now), this.directory.snapshot(tenantId)]);
+    const automaticSchools = snap.directory.schools.filter((s) => mayAccessSchool(schools, s.id) && policyFor(snap.directory, s.id).autoReminders).map((s) => s.id);
+    return {
+      due: due.reduce((n, d) => n + d.letters, 0),
+      manual: due.filter((d) => !d.auto).reduce((n, d) => n + d.letters, 0),
+      automaticSchools,
+    };
+  }
+
+  /**
+   * Sends every reminder due in `schools` (each request claimed with its ETag, so a concurrent run or
+   * click sends nothing twice). `sender` gives the send function of a request (the coordinator's own
+   * mailbox, or the mailbox that sent the request). A request whose sending fails is counted, its
+   * reminder not recorded, and the rest go on; `failure` hears the error (codes only, never an address).
+   */
+  async remindAllDue(
+    tenantId: string,
+    schools: SchoolAccess,
+    sender: (req: ConsentRequestRecord) => (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string | void>,
+    /** `auto`: the scheduled job (only schools with autoReminders on; the reminder marked automatic). */
+    opts: { now?: () => Date; auto?: boolean; failure?: (err: unknown) => void } = {},
+  ): Promise<RemindDueResult> {
+    const now = opts.now ?? (() => new Date());
+    let reminded = 0;
+    let failed = 0;
+    for (const d of await this.due(tenantId, schools, now(), opts.auto === true)) {
+      try {
+        reminded += await this.requests.remindOnce(tenantId, d.request.requestId, this.dueLetters(tenantId, now), sender(d.request), { at: now(), ...(opts.auto ? { auto: true } : {}) });
+      } catch (err) {
+        // Claimed by another run at the same moment (ETag): that run sends it.
+        if (err instanceof AppError && err.code === "CONFLICT") continue;
+        failed++;
+        opts.failure?.(err);
+      }
+    }
+    return { reminded, failed };
+  }
+
+  /**
+   * The scheduled follow-up (rule R-REMIND-AUTO): every `intervalMs`, for each tenant, the reminders due
+   * at schools with `autoReminders` on go from the mailbox that sent the request (`appSender`: application
+   * Mail.Send). One run at a time per instance; across instances each request is claimed with its ETag.
+   * A failed send (a mailbox outside the app's RBAC scope) is logged by its code, never an address.
+   */
+  schedule(
+    intervalMs: number,
+    tenants: () => Promise<string[]>,
+    appSender: (tenantId: string, mailbox: string) => (letter: { to: string; subject: string; bodyHtml: string }) => Promise<void>,
+    log: Logger,
+    timers: Timers = REAL_TIMERS,
+    clock: () => Date = () => new Date(),
+  ): () => void {
+    const run = async (tenantId: string): Promise<void> => {
+      const r = await this.remindAllDue(tenantId, "all", (req) => appSender(tenantId, req.sentBy ?? req.createdBy), {
+        now: clock,
+        auto: true,
+        failure: (err) =>
+          log.warn({ tenant: tenantId, errName: err instanceof Error ? err.name : "unknown", code: err instanceof AppError ? err.code : undefined, status: err instanceof AppError ? err.status : undefined }, "scheduled reminder not sent"),
+      });
+      // Counts only: never an address, a name or a subject.
+      if (r.reminded > 0 || r.failed > 0) log.info({ tenant: tenantId, reminded: r.reminded, failed: r.failed }, "scheduled reminders");
+    };
+    return everyTenant(intervalMs, tenants, run, log, "scheduled reminders", timers);
   }
 
   private view(snap: DirectorySnapshot, req: ConsentRequestRecord, links: Map<string, ParentLink>, evs: RegisterEvent[], now: Date): OpenRequest | undefined {
@@ -136,7 +235,8 @@ export class FollowUp {
         ...(withdrawnAt ? { withdrawnAt } : {}),
         reminders: l.reminders ?? 0,
         ...(l.lastReminderAt ? { lastReminderAt: l.lastReminderAt } : {}),
-        reminderDue: reminderDue(req, l, state, policy, now),
+        ...(l.lastReminderAuto ? { lastReminderAuto: true } : {}),
+        reminderDue: reminderDue(req, l, state, policy, now, student.leftDate),
       };
     });
     return {

@@ -52,6 +52,17 @@ export function portalRoutes(
   );
   api.implement(routes.openRequests, async ({ principal, query, schools }) => ({ requests: await followUp.list(principal.tenantId, query.state, new Date(), schools) }));
   api.implement(routes.remindConsentRequest, ({ req, principal, params }) => followUp.remind(principal, params.id, letterSender(mail, principal, bearerOf(req))));
+  api.implement(routes.remindersDue, ({ principal, schools }) => followUp.remindersDue(principal.tenantId, schools));
+  // Sends exactly the due ones, from the coordinator's own mailbox (delegated), whatever the school's autoReminders.
+  // A sign-in or consent problem, or no Graph at all (dev mode: 503), stops the round with its error (the
+  // client prompts or says so); another failure is counted and the rest go on.
+  api.implement(routes.remindDue, ({ req, principal, schools }) =>
+    followUp.remindAllDue(principal.tenantId, schools, () => letterSender(mail, principal, bearerOf(req)), {
+      failure: (err) => {
+        if (err instanceof AppError && (err.status === 401 || err.status === 503 || err.code === "CONSENT_REQUIRED")) throw err;
+      },
+    }),
+  );
   api.implement(routes.renewalPreview, ({ principal, query }) => followUp.renewalPreview(principal.tenantId, query.schoolId));
   api.implement(routes.renewalRound, ({ req, principal, body, lang }) =>
     followUp.renewalRound(

@@ -28,6 +28,8 @@ export interface ConsentLetter {
   linkId?: string;
   reminders?: number;
   lastReminderAt?: string;
+  /** The last reminder went by the scheduled follow-up (application Mail.Send), not a coordinator's click. */
+  lastReminderAuto?: true;
 }
 
 export interface ConsentRequestRecord {
@@ -55,6 +57,11 @@ export interface ConsentRequestRecord {
   /** Set while one request sends it: a second, concurrent send waits for the first's outcome. */
   sendingSince?: string;
   sentAt?: string;
+  /**
+   * Who sent it (the user id, as Graph's /users/{id} takes it; the Sent Items sweep names mailboxes the
+   * same way): the scheduled follow-up sends a reminder from this mailbox. Absent on older records: createdBy.
+   */
+  sentBy?: string;
   /** Until when the letters' links to the parents' page work (school policy parentLinkDays). */
   linkExpiresAt?: string;
 }
@@ -269,7 +276,7 @@ export class ConsentRequestService {
    * Internet Message-ID (the reply refers to it). An already sent request is returned as it is. A failed
    * send releases the claim and keeps the letters already sent, so a retry sends only the rest.
    */
-  async sendOnce(p: Principal, requestId: string, send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>): Promise<ConsentRequestRecord> {
+  async sendOnce(p: Principal, requestId: string, send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>, at?: () => Date): Promise<ConsentRequestRecord> {
     const pk = key(p.tenantId, "request");
     const e = await this.storage.getOrUndefined("Meta", pk, key(requestId));
     if (!e) throw notFound("Consent request");
@@ -298,7 +305,7 @@ export class ConsentRequestService {
       await save({ ...rec, letters }).catch(() => undefined);
       throw err;
     }
-    const { sendingSince: _s, ...sent } = { ...claimed, letters, sentAt: new Date().toISOString(), ...(letters[0]?.messageId ? { messageId: letters[0].messageId } : {}) };
+    const { sendingSince: _s, ...sent } = { ...claimed, letters, sentAt: (at?.() ?? new Date()).toISOString(), sentBy: p.userId, ...(letters[0]?.messageId ? { messageId: letters[0].messageId } : {}) };
     await save(sent);
     return sent;
   }
@@ -310,19 +317,24 @@ export class ConsentRequestService {
    * sends; a letter whose send fails gets its count back and the error is thrown. Returns the letters reminded.
    */
   async remindOnce(
-    p: Principal,
+    tenantId: string,
     requestId: string,
     due: (rec: ConsentRequestRecord) => Promise<number[]>,
-    send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>,
+    send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string | void>,
+    opts: { at?: Date; auto?: boolean } = {},
   ): Promise<number> {
-    const pk = key(p.tenantId, "request");
+    const pk = key(tenantId, "request");
     const e = await this.storage.getOrUndefined("Meta", pk, key(requestId));
     if (!e) throw notFound("Consent request");
     const rec = JSON.parse(String(e.data)) as ConsentRequestRecord;
     const indexes = new Set((await due(rec)).filter((i) => (rec.letters[i]?.to.length ?? 0) > 0));
     if (indexes.size === 0) return 0;
-    const at = new Date().toISOString();
-    const letters = rec.letters.map((l, i) => (indexes.has(i) ? { ...l, reminders: (l.reminders ?? 0) + 1, lastReminderAt: at } : l));
+    const at = (opts.at ?? new Date()).toISOString();
+    const letters = rec.letters.map((l, i) => {
+      if (!indexes.has(i)) return l;
+      const { lastReminderAuto: _a, ...rest } = l;
+      return { ...rest, reminders: (l.reminders ?? 0) + 1, lastReminderAt: at, ...(opts.auto ? { lastReminderAuto: true as const } : {}) };
+    });
     await this.storage.run("Meta", (t) =>
       t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify({ ...rec, letters }) }, "Replace", { etag: String(e.etag) }),
     );

@@ -71,10 +71,10 @@ describe("OpenAPI document", function () {
 
   it("When a route takes a body, then the document has its request schema, and the schema accepts valid and rejects invalid requests", () => {
     const writes = routes.filter((r) => r.method !== "GET" && r.op.requestBody?.content["application/json"]);
-    // Commands without a body (run the sync, send a prepared request or its due reminders), the CSV upload and the attachment upload (raw bytes) are the exceptions.
+    // Commands without a body (run the sync, send a prepared request or its due reminders, all due reminders), the CSV upload and the attachment upload (raw bytes) are the exceptions.
     assert.deepEqual(
       routes.filter((r) => r.method !== "GET" && !r.op.requestBody?.content["application/json"]).map((r) => `${r.method} ${r.path}`).sort(),
-      ["POST /api/check/attachments", "POST /api/consent-requests/{id}/remind", "POST /api/consent-requests/{id}/send", "POST /api/import/csv", "POST /api/sent-items/subscriptions", "POST /api/sent-items/sweep", "POST /api/sync/sds"],
+      ["POST /api/check/attachments", "POST /api/consent-reminders", "POST /api/consent-requests/{id}/remind", "POST /api/consent-requests/{id}/send", "POST /api/import/csv", "POST /api/sent-items/subscriptions", "POST /api/sent-items/sweep", "POST /api/sync/sds"],
     );
     assert.ok(routes.find((r) => r.path === "/api/import/csv")?.op.requestBody?.content["text/csv"]);
     const upload = routes.find((r) => r.path === "/api/check/attachments")?.op;

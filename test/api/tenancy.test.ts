@@ -222,6 +222,14 @@ describe("Tenancy and roles on every route", function () {
       "POST /api/consent-requests/{id}/send": async (route) => notFound(`/api/consent-requests/${b.requestId}/send`, "POST")(route),
       "POST /api/consent-requests/{id}/remind": async (route) => notFound(`/api/consent-requests/${b.requestId}/remind`, "POST")(route),
       "GET /api/consent-requests": listed("/api/consent-requests"),
+      "GET /api/consent-reminders": listed("/api/consent-reminders", (j) => assert.deepEqual(j.automaticSchools, [])),
+      "POST /api/consent-reminders": async (route) => {
+        // Only the caller's own tenant's due reminders are ever tried (the demo's one; none of B's). Without
+        // Graph (dev mode) the round stops at the first with 503.
+        const r = await stack.api<{ error?: { code: string } }>("POST", "/api/consent-reminders");
+        assert.deepEqual([r.status, r.json.error?.code], [503, "GRAPH_ERROR"], JSON.stringify(r.json));
+        noMarkers(r.json, route);
+      },
       "POST /api/consent-requests/{id}/reply": async (route) =>
         notFound(`/api/consent-requests/${b.requestId}/reply`, "POST", {
           decision: "granted", evidence: { messageId: "<b@b-tenant.example>", sender: "ouder@b-tenant.example", date: "2026-09-01T08:00:00Z", sha256: "a".repeat(64) },

@@ -50,13 +50,27 @@ describe("Tab: open requests and the renewal round, over the real server", funct
       assert.match(text, /Noor van der Berg/);
       assert.match(text, /Marieke van der Berg: Beantwoord \(toestemming\)/);
       assert.match(text, /Erik Hoekstra: Verstuurd, herinnering nodig/);
-      // Without Microsoft Graph (dev mode) the server cannot send: no button, the mark alone.
+      // Without Microsoft Graph (dev mode) the server cannot send: no button, the mark and the count alone
+      // (this father's letter and the demo's unanswered request to both parents of Finn Smit).
+      assert.match(await page.getByTestId("rq-due").innerText(), /3 herinnering\(en\) klaar om te sturen\./);
       assert.equal(await page.getByTestId("rq-remind").count(), 0);
       assert.match(text, /Geopend|Beantwoord/);
       assert.deepEqual(await runAxe(page), [], `requests (${theme})`);
       await page.screenshot({ path: path.join(tab.out, `1-open-requests-${theme}.png`), fullPage: true });
       await page.close();
     }
+  });
+
+  it("When the coordinator opens the overview, then it shows how many reminders are due and links to Open verzoeken", async () => {
+    const page = await open("?view=overview");
+    const card = page.getByTestId("ov-reminders");
+    await card.waitFor();
+    assert.match(await card.innerText(), /3 herinnering\(en\) klaar om te sturen\./);
+    assert.equal(await page.getByTestId("rq-remind").count(), 0, "no Graph in dev mode: the count alone");
+    assert.ok(await page.getByRole("link", { name: "Open verzoeken" }).count() >= 1);
+    assert.deepEqual(await runAxe(page), [], "overview with reminders");
+    await page.screenshot({ path: path.join(tab.out, "4-overview-reminders.png"), fullPage: true });
+    await page.close();
   });
 
   it("When the coordinator runs the renewal round, then the consents ending this school year are previewed and the requests are made in one go", async () => {

@@ -260,7 +260,7 @@ describe("Teams tab in a browser, over the real server", function () {
     await page.close();
   });
 
-  it("When the school policy gets an invalid internal domain, then the server's message is shown at the field", async () => {
+  it("When the school policy gets an invalid internal domain, then the server's message is shown at the field; corrected, the reminder settings (after N days, at most M, automatic) are saved", async () => {
     const page = await open("?view=directory");
     await page.getByRole("heading", { name: "Schoolbeleid", exact: true }).waitFor();
     const domains = page.getByLabel("Interne domeinen (één per regel)");
@@ -269,6 +269,18 @@ describe("Teams tab in a browser, over the real server", function () {
     await page.locator("form[aria-label=Schoolbeleid]").getByRole("button", { name: "Opslaan" }).click();
     await page.getByText("moet een domeinnaam zijn, zoals school.nl").waitFor();
     await page.getByRole("alert").filter({ hasText: "Controleer de gemarkeerde velden." }).waitFor();
+    const form = page.locator("form[aria-label=Schoolbeleid]");
+    const before = await stack.api<{ internalDomains: string[]; reminderAfterDays: number; maxReminders: number; autoReminders: boolean }>("GET", "/api/policies/obs-de-regenboog");
+    await domains.fill(before.json.internalDomains.join("\n"));
+    await form.getByLabel("Herinnering na (dagen zonder antwoord)").fill("5");
+    await form.getByLabel("Hoogstens (herinneringen per brief)").fill("1");
+    await form.getByRole("switch", { name: /Herinneringen automatisch sturen/ }).check();
+    await form.getByRole("button", { name: "Opslaan" }).click();
+    await page.getByText("Opgeslagen").first().waitFor();
+    const after = await stack.api<{ reminderAfterDays: number; maxReminders: number; autoReminders: boolean }>("GET", "/api/policies/obs-de-regenboog");
+    assert.deepEqual([after.json.reminderAfterDays, after.json.maxReminders, after.json.autoReminders], [5, 1, true]);
+    const put = await stack.api("PUT", "/api/policies/obs-de-regenboog", before.json);
+    assert.equal(put.status, 200);
     await page.close();
   });
 

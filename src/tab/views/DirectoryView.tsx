@@ -217,6 +217,8 @@ function PolicyForm({ schoolId }: { schoolId: string }): JSX.Element {
     if (!/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/.test(p.schoolYearEnd)) local.schoolYearEnd = "MM-DD";
     if (!Number.isInteger(p.studentConsentAge)) local.studentConsentAge = t("required");
     if (!Number.isInteger(p.defaultValidityDays)) local.defaultValidityDays = t("required");
+    if (!Number.isInteger(p.reminderAfterDays)) local.reminderAfterDays = t("required");
+    if (!Number.isInteger(p.maxReminders)) local.maxReminders = t("required");
     for (const [k, v] of Object.entries(p.retention)) if (!Number.isInteger(v)) local[`retention.${k}`] = t("required");
     setErrors(local);
     if (Object.keys(local).length) return;
@@ -287,6 +289,20 @@ function PolicyForm({ schoolId }: { schoolId: string }): JSX.Element {
       <Field label={t("pInternalDomains")} validationMessage={errors.internalDomains ?? Object.entries(errors).find(([k]) => k.startsWith("internalDomains."))?.[1]}>
         <Textarea value={internal} onChange={(_, d) => setInternal(d.value)} />
       </Field>
+      <fieldset>
+        <legend>{t("rmTitle")}</legend>
+        <div className={s.row}>
+          <Field label={t("pReminderAfterDays")} validationMessage={errors.reminderAfterDays}>
+            <Input type="number" min={1} max={60} value={n(p.reminderAfterDays)} onChange={(_, d) => setP({ ...p, reminderAfterDays: num(d.value) })} />
+          </Field>
+          <Field label={t("pMaxReminders")} validationMessage={errors.maxReminders}>
+            <Input type="number" min={0} max={5} value={n(p.maxReminders)} onChange={(_, d) => setP({ ...p, maxReminders: num(d.value) })} />
+          </Field>
+        </div>
+        <Field hint={t("pAutoRemindersHint")}>
+          <Switch label={t("pAutoReminders")} checked={p.autoReminders} onChange={(_, d) => setP({ ...p, autoReminders: d.checked })} />
+        </Field>
+      </fieldset>
       <Switch label={t("pKeepOriginals")} checked={p.keepOriginalMessages} onChange={(_, d) => setP({ ...p, keepOriginalMessages: d.checked })} />
       {error ? <ErrorBox error={error} /> : null}
       {saved ? <Success>{t("saved")}</Success> : null}

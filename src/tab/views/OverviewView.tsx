@@ -9,6 +9,7 @@ import { ROW_STATES } from "../model.js";
 import { STATE_LABEL } from "./RegisterView.js";
 import { ErrorBox, Loading } from "../components/common.js";
 import { BreachFromOverrideButton } from "../components/BreachFromOverride.js";
+import { RemindersDue } from "../components/RemindersDue.js";
 
 const useStyles = makeStyles({
   grid: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(340px, 1fr))", gap: tokens.spacingHorizontalL },
@@ -77,6 +78,10 @@ export function OverviewView(): JSX.Element {
           ) : (
             <Text>{t("ovExpiringNone")}</Text>
           )}
+        </StatCard>
+        <StatCard title={t("rmTitle")}>
+          <RemindersDue testId="ov-reminders" />
+          <RouteLink to={{ view: "requests" }}>{t("rqTitle")}</RouteLink>
         </StatCard>
         <StatCard title={t("ovDisclosures")}>
           {ov.disclosuresPerParty.length ? (

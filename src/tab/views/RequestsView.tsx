@@ -9,6 +9,7 @@ import { REQUEST_FILTERS, useApp, useLoad, type RequestFilter } from "../context
 import { formatDate, useI18n, type MessageKey } from "../i18n.js";
 import { Empty, ErrorBox, LoadedList, Loading, Success } from "../components/common.js";
 import { PdfButton } from "../components/PdfButton.js";
+import { RemindersDue } from "../components/RemindersDue.js";
 
 /**
  * "Open verzoeken" (issue 17): every consent request and where each letter stands (sent, opened on the
@@ -44,31 +45,7 @@ export function RequestsView({ state }: { state?: RequestFilter }): JSX.Element 
   const { t, lang } = useI18n();
   const s = useStyles();
   const [filter, setFilter] = useState<RequestFilter | "">(state ?? "");
-  const list = useLoad(async () => {
-    const [l, me] = await Promise.all([api.call(routes.openRequests, { query: filter ? { state: filter } : {} }), api.call(routes.me)]);
-    return { ...l, graph: me.graph };
-  }, [api, filter]);
-  const [reminding, setReminding] = useState(false);
-  const [reminded, setReminded] = useState<number | undefined>();
-  const [remindError, setRemindError] = useState<unknown>();
-  /** Sends every due reminder (one call per request with a due letter), from the coordinator's mailbox through Graph. */
-  const remindAll = async (ids: string[]) => {
-    setReminding(true);
-    setRemindError(undefined);
-    let n = 0;
-    try {
-      for (const id of ids) n += (await api.call(routes.remindConsentRequest, { params: { id } })).reminded;
-    } catch (err) {
-      setRemindError(err);
-    } finally {
-      setReminded(n);
-      setReminding(false);
-      list.reload();
-    }
-  };
-  const due = list.data?.requests.filter((r) => r.letters.some((l) => l.reminderDue)) ?? [];
-  const dueLetters = due.reduce((n, r) => n + r.letters.filter((l) => l.reminderDue).length, 0);
-
+  const list = useLoad(() => api.call(routes.openRequests, { query: filter ? { state: filter } : {} }), [api, filter]);
   return (
     <TitledSection id="rq-title" title={t("rqTitle")}>
       <Text block>{t("rqIntro")}</Text>
@@ -77,14 +54,8 @@ export function RequestsView({ state }: { state?: RequestFilter }): JSX.Element 
           <Text weight="semibold">{t("rqFilter")}</Text>
           <OptionSelect value={filter} data-testid="rq-filter" onChange={(_, d) => setFilter((REQUEST_FILTERS as readonly string[]).includes(d.value) ? (d.value as RequestFilter) : "")} options={REQUEST_FILTERS} label={(st) => t(st === "open" ? "rqStateOpen" : STATE_KEY[st])} allLabel={t("rqAll")} />
         </label>
-        {list.data?.graph && dueLetters > 0 ? (
-          <Button appearance="primary" data-testid="rq-remind" disabled={reminding} onClick={() => void remindAll(due.map((r) => r.requestId))}>
-            {t("rqRemindAll", { n: dueLetters })}
-          </Button>
-        ) : null}
       </div>
-      {reminded !== undefined && reminded > 0 ? <Success>{t("rqReminded", { n: reminded })}</Success> : null}
-      {remindError ? <ErrorBox error={remindError} /> : null}
+      <RemindersDue onSent={list.reload} testId="rq-due" />
       <LoadedList state={list} isEmpty={(d) => d.requests.length === 0} empty={t("rqNone")}>
         {(data) => (
           <div className={s.wrap}>
@@ -119,7 +90,7 @@ export function RequestsView({ state }: { state?: RequestFilter }): JSX.Element 
                         <li key={l.holder}>
                           {l.name}: {t(STATE_KEY[l.state])}
                           {l.decision ? ` (${t(l.decision === "granted" ? "rqGranted" : "rqRefused")}${l.withdrawnAt ? `, ${t("rqWithdrawn")}` : ""})` : ""}
-                          {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}` : ""}
+                          {l.reminders > 0 ? `, ${t("rqReminders", { n: l.reminders })}${l.lastReminderAuto ? ` (${t("rqLastAuto")})` : ""}` : ""}
                           {l.reminderDue ? (
                             <>
                               {", "}
