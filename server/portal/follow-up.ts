@@ -4,7 +4,7 @@ import type { DirectoryService, DirectorySnapshot } from "../directory/service.j
 import { mayAccessSchool, type Principal, type SchoolAccess } from "../identity/auth.js";
 import type { ConsentEvent, RegisterEvent } from "../register/domain.js";
 import type { RegisterRepository } from "../register/repository.js";
-import type { ConsentLetter, ConsentRequestRecord, ConsentRequestService } from "../register/requests.js";
+import type { ConsentLetter, ConsentRequestRecord, ConsentRequestService, LetterSend } from "../register/requests.js";
 import { endOfDutchDay, type RegisterService } from "../register/service.js";
 import { recordConsent, type RecordConsentDeps } from "../register/record-consent.js";
 import { AppError, notFound } from "../shared/errors.js";
@@ -112,7 +112,7 @@ export class FollowUp {
    * sent: the same letter and link, the server's check stamp) and counts them. Due is decided again on
    * the stored record when it is claimed, so a second click sends nothing.
    */
-  async remind(p: Principal, requestId: string, send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>, now = () => new Date()): Promise<RemindResult> {
+  async remind(p: Principal, requestId: string, send: LetterSend, now = () => new Date()): Promise<RemindResult> {
     const reminded = await this.requests.remindOnce(p.tenantId, requestId, this.dueLetters(p.tenantId, now), send, { at: now() });
     return { reminded, request: await this.one(p.tenantId, await this.requests.get(p, requestId), now()) };
   }
@@ -164,7 +164,7 @@ export class FollowUp {
   async remindAllDue(
     tenantId: string,
     schools: SchoolAccess,
-    sender: (req: ConsentRequestRecord) => (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string | void>,
+    sender: (req: ConsentRequestRecord) => LetterSend,
     /** `auto`: the scheduled job (only schools with autoReminders on; the reminder marked automatic). */
     opts: { now?: () => Date; auto?: boolean; failure?: (err: unknown) => void } = {},
   ): Promise<RemindDueResult> {
@@ -193,7 +193,7 @@ export class FollowUp {
   schedule(
     intervalMs: number,
     tenants: () => Promise<string[]>,
-    appSender: (tenantId: string, mailbox: string) => (letter: { to: string; subject: string; bodyHtml: string }) => Promise<void>,
+    appSender: (tenantId: string, mailbox: string) => LetterSend<void>,
     log: Logger,
     timers: Timers = REAL_TIMERS,
     clock: () => Date = () => new Date(),

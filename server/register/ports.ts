@@ -42,6 +42,8 @@ export interface SentRequest {
 /** Sends a mail from the user's own mailbox and returns its Internet Message-ID. */
 export interface MailSender {
   send(p: Principal, userToken: string, mail: ConsentRequestMail): Promise<SentRequest>;
+  /** false: this server cannot send at all (dev mode, no Graph), so a round stops before it claims anything. */
+  readonly configured?: boolean;
 }
 
 /** Issues a holder's personal link to the parents' page (server/portal/links.ts implements it). */

@@ -168,8 +168,19 @@ function reminderLine(lang: Lang, student: boolean): string {
 }
 
 /** Sends one letter from the user's mailbox: one recipient per mail, never two holders of authority in one To line. */
-export function letterSender(mail: MailSender, p: Principal, userToken: string): (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string> {
-  return async (letter) => (await mail.send(p, userToken, { to: [letter.to], subject: letter.subject, bodyHtml: letter.bodyHtml })).internetMessageId;
+/** One letter to one holder, as the server sends it. */
+type Letter = { to: string; subject: string; bodyHtml: string };
+
+/**
+ * Sends one letter. `unavailable`: this server cannot send at all (dev mode, no Graph), said before a
+ * request is claimed: a claim given back after a failed send would still have rewritten the row.
+ */
+export type LetterSend<R = string | void> = ((letter: Letter) => Promise<R>) & { readonly unavailable?: AppError };
+
+/** The letters' sender from the user's own mailbox. */
+export function letterSender(mail: MailSender, p: Principal, userToken: string): LetterSend<string> {
+  const send = async (letter: Letter): Promise<string> => (await mail.send(p, userToken, { to: [letter.to], subject: letter.subject, bodyHtml: letter.bodyHtml })).internetMessageId;
+  return mail.configured === false ? Object.assign(send, { unavailable: new AppError(503, "GRAPH_ERROR", "Microsoft Graph is not configured on this server: nothing was sent") }) : send;
 }
 
 /** The end of the Dutch calendar day an instant falls on (a link "works until and including" that day). */
@@ -276,7 +287,7 @@ export class ConsentRequestService {
    * Internet Message-ID (the reply refers to it). An already sent request is returned as it is. A failed
    * send releases the claim and keeps the letters already sent, so a retry sends only the rest.
    */
-  async sendOnce(p: Principal, requestId: string, send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string>, at?: () => Date): Promise<ConsentRequestRecord> {
+  async sendOnce(p: Principal, requestId: string, send: LetterSend<string>, at?: () => Date): Promise<ConsentRequestRecord> {
     const pk = key(p.tenantId, "request");
     const e = await this.storage.getOrUndefined("Meta", pk, key(requestId));
     if (!e) throw notFound("Consent request");
@@ -289,6 +300,7 @@ export class ConsentRequestService {
         en: "A letter of this request has no address (a student without a school account): send it from Outlook",
         nl: "Een brief van dit verzoek heeft geen adres (een leerling zonder schoolaccount): verstuur hem vanuit Outlook",
       });
+    if (send.unavailable) throw send.unavailable;
     const claimed = { ...rec, sendingSince: new Date().toISOString() };
     await this.storage.run("Meta", (t) =>
       t.updateEntity({ partitionKey: pk, rowKey: key(requestId), data: JSON.stringify(claimed) }, "Replace", { etag: String(e.etag) }),
@@ -320,7 +332,7 @@ export class ConsentRequestService {
     tenantId: string,
     requestId: string,
     due: (rec: ConsentRequestRecord) => Promise<number[]>,
-    send: (letter: { to: string; subject: string; bodyHtml: string }) => Promise<string | void>,
+    send: LetterSend,
     opts: { at?: Date; auto?: boolean } = {},
   ): Promise<number> {
     const pk = key(tenantId, "request");
@@ -329,6 +341,7 @@ export class ConsentRequestService {
     const rec = JSON.parse(String(e.data)) as ConsentRequestRecord;
     const indexes = new Set((await due(rec)).filter((i) => (rec.letters[i]?.to.length ?? 0) > 0));
     if (indexes.size === 0) return 0;
+    if (send.unavailable) throw send.unavailable;
     const at = (opts.at ?? new Date()).toISOString();
     const letters = rec.letters.map((l, i) => {
       if (!indexes.has(i)) return l;

@@ -7,6 +7,7 @@ import {
   fill,
   routesOf,
   snapshotTables,
+  tableClient,
   type CheckResponse,
   type ConsentEvent,
   type ImportRequest,
@@ -225,9 +226,16 @@ describe("Tenancy and roles on every route", function () {
       "GET /api/consent-reminders": listed("/api/consent-reminders", (j) => assert.deepEqual(j.automaticSchools, [])),
       "POST /api/consent-reminders": async (route) => {
         // Only the caller's own tenant's due reminders are ever tried (the demo's one; none of B's). Without
-        // Graph (dev mode) the round stops at the first with 503.
+        // Graph (dev mode) the round stops at the first with 503, before it claims anything (no row rewritten).
+        const rows = async (): Promise<string[]> => {
+          const out: string[] = [];
+          for await (const e of tableClient(stack, "Meta").listEntities()) out.push(`${e.partitionKey}|${e.rowKey}|${e.etag}`);
+          return out.sort();
+        };
+        const before = await rows();
         const r = await stack.api<{ error?: { code: string } }>("POST", "/api/consent-reminders");
         assert.deepEqual([r.status, r.json.error?.code], [503, "GRAPH_ERROR"], JSON.stringify(r.json));
+        assert.deepEqual(await rows(), before, "a round this server cannot send rewrote a request");
         noMarkers(r.json, route);
       },
       "POST /api/consent-requests/{id}/reply": async (route) =>
