@@ -64,6 +64,14 @@ export async function startServerChild(connectionString: string, dir = root): Pr
   const send = (m: ToServer): void => {
     child.send(m);
   };
+  /** Asks the server one question ("memory", "loop", "cpu") and returns its answer of that type. */
+  const ask = async <K extends "memory" | "loop" | "cpu">(type: K): Promise<Extract<FromServer, { type: K }>> => {
+    const reply = next();
+    send({ type });
+    const m = await reply;
+    if (m.type !== type) throw new Error("unexpected reply");
+    return m as Extract<FromServer, { type: K }>;
+  };
   const ready = await next();
   if (ready.type !== "ready") throw new Error("server did not report ready");
   process.once("exit", () => {
@@ -72,25 +80,10 @@ export async function startServerChild(connectionString: string, dir = root): Pr
   return {
     url: ready.url,
     child,
-    async memory() {
-      const reply = next();
-      send({ type: "memory" });
-      const m = await reply;
-      if (m.type !== "memory") throw new Error("unexpected reply");
-      return m;
-    },
-    async loopDelay() {
-      const reply = next();
-      send({ type: "loop" });
-      const m = await reply;
-      if (m.type !== "loop") throw new Error("unexpected reply");
-      return m;
-    },
+    memory: () => ask("memory"),
+    loopDelay: () => ask("loop"),
     async cpuMs() {
-      const reply = next();
-      send({ type: "cpu" });
-      const m = await reply;
-      if (m.type !== "cpu") throw new Error("unexpected reply");
+      const m = await ask("cpu");
       return { user: m.userMicros / 1000, system: m.systemMicros / 1000, gc: m.gcMs };
     },
     async profile(what, file) {

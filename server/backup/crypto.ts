@@ -80,15 +80,21 @@ export function sealBackup(keys: BackupKeys, header: Omit<BackupHeader, "format"
 
 const invalid = (why: string): AppError => new AppError(422, "BACKUP_INVALID", `Not an encrypted Zorgvuldig backup: ${why}; nothing was restored`);
 
-/** The header of a backup file, checked for shape only (nothing in it is trusted before `openBackup`). */
-export function readHeader(text: string): SealedBackup {
-  let b: { [K in keyof SealedBackup]?: unknown };
+/** A header's fields, unchecked but for being JSON of a Zorgvuldig backup (its `format`). */
+function headerFields<T>(text: string): { [K in keyof T]?: unknown } {
+  let b: unknown;
   try {
-    b = JSON.parse(text) as typeof b;
+    b = JSON.parse(text);
   } catch {
     throw invalid("not JSON");
   }
-  if (b === null || typeof b !== "object" || b.format !== BACKUP_FORMAT) throw invalid("format");
+  if (b === null || typeof b !== "object" || (b as { format?: unknown }).format !== BACKUP_FORMAT) throw invalid("format");
+  return b as { [K in keyof T]?: unknown };
+}
+
+/** The header of a backup file, checked for shape only (nothing in it is trusted before `openBackup`). */
+export function readHeader(text: string): SealedBackup {
+  const b = headerFields<SealedBackup>(text);
   if (b.version === 1) throw invalid("an unencrypted backup of version 1 (make a new one with scripts/backup.ts)");
   if (b.version !== BACKUP_VERSION || b.cipher !== CIPHER) throw invalid("version or cipher");
   for (const f of ["keyId", "tenantId", "exportedAt", "iv", "tag", "data"] as const) if (typeof b[f] !== "string") throw invalid(`header field ${f}`);
@@ -164,13 +170,7 @@ export function sealChunk(keys: BackupKeys, h: ChunkedHeader, i: number, final: 
 
 /** The header line of a chunked backup, checked for shape (nothing in it is trusted before a chunk opened). */
 export function readChunkedHeader(line: string): ChunkedHeader {
-  let b: { [K in keyof ChunkedHeader]?: unknown };
-  try {
-    b = JSON.parse(line) as typeof b;
-  } catch {
-    throw invalid("not JSON");
-  }
-  if (b === null || typeof b !== "object" || b.format !== BACKUP_FORMAT) throw invalid("format");
+  const b = headerFields<ChunkedHeader>(line);
   if (b.version !== CHUNKED_VERSION || b.cipher !== CIPHER) throw invalid("version or cipher");
   for (const f of ["keyId", "tenantId", "exportedAt", "fileId"] as const) if (typeof b[f] !== "string") throw invalid(`header field ${f}`);
   return b as ChunkedHeader;

@@ -562,25 +562,16 @@ export type RestoreResult = {
   unsealedHeads: number;
 };
 
+/** restoreUnits, with the backup file closed after it whatever happens. */
+function runRestore(...args: Parameters<typeof restoreUnits>): ReturnType<typeof restoreUnits> {
+  return restoreUnits(...args).finally(() => args[1].close());
+}
+
 /**
  * Goes through a backup unit by unit: checks every row and chain and plans each unit against the store;
  * with `write`, writes the unit ("create": a row that appeared meanwhile fails) and reads it back before
  * the next. Without, nothing is written (the check before a proposal and before an approved restore).
  */
-async function runRestore(
-  storage: Storage,
-  opened: OpenedBackup,
-  tenantId: string,
-  restoreId: string,
-  write: { integrity: IntegrityKeys } | undefined,
-): Promise<RestoreResult & { rows: number }> {
-  try {
-    return await restoreUnits(storage, opened, tenantId, restoreId, write);
-  } finally {
-    await opened.close();
-  }
-}
-
 async function restoreUnits(
   storage: Storage,
   opened: OpenedBackup,
