@@ -161,12 +161,14 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
       return;
     }
     const visits = Number(process.env.BENCH_TAB_VISITS ?? 3);
+    // BENCH_TAB_CURRENT=<dir>: the current build from another folder (a readable build of bench/tab-profile.ts build).
+    const current = process.env.BENCH_TAB_CURRENT ? path.resolve(process.env.BENCH_TAB_CURRENT) : path.join(root, "dist/tab");
     const before: Visit[] = [];
     const after: Visit[] = [];
     for (let i = 0; i < visits; i++) {
       const b = await visit(`baseline ${i + 1}`, baseline);
       if (b) before.push(b);
-      const a = await visit(`current ${i + 1}`, path.join(root, "dist/tab"));
+      const a = await visit(`current ${i + 1}`, current);
       if (a) after.push(a);
     }
     if (before.length) fig("Tab", `${label}, baseline build (${baseline})`, summary(before), "<= 1 s", median(before.map((v) => v.firstRow)) <= 1000);
