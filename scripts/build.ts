@@ -94,14 +94,85 @@ export function fluentBarrelImports(): Plugin {
   return {
     name: "fluent-barrel-imports",
     setup(b) {
-      b.onLoad({ filter: /(\/src\/.*\.tsx?|\/@fluentui-contrib\/.*\.js)$/ }, (args) => {
-        const code = readFileSync(args.path, "utf8");
-        if (!code.includes(barrel)) return undefined;
+      b.onLoad({ filter: /(\/src\/.*\.tsx?|\/@fluentui-contrib\/.*\.js)$/ }, async (args) => {
+        let code = readFileSync(args.path, "utf8");
+        const ours = !args.path.includes("/node_modules/");
+        const styled = code.includes("makeStyles(");
+        if (styled) code = await precompileStyles(code);
+        if (!code.includes(barrel) && !styled && !ours) return undefined;
         const loader = args.path.endsWith(".tsx") ? "tsx" : args.path.endsWith(".ts") ? "ts" : "js";
         return { contents: rewrite(code, path.relative(root, args.path)), loader, resolveDir: path.dirname(args.path) };
       });
     },
   };
+}
+
+/** The end (index of the closing bracket) of the bracket that opens at `open`, skipping strings, templates and comments. */
+function closingBracket(code: string, open: number): number {
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { "(": ")", "{": "}", "[": "]" };
+  for (let i = open; i < code.length; i++) {
+    const c = code[i] ?? "";
+    const top = stack[stack.length - 1];
+    if (top === "`") {
+      if (c === "\\") i++;
+      else if (c === "`") stack.pop();
+      else if (c === "$" && code[i + 1] === "{") {
+        stack.push("}");
+        i++;
+      }
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      for (i++; i < code.length && code[i] !== c; i++) if (code[i] === "\\") i++;
+    } else if (c === "/" && code[i + 1] === "/") i = code.indexOf("\n", i);
+    else if (c === "/" && code[i + 1] === "*") i = code.indexOf("*/", i) + 1;
+    else if (c === "`") stack.push("`");
+    else if (pairs[c]) stack.push(pairs[c] ?? "");
+    else if (c === top) {
+      stack.pop();
+      if (stack.length === 0) return i;
+    }
+    if (i < 0) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Griffel's build-time form of our own `makeStyles({...})` (Fluent's components ship theirs precompiled):
+ * each call whose styles are plain data (strings, numbers and Fluent's `tokens`) becomes
+ * `__styles(classes, css)`, computed here by Griffel's own resolver, so the page no longer parses and
+ * hashes these styles as it renders (a fifth of the tab's first render, issue 17). The same for the
+ * react-window contrib grid's two small style hooks: with no `makeStyles` left on the first screen, its
+ * run-time resolver (stylis, rtl-css-js) is no longer loaded there. A call using anything else stays as
+ * it was (computed in the page, as before).
+ */
+async function precompileStyles(code: string): Promise<string> {
+  const { transform } = await import("esbuild");
+  const { resolveStyleRulesForSlots } = await import("@griffel/core");
+  const { tokens } = await import("@fluentui/react-theme");
+  let out = "";
+  let from = 0;
+  let changed = false;
+  for (const m of code.matchAll(/(?<![\w.$])makeStyles\(/g)) {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    if (open < from) continue;
+    const close = closingBracket(code, open);
+    if (close < 0) break;
+    let styles: unknown;
+    try {
+      const js = (await transform(`(${code.slice(open + 1, close)})`, { loader: "ts" })).code.trim().replace(/;$/, "");
+      styles = new Function("tokens", `"use strict"; return ${js};`)(tokens);
+    } catch {
+      continue; // not plain data: left to the page
+    }
+    const [classes, css] = resolveStyleRulesForSlots(styles as Parameters<typeof resolveStyleRulesForSlots>[0], "");
+    out += code.slice(from, m.index) + `__zvStyles(${JSON.stringify(classes)}, ${JSON.stringify(css)})`;
+    from = close + 1;
+    changed = true;
+  }
+  if (!changed) return code;
+  return `import { __styles as __zvStyles } from "@griffel/react";\n${out}${code.slice(from)}`;
 }
 
 export const ENTRIES: Entry[] = [
