@@ -167,11 +167,10 @@ describe("The register grid at board scale (30,000 students) in a browser", func
     await page.close();
   });
 
-  it("When all loaded students are selected from the header and the narrow grid is scrolled sideways, then the header box is checked and clears them again, and the header follows the rows", async () => {
+  it("When all loaded students are selected from the header, then only the loaded rows are selected, the header box is checked, and a second click clears them", async () => {
     // The grid's items are the loaded rows (the body lists all 30,000 positions itself): selecting "all
     // loaded" checks the header box, and a second click clears the selection.
     const page = await open("view=register");
-    await page.setViewportSize({ width: 700, height: 900 });
     await page.getByTestId("register-count").filter({ hasText: `${N} van ${N}` }).waitFor({ timeout: 60_000 });
     const all = page.getByRole("checkbox", { name: "Alle geladen leerlingen selecteren" });
     await all.click();
@@ -180,21 +179,6 @@ describe("The register grid at board scale (30,000 students) in a browser", func
     assert.equal(await all.isChecked(), true);
     await all.click();
     await page.getByText("0 geselecteerd").waitFor();
-    // Sideways: the rows' scroll moves the header (its own scrollbar is hidden), and the other way round.
-    const scrolled = (to: number, from: "body" | "header"): Promise<number> =>
-      page.evaluate(
-        ([x, f]) => {
-          const grid = document.querySelector("[role=grid]");
-          const body = grid?.querySelector<HTMLElement>(".fui-DataGridBody > div");
-          const header = grid?.querySelector<HTMLElement>(".fui-DataGridHeader");
-          if (!body || !header) return -1;
-          (f === "body" ? body : header).scrollLeft = Number(x);
-          return new Promise<number>((resolve) => setTimeout(() => resolve((f === "body" ? header : body).scrollLeft), 100));
-        },
-        [to, from] as const,
-      );
-    assert.equal(await scrolled(150, "body"), 150);
-    assert.equal(await scrolled(40, "header"), 40);
     await page.close();
   });
 

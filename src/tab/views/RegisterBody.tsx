@@ -6,11 +6,11 @@
  * row (issue 17). Here the grid's items are the loaded rows only and the count comes from the server.
  *
  * The rest is the contrib body's: the rows are Fluent `DataGridRow`s under a `rowgroup`, each in the
- * row-id context Fluent's selection reads (the row's position), and the body and the header scroll
- * sideways together.
+ * row-id context Fluent's selection reads (the row's position). A narrow grid scrolls sideways in the
+ * register's frame, header and rows together.
  */
 import { TableBody, TableRowIdContextProvider, useFluent } from "@fluentui/react-components";
-import { memo, useCallback, useRef, type CSSProperties, type ReactNode, type RefObject } from "react";
+import { memo, type CSSProperties, type ReactNode, type RefObject } from "react";
 import { FixedSizeList, type ListChildComponentProps, type ListOnItemsRenderedProps } from "react-window";
 
 type RenderRow = (index: number, style: CSSProperties) => ReactNode;
@@ -31,31 +31,10 @@ export function RegisterBody(props: {
   renderRow: RenderRow;
 }): JSX.Element {
   const { dir } = useFluent();
-  // The body and the header scroll sideways together (the header's own scrollbar is hidden); listened to
-  // while the body is in the page.
-  const unlisten = useRef<(() => void) | undefined>(undefined);
-  const outerRef = useCallback((el: HTMLElement | null) => {
-    unlisten.current?.();
-    unlisten.current = undefined;
-    const header = el?.closest("[role=grid]")?.querySelector<HTMLElement>(".fui-DataGridHeader");
-    if (!el || !header) return;
-    const follow = (from: HTMLElement, to: HTMLElement) => () => {
-      if (to.scrollLeft !== from.scrollLeft) to.scroll({ left: from.scrollLeft, behavior: "instant" });
-    };
-    const onBody = follow(el, header);
-    const onHeader = follow(header, el);
-    el.addEventListener("scroll", onBody);
-    header.addEventListener("scroll", onHeader);
-    unlisten.current = () => {
-      el.removeEventListener("scroll", onBody);
-      header.removeEventListener("scroll", onHeader);
-    };
-  }, []);
   return (
     <TableBody as="div" className="fui-DataGridBody">
       <FixedSizeList<RenderRow>
         ref={props.listRef}
-        outerRef={outerRef}
         itemSize={props.itemSize}
         height={props.height}
         width="100%"
