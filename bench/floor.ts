@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { TableClient } from "@azure/data-tables";
 import { key } from "../server/shared/storage.js";
 import type { RegisterRepository } from "../server/register/repository.js";
+import { checkPartition } from "../server/sendcheck/repository.js";
 import { studentId } from "./board.js";
 import { BOARD_TENANT, CONNECTIONS, SIZES, SMOKE, TABLE_PREFIX } from "./config.js";
 import { fig, log, ms, ratio, stats } from "./report.js";
@@ -49,7 +50,8 @@ export function floor(conn: string, students: number): Promise<Floor> {
 /**
  * The floor of a recording check (mode send) of a one-student mail: one point read of a HEAD row, then
  * one insert of a `recordChars`-character row (as the pending record is stored: one `data` string and its
- * indexed properties), one after the other as the check does them. The rows go to a table of their own, so
+ * indexed properties, in the partition the check's record would have: checkPartition), one after the other
+ * as the check does them. The rows go to a table of their own, so
  * that the server never reads them as pending records.
  * `oneStudent`: every read is of the same student's HEAD row.
  */
@@ -63,7 +65,8 @@ export async function readInsertFloor(conn: string, students: number, recordChar
   const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
   return measure(async (i) => {
     await events.getEntity(key(BOARD_TENANT, studentId(oneStudent ? 0 : i % students)), "HEAD");
-    await checks.createEntity({ partitionKey: key(BOARD_TENANT), rowKey: `${run}_${row++}`, state: "pending", sentBy: "mentor@bestuur", expiresAt, data });
+    const rowKey = `${run}_${row++}`;
+    await checks.createEntity({ partitionKey: checkPartition(BOARD_TENANT, rowKey), rowKey, state: "pending", sentBy: "mentor@bestuur", expiresAt, data });
   }, SMOKE ? 60 : 1_000, SMOKE ? 20 : 200);
 }
 

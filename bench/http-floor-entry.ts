@@ -2,7 +2,7 @@
  * The HTTP floor of a recording check (bench/recording.ts): a bare Express server in a process of its
  * own that does only the check's storage work behind the same HTTP hop. `POST /floor` parses the JSON
  * body (the same 2 KB mail as the check's), makes one Azurite point read of the student's HEAD row and
- * one insert of a row of the pending record's size (a table of its own), and answers JSON of the check's
+ * one insert of a row of the pending record's size (a table of its own, in the partition the check's record would have), and answers JSON of the check's
  * answer size. No token, no validation, no rules: what any server that makes the check's two storage
  * calls costs on this machine. Started over IPC by recording.ts: reports "ready" with its URL, exits on
  * "stop". Environment: STORAGE_CONNECTION_STRING, FLOOR_TABLE_PREFIX, FLOOR_TENANT, FLOOR_STUDENTS
@@ -11,6 +11,7 @@
 import type { AddressInfo } from "node:net";
 import { TableClient } from "@azure/data-tables";
 import express from "express";
+import { checkPartition } from "../server/sendcheck/repository.js";
 import { key } from "../server/shared/storage.js";
 import { studentId } from "./board.js";
 
@@ -39,7 +40,8 @@ app.post("/floor", express.json({ limit: "1mb" }), async (_req, res, next) => {
   try {
     const i = n++;
     await events.getEntity(key(tenant, studentId(process.env.FLOOR_ONE_STUDENT === "1" ? 0 : i % students)), "HEAD");
-    await checks.createEntity({ partitionKey: key(tenant), rowKey: `${run}_${i}`, state: "pending", sentBy: "mentor@bestuur", expiresAt, data });
+    const rowKey = `${run}_${i}`;
+    await checks.createEntity({ partitionKey: checkPartition(tenant, rowKey), rowKey, state: "pending", sentBy: "mentor@bestuur", expiresAt, data });
     res.status(201).type("application/json").send(answer);
   } catch (err) {
     next(err);

@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { TableClient } from "@azure/data-tables";
+import { checkPartition } from "../server/sendcheck/repository.js";
 import { key } from "../server/shared/storage.js";
 import { partyDomain, partyOfStudent, type BoardStudent } from "./board.js";
 import { cpuNote, MailTemplate, oneAndTen, oneConnectionFig, type CheckCase, type LoadResult } from "./checks.js";
@@ -56,13 +57,13 @@ export async function runRecording(conn: string, base: string, staff: string, st
   if (sample.status >= 300 || !sample.json.stamp || !sample.json.pendingUntil)
     throw new Error(`recording check: ${sample.status} ${JSON.stringify(sample.json).slice(0, 300)} (expected a stamp and a pending record)`);
   const checks = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}Checks`, { allowInsecureConnection: true });
-  const stored = await checks.getEntity<{ data?: string }>(key(BOARD_TENANT), key(sample.json.checkId));
+  const stored = await checks.getEntity<{ data?: string }>(checkPartition(BOARD_TENANT, sample.json.checkId), key(sample.json.checkId));
   const recordChars = typeof stored.data === "string" ? stored.data.length : 0;
   if (recordChars === 0) throw new Error("the pending record of a one-student mail is not a single data string");
   const what = `verdict ${sample.json.verdict}, ${sample.json.students.length} student(s), pending record ${recordChars} chars`;
   // What the one-student case's student gives (its verdict and record may differ from the sample's student).
   const zero = await call<{ verdict: string; checkId: string; students: unknown[] }>(base, staff, "POST", "/api/check", JSON.parse(body(0, 0)), { "idempotency-key": `zv-send-${run}-sample0` });
-  const zeroStored = zero.status < 300 ? await checks.getEntity<{ data?: string }>(key(BOARD_TENANT), key(zero.json.checkId)).catch(() => undefined) : undefined;
+  const zeroStored = zero.status < 300 ? await checks.getEntity<{ data?: string }>(checkPartition(BOARD_TENANT, zero.json.checkId), key(zero.json.checkId)).catch(() => undefined) : undefined;
   log(`  the same student's check: verdict ${zero.json.verdict}, ${zero.json.students.length} student(s), pending record ${typeof zeroStored?.data === "string" ? zeroStored.data.length : 0} chars`);
 
   log("recording-check floor: HEAD point read + insert of a pending record");

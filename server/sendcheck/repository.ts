@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { odata } from "@azure/data-tables";
+import { sha256Hex } from "../shared/hash.js";
 import { key, type Entity, type Storage } from "../shared/storage.js";
 import type { CheckResponse } from "../../contract/sendcheck.js";
 import type { DigestParts } from "./digest.js";
@@ -20,6 +21,8 @@ export interface StoredCheck {
   at: string;
   overriddenAt?: string;
   etag?: string;
+  /** Only on a record read from the tenant's own partition (stored before the buckets): where a replace writes it. */
+  partition?: string;
   /** "send": the on-send handler's pending record; "override": an override of a query check. */
   mode?: "send" | "override";
   /** sha256 of the Idempotency-Key and the request: a retry with another request is refused. */
@@ -68,9 +71,35 @@ function decode(e: Entity): StoredCheck {
   return JSON.parse(gunzipSync(Buffer.concat(parts)).toString("utf8")) as StoredCheck;
 }
 
+/** A record as read, with what a replace needs: its ETag and, for one stored before the buckets, its partition. */
+function stored(e: Entity): StoredCheck {
+  const pk = String(e.partitionKey);
+  return { ...decode(e), etag: String(e.etag), ...(pk.includes("|") ? {} : { partition: pk }) };
+}
+
 /** Top-level properties a query filters on (the record itself is in `data` or z0, z1, ...). */
 function indexed(c: Omit<StoredCheck, "etag">): Record<string, string> {
   return { ...(c.state ? { state: c.state } : {}), sentBy: c.sentBy, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) };
+}
+
+/**
+ * Check records are spread over CHECK_BUCKETS partitions per tenant ("tenant|c07") by a hash of the check
+ * id: every on-send check inserts one, so writes spread over partitions and no partition grows with the
+ * board's mail (Azure's guidance for write-heavy tables; the Azurite emulator's insert, which compares
+ * the new row with every row of its partition, slowed down as one partition per tenant filled up).
+ * Records stored before, under the tenant's own partition, are still read, confirmed and purged there.
+ */
+const CHECK_BUCKETS = 32;
+
+export function checkPartition(tenantId: string, checkId: string): string {
+  const bucket = parseInt(sha256Hex(checkId).slice(0, 8), 16) % CHECK_BUCKETS;
+  return key(tenantId, `c${String(bucket).padStart(2, "0")}`);
+}
+
+/** Every check record of a tenant: its buckets ("tenant|c00" ...) and the partition of earlier ones ("tenant"). */
+function tenantChecks(tenantId: string): string {
+  const t = key(tenantId);
+  return odata`(PartitionKey eq ${t} or (PartitionKey gt ${`${t}|`} and PartitionKey lt ${`${t}}`}))`; // "}" sorts right after "|"
 }
 
 export class CheckRepository {
@@ -78,18 +107,18 @@ export class CheckRepository {
 
   /** One insert: a second one with the same check id fails with 409 CONFLICT (the idempotency). */
   async save(tenantId: string, c: StoredCheck): Promise<void> {
-    const { etag: _e, ...rest } = c;
+    const { etag: _e, partition: _p, ...rest } = c;
     await this.storage.run("Checks", (t) =>
-      t.createEntity({ partitionKey: key(tenantId), rowKey: key(c.checkId), ...indexed(rest), ...encode(rest) }),
+      t.createEntity({ partitionKey: checkPartition(tenantId, c.checkId), rowKey: key(c.checkId), ...indexed(rest), ...encode(rest) }),
     );
   }
 
   /** Replaces a record read before; the ETag makes a concurrent change fail with 409/412. */
   async replace(tenantId: string, c: StoredCheck): Promise<void> {
-    const { etag, ...rest } = c;
+    const { etag, partition, ...rest } = c;
     await this.storage.run("Checks", (t) =>
       t.updateEntity(
-        { partitionKey: key(tenantId), rowKey: key(c.checkId), ...indexed(rest), ...encode(rest) },
+        { partitionKey: partition ?? checkPartition(tenantId, c.checkId), rowKey: key(c.checkId), ...indexed(rest), ...encode(rest) },
         "Replace",
         etag ? { etag } : {},
       ),
@@ -102,20 +131,21 @@ export class CheckRepository {
    * mail sent later still has a valid stamp and is judged at its send time without its record.
    */
   async purgeWhere(tenantId: string, due: (c: StoredCheck) => boolean, dryRun = false): Promise<number> {
-    const rows = await this.storage.list("Checks", odata`PartitionKey eq ${key(tenantId)}`);
+    const rows = await this.storage.list("Checks", tenantChecks(tenantId));
     const gone = rows.filter((e) => due(decode(e))).map((e) => ({ partitionKey: String(e.partitionKey), rowKey: String(e.rowKey) }));
     return dryRun ? gone.length : this.storage.deleteRows("Checks", gone);
   }
 
   /** The pending records of a tenant (for the sweep: whose Sent Items to read). */
   async listPending(tenantId: string): Promise<StoredCheck[]> {
-    const rows = await this.storage.list("Checks", odata`PartitionKey eq ${key(tenantId)} and state eq 'pending'`);
-    return rows.map((e) => ({ ...decode(e), etag: String(e.etag) }));
+    const rows = await this.storage.list("Checks", `${tenantChecks(tenantId)} and state eq 'pending'`);
+    return rows.map(stored);
   }
 
   async get(tenantId: string, checkId: string): Promise<StoredCheck | undefined> {
-    const e = await this.storage.getOrUndefined("Checks", key(tenantId), key(checkId));
-    if (!e) return undefined;
-    return { ...decode(e), etag: String(e.etag) };
+    const e =
+      (await this.storage.getOrUndefined("Checks", checkPartition(tenantId, checkId), key(checkId))) ??
+      (await this.storage.getOrUndefined("Checks", key(tenantId), key(checkId)));
+    return e ? stored(e) : undefined;
   }
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { headSealText } from "../../server/register/integrity.js";
 import { useStack } from "../support/stack.js";
-import type { Storage } from "../../server/shared/storage.js";
+import { key, type Storage } from "../../server/shared/storage.js";
+import { CheckRepository, checkPartition } from "../../server/sendcheck/repository.js";
 
 /** Runs `work` while counting the storage operations the server makes, by wrapping Storage.run of the running server. */
 async function whileCounting(storage: Storage, work: (calls: string[]) => Promise<void>): Promise<void> {
@@ -82,5 +83,52 @@ describe("Storage round trips of the send check", function () {
     assert.equal(r.json.verdict, "allow");
     assert.deepEqual(calls, []);
     });
+  });
+});
+
+describe("Where check records are kept", function () {
+  const stack = useStack();
+  const send = (n: number) =>
+    stack.api<{ checkId: string; verdict: string }>(
+      "POST",
+      "/api/check",
+      { to: ["jgz@ggd-voorbeeldregio.example"], subject: `Verslag Jan de Vries ${n}`, body: "", mode: "send" },
+      { headers: { "idempotency-key": `spread-${n}` } },
+    );
+
+  it("When many on-send checks are recorded, then their records spread over the tenant's partitions, so that no partition grows with all the board's mail", async () => {
+    const ids: string[] = [];
+    for (let n = 0; n < 40; n++) ids.push((await send(n)).json.checkId);
+    const t = key(stack.tenantId);
+    const partitions = new Map<string, number>();
+    for await (const e of stack.running.storage.client("Checks").listEntities({ queryOptions: { filter: `PartitionKey ge '${t}' and PartitionKey lt '${t}~'`, select: ["PartitionKey", "RowKey"] } })) {
+      const pk = String(e.partitionKey);
+      partitions.set(pk, (partitions.get(pk) ?? 0) + 1);
+    }
+    for (const id of ids) assert.ok(partitions.has(checkPartition(stack.tenantId, id)));
+    assert.ok(!partitions.has(t), "nothing in the tenant's own partition");
+    assert.ok(partitions.size >= 15, `40 records over ${partitions.size} partitions`);
+    assert.ok(Math.max(...partitions.values()) <= 8, `at most ${Math.max(...partitions.values())} in one partition`);
+  });
+
+  it("When a pending record was stored before the buckets (in the tenant's own partition), then it is still read, listed as pending, replaced where it is and purged", async () => {
+    const { checkId } = (await send(100)).json;
+    const repo = new CheckRepository(stack.running.storage);
+    const table = stack.running.storage.client("Checks");
+    // Move the record to where an earlier version stored it.
+    const row = await table.getEntity<Record<string, unknown>>(checkPartition(stack.tenantId, checkId), key(checkId));
+    const { etag: _e, timestamp: _t, ...fields } = row;
+    await table.createEntity({ ...fields, partitionKey: key(stack.tenantId), rowKey: key(checkId) });
+    await table.deleteEntity(checkPartition(stack.tenantId, checkId), key(checkId));
+
+    const got = await repo.get(stack.tenantId, checkId);
+    assert.equal(got?.state, "pending");
+    assert.ok((await repo.listPending(stack.tenantId)).some((c) => c.checkId === checkId));
+    assert.ok(got);
+    await repo.replace(stack.tenantId, { ...got, state: "confirmed" });
+    assert.equal((await repo.get(stack.tenantId, checkId))?.state, "confirmed");
+    assert.equal(await stack.running.storage.getOrUndefined("Checks", checkPartition(stack.tenantId, checkId), key(checkId)), undefined, "not copied into a bucket");
+    assert.equal(await repo.purgeWhere(stack.tenantId, (c) => c.checkId === checkId), 1);
+    assert.equal(await repo.get(stack.tenantId, checkId), undefined);
   });
 });
