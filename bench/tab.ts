@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { BrowserContext } from "playwright-core";
+import { mkdirSync, writeFileSync } from "node:fs";
+import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { DEMO_TENANT } from "../server/demo/seed.js";
 import { BOARD_TENANT, SIZES, SMOKE, TAB_ON_BOARD, root } from "./config.js";
 import { partyId, partyOfStudent, studentId } from "./board.js";
@@ -38,6 +39,47 @@ async function serveTabFrom(context: BrowserContext, base: string, dir: string):
   });
 }
 
+/**
+ * BENCH_TAB_PROFILE=<dir>: each visit is recorded for `npx tsx bench/tab-profile.ts <dir>` (load-independent:
+ * the main thread's CPU, not the wall clock): a CPU profile of the page (CDP `Profiler`, 100 µs sampling),
+ * a Chromium trace of the visit (the renderer's tasks with their thread CPU time: compile, evaluate,
+ * style, layout, paint, garbage collection) and the page's clock of the first row, as <visit>.cpuprofile,
+ * <visit>.trace.json and <visit>.json.
+ */
+const PROFILE_DIR = process.env.BENCH_TAB_PROFILE ? path.resolve(process.env.BENCH_TAB_PROFILE) : undefined;
+const TRACE_CATEGORIES = ["toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "v8.execute", "blink.user_timing", "loading", "disabled-by-default-v8.compile"];
+
+interface Recording {
+  /** Writes the files; `abandon` ends a recording whose visit failed (the browser traces one page at a time). */
+  stop(file: string, pageClock: Record<string, unknown>): Promise<void>;
+  abandon(): Promise<void>;
+}
+
+/** Starts the profile and the trace of a visit (before its navigation). */
+async function startRecording(browser: Browser, context: BrowserContext, page: Page): Promise<Recording> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+  await cdp.send("Profiler.start");
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  let open = true;
+  return {
+    async stop(file, pageClock) {
+      const { profile } = await cdp.send("Profiler.stop");
+      open = false;
+      const trace = await browser.stopTracing();
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(`${file}.cpuprofile`, JSON.stringify(profile));
+      writeFileSync(`${file}.trace.json`, trace);
+      writeFileSync(`${file}.json`, JSON.stringify(pageClock));
+    },
+    async abandon() {
+      if (open) await browser.stopTracing().catch(() => undefined);
+      open = false;
+    },
+  };
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /**
@@ -69,6 +111,7 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    const recording = PROFILE_DIR ? await startRecording(browser, context, page) : undefined;
     try {
       const t = performance.now();
       await page.goto(`${base}/tab/${query}`);
@@ -92,6 +135,7 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
         };
       });
       const shift = elapsed - v.now;
+      await recording?.stop(path.join(PROFILE_DIR ?? "", name.replace(/[^a-z0-9]+/gi, "-")), { name, build: from ?? path.join(root, "dist/tab"), rowSeen: v.now, trace: v.trace });
       const rowsCount = await page.getAttribute("[role=grid]", "aria-rowcount");
       log(`  ${name}: first row ${ms(elapsed)} (grid rows ${rowsCount ? Number(rowsCount) - 1 : "?"}); page clock: ${v.trace.join(", ")}; row seen at ${v.now.toFixed(0)}`);
       return { firstRow: elapsed, bundleEnd: v.bundleEnd + shift, firstApi: v.firstApi + shift, rowsStart: v.rowsStart + shift, rowsEnd: v.rowsEnd + shift };
@@ -100,6 +144,7 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
       fig("Tab", `${label} (${name})`, `not measured (${msg}${errors.length ? `; page error: ${errors[0]}` : ""})`, "<= 1 s");
       return undefined;
     } finally {
+      await recording?.abandon();
       await context.close();
     }
   };
@@ -116,12 +161,14 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
       return;
     }
     const visits = Number(process.env.BENCH_TAB_VISITS ?? 3);
+    // BENCH_TAB_CURRENT=<dir>: the current build from another folder (a readable build of bench/tab-profile.ts build).
+    const current = process.env.BENCH_TAB_CURRENT ? path.resolve(process.env.BENCH_TAB_CURRENT) : path.join(root, "dist/tab");
     const before: Visit[] = [];
     const after: Visit[] = [];
     for (let i = 0; i < visits; i++) {
       const b = await visit(`baseline ${i + 1}`, baseline);
       if (b) before.push(b);
-      const a = await visit(`current ${i + 1}`, path.join(root, "dist/tab"));
+      const a = await visit(`current ${i + 1}`, current);
       if (a) after.push(a);
     }
     if (before.length) fig("Tab", `${label}, baseline build (${baseline})`, summary(before), "<= 1 s", median(before.map((v) => v.firstRow)) <= 1000);

@@ -47,3 +47,23 @@ export function takeFirstPage(query: RegisterQuery, now = Date.now()): Promise<R
   early = undefined;
   return e && e.key === keyOf(query) && now - e.at <= FRESH_MS ? e.page : undefined;
 }
+
+/**
+ * Resolves when the early page has arrived (or failed), or after `ms`, whichever comes first; at once when
+ * none was asked. The tab's entry waits on it before React's first render, once the screen's code is
+ * ready: a page that arrives within that time is rendered in the first render (one render, one layout
+ * and paint of the screen with its rows, instead of the screen with "loading" and then again with the
+ * rows: issue 17, the first rows); a slower server gets the screen with "loading" after `ms`, as before.
+ */
+export function firstPageSettled(ms: number): Promise<void> {
+  const e = early;
+  if (!e || e.done) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    e.page.then(done, done);
+  });
+}

@@ -1023,15 +1023,31 @@ export function translator(lang: Lang): Translate {
 /** nl unless the user asked for English (in src/tab/lang.ts, which the tab's small entry can import without this catalogue). */
 export { pickLang } from "./lang.js";
 
+/**
+ * One formatter per language and form, made when first used: constructing an `Intl.DateTimeFormat` costs
+ * far more than formatting with one (the register's first rows made one per row and spent about a tenth
+ * of their render doing so, issue 17).
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(lang: Lang, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${lang}${withTime ? "+time" : ""}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === "nl" ? "nl-NL" : "en-GB", {
+      dateStyle: "medium",
+      ...(withTime ? { timeStyle: "short" } : {}),
+      timeZone: "Europe/Amsterdam",
+    });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 export function formatDate(iso: string | undefined, lang: Lang, withTime = false): string {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === "nl" ? "nl-NL" : "en-GB", {
-    dateStyle: "medium",
-    ...(withTime ? { timeStyle: "short" } : {}),
-    timeZone: "Europe/Amsterdam",
-  }).format(d);
+  return dateFormat(lang, withTime).format(d);
 }
 
 export interface I18n {

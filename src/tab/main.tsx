@@ -6,9 +6,12 @@
  */
 import { ApiClient } from "./api.js";
 import { routeFromParams } from "./context.js";
-import { askFirstPage } from "./first-page.js";
+import { askFirstPage, firstPageSettled } from "./first-page.js";
 import { detectHost } from "./host.js";
 import { pickLang } from "./lang.js";
+
+/** How long the first render waits for the register's first page once the screen's code is ready. */
+const FIRST_PAGE_WAIT_MS = 400;
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(window.location.search);
@@ -21,7 +24,11 @@ async function main(): Promise<void> {
   if (!config && routeFromParams(params).view === "register") askFirstPage(api, params);
   const el = document.getElementById("root");
   if (!el) throw new Error("index.html has no #root");
-  (await mount)(el, { host, api, initialLang: lang });
+  const mountApp = await mount;
+  // The screen's code is ready: its first render waits a moment for the register's first page, so that
+  // the rows come with it (first-page.ts); nothing is waited for on other views.
+  await firstPageSettled(FIRST_PAGE_WAIT_MS);
+  mountApp(el, { host, api, initialLang: lang });
   host.ready();
 }
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RegisterPage } from "../../contract/index.js";
 import { ApiClient } from "../../src/shared/api.js";
-import { arrivedFirstPage, askFirstPage, takeFirstPage } from "../../src/tab/first-page.js";
+import { arrivedFirstPage, askFirstPage, firstPageSettled, takeFirstPage } from "../../src/tab/first-page.js";
 import { DEFAULT_SORT, NO_FILTERS, REGISTER_PAGE, queryOf } from "../../src/tab/model.js";
 
 /**
@@ -53,5 +53,27 @@ describe("tab first page: asked early, taken once", () => {
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(arrivedFirstPage(first), undefined);
     assert.equal(takeFirstPage(first), undefined);
+  });
+
+  it("When the screen's code is ready, then its first render waits for the early page only until it arrives, or at most the given time", async () => {
+    // Arrived within the wait: settled as soon as the page is there (the first render shows the rows).
+    askFirstPage(api, new URLSearchParams(""));
+    const t0 = Date.now();
+    await firstPageSettled(10_000);
+    assert.ok(Date.now() - t0 < 5_000, "settled when the page arrived, not at the end of the wait");
+    assert.deepEqual(arrivedFirstPage(first), page);
+    // Nothing asked (another view), or taken already: no wait at all.
+    let settled = false;
+    void firstPageSettled(10_000).then(() => (settled = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    assert.equal(settled, true);
+    // A server that does not answer: the wait ends after the given time (then the screen shows "loading").
+    const hanging = new ApiClient({ baseUrl: "http://127.0.0.1:9", getToken: async () => "t", fetchImpl: () => new Promise<Response>(() => undefined) });
+    askFirstPage(hanging, new URLSearchParams(""));
+    const t1 = Date.now();
+    await firstPageSettled(50);
+    assert.ok(Date.now() - t1 >= 45, "waited the given time");
+    assert.equal(arrivedFirstPage(first), undefined);
   });
 });

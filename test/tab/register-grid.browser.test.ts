@@ -60,7 +60,7 @@ describe("The register grid at board scale (30,000 students) in a browser", func
     assert.deepEqual(pageErrors.splice(0), [], "no uncaught errors in the page");
   });
 
-  it("When the register of 30,000 students opens, then it counts them all, renders only a window and sorts by family name", async () => {
+  it("When the register of 30,000 students opens, then it counts them all, renders only a window, sorts by family name, and selecting all loaded students checks the header box (a second click clears it)", async () => {
     const page = await open("view=register");
     await page.getByTestId("register-count").filter({ hasText: `${N} van ${N} leerlingen` }).waitFor({ timeout: 120_000 });
     assert.equal(await page.getAttribute("[role=grid]", "aria-rowcount"), String(N + 1));
@@ -71,6 +71,15 @@ describe("The register grid at board scale (30,000 students) in a browser", func
     assert.match(first ?? "", /Bakker/);
     // Nothing is selected: aria-selected is the selection, not the focus.
     assert.equal(await page.locator('[role=grid] [role=row][aria-selected="true"]').count(), 0);
+    // The grid's items are the loaded rows (the body lists all 30,000 positions itself): selecting "all
+    // loaded" selects those, checks the header box, and a second click clears them.
+    const all = page.getByRole("checkbox", { name: "Alle geladen leerlingen selecteren" });
+    await all.click();
+    const loaded = Number((await page.getByText(/^\d+ geselecteerd$/).textContent())?.split(" ")[0]);
+    assert.ok(loaded >= 100 && loaded < N, `the loaded rows are selected (${loaded})`);
+    assert.equal(await all.isChecked(), true);
+    await all.click();
+    await page.getByText("0 geselecteerd").waitFor();
     await page.close();
   });
 

@@ -9,11 +9,12 @@
  * row, Page Up/Down a screen. Enter opens the student (on a header: sorts), Space selects the row.
  * `aria-selected` is the selection, never the focus.
  */
-import { Badge, Button, Field, Input, Text, createTableColumn, makeStyles, mergeClasses, tokens, type TableColumnDefinition, type TableRowId } from "@fluentui/react-components";
+import { Badge, Button, DataGridRow, Field, Input, Text, createTableColumn, makeStyles, mergeClasses, tokens, type TableColumnDefinition, type TableRowId } from "@fluentui/react-components";
 import { TitledSection, OptionSelect } from "../components/layout.js";
-import { DataGrid, DataGridBody, DataGridCell, DataGridHeader, DataGridHeaderCell, DataGridRow } from "@fluentui-contrib/react-data-grid-react-window";
+import { DataGrid, DataGridCell, DataGridHeader, DataGridHeaderCell } from "@fluentui-contrib/react-data-grid-react-window";
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent } from "react";
-import type { FixedSizeList, FixedSizeListProps } from "react-window";
+import type { FixedSizeList } from "react-window";
+import { RegisterBody } from "./RegisterBody.js";
 import { routes, type OverviewRow, type TabApi } from "../api.js";
 import { PdfButton } from "../components/PdfButton.js";
 import type { RegisterPage } from "../../../contract/index.js";
@@ -44,6 +45,8 @@ const useStyles = makeStyles({
   },
   header: { backgroundColor: tokens.colorNeutralBackground3 },
   row: { cursor: "pointer" },
+  // As the virtualised grid's rows: as wide as their cells, so that the grid scrolls sideways as one.
+  bodyRow: { minWidth: "fit-content" },
   // A selected row keeps the selected foreground with the selected background: in high contrast the
   // background is the highlight colour (cyan) and only the highlight text colour (black) is readable on it.
   selected: {
@@ -225,7 +228,10 @@ export const RegisterView = memo(function RegisterView(): JSX.Element {
 
   const total = paged.total ?? 0;
   const rowAt = useCallback((i: number): OverviewRow | undefined => paged.pages.get(Math.floor(i / PAGE))?.[i % PAGE], [paged.pages]);
-  const items = useMemo(() => Array.from({ length: total }, (_, i) => i), [total]);
+  // The grid's items are the positions of the loaded rows (a page of 100 each), not all `total`: Fluent's
+  // table makes a set of every item's id and a row object per item on each render, and the body
+  // (RegisterBody) lists all `total` positions itself (issue 17, the first rows).
+  const items = useMemo(() => loadedPositions(paged.pages), [paged.pages]);
   const colCount = COLS.length + 1; // the selection column first
   const focusName = filters.partyId || filters.purposeId ? [names.party(filters.partyId), names.purpose(filters.purposeId)].filter(Boolean).join(" · ") : "";
 
@@ -342,15 +348,17 @@ export const RegisterView = memo(function RegisterView(): JSX.Element {
   // one would remount every row (and drop the focus) on each move. It reads the current state from a ref.
   const live = useRef({ rowAt, selected, tab, t, navigate, s });
   live.current = { rowAt, selected, tab, t, navigate, s };
-  const renderRow = useCallback(({ item }: { item: number; rowId: TableRowId }, style: CSSProperties, index: number) => {
+  const renderRow = useCallback((index: number, style: CSSProperties) => {
     const { rowAt: at, selected: sel, tab: tb, t: tr, navigate: go, s: st } = live.current;
+    const item = index;
     const r = at(item);
     return (
       <DataGridRow<number>
         // By position, not by student: a row's id changes when its page arrives, and a new key would remount it (and drop the focus).
         key={item}
         style={style}
-        className={mergeClasses(st.row, r && sel.has(r.studentId) && st.selected)}
+        aria-rowindex={index + 2}
+        className={mergeClasses(st.row, st.bodyRow, r && sel.has(r.studentId) && st.selected)}
         data-testid="register-row"
         aria-label={r ? `${r.name}, ${r.studentNumber}, ${tr(STATE_LABEL[r.state])}` : tr("rowLoading")}
         selectionCell={{
@@ -500,6 +508,8 @@ export const RegisterView = memo(function RegisterView(): JSX.Element {
                 >
                   <DataGridHeader className={s.header}>
                     <DataGridRow
+                      aria-rowindex={1}
+                      className={s.bodyRow}
                       selectionCell={{
                         checkboxIndicator: { "aria-label": t("selectAllRows"), input: { tabIndex: tab(-1, 0), "data-cell": "-1:0" } as Record<string, unknown> },
                       }}
@@ -526,20 +536,15 @@ export const RegisterView = memo(function RegisterView(): JSX.Element {
                       }}
                     </DataGridRow>
                   </DataGridHeader>
-                  <DataGridBody<number>
+                  <RegisterBody
+                    count={total}
                     itemSize={ROW_HEIGHT}
                     height={sized ? height : 0}
-                    listProps={
-                      {
-                        ref: listRef,
-                        overscanCount: overscan,
-                        onItemsRendered: ({ overscanStartIndex, overscanStopIndex }: { overscanStartIndex: number; overscanStopIndex: number }) =>
-                          paged.ensure(overscanStartIndex, overscanStopIndex),
-                      } as Partial<FixedSizeListProps>
-                    }
-                  >
-                    {renderRow}
-                  </DataGridBody>
+                    listRef={listRef}
+                    overscanCount={overscan}
+                    onItemsRendered={({ overscanStartIndex, overscanStopIndex }) => paged.ensure(overscanStartIndex, overscanStopIndex)}
+                    renderRow={renderRow}
+                  />
                 </DataGrid>
               </div>
             )}
@@ -549,6 +554,16 @@ export const RegisterView = memo(function RegisterView(): JSX.Element {
     </TitledSection>
   );
 });
+
+/** The positions (in the whole result) of the rows of the loaded pages, in order. */
+export function loadedPositions(pages: ReadonlyMap<number, readonly unknown[]>): number[] {
+  const out: number[] = [];
+  for (const n of [...pages.keys()].sort((a, b) => a - b)) {
+    const rows = pages.get(n) ?? [];
+    for (let i = 0; i < rows.length; i++) out.push(n * PAGE + i);
+  }
+  return out;
+}
 
 /** True once the grid has rows to show (the first page of a non-empty result). */
 function loadedAllRows(pages: Map<number, OverviewRow[]>, total: number): boolean {
