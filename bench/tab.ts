@@ -9,6 +9,7 @@ import { DEMO_TENANT } from "../server/demo/seed.js";
 import { BOARD_TENANT, SIZES, SMOKE, TAB_ON_BOARD, root } from "./config.js";
 import { partyId, partyOfStudent, studentId } from "./board.js";
 import { mapLimited } from "../server/shared/schedule.js";
+import { launchBrowser } from "../test/support/browser.js";
 
 /** Consent requests the bench makes on the board before it times the coordinator's overview (none on the demo tenant). */
 const OPEN_REQUESTS = TAB_ON_BOARD ? (SMOKE ? 20 : 400) : 0;
@@ -100,11 +101,8 @@ export async function tab(query: string, tabStudents: number, base: string): Pro
   }
   const baseline = process.env.BENCH_TAB_BASELINE ? path.resolve(process.env.BENCH_TAB_BASELINE) : undefined;
   if (baseline && !existsSync(path.join(baseline, "index.html"))) throw new Error(`BENCH_TAB_BASELINE=${baseline}: no index.html there`);
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  // The tests' launch: headless, and without the browser UI's own pages that a visit never shows.
+  const browser = await launchBrowser();
   const visit = async (name: string, from: string | undefined): Promise<Visit | undefined> => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nl-NL" });
     if (from) await serveTabFrom(context, base, from);
