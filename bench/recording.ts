@@ -16,7 +16,7 @@ import { key } from "../server/shared/storage.js";
 import { partyDomain, partyOfStudent, type BoardStudent } from "./board.js";
 import { cpuNote, MailTemplate, oneAndTen, oneConnectionFig, type CheckCase, type LoadResult } from "./checks.js";
 import { BOARD_TENANT, CONNECTIONS, SIZES, SMOKE, TABLE_PREFIX, root } from "./config.js";
-import { readInsertFloor, type Floor } from "./floor.js";
+import { readInsertFloor } from "./floor.js";
 import { fig, log, ms, rate, ratio } from "./report.js";
 import { call, type ServerChild } from "./server-child.js";
 
@@ -66,48 +66,37 @@ export async function runRecording(conn: string, base: string, staff: string, st
   const zeroStored = zero.status < 300 ? await checks.getEntity<{ data?: string }>(checkPartition(BOARD_TENANT, zero.json.checkId), key(zero.json.checkId)).catch(() => undefined) : undefined;
   log(`  the same student's check: verdict ${zero.json.verdict}, ${zero.json.students.length} student(s), pending record ${typeof zeroStored?.data === "string" ? zeroStored.data.length : 0} chars`);
 
-  log("recording-check floor: HEAD point read + insert of a pending record");
-  const floors = new Map<boolean, Floor>();
-  for (const oneStudent of [false, true]) {
-    const fl = await readInsertFloor(conn, active, recordChars, oneStudent);
-    floors.set(oneStudent, fl);
-    fig(
-      "Floor",
-      `Azurite point read + insert of a ${recordChars}-char pending record, ${oneStudent ? "always the same student" : "different students"}`,
-      `1 in flight p50 ${ms(fl.p50)}, p99 ${ms(fl.p99)}; 10 in flight p50 ${ms(fl.c10p50)}`,
-    );
-  }
-
-  // The HTTP floor: the same two storage calls behind a bare Express server (http-floor-entry.ts), the
-  // same request body and an answer of the check's size: what the HTTP hop itself costs on this machine.
+  // Each case's floors are measured just before the case, on Azurite as the case finds it (every case and
+  // floor adds thousands of rows to the emulator's memory, so floors taken first would favour later cases).
   const answerChars = JSON.stringify(sample.json).length;
-  const httpFloors = new Map<boolean, { one: LoadResult; ten: LoadResult }>();
-  // Not in the smoke run (npm test runs it; its time is budgeted): the figure is informative, no target.
-  for (const c of SMOKE ? [] : cases) {
-    const bare = await startHttpFloor(conn, active, recordChars, answerChars, c.oneStudent);
-    try {
-      const r = await oneAndTen(bare.url, staff, { ...c, id: `${c.id}-http-floor`, path: "/floor" }, 0, [100_000, 100_000, 100_000]);
-      httpFloors.set(c.oneStudent, r);
-      fig(
-        "Floor",
-        `HTTP floor: bare Express (JSON body parsed, point read + insert of ${recordChars} chars, ${answerChars}-char answer), ${c.oneStudent ? "always the same student" : "different students"}`,
-        `1 connection p50 ${ms(r.one.p50)}, p99 ${ms(r.one.p99)}; ${CONNECTIONS} connections p50 ${ms(r.ten.p50)}, p99 ${ms(r.ten.p99)}, ${rate(r.ten.rps)}/s`,
-      );
-    } finally {
-      bare.stop();
-    }
-  }
-
   let offset = 1_000;
   for (const c of cases) {
-    const fl = floors.get(c.oneStudent);
-    if (!fl) continue;
+    const who = c.oneStudent ? "always the same student" : "different students";
+    log(`recording-check floor (${who}): HEAD point read + insert of a pending record`);
+    const fl = await readInsertFloor(conn, active, recordChars, c.oneStudent);
+    fig("Floor", `Azurite point read + insert of a ${recordChars}-char pending record, ${who}`, `1 in flight p50 ${ms(fl.p50)}, p99 ${ms(fl.p99)}; 10 in flight p50 ${ms(fl.c10p50)}`);
+    // The HTTP floor: the same two storage calls behind a bare Express server (http-floor-entry.ts), the
+    // same request body and an answer of the check's size: what the HTTP hop itself costs on this machine.
+    // Not in the smoke run (npm test runs it; its time is budgeted): the figure is informative, no target.
+    let hf: { one: LoadResult; ten: LoadResult } | undefined;
+    if (!SMOKE) {
+      const bare = await startHttpFloor(conn, active, recordChars, answerChars, c.oneStudent);
+      try {
+        hf = await oneAndTen(bare.url, staff, { ...c, id: `${c.id}-http-floor`, path: "/floor" }, 0, [100_000, 100_000, 100_000]);
+        fig(
+          "Floor",
+          `HTTP floor: bare Express (JSON body parsed, point read + insert of ${recordChars} chars, ${answerChars}-char answer), ${who}`,
+          `1 connection p50 ${ms(hf.one.p50)}, p99 ${ms(hf.one.p99)}; ${CONNECTIONS} connections p50 ${ms(hf.ten.p50)}, p99 ${ms(hf.ten.p99)}, ${rate(hf.ten.rps)}/s`,
+        );
+      } finally {
+        bare.stop();
+      }
+    }
     log(`check "${c.label}": ${what}`);
     const t = performance.now();
     const run = await oneAndTen(base, staff, c, offset, [100_000, 100_000, 100_000], server);
     const { one, ten } = run;
     offset = run.offset;
-    const hf = httpFloors.get(c.oneStudent);
     oneConnectionFig("Recording", c.label, one, fl.p50, "floor (read + insert)", hf ? `${what}; ${ratio(one.p50 / hf.one.p50)} the HTTP floor` : what, 2);
     const r10 = ten.p50 / fl.c10p50;
     fig(
