@@ -96,10 +96,13 @@ export function checkPartition(tenantId: string, checkId: string): string {
   return key(tenantId, `c${String(bucket).padStart(2, "0")}`);
 }
 
-/** Every check record of a tenant: its buckets ("tenant|c00" ...) and the partition of earlier ones ("tenant"). */
-function tenantChecks(tenantId: string): string {
+/**
+ * Where every check record of a tenant is: the partition of earlier ones (`t`, "tenant") and the range of
+ * its buckets, after `lo` ("tenant|") and before `hi` ("tenant}": "}" sorts right after "|").
+ */
+function tenantPartitions(tenantId: string): { t: string; lo: string; hi: string } {
   const t = key(tenantId);
-  return odata`(PartitionKey eq ${t} or (PartitionKey gt ${`${t}|`} and PartitionKey lt ${`${t}}`}))`; // "}" sorts right after "|"
+  return { t, lo: `${t}|`, hi: `${t}}` };
 }
 
 export class CheckRepository {
@@ -131,14 +134,16 @@ export class CheckRepository {
    * mail sent later still has a valid stamp and is judged at its send time without its record.
    */
   async purgeWhere(tenantId: string, due: (c: StoredCheck) => boolean, dryRun = false): Promise<number> {
-    const rows = await this.storage.list("Checks", tenantChecks(tenantId));
+    const { t, lo, hi } = tenantPartitions(tenantId);
+    const rows = await this.storage.list("Checks", odata`PartitionKey eq ${t} or (PartitionKey gt ${lo} and PartitionKey lt ${hi})`);
     const gone = rows.filter((e) => due(decode(e))).map((e) => ({ partitionKey: String(e.partitionKey), rowKey: String(e.rowKey) }));
     return dryRun ? gone.length : this.storage.deleteRows("Checks", gone);
   }
 
   /** The pending records of a tenant (for the sweep: whose Sent Items to read). */
   async listPending(tenantId: string): Promise<StoredCheck[]> {
-    const rows = await this.storage.list("Checks", `${tenantChecks(tenantId)} and state eq 'pending'`);
+    const { t, lo, hi } = tenantPartitions(tenantId);
+    const rows = await this.storage.list("Checks", odata`(PartitionKey eq ${t} or (PartitionKey gt ${lo} and PartitionKey lt ${hi})) and state eq ${"pending"}`);
     return rows.map(stored);
   }
 
