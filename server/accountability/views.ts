@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { odata } from "@azure/data-tables";
 import type { RequestHandler, Response } from "express";
-import { key, type Storage } from "../shared/storage.js";
+import { key, keysUnder, type Storage } from "../shared/storage.js";
 
 /**
  * Accountability: who looked at a student's register or export, and when. Kept in the Views table
@@ -97,8 +97,7 @@ export class ViewLog {
     due: (v: { studentId: string; at: string } | { bulk: true; at: string; schools: BulkView["schools"] }) => boolean,
     dryRun = false,
   ): Promise<number> {
-    const lo = `${key(tenantId)}|`;
-    const hi = `${key(tenantId)}}`;
+    const { lo, hi } = keysUnder(key(tenantId));
     const rows = await this.storage.list("Views", odata`PartitionKey gt ${lo} and PartitionKey lt ${hi}`, ["PartitionKey", "RowKey", "at", "schools"]);
     const bulkPk = key(tenantId, "bulk");
     const gone = rows

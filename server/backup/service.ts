@@ -4,7 +4,7 @@ import { createHash, type Hash } from "node:crypto";
 import path from "node:path";
 import { odata, type TransactionAction } from "@azure/data-tables";
 import { AppError, notFound } from "../shared/errors.js";
-import { isSafeKey, key, TABLES, type Storage, type TableName } from "../shared/storage.js";
+import { isSafeKey, key, TABLES, tenantFilter, type Storage, type TableName } from "../shared/storage.js";
 import { canonicalJson, sha256Hex } from "../shared/hash.js";
 import { mapLimited } from "../shared/schedule.js";
 import { verifyChain, type RegisterEvent } from "../register/domain.js";
@@ -56,13 +56,6 @@ export interface TenantBackup {
 }
 
 const SYSTEM = new Set(["etag", "timestamp", "odata.etag", "odata.metadata"]);
-
-function tenantFilter(tenantId: string): string {
-  const t = key(tenantId);
-  const lo = t + "|";
-  const hi = t + "}"; // "}" sorts right after "|"
-  return odata`PartitionKey eq ${t} or (PartitionKey gt ${lo} and PartitionKey lt ${hi})`;
-}
 
 function toRow(e: Record<string, unknown>): BackupRow {
   const row: Record<string, BackupValue> = {};

@@ -1,6 +1,6 @@
 import type { TransactionAction } from "@azure/data-tables";
 import { odata } from "@azure/data-tables";
-import { key, type Storage, type TableName } from "../shared/storage.js";
+import { key, keysUnder, type Storage, type TableName } from "../shared/storage.js";
 import { sha256Hex, canonicalJson } from "../shared/hash.js";
 import { mapLimited } from "../shared/schedule.js";
 import { defaultPolicy, type Directory, type Party, type Policy, type Purpose, type School, type Student } from "./domain.js";
@@ -163,8 +163,7 @@ export class DirectoryRepository {
   /** The filter for every record of a kind of the tenant. */
   private filterOf(tenantId: string, kind: DirectoryKind): string {
     if (kind !== "students") return odata`PartitionKey eq ${key(tenantId)}`;
-    const lo = `${key(tenantId)}|`;
-    const hi = `${key(tenantId)}}`; // "}" sorts right after "|"
+    const { lo, hi } = keysUnder(key(tenantId));
     return odata`PartitionKey gt ${lo} and PartitionKey lt ${hi}`;
   }
 

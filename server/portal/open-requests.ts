@@ -3,7 +3,7 @@ import type { SchoolAccess } from "../identity/auth.js";
 import type { DirectorySnapshot } from "../directory/service.js";
 import type { OpenRequest } from "../../contract/index.js";
 import { AppError } from "../shared/errors.js";
-import { conflictPause, isConflict, key, type Storage } from "../shared/storage.js";
+import { conflictPause, isConflict, key, keysUnder, type Storage } from "../shared/storage.js";
 import { mapLimited } from "../shared/schedule.js";
 
 /**
@@ -87,8 +87,9 @@ export class OpenRequestIndex {
     for (let attempt = 0; attempt < 10; attempt++) {
       const row = await this.storage.getOrUndefined("Meta", pk, rk);
       if (!row) return;
-      const pending = (JSON.parse(String(row.pending)) as string[]).filter((h) => h !== holder);
-      if (pending.length === JSON.parse(String(row.pending)).length) return;
+      const asked = JSON.parse(String(row.pending)) as string[];
+      const pending = asked.filter((h) => h !== holder);
+      if (pending.length === asked.length) return;
       const etag = String(row.etag);
       try {
         await this.storage.run("Meta", (t) =>
@@ -129,8 +130,8 @@ export class OpenRequestIndex {
     const pk = this.pk(tenantId);
     if (schools === "all") return (await this.storage.list("Meta", odata`PartitionKey eq ${pk} and expiresAt gt ${at}`, ["RowKey"])).length;
     const counts = await mapLimited(schools, 8, async (id) => {
-      const [from, upTo] = [`${id}|`, `${id}}`];
-      return (await this.storage.list("Meta", odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${upTo} and expiresAt gt ${at}`, ["RowKey"])).length;
+      const { lo, hi } = keysUnder(id);
+      return (await this.storage.list("Meta", odata`PartitionKey eq ${pk} and RowKey ge ${lo} and RowKey lt ${hi} and expiresAt gt ${at}`, ["RowKey"])).length;
     });
     return counts.reduce((a, b) => a + b, 0);
   }

@@ -1,6 +1,6 @@
 import { odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
-import { conflictPause, key, isConflict, type Entity, type Storage } from "../shared/storage.js";
+import { conflictPause, key, keysUnder, isConflict, type Entity, type Storage } from "../shared/storage.js";
 import { GENESIS_HASH, chainEvent, projectState, verifyChain, type DisclosureEvent, type NewEvent, type OverrideEvent, type RegisterEvent, type TombstoneEvent } from "./domain.js";
 import { headSealText, type IntegrityKeys } from "./integrity.js";
 import { sha256Hex } from "../shared/hash.js";
@@ -490,8 +490,7 @@ export class RegisterRepository {
    * overview). A head without state is completed by reading its partition.
    */
   async readAllStates(tenantId: string): Promise<Map<string, Partition>> {
-    const lo = `${key(tenantId)}|`;
-    const hi = `${key(tenantId)}}`;
+    const { lo, hi } = keysUnder(key(tenantId));
     const rows = await this.storage.list("Events", odata`PartitionKey gt ${lo} and PartitionKey lt ${hi} and RowKey eq ${HEAD}`);
     const out = new Map<string, Partition>();
     await Promise.all(
@@ -509,8 +508,7 @@ export class RegisterRepository {
    * hash (the overview's numbers): one query that leaves the consents and the HEAD states in storage.
    */
   async readActivity(tenantId: string): Promise<Map<string, { seq: number; hash: string; events: (DisclosureEvent | OverrideEvent)[] }>> {
-    const lo = `${key(tenantId)}|`;
-    const hi = `${key(tenantId)}}`;
+    const { lo, hi } = keysUnder(key(tenantId));
     const rows = await this.storage.list(
       "Events",
       odata`PartitionKey gt ${lo} and PartitionKey lt ${hi} and (RowKey eq ${HEAD} or type eq ${"disclosure"} or type eq ${"override"})`,
@@ -534,8 +532,7 @@ export class RegisterRepository {
 
   /** Every event partition of the tenant (the audit and the statistics). */
   async readAll(tenantId: string): Promise<Map<string, Partition>> {
-    const lo = `${key(tenantId)}|`;
-    const hi = `${key(tenantId)}}`; // "}" sorts right after "|"
+    const { lo, hi } = keysUnder(key(tenantId));
     const rows = await this.storage.list("Events", odata`PartitionKey gt ${lo} and PartitionKey lt ${hi}`);
     const byStudent = new Map<string, Entity[]>();
     for (const r of rows) {
@@ -627,8 +624,7 @@ export class RegisterRepository {
 
   /** Only the HEAD rows of the tenant, with their MAC verified (the checkpoints). */
   async readHeads(tenantId: string): Promise<Map<string, Head>> {
-    const lo = `${key(tenantId)}|`;
-    const hi = `${key(tenantId)}}`;
+    const { lo, hi } = keysUnder(key(tenantId));
     const rows = await this.storage.list("Events", odata`PartitionKey gt ${lo} and PartitionKey lt ${hi} and RowKey eq ${HEAD}`);
     return new Map(rows.map((r) => [String(r.partitionKey).slice(lo.length), headOf(this.keys, r)]));
   }

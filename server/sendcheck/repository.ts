@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { odata } from "@azure/data-tables";
 import { sha256Hex } from "../shared/hash.js";
-import { key, type Entity, type Storage } from "../shared/storage.js";
+import { key, keysUnder, tenantFilter, type Entity, type Storage } from "../shared/storage.js";
 import type { CheckResponse } from "../../contract/sendcheck.js";
 import type { DigestParts } from "./digest.js";
 
@@ -96,15 +96,6 @@ export function checkPartition(tenantId: string, checkId: string): string {
   return key(tenantId, `c${String(bucket).padStart(2, "0")}`);
 }
 
-/**
- * Where every check record of a tenant is: the partition of earlier ones (`t`, "tenant") and the range of
- * its buckets, after `lo` ("tenant|") and before `hi` ("tenant}": "}" sorts right after "|").
- */
-function tenantPartitions(tenantId: string): { t: string; lo: string; hi: string } {
-  const t = key(tenantId);
-  return { t, lo: `${t}|`, hi: `${t}}` };
-}
-
 export class CheckRepository {
   constructor(private readonly storage: Storage) {}
 
@@ -134,15 +125,16 @@ export class CheckRepository {
    * mail sent later still has a valid stamp and is judged at its send time without its record.
    */
   async purgeWhere(tenantId: string, due: (c: StoredCheck) => boolean, dryRun = false): Promise<number> {
-    const { t, lo, hi } = tenantPartitions(tenantId);
-    const rows = await this.storage.list("Checks", odata`PartitionKey eq ${t} or (PartitionKey gt ${lo} and PartitionKey lt ${hi})`);
+    // The buckets ("tenant|c00" ...) and the partition of records stored before them ("tenant").
+    const rows = await this.storage.list("Checks", tenantFilter(tenantId));
     const gone = rows.filter((e) => due(decode(e))).map((e) => ({ partitionKey: String(e.partitionKey), rowKey: String(e.rowKey) }));
     return dryRun ? gone.length : this.storage.deleteRows("Checks", gone);
   }
 
   /** The pending records of a tenant (for the sweep: whose Sent Items to read). */
   async listPending(tenantId: string): Promise<StoredCheck[]> {
-    const { t, lo, hi } = tenantPartitions(tenantId);
+    const t = key(tenantId);
+    const { lo, hi } = keysUnder(t);
     const rows = await this.storage.list("Checks", odata`(PartitionKey eq ${t} or (PartitionKey gt ${lo} and PartitionKey lt ${hi})) and state eq ${"pending"}`);
     return rows.map(stored);
   }

@@ -1,6 +1,6 @@
 import { odata, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "../shared/errors.js";
-import { key, type Entity, type Storage } from "../shared/storage.js";
+import { key, keysUnder, type Entity, type Storage } from "../shared/storage.js";
 import type { Breach as ContractBreach, ReviewItem as ContractReviewItem } from "../../contract/sentitems.js";
 
 /**
@@ -106,10 +106,8 @@ export class SentItemsRepository {
 
   /** Every row of one kind of the Review table ("r|..." up to "r}", the next character after "|"). */
   private async all<T>(tenantId: string, kind: "r" | "b"): Promise<T[]> {
-    // The kind's rows: from "<kind>|" up to "<kind>}" ("}" sorts right after "|").
-    const from = `${kind}|`;
-    const upTo = `${kind}}`;
-    const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge ${from} and RowKey lt ${upTo}`);
+    const { lo, hi } = keysUnder(kind);
+    const rows = await this.storage.list("Review", odata`PartitionKey eq ${key(tenantId)} and RowKey ge ${lo} and RowKey lt ${hi}`);
     return rows.map((e) => parse<T>(e));
   }
 
@@ -154,7 +152,8 @@ export class SentItemsRepository {
   async openReviews(tenantId: string): Promise<{ id: string; students: { id: string; schoolId?: string }[] }[]> {
     const pk = key(tenantId);
     if (!(await this.openRowsComplete(tenantId))) return (await this.reviews(tenantId)).filter((r) => r.state === "open").map((r) => ({ id: r.id, students: r.students }));
-    const rows = await this.storage.list("Review", odata`PartitionKey eq ${pk} and RowKey ge ${"o|"} and RowKey lt ${"o}"}`);
+    const { lo, hi } = keysUnder("o");
+    const rows = await this.storage.list("Review", odata`PartitionKey eq ${pk} and RowKey ge ${lo} and RowKey lt ${hi}`);
     return rows.map((e) => ({ id: String(e.rowKey).slice(2), students: JSON.parse(String(e.students)) as { id: string; schoolId?: string }[] }));
   }
 

@@ -1,4 +1,4 @@
-import { TableClient, RestError, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import { odata, TableClient, RestError, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import { AppError } from "./errors.js";
 import type { TokenCredential } from "./managed-identity.js";
 
@@ -48,6 +48,21 @@ export type Entity = TableEntityResult<Record<string, unknown>>;
 const FORBIDDEN_KEY = /[\\/#?\u0000-\u001f\u007f-\u009f]/;
 export function isSafeKey(s: string): boolean {
   return s.length > 0 && s.length <= 255 && !FORBIDDEN_KEY.test(s);
+}
+
+/**
+ * The keys `key(prefix, ...)` makes: every key greater than `lo` ("prefix|") and less than `hi` ("prefix}":
+ * "}" sorts right after "|"), whatever follows; for a range query over a tenant's partitions or a kind's rows.
+ */
+export function keysUnder(prefix: string): { lo: string; hi: string } {
+  return { lo: `${prefix}|`, hi: `${prefix}}` };
+}
+
+/** Every row of a tenant: its own partition ("tenant") and the partitions under it ("tenant|..."). */
+export function tenantFilter(tenantId: string): string {
+  const t = key(tenantId);
+  const { lo, hi } = keysUnder(t);
+  return odata`PartitionKey eq ${t} or (PartitionKey gt ${lo} and PartitionKey lt ${hi})`;
 }
 
 /** Joins key parts; every part is checked so that no input can cross a partition. */
