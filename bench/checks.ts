@@ -152,7 +152,7 @@ export async function oneAndTen(
 }
 
 /** ", server CPU 1.23 ms per check" when measured. */
-export function cpuNote(r: LoadResult): string {
+export function cpuNote(r: Pick<LoadResult, "cpu">): string {
   return r.cpu === undefined ? "" : `; server CPU ${ms(r.cpu.user + r.cpu.system)} per check (${ms(r.cpu.system)} system, GC pauses ${ms(r.cpu.gc)})`;
 }
 

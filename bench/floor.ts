@@ -56,6 +56,11 @@ export function floor(conn: string, students: number): Promise<Floor> {
  * `oneStudent`: every read is of the same student's HEAD row.
  */
 export async function readInsertFloor(conn: string, students: number, recordChars: number, oneStudent: boolean): Promise<Floor> {
+  return measure(await readInsertOp(conn, students, recordChars, oneStudent), SMOKE ? 60 : 1_000, SMOKE ? 20 : 200);
+}
+
+/** The floor's one operation (see readInsertFloor), for measuring it beside other work (bench/recording.ts). */
+export async function readInsertOp(conn: string, students: number, recordChars: number, oneStudent: boolean): Promise<(i: number) => Promise<void>> {
   const events = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}Events`, { allowInsecureConnection: true });
   const checks = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}FloorChecks`, { allowInsecureConnection: true });
   await checks.createTable();
@@ -63,11 +68,11 @@ export async function readInsertFloor(conn: string, students: number, recordChar
   const run = `floor${oneStudent ? "1" : "n"}${Date.now().toString(36)}`;
   let row = 0;
   const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  return measure(async (i) => {
+  return async (i) => {
     await events.getEntity(key(BOARD_TENANT, studentId(oneStudent ? 0 : i % students)), "HEAD");
     const rowKey = `${run}_${row++}`;
     await checks.createEntity({ partitionKey: checkPartition(BOARD_TENANT, rowKey), rowKey, state: "pending", sentBy: "mentor@bestuur", expiresAt, data });
-  }, SMOKE ? 60 : 1_000, SMOKE ? 20 : 200);
+  };
 }
 
 /** The Floor figures, over the first `seeded` students' registers; returns the floor the checks compare with. */
