@@ -91,7 +91,9 @@ export async function runRecording(conn: string, base: string, staff: string, st
         { name: "check", op: poster(base, "/api/check", staff, c, offset) },
       ];
       offset += 100_000;
-      const r = await interleaved(sides, server);
+      // BENCH_CPU_PROF=cases: the server's CPU profile of this case's measured runs, bench/profiles/<id>.cpuprofile.
+      const profiled = server && process.env.BENCH_CPU_PROF === "cases" ? server : undefined;
+      const r = await interleaved(sides, server, profiled && { start: () => profiled.profile("start"), stop: () => profiled.profile("stop", path.join(root, "bench", "profiles", `${c.id}.cpuprofile`)) });
       const fl = r.floor;
       const ck = r.check;
       const hf = r.http;
@@ -184,7 +186,11 @@ function poster(url: string, p: string, token: string, c: CheckCase, offset: num
  * CONNECTIONS requests in flight (the sides' windows in turn). The server's CPU time is counted over the
  * check's requests only.
  */
-async function interleaved(sides: Side[], server?: ServerChild): Promise<Partial<Record<Side["name"], { one: Measured; ten: Measured }>> & { floor: { one: Measured; ten: Measured }; check: { one: Measured; ten: Measured } }> {
+async function interleaved(
+  sides: Side[],
+  server?: ServerChild,
+  profile?: { start(): Promise<void>; stop(): Promise<void> },
+): Promise<Partial<Record<Side["name"], { one: Measured; ten: Measured }>> & { floor: { one: Measured; ten: Measured }; check: { one: Measured; ten: Measured } }> {
   const n = new Map<string, number>(sides.map((s) => [s.name, 0]));
   const next = (s: Side): number => {
     const i = n.get(s.name) ?? 0;
@@ -215,6 +221,7 @@ async function interleaved(sides: Side[], server?: ServerChild): Promise<Partial
   // Warm-up: a second of each at ten in flight (connections, JIT, caches), as the other check cases have.
   for (const s of sides) await window(s, SMOKE ? 0.2 : 1, { lat: [], failed: 0, seconds: 0 });
 
+  await profile?.start();
   // One connection: every side once per iteration, the order rotating.
   await phase("one", async () => {
     const until = performance.now() + ONE_SECONDS * 1000;
@@ -236,6 +243,7 @@ async function interleaved(sides: Side[], server?: ServerChild): Promise<Partial
       }
     }
   });
+  await profile?.stop();
 
   async function window(s: Side, seconds: number, into: { lat: number[]; failed: number; seconds: number }): Promise<void> {
     const t0 = performance.now();
