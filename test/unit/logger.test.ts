@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 
@@ -25,5 +25,32 @@ describe("The server's log lines on stdout", function () {
       assert.equal(l.msg, "line");
       assert.equal(l.svc, "zorgvuldig");
     });
+  });
+  it("When one line is logged and the process goes on running, then the line reaches stdout within the flush period (lines are gathered up to 4 KB, not held until more come)", async () => {
+    const script = `
+      const { createLogger } = await import(${JSON.stringify(logger)});
+      const log = createLogger("info");
+      log.info({ n: 1 }, "alone");
+      setTimeout(() => undefined, 20_000);
+    `;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (c: Buffer) => {
+          out += c.toString();
+          if (out.includes("\n")) resolve(out);
+        });
+        child.once("exit", (code) => reject(new Error(`exited (${code}) before the line came: ${out}`)));
+        // The flush period is one second; loading tsx takes a few more. The process is still running.
+        setTimeout(() => reject(new Error(`no line within 10 s: ${JSON.stringify(out)}`)), 10_000);
+      });
+      assert.equal(child.exitCode, null, "the line came while the process still ran");
+      const parsed = JSON.parse(line.trim()) as { n: number; msg: string };
+      assert.equal(parsed.msg, "alone");
+      assert.equal(parsed.n, 1);
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });
