@@ -28,6 +28,8 @@ export const kb = (bytes: number): string => (bytes / 1024).toFixed(1) + " KB";
 export const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0) + " MB";
 export const rate = (x: number): string => x.toFixed(0);
 export const ratio = (x: number): string => x.toFixed(1) + "x";
+/** A ratio judged against a target: two decimals, so that 1.98x does not read as a 2.0x that "met". */
+export const ratio2 = (x: number): string => x.toFixed(2) + "x";
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
