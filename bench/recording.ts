@@ -85,15 +85,11 @@ export async function runRecording(conn: string, base: string, staff: string, st
     // Not in the smoke run (npm test runs it; its time is budgeted): the figure is informative, no target.
     const bare = SMOKE ? undefined : await startHttpFloor(conn, active, recordChars, answerChars, c.oneStudent);
     try {
-      const sides: Side[] = [
-        { name: "floor", op: floorOp },
-        ...(bare ? [{ name: "http" as const, op: poster(bare.url, "/floor", staff, c, 0) }] : []),
-        { name: "check", op: poster(base, "/api/check", staff, c, offset) },
-      ];
+      const ops = { floor: floorOp, check: poster(base, "/api/check", staff, c, offset), ...(bare ? { http: poster(bare.url, "/floor", staff, c, 0) } : {}) };
       offset += 100_000;
       // BENCH_CPU_PROF=cases: the server's CPU profile of this case's measured runs, bench/profiles/<id>.cpuprofile.
       const profiled = server && process.env.BENCH_CPU_PROF === "cases" ? server : undefined;
-      const r = await interleaved(sides, server, profiled && { start: () => profiled.profile("start"), stop: () => profiled.profile("stop", path.join(root, "bench", "profiles", `${c.id}.cpuprofile`)) });
+      const r = await interleaved(ops, server, profiled && { start: () => profiled.profile("start"), stop: () => profiled.profile("stop", path.join(root, "bench", "profiles", `${c.id}.cpuprofile`)) });
       const fl = r.floor;
       const ck = r.check;
       const hf = r.http;
@@ -140,11 +136,8 @@ const WINDOWS = SMOKE ? 1 : SIZES.runSeconds;
 /** Seconds of one-connection requests, all sides together (each gets about a third). */
 const ONE_SECONDS = SMOKE ? 1 : 3 * SIZES.c1Seconds;
 
-/** One of the measured things: its operation (the n-th request). */
-interface Side {
-  name: "floor" | "http" | "check";
-  op(n: number): Promise<void>;
-}
+/** One of the measured things: its n-th request. */
+type Op = (n: number) => Promise<void>;
 
 interface Measured {
   p50: number;
@@ -180,77 +173,42 @@ function poster(url: string, p: string, token: string, c: CheckCase, offset: num
     });
 }
 
+/** The answers of one side in one phase: latencies, failures, and (ten connections) the windows' time. */
+interface Tally {
+  lat: number[];
+  failed: number;
+  seconds: number;
+}
+
 /**
- * The sides measured in turn: a warm-up, then one request at a time (each iteration one request of every
- * side, the order rotating) for ONE_SECONDS, then WINDOWS windows of WINDOW_SECONDS per side with
- * CONNECTIONS requests in flight (the sides' windows in turn). The server's CPU time is counted over the
- * check's requests only.
+ * The floor, the check and (when given) the HTTP floor measured in turn: a warm-up, then one request at
+ * a time (each iteration one request of every side, the order rotating) for ONE_SECONDS, then WINDOWS
+ * windows of WINDOW_SECONDS per side with CONNECTIONS requests in flight (the sides' windows in turn).
+ * The server's CPU time is counted over each phase: only the check's requests reach the server (the floor
+ * goes to Azurite, the HTTP floor to its own process), so the phase's CPU over its checks is the check's.
  */
 async function interleaved(
-  sides: Side[],
+  ops: { floor: Op; check: Op; http?: Op },
   server?: ServerChild,
   profile?: { start(): Promise<void>; stop(): Promise<void> },
-): Promise<Partial<Record<Side["name"], { one: Measured; ten: Measured }>> & { floor: { one: Measured; ten: Measured }; check: { one: Measured; ten: Measured } }> {
-  const n = new Map<string, number>(sides.map((s) => [s.name, 0]));
-  const next = (s: Side): number => {
-    const i = n.get(s.name) ?? 0;
-    n.set(s.name, i + 1);
-    return i;
-  };
-  const one = new Map<string, { lat: number[]; failed: number }>(sides.map((s) => [s.name, { lat: [], failed: 0 }]));
-  const ten = new Map<string, { lat: number[]; failed: number; seconds: number }>(sides.map((s) => [s.name, { lat: [], failed: 0, seconds: 0 }]));
-  const cpu = { one: { user: 0, system: 0, gc: 0 }, ten: { user: 0, system: 0, gc: 0 } };
-  const timed = async (s: Side, into: { lat: number[]; failed: number }): Promise<void> => {
+): Promise<{ floor: { one: Measured; ten: Measured }; check: { one: Measured; ten: Measured }; http?: { one: Measured; ten: Measured } }> {
+  const tally = (): Tally => ({ lat: [], failed: 0, seconds: 0 });
+  const sides = [
+    { name: "floor", op: ops.floor, n: 0, one: tally(), ten: tally() },
+    ...(ops.http ? [{ name: "http", op: ops.http, n: 0, one: tally(), ten: tally() }] : []),
+    { name: "check", op: ops.check, n: 0, one: tally(), ten: tally() },
+  ];
+  type Track = (typeof sides)[number];
+  const timed = async (s: Track, into: Tally): Promise<void> => {
     const t = performance.now();
     try {
-      await s.op(next(s));
+      await s.op(s.n++);
       into.lat.push(performance.now() - t);
     } catch {
       into.failed++;
     }
   };
-  // The server's CPU time over a whole phase: only the check's requests reach it (the floor goes to
-  // Azurite, the HTTP floor to its own process), so the phase's CPU over its checks is the check's.
-  const phase = async (where: "one" | "ten", work: () => Promise<void>): Promise<void> => {
-    const before = server ? await server.cpuMs() : undefined;
-    await work();
-    if (!server || !before) return;
-    const after = await server.cpuMs();
-    cpu[where] = { user: after.user - before.user, system: after.system - before.system, gc: after.gc - before.gc };
-  };
-  // Warm-up: a second of each at ten in flight (connections, JIT, caches), as the other check cases have.
-  for (const s of sides) await window(s, SMOKE ? 0.2 : 1, { lat: [], failed: 0, seconds: 0 });
-
-  await profile?.start();
-  // One connection: every side once per iteration, the order rotating.
-  await phase("one", async () => {
-    const until = performance.now() + ONE_SECONDS * 1000;
-    // At least three answered checks (a loaded machine), unless the checks fail: then the figures say so.
-    const short = (): boolean => {
-      const c = one.get("check");
-      return c !== undefined && c.lat.length < 3 && c.failed < 50;
-    };
-    for (let i = 0; performance.now() < until || short(); i++) {
-      for (let k = 0; k < sides.length; k++) {
-        const s = sides[(i + k) % sides.length];
-        const into = s && one.get(s.name);
-        if (s && into) await timed(s, into);
-      }
-    }
-  });
-  // Ten connections: windows in turn.
-  await phase("ten", async () => {
-    for (let w = 0; w < WINDOWS; w++) {
-      for (let k = 0; k < sides.length; k++) {
-        const s = sides[(w + k) % sides.length];
-        const into = s && ten.get(s.name);
-        if (s && into) await window(s, WINDOW_SECONDS, into);
-      }
-    }
-  });
-  await profile?.stop();
-
-  async function window(s: Side, seconds: number, into: { lat: number[]; failed: number; seconds: number }): Promise<void> {
+  const window = async (s: Track, seconds: number, into: Tally): Promise<void> => {
     const t0 = performance.now();
     const end = t0 + seconds * 1000;
     await Promise.all(
@@ -259,23 +217,47 @@ async function interleaved(
       }),
     );
     into.seconds += (performance.now() - t0) / 1000;
-  }
+  };
+  const cpuOf = async (work: () => Promise<void>): Promise<{ user: number; system: number; gc: number } | undefined> => {
+    const before = server ? await server.cpuMs() : undefined;
+    await work();
+    if (!server || !before) return undefined;
+    const after = await server.cpuMs();
+    return { user: after.user - before.user, system: after.system - before.system, gc: after.gc - before.gc };
+  };
+  const turn = (round: number): Track[] => sides.map((_, k) => sides[(round + k) % sides.length] as Track);
 
-  const result: Partial<Record<Side["name"], { one: Measured; ten: Measured }>> = {};
-  for (const s of sides) {
-    const o = one.get(s.name) ?? { lat: [], failed: 0 };
-    const t = ten.get(s.name) ?? { lat: [], failed: 0, seconds: 0 };
-    const so = stats(o.lat);
+  // Warm-up: a second of each at ten in flight (connections, JIT, caches), as the other check cases have.
+  for (const s of sides) await window(s, SMOKE ? 0.2 : 1, tally());
+  await profile?.start();
+  const check = sides[sides.length - 1] as Track;
+  // One connection: every side once per iteration, the order rotating; at least three answered checks
+  // (a loaded machine), unless the checks fail: then the figures say so.
+  const cpuOne = await cpuOf(async () => {
+    const until = performance.now() + ONE_SECONDS * 1000;
+    for (let i = 0; performance.now() < until || (check.one.lat.length < 3 && check.one.failed < 50); i++) for (const s of turn(i)) await timed(s, s.one);
+  });
+  // Ten connections: windows in turn.
+  const cpuTen = await cpuOf(async () => {
+    for (let w = 0; w < WINDOWS; w++) for (const s of turn(w)) await window(s, WINDOW_SECONDS, s.ten);
+  });
+  await profile?.stop();
+
+  const measured = (t: Tally, cpu?: { user: number; system: number; gc: number }): Measured => {
     const st = stats(t.lat);
-    const per = (c: { user: number; system: number; gc: number }, count: number) => ({ user: c.user / Math.max(1, count), system: c.system / Math.max(1, count), gc: c.gc / Math.max(1, count) });
-    result[s.name] = {
-      one: { p50: so.p50, p99: so.p99, rps: 0, count: o.lat.length, failed: o.failed, ...(s.name === "check" && server ? { cpu: per(cpu.one, o.lat.length + o.failed) } : {}) },
-      ten: { p50: st.p50, p99: st.p99, rps: t.lat.length / Math.max(1e-9, t.seconds), count: t.lat.length, failed: t.failed, ...(s.name === "check" && server ? { cpu: per(cpu.ten, t.lat.length + t.failed) } : {}) },
+    const answers = Math.max(1, t.lat.length + t.failed);
+    return {
+      p50: st.p50,
+      p99: st.p99,
+      rps: t.seconds > 0 ? t.lat.length / t.seconds : 0,
+      count: t.lat.length,
+      failed: t.failed,
+      ...(cpu ? { cpu: { user: cpu.user / answers, system: cpu.system / answers, gc: cpu.gc / answers } } : {}),
     };
-  }
-  const { floor, check } = result;
-  if (!floor || !check) throw new Error("interleaved: the floor and the check are both measured");
-  return { ...result, floor, check };
+  };
+  const of = (s: Track, cpu?: { one?: typeof cpuOne; ten?: typeof cpuTen }) => ({ one: measured(s.one, cpu?.one), ten: measured(s.ten, cpu?.ten) });
+  const http = sides.find((s) => s.name === "http");
+  return { floor: of(sides[0] as Track), check: of(check, { one: cpuOne, ten: cpuTen }), ...(http ? { http: of(http) } : {}) };
 }
 
 /** The HTTP floor's server (http-floor-entry.ts) in a process of its own, as the check's server runs. */
