@@ -59,13 +59,16 @@ export async function readInsertFloor(conn: string, students: number, recordChar
   return measure(await readInsertOp(conn, students, recordChars, oneStudent), SMOKE ? 60 : 1_000, SMOKE ? 20 : 200);
 }
 
-/** The floor's one operation (see readInsertFloor), for measuring it beside other work (bench/recording.ts). */
-export async function readInsertOp(conn: string, students: number, recordChars: number, oneStudent: boolean): Promise<(i: number) => Promise<void>> {
+/**
+ * The floor's one operation (see readInsertFloor), for measuring it beside other work (bench/recording.ts)
+ * and behind the HTTP floor's bare route (http-floor-entry.ts); `label` starts its row keys.
+ */
+export async function readInsertOp(conn: string, students: number, recordChars: number, oneStudent: boolean, label = "floor"): Promise<(i: number) => Promise<void>> {
   const events = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}Events`, { allowInsecureConnection: true });
   const checks = TableClient.fromConnectionString(conn, `${TABLE_PREFIX}FloorChecks`, { allowInsecureConnection: true });
   await checks.createTable();
   const data = "x".repeat(recordChars);
-  const run = `floor${oneStudent ? "1" : "n"}${Date.now().toString(36)}`;
+  const run = `${label}${oneStudent ? "1" : "n"}${Date.now().toString(36)}`;
   let row = 0;
   const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
   return async (i) => {

@@ -268,8 +268,6 @@ export async function startHttpFloor(conn: string, students: number, recordChars
     env: {
       ...process.env,
       STORAGE_CONNECTION_STRING: conn,
-      FLOOR_TABLE_PREFIX: TABLE_PREFIX,
-      FLOOR_TENANT: BOARD_TENANT,
       FLOOR_STUDENTS: String(students),
       FLOOR_RECORD_CHARS: String(recordChars),
       FLOOR_ANSWER_CHARS: String(answerChars),
