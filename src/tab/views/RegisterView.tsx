@@ -350,12 +350,11 @@ export const RegisterView = memo(function RegisterView(): JSX.Element {
   live.current = { rowAt, selected, tab, t, navigate, s };
   const renderRow = useCallback((index: number, style: CSSProperties) => {
     const { rowAt: at, selected: sel, tab: tb, t: tr, navigate: go, s: st } = live.current;
-    const item = index;
-    const r = at(item);
+    const r = at(index);
     return (
       <DataGridRow<number>
         // By position, not by student: a row's id changes when its page arrives, and a new key would remount it (and drop the focus).
-        key={item}
+        key={index}
         style={style}
         aria-rowindex={index + 2}
         className={mergeClasses(st.row, st.bodyRow, r && sel.has(r.studentId) && st.selected)}
@@ -384,7 +383,7 @@ export const RegisterView = memo(function RegisterView(): JSX.Element {
                 }
               }}
             >
-              {renderCell(item)}
+              {renderCell(index)}
             </DataGridCell>
           );
         }}
